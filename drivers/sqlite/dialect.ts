@@ -1,0 +1,131 @@
+/**
+ * What is particular to SQLite: URL forms, connection pragmas and the mapping of SQLite's
+ * extended result codes onto {@linkcode StorageErrorKind}s.
+ *
+ * @module
+ */
+import { StorageError, type StorageErrorKind } from "../../src/errors.ts";
+
+/** Pragmas set on every connection. */
+export const PRAGMAS = [
+  "PRAGMA journal_mode = WAL",
+  "PRAGMA synchronous = NORMAL",
+  "PRAGMA foreign_keys = ON",
+  "PRAGMA trusted_schema = OFF",
+];
+
+/** A parsed `sqlite:` URL. */
+export interface SqliteUrl {
+  /** The file path, or `:memory:`. */
+  path: string;
+  /** Query parameters. */
+  params: URLSearchParams;
+}
+
+/**
+ * Parses `sqlite:<path>`, `sqlite://<path>` and `sqlite::memory:`, with optional `?key=value`.
+ *
+ * @param url The URL.
+ * @returns The path and parameters.
+ * @throws {StorageError} `validation` when the URL has no path.
+ */
+export function parseSqliteUrl(url: string): SqliteUrl {
+  const rest = url.replace(/^sqlite:(\/\/)?/i, "");
+  const question = rest.indexOf("?");
+  const path = decodeURIComponent(
+    question < 0 ? rest : rest.slice(0, question),
+  );
+  const params = new URLSearchParams(
+    question < 0 ? "" : rest.slice(question + 1),
+  );
+  if (path === "") {
+    throw new StorageError(
+      "validation",
+      `Cannot open storage as the SQLite URL has no path: "${url}": use "sqlite:<path>" or "sqlite::memory:"`,
+      { field: "url" },
+    );
+  }
+  return { path, params };
+}
+
+/** SQLite result codes the driver tells apart. */
+export const SQLITE = {
+  BUSY: 5,
+  LOCKED: 6,
+  CONSTRAINT: 19,
+  CONSTRAINT_PRIMARYKEY: 1555,
+  CONSTRAINT_UNIQUE: 2067,
+} as const;
+
+const UNAVAILABLE = new Set([
+  3, // PERM
+  5, // BUSY
+  6, // LOCKED
+  8, // READONLY
+  10, // IOERR
+  11, // CORRUPT
+  13, // FULL
+  14, // CANTOPEN
+  15, // PROTOCOL
+  26, // NOTADB
+]);
+
+/**
+ * Whether an extended result code is transient: the database is busy or locked.
+ *
+ * @param code The extended result code.
+ * @returns `true` for SQLITE_BUSY and SQLITE_LOCKED and their extended codes.
+ */
+export function isBusy(code: number | undefined): boolean {
+  const primary = (code ?? 0) & 0xff;
+  return primary === SQLITE.BUSY || primary === SQLITE.LOCKED;
+}
+
+/**
+ * The kind of an extended result code.
+ *
+ * @param code The extended result code.
+ * @returns The kind.
+ */
+export function kindOf(code: number): StorageErrorKind {
+  if (
+    code === SQLITE.CONSTRAINT_UNIQUE || code === SQLITE.CONSTRAINT_PRIMARYKEY
+  ) return "conflict";
+  const primary = code & 0xff;
+  if (primary === SQLITE.CONSTRAINT) return "constraint";
+  if (UNAVAILABLE.has(primary)) return "unavailable";
+  return "internal";
+}
+
+/**
+ * Turns an engine error into a {@linkcode StorageError}. A `StorageError` passes unchanged.
+ *
+ * @param error What the engine threw.
+ * @param code Its extended result code, if it came from SQLite.
+ * @param doing What was being done, for the message (`createUser`).
+ * @returns The error to throw.
+ */
+export function toStorageError(
+  error: unknown,
+  code: number | undefined,
+  doing: string,
+): StorageError {
+  if (error instanceof StorageError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === undefined) {
+    return new StorageError(
+      "internal",
+      `SQLite failed during ${doing}: ${detail}`,
+      { cause: error },
+    );
+  }
+  const kind = kindOf(code);
+  const hint = kind === "unavailable"
+    ? ": check that the database file exists, is writable and is not corrupt"
+    : "";
+  return new StorageError(
+    kind,
+    `SQLite failed during ${doing}: ${detail} (code ${code})${hint}`,
+    { cause: error },
+  );
+}

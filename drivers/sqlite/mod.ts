@@ -1,0 +1,32 @@
+/**
+ * The SQLite driver, on Deno's built-in `node:sqlite`. `openStorage("sqlite:…")` loads it; import
+ * this entry only to use its parts directly.
+ *
+ * Permissions: `--allow-read` and `--allow-write` on the database's directory. No `--allow-ffi`.
+ *
+ * @example
+ * ```ts
+ * import { openStorage } from "@impulse/storage";
+ *
+ * await using storage = await openStorage("sqlite::memory:");
+ * const user = await storage.createUser({ username: "sysop", passwordHash: "x" });
+ * ```
+ *
+ * @module
+ */
+import type { Driver } from "../../src/driver.ts";
+import { SqliteConnection } from "./connection.ts";
+import { nodeEngine } from "./engine.ts";
+
+export type {
+  EngineDatabase,
+  EngineOpenOptions,
+  EngineStatement,
+  SqliteEngine,
+} from "./engine.ts";
+export { nodeEngine } from "./engine.ts";
+
+/** The driver for `sqlite:` URLs, on the built-in engine. */
+export const driver: Driver = {
+  connect: (url, options) => SqliteConnection.open(nodeEngine, url, options),
+};

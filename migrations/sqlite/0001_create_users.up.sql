@@ -1,0 +1,19 @@
+-- Users: one row per account. Names are unique by their NFKC + lower-case key.
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  security_level INTEGER NOT NULL DEFAULT 10 CHECK (security_level BETWEEN 0 AND 255),
+  logins INTEGER NOT NULL DEFAULT 0 CHECK (logins BETWEEN 0 AND 9007199254740991),
+  posts INTEGER NOT NULL DEFAULT 0 CHECK (posts BETWEEN 0 AND 9007199254740991),
+  uploads INTEGER NOT NULL DEFAULT 0 CHECK (uploads BETWEEN 0 AND 9007199254740991),
+  downloads INTEGER NOT NULL DEFAULT 0 CHECK (downloads BETWEEN 0 AND 9007199254740991),
+  upload_bytes INTEGER NOT NULL DEFAULT 0 CHECK (upload_bytes BETWEEN 0 AND 9007199254740991),
+  download_bytes INTEGER NOT NULL DEFAULT 0 CHECK (download_bytes BETWEEN 0 AND 9007199254740991),
+  last_login_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE UNIQUE INDEX users_username_key ON users (username_key);

@@ -1,0 +1,56 @@
+/**
+ * @impulse/storage: the storage layer of a BBS. Users, file areas, message areas and sessions
+ * behind one {@linkcode Storage} API, embedded on SQLite (no server) by default.
+ *
+ * ```ts
+ * import { openStorage } from "@impulse/storage";
+ * import assert from "node:assert/strict";
+ *
+ * await using storage = await openStorage("sqlite::memory:");
+ * const sysop = await storage.createUser({ username: "SysOp", passwordHash: "x", securityLevel: 255 });
+ * const message = await storage.postMessage({
+ *   areaId: 1,
+ *   fromUserId: sysop.id,
+ *   subject: "Welcome",
+ *   body: "Hello, callers!",
+ * });
+ * assert.equal((await storage.getUser(sysop.id))?.stats.posts, 1);
+ * assert.deepEqual(await storage.listMessages(1), [message]);
+ * ```
+ *
+ * Importing this module loads no driver: `openStorage` loads the one its URL names.
+ *
+ * @module
+ */
+export { openStorage } from "./src/open.ts";
+export { isStorageError, StorageError } from "./src/errors.ts";
+export type { StorageErrorKind, StorageErrorOptions } from "./src/errors.ts";
+export type {
+  FileEntry,
+  ListFilesOptions,
+  ListMessagesOptions,
+  Message,
+  NewFile,
+  NewMessage,
+  NewSession,
+  NewUser,
+  OpenOptions,
+  RetryOptions,
+  Session,
+  Storage,
+  StorageOps,
+  User,
+  UserPatch,
+  UserStats,
+} from "./src/storage.ts";
+export type {
+  Awaitable,
+  Connection,
+  Driver,
+  Executor,
+  Queryable,
+  Row,
+  Sql,
+} from "./src/driver.ts";
+export type { ParsedOpenOptions } from "./src/validate.ts";
+export type { MigrationQuery, MigrationTarget } from "./src/migrate/target.ts";

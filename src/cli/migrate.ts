@@ -1,0 +1,223 @@
+/**
+ * `migrate`: apply, revert, inspect, verify and create migrations from the command line.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { redact, StorageError } from "../errors.ts";
+import {
+  createMigration,
+  type MigrationStatus,
+  type MigrationStep,
+  type Migrator,
+  openMigrator,
+} from "../migrate/mod.ts";
+import { defaultDatabaseUrl, type Output } from "./output.ts";
+
+/** The usage text of `migrate`. */
+export const MIGRATE_USAGE = `Usage: deno task migrate [command] [options]
+
+Commands:
+  up                  apply every pending migration (the default), then print the status
+  down                revert the newest migration (--steps N for more)
+  status              list every migration with its state (--exit-code: fail if not current)
+  to <version>        migrate up or down to a version (0 reverts everything)
+  verify              run up, down, up on a scratch copy and compare the schemas
+  new <name>          create NNNN_<name>.up.sql and .down.sql
+
+Options:
+  --db <url>          database URL (default: $IMPULSE_DATABASE_URL or sqlite:./data/impulse.db)
+  --dir <path>        a migration set of your own instead of the package's
+  --set <name>        the name your set is tracked under (default "app")
+  --steps <n>         how many migrations down reverts (default 1)
+  --exit-code         with status: exit 1 when anything is pending or drifted
+  --json              print JSON instead of text`;
+
+/**
+ * Runs `migrate` with its arguments.
+ *
+ * @param args The arguments after `migrate`.
+ * @param out Where to print.
+ * @returns The exit code.
+ */
+export async function migrateCommand(
+  args: string[],
+  out: Output,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: "string" },
+      dir: { type: "string" },
+      set: { type: "string" },
+      steps: { type: "string" },
+      "exit-code": { type: "boolean" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return out.text(MIGRATE_USAGE), 0;
+  const [command = "up", argument] = positionals;
+  if (command === "new") return await newMigration(argument, values.dir, out);
+  const url = values.db ?? defaultDatabaseUrl();
+  await using migrator = await openMigrator(url, {
+    dir: values.dir,
+    set: values.set,
+  });
+  const where = `${redact(url)}${
+    values.dir ? ` (set from ${values.dir})` : ""
+  }`;
+  switch (command) {
+    case "up":
+      return await report(out, where, await migrator.up(), migrator);
+    case "down":
+      return await report(
+        out,
+        where,
+        await migrator.down({ steps: count(values.steps, "--steps") }),
+        migrator,
+      );
+    case "to":
+      return await report(
+        out,
+        where,
+        await migrator.to(count(argument, "version", 0)),
+        migrator,
+      );
+    case "status": {
+      const status = await migrator.status();
+      printStatus(out, where, status);
+      return values["exit-code"] &&
+          status.some((line) => line.state !== "applied")
+        ? 1
+        : 0;
+    }
+    case "verify": {
+      const result = await migrator.verify();
+      if (out.json) out.data(result);
+      else {
+        out.text(
+          `verify ${where}: ${
+            result.ok ? "ok" : "FAILED"
+          }: ${result.migrations} migrations cycled up, down, up`,
+        );
+        for (const problem of result.problems) out.text(`  ${problem}`);
+      }
+      return result.ok ? 0 : 1;
+    }
+    default:
+      throw new StorageError(
+        "validation",
+        `Unknown migrate command: "${command}": see deno task migrate --help`,
+      );
+  }
+}
+
+async function report(
+  out: Output,
+  where: string,
+  steps: MigrationStep[],
+  migrator: Migrator,
+): Promise<number> {
+  const status = await migrator.status();
+  if (out.json) return out.data({ steps, status: status.map(statusJson) }), 0;
+  for (const step of steps) {
+    out.text(
+      `${step.direction === "up" ? "applied " : "reverted"} ${
+        label(step)
+      } in ${step.durationMs} ms`,
+    );
+  }
+  if (steps.length === 0) out.text("nothing to do");
+  printStatus(out, where, status);
+  return 0;
+}
+
+function printStatus(
+  out: Output,
+  where: string,
+  status: MigrationStatus[],
+): void {
+  if (out.json) return out.data({ status: status.map(statusJson) });
+  out.text(`migrations of ${where}:`);
+  for (const line of status) {
+    const applied = line.appliedAt
+      ? `  ${line.appliedAt.toISOString()}  ${line.durationMs} ms`
+      : "";
+    const checksum = line.checksumOk === null
+      ? ""
+      : line.checksumOk
+      ? "  checksum ok"
+      : "  checksum CHANGED";
+    out.text(
+      `  ${label(line).padEnd(40)} ${
+        line.state.padEnd(11)
+      }${applied}${checksum}`,
+    );
+  }
+}
+
+function statusJson(line: MigrationStatus) {
+  return { ...line, appliedAt: line.appliedAt?.toISOString() ?? null };
+}
+
+function label(line: { version: number; name: string }): string {
+  return `${String(line.version).padStart(4, "0")} ${line.name}`;
+}
+
+function count(value: string | undefined, name: string, min = 1): number {
+  if (value === undefined && name === "--steps") return 1;
+  const n = Number(value);
+  if (value === undefined || !Number.isSafeInteger(n) || n < min) {
+    throw new StorageError(
+      "validation",
+      `Invalid ${name}: must be an integer of at least ${min}: got ${value}`,
+      {
+        field: name,
+      },
+    );
+  }
+  return n;
+}
+
+async function newMigration(
+  name: string | undefined,
+  dir: string | undefined,
+  out: Output,
+): Promise<number> {
+  if (!name) {
+    throw new StorageError(
+      "validation",
+      "Missing migration name: deno task migrate new <name>",
+    );
+  }
+  const dirs = dir === undefined ? await ownMigrationDirs() : [dir];
+  const written: string[] = [];
+  for (const d of dirs) written.push(...await createMigration(d, name));
+  if (out.json) out.data({ written });
+  else {
+    for (const path of written) out.text(`created ${path}`);
+    if (dir === undefined) {
+      out.text(
+        "write both dialects, then run `deno task manifest` to embed them",
+      );
+    }
+  }
+  return 0;
+}
+
+async function ownMigrationDirs(): Promise<string[]> {
+  const root = new URL("../../migrations/", import.meta.url);
+  if (root.protocol !== "file:") {
+    throw new StorageError(
+      "validation",
+      "The package's own migrations can only be created in a checkout: use --dir",
+    );
+  }
+  const dirs: string[] = [];
+  for await (const entry of Deno.readDir(root)) {
+    if (entry.isDirectory) dirs.push(new URL(entry.name, root).pathname);
+  }
+  return dirs.sort();
+}

@@ -1,0 +1,69 @@
+/**
+ * The command line of @impulse/storage: `deno task migrate …`.
+ *
+ * Run it from a checkout with `deno task migrate`, or from JSR with
+ * `deno run --allow-read --allow-write --allow-env --allow-net jsr:@impulse/storage/cli migrate`.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@impulse/storage/cli";
+ *
+ * const code = await main(["migrate", "status", "--db", "sqlite::memory:"]);
+ * ```
+ *
+ * @module
+ */
+import { redact, StorageError } from "../errors.ts";
+import { MIGRATE_USAGE, migrateCommand } from "./migrate.ts";
+import { consoleOutput, type Output } from "./output.ts";
+
+export type { Output } from "./output.ts";
+
+const USAGE = `Usage: impulse-storage <command> [options]
+
+Commands:
+  migrate     apply, revert, inspect and verify migrations (see migrate --help)
+
+${MIGRATE_USAGE}`;
+
+/**
+ * Runs the command line.
+ *
+ * @param args The arguments, such as `["migrate", "up", "--db", "sqlite:./data/impulse.db"]`.
+ * @param out Where to print; the process's standard streams by default.
+ * @returns The exit code: 0 on success, 1 on failure, 2 on bad usage.
+ */
+export async function main(args: string[], out?: Output): Promise<number> {
+  const json = args.includes("--json");
+  const output = out ?? consoleOutput(json);
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case "migrate":
+        return await migrateCommand(rest, output);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        output.text(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new StorageError(
+          "validation",
+          `Unknown command: "${command}": see --help`,
+        );
+    }
+  } catch (error) {
+    const kind = error instanceof StorageError ? error.kind : "validation";
+    const message = redact(
+      error instanceof Error ? error.message : String(error),
+    );
+    if (output.json) output.data({ error: { kind, message } });
+    else console.error(`error: ${message}`);
+    return error instanceof StorageError ? 1 : 2;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

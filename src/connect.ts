@@ -1,0 +1,49 @@
+/**
+ * Picks a driver by URL scheme and loads it with a dynamic `import()`, so importing the package
+ * never loads a driver (or its npm dependency) that the caller does not use.
+ *
+ * @module
+ */
+import type { Connection, Driver } from "./driver.ts";
+import { redact, StorageError } from "./errors.ts";
+import type { ParsedOpenOptions } from "./validate.ts";
+
+const DRIVERS: Record<string, () => Promise<Driver>> = {
+  "sqlite:": async () => (await import("../drivers/sqlite/mod.ts")).driver,
+};
+
+/**
+ * Opens a driver connection for a URL.
+ *
+ * @param url A database URL.
+ * @param options Parsed open options.
+ * @returns The connection.
+ * @throws {StorageError} `validation` when the scheme is unsupported.
+ */
+export async function connect(
+  url: string,
+  options: ParsedOpenOptions,
+): Promise<Connection> {
+  if (typeof url !== "string") {
+    throw new StorageError(
+      "validation",
+      `Cannot open storage as the URL is not a string: got ${typeof url}`,
+      {
+        field: "url",
+      },
+    );
+  }
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase() ?? "";
+  const load = DRIVERS[scheme];
+  if (!load) {
+    throw new StorageError(
+      "validation",
+      `Cannot open storage as the URL scheme is unsupported: "${
+        scheme || redact(url)
+      }": ` +
+        `use ${Object.keys(DRIVERS).map((s) => `"${s}"`).join(" or ")}`,
+      { field: "url" },
+    );
+  }
+  return await (await load()).connect(url, options);
+}

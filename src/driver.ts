@@ -1,0 +1,99 @@
+/**
+ * The contract between the driver-agnostic core and a driver. A driver turns a URL into a
+ * {@linkcode Connection}: something that runs named SQL statements, transactions and
+ * migrations. The core never learns which database it talks to.
+ *
+ * @module
+ */
+import type { ParsedOpenOptions } from "./validate.ts";
+import type { MigrationTarget } from "./migrate/target.ts";
+
+/** A result row, keyed by column name. */
+export type Row = Record<string, unknown>;
+
+/** A value or a promise of it: the SQLite engines answer synchronously. */
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * A SQL statement of the catalogue: portable text with `?` placeholders, written once. Drivers
+ * prepare it once per connection (keyed by `id`) and may rewrite its text for their dialect.
+ */
+export interface Sql {
+  /** A small integer, unique per statement, for statement caches. */
+  readonly id: number;
+  /** A name for overrides and query-plan tests, like `users.byId`. */
+  readonly name: string;
+  /** The SQL text with `?` placeholders. */
+  readonly text: string;
+  /** Whether the statement writes (and so needs the writer). */
+  readonly write: boolean;
+}
+
+let nextSqlId = 0;
+
+/**
+ * Declares a statement of the catalogue.
+ *
+ * @param name A unique name.
+ * @param text Portable SQL with `?` placeholders.
+ * @param write Whether the statement writes.
+ * @returns The statement.
+ */
+export function sql(name: string, text: string, write = false): Sql {
+  return Object.freeze({
+    id: nextSqlId++,
+    name,
+    text: text.trim().replace(/\s+/g, " "),
+    write,
+  });
+}
+
+/** Runs statements on one connection, in order. */
+export interface Queryable {
+  /** All rows of a query. */
+  all(q: Sql, params: readonly unknown[]): Awaitable<Row[]>;
+  /** The first row of a query, or `undefined`. */
+  get(q: Sql, params: readonly unknown[]): Awaitable<Row | undefined>;
+  /** Runs a statement and returns how many rows it changed. */
+  run(q: Sql, params: readonly unknown[]): Awaitable<number>;
+}
+
+/**
+ * Where operations run. At the top level a driver routes reads and writes itself and makes each
+ * statement atomic; inside a transaction everything goes to the transaction's connection.
+ */
+export interface Executor extends Queryable {
+  /**
+   * Runs several statements atomically: in a transaction of their own at the top level, inline
+   * inside a transaction.
+   */
+  atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+}
+
+/** An open database connection (or pool) of one driver. */
+export interface Connection {
+  /** The dialect's name; selects the migration folder (`sqlite`, `postgres`). */
+  readonly dialect: string;
+  /** The top-level executor. */
+  readonly root: Executor;
+  /**
+   * Runs `fn` in one transaction on its own executor: commit on resolve, rollback and rethrow on
+   * throw. The executor refuses work after the transaction ends.
+   */
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /** The connection's migration target. */
+  migrationTarget(): MigrationTarget;
+  /** Closes every handle; idempotent. */
+  close(): Promise<void>;
+}
+
+/** What a driver module exports. */
+export interface Driver {
+  /**
+   * Opens a connection for a URL of the driver's schemes.
+   *
+   * @param url The URL (validated by the driver).
+   * @param options The parsed open options.
+   */
+  connect(url: string, options: ParsedOpenOptions): Promise<Connection>;
+}

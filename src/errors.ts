@@ -1,0 +1,119 @@
+/**
+ * The one error type of the package, {@linkcode StorageError}, and its kinds.
+ *
+ * @module
+ */
+
+/**
+ * What went wrong, normalised across drivers.
+ *
+ * - `validation`: the input or an option is malformed; nothing was written.
+ * - `not_found`: the record an operation needs does not exist.
+ * - `conflict`: a unique value (a username, a token) is already taken.
+ * - `constraint`: a reference or rule of the schema is broken (a missing author …).
+ * - `unavailable`: the database cannot be reached or stayed busy; the storage is closed.
+ * - `timeout`: a wait for the writer or a connection exceeded its bound.
+ * - `migration`: the schema is not at a version this code can use, or a migration failed.
+ * - `internal`: anything else; a bug to report.
+ */
+export type StorageErrorKind =
+  | "validation"
+  | "not_found"
+  | "conflict"
+  | "constraint"
+  | "unavailable"
+  | "timeout"
+  | "migration"
+  | "internal";
+
+/** Extra facts an error can carry. */
+export interface StorageErrorOptions {
+  /** The error that caused this one. */
+  cause?: unknown;
+  /** For `validation`: the path of the offending field, such as `username` or `options.limit`. */
+  field?: string;
+  /** For `migration`: the migration version concerned. */
+  version?: number;
+}
+
+/**
+ * The error every operation of the package rejects with. Switch on `kind`, not on the message.
+ *
+ * Messages say what failed and, where they can, what to do. They never contain a password,
+ * SQL text or bound parameters.
+ *
+ * @example Telling a taken username from other failures
+ * ```ts
+ * import { openStorage, StorageError } from "@impulse/storage";
+ *
+ * await using storage = await openStorage("sqlite::memory:");
+ * await storage.createUser({ username: "sysop", passwordHash: "x" });
+ * try {
+ *   await storage.createUser({ username: "SysOp", passwordHash: "y" });
+ * } catch (error) {
+ *   if (!(error instanceof StorageError) || error.kind !== "conflict") throw error;
+ * }
+ * ```
+ */
+export class StorageError extends Error {
+  /** The normalised kind of failure. */
+  readonly kind: StorageErrorKind;
+  /** For `validation`: the offending field. */
+  readonly field?: string;
+  /** For `migration`: the migration version concerned. */
+  readonly version?: number;
+
+  /**
+   * Creates an error of the given kind.
+   *
+   * @param kind The kind of failure.
+   * @param message What failed and, where possible, what to do.
+   * @param options The cause, the field or the migration version.
+   */
+  constructor(
+    kind: StorageErrorKind,
+    message: string,
+    options: StorageErrorOptions = {},
+  ) {
+    super(
+      message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = "StorageError";
+    this.kind = kind;
+    if (options.field !== undefined) this.field = options.field;
+    if (options.version !== undefined) this.version = options.version;
+  }
+}
+
+/**
+ * Tells whether a value is a {@linkcode StorageError}, optionally of one kind.
+ *
+ * @param error The value to test.
+ * @param kind The kind it must have, if any.
+ * @returns `true` when `error` is a `StorageError` (of `kind`, when given).
+ *
+ * @example
+ * ```ts
+ * import { isStorageError, StorageError } from "@impulse/storage";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(isStorageError(new StorageError("conflict", "Taken"), "conflict"));
+ * assert.ok(!isStorageError(new Error("plain")));
+ * ```
+ */
+export function isStorageError(
+  error: unknown,
+  kind?: StorageErrorKind,
+): error is StorageError {
+  return error instanceof StorageError &&
+    (kind === undefined || error.kind === kind);
+}
+
+/** Removes the password from anything that looks like a connection URL in `text`. */
+export function redact(text: string): string {
+  return text.replace(
+    /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/?#\s]*@/gi,
+    "$1:***@",
+  );
+}

@@ -1,0 +1,384 @@
+/**
+ * The migration runner: applies and reverts a migration set on a {@linkcode MigrationTarget},
+ * one transaction per migration, under the target's lock.
+ *
+ * @module
+ */
+import { StorageError } from "../errors.ts";
+import type { Row } from "../driver.ts";
+import { isNoTransaction, type Migration } from "./migration.ts";
+import {
+  type AppliedMigration,
+  assertMigratable,
+  type MigrationStatus,
+  migrationStatus,
+} from "./plan.ts";
+import type { MigrationQuery, MigrationTarget } from "./target.ts";
+
+/** The name of the set of the package's own migrations. */
+export const OWN_SET = "impulse";
+
+/** Options of {@linkcode Migrator}. */
+export interface MigratorOptions {
+  /** The name the set is tracked under; defaults to `"impulse"`. */
+  set?: string;
+  /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
+  lockTimeoutMs?: number;
+}
+
+/** One migration applied or reverted. */
+export interface MigrationStep {
+  /** The version. */
+  version: number;
+  /** The name. */
+  name: string;
+  /** `up` or `down`. */
+  direction: "up" | "down";
+  /** How long it took, in milliseconds. */
+  durationMs: number;
+}
+
+/** The outcome of {@linkcode Migrator.verify}. */
+export interface VerifyReport {
+  /** Whether every down script restored the schema its up script started from. */
+  ok: boolean;
+  /** How many migrations were cycled. */
+  migrations: number;
+  /** What differed, per version; empty when `ok`. */
+  problems: string[];
+}
+
+const TRACKING = `CREATE TABLE IF NOT EXISTS impulse_migrations (
+  migration_set TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  checksum TEXT NOT NULL,
+  applied_at BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'applied',
+  PRIMARY KEY (migration_set, version)
+)`;
+const SELECT_APPLIED =
+  "SELECT version, name, checksum, applied_at, duration_ms, status FROM impulse_migrations " +
+  "WHERE migration_set = ? ORDER BY version";
+const INSERT_APPLIED = "INSERT INTO impulse_migrations " +
+  "(migration_set, version, name, checksum, applied_at, duration_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?)";
+const MARK_APPLIED =
+  "UPDATE impulse_migrations SET status = 'applied', duration_ms = ? " +
+  "WHERE migration_set = ? AND version = ?";
+const DELETE_APPLIED =
+  "DELETE FROM impulse_migrations WHERE migration_set = ? AND version = ?";
+
+/**
+ * Applies and reverts one migration set on one database.
+ *
+ * Every migration runs with its tracking row in one transaction (unless its first line is
+ * `-- no-transaction`), and every step re-reads the tracking table inside its transaction, so
+ * two processes migrating at once apply each migration exactly once.
+ *
+ * @example
+ * ```ts
+ * import { openMigrator } from "@impulse/storage/migrate";
+ * import assert from "node:assert/strict";
+ *
+ * await using migrator = await openMigrator("sqlite::memory:");
+ * await migrator.up();
+ * const status = await migrator.status();
+ * assert.ok(status.every((line) => line.state === "applied"));
+ * ```
+ */
+export class Migrator implements AsyncDisposable {
+  #target: MigrationTarget;
+  #migrations: readonly Migration[];
+  #set: string;
+  #lockTimeoutMs: number;
+
+  /**
+   * Creates a runner for one set on one target.
+   *
+   * @param target The database.
+   * @param migrations The migration set, sorted by version.
+   * @param options The set's name and the lock timeout.
+   */
+  constructor(
+    target: MigrationTarget,
+    migrations: readonly Migration[],
+    options: MigratorOptions = {},
+  ) {
+    this.#target = target;
+    this.#migrations = migrations;
+    this.#set = options.set ?? OWN_SET;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+  }
+
+  /** The migrations of the set. */
+  get migrations(): readonly Migration[] {
+    return this.#migrations;
+  }
+
+  /**
+   * Reports every migration of the set and of the database with its state.
+   *
+   * @returns One line per version, ascending.
+   */
+  async status(): Promise<MigrationStatus[]> {
+    return await this.#target.transaction(async (q) => {
+      await q.exec(TRACKING);
+      return migrationStatus(this.#migrations, await readApplied(q, this.#set));
+    });
+  }
+
+  /**
+   * Applies pending migrations in order.
+   *
+   * @param options `to`: the highest version to apply; all by default.
+   * @returns The steps taken (none when the database is current).
+   * @throws {StorageError} `migration` when the state is unsafe or a script fails (the database
+   * stays at the last whole version); `timeout` when the lock cannot be had in time.
+   */
+  async up(options: { to?: number } = {}): Promise<MigrationStep[]> {
+    return await this.#target.withLock(async () => {
+      const steps: MigrationStep[] = [];
+      for (const migration of this.#migrations) {
+        if (options.to !== undefined && migration.version > options.to) break;
+        const step = await this.#apply(migration);
+        if (step) steps.push(step);
+      }
+      return steps;
+    }, this.#lockTimeoutMs);
+  }
+
+  /**
+   * Reverts applied migrations, newest first.
+   *
+   * @param options `steps`: how many (default 1); or `to`: revert every version above it.
+   * @returns The steps taken.
+   * @throws {StorageError} `migration` when the state is unsafe or a script fails.
+   */
+  async down(
+    options: { steps?: number; to?: number } = {},
+  ): Promise<MigrationStep[]> {
+    const steps = options.to === undefined ? options.steps ?? 1 : Infinity;
+    return await this.#target.withLock(async () => {
+      const taken: MigrationStep[] = [];
+      while (taken.length < steps) {
+        const step = await this.#revert(options.to ?? 0);
+        if (!step) break;
+        taken.push(step);
+      }
+      return taken;
+    }, this.#lockTimeoutMs);
+  }
+
+  /**
+   * Migrates up or down until `version` is the newest applied migration (0: none).
+   *
+   * @param version A version of the set, or 0.
+   * @returns The steps taken.
+   * @throws {StorageError} `migration` when the version is not in the set.
+   */
+  async to(version: number): Promise<MigrationStep[]> {
+    if (version !== 0 && !this.#migrations.some((m) => m.version === version)) {
+      throw new StorageError(
+        "migration",
+        `Cannot migrate to version ${version}: the set has no such migration`,
+        {
+          version,
+        },
+      );
+    }
+    const current = newest(await this.status());
+    return version >= current
+      ? await this.up({ to: version })
+      : await this.down({ to: version });
+  }
+
+  /**
+   * Checks every down script on a scratch copy: applies everything, reverts everything, applies
+   * again, and compares the schema seen before each up with the one after its down.
+   *
+   * @returns The report; the copy is deleted after.
+   */
+  async verify(): Promise<VerifyReport> {
+    await using scratch = await this.#target.scratchCopy();
+    const runner = new Migrator(scratch, this.#migrations, {
+      set: this.#set,
+      lockTimeoutMs: this.#lockTimeoutMs,
+    });
+    await runner.up();
+    const afterUp = new Map<number, string[]>();
+    const beforeDown = new Map<number, string[]>();
+    for (const line of [...await runner.status()].reverse()) {
+      beforeDown.set(line.version, await scratch.schema());
+      await runner.down();
+    }
+    const problems: string[] = [];
+    for (const migration of this.#migrations) {
+      await runner.up({ to: migration.version });
+      afterUp.set(migration.version, await scratch.schema());
+    }
+    for (const [version, expected] of beforeDown) {
+      const diff = difference(expected, afterUp.get(version) ?? []);
+      if (diff) {
+        problems.push(
+          `Migration ${version}: up → down → up changed the schema: ${diff}`,
+        );
+      }
+    }
+    return { ok: problems.length === 0, migrations: beforeDown.size, problems };
+  }
+
+  /** Closes the target. */
+  async close(): Promise<void> {
+    await this.#target.close();
+  }
+
+  /** Closes the target, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #apply(migration: Migration): Promise<MigrationStep | null> {
+    const outside = isNoTransaction(migration.up);
+    const started = performance.now();
+    const claimed = await this.#target.transaction(async (q) => {
+      if (!await this.#isPending(q, migration.version)) return false;
+      if (outside) {
+        await q.run(INSERT_APPLIED, this.#row(migration, 0, "running"));
+        return true;
+      }
+      await runScript(q.exec.bind(q), migration, "up");
+      await q.run(
+        INSERT_APPLIED,
+        this.#row(migration, elapsed(started), "applied"),
+      );
+      return true;
+    });
+    if (!claimed) return null;
+    if (outside) {
+      await runScript((s) => this.#target.execScript(s), migration, "up");
+      await this.#target.transaction((q) =>
+        q.run(MARK_APPLIED, [elapsed(started), this.#set, migration.version])
+      );
+    }
+    return {
+      version: migration.version,
+      name: migration.name,
+      direction: "up",
+      durationMs: elapsed(started),
+    };
+  }
+
+  async #revert(floor: number): Promise<MigrationStep | null> {
+    const started = performance.now();
+    let outside: Migration | undefined;
+    const reverted = await this.#target.transaction(async (q) => {
+      const status = await this.#checked(q);
+      const top = status.findLast((line) => line.state === "applied");
+      if (!top || top.version <= floor) return null;
+      const migration = this.#migrations.find((m) =>
+        m.version === top.version
+      )!;
+      if (isNoTransaction(migration.down)) outside = migration;
+      else await runScript(q.exec.bind(q), migration, "down");
+      await q.run(DELETE_APPLIED, [this.#set, migration.version]);
+      return migration;
+    });
+    if (!reverted) return null;
+    if (outside) {
+      await runScript((s) => this.#target.execScript(s), outside, "down");
+    }
+    return {
+      version: reverted.version,
+      name: reverted.name,
+      direction: "down",
+      durationMs: elapsed(started),
+    };
+  }
+
+  async #isPending(q: MigrationQuery, version: number): Promise<boolean> {
+    const status = await this.#checked(q);
+    return status.find((line) => line.version === version)?.state === "pending";
+  }
+
+  async #checked(q: MigrationQuery): Promise<MigrationStatus[]> {
+    await q.exec(TRACKING);
+    const status = migrationStatus(
+      this.#migrations,
+      await readApplied(q, this.#set),
+    );
+    assertMigratable(status, this.#set);
+    return status;
+  }
+
+  #row(migration: Migration, durationMs: number, status: string): unknown[] {
+    return [
+      this.#set,
+      migration.version,
+      migration.name,
+      migration.checksum,
+      Date.now(),
+      durationMs,
+      status,
+    ];
+  }
+}
+
+/**
+ * The newest applied version in a status report, or 0.
+ *
+ * @param status The report.
+ * @returns The version.
+ */
+export function newest(status: readonly MigrationStatus[]): number {
+  return status.reduce(
+    (max, line) => line.state === "pending" ? max : Math.max(max, line.version),
+    0,
+  );
+}
+
+async function readApplied(
+  q: MigrationQuery,
+  set: string,
+): Promise<AppliedMigration[]> {
+  return (await q.all(SELECT_APPLIED, [set])).map((row: Row) => ({
+    version: Number(row.version),
+    name: String(row.name),
+    checksum: String(row.checksum),
+    appliedAt: new Date(Number(row.applied_at)),
+    durationMs: Number(row.duration_ms),
+    status: row.status === "running" ? "running" : "applied",
+  }));
+}
+
+async function runScript(
+  exec: (script: string) => Promise<void>,
+  migration: Migration,
+  direction: "up" | "down",
+): Promise<void> {
+  try {
+    await exec(direction === "up" ? migration.up : migration.down);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new StorageError(
+      "migration",
+      `Migration ${migration.version} (${migration.name}) failed ${direction}: ${detail}: ` +
+        `the database stays at the version before it`,
+      { version: migration.version, cause: error },
+    );
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+function difference(expected: string[], actual: string[]): string {
+  const missing = expected.filter((line) => !actual.includes(line));
+  const extra = actual.filter((line) => !expected.includes(line));
+  const parts = [
+    ...missing.map((line) => `missing ${line}`),
+    ...extra.map((line) => `unexpected ${line}`),
+  ];
+  return parts.join("; ");
+}

@@ -1,0 +1,142 @@
+/**
+ * The migration runner: apply, revert, inspect and verify the package's own migrations, or a
+ * caller's own set from a directory of `NNNN_name.up.sql` / `NNNN_name.down.sql` files (tracked
+ * separately, so a BBS can migrate its own tables the same way).
+ *
+ * @example
+ * ```ts
+ * import { openMigrator } from "@impulse/storage/migrate";
+ *
+ * await using migrator = await openMigrator("sqlite::memory:");
+ * const steps = await migrator.up();
+ * console.log(steps.map((s) => `${s.version} ${s.name}`));
+ * ```
+ *
+ * @module
+ */
+import { manifest } from "../../migrations/mod.ts";
+import { connect } from "../connect.ts";
+import { StorageError } from "../errors.ts";
+import * as V from "../validate.ts";
+import { fileName, loadMigrations } from "./migration.ts";
+import { Migrator, OWN_SET } from "./migrator.ts";
+
+export {
+  checksum,
+  fileName,
+  isNoTransaction,
+  loadMigrations,
+  pairMigrations,
+} from "./migration.ts";
+export type { Migration, MigrationFile } from "./migration.ts";
+export { Migrator, newest, OWN_SET } from "./migrator.ts";
+export type {
+  MigrationStep,
+  MigratorOptions,
+  VerifyReport,
+} from "./migrator.ts";
+export { assertMigratable, migrationStatus } from "./plan.ts";
+export type {
+  AppliedMigration,
+  MigrationState,
+  MigrationStatus,
+} from "./plan.ts";
+export type { MigrationQuery, MigrationTarget } from "./target.ts";
+
+/** Options of {@linkcode openMigrator}. */
+export interface OpenMigratorOptions {
+  /** A directory holding a caller's own migration set; the package's own set by default. */
+  dir?: string;
+  /** The name the set is tracked under: `"impulse"` for the package's set, `"app"` for a `dir`. */
+  set?: string;
+  /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
+  lockTimeoutMs?: number;
+}
+
+/**
+ * Opens a database for migrating (without migrating it).
+ *
+ * @param url The database URL, as for `openStorage`.
+ * @param options The migration set and lock timeout.
+ * @returns The runner; close it when done.
+ * @throws {StorageError} `validation` for a bad URL; `migration` for a malformed set.
+ *
+ * @example
+ * ```ts
+ * import { openMigrator } from "@impulse/storage/migrate";
+ * import assert from "node:assert/strict";
+ *
+ * await using migrator = await openMigrator("sqlite::memory:");
+ * assert.ok((await migrator.status()).every((line) => line.state === "pending"));
+ * ```
+ */
+export async function openMigrator(
+  url: string,
+  options: OpenMigratorOptions = {},
+): Promise<Migrator> {
+  const defaults = V.parse(
+    V.openOptions,
+    { migrate: "off" },
+    "options",
+    "openMigrator",
+  );
+  const connection = await connect(url, defaults);
+  try {
+    const migrations = options.dir === undefined
+      ? manifest[connection.dialect] ?? []
+      : await loadMigrations(options.dir, connection.dialect);
+    const set = options.set ?? (options.dir === undefined ? OWN_SET : "app");
+    if (options.dir !== undefined && set === OWN_SET) {
+      throw new StorageError(
+        "migration",
+        `The set name "${OWN_SET}" is the package's own: choose another`,
+      );
+    }
+    return new Migrator(connection.migrationTarget(), migrations, {
+      set,
+      lockTimeoutMs: options.lockTimeoutMs,
+    });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}
+
+/**
+ * Creates the up and down files of a new migration, numbered after the newest in `dir`.
+ *
+ * @param dir The directory of the set (created if missing).
+ * @param name The migration's name: letters, digits, `_` and `-`.
+ * @returns The paths written.
+ * @throws {StorageError} `validation` for a bad name.
+ */
+export async function createMigration(
+  dir: string,
+  name: string,
+): Promise<string[]> {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(name)) {
+    throw new StorageError(
+      "validation",
+      `Invalid migration name: use letters, digits, "_" and "-": got "${name}"`,
+      { field: "name" },
+    );
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  let newestVersion = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    const version = /^(\d+)_/.exec(entry.name)?.[1];
+    if (version) newestVersion = Math.max(newestVersion, Number(version));
+  }
+  const paths = (["up", "down"] as const).map((direction) =>
+    `${dir}/${fileName(newestVersion + 1, name, direction)}`
+  );
+  await Deno.writeTextFile(paths[0]!, `-- ${name}: up\n`, { createNew: true });
+  await Deno.writeTextFile(
+    paths[1]!,
+    `-- ${name}: down (revert the up script, keeping every row it does not remove)\n`,
+    {
+      createNew: true,
+    },
+  );
+  return paths;
+}

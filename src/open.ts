@@ -1,0 +1,103 @@
+/**
+ * `openStorage`: connects through the driver of the URL's scheme, brings the schema up to date
+ * (or checks it), and returns the {@linkcode Storage}.
+ *
+ * @module
+ */
+import { manifest } from "../migrations/mod.ts";
+import { connect } from "./connect.ts";
+import type { Connection } from "./driver.ts";
+import { StorageError } from "./errors.ts";
+import { Migrator } from "./migrate/migrator.ts";
+import { Operations } from "./ops.ts";
+import type { OpenOptions, Storage, StorageOps } from "./storage.ts";
+import * as V from "./validate.ts";
+
+class OpenStorage extends Operations implements Storage {
+  #connection: Connection;
+
+  constructor(connection: Connection) {
+    super(connection.root);
+    this.#connection = connection;
+  }
+
+  transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T> {
+    if (typeof fn !== "function") {
+      return Promise.reject(
+        new StorageError(
+          "validation",
+          `Invalid transaction input: fn must be a function: got ${typeof fn}`,
+          {
+            field: "fn",
+          },
+        ),
+      );
+    }
+    return this.#connection.transaction((tx) => fn(new Operations(tx)));
+  }
+
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Opens a storage.
+ *
+ * URLs: `sqlite:<path>` (a file, created with its directory if missing) and `sqlite::memory:`
+ * (a private in-memory database, gone on close).
+ *
+ * @param url The database URL.
+ * @param options What to do about migrations, wait bounds and retries.
+ * @returns The open storage; close it when done (or use `await using`).
+ * @throws {StorageError} `validation` for a bad URL or option; `unavailable` when the database
+ * cannot be opened; `migration` when its schema cannot be brought up to date (or, with
+ * `migrate: "check"`, is not current).
+ *
+ * @example
+ * ```ts
+ * import { openStorage } from "@impulse/storage";
+ * import assert from "node:assert/strict";
+ *
+ * await using storage = await openStorage("sqlite::memory:");
+ * const user = await storage.createUser({ username: "sysop", passwordHash: "x", securityLevel: 255 });
+ * assert.equal((await storage.findUserByUsername("SYSOP"))?.id, user.id);
+ * ```
+ */
+export async function openStorage(
+  url: string,
+  options?: OpenOptions,
+): Promise<Storage> {
+  const parsed = V.parse(V.openOptions, options, "options", "openStorage");
+  const connection = await connect(url, parsed);
+  try {
+    const migrator = new Migrator(
+      connection.migrationTarget(),
+      manifest[connection.dialect] ?? [],
+    );
+    if (parsed.migrate === "up") await migrator.up();
+    if (parsed.migrate === "check") {
+      const behind = (await migrator.status()).filter((line) =>
+        line.state !== "applied"
+      );
+      if (behind.length > 0) {
+        const list = behind.map((line) =>
+          `${line.version} (${line.name}) is ${line.state}`
+        ).join(", ");
+        throw new StorageError(
+          "migration",
+          `The database schema is not current: ${list}: run \`deno task migrate\``,
+          { version: behind[0]!.version },
+        );
+      }
+    }
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  return new OpenStorage(connection);
+}

@@ -1,0 +1,252 @@
+/**
+ * Zod schemas for every input of the API, and {@linkcode parse}, which turns a failure into a
+ * `StorageError` of kind `validation` naming the field. Internal: zod types are never exported
+ * from the package.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { StorageError } from "./errors.ts";
+
+const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const EDGE_SPACE = /^\s|\s$/u;
+
+/** Text the databases can store exactly: well-formed UTF-16 without NUL characters. */
+function text(max: number, min = 0) {
+  return z.string()
+    .refine((s) => s.isWellFormed(), {
+      error: "must be well-formed Unicode (no lone surrogates)",
+    })
+    .refine((s) => !s.includes("\0"), {
+      error: "must not contain NUL characters",
+    })
+    .refine((s) => s.length >= min, {
+      error: min === 1
+        ? "must not be empty"
+        : `must have at least ${min} characters`,
+    })
+    .refine((s) => s.length <= max, {
+      error: `must have at most ${max} characters`,
+    });
+}
+
+/** A name shown to people: no control characters, no spaces at either end. */
+function name(max: number) {
+  return text(4 * max, 1)
+    .refine((s) => [...s].length <= max, {
+      error: `must have 1–${max} characters`,
+    })
+    .refine((s) => !CONTROL.test(s), {
+      error: "must not contain control characters",
+    })
+    .refine((s) => !EDGE_SPACE.test(s), {
+      error: "must not start or end with whitespace",
+    });
+}
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.number({ error: "must be a number" }).int({ error: "must be an integer" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+/** A record id: a positive safe integer. */
+export const id = int(1);
+const count = int(0);
+const delta = int(-Number.MAX_SAFE_INTEGER);
+const limit = int(1, 1000).default(100);
+const date = z.date({ error: "must be a Date" })
+  .refine((d) => Number.isSafeInteger(d.getTime()), {
+    error: "must be a valid Date",
+  });
+
+/** Usernames: 1–30 characters. */
+export const username = name(30);
+
+const passwordHash = text(512, 1);
+const securityLevel = int(0, 255);
+const filename = name(255)
+  .refine((s) => !/[\\/]/.test(s), { error: "must not contain / or \\" })
+  .refine((s) => s !== "." && s !== "..", { error: 'must not be "." or ".."' });
+const ipAddress = z.string().refine(
+  (s) => z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success,
+  {
+    error: "must be an IPv4 or IPv6 address",
+  },
+);
+
+/** Input of createUser. */
+export const newUser = z.strictObject({
+  username,
+  passwordHash,
+  securityLevel: securityLevel.default(10),
+});
+
+/** Input of updateUser. */
+export const userPatch = z.strictObject({
+  username: username.optional(),
+  passwordHash: passwordHash.optional(),
+  securityLevel: securityLevel.optional(),
+  lastLoginAt: date.nullable().optional(),
+});
+
+/** Input of incrementUserStats. */
+export const statsDelta = z.strictObject({
+  logins: delta.optional(),
+  posts: delta.optional(),
+  uploads: delta.optional(),
+  downloads: delta.optional(),
+  uploadBytes: delta.optional(),
+  downloadBytes: delta.optional(),
+});
+
+/** Input of addFile. */
+export const newFile = z.strictObject({
+  areaId: id,
+  filename,
+  description: text(65_536).default(""),
+  uploaderId: id.nullable().default(null),
+  size: count,
+});
+
+/** Input of postMessage. */
+export const newMessage = z.strictObject({
+  areaId: id,
+  fromUserId: id,
+  toUserId: id.nullable().default(null),
+  subject: text(72),
+  body: text(1_048_576),
+  parentId: id.nullable().default(null),
+});
+
+/** Input of createSession. */
+export const newSession = z.strictObject({ userId: id, ipAddress });
+
+/** Options of listFiles. */
+export const listFilesOptions = z.strictObject({ limit, before: id.optional() })
+  .default({ limit: 100 });
+
+/** Options of listMessages. */
+export const listMessagesOptions = z.strictObject({
+  after: count.default(0),
+  limit,
+})
+  .default({ after: 0, limit: 100 });
+
+/** A session token as handed out: 43 base64url characters (256 bits). */
+export const token = z.string({ error: "must be a string" });
+
+/** Options of openStorage, with every default applied. */
+export interface ParsedOpenOptions {
+  /** What to do about the schema at open. */
+  migrate: "up" | "check" | "off";
+  /** How long a call may wait for the writer or a connection, in milliseconds. */
+  acquireTimeoutMs: number;
+  /** Retry of transient errors. */
+  retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+}
+
+/** Options of openStorage. */
+export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
+  migrate: z.enum(["up", "check", "off"], {
+    error: 'must be "up", "check" or "off"',
+  }).default("up"),
+  acquireTimeoutMs: int(0, 3_600_000).default(5000),
+  retry: z.strictObject({
+    attempts: int(1, 100).default(8),
+    baseDelayMs: int(0, 60_000).default(5),
+    maxDelayMs: int(0, 600_000).default(500),
+  }).default({ attempts: 8, baseDelayMs: 5, maxDelayMs: 500 }),
+}).default({
+  migrate: "up",
+  acquireTimeoutMs: 5000,
+  retry: { attempts: 8, baseDelayMs: 5, maxDelayMs: 500 },
+});
+
+/**
+ * Validates `value` against `schema`.
+ *
+ * @param schema The schema.
+ * @param value The caller's value.
+ * @param what The argument's name, used as the field path's root (`input`, `id`, `options`).
+ * @param operation The operation, named in the message.
+ * @returns The parsed value, with defaults applied.
+ * @throws {StorageError} `validation`, naming the first offending field.
+ */
+export function parse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+  operation: string,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw toValidationError(result.error.issues[0]!, schema, what, operation);
+}
+
+function toValidationError(
+  issue: z.core.$ZodIssue,
+  schema: z.ZodType,
+  what: string,
+  operation: string,
+): StorageError {
+  const path = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    const field = fieldName(what, [...path, key]);
+    const hint = suggest(schema, key);
+    return new StorageError(
+      "validation",
+      `Invalid ${operation} input: unknown field "${field}"${
+        hint ? `: did you mean "${hint}"?` : ""
+      }`,
+      { field },
+    );
+  }
+  const field = fieldName(what, path);
+  const detail =
+    issue.code === "invalid_type" && !issue.message.startsWith("must")
+      ? `must be ${
+        issue.expected === "object" ? "an object" : `a ${issue.expected}`
+      }`
+      : issue.message;
+  return new StorageError(
+    "validation",
+    `Invalid ${operation} input: ${field} ${detail}: got ${
+      describe(issue.input)
+    }`,
+    { field },
+  );
+}
+
+function fieldName(what: string, path: string[]): string {
+  const argumentIsObject = what === "input" || what === "patch" ||
+    what === "delta";
+  return path.length === 0
+    ? what
+    : argumentIsObject
+    ? path.join(".")
+    : `${what}.${path.join(".")}`;
+}
+
+function suggest(schema: z.ZodType, key: string): string | undefined {
+  const inner = schema instanceof z.ZodDefault ? schema.def.innerType : schema;
+  if (!(inner instanceof z.ZodObject)) return undefined;
+  return Object.keys(inner.shape).find((k) =>
+    k.toLowerCase() === key.toLowerCase()
+  );
+}
+
+/** A short, safe rendering of a rejected value: type and size, never a long or secret text. */
+function describe(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (value === null) return "null";
+  if (typeof value === "string") {
+    return `a string of ${value.length} characters`;
+  }
+  if (typeof value === "number") {
+    return Object.is(value, -0) ? "-0" : String(value);
+  }
+  if (value instanceof Date) return "a Date";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : typeof value;
+}
