@@ -1,0 +1,93 @@
+/**
+ * The databases every conformance test runs against. A driver joins the suite by adding a
+ * target here; the tests never ask which database they talk to, only what it can do.
+ *
+ * @module
+ */
+import { openStorage } from "../mod.ts";
+import type { OpenOptions, Storage } from "../mod.ts";
+
+/** What a target can do that others cannot. */
+export interface Capabilities {
+  /** Reads on the storage see the last committed state while a transaction is open. */
+  snapshotReads: boolean;
+  /** The database outlives the storage (it can be reopened by URL). */
+  persistent: boolean;
+}
+
+/** A fresh database of one kind. */
+export interface Fresh {
+  /** Its URL. */
+  url: string;
+  /** Opens a storage on it. */
+  open(options?: OpenOptions): Promise<Storage>;
+  /** Removes the database. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** One kind of database. */
+export interface Target {
+  /** A name for test titles, like `sqlite-file`. */
+  name: string;
+  /** What it can do. */
+  capabilities: Capabilities;
+  /** Set when the target cannot run here; tests on it are reported as ignored. */
+  ignore?: string;
+  /** Creates a fresh, empty database. */
+  fresh(): Promise<Fresh>;
+}
+
+const sqliteMemory: Target = {
+  name: "sqlite-memory",
+  capabilities: { snapshotReads: false, persistent: false },
+  fresh() {
+    const url = "sqlite::memory:";
+    return Promise.resolve({
+      url,
+      open: (options?: OpenOptions) => openStorage(url, options),
+      [Symbol.asyncDispose]: () => Promise.resolve(),
+    });
+  },
+};
+
+const sqliteFile: Target = {
+  name: "sqlite-file",
+  capabilities: { snapshotReads: true, persistent: true },
+  async fresh() {
+    const dir = await Deno.makeTempDir({ prefix: "impulse-test-" });
+    const url = `sqlite:${dir}/board.db`;
+    return {
+      url,
+      open: (options?: OpenOptions) => openStorage(url, options),
+      [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+    };
+  },
+};
+
+/** Every target, in a stable order. */
+export const TARGETS: readonly Target[] = [sqliteMemory, sqliteFile];
+
+/**
+ * Registers one `Deno.test` per target.
+ *
+ * @param name The behaviour, like `createUser() refuses a taken name`.
+ * @param fn The test: receives a fresh storage (closed after) and the target.
+ * @param options Open options for the storage.
+ */
+export function conformance(
+  name: string,
+  fn: (storage: Storage, target: Target, fresh: Fresh) => Promise<void>,
+  options?: OpenOptions,
+): void {
+  for (const target of TARGETS) {
+    Deno.test({
+      name: `[${target.name}] ${name}`,
+      ignore: target.ignore !== undefined,
+      async fn() {
+        await using fresh = await target.fresh();
+        await using storage = await fresh.open(options);
+        await fn(storage, target, fresh);
+      },
+    });
+  }
+}
