@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { openStorage, StorageError } from "../mod.ts";
+import { conformance } from "./_targets.ts";
+
+conformance("hundreds of concurrent callers lose no increment", async (s) => {
+  const user = await s.createUser({ username: "hot", passwordHash: "h" });
+  const work = Array.from({ length: 400 }, (_, i) => {
+    switch (i % 4) {
+      case 0:
+        return s.incrementUserStats(user.id, { logins: 1, downloadBytes: 3 });
+      case 1:
+        return s.postMessage({
+          areaId: 1,
+          fromUserId: user.id,
+          subject: `${i}`,
+          body: "b",
+        });
+      case 2:
+        return s.transaction(async (tx) => {
+          await tx.incrementUserStats(user.id, { logins: 1 });
+          await tx.addFile({
+            areaId: 1,
+            filename: `f${i}`,
+            size: 10,
+            uploaderId: user.id,
+          });
+        });
+      default:
+        return s.getUser(user.id);
+    }
+  });
+  await Promise.all(work);
+  const stats = (await s.getUser(user.id))!.stats;
+  assert.equal(stats.logins, 200);
+  assert.equal(stats.downloadBytes, 300);
+  assert.equal(stats.posts, 100);
+  assert.equal(stats.uploads, 100);
+  assert.equal(stats.uploadBytes, 1000);
+  assert.equal((await s.listMessages(1, { limit: 1000 })).length, 100);
+});
+
+conformance(
+  "rolled-back transactions leak nothing into concurrent callers",
+  async (s) => {
+    const user = await s.createUser({ username: "iso", passwordHash: "h" });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) =>
+        s.transaction(async (tx) => {
+          await tx.incrementUserStats(user.id, { logins: 1 });
+          await tx.postMessage({
+            areaId: 2,
+            fromUserId: user.id,
+            subject: `${i}`,
+            body: "b",
+          });
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (i % 2 === 1) throw new Error(`rollback ${i}`);
+        })),
+    );
+    assert.equal(outcomes.filter((o) => o.status === "rejected").length, 50);
+    const after = (await s.getUser(user.id))!;
+    assert.equal(after.stats.logins, 50);
+    assert.equal(after.stats.posts, 50);
+    const subjects = (await s.listMessages(2, { limit: 1000 })).map((m) =>
+      Number(m.subject)
+    );
+    assert.equal(subjects.length, 50);
+    assert.ok(subjects.every((n) => n % 2 === 0));
+  },
+);
+
+Deno.test("two processes writing one SQLite file lose nothing", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "impulse-procs-" });
+  try {
+    const url = `sqlite:${dir}/board.db`;
+    const userId = await (async () => {
+      await using s = await openStorage(url);
+      return (await s.createUser({ username: "shared", passwordHash: "h" })).id;
+    })();
+    const rounds = 400;
+    const children = Array.from(
+      { length: 2 },
+      () =>
+        new Deno.Command(Deno.execPath(), {
+          args: [
+            "run",
+            "-A",
+            new URL("./_worker.ts", import.meta.url).pathname,
+            url,
+            String(userId),
+            String(rounds),
+          ],
+          stdout: "piped",
+          stderr: "piped",
+        }).output(),
+    );
+    const results = await Promise.all(children);
+    for (const result of results) {
+      assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));
+    }
+    const reports = results.map((r) =>
+      JSON.parse(new TextDecoder().decode(r.stdout))
+    );
+    await using s = await openStorage(url, { migrate: "check" });
+    const stats = (await s.getUser(userId))!.stats;
+    const posts = reports.reduce((sum, r) => sum + r.posts, 0);
+    assert.equal(stats.posts, posts);
+    assert.equal(stats.logins, 2 * (rounds / 4) * 3);
+    assert.equal((await s.listMessages(1, { limit: 1000 })).length, posts);
+    await s.close();
+    const db = new DatabaseSync(`${dir}/board.db`);
+    try {
+      assert.deepEqual(
+        db.prepare("PRAGMA integrity_check").all().map((r) =>
+          r.integrity_check
+        ),
+        ["ok"],
+      );
+      assert.deepEqual(db.prepare("PRAGMA foreign_key_check").all(), []);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a writer held by another process ends as unavailable after bounded retries", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "impulse-busy-" });
+  try {
+    const url = `sqlite:${dir}/board.db`;
+    await using s = await openStorage(url, {
+      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    });
+    const holder = new DatabaseSync(`${dir}/board.db`);
+    holder.exec("BEGIN IMMEDIATE");
+    try {
+      const error = await s.createUser({
+        username: "blocked",
+        passwordHash: "h",
+      }).catch((e) => e);
+      assert.ok(
+        error instanceof StorageError && error.kind === "unavailable",
+        String(error),
+      );
+      assert.match(error.message, /busy/);
+      assert.equal(await s.findUserByUsername("blocked"), null);
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
+    assert.ok(await s.createUser({ username: "later", passwordHash: "h" }));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
