@@ -119,37 +119,46 @@ export function assertMigratable(
   status: readonly MigrationStatus[],
   setName: string,
 ): void {
-  let newestApplied = 0;
+  const fail = (line: MigrationStatus, message: string): never => {
+    throw new StorageError(
+      "migration",
+      `Migration ${line.version} (${line.name}) of set "${setName}" ${message}`,
+      { version: line.version },
+    );
+  };
   for (const line of status) {
-    const label =
-      `Migration ${line.version} (${line.name}) of set "${setName}"`;
-    const fail = (message: string) => {
-      throw new StorageError("migration", `${label} ${message}`, {
-        version: line.version,
-      });
-    };
     if (line.state === "changed") {
       fail(
+        line,
         "was edited after it was applied: restore the applied file and add a new migration for the change",
       );
     }
     if (line.state === "missing") {
       fail(
+        line,
         "is applied to the database but is not in the migration source: use the code that applied it, or revert it with that code first",
       );
     }
     if (line.state === "interrupted") {
       fail(
+        line,
         "ran without a transaction and did not finish: check its effect by hand, then delete its row from impulse_migrations to run it again",
       );
     }
-    if (line.state === "pending" && line.version < newestApplied) {
-      fail(
-        `is pending but the newer migration ${newestApplied} is already applied: renumber it above ${newestApplied}`,
-      );
-    }
-    if (line.state !== "pending") {
-      newestApplied = Math.max(newestApplied, line.version);
-    }
+  }
+  // Only after the checks above: an applied version missing from the source is the better
+  // message than the pending versions below it.
+  const newestApplied = status.reduce(
+    (max, line) => line.state === "pending" ? max : Math.max(max, line.version),
+    0,
+  );
+  const early = status.find((line) =>
+    line.state === "pending" && line.version < newestApplied
+  );
+  if (early) {
+    fail(
+      early,
+      `is pending but the newer migration ${newestApplied} is already applied: renumber it above ${newestApplied}`,
+    );
   }
 }
