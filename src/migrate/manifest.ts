@@ -3,7 +3,8 @@
  * checksums (a JSR package cannot read its own files at run time), and checks it for drift.
  *
  * Run `deno task manifest` after adding or editing a migration; `deno task manifest --check`
- * fails when the manifest is stale.
+ * fails when the manifest is stale. Both take an optional `migrations` directory to work on
+ * instead of the package's own.
  *
  * @module
  */
@@ -54,20 +55,21 @@ export async function renderManifest(root: string): Promise<string> {
 }
 
 if (import.meta.main) {
-  const root = new URL("../../migrations", import.meta.url).pathname;
+  const root = Deno.args.find((arg) => !arg.startsWith("--")) ??
+    new URL("../../migrations", import.meta.url).pathname;
   const target = `${root}/mod.ts`;
   const text = await renderManifest(root);
   if (Deno.args.includes("--check")) {
     const current = await Deno.readTextFile(target).catch(() => "");
     if (current !== text) {
       console.error(
-        "migrations/mod.ts is stale: run `deno task manifest` and commit the result",
+        `${target} is stale: run \`deno task manifest\` and commit the result`,
       );
       Deno.exit(1);
     }
-    console.log("migrations/mod.ts is up to date");
+    console.log(`${target} is up to date`);
   } else {
     await Deno.writeTextFile(target, text);
-    console.log("wrote migrations/mod.ts");
+    console.log(`wrote ${target}`);
   }
 }
