@@ -192,9 +192,7 @@ async function newMigration(
       "Missing migration name: deno task migrate new <name>",
     );
   }
-  const dirs = dir === undefined ? await ownMigrationDirs() : [dir];
-  const written: string[] = [];
-  for (const d of dirs) written.push(...await createMigration(d, name));
+  const written = await createMigration(dir ?? ownMigrationRoot(), name);
   if (out.json) out.data({ written });
   else {
     for (const path of written) out.text(`created ${path}`);
@@ -207,17 +205,13 @@ async function newMigration(
   return 0;
 }
 
-async function ownMigrationDirs(): Promise<string[]> {
-  const root = new URL("../../migrations/", import.meta.url);
+function ownMigrationRoot(): string {
+  const root = new URL("../../migrations", import.meta.url);
   if (root.protocol !== "file:") {
     throw new StorageError(
       "validation",
       "The package's own migrations can only be created in a checkout: use --dir",
     );
   }
-  const dirs: string[] = [];
-  for await (const entry of Deno.readDir(root)) {
-    if (entry.isDirectory) dirs.push(new URL(entry.name, root).pathname);
-  }
-  return dirs.sort();
+  return root.pathname;
 }

@@ -103,7 +103,9 @@ export async function openMigrator(
 }
 
 /**
- * Creates the up and down files of a new migration, numbered after the newest in `dir`.
+ * Creates the up and down files of a new migration, numbered after the newest in `dir`. When
+ * `dir` has sub-folders (one per dialect, like the package's own `migrations/`), the files are
+ * written into each of them under one version, numbered after the newest of them all.
  *
  * @param dir The directory of the set (created if missing).
  * @param name The migration's name: letters, digits, `_` and `-`.
@@ -122,21 +124,30 @@ export async function createMigration(
     );
   }
   await Deno.mkdir(dir, { recursive: true });
-  let newestVersion = 0;
+  const subDirs: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
-    const version = /^(\d+)_/.exec(entry.name)?.[1];
-    if (version) newestVersion = Math.max(newestVersion, Number(version));
+    if (entry.isDirectory) subDirs.push(`${dir}/${entry.name}`);
   }
-  const paths = (["up", "down"] as const).map((direction) =>
-    `${dir}/${fileName(newestVersion + 1, name, direction)}`
-  );
-  await Deno.writeTextFile(paths[0]!, `-- ${name}: up\n`, { createNew: true });
-  await Deno.writeTextFile(
-    paths[1]!,
-    `-- ${name}: down (revert the up script, keeping every row it does not remove)\n`,
-    {
-      createNew: true,
-    },
-  );
+  const dirs = subDirs.length > 0 ? subDirs.sort() : [dir];
+  let newestVersion = 0;
+  for (const d of dirs) {
+    for await (const entry of Deno.readDir(d)) {
+      const version = /^(\d+)_/.exec(entry.name)?.[1];
+      if (version) newestVersion = Math.max(newestVersion, Number(version));
+    }
+  }
+  const paths: string[] = [];
+  for (const d of dirs) {
+    const [up, down] = (["up", "down"] as const).map((direction) =>
+      `${d}/${fileName(newestVersion + 1, name, direction)}`
+    );
+    await Deno.writeTextFile(up!, `-- ${name}: up\n`, { createNew: true });
+    await Deno.writeTextFile(
+      down!,
+      `-- ${name}: down (revert the up script, keeping every row it does not remove)\n`,
+      { createNew: true },
+    );
+    paths.push(up!, down!);
+  }
   return paths;
 }
