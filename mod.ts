@@ -48,6 +48,7 @@ export type {
   Connection,
   Driver,
   Executor,
+  NamedRow,
   Queryable,
   Row,
   Sql,

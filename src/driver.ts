@@ -8,8 +8,11 @@
 import type { ParsedOpenOptions } from "./validate.ts";
 import type { MigrationTarget } from "./migrate/target.ts";
 
-/** A result row, keyed by column name. */
-export type Row = Record<string, unknown>;
+/** A result row: its values in select-list order (see `src/rows.ts`). */
+export type Row = unknown[];
+
+/** A result row keyed by column name (migration queries). */
+export type NamedRow = Record<string, unknown>;
 
 /** A value or a promise of it: the SQLite engines answer synchronously. */
 export type Awaitable<T> = T | Promise<T>;

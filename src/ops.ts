@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Awaitable, Executor, Queryable, Row } from "./driver.ts";
+import type { Awaitable, Executor, Queryable } from "./driver.ts";
 import { StorageError } from "./errors.ts";
 import * as Q from "./queries.ts";
 import { toFile, toMessage, toSession, toUser } from "./rows.ts";
@@ -208,8 +208,8 @@ export class Operations implements StorageOps {
     }
     return (await this.#x.all(Q.files.listBefore, [
       areaId,
-      cursor.uploaded_at,
-      cursor.id,
+      cursor[0],
+      cursor[1],
       limit,
     ])).map(toFile);
   }
@@ -371,16 +371,16 @@ async function missingReference(
   m: { fromUserId: number; toUserId: number | null; parentId: number | null },
   error: StorageError,
 ): Promise<StorageError> {
-  const found: Row = await q.get(Q.messages.references, [
+  const [author, recipient, parent] = await q.get(Q.messages.references, [
     m.fromUserId,
     m.toUserId,
     m.parentId,
-  ]) ?? {};
-  const [field, value, what] = Number(found.author) === 0
+  ]) ?? [];
+  const [field, value, what] = Number(author) === 0
     ? ["fromUserId", m.fromUserId, "user"]
-    : m.toUserId !== null && Number(found.recipient) === 0
+    : m.toUserId !== null && Number(recipient) === 0
     ? ["toUserId", m.toUserId, "user"]
-    : m.parentId !== null && Number(found.parent) === 0
+    : m.parentId !== null && Number(parent) === 0
     ? ["parentId", m.parentId, "message"]
     : [undefined, undefined, undefined];
   if (field === undefined) return error;

@@ -5,6 +5,12 @@
  * @module
  */
 import { type Sql, sql } from "./driver.ts";
+import {
+  FILE_COLUMNS,
+  MESSAGE_COLUMNS,
+  SESSION_COLUMNS,
+  USER_COLUMNS,
+} from "./rows.ts";
 
 const USER =
   "id, username, password_hash, security_level, logins, posts, uploads, downloads, " +

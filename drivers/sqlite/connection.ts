@@ -313,13 +313,13 @@ class RootExecutor implements Executor {
   }
   all(q: Sql, params: readonly unknown[]): Awaitable<Row[]> {
     return q.write
-      ? this.#c.write(q, (s) => s.all(params))
-      : this.#c.read(q, (s) => s.all(params));
+      ? this.#c.write(q, (s) => s.values(params))
+      : this.#c.read(q, (s) => s.values(params));
   }
   get(q: Sql, params: readonly unknown[]): Awaitable<Row | undefined> {
     return q.write
-      ? this.#c.write(q, (s) => s.get(params))
-      : this.#c.read(q, (s) => s.get(params));
+      ? this.#c.write(q, (s) => s.value(params))
+      : this.#c.read(q, (s) => s.value(params));
   }
   run(q: Sql, params: readonly unknown[]): Awaitable<number> {
     return this.#c.write(q, (s) => s.run(params));
@@ -342,10 +342,10 @@ class TxExecutor implements Executor {
     this.#live = false;
   }
   all(q: Sql, params: readonly unknown[]): Row[] {
-    return this.#do(q, (s) => s.all(params));
+    return this.#do(q, (s) => s.values(params));
   }
   get(q: Sql, params: readonly unknown[]): Row | undefined {
-    return this.#do(q, (s) => s.get(params));
+    return this.#do(q, (s) => s.value(params));
   }
   run(q: Sql, params: readonly unknown[]): number {
     return this.#do(q, (s) => s.run(params));

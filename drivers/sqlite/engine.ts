@@ -6,14 +6,22 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { Row } from "../../src/driver.ts";
+import type { NamedRow, Row } from "../../src/driver.ts";
 
-/** A prepared statement. Parameters bind by position. */
+/**
+ * A prepared statement. Parameters bind by position. `values` / `value` return rows as arrays
+ * in select-list order (what the operations use: no per-row key lookups); `all` / `get` return
+ * rows keyed by column name (migrations, pragmas).
+ */
 export interface EngineStatement {
-  /** All rows. */
-  all(params: readonly unknown[]): Row[];
-  /** The first row, or `undefined`. */
-  get(params: readonly unknown[]): Row | undefined;
+  /** All rows, as arrays of values. */
+  values(params: readonly unknown[]): Row[];
+  /** The first row as an array of values, or `undefined`. */
+  value(params: readonly unknown[]): Row | undefined;
+  /** All rows, keyed by column name. */
+  all(params: readonly unknown[]): NamedRow[];
+  /** The first row keyed by column name, or `undefined`. */
+  get(params: readonly unknown[]): NamedRow | undefined;
   /** Runs the statement; returns the number of changed rows. */
   run(params: readonly unknown[]): number;
 }
@@ -54,18 +62,43 @@ export interface SqliteEngine {
 }
 
 class NodeStatement implements EngineStatement {
-  #statement: StatementSync;
-  constructor(statement: StatementSync) {
-    this.#statement = statement;
+  #db: DatabaseSync;
+  #text: string;
+  #named?: StatementSync;
+  #arrays?: StatementSync;
+  constructor(db: DatabaseSync, text: string) {
+    this.#db = db;
+    this.#text = text;
   }
-  all(params: readonly unknown[]): Row[] {
-    return this.#statement.all(...params as never[]) as Row[];
+  #asNamed(): StatementSync {
+    return this.#named ??= this.#db.prepare(this.#text);
   }
-  get(params: readonly unknown[]): Row | undefined {
-    return this.#statement.get(...params as never[]) as Row | undefined;
+  #asArrays(): StatementSync {
+    if (!this.#arrays) {
+      const statement = this.#db.prepare(this.#text);
+      // Available since Node 24 / Deno 2.4; the types lag behind.
+      (statement as unknown as { setReturnArrays(on: boolean): void })
+        .setReturnArrays(true);
+      this.#arrays = statement;
+    }
+    return this.#arrays;
+  }
+  values(params: readonly unknown[]): Row[] {
+    return this.#asArrays().all(...params as never[]) as unknown as Row[];
+  }
+  value(params: readonly unknown[]): Row | undefined {
+    return this.#asArrays().get(...params as never[]) as unknown as
+      | Row
+      | undefined;
+  }
+  all(params: readonly unknown[]): NamedRow[] {
+    return this.#asNamed().all(...params as never[]) as NamedRow[];
+  }
+  get(params: readonly unknown[]): NamedRow | undefined {
+    return this.#asNamed().get(...params as never[]) as NamedRow | undefined;
   }
   run(params: readonly unknown[]): number {
-    return Number(this.#statement.run(...params as never[]).changes);
+    return Number(this.#asNamed().run(...params as never[]).changes);
   }
 }
 
@@ -75,7 +108,7 @@ class NodeDatabase implements EngineDatabase {
     this.#db = db;
   }
   prepare(text: string): EngineStatement {
-    return new NodeStatement(this.#db.prepare(text));
+    return new NodeStatement(this.#db, text);
   }
   exec(script: string): void {
     this.#db.exec(script);

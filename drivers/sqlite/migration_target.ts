@@ -6,7 +6,7 @@
  * @module
  */
 import { StorageError } from "../../src/errors.ts";
-import type { Row } from "../../src/driver.ts";
+import type { NamedRow } from "../../src/driver.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type {
   MigrationQuery,
@@ -150,7 +150,7 @@ function query(db: EngineDatabase): MigrationQuery {
       return Promise.resolve();
     },
     all(text, params = []) {
-      return Promise.resolve(db.prepare(text).all(params) as Row[]);
+      return Promise.resolve(db.prepare(text).all(params) as NamedRow[]);
     },
     run(text, params = []) {
       return Promise.resolve(db.prepare(text).run(params));

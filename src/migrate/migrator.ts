@@ -5,7 +5,7 @@
  * @module
  */
 import { StorageError } from "../errors.ts";
-import type { Row } from "../driver.ts";
+import type { NamedRow } from "../driver.ts";
 import { isNoTransaction, type Migration } from "./migration.ts";
 import {
   type AppliedMigration,
@@ -341,7 +341,7 @@ async function readApplied(
   q: MigrationQuery,
   set: string,
 ): Promise<AppliedMigration[]> {
-  return (await q.all(SELECT_APPLIED, [set])).map((row: Row) => ({
+  return (await q.all(SELECT_APPLIED, [set])).map((row: NamedRow) => ({
     version: Number(row.version),
     name: String(row.name),
     checksum: String(row.checksum),
