@@ -100,7 +100,7 @@ export async function migrateCommand(
         out.text(
           `verify ${where}: ${
             result.ok ? "ok" : "FAILED"
-          }: ${result.migrations} migrations cycled up, down, up`,
+          }: ${result.migrations} of ${migrator.migrations.length} migrations cycled up, down, up`,
         );
         for (const problem of result.problems) out.text(`  ${problem}`);
       }

@@ -42,9 +42,9 @@ export interface MigrationStep {
 export interface VerifyReport {
   /** Whether every down script restored the schema its up script started from. */
   ok: boolean;
-  /** How many migrations were cycled. */
+  /** How many migrations passed up → down → up. */
   migrations: number;
-  /** What differed, per version; empty when `ok`. */
+  /** What went wrong, naming the version; empty when `ok`. */
   problems: string[];
 }
 
@@ -138,6 +138,8 @@ export class Migrator implements AsyncDisposable {
    */
   async up(options: { to?: number } = {}): Promise<MigrationStep[]> {
     return await this.#target.withLock(async () => {
+      // Refuse an unsafe state even when no migration of the set is left to try.
+      await this.#target.transaction((q) => this.#checked(q));
       const steps: MigrationStep[] = [];
       for (const migration of this.#migrations) {
         if (options.to !== undefined && migration.version > options.to) break;
@@ -194,10 +196,12 @@ export class Migrator implements AsyncDisposable {
   }
 
   /**
-   * Checks every down script on a scratch copy: applies everything, reverts everything, applies
-   * again, and compares the schema seen before each up with the one after its down.
+   * Checks every down script on a scratch copy of the database: reverts the copy to version 0,
+   * then for each migration in turn applies it, reverts it, compares the schema with the one
+   * before it was applied, and applies it again.
    *
-   * @returns The report; the copy is deleted after.
+   * @returns The report (the first problem ends the check); the copy is deleted after.
+   * @throws {StorageError} `timeout` or `unavailable` when the copy cannot be made or used.
    */
   async verify(): Promise<VerifyReport> {
     await using scratch = await this.#target.scratchCopy();
@@ -205,27 +209,31 @@ export class Migrator implements AsyncDisposable {
       set: this.#set,
       lockTimeoutMs: this.#lockTimeoutMs,
     });
-    await runner.up();
-    const afterUp = new Map<number, string[]>();
-    const beforeDown = new Map<number, string[]>();
-    for (const line of [...await runner.status()].reverse()) {
-      beforeDown.set(line.version, await scratch.schema());
-      await runner.down();
-    }
     const problems: string[] = [];
-    for (const migration of this.#migrations) {
-      await runner.up({ to: migration.version });
-      afterUp.set(migration.version, await scratch.schema());
-    }
-    for (const [version, expected] of beforeDown) {
-      const diff = difference(expected, afterUp.get(version) ?? []);
-      if (diff) {
-        problems.push(
-          `Migration ${version}: up → down → up changed the schema: ${diff}`,
-        );
+    let cycled = 0;
+    try {
+      await runner.down({ to: 0 });
+      for (const migration of this.#migrations) {
+        const before = await scratch.schema();
+        await runner.up({ to: migration.version });
+        await runner.down();
+        const diff = difference(before, await scratch.schema());
+        if (diff) {
+          problems.push(
+            `Migration ${migration.version} (${migration.name}): its down script does not restore the schema: ${diff}`,
+          );
+          break;
+        }
+        await runner.up({ to: migration.version });
+        cycled++;
       }
+    } catch (error) {
+      if (!(error instanceof StorageError && error.kind === "migration")) {
+        throw error;
+      }
+      problems.push(error.message);
     }
-    return { ok: problems.length === 0, migrations: beforeDown.size, problems };
+    return { ok: problems.length === 0, migrations: cycled, problems };
   }
 
   /** Closes the target. */
