@@ -66,6 +66,8 @@ const INSERT_APPLIED = "INSERT INTO impulse_migrations " +
 const MARK_APPLIED =
   "UPDATE impulse_migrations SET status = 'applied', duration_ms = ? " +
   "WHERE migration_set = ? AND version = ?";
+const MARK_RUNNING =
+  "UPDATE impulse_migrations SET status = 'running' WHERE migration_set = ? AND version = ?";
 const DELETE_APPLIED =
   "DELETE FROM impulse_migrations WHERE migration_set = ? AND version = ?";
 
@@ -249,22 +251,32 @@ export class Migrator implements AsyncDisposable {
   async #apply(migration: Migration): Promise<MigrationStep | null> {
     const outside = isNoTransaction(migration.up);
     const started = performance.now();
-    const claimed = await this.#target.transaction(async (q) => {
-      if (!await this.#isPending(q, migration.version)) return false;
-      if (outside) {
-        await q.run(INSERT_APPLIED, this.#row(migration, 0, "running"));
-        return true;
-      }
-      await runScript(q.exec.bind(q), migration, "up");
-      await q.run(
-        INSERT_APPLIED,
-        this.#row(migration, elapsed(started), "applied"),
-      );
-      return true;
-    });
+    const claimed = await withVersion(
+      migration,
+      "up",
+      () =>
+        this.#target.transaction(async (q) => {
+          if (!await this.#isPending(q, migration.version)) return false;
+          if (outside) {
+            await q.run(INSERT_APPLIED, this.#row(migration, 0, "running"));
+            return true;
+          }
+          await runScript(q.exec.bind(q), migration, "up", true);
+          await q.run(
+            INSERT_APPLIED,
+            this.#row(migration, elapsed(started), "applied"),
+          );
+          return true;
+        }),
+    );
     if (!claimed) return null;
     if (outside) {
-      await runScript((s) => this.#target.execScript(s), migration, "up");
+      await runScript(
+        (s) => this.#target.execScript(s),
+        migration,
+        "up",
+        false,
+      );
       await this.#target.transaction((q) =>
         q.run(MARK_APPLIED, [elapsed(started), this.#set, migration.version])
       );
@@ -279,7 +291,8 @@ export class Migrator implements AsyncDisposable {
 
   async #revert(floor: number): Promise<MigrationStep | null> {
     const started = performance.now();
-    let outside: Migration | undefined;
+    let outside = false;
+    let target: Migration | undefined;
     const reverted = await this.#target.transaction(async (q) => {
       const status = await this.#checked(q);
       const top = status.findLast((line) => line.state === "applied");
@@ -287,14 +300,30 @@ export class Migrator implements AsyncDisposable {
       const migration = this.#migrations.find((m) =>
         m.version === top.version
       )!;
-      if (isNoTransaction(migration.down)) outside = migration;
-      else await runScript(q.exec.bind(q), migration, "down");
+      target = migration;
+      outside = isNoTransaction(migration.down);
+      if (outside) {
+        // Marked running until the script ends, so an interruption is refused, not forgotten.
+        await q.run(MARK_RUNNING, [this.#set, migration.version]);
+        return migration;
+      }
+      await runScript(q.exec.bind(q), migration, "down", true);
       await q.run(DELETE_APPLIED, [this.#set, migration.version]);
       return migration;
+    }).catch((error) => {
+      throw target ? versioned(target, "down", error) : error;
     });
     if (!reverted) return null;
     if (outside) {
-      await runScript((s) => this.#target.execScript(s), outside, "down");
+      await runScript(
+        (s) => this.#target.execScript(s),
+        reverted,
+        "down",
+        false,
+      );
+      await this.#target.transaction((q) =>
+        q.run(DELETE_APPLIED, [this.#set, reverted.version])
+      );
     }
     return {
       version: reverted.version,
@@ -363,6 +392,7 @@ async function runScript(
   exec: (script: string) => Promise<void>,
   migration: Migration,
   direction: "up" | "down",
+  transactional: boolean,
 ): Promise<void> {
   try {
     await exec(direction === "up" ? migration.up : migration.down);
@@ -371,10 +401,48 @@ async function runScript(
     throw new StorageError(
       "migration",
       `Migration ${migration.version} (${migration.name}) failed ${direction}: ${detail}: ` +
-        `the database stays at the version before it`,
+        (transactional
+          ? "the database stays at the version before it"
+          : "it ran without a transaction, so what ran before the failure stays: " +
+            "it is marked interrupted until you check it by hand"),
       { version: migration.version, cause: error },
     );
   }
+}
+
+/**
+ * Runs a step, naming its migration in a `migration` error that does not name one yet (such as
+ * a foreign key check failing at commit).
+ */
+async function withVersion<T>(
+  migration: Migration,
+  direction: "up" | "down",
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw versioned(migration, direction, error);
+  }
+}
+
+function versioned(
+  migration: Migration,
+  direction: "up" | "down",
+  error: unknown,
+): unknown {
+  if (
+    !(error instanceof StorageError) || error.kind !== "migration" ||
+    error.version !== undefined
+  ) {
+    return error;
+  }
+  return new StorageError(
+    "migration",
+    `Migration ${migration.version} (${migration.name}) failed ${direction}: ${error.message}: ` +
+      "the database stays at the version before it",
+    { version: migration.version, cause: error },
+  );
 }
 
 function elapsed(started: number): number {

@@ -142,7 +142,7 @@ export function assertMigratable(
     if (line.state === "interrupted") {
       fail(
         line,
-        "ran without a transaction and did not finish: check its effect by hand, then delete its row from impulse_migrations to run it again",
+        "ran without a transaction and did not finish: check its effect by hand and finish or undo it, then delete its row from impulse_migrations (it is then pending)",
       );
     }
   }
