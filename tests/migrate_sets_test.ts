@@ -1,0 +1,280 @@
+import assert from "node:assert/strict";
+import { openStorage } from "../mod.ts";
+import { openMigrator } from "../src/migrate/mod.ts";
+import { rejectsKind } from "./_assert.ts";
+import {
+  persistentTest,
+  sqlQuery,
+  tempSet,
+  trackedVersions,
+} from "./_migrate.ts";
+
+const NOTES = {
+  "0001_create_notes.up.sql":
+    "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n",
+  "0001_create_notes.down.sql": "DROP TABLE notes;\n",
+};
+
+persistentTest(
+  "openMigrator() tracks a caller's set apart from the package's",
+  async ({ url }) => {
+    await using set = await tempSet({
+      // A flat file beside the dialect folders: never read when the folder exists.
+      "0001_broken.up.sql": "THIS IS NOT SQL;\n",
+      "0001_broken.down.sql": "THIS IS NOT SQL;\n",
+      ...Object.fromEntries(
+        ["sqlite", "postgres"].flatMap((dialect) =>
+          Object.entries(NOTES).map((
+            [name, text],
+          ) => [`${dialect}/${name}`, text])
+        ),
+      ),
+    });
+    await using plugin = await tempSet({
+      "0001_create_scores.up.sql":
+        "CREATE TABLE scores (id INTEGER PRIMARY KEY);\n",
+      "0001_create_scores.down.sql": "DROP TABLE scores;\n",
+      "0002_seed_scores.up.sql": "INSERT INTO scores (id) VALUES (7);\n",
+      "0002_seed_scores.down.sql": "DELETE FROM scores WHERE id = 7;\n",
+    });
+    await using own = await openMigrator(url);
+    await using app = await openMigrator(url, { dir: set.dir });
+    await using scores = await openMigrator(url, {
+      dir: plugin.dir,
+      set: "scores",
+    });
+    assert.deepEqual((await app.up()).map((s) => s.name), ["create_notes"]);
+    assert.ok((await own.status()).every((line) => line.state === "pending"));
+    assert.equal((await own.up()).length, 4);
+    assert.equal((await scores.up()).length, 2);
+    assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"]]);
+    assert.deepEqual(await trackedVersions(url, "scores"), [[1, "applied"], [
+      2,
+      "applied",
+    ]]);
+    assert.equal((await trackedVersions(url, "impulse")).length, 4);
+
+    assert.deepEqual((await app.down()).map((s) => s.name), ["create_notes"]);
+    assert.deepEqual(await trackedVersions(url, "app"), []);
+    assert.equal((await trackedVersions(url, "impulse")).length, 4);
+    assert.deepEqual(await sqlQuery(url, "SELECT id FROM scores"), [{ id: 7 }]);
+    await using storage = await openStorage(url, { migrate: "check" });
+    await storage.createUser({ username: "sysop", passwordHash: "h" });
+
+    const reserved = await rejectsKind(
+      openMigrator(url, { dir: set.dir, set: "impulse" }),
+      "migration",
+    );
+    assert.match(reserved.message, /"impulse" is the package's own/);
+  },
+);
+
+persistentTest(
+  "Migrator.up() runs a -- no-transaction migration outside a transaction and records it",
+  async ({ url }) => {
+    await using set = await tempSet({
+      ...NOTES,
+      // VACUUM refuses to run inside a transaction on every database that has it.
+      "0002_vacuum.up.sql": "-- no-transaction\nVACUUM;\n",
+      "0002_vacuum.down.sql": "-- no-transaction\nVACUUM;\n",
+      "0003_vacuum_again.up.sql": "VACUUM;\n",
+      "0003_vacuum_again.down.sql": "SELECT 1;\n",
+    });
+    await using migrator = await openMigrator(url, { dir: set.dir });
+    const error = await rejectsKind(migrator.up(), "migration");
+    assert.equal(error.version, 3);
+    assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"], [
+      2,
+      "applied",
+    ]]);
+    assert.deepEqual(
+      (await migrator.status()).map((line) => line.state),
+      ["applied", "applied", "pending"],
+    );
+    assert.deepEqual(
+      (await migrator.down({ steps: 2 })).map((s) => s.version),
+      [2, 1],
+    );
+    assert.deepEqual(await trackedVersions(url, "app"), []);
+  },
+);
+
+persistentTest(
+  "Migrator.up() leaves the database at the previous version when a migration fails",
+  async ({ url }) => {
+    await using set = await tempSet({
+      ...NOTES,
+      "0002_create_tags.up.sql":
+        "CREATE TABLE tags (id INTEGER PRIMARY KEY);\nINSERT INTO notes (id, body) VALUES (1, 'x');\n" +
+        "INSERT INTO no_such_table (id) VALUES (1);\n",
+      "0002_create_tags.down.sql": "DROP TABLE tags;\n",
+      "0003_more.up.sql": "CREATE TABLE more (id INTEGER);\n",
+      "0003_more.down.sql": "DROP TABLE more;\n",
+    });
+    await using migrator = await openMigrator(url, { dir: set.dir });
+    const error = await rejectsKind(migrator.up(), "migration");
+    assert.equal(error.version, 2);
+    assert.match(
+      error.message,
+      /^Migration 2 \(create_tags\) failed up: .*no_such_table.*: the database stays at the version before it$/,
+    );
+    assert.doesNotMatch(error.message, /\n/);
+    assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"]]);
+    assert.deepEqual(await sqlQuery(url, "SELECT id FROM notes"), []);
+    await assert.rejects(sqlQuery(url, "SELECT id FROM tags"));
+    await assert.rejects(sqlQuery(url, "SELECT id FROM more"));
+
+    await set.write({
+      "0002_create_tags.up.sql":
+        "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n",
+    });
+    await using fixed = await openMigrator(url, { dir: set.dir });
+    assert.deepEqual((await fixed.up()).map((s) => s.version), [2, 3]);
+  },
+);
+
+persistentTest(
+  "Migrator.to() migrates up and down to a version",
+  async ({ url }) => {
+    await using migrator = await openMigrator(url);
+    const versions = async () =>
+      (await migrator.status()).filter((l) => l.state === "applied").map((l) =>
+        l.version
+      );
+    assert.deepEqual(
+      (await migrator.to(2)).map((s) => [s.version, s.direction]),
+      [
+        [1, "up"],
+        [2, "up"],
+      ],
+    );
+    assert.deepEqual(await versions(), [1, 2]);
+    assert.deepEqual(await migrator.to(2), []);
+    assert.deepEqual((await migrator.to(4)).map((s) => s.version), [3, 4]);
+    assert.deepEqual(
+      (await migrator.to(1)).map((s) => [s.version, s.direction]),
+      [
+        [4, "down"],
+        [3, "down"],
+        [2, "down"],
+      ],
+    );
+    assert.deepEqual(await versions(), [1]);
+    const error = await rejectsKind(migrator.to(9), "migration");
+    assert.equal(error.version, 9);
+    assert.deepEqual(await versions(), [1]);
+    assert.deepEqual((await migrator.to(0)).map((s) => s.version), [1]);
+    assert.deepEqual(await versions(), []);
+    assert.deepEqual(await trackedVersions(url, "impulse"), []);
+  },
+);
+
+persistentTest(
+  "Migrator.verify() passes on the package's set and leaves the database alone",
+  async ({ url }) => {
+    await using storage = await openStorage(url);
+    const user = await storage.createUser({
+      username: "keep",
+      passwordHash: "h",
+    });
+    await using migrator = await openMigrator(url);
+    const before = await migrator.status();
+    const report = await migrator.verify();
+    assert.deepEqual(report, { ok: true, migrations: 4, problems: [] });
+    assert.deepEqual(await migrator.status(), before);
+    assert.equal((await storage.getUser(user.id))?.username, "keep");
+  },
+);
+
+persistentTest(
+  "Migrator.verify() fails on a down script that forgets an index",
+  async ({ url }) => {
+    await using set = await tempSet({
+      ...NOTES,
+      "0002_create_tags.up.sql":
+        "CREATE TABLE tags (id INTEGER PRIMARY KEY);\nCREATE INDEX notes_body ON notes (body);\n",
+      "0002_create_tags.down.sql": "DROP TABLE tags;\n",
+      "0003_more.up.sql": "CREATE TABLE more (id INTEGER);\n",
+      "0003_more.down.sql": "DROP TABLE more;\n",
+    });
+    await using migrator = await openMigrator(url, { dir: set.dir });
+    await migrator.up({ to: 1 });
+    const report = await migrator.verify();
+    assert.equal(report.ok, false);
+    assert.equal(report.migrations, 1);
+    assert.equal(report.problems.length, 1);
+    assert.match(
+      report.problems[0]!,
+      /^Migration 2 \(create_tags\): its down script does not restore the schema: unexpected .*notes_body/,
+    );
+    assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"]]);
+
+    await set.write({
+      "0002_create_tags.down.sql": "DROP INDEX notes_body;\nDROP TABLE tags;\n",
+    });
+    await using fixed = await openMigrator(url, { dir: set.dir });
+    assert.deepEqual(await fixed.verify(), {
+      ok: true,
+      migrations: 3,
+      problems: [],
+    });
+  },
+);
+
+persistentTest(
+  'openStorage() with migrate "check" refuses a database that is not current',
+  async ({ url }) => {
+    const fresh = await rejectsKind(
+      openStorage(url, { migrate: "check" }),
+      "migration",
+    );
+    assert.equal(fresh.version, 1);
+    assert.match(
+      fresh.message,
+      /not current: 1 \(create_users\) is pending.*run `deno task migrate`/,
+    );
+    {
+      await using migrator = await openMigrator(url);
+      await migrator.to(2);
+    }
+    const behind = await rejectsKind(
+      openStorage(url, { migrate: "check" }),
+      "migration",
+    );
+    assert.equal(behind.version, 3);
+    assert.match(
+      behind.message,
+      /3 \(create_messages\) is pending, 4 \(create_sessions\) is pending/,
+    );
+    assert.deepEqual(await trackedVersions(url, "impulse"), [[1, "applied"], [
+      2,
+      "applied",
+    ]]);
+    await (await openStorage(url)).close(); // migrate: "up" by default
+    await using storage = await openStorage(url, { migrate: "check" });
+    await storage.createUser({ username: "now", passwordHash: "h" });
+  },
+);
+
+persistentTest(
+  'openStorage() with migrate "off" leaves the schema alone',
+  async ({ url }) => {
+    {
+      await using storage = await openStorage(url, { migrate: "off" });
+      await assert.rejects(
+        storage.createUser({ username: "early", passwordHash: "h" }),
+        /users/,
+      );
+    }
+    await using migrator = await openMigrator(url);
+    assert.ok(
+      (await migrator.status()).every((line) => line.state === "pending"),
+    );
+    await migrator.to(1);
+    {
+      await using storage = await openStorage(url, { migrate: "off" });
+      await storage.createUser({ username: "early", passwordHash: "h" });
+    }
+    assert.deepEqual(await trackedVersions(url, "impulse"), [[1, "applied"]]);
+  },
+);
