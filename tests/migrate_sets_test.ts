@@ -134,6 +134,80 @@ persistentTest(
 );
 
 persistentTest(
+  "Migrator.up() marks a failed -- no-transaction migration interrupted and refuses to go on",
+  async ({ url }) => {
+    await using set = await tempSet({
+      ...NOTES,
+      "0002_half.up.sql":
+        "-- no-transaction\nCREATE TABLE half (id INTEGER);\nINSERT INTO no_such_table (id) VALUES (1);\n",
+      "0002_half.down.sql":
+        "-- no-transaction\nDROP TABLE half;\nDROP TABLE no_such_table;\n",
+    });
+    await using migrator = await openMigrator(url, { dir: set.dir });
+    const failed = await rejectsKind(migrator.up(), "migration");
+    assert.equal(failed.version, 2);
+    assert.match(
+      failed.message,
+      /it ran without a transaction, so what ran before the failure stays/,
+    );
+    assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"], [
+      2,
+      "running",
+    ]]);
+    assert.equal((await migrator.status())[1]!.state, "interrupted");
+    for (const work of [() => migrator.up(), () => migrator.down()]) {
+      const refused = await rejectsKind(work, "migration");
+      assert.equal(refused.version, 2);
+      assert.match(
+        refused.message,
+        /ran without a transaction and did not finish/,
+      );
+    }
+    await sqlQuery(
+      url,
+      "DELETE FROM impulse_migrations WHERE migration_set = 'app' AND version = 2",
+    );
+    await sqlQuery(url, "DROP TABLE half");
+    await set.write({
+      "0002_half.up.sql":
+        "-- no-transaction\nCREATE TABLE half (id INTEGER);\n",
+    });
+    await using fixed = await openMigrator(url, { dir: set.dir });
+    assert.deepEqual((await fixed.up()).map((s) => s.version), [2]);
+    // Its down fails half-way: the migration stays visible as interrupted, not pending.
+    assert.equal((await rejectsKind(fixed.down(), "migration")).version, 2);
+    assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"], [
+      2,
+      "running",
+    ]]);
+    await assert.rejects(sqlQuery(url, "SELECT id FROM half"));
+  },
+);
+
+persistentTest(
+  "Migrator.up() names the migration that breaks a foreign key and keeps the version",
+  async ({ url }) => {
+    await using set = await tempSet({
+      "0001_family.up.sql": "CREATE TABLE parents (id INTEGER PRIMARY KEY);\n" +
+        "CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parents (id));\n",
+      "0001_family.down.sql": "DROP TABLE kids;\nDROP TABLE parents;\n",
+      "0002_orphan.up.sql":
+        "INSERT INTO kids (id, parent_id) VALUES (1, 42);\n",
+      "0002_orphan.down.sql": "DELETE FROM kids WHERE id = 1;\n",
+    });
+    await using migrator = await openMigrator(url, { dir: set.dir });
+    const error = await rejectsKind(migrator.up(), "migration");
+    assert.equal(error.version, 2);
+    assert.match(
+      error.message,
+      /^Migration 2 \(orphan\) failed up: .*the database stays at the version before it$/,
+    );
+    assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"]]);
+    assert.deepEqual(await sqlQuery(url, "SELECT id FROM kids"), []);
+  },
+);
+
+persistentTest(
   "Migrator.to() migrates up and down to a version",
   async ({ url }) => {
     await using migrator = await openMigrator(url);
