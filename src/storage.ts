@@ -249,6 +249,17 @@ export interface OpenOptions {
   acquireTimeoutMs?: number;
   /** Retry of transient errors (SQLite busy): attempts and delays. */
   retry?: RetryOptions;
+  /**
+   * For `sqlite:` URLs: the engine, `"node"` (the built-in `node:sqlite`, the default) or `"ffi"`
+   * (a libsqlite3 loaded with `Deno.dlopen`; needs `--allow-ffi`), and for the FFI engine the
+   * library to load. The URL parameters `engine=` and `library=` say the same; they must agree.
+   */
+  sqlite?: {
+    /** `"node"` (the default) or `"ffi"`. */
+    engine?: "node" | "ffi";
+    /** A libsqlite3 path or name for the FFI engine; implies `engine: "ffi"`. */
+    library?: string;
+  };
 }
 
 /** Bounded exponential backoff with jitter. */

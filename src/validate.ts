@@ -143,6 +143,8 @@ export interface ParsedOpenOptions {
   acquireTimeoutMs: number;
   /** Retry of transient errors. */
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** The SQLite engine and library, when chosen. */
+  sqlite?: { engine?: "node" | "ffi"; library?: string };
 }
 
 /** Options of openStorage. */
@@ -156,6 +158,12 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
     baseDelayMs: int(0, 60_000).default(5),
     maxDelayMs: int(0, 600_000).default(500),
   }).default({ attempts: 8, baseDelayMs: 5, maxDelayMs: 500 }),
+  sqlite: z.strictObject({
+    engine: z.enum(["node", "ffi"], { error: 'must be "node" or "ffi"' })
+      .optional(),
+    library: z.string({ error: "must be a string" })
+      .min(1, { error: "must not be empty" }).optional(),
+  }).optional(),
 }).default({
   migrate: "up",
   acquireTimeoutMs: 5000,

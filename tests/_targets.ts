@@ -64,8 +64,46 @@ const sqliteFile: Target = {
   },
 };
 
+/**
+ * Why the FFI engine cannot run here (no libsqlite3, no `--allow-ffi`), or `undefined`. Under CI
+ * it always runs, so a missing library fails the suite instead of skipping it.
+ */
+async function ffiUnavailable(): Promise<string | undefined> {
+  try {
+    (await import("../drivers/sqlite/ffi_engine.ts")).ffiEngine();
+    return undefined;
+  } catch (error) {
+    return Deno.env.get("CI") ? undefined : String(error);
+  }
+}
+
+/** The SQLite targets again on the FFI engine (`?engine=ffi`). */
+function onFfi(target: Target, ignore: string | undefined): Target {
+  return {
+    name: target.name.replace("sqlite-", "sqlite-ffi-"),
+    capabilities: target.capabilities,
+    ignore,
+    async fresh() {
+      const fresh = await target.fresh();
+      const url = `${fresh.url}?engine=ffi`;
+      return {
+        url,
+        open: (options?: OpenOptions) => openStorage(url, options),
+        [Symbol.asyncDispose]: () => fresh[Symbol.asyncDispose](),
+      };
+    },
+  };
+}
+
+const ffiIgnore = await ffiUnavailable();
+
 /** Every target, in a stable order. */
-export const TARGETS: readonly Target[] = [sqliteMemory, sqliteFile];
+export const TARGETS: readonly Target[] = [
+  sqliteMemory,
+  sqliteFile,
+  onFfi(sqliteMemory, ffiIgnore),
+  onFfi(sqliteFile, ffiIgnore),
+];
 
 /**
  * Registers one `Deno.test` per target.

@@ -17,11 +17,19 @@ import { StorageError } from "../../src/errors.ts";
 import { retry } from "../../src/retry.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type { MigrationTarget } from "../../src/migrate/target.ts";
-import { isBusy, parseSqliteUrl, PRAGMAS, toStorageError } from "./dialect.ts";
-import type {
-  EngineDatabase,
-  EngineStatement,
-  SqliteEngine,
+import {
+  type EngineChoice,
+  engineChoice,
+  isBusy,
+  parseSqliteUrl,
+  PRAGMAS,
+  toStorageError,
+} from "./dialect.ts";
+import {
+  type EngineDatabase,
+  type EngineStatement,
+  nodeEngine,
+  type SqliteEngine,
 } from "./engine.ts";
 import { prepareFile } from "./files.ts";
 import { SqliteMigrationTarget } from "./migration_target.ts";
@@ -81,7 +89,8 @@ export class SqliteConnection implements Connection {
    * Opens a `sqlite:` URL: creates the file and its directory if missing, sets WAL and the other
    * pragmas, and opens a reader beside the writer for file databases.
    *
-   * @param engine The SQLite library.
+   * @param engine The SQLite library, unless the URL (`engine=`, `library=`) or
+   * `options.sqlite` choose one.
    * @param url The URL.
    * @param options The parsed open options.
    * @returns The connection.
@@ -94,13 +103,7 @@ export class SqliteConnection implements Connection {
     options: ParsedOpenOptions,
   ): Promise<SqliteConnection> {
     const { path, params } = parseSqliteUrl(url);
-    for (const key of params.keys()) {
-      throw new StorageError(
-        "validation",
-        `Unknown SQLite URL parameter: "${key}"`,
-        { field: `url.${key}` },
-      );
-    }
+    engine = await chosenEngine(engine, engineChoice(params, options.sqlite));
     const memory = path === ":memory:";
     if (!memory) await prepareFile(path);
     const openHandle = (readOnly: boolean) => {
@@ -376,6 +379,21 @@ class TxExecutor implements Executor {
       throw this.#c.map(error, q.name);
     }
   }
+}
+
+/**
+ * The engine to open with: the URL's or the options' choice, else the given one. The FFI engine
+ * is imported only when asked for, so nobody else needs `--allow-ffi`.
+ */
+async function chosenEngine(
+  given: SqliteEngine,
+  choice: EngineChoice,
+): Promise<SqliteEngine> {
+  if (choice.engine === undefined) return given;
+  if (choice.engine === "node") return nodeEngine;
+  if (choice.library === undefined && given.name === "ffi") return given;
+  const { ffiEngine } = await import("./ffi_engine.ts");
+  return ffiEngine({ library: choice.library });
 }
 
 function openError(

@@ -48,6 +48,78 @@ export function parseSqliteUrl(url: string): SqliteUrl {
   return { path, params };
 }
 
+/** The engine a URL or the open options ask for. */
+export interface EngineChoice {
+  /** `node`, `ffi`, or `undefined` when neither says. */
+  engine?: "node" | "ffi";
+  /** The library for the FFI engine. */
+  library?: string;
+}
+
+/**
+ * Reads the engine choice of a `sqlite:` URL's parameters (`engine=node|ffi`, `library=<path>`)
+ * and of the `sqlite` open options. A library implies the FFI engine.
+ *
+ * @param params The URL's parameters.
+ * @param options The `sqlite` open options.
+ * @returns The choice.
+ * @throws {StorageError} `validation` for an unknown or repeated parameter, a bad value, or a
+ * URL and options that disagree.
+ */
+export function engineChoice(
+  params: URLSearchParams,
+  options: EngineChoice = {},
+): EngineChoice {
+  const fromUrl: EngineChoice = {};
+  for (const [key, value] of params) {
+    if (key !== "engine" && key !== "library") {
+      throw new StorageError(
+        "validation",
+        `Unknown SQLite URL parameter: "${key}": use "engine" or "library"`,
+        { field: `url.${key}` },
+      );
+    }
+    if (params.getAll(key).length > 1 || value === "") {
+      throw new StorageError(
+        "validation",
+        `Invalid SQLite URL parameter: "${key}" must appear once, with a value`,
+        { field: `url.${key}` },
+      );
+    }
+    if (key === "engine" && value !== "node" && value !== "ffi") {
+      throw new StorageError(
+        "validation",
+        `Invalid SQLite URL parameter: engine must be "node" or "ffi": got "${value}"`,
+        { field: "url.engine" },
+      );
+    }
+    fromUrl[key] = value as never;
+  }
+  const choice: EngineChoice = {};
+  for (const key of ["engine", "library"] as const) {
+    const a = fromUrl[key], b = options[key];
+    if (a !== undefined && b !== undefined && a !== b) {
+      throw new StorageError(
+        "validation",
+        `Invalid openStorage input: the URL and options.sqlite.${key} disagree: "${a}" and "${b}"`,
+        { field: `options.sqlite.${key}` },
+      );
+    }
+    if ((a ?? b) !== undefined) choice[key] = (a ?? b) as never;
+  }
+  if (choice.library !== undefined) {
+    if (choice.engine === "node") {
+      throw new StorageError(
+        "validation",
+        `Invalid openStorage input: a SQLite library applies to the ffi engine only: got engine "node"`,
+        { field: "options.sqlite.library" },
+      );
+    }
+    choice.engine = "ffi";
+  }
+  return choice;
+}
+
 /** SQLite result codes the driver tells apart. */
 export const SQLITE = {
   BUSY: 5,

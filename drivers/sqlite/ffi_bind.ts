@@ -6,8 +6,6 @@
  */
 import type { Sqlite3 } from "./ffi_library.ts";
 
-/** `SQLITE_TRANSIENT`: SQLite copies the value before the bind call returns. */
-const TRANSIENT = Deno.UnsafePointer.create(0xffff_ffff_ffff_ffffn);
 /** `SQLITE_STATIC`: SQLite reads the caller's memory until the statement is rebound or reset. */
 const STATIC = null;
 /** Text longer than this (encoded) gets a buffer of its own, copied by SQLite. */
@@ -25,10 +23,13 @@ const encoder = new TextEncoder();
 export class Binder {
   readonly #lib: Sqlite3;
   readonly #slots: Uint8Array[] = [];
+  /** `SQLITE_TRANSIENT`: SQLite copies the value before the bind call returns. */
+  readonly #transient: Deno.PointerObject;
 
   /** @param lib The library's functions. */
   constructor(lib: Sqlite3) {
     this.#lib = lib;
+    this.#transient = Deno.UnsafePointer.create(0xffff_ffff_ffff_ffffn)!;
   }
 
   /**
@@ -74,7 +75,7 @@ export class Binder {
               index,
               bytes,
               bytes.length,
-              TRANSIENT,
+              this.#transient,
             );
         }
     }
@@ -96,7 +97,7 @@ export class Binder {
         index,
         bytes,
         bytes.length,
-        TRANSIENT,
+        this.#transient,
       );
     }
     let slot = this.#slots[index];

@@ -28,6 +28,8 @@ export class SqliteFfiError extends Error {
   readonly code: number;
 
   /**
+   * Makes the error of a failed call.
+   *
    * @param code The extended result code.
    * @param message SQLite's message.
    */

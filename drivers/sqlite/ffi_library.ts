@@ -176,7 +176,8 @@ function envPath(): string | undefined {
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0]!.trim();
+  return message.split("\n")[0]!.replace(/^(Could not open library: )+/, "")
+    .trim();
 }
 
 /**
