@@ -138,19 +138,36 @@ const CLI_PERMISSIONS = [
   "--allow-sys",
 ];
 
+/** How to run the CLI process. */
+export interface MigrateProcessOptions {
+  /** The working directory. */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Permissions beyond those of `deno task migrate` (such as `--allow-ffi`). */
+  permissions?: string[];
+}
+
 /**
  * Starts `deno run src/cli/mod.ts migrate …` as a process.
  *
  * @param args The arguments after `migrate`.
- * @param options The working directory and extra environment.
+ * @param options The working directory, extra environment and permissions.
  * @returns The child process, with piped output.
  */
 export function spawnMigrate(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: MigrateProcessOptions = {},
 ): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_PERMISSIONS, CLI, "migrate", ...args],
+    args: [
+      "run",
+      ...CLI_PERMISSIONS,
+      ...options.permissions ?? [],
+      CLI,
+      "migrate",
+      ...args,
+    ],
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",
@@ -163,12 +180,12 @@ export function spawnMigrate(
  * Runs `deno run src/cli/mod.ts migrate …` to the end.
  *
  * @param args The arguments after `migrate`.
- * @param options The working directory and extra environment.
+ * @param options The working directory, extra environment and permissions.
  * @returns Its exit code and output.
  */
 export async function runMigrate(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: MigrateProcessOptions = {},
 ): Promise<CliRun> {
   const { code, stdout, stderr } = await spawnMigrate(args, options).output();
   const decoder = new TextDecoder();
