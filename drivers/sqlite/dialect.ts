@@ -75,21 +75,21 @@ export function engineChoice(
     if (key !== "engine" && key !== "library") {
       throw new StorageError(
         "validation",
-        `Unknown SQLite URL parameter: "${key}": use "engine" or "library"`,
+        `Invalid openStorage input: unknown SQLite URL parameter "url.${key}": use "engine" or "library"`,
         { field: `url.${key}` },
       );
     }
     if (params.getAll(key).length > 1 || value === "") {
       throw new StorageError(
         "validation",
-        `Invalid SQLite URL parameter: "${key}" must appear once, with a value`,
+        `Invalid openStorage input: url.${key} must appear once, with a value`,
         { field: `url.${key}` },
       );
     }
     if (key === "engine" && value !== "node" && value !== "ffi") {
       throw new StorageError(
         "validation",
-        `Invalid SQLite URL parameter: engine must be "node" or "ffi": got "${value}"`,
+        `Invalid openStorage input: url.engine must be "node" or "ffi": got "${value}"`,
         { field: "url.engine" },
       );
     }
@@ -101,7 +101,7 @@ export function engineChoice(
     if (a !== undefined && b !== undefined && a !== b) {
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: the URL and options.sqlite.${key} disagree: "${a}" and "${b}"`,
+        `Invalid openStorage input: url.${key} and options.sqlite.${key} disagree: "${a}" and "${b}"`,
         { field: `options.sqlite.${key}` },
       );
     }
@@ -109,10 +109,13 @@ export function engineChoice(
   }
   if (choice.library !== undefined) {
     if (choice.engine === "node") {
+      const field = fromUrl.library !== undefined
+        ? "url.library"
+        : "options.sqlite.library";
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: a SQLite library applies to the ffi engine only: got engine "node"`,
-        { field: "options.sqlite.library" },
+        `Invalid openStorage input: ${field} applies to the ffi engine only: got engine "node"`,
+        { field },
       );
     }
     choice.engine = "ffi";
