@@ -35,6 +35,7 @@ export type {
   NewSession,
   NewUser,
   OpenOptions,
+  PostgresOptions,
   RetryOptions,
   Session,
   Storage,

@@ -9,6 +9,36 @@ import type { Migration } from "../src/migrate/migration.ts";
 
 /** The migrations of each dialect, sorted by version. */
 export const manifest: Readonly<Record<string, readonly Migration[]>> = {
+  "postgres": [
+    {
+      version: 1,
+      name: "create_users",
+      checksum: "f1a83bab795e658a6afa2dc1d0b159faf573931368a4d38aecd778888185cc14",
+      up: "-- Users: one row per account. Names are unique by their NFKC + lower-case key.\nCREATE TABLE users (\n  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  username TEXT NOT NULL,\n  username_key TEXT NOT NULL,\n  password_hash TEXT NOT NULL,\n  security_level INTEGER NOT NULL DEFAULT 10 CHECK (security_level BETWEEN 0 AND 255),\n  logins BIGINT NOT NULL DEFAULT 0 CHECK (logins BETWEEN 0 AND 9007199254740991),\n  posts BIGINT NOT NULL DEFAULT 0 CHECK (posts BETWEEN 0 AND 9007199254740991),\n  uploads BIGINT NOT NULL DEFAULT 0 CHECK (uploads BETWEEN 0 AND 9007199254740991),\n  downloads BIGINT NOT NULL DEFAULT 0 CHECK (downloads BETWEEN 0 AND 9007199254740991),\n  upload_bytes BIGINT NOT NULL DEFAULT 0 CHECK (upload_bytes BETWEEN 0 AND 9007199254740991),\n  download_bytes BIGINT NOT NULL DEFAULT 0 CHECK (download_bytes BETWEEN 0 AND 9007199254740991),\n  last_login_at BIGINT,\n  created_at BIGINT NOT NULL,\n  updated_at BIGINT NOT NULL\n);\n\nCREATE UNIQUE INDEX users_username_key ON users (username_key);\n",
+      down: "DROP TABLE users;\n",
+    },
+    {
+      version: 2,
+      name: "create_files",
+      checksum: "44a8311c4021c6831384ef0da28a7c885d2a88ec6684f047a8714944ce34ef5b",
+      up: "-- File entries of file areas. Deleting the uploader keeps the entry.\nCREATE TABLE files (\n  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  area_id BIGINT NOT NULL CHECK (area_id > 0),\n  filename TEXT NOT NULL,\n  description TEXT NOT NULL DEFAULT '',\n  uploader_id BIGINT REFERENCES users (id) ON DELETE SET NULL,\n  size BIGINT NOT NULL CHECK (size BETWEEN 0 AND 9007199254740991),\n  uploaded_at BIGINT NOT NULL\n);\n\nCREATE INDEX files_area_uploaded ON files (area_id, uploaded_at DESC, id DESC);\nCREATE INDEX files_uploader ON files (uploader_id);\n",
+      down: "DROP TABLE files;\n",
+    },
+    {
+      version: 3,
+      name: "create_messages",
+      checksum: "b44bb3461ad17f11337632a232382262e83e03a6d48f4b72296e668264491bd0",
+      up: "-- Messages of message areas. Deleting a user or a parent keeps the message.\nCREATE TABLE messages (\n  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  area_id BIGINT NOT NULL CHECK (area_id > 0),\n  from_user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,\n  to_user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,\n  subject TEXT NOT NULL,\n  body TEXT NOT NULL,\n  parent_id BIGINT REFERENCES messages (id) ON DELETE SET NULL,\n  created_at BIGINT NOT NULL\n);\n\nCREATE INDEX messages_area ON messages (area_id, id);\nCREATE INDEX messages_from_user ON messages (from_user_id);\nCREATE INDEX messages_to_user ON messages (to_user_id);\nCREATE INDEX messages_parent ON messages (parent_id);\n",
+      down: "DROP TABLE messages;\n",
+    },
+    {
+      version: 4,
+      name: "create_sessions",
+      checksum: "4e6aa9d9ce272d92893874f66b21469782131569847d86b43f802e47ab55277a",
+      up: "-- Login sessions. Only the SHA-256 of a token is stored. Deleting a user ends their sessions.\nCREATE TABLE sessions (\n  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n  token_hash TEXT NOT NULL,\n  ip_address TEXT NOT NULL,\n  login_at BIGINT NOT NULL,\n  last_activity_at BIGINT NOT NULL\n);\n\nCREATE UNIQUE INDEX sessions_token_hash ON sessions (token_hash);\nCREATE INDEX sessions_user ON sessions (user_id);\n",
+      down: "DROP TABLE sessions;\n",
+    },
+  ],
   "sqlite": [
     {
       version: 1,

@@ -10,6 +10,9 @@ import type { ParsedOpenOptions } from "./validate.ts";
 
 const DRIVERS: Record<string, () => Promise<Driver>> = {
   "sqlite:": async () => (await import("../drivers/sqlite/mod.ts")).driver,
+  "postgres:": async () => (await import("../drivers/postgres/mod.ts")).driver,
+  "postgresql:": async () =>
+    (await import("../drivers/postgres/mod.ts")).driver,
 };
 
 /**

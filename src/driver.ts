@@ -88,6 +88,31 @@ export interface Connection {
   migrationTarget(): MigrationTarget;
   /** Closes every handle; idempotent. */
   close(): Promise<void>;
+  /** Bulk copying with ids kept (`deno task copy`); absent if the driver cannot take part. */
+  copyTarget?(): CopyTarget;
+}
+
+/**
+ * What copying a database needs that differs between dialects: inserting rows with the ids they
+ * had, and moving id generators past the copied ids.
+ */
+export interface CopyTarget {
+  /**
+   * The statement inserting `rows` rows of `columns` into `table`, keeping the ids given.
+   *
+   * @param table The table.
+   * @param columns Its columns, in the order the parameters follow (row after row).
+   * @param rows How many rows one run inserts.
+   */
+  insertWithIds(table: string, columns: readonly string[], rows: number): Sql;
+  /**
+   * The statements (run in the same transaction, after the rows are in) that make the table's
+   * generated ids continue above the largest one copied; none where the database does it itself.
+   *
+   * @param table The table.
+   * @param idColumn Its generated id column.
+   */
+  resetIds(table: string, idColumn: string): readonly Sql[];
 }
 
 /** What a driver module exports. */

@@ -243,11 +243,15 @@ export interface OpenOptions {
    */
   migrate?: "up" | "check" | "off";
   /**
-   * How long, in milliseconds, a call may wait for the writer (SQLite) before it fails as
-   * `timeout`. Defaults to 5000.
+   * How long, in milliseconds, a call may wait for the writer (SQLite), or for a pooled
+   * connection, an open transaction or a row lock (PostgreSQL), before it fails as `timeout`.
+   * Defaults to 5000.
    */
   acquireTimeoutMs?: number;
-  /** Retry of transient errors (SQLite busy): attempts and delays. */
+  /**
+   * Retry of transient errors (SQLite busy; PostgreSQL serialization failures, deadlocks and
+   * lost connections): attempts and delays.
+   */
   retry?: RetryOptions;
   /**
    * For `sqlite:` URLs: the engine, `"node"` (the built-in `node:sqlite`, the default) or `"ffi"`
@@ -260,6 +264,21 @@ export interface OpenOptions {
     /** A libsqlite3 path or name for the FFI engine; implies `engine: "ffi"`. */
     library?: string;
   };
+  /**
+   * For `postgres:` URLs: the connection pool. The URL parameters `poolSize=`,
+   * `connectTimeoutMs=` and `idleTimeoutMs=` say the same and win over these.
+   */
+  postgres?: PostgresOptions;
+}
+
+/** The connection pool of a PostgreSQL storage. */
+export interface PostgresOptions {
+  /** Connections in the pool: 1–1000, defaults to 10. */
+  poolSize?: number;
+  /** How long opening one connection may take, in milliseconds; defaults to 10000. */
+  connectTimeoutMs?: number;
+  /** How long an idle connection stays open, in milliseconds (0: for ever); defaults to 30000. */
+  idleTimeoutMs?: number;
 }
 
 /** Bounded exponential backoff with jitter. */

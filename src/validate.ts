@@ -145,6 +145,12 @@ export interface ParsedOpenOptions {
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** The SQLite engine and library, when chosen. */
   sqlite?: { engine?: "node" | "ffi"; library?: string };
+  /** The PostgreSQL pool, when set. */
+  postgres?: {
+    poolSize?: number;
+    connectTimeoutMs?: number;
+    idleTimeoutMs?: number;
+  };
 }
 
 /** Options of openStorage. */
@@ -163,6 +169,11 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
       .optional(),
     library: z.string({ error: "must be a string" })
       .min(1, { error: "must not be empty" }).optional(),
+  }).optional(),
+  postgres: z.strictObject({
+    poolSize: int(1, 1000).optional(),
+    connectTimeoutMs: int(1, 3_600_000).optional(),
+    idleTimeoutMs: int(0, 86_400_000).optional(),
   }).optional(),
 }).default({
   migrate: "up",

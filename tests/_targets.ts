@@ -6,6 +6,7 @@
  */
 import { openStorage } from "../mod.ts";
 import type { OpenOptions, Storage } from "../mod.ts";
+import { createDatabase, postgresMissing } from "./_postgres.ts";
 
 /** What a target can do that others cannot. */
 export interface Capabilities {
@@ -97,12 +98,27 @@ function onFfi(target: Target, ignore: string | undefined): Target {
 
 const ffiIgnore = await ffiUnavailable();
 
+const postgresTarget: Target = {
+  name: "postgres",
+  capabilities: { snapshotReads: true, persistent: true },
+  ...(postgresMissing === undefined ? {} : { ignore: postgresMissing }),
+  async fresh() {
+    const database = await createDatabase();
+    return {
+      url: database.url,
+      open: (options?: OpenOptions) => openStorage(database.url, options),
+      [Symbol.asyncDispose]: async () => await database[Symbol.asyncDispose](),
+    };
+  },
+};
+
 /** Every target, in a stable order. */
 export const TARGETS: readonly Target[] = [
   sqliteMemory,
   sqliteFile,
   onFfi(sqliteMemory, ffiIgnore),
   onFfi(sqliteFile, ffiIgnore),
+  postgresTarget,
 ];
 
 /**

@@ -1,0 +1,318 @@
+/**
+ * The executor of one transaction on one pooled connection.
+ *
+ * PostgreSQL aborts a whole transaction when one statement fails; SQLite fails the statement
+ * alone. To behave as on SQLite, every write of a transaction (and every `atomic` block) runs in
+ * a savepoint, sent in one round trip with its statement, and is rolled back to it on failure.
+ * The operations of one transaction run one after the other.
+ *
+ * A connection that breaks takes its transaction with it: the executor notices (the client's
+ * generation changes), refuses further work, and `transaction()` may run the callback again,
+ * as nothing was committed. postgres.js would otherwise run the next statement on a fresh
+ * connection, outside the transaction.
+ *
+ * @module
+ */
+import type { Executor, Queryable, Row, Sql } from "../../src/driver.ts";
+import { StorageError } from "../../src/errors.ts";
+import type { PostgresConnection } from "./connection.ts";
+import { connectionFailure, dollarText, isRetryable } from "./dialect.ts";
+import type { PgResult, PooledClient } from "./pool.ts";
+
+const SAVEPOINT = "SAVEPOINT impulse_op";
+const RELEASE = "RELEASE SAVEPOINT impulse_op";
+const ROLLBACK_TO = "ROLLBACK TO SAVEPOINT impulse_op";
+
+/** Errors meaning "the transaction was rolled back as its connection broke; run it again". */
+const rolledBack = new WeakSet<object>();
+
+const ignore = () => {};
+
+/** The executor of one transaction. */
+export class TxExecutor implements Executor {
+  #c: PostgresConnection;
+  #client: PooledClient;
+  #generation: number;
+  #doing: string;
+  #savepoints: boolean;
+  #tail: Promise<unknown> = Promise.resolve();
+  #live = true;
+  /** Why the transaction cannot go on, once it cannot. */
+  #failed: StorageError | null = null;
+
+  private constructor(
+    connection: PostgresConnection,
+    client: PooledClient,
+    doing: string,
+    savepoints: boolean,
+  ) {
+    this.#c = connection;
+    this.#client = client;
+    this.#generation = client.generation;
+    this.#doing = doing;
+    this.#savepoints = savepoints;
+  }
+
+  /**
+   * Starts a transaction.
+   *
+   * @param connection The connection (for mapping errors).
+   * @param client The pooled client it runs on.
+   * @param doing `transaction` or `operation`, for messages.
+   * @param savepoints Whether each write runs in a savepoint (`transaction()`), or a failure
+   * may end the whole transaction (the statements of one operation).
+   * @returns The executor.
+   */
+  static async begin(
+    connection: PostgresConnection,
+    client: PooledClient,
+    doing: string,
+    savepoints: boolean,
+  ): Promise<TxExecutor> {
+    const tx = new TxExecutor(connection, client, doing, savepoints);
+    try {
+      await client.sql.unsafe("BEGIN");
+    } catch (error) {
+      throw tx.#fail(error, `${doing} start`);
+    }
+    tx.#generation = client.generation;
+    return tx;
+  }
+
+  /**
+   * Whether an error says the transaction was rolled back because its connection broke.
+   *
+   * @param error What was thrown.
+   * @returns `true` if running the transaction again is safe.
+   */
+  static rolledBack(error: unknown): boolean {
+    return typeof error === "object" && error !== null && rolledBack.has(error);
+  }
+
+  all(q: Sql, params: readonly unknown[]): Promise<Row[]> {
+    return this.#serial(() => this.#statement(q, params));
+  }
+
+  async get(q: Sql, params: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.#serial(() => this.#statement(q, params)))[0];
+  }
+
+  async run(q: Sql, params: readonly unknown[]): Promise<number> {
+    return (await this.#serial(() => this.#statement(q, params))).count ?? 0;
+  }
+
+  atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    if (!this.#savepoints) return fn(this);
+    return this.#serial(async () => {
+      await this.#send(SAVEPOINT, "atomic");
+      const inner = new InnerQueryable(this);
+      try {
+        const result = await fn(inner);
+        await this.#send(RELEASE, "atomic");
+        return result;
+      } catch (error) {
+        await this.#undo("atomic");
+        throw error;
+      } finally {
+        inner.end();
+      }
+    });
+  }
+
+  /**
+   * Runs a statement without a savepoint of its own.
+   *
+   * @param q The statement.
+   * @param params Its parameters.
+   * @param aborts Whether a failure aborts the transaction (no savepoint encloses it).
+   */
+  async bare(
+    q: Sql,
+    params: readonly unknown[],
+    aborts: boolean,
+  ): Promise<PgResult> {
+    this.#check(q.name);
+    try {
+      return await this.#client.sql.unsafe(
+        dollarText(q.id, q.text),
+        params as unknown[],
+        { prepare: true },
+      ).values();
+    } catch (error) {
+      throw this.#fail(error, q.name, aborts);
+    }
+  }
+
+  /** Commits; a transaction that lost its connection fails as rolled back. */
+  async commit(): Promise<void> {
+    this.#live = false;
+    await this.#tail;
+    this.#check("commit", true);
+    let tag: string | null;
+    try {
+      tag = (await this.#client.sql.unsafe("COMMIT")).command;
+    } catch (error) {
+      if (isRetryable(error)) throw this.#c.map(error, `${this.#doing} commit`);
+      if (connectionFailure(error) !== "none") {
+        throw this.#c.outcomeUnknown(error, `${this.#doing} commit`);
+      }
+      throw this.#c.map(error, `${this.#doing} commit`);
+    }
+    if (tag !== "COMMIT") {
+      throw new StorageError(
+        "internal",
+        `The ${this.#doing} was rolled back instead of committed: a statement in it failed`,
+      );
+    }
+  }
+
+  /** Rolls back, after the statements still running. */
+  async rollback(): Promise<void> {
+    this.#live = false;
+    await this.#tail.catch(ignore);
+    if (this.#client.generation !== this.#generation) return;
+    await this.#client.sql.unsafe("ROLLBACK").catch(ignore);
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(work, work);
+    this.#tail = run.catch(ignore);
+    return run;
+  }
+
+  async #statement(q: Sql, params: readonly unknown[]): Promise<PgResult> {
+    if (!q.write || !this.#savepoints) return await this.bare(q, params, true);
+    this.#check(q.name);
+    const sql = this.#client.sql;
+    const begin = sql.unsafe(SAVEPOINT).execute();
+    const work = sql.unsafe(
+      dollarText(q.id, q.text),
+      params as unknown[],
+      { prepare: true },
+    ).values().execute();
+    const end = sql.unsafe(RELEASE).execute();
+    begin.catch(ignore);
+    work.catch(ignore);
+    end.catch(ignore);
+    try {
+      await begin;
+      const result = await work;
+      await end;
+      return result;
+    } catch (error) {
+      const failure = this.#fail(error, q.name);
+      if (this.#failed === null) await this.#undo(q.name);
+      throw failure;
+    }
+  }
+
+  async #send(text: string, doing: string): Promise<void> {
+    this.#check(doing);
+    try {
+      await this.#client.sql.unsafe(text);
+    } catch (error) {
+      throw this.#fail(error, doing);
+    }
+  }
+
+  async #undo(doing: string): Promise<void> {
+    if (this.#failed !== null) return;
+    const sql = this.#client.sql;
+    const back = sql.unsafe(ROLLBACK_TO).execute();
+    const release = sql.unsafe(RELEASE).execute();
+    back.catch(ignore);
+    release.catch(ignore);
+    try {
+      await back;
+      await release;
+    } catch (error) {
+      this.#fail(error, doing, true);
+    }
+  }
+
+  /** Maps a failure; a broken connection or an aborted transaction ends the transaction. */
+  #fail(
+    error: unknown,
+    doing: string,
+    aborts = !this.#savepoints,
+  ): StorageError {
+    if (connectionFailure(error) !== "none") {
+      const cause = error instanceof StorageError ? error.cause : error;
+      const lost = new StorageError(
+        "unavailable",
+        `The connection to PostgreSQL at ${this.#c.settings.where} broke during ${doing}: the ` +
+          `${this.#doing} was rolled back: ${
+            (cause as Error)?.message ?? cause
+          }`,
+        { cause },
+      );
+      rolledBack.add(lost);
+      this.#failed ??= lost;
+      return lost;
+    }
+    const mapped = this.#c.map(error, doing);
+    if (aborts) this.#failed ??= mapped;
+    return mapped;
+  }
+
+  /** Throws unless the transaction can take another statement. */
+  #check(doing: string, ending = false): void {
+    this.#c.pool.assertOpen(doing);
+    if (!this.#live && !ending) {
+      throw new StorageError(
+        "unavailable",
+        `Cannot run ${doing} as its transaction has ended: use the storage, or a new transaction`,
+      );
+    }
+    if (this.#failed === null && this.#client.generation !== this.#generation) {
+      this.#fail(
+        Object.assign(new Error("the connection closed"), {
+          code: "CONNECTION_CLOSED",
+        }),
+        doing,
+      );
+    }
+    if (this.#failed !== null) {
+      const again = rolledBack.has(this.#failed);
+      const error = new StorageError(
+        this.#failed.kind,
+        `Cannot run ${doing} as the ${this.#doing} cannot go on: ${this.#failed.message}`,
+        { cause: this.#failed.cause },
+      );
+      if (again) rolledBack.add(error);
+      throw error;
+    }
+  }
+}
+
+/** The statements inside one `atomic` block of a transaction: no savepoints of their own. */
+class InnerQueryable implements Queryable {
+  #tx: TxExecutor;
+  #live = true;
+  constructor(tx: TxExecutor) {
+    this.#tx = tx;
+  }
+  end(): void {
+    this.#live = false;
+  }
+  all(q: Sql, params: readonly unknown[]): Promise<Row[]> {
+    return this.#bare(q, params);
+  }
+  async get(q: Sql, params: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.#bare(q, params))[0];
+  }
+  async run(q: Sql, params: readonly unknown[]): Promise<number> {
+    return (await this.#bare(q, params)).count ?? 0;
+  }
+  #bare(q: Sql, params: readonly unknown[]): Promise<PgResult> {
+    if (!this.#live) {
+      return Promise.reject(
+        new StorageError(
+          "unavailable",
+          `Cannot run ${q.name} as its atomic block has ended`,
+        ),
+      );
+    }
+    return this.#tx.bare(q, params, false);
+  }
+}

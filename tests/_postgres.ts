@@ -1,0 +1,100 @@
+/**
+ * The PostgreSQL server of the test suites: `IMPULSE_TEST_POSTGRES_URL`, by default
+ * `postgres://postgres@127.0.0.1:5432/test`. Each test works in a database of its own, created
+ * here and dropped after. When the server does not answer, the PostgreSQL suites are ignored
+ * (one line says how to enable them), except under `CI=true`, where that fails the run.
+ *
+ * @module
+ */
+import postgres from "postgres";
+import { redact } from "../src/errors.ts";
+
+/** The server the tests use; its database is only used to create and drop others. */
+export const POSTGRES_URL = Deno.env.get("IMPULSE_TEST_POSTGRES_URL") ||
+  "postgres://postgres@127.0.0.1:5432/test";
+
+/** A raw postgres.js client on `url` (one connection), for test set-up and fault injection. */
+export function rawClient(url = POSTGRES_URL): postgres.Sql {
+  return postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 3,
+    fetch_types: false,
+    types: { bigint: postgres.BigInt },
+  });
+}
+
+async function probe(): Promise<string | undefined> {
+  const sql = rawClient();
+  try {
+    await sql`SELECT 1`;
+    return undefined;
+  } catch (error) {
+    const reason = `no PostgreSQL answers at ${redact(POSTGRES_URL)}: ${
+      (error as Error).message
+    }`;
+    if (Deno.env.get("CI") === "true") {
+      throw new Error(`CI=true needs PostgreSQL, but ${reason}`);
+    }
+    const flag = Symbol.for("impulse.postgres.notice");
+    const global = globalThis as Record<symbol, unknown>;
+    if (!global[flag]) {
+      global[flag] = true;
+      console.warn(
+        `PostgreSQL suites ignored: ${reason}: start a server or set IMPULSE_TEST_POSTGRES_URL to enable them`,
+      );
+    }
+    return reason;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** Why the PostgreSQL suites cannot run here, or `undefined` when they can. */
+export const postgresMissing: string | undefined = await probe();
+
+let counter = 0;
+
+/** A database created for one test; dropped on dispose. */
+export interface TestDatabase {
+  /** Its name. */
+  name: string;
+  /** Its URL (the server's URL with the database replaced). */
+  url: string;
+  /** Drops the database, ending its connections. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Creates a uniquely named, empty database on the test server.
+ *
+ * @param prefix The start of its name.
+ * @returns The database; dispose of it to drop it (connections to it are ended).
+ */
+export async function createDatabase(
+  prefix = "impulse_test",
+): Promise<TestDatabase> {
+  const name = `${prefix}_${Deno.pid}_${++counter}_${
+    crypto.randomUUID().slice(0, 6)
+  }`;
+  const admin = rawClient();
+  try {
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async [Symbol.asyncDispose]() {
+      const admin = rawClient();
+      try {
+        await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
