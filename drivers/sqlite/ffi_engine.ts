@@ -30,6 +30,11 @@ const OPEN_READWRITE = 0x2;
 const OPEN_CREATE = 0x4;
 const OPEN_NOMUTEX = 0x8000;
 const PREPARE_PERSISTENT = 0x1;
+const DBCONFIG_DQS_DML = 1013;
+const DBCONFIG_DQS_DDL = 1014;
+/** Whether a variadic C function may be called like a fixed one (all but Apple's arm64 ABI). */
+const VARIADIC_AS_FIXED = !(Deno.build.os === "darwin" &&
+  Deno.build.arch === "aarch64");
 
 const encoder = new TextEncoder();
 
@@ -139,6 +144,11 @@ class FfiDatabase implements EngineDatabase, StatementOwner {
     }
     lib.sqlite3_extended_result_codes(db, 1);
     lib.sqlite3_busy_timeout(db, options.busyTimeoutMs);
+    if (VARIADIC_AS_FIXED) {
+      // Like node:sqlite: a double-quoted string is an identifier, never a string literal.
+      lib.sqlite3_db_config(db, DBCONFIG_DQS_DML, 0, null);
+      lib.sqlite3_db_config(db, DBCONFIG_DQS_DDL, 0, null);
+    }
     const database = new FfiDatabase(lib, db);
     try {
       database.exec("PRAGMA foreign_keys = ON");

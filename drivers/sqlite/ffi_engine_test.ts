@@ -176,6 +176,11 @@ const SCENARIOS: [string, string, (db: EngineDatabase) => unknown][] = [
   ],
   ["syntax", "internal", (db) => db.prepare("SELEC 1").run([])],
   [
+    "a double-quoted string is no literal",
+    "internal",
+    (db) => db.prepare(`SELECT "sysop"`).all([]),
+  ],
+  [
     "missing table",
     "internal",
     (db) => db.prepare("SELECT * FROM nowhere").all([]),

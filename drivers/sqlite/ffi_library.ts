@@ -14,6 +14,7 @@ import { StorageError } from "../../src/errors.ts";
  */
 const SYMBOLS = {
   sqlite3_libversion: { parameters: [], result: "pointer" },
+  sqlite3_libversion_number: { parameters: [], result: "i32" },
   sqlite3_errstr: { parameters: ["i32"], result: "pointer" },
   sqlite3_open_v2: {
     parameters: ["buffer", "buffer", "i32", "pointer"],
@@ -25,6 +26,12 @@ const SYMBOLS = {
     result: "i32",
   },
   sqlite3_busy_timeout: { parameters: ["pointer", "i32"], result: "i32" },
+  // Variadic in C; called with (db, op, int, int*) only where such a call passes its arguments
+  // as a fixed one would (not on Apple's arm64 ABI).
+  sqlite3_db_config: {
+    parameters: ["pointer", "i32", "i32", "pointer"],
+    result: "i32",
+  },
   sqlite3_errmsg: { parameters: ["pointer"], result: "pointer" },
   sqlite3_changes: { parameters: ["pointer"], result: "i32" },
   sqlite3_exec: {
@@ -102,6 +109,10 @@ export function platformNames(os: string = Deno.build.os): string[] {
   }
 }
 
+/** The oldest SQLite the schema runs on: STRICT tables came in 3.37.0 (RETURNING in 3.35.0). */
+const MIN_VERSION = "3.37.0";
+const MIN_VERSION_NUMBER = 3_037_000;
+
 const loaded = new Map<string, SqliteLibrary>();
 
 /**
@@ -115,11 +126,12 @@ const loaded = new Map<string, SqliteLibrary>();
  * usable library; the message names every place tried and why each failed.
  */
 export function loadSqliteLibrary(library?: string): SqliteLibrary {
-  const places = library !== undefined
-    ? [library]
-    : envPath() !== undefined
-    ? [envPath()!]
-    : platformNames();
+  const env = envPath();
+  const [source, places] = library !== undefined
+    ? ["the library option", [library]]
+    : env !== undefined
+    ? ["DENO_SQLITE_PATH", [env]]
+    : ["the platform's library names", platformNames()];
   const failures: string[] = [];
   for (const place of places) {
     const cached = loaded.get(place);
@@ -142,15 +154,16 @@ export function loadSqliteLibrary(library?: string): SqliteLibrary {
       continue;
     }
     const version = cString(lib.sqlite3_libversion());
+    if (lib.sqlite3_libversion_number() < MIN_VERSION_NUMBER) {
+      failures.push(
+        `"${place}" (SQLite ${version}: ${MIN_VERSION} or newer is needed for STRICT tables)`,
+      );
+      continue;
+    }
     const found = { place, version, lib };
     loaded.set(place, found);
     return found;
   }
-  const source = library !== undefined
-    ? "the library option"
-    : envPath() !== undefined
-    ? "DENO_SQLITE_PATH"
-    : "the platform's library names";
   throw new StorageError(
     "unavailable",
     `Cannot load the SQLite library from ${source}: tried ${
