@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { manifest } from "../migrations/mod.ts";
+import { openMigrator } from "../src/migrate/mod.ts";
 import {
   type CliRun,
   PERSISTENT,
@@ -51,7 +51,11 @@ persistentTest(
       Array.from({ length: 4 }, () => runMigrate(["up", "--db", url], EXTRA)),
     );
     assertAllSucceeded(runs);
-    const own = manifest.sqlite!;
+    const own = await (async () => {
+      await using migrator = await openMigrator(url);
+      return migrator.migrations;
+    })();
+    assert.deepEqual(own.map((m) => m.version), [1, 2, 3, 4]);
     for (const m of own) {
       assert.equal(appliedLines(runs, m.version), 1, `version ${m.version}`);
     }

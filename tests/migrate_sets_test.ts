@@ -72,14 +72,31 @@ persistentTest(
 persistentTest(
   "Migrator.up() runs a -- no-transaction migration outside a transaction and records it",
   async ({ url }) => {
-    await using set = await tempSet({
-      ...NOTES,
-      // VACUUM refuses to run inside a transaction on every database that has it.
-      "0002_vacuum.up.sql": "-- no-transaction\nVACUUM;\n",
-      "0002_vacuum.down.sql": "-- no-transaction\nVACUUM;\n",
-      "0003_vacuum_again.up.sql": "VACUUM;\n",
-      "0003_vacuum_again.down.sql": "SELECT 1;\n",
-    });
+    // Per dialect, a statement that refuses to run inside a transaction. (Not VACUUM: Deno's
+    // node:sqlite forbids it, like ATTACH, unless every permission is granted.)
+    const outside = {
+      sqlite: [
+        "BEGIN;\nCREATE INDEX notes_body ON notes (body);\nCOMMIT;\n",
+        "BEGIN;\nDROP INDEX notes_body;\nCOMMIT;\n",
+        "BEGIN;\nCOMMIT;\n",
+      ],
+      postgres: [
+        "CREATE INDEX CONCURRENTLY notes_body ON notes (body);\n",
+        "DROP INDEX CONCURRENTLY notes_body;\n",
+        "CREATE INDEX CONCURRENTLY notes_id ON notes (id);\n",
+      ],
+    };
+    await using set = await tempSet(Object.fromEntries(
+      Object.entries(outside).flatMap(([dialect, [up, down, inside]]) => [
+        ...Object.entries(NOTES).map((
+          [name, text],
+        ) => [`${dialect}/${name}`, text]),
+        [`${dialect}/0002_index_notes.up.sql`, `-- no-transaction\n${up}`],
+        [`${dialect}/0002_index_notes.down.sql`, `-- no-transaction\n${down}`],
+        [`${dialect}/0003_inside.up.sql`, inside!],
+        [`${dialect}/0003_inside.down.sql`, "SELECT 1;\n"],
+      ]),
+    ));
     await using migrator = await openMigrator(url, { dir: set.dir });
     const error = await rejectsKind(migrator.up(), "migration");
     assert.equal(error.version, 3);
@@ -167,7 +184,8 @@ persistentTest(
       url,
       "DELETE FROM impulse_migrations WHERE migration_set = 'app' AND version = 2",
     );
-    await sqlQuery(url, "DROP TABLE half");
+    // Whether the CREATE before the failure stayed depends on how the driver sends a script.
+    await sqlQuery(url, "DROP TABLE IF EXISTS half");
     await set.write({
       "0002_half.up.sql":
         "-- no-transaction\nCREATE TABLE half (id INTEGER);\n",
@@ -180,7 +198,6 @@ persistentTest(
       2,
       "running",
     ]]);
-    await assert.rejects(sqlQuery(url, "SELECT id FROM half"));
   },
 );
 
