@@ -153,7 +153,7 @@ function printStatus(
     out.text(
       `  ${label(line).padEnd(40)} ${
         line.state.padEnd(11)
-      }${applied}${checksum}`,
+      }${applied}${checksum}`.trimEnd(),
     );
   }
 }

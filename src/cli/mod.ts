@@ -31,7 +31,8 @@ ${MIGRATE_USAGE}`;
  *
  * @param args The arguments, such as `["migrate", "up", "--db", "sqlite:./data/impulse.db"]`.
  * @param out Where to print; the process's standard streams by default.
- * @returns The exit code: 0 on success, 1 on failure, 2 on bad usage.
+ * @returns The exit code: 0 on success, 1 on failure, 2 on bad usage (an unknown command or
+ * option, a malformed value).
  */
 export async function main(args: string[], out?: Output): Promise<number> {
   const json = args.includes("--json");
@@ -54,13 +55,20 @@ export async function main(args: string[], out?: Output): Promise<number> {
         );
     }
   } catch (error) {
-    const kind = error instanceof StorageError ? error.kind : "validation";
+    const usage = !(error instanceof StorageError) &&
+      String((error as { code?: unknown })?.code).startsWith("ERR_PARSE_ARGS");
+    const kind = error instanceof StorageError
+      ? error.kind
+      : usage
+      ? "validation"
+      : "internal";
+    // One line, whatever the database put in its message, and never a password.
     const message = redact(
       error instanceof Error ? error.message : String(error),
-    );
+    ).replace(/\s*\n\s*/g, " ");
     if (output.json) output.data({ error: { kind, message } });
-    else console.error(`error: ${message}`);
-    return error instanceof StorageError ? 1 : 2;
+    else output.error(`error: ${message}`);
+    return usage || kind === "validation" ? 2 : 1;
   }
 }
 

@@ -12,6 +12,8 @@ export interface Output {
   text(line: string): void;
   /** Prints a value as JSON. */
   data(value: unknown): void;
+  /** Prints an error line (standard error on a console). */
+  error(line: string): void;
   /** Prints a transient progress line (on a terminal only). */
   progress(line: string): void;
 }
@@ -29,6 +31,7 @@ export function consoleOutput(json: boolean): Output {
     json,
     text: (line) => console.log(line),
     data: (value) => console.log(JSON.stringify(value, null, 2)),
+    error: (line) => console.error(line),
     progress: (line) => {
       if (terminal) Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${line}`));
     },
