@@ -7,6 +7,7 @@
 import type {
   Awaitable,
   Connection,
+  CopyTarget,
   Executor,
   Queryable,
   Row,
@@ -31,6 +32,7 @@ import {
   nodeEngine,
   type SqliteEngine,
 } from "./engine.ts";
+import { sqliteCopyTarget } from "./copy_target.ts";
 import { prepareFile } from "./files.ts";
 import { SqliteMigrationTarget } from "./migration_target.ts";
 import { WriteLock } from "./write_lock.ts";
@@ -188,6 +190,11 @@ export class SqliteConnection implements Connection {
   /** @inheritdoc */
   migrationTarget(): MigrationTarget {
     return new SqliteMigrationTarget(this, this.#engine, this.#options);
+  }
+
+  /** @inheritdoc */
+  copyTarget(): CopyTarget {
+    return sqliteCopyTarget;
   }
 
   /** @inheritdoc */

@@ -14,6 +14,7 @@
  * @module
  */
 import { redact, StorageError } from "../errors.ts";
+import { COPY_USAGE, copyCommand } from "./copy.ts";
 import { MIGRATE_USAGE, migrateCommand } from "./migrate.ts";
 import { consoleOutput, type Output } from "./output.ts";
 
@@ -23,8 +24,11 @@ const USAGE = `Usage: impulse-storage <command> [options]
 
 Commands:
   migrate     apply, revert, inspect and verify migrations (see migrate --help)
+  copy        move a board to another database, ids kept (see copy --help)
 
-${MIGRATE_USAGE}`;
+${MIGRATE_USAGE}
+
+${COPY_USAGE}`;
 
 /**
  * Runs the command line.
@@ -42,6 +46,8 @@ export async function main(args: string[], out?: Output): Promise<number> {
     switch (command) {
       case "migrate":
         return await migrateCommand(rest, output);
+      case "copy":
+        return await copyCommand(rest, output);
       case undefined:
       case "help":
       case "--help":

@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { openStorage, type Storage } from "../mod.ts";
+import { copyDatabase } from "../src/copy/mod.ts";
+import { main } from "../src/cli/mod.ts";
+import { rejectsKind } from "./_assert.ts";
+import { createDatabase, postgresMissing } from "./_postgres.ts";
+
+const ignore = postgresMissing !== undefined;
+
+/** Fills a board with a few thousand rows of every kind, deletions included. */
+async function seed(storage: Storage): Promise<void> {
+  const users = await storage.transaction(async (tx) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const user = await tx.createUser({
+        username: `caller${i}`,
+        passwordHash: `hash${i}`,
+        securityLevel: i % 256,
+      });
+      ids.push(user.id);
+    }
+    return ids;
+  });
+  await storage.deleteUser(users[3]!);
+  await storage.transaction(async (tx) => {
+    let parent: number | null = null;
+    for (let i = 0; i < 2500; i++) {
+      const m = await tx.postMessage({
+        areaId: 1 + (i % 4),
+        fromUserId: users[4 + (i % 300)]!,
+        toUserId: i % 9 === 0 ? users[7]! : null,
+        subject: `Re: topic ${i % 50}`,
+        body: `Line ${i}\n\x1b[1;33mANSI\x1b[0m and Ünïcode ✓ ${
+          "x".repeat(i % 40)
+        }`,
+        parentId: i % 6 === 0 ? parent : null,
+      });
+      parent = m.id;
+    }
+    for (let i = 0; i < 600; i++) {
+      await tx.addFile({
+        areaId: 1 + (i % 2),
+        filename: `file${i}.zip`,
+        description: i % 3 ? `desc ${i}` : "",
+        uploaderId: i % 4 ? users[10 + (i % 20)]! : null,
+        size: i * 1024,
+      });
+    }
+    for (let i = 0; i < 300; i++) {
+      await tx.createSession({
+        userId: users[50 + (i % 60)]!,
+        ipAddress: i % 2 ? "192.0.2.7" : "2001:db8::1",
+      });
+    }
+  });
+  await storage.updateUser(users[8]!, {
+    lastLoginAt: new Date(1_700_000_000_123),
+  });
+}
+
+async function sqliteBoard(): Promise<{ url: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "impulse-copy-" });
+  return {
+    url: `sqlite:${dir}/board.db`,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+Deno.test({
+  name:
+    "copyDatabase() moves a board from SQLite to PostgreSQL and back, ids and rows identical",
+  ignore,
+  async fn() {
+    await using first = await sqliteBoard();
+    await using pg = await createDatabase("impulse_copy");
+    await using back = await sqliteBoard();
+    {
+      await using storage = await openStorage(first.url);
+      await seed(storage);
+    }
+    const there = await copyDatabase(first.url, pg.url, { batchSize: 300 });
+    assert.ok(there.ok, JSON.stringify(there.tables));
+    assert.deepEqual(
+      there.tables.map((t) => [t.table, t.targetRows]),
+      [["users", 399], ["files", 600], ["messages", 2500], ["sessions", 300], [
+        "impulse_migrations",
+        4,
+      ]],
+    );
+    const again = await copyDatabase(pg.url, back.url);
+    assert.ok(again.ok);
+    for (const [i, table] of there.tables.entries()) {
+      assert.equal(again.tables[i]!.targetChecksum, table.sourceChecksum);
+    }
+    await using a = await openStorage(first.url, { migrate: "check" });
+    await using b = await openStorage(pg.url, { migrate: "check" });
+    assert.deepEqual(
+      await b.listMessages(2, { limit: 1000 }),
+      await a.listMessages(2, { limit: 1000 }),
+    );
+    assert.deepEqual(await b.getUser(9), await a.getUser(9));
+    assert.deepEqual(
+      await b.listFiles(1, { limit: 5 }),
+      await a.listFiles(1, { limit: 5 }),
+    );
+    // New rows get ids above the copied ones, as they would have at the source.
+    const next = await a.createUser({ username: "next", passwordHash: "h" });
+    assert.equal(
+      (await b.createUser({ username: "next", passwordHash: "h" })).id,
+      next.id,
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "copyDatabase() refuses a target holding data unless forced, then replaces it",
+  ignore,
+  async fn() {
+    await using board = await sqliteBoard();
+    await using pg = await createDatabase("impulse_copy");
+    {
+      await using source = await openStorage(board.url);
+      await source.createUser({ username: "from-source", passwordHash: "h" });
+      await using target = await openStorage(pg.url);
+      await target.createUser({ username: "already-there", passwordHash: "h" });
+      await target.createUser({ username: "also-there", passwordHash: "h" });
+    }
+    const error = await rejectsKind(
+      copyDatabase(board.url, pg.url),
+      "conflict",
+    );
+    assert.match(error.message, /users 2.*--force/);
+    const report = await copyDatabase(board.url, pg.url, { force: true });
+    assert.ok(report.ok);
+    await using target = await openStorage(pg.url);
+    assert.equal(await target.findUserByUsername("already-there"), null);
+    assert.equal((await target.findUserByUsername("from-source"))?.id, 1);
+    assert.equal(
+      (await target.createUser({ username: "n", passwordHash: "h" })).id,
+      2,
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "deno task copy prints a per-table comparison and fails on a bad target",
+  ignore,
+  async fn() {
+    await using board = await sqliteBoard();
+    await using pg = await createDatabase("impulse_copy");
+    {
+      await using source = await openStorage(board.url);
+      await seed(source);
+    }
+    const lines: string[] = [];
+    const data: unknown[] = [];
+    const out = {
+      json: false,
+      text: (line: string) => void lines.push(line),
+      data: (value: unknown) => void data.push(value),
+      progress: () => {},
+      error: (line: string) => void lines.push(line),
+    };
+    assert.equal(
+      await main(["copy", "--from", board.url, "--to", pg.url], out),
+      0,
+    );
+    assert.match(lines.join("\n"), /messages\s+2500 rows\s+checksum ok/);
+    assert.equal(lines.at(-1), "copy ok");
+    assert.equal(
+      await main(["copy", "--from", board.url, "--to", pg.url, "--json"], {
+        ...out,
+        json: true,
+      }),
+      1,
+    );
+    assert.match(JSON.stringify(data), /already holds data/);
+  },
+});
