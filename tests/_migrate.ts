@@ -129,14 +129,15 @@ export interface CliRun {
 
 const CLI = new URL("../src/cli/mod.ts", import.meta.url).pathname;
 
-/** The permissions of `deno task migrate`. */
-const CLI_PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-sys",
-];
+/** The permissions of `deno task migrate`, read from deno.json so the two cannot drift. */
+const CLI_PERMISSIONS: string[] = (() => {
+  const config = JSON.parse(
+    Deno.readTextFileSync(new URL("../deno.json", import.meta.url)),
+  );
+  return String(config.tasks.migrate).split(/\s+/).filter((arg) =>
+    arg.startsWith("--allow-")
+  );
+})();
 
 /** How to run the CLI process. */
 export interface MigrateProcessOptions {
@@ -144,15 +145,13 @@ export interface MigrateProcessOptions {
   cwd?: string;
   /** Extra environment variables. */
   env?: Record<string, string>;
-  /** Permissions beyond those of `deno task migrate` (such as `--allow-ffi`). */
-  permissions?: string[];
 }
 
 /**
  * Starts `deno run src/cli/mod.ts migrate …` as a process.
  *
  * @param args The arguments after `migrate`.
- * @param options The working directory, extra environment and permissions.
+ * @param options The working directory and extra environment.
  * @returns The child process, with piped output.
  */
 export function spawnMigrate(
@@ -163,7 +162,6 @@ export function spawnMigrate(
     args: [
       "run",
       ...CLI_PERMISSIONS,
-      ...options.permissions ?? [],
       CLI,
       "migrate",
       ...args,
@@ -180,7 +178,7 @@ export function spawnMigrate(
  * Runs `deno run src/cli/mod.ts migrate …` to the end.
  *
  * @param args The arguments after `migrate`.
- * @param options The working directory, extra environment and permissions.
+ * @param options The working directory and extra environment.
  * @returns Its exit code and output.
  */
 export async function runMigrate(
