@@ -149,10 +149,13 @@ for (const operation of OPERATIONS) {
   }
 }
 
-/** Median µs per operation of each variant, from interleaved rounds. */
+/**
+ * Median µs per operation of each variant, from many short interleaved rounds (so that noise
+ * from other processes falls on every variant alike).
+ */
 async function measure(
-  rounds = 9,
-  batch = 2000,
+  rounds = 41,
+  batch = 250,
 ): Promise<Record<Operation, Record<Variant, number>>> {
   const result = {} as Record<Operation, Record<Variant, number>>;
   for (const operation of OPERATIONS) {

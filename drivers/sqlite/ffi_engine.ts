@@ -95,9 +95,25 @@ export function ffiEngine(options: FfiEngineOptions = {}): FfiEngine {
 }
 
 /** Finalizes statements that were dropped without their handle being closed. */
-const dropped = new FinalizationRegistry<
+const droppedStatements = new FinalizationRegistry<
   { db: FfiDatabase; statement: Deno.PointerObject }
 >(({ db, statement }) => db.finalize(statement));
+
+/** What closing a handle takes, held apart from the handle's object. */
+interface HandleState {
+  lib: Sqlite3;
+  db: Deno.PointerObject;
+  statements: Set<Deno.PointerObject>;
+}
+
+/** Closes handles that were dropped without being closed, as `node:sqlite` does. */
+const droppedHandles = new FinalizationRegistry<HandleState>(closeHandle);
+
+function closeHandle({ lib, db, statements }: HandleState): void {
+  for (const statement of statements) lib.sqlite3_finalize(statement);
+  statements.clear();
+  lib.sqlite3_close_v2(db);
+}
 
 class FfiDatabase implements EngineDatabase, StatementOwner {
   readonly #lib: Sqlite3;
@@ -110,6 +126,11 @@ class FfiDatabase implements EngineDatabase, StatementOwner {
     this.#lib = lib;
     this.#binder = new Binder(lib);
     this.#db = db;
+    droppedHandles.register(
+      this,
+      { lib, db, statements: this.#statements },
+      this,
+    );
   }
 
   static open(
@@ -178,7 +199,7 @@ class FfiDatabase implements EngineDatabase, StatementOwner {
     }
     this.#statements.add(statement);
     const prepared = new FfiStatement(this, this.#lib, this.#binder, statement);
-    dropped.register(prepared, { db: this, statement }, prepared);
+    droppedStatements.register(prepared, { db: this, statement });
     return prepared;
   }
 
@@ -197,12 +218,9 @@ class FfiDatabase implements EngineDatabase, StatementOwner {
   close(): void {
     const db = this.#db;
     if (db === null) return;
-    for (const statement of this.#statements) {
-      this.#lib.sqlite3_finalize(statement);
-    }
-    this.#statements.clear();
     this.#db = null;
-    this.#lib.sqlite3_close_v2(db);
+    droppedHandles.unregister(this);
+    closeHandle({ lib: this.#lib, db, statements: this.#statements });
   }
 
   /** The open handle. */
