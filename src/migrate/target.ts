@@ -4,14 +4,16 @@
  *
  * @module
  */
-import type { NamedRow } from "../driver.ts";
 
 /** Statements inside one migration transaction. Placeholders are `?`. */
 export interface MigrationQuery {
   /** Runs a script of one or more statements. */
   exec(script: string): Promise<void>;
-  /** Runs a query and returns its rows. */
-  all(text: string, params?: readonly unknown[]): Promise<NamedRow[]>;
+  /** Runs a query and returns its rows, keyed by column name. */
+  all(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<Record<string, unknown>[]>;
   /** Runs a statement and returns how many rows it changed. */
   run(text: string, params?: readonly unknown[]): Promise<number>;
 }
