@@ -63,9 +63,29 @@ persistentTest(
 
     const reserved = await rejectsKind(
       openMigrator(url, { dir: set.dir, set: "impulse" }),
-      "migration",
+      "validation",
+      "set",
     );
     assert.match(reserved.message, /"impulse" is the package's own/);
+    const misnamed = await rejectsKind(
+      openMigrator(url, { set: "app" }),
+      "validation",
+      "set",
+    );
+    assert.match(
+      misnamed.message,
+      /tracked as "impulse": got "app" without a directory/,
+    );
+    await rejectsKind(
+      openMigrator(url, { dir: set.dir, set: "" }),
+      "validation",
+      "set",
+    );
+    await rejectsKind(
+      openMigrator(url, { dir: set.dir, set: "a b" }),
+      "validation",
+      "set",
+    );
   },
 );
 

@@ -59,7 +59,7 @@ export interface OpenMigratorOptions {
  * @param url The database URL, as for `openStorage`.
  * @param options The migration set and lock timeout.
  * @returns The runner; close it when done.
- * @throws {StorageError} `validation` for a bad URL; `migration` for a malformed set.
+ * @throws {StorageError} `validation` for a bad URL or set name; `migration` for a malformed set.
  *
  * @example
  * ```ts
@@ -80,18 +80,12 @@ export async function openMigrator(
     "options",
     "openMigrator",
   );
+  const set = setName(options);
   const connection = await connect(url, defaults);
   try {
     const migrations = options.dir === undefined
       ? manifest[connection.dialect] ?? []
       : await loadMigrations(options.dir, connection.dialect);
-    const set = options.set ?? (options.dir === undefined ? OWN_SET : "app");
-    if (options.dir !== undefined && set === OWN_SET) {
-      throw new StorageError(
-        "migration",
-        `The set name "${OWN_SET}" is the package's own: choose another`,
-      );
-    }
     return new Migrator(connection.migrationTarget(), migrations, {
       set,
       lockTimeoutMs: options.lockTimeoutMs,
@@ -100,6 +94,28 @@ export async function openMigrator(
     await connection.close();
     throw error;
   }
+}
+
+function setName(options: OpenMigratorOptions): string {
+  const own = options.dir === undefined;
+  const set = options.set ?? (own ? OWN_SET : "app");
+  const fail = (message: string) => {
+    throw new StorageError("validation", message, { field: "set" });
+  };
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(set)) {
+    fail(`Invalid set name: use letters, digits, "_" and "-": got "${set}"`);
+  }
+  if (!own && set === OWN_SET) {
+    fail(
+      `Invalid set name: "${OWN_SET}" is the package's own: choose another for a set from a directory`,
+    );
+  }
+  if (own && set !== OWN_SET) {
+    fail(
+      `Invalid set name: the package's own migrations are tracked as "${OWN_SET}": got "${set}" without a directory`,
+    );
+  }
+  return set;
 }
 
 /**
