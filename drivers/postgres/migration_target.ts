@@ -16,7 +16,7 @@ import type {
 } from "../../src/migrate/target.ts";
 import { sleep } from "../../src/retry.ts";
 import { PostgresConnection } from "./connection.ts";
-import { toDollar } from "./dialect.ts";
+import { connectionFailure, toDollar } from "./dialect.ts";
 import type { PooledClient } from "./pool.ts";
 import { describeSchema } from "./schema.ts";
 
@@ -40,10 +40,14 @@ export class PostgresMigrationTarget implements MigrationTarget {
     return this.#c.withClient("migration lock", null, async (client) => {
       await this.#lock(client, timeoutMs);
       this.#locked = { client, generation: client.generation };
+      let broken = false;
       try {
         return await fn();
+      } catch (error) {
+        broken = connectionFailure(error) !== "none";
+        throw error;
       } finally {
-        const held = this.#locked.generation === client.generation;
+        const held = !broken && this.#locked.generation === client.generation;
         this.#locked = null;
         if (held) {
           await client.sql.unsafe("SELECT pg_advisory_unlock($1, $2)", [
@@ -160,7 +164,9 @@ export class PostgresMigrationTarget implements MigrationTarget {
       }
       return result;
     } catch (error) {
-      if (client.generation === generation) {
+      if (
+        client.generation === generation && connectionFailure(error) === "none"
+      ) {
         await client.sql.unsafe("ROLLBACK").catch(ignore);
       }
       throw this.#c.map(error, "migration");

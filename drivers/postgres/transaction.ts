@@ -154,7 +154,8 @@ export class TxExecutor implements Executor {
     } catch (error) {
       if (isRetryable(error)) throw this.#c.map(error, `${this.#doing} commit`);
       if (connectionFailure(error) !== "none") {
-        throw this.#c.outcomeUnknown(error, `${this.#doing} commit`);
+        this.#failed = this.#c.outcomeUnknown(error, `${this.#doing} commit`);
+        throw this.#failed;
       }
       throw this.#c.map(error, `${this.#doing} commit`);
     }
@@ -166,11 +167,16 @@ export class TxExecutor implements Executor {
     }
   }
 
-  /** Rolls back, after the statements still running. */
+  /**
+   * Rolls back, after the statements still running. Nothing is sent on a connection that broke:
+   * the server has rolled back already, and postgres.js could lose a statement sent before it
+   * notices the close.
+   */
   async rollback(): Promise<void> {
     this.#live = false;
     await this.#tail.catch(ignore);
     if (this.#client.generation !== this.#generation) return;
+    if (this.#failed && connectionFailure(this.#failed) !== "none") return;
     await this.#client.sql.unsafe("ROLLBACK").catch(ignore);
   }
 
