@@ -47,6 +47,7 @@ export type {
 export type {
   Awaitable,
   Connection,
+  CopyTarget,
   Driver,
   Executor,
   NamedRow,

@@ -24,7 +24,7 @@
 import type { Driver } from "../../src/driver.ts";
 import { PostgresConnection } from "./connection.ts";
 
-export { type PostgresSettings, URL_PARAMETERS } from "./dialect.ts";
+export { URL_PARAMETERS } from "./dialect.ts";
 
 /** The driver for `postgres:` and `postgresql:` URLs. */
 export const driver: Driver = {
