@@ -19,13 +19,11 @@ import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type { MigrationTarget } from "../../src/migrate/target.ts";
 import { postgresCopyTarget } from "./copy_target.ts";
 import {
-  connectionFailure,
   dollarText,
-  isRetryable,
   parsePostgresUrl,
   type PostgresSettings,
-  toStorageError,
 } from "./dialect.ts";
+import { connectionFailure, isRetryable, toStorageError } from "./errors.ts";
 import { WriteGate } from "./gate.ts";
 import { PostgresMigrationTarget } from "./migration_target.ts";
 import { type PgResult, Pool, type PooledClient } from "./pool.ts";

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import { StorageError } from "../../src/errors.ts";
 import * as V from "../../src/validate.ts";
+import { parsePostgresUrl, tlsSettings, toDollar } from "./dialect.ts";
 import {
   connectionFailure,
   isRetryable,
   kindOf,
-  parsePostgresUrl,
-  tlsSettings,
-  toDollar,
   toStorageError,
-} from "./dialect.ts";
+} from "./errors.ts";
 
 const defaults = V.parse(V.openOptions, undefined, "options", "test");
 

@@ -16,7 +16,8 @@ import type {
 } from "../../src/migrate/target.ts";
 import { sleep } from "../../src/retry.ts";
 import { PostgresConnection } from "./connection.ts";
-import { connectionFailure, toDollar } from "./dialect.ts";
+import { toDollar } from "./dialect.ts";
+import { connectionFailure } from "./errors.ts";
 import type { PooledClient } from "./pool.ts";
 import { describeSchema } from "./schema.ts";
 

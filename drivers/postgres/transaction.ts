@@ -16,7 +16,8 @@
 import type { Executor, Queryable, Row, Sql } from "../../src/driver.ts";
 import { StorageError } from "../../src/errors.ts";
 import type { PostgresConnection } from "./connection.ts";
-import { connectionFailure, dollarText, isRetryable } from "./dialect.ts";
+import { dollarText } from "./dialect.ts";
+import { connectionFailure, isRetryable } from "./errors.ts";
 import type { PgResult, PooledClient } from "./pool.ts";
 
 const SAVEPOINT = "SAVEPOINT impulse_op";

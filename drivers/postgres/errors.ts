@@ -1,0 +1,171 @@
+/**
+ * The mapping of PostgreSQL's SQLSTATE codes and of connection failures onto
+ * {@linkcode StorageErrorKind}s, and the classes of failure the driver retries.
+ *
+ * @module
+ */
+import { StorageError, type StorageErrorKind } from "../../src/errors.ts";
+
+/** SQLSTATEs after which a transaction may simply be run again. */
+const RETRYABLE = new Set(["40001", "40P01"]);
+
+/** Codes of failures while connecting that may pass: nothing was sent. */
+const BEFORE_SEND = new Set([
+  "ECONNREFUSED",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "CONNECT_TIMEOUT",
+  "57P03",
+  "53300",
+]);
+
+/** Codes of failures while connecting that a retry cannot mend. */
+const FATAL = new Set(["ENOTFOUND", "3D000", "28000", "28P01"]);
+
+/** Codes of a connection that broke: a statement sent on it may or may not have run. */
+const BROKEN = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_DESTROYED",
+  "57P01",
+  "57P02",
+]);
+
+/**
+ * The SQLSTATE or client error code of an error, if it has one.
+ *
+ * @param error What was thrown.
+ * @returns The code.
+ */
+export function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * Whether an error (or the error it wraps) is a serialization failure or a deadlock.
+ *
+ * @param error What was thrown.
+ * @returns `true` for SQLSTATE 40001 and 40P01.
+ */
+export function isRetryable(error: unknown): boolean {
+  const cause = error instanceof StorageError ? error.cause : error;
+  return RETRYABLE.has(codeOf(cause) ?? "");
+}
+
+/**
+ * How a failure relates to the connection: `before` (connecting failed for now; nothing was
+ * sent), `fatal` (connecting cannot succeed: wrong database, password, certificate or
+ * permission), `broken` (the connection broke; a statement sent on it may have run), or `none`.
+ *
+ * @param error What was thrown (or a `StorageError` wrapping it).
+ * @returns The class.
+ */
+export function connectionFailure(
+  error: unknown,
+): "before" | "fatal" | "broken" | "none" {
+  const cause = error instanceof StorageError ? error.cause : error;
+  const code = codeOf(cause) ?? "";
+  if (BEFORE_SEND.has(code) || code.startsWith("08")) return "before";
+  if (FATAL.has(code)) return "fatal";
+  if (isTlsFailure(cause) || isPermissionFailure(cause)) return "fatal";
+  if (BROKEN.has(code)) return "broken";
+  return "none";
+}
+
+/**
+ * The kind of a SQLSTATE.
+ *
+ * @param code A five-character SQLSTATE.
+ * @returns The kind.
+ */
+export function kindOf(code: string): StorageErrorKind {
+  if (code === "23505") return "conflict";
+  if (code.startsWith("23") || code === "22003") return "constraint";
+  if (code === "55P03" || code === "57014") return "timeout";
+  if (
+    RETRYABLE.has(code) || /^(08|28|53|57|58|3D)/.test(code) ||
+    code === "25006"
+  ) return "unavailable";
+  return "internal";
+}
+
+/**
+ * Turns a client error into a {@linkcode StorageError}. A `StorageError` passes unchanged.
+ *
+ * @param error What postgres.js (or the runtime) threw.
+ * @param doing What was being done, for the message (`users.insert`).
+ * @param where The server, as `host:port/database`.
+ * @returns The error to throw.
+ */
+export function toStorageError(
+  error: unknown,
+  doing: string,
+  where: string,
+): StorageError {
+  if (error instanceof StorageError) return error;
+  const code = codeOf(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (isPermissionFailure(error)) {
+    return new StorageError(
+      "unavailable",
+      `Cannot reach PostgreSQL at ${where} as permission is missing: ${detail}: run with ` +
+        `--allow-net=host:port and --allow-env (postgres.js reads PG* variables)`,
+      { cause: error },
+    );
+  }
+  if (isTlsFailure(error)) {
+    return new StorageError(
+      "unavailable",
+      `Cannot open a verified TLS connection to PostgreSQL at ${where} during ${doing}: ${detail}: ` +
+        `check that the server has TLS on and a certificate trusted here (sslrootcert), or use sslmode=disable`,
+      { cause: error },
+    );
+  }
+  if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
+    const kind = kindOf(code);
+    return new StorageError(
+      kind,
+      `PostgreSQL failed during ${doing}: ${detail} (SQLSTATE ${code})${
+        hint(code)
+      }`,
+      { cause: error },
+    );
+  }
+  if (connectionFailure(error) !== "none") {
+    return new StorageError(
+      "unavailable",
+      `Cannot reach PostgreSQL at ${where} during ${doing}: ${detail}: check that the server ` +
+        `is running and the URL is right`,
+      { cause: error },
+    );
+  }
+  return new StorageError(
+    "internal",
+    `PostgreSQL failed during ${doing}: ${detail}`,
+    { cause: error },
+  );
+}
+
+function hint(code: string): string {
+  if (code.startsWith("28")) return ": check the user name and password";
+  if (code === "3D000") return ": create the database first";
+  if (code === "53300") return ": lower poolSize or raise max_connections";
+  if (code === "55P03") return ": a lock was held longer than acquireTimeoutMs";
+  return "";
+}
+
+function isPermissionFailure(error: unknown): boolean {
+  return error instanceof Deno.errors.NotCapable ||
+    error instanceof Deno.errors.PermissionDenied;
+}
+
+function isTlsFailure(error: unknown): boolean {
+  const code = codeOf(error) ?? "";
+  const message = error instanceof Error ? error.message : "";
+  return /CERT|SELF_SIGNED|ALTNAME|TLS/i.test(code) ||
+    /certificate|secure TLS connection/i.test(message);
+}
