@@ -28,6 +28,7 @@ async function probe(): Promise<string | undefined> {
   const sql = rawClient();
   try {
     await sql`SELECT 1`;
+    await dropOrphans(sql);
     return undefined;
   } catch (error) {
     const reason = `no PostgreSQL answers at ${redact(POSTGRES_URL)}: ${
@@ -47,6 +48,33 @@ async function probe(): Promise<string | undefined> {
     return reason;
   } finally {
     await sql.end({ timeout: 1 });
+  }
+}
+
+/**
+ * Drops the test databases of test processes of this machine that ended without dropping them
+ * (killed, or failed before their clean-up): their names carry the process id.
+ */
+async function dropOrphans(sql: postgres.Sql): Promise<void> {
+  const host = new URL(POSTGRES_URL).hostname;
+  if (!["127.0.0.1", "localhost", "[::1]", ""].includes(host)) return;
+  const rows =
+    await sql`SELECT datname FROM pg_database WHERE datname LIKE 'impulse%'`;
+  for (const { datname } of rows) {
+    const pid = /^impulse_[a-z]+_(\d+)_\d+_[0-9a-f]{6}$/.exec(datname)?.[1];
+    if (pid === undefined || alive(Number(pid))) continue;
+    await sql.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(
+      () => {},
+    );
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
   }
 }
 

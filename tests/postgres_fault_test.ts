@@ -48,7 +48,17 @@ Deno.test({
       for (let i = 0; Date.now() < stopAt; i++) {
         const author = authors[(n + i) % 4]!;
         try {
-          if (i % 3 === 0) {
+          if (i % 7 === 6) {
+            await s.transaction(async (tx) => {
+              await tx.postMessage({
+                areaId: 2,
+                fromUserId: author.id,
+                subject: "t",
+                body: "b",
+              });
+              await tx.getUser(author.id);
+            });
+          } else if (i % 3 === 0) {
             await s.postMessage({
               areaId: 1,
               fromUserId: author.id,
