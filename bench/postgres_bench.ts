@@ -5,6 +5,8 @@
  *
  * Run: deno task bench (the server: IMPULSE_TEST_POSTGRES_URL, by default
  * postgres://postgres@127.0.0.1:5432/test; without a server the file registers nothing).
+ * Network round trips make these timings noisy on a busy machine: `bench/postgres_ratios.ts`
+ * measures the same pairs alternately and compares medians.
  *
  * @module
  */
