@@ -7,7 +7,7 @@
  */
 import postgres from "postgres";
 import { StorageError } from "../../src/errors.ts";
-import { type PostgresSettings } from "./dialect.ts";
+import type { PostgresSettings } from "./dialect.ts";
 import { toStorageError } from "./errors.ts";
 
 /** The rows of a statement (as arrays in select-list order) and how many rows it changed. */
