@@ -87,9 +87,7 @@ export class SqliteMigrationTarget implements MigrationTarget {
       )
     );
     return rows.map((row) =>
-      `${row.type} ${row.name} on ${row.tbl_name}: ${
-        String(row.sql).replace(/\s+/g, " ")
-      }`
+      `${row.type} ${row.name} on ${row.tbl_name}: ${normalise(String(row.sql))}`
     );
   }
 
@@ -156,4 +154,12 @@ function query(db: EngineDatabase): MigrationQuery {
       return Promise.resolve(db.prepare(text).run(params));
     },
   };
+}
+
+/**
+ * SQL text as SQLite stores it, made comparable: a table renamed by ALTER TABLE gets its name
+ * quoted, and whitespace is whatever the script had.
+ */
+function normalise(sql: string): string {
+  return sql.replace(/"(\w+)"/g, "$1").replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").trim();
 }
