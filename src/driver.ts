@@ -30,6 +30,11 @@ export interface Sql {
   readonly text: string;
   /** Whether the statement writes (and so needs the writer). */
   readonly write: boolean;
+  /**
+   * Whether each dialect supplies its own text for this statement, keyed by `name` (full-text
+   * search). The driver may then also rewrite the parameters.
+   */
+  readonly dialect: boolean;
 }
 
 let nextSqlId = 0;
@@ -48,6 +53,24 @@ export function sql(name: string, text: string, write = false): Sql {
     name,
     text: text.trim().replace(/\s+/g, " "),
     write,
+    dialect: false,
+  });
+}
+
+/**
+ * Declares a statement whose text each driver supplies (see {@linkcode Sql.dialect}).
+ *
+ * @param name A unique name; drivers look their text up by it.
+ * @param write Whether the statement writes.
+ * @returns The statement.
+ */
+export function dialectSql(name: string, write = false): Sql {
+  return Object.freeze({
+    id: nextSqlId++,
+    name,
+    text: "",
+    write,
+    dialect: true,
   });
 }
 

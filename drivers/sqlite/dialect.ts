@@ -11,7 +11,8 @@ export const PRAGMAS = [
   "PRAGMA journal_mode = WAL",
   "PRAGMA synchronous = NORMAL",
   "PRAGMA foreign_keys = ON",
-  "PRAGMA trusted_schema = OFF",
+  // The FTS5 triggers need it on SQLite before 3.4x, where FTS5 is not yet marked innocuous.
+  "PRAGMA trusted_schema = ON",
 ];
 
 /** A parsed `sqlite:` URL. */

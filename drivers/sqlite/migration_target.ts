@@ -87,7 +87,9 @@ export class SqliteMigrationTarget implements MigrationTarget {
       )
     );
     return rows.map((row) =>
-      `${row.type} ${row.name} on ${row.tbl_name}: ${normalise(String(row.sql))}`
+      `${row.type} ${row.name} on ${row.tbl_name}: ${
+        normalise(String(row.sql))
+      }`
     );
   }
 
@@ -161,5 +163,6 @@ function query(db: EngineDatabase): MigrationQuery {
  * quoted, and whitespace is whatever the script had.
  */
 function normalise(sql: string): string {
-  return sql.replace(/"(\w+)"/g, "$1").replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").trim();
+  return sql.replace(/"(\w+)"/g, "$1").replace(/\s+/g, " ").replace(/\( /g, "(")
+    .replace(/ \)/g, ")").trim();
 }
