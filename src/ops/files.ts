@@ -240,6 +240,7 @@ export async function searchFiles(
     "options",
     "searchFiles",
   );
+  if (terms.length === 0) return [];
   return (await x.all(Q.search, [terms, areaId ?? null, limit])).map(toFile);
 }
 
@@ -251,7 +252,7 @@ function filenameTaken(
   if (!isKind(error, "conflict")) return error;
   return new StorageError(
     "conflict",
-    `Filename is taken in ${
+    `Cannot store file as its filename is taken in ${
       areaId === undefined ? "its area" : `area ${areaId}`
     }: "${filename}": ` +
       `names compare case-insensitively; choose another`,

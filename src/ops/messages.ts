@@ -147,7 +147,7 @@ export async function postMessage(
         isKind(error, "conflict")
           ? new StorageError(
             "conflict",
-            `Cannot post message as its MSGID is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
+            `Cannot post message as its ftnMsgid is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
             { cause: error, field: "ftnMsgid" },
           )
           : error,
@@ -295,5 +295,6 @@ export async function searchMessages(
     "options",
     "searchMessages",
   );
+  if (terms.length === 0) return [];
   return (await x.all(Q.search, [terms, areaId ?? null, limit])).map(toMessage);
 }
