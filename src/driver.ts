@@ -38,6 +38,21 @@ export interface Sql {
 }
 
 let nextSqlId = 0;
+const catalogue: Sql[] = [];
+
+/**
+ * Every statement declared so far (the query-plan tests check each one).
+ *
+ * @returns The statements, in declaration order.
+ */
+export function declaredStatements(): readonly Sql[] {
+  return catalogue;
+}
+
+function declare(statement: Sql): Sql {
+  catalogue.push(Object.freeze(statement));
+  return statement;
+}
 
 /**
  * Declares a statement of the catalogue.
@@ -48,7 +63,7 @@ let nextSqlId = 0;
  * @returns The statement.
  */
 export function sql(name: string, text: string, write = false): Sql {
-  return Object.freeze({
+  return declare({
     id: nextSqlId++,
     name,
     text: text.trim().replace(/\s+/g, " "),
@@ -65,7 +80,7 @@ export function sql(name: string, text: string, write = false): Sql {
  * @returns The statement.
  */
 export function dialectSql(name: string, write = false): Sql {
-  return Object.freeze({
+  return declare({
     id: nextSqlId++,
     name,
     text: "",
