@@ -223,10 +223,10 @@ export interface PostgresOptions {
 
 /** Bounded exponential backoff with jitter. */
 export interface RetryOptions {
-  /** Attempts in all, including the first; 1–100, defaults to 8. */
+  /** Attempts in all, including the first; 1–100, defaults to 12. */
   attempts?: number;
   /** The first delay in milliseconds; defaults to 5. */
   baseDelayMs?: number;
-  /** The largest delay in milliseconds; defaults to 500. */
+  /** The largest delay in milliseconds; defaults to 1000. */
   maxDelayMs?: number;
 }
