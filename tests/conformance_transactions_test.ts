@@ -189,3 +189,12 @@ conformance(
     assert.equal((await again.getUser(user.id))?.username, "durable");
   },
 );
+
+Deno.test("operations on a database whose schema is behind fail as migration", async () => {
+  const { openStorage } = await import("../mod.ts");
+  await using storage = await openStorage("sqlite::memory:", {
+    migrate: "off",
+  });
+  const error = await rejectsKind(storage.getUser(1), "migration");
+  assert.match(error.message, /deno task migrate/);
+});

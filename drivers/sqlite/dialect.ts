@@ -195,6 +195,14 @@ export function toStorageError(
       { cause: error },
     );
   }
+  if ((code & 0xff) === 1 && /^no such (table|column)/.test(detail)) {
+    return new StorageError(
+      "migration",
+      `SQLite failed during ${doing}: ${detail}: the database schema is older than this code; ` +
+        `run \`deno task migrate\` (or open it with migrate: "up")`,
+      { cause: error },
+    );
+  }
   const kind = kindOf(code);
   const hint = kind === "unavailable"
     ? ": check that the database file exists, is writable and is not corrupt"

@@ -95,22 +95,24 @@ export class SqliteMigrationTarget implements MigrationTarget {
 
   async scratchCopy(): Promise<MigrationTarget & AsyncDisposable> {
     const dir = await Deno.makeTempDir({ prefix: "impulse-verify-" });
-    const path = `${dir}/scratch.db`;
-    await this.#connection.withWriter("verify", (db) => {
-      db.prepare("VACUUM INTO ?").run([path]);
-      return Promise.resolve();
-    });
-    const copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
-      ...this.#options,
-      migrate: "off",
-    });
-    const target = copy.migrationTarget();
-    return Object.assign(target, {
-      async [Symbol.asyncDispose]() {
-        await copy.close();
-        await Deno.remove(dir, { recursive: true });
-      },
-    });
+    try {
+      const path = `${dir}/scratch.db`;
+      await this.#connection.withWriter("verify", (db) => db.copyTo(path));
+      const copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
+        ...this.#options,
+        migrate: "off",
+      });
+      const target = copy.migrationTarget();
+      return Object.assign(target, {
+        async [Symbol.asyncDispose]() {
+          await copy.close();
+          await Deno.remove(dir, { recursive: true });
+        },
+      });
+    } catch (error) {
+      await Deno.remove(dir, { recursive: true });
+      throw error;
+    }
   }
 
   close(): Promise<void> {
