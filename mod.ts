@@ -24,6 +24,11 @@
  */
 export { openStorage } from "./src/open.ts";
 export { isStorageError, StorageError } from "./src/errors.ts";
+export {
+  hashPassword,
+  type HashPasswordOptions,
+  verifyPassword,
+} from "./src/password.ts";
 export type { StorageErrorKind, StorageErrorOptions } from "./src/errors.ts";
 export type {
   FileEntry,
