@@ -98,6 +98,16 @@ export interface LastCaller {
   loginAt: Date;
 }
 
+/** Input of `addLastCaller`: a call from an older board's history. */
+export interface NewLastCaller {
+  /** The user, if the caller is a user of this board; defaults to `null`. */
+  userId?: number | null;
+  /** The caller's name as the list shows it: 1–36 characters, no control characters. */
+  username: string;
+  /** When the call was. */
+  loginAt: Date;
+}
+
 /** What a message area carries: local, FidoNet echomail or netmail, or private mail. */
 export type MessageAreaKind = "local" | "echomail" | "netmail" | "private";
 

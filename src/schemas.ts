@@ -190,6 +190,13 @@ export const afterOptions = z.strictObject({ after: count.default(0), limit })
 /** Options that are only a limit. */
 export const limitOptions = z.strictObject({ limit }).default({ limit: 100 });
 
+/** Input of addLastCaller. */
+export const newLastCaller = z.strictObject({
+  userId: id.nullable().default(null),
+  username: personName,
+  loginAt: date,
+});
+
 /** The limit of lastCallers. */
 export const callersLimit = int(1, 1000).default(10);
 

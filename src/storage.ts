@@ -19,6 +19,7 @@ import type {
   MessagePatch,
   NewFile,
   NewFileArea,
+  NewLastCaller,
   NewMessage,
   NewMessageArea,
   NewScanEntry,
@@ -61,6 +62,11 @@ export interface StorageOps {
   recordLogin(id: number): Promise<User>;
   /** The most recent logins recorded by `recordLogin`, newest first; `limit` 1–1000, default 10. */
   lastCallers(limit?: number): Promise<LastCaller[]>;
+  /**
+   * Adds a call from another board's history to the last-callers list, at its own time,
+   * counting nothing (for imports); `constraint` when `userId` names no user.
+   */
+  addLastCaller(input: NewLastCaller): Promise<LastCaller>;
 
   // Areas
 

@@ -49,6 +49,9 @@ export class Operations implements StorageOps {
   lastCallers(limit?: number): Promise<R.LastCaller[]> {
     return users.lastCallers(this.#x, limit);
   }
+  addLastCaller(input: R.NewLastCaller): Promise<R.LastCaller> {
+    return users.addLastCaller(this.#x, input);
+  }
 
   createMessageArea(input: R.NewMessageArea): Promise<R.MessageArea> {
     return areas.createMessageArea(this.#x, input);

@@ -7,6 +7,7 @@ import { type Executor, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type {
   LastCaller,
+  NewLastCaller,
   NewUser,
   User,
   UserPatch,
@@ -28,8 +29,10 @@ import {
   foldKey,
   isKind,
   mapError,
+  missing,
   notFound,
   PatchStatements,
+  userExists,
 } from "./_shared.ts";
 
 const Q = {
@@ -224,6 +227,21 @@ export async function lastCallers(
 ): Promise<LastCaller[]> {
   const n = parse(S.callersLimit, limit, "limit", "lastCallers");
   return (await x.all(Q.lastCallers, [n])).map(toCaller);
+}
+
+/** See {@linkcode StorageOps.addLastCaller}. */
+export async function addLastCaller(
+  x: Executor,
+  input: NewLastCaller,
+): Promise<LastCaller> {
+  const c = parse(S.newLastCaller, input, "input", "addLastCaller");
+  return await x.atomic(async (q) => {
+    if (c.userId !== null && !await q.get(userExists, [c.userId])) {
+      throw missing("addLastCaller", "userId", "user", c.userId);
+    }
+    await q.run(Q.recordLogin, [c.userId, c.username, c.loginAt.getTime()]);
+    return { userId: c.userId, username: c.username, loginAt: c.loginAt };
+  });
 }
 
 function nameTaken(error: unknown, username: string): unknown {
