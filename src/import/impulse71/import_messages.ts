@@ -116,8 +116,8 @@ export async function importMessageSide(run: ImportRun): Promise<void> {
       }
       continue;
     }
-    const numbers = await importMessages(run, kind, base, areaId);
-    if (base.board !== null) run.boards.set(base.board, { areaId, numbers });
+    const posted = await importMessages(run, kind, base, areaId);
+    if (base.board !== null) run.boards.set(base.board, { areaId, posted });
   }
 }
 
@@ -156,14 +156,14 @@ async function createArea(
   return area?.id;
 }
 
-/** Posts a base's live messages in slot order; returns slot → message number. */
+/** Posts a base's live messages in slot order; returns what was written. */
 async function importMessages(
   run: ImportRun,
   kind: Impulse71ImportKind,
   base: BaseToImport,
   areaId: number,
-): Promise<ImportedBase["numbers"]> {
-  const numbers = new Map<number, number>();
+): Promise<ImportedBase["posted"]> {
+  const written: ImportedBase["posted"] = [];
   const ids = new Map<number, number>();
   const { dates, filled } = fillDates(
     base.messages.map((m) => m.postedAt?.at ?? null),
@@ -209,10 +209,10 @@ async function importMessages(
         createdAt: dates[index]!,
       }));
     if (posted === undefined) continue;
-    numbers.set(message.slot, posted.msgNum);
+    written.push({ msgNum: posted.msgNum, at: posted.createdAt });
     ids.set(message.slot, posted.id);
   }
-  return numbers;
+  return written;
 }
 
 function userOf(run: ImportRun, number: number | null): number | null {

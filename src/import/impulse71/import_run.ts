@@ -22,8 +22,8 @@ export interface Where {
 export interface ImportedBase {
   /** The area's id. */
   areaId: number;
-  /** The message number given to each imported `.MIX` slot. */
-  numbers: Map<number, number>;
+  /** The messages written, by ascending number, with their dates. */
+  posted: { msgNum: number; at: Date }[];
 }
 
 /** What the steps of an import share. */

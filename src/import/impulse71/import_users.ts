@@ -6,7 +6,12 @@
 
 import { foldKey } from "../../ops/_shared.ts";
 import type { UserStats } from "../../records.ts";
-import { fit, type ImportRun, tryWrite } from "./import_run.ts";
+import {
+  fit,
+  type ImportedBase,
+  type ImportRun,
+  tryWrite,
+} from "./import_run.ts";
 import { type Fitted, plainName, storable } from "./import_text.ts";
 import type { Impulse71LastCaller } from "./last_callers.ts";
 import type { Impulse71User } from "./users.ts";
@@ -204,8 +209,8 @@ function callTimes(run: ImportRun): Date[] {
 }
 
 /**
- * Moves each imported user's last-read pointer to the newest imported message at or before
- * their ZSCAN.DAT read point in each imported board.
+ * Moves each imported user's last-read pointer in each imported board past the messages
+ * posted at or before their ZSCAN.DAT read point (Impulse's "new" was "posted later").
  *
  * @param run The import, after users and messages.
  */
@@ -224,14 +229,7 @@ export async function importLastRead(run: ImportRun): Promise<void> {
       const what =
         `User ${scan.userNumber}'s read point in board ${point.board} (${point.readUpTo.wallClock})`;
       const base = run.boards.get(point.board);
-      const msgNum = base === undefined || point.slot === null
-        ? undefined
-        : Math.max(
-          0,
-          ...[...base.numbers].filter(([slot]) => slot <= point.slot!).map((
-            [, n],
-          ) => n),
-        );
+      const msgNum = base === undefined ? 0 : readUpTo(base, point.readUpTo.at);
       if (userId === undefined || base === undefined || !msgNum) {
         const why = userId === undefined
           ? "the user was not imported"
@@ -249,4 +247,18 @@ export async function importLastRead(run: ImportRun): Promise<void> {
       );
     }
   }
+}
+
+/**
+ * The pointer for a read point: the number of the last message in the run, from the first,
+ * of messages posted at or before it. Dates out of order stop the run early, so nothing
+ * posted after the read point is ever marked read.
+ */
+function readUpTo(base: ImportedBase, at: Date): number {
+  let msgNum = 0;
+  for (const message of base.posted) {
+    if (message.at > at) break;
+    msgNum = message.msgNum;
+  }
+  return msgNum;
 }
