@@ -55,7 +55,7 @@ function tokenOf(version: number): string {
   return `token${version}`.padEnd(43, "x");
 }
 
-/** Inserts one row by raw SQL and returns its `id`. */
+/** Inserts one row by raw SQL and returns its `id` (`undefined` for a table without one). */
 async function insert(
   sql: SqlSession,
   table: string,
@@ -179,6 +179,11 @@ async function writeRows(sql: SqlSession, version: number): Promise<void> {
   }
 }
 
+/** Orders `[id, …]` tuples by id. */
+function byNumber(a: readonly unknown[], b: readonly unknown[]): number {
+  return Number(a[0]) - Number(b[0]);
+}
+
 /** What the domain migrations make of the rows before them, beyond keeping them. */
 const UP_CHECKS: Record<string, (before: Snapshot, after: Snapshot) => void> = {
   message_areas(before, after) {
@@ -221,6 +226,7 @@ const UP_CHECKS: Record<string, (before: Snapshot, after: Snapshot) => void> = {
       expected,
       "every message is numbered in its area by id and named after its users",
     );
+    const areas = [...counts].sort(byNumber);
     assert.deepEqual(
       pick(after.message_areas!, [
         "id",
@@ -229,9 +235,7 @@ const UP_CHECKS: Record<string, (before: Snapshot, after: Snapshot) => void> = {
         "last_msg_num",
         "msg_count",
       ]),
-      [...counts].sort(([a], [b]) => Number(a) - Number(b)).map((
-        [id, n],
-      ) => [id, `area${id}`, "local", n, n]),
+      areas.map(([id, n]) => [id, `area${id}`, "local", n, n]),
       "every area id in use became an area",
     );
   },
@@ -260,9 +264,8 @@ const UP_CHECKS: Record<string, (before: Snapshot, after: Snapshot) => void> = {
     );
     assert.deepEqual(
       pick(after.file_areas!, ["id", "tag"]),
-      [...areas].sort((a, b) => Number(a) - Number(b)).map((
-        id,
-      ) => [id, `area${id}`]),
+      [...areas].map((id) => [id]).sort(byNumber)
+        .map(([id]) => [id, `area${id}`]),
       "every area id in use became an area",
     );
   },
