@@ -24,25 +24,47 @@
  */
 export { openStorage } from "./src/open.ts";
 export { isStorageError, StorageError } from "./src/errors.ts";
+export {
+  hashPassword,
+  type HashPasswordOptions,
+  verifyPassword,
+} from "./src/password.ts";
 export type { StorageErrorKind, StorageErrorOptions } from "./src/errors.ts";
 export type {
+  AfterOptions,
+  FileArea,
   FileEntry,
+  FilePatch,
+  Kludge,
+  LastCaller,
+  LimitOptions,
   ListFilesOptions,
   ListMessagesOptions,
   Message,
+  MessageArea,
+  MessageAreaKind,
+  MessagePatch,
   NewFile,
+  NewFileArea,
+  NewLastCaller,
   NewMessage,
+  NewMessageArea,
+  NewScanEntry,
   NewSession,
   NewUser,
+  OnlineSession,
   OpenOptions,
   PostgresOptions,
   RetryOptions,
+  SearchOptions,
   Session,
   Storage,
   StorageOps,
+  TouchOptions,
   User,
   UserPatch,
   UserStats,
+  UserStatus,
 } from "./src/storage.ts";
 export type {
   Awaitable,

@@ -9,70 +9,46 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { openStorage } from "../mod.ts";
+import { rawOperations } from "./_raw_sqlite.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "impulse-bench-" });
 const storage = await openStorage(`sqlite:${dir}/storage.db`);
 // The raw database gets the same schema from the same migrations, then is used directly.
 await (await openStorage(`sqlite:${dir}/raw.db`)).close();
-const raw = new DatabaseSync(`${dir}/raw.db`);
-raw.exec(
+const db = new DatabaseSync(`${dir}/raw.db`);
+db.exec(
   "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
 );
+const raw = rawOperations((text) => {
+  const statement = db.prepare(text);
+  return {
+    get: (params) => statement.get(...params as never[]),
+    all: (params) => statement.all(...params as never[]),
+    run: (params) => statement.run(...params as never[]),
+  };
+});
 
-const USER =
-  "id, username, password_hash, security_level, logins, posts, uploads, downloads, " +
-  "upload_bytes, download_bytes, last_login_at, created_at, updated_at";
-const MESSAGE =
-  "id, area_id, from_user_id, to_user_id, subject, body, parent_id, created_at";
-const rawStatements = {
-  insertUser: raw.prepare(
-    `INSERT INTO users (username, username_key, password_hash, security_level, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?) RETURNING ${USER}`,
-  ),
-  userById: raw.prepare(`SELECT ${USER} FROM users WHERE id = ?`),
-  userByKey: raw.prepare(`SELECT ${USER} FROM users WHERE username_key = ?`),
-  begin: raw.prepare("BEGIN IMMEDIATE"),
-  commit: raw.prepare("COMMIT"),
-  insertMessage: raw.prepare(
-    `INSERT INTO messages (area_id, from_user_id, to_user_id, subject, body, parent_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${MESSAGE}`,
-  ),
-  addPost: raw.prepare("UPDATE users SET posts = posts + 1 WHERE id = ?"),
-  listMessages: raw.prepare(
-    `SELECT ${MESSAGE} FROM messages WHERE area_id = ? AND id > ? ORDER BY id LIMIT ?`,
-  ),
-};
-
+const area = await storage.createMessageArea({
+  tag: "GENERAL",
+  name: "General",
+});
+const other = await storage.createMessageArea({ tag: "OTHER", name: "Other" });
 const author = await storage.createUser({
   username: "author",
   passwordHash: "h",
 });
-const now = Date.now();
-const rawAuthor = rawStatements.insertUser.get(
-  "author",
-  "author",
-  "h",
-  10,
-  now,
-  now,
-) as { id: number };
+const rawArea = raw.createArea("GENERAL");
+const rawOther = raw.createArea("OTHER");
+const rawAuthor = raw.createUser("author");
 const body = "A message body of a typical length for a BBS post.\n".repeat(8);
 for (let i = 0; i < 2000; i++) {
   await storage.postMessage({
-    areaId: 1,
+    areaId: area.id,
     fromUserId: author.id,
     subject: `seed ${i}`,
     body,
   });
-  rawStatements.insertMessage.get(
-    1,
-    rawAuthor.id,
-    null,
-    `seed ${i}`,
-    body,
-    null,
-    now,
-  );
+  raw.postMessage(rawArea, rawAuthor, `seed ${i}`, body);
 }
 let n = 0;
 
@@ -80,7 +56,7 @@ Deno.bench("getUser", { group: "getUser" }, async () => {
   await storage.getUser(author.id);
 });
 Deno.bench("raw node:sqlite", { group: "getUser", baseline: true }, () => {
-  rawStatements.userById.get(rawAuthor.id);
+  raw.getUser(rawAuthor);
 });
 
 Deno.bench("findUserByUsername", { group: "findUserByUsername" }, async () => {
@@ -90,7 +66,7 @@ Deno.bench(
   "raw node:sqlite",
   { group: "findUserByUsername", baseline: true },
   () => {
-    rawStatements.userByKey.get("author");
+    raw.findUserByUsername("author");
   },
 );
 
@@ -98,42 +74,29 @@ Deno.bench("createUser", { group: "createUser" }, async () => {
   await storage.createUser({ username: `user${n++}`, passwordHash: "h" });
 });
 Deno.bench("raw node:sqlite", { group: "createUser", baseline: true }, () => {
-  const t = Date.now();
-  const name = `user${n++}`;
-  rawStatements.insertUser.get(name, name, "h", 10, t, t);
+  raw.createUser(`user${n++}`);
 });
 
 Deno.bench("postMessage", { group: "postMessage" }, async () => {
   await storage.postMessage({
-    areaId: 2,
+    areaId: other.id,
     fromUserId: author.id,
     subject: "Hello",
     body,
   });
 });
 Deno.bench("raw node:sqlite", { group: "postMessage", baseline: true }, () => {
-  rawStatements.begin.run();
-  rawStatements.insertMessage.get(
-    2,
-    rawAuthor.id,
-    null,
-    "Hello",
-    body,
-    null,
-    Date.now(),
-  );
-  rawStatements.addPost.run(rawAuthor.id);
-  rawStatements.commit.run();
+  raw.postMessage(rawOther, rawAuthor, "Hello", body);
 });
 
 Deno.bench("listMessages(limit 50)", { group: "listMessages" }, async () => {
-  await storage.listMessages(1, { after: 1000, limit: 50 });
+  await storage.listMessages(area.id, { afterNum: 1000, limit: 50 });
 });
 Deno.bench("raw node:sqlite", { group: "listMessages", baseline: true }, () => {
-  rawStatements.listMessages.all(1, 1000, 50);
+  raw.listMessages(rawArea, 1000, 50);
 });
 
 globalThis.addEventListener("unload", () => {
-  raw.close();
+  db.close();
   Deno.removeSync(dir, { recursive: true });
 });

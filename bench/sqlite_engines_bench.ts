@@ -13,12 +13,8 @@
 import { openStorage, type Storage } from "../mod.ts";
 import { type EngineDatabase, nodeEngine } from "../drivers/sqlite/engine.ts";
 import { ffiEngine } from "../drivers/sqlite/ffi_engine.ts";
+import { rawOperations } from "./_raw_sqlite.ts";
 
-const USER =
-  "id, username, password_hash, security_level, logins, posts, uploads, downloads, " +
-  "upload_bytes, download_bytes, last_login_at, created_at, updated_at";
-const MESSAGE =
-  "id, area_id, from_user_id, to_user_id, subject, body, parent_id, created_at";
 const BODY = "A message body of a typical length for a BBS post.\n".repeat(8);
 const SEED = 2000;
 
@@ -41,13 +37,15 @@ async function storageVariant(
   const storage: Storage = await openStorage(
     `sqlite:${dir}/storage-${engine}.db?engine=${engine}`,
   );
+  const area = await storage.createMessageArea({ tag: "A", name: "A" });
+  const other = await storage.createMessageArea({ tag: "B", name: "B" });
   const author = await storage.createUser({
     username: "author",
     passwordHash: "h",
   });
   for (let i = 0; i < SEED; i++) {
     await storage.postMessage({
-      areaId: 1,
+      areaId: area.id,
       fromUserId: author.id,
       subject: `seed ${i}`,
       body: BODY,
@@ -60,13 +58,13 @@ async function storageVariant(
       storage.createUser({ username: `user${n++}`, passwordHash: "h" }),
     postMessage: () =>
       storage.postMessage({
-        areaId: 2,
+        areaId: other.id,
         fromUserId: author.id,
         subject: "Hello",
         body: BODY,
       }),
     "listMessages(limit 50)": () =>
-      storage.listMessages(1, { after: 1000, limit: 50 }),
+      storage.listMessages(area.id, { afterNum: 1000, limit: 50 }),
   };
 }
 
@@ -80,52 +78,26 @@ async function rawVariant(
   db.exec(
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
   );
-  const s = {
-    insertUser: db.prepare(
-      `INSERT INTO users (username, username_key, password_hash, security_level, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?) RETURNING ${USER}`,
-    ),
-    userById: db.prepare(`SELECT ${USER} FROM users WHERE id = ?`),
-    userByKey: db.prepare(`SELECT ${USER} FROM users WHERE username_key = ?`),
-    begin: db.prepare("BEGIN IMMEDIATE"),
-    commit: db.prepare("COMMIT"),
-    insertMessage: db.prepare(
-      `INSERT INTO messages (area_id, from_user_id, to_user_id, subject, body, parent_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${MESSAGE}`,
-    ),
-    addPost: db.prepare("UPDATE users SET posts = posts + 1 WHERE id = ?"),
-    list: db.prepare(
-      `SELECT ${MESSAGE} FROM messages WHERE area_id = ? AND id > ? ORDER BY id LIMIT ?`,
-    ),
-  };
-  const now = Date.now();
-  const author = s.insertUser.value(["author", "author", "h", 10, now, now])!;
-  const authorId = author[0] as number;
-  const post = (areaId: number, subject: string) => {
-    s.begin.run([]);
-    s.insertMessage.value([
-      areaId,
-      authorId,
-      null,
-      subject,
-      BODY,
-      null,
-      Date.now(),
-    ]);
-    s.addPost.run([authorId]);
-    s.commit.run([]);
-  };
-  for (let i = 0; i < SEED; i++) post(1, `seed ${i}`);
+  const raw = rawOperations((text) => {
+    const statement = db.prepare(text);
+    return {
+      get: (params) => statement.value(params),
+      all: (params) => statement.values(params),
+      run: (params) => statement.run(params),
+    };
+  });
+  const area = raw.createArea("A");
+  const other = raw.createArea("B");
+  const author = raw.createUser("author");
+  for (let i = 0; i < SEED; i++) {
+    raw.postMessage(area, author, `seed ${i}`, BODY);
+  }
   return {
-    getUser: () => s.userById.value([authorId]),
-    findUserByUsername: () => s.userByKey.value(["author"]),
-    createUser: () => {
-      const t = Date.now();
-      const name = `user${n++}`;
-      return s.insertUser.value([name, name, "h", 10, t, t]);
-    },
-    postMessage: () => post(2, "Hello"),
-    "listMessages(limit 50)": () => s.list.values([1, 1000, 50]),
+    getUser: () => raw.getUser(author),
+    findUserByUsername: () => raw.findUserByUsername("author"),
+    createUser: () => raw.createUser(`user${n++}`),
+    postMessage: () => raw.postMessage(other, author, "Hello", BODY),
+    "listMessages(limit 50)": () => raw.listMessages(area, 1000, 50),
   };
 }
 

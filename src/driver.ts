@@ -30,9 +30,29 @@ export interface Sql {
   readonly text: string;
   /** Whether the statement writes (and so needs the writer). */
   readonly write: boolean;
+  /**
+   * Whether each dialect supplies its own text for this statement, keyed by `name` (full-text
+   * search). The driver may then also rewrite the parameters.
+   */
+  readonly dialect: boolean;
 }
 
 let nextSqlId = 0;
+const catalogue: Sql[] = [];
+
+/**
+ * Every statement declared so far (the query-plan tests check each one).
+ *
+ * @returns The statements, in declaration order.
+ */
+export function declaredStatements(): readonly Sql[] {
+  return catalogue;
+}
+
+function declare(statement: Sql): Sql {
+  catalogue.push(Object.freeze(statement));
+  return statement;
+}
 
 /**
  * Declares a statement of the catalogue.
@@ -43,11 +63,29 @@ let nextSqlId = 0;
  * @returns The statement.
  */
 export function sql(name: string, text: string, write = false): Sql {
-  return Object.freeze({
+  return declare({
     id: nextSqlId++,
     name,
     text: text.trim().replace(/\s+/g, " "),
     write,
+    dialect: false,
+  });
+}
+
+/**
+ * Declares a statement whose text each driver supplies (see {@linkcode Sql.dialect}).
+ *
+ * @param name A unique name; drivers look their text up by it.
+ * @param write Whether the statement writes.
+ * @returns The statement.
+ */
+export function dialectSql(name: string, write = false): Sql {
+  return declare({
+    id: nextSqlId++,
+    name,
+    text: "",
+    write,
+    dialect: true,
   });
 }
 

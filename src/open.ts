@@ -9,7 +9,7 @@ import { connect } from "./connect.ts";
 import type { Connection } from "./driver.ts";
 import { StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
-import { Operations } from "./ops.ts";
+import { Operations } from "./ops/mod.ts";
 import type { OpenOptions, Storage, StorageOps } from "./storage.ts";
 import * as V from "./validate.ts";
 

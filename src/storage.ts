@@ -5,165 +5,36 @@
  * @module
  */
 
-/** A user's counters. Every value is a non-negative safe integer. */
-export interface UserStats {
-  /** Completed logins. */
-  logins: number;
-  /** Messages posted. */
-  posts: number;
-  /** Files uploaded. */
-  uploads: number;
-  /** Files downloaded. */
-  downloads: number;
-  /** Bytes uploaded. */
-  uploadBytes: number;
-  /** Bytes downloaded. */
-  downloadBytes: number;
-}
+import type {
+  AfterOptions,
+  FileArea,
+  FileEntry,
+  FilePatch,
+  LastCaller,
+  LimitOptions,
+  ListFilesOptions,
+  ListMessagesOptions,
+  Message,
+  MessageArea,
+  MessagePatch,
+  NewFile,
+  NewFileArea,
+  NewLastCaller,
+  NewMessage,
+  NewMessageArea,
+  NewScanEntry,
+  NewSession,
+  NewUser,
+  OnlineSession,
+  SearchOptions,
+  Session,
+  TouchOptions,
+  User,
+  UserPatch,
+  UserStats,
+} from "./records.ts";
 
-/** Input of {@linkcode StorageOps.createUser}. */
-export interface NewUser {
-  /** 1–30 characters, no control characters, no leading or trailing whitespace. */
-  username: string;
-  /** An opaque password hash (the package never sees passwords): 1–512 characters. */
-  passwordHash: string;
-  /** 0–255; defaults to 10 (a new user). */
-  securityLevel?: number;
-}
-
-/** A user account. */
-export interface User {
-  /** Positive id, never reused. */
-  id: number;
-  /** The name as given at creation or last update. */
-  username: string;
-  /** The opaque password hash. */
-  passwordHash: string;
-  /** 0–255. */
-  securityLevel: number;
-  /** The user's counters. */
-  stats: UserStats;
-  /** The last login, if any. */
-  lastLoginAt: Date | null;
-  /** When the user was created. */
-  createdAt: Date;
-  /** When the user was last changed. */
-  updatedAt: Date;
-}
-
-/** Input of {@linkcode StorageOps.updateUser}: the fields to change. */
-export type UserPatch = Partial<{
-  username: string;
-  passwordHash: string;
-  securityLevel: number;
-  lastLoginAt: Date | null;
-}>;
-
-/** Input of {@linkcode StorageOps.addFile}. */
-export interface NewFile {
-  /** The file area. */
-  areaId: number;
-  /** 1–255 characters without `/`, `\` or control characters. */
-  filename: string;
-  /** Defaults to the empty string. */
-  description?: string;
-  /** The uploading user, if any; their `uploads` and `uploadBytes` grow. */
-  uploaderId?: number | null;
-  /** Size in bytes: a non-negative safe integer. */
-  size: number;
-}
-
-/** A file entry of a file area. */
-export interface FileEntry {
-  /** Positive id, never reused. */
-  id: number;
-  /** The file area. */
-  areaId: number;
-  /** The file's name. */
-  filename: string;
-  /** The description (may be empty). */
-  description: string;
-  /** The uploader, or `null` when unknown or deleted. */
-  uploaderId: number | null;
-  /** Size in bytes. */
-  size: number;
-  /** When the entry was added. */
-  uploadedAt: Date;
-}
-
-/** Input of {@linkcode StorageOps.postMessage}. */
-export interface NewMessage {
-  /** The message area. */
-  areaId: number;
-  /** The author, who must exist; their `posts` grows by one. */
-  fromUserId: number;
-  /** The recipient, if the message is addressed to a user. */
-  toUserId?: number | null;
-  /** At most 72 characters. */
-  subject: string;
-  /** The text, kept exactly (colour codes and ANSI included; no NUL characters). */
-  body: string;
-  /** The message this one replies to, if any. */
-  parentId?: number | null;
-}
-
-/** A message of a message area. */
-export interface Message {
-  /** Positive id, never reused. */
-  id: number;
-  /** The message area. */
-  areaId: number;
-  /** The author, or `null` when deleted. */
-  fromUserId: number | null;
-  /** The recipient, or `null`. */
-  toUserId: number | null;
-  /** The subject. */
-  subject: string;
-  /** The text. */
-  body: string;
-  /** The message replied to, or `null`. */
-  parentId: number | null;
-  /** When the message was posted. */
-  createdAt: Date;
-}
-
-/** Input of {@linkcode StorageOps.createSession}. */
-export interface NewSession {
-  /** The logged-in user. */
-  userId: number;
-  /** The caller's address: an IPv4 or IPv6 literal. */
-  ipAddress: string;
-}
-
-/** A login session. Its token is never stored, only a hash of it. */
-export interface Session {
-  /** Positive id, never reused. */
-  id: number;
-  /** The logged-in user. */
-  userId: number;
-  /** The caller's address. */
-  ipAddress: string;
-  /** When the session was created. */
-  loginAt: Date;
-  /** When the session was last touched. */
-  lastActivityAt: Date;
-}
-
-/** Paging of {@linkcode StorageOps.listFiles}. */
-export interface ListFilesOptions {
-  /** 1–1000; defaults to 100. */
-  limit?: number;
-  /** A file id: only files older than it (by upload time, then id) are listed. */
-  before?: number;
-}
-
-/** Paging of {@linkcode StorageOps.listMessages}. */
-export interface ListMessagesOptions {
-  /** A message id: only messages with a greater id are listed. Defaults to 0. */
-  after?: number;
-  /** 1–1000; defaults to 100. */
-  limit?: number;
-}
+export type * from "./records.ts";
 
 /**
  * The operations on stored records. Both {@linkcode Storage} and the handle given to a
@@ -173,6 +44,8 @@ export interface ListMessagesOptions {
  * `StorageError` of kind `validation` that names the field.
  */
 export interface StorageOps {
+  // Users
+
   /** Creates a user; `conflict` when the name is taken (case-insensitively). */
   createUser(input: NewUser): Promise<User>;
   /** Returns the user, or `null`. */
@@ -185,31 +58,104 @@ export interface StorageOps {
   deleteUser(id: number): Promise<void>;
   /** Adds to a user's counters atomically; `not_found` if missing. */
   incrementUserStats(id: number, delta: Partial<UserStats>): Promise<User>;
-  /** Adds a file entry and counts it to its uploader. */
+  /** Counts a login: `logins` + 1 and `lastLoginAt` = now, atomically, and records it for {@linkcode StorageOps.lastCallers}. */
+  recordLogin(id: number): Promise<User>;
+  /** The most recent logins recorded by `recordLogin`, newest first; `limit` 1–1000, default 10. */
+  lastCallers(limit?: number): Promise<LastCaller[]>;
+  /**
+   * Adds a call from another board's history to the last-callers list, at its own time,
+   * counting nothing (for imports); `constraint` when `userId` names no user.
+   */
+  addLastCaller(input: NewLastCaller): Promise<LastCaller>;
+
+  // Areas
+
+  /** Creates a message area; `conflict` when the tag is taken (case-insensitively). */
+  createMessageArea(input: NewMessageArea): Promise<MessageArea>;
+  /** Returns the message area, or `null`. */
+  getMessageArea(id: number): Promise<MessageArea | null>;
+  /** Lists every message area by id. */
+  listMessageAreas(): Promise<MessageArea[]>;
+  /** Creates a file area; `conflict` when the tag is taken (case-insensitively). */
+  createFileArea(input: NewFileArea): Promise<FileArea>;
+  /** Returns the file area, or `null`. */
+  getFileArea(id: number): Promise<FileArea | null>;
+  /** Lists every file area by id. */
+  listFileAreas(): Promise<FileArea[]>;
+
+  // Messages
+
+  /** Posts a message: numbers it in its area, counts it to its author, links FidoNet replies. */
+  postMessage(input: NewMessage): Promise<Message>;
+  /** Returns the message, or `null`. */
+  getMessage(id: number): Promise<Message | null>;
+  /** Lists an area's messages by ascending number, after an id and/or a number. */
+  listMessages(
+    areaId: number,
+    options?: ListMessagesOptions,
+  ): Promise<Message[]>;
+  /** Changes a message's subject or body; `not_found` if missing. */
+  updateMessage(id: number, patch: MessagePatch): Promise<Message>;
+  /** Deletes a message (its number is never reused; replies stay); `not_found` if missing. */
+  deleteMessage(id: number): Promise<void>;
+  /** The root of a thread first, then every reply in posting order (any message id of the thread will do). */
+  getThread(rootId: number): Promise<Message[]>;
+  /** Messages addressed to a user, by ascending id. */
+  listMailFor(userId: number, options?: AfterOptions): Promise<Message[]>;
+  /** The message with a FidoNet MSGID in an area, or `null`. */
+  findMessageByMsgid(areaId: number, msgid: string): Promise<Message | null>;
+  /** Moves a user's last-read pointer forward (never back); returns the pointer. */
+  markRead(userId: number, areaId: number, msgNum: number): Promise<number>;
+  /** The areas with messages above the user's pointer, read from pointers and high-water marks alone. */
+  newScan(userId: number): Promise<NewScanEntry[]>;
+  /** The next messages above the user's pointer, by number; the pointer does not move. */
+  readNext(
+    userId: number,
+    areaId: number,
+    options?: LimitOptions,
+  ): Promise<Message[]>;
+  /** Messages whose subject or body match, best first (words ANDed, "quoted phrases"). */
+  searchMessages(query: string, options?: SearchOptions): Promise<Message[]>;
+
+  // Files
+
+  /** Adds a file entry and counts it to its uploader; `conflict` when the name is taken in the area. */
   addFile(input: NewFile): Promise<FileEntry>;
   /** Returns the file entry, or `null`. */
   getFile(id: number): Promise<FileEntry | null>;
   /** Lists an area's files, newest first by (upload time, id). */
   listFiles(areaId: number, options?: ListFilesOptions): Promise<FileEntry[]>;
-  /** Posts a message and counts it to its author. */
-  postMessage(input: NewMessage): Promise<Message>;
-  /** Returns the message, or `null`. */
-  getMessage(id: number): Promise<Message | null>;
-  /** Lists an area's messages by ascending id, after the given id. */
-  listMessages(
-    areaId: number,
-    options?: ListMessagesOptions,
-  ): Promise<Message[]>;
+  /** Files uploaded after `since` in every area, newest first. */
+  listNewFiles(since: Date, options?: LimitOptions): Promise<FileEntry[]>;
+  /** Files with a SHA-256, by id. */
+  findFilesByHash(sha256: string): Promise<FileEntry[]>;
+  /** Counts a download: the file's `downloads` + 1, the user's `downloads` + 1 and `downloadBytes` + size. */
+  recordDownload(fileId: number, userId: number): Promise<FileEntry>;
+  /** Changes a file entry's name, description or hash; `not_found` if missing. */
+  updateFile(id: number, patch: FilePatch): Promise<FileEntry>;
+  /** Deletes a file entry; `not_found` if missing. */
+  deleteFile(id: number): Promise<void>;
+  /** Files whose name or description match, best first (words ANDed, "quoted phrases"). */
+  searchFiles(query: string, options?: SearchOptions): Promise<FileEntry[]>;
+
+  // Sessions
+
   /** Creates a session and returns it with its token; the token is shown only here. */
   createSession(
     input: NewSession,
   ): Promise<{ session: Session; token: string }>;
-  /** Finds the session of a token; `null` for an unknown or malformed token. */
+  /** Finds the live session of a token; `null` for an unknown, malformed, ended or expired token. */
   getSessionByToken(token: string): Promise<Session | null>;
-  /** Sets a session's last activity to now; `not_found` if missing. */
-  touchSession(id: number): Promise<void>;
-  /** Ends a session; `not_found` if missing. */
+  /** Sets a session's last activity to now (and its activity text); `not_found` if missing. */
+  touchSession(id: number, options?: TouchOptions): Promise<void>;
+  /** Ends a session, keeping its row (its node is free again); `not_found` if missing. */
+  endSession(id: number): Promise<void>;
+  /** Deletes a session; `not_found` if missing. */
   deleteSession(id: number): Promise<void>;
+  /** Live sessions (not ended, not expired) with their usernames, by node then id. */
+  listOnline(): Promise<OnlineSession[]>;
+  /** Ends every expired live session; returns how many. */
+  purgeExpiredSessions(): Promise<number>;
 }
 
 /**
@@ -283,10 +229,10 @@ export interface PostgresOptions {
 
 /** Bounded exponential backoff with jitter. */
 export interface RetryOptions {
-  /** Attempts in all, including the first; 1–100, defaults to 8. */
+  /** Attempts in all, including the first; 1–100, defaults to 12. */
   attempts?: number;
   /** The first delay in milliseconds; defaults to 5. */
   baseDelayMs?: number;
-  /** The largest delay in milliseconds; defaults to 500. */
+  /** The largest delay in milliseconds; defaults to 1000. */
   maxDelayMs?: number;
 }

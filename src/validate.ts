@@ -12,7 +12,7 @@ const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const EDGE_SPACE = /^\s|\s$/u;
 
 /** Text the databases can store exactly: well-formed UTF-16 without NUL characters. */
-function text(max: number, min = 0) {
+export function text(max: number, min = 0): z.ZodString {
   return z.string()
     .refine((s) => s.isWellFormed(), {
       error: "must be well-formed Unicode (no lone surrogates)",
@@ -31,7 +31,7 @@ function text(max: number, min = 0) {
 }
 
 /** A name shown to people: no control characters, no spaces at either end. */
-function name(max: number) {
+export function name(max: number): z.ZodString {
   return text(4 * max, 1)
     .refine((s) => [...s].length <= max, {
       error: `must have 1–${max} characters`,
@@ -44,96 +44,28 @@ function name(max: number) {
     });
 }
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+/** An integer within [min, max]. */
+export const int = (min: number, max = Number.MAX_SAFE_INTEGER): z.ZodNumber =>
   z.number({ error: "must be a number" }).int({ error: "must be an integer" })
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` });
 
 /** A record id: a positive safe integer. */
-export const id = int(1);
-const count = int(0);
-const delta = int(-Number.MAX_SAFE_INTEGER);
-const limit = int(1, 1000).default(100);
-const date = z.date({ error: "must be a Date" })
+export const id: z.ZodNumber = int(1);
+/** A count: a non-negative safe integer. */
+export const count: z.ZodNumber = int(0);
+/** A signed change of a counter. */
+export const delta: z.ZodNumber = int(-Number.MAX_SAFE_INTEGER);
+/** A list limit: 1–1000, default 100. */
+export const limit = int(1, 1000).default(100);
+/** A valid Date. */
+export const date = z.date({ error: "must be a Date" })
   .refine((d) => Number.isSafeInteger(d.getTime()), {
     error: "must be a valid Date",
   });
 
 /** Usernames: 1–30 characters. */
-export const username = name(30);
-
-const passwordHash = text(512, 1);
-const securityLevel = int(0, 255);
-const filename = name(255)
-  .refine((s) => !/[\\/]/.test(s), { error: "must not contain / or \\" })
-  .refine((s) => s !== "." && s !== "..", { error: 'must not be "." or ".."' });
-const ipAddress = z.string().refine(
-  (s) => z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success,
-  {
-    error: "must be an IPv4 or IPv6 address",
-  },
-);
-
-/** Input of createUser. */
-export const newUser = z.strictObject({
-  username,
-  passwordHash,
-  securityLevel: securityLevel.default(10),
-});
-
-/** Input of updateUser. */
-export const userPatch = z.strictObject({
-  username: username.optional(),
-  passwordHash: passwordHash.optional(),
-  securityLevel: securityLevel.optional(),
-  lastLoginAt: date.nullable().optional(),
-});
-
-/** Input of incrementUserStats. */
-export const statsDelta = z.strictObject({
-  logins: delta.optional(),
-  posts: delta.optional(),
-  uploads: delta.optional(),
-  downloads: delta.optional(),
-  uploadBytes: delta.optional(),
-  downloadBytes: delta.optional(),
-});
-
-/** Input of addFile. */
-export const newFile = z.strictObject({
-  areaId: id,
-  filename,
-  description: text(65_536).default(""),
-  uploaderId: id.nullable().default(null),
-  size: count,
-});
-
-/** Input of postMessage. */
-export const newMessage = z.strictObject({
-  areaId: id,
-  fromUserId: id,
-  toUserId: id.nullable().default(null),
-  subject: text(72),
-  body: text(1_048_576),
-  parentId: id.nullable().default(null),
-});
-
-/** Input of createSession. */
-export const newSession = z.strictObject({ userId: id, ipAddress });
-
-/** Options of listFiles. */
-export const listFilesOptions = z.strictObject({ limit, before: id.optional() })
-  .default({ limit: 100 });
-
-/** Options of listMessages. */
-export const listMessagesOptions = z.strictObject({
-  after: count.default(0),
-  limit,
-})
-  .default({ after: 0, limit: 100 });
-
-/** A session token as handed out: 43 base64url characters (256 bits). */
-export const token = z.string({ error: "must be a string" });
+export const username: z.ZodString = name(30);
 
 /** Options of openStorage, with every default applied. */
 export interface ParsedOpenOptions {
@@ -160,10 +92,10 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
   }).default("up"),
   acquireTimeoutMs: int(0, 3_600_000).default(5000),
   retry: z.strictObject({
-    attempts: int(1, 100).default(8),
+    attempts: int(1, 100).default(12),
     baseDelayMs: int(0, 60_000).default(5),
-    maxDelayMs: int(0, 600_000).default(500),
-  }).default({ attempts: 8, baseDelayMs: 5, maxDelayMs: 500 }),
+    maxDelayMs: int(0, 600_000).default(1000),
+  }).default({ attempts: 12, baseDelayMs: 5, maxDelayMs: 1000 }),
   sqlite: z.strictObject({
     engine: z.enum(["node", "ffi"], { error: 'must be "node" or "ffi"' })
       .optional(),
@@ -178,7 +110,7 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
 }).default({
   migrate: "up",
   acquireTimeoutMs: 5000,
-  retry: { attempts: 8, baseDelayMs: 5, maxDelayMs: 500 },
+  retry: { attempts: 12, baseDelayMs: 5, maxDelayMs: 1000 },
 });
 
 /**

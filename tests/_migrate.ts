@@ -1,10 +1,13 @@
 /**
  * Helpers of the migration and CLI tests: migration sets in temp dirs, raw SQL on a database
- * by URL, the persistent targets, and running the CLI as a process.
+ * by URL, snapshots of every row, the persistent targets, and running the CLI as a process.
  *
  * @module
  */
+import assert from "node:assert/strict";
+import { manifest } from "../migrations/mod.ts";
 import { connect } from "../src/connect.ts";
+import type { Migration } from "../src/migrate/mod.ts";
 import * as V from "../src/validate.ts";
 import { type Fresh, type Target, TARGETS } from "./_targets.ts";
 
@@ -46,6 +49,51 @@ export async function tempSet(files: Record<string, string>): Promise<TempSet> {
   return set;
 }
 
+/** Raw SQL on one database, inside one transaction. */
+export interface SqlSession {
+  /** The dialect: `sqlite` or `postgres`. */
+  readonly dialect: string;
+  /**
+   * Runs a statement and returns its rows.
+   *
+   * @param text Portable SQL with `?` placeholders.
+   * @param params Its parameters.
+   * @returns The rows, keyed by column name.
+   */
+  all(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<Record<string, unknown>[]>;
+}
+
+/**
+ * Opens a database by URL (without migrating it), runs `fn` in one transaction of its own and
+ * closes it.
+ *
+ * @param url The database URL.
+ * @param fn The work: commits when it resolves, rolls back when it throws.
+ * @returns What `fn` returned.
+ */
+export async function withSql<T>(
+  url: string,
+  fn: (sql: SqlSession) => Promise<T>,
+): Promise<T> {
+  const options = V.parse(V.openOptions, { migrate: "off" }, "options", "test");
+  const connection = await connect(url, options);
+  try {
+    const target = connection.migrationTarget();
+    return await target.transaction((q) =>
+      fn({
+        dialect: target.dialect,
+        all: async (text, params = []) =>
+          (await q.all(text, params)).map((row) => ({ ...row })),
+      })
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
 /**
  * Runs one SQL query on a database by URL, in a transaction of its own, and closes it.
  *
@@ -54,20 +102,125 @@ export async function tempSet(files: Record<string, string>): Promise<TempSet> {
  * @param params Its parameters.
  * @returns The rows, keyed by column name.
  */
-export async function sqlQuery(
+export function sqlQuery(
   url: string,
   text: string,
   params: unknown[] = [],
 ): Promise<Record<string, unknown>[]> {
-  const options = V.parse(V.openOptions, { migrate: "off" }, "options", "test");
-  const connection = await connect(url, options);
-  try {
-    const rows = await connection.migrationTarget().transaction((q) =>
-      q.all(text, params)
+  return withSql(url, (sql) => sql.all(text, params));
+}
+
+/**
+ * The package's own migrations for the dialect of a database URL, as the manifest embeds them.
+ *
+ * @param url The database URL.
+ * @returns The migrations, sorted by version.
+ */
+export function ownMigrations(url: string): readonly Migration[] {
+  return manifest[url.startsWith("sqlite:") ? "sqlite" : "postgres"]!;
+}
+
+/** Every row of every data table of a database, by table name. */
+export type Snapshot = Record<string, Record<string, unknown>[]>;
+
+const LIST_TABLES: Record<string, string> = {
+  sqlite:
+    "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'",
+  postgres:
+    "SELECT table_name AS name, '' AS sql FROM information_schema.tables " +
+    "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+};
+
+/**
+ * Reads every row of every table but the tracking table (and SQLite's virtual tables with their
+ * shadow tables, which hold an index of other tables' rows, not rows of their own).
+ *
+ * @param url The database URL.
+ * @returns The rows by table, in no particular order; the tables the database has, and no more.
+ */
+export function snapshot(url: string): Promise<Snapshot> {
+  return withSql(url, async (sql) => {
+    const listed = await sql.all(LIST_TABLES[sql.dialect]!);
+    const virtual = listed.filter((row) =>
+      /^CREATE VIRTUAL TABLE/i.test(String(row.sql))
+    ).map((row) => String(row.name));
+    const tables = listed.map((row) => String(row.name)).filter((name) =>
+      name !== "impulse_migrations" &&
+      !virtual.some((v) => name === v || name.startsWith(`${v}_`))
+    ).sort();
+    const snapshot: Snapshot = {};
+    for (const table of tables) {
+      snapshot[table] = await sql.all(`SELECT * FROM ${table}`);
+    }
+    return snapshot;
+  });
+}
+
+/**
+ * The rows of a table as arrays of the given columns' values, sorted (numbers as numbers, `null`
+ * first), so rows ordered by a leading `id` come out in id order.
+ *
+ * @param rows The rows.
+ * @param columns The columns, in the order wanted.
+ * @returns One array per row.
+ */
+export function pick(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+): unknown[][] {
+  return rows.map((row) => columns.map((column) => row[column]))
+    .sort(compareRows);
+}
+
+function compareRows(a: unknown[], b: unknown[]): number {
+  for (const [i, x] of a.entries()) {
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null || x === undefined) return -1;
+    if (y === null || y === undefined) return 1;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    const [s, t] = [String(x), String(y)];
+    if (s !== t) return s < t ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Asserts that a migration step kept every row of every table it kept, with the same values in
+ * every column it kept. Going up it must keep every table and column too; going down it may
+ * drop some (the caller says which tables must go).
+ *
+ * @param before The snapshot before the step.
+ * @param after The snapshot after it.
+ * @param direction `up` or `down`.
+ * @param step Names the step in failure messages.
+ */
+export function assertRowsKept(
+  before: Snapshot,
+  after: Snapshot,
+  direction: "up" | "down",
+  step: string,
+): void {
+  for (const [table, rows] of Object.entries(before)) {
+    const kept = after[table];
+    if (kept === undefined) {
+      assert.equal(direction, "down", `${step} dropped table ${table}`);
+      continue;
+    }
+    // Sorted, the id first: rows then line up by id, and a diff shows the one that changed.
+    const columns = Object.keys(rows[0] ?? {}).sort((a, b) =>
+      a === "id" ? -1 : b === "id" ? 1 : a < b ? -1 : a > b ? 1 : 0
     );
-    return rows.map((row) => ({ ...row }));
-  } finally {
-    await connection.close();
+    const still = new Set(Object.keys(kept[0] ?? {}));
+    const common = columns.filter((column) => still.has(column));
+    if (direction === "up" && kept.length > 0) {
+      assert.deepEqual(common, columns, `${step} dropped columns of ${table}`);
+    }
+    assert.deepEqual(
+      pick(kept, common),
+      pick(rows, common),
+      `${step} changed the rows of ${table}`,
+    );
   }
 }
 

@@ -5,6 +5,13 @@ import { openMigrator } from "../src/migrate/mod.ts";
 import { type CliRun, PERSISTENT, runMigrate, tempSet } from "./_migrate.ts";
 
 const OWN = manifest.sqlite!;
+/** A version past the newest: `migrate to` refuses it. */
+const MISSING = OWN.at(-1)!.version + 1;
+
+/** A migration as the CLI names it: `0004 create_sessions`. */
+function label(m: { version: number; name: string }): string {
+  return `${String(m.version).padStart(4, "0")} ${m.name}`;
+}
 
 /** An output that keeps what main() prints. */
 function capture(json = false) {
@@ -58,15 +65,14 @@ Deno.test("migrate with no arguments migrates the default database and prints it
   const lines = run.stdout.trimEnd().split("\n");
   assert.deepEqual(
     lines.slice(0, OWN.length).map((l) => l.replace(/ in \d+ ms$/, "")),
-    OWN.map((m) => `applied  ${String(m.version).padStart(4, "0")} ${m.name}`),
+    OWN.map((m) => `applied  ${label(m)}`),
   );
   assert.equal(lines[OWN.length], "migrations of sqlite:./data/impulse.db:");
+  const stamp = String.raw`\d{4}-\d\d-\d\dT[\d:.]+Z +\d+ ms`;
   for (const [i, m] of OWN.entries()) {
     assert.match(
       lines[OWN.length + 1 + i]!,
-      new RegExp(
-        `^  000${m.version} ${m.name} +applied +\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z +\\d+ ms +checksum ok$`,
-      ),
+      new RegExp(`^  ${label(m)} +applied +${stamp} +checksum ok$`),
     );
   }
   assert.ok((await Deno.stat(`${tmp.dir}/data/impulse.db`)).isFile);
@@ -101,7 +107,7 @@ Deno.test("deno task migrate runs with the task's own permissions", async () => 
   }).output();
   const text = new TextDecoder().decode(stdout);
   assert.equal(code, 0, new TextDecoder().decode(stderr));
-  assert.match(text, /applied {2}0004 create_sessions/);
+  assert.match(text, new RegExp(`applied {2}${label(OWN.at(-1)!)}`));
 });
 
 Deno.test("migrate status --json prints the status as JSON", async () => {
@@ -171,18 +177,22 @@ Deno.test("migrate down --steps 2 reverts the two newest migrations", async () =
     await using migrator = await openMigrator(tmp.url);
     await migrator.up();
   }
+  const [third, second, newest] = OWN.slice(-3).map(label);
   const run = await runMigrate(["down", "--steps", "2", "--db", tmp.url]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(
     run.stdout,
-    /^reverted 0004 create_sessions in \d+ ms\nreverted 0003 create_messages in \d+ ms\n/,
+    new RegExp(
+      `^reverted ${newest} in \\d+ ms\nreverted ${second} in \\d+ ms\n(?!reverted)`,
+    ),
   );
-  assert.match(run.stdout, /0002 create_files +applied/);
-  assert.match(run.stdout, /0003 create_messages +pending/);
+  assert.match(run.stdout, new RegExp(`${third} +applied`));
+  assert.match(run.stdout, new RegExp(`${second} +pending`));
+  assert.match(run.stdout, new RegExp(`${newest} +pending`));
   const one = await runMigrate(["down", "--db", tmp.url]);
   assert.match(
     one.stdout,
-    /^reverted 0002 create_files in \d+ ms\n(?!reverted)/,
+    new RegExp(`^reverted ${third} in \\d+ ms\n(?!reverted)`),
   );
 });
 
@@ -249,7 +259,10 @@ Deno.test("migrate verify exits 1 and names the migration whose down is broken",
   });
   const own = await runMigrate(["verify", "--db", tmp.url]);
   assert.equal(own.code, 0, own.stderr);
-  assert.match(own.stdout, /: ok: 4 of 4 migrations cycled/);
+  assert.match(
+    own.stdout,
+    new RegExp(`: ok: ${OWN.length} of ${OWN.length} migrations cycled`),
+  );
   const broken = await runMigrate([
     "verify",
     "--dir",
@@ -304,7 +317,11 @@ Deno.test("migrate prints failures as one line without a stack trace", async () 
       /Invalid --steps.*got two/,
     ],
     [["to", "--db", tmp.url], 2, /Invalid version/],
-    [["to", "7", "--db", tmp.url], 1, /Cannot migrate to version 7/],
+    [
+      ["to", String(MISSING), "--db", tmp.url],
+      1,
+      new RegExp(`Cannot migrate to version ${MISSING}`),
+    ],
     [
       ["up", "--db", "mysql://localhost/board"],
       2,
@@ -440,13 +457,17 @@ Deno.test("main() prints to the given output and returns the exit code", async (
 
   const badJson = capture(true);
   assert.equal(
-    await main(["migrate", "to", "9", "--db", tmp.url, "--json"], badJson.out),
+    await main(
+      ["migrate", "to", String(MISSING), "--db", tmp.url, "--json"],
+      badJson.out,
+    ),
     1,
   );
   assert.deepEqual(badJson.data, [{
     error: {
       kind: "migration",
-      message: "Cannot migrate to version 9: the set has no such migration",
+      message:
+        `Cannot migrate to version ${MISSING}: the set has no such migration`,
     },
   }]);
 

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { openStorage, StorageError } from "../mod.ts";
 import { conformance } from "./_targets.ts";
+import { seedAreas } from "./_fixtures.ts";
 
 conformance("hundreds of concurrent callers lose no increment", async (s) => {
+  await seedAreas(s);
   const user = await s.createUser({ username: "hot", passwordHash: "h" });
   const work = Array.from({ length: 400 }, (_, i) => {
     switch (i % 4) {
@@ -43,6 +45,7 @@ conformance("hundreds of concurrent callers lose no increment", async (s) => {
 conformance(
   "rolled-back transactions leak nothing into concurrent callers",
   async (s) => {
+    await seedAreas(s);
     const user = await s.createUser({ username: "iso", passwordHash: "h" });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 100 }, (_, i) =>
@@ -76,6 +79,7 @@ Deno.test("two processes writing one SQLite file lose nothing", async () => {
     const url = `sqlite:${dir}/board.db`;
     const userId = await (async () => {
       await using s = await openStorage(url);
+      await s.createMessageArea({ tag: "M1", name: "Shared area" });
       return (await s.createUser({ username: "shared", passwordHash: "h" })).id;
     })();
     const rounds = 400;

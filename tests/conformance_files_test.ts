@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { conformance } from "./_targets.ts";
+import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance(
   "addFile() stores the entry and counts it to the uploader",
   async (s) => {
+    await seedAreas(s);
     const user = await s.createUser({
       username: "uploader",
       passwordHash: "h",
@@ -38,6 +40,7 @@ conformance(
 conformance(
   "addFile() refuses a missing uploader and bad fields, writing nothing",
   async (s) => {
+    await seedAreas(s);
     await rejectsKind(
       s.addFile({ areaId: 1, filename: "a.zip", size: 1, uploaderId: 777 }),
       "constraint",
@@ -67,6 +70,7 @@ conformance(
 conformance(
   "listFiles() lists newest first and pages by file id",
   async (s) => {
+    await seedAreas(s);
     const ids: number[] = [];
     for (let i = 0; i < 25; i++) {
       ids.push(
@@ -118,6 +122,7 @@ conformance(
 );
 
 conformance("listFiles() defaults to 100 entries", async (s) => {
+  await seedAreas(s);
   await s.transaction(async (tx) => {
     for (let i = 0; i < 120; i++) {
       await tx.addFile({ areaId: 1, filename: `f${i}`, size: 1 });
@@ -128,6 +133,7 @@ conformance("listFiles() defaults to 100 entries", async (s) => {
 });
 
 conformance("getFile() returns null for a missing file", async (s) => {
+  await seedAreas(s);
   assert.equal(await s.getFile(5), null);
   await rejectsKind(s.getFile(-5), "validation", "id");
 });

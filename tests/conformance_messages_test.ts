@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { conformance } from "./_targets.ts";
+import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance(
   "postMessage() stores the message and counts the author's post",
   async (s) => {
+    await seedAreas(s);
     const author = await s.createUser({
       username: "author",
       passwordHash: "h",
@@ -45,6 +47,7 @@ conformance(
 conformance(
   "postMessage() refuses missing references and names the field",
   async (s) => {
+    await seedAreas(s);
     const author = await s.createUser({
       username: "author",
       passwordHash: "h",
@@ -73,6 +76,7 @@ conformance(
 conformance(
   "postMessage() validates its input and writes nothing on failure",
   async (s) => {
+    await seedAreas(s);
     const author = await s.createUser({
       username: "author",
       passwordHash: "h",
@@ -103,6 +107,7 @@ conformance(
 conformance(
   "listMessages() lists by ascending id after a cursor",
   async (s) => {
+    await seedAreas(s);
     const author = await s.createUser({
       username: "author",
       passwordHash: "h",
@@ -145,6 +150,7 @@ conformance(
 );
 
 conformance("dates round-trip with millisecond precision", async (s) => {
+  await seedAreas(s);
   const user = await s.createUser({ username: "time", passwordHash: "h" });
   for (
     const when of [

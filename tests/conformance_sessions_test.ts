@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { conformance } from "./_targets.ts";
+import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance(
   "createSession() returns a 256-bit token found only by itself",
   async (s) => {
+    await seedAreas(s);
     const user = await s.createUser({ username: "caller", passwordHash: "h" });
     const { session, token } = await s.createSession({
       userId: user.id,
@@ -32,6 +34,7 @@ conformance(
 conformance(
   "getSessionByToken() finds null for unknown and malformed tokens",
   async (s) => {
+    await seedAreas(s);
     for (
       const token of [
         "",
@@ -49,6 +52,7 @@ conformance(
 );
 
 conformance("createSession() validates the address and the user", async (s) => {
+  await seedAreas(s);
   const user = await s.createUser({ username: "caller", passwordHash: "h" });
   for (
     const ipAddress of [
@@ -83,6 +87,7 @@ conformance("createSession() validates the address and the user", async (s) => {
 conformance(
   "touchSession() and deleteSession() act on existing sessions only",
   async (s) => {
+    await seedAreas(s);
     const user = await s.createUser({ username: "caller", passwordHash: "h" });
     const { session, token } = await s.createSession({
       userId: user.id,

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { StorageError } from "../mod.ts";
-import { conformance } from "./_targets.ts";
+import { conformance, TARGETS } from "./_targets.ts";
+import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance("transaction() commits when the callback resolves", async (s) => {
+  await seedAreas(s);
   const result = await s.transaction(async (tx) => {
     const user = await tx.createUser({ username: "in-tx", passwordHash: "h" });
     await tx.postMessage({
@@ -20,6 +22,7 @@ conformance("transaction() commits when the callback resolves", async (s) => {
 conformance(
   "transaction() rolls back everything and rethrows when the callback throws",
   async (s) => {
+    await seedAreas(s);
     const keep = await s.createUser({ username: "keep", passwordHash: "h" });
     const marker = new Error("boom");
     await assert.rejects(
@@ -46,6 +49,7 @@ conformance(
 conformance(
   "a failed operation inside a transaction leaves it usable and unchanged",
   async (s) => {
+    await seedAreas(s);
     await s.createUser({ username: "taken", passwordHash: "h" });
     const id = await s.transaction(async (tx) => {
       const a = await tx.createUser({ username: "first", passwordHash: "h" });
@@ -80,6 +84,7 @@ conformance(
 conformance(
   "the transaction handle refuses work after the transaction ends",
   async (s) => {
+    await seedAreas(s);
     let leaked: Parameters<Parameters<typeof s.transaction>[0]>[0] | undefined;
     await s.transaction((tx) => {
       leaked = tx;
@@ -92,6 +97,7 @@ conformance(
 conformance(
   "reads on the storage inside a transaction see the last committed state",
   async (s, target) => {
+    await seedAreas(s);
     if (!target.capabilities.snapshotReads) return;
     const user = await s.createUser({ username: "before", passwordHash: "h" });
     await s.transaction(async (tx) => {
@@ -107,6 +113,7 @@ conformance(
 conformance(
   "a write on the storage awaited inside its own transaction times out and joins nothing",
   async (s) => {
+    await seedAreas(s);
     const error = await s.transaction(async (tx) => {
       await tx.createUser({ username: "tx-user", passwordHash: "h" });
       return await s.createUser({ username: "outside", passwordHash: "h" })
@@ -129,6 +136,7 @@ conformance(
 conformance(
   "writes of other callers wait for an open transaction and never join it",
   async (s) => {
+    await seedAreas(s);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => release = resolve);
     const tx = s.transaction(async (t) => {
@@ -150,12 +158,14 @@ conformance(
 );
 
 conformance("transaction() validates its callback", async (s) => {
+  await seedAreas(s);
   await rejectsKind(s.transaction("nope" as never), "validation", "fn");
 });
 
 conformance(
   "close() is idempotent and later calls fail as unavailable",
   async (s) => {
+    await seedAreas(s);
     await s.close();
     await s.close();
     const error = await rejectsKind(s.getUser(1), "unavailable");
@@ -171,6 +181,7 @@ conformance(
 conformance(
   "a file database keeps its data across reopening",
   async (s, target, fresh) => {
+    await seedAreas(s);
     if (!target.capabilities.persistent) return;
     const user = await s.createUser({ username: "durable", passwordHash: "h" });
     await s.close();
@@ -178,3 +189,17 @@ conformance(
     assert.equal((await again.getUser(user.id))?.username, "durable");
   },
 );
+
+for (const target of TARGETS) {
+  Deno.test({
+    name:
+      `[${target.name}] operations on a database whose schema is behind fail as migration`,
+    ignore: target.ignore !== undefined,
+    async fn() {
+      await using fresh = await target.fresh();
+      await using storage = await fresh.open({ migrate: "off" });
+      const error = await rejectsKind(storage.getUser(1), "migration");
+      assert.match(error.message, /deno task migrate/);
+    },
+  });
+}

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { conformance } from "./_targets.ts";
+import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance("createUser() returns the stored user with defaults", async (s) => {
+  await seedAreas(s);
   const before = Date.now();
   const user = await s.createUser({
     username: "SysOp",
@@ -31,6 +33,7 @@ conformance("createUser() returns the stored user with defaults", async (s) => {
 conformance(
   "createUser() refuses a name taken case-insensitively and Unicode-aware",
   async (s) => {
+    await seedAreas(s);
     await s.createUser({ username: "sysop", passwordHash: "h" });
     for (const name of ["SYSOP", "SysOp", "ＳｙｓＯｐ"]) {
       const error = await rejectsKind(
@@ -46,6 +49,7 @@ conformance(
 conformance(
   "findUserByUsername() finds by key, never by pattern",
   async (s) => {
+    await seedAreas(s);
     await s.createUser({ username: "a_b", passwordHash: "h" });
     await s.createUser({ username: "100%", passwordHash: "h" });
     assert.equal(await s.findUserByUsername("a%"), null);
@@ -60,6 +64,7 @@ conformance(
 conformance(
   "createUser() validates every field and writes nothing on failure",
   async (s) => {
+    await seedAreas(s);
     const cases: Array<[unknown, string]> = [
       [{ username: "", passwordHash: "h" }, "username"],
       [{ username: "x".repeat(31), passwordHash: "h" }, "username"],
@@ -110,6 +115,7 @@ conformance(
 conformance(
   "updateUser() changes the given fields and keeps the others",
   async (s) => {
+    await seedAreas(s);
     const user = await s.createUser({ username: "alice", passwordHash: "h1" });
     const login = new Date(Date.UTC(2024, 1, 29, 12, 30, 15, 123));
     const updated = await s.updateUser(user.id, {
@@ -134,6 +140,7 @@ conformance(
 conformance(
   "updateUser() refuses a taken name, a missing user and bad fields",
   async (s) => {
+    await seedAreas(s);
     const a = await s.createUser({ username: "alice", passwordHash: "h" });
     await s.createUser({ username: "bob", passwordHash: "h" });
     await rejectsKind(s.updateUser(a.id, { username: "BOB" }), "conflict");
@@ -167,6 +174,7 @@ conformance(
 conformance(
   "deleteUser() ends sessions and keeps messages and files",
   async (s) => {
+    await seedAreas(s);
     const user = await s.createUser({ username: "gone", passwordHash: "h" });
     const other = await s.createUser({ username: "stays", passwordHash: "h" });
     const { token } = await s.createSession({
@@ -212,6 +220,7 @@ conformance(
 conformance(
   "incrementUserStats() adds atomically and keeps counters in range",
   async (s) => {
+    await seedAreas(s);
     const user = await s.createUser({ username: "counter", passwordHash: "h" });
     await Promise.all(
       Array.from(
@@ -253,6 +262,7 @@ conformance(
 conformance(
   "getUser() validates its id and returns null for a missing user",
   async (s) => {
+    await seedAreas(s);
     assert.equal(await s.getUser(12345), null);
     for (const id of [0, -1, 1.5, NaN, Infinity, 2 ** 53, "1", null]) {
       await rejectsKind(s.getUser(id as never), "validation", "id");

@@ -3,6 +3,8 @@ import { openStorage, type Storage } from "../mod.ts";
 import { copyDatabase } from "../src/copy/mod.ts";
 import { main } from "../src/cli/mod.ts";
 import { rejectsKind } from "./_assert.ts";
+import { seedAreas } from "./_fixtures.ts";
+import { manifest } from "../migrations/mod.ts";
 import { createDatabase, postgresMissing } from "./_postgres.ts";
 
 const ignore = postgresMissing !== undefined;
@@ -22,6 +24,17 @@ async function seed(storage: Storage): Promise<void> {
     return ids;
   });
   await storage.deleteUser(users[3]!);
+  await seedAreas(storage, 4);
+  // A reply that arrives before its parent: adopted later, so its parent has a higher id.
+  await storage.postMessage({
+    areaId: 1,
+    fromName: "Remote",
+    subject: "Re: early",
+    body: "",
+    ftnMsgid: "1:1/1 b",
+    ftnReply: "1:1/1 a",
+    kludges: [{ name: "PID", value: "x" }],
+  });
   await storage.transaction(async (tx) => {
     let parent: number | null = null;
     for (let i = 0; i < 2500; i++) {
@@ -53,8 +66,26 @@ async function seed(storage: Storage): Promise<void> {
       });
     }
   });
+  await storage.postMessage({
+    areaId: 1,
+    fromName: "Remote",
+    subject: "early",
+    body: "",
+    ftnMsgid: "1:1/1 a",
+  });
   await storage.updateUser(users[8]!, {
     lastLoginAt: new Date(1_700_000_000_123),
+    flags: "AC",
+  });
+  for (let i = 0; i < 30; i++) {
+    await storage.markRead(users[20 + i]!, 1 + (i % 4), i);
+    await storage.recordLogin(users[20 + i]!);
+  }
+  await storage.createSession({
+    userId: users[9]!,
+    ipAddress: "::1",
+    node: 3,
+    ttlSeconds: 3600,
   });
 }
 
@@ -82,10 +113,17 @@ Deno.test({
     assert.ok(there.ok, JSON.stringify(there.tables));
     assert.deepEqual(
       there.tables.map((t) => [t.table, t.targetRows]),
-      [["users", 399], ["files", 600], ["messages", 2500], ["sessions", 300], [
-        "impulse_migrations",
-        4,
-      ]],
+      [
+        ["users", 399],
+        ["message_areas", 4],
+        ["file_areas", 4],
+        ["files", 600],
+        ["messages", 2502],
+        ["sessions", 301],
+        ["last_read", 30],
+        ["logins", 30],
+        ["impulse_migrations", manifest.sqlite!.length],
+      ],
     );
     const again = await copyDatabase(pg.url, back.url);
     assert.ok(again.ok);
@@ -167,7 +205,7 @@ Deno.test({
       await main(["copy", "--from", board.url, "--to", pg.url], out),
       0,
     );
-    assert.match(lines.join("\n"), /messages\s+2500 rows\s+checksum ok/);
+    assert.match(lines.join("\n"), /messages\s+2502 rows\s+checksum ok/);
     assert.equal(lines.at(-1), "copy ok");
     assert.equal(
       await main(["copy", "--from", board.url, "--to", pg.url, "--json"], {

@@ -1,12 +1,22 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { openStorage } from "../mod.ts";
+import { manifest } from "../migrations/mod.ts";
 import { openMigrator } from "../src/migrate/mod.ts";
 import { rejectsKind } from "./_assert.ts";
+import { seedAreas } from "./_fixtures.ts";
 import {
+  assertRowsKept,
+  ownMigrations,
   persistentTest,
+  pick,
+  type Snapshot,
+  snapshot,
   sqlQuery,
+  type SqlSession,
   tempSet,
   trackedVersions,
+  withSql,
 } from "./_migrate.ts";
 
 /** A small portable set of a caller's own: notes, then tags, then a column on notes. */
@@ -23,11 +33,270 @@ const APP_SET = {
   "0003_add_note_author.down.sql": "ALTER TABLE notes DROP COLUMN author;\n",
 };
 
-/** What the package's tables hold, read through the Storage API. */
-async function snapshot(url: string, userIds: number[]) {
-  await using storage = await openStorage(url, { migrate: "off" });
-  return await Promise.all(userIds.map((id) => storage.getUser(id)));
+/** The version of the package's migration called `name`: the writers and checks key on them. */
+function versionOf(name: string): number {
+  const migration = manifest.sqlite!.find((m) => m.name === name);
+  assert.ok(migration, `no migration is called ${name}`);
+  return migration.version;
 }
+
+/** From which version each table the writer fills has the shape it writes. */
+const AT = {
+  files: versionOf("create_files"),
+  messages: versionOf("create_messages"),
+  sessions: versionOf("create_sessions"),
+  messageAreas: versionOf("message_areas"),
+  fileAreas: versionOf("file_areas"),
+  lastRead: versionOf("last_read"),
+};
+
+/** The session token of the session written at `version`. */
+function tokenOf(version: number): string {
+  return `token${version}`.padEnd(43, "x");
+}
+
+/** Inserts one row by raw SQL and returns its `id` (`undefined` for a table without one). */
+async function insert(
+  sql: SqlSession,
+  table: string,
+  row: Record<string, unknown>,
+): Promise<unknown> {
+  const columns = Object.keys(row);
+  const [inserted] = await sql.all(
+    `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${
+      columns.map(() => "?").join(", ")
+    }) RETURNING *`,
+    Object.values(row),
+  );
+  return inserted!.id;
+}
+
+/** Posts a message in the area's next number, as the operations do since message areas. */
+async function postRaw(
+  sql: SqlSession,
+  row: Record<string, unknown>,
+): Promise<unknown> {
+  const [area] = await sql.all(
+    "UPDATE message_areas SET last_msg_num = last_msg_num + 1, msg_count = msg_count + 1 " +
+      "WHERE id = ? RETURNING last_msg_num",
+    [row.area_id],
+  );
+  assert.ok(area, `message area ${row.area_id} exists`);
+  return await insert(sql, "messages", { ...row, msg_num: area.last_msg_num });
+}
+
+/**
+ * Writes rows into every table of the schema at `version`, with that schema's SQL: a user; a
+ * file in area 1 and, while names may repeat, one in area 2 named like the others there but for
+ * case; a message in area 1 and a reply in area 2 (before threads, to the newest reply, so
+ * threads nest); a session; a last-read pointer.
+ */
+async function writeRows(sql: SqlSession, version: number): Promise<void> {
+  const now = Date.UTC(1998, 7, 11) + version * 1000;
+  const userId = await insert(sql, "users", {
+    username: `User${version}`,
+    username_key: `user${version}`,
+    password_hash: `hash${version}`,
+    created_at: now,
+    updated_at: now,
+  });
+  const file = {
+    area_id: 1,
+    filename: `F${version}.ZIP`,
+    description: `desc${version}`,
+    uploader_id: userId,
+    size: version,
+    uploaded_at: now,
+  };
+  if (version >= AT.fileAreas) {
+    await insert(sql, "files", { ...file, filename_key: `f${version}.zip` });
+  } else if (version >= AT.files) {
+    await insert(sql, "files", file);
+    await insert(sql, "files", {
+      ...file,
+      area_id: 2,
+      filename: version % 2 ? "README.TXT" : "readme.txt",
+      description: `readme${version}`,
+      uploader_id: null,
+    });
+  }
+  const message = {
+    area_id: 1,
+    from_user_id: userId,
+    to_user_id: null,
+    subject: `Hello ${version}`,
+    body: `body${version} greetings`,
+    parent_id: null,
+    created_at: now,
+  };
+  const reply = {
+    area_id: 2,
+    from_user_id: null,
+    to_user_id: userId,
+    subject: `Re: Hello ${version}`,
+    body: `reply${version}`,
+  };
+  if (version >= AT.messageAreas) {
+    const root = await postRaw(sql, {
+      ...message,
+      from_name: `User${version}`,
+      to_name: "All",
+    });
+    await postRaw(sql, {
+      ...message,
+      ...reply,
+      from_name: "Guest",
+      to_name: `User${version}`,
+      parent_id: root,
+      thread_root_id: root,
+    });
+  } else if (version >= AT.messages) {
+    const root = await insert(sql, "messages", message);
+    const [newest] = await sql.all(
+      "SELECT max(id) AS id FROM messages WHERE parent_id IS NOT NULL",
+    );
+    await insert(sql, "messages", {
+      ...message,
+      ...reply,
+      parent_id: newest?.id ?? root,
+    });
+  }
+  if (version >= AT.sessions) {
+    await insert(sql, "sessions", {
+      user_id: userId,
+      token_hash: createHash("sha256").update(tokenOf(version)).digest("hex"),
+      ip_address: `10.0.0.${version}`,
+      login_at: now,
+      last_activity_at: now,
+    });
+  }
+  if (version >= AT.lastRead) {
+    await insert(sql, "last_read", {
+      user_id: userId,
+      area_id: 1,
+      last_read: 1,
+    });
+  }
+}
+
+/** Orders `[id, …]` tuples by id. */
+function byNumber(a: readonly unknown[], b: readonly unknown[]): number {
+  return Number(a[0]) - Number(b[0]);
+}
+
+/** What the domain migrations make of the rows before them, beyond keeping them. */
+const UP_CHECKS: Record<string, (before: Snapshot, after: Snapshot) => void> = {
+  message_areas(before, after) {
+    const names = new Map(before.users!.map((u) => [u.id, u.username]));
+    const messages = pick(before.messages!, ["id", "area_id", "parent_id"]);
+    const parents = new Map(messages.map(([id, , parent]) => [id, parent]));
+    const rootOf = (id: unknown): unknown =>
+      parents.get(id) === null ? id : rootOf(parents.get(id));
+    const counts = new Map<unknown, number>();
+    const expected = pick(before.messages!, [
+      "id",
+      "area_id",
+      "from_user_id",
+      "to_user_id",
+    ]).map(([id, area, from, to]) => {
+      counts.set(area, (counts.get(area) ?? 0) + 1);
+      const root = rootOf(id);
+      return [
+        id,
+        area,
+        counts.get(area),
+        names.get(from) ?? "Unknown",
+        names.get(to) ?? "All",
+        root === id ? null : root,
+        null,
+        "[]",
+      ];
+    });
+    assert.deepEqual(
+      pick(after.messages!, [
+        "id",
+        "area_id",
+        "msg_num",
+        "from_name",
+        "to_name",
+        "thread_root_id",
+        "ftn_msgid",
+        "kludges",
+      ]),
+      expected,
+      "every message is numbered in its area by id and named after its users",
+    );
+    const areas = [...counts].sort(byNumber);
+    assert.deepEqual(
+      pick(after.message_areas!, [
+        "id",
+        "tag",
+        "kind",
+        "last_msg_num",
+        "msg_count",
+      ]),
+      areas.map(([id, n]) => [id, `area${id}`, "local", n, n]),
+      "every area id in use became an area",
+    );
+  },
+  file_areas(before, after) {
+    const seen = new Set<string>();
+    const areas = new Set<unknown>();
+    const expected = pick(before.files!, ["id", "area_id", "filename"]).map(
+      ([id, area, filename]) => {
+        const key = String(filename).replace(/[A-Z]/g, (c) => c.toLowerCase());
+        const first = !seen.has(`${area} ${key}`);
+        seen.add(`${area} ${key}`);
+        areas.add(area);
+        return [id, area, first ? key : `${key} #${id}`, null, 0];
+      },
+    );
+    assert.deepEqual(
+      pick(after.files!, [
+        "id",
+        "area_id",
+        "filename_key",
+        "sha256",
+        "downloads",
+      ]),
+      expected,
+      "every file keeps its name; a name repeated in its area gets a key of its own",
+    );
+    assert.deepEqual(
+      pick(after.file_areas!, ["id", "tag"]),
+      [...areas].map((id) => [id]).sort(byNumber)
+        .map(([id]) => [id, `area${id}`]),
+      "every area id in use became an area",
+    );
+  },
+  last_read(_before, after) {
+    assert.deepEqual(after.last_read, []);
+  },
+  users_online(before, after) {
+    assert.deepEqual(
+      pick(after.users!, [
+        "id",
+        "real_name",
+        "location",
+        "note",
+        "flags",
+        "status",
+      ]),
+      pick(before.users!, ["id"]).map(([id]) => [id, "", "", "", "", "active"]),
+    );
+    assert.deepEqual(
+      pick(after.sessions!, [
+        "id",
+        "node",
+        "activity",
+        "expires_at",
+        "ended_at",
+      ]),
+      pick(before.sessions!, ["id"]).map(([id]) => [id, null, "", null, null]),
+    );
+    assert.deepEqual(after.logins, []);
+  },
+};
 
 persistentTest(
   "Migrator.up() migrates a fresh database and records each migration once",
@@ -35,7 +304,7 @@ persistentTest(
     await using migrator = await openMigrator(url);
     const steps = await migrator.up();
     const own = migrator.migrations;
-    assert.deepEqual(own.map((m) => m.version), [1, 2, 3, 4]);
+    assert.deepEqual(own, ownMigrations(url));
     assert.deepEqual(
       steps.map((s) => [s.version, s.name, s.direction]),
       own.map((m) => [m.version, m.name, "up"]),
@@ -67,120 +336,160 @@ persistentTest(
 persistentTest(
   "Migrator.up() keeps the rows written at version N usable at N+1",
   async ({ url }) => {
-    const userIds: number[] = [];
-    for (let version = 1; version < 4; version++) {
-      {
-        await using migrator = await openMigrator(url);
-        await migrator.to(version);
-      }
-      await using storage = await openStorage(url, { migrate: "off" });
-      const user = await storage.createUser({
-        username: `user${version}`,
-        passwordHash: `hash${version}`,
-      });
-      userIds.push(user.id);
-      if (version >= 2) {
-        await storage.addFile({
-          areaId: 1,
-          filename: `f${version}.zip`,
-          size: 10,
-          uploaderId: user.id,
-        });
-      }
-      if (version >= 3) {
-        await storage.postMessage({
-          areaId: 1,
-          fromUserId: user.id,
-          subject: "hi",
-          body: `at ${version}`,
-        });
-      }
-      await storage.close();
-      const before = await snapshot(url, userIds);
-      {
-        await using migrator = await openMigrator(url);
-        assert.deepEqual(
-          (await migrator.up({ to: version + 1 })).map((s) => s.version),
-          [version + 1],
-        );
-      }
-      assert.deepEqual(await snapshot(url, userIds), before);
+    await using migrator = await openMigrator(url);
+    const own = migrator.migrations;
+    await migrator.to(own[0]!.version);
+    for (const [i, next] of own.slice(1).entries()) {
+      const version = own[i]!.version;
+      await withSql(url, (sql) => writeRows(sql, version));
+      const before = await snapshot(url);
+      assert.deepEqual(
+        (await migrator.up({ to: next.version })).map((s) => s.version),
+        [next.version],
+      );
+      const after = await snapshot(url);
+      const step = `up from ${version} to ${next.version} (${next.name})`;
+      assertRowsKept(before, after, "up", step);
+      UP_CHECKS[next.name]?.(before, after);
     }
+
+    // At the newest version, every row written on the way reads back through the Storage API.
+    const written = own.slice(0, -1).map((m) => m.version);
+    const since = (from: number) => written.filter((v) => v >= from);
     await using storage = await openStorage(url, { migrate: "check" });
-    assert.equal((await storage.findUserByUsername("USER1"))?.id, userIds[0]);
+    for (const version of written) {
+      const user = await storage.findUserByUsername(`USER${version}`);
+      assert.equal(user?.username, `User${version}`);
+      assert.equal(user?.status, "active");
+    }
     assert.deepEqual(
       (await storage.listFiles(1)).map((f) => f.filename),
-      ["f3.zip", "f2.zip"],
+      since(AT.files).reverse().map((v) => `F${v}.ZIP`),
+    );
+    assert.equal(
+      (await storage.listFiles(2)).length,
+      since(AT.files).length - since(AT.fileAreas).length,
+    );
+    await rejectsKind(
+      storage.addFile({ areaId: 2, filename: "ReadMe.txt", size: 1 }),
+      "conflict",
+    );
+    for (const version of since(AT.files)) {
+      const found = await storage.searchFiles(`desc${version}`);
+      assert.deepEqual(found.map((f) => f.filename), [`F${version}.ZIP`]);
+    }
+    const area1 = await storage.listMessages(1);
+    assert.deepEqual(
+      area1.map((m) => [m.msgNum, m.subject]),
+      since(AT.messages).map((v, i) => [i + 1, `Hello ${v}`]),
     );
     assert.deepEqual(
-      (await storage.listMessages(1)).map((m) => m.body),
-      ["at 3"],
+      (await storage.getThread(area1[0]!.id)).map((m) => m.body),
+      [
+        area1[0]!.body,
+        ...since(AT.messages).filter((v) => v < AT.messageAreas).map((v) =>
+          `reply${v}`
+        ),
+      ],
     );
-    const { token } = await storage.createSession({
-      userId: userIds[0]!,
-      ipAddress: "10.0.0.1",
+    for (const [i, version] of since(AT.messages).entries()) {
+      const found = await storage.searchMessages(`body${version}`);
+      assert.deepEqual(found.map((m) => m.id), [area1[i]!.id]);
+    }
+    const first = await storage.findUserByUsername(`user${written[0]}`);
+    const posted = await storage.postMessage({
+      areaId: 1,
+      fromUserId: first!.id,
+      subject: "new",
+      body: "at the newest version",
     });
-    assert.equal((await storage.getSessionByToken(token))?.userId, userIds[0]);
+    assert.equal(posted.msgNum, area1.length + 1);
+    for (const version of since(AT.sessions)) {
+      const user = await storage.findUserByUsername(`user${version}`);
+      const session = await storage.getSessionByToken(tokenOf(version));
+      assert.equal(session?.userId, user!.id);
+    }
+    for (const version of since(AT.lastRead)) {
+      const user = await storage.findUserByUsername(`user${version}`);
+      const scan = await storage.newScan(user!.id);
+      assert.deepEqual(
+        scan.filter((s) => s.area.id === 1).map((s) => [s.lastRead, s.unread]),
+        [[1, posted.msgNum - 1]],
+      );
+    }
   },
 );
 
 persistentTest(
   "Migrator.down() keeps the data of every table it does not remove",
   async ({ url }) => {
-    await using storage = await openStorage(url);
-    const user = await storage.createUser({
-      username: "ann",
-      passwordHash: "h",
-    });
-    await storage.addFile({
-      areaId: 2,
-      filename: "a.txt",
-      size: 5,
-      uploaderId: user.id,
-    });
-    const message = await storage.postMessage({
-      areaId: 3,
-      fromUserId: user.id,
-      subject: "s",
-      body: "b",
-    });
-    await storage.createSession({ userId: user.id, ipAddress: "::1" });
-    await storage.close();
-    const before = await snapshot(url, [user.id]);
     await using migrator = await openMigrator(url);
-
-    assert.deepEqual((await migrator.down()).map((s) => s.version), [4]);
-    await assert.rejects(sqlQuery(url, "SELECT id FROM sessions"));
+    const own = migrator.migrations;
+    const tablesAt = new Map<number, string[]>();
+    for (const { version } of own) {
+      await migrator.up({ to: version });
+      tablesAt.set(version, Object.keys(await snapshot(url)));
+    }
     {
-      await using s = await openStorage(url, { migrate: "off" });
-      assert.deepEqual(await s.getUser(user.id), before[0]);
-      assert.deepEqual(await s.getMessage(message.id), message);
-      assert.equal((await s.listFiles(2))[0]?.filename, "a.txt");
-      await s.postMessage({
-        areaId: 3,
-        fromUserId: user.id,
+      await using storage = await openStorage(url, { migrate: "check" });
+      await seedAreas(storage, 2);
+      const ann = await storage.createUser({
+        username: "ann",
+        passwordHash: "h",
+        realName: "Ann",
+        flags: "ZA",
+      });
+      await storage.addFile({
+        areaId: 2,
+        filename: "a.txt",
+        size: 5,
+        uploaderId: ann.id,
+      });
+      const root = await storage.postMessage({
+        areaId: 1,
+        fromUserId: ann.id,
+        subject: "s",
+        body: "b",
+      });
+      await storage.postMessage({
+        areaId: 2,
+        fromName: "Guest",
+        toUserId: ann.id,
+        parentId: root.id,
         subject: "t",
         body: "c",
       });
+      await storage.createSession({
+        userId: ann.id,
+        ipAddress: "::1",
+        node: 1,
+      });
+      await storage.markRead(ann.id, 1, 1);
+      await storage.recordLogin(ann.id);
     }
-    assert.deepEqual((await migrator.down()).map((s) => s.version), [3]);
-    await assert.rejects(sqlQuery(url, "SELECT id FROM messages"));
-    {
-      await using s = await openStorage(url, { migrate: "off" });
-      assert.equal((await s.getUser(user.id))?.stats.posts, 2);
-      assert.equal((await s.listFiles(2)).length, 1);
+    // Down one version at a time; at each, rows written with that version's SQL join in.
+    for (let i = own.length - 1; i > 0; i--) {
+      const { version, name } = own[i]!;
+      const previous = own[i - 1]!.version;
+      const before = await snapshot(url);
+      assert.deepEqual((await migrator.down()).map((s) => s.version), [
+        version,
+      ]);
+      const after = await snapshot(url);
+      assert.deepEqual(Object.keys(after), tablesAt.get(previous));
+      assertRowsKept(before, after, "down", `down from ${version} (${name})`);
+      await withSql(url, (sql) => writeRows(sql, previous));
     }
+    assert.deepEqual(await trackedVersions(url, "impulse"), [[
+      own[0]!.version,
+      "applied",
+    ]]);
     assert.deepEqual(
-      (await migrator.down({ steps: 1 })).map((s) => s.version),
-      [2],
-    );
-    assert.deepEqual(
-      (await sqlQuery(url, "SELECT username FROM users")).map((r) =>
+      (await sqlQuery(url, "SELECT username FROM users ORDER BY id")).map((r) =>
         r.username
       ),
-      ["ann"],
+      ["ann", ...own.slice(0, -1).map((m) => `User${m.version}`).reverse()],
     );
-    assert.deepEqual(await trackedVersions(url, "impulse"), [[1, "applied"]]);
   },
 );
 

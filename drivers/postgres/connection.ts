@@ -18,13 +18,10 @@ import { delayFor, retry, sleep } from "../../src/retry.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type { MigrationTarget } from "../../src/migrate/target.ts";
 import { postgresCopyTarget } from "./copy_target.ts";
-import {
-  dollarText,
-  parsePostgresUrl,
-  type PostgresSettings,
-} from "./dialect.ts";
+import { parsePostgresUrl, type PostgresSettings } from "./dialect.ts";
 import { connectionFailure, isRetryable, toStorageError } from "./errors.ts";
 import { WriteGate } from "./gate.ts";
+import { pgParams, pgText } from "./statements.ts";
 import { PostgresMigrationTarget } from "./migration_target.ts";
 import { type PgResult, Pool, type PooledClient } from "./pool.ts";
 import { TxExecutor } from "./transaction.ts";
@@ -126,7 +123,8 @@ export class PostgresConnection implements Connection {
    * @returns Its rows and count.
    */
   async statement(q: Sql, params: readonly unknown[]): Promise<PgResult> {
-    const text = dollarText(q.id, q.text);
+    const text = pgText(q);
+    params = pgParams(q, params);
     for (let attempt = 1;; attempt++) {
       try {
         return await this.#statementOnce(q, text, params);

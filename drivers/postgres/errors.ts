@@ -86,6 +86,8 @@ export function kindOf(code: string): StorageErrorKind {
   if (code === "23505") return "conflict";
   if (code.startsWith("23") || code === "22003") return "constraint";
   if (code === "55P03" || code === "57014") return "timeout";
+  // undefined_table, undefined_column: the schema is behind the code.
+  if (code === "42P01" || code === "42703") return "migration";
   if (
     RETRYABLE.has(code) || /^(08|28|53|57|58|3D)/.test(code) ||
     code === "25006"
@@ -155,6 +157,9 @@ function hint(code: string): string {
   if (code === "3D000") return ": create the database first";
   if (code === "53300") return ": lower poolSize or raise max_connections";
   if (code === "55P03") return ": a lock was held longer than acquireTimeoutMs";
+  if (code === "42P01" || code === "42703") {
+    return ': the database schema is older than this code; run `deno task migrate` (or open it with migrate: "up")';
+  }
   return "";
 }
 

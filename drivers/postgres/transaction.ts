@@ -16,8 +16,8 @@
 import type { Executor, Queryable, Row, Sql } from "../../src/driver.ts";
 import { StorageError } from "../../src/errors.ts";
 import type { PostgresConnection } from "./connection.ts";
-import { dollarText } from "./dialect.ts";
 import { connectionFailure, isRetryable } from "./errors.ts";
+import { pgParams, pgText } from "./statements.ts";
 import type { PgResult, PooledClient } from "./pool.ts";
 
 const SAVEPOINT = "SAVEPOINT impulse_op";
@@ -135,8 +135,8 @@ export class TxExecutor implements Executor {
     this.#check(q.name);
     try {
       return await this.#client.sql.unsafe(
-        dollarText(q.id, q.text),
-        params as unknown[],
+        pgText(q),
+        pgParams(q, params),
         { prepare: true },
       ).values();
     } catch (error) {
@@ -193,8 +193,8 @@ export class TxExecutor implements Executor {
     const sql = this.#client.sql;
     const begin = sql.unsafe(SAVEPOINT).execute();
     const work = sql.unsafe(
-      dollarText(q.id, q.text),
-      params as unknown[],
+      pgText(q),
+      pgParams(q, params),
       { prepare: true },
     ).values().execute();
     const end = sql.unsafe(RELEASE).execute();

@@ -35,6 +35,7 @@ import {
 import { sqliteCopyTarget } from "./copy_target.ts";
 import { prepareFile } from "./files.ts";
 import { SqliteMigrationTarget } from "./migration_target.ts";
+import { type DialectStatement, STATEMENTS } from "./statements.ts";
 import { WriteLock } from "./write_lock.ts";
 
 const BEGIN = sql("tx.begin", "BEGIN IMMEDIATE", true);
@@ -55,7 +56,9 @@ class Handle {
     this.db = db;
   }
   statement(q: Sql): EngineStatement {
-    return this.#statements[q.id] ??= this.db.prepare(q.text);
+    return this.#statements[q.id] ??= this.db.prepare(
+      q.dialect ? dialectStatement(q).text : q.text,
+    );
   }
 }
 
@@ -130,6 +133,7 @@ export class SqliteConnection implements Connection {
         for (const pragma of PRAGMAS) writer.db.exec(pragma);
         connection.#reader?.db.exec("PRAGMA query_only = ON");
       });
+      assertFts5(writer.db, engine.name);
     } catch (error) {
       await connection.close();
       throw error;
@@ -322,16 +326,19 @@ class RootExecutor implements Executor {
     this.#c = connection;
   }
   all(q: Sql, params: readonly unknown[]): Awaitable<Row[]> {
+    if (q.dialect) params = dialectStatement(q).bind(params);
     return q.write
       ? this.#c.write(q, (s) => s.values(params))
       : this.#c.read(q, (s) => s.values(params));
   }
   get(q: Sql, params: readonly unknown[]): Awaitable<Row | undefined> {
+    if (q.dialect) params = dialectStatement(q).bind(params);
     return q.write
       ? this.#c.write(q, (s) => s.value(params))
       : this.#c.read(q, (s) => s.value(params));
   }
   run(q: Sql, params: readonly unknown[]): Awaitable<number> {
+    if (q.dialect) params = dialectStatement(q).bind(params);
     return this.#c.write(q, (s) => s.run(params));
   }
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -352,12 +359,15 @@ class TxExecutor implements Executor {
     this.#live = false;
   }
   all(q: Sql, params: readonly unknown[]): Row[] {
+    if (q.dialect) params = dialectStatement(q).bind(params);
     return this.#do(q, (s) => s.values(params));
   }
   get(q: Sql, params: readonly unknown[]): Row | undefined {
+    if (q.dialect) params = dialectStatement(q).bind(params);
     return this.#do(q, (s) => s.value(params));
   }
   run(q: Sql, params: readonly unknown[]): number {
+    if (q.dialect) params = dialectStatement(q).bind(params);
     return this.#do(q, (s) => s.run(params));
   }
   async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -428,4 +438,31 @@ function openError(
       `check that the path is a SQLite database in a writable directory`,
     { cause: error },
   );
+}
+
+function dialectStatement(q: Sql): DialectStatement {
+  const statement = STATEMENTS[q.name];
+  if (!statement) {
+    throw new StorageError(
+      "internal",
+      `The SQLite driver has no text for statement ${q.name}`,
+    );
+  }
+  return statement;
+}
+
+/** Search needs FTS5: refuse a SQLite build without it at open, not at the first search. */
+function assertFts5(db: EngineDatabase, engine: string): void {
+  try {
+    db.exec(
+      "CREATE VIRTUAL TABLE temp.impulse_fts5_probe USING fts5 (x); DROP TABLE temp.impulse_fts5_probe",
+    );
+  } catch (error) {
+    throw new StorageError(
+      "unavailable",
+      `The SQLite library of the ${engine} engine lacks FTS5, which search needs: ` +
+        `use a build with FTS5 enabled (SQLITE_ENABLE_FTS5)`,
+      { cause: error },
+    );
+  }
 }

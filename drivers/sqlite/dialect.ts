@@ -11,7 +11,8 @@ export const PRAGMAS = [
   "PRAGMA journal_mode = WAL",
   "PRAGMA synchronous = NORMAL",
   "PRAGMA foreign_keys = ON",
-  "PRAGMA trusted_schema = OFF",
+  // The FTS5 triggers need it on SQLite before 3.4x, where FTS5 is not yet marked innocuous.
+  "PRAGMA trusted_schema = ON",
 ];
 
 /** A parsed `sqlite:` URL. */
@@ -191,6 +192,14 @@ export function toStorageError(
     return new StorageError(
       "internal",
       `SQLite failed during ${doing}: ${detail}`,
+      { cause: error },
+    );
+  }
+  if ((code & 0xff) === 1 && /^no such (table|column)/.test(detail)) {
+    return new StorageError(
+      "migration",
+      `SQLite failed during ${doing}: ${detail}: the database schema is older than this code; ` +
+        `run \`deno task migrate\` (or open it with migrate: "up")`,
       { cause: error },
     );
   }

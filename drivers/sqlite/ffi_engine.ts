@@ -215,6 +215,12 @@ class FfiDatabase implements EngineDatabase, StatementOwner {
     if (rc !== OK) throw this.error(rc);
   }
 
+  copyTo(path: string): Promise<void> {
+    const statement = this.prepare("VACUUM INTO ?");
+    statement.run([path]);
+    return Promise.resolve();
+  }
+
   close(): void {
     const db = this.#db;
     if (db === null) return;

@@ -88,29 +88,31 @@ export class SqliteMigrationTarget implements MigrationTarget {
     );
     return rows.map((row) =>
       `${row.type} ${row.name} on ${row.tbl_name}: ${
-        String(row.sql).replace(/\s+/g, " ")
+        normalise(String(row.sql))
       }`
     );
   }
 
   async scratchCopy(): Promise<MigrationTarget & AsyncDisposable> {
     const dir = await Deno.makeTempDir({ prefix: "impulse-verify-" });
-    const path = `${dir}/scratch.db`;
-    await this.#connection.withWriter("verify", (db) => {
-      db.prepare("VACUUM INTO ?").run([path]);
-      return Promise.resolve();
-    });
-    const copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
-      ...this.#options,
-      migrate: "off",
-    });
-    const target = copy.migrationTarget();
-    return Object.assign(target, {
-      async [Symbol.asyncDispose]() {
-        await copy.close();
-        await Deno.remove(dir, { recursive: true });
-      },
-    });
+    try {
+      const path = `${dir}/scratch.db`;
+      await this.#connection.withWriter("verify", (db) => db.copyTo(path));
+      const copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
+        ...this.#options,
+        migrate: "off",
+      });
+      const target = copy.migrationTarget();
+      return Object.assign(target, {
+        async [Symbol.asyncDispose]() {
+          await copy.close();
+          await Deno.remove(dir, { recursive: true });
+        },
+      });
+    } catch (error) {
+      await Deno.remove(dir, { recursive: true });
+      throw error;
+    }
   }
 
   close(): Promise<void> {
@@ -156,4 +158,13 @@ function query(db: EngineDatabase): MigrationQuery {
       return Promise.resolve(db.prepare(text).run(params));
     },
   };
+}
+
+/**
+ * SQL text as SQLite stores it, made comparable: a table renamed by ALTER TABLE gets its name
+ * quoted, and whitespace is whatever the script had.
+ */
+function normalise(sql: string): string {
+  return sql.replace(/"(\w+)"/g, "$1").replace(/\s+/g, " ").replace(/\( /g, "(")
+    .replace(/ \)/g, ")").trim();
 }

@@ -19,6 +19,8 @@ import {
   digest,
   HISTORY,
   INSERT_HISTORY,
+  keyOf,
+  laterOf,
   OTHER_SETS,
   pageOf,
   report,
@@ -180,23 +182,55 @@ async function copyTable(
   const total = Number(
     (await source.root.get(countOf(table.name), []))?.[0] ?? 0,
   );
-  let after = 0;
+  const key = keyOf(table);
+  const later = (table.later ?? []).map((column) =>
+    table.columns.indexOf(column)
+  );
+  let after: unknown[] = key.map(() => 0);
   let copied = 0;
   onProgress?.(table.name, 0, total);
   for (;;) {
-    const rows = await source.root.all(pageOf(table), [after, batch]);
+    const rows = await source.root.all(pageOf(table), [...after, batch]);
     if (rows.length === 0) break;
     const insert = writer.insertWithIds(table.name, table.columns, rows.length);
-    await target.transaction(async (tx) => await tx.run(insert, rows.flat()));
-    after = Number(rows[rows.length - 1]![0]);
+    const values = rows.flatMap((row) =>
+      row.map((value, i) => later.includes(i) ? null : value)
+    );
+    await target.transaction(async (tx) => await tx.run(insert, values));
+    after = key.map((_, i) => rows[rows.length - 1]![i]);
     copied += rows.length;
     onProgress?.(table.name, copied, Math.max(total, copied));
   }
+  for (const index of later) {
+    await copyLater(source, target, table, index, batch);
+  }
+  if (key.length !== 1 || key[0] !== "id") return;
   const resets = writer.resetIds(table.name, "id");
   if (resets.length > 0) {
     await target.transaction(async (tx) => {
       for (const reset of resets) await tx.all(reset, []);
     });
+  }
+}
+
+/** Sets a deferred column (see {@linkcode Table.later}) once every row of the table is in. */
+async function copyLater(
+  source: Connection,
+  target: Connection,
+  table: Table,
+  index: number,
+  batch: number,
+): Promise<void> {
+  const update = laterOf(table, table.columns[index]!);
+  for (let after = 0;;) {
+    const rows = await source.root.all(pageOf(table), [after, batch]);
+    if (rows.length === 0) break;
+    await target.transaction(async (tx) => {
+      for (const row of rows) {
+        if (row[index] !== null) await tx.run(update, [row[index], row[0]]);
+      }
+    });
+    after = Number(rows[rows.length - 1]![0]);
   }
 }
 

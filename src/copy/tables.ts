@@ -26,6 +26,13 @@ export interface TableReport {
 export interface Table {
   name: string;
   columns: readonly string[];
+  /** The key it is read in order of (its first columns); `["id"]` unless given. */
+  key?: readonly string[];
+  /**
+   * Columns that may point at rows of the same table not yet copied (a reply older than its
+   * parent, after a FidoNet adoption): copied as NULL, then set once the whole table is in.
+   */
+  later?: readonly string[];
 }
 
 /** The package's tables, parents before children. */
@@ -36,29 +43,51 @@ export const TABLES: readonly Table[] = [
     columns: [
       "id", "username", "username_key", "password_hash", "security_level", "logins", "posts",
       "uploads", "downloads", "upload_bytes", "download_bytes", "last_login_at", "created_at",
-      "updated_at",
+      "updated_at", "real_name", "location", "note", "flags", "status",
     ],
   },
   {
+    name: "message_areas",
+    columns: [
+      "id", "tag", "tag_key", "name", "kind", "echo_tag", "last_msg_num", "msg_count", "created_at",
+    ],
+  },
+  { name: "file_areas", columns: ["id", "tag", "tag_key", "name", "created_at"] },
+  {
     name: "files",
     columns: [
-      "id", "area_id", "filename", "description", "uploader_id", "size", "uploaded_at",
+      "id", "area_id", "filename", "filename_key", "description", "uploader_id", "size", "sha256",
+      "downloads", "uploaded_at",
     ],
   },
   {
     name: "messages",
     columns: [
-      "id", "area_id", "from_user_id", "to_user_id", "subject", "body", "parent_id",
-      "created_at",
+      "id", "area_id", "msg_num", "from_user_id", "from_name", "to_user_id", "to_name", "subject",
+      "body", "parent_id", "thread_root_id", "ftn_msgid", "ftn_reply", "kludges", "created_at",
     ],
+    later: ["parent_id"],
   },
   {
     name: "sessions",
     columns: [
-      "id", "user_id", "token_hash", "ip_address", "login_at", "last_activity_at",
+      "id", "user_id", "token_hash", "ip_address", "node", "activity", "login_at",
+      "last_activity_at", "expires_at", "ended_at",
     ],
   },
+  { name: "last_read", columns: ["user_id", "area_id", "last_read"], key: ["user_id", "area_id"] },
+  { name: "logins", columns: ["id", "user_id", "username", "login_at"] },
 ];
+
+/**
+ * The key a table is read in order of.
+ *
+ * @param t The table.
+ * @returns Its key columns.
+ */
+export function keyOf(t: Table): readonly string[] {
+  return t.key ?? ["id"];
+}
 
 export const TRACKING = "impulse_migrations";
 export const HISTORY = sql(
@@ -90,12 +119,22 @@ function once(name: string, text: string, write = false): Sql {
 }
 export const countOf = (t: string) =>
   once(`copy.count.${t}`, `SELECT count(*) FROM ${t}`);
-export const pageOf = (t: Table) =>
-  once(
+export const pageOf = (t: Table) => {
+  const key = keyOf(t).join(", ");
+  const after = keyOf(t).map(() => "?").join(", ");
+  return once(
     `copy.page.${t.name}`,
     `SELECT ${
       t.columns.join(", ")
-    } FROM ${t.name} WHERE id > ? ORDER BY id LIMIT ?`,
+    } FROM ${t.name} WHERE (${key}) > (${after}) ORDER BY ${key} LIMIT ?`,
+  );
+};
+/** The statement setting a deferred column of one row. */
+export const laterOf = (t: Table, column: string) =>
+  once(
+    `copy.later.${t.name}.${column}`,
+    `UPDATE ${t.name} SET ${column} = ? WHERE id = ?`,
+    true,
   );
 export const clearOf = (t: string) =>
   once(`copy.clear.${t}`, `DELETE FROM ${t}`, true);
@@ -107,12 +146,12 @@ export async function checksum(
 ): Promise<{ rows: number; sum: string }> {
   const hash = createHash("sha256");
   let rows = 0;
-  for (let after = 0;;) {
-    const page = await c.root.all(pageOf(table), [after, 1000]);
+  for (let after: unknown[] = keyOf(table).map(() => 0);;) {
+    const page = await c.root.all(pageOf(table), [...after, 1000]);
     if (page.length === 0) break;
     for (const row of page) hash.update(`${JSON.stringify(row)}\n`);
     rows += page.length;
-    after = Number(page[page.length - 1]![0]);
+    after = keyOf(table).map((_, i) => page[page.length - 1]![i]);
   }
   return { rows, sum: hash.digest("hex") };
 }

@@ -57,6 +57,7 @@ export {
 export type { Impulse71Problem, Impulse71ProblemKind } from "./problems.ts";
 export {
   type Impulse71Install,
+  type Impulse71Sources,
   readImpulse71,
   type ReadImpulse71Options,
 } from "./read_impulse71.ts";

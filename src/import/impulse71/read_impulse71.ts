@@ -68,6 +68,22 @@ export interface Impulse71Install {
   };
   /** Everything skipped or odd, in the order found. */
   problems: Impulse71Problem[];
+  /** The control files read, as named in `problems`; `null` for one that is missing. */
+  sources: Impulse71Sources;
+}
+
+/** Where an install's control files were found, relative to the install directory. */
+export interface Impulse71Sources {
+  /** `USER.LST`. */
+  users: string | null;
+  /** `BOARDS.DAT`. */
+  boards: string | null;
+  /** `UPLOADS.DAT`. */
+  fileAreas: string | null;
+  /** `LASTON.DAT`. */
+  lastCallers: string | null;
+  /** `ZSCAN.DAT`. */
+  scans: string | null;
 }
 
 /**
@@ -126,7 +142,10 @@ export async function readImpulse71(
       `Cannot read the Impulse 7.1 install as it holds neither STATUS.DAT nor DATA/USER.LST: "${root}"`,
     );
   }
-  return await readRest(files, dirs, system, users?.value ?? []);
+  return await readRest(files, dirs, system, {
+    users: users?.value ?? [],
+    file: users?.file ?? null,
+  });
 }
 
 /** Everything after STATUS.DAT and USER.LST. */
@@ -134,7 +153,7 @@ async function readRest(
   files: InstallFiles,
   dirs: InstallDirectories,
   system: Impulse71System | null,
-  users: Impulse71User[],
+  { users, file: usersFile }: { users: Impulse71User[]; file: string | null },
 ): Promise<Impulse71Install> {
   const names = new Map(users.map((user) => [user.number, user.name]));
   await files.decode(
@@ -184,6 +203,13 @@ async function readRest(
     conferences,
     orphans: { messageBases: messageSide.orphans, listings: fileSide.orphans },
     problems: files.problems,
+    sources: {
+      users: usersFile,
+      boards: messageSide.boardsFile,
+      fileAreas: fileSide.areasFile,
+      lastCallers: lastCallers?.file ?? null,
+      scans: scans?.file ?? null,
+    },
   };
 }
 

@@ -1,0 +1,156 @@
+/**
+ * Seeds a board for the scale benchmark through the Storage API: users, message areas with one
+ * large area, threads, read pointers and file entries, in large transactions.
+ *
+ * Run: `deno task seed --db sqlite:./data/scale.db --messages 1000000 --users 100000`
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { openStorage, type Storage } from "../mod.ts";
+
+/** How much to seed. */
+export interface SeedSize {
+  users: number;
+  messages: number;
+  files: number;
+}
+
+/** Names of the seeded things the benchmark looks up. */
+export interface Seeded {
+  /** The large message area. */
+  areaId: number;
+  /** The file area. */
+  fileAreaId: number;
+  /** A user with a pointer in the middle of the large area. */
+  readerId: number;
+  /** A thread root in the middle of the large area. */
+  threadRootId: number;
+  /** A username near the end of the user list. */
+  username: string;
+}
+
+const AREAS = 20;
+const BATCH = 5000;
+
+/**
+ * Seeds `storage`: `size.users` users, `size.messages` messages (nine in ten in one area, the
+ * rest spread over 19 others; every tenth message replies in a thread), `size.files` files.
+ *
+ * @param storage An empty storage.
+ * @param size How much.
+ * @param progress Called with a line now and then.
+ * @returns What the benchmark looks up.
+ */
+export async function seedBoard(
+  storage: Storage,
+  size: SeedSize,
+  progress: (line: string) => void = () => {},
+): Promise<Seeded> {
+  const areas: number[] = [];
+  for (let i = 0; i < AREAS; i++) {
+    areas.push(
+      (await storage.createMessageArea({ tag: `AREA${i}`, name: `Area ${i}` }))
+        .id,
+    );
+  }
+  const fileArea =
+    (await storage.createFileArea({ tag: "FILES", name: "Files" })).id;
+  const users: number[] = [];
+  for (let done = 0; done < size.users; done += BATCH) {
+    await storage.transaction(async (tx) => {
+      for (let i = done; i < Math.min(size.users, done + BATCH); i++) {
+        users.push(
+          (await tx.createUser({ username: `caller${i}`, passwordHash: "h" }))
+            .id,
+        );
+      }
+    });
+    progress(`users ${Math.min(size.users, done + BATCH)}/${size.users}`);
+  }
+  let threadRootId = 0;
+  let root = 0;
+  for (let done = 0; done < size.messages; done += BATCH) {
+    await storage.transaction(async (tx) => {
+      for (let i = done; i < Math.min(size.messages, done + BATCH); i++) {
+        const areaId = i % 10 === 9 ? areas[1 + (i % (AREAS - 1))]! : areas[0]!;
+        const reply = i % 10 === 1 && areaId === areas[0] && root !== 0;
+        const m = await tx.postMessage({
+          areaId,
+          fromUserId: users[i % users.length]!,
+          subject: `Topic ${i % 997}`,
+          body: `Message ${i} about doom, quake and the ${
+            i % 31
+          }th BBS door game.`,
+          parentId: reply ? root : null,
+        });
+        if (i % 10 === 0 && areaId === areas[0]) root = m.id;
+        if (i === Math.floor(size.messages / 2)) threadRootId = root;
+      }
+    });
+    progress(
+      `messages ${Math.min(size.messages, done + BATCH)}/${size.messages}`,
+    );
+  }
+  for (let done = 0; done < size.files; done += BATCH) {
+    await storage.transaction(async (tx) => {
+      for (let i = done; i < Math.min(size.files, done + BATCH); i++) {
+        await tx.addFile({
+          areaId: fileArea,
+          filename: `FILE${i}.ZIP`,
+          size: i,
+          uploaderId: users[i % users.length]!,
+        });
+      }
+    });
+    progress(`files ${Math.min(size.files, done + BATCH)}/${size.files}`);
+  }
+  const readerId = users[0]!;
+  for (const [i, areaId] of areas.entries()) {
+    const area = (await storage.getMessageArea(areaId))!;
+    await storage.markRead(
+      readerId,
+      areaId,
+      i === 0 ? Math.floor(area.lastMsgNum / 2) : area.lastMsgNum - 1,
+    );
+  }
+  return {
+    areaId: areas[0]!,
+    fileAreaId: fileArea,
+    readerId,
+    threadRootId,
+    username: `CALLER${size.users - 7}`,
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      db: { type: "string", default: "sqlite:./data/scale.db" },
+      messages: { type: "string", default: "1000000" },
+      users: { type: "string", default: "100000" },
+      files: { type: "string", default: "100000" },
+    },
+  });
+  const started = performance.now();
+  await using storage = await openStorage(values.db);
+  const seeded = await seedBoard(
+    storage,
+    {
+      messages: Number(values.messages),
+      users: Number(values.users),
+      files: Number(values.files),
+    },
+    (line) =>
+      console.error(
+        `${line} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      ),
+  );
+  console.log(
+    JSON.stringify({
+      ...seeded,
+      seconds: Math.round((performance.now() - started) / 1000),
+    }),
+  );
+}

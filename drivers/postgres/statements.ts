@@ -1,0 +1,81 @@
+/**
+ * The statements whose SQL is PostgreSQL's own: full-text search on the generated `search`
+ * tsvector columns. Each takes the core's parameters (`[terms, areaId | null, limit]`).
+ *
+ * @module
+ */
+import type { Sql } from "../../src/driver.ts";
+import { StorageError } from "../../src/errors.ts";
+import { FILE_COLUMNS, MESSAGE_COLUMNS, prefixed } from "../../src/rows.ts";
+import { dollarText, toDollar } from "./dialect.ts";
+
+/**
+ * A tsquery matching every term as a phrase, built by the server from the terms (so no user
+ * text is ever query syntax). ASCII punctuation splits words as it does in the indexed text;
+ * terms without words are dropped; no words at all gives NULL, which matches nothing.
+ */
+const QUERY =
+  `(SELECT to_tsquery('simple', string_agg('(' || phrase::text || ')', ' & '))
+  FROM (SELECT phraseto_tsquery('simple', regexp_replace(term, '[!-/:-@\\[-\`{-~]+', ' ', 'g')) AS phrase
+        FROM json_array_elements_text(?::json) AS term) AS terms
+  WHERE numnode(phrase) > 0)`;
+
+const search = (table: string, alias: string, columns: string) =>
+  toDollar(
+    `SELECT ${
+      prefixed(columns, alias)
+    } FROM ${table} ${alias}, ${QUERY} AS q (query)
+     WHERE ${alias}.search @@ q.query AND (?::bigint IS NULL OR ${alias}.area_id = ?::bigint)
+     ORDER BY ts_rank(${alias}.search, q.query) DESC, ${alias}.id DESC LIMIT ?`,
+  );
+
+// postgres.js serialises the array for the json parameter the server describes.
+const bindSearch = (params: readonly unknown[]) => {
+  const [terms, areaId, limit] = params;
+  return [terms, areaId, areaId, limit];
+};
+
+const STATEMENTS: Readonly<
+  Record<string, { text: string; bind(params: readonly unknown[]): unknown[] }>
+> = {
+  "messages.search": {
+    text: search("messages", "m", MESSAGE_COLUMNS),
+    bind: bindSearch,
+  },
+  "files.search": {
+    text: search("files", "f", FILE_COLUMNS),
+    bind: bindSearch,
+  },
+};
+
+function dialect(q: Sql) {
+  const statement = STATEMENTS[q.name];
+  if (!statement) {
+    throw new StorageError(
+      "internal",
+      `The PostgreSQL driver has no text for statement ${q.name}`,
+    );
+  }
+  return statement;
+}
+
+/**
+ * The PostgreSQL text of a statement, with `$n` placeholders.
+ *
+ * @param q The statement.
+ * @returns Its text.
+ */
+export function pgText(q: Sql): string {
+  return q.dialect ? dialect(q).text : dollarText(q.id, q.text);
+}
+
+/**
+ * The parameters a statement binds, from the core's.
+ *
+ * @param q The statement.
+ * @param params The core's parameters.
+ * @returns What to bind.
+ */
+export function pgParams(q: Sql, params: readonly unknown[]): unknown[] {
+  return (q.dialect ? dialect(q).bind(params) : params) as unknown[];
+}

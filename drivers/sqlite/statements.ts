@@ -1,0 +1,51 @@
+/**
+ * The statements whose SQL is SQLite's own: full-text search on FTS5. Each takes the core's
+ * parameters (`[terms, areaId | null, limit]`) and binds its own.
+ *
+ * @module
+ */
+import { FILE_COLUMNS, MESSAGE_COLUMNS, prefixed } from "../../src/rows.ts";
+
+/** A dialect statement: its text and how its parameters bind. */
+export interface DialectStatement {
+  /** The SQL text. */
+  text: string;
+  /** Turns the core's parameters into the statement's. */
+  bind(params: readonly unknown[]): unknown[];
+}
+
+/**
+ * An FTS5 query matching every term: each term becomes a quoted phrase (so no user text is
+ * ever query syntax), and phrases side by side are ANDed.
+ *
+ * @param terms The terms, as the core split them.
+ * @returns The MATCH expression.
+ */
+export function fts5Query(terms: readonly string[]): string {
+  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(" ");
+}
+
+const search = (params: readonly unknown[]) => {
+  const [terms, areaId, limit] = params;
+  return [fts5Query(terms as string[]), areaId, areaId, limit];
+};
+
+/** SQLite's text of each dialect statement, by name. */
+export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
+  "messages.search": {
+    text: `SELECT ${
+      prefixed(MESSAGE_COLUMNS, "m")
+    } FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+      WHERE messages_fts MATCH ? AND (? IS NULL OR m.area_id = ?)
+      ORDER BY bm25(messages_fts, 4.0, 1.0), m.id DESC LIMIT ?`,
+    bind: search,
+  },
+  "files.search": {
+    text: `SELECT ${
+      prefixed(FILE_COLUMNS, "f")
+    } FROM files_fts JOIN files f ON f.id = files_fts.rowid
+      WHERE files_fts MATCH ? AND (? IS NULL OR f.area_id = ?)
+      ORDER BY bm25(files_fts, 4.0, 1.0), f.id DESC LIMIT ?`,
+    bind: search,
+  },
+};

@@ -1,0 +1,15 @@
+DROP TABLE logins;
+DROP INDEX sessions_expiry;
+DROP INDEX sessions_live;
+DROP INDEX sessions_live_node;
+ALTER TABLE sessions
+  DROP COLUMN ended_at,
+  DROP COLUMN expires_at,
+  DROP COLUMN activity,
+  DROP COLUMN node;
+ALTER TABLE users
+  DROP COLUMN status,
+  DROP COLUMN flags,
+  DROP COLUMN note,
+  DROP COLUMN location,
+  DROP COLUMN real_name;

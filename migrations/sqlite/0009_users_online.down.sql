@@ -1,0 +1,13 @@
+DROP TABLE logins;
+DROP INDEX sessions_expiry;
+DROP INDEX sessions_live;
+DROP INDEX sessions_live_node;
+ALTER TABLE sessions DROP COLUMN ended_at;
+ALTER TABLE sessions DROP COLUMN expires_at;
+ALTER TABLE sessions DROP COLUMN activity;
+ALTER TABLE sessions DROP COLUMN node;
+ALTER TABLE users DROP COLUMN status;
+ALTER TABLE users DROP COLUMN flags;
+ALTER TABLE users DROP COLUMN note;
+ALTER TABLE users DROP COLUMN location;
+ALTER TABLE users DROP COLUMN real_name;

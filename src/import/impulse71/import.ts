@@ -1,0 +1,228 @@
+/**
+ * {@linkcode importImpulse71}: an Impulse 7.1 install into a storage, in one transaction.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { isStorageError, StorageError } from "../../errors.ts";
+import { foldKey } from "../../ops/_shared.ts";
+import { hashPassword } from "../../password.ts";
+import type { Storage, StorageOps } from "../../storage.ts";
+import { parse } from "../../validate.ts";
+import { fileListings, importFileSide } from "./import_files.ts";
+import { importMessageSide, messageBases } from "./import_messages.ts";
+import {
+  type Impulse71ImportProgress,
+  type Impulse71ImportReport,
+  Tally,
+} from "./import_report.ts";
+import type { ImportRun } from "./import_run.ts";
+import {
+  importLastCallers,
+  importLastRead,
+  importUsers,
+  settleUserStats,
+  userName,
+} from "./import_users.ts";
+import { type Impulse71Install, readImpulse71 } from "./read_impulse71.ts";
+
+/** Options of {@linkcode importImpulse71}. */
+export interface ImportImpulse71Options {
+  /**
+   * Decode and import everything inside a transaction that is then rolled back: the report
+   * is the one a real import would give (refusal included), and nothing is kept. Passwords
+   * are not hashed. Defaults to `false`.
+   */
+  dryRun?: boolean;
+  /**
+   * Also import message bases and file listings that no board or file area refers to, as
+   * areas named after their files. Defaults to `false` (they are reported as skipped).
+   */
+  includeOrphans?: boolean;
+  /** The IANA time zone the board ran in (Impulse stored local time); defaults to `"UTC"`. */
+  timeZone?: string;
+  /**
+   * The scrypt cost of the password hashes as log2 N, 10–20; defaults to 15, as
+   * `hashPassword`. Each step halves or doubles the time hashing takes (about half a second
+   * a user at 15 on a small machine); lower is weaker.
+   */
+  passwordCost?: number;
+  /**
+   * Told as passwords are hashed (`stage: "hash"`) and as records are imported; an error it
+   * throws ends the import, which then leaves the target as it was.
+   */
+  onProgress?: (progress: Impulse71ImportProgress) => void;
+}
+
+const optionsSchema = z.strictObject({
+  dryRun: z.boolean({ error: "must be a boolean" }).default(false),
+  includeOrphans: z.boolean({ error: "must be a boolean" }).default(false),
+  timeZone: z.string({ error: "must be a string" }).default("UTC"),
+  passwordCost: z.number({ error: "must be a number" }).int({
+    error: "must be an integer",
+  }).min(10, { error: "must be at least 10" }).max(20, {
+    error: "must be at most 20",
+  }).default(15),
+  onProgress: z.custom<NonNullable<ImportImpulse71Options["onProgress"]>>(
+    (value) => typeof value === "function",
+    { error: "must be a function" },
+  ).optional(),
+}).default({
+  dryRun: false,
+  includeOrphans: false,
+  timeZone: "UTC",
+  passwordCost: 15,
+});
+
+/** Thrown inside a dry run's transaction to roll it back. */
+const ROLL_BACK = Symbol("dry run");
+
+/**
+ * Imports an Impulse 7.1 install (the directory holding STATUS.DAT, with `DATA/` and `MSGS/`)
+ * through the Storage API: users with their passwords hashed, boards and e-mail as message
+ * areas, file areas with their entries, last callers and last-read pointers. Everything is
+ * written in one transaction, so a failure leaves the target as it was. A target that
+ * already holds a user name or area tag the install would create is refused (`conflict`),
+ * which makes a second run of the same import harmless.
+ *
+ * @param directory The install directory.
+ * @param storage The target storage.
+ * @param options Dry run, orphans, time zone and progress.
+ * @returns What was read, imported and skipped, and why.
+ * @throws {StorageError} `validation` for bad options or an unknown time zone; `not_found`
+ *   when the directory holds no install; `conflict` when the target already holds part of
+ *   it; whatever the storage throws, after rolling back.
+ *
+ * @example
+ * ```ts ignore
+ * import { openStorage } from "@impulse/storage";
+ * import { importImpulse71 } from "@impulse/storage/import";
+ *
+ * await using storage = await openStorage("sqlite:./data/board.db");
+ * const report = await importImpulse71("/bbs/imp", storage, { timeZone: "America/Chicago" });
+ * console.log(report.counts.users, report.skipped.length);
+ * ```
+ */
+export async function importImpulse71(
+  directory: string | URL,
+  storage: Storage,
+  options: ImportImpulse71Options = {},
+): Promise<Impulse71ImportReport> {
+  const o = parse(optionsSchema, options, "options", "importImpulse71");
+  const install = await readImpulse71(directory, { timeZone: o.timeZone });
+  await refuseOverlap(storage, install, o.includeOrphans);
+  const progress = o.onProgress ?? (() => {});
+  const hashes = await hashAll(
+    install,
+    o.dryRun ? null : o.passwordCost,
+    progress,
+  );
+  const tally = new Tally(progress);
+  try {
+    await storage.transaction(async (tx) => {
+      await refuseOverlap(tx, install, o.includeOrphans);
+      const run: ImportRun = {
+        tx,
+        install,
+        tally,
+        includeOrphans: o.includeOrphans,
+        now: new Date(),
+        users: new Map(),
+        boards: new Map(),
+      };
+      await importUsers(run, hashes);
+      await importMessageSide(run);
+      await importFileSide(run);
+      await importLastCallers(run);
+      await importLastRead(run);
+      await settleUserStats(run);
+      if (o.dryRun) throw ROLL_BACK;
+    });
+  } catch (error) {
+    if (error !== ROLL_BACK) throw error;
+  }
+  return {
+    directory: install.directory,
+    dryRun: o.dryRun,
+    timeZone: o.timeZone,
+    includeOrphans: o.includeOrphans,
+    counts: tally.counts,
+    skipped: tally.skipped,
+    changed: tally.changed,
+    problems: install.problems,
+  };
+}
+
+/**
+ * Hashes the password of every user to import, case-insensitively as Impulse compared;
+ * with a `null` cost (a dry run), a placeholder that is never kept.
+ */
+async function hashAll(
+  install: Impulse71Install,
+  cost: number | null,
+  progress: NonNullable<ImportImpulse71Options["onProgress"]>,
+): Promise<Map<number, string>> {
+  const users = install.users.filter((user) => !user.deleted);
+  const hashes = new Map<number, string>();
+  for (const user of users) {
+    hashes.set(
+      user.number,
+      cost === null
+        ? "$dry-run$"
+        : await hashPassword(user.password, { caseInsensitive: true, cost }),
+    );
+    progress({
+      stage: "hash",
+      kind: "users",
+      done: hashes.size,
+      total: users.length,
+    });
+  }
+  return hashes;
+}
+
+/**
+ * Refuses a target that already holds a user name or area tag the install would create:
+ * a second run of an import, or an import into a board in use.
+ */
+async function refuseOverlap(
+  ops: StorageOps,
+  install: Impulse71Install,
+  includeOrphans: boolean,
+): Promise<void> {
+  const found: string[] = [];
+  for (const user of install.users) {
+    if (user.deleted) continue;
+    const name = userName(user).value;
+    const existing = await ops.findUserByUsername(name).catch((error) => {
+      // A name the store refuses cannot be there.
+      if (isStorageError(error, "validation")) return null;
+      throw error;
+    });
+    if (existing !== null) found.push(`user "${existing.username}"`);
+  }
+  const messageTags = new Set(
+    (await ops.listMessageAreas()).map((area) => foldKey(area.tag)),
+  );
+  for (const base of messageBases(install, includeOrphans)) {
+    if (base.leaveOut === null && messageTags.has(foldKey(base.tag))) {
+      found.push(`message area "${base.tag}"`);
+    }
+  }
+  const fileTags = new Set(
+    (await ops.listFileAreas()).map((area) => foldKey(area.tag)),
+  );
+  for (const listing of fileListings(install, includeOrphans)) {
+    if (listing.leaveOut === null && fileTags.has(foldKey(listing.tag))) {
+      found.push(`file area "${listing.tag}"`);
+    }
+  }
+  if (found.length === 0) return;
+  const shown = found.slice(0, 5).join(", ") +
+    (found.length > 5 ? ` and ${found.length - 5} more` : "");
+  throw new StorageError(
+    "conflict",
+    `Cannot import the Impulse 7.1 install as the target already holds ${shown}: was it imported before? Import into a new database`,
+  );
+}

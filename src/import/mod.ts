@@ -1,0 +1,87 @@
+/**
+ * Imports of boards run by older BBS software. For now: Impulse 7.1 (1998), with
+ * {@linkcode importImpulse71} or `deno task import-impulse71`.
+ *
+ * ```ts ignore
+ * import { openStorage, verifyPassword } from "@impulse/storage";
+ * import { importImpulse71 } from "@impulse/storage/import";
+ *
+ * await using storage = await openStorage("sqlite:./data/board.db");
+ * const report = await importImpulse71("/bbs/imp", storage, { timeZone: "America/Chicago" });
+ * for (const skip of report.skipped) console.log(skip.kind, skip.file, skip.reason);
+ * const sysop = await storage.findUserByUsername("sysop");
+ * console.log(await verifyPassword("flare", sysop!.passwordHash)); // the old password, any case
+ * ```
+ *
+ * ## What comes across
+ *
+ * - **Users** (USER.LST slots 1..n): name (as stored, upper case), real name, city/state as
+ *   `location`, the SysOp's note, security level, AR flags A–Z, locked-out as `locked`,
+ *   first call as `createdAt`, last call as `lastLoginAt`, and counters set to USER.LST's:
+ *   calls as `logins`, public posts as `posts`, uploads, downloads, and kilobytes × 1024 as
+ *   bytes. Deleted accounts, slot 0 (scratch) and a second user of one name are skipped.
+ *   Not carried: phone, street, zip, birthday, sex, colours and time-bank data.
+ * - **Passwords** are never stored in clear: each becomes an scrypt PHC string marked
+ *   `ci=1`, which `verifyPassword` checks case-insensitively, as Impulse did.
+ * - **Boards** become message areas tagged with the board's file name (`BS`), echomail for
+ *   echomail boards, with their live messages in slot order: subject, text (lines joined by
+ *   `\n`), date, replies linked to their parent. Authors and addressees are linked to the
+ *   users they name when the user now in that slot has that name; otherwise the message
+ *   keeps the name from its header, without Impulse's ` #<user number>`. Anonymous posts
+ *   show what Impulse showed callers (`Anonymous`, …) and are linked to no user.
+ * - **E-mail** (the `EMAIL` base) becomes the private area `EMAIL`, one message per copy.
+ * - **File areas** (tag: the listing's file name) with their entries, oldest first:
+ *   filename, description with the VERBOSE.DAT long description on the lines after it, size
+ *   (the file's own when it is in the area's download directory, else blocks × 128),
+ *   uploader, upload date. Base 0 only when it lists files.
+ * - **Last callers** (LASTON.DAT), in order. Impulse kept no call times: a user's newest
+ *   call on the list takes their last-call date (never later than the call after it), the
+ *   others the time of the call after them.
+ * - **Last-read pointers** (ZSCAN.DAT): at the newest imported message posted at or before
+ *   the user's read point in each board.
+ *
+ * Skipped, each with its reason in the report: deleted and unvalidated messages, junk index
+ * entries, headers no index slot uses, unvalidated, unfinished and private files, and,
+ * unless `includeOrphans` is set, message bases and listings no board or area refers to.
+ *
+ * ## Text, colour and MCI codes
+ *
+ * Text is decoded from code page 437 and stored as it was: Impulse colour codes (0x03 and a
+ * digit), pipe codes (`|07`), MCI codes (`|DT`) and ANSI escapes stay in subjects, message
+ * text, descriptions and notes, for the BBS to render. The store takes no NUL in text, so a
+ * NUL becomes a space; names shown on one line (area names, real names, locations, names on
+ * messages) take no control characters, so colour codes are removed there. Every such
+ * change is listed in the report's `changed`.
+ *
+ * ## Dates
+ *
+ * `MM/DD/YY` years below {@linkcode YEAR_PIVOT} (80) are 20YY, the rest 19YY. Impulse stored
+ * wall-clock time without a zone: dates are read in `timeZone` (UTC by default, which keeps
+ * the digits). A record without a readable date takes its neighbour's, and is listed in
+ * `changed`.
+ *
+ * ## Running it twice
+ *
+ * The whole import is one transaction: if anything fails, the target is left as it was. A
+ * target that already holds a user name or area tag of the install is refused with a
+ * `conflict` error naming them, so importing the same install twice imports it once.
+ *
+ * @module
+ */
+
+export {
+  importImpulse71,
+  type ImportImpulse71Options,
+} from "./impulse71/import.ts";
+export type {
+  Impulse71ImportCount,
+  Impulse71ImportFinding,
+  Impulse71ImportKind,
+  Impulse71ImportProgress,
+  Impulse71ImportReport,
+} from "./impulse71/import_report.ts";
+export type {
+  Impulse71Problem,
+  Impulse71ProblemKind,
+} from "./impulse71/problems.ts";
+export { YEAR_PIVOT } from "./impulse71/dates.ts";

@@ -1,0 +1,209 @@
+/**
+ * Message and file areas, last-read pointers and the new-scan.
+ *
+ * @module
+ */
+import { type Executor, sql } from "../driver.ts";
+import { StorageError } from "../errors.ts";
+import type {
+  FileArea,
+  LimitOptions,
+  Message,
+  MessageArea,
+  NewFileArea,
+  NewMessageArea,
+  NewScanEntry,
+} from "../records.ts";
+import {
+  FILE_AREA_COLUMNS as FA,
+  MESSAGE_AREA_COLUMNS as MA,
+  MESSAGE_COLUMNS as M,
+  prefixed,
+  toFileArea,
+  toMessage,
+  toMessageArea,
+} from "../rows.ts";
+import * as S from "../schemas.ts";
+import { id as idSchema, parse } from "../validate.ts";
+import { foldKey, isKind, mapError, notFound, userExists } from "./_shared.ts";
+
+const Q = {
+  insertMessageArea: sql(
+    "messageAreas.insert",
+    `INSERT INTO message_areas (tag, tag_key, name, kind, echo_tag, created_at)
+     VALUES (?, ?, ?, ?, ?, ?) RETURNING ${MA}`,
+    true,
+  ),
+  messageArea: sql(
+    "messageAreas.byId",
+    `SELECT ${MA} FROM message_areas WHERE id = ?`,
+  ),
+  messageAreas: sql(
+    "messageAreas.list",
+    `SELECT ${MA} FROM message_areas ORDER BY id`,
+  ),
+  insertFileArea: sql(
+    "fileAreas.insert",
+    `INSERT INTO file_areas (tag, tag_key, name, created_at) VALUES (?, ?, ?, ?) RETURNING ${FA}`,
+    true,
+  ),
+  fileArea: sql("fileAreas.byId", `SELECT ${FA} FROM file_areas WHERE id = ?`),
+  fileAreas: sql("fileAreas.list", `SELECT ${FA} FROM file_areas ORDER BY id`),
+  highWater: sql(
+    "messageAreas.highWater",
+    "SELECT last_msg_num FROM message_areas WHERE id = ?",
+  ),
+  markRead: sql(
+    "lastRead.mark",
+    `INSERT INTO last_read (user_id, area_id, last_read) VALUES (?, ?, ?)
+     ON CONFLICT (user_id, area_id) DO UPDATE SET last_read =
+       CASE WHEN excluded.last_read > last_read.last_read THEN excluded.last_read ELSE last_read.last_read END
+     RETURNING last_read`,
+    true,
+  ),
+  newScan: sql(
+    "lastRead.newScan",
+    `SELECT ${prefixed(MA, "a")}, coalesce(r.last_read, 0)
+     FROM message_areas a LEFT JOIN last_read r ON r.user_id = ? AND r.area_id = a.id
+     WHERE a.kind <> 'private' AND a.last_msg_num > coalesce(r.last_read, 0)
+     ORDER BY a.id`,
+  ),
+  readNext: sql(
+    "messages.readNext",
+    `SELECT ${M} FROM messages
+     WHERE area_id = ? AND msg_num > coalesce((SELECT last_read FROM last_read WHERE user_id = ? AND area_id = ?), 0)
+     ORDER BY msg_num LIMIT ?`,
+  ),
+};
+
+/** See {@linkcode StorageOps.createMessageArea}. */
+export async function createMessageArea(
+  x: Executor,
+  input: NewMessageArea,
+): Promise<MessageArea> {
+  const a = parse(S.newMessageArea, input, "input", "createMessageArea");
+  const row = await mapError(
+    () =>
+      x.get(Q.insertMessageArea, [
+        a.tag,
+        foldKey(a.tag),
+        a.name,
+        a.kind,
+        a.echoTag,
+        Date.now(),
+      ]),
+    (error) => tagTaken(error, a.tag),
+  );
+  return toMessageArea(row!);
+}
+
+/** See {@linkcode StorageOps.getMessageArea}. */
+export async function getMessageArea(
+  x: Executor,
+  id: number,
+): Promise<MessageArea | null> {
+  const row = await x.get(Q.messageArea, [
+    parse(idSchema, id, "id", "getMessageArea"),
+  ]);
+  return row ? toMessageArea(row) : null;
+}
+
+/** See {@linkcode StorageOps.listMessageAreas}. */
+export async function listMessageAreas(x: Executor): Promise<MessageArea[]> {
+  return (await x.all(Q.messageAreas, [])).map(toMessageArea);
+}
+
+/** See {@linkcode StorageOps.createFileArea}. */
+export async function createFileArea(
+  x: Executor,
+  input: NewFileArea,
+): Promise<FileArea> {
+  const a = parse(S.newFileArea, input, "input", "createFileArea");
+  const row = await mapError(
+    () => x.get(Q.insertFileArea, [a.tag, foldKey(a.tag), a.name, Date.now()]),
+    (error) => tagTaken(error, a.tag),
+  );
+  return toFileArea(row!);
+}
+
+/** See {@linkcode StorageOps.getFileArea}. */
+export async function getFileArea(
+  x: Executor,
+  id: number,
+): Promise<FileArea | null> {
+  const row = await x.get(Q.fileArea, [
+    parse(idSchema, id, "id", "getFileArea"),
+  ]);
+  return row ? toFileArea(row) : null;
+}
+
+/** See {@linkcode StorageOps.listFileAreas}. */
+export async function listFileAreas(x: Executor): Promise<FileArea[]> {
+  return (await x.all(Q.fileAreas, [])).map(toFileArea);
+}
+
+/** See {@linkcode StorageOps.markRead}. */
+export async function markRead(
+  x: Executor,
+  userId: number,
+  areaId: number,
+  msgNum: number,
+): Promise<number> {
+  parse(idSchema, userId, "userId", "markRead");
+  parse(idSchema, areaId, "areaId", "markRead");
+  const n = parse(S.msgNum, msgNum, "msgNum", "markRead");
+  return await x.atomic(async (q) => {
+    const area = await q.get(Q.highWater, [areaId]);
+    if (!area) throw notFound("message area", areaId, "markRead");
+    if (!await q.get(userExists, [userId])) {
+      throw notFound("user", userId, "markRead");
+    }
+    const row = await q.get(Q.markRead, [
+      userId,
+      areaId,
+      Math.min(n, area[0] as number),
+    ]);
+    return row![0] as number;
+  });
+}
+
+/** See {@linkcode StorageOps.newScan}. */
+export async function newScan(
+  x: Executor,
+  userId: number,
+): Promise<NewScanEntry[]> {
+  parse(idSchema, userId, "userId", "newScan");
+  if (!await x.get(userExists, [userId])) {
+    throw notFound("user", userId, "newScan");
+  }
+  const rows = await x.all(Q.newScan, [userId]);
+  return rows.map((row) => {
+    const area = toMessageArea(row);
+    const lastRead = row[8] as number;
+    return { area, lastRead, unread: area.lastMsgNum - lastRead };
+  });
+}
+
+/** See {@linkcode StorageOps.readNext}. */
+export async function readNext(
+  x: Executor,
+  userId: number,
+  areaId: number,
+  options?: LimitOptions,
+): Promise<Message[]> {
+  parse(idSchema, userId, "userId", "readNext");
+  parse(idSchema, areaId, "areaId", "readNext");
+  const { limit } = parse(S.limitOptions, options, "options", "readNext");
+  return (await x.all(Q.readNext, [areaId, userId, areaId, limit])).map(
+    toMessage,
+  );
+}
+
+function tagTaken(error: unknown, tag: string): unknown {
+  if (!isKind(error, "conflict")) return error;
+  return new StorageError(
+    "conflict",
+    `Area tag is taken: "${tag}": tags compare case-insensitively; choose another`,
+    { cause: error, field: "tag" },
+  );
+}

@@ -1,0 +1,261 @@
+/**
+ * File entries: adding, listing, duplicates by hash, downloads, edits and search.
+ *
+ * @module
+ */
+import { dialectSql, type Executor, sql } from "../driver.ts";
+import { StorageError } from "../errors.ts";
+import type {
+  FileEntry,
+  FilePatch,
+  LimitOptions,
+  ListFilesOptions,
+  NewFile,
+  SearchOptions,
+} from "../records.ts";
+import { FILE_COLUMNS as F, toFile } from "../rows.ts";
+import * as S from "../schemas.ts";
+import { id as idSchema, parse } from "../validate.ts";
+import {
+  filenameKey,
+  isKind,
+  mapError,
+  missing,
+  notFound,
+  PatchStatements,
+  userExists,
+} from "./_shared.ts";
+import { searchTerms } from "./search.ts";
+
+const Q = {
+  insert: sql(
+    "files.insert",
+    `INSERT INTO files (area_id, filename, filename_key, description, uploader_id, size, sha256, uploaded_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${F}`,
+    true,
+  ),
+  areaExists: sql("fileAreas.exists", "SELECT id FROM file_areas WHERE id = ?"),
+  addUpload: sql(
+    "users.addUpload",
+    "UPDATE users SET uploads = uploads + 1, upload_bytes = upload_bytes + ? WHERE id = ?",
+    true,
+  ),
+  byId: sql("files.byId", `SELECT ${F} FROM files WHERE id = ?`),
+  cursor: sql("files.cursor", "SELECT uploaded_at, id FROM files WHERE id = ?"),
+  list: sql(
+    "files.list",
+    `SELECT ${F} FROM files WHERE area_id = ? ORDER BY uploaded_at DESC, id DESC LIMIT ?`,
+  ),
+  listBefore: sql(
+    "files.listBefore",
+    `SELECT ${F} FROM files WHERE area_id = ? AND (uploaded_at, id) < (?, ?)
+     ORDER BY uploaded_at DESC, id DESC LIMIT ?`,
+  ),
+  listNew: sql(
+    "files.listNew",
+    `SELECT ${F} FROM files WHERE uploaded_at > ? ORDER BY uploaded_at DESC, id DESC LIMIT ?`,
+  ),
+  byHash: sql(
+    "files.byHash",
+    `SELECT ${F} FROM files WHERE sha256 = ? ORDER BY id`,
+  ),
+  download: sql(
+    "files.download",
+    `UPDATE files SET downloads = downloads + 1 WHERE id = ? RETURNING ${F}`,
+    true,
+  ),
+  addDownload: sql(
+    "users.addDownload",
+    "UPDATE users SET downloads = downloads + 1, download_bytes = download_bytes + ? WHERE id = ?",
+    true,
+  ),
+  delete: sql("files.delete", "DELETE FROM files WHERE id = ?", true),
+  search: dialectSql("files.search"),
+};
+
+const update = new PatchStatements<keyof FilePatch>("files.update", "files", [
+  ["filename", "filename = ?, filename_key = ?"],
+  ["description", "description = ?"],
+  ["sha256", "sha256 = ?"],
+], `WHERE id = ? RETURNING ${F}`);
+
+/** See {@linkcode StorageOps.addFile}. */
+export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
+  const f = parse(S.newFile, input, "input", "addFile");
+  return await x.atomic(async (q) => {
+    if (!await q.get(Q.areaExists, [f.areaId])) {
+      throw missing("addFile", "areaId", "file area", f.areaId);
+    }
+    if (f.uploaderId !== null && !await q.get(userExists, [f.uploaderId])) {
+      throw missing("addFile", "uploaderId", "user", f.uploaderId);
+    }
+    const row = await mapError(
+      () =>
+        q.get(Q.insert, [
+          f.areaId,
+          f.filename,
+          filenameKey(f.filename),
+          f.description,
+          f.uploaderId,
+          f.size,
+          f.sha256,
+          f.uploadedAt?.getTime() ?? Date.now(),
+        ]),
+      (error) => filenameTaken(error, f.filename, f.areaId),
+    );
+    if (f.uploaderId !== null) await q.run(Q.addUpload, [f.size, f.uploaderId]);
+    return toFile(row!);
+  });
+}
+
+/** See {@linkcode StorageOps.getFile}. */
+export async function getFile(
+  x: Executor,
+  id: number,
+): Promise<FileEntry | null> {
+  const row = await x.get(Q.byId, [parse(idSchema, id, "id", "getFile")]);
+  return row ? toFile(row) : null;
+}
+
+/** See {@linkcode StorageOps.listFiles}. */
+export async function listFiles(
+  x: Executor,
+  areaId: number,
+  options?: ListFilesOptions,
+): Promise<FileEntry[]> {
+  parse(idSchema, areaId, "areaId", "listFiles");
+  const { limit, before } = parse(
+    S.listFilesOptions,
+    options,
+    "options",
+    "listFiles",
+  );
+  if (before === undefined) {
+    return (await x.all(Q.list, [areaId, limit])).map(toFile);
+  }
+  const cursor = await x.get(Q.cursor, [before]);
+  if (!cursor) {
+    throw new StorageError(
+      "not_found",
+      `Cannot list files before file ${before} as it does not exist: start again without "before"`,
+    );
+  }
+  return (await x.all(Q.listBefore, [areaId, cursor[0], cursor[1], limit])).map(
+    toFile,
+  );
+}
+
+/** See {@linkcode StorageOps.listNewFiles}. */
+export async function listNewFiles(
+  x: Executor,
+  since: Date,
+  options?: LimitOptions,
+): Promise<FileEntry[]> {
+  const after = parse(S.since, since, "since", "listNewFiles");
+  const { limit } = parse(S.limitOptions, options, "options", "listNewFiles");
+  return (await x.all(Q.listNew, [after.getTime(), limit])).map(toFile);
+}
+
+/** See {@linkcode StorageOps.findFilesByHash}. */
+export async function findFilesByHash(
+  x: Executor,
+  sha256: string,
+): Promise<FileEntry[]> {
+  return (await x.all(Q.byHash, [
+    parse(S.hash, sha256, "sha256", "findFilesByHash"),
+  ])).map(toFile);
+}
+
+/** See {@linkcode StorageOps.recordDownload}. */
+export async function recordDownload(
+  x: Executor,
+  fileId: number,
+  userId: number,
+): Promise<FileEntry> {
+  parse(idSchema, fileId, "fileId", "recordDownload");
+  parse(idSchema, userId, "userId", "recordDownload");
+  return await x.atomic(async (q) => {
+    const row = await q.get(Q.download, [fileId]);
+    if (!row) throw notFound("file", fileId, "recordDownload");
+    const file = toFile(row);
+    const changed = await mapError(
+      () => q.run(Q.addDownload, [file.size, userId]),
+      (error) =>
+        isKind(error, "constraint")
+          ? new StorageError(
+            "constraint",
+            `Cannot record download as user ${userId}'s downloadBytes would pass 2^53-1`,
+            { cause: error },
+          )
+          : error,
+    );
+    if (changed === 0) throw notFound("user", userId, "recordDownload");
+    return file;
+  });
+}
+
+/** See {@linkcode StorageOps.updateFile}. */
+export async function updateFile(
+  x: Executor,
+  id: number,
+  patch: FilePatch,
+): Promise<FileEntry> {
+  parse(idSchema, id, "id", "updateFile");
+  const p = parse(S.filePatch, patch, "patch", "updateFile");
+  const params: unknown[] = [];
+  if (p.filename !== undefined) {
+    params.push(p.filename, filenameKey(p.filename));
+  }
+  if (p.description !== undefined) params.push(p.description);
+  if (p.sha256 !== undefined) params.push(p.sha256);
+  const row = params.length === 0 ? await x.get(Q.byId, [id]) : await mapError(
+    () => x.get(update.for((field) => p[field] !== undefined), [...params, id]),
+    (error) =>
+      p.filename === undefined
+        ? error
+        : filenameTaken(error, p.filename, undefined),
+  );
+  if (!row) throw notFound("file", id, "updateFile");
+  return toFile(row);
+}
+
+/** See {@linkcode StorageOps.deleteFile}. */
+export async function deleteFile(x: Executor, id: number): Promise<void> {
+  const changed = await x.run(Q.delete, [
+    parse(idSchema, id, "id", "deleteFile"),
+  ]);
+  if (changed === 0) throw notFound("file", id, "deleteFile");
+}
+
+/** See {@linkcode StorageOps.searchFiles}. */
+export async function searchFiles(
+  x: Executor,
+  query: string,
+  options?: SearchOptions,
+): Promise<FileEntry[]> {
+  const terms = searchTerms(parse(S.query, query, "query", "searchFiles"));
+  const { areaId, limit } = parse(
+    S.searchOptions,
+    options,
+    "options",
+    "searchFiles",
+  );
+  if (terms.length === 0) return [];
+  return (await x.all(Q.search, [terms, areaId ?? null, limit])).map(toFile);
+}
+
+function filenameTaken(
+  error: unknown,
+  filename: string,
+  areaId: number | undefined,
+): unknown {
+  if (!isKind(error, "conflict")) return error;
+  return new StorageError(
+    "conflict",
+    `Cannot store file as its filename is taken in ${
+      areaId === undefined ? "its area" : `area ${areaId}`
+    }: "${filename}": ` +
+      `names compare case-insensitively; choose another`,
+    { cause: error, field: "filename" },
+  );
+}

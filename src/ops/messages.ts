@@ -1,0 +1,300 @@
+/**
+ * Messages: posting (numbers, names, threads, FidoNet links), reading, editing and search.
+ *
+ * @module
+ */
+import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
+import { StorageError } from "../errors.ts";
+import type {
+  AfterOptions,
+  ListMessagesOptions,
+  Message,
+  MessagePatch,
+  NewMessage,
+  SearchOptions,
+} from "../records.ts";
+import { MESSAGE_COLUMNS as M, toMessage } from "../rows.ts";
+import * as S from "../schemas.ts";
+import { id as idSchema, parse } from "../validate.ts";
+import { isKind, mapError, missing, notFound } from "./_shared.ts";
+import { searchTerms } from "./search.ts";
+
+const Q = {
+  userName: sql("users.name", "SELECT username FROM users WHERE id = ?"),
+  parent: sql(
+    "messages.parent",
+    "SELECT id, coalesce(thread_root_id, id) FROM messages WHERE id = ?",
+  ),
+  parentByMsgid: sql(
+    "messages.parentByMsgid",
+    "SELECT id, coalesce(thread_root_id, id) FROM messages WHERE area_id = ? AND ftn_msgid = ?",
+  ),
+  number: sql(
+    "messageAreas.number",
+    "UPDATE message_areas SET last_msg_num = last_msg_num + 1, msg_count = msg_count + 1 WHERE id = ? RETURNING last_msg_num",
+    true,
+  ),
+  insert: sql(
+    "messages.insert",
+    `INSERT INTO messages (area_id, msg_num, from_user_id, from_name, to_user_id, to_name, subject, body,
+       parent_id, thread_root_id, ftn_msgid, ftn_reply, kludges, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${M}`,
+    true,
+  ),
+  addPost: sql(
+    "users.addPost",
+    "UPDATE users SET posts = posts + 1 WHERE id = ?",
+    true,
+  ),
+  orphans: sql(
+    "messages.orphans",
+    `SELECT id FROM messages
+     WHERE area_id = ? AND ftn_reply = ? AND parent_id IS NULL AND thread_root_id IS NULL AND id <> ?`,
+  ),
+  moveThread: sql(
+    "messages.moveThread",
+    "UPDATE messages SET thread_root_id = ? WHERE thread_root_id = ?",
+    true,
+  ),
+  adopt: sql(
+    "messages.adopt",
+    "UPDATE messages SET parent_id = ?, thread_root_id = ? WHERE id = ?",
+    true,
+  ),
+  byId: sql("messages.byId", `SELECT ${M} FROM messages WHERE id = ?`),
+  list: sql(
+    "messages.list",
+    `SELECT ${M} FROM messages WHERE area_id = ? AND msg_num > ? AND id > ? ORDER BY msg_num LIMIT ?`,
+  ),
+  update: sql(
+    "messages.update",
+    `UPDATE messages SET subject = coalesce(?, subject), body = coalesce(?, body) WHERE id = ? RETURNING ${M}`,
+    true,
+  ),
+  delete: sql(
+    "messages.delete",
+    "DELETE FROM messages WHERE id = ? RETURNING area_id",
+    true,
+  ),
+  uncount: sql(
+    "messageAreas.uncount",
+    "UPDATE message_areas SET msg_count = msg_count - 1 WHERE id = ?",
+    true,
+  ),
+  replies: sql(
+    "messages.replies",
+    `SELECT ${M} FROM messages WHERE thread_root_id = ? ORDER BY id`,
+  ),
+  mail: sql(
+    "messages.mail",
+    `SELECT ${M} FROM messages WHERE to_user_id = ? AND id > ? ORDER BY id LIMIT ?`,
+  ),
+  byMsgid: sql(
+    "messages.byMsgid",
+    `SELECT ${M} FROM messages WHERE area_id = ? AND ftn_msgid = ?`,
+  ),
+  search: dialectSql("messages.search"),
+};
+
+/** See {@linkcode StorageOps.postMessage}. */
+export async function postMessage(
+  x: Executor,
+  input: NewMessage,
+): Promise<Message> {
+  const m = parse(S.newMessage, input, "input", "postMessage");
+  return await x.atomic(async (q) => {
+    const fromName = m.fromName ?? await nameOf(q, m.fromUserId!, "fromUserId");
+    if (m.fromName !== undefined && m.fromUserId !== null) {
+      await nameOf(q, m.fromUserId, "fromUserId");
+    }
+    const toName = m.toName ??
+      (m.toUserId === null ? "All" : await nameOf(q, m.toUserId, "toUserId"));
+    if (m.toName !== undefined && m.toUserId !== null) {
+      await nameOf(q, m.toUserId, "toUserId");
+    }
+    let parent = m.parentId === null
+      ? undefined
+      : await q.get(Q.parent, [m.parentId]);
+    if (m.parentId !== null && !parent) {
+      throw missing("postMessage", "parentId", "message", m.parentId);
+    }
+    if (!parent && m.ftnReply !== null) {
+      parent = await q.get(Q.parentByMsgid, [m.areaId, m.ftnReply]);
+    }
+    const numbered = await q.get(Q.number, [m.areaId]);
+    if (!numbered) {
+      throw missing("postMessage", "areaId", "message area", m.areaId);
+    }
+    const row = await mapError(
+      () =>
+        q.get(Q.insert, [
+          m.areaId,
+          numbered[0],
+          m.fromUserId,
+          fromName,
+          m.toUserId,
+          toName,
+          m.subject,
+          m.body,
+          parent?.[0] ?? null,
+          parent?.[1] ?? null,
+          m.ftnMsgid,
+          m.ftnReply,
+          JSON.stringify(m.kludges),
+          m.createdAt?.getTime() ?? Date.now(),
+        ]),
+      (error) =>
+        isKind(error, "conflict")
+          ? new StorageError(
+            "conflict",
+            `Cannot post message as its ftnMsgid is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
+            { cause: error, field: "ftnMsgid" },
+          )
+          : error,
+    );
+    const message = toMessage(row!);
+    if (m.fromUserId !== null) await q.run(Q.addPost, [m.fromUserId]);
+    if (m.ftnMsgid !== null) await adoptOrphans(q, message);
+    return message;
+  });
+}
+
+/** Replies that arrived before their parent move, with their threads, under it. */
+async function adoptOrphans(q: Queryable, parent: Message): Promise<void> {
+  const orphans = await q.all(Q.orphans, [
+    parent.areaId,
+    parent.ftnMsgid,
+    parent.id,
+  ]);
+  for (const [orphan] of orphans) {
+    // The orphan is the root of its own thread; if it is also the new message's root, linking
+    // it would close a cycle.
+    if (orphan === parent.threadRootId) continue;
+    await q.run(Q.moveThread, [parent.threadRootId, orphan]);
+    await q.run(Q.adopt, [parent.id, parent.threadRootId, orphan]);
+  }
+}
+
+async function nameOf(
+  q: Queryable,
+  userId: number,
+  field: string,
+): Promise<string> {
+  const row = await q.get(Q.userName, [userId]);
+  if (!row) throw missing("postMessage", field, "user", userId);
+  return row[0] as string;
+}
+
+/** See {@linkcode StorageOps.getMessage}. */
+export async function getMessage(
+  x: Executor,
+  id: number,
+): Promise<Message | null> {
+  const row = await x.get(Q.byId, [parse(idSchema, id, "id", "getMessage")]);
+  return row ? toMessage(row) : null;
+}
+
+/** See {@linkcode StorageOps.listMessages}. */
+export async function listMessages(
+  x: Executor,
+  areaId: number,
+  options?: ListMessagesOptions,
+): Promise<Message[]> {
+  parse(idSchema, areaId, "areaId", "listMessages");
+  const { after, afterNum, limit } = parse(
+    S.listMessagesOptions,
+    options,
+    "options",
+    "listMessages",
+  );
+  return (await x.all(Q.list, [areaId, afterNum, after, limit])).map(toMessage);
+}
+
+/** See {@linkcode StorageOps.updateMessage}. */
+export async function updateMessage(
+  x: Executor,
+  id: number,
+  patch: MessagePatch,
+): Promise<Message> {
+  parse(idSchema, id, "id", "updateMessage");
+  const p = parse(S.messagePatch, patch, "patch", "updateMessage");
+  const row = p.subject === undefined && p.body === undefined
+    ? await x.get(Q.byId, [id])
+    : await x.get(Q.update, [p.subject ?? null, p.body ?? null, id]);
+  if (!row) throw notFound("message", id, "updateMessage");
+  return toMessage(row);
+}
+
+/** See {@linkcode StorageOps.deleteMessage}. */
+export async function deleteMessage(x: Executor, id: number): Promise<void> {
+  parse(idSchema, id, "id", "deleteMessage");
+  await x.atomic(async (q) => {
+    const row = await q.get(Q.delete, [id]);
+    if (!row) throw notFound("message", id, "deleteMessage");
+    await q.run(Q.uncount, [row[0]]);
+  });
+}
+
+/** See {@linkcode StorageOps.getThread}. */
+export async function getThread(
+  x: Executor,
+  rootId: number,
+): Promise<Message[]> {
+  parse(idSchema, rootId, "rootId", "getThread");
+  const first = await x.get(Q.byId, [rootId]);
+  let root = first ? toMessage(first) : undefined;
+  if (root && root.threadRootId !== root.id) {
+    const top = await x.get(Q.byId, [root.threadRootId]);
+    root = top ? toMessage(top) : undefined;
+  }
+  const rootOf = first ? toMessage(first).threadRootId : rootId;
+  const replies = (await x.all(Q.replies, [rootOf])).map(toMessage);
+  return root ? [root, ...replies] : replies;
+}
+
+/** See {@linkcode StorageOps.listMailFor}. */
+export async function listMailFor(
+  x: Executor,
+  userId: number,
+  options?: AfterOptions,
+): Promise<Message[]> {
+  parse(idSchema, userId, "userId", "listMailFor");
+  const { after, limit } = parse(
+    S.afterOptions,
+    options,
+    "options",
+    "listMailFor",
+  );
+  return (await x.all(Q.mail, [userId, after, limit])).map(toMessage);
+}
+
+/** See {@linkcode StorageOps.findMessageByMsgid}. */
+export async function findMessageByMsgid(
+  x: Executor,
+  areaId: number,
+  msgid: string,
+): Promise<Message | null> {
+  parse(idSchema, areaId, "areaId", "findMessageByMsgid");
+  const row = await x.get(Q.byMsgid, [
+    areaId,
+    parse(S.msgid, msgid, "msgid", "findMessageByMsgid"),
+  ]);
+  return row ? toMessage(row) : null;
+}
+
+/** See {@linkcode StorageOps.searchMessages}. */
+export async function searchMessages(
+  x: Executor,
+  query: string,
+  options?: SearchOptions,
+): Promise<Message[]> {
+  const terms = searchTerms(parse(S.query, query, "query", "searchMessages"));
+  const { areaId, limit } = parse(
+    S.searchOptions,
+    options,
+    "options",
+    "searchMessages",
+  );
+  if (terms.length === 0) return [];
+  return (await x.all(Q.search, [terms, areaId ?? null, limit])).map(toMessage);
+}

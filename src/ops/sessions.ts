@@ -1,0 +1,164 @@
+/**
+ * Sessions: tokens (only their SHA-256 is stored), nodes, activity, expiry and who's online.
+ *
+ * @module
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { type Executor, sql } from "../driver.ts";
+import { StorageError } from "../errors.ts";
+import type {
+  NewSession,
+  OnlineSession,
+  Session,
+  TouchOptions,
+} from "../records.ts";
+import { prefixed, SESSION_COLUMNS as SC, toSession } from "../rows.ts";
+import * as S from "../schemas.ts";
+import { id as idSchema, parse } from "../validate.ts";
+import { isKind, mapError, missing, notFound, userExists } from "./_shared.ts";
+
+/** A session token: 32 random bytes (256 bits), base64url without padding. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+const Q = {
+  freeNode: sql(
+    "sessions.freeNode",
+    "UPDATE sessions SET ended_at = ? WHERE node = ? AND ended_at IS NULL AND expires_at <= ?",
+    true,
+  ),
+  insert: sql(
+    "sessions.insert",
+    `INSERT INTO sessions (user_id, token_hash, ip_address, node, activity, login_at, last_activity_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${SC}`,
+    true,
+  ),
+  byTokenHash: sql(
+    "sessions.byTokenHash",
+    `SELECT ${SC} FROM sessions
+     WHERE token_hash = ? AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
+  ),
+  touch: sql(
+    "sessions.touch",
+    "UPDATE sessions SET last_activity_at = ?, activity = coalesce(?, activity) WHERE id = ? AND ended_at IS NULL",
+    true,
+  ),
+  end: sql(
+    "sessions.end",
+    "UPDATE sessions SET ended_at = coalesce(ended_at, ?) WHERE id = ?",
+    true,
+  ),
+  delete: sql("sessions.delete", "DELETE FROM sessions WHERE id = ?", true),
+  online: sql(
+    "sessions.online",
+    `SELECT ${
+      prefixed(SC, "s")
+    }, u.username FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.ended_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)
+     ORDER BY s.node IS NULL, s.node, s.id`,
+  ),
+  purge: sql(
+    "sessions.purge",
+    "UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL AND expires_at <= ?",
+    true,
+  ),
+};
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** See {@linkcode StorageOps.createSession}. */
+export async function createSession(
+  x: Executor,
+  input: NewSession,
+): Promise<{ session: Session; token: string }> {
+  const s = parse(S.newSession, input, "input", "createSession");
+  const token = randomBytes(32).toString("base64url");
+  const now = Date.now();
+  const expires = s.ttlSeconds === undefined ? null : now + s.ttlSeconds * 1000;
+  const row = await x.atomic(async (q) => {
+    if (!await q.get(userExists, [s.userId])) {
+      throw missing("createSession", "userId", "user", s.userId);
+    }
+    if (s.node !== null) await q.run(Q.freeNode, [now, s.node, now]);
+    return await mapError(
+      () =>
+        q.get(Q.insert, [
+          s.userId,
+          hashToken(token),
+          s.ipAddress,
+          s.node,
+          s.activity,
+          now,
+          now,
+          expires,
+        ]),
+      (error) =>
+        isKind(error, "conflict")
+          ? new StorageError(
+            "conflict",
+            `Node ${s.node} is in use by a live session: end it first or choose another node`,
+            { cause: error, field: "node" },
+          )
+          : error,
+    );
+  });
+  return { session: toSession(row!), token };
+}
+
+/** See {@linkcode StorageOps.getSessionByToken}. */
+export async function getSessionByToken(
+  x: Executor,
+  token: string,
+): Promise<Session | null> {
+  parse(S.token, token, "token", "getSessionByToken");
+  if (!TOKEN.test(token)) return null;
+  const row = await x.get(Q.byTokenHash, [hashToken(token), Date.now()]);
+  return row ? toSession(row) : null;
+}
+
+/** See {@linkcode StorageOps.touchSession}. */
+export async function touchSession(
+  x: Executor,
+  id: number,
+  options?: TouchOptions,
+): Promise<void> {
+  parse(idSchema, id, "id", "touchSession");
+  const { activity } = parse(
+    S.touchOptions,
+    options,
+    "options",
+    "touchSession",
+  );
+  const changed = await x.run(Q.touch, [Date.now(), activity ?? null, id]);
+  if (changed === 0) throw notFound("live session", id, "touchSession");
+}
+
+/** See {@linkcode StorageOps.endSession}. */
+export async function endSession(x: Executor, id: number): Promise<void> {
+  const changed = await x.run(Q.end, [
+    Date.now(),
+    parse(idSchema, id, "id", "endSession"),
+  ]);
+  if (changed === 0) throw notFound("session", id, "endSession");
+}
+
+/** See {@linkcode StorageOps.deleteSession}. */
+export async function deleteSession(x: Executor, id: number): Promise<void> {
+  const changed = await x.run(Q.delete, [
+    parse(idSchema, id, "id", "deleteSession"),
+  ]);
+  if (changed === 0) throw notFound("session", id, "deleteSession");
+}
+
+/** See {@linkcode StorageOps.listOnline}. */
+export async function listOnline(x: Executor): Promise<OnlineSession[]> {
+  const rows = await x.all(Q.online, [Date.now()]);
+  return rows.map((row) => ({ ...toSession(row), username: row[9] as string }));
+}
+
+/** See {@linkcode StorageOps.purgeExpiredSessions}. */
+export async function purgeExpiredSessions(x: Executor): Promise<number> {
+  const now = Date.now();
+  return await x.run(Q.purge, [now, now]);
+}

@@ -1,0 +1,254 @@
+/**
+ * Users: accounts, counters, logins and last callers.
+ *
+ * @module
+ */
+import { type Executor, sql } from "../driver.ts";
+import { StorageError } from "../errors.ts";
+import type {
+  LastCaller,
+  NewLastCaller,
+  NewUser,
+  User,
+  UserPatch,
+  UserStats,
+} from "../records.ts";
+import {
+  CALLER_COLUMNS,
+  toCaller,
+  toUser,
+  USER_COLUMNS as U,
+} from "../rows.ts";
+import * as S from "../schemas.ts";
+import {
+  id as idSchema,
+  parse,
+  username as usernameSchema,
+} from "../validate.ts";
+import {
+  foldKey,
+  isKind,
+  mapError,
+  missing,
+  notFound,
+  PatchStatements,
+  userExists,
+} from "./_shared.ts";
+
+const Q = {
+  insert: sql(
+    "users.insert",
+    `INSERT INTO users (username, username_key, password_hash, security_level, real_name, location, note,
+       flags, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${U}`,
+    true,
+  ),
+  byId: sql("users.byId", `SELECT ${U} FROM users WHERE id = ?`),
+  byKey: sql("users.byKey", `SELECT ${U} FROM users WHERE username_key = ?`),
+  delete: sql("users.delete", "DELETE FROM users WHERE id = ?", true),
+  increment: sql(
+    "users.increment",
+    `UPDATE users SET logins = logins + ?, posts = posts + ?, uploads = uploads + ?,
+       downloads = downloads + ?, upload_bytes = upload_bytes + ?, download_bytes = download_bytes + ?
+     WHERE id = ? RETURNING ${U}`,
+    true,
+  ),
+  login: sql(
+    "users.login",
+    `UPDATE users SET logins = logins + 1, last_login_at = ? WHERE id = ? RETURNING ${U}`,
+    true,
+  ),
+  recordLogin: sql(
+    "logins.insert",
+    "INSERT INTO logins (user_id, username, login_at) VALUES (?, ?, ?)",
+    true,
+  ),
+  lastCallers: sql(
+    "logins.latest",
+    `SELECT ${CALLER_COLUMNS} FROM logins ORDER BY login_at DESC, id DESC LIMIT ?`,
+  ),
+};
+
+type PatchField = keyof UserPatch;
+const update = new PatchStatements<PatchField>("users.update", "users", [
+  ["username", "username = ?, username_key = ?"],
+  ["passwordHash", "password_hash = ?"],
+  ["securityLevel", "security_level = ?"],
+  ["realName", "real_name = ?"],
+  ["location", "location = ?"],
+  ["note", "note = ?"],
+  ["flags", "flags = ?"],
+  ["status", "status = ?"],
+  ["lastLoginAt", "last_login_at = ?"],
+], `, updated_at = ? WHERE id = ? RETURNING ${U}`);
+
+/** See {@linkcode StorageOps.createUser}. */
+export async function createUser(x: Executor, input: NewUser): Promise<User> {
+  const u = parse(S.newUser, input, "input", "createUser");
+  const now = Date.now();
+  const created = u.createdAt?.getTime() ?? now;
+  const row = await mapError(
+    () =>
+      x.get(Q.insert, [
+        u.username,
+        foldKey(u.username),
+        u.passwordHash,
+        u.securityLevel,
+        u.realName,
+        u.location,
+        u.note,
+        u.flags,
+        u.status,
+        created,
+        created,
+      ]),
+    (error) => nameTaken(error, u.username),
+  );
+  return toUser(row!);
+}
+
+/** See {@linkcode StorageOps.getUser}. */
+export async function getUser(x: Executor, id: number): Promise<User | null> {
+  const row = await x.get(Q.byId, [parse(idSchema, id, "id", "getUser")]);
+  return row ? toUser(row) : null;
+}
+
+/** See {@linkcode StorageOps.findUserByUsername}. */
+export async function findUserByUsername(
+  x: Executor,
+  username: string,
+): Promise<User | null> {
+  const name = parse(
+    usernameSchema,
+    username,
+    "username",
+    "findUserByUsername",
+  );
+  const row = await x.get(Q.byKey, [foldKey(name)]);
+  return row ? toUser(row) : null;
+}
+
+/** See {@linkcode StorageOps.updateUser}. */
+export async function updateUser(
+  x: Executor,
+  id: number,
+  patch: UserPatch,
+): Promise<User> {
+  parse(idSchema, id, "id", "updateUser");
+  const p = parse(S.userPatch, patch, "patch", "updateUser");
+  const params: unknown[] = [];
+  if (p.username !== undefined) params.push(p.username, foldKey(p.username));
+  for (
+    const field of [
+      "passwordHash",
+      "securityLevel",
+      "realName",
+      "location",
+      "note",
+      "flags",
+      "status",
+    ] as const
+  ) {
+    if (p[field] !== undefined) params.push(p[field]);
+  }
+  if (p.lastLoginAt !== undefined) {
+    params.push(p.lastLoginAt?.getTime() ?? null);
+  }
+  if (params.length === 0) {
+    const row = await x.get(Q.byId, [id]);
+    if (!row) throw notFound("user", id, "updateUser");
+    return toUser(row);
+  }
+  params.push(Date.now(), id);
+  const row = await mapError(
+    () => x.get(update.for((field) => p[field] !== undefined), params),
+    (error) => p.username === undefined ? error : nameTaken(error, p.username),
+  );
+  if (!row) throw notFound("user", id, "updateUser");
+  return toUser(row);
+}
+
+/** See {@linkcode StorageOps.deleteUser}. */
+export async function deleteUser(x: Executor, id: number): Promise<void> {
+  const changed = await x.run(Q.delete, [
+    parse(idSchema, id, "id", "deleteUser"),
+  ]);
+  if (changed === 0) throw notFound("user", id, "deleteUser");
+}
+
+/** See {@linkcode StorageOps.incrementUserStats}. */
+export async function incrementUserStats(
+  x: Executor,
+  id: number,
+  delta: Partial<UserStats>,
+): Promise<User> {
+  parse(idSchema, id, "id", "incrementUserStats");
+  const d = parse(S.statsDelta, delta, "delta", "incrementUserStats");
+  const params = [
+    d.logins,
+    d.posts,
+    d.uploads,
+    d.downloads,
+    d.uploadBytes,
+    d.downloadBytes,
+  ].map((v) => v ?? 0);
+  const row = await mapError(
+    () => x.get(Q.increment, [...params, id]),
+    (error) =>
+      isKind(error, "constraint")
+        ? new StorageError(
+          "constraint",
+          `Cannot change the stats of user ${id} as a counter would leave 0..2^53-1`,
+          { cause: error },
+        )
+        : error,
+  );
+  if (!row) throw notFound("user", id, "incrementUserStats");
+  return toUser(row);
+}
+
+/** See {@linkcode StorageOps.recordLogin}. */
+export async function recordLogin(x: Executor, id: number): Promise<User> {
+  parse(idSchema, id, "id", "recordLogin");
+  return await x.atomic(async (q) => {
+    const now = Date.now();
+    const row = await q.get(Q.login, [now, id]);
+    if (!row) throw notFound("user", id, "recordLogin");
+    const user = toUser(row);
+    await q.run(Q.recordLogin, [id, user.username, now]);
+    return user;
+  });
+}
+
+/** See {@linkcode StorageOps.lastCallers}. */
+export async function lastCallers(
+  x: Executor,
+  limit?: number,
+): Promise<LastCaller[]> {
+  const n = parse(S.callersLimit, limit, "limit", "lastCallers");
+  return (await x.all(Q.lastCallers, [n])).map(toCaller);
+}
+
+/** See {@linkcode StorageOps.addLastCaller}. */
+export async function addLastCaller(
+  x: Executor,
+  input: NewLastCaller,
+): Promise<LastCaller> {
+  const c = parse(S.newLastCaller, input, "input", "addLastCaller");
+  return await x.atomic(async (q) => {
+    if (c.userId !== null && !await q.get(userExists, [c.userId])) {
+      throw missing("addLastCaller", "userId", "user", c.userId);
+    }
+    await q.run(Q.recordLogin, [c.userId, c.username, c.loginAt.getTime()]);
+    return { userId: c.userId, username: c.username, loginAt: c.loginAt };
+  });
+}
+
+function nameTaken(error: unknown, username: string): unknown {
+  if (!isKind(error, "conflict")) return error;
+  return new StorageError(
+    "conflict",
+    `Username is taken: "${username}": names compare case-insensitively; choose another`,
+    { cause: error, field: "username" },
+  );
+}

@@ -1,0 +1,383 @@
+/**
+ * The records the package keeps, and the inputs that create and change them.
+ *
+ * @module
+ */
+
+/** A user's counters. Every value is a non-negative safe integer. */
+export interface UserStats {
+  /** Completed logins. */
+  logins: number;
+  /** Messages posted. */
+  posts: number;
+  /** Files uploaded. */
+  uploads: number;
+  /** Files downloaded. */
+  downloads: number;
+  /** Bytes uploaded. */
+  uploadBytes: number;
+  /** Bytes downloaded. */
+  downloadBytes: number;
+}
+
+/** Whether a user may log in: `active`, `locked` (refused) or `unvalidated` (new, unchecked). */
+export type UserStatus = "active" | "locked" | "unvalidated";
+
+/** Input of `createUser`. */
+export interface NewUser {
+  /** 1–30 characters, no control characters, no leading or trailing whitespace. */
+  username: string;
+  /** An opaque password hash (the package never sees passwords): 1–512 characters. */
+  passwordHash: string;
+  /** 0–255; defaults to 10 (a new user). */
+  securityLevel?: number;
+  /** The real name, up to 64 characters; defaults to empty. */
+  realName?: string;
+  /** Where the user calls from, up to 64 characters; defaults to empty. */
+  location?: string;
+  /** The sysop's note, up to 1000 characters; defaults to empty. */
+  note?: string;
+  /** Access flags: letters A–Z, in any order (`"ZA"` is stored as `"AZ"`); defaults to none. */
+  flags?: string;
+  /** Defaults to `"active"`. */
+  status?: UserStatus;
+  /** When the user first called; defaults to now (for imports of older boards). */
+  createdAt?: Date;
+}
+
+/** A user account. */
+export interface User {
+  /** Positive id, never reused. */
+  id: number;
+  /** The name as given at creation or last update. */
+  username: string;
+  /** The opaque password hash. */
+  passwordHash: string;
+  /** 0–255. */
+  securityLevel: number;
+  /** The real name (may be empty). */
+  realName: string;
+  /** Where the user calls from (may be empty). */
+  location: string;
+  /** The sysop's note (may be empty). */
+  note: string;
+  /** Access flags: distinct upper-case letters in alphabetical order. */
+  flags: string;
+  /** Whether the user may log in. */
+  status: UserStatus;
+  /** The user's counters. */
+  stats: UserStats;
+  /** The last login, if any. */
+  lastLoginAt: Date | null;
+  /** When the user was created. */
+  createdAt: Date;
+  /** When `updateUser` last changed the user. */
+  updatedAt: Date;
+}
+
+/** Input of `updateUser`: the fields to change. */
+export type UserPatch = Partial<{
+  username: string;
+  passwordHash: string;
+  securityLevel: number;
+  realName: string;
+  location: string;
+  note: string;
+  flags: string;
+  status: UserStatus;
+  lastLoginAt: Date | null;
+}>;
+
+/** An entry of the "last callers" list. */
+export interface LastCaller {
+  /** The user, or `null` once deleted. */
+  userId: number | null;
+  /** The name the user had when logging in. */
+  username: string;
+  /** When. */
+  loginAt: Date;
+}
+
+/** Input of `addLastCaller`: a call from an older board's history. */
+export interface NewLastCaller {
+  /** The user, if the caller is a user of this board; defaults to `null`. */
+  userId?: number | null;
+  /** The caller's name as the list shows it: 1–36 characters, no control characters. */
+  username: string;
+  /** When the call was. */
+  loginAt: Date;
+}
+
+/** What a message area carries: local, FidoNet echomail or netmail, or private mail. */
+export type MessageAreaKind = "local" | "echomail" | "netmail" | "private";
+
+/** Input of `createMessageArea`. */
+export interface NewMessageArea {
+  /** A short unique name (case-insensitively): 1–40 characters without spaces. */
+  tag: string;
+  /** The name shown to callers: 1–80 characters. */
+  name: string;
+  /** Defaults to `"local"`. */
+  kind?: MessageAreaKind;
+  /** The FidoNet echo tag, for echomail areas. */
+  echoTag?: string | null;
+}
+
+/** A message area ("board"). */
+export interface MessageArea {
+  /** Positive id, never reused. */
+  id: number;
+  /** The tag as given. */
+  tag: string;
+  /** The name. */
+  name: string;
+  /** The kind. */
+  kind: MessageAreaKind;
+  /** The FidoNet echo tag, or `null`. */
+  echoTag: string | null;
+  /** The highest message number ever given in the area (never goes down). */
+  lastMsgNum: number;
+  /** How many messages the area holds. */
+  msgCount: number;
+  /** When the area was created. */
+  createdAt: Date;
+}
+
+/** Input of `createFileArea`. */
+export interface NewFileArea {
+  /** A short unique name (case-insensitively): 1–40 characters without spaces. */
+  tag: string;
+  /** The name shown to callers: 1–80 characters. */
+  name: string;
+}
+
+/** A file area. */
+export interface FileArea {
+  /** Positive id, never reused. */
+  id: number;
+  /** The tag as given. */
+  tag: string;
+  /** The name. */
+  name: string;
+  /** When the area was created. */
+  createdAt: Date;
+}
+
+/** Input of `addFile`. */
+export interface NewFile {
+  /** The file area; it must exist. */
+  areaId: number;
+  /**
+   * 1–255 characters without `/`, `\` or control characters; unique in its area (ASCII letters
+   * compare case-insensitively).
+   */
+  filename: string;
+  /** Up to 65536 characters; defaults to the empty string. */
+  description?: string;
+  /** The uploading user, if any; their `uploads` and `uploadBytes` grow. */
+  uploaderId?: number | null;
+  /** Size in bytes: a non-negative safe integer. */
+  size: number;
+  /** The SHA-256 of the content, 64 hex digits (stored lower-case), for duplicate checks. */
+  sha256?: string | null;
+  /** When the file was uploaded; defaults to now (for imports of older boards). */
+  uploadedAt?: Date;
+}
+
+/** A file entry of a file area. */
+export interface FileEntry {
+  /** Positive id, never reused. */
+  id: number;
+  /** The file area. */
+  areaId: number;
+  /** The file's name. */
+  filename: string;
+  /** The description (may be empty). */
+  description: string;
+  /** The uploader, or `null` when unknown or deleted. */
+  uploaderId: number | null;
+  /** Size in bytes. */
+  size: number;
+  /** The SHA-256 of the content (lower-case hex), or `null`. */
+  sha256: string | null;
+  /** How many times it was downloaded. */
+  downloads: number;
+  /** When the entry was added. */
+  uploadedAt: Date;
+}
+
+/** Input of `updateFile`: the fields to change. */
+export type FilePatch = Partial<
+  { filename: string; description: string; sha256: string | null }
+>;
+
+/** A FidoNet control line of a message (`PID`, `TZUTC`, `SEEN-BY`, `PATH` …), kept in order. */
+export interface Kludge {
+  /** The name, like `MSGID` or `SEEN-BY`: 1–64 characters. */
+  name: string;
+  /** The value, exactly as received. */
+  value: string;
+}
+
+/** Input of `postMessage`. */
+export interface NewMessage {
+  /** The message area; it must exist. */
+  areaId: number;
+  /** The author, a local user (their `posts` grows by one); `null` when `fromName` is given. */
+  fromUserId?: number | null;
+  /** The author's name as shown, 1–36 characters; defaults to the author's username. */
+  fromName?: string;
+  /** The recipient, if the message is addressed to a local user. */
+  toUserId?: number | null;
+  /** The recipient's name as shown; defaults to the recipient's username, or `"All"`. */
+  toName?: string;
+  /** At most 72 characters. */
+  subject: string;
+  /** The text, kept exactly (colour codes and ANSI included; no NUL characters). */
+  body: string;
+  /** The message this one replies to, if any. */
+  parentId?: number | null;
+  /** The FidoNet MSGID (`"2:280/464 5c3b1e2a"`): unique in its area. */
+  ftnMsgid?: string | null;
+  /** The FidoNet REPLY: the MSGID of the parent, linked whichever arrives first. */
+  ftnReply?: string | null;
+  /** Control lines, kept in order and returned exactly. */
+  kludges?: Kludge[];
+  /** When it was written; defaults to now (for imports). */
+  createdAt?: Date;
+}
+
+/** A message of a message area. */
+export interface Message {
+  /** Positive id, never reused. */
+  id: number;
+  /** The message area. */
+  areaId: number;
+  /** The message's number in its area: 1, 2, 3 …, never reused. */
+  msgNum: number;
+  /** The local author, or `null` (a remote author, or a deleted user). */
+  fromUserId: number | null;
+  /** The author's name as shown. */
+  fromName: string;
+  /** The local recipient, or `null`. */
+  toUserId: number | null;
+  /** The recipient's name as shown (`"All"` for everyone). */
+  toName: string;
+  /** The subject. */
+  subject: string;
+  /** The text. */
+  body: string;
+  /** The message replied to, or `null`. */
+  parentId: number | null;
+  /** The first message of the thread (the message's own id for a root). */
+  threadRootId: number;
+  /** The FidoNet MSGID, or `null`. */
+  ftnMsgid: string | null;
+  /** The FidoNet REPLY, or `null`. */
+  ftnReply: string | null;
+  /** The control lines, in order. */
+  kludges: Kludge[];
+  /** When the message was written. */
+  createdAt: Date;
+}
+
+/** Input of `updateMessage`: the fields to change. */
+export type MessagePatch = Partial<{ subject: string; body: string }>;
+
+/** Input of `createSession`. */
+export interface NewSession {
+  /** The logged-in user. */
+  userId: number;
+  /** The caller's address: an IPv4 or IPv6 literal. */
+  ipAddress: string;
+  /** The node the caller is on, 1–9999, unique among live sessions (`conflict` when taken). */
+  node?: number | null;
+  /** What the caller is doing, up to 80 characters. */
+  activity?: string;
+  /** Seconds until the session expires (1 second to 400 days); it never expires by default. */
+  ttlSeconds?: number;
+}
+
+/** A login session. Its token is never stored, only a hash of it. */
+export interface Session {
+  /** Positive id, never reused. */
+  id: number;
+  /** The logged-in user. */
+  userId: number;
+  /** The caller's address. */
+  ipAddress: string;
+  /** The node, or `null`. */
+  node: number | null;
+  /** What the caller is doing. */
+  activity: string;
+  /** When the session was created. */
+  loginAt: Date;
+  /** When the session was last touched. */
+  lastActivityAt: Date;
+  /** When it expires, or `null`. */
+  expiresAt: Date | null;
+  /** When it was ended, or `null` while live. */
+  endedAt: Date | null;
+}
+
+/** A live session with its user's name, as `listOnline` returns it. */
+export interface OnlineSession extends Session {
+  /** The user's name. */
+  username: string;
+}
+
+/** One area of a new-scan. */
+export interface NewScanEntry {
+  /** The area. */
+  area: MessageArea;
+  /** How many messages are above the user's pointer (the high-water mark minus the pointer). */
+  unread: number;
+  /** The user's pointer: the highest message number read. */
+  lastRead: number;
+}
+
+/** Paging of `listFiles`. */
+export interface ListFilesOptions {
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+  /** A file id: only files older than it (by upload time, then id) are listed. */
+  before?: number;
+}
+
+/** Paging of `listMessages`. */
+export interface ListMessagesOptions {
+  /** A message id: only messages with a greater id are listed. Defaults to 0. */
+  after?: number;
+  /** A message number: only messages with a greater number are listed. Defaults to 0. */
+  afterNum?: number;
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+}
+
+/** Paging by id (`listMailFor`). */
+export interface AfterOptions {
+  /** Only records with a greater id. Defaults to 0. */
+  after?: number;
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+}
+
+/** A limit alone (`readNext`, `listNewFiles`, `lastCallers`). */
+export interface LimitOptions {
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+}
+
+/** Options of `searchMessages` and `searchFiles`. */
+export interface SearchOptions {
+  /** Only this area. */
+  areaId?: number;
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+}
+
+/** Options of `touchSession`. */
+export interface TouchOptions {
+  /** What the caller is doing now, up to 80 characters. */
+  activity?: string;
+}

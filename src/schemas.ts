@@ -1,0 +1,219 @@
+/**
+ * The zod schema of every operation's input, built from the primitives of `validate.ts`.
+ * Internal: zod types are never exported from the package.
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  count,
+  date,
+  delta,
+  id,
+  int,
+  limit,
+  name,
+  text,
+  username,
+} from "./validate.ts";
+
+const passwordHash = text(512, 1);
+const securityLevel = int(0, 255);
+const profile = (max: number) =>
+  text(max).refine((s) => !/[\p{Cc}]/u.test(s), {
+    error: "must not contain control characters",
+  });
+const flags = z.string({ error: "must be a string" })
+  .regex(/^[A-Z]*$/, { error: "must be upper-case letters A–Z" })
+  .transform((s) => [...new Set(s)].sort().join(""));
+const status = z.enum(["active", "locked", "unvalidated"], {
+  error: 'must be "active", "locked" or "unvalidated"',
+});
+const filename = name(255)
+  .refine((s) => !/[\\/]/.test(s), { error: "must not contain / or \\" })
+  .refine((s) => s !== "." && s !== "..", { error: 'must not be "." or ".."' });
+const sha256 = z.string({ error: "must be a string" })
+  .regex(/^[0-9a-fA-F]{64}$/, { error: "must be 64 hex digits" })
+  .transform((s) => s.toLowerCase());
+const tag = name(40).refine((s) => !/\s/u.test(s), {
+  error: "must not contain spaces",
+});
+/** Names on messages: kept exactly as given, FidoNet's 36 characters at most. */
+const personName = text(144, 1)
+  .refine((s) => [...s].length <= 36, { error: "must have 1–36 characters" })
+  .refine((s) => !/[\p{Cc}]/u.test(s), {
+    error: "must not contain control characters",
+  });
+const ftnId = text(200, 1).refine((s) => !/[\p{Cc}]/u.test(s), {
+  error: "must not contain control characters",
+});
+const activity = profile(80);
+const ipAddress = z.string({ error: "must be a string" }).refine(
+  (s) => z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success,
+  { error: "must be an IPv4 or IPv6 address" },
+);
+
+/** Input of createUser. */
+export const newUser = z.strictObject({
+  username,
+  passwordHash,
+  securityLevel: securityLevel.default(10),
+  realName: profile(64).default(""),
+  location: profile(64).default(""),
+  note: text(1000).default(""),
+  flags: flags.default(""),
+  status: status.default("active"),
+  createdAt: date.optional(),
+});
+
+/** Input of updateUser. */
+export const userPatch = z.strictObject({
+  username: username.optional(),
+  passwordHash: passwordHash.optional(),
+  securityLevel: securityLevel.optional(),
+  realName: profile(64).optional(),
+  location: profile(64).optional(),
+  note: text(1000).optional(),
+  flags: flags.optional(),
+  status: status.optional(),
+  lastLoginAt: date.nullable().optional(),
+});
+
+/** Input of incrementUserStats. */
+export const statsDelta = z.strictObject({
+  logins: delta.optional(),
+  posts: delta.optional(),
+  uploads: delta.optional(),
+  downloads: delta.optional(),
+  uploadBytes: delta.optional(),
+  downloadBytes: delta.optional(),
+});
+
+/** Input of createMessageArea. */
+export const newMessageArea = z.strictObject({
+  tag,
+  name: name(80),
+  kind: z.enum(["local", "echomail", "netmail", "private"], {
+    error: 'must be "local", "echomail", "netmail" or "private"',
+  }).default("local"),
+  echoTag: tag.nullable().default(null),
+});
+
+/** Input of createFileArea. */
+export const newFileArea = z.strictObject({ tag, name: name(80) });
+
+/** Input of addFile. */
+export const newFile = z.strictObject({
+  areaId: id,
+  filename,
+  description: text(65_536).default(""),
+  uploaderId: id.nullable().default(null),
+  size: count,
+  sha256: sha256.nullable().default(null),
+  uploadedAt: date.optional(),
+});
+
+/** Input of updateFile. */
+export const filePatch = z.strictObject({
+  filename: filename.optional(),
+  description: text(65_536).optional(),
+  sha256: sha256.nullable().optional(),
+});
+
+/** A SHA-256 to look up. */
+export const hash = sha256;
+
+const kludge = z.strictObject({
+  name: text(64, 1).refine((s) => !/[\p{Cc}]/u.test(s), {
+    error: "must not contain control characters",
+  }),
+  value: text(65_536),
+});
+
+/** Input of postMessage. */
+export const newMessage = z.strictObject({
+  areaId: id,
+  fromUserId: id.nullable().default(null),
+  fromName: personName.optional(),
+  toUserId: id.nullable().default(null),
+  toName: personName.optional(),
+  subject: text(72),
+  body: text(1_048_576),
+  parentId: id.nullable().default(null),
+  ftnMsgid: ftnId.nullable().default(null),
+  ftnReply: ftnId.nullable().default(null),
+  kludges: z.array(kludge, { error: "must be an array of { name, value }" })
+    .max(10_000, { error: "must have at most 10000 entries" }).default([]),
+  createdAt: date.optional(),
+}).refine((m) => m.fromUserId !== null || m.fromName !== undefined, {
+  error: "must be given when fromName is not",
+  path: ["fromUserId"],
+});
+
+/** Input of updateMessage. */
+export const messagePatch = z.strictObject({
+  subject: text(72).optional(),
+  body: text(1_048_576).optional(),
+});
+
+/** A FidoNet MSGID to look up. */
+export const msgid = ftnId;
+
+/** Input of createSession. */
+export const newSession = z.strictObject({
+  userId: id,
+  ipAddress,
+  node: int(1, 9999).nullable().default(null),
+  activity: activity.default(""),
+  ttlSeconds: int(1, 400 * 86_400).optional(),
+});
+
+/** Options of touchSession. */
+export const touchOptions = z.strictObject({ activity: activity.optional() })
+  .default({});
+
+/** Options of listFiles. */
+export const listFilesOptions = z.strictObject({ limit, before: id.optional() })
+  .default({ limit: 100 });
+
+/** Options of listMessages. */
+export const listMessagesOptions = z.strictObject({
+  after: count.default(0),
+  afterNum: count.default(0),
+  limit,
+}).default({ after: 0, afterNum: 0, limit: 100 });
+
+/** Options of listMailFor. */
+export const afterOptions = z.strictObject({ after: count.default(0), limit })
+  .default({ after: 0, limit: 100 });
+
+/** Options that are only a limit. */
+export const limitOptions = z.strictObject({ limit }).default({ limit: 100 });
+
+/** Input of addLastCaller. */
+export const newLastCaller = z.strictObject({
+  userId: id.nullable().default(null),
+  username: personName,
+  loginAt: date,
+});
+
+/** The limit of lastCallers. */
+export const callersLimit = int(1, 1000).default(10);
+
+/** A message number to mark read. */
+export const msgNum = count;
+
+/** A point in time. */
+export const since = date;
+
+/** Options of searchMessages and searchFiles. */
+export const searchOptions = z.strictObject({ areaId: id.optional(), limit })
+  .default({ limit: 100 });
+
+/** A search query: any text, at most 1000 characters, with something besides spaces. */
+export const query = text(1000).refine((s) => s.trim() !== "", {
+  error: "must not be blank",
+});
+
+/** A session token as handed out: 43 base64url characters (256 bits). */
+export const token = z.string({ error: "must be a string" });

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { conformance } from "./_targets.ts";
+import { rejectsKind } from "./_assert.ts";
+
+conformance(
+  "addLastCaller() lists a historical call at its own time and counts nothing",
+  async (s) => {
+    const alice = await s.createUser({ username: "Alice", passwordHash: "h" });
+    const older = new Date("1998-08-11T00:00:00Z");
+    const newer = new Date("1998-08-20T00:00:00Z");
+    // Oldest first, two at the same time: the later addition lists first.
+    assert.deepEqual(
+      await s.addLastCaller({
+        userId: alice.id,
+        username: "Alice",
+        loginAt: older,
+      }),
+      { userId: alice.id, username: "Alice", loginAt: older },
+    );
+    await s.addLastCaller({ username: "Horrid", loginAt: newer });
+    await s.addLastCaller({ userId: null, username: "Flare", loginAt: newer });
+    assert.deepEqual(
+      (await s.lastCallers()).map((c) => [c.userId, c.username, c.loginAt]),
+      [
+        [null, "Flare", newer],
+        [null, "Horrid", newer],
+        [alice.id, "Alice", older],
+      ],
+    );
+    const after = await s.getUser(alice.id);
+    assert.equal(after?.stats.logins, 0);
+    assert.equal(after?.lastLoginAt, null);
+    // A login now lists before the history.
+    await s.recordLogin(alice.id);
+    assert.equal((await s.lastCallers(1))[0]?.userId, alice.id);
+  },
+);
+
+conformance("addLastCaller() validates its input", async (s) => {
+  const at = new Date("1998-08-20T00:00:00Z");
+  await rejectsKind(
+    s.addLastCaller({ userId: 999, username: "Ghost", loginAt: at }),
+    "constraint",
+    "userId",
+  );
+  await rejectsKind(
+    s.addLastCaller({ username: "", loginAt: at }),
+    "validation",
+    "username",
+  );
+  await rejectsKind(
+    s.addLastCaller({ username: "x".repeat(37), loginAt: at }),
+    "validation",
+    "username",
+  );
+  await rejectsKind(
+    s.addLastCaller({ username: "Bad\x03Name", loginAt: at }),
+    "validation",
+    "username",
+  );
+  await rejectsKind(
+    s.addLastCaller({ username: "Ok", loginAt: new Date(NaN) }),
+    "validation",
+    "loginAt",
+  );
+  await rejectsKind(
+    s.addLastCaller({ username: "Ok", loginAt: at, logins: 1 } as never),
+    "validation",
+    "logins",
+  );
+  assert.deepEqual(await s.lastCallers(), []);
+});

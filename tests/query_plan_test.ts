@@ -1,0 +1,148 @@
+/**
+ * Every hot query uses an index: each statement the operations run is explained
+ * (`EXPLAIN QUERY PLAN`) with the parameters it really ran with, and no plan may scan users,
+ * messages, files or sessions in full.
+ */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import {
+  declaredStatements,
+  type Executor,
+  type Queryable,
+  type Sql,
+} from "../src/driver.ts";
+import { connect } from "../src/connect.ts";
+import { Operations } from "../src/ops/mod.ts";
+import { openStorage } from "../mod.ts";
+import * as V from "../src/validate.ts";
+import { STATEMENTS } from "../drivers/sqlite/statements.ts";
+import { everyOperation } from "./_scenario.ts";
+import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
+import { pgParams, pgText } from "../drivers/postgres/statements.ts";
+
+/** An executor that records each statement and its parameters before running it. */
+class Recorder implements Executor {
+  seen = new Map<string, { q: Sql; params: readonly unknown[] }>();
+  constructor(private inner: Queryable & { atomic?: Executor["atomic"] }) {}
+  #note(q: Sql, params: readonly unknown[]) {
+    if (!this.seen.has(q.name)) this.seen.set(q.name, { q, params });
+  }
+  all(q: Sql, params: readonly unknown[]) {
+    this.#note(q, params);
+    return this.inner.all(q, params);
+  }
+  get(q: Sql, params: readonly unknown[]) {
+    this.#note(q, params);
+    return this.inner.get(q, params);
+  }
+  run(q: Sql, params: readonly unknown[]) {
+    this.#note(q, params);
+    return this.inner.run(q, params);
+  }
+  atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.inner.atomic!((inner) => fn(new Recorder(inner).#share(this)));
+  }
+  #share(parent: Recorder): Recorder {
+    this.seen = parent.seen;
+    return this;
+  }
+}
+
+/** Partial indexes hold live sessions only: scanning one is not a scan of the table. */
+const BIG_TABLES = /^(users|messages|files|sessions|m|f|s|u)$/;
+
+Deno.test("every statement of the operations searches an index (SQLite)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "impulse-plan-" });
+  try {
+    const url = `sqlite:${dir}/plan.db`;
+    await (await openStorage(url)).close();
+    const connection = await connect(
+      url,
+      V.parse(V.openOptions, { migrate: "off" }, "options", "test"),
+    );
+    const recorder = new Recorder(connection.root as Executor);
+    try {
+      await everyOperation(new Operations(recorder));
+    } finally {
+      await connection.close();
+    }
+    const db = new DatabaseSync(`${dir}/plan.db`);
+    const failures: string[] = [];
+    try {
+      for (const { q, params } of recorder.seen.values()) {
+        const text = q.dialect ? STATEMENTS[q.name]!.text : q.text;
+        const bound = q.dialect ? STATEMENTS[q.name]!.bind(params) : params;
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(
+          ...bound as never[],
+        );
+        for (const { detail } of plan as { detail: string }[]) {
+          const scan = /^SCAN (\w+)( USING (COVERING )?INDEX (\w+))?/.exec(
+            detail,
+          );
+          if (
+            scan && BIG_TABLES.test(scan[1]!) &&
+            !/^sessions_(live|expiry)$/.test(scan[4] ?? "")
+          ) {
+            failures.push(`${q.name}: ${detail}`);
+          }
+        }
+      }
+    } finally {
+      db.close();
+    }
+    assert.deepEqual(failures, [], "statements that scan a large table");
+    const declared = declaredStatements()
+      .filter((q) =>
+        !/^(tx\.|pg\.|copy\.|users\.update\.|files\.update\.)/.test(q.name)
+      )
+      .map((q) => q.name);
+    const unexplained = declared.filter((name) => !recorder.seen.has(name));
+    assert.deepEqual(unexplained, [], "statements the scenario never ran");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "every statement of the operations uses an index (PostgreSQL)",
+  ignore: postgresMissing !== undefined,
+  async fn() {
+    await using db = await createDatabase("impulse_plan");
+    await (await openStorage(db.url)).close();
+    const connection = await connect(
+      db.url,
+      V.parse(V.openOptions, { migrate: "off" }, "options", "test"),
+    );
+    const recorder = new Recorder(connection.root as Executor);
+    try {
+      await everyOperation(new Operations(recorder));
+    } finally {
+      await connection.close();
+    }
+    assert.ok(
+      recorder.seen.size > 40,
+      `the scenario ran ${recorder.seen.size} statements`,
+    );
+    const sql = rawClient(db.url);
+    const failures: string[] = [];
+    try {
+      // Tiny tables make a sequential scan the cheapest plan; forbid it unless nothing else
+      // can answer, which is what this test looks for.
+      await sql.unsafe("SET enable_seqscan = off");
+      for (const { q, params } of recorder.seen.values()) {
+        const plan = await sql.unsafe(
+          `EXPLAIN ${pgText(q)}`,
+          pgParams(q, params) as never[],
+        );
+        for (const line of plan.map((row) => String(row["QUERY PLAN"]))) {
+          if (/Seq Scan on (users|messages|files|sessions)\b/.test(line)) {
+            failures.push(`${q.name}: ${line.trim()}`);
+          }
+        }
+      }
+    } finally {
+      await sql.end();
+    }
+    assert.deepEqual(failures, [], "statements that scan a large table");
+  },
+});
