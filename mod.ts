@@ -8,14 +8,16 @@
  *
  * await using storage = await openStorage("sqlite::memory:");
  * const sysop = await storage.createUser({ username: "SysOp", passwordHash: "x", securityLevel: 255 });
+ * const general = await storage.createMessageArea({ tag: "GENERAL", name: "General chat" });
  * const message = await storage.postMessage({
- *   areaId: 1,
+ *   areaId: general.id,
  *   fromUserId: sysop.id,
  *   subject: "Welcome",
  *   body: "Hello, callers!",
  * });
  * assert.equal((await storage.getUser(sysop.id))?.stats.posts, 1);
- * assert.deepEqual(await storage.listMessages(1), [message]);
+ * assert.deepEqual(await storage.listMessages(general.id), [message]);
+ * assert.equal(message.msgNum, 1);
  * ```
  *
  * Importing this module loads no driver: `openStorage` loads the one its URL names.

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { openStorage, StorageError } from "../mod.ts";
+import { seedAreas } from "./_fixtures.ts";
 import { sql } from "../src/driver.ts";
 import * as V from "../src/validate.ts";
 import { PostgresConnection } from "../drivers/postgres/connection.ts";
@@ -36,6 +37,7 @@ Deno.test({
     await using s = await openStorage(withApp(db.url, app), {
       postgres: { poolSize: 4 },
     });
+    await seedAreas(s, 2);
     const authors = await Promise.all(
       [0, 1, 2, 3].map((i) =>
         s.createUser({ username: `author${i}`, passwordHash: "h" })

@@ -113,6 +113,16 @@ Deno.test("[sqlite-ffi-file] ids and sizes above 2^31, up to 2^53 − 1, round-t
   seq.run(["files", 2 ** 31 + 5]);
   seq.run(["messages", 2 ** 32]);
   seq.run(["sessions", MAX - 1]);
+  // An area id above 2^32, inserted by hand.
+  db.prepare(
+    "INSERT INTO file_areas (id, tag, tag_key, name, created_at) VALUES (?, 'BIG', 'big', 'Big', 0)",
+  )
+    .run([2 ** 40]);
+  db.prepare(
+    "INSERT INTO message_areas (id, tag, tag_key, name, created_at) VALUES (1, 'M1', 'm1', 'One', 0)",
+  ).run(
+    [],
+  );
   db.close();
 
   const user = await storage.createUser({ username: "big", passwordHash: "h" });
@@ -234,6 +244,7 @@ Deno.test("[sqlite-ffi-file] two processes writing one file on the FFI engine lo
   const url = `sqlite:${temp.dir}/board.db?engine=ffi`;
   const userId = await (async () => {
     await using s = await openStorage(url);
+    await s.createMessageArea({ tag: "M1", name: "Shared area" });
     return (await s.createUser({ username: "shared", passwordHash: "h" })).id;
   })();
   const rounds = 200;

@@ -100,7 +100,8 @@ Deno.test("kindOf() maps SQLSTATEs onto kinds", () => {
     assert.equal(kindOf(code), "unavailable");
   }
   assert.equal(kindOf("55P03"), "timeout");
-  assert.equal(kindOf("42P01"), "internal");
+  assert.equal(kindOf("42P01"), "migration");
+  assert.equal(kindOf("42703"), "migration");
 });
 
 Deno.test("connectionFailure() tells unsent, fatal and broken failures apart", () => {

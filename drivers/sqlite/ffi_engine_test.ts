@@ -177,12 +177,12 @@ const SCENARIOS: [string, string, (db: EngineDatabase) => unknown][] = [
   ["syntax", "internal", (db) => db.prepare("SELEC 1").run([])],
   [
     "a double-quoted string is no literal",
-    "internal",
+    "migration",
     (db) => db.prepare(`SELECT "sysop"`).all([]),
   ],
   [
     "missing table",
-    "internal",
+    "migration",
     (db) => db.prepare("SELECT * FROM nowhere").all([]),
   ],
   [
