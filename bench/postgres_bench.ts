@@ -1,7 +1,8 @@
 /**
- * Each Storage operation on PostgreSQL beside the same SQL on a raw postgres.js client, in one
- * run, plus 16 concurrent callers on a mixed workload. Deno prints, per group, how many times
- * slower the Storage call is than the raw baseline. Budget: every operation within 1.2× raw.
+ * Each Storage operation on PostgreSQL beside the same SQL on a raw postgres.js client (the
+ * statements of `bench/_raw.ts`), in one run, plus 16 concurrent callers on a mixed workload.
+ * Deno prints, per group, how many times slower the Storage call is than the raw baseline.
+ * Budget: every operation within 1.2× raw; the mixed workload without errors.
  *
  * Run: deno task bench (the server: IMPULSE_TEST_POSTGRES_URL, by default
  * postgres://postgres@127.0.0.1:5432/test; without a server the file registers nothing).
@@ -10,32 +11,15 @@
  *
  * @module
  */
-import postgres from "postgres";
 import { openStorage, type Storage } from "../mod.ts";
 import {
   createDatabase,
   postgresMissing,
   rawClient,
 } from "../tests/_postgres.ts";
+import { rawPostgres, rawPostgresClient } from "./_raw.ts";
 
-const USER =
-  "id, username, password_hash, security_level, logins, posts, uploads, downloads, " +
-  "upload_bytes, download_bytes, last_login_at, created_at, updated_at";
-const MESSAGE =
-  "id, area_id, from_user_id, to_user_id, subject, body, parent_id, created_at";
-const SQL = {
-  insertUser:
-    `INSERT INTO users (username, username_key, password_hash, security_level, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER}`,
-  userById: `SELECT ${USER} FROM users WHERE id = $1`,
-  userByKey: `SELECT ${USER} FROM users WHERE username_key = $1`,
-  insertMessage:
-    `INSERT INTO messages (area_id, from_user_id, to_user_id, subject, body, parent_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${MESSAGE}`,
-  addPost: "UPDATE users SET posts = posts + 1 WHERE id = $1",
-  listMessages:
-    `SELECT ${MESSAGE} FROM messages WHERE area_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-};
+const BODY = "A message body of a typical length for a BBS post.\n".repeat(8);
 
 if (postgresMissing === undefined) await register();
 
@@ -50,33 +34,28 @@ async function register(): Promise<void> {
   await admin.end();
   const db = await createDatabase("impulse_bench");
   const storage = await openStorage(db.url);
-  const options = {
-    max: 1,
-    fetch_types: false,
-    onnotice: () => {},
-    types: { bigint: { to: 20, from: [20], parse: Number, serialize: String } },
-  };
-  const raw = postgres(db.url, options);
-  const rawPool = postgres(db.url, { ...options, max: 10 });
-  const q = (text: string, params: unknown[]) =>
-    raw.unsafe(text, params as never[], { prepare: true }).values();
+  const raw = rawPostgres(rawPostgresClient(db.url));
+  const rawPool = rawPostgresClient(db.url, 10);
+  const pooled = rawPostgres(rawPool);
 
+  const area = (tag: string) => storage.createMessageArea({ tag, name: tag });
+  const general = await area("GENERAL");
+  const other = await area("OTHER");
+  const busy = await area("BUSY");
   const author = await storage.createUser({
     username: "author",
     passwordHash: "h",
   });
-  const body = "A message body of a typical length for a BBS post.\n".repeat(8);
   await storage.transaction(async (tx) => {
     for (let i = 0; i < 2000; i++) {
       await tx.postMessage({
-        areaId: 1,
+        areaId: general.id,
         fromUserId: author.id,
         subject: `seed ${i}`,
-        body,
+        body: BODY,
       });
     }
   });
-  const after = (await storage.listMessages(1, { limit: 1000 })).at(-1)!.id;
   let n = 0;
 
   Deno.bench("getUser", { group: "getUser" }, async () => {
@@ -86,7 +65,7 @@ async function register(): Promise<void> {
     "raw postgres.js",
     { group: "getUser", baseline: true },
     async () => {
-      await q(SQL.userById, [author.id]);
+      await raw.getUser(author.id);
     },
   );
 
@@ -101,7 +80,7 @@ async function register(): Promise<void> {
     "raw postgres.js",
     { group: "findUserByUsername", baseline: true },
     async () => {
-      await q(SQL.userByKey, ["author"]);
+      await raw.findUserByUsername("author");
     },
   );
 
@@ -112,102 +91,87 @@ async function register(): Promise<void> {
     "raw postgres.js",
     { group: "createUser", baseline: true },
     async () => {
-      const t = Date.now();
-      const name = `user${n++}`;
-      await q(SQL.insertUser, [name, name, "h", 10, t, t]);
+      await raw.createUser(`user${n++}`);
     },
   );
 
   Deno.bench("postMessage", { group: "postMessage" }, async () => {
     await storage.postMessage({
-      areaId: 2,
+      areaId: other.id,
       fromUserId: author.id,
       subject: "Hello",
-      body,
+      body: BODY,
     });
   });
   Deno.bench(
     "raw postgres.js",
     { group: "postMessage", baseline: true },
     async () => {
-      await raw.unsafe("BEGIN");
-      await q(SQL.insertMessage, [
-        2,
-        author.id,
-        null,
-        "Hello",
-        body,
-        null,
-        Date.now(),
-      ]);
-      await q(SQL.addPost, [author.id]);
-      await raw.unsafe("COMMIT");
+      await raw.postMessage({
+        areaId: other.id,
+        authorId: author.id,
+        subject: "Hello",
+        body: BODY,
+      });
     },
   );
 
   Deno.bench("listMessages(limit 50)", { group: "listMessages" }, async () => {
-    await storage.listMessages(1, { after: after - 500, limit: 50 });
+    await storage.listMessages(general.id, { afterNum: 1000, limit: 50 });
   });
   Deno.bench(
     "raw postgres.js",
     { group: "listMessages", baseline: true },
     async () => {
-      await q(SQL.listMessages, [1, after - 500, 50]);
+      await raw.listMessages(general.id, { afterNum: 1000, limit: 50 });
     },
   );
 
   Deno.bench("16 callers, mixed", { group: "mixed16" }, async () => {
     await Promise.all(
-      Array.from({ length: 16 }, (_, i) => mixed(storage, author.id, i, body)),
+      Array.from({ length: 16 }, (_, i) => mixed(storage, i)),
     );
   });
   Deno.bench(
     "raw postgres.js pool",
     { group: "mixed16", baseline: true },
     async () => {
-      await Promise.all(Array.from({ length: 16 }, async (_, i) => {
-        const p = (text: string, params: unknown[]) =>
-          rawPool.unsafe(text, params as never[], { prepare: true }).values();
-        await p(SQL.userById, [author.id]);
-        await p(SQL.listMessages, [1, after - 100 - i, 50]);
-        if (i % 4 === 0) {
-          await rawPool.begin(async (tx) => {
-            await tx.unsafe(SQL.insertMessage, [
-              3,
-              author.id,
-              null,
-              "Hi",
-              body,
-              null,
-              Date.now(),
-            ], {
-              prepare: true,
-            });
-            await tx.unsafe(SQL.addPost, [author.id], { prepare: true });
-          });
-        }
-        await p(SQL.userByKey, ["author"]);
-      }));
+      await Promise.all(Array.from({ length: 16 }, (_, i) => rawMixed(i)));
     },
   );
-}
 
-/** One caller's share of the mixed workload; any error fails the benchmark. */
-async function mixed(
-  storage: Storage,
-  author: number,
-  i: number,
-  body: string,
-): Promise<void> {
-  await storage.getUser(author);
-  await storage.listMessages(1, { after: 1900 - i, limit: 50 });
-  if (i % 4 === 0) {
-    await storage.postMessage({
-      areaId: 3,
-      fromUserId: author,
-      subject: "Hi",
-      body,
-    });
+  /** One caller's share of the mixed workload; any error fails the benchmark. */
+  async function mixed(storage: Storage, i: number): Promise<void> {
+    await storage.getUser(author.id);
+    await storage.listMessages(general.id, { afterNum: 1900 - i, limit: 50 });
+    if (i % 4 === 0) {
+      await storage.postMessage({
+        areaId: busy.id,
+        fromUserId: author.id,
+        subject: "Hi",
+        body: BODY,
+      });
+    }
+    await storage.findUserByUsername("author");
   }
-  await storage.findUserByUsername("author");
+
+  /** The same share on the raw pool; the post on a connection reserved for it. */
+  async function rawMixed(i: number): Promise<void> {
+    await pooled.getUser(author.id);
+    await pooled.listMessages(general.id, { afterNum: 1900 - i, limit: 50 });
+    if (i % 4 === 0) {
+      const connection = await rawPool.reserve();
+      try {
+        await rawPostgres(connection).postMessage({
+          areaId: busy.id,
+          authorId: author.id,
+          subject: "Hi",
+          body: BODY,
+        });
+      } finally {
+        connection.release();
+      }
+    }
+    await pooled.findUserByUsername("author");
+  }
 }

@@ -9,7 +9,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { openStorage } from "../mod.ts";
-import { rawOperations } from "./_raw_sqlite.ts";
+import { rawSqlite } from "./_raw.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "impulse-bench-" });
 const storage = await openStorage(`sqlite:${dir}/storage.db`);
@@ -19,7 +19,7 @@ const db = new DatabaseSync(`${dir}/raw.db`);
 db.exec(
   "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
 );
-const raw = rawOperations((text) => {
+const raw = rawSqlite((text) => {
   const statement = db.prepare(text);
   return {
     get: (params) => statement.get(...params as never[]),
@@ -48,7 +48,12 @@ for (let i = 0; i < 2000; i++) {
     subject: `seed ${i}`,
     body,
   });
-  raw.postMessage(rawArea, rawAuthor, `seed ${i}`, body);
+  raw.postMessage({
+    areaId: rawArea,
+    authorId: rawAuthor,
+    subject: `seed ${i}`,
+    body,
+  });
 }
 let n = 0;
 
@@ -86,14 +91,19 @@ Deno.bench("postMessage", { group: "postMessage" }, async () => {
   });
 });
 Deno.bench("raw node:sqlite", { group: "postMessage", baseline: true }, () => {
-  raw.postMessage(rawOther, rawAuthor, "Hello", body);
+  raw.postMessage({
+    areaId: rawOther,
+    authorId: rawAuthor,
+    subject: "Hello",
+    body,
+  });
 });
 
 Deno.bench("listMessages(limit 50)", { group: "listMessages" }, async () => {
   await storage.listMessages(area.id, { afterNum: 1000, limit: 50 });
 });
 Deno.bench("raw node:sqlite", { group: "listMessages", baseline: true }, () => {
-  raw.listMessages(rawArea, 1000, 50);
+  raw.listMessages(rawArea, { afterNum: 1000, limit: 50 });
 });
 
 globalThis.addEventListener("unload", () => {

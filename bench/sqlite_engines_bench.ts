@@ -13,7 +13,7 @@
 import { openStorage, type Storage } from "../mod.ts";
 import { type EngineDatabase, nodeEngine } from "../drivers/sqlite/engine.ts";
 import { ffiEngine } from "../drivers/sqlite/ffi_engine.ts";
-import { rawOperations } from "./_raw_sqlite.ts";
+import { rawSqlite } from "./_raw.ts";
 
 const BODY = "A message body of a typical length for a BBS post.\n".repeat(8);
 const SEED = 2000;
@@ -78,7 +78,7 @@ async function rawVariant(
   db.exec(
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
   );
-  const raw = rawOperations((text) => {
+  const raw = rawSqlite((text) => {
     const statement = db.prepare(text);
     return {
       get: (params) => statement.value(params),
@@ -90,14 +90,26 @@ async function rawVariant(
   const other = raw.createArea("B");
   const author = raw.createUser("author");
   for (let i = 0; i < SEED; i++) {
-    raw.postMessage(area, author, `seed ${i}`, BODY);
+    raw.postMessage({
+      areaId: area,
+      authorId: author,
+      subject: `seed ${i}`,
+      body: BODY,
+    });
   }
   return {
     getUser: () => raw.getUser(author),
     findUserByUsername: () => raw.findUserByUsername("author"),
     createUser: () => raw.createUser(`user${n++}`),
-    postMessage: () => raw.postMessage(other, author, "Hello", BODY),
-    "listMessages(limit 50)": () => raw.listMessages(area, 1000, 50),
+    postMessage: () =>
+      raw.postMessage({
+        areaId: other,
+        authorId: author,
+        subject: "Hello",
+        body: BODY,
+      }),
+    "listMessages(limit 50)": () =>
+      raw.listMessages(area, { afterNum: 1000, limit: 50 }),
   };
 }
 
@@ -122,33 +134,38 @@ for (const operation of OPERATIONS) {
 }
 
 /**
- * Median µs per operation of each variant, from many short interleaved rounds (so that noise
- * from other processes falls on every variant alike).
+ * Median µs per operation of each variant, from many short interleaved rounds: each round times
+ * a small batch of every operation on every variant (which variant goes first turning round by
+ * round), so that noise from other processes falls on every variant alike, and a batch is short
+ * enough to run between preemptions.
  */
 async function measure(
-  rounds = 41,
-  batch = 250,
+  rounds = 401,
+  batch = 25,
 ): Promise<Record<Operation, Record<Variant, number>>> {
-  const result = {} as Record<Operation, Record<Variant, number>>;
-  for (const operation of OPERATIONS) {
-    const samples = {} as Record<Variant, number[]>;
-    for (let round = 0; round < rounds; round++) {
-      for (const variant of Object.keys(VARIANTS) as Variant[]) {
+  const variants = Object.keys(VARIANTS) as Variant[];
+  const each = <T>(keys: readonly string[], value: (key: string) => T) =>
+    Object.fromEntries(keys.map((key) => [key, value(key)]));
+  const samples = each(OPERATIONS, () => each(variants, () => [] as number[]));
+  for (let round = 0; round < rounds; round++) {
+    for (const operation of OPERATIONS) {
+      for (let i = 0; i < variants.length; i++) {
+        const variant = variants[(round + i) % variants.length]!;
         const run = VARIANTS[variant][operation];
         const started = performance.now();
-        for (let i = 0; i < batch; i++) await run();
-        (samples[variant] ??= []).push(
+        for (let j = 0; j < batch; j++) await run();
+        samples[operation]![variant]!.push(
           (performance.now() - started) * 1000 / batch,
         );
       }
     }
-    result[operation] = Object.fromEntries(
-      Object.entries(samples).map((
-        [variant, times],
-      ) => [variant, times.sort((a, b) => a - b)[times.length >> 1]!]),
-    ) as Record<Variant, number>;
   }
-  return result;
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+  return each(
+    OPERATIONS,
+    (operation) =>
+      each(variants, (variant) => median(samples[operation]![variant]!)),
+  ) as Record<Operation, Record<Variant, number>>;
 }
 
 if (Deno.args.includes("--table")) {
