@@ -3,19 +3,24 @@
  * behind one {@linkcode Storage} API, embedded on SQLite (no server) by default.
  *
  * ```ts
- * import { openStorage } from "@impulse/storage";
+ * import { hashPassword, openStorage } from "@impulse/storage";
  * import assert from "node:assert/strict";
  *
  * await using storage = await openStorage("sqlite::memory:");
- * const sysop = await storage.createUser({ username: "SysOp", passwordHash: "x", securityLevel: 255 });
+ * const sysop = await storage.createUser({
+ *   username: "SysOp",
+ *   passwordHash: await hashPassword("secret"),
+ *   securityLevel: 255,
+ * });
+ * const general = await storage.createMessageArea({ tag: "GENERAL", name: "General" });
  * const message = await storage.postMessage({
- *   areaId: 1,
+ *   areaId: general.id,
  *   fromUserId: sysop.id,
  *   subject: "Welcome",
  *   body: "Hello, callers!",
  * });
  * assert.equal((await storage.getUser(sysop.id))?.stats.posts, 1);
- * assert.deepEqual(await storage.listMessages(1), [message]);
+ * assert.deepEqual(await storage.listMessages(general.id), [message]);
  * ```
  *
  * Importing this module loads no driver: `openStorage` loads the one its URL names.
