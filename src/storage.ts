@@ -209,6 +209,17 @@ export interface OpenOptions {
     engine?: "node" | "ffi";
     /** A libsqlite3 path or name for the FFI engine; implies `engine: "ffi"`. */
     library?: string;
+    /**
+     * The mode of a database file the driver creates (SQLite gives its `-wal` and `-shm` files
+     * the same); defaults to `0o600`, readable by the owner only. It must let the owner read
+     * and write. A file that exists keeps its mode.
+     */
+    fileMode?: number;
+    /**
+     * The mode of the database's directory when the driver creates it; defaults to `0o700`. It
+     * must let the owner in (read, write and search). A directory that exists keeps its mode.
+     */
+    dirMode?: number;
   };
   /**
    * For `postgres:` URLs: the connection pool. The URL parameters `poolSize=`,

@@ -67,6 +67,14 @@ export const date = z.date({ error: "must be a Date" })
 /** Usernames: 1–30 characters. */
 export const username: z.ZodString = name(30);
 
+/** A Unix permission mode (0–0o777) that grants the owner at least `owner`. */
+function mode(owner: number): z.ZodNumber {
+  const octal = `0o${owner.toString(8)}`;
+  return int(0, 0o777).refine((m) => (m & owner) === owner, {
+    error: `must grant the owner at least ${octal}`,
+  });
+}
+
 /** Options of openStorage, with every default applied. */
 export interface ParsedOpenOptions {
   /** What to do about the schema at open. */
@@ -76,7 +84,12 @@ export interface ParsedOpenOptions {
   /** Retry of transient errors. */
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** The SQLite engine and library, when chosen. */
-  sqlite?: { engine?: "node" | "ffi"; library?: string };
+  sqlite?: {
+    engine?: "node" | "ffi";
+    library?: string;
+    fileMode?: number;
+    dirMode?: number;
+  };
   /** The PostgreSQL pool, when set. */
   postgres?: {
     poolSize?: number;
@@ -101,6 +114,8 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
       .optional(),
     library: z.string({ error: "must be a string" })
       .min(1, { error: "must not be empty" }).optional(),
+    fileMode: mode(0o600).optional(),
+    dirMode: mode(0o700).optional(),
   }).optional(),
   postgres: z.strictObject({
     poolSize: int(1, 1000).optional(),
