@@ -144,7 +144,7 @@ export function parse<S extends z.ZodType>(
   what: string,
   operation: string,
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw toValidationError(result.error.issues[0]!, schema, what, operation);
 }
