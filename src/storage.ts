@@ -238,12 +238,16 @@ export interface PostgresOptions {
   idleTimeoutMs?: number;
 }
 
-/** Bounded exponential backoff with jitter. */
+/**
+ * Bounded exponential backoff with jitter. The defaults poll often (SQLite's write lock is not
+ * queued: a process that sleeps long loses it to the ones that ask more often) and give up after
+ * about 2.5 s on average, 5 s at most.
+ */
 export interface RetryOptions {
-  /** Attempts in all, including the first; 1–100, defaults to 12. */
+  /** Attempts in all, including the first; 1–100, defaults to 50. */
   attempts?: number;
   /** The first delay in milliseconds; defaults to 5. */
   baseDelayMs?: number;
-  /** The largest delay in milliseconds; defaults to 1000. */
+  /** The largest delay in milliseconds; defaults to 100. */
   maxDelayMs?: number;
 }
