@@ -241,13 +241,13 @@ export interface PostgresOptions {
 /**
  * Bounded exponential backoff with jitter. The defaults poll often (SQLite's write lock is not
  * queued: a process that sleeps long loses it to the ones that ask more often) and give up after
- * about 2.5 s on average, 5 s at most.
+ * about 3.5 s on average, 6 s at most.
  */
 export interface RetryOptions {
-  /** Attempts in all, including the first; 1–100, defaults to 50. */
+  /** Attempts in all, including the first; 1–1000, defaults to 100. */
   attempts?: number;
   /** The first delay in milliseconds; defaults to 5. */
   baseDelayMs?: number;
-  /** The largest delay in milliseconds; defaults to 100. */
+  /** The largest delay in milliseconds; defaults to 50. */
   maxDelayMs?: number;
 }

@@ -105,10 +105,10 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
   }).default("up"),
   acquireTimeoutMs: int(0, 3_600_000).default(5000),
   retry: z.strictObject({
-    attempts: int(1, 100).default(50),
+    attempts: int(1, 1000).default(100),
     baseDelayMs: int(0, 60_000).default(5),
-    maxDelayMs: int(0, 600_000).default(100),
-  }).default({ attempts: 50, baseDelayMs: 5, maxDelayMs: 100 }),
+    maxDelayMs: int(0, 600_000).default(50),
+  }).default({ attempts: 100, baseDelayMs: 5, maxDelayMs: 50 }),
   sqlite: z.strictObject({
     engine: z.enum(["node", "ffi"], { error: 'must be "node" or "ffi"' })
       .optional(),
@@ -125,7 +125,7 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
 }).default({
   migrate: "up",
   acquireTimeoutMs: 5000,
-  retry: { attempts: 50, baseDelayMs: 5, maxDelayMs: 100 },
+  retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
 });
 
 /**
