@@ -7,6 +7,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { connect } from "../src/connect.ts";
 import * as V from "../src/validate.ts";
+import { rawClient } from "./_postgres.ts";
 
 /** Raw access to a database by URL, for checks after a crash or a fault. */
 export interface Inspector {
@@ -121,4 +122,43 @@ export async function readLines(
 /** Resolves after `ms` milliseconds. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Resolves once a child process has reached a database (the SQLite file exists; a PostgreSQL
+ * backend of this package serves it), or `done` settles.
+ *
+ * @param url The database URL.
+ * @param done The child's status: stop looking once it ended.
+ */
+export async function reached(
+  url: string,
+  done: Promise<unknown>,
+): Promise<void> {
+  let over = false;
+  done.finally(() => over = true);
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).split("?")[0]!;
+    while (!over) {
+      try {
+        await Deno.stat(path);
+        return;
+      } catch {
+        await delay(2);
+      }
+    }
+    return;
+  }
+  const admin = rawClient();
+  const name = new URL(url).pathname.slice(1);
+  try {
+    while (!over) {
+      const [row] = await admin`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = ${name} AND application_name = 'impulse-storage'`;
+      if (row!.n > 0) return;
+      await delay(5);
+    }
+  } finally {
+    await admin.end();
+  }
 }

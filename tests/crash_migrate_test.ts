@@ -9,8 +9,7 @@
 import assert from "node:assert/strict";
 import { openMigrator } from "../src/migrate/mod.ts";
 import { spawnMigrate, tempSet } from "./_migrate.ts";
-import { delay, figures, inspect, sized } from "./_stress.ts";
-import { rawClient } from "./_postgres.ts";
+import { figures, inspect, reached, sized } from "./_stress.ts";
 import { random } from "./_stress_worker.ts";
 import { type Target, TARGETS } from "./_targets.ts";
 
@@ -20,39 +19,6 @@ const TRIALS = sized(20, 100);
 const CRASH_TARGETS = TARGETS.filter((t) =>
   t.name === "sqlite-file" || t.name === "postgres"
 );
-
-/**
- * Resolves once the command has reached the database (the SQLite file exists; a PostgreSQL
- * backend serves it), or `done` settles.
- */
-async function reached(url: string, done: Promise<unknown>): Promise<void> {
-  let over = false;
-  done.finally(() => over = true);
-  if (url.startsWith("sqlite:")) {
-    const path = url.slice("sqlite:".length).split("?")[0]!;
-    while (!over) {
-      try {
-        await Deno.stat(path);
-        return;
-      } catch {
-        await delay(2);
-      }
-    }
-    return;
-  }
-  const admin = rawClient();
-  const name = new URL(url).pathname.slice(1);
-  try {
-    while (!over) {
-      const [row] = await admin`SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE datname = ${name} AND application_name = 'impulse-storage'`;
-      if (row!.n > 0) return;
-      await delay(5);
-    }
-  } finally {
-    await admin.end();
-  }
-}
 
 /**
  * Runs the command and kills it `killAfterMs` after it reached the database; returns whether it
