@@ -310,3 +310,122 @@ export async function assertMatches(
   same("lastCallers(1000)", ops.lastCallers(1000), expectedCallers(m));
   await Promise.all(checks);
 }
+
+/** Reads every page of a list, `limit` at a time, each page starting after the last record. */
+async function pages<T>(
+  read: (last: T | undefined) => Promise<T[]>,
+  limit: number,
+): Promise<T[]> {
+  const all: T[] = [];
+  for (;;) {
+    const page = await read(all.at(-1));
+    assert.ok(page.length <= limit, `a page holds at most ${limit}`);
+    all.push(...page);
+    if (page.length < limit) return all;
+  }
+}
+
+/**
+ * The checks too slow for every step, run at the end of each sequence and inside transactions:
+ * paging by every cursor (ties in upload times included), the finders, `readNext`, and
+ * `listNewFiles`.
+ *
+ * @param m The model.
+ * @param ops The storage (or a transaction's handle).
+ * @param when Where the check runs, for messages.
+ * @param since A time for `listNewFiles` (records at exactly that time are not new).
+ */
+export async function assertPaging(
+  m: Model,
+  ops: StorageOps,
+  when: string,
+  since: Date,
+): Promise<void> {
+  const same = (what: string, actual: unknown, expected: unknown) =>
+    assert.deepStrictEqual(actual, expected, `${when}: ${what}`);
+  for (const area of m.areas.values()) {
+    const all = areaMessages(m, area.id).map(messageView);
+    same(
+      `listMessages(${area.id}) by afterNum, 2 a page`,
+      await pages(
+        (last: Message | undefined) =>
+          ops.listMessages(area.id, { afterNum: last?.msgNum ?? 0, limit: 2 }),
+        2,
+      ),
+      all,
+    );
+    same(
+      `listMessages(${area.id}) by after, 3 a page`,
+      await pages(
+        (last: Message | undefined) =>
+          ops.listMessages(area.id, { after: last?.id ?? 0, limit: 3 }),
+        3,
+      ),
+      all,
+    );
+    for (const user of m.users.values()) {
+      const at = pointer(m, user.id, area.id);
+      same(
+        `readNext(${user.id}, ${area.id})`,
+        await ops.readNext(user.id, area.id, { limit: 2 }),
+        all.filter((x) => x.msgNum > at).slice(0, 2),
+      );
+    }
+  }
+  for (const x of m.messages.values()) {
+    if (x.ftnMsgid === null) continue;
+    same(
+      `findMessageByMsgid(${x.areaId}, ${x.ftnMsgid})`,
+      await ops.findMessageByMsgid(x.areaId, x.ftnMsgid),
+      messageView(x),
+    );
+  }
+  for (const user of m.users.values()) {
+    same(
+      `listMailFor(${user.id}), 2 a page`,
+      await pages(
+        (last: Message | undefined) =>
+          ops.listMailFor(user.id, { after: last?.id ?? 0, limit: 2 }),
+        2,
+      ),
+      [...m.messages.values()].filter((x) => x.toUserId === user.id)
+        .sort((a, b) => a.id - b.id).map(messageView),
+    );
+  }
+  for (const area of m.fileAreas.values()) {
+    same(
+      `listFiles(${area.id}), 2 a page`,
+      await pages(
+        (last: FileEntry | undefined) =>
+          ops.listFiles(
+            area.id,
+            last ? { before: last.id, limit: 2 } : { limit: 2 },
+          ),
+        2,
+      ),
+      areaFiles(m, area.id),
+    );
+  }
+  const files = [...m.files.values()];
+  for (const sha256 of new Set(files.map((f) => f.sha256))) {
+    if (sha256 === null) continue;
+    same(
+      `findFilesByHash(${sha256})`,
+      await ops.findFilesByHash(sha256.toUpperCase()),
+      files.filter((f) => f.sha256 === sha256).sort((a, b) => a.id - b.id),
+    );
+  }
+  same(
+    `listNewFiles(${since.toISOString()})`,
+    await ops.listNewFiles(since, { limit: 1000 }),
+    files.filter((f) => f.uploadedAt > since)
+      .sort((a, b) =>
+        b.uploadedAt.getTime() - a.uploadedAt.getTime() || b.id - a.id
+      ),
+  );
+  same(
+    "lastCallers(2)",
+    await ops.lastCallers(2),
+    expectedCallers(m).slice(0, 2),
+  );
+}

@@ -147,9 +147,11 @@ export const postMessage = step(
       kludges: s.kludges,
       ftnMsgid: s.ftnMsgid,
       ftnReply: s.ftnReply,
-      parentId: s.parent === null
-        ? null
-        : pick(m.messages.keys(), m.gone.messages, s.parent),
+      // With no message to reply to yet, mostly post a new thread instead of a doomed reply.
+      parentId:
+        s.parent === null || (m.messages.size === 0 && s.parent % 20 < 18)
+          ? null
+          : pick(m.messages.keys(), m.gone.messages, s.parent),
       ...(s.from === "name" ? {} : { fromUserId: users(s.fromUser) }),
       ...(s.from === "user" ? {} : { fromName: "Remote Sysop" }),
       ...(s.to === "user" || s.to === "both"

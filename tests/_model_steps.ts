@@ -87,7 +87,7 @@ export function step<S>(
 }
 
 /** A reference to a record: resolved by {@linkcode pick} against the model. */
-export const ref: fc.Arbitrary<number> = fc.nat(99);
+export const ref: fc.Arbitrary<number> = fc.nat(199);
 
 /**
  * Resolves a reference: mostly a live record, sometimes a deleted one, sometimes an id that
@@ -99,9 +99,9 @@ export function pick(
   r: number,
 ): number {
   const known = [...ids];
-  const slot = r % 10, i = Math.floor(r / 10);
-  if (slot < 8 && known.length > 0) return known[i % known.length]!;
-  if (slot < 9 && gone.length > 0) return gone[i % gone.length]!;
+  const slot = r % 20, i = Math.floor(r / 20);
+  if (slot < 18 && known.length > 0) return known[i % known.length]!;
+  if (slot < 19 && gone.length > 0) return gone[i % gone.length]!;
   return 999_000_000 + r;
 }
 

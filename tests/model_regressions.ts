@@ -5,7 +5,7 @@
  * When `model_test.ts` fails it prints an entry to paste here: the `seed`, the `path` of the
  * shrunk case and the commands' `replayPath`. Fix the bug first, then add the entry with a
  * `note` saying what it caught; `deno task test` replays it from then on. To replay one by hand,
- * run `deno task test` or `deno test -A tests/model_test.ts --filter regression`.
+ * run `deno task test` or `deno test -A tests/model_test.ts --filter "saved counterexamples"`.
  *
  * An entry replays the same commands only while the command arbitraries of `_model_steps.ts`,
  * `_model_content.ts` and `model_test.ts` keep their shape; when they change, re-run the seeds
@@ -27,4 +27,14 @@ export interface ModelRegression {
 }
 
 /** Every counterexample found so far. */
-export const MODEL_REGRESSIONS: readonly ModelRegression[] = [];
+export const MODEL_REGRESSIONS: readonly ModelRegression[] = [
+  {
+    seed: 3,
+    path:
+      "3:1:1:1:1:1:1:1:1:1:1:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:3:2:3:4:1:2:1:3:3:4:3:3",
+    replayPath: "SF3:F",
+    note:
+      "incrementUserStats takes uploads to 2^53-1, then addFile by that user must fail as " +
+      "constraint and store nothing (the model first only checked uploadBytes)",
+  },
+];

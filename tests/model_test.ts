@@ -13,16 +13,20 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
 import fc from "fast-check";
 import type { Storage, StorageOps } from "../mod.ts";
-import { assertMatches, emptyModel, type Model } from "./_model.ts";
+import {
+  assertMatches,
+  assertPaging,
+  emptyModel,
+  type Model,
+} from "./_model.ts";
 import * as F from "./_model_files.ts";
 import * as M from "./_model_messages.ts";
 import * as SE from "./_model_sessions.ts";
-import { type Real, type Step, TALLY } from "./_model_steps.ts";
+import { DATES, type Real, type Step, TALLY } from "./_model_steps.ts";
 import * as U from "./_model_users.ts";
-import { rawClient } from "./_postgres.ts";
+import { openRaw } from "./_raw.ts";
 import { type Target, TARGETS } from "./_targets.ts";
 import { MODEL_REGRESSIONS } from "./model_regressions.ts";
 
@@ -31,7 +35,7 @@ const DEEP = Deno.env.get("IMPULSE_DEEP") === "1" ||
 /** Sequences per target (`IMPULSE_MODEL_RUNS` overrides, to try a change quickly). */
 export const RUNS = Number(Deno.env.get("IMPULSE_MODEL_RUNS") || 0) ||
   (DEEP ? 10_000 : 200);
-const MAX_COMMANDS = 24;
+const MAX_COMMANDS = 32;
 
 const ROLLBACK = new Error("the transaction command rolls back");
 
@@ -47,6 +51,7 @@ class Transaction implements fc.AsyncCommand<Model, Real> {
       await r.storage.transaction(async (tx: StorageOps) => {
         for (const step of this.steps) await step.on(draft, tx);
         await assertMatches(draft, tx, `inside ${this}`);
+        await assertPaging(draft, tx, `inside ${this}`, DATES[0]!);
         if (r.snapshotReads) {
           await assertMatches(m, r.storage, `outside the open ${this}`);
         }
@@ -100,6 +105,8 @@ const COMMANDS: fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] = [
   M.postMessage,
   M.postMessage,
   M.postMessage,
+  M.postMessage,
+  M.postMessage,
   F.addFile,
   F.addFile,
   SE.createSession,
@@ -116,51 +123,27 @@ interface Bench {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Every table, children first. */
-const TABLES = [
-  "sessions",
-  "logins",
-  "last_read",
-  "messages",
-  "files",
-  "message_areas",
-  "file_areas",
-  "users",
-];
-const EMPTY_ALL = TABLES.map((t) => `DELETE FROM ${t};`).join("\n");
-
 /**
- * In-memory databases are made afresh for each sequence (a few milliseconds); persistent ones
- * are opened once and emptied with plain DELETEs (a new PostgreSQL database takes a second).
- * Ids then keep growing across sequences, which the model does not mind.
+ * In-memory databases are made afresh for each sequence (a few milliseconds); the others are
+ * opened once and emptied with plain DELETEs (a new PostgreSQL database takes a second). Ids
+ * then keep growing across sequences, which the model does not mind.
  */
 async function openBench(target: Target): Promise<Bench> {
   const fresh = await target.fresh();
   let storage = await fresh.open();
-  let empty: () => Promise<void>;
-  let close = () => Promise.resolve();
-  if (!target.capabilities.persistent) {
-    empty = async () => {
-      await storage.close();
-      storage = await fresh.open();
-    };
-  } else if (fresh.url.startsWith("sqlite:")) {
-    const db = new DatabaseSync(fresh.url.slice(7).replace(/\?.*$/, ""));
-    db.exec("PRAGMA busy_timeout = 5000");
-    empty = () => Promise.resolve(db.exec(EMPTY_ALL));
-    close = () => Promise.resolve(db.close());
-  } else {
-    const sql = rawClient(fresh.url);
-    empty = async () => void await sql.unsafe(EMPTY_ALL);
-    close = () => sql.end();
-  }
+  const raw = openRaw(fresh.url);
   return {
     async empty() {
-      await empty();
+      if (raw) {
+        await raw.empty();
+      } else {
+        await storage.close();
+        storage = await fresh.open();
+      }
       return storage;
     },
     async [Symbol.asyncDispose]() {
-      await close();
+      await raw?.[Symbol.asyncDispose]();
       await storage.close();
       await fresh[Symbol.asyncDispose]();
     },
@@ -176,6 +159,8 @@ const PRELUDE = fc.tuple(
   M.createMessageArea,
   F.createFileArea,
   SE.createSession,
+  M.postMessage,
+  M.postMessage,
 );
 
 type Commands = Iterable<fc.AsyncCommand<Model, Real>>;
@@ -190,12 +175,13 @@ function property(bench: Bench, target: Target, replayPath?: string) {
     const storage = await bench.empty();
     await assertMatches(emptyModel(), storage, "at the start");
     const real = { storage, snapshotReads: target.capabilities.snapshotReads };
+    const model = emptyModel();
     await fc.asyncModelRun(async () => {
-      const model = emptyModel();
       for (const step of prelude) await step.on(model, storage);
       await assertMatches(model, storage, "after the prelude");
       return { model, real };
     }, cmds);
+    await assertPaging(model, storage, "at the end", DATES[0]!);
   });
 }
 
