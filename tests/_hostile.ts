@@ -169,6 +169,13 @@ const others: Record<string, () => unknown> = {
   "JSON __proto__": () => JSON.parse('{"__proto__": {"polluted": "yes"}}'),
   "JSON constructor.prototype": () =>
     JSON.parse('{"constructor": {"prototype": {"polluted": "yes"}}}'),
+  "kludges over 1 MiB in all": () =>
+    Array.from(
+      { length: 17 },
+      () => ({ name: "SEEN-BY", value: "x".repeat(65_536) }),
+    ),
+  "10001 kludges": () =>
+    Array.from({ length: 10_001 }, () => ({ name: "PATH", value: "" })),
   "array with __proto__": () =>
     JSON.parse(
       '[{"__proto__": {"polluted": "yes"}, "name": "x", "value": "y"}]',

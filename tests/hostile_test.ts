@@ -369,3 +369,37 @@ Deno.test("hostile input: the calls give every operation and every field its sch
     }
   }
 });
+
+TARGETS.forEach((target) => {
+  Deno.test({
+    name:
+      `[${target.name}] hostile input: postMessage() refuses 10000 kludges of 65536 characters as validation`,
+    ignore: target.ignore !== undefined,
+    async fn() {
+      await using fresh = await target.fresh();
+      await using storage = await fresh.open();
+      const area = await storage.createMessageArea({ tag: "A", name: "A" });
+      const value = "x".repeat(65_536);
+      const error = await within(
+        () =>
+          storage.postMessage({
+            areaId: area.id,
+            fromName: "Flood",
+            subject: "s",
+            body: "b",
+            kludges: Array.from(
+              { length: 10_000 },
+              () => ({ name: "SEEN-BY", value }),
+            ),
+          }).then(() => undefined, (e: unknown) => e),
+        "postMessage with 655 million characters of kludges",
+      );
+      assert.ok(
+        error instanceof StorageError && error.kind === "validation" &&
+          error.field === "kludges",
+        `fails as validation naming kludges, not ${error}`,
+      );
+      assert.deepStrictEqual(await storage.listMessages(area.id), []);
+    },
+  });
+});
