@@ -11,9 +11,20 @@ import { StorageError } from "./errors.ts";
 const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const EDGE_SPACE = /^\s|\s$/u;
 
-/** Text the databases can store exactly: well-formed UTF-16 without NUL characters. */
+/**
+ * Text the databases can store exactly: well-formed UTF-16 without NUL characters.
+ *
+ * The length is checked first and a string that is too long is refused without running the
+ * other checks (zod runs every check by default): they walk the whole string, and `name()`'s
+ * even spreads it into an array, which for a string of 2^28 characters crashes the process.
+ */
 export function text(max: number, min = 0): z.ZodString {
+  return checked(max, min, `must have at most ${max} characters`);
+}
+
+function checked(max: number, min: number, tooLong: string): z.ZodString {
   return z.string()
+    .refine((s) => s.length <= max, { error: tooLong, abort: true })
     .refine((s) => s.isWellFormed(), {
       error: "must be well-formed Unicode (no lone surrogates)",
     })
@@ -24,15 +35,12 @@ export function text(max: number, min = 0): z.ZodString {
       error: min === 1
         ? "must not be empty"
         : `must have at least ${min} characters`,
-    })
-    .refine((s) => s.length <= max, {
-      error: `must have at most ${max} characters`,
     });
 }
 
 /** A name shown to people: no control characters, no spaces at either end. */
 export function name(max: number): z.ZodString {
-  return text(4 * max, 1)
+  return checked(4 * max, 1, `must have 1–${max} characters`)
     .refine((s) => [...s].length <= max, {
       error: `must have 1–${max} characters`,
     })

@@ -90,6 +90,9 @@ const strings: Record<string, string> = {
   "1 MiB of é": "é".repeat(MiB),
   "1 MiB of astral": "👾".repeat(MiB / 2),
   "1 MiB with NUL at the end": "x".repeat(MiB - 1) + "\0",
+  // Refused at once, or a name's checks spread it into an array: 12 s and 1.7 GB at 64 Mi
+  // characters, a crash of the whole process at 256 Mi.
+  "64 MiB": "x".repeat(64 * MiB),
 };
 
 const numbers: Record<string, number> = {

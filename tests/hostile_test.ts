@@ -32,6 +32,11 @@ import { TARGETS } from "./_targets.ts";
 
 const DEEP = Deno.env.get("IMPULSE_DEEP") === "1" ||
   Deno.args.includes("--deep");
+/**
+ * The longest refusing bad input may take: it happens before any statement, so even a huge
+ * string must be turned away at once (a 1 MiB one takes milliseconds).
+ */
+const REFUSAL_MS = 2_000;
 /** The longest a call may take (a 1 MiB message on a busy PostgreSQL takes well under it). */
 const CALL_TIMEOUT_MS = 15_000;
 
@@ -225,11 +230,16 @@ async function runVariant(b: Board, v: Variant, witness: Witness) {
   const what = `${v.op} with ${v.label} at ${v.path.join(".") || "(all)"}`;
   const before = await witness.now();
   let result: unknown, outcome = "ok";
+  const started = performance.now();
   try {
     const fn = b.s[v.op] as (...a: unknown[]) => Promise<unknown>;
     result = await within(() => fn.apply(b.s, args), what);
   } catch (error) {
+    const took = performance.now() - started;
     outcome = assertRefusal(error, v, value, what);
+    if (outcome === "validation") {
+      assert.ok(took < REFUSAL_MS, `${what}: refused in ${took.toFixed(0)} ms`);
+    }
     await witness.unchanged(before, what);
   }
   if (outcome === "ok") {
