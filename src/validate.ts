@@ -166,7 +166,7 @@ function toValidationError(
   const path = issue.path.map(String);
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0]!;
-    const field = fieldName(what, [...path, key]);
+    const field = fieldName(what, [...path, shown(key)]);
     const hint = suggest(schema, key);
     return new StorageError(
       "validation",
@@ -190,6 +190,19 @@ function toValidationError(
     }`,
     { field },
   );
+}
+
+/**
+ * An unknown key as errors show it: the caller chose it, so control, format and line-separator
+ * characters are escaped (no forged log lines) and a long key is cut short.
+ */
+function shown(key: string): string {
+  const cut = key.length > 64 ? key.slice(0, 64) : key;
+  const escaped = cut.replace(
+    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\\]/gu,
+    (c) => c === "\\" ? "\\\\" : `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
+  return cut === key ? escaped : `${escaped}…`;
 }
 
 function fieldName(what: string, path: string[]): string {

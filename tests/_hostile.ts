@@ -217,6 +217,11 @@ export const POLLUTERS: readonly Hostile[] = [
     make: () => JSON.parse('{"prototype": {"polluted": "yes"}}'),
   },
   { label: "extra key", make: () => ({ evil: "yes" }) },
+  {
+    label: "extra key forging a log line",
+    make: () => ({ ["x\n2026-01-01 ERROR \u001b[31mforged\u2028\u202e"]: 1 }),
+  },
+  { label: "extra key of 1 MiB", make: () => ({ ["k".repeat(MiB)]: 1 }) },
 ];
 
 /** Whether a value is one the contract could accept where a string goes. */

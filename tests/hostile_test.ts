@@ -170,14 +170,23 @@ function assertRefusal(
     error instanceof StorageError,
     `${what}: expected a StorageError, got ${(error as Error)?.stack ?? error}`,
   );
+  assert.ok(
+    error.message.length <= 1000 &&
+      !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(error.message),
+    `${what}: the message is one short line: ${
+      JSON.stringify(error.message.slice(0, 200))
+    }`,
+  );
   if (error.kind === "validation") {
     const field = error.field ?? "";
     assert.ok(
       field !== "" && error.message.includes(field),
       `${what}: names its field: ${error.message}`,
     );
-    const want = v.pollute
-      ? Object.keys(value as object)[0]!
+    // An unknown key is named as given when it is short and printable, else escaped and cut.
+    const key = v.pollute ? Object.keys(value as object)[0]! : undefined;
+    const want = key !== undefined
+      ? (/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]{1,64}$/u.test(key) ? key : undefined)
       : v.path.length > 1
       ? v.path.slice(1).join(".")
       : undefined;
