@@ -171,15 +171,26 @@ export class PostgresConnection implements Connection {
       await this.#gate.enter(exclusive, timeout, doing);
     }
     let client: PooledClient | undefined;
+    let generation = 0;
+    let failure: unknown;
     try {
       client = this.pool.tryAcquire() ??
         await this.pool.acquire(
           Math.max(0, timeout - (Date.now() - started)),
           doing,
         );
+      generation = client.generation;
       return await fn(client);
+    } catch (error) {
+      failure = error;
+      throw error;
     } finally {
-      if (client) this.pool.release(client);
+      if (client) {
+        if (failure !== undefined && connectionFailure(failure) !== "none") {
+          client = await this.pool.settle(client, generation);
+        }
+        this.pool.release(client);
+      }
       if (exclusive !== null) this.#gate.leave(exclusive);
     }
   }

@@ -90,6 +90,7 @@ export class PooledClient {
   readonly sql: PgClient;
   /** How many times the connection has closed. */
   generation = 0;
+  #onClose: (() => void)[] = [];
 
   /**
    * Creates the client without connecting.
@@ -100,11 +101,34 @@ export class PooledClient {
   constructor(settings: PostgresSettings) {
     try {
       this.sql = postgres(
-        clientOptions(settings, () => this.generation++),
+        clientOptions(settings, () => {
+          this.generation++;
+          for (const resolve of this.#onClose.splice(0)) resolve();
+        }),
       ) as unknown as PgClient;
     } catch (error) {
       throw toStorageError(error, "open", settings.where);
     }
+  }
+
+  /**
+   * Waits until the connection has closed, at most `timeoutMs`.
+   *
+   * @param timeoutMs The bound.
+   * @returns Whether it closed.
+   */
+  closed(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#onClose.splice(this.#onClose.indexOf(done), 1);
+        resolve(false);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.#onClose.push(done);
+    });
   }
 }
 
@@ -116,6 +140,7 @@ interface Waiter {
 
 /** Hands out clients one caller at a time; a wait longer than its bound is a `timeout`. */
 export class Pool {
+  readonly #settings: PostgresSettings;
   readonly #all: PooledClient[] = [];
   readonly #idle: PooledClient[] = [];
   readonly #waiters: Waiter[] = [];
@@ -130,6 +155,7 @@ export class Pool {
    * @param settings The pool settings.
    */
   constructor(settings: PostgresSettings) {
+    this.#settings = settings;
     this.#graceMs = settings.acquireTimeoutMs;
     for (let i = 0; i < settings.poolSize; i++) {
       const client = new PooledClient(settings);
@@ -193,6 +219,28 @@ export class Pool {
     if (next) return next.grant(client);
     this.#idle.push(client);
     if (this.#idle.length === this.#all.length) this.#drained?.();
+  }
+
+  /**
+   * Makes a client whose connection failed safe to hand out again: postgres.js must see the
+   * close before the next statement, or it may queue that statement on the dead socket for ever.
+   * A client that does not see its close in time is replaced.
+   *
+   * @param client The client, still held by the caller.
+   * @param generation Its generation before the failure.
+   * @returns The client to release: the same one, or its replacement.
+   */
+  async settle(
+    client: PooledClient,
+    generation: number,
+  ): Promise<PooledClient> {
+    if (client.generation !== generation || await client.closed(1000)) {
+      return client;
+    }
+    client.sql.end({ timeout: 0 }).catch(() => {});
+    const fresh = new PooledClient(this.#settings);
+    this.#all.splice(this.#all.indexOf(client), 1, fresh);
+    return fresh;
   }
 
   /** Throws `unavailable` once the pool is closed. */
