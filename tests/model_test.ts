@@ -6,9 +6,14 @@
  * takes their steps only on commit, and while one is open, reads on the storage itself must
  * still see the committed state (where the target promises snapshot reads).
  *
- * CI runs {@linkcode RUNS} sequences per target. For a release run 10,000:
+ * Each sequence starts on an empty database with a prelude (three users, two message areas, a
+ * file area, a session, two posts), then runs up to {@linkcode MAX_COMMANDS} random commands;
+ * at the end the slow checks of `assertPaging` run too. CI runs {@linkcode RUNS} sequences per
+ * target (about 40 s for all five on an idle machine). For a release run 10,000 per target:
  * `IMPULSE_DEEP=1 deno task test`, or `deno test -A tests/model_test.ts -- --deep`.
- * Counterexamples found are kept in `model_regressions.ts` and replayed first.
+ * `IMPULSE_MODEL_RUNS=n` runs n instead and `IMPULSE_MODEL_SEED=s` fixes the seed; each run
+ * prints how often each operation ended in each way. Counterexamples found are kept in
+ * `model_regressions.ts` and replayed first.
  *
  * @module
  */
@@ -35,7 +40,8 @@ const DEEP = Deno.env.get("IMPULSE_DEEP") === "1" ||
 /** Sequences per target (`IMPULSE_MODEL_RUNS` overrides, to try a change quickly). */
 export const RUNS = Number(Deno.env.get("IMPULSE_MODEL_RUNS") || 0) ||
   (DEEP ? 10_000 : 200);
-const MAX_COMMANDS = 32;
+/** The longest random part of a sequence. */
+export const MAX_COMMANDS = 48;
 
 const ROLLBACK = new Error("the transaction command rolls back");
 
@@ -165,13 +171,32 @@ const PRELUDE = fc.tuple(
 
 type Commands = Iterable<fc.AsyncCommand<Model, Real>>;
 
-function property(bench: Bench, target: Target, replayPath?: string) {
+/** How a saved counterexample's sequence was generated. */
+interface Replay {
+  /** The commands' `replayPath`. */
+  replayPath: string;
+  /** The longest sequence when it was found. */
+  maxCommands: number;
+}
+
+/** A sequence as text: every step, prelude first. */
+function script(prelude: readonly Step[], cmds: Commands): string {
+  return [...prelude, ...cmds].map(String).join("\n");
+}
+
+function property(
+  bench: Bench,
+  target: Target,
+  replay?: Replay,
+  seen?: (script: string) => void,
+) {
   const commands = fc.commands(COMMANDS, {
-    maxCommands: MAX_COMMANDS,
+    maxCommands: replay?.maxCommands ?? MAX_COMMANDS,
     size: "max",
-    ...(replayPath === undefined ? {} : { replayPath }),
+    ...(replay === undefined ? {} : { replayPath: replay.replayPath }),
   });
   return fc.asyncProperty(PRELUDE, commands, async (prelude, cmds) => {
+    seen?.(script(prelude, cmds));
     const storage = await bench.empty();
     await assertMatches(emptyModel(), storage, "at the start");
     const real = { storage, snapshotReads: target.capabilities.snapshotReads };
@@ -195,10 +220,13 @@ async function check(
   if (!details.failed) return details.numRuns;
   const replayPath = String(details.counterexample?.[1] ?? "")
     .match(/replayPath="([^"]*)"/)?.[1];
+  const [prelude, cmds] = details.counterexample ?? [[], []];
   const entry = {
     seed: details.seed,
     path: details.counterexamplePath,
     replayPath,
+    maxCommands: MAX_COMMANDS,
+    script: script(prelude, cmds),
   };
   assert.fail(
     `[${target.name}] ${fc.defaultReportMessage(details)}\n\n` +
@@ -215,12 +243,23 @@ for (const target of TARGETS) {
     ignore: target.ignore !== undefined || MODEL_REGRESSIONS.length === 0,
     async fn() {
       await using bench = await openBench(target);
-      for (const { seed, path, replayPath } of MODEL_REGRESSIONS) {
-        await check(target, property(bench, target, replayPath), {
-          seed,
-          path,
-          endOnFailure: true,
-        });
+      for (const entry of MODEL_REGRESSIONS) {
+        const { seed, path, note, script: expected, ...replay } = entry;
+        const stale = new Error(
+          `The saved counterexample "${note}" no longer replays: the command arbitraries ` +
+            `changed shape. Find the case again and refresh its entry (see model_regressions.ts)`,
+        );
+        let replayed = "";
+        const prop = property(bench, target, replay, (s) => replayed = s);
+        await check(target, prop, { seed, path, endOnFailure: true }).catch(
+          (error) => {
+            throw String(error).includes("Unable to replay") ? stale : error;
+          },
+        );
+        if (Deno.env.get("IMPULSE_SHOW_SCRIPT")) {
+          console.log(JSON.stringify(replayed));
+        }
+        if (replayed !== expected) throw stale;
       }
     },
   });
