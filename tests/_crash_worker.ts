@@ -27,10 +27,7 @@ function say(line: string): void {
   }
 }
 
-const storage = await openStorage(url!, {
-  migrate: "check",
-  retry: { attempts: 100, maxDelayMs: 50 },
-});
+const storage = await openStorage(url!, { migrate: "check" });
 say("ready");
 
 async function loop(): Promise<never> {
