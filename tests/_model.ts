@@ -428,4 +428,43 @@ export async function assertPaging(
     await ops.lastCallers(2),
     expectedCallers(m).slice(0, 2),
   );
+  await assertSearch(m, ops, when);
+}
+
+const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+
+/**
+ * Search finds exactly the records holding a word (as sets: ranking is the databases' own), so
+ * the full-text indexes follow posts, edits and deletes.
+ */
+async function assertSearch(m: Model, ops: StorageOps, when: string) {
+  const ids = (records: { id: number }[]) =>
+    records.map((r) => r.id).sort((a, b) => a - b);
+  for (const word of ["hello", "text", "body", "edited"]) {
+    const holders = [...m.messages.values()]
+      .filter((x) => [...words(x.subject), ...words(x.body)].includes(word));
+    assert.deepStrictEqual(
+      ids(await ops.searchMessages(word, { limit: 1000 })),
+      ids(holders),
+      `${when}: searchMessages(${word})`,
+    );
+    for (const area of m.areas.values()) {
+      assert.deepStrictEqual(
+        ids(await ops.searchMessages(word, { areaId: area.id, limit: 1000 })),
+        ids(holders.filter((x) => x.areaId === area.id)),
+        `${when}: searchMessages(${word}, area ${area.id})`,
+      );
+    }
+  }
+  for (const word of ["doom", "zip", "shareware"]) {
+    const holders = [...m.files.values()]
+      .filter((f) =>
+        [...words(f.filename), ...words(f.description)].includes(word)
+      );
+    assert.deepStrictEqual(
+      ids(await ops.searchFiles(word, { limit: 1000 })),
+      ids(holders),
+      `${when}: searchFiles(${word})`,
+    );
+  }
 }

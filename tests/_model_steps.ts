@@ -13,6 +13,7 @@ import fc from "fast-check";
 import type { Storage, StorageErrorKind, StorageOps } from "../mod.ts";
 import { rejectsKind } from "./_assert.ts";
 import { assertMatches, type Model } from "./_model.ts";
+import { within } from "./_within.ts";
 
 /** What the steps run against. */
 export interface Real {
@@ -24,6 +25,9 @@ export interface Real {
 
 /** Runs a step on the model and on `ops`, checking the answer. */
 type Apply<S> = (m: Model, ops: StorageOps, spec: S) => Promise<void>;
+
+/** The longest one step (or one check of the whole state) may take before it counts as a hang. */
+export const STEP_TIMEOUT_MS = 30_000;
 
 /** How often each operation ended in each way (`createUser ok`, `addFile conflict` …). */
 export const TALLY: Map<string, number> = new Map();
@@ -63,12 +67,19 @@ export class Step implements fc.AsyncCommand<Model, Real> {
   }
   async run(m: Model, r: Real): Promise<void> {
     await this.on(m, r.storage);
-    await assertMatches(m, r.storage, `after ${this}`);
+    await within(
+      () => assertMatches(m, r.storage, `after ${this}`),
+      `the check after ${this}`,
+      STEP_TIMEOUT_MS,
+    );
   }
   /** Applies the step to the model and to `ops` (a storage or a transaction), counting it. */
   async on(m: Model, ops: StorageOps): Promise<void> {
     const current = { kind: "ok" as StorageErrorKind | "ok" };
-    await outcome.run(current, () => this.apply(m, ops));
+    await outcome.run(
+      current,
+      () => within(() => this.apply(m, ops), String(this), STEP_TIMEOUT_MS),
+    );
     const key = `${this.name} ${current.kind}`;
     TALLY.set(key, (TALLY.get(key) ?? 0) + 1);
   }

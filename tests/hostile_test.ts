@@ -29,6 +29,7 @@ import {
 import { type Board, OPS, seedBoard } from "./_hostile_ops.ts";
 import { openRaw } from "./_raw.ts";
 import { TARGETS } from "./_targets.ts";
+import { within as bounded } from "./_within.ts";
 
 const DEEP = Deno.env.get("IMPULSE_DEEP") === "1" ||
   Deno.args.includes("--deep");
@@ -125,19 +126,8 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-async function within<T>(work: () => Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} hung for ${CALL_TIMEOUT_MS} ms`)),
-      CALL_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([Promise.resolve().then(work), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function within<T>(work: () => Promise<T>, what: string): Promise<T> {
+  return bounded(work, what, CALL_TIMEOUT_MS);
 }
 
 /** The observable state, through the API, where no raw connection can fingerprint the tables. */

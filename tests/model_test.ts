@@ -29,10 +29,17 @@ import {
 import * as F from "./_model_files.ts";
 import * as M from "./_model_messages.ts";
 import * as SE from "./_model_sessions.ts";
-import { DATES, type Real, type Step, TALLY } from "./_model_steps.ts";
+import {
+  DATES,
+  type Real,
+  type Step,
+  STEP_TIMEOUT_MS,
+  TALLY,
+} from "./_model_steps.ts";
 import * as U from "./_model_users.ts";
 import { openRaw } from "./_raw.ts";
 import { type Target, TARGETS } from "./_targets.ts";
+import { within } from "./_within.ts";
 import { MODEL_REGRESSIONS } from "./model_regressions.ts";
 
 const DEEP = Deno.env.get("IMPULSE_DEEP") === "1" ||
@@ -54,15 +61,20 @@ class Transaction implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     const draft = structuredClone(m);
     try {
-      await r.storage.transaction(async (tx: StorageOps) => {
-        for (const step of this.steps) await step.on(draft, tx);
-        await assertMatches(draft, tx, `inside ${this}`);
-        await assertPaging(draft, tx, `inside ${this}`, DATES[0]!);
-        if (r.snapshotReads) {
-          await assertMatches(m, r.storage, `outside the open ${this}`);
-        }
-        if (!this.commit) throw ROLLBACK;
-      });
+      await within(
+        () =>
+          r.storage.transaction(async (tx: StorageOps) => {
+            for (const step of this.steps) await step.on(draft, tx);
+            await assertMatches(draft, tx, `inside ${this}`);
+            await assertPaging(draft, tx, `inside ${this}`, DATES[0]!);
+            if (r.snapshotReads) {
+              await assertMatches(m, r.storage, `outside the open ${this}`);
+            }
+            if (!this.commit) throw ROLLBACK;
+          }),
+        String(this),
+        4 * STEP_TIMEOUT_MS,
+      );
     } catch (error) {
       if (error !== ROLLBACK) throw error;
     }
