@@ -3,12 +3,16 @@
  * behind one {@linkcode Storage} API, embedded on SQLite (no server) by default.
  *
  * ```ts
- * import { openStorage } from "@impulse/storage";
+ * import { hashPassword, openStorage } from "@impulse/storage";
  * import assert from "node:assert/strict";
  *
  * await using storage = await openStorage("sqlite::memory:");
- * const sysop = await storage.createUser({ username: "SysOp", passwordHash: "x", securityLevel: 255 });
- * const general = await storage.createMessageArea({ tag: "GENERAL", name: "General chat" });
+ * const sysop = await storage.createUser({
+ *   username: "SysOp",
+ *   passwordHash: await hashPassword("secret"),
+ *   securityLevel: 255,
+ * });
+ * const general = await storage.createMessageArea({ tag: "GENERAL", name: "General" });
  * const message = await storage.postMessage({
  *   areaId: general.id,
  *   fromUserId: sysop.id,

@@ -110,10 +110,14 @@ export function isStorageError(
     (kind === undefined || error.kind === kind);
 }
 
-/** Removes the password from anything that looks like a connection URL in `text`. */
+/**
+ * Removes the password from anything that looks like a connection URL in `text`: everything
+ * between `user:` and the last `@` before the next space or quote, so a password holding `@`,
+ * `/`, `?` or `#` is hidden whole (a URL parser takes the last `@` too).
+ */
 export function redact(text: string): string {
   return text.replace(
-    /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/?#\s]*@/gi,
+    /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^\s"'<>`]*@/gi,
     "$1:***@",
   );
 }

@@ -241,7 +241,10 @@ export interface NewMessage {
   ftnMsgid?: string | null;
   /** The FidoNet REPLY: the MSGID of the parent, linked whichever arrives first. */
   ftnReply?: string | null;
-  /** Control lines, kept in order and returned exactly. */
+  /**
+   * Control lines, kept in order and returned exactly: at most 10000, with at most 1048576
+   * characters of names and values together (like the body).
+   */
   kludges?: Kludge[];
   /** When it was written; defaults to now (for imports). */
   createdAt?: Date;

@@ -130,6 +130,20 @@ const kludge = z.strictObject({
   value: text(65_536),
 });
 
+/**
+ * The characters of a message's kludges, names and values together. Bounded like the body: else
+ * 10000 values of 65536 characters pass each entry's bound and fail as a RangeError when the
+ * list is serialised (a JavaScript string holds at most about 2^29 characters).
+ */
+function kludgeChars(kludges: readonly { name: unknown; value: unknown }[]) {
+  let n = 0;
+  for (const { name, value } of kludges) {
+    n += (typeof name === "string" ? name.length : 0) +
+      (typeof value === "string" ? value.length : 0);
+  }
+  return n;
+}
+
 /** Input of postMessage. */
 export const newMessage = z.strictObject({
   areaId: id,
@@ -143,7 +157,10 @@ export const newMessage = z.strictObject({
   ftnMsgid: ftnId.nullable().default(null),
   ftnReply: ftnId.nullable().default(null),
   kludges: z.array(kludge, { error: "must be an array of { name, value }" })
-    .max(10_000, { error: "must have at most 10000 entries" }).default([]),
+    .max(10_000, { error: "must have at most 10000 entries" })
+    .refine((ks) => kludgeChars(ks) <= 1_048_576, {
+      error: "must have at most 1048576 characters in all (names and values)",
+    }).default([]),
   createdAt: date.optional(),
 }).refine((m) => m.fromUserId !== null || m.fromName !== undefined, {
   error: "must be given when fromName is not",

@@ -209,6 +209,17 @@ export interface OpenOptions {
     engine?: "node" | "ffi";
     /** A libsqlite3 path or name for the FFI engine; implies `engine: "ffi"`. */
     library?: string;
+    /**
+     * The mode of a database file the driver creates (SQLite gives its `-wal` and `-shm` files
+     * the same); defaults to `0o600`, readable by the owner only. It must let the owner read
+     * and write. A file that exists keeps its mode.
+     */
+    fileMode?: number;
+    /**
+     * The mode of the database's directory when the driver creates it; defaults to `0o700`. It
+     * must let the owner in (read, write and search). A directory that exists keeps its mode.
+     */
+    dirMode?: number;
   };
   /**
    * For `postgres:` URLs: the connection pool. The URL parameters `poolSize=`,
@@ -227,12 +238,16 @@ export interface PostgresOptions {
   idleTimeoutMs?: number;
 }
 
-/** Bounded exponential backoff with jitter. */
+/**
+ * Bounded exponential backoff with jitter. The defaults poll often (SQLite's write lock is not
+ * queued: a process that sleeps long loses it to the ones that ask more often) and give up after
+ * about 3.5 s on average, 6 s at most.
+ */
 export interface RetryOptions {
-  /** Attempts in all, including the first; 1–100, defaults to 12. */
+  /** Attempts in all, including the first; 1–1000, defaults to 100. */
   attempts?: number;
   /** The first delay in milliseconds; defaults to 5. */
   baseDelayMs?: number;
-  /** The largest delay in milliseconds; defaults to 1000. */
+  /** The largest delay in milliseconds; defaults to 50. */
   maxDelayMs?: number;
 }

@@ -11,9 +11,20 @@ import { StorageError } from "./errors.ts";
 const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const EDGE_SPACE = /^\s|\s$/u;
 
-/** Text the databases can store exactly: well-formed UTF-16 without NUL characters. */
+/**
+ * Text the databases can store exactly: well-formed UTF-16 without NUL characters.
+ *
+ * The length is checked first and a string that is too long is refused without running the
+ * other checks (zod runs every check by default): they walk the whole string, and `name()`'s
+ * even spreads it into an array, which for a string of 2^28 characters crashes the process.
+ */
 export function text(max: number, min = 0): z.ZodString {
+  return checked(max, min, `must have at most ${max} characters`);
+}
+
+function checked(max: number, min: number, tooLong: string): z.ZodString {
   return z.string()
+    .refine((s) => s.length <= max, { error: tooLong, abort: true })
     .refine((s) => s.isWellFormed(), {
       error: "must be well-formed Unicode (no lone surrogates)",
     })
@@ -24,15 +35,12 @@ export function text(max: number, min = 0): z.ZodString {
       error: min === 1
         ? "must not be empty"
         : `must have at least ${min} characters`,
-    })
-    .refine((s) => s.length <= max, {
-      error: `must have at most ${max} characters`,
     });
 }
 
 /** A name shown to people: no control characters, no spaces at either end. */
 export function name(max: number): z.ZodString {
-  return text(4 * max, 1)
+  return checked(4 * max, 1, `must have 1–${max} characters`)
     .refine((s) => [...s].length <= max, {
       error: `must have 1–${max} characters`,
     })
@@ -67,6 +75,14 @@ export const date = z.date({ error: "must be a Date" })
 /** Usernames: 1–30 characters. */
 export const username: z.ZodString = name(30);
 
+/** A Unix permission mode (0–0o777) that grants the owner at least `owner`. */
+function mode(owner: number): z.ZodNumber {
+  const octal = `0o${owner.toString(8)}`;
+  return int(0, 0o777).refine((m) => (m & owner) === owner, {
+    error: `must grant the owner at least ${octal}`,
+  });
+}
+
 /** Options of openStorage, with every default applied. */
 export interface ParsedOpenOptions {
   /** What to do about the schema at open. */
@@ -76,7 +92,12 @@ export interface ParsedOpenOptions {
   /** Retry of transient errors. */
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** The SQLite engine and library, when chosen. */
-  sqlite?: { engine?: "node" | "ffi"; library?: string };
+  sqlite?: {
+    engine?: "node" | "ffi";
+    library?: string;
+    fileMode?: number;
+    dirMode?: number;
+  };
   /** The PostgreSQL pool, when set. */
   postgres?: {
     poolSize?: number;
@@ -92,15 +113,17 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
   }).default("up"),
   acquireTimeoutMs: int(0, 3_600_000).default(5000),
   retry: z.strictObject({
-    attempts: int(1, 100).default(12),
+    attempts: int(1, 1000).default(100),
     baseDelayMs: int(0, 60_000).default(5),
-    maxDelayMs: int(0, 600_000).default(1000),
-  }).default({ attempts: 12, baseDelayMs: 5, maxDelayMs: 1000 }),
+    maxDelayMs: int(0, 600_000).default(50),
+  }).default({ attempts: 100, baseDelayMs: 5, maxDelayMs: 50 }),
   sqlite: z.strictObject({
     engine: z.enum(["node", "ffi"], { error: 'must be "node" or "ffi"' })
       .optional(),
     library: z.string({ error: "must be a string" })
       .min(1, { error: "must not be empty" }).optional(),
+    fileMode: mode(0o600).optional(),
+    dirMode: mode(0o700).optional(),
   }).optional(),
   postgres: z.strictObject({
     poolSize: int(1, 1000).optional(),
@@ -110,7 +133,7 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
 }).default({
   migrate: "up",
   acquireTimeoutMs: 5000,
-  retry: { attempts: 12, baseDelayMs: 5, maxDelayMs: 1000 },
+  retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
 });
 
 /**
@@ -129,7 +152,7 @@ export function parse<S extends z.ZodType>(
   what: string,
   operation: string,
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw toValidationError(result.error.issues[0]!, schema, what, operation);
 }
@@ -143,7 +166,7 @@ function toValidationError(
   const path = issue.path.map(String);
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0]!;
-    const field = fieldName(what, [...path, key]);
+    const field = fieldName(what, [...path, shown(key)]);
     const hint = suggest(schema, key);
     return new StorageError(
       "validation",
@@ -167,6 +190,19 @@ function toValidationError(
     }`,
     { field },
   );
+}
+
+/**
+ * An unknown key as errors show it: the caller chose it, so control, format and line-separator
+ * characters are escaped (no forged log lines) and a long key is cut short.
+ */
+function shown(key: string): string {
+  const cut = key.length > 64 ? key.slice(0, 64) : key;
+  const escaped = cut.replace(
+    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\\]/gu,
+    (c) => c === "\\" ? "\\\\" : `\\u{${c.codePointAt(0)!.toString(16)}}`,
+  );
+  return cut === key ? escaped : `${escaped}…`;
 }
 
 function fieldName(what: string, path: string[]): string {

@@ -145,6 +145,9 @@ export class Pool {
   readonly #all: PooledClient[] = [];
   readonly #idle: PooledClient[] = [];
   readonly #waiters: Waiter[] = [];
+  readonly #graceMs: number;
+  /** Resolves `close()`'s wait once every client is back. */
+  #drained: (() => void) | null = null;
   #closed = false;
 
   /**
@@ -154,6 +157,7 @@ export class Pool {
    */
   constructor(settings: PostgresSettings) {
     this.#settings = settings;
+    this.#graceMs = settings.acquireTimeoutMs;
     for (let i = 0; i < settings.poolSize; i++) {
       const client = new PooledClient(settings);
       this.#all.push(client);
@@ -166,9 +170,11 @@ export class Pool {
     return this.#all.length;
   }
 
-  /** Takes an idle client if there is one and nobody waits. */
+  /** Takes an idle client if there is one, nobody waits and the pool is open. */
   tryAcquire(): PooledClient | undefined {
-    return this.#waiters.length === 0 ? this.#idle.pop() : undefined;
+    return this.#waiters.length === 0 && !this.#closed
+      ? this.#idle.pop()
+      : undefined;
   }
 
   /**
@@ -211,8 +217,9 @@ export class Pool {
   /** Returns a client to the pool, handing it to the next waiter. */
   release(client: PooledClient): void {
     const next = this.#waiters.shift();
-    if (next) next.grant(client);
-    else this.#idle.push(client);
+    if (next) return next.grant(client);
+    this.#idle.push(client);
+    if (this.#idle.length === this.#all.length) this.#drained?.();
   }
 
   /**
@@ -252,7 +259,12 @@ export class Pool {
     return this.#closed;
   }
 
-  /** Fails every waiter and closes every connection, letting running statements finish. */
+  /**
+   * Fails every waiter, waits (up to the acquire bound) for the callers holding a connection to
+   * give it back, then closes every connection, letting running statements finish. A caller
+   * holding a connection finishes its statement; its next one fails as `unavailable` (a
+   * transaction rolls back), never on a connection ended under it.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -263,6 +275,14 @@ export class Pool {
           "Cannot run the call as the storage was closed while it waited for a connection",
         ),
       );
+    }
+    if (this.#idle.length < this.#all.length) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#drained = resolve;
+        timer = setTimeout(resolve, this.#graceMs);
+      });
+      clearTimeout(timer);
     }
     await Promise.all(
       this.#all.map((client) => client.sql.end({ timeout: 5 })),

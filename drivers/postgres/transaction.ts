@@ -40,6 +40,12 @@ export class TxExecutor implements Executor {
   #live = true;
   /** Why the transaction cannot go on, once it cannot. */
   #failed: StorageError | null = null;
+  /**
+   * Whether a statement failed as its connection broke. The server rolls the transaction back
+   * itself; a ROLLBACK sent on the broken connection may never be answered (postgres.js can
+   * queue it on the dead socket before it sees the close), so none is sent.
+   */
+  #lost = false;
 
   private constructor(
     connection: PostgresConnection,
@@ -155,8 +161,8 @@ export class TxExecutor implements Executor {
     } catch (error) {
       if (isRetryable(error)) throw this.#c.map(error, `${this.#doing} commit`);
       if (connectionFailure(error) !== "none") {
-        this.#failed = this.#c.outcomeUnknown(error, `${this.#doing} commit`);
-        throw this.#failed;
+        this.#lost = true;
+        throw this.#c.outcomeUnknown(error, `${this.#doing} commit`);
       }
       throw this.#c.map(error, `${this.#doing} commit`);
     }
@@ -168,16 +174,11 @@ export class TxExecutor implements Executor {
     }
   }
 
-  /**
-   * Rolls back, after the statements still running. Nothing is sent on a connection that broke:
-   * the server has rolled back already, and postgres.js could lose a statement sent before it
-   * notices the close.
-   */
+  /** Rolls back, after the statements still running. */
   async rollback(): Promise<void> {
     this.#live = false;
     await this.#tail.catch(ignore);
-    if (this.#client.generation !== this.#generation) return;
-    if (this.#failed && connectionFailure(this.#failed) !== "none") return;
+    if (this.#lost || this.#client.generation !== this.#generation) return;
     await this.#client.sql.unsafe("ROLLBACK").catch(ignore);
   }
 
@@ -244,6 +245,7 @@ export class TxExecutor implements Executor {
     aborts = !this.#savepoints,
   ): StorageError {
     if (connectionFailure(error) !== "none") {
+      this.#lost = true;
       const cause = error instanceof StorageError ? error.cause : error;
       const lost = new StorageError(
         "unavailable",

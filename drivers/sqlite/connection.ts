@@ -110,7 +110,7 @@ export class SqliteConnection implements Connection {
     const { path, params } = parseSqliteUrl(url);
     engine = await chosenEngine(engine, engineChoice(params, options.sqlite));
     const memory = path === ":memory:";
-    if (!memory) await prepareFile(path);
+    if (!memory) await prepareFile(path, options.sqlite);
     const openHandle = (readOnly: boolean) => {
       try {
         return new Handle(

@@ -47,7 +47,9 @@ export class Binder {
     switch (typeof value) {
       case "number":
         if ((value | 0) === value) {
-          return lib.sqlite3_bind_int(statement, index, value);
+          // `value | 0` turns -0 (which passes the test above) into 0: Deno's FFI refuses -0
+          // as an i32.
+          return lib.sqlite3_bind_int(statement, index, value | 0);
         }
         if (Number.isSafeInteger(value)) {
           return lib.sqlite3_bind_int64(statement, index, BigInt(value));

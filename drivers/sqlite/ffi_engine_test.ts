@@ -46,6 +46,18 @@ Deno.test("ffiEngine() round-trips integers above 2^31 up to 2^53 − 1 exactly"
   assert.deepEqual(db.prepare("SELECT ?").value([2n ** 40n]), [2 ** 40]);
 });
 
+Deno.test("ffiEngine() binds -0, stored as 0 in an INTEGER column like the built-in engine", () => {
+  for (const engine of [ffi, nodeEngine]) {
+    using db = memory(engine);
+    db.exec("CREATE TABLE t (n INTEGER NOT NULL) STRICT");
+    db.prepare("INSERT INTO t (n) VALUES (?)").run([-0]);
+    assert.deepEqual(db.prepare("SELECT n, typeof(n) FROM t").values([]), [[
+      0,
+      "integer",
+    ]]);
+  }
+});
+
 Deno.test("ffiEngine() refuses to read an integer beyond 2^53 − 1, naming column and value", () => {
   using db = memory();
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, size INTEGER)");

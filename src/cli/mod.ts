@@ -15,6 +15,7 @@
  */
 import { redact, StorageError } from "../errors.ts";
 import { COPY_USAGE, copyCommand } from "./copy.ts";
+import { IMPORT_USAGE, importCommand } from "./import.ts";
 import { MIGRATE_USAGE, migrateCommand } from "./migrate.ts";
 import { consoleOutput, type Output } from "./output.ts";
 
@@ -25,10 +26,14 @@ const USAGE = `Usage: impulse-storage <command> [options]
 Commands:
   migrate     apply, revert, inspect and verify migrations (see migrate --help)
   copy        move a board to another database, ids kept (see copy --help)
+  import-impulse71
+              bring an Impulse 7.1 board across (see import-impulse71 --help)
 
 ${MIGRATE_USAGE}
 
-${COPY_USAGE}`;
+${COPY_USAGE}
+
+${IMPORT_USAGE}`;
 
 /**
  * Runs the command line.
@@ -48,6 +53,8 @@ export async function main(args: string[], out?: Output): Promise<number> {
         return await migrateCommand(rest, output);
       case "copy":
         return await copyCommand(rest, output);
+      case "import-impulse71":
+        return await importCommand(rest, output);
       case undefined:
       case "help":
       case "--help":

@@ -25,6 +25,7 @@ import {
   settleUserStats,
   userName,
 } from "./import_users.ts";
+import { isKnownTimeZone } from "./dates.ts";
 import { type Impulse71Install, readImpulse71 } from "./read_impulse71.ts";
 
 /** Options of {@linkcode importImpulse71}. */
@@ -58,7 +59,9 @@ export interface ImportImpulse71Options {
 const optionsSchema = z.strictObject({
   dryRun: z.boolean({ error: "must be a boolean" }).default(false),
   includeOrphans: z.boolean({ error: "must be a boolean" }).default(false),
-  timeZone: z.string({ error: "must be a string" }).default("UTC"),
+  timeZone: z.string({ error: "must be a string" }).refine(isKnownTimeZone, {
+    error: 'must be an IANA time zone, such as "America/Chicago"',
+  }).default("UTC"),
   passwordCost: z.number({ error: "must be a number" }).int({
     error: "must be an integer",
   }).min(10, { error: "must be at least 10" }).max(20, {

@@ -136,6 +136,13 @@ test("readImpulse71() maps STATUS.DAT paths and file names case-insensitively", 
       [3, "GONE", true],
     ]);
     assert.equal(install.boards[0]?.indexFile, "msgs/GENERAL.mix");
+    assert.deepEqual(install.sources, {
+      users: "files/user.lst",
+      boards: "files/Boards.Dat",
+      fileAreas: "files/uploads.dat",
+      lastCallers: "files/laston.dat",
+      scans: "files/zscan.dat",
+    });
     const fallback = install.problems.filter((p) => p.kind === "path_fallback");
     assert.deepEqual(fallback.map((p) => [p.file, p.reason]), [[
       "status.dat",

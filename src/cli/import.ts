@@ -1,0 +1,144 @@
+/**
+ * `import-impulse71`: bring an Impulse 7.1 board into a database from the command line.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { redact, StorageError } from "../errors.ts";
+import {
+  importImpulse71,
+  type Impulse71ImportProgress,
+  type Impulse71ImportReport,
+} from "../import/mod.ts";
+import { openStorage } from "../open.ts";
+import { defaultDatabaseUrl, type Output } from "./output.ts";
+
+/** The usage text of `import-impulse71`. */
+export const IMPORT_USAGE =
+  `Usage: deno task import-impulse71 --from <install dir> --db <url> [options]
+
+Brings an Impulse 7.1 board across: users (passwords hashed), boards and e-mail with their
+live messages, file areas with their entries, last callers and last-read pointers, in one
+transaction. A database that already holds one of its user names or area tags is refused.
+
+Options:
+  --from <dir>        the install: the directory holding STATUS.DAT, DATA/ and MSGS/
+  --db <url>          the database (default: $IMPULSE_DATABASE_URL or sqlite:./data/impulse.db);
+                      migrated first
+  --dry-run           import inside a transaction that is rolled back and print the report;
+                      without --db, into an empty in-memory database
+  --include-orphans   also import message bases and file listings no board or area names
+  --time-zone <zone>  the IANA time zone the board ran in (default UTC)
+  --json              print the report as JSON`;
+
+/**
+ * Runs `import-impulse71` with its arguments.
+ *
+ * @param args The arguments after `import-impulse71`.
+ * @param out Where to print.
+ * @returns The exit code: 0 when the import ran (records may have been skipped; the
+ *   report says which and why).
+ */
+export async function importCommand(
+  args: string[],
+  out: Output,
+): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: "string" },
+      db: { type: "string" },
+      "dry-run": { type: "boolean" },
+      "include-orphans": { type: "boolean" },
+      "time-zone": { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return out.text(IMPORT_USAGE), 0;
+  if (!values.from) {
+    throw new StorageError(
+      "validation",
+      "Missing --from: deno task import-impulse71 --from <install dir> --db <url>",
+    );
+  }
+  const dryRun = values["dry-run"] ?? false;
+  const url = values.db ?? (dryRun ? "sqlite::memory:" : defaultDatabaseUrl());
+  await using storage = await openStorage(url, {
+    migrate: dryRun && values.db !== undefined ? "check" : "up",
+  });
+  const report = await importImpulse71(values.from, storage, {
+    dryRun,
+    includeOrphans: values["include-orphans"] ?? false,
+    timeZone: values["time-zone"],
+    onProgress: throttled(out),
+  });
+  out.progress("");
+  if (out.json) return out.data(report), 0;
+  printReport(out, redact(url), report);
+  return 0;
+}
+
+/** Shows progress at most every 100 ms, and at the end of each kind. */
+function throttled(out: Output): (p: Impulse71ImportProgress) => void {
+  let last = 0;
+  return ({ stage, kind, done, total }) => {
+    const now = Date.now();
+    if (now - last < 100 && done < total) return;
+    last = now;
+    out.progress(
+      stage === "hash"
+        ? `hashing passwords: ${done}/${total}`
+        : `importing ${kind}: ${done}/${total}`,
+    );
+  };
+}
+
+function printReport(
+  out: Output,
+  url: string,
+  report: Impulse71ImportReport,
+): void {
+  out.text(
+    report.dryRun
+      ? `dry run of ${report.directory} -> ${url}: nothing was written`
+      : `imported ${report.directory} -> ${url}`,
+  );
+  out.text(
+    `  ${"".padEnd(14)}${"read".padStart(8)}${"imported".padStart(10)}${
+      "skipped".padStart(9)
+    }`,
+  );
+  for (const [kind, count] of Object.entries(report.counts)) {
+    out.text(
+      `  ${kind.padEnd(14)}${String(count.read).padStart(8)}${
+        String(count.imported).padStart(10)
+      }${String(count.skipped).padStart(9)}`,
+    );
+  }
+  for (
+    const [title, list] of [["skipped", report.skipped], [
+      "changed",
+      report.changed,
+    ]] as const
+  ) {
+    if (list.length > 0) out.text(`${title}:`);
+    for (const f of list) {
+      const where = f.file === null
+        ? ""
+        : `${f.file}${f.record === null ? "" : ` #${f.record}`}: `;
+      out.text(`  ${f.kind}: ${where}${f.reason}`);
+    }
+  }
+  const byKind = new Map<string, number>();
+  for (const p of report.problems) {
+    byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);
+  }
+  if (byKind.size > 0) {
+    out.text(
+      `decoder findings (--json lists each): ${
+        [...byKind].map(([k, n]) => `${k} ${n}`).join(", ")
+      }`,
+    );
+  }
+}

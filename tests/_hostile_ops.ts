@@ -1,0 +1,508 @@
+/**
+ * Every operation of the Storage contract as the hostile-input test calls it: valid arguments on
+ * a small seeded board (into which the test injects hostile values), a check that a success
+ * stored exactly what was given, and a clean-up so that the next call starts alike. The table
+ * is typed by `keyof StorageOps`, so an operation added to the contract does not compile until
+ * it has a case here.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { z } from "zod";
+import type {
+  FileArea,
+  FileEntry,
+  Message,
+  MessageArea,
+  Session,
+  StorageOps,
+  User,
+} from "../src/storage.ts";
+import * as S from "../src/schemas.ts";
+
+/** The seeded board every call runs on. */
+export interface Board {
+  /** The storage. */
+  s: StorageOps;
+  /** A user the calls act as. */
+  a: User;
+  /** A user the calls change. */
+  b: User;
+  /** A message area with one message. */
+  area: MessageArea;
+  /** A file area with one file. */
+  fileArea: FileArea;
+  /** The message. */
+  message: Message;
+  /** The file. */
+  file: FileEntry;
+  /** A live session of `a`. */
+  session: Session;
+  /** Its token. */
+  token: string;
+  /** A number not used before, for unique names. */
+  next(): number;
+}
+
+/** How one operation is called. */
+export interface OpCase {
+  /**
+   * Whether the call deletes or ends the record its first argument names. A small id there
+   * could name a record of the board the other calls rely on, so the test gives it only ids
+   * that name nothing (deleting by id is the model test's business).
+   */
+  destroys?: boolean;
+  /** Valid arguments (building any record the call consumes, like a user to delete). */
+  args(b: Board): unknown[] | Promise<unknown[]>;
+  /** The schema of each object argument: the test proves every field of it is exercised. */
+  schemas?: Record<number, z.ZodType>;
+  /** Checks a successful call's result against what was given. */
+  verify?(b: Board, args: unknown[], result: unknown): void | Promise<void>;
+  /** Removes what the call (successful or not) left behind. */
+  cleanup?(b: Board, args: unknown[], result: unknown): Promise<void>;
+}
+
+/**
+ * Asserts that every field given in `input` is stored as given: the same string, the same
+ * number (`-0` reads back as `0`), the same time, the same structure. Flags and hashes are
+ * stored in their documented normal forms.
+ */
+export function assertStored(input: unknown, stored: unknown, what: string) {
+  const given = input as Record<string, unknown>;
+  const record = stored as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in record) || given[key] === undefined) continue;
+    let expected = given[key], actual = record[key];
+    if (key === "flags") {
+      expected = [...new Set(expected as string)].sort().join("");
+    }
+    if (key === "sha256" && typeof expected === "string") {
+      expected = expected.toLowerCase();
+    }
+    if (expected instanceof Date) expected = expected.getTime();
+    if (actual instanceof Date) actual = actual.getTime();
+    if (typeof expected === "number") {
+      assert.ok(
+        actual === expected,
+        `${what}: ${key} stored as ${actual}, given ${expected}`,
+      );
+    } else {
+      assert.deepStrictEqual(
+        actual,
+        expected,
+        `${what}: ${key} is stored exactly`,
+      );
+    }
+  }
+}
+
+const input = (args: unknown[], i = 0) => args[i] as Record<string, unknown>;
+const gone = async (work: Promise<unknown>): Promise<void> => {
+  await work.catch(() => {});
+};
+/** The id of a record a call returned, if it returned one. */
+const idOf = (r: unknown) => (r as { id?: number } | undefined)?.id ?? 0;
+
+async function victimUser(b: Board): Promise<number> {
+  return (await b.s.createUser({
+    username: `victim${b.next()}`,
+    passwordHash: "h",
+  })).id;
+}
+
+async function victimMessage(b: Board): Promise<number> {
+  return (await b.s.postMessage({
+    areaId: b.area.id,
+    fromName: "Victim",
+    subject: "victim",
+    body: "to be deleted",
+  })).id;
+}
+
+async function victimFile(b: Board): Promise<number> {
+  return (await b.s.addFile({
+    areaId: b.fileArea.id,
+    filename: `victim${b.next()}.zip`,
+    size: 1,
+  }))
+    .id;
+}
+
+async function victimSession(b: Board): Promise<number> {
+  return (await b.s.createSession({ userId: b.a.id, ipAddress: "10.0.0.1" }))
+    .session.id;
+}
+
+/** Reads a user back and checks the fields given. */
+const userStored = async (
+  b: Board,
+  args: unknown[],
+  result: unknown,
+  i = 0,
+) => {
+  const user = result as User;
+  assert.deepStrictEqual(await b.s.getUser(user.id), user);
+  assertStored(input(args, i), user, "user");
+};
+
+/** Every operation, with its valid arguments. */
+export const OPS: Record<keyof StorageOps, OpCase> = {
+  createUser: {
+    args: (b) => [{
+      username: `user${b.next()}`,
+      passwordHash: "$scrypt$x",
+      securityLevel: 20,
+      realName: "Real Name",
+      location: "Somewhere",
+      note: "A note",
+      flags: "BA",
+      status: "unvalidated",
+      createdAt: new Date(1_000),
+    }],
+    schemas: { 0: S.newUser },
+    verify: (b, args, r) => userStored(b, args, r),
+    cleanup: (b, _, r) => gone(b.s.deleteUser(idOf(r))),
+  },
+  getUser: {
+    args: (b) => [b.a.id],
+    verify: (_, [id], r) => assert.ok(r === null || (r as User).id === id),
+  },
+  findUserByUsername: {
+    args: (b) => [b.a.username],
+    verify: (_, [name], r) =>
+      assert.ok(
+        r === null ||
+          (r as User).username.normalize("NFKC").toLowerCase() ===
+            (name as string).normalize("NFKC").toLowerCase(),
+        `findUserByUsername(${JSON.stringify(name)}) found ${
+          (r as User)?.username
+        }`,
+      ),
+  },
+  updateUser: {
+    args: (b) => [b.b.id, {
+      username: `renamed${b.next()}`,
+      passwordHash: "$scrypt$y",
+      securityLevel: 30,
+      realName: "New Name",
+      location: "Elsewhere",
+      note: "Another note",
+      flags: "C",
+      status: "locked",
+      lastLoginAt: new Date(2_000),
+    }],
+    schemas: { 1: S.userPatch },
+    verify: (b, args, r) => userStored(b, args, r, 1),
+  },
+  deleteUser: {
+    destroys: true,
+    args: async (b) => [await victimUser(b)],
+    verify: async (b, [id]) =>
+      assert.equal(await b.s.getUser(id as number), null),
+    cleanup: (b, [id]) => gone(b.s.deleteUser(id as number)),
+  },
+  incrementUserStats: {
+    args: (b) => [b.a.id, {
+      logins: 1,
+      posts: 0,
+      uploads: 0,
+      downloads: 0,
+      uploadBytes: 0,
+      downloadBytes: 0,
+    }],
+    schemas: { 1: S.statsDelta },
+    verify: async (b, _, r) =>
+      assert.deepStrictEqual(await b.s.getUser(b.a.id), r),
+  },
+  recordLogin: { args: (b) => [b.a.id] },
+  lastCallers: { args: () => [10] },
+  addLastCaller: {
+    args: (
+      b,
+    ) => [{ userId: b.a.id, username: "Old Caller", loginAt: new Date(3_000) }],
+    schemas: { 0: S.newLastCaller },
+    verify: async (b, args, r) => {
+      assertStored(input(args), r, "last caller");
+      const callers = await b.s.lastCallers(1000);
+      assert.ok(
+        callers.some((c) =>
+          c.username === (r as { username: string }).username
+        ),
+      );
+    },
+  },
+
+  createMessageArea: {
+    args: (
+      b,
+    ) => [{
+      tag: `AREA${b.next()}`,
+      name: "An area",
+      kind: "echomail",
+      echoTag: "ECHO",
+    }],
+    schemas: { 0: S.newMessageArea },
+    verify: async (b, args, r) => {
+      assert.deepStrictEqual(
+        await b.s.getMessageArea((r as MessageArea).id),
+        r,
+      );
+      assertStored(input(args), r, "message area");
+    },
+  },
+  getMessageArea: { args: (b) => [b.area.id] },
+  listMessageAreas: { args: () => [] },
+  createFileArea: {
+    args: (b) => [{ tag: `FILES${b.next()}`, name: "A file area" }],
+    schemas: { 0: S.newFileArea },
+    verify: async (b, args, r) => {
+      assert.deepStrictEqual(await b.s.getFileArea((r as FileArea).id), r);
+      assertStored(input(args), r, "file area");
+    },
+  },
+  getFileArea: { args: (b) => [b.fileArea.id] },
+  listFileAreas: { args: () => [] },
+
+  postMessage: {
+    args: (b) => [{
+      areaId: b.area.id,
+      fromUserId: b.a.id,
+      fromName: "Sender",
+      toUserId: b.b.id,
+      toName: "Receiver",
+      subject: "Subject",
+      body: "Body",
+      parentId: b.message.id,
+      ftnMsgid: `2:280/464 ${b.next()}`,
+      ftnReply: "2:280/464 999999",
+      kludges: [{ name: "PID", value: "Hostile 1" }],
+      createdAt: new Date(4_000),
+    }],
+    schemas: { 0: S.newMessage },
+    verify: async (b, args, r) => {
+      assert.deepStrictEqual(await b.s.getMessage((r as Message).id), r);
+      assertStored(input(args), r, "message");
+    },
+    cleanup: (b, _, r) => gone(b.s.deleteMessage(idOf(r))),
+  },
+  getMessage: { args: (b) => [b.message.id] },
+  listMessages: {
+    args: (b) => [b.area.id, { after: 0, afterNum: 0, limit: 10 }],
+    schemas: { 1: S.listMessagesOptions },
+  },
+  updateMessage: {
+    args: (b) => [b.message.id, { subject: "Edited", body: "Edited body" }],
+    schemas: { 1: S.messagePatch },
+    verify: async (b, args, r) => {
+      assert.deepStrictEqual(await b.s.getMessage(b.message.id), r);
+      assertStored(input(args, 1), r, "message");
+    },
+    cleanup: (b) =>
+      gone(
+        b.s.updateMessage(b.message.id, {
+          subject: b.message.subject,
+          body: b.message.body,
+        }),
+      ),
+  },
+  deleteMessage: {
+    destroys: true,
+    args: async (b) => [await victimMessage(b)],
+    verify: async (b, [id]) =>
+      assert.equal(await b.s.getMessage(id as number), null),
+    cleanup: (b, [id]) => gone(b.s.deleteMessage(id as number)),
+  },
+  getThread: { args: (b) => [b.message.id] },
+  listMailFor: {
+    args: (b) => [b.b.id, { after: 0, limit: 10 }],
+    schemas: { 1: S.afterOptions },
+  },
+  findMessageByMsgid: {
+    args: (b) => [b.area.id, b.message.ftnMsgid],
+    verify: (_, [areaId, msgid], r) =>
+      assert.ok(
+        r === null ||
+          ((r as Message).ftnMsgid === msgid &&
+            (r as Message).areaId === areaId),
+      ),
+  },
+  markRead: { args: (b) => [b.a.id, b.area.id, 1] },
+  newScan: { args: (b) => [b.a.id] },
+  readNext: {
+    args: (b) => [b.a.id, b.area.id, { limit: 10 }],
+    schemas: { 2: S.limitOptions },
+  },
+  searchMessages: {
+    args: (b) => ["hostile", { areaId: b.area.id, limit: 10 }],
+    schemas: { 1: S.searchOptions },
+  },
+
+  addFile: {
+    args: (b) => [{
+      areaId: b.fileArea.id,
+      filename: `file${b.next()}.zip`,
+      description: "A file",
+      uploaderId: b.a.id,
+      size: 10,
+      sha256: "Cd".repeat(32),
+      uploadedAt: new Date(5_000),
+    }],
+    schemas: { 0: S.newFile },
+    verify: async (b, args, r) => {
+      assert.deepStrictEqual(await b.s.getFile((r as FileEntry).id), r);
+      assertStored(input(args), r, "file");
+    },
+    cleanup: (b, _, r) => gone(b.s.deleteFile(idOf(r))),
+  },
+  getFile: { args: (b) => [b.file.id] },
+  listFiles: {
+    args: (b) => [b.fileArea.id, { limit: 10, before: b.file.id }],
+    schemas: { 1: S.listFilesOptions },
+  },
+  listNewFiles: {
+    args: () => [new Date(0), { limit: 10 }],
+    schemas: { 1: S.limitOptions },
+  },
+  findFilesByHash: {
+    args: () => ["ab".repeat(32)],
+    verify: (_, [hash], r) =>
+      assert.ok(
+        (r as FileEntry[]).every((f) =>
+          f.sha256 === (hash as string).toLowerCase()
+        ),
+      ),
+  },
+  recordDownload: { args: (b) => [b.file.id, b.a.id] },
+  updateFile: {
+    args: (b) => [b.file.id, {
+      filename: `renamed${b.next()}.zip`,
+      description: "Renamed",
+      sha256: "ab".repeat(32),
+    }],
+    schemas: { 1: S.filePatch },
+    verify: async (b, args, r) => {
+      assert.deepStrictEqual(await b.s.getFile(b.file.id), r);
+      assertStored(input(args, 1), r, "file");
+    },
+    cleanup: (b) =>
+      gone(
+        b.s.updateFile(b.file.id, {
+          filename: b.file.filename,
+          description: b.file.description,
+        }),
+      ),
+  },
+  deleteFile: {
+    destroys: true,
+    args: async (b) => [await victimFile(b)],
+    verify: async (b, [id]) =>
+      assert.equal(await b.s.getFile(id as number), null),
+    cleanup: (b, [id]) => gone(b.s.deleteFile(id as number)),
+  },
+  searchFiles: {
+    args: (b) => ["hostile", { areaId: b.fileArea.id, limit: 10 }],
+    schemas: { 1: S.searchOptions },
+  },
+
+  createSession: {
+    args: (b) => [{
+      userId: b.a.id,
+      ipAddress: "192.0.2.1",
+      node: 7,
+      activity: "Logging in",
+      ttlSeconds: 3600,
+    }],
+    schemas: { 0: S.newSession },
+    verify: async (b, args, r) => {
+      const { session, token } = r as { session: Session; token: string };
+      assert.deepStrictEqual(await b.s.getSessionByToken(token), session);
+      assertStored(input(args), session, "session");
+      const ttl = input(args).ttlSeconds;
+      if (typeof ttl === "number") {
+        assert.equal(
+          session.expiresAt!.getTime() - session.loginAt.getTime(),
+          ttl * 1000,
+        );
+      }
+    },
+    cleanup: (b, _, r) =>
+      gone(
+        b.s.deleteSession(
+          idOf((r as { session?: Session } | undefined)?.session),
+        ),
+      ),
+  },
+  getSessionByToken: {
+    args: (b) => [b.token],
+    verify: (b, [token], r) =>
+      assert.ok(
+        r === null || (token === b.token && (r as Session).id === b.session.id),
+      ),
+  },
+  touchSession: {
+    args: (b) => [b.session.id, { activity: "Reading" }],
+    schemas: { 1: S.touchOptions },
+    verify: async (b, args) => {
+      const activity = input(args, 1)?.activity;
+      const live = await b.s.getSessionByToken(b.token);
+      if (typeof activity === "string") assert.equal(live?.activity, activity);
+    },
+  },
+  endSession: {
+    destroys: true,
+    args: async (b) => [await victimSession(b)],
+    cleanup: (b, [id]) => gone(b.s.deleteSession(id as number)),
+  },
+  deleteSession: {
+    destroys: true,
+    args: async (b) => [await victimSession(b)],
+    cleanup: (b, [id]) => gone(b.s.deleteSession(id as number)),
+  },
+  listOnline: { args: () => [] },
+  purgeExpiredSessions: { args: () => [] },
+};
+
+/**
+ * Seeds the board: two users, an area with a message, a file area with a file, a session.
+ *
+ * @param s The storage.
+ * @returns The board.
+ */
+export async function seedBoard(s: StorageOps): Promise<Board> {
+  let n = 0;
+  const a = await s.createUser({ username: "alice", passwordHash: "h" });
+  const b = await s.createUser({ username: "bob", passwordHash: "h" });
+  const area = await s.createMessageArea({ tag: "GENERAL", name: "General" });
+  const fileArea = await s.createFileArea({ tag: "UPLOADS", name: "Uploads" });
+  const message = await s.postMessage({
+    areaId: area.id,
+    fromUserId: a.id,
+    toUserId: b.id,
+    subject: "hostile hello",
+    body: "the first message",
+    ftnMsgid: "2:280/464 1",
+  });
+  const file = await s.addFile({
+    areaId: fileArea.id,
+    filename: "HOSTILE.ZIP",
+    description: "hostile file",
+    size: 100,
+    sha256: "ab".repeat(32),
+  });
+  const { session, token } = await s.createSession({
+    userId: a.id,
+    ipAddress: "127.0.0.1",
+  });
+  return {
+    s,
+    a,
+    b,
+    area,
+    fileArea,
+    message,
+    file,
+    session,
+    token,
+    next: () => ++n,
+  };
+}

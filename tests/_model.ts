@@ -1,0 +1,470 @@
+/**
+ * A small in-memory model of what the Storage contract lets a caller observe, for the
+ * model-based property tests (`model_test.ts`). The model holds the records exactly as the
+ * operations must return them; {@linkcode assertMatches} reads the whole observable state back
+ * through the public API and compares.
+ *
+ * The model never predicts ids or "now" timestamps: it takes them from the storage's answer,
+ * after checking that an id is fresh and a timestamp fell within the call.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type {
+  FileArea,
+  FileEntry,
+  LastCaller,
+  Message,
+  MessageArea,
+  NewScanEntry,
+  OnlineSession,
+  Session,
+  StorageOps,
+  User,
+  UserStats,
+} from "../src/storage.ts";
+
+/** A message as stored: `storedRoot` is the raw thread root (`null` for a root). */
+export interface MMessage extends Message {
+  /** The stored thread root id, `null` for a root. */
+  storedRoot: number | null;
+}
+
+/** A session with the token it was handed out with. */
+export interface MSession extends Session {
+  /** The token returned by `createSession`. */
+  token: string;
+}
+
+/** The tables whose ids the model checks for freshness. */
+export type Table =
+  | "users"
+  | "areas"
+  | "fileAreas"
+  | "messages"
+  | "files"
+  | "sessions";
+
+/** The observable state. Plain data: `structuredClone` copies it for transactions. */
+export interface Model {
+  /** Users by id. */
+  users: Map<number, User>;
+  /** Message areas by id. */
+  areas: Map<number, MessageArea>;
+  /** File areas by id. */
+  fileAreas: Map<number, FileArea>;
+  /** Messages by id. */
+  messages: Map<number, MMessage>;
+  /** Files by id. */
+  files: Map<number, FileEntry>;
+  /** Sessions by id (ended ones stay until deleted). */
+  sessions: Map<number, MSession>;
+  /** Last-read pointers by `userId:areaId`; a missing pointer reads as 0. */
+  lastRead: Map<string, number>;
+  /** Logins in the order they were recorded. */
+  logins: LastCaller[];
+  /** Ids that existed once and were deleted, to check they stay gone. */
+  gone: {
+    users: number[];
+    messages: number[];
+    files: number[];
+    sessions: number[];
+  };
+  /** Tokens of sessions that were deleted (with their user or alone). */
+  deadTokens: string[];
+  /** The largest id committed per table: a new id must be above it. */
+  maxId: Record<Table, number>;
+}
+
+/** @returns An empty model. */
+export function emptyModel(): Model {
+  return {
+    users: new Map(),
+    areas: new Map(),
+    fileAreas: new Map(),
+    messages: new Map(),
+    files: new Map(),
+    sessions: new Map(),
+    lastRead: new Map(),
+    logins: [],
+    gone: { users: [], messages: [], files: [], sessions: [] },
+    deadTokens: [],
+    maxId: {
+      users: 0,
+      areas: 0,
+      fileAreas: 0,
+      messages: 0,
+      files: 0,
+      sessions: 0,
+    },
+  };
+}
+
+/** The key a username or tag is unique by: NFKC and lower case. */
+export function nameKey(name: string): string {
+  return name.normalize("NFKC").toLowerCase().normalize("NFKC");
+}
+
+/** The key a file name is unique by in its area: ASCII letters lower-cased. */
+export function fileKey(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/**
+ * Checks that a new id is fresh (above every id committed before) and records it.
+ *
+ * @param m The model.
+ * @param table The table.
+ * @param id The id the storage returned.
+ */
+export function takeId(m: Model, table: Table, id: number): void {
+  assert.ok(
+    Number.isSafeInteger(id) && id > m.maxId[table],
+    `a new ${table} id is above ${m.maxId[table]}: got ${id}`,
+  );
+  m.maxId[table] = id;
+}
+
+/**
+ * Checks that a "now" timestamp fell within the call.
+ *
+ * @param what What the timestamp is, for the message.
+ * @param value The timestamp.
+ * @param from `Date.now()` before the call.
+ * @param to `Date.now()` after the call.
+ */
+export function assertWithin(
+  what: string,
+  value: Date | null,
+  from: number,
+  to: number,
+): void {
+  const t = value?.getTime() ?? NaN;
+  assert.ok(from <= t && t <= to, `${what} ${t} lies in [${from}, ${to}]`);
+}
+
+/**
+ * Whether adding `delta` to a user's counters would take one out of 0..2^53-1 (the database
+ * refuses it as a `constraint`).
+ */
+export function overflows(user: User, delta: Partial<UserStats>): boolean {
+  return Object.entries(delta).some(([k, d]) => {
+    const value = user.stats[k as keyof UserStats] + d;
+    return value < 0 || value > Number.MAX_SAFE_INTEGER;
+  });
+}
+
+/** The message as `getMessage` returns it. */
+export function messageView(m: MMessage): Message {
+  const { storedRoot: _, ...message } = m;
+  return message;
+}
+
+/** The session as the API returns it. */
+export function sessionView(s: MSession): Session {
+  const { token: _, ...session } = s;
+  return session;
+}
+
+/** The pointer of a user in an area (0 when never set). */
+export function pointer(m: Model, userId: number, areaId: number): number {
+  return m.lastRead.get(`${userId}:${areaId}`) ?? 0;
+}
+
+/** What `newScan(userId)` must return. */
+export function expectedNewScan(m: Model, userId: number): NewScanEntry[] {
+  return [...m.areas.values()]
+    .filter((a) => a.kind !== "private")
+    .sort((a, b) => a.id - b.id)
+    .map((area) => ({ area, lastRead: pointer(m, userId, area.id) }))
+    .filter(({ area, lastRead }) => area.lastMsgNum > lastRead)
+    .map(({ area, lastRead }) => ({
+      area,
+      unread: area.lastMsgNum - lastRead,
+      lastRead,
+    }));
+}
+
+/** Messages of an area by number. */
+export function areaMessages(m: Model, areaId: number): MMessage[] {
+  return [...m.messages.values()].filter((x) => x.areaId === areaId)
+    .sort((a, b) => a.msgNum - b.msgNum);
+}
+
+/** What `getThread(id)` must return. */
+export function expectedThread(m: Model, id: number): Message[] {
+  const first = m.messages.get(id);
+  const rootId = first ? first.threadRootId : id;
+  const root = m.messages.get(rootId);
+  const replies = [...m.messages.values()]
+    .filter((x) => x.storedRoot === rootId)
+    .sort((a, b) => a.id - b.id);
+  return [...(root && first ? [root] : []), ...replies].map(messageView);
+}
+
+/** Whether a session is live: not ended (the model never lets one expire). */
+export function live(s: Session): boolean {
+  return s.endedAt === null &&
+    (s.expiresAt === null || s.expiresAt.getTime() > Date.now());
+}
+
+/** What `listOnline()` must return. */
+export function expectedOnline(m: Model): OnlineSession[] {
+  return [...m.sessions.values()].filter(live)
+    .sort((a, b) => (a.node ?? Infinity) - (b.node ?? Infinity) || a.id - b.id)
+    .map((s) => ({
+      ...sessionView(s),
+      username: m.users.get(s.userId)!.username,
+    }));
+}
+
+/** What `lastCallers(1000)` must return: newest first, later ones first on a tie. */
+export function expectedCallers(m: Model): LastCaller[] {
+  return [...m.logins].reverse()
+    .sort((a, b) => b.loginAt.getTime() - a.loginAt.getTime());
+}
+
+/** Files of an area, newest first by (upload time, id). */
+export function areaFiles(m: Model, areaId: number): FileEntry[] {
+  return [...m.files.values()].filter((f) => f.areaId === areaId)
+    .sort((a, b) =>
+      b.uploadedAt.getTime() - a.uploadedAt.getTime() || b.id - a.id
+    );
+}
+
+const byId = <T extends { id: number }>(map: Map<number, T>) =>
+  [...map.values()].sort((a, b) => a.id - b.id);
+
+/**
+ * Reads the whole observable state through `ops` and compares it with the model.
+ *
+ * @param m The model.
+ * @param ops The storage (or a transaction's handle).
+ * @param when Where the check runs, for messages.
+ */
+export async function assertMatches(
+  m: Model,
+  ops: StorageOps,
+  when: string,
+): Promise<void> {
+  const checks: Promise<void>[] = [];
+  const same = <T>(what: string, work: Promise<T>, expected: T) =>
+    checks.push(
+      work.then((actual) =>
+        assert.deepStrictEqual(actual, expected, `${when}: ${what}`)
+      ),
+    );
+  for (const user of m.users.values()) {
+    same(`getUser(${user.id})`, ops.getUser(user.id), user);
+    same(
+      `newScan(${user.id})`,
+      ops.newScan(user.id),
+      expectedNewScan(m, user.id),
+    );
+    same(
+      `listMailFor(${user.id})`,
+      ops.listMailFor(user.id, { limit: 1000 }),
+      byId(m.messages).filter((x) => x.toUserId === user.id).map(messageView),
+    );
+  }
+  for (const id of m.gone.users) same(`getUser(${id})`, ops.getUser(id), null);
+  same("listMessageAreas()", ops.listMessageAreas(), byId(m.areas));
+  same("listFileAreas()", ops.listFileAreas(), byId(m.fileAreas));
+  for (const area of m.areas.values()) {
+    same(
+      `listMessages(${area.id})`,
+      ops.listMessages(area.id, { limit: 1000 }),
+      areaMessages(m, area.id).map(messageView),
+    );
+  }
+  for (const message of m.messages.values()) {
+    if (message.storedRoot !== null) continue;
+    same(
+      `getThread(${message.id})`,
+      ops.getThread(message.id),
+      expectedThread(m, message.id),
+    );
+  }
+  for (const id of m.gone.messages) {
+    same(`getMessage(${id})`, ops.getMessage(id), null);
+  }
+  for (const area of m.fileAreas.values()) {
+    same(
+      `listFiles(${area.id})`,
+      ops.listFiles(area.id, { limit: 1000 }),
+      areaFiles(m, area.id),
+    );
+  }
+  for (const id of m.gone.files) same(`getFile(${id})`, ops.getFile(id), null);
+  for (const s of m.sessions.values()) {
+    same(
+      `getSessionByToken(<session ${s.id}>)`,
+      ops.getSessionByToken(s.token),
+      live(s) ? sessionView(s) : null,
+    );
+  }
+  for (const token of m.deadTokens) {
+    same("getSessionByToken(<deleted>)", ops.getSessionByToken(token), null);
+  }
+  same("listOnline()", ops.listOnline(), expectedOnline(m));
+  same("lastCallers(1000)", ops.lastCallers(1000), expectedCallers(m));
+  await Promise.all(checks);
+}
+
+/** Reads every page of a list, `limit` at a time, each page starting after the last record. */
+async function pages<T>(
+  read: (last: T | undefined) => Promise<T[]>,
+  limit: number,
+): Promise<T[]> {
+  const all: T[] = [];
+  for (;;) {
+    const page = await read(all.at(-1));
+    assert.ok(page.length <= limit, `a page holds at most ${limit}`);
+    all.push(...page);
+    if (page.length < limit) return all;
+  }
+}
+
+/**
+ * The checks too slow for every step, run at the end of each sequence and inside transactions:
+ * paging by every cursor (ties in upload times included), the finders, `readNext`, and
+ * `listNewFiles`.
+ *
+ * @param m The model.
+ * @param ops The storage (or a transaction's handle).
+ * @param when Where the check runs, for messages.
+ * @param since A time for `listNewFiles` (records at exactly that time are not new).
+ */
+export async function assertPaging(
+  m: Model,
+  ops: StorageOps,
+  when: string,
+  since: Date,
+): Promise<void> {
+  const same = (what: string, actual: unknown, expected: unknown) =>
+    assert.deepStrictEqual(actual, expected, `${when}: ${what}`);
+  for (const area of m.areas.values()) {
+    const all = areaMessages(m, area.id).map(messageView);
+    same(
+      `listMessages(${area.id}) by afterNum, 2 a page`,
+      await pages(
+        (last: Message | undefined) =>
+          ops.listMessages(area.id, { afterNum: last?.msgNum ?? 0, limit: 2 }),
+        2,
+      ),
+      all,
+    );
+    same(
+      `listMessages(${area.id}) by after, 3 a page`,
+      await pages(
+        (last: Message | undefined) =>
+          ops.listMessages(area.id, { after: last?.id ?? 0, limit: 3 }),
+        3,
+      ),
+      all,
+    );
+    for (const user of m.users.values()) {
+      const at = pointer(m, user.id, area.id);
+      same(
+        `readNext(${user.id}, ${area.id})`,
+        await ops.readNext(user.id, area.id, { limit: 2 }),
+        all.filter((x) => x.msgNum > at).slice(0, 2),
+      );
+    }
+  }
+  for (const x of m.messages.values()) {
+    if (x.ftnMsgid === null) continue;
+    same(
+      `findMessageByMsgid(${x.areaId}, ${x.ftnMsgid})`,
+      await ops.findMessageByMsgid(x.areaId, x.ftnMsgid),
+      messageView(x),
+    );
+  }
+  for (const user of m.users.values()) {
+    same(
+      `listMailFor(${user.id}), 2 a page`,
+      await pages(
+        (last: Message | undefined) =>
+          ops.listMailFor(user.id, { after: last?.id ?? 0, limit: 2 }),
+        2,
+      ),
+      [...m.messages.values()].filter((x) => x.toUserId === user.id)
+        .sort((a, b) => a.id - b.id).map(messageView),
+    );
+  }
+  for (const area of m.fileAreas.values()) {
+    same(
+      `listFiles(${area.id}), 2 a page`,
+      await pages(
+        (last: FileEntry | undefined) =>
+          ops.listFiles(
+            area.id,
+            last ? { before: last.id, limit: 2 } : { limit: 2 },
+          ),
+        2,
+      ),
+      areaFiles(m, area.id),
+    );
+  }
+  const files = [...m.files.values()];
+  for (const sha256 of new Set(files.map((f) => f.sha256))) {
+    if (sha256 === null) continue;
+    same(
+      `findFilesByHash(${sha256})`,
+      await ops.findFilesByHash(sha256.toUpperCase()),
+      files.filter((f) => f.sha256 === sha256).sort((a, b) => a.id - b.id),
+    );
+  }
+  same(
+    `listNewFiles(${since.toISOString()})`,
+    await ops.listNewFiles(since, { limit: 1000 }),
+    files.filter((f) => f.uploadedAt > since)
+      .sort((a, b) =>
+        b.uploadedAt.getTime() - a.uploadedAt.getTime() || b.id - a.id
+      ),
+  );
+  same(
+    "lastCallers(2)",
+    await ops.lastCallers(2),
+    expectedCallers(m).slice(0, 2),
+  );
+  await assertSearch(m, ops, when);
+}
+
+const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+
+/**
+ * Search finds exactly the records holding a word (as sets: ranking is the databases' own), so
+ * the full-text indexes follow posts, edits and deletes.
+ */
+async function assertSearch(m: Model, ops: StorageOps, when: string) {
+  const ids = (records: { id: number }[]) =>
+    records.map((r) => r.id).sort((a, b) => a - b);
+  for (const word of ["hello", "text", "body", "edited"]) {
+    const holders = [...m.messages.values()]
+      .filter((x) => [...words(x.subject), ...words(x.body)].includes(word));
+    assert.deepStrictEqual(
+      ids(await ops.searchMessages(word, { limit: 1000 })),
+      ids(holders),
+      `${when}: searchMessages(${word})`,
+    );
+    for (const area of m.areas.values()) {
+      assert.deepStrictEqual(
+        ids(await ops.searchMessages(word, { areaId: area.id, limit: 1000 })),
+        ids(holders.filter((x) => x.areaId === area.id)),
+        `${when}: searchMessages(${word}, area ${area.id})`,
+      );
+    }
+  }
+  for (const word of ["doom", "zip", "shareware"]) {
+    const holders = [...m.files.values()]
+      .filter((f) =>
+        [...words(f.filename), ...words(f.description)].includes(word)
+      );
+    assert.deepStrictEqual(
+      ids(await ops.searchFiles(word, { limit: 1000 })),
+      ids(holders),
+      `${when}: searchFiles(${word})`,
+    );
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Model steps on sessions: tokens, nodes unique among live sessions, activity, ending and
+ * deleting.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  assertWithin,
+  live,
+  type Model,
+  type MSession,
+  takeId,
+} from "./_model.ts";
+import {
+  type Bad,
+  fails,
+  pick,
+  rarely,
+  ref,
+  refusesBad,
+  step,
+  timed,
+} from "./_model_steps.ts";
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** createSession: nodes unique among live sessions, an optional expiry, bad fields. */
+export const createSession = step(
+  "createSession",
+  fc.record({
+    user: ref,
+    ipAddress: fc.constantFrom("127.0.0.1", "::1", "2001:db8::7"),
+    node: fc.constantFrom(null, 1, 2),
+    activity: fc.option(fc.constantFrom("", "Reading mail", "Ünï")),
+    ttlSeconds: fc.option(fc.constantFrom(3600, 400 * 86_400)),
+    bad: rarely(
+      fc.constantFrom<Bad>(
+        ["ipAddress", "localhost"],
+        ["node", 0],
+        ["ttlSeconds", 0],
+        ["activity", "bell\u0007"],
+      ),
+    ),
+  }),
+  async (m, ops, s) => {
+    const userId = pick(m.users.keys(), m.gone.users, s.user);
+    const input = {
+      userId,
+      ipAddress: s.ipAddress,
+      node: s.node,
+      ...(s.activity === null ? {} : { activity: s.activity }),
+      ...(s.ttlSeconds === null ? {} : { ttlSeconds: s.ttlSeconds }),
+    };
+    if (s.bad) {
+      return void await refusesBad(s.bad, input, (i) => ops.createSession(i));
+    }
+    if (!m.users.has(userId)) {
+      return void await fails(ops.createSession(input), "constraint", "userId");
+    }
+    if (
+      s.node !== null &&
+      [...m.sessions.values()].some((x) => live(x) && x.node === s.node)
+    ) {
+      return void await fails(ops.createSession(input), "conflict", "node");
+    }
+    const [{ session, token }, from, to] = await timed(() =>
+      ops.createSession(input)
+    );
+    takeId(m, "sessions", session.id);
+    assert.match(token, TOKEN);
+    assertWithin("loginAt", session.loginAt, from, to);
+    const at = session.loginAt;
+    const expected = {
+      id: session.id,
+      userId,
+      ipAddress: s.ipAddress,
+      node: s.node,
+      activity: s.activity ?? "",
+      loginAt: at,
+      lastActivityAt: at,
+      expiresAt: s.ttlSeconds === null
+        ? null
+        : new Date(at.getTime() + s.ttlSeconds * 1000),
+      endedAt: null,
+    };
+    assert.deepStrictEqual(session, expected);
+    m.sessions.set(session.id, { ...expected, token });
+  },
+);
+
+const sessionOf = (m: Model, r: number): [number, MSession | undefined] => {
+  const id = pick(m.sessions.keys(), m.gone.sessions, r);
+  return [id, m.sessions.get(id)];
+};
+
+/** getSessionByToken: tokens that were never handed out read as `null`. */
+export const lookUpToken = step(
+  "getSessionByToken",
+  fc.constantFrom("", "x", "A".repeat(43), "A".repeat(42) + "=", "' OR ''='"),
+  async (_m, ops, token) => {
+    assert.equal(await ops.getSessionByToken(token), null);
+  },
+);
+
+/** touchSession: a live session's activity time and text; `not_found` once ended. */
+export const touchSession = step(
+  "touchSession",
+  fc.record({
+    session: ref,
+    activity: fc.option(fc.constantFrom("Downloading", "")),
+  }),
+  async (m, ops, s) => {
+    const [id, session] = sessionOf(m, s.session);
+    const options = s.activity === null ? undefined : { activity: s.activity };
+    if (!session || session.endedAt !== null) {
+      return void await fails(ops.touchSession(id, options), "not_found");
+    }
+    const [, from, to] = await timed(() => ops.touchSession(id, options));
+    const seen = await ops.getSessionByToken(session.token);
+    assertWithin("lastActivityAt", seen?.lastActivityAt ?? null, from, to);
+    session.lastActivityAt = seen!.lastActivityAt;
+    if (s.activity !== null) session.activity = s.activity;
+  },
+);
+
+/** endSession: ends it once (ending again is fine), freeing its node. */
+export const endSession = step("endSession", ref, async (m, ops, r) => {
+  const [id, session] = sessionOf(m, r);
+  if (!session) return void await fails(ops.endSession(id), "not_found");
+  const [, from] = await timed(() => ops.endSession(id));
+  session.endedAt ??= new Date(from);
+});
+
+/** deleteSession: the row and its token are gone. */
+export const deleteSession = step("deleteSession", ref, async (m, ops, r) => {
+  const [id, session] = sessionOf(m, r);
+  if (!session) return void await fails(ops.deleteSession(id), "not_found");
+  await ops.deleteSession(id);
+  m.sessions.delete(id);
+  m.gone.sessions.push(id);
+  m.deadTokens.push(session.token);
+});
