@@ -44,9 +44,12 @@ const personName = text(144, 1)
   .refine((s) => !/[\p{Cc}]/u.test(s), {
     error: "must not contain control characters",
   });
-const ftnId = text(200, 1).refine((s) => !/[\p{Cc}]/u.test(s), {
-  error: "must not contain control characters",
-});
+const ftnId = text(200, 1).refine(
+  (s) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(s),
+  {
+    error: "must not contain control or format characters",
+  },
+);
 const activity = profile(80);
 const ipAddress = z.string({ error: "must be a string" }).refine(
   (s) => z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success,
