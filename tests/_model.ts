@@ -202,7 +202,7 @@ export function expectedThread(m: Model, id: number): Message[] {
   return [...(root && first ? [root] : []), ...replies].map(messageView);
 }
 
-/** Whether a session is live: not ended (the model never lets one expire). */
+/** Whether a session is live: not ended, not expired (the shortest time to live is an hour). */
 export function live(s: Session): boolean {
   return s.endedAt === null &&
     (s.expiresAt === null || s.expiresAt.getTime() > Date.now());
