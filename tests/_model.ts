@@ -327,8 +327,8 @@ async function pages<T>(
 
 /**
  * The checks too slow for every step, run at the end of each sequence and inside transactions:
- * paging by every cursor (ties in upload times included), the finders, `readNext`, and
- * `listNewFiles`.
+ * paging by every cursor (ties in upload times included), the thread of every message (deleted
+ * ones too), the finders, `readNext`, `listNewFiles` and search.
  *
  * @param m The model.
  * @param ops The storage (or a transaction's handle).
@@ -371,6 +371,9 @@ export async function assertPaging(
         all.filter((x) => x.msgNum > at).slice(0, 2),
       );
     }
+  }
+  for (const id of [...m.messages.keys(), ...m.gone.messages]) {
+    same(`getThread(${id})`, await ops.getThread(id), expectedThread(m, id));
   }
   for (const x of m.messages.values()) {
     if (x.ftnMsgid === null) continue;
