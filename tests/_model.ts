@@ -202,7 +202,7 @@ export function expectedThread(m: Model, id: number): Message[] {
   return [...(root && first ? [root] : []), ...replies].map(messageView);
 }
 
-/** Whether a session is live: not ended (the model never lets one expire). */
+/** Whether a session is live: not ended, not expired (the shortest time to live is an hour). */
 export function live(s: Session): boolean {
   return s.endedAt === null &&
     (s.expiresAt === null || s.expiresAt.getTime() > Date.now());
@@ -327,8 +327,8 @@ async function pages<T>(
 
 /**
  * The checks too slow for every step, run at the end of each sequence and inside transactions:
- * paging by every cursor (ties in upload times included), the finders, `readNext`, and
- * `listNewFiles`.
+ * paging by every cursor (ties in upload times included), the thread of every message (deleted
+ * ones too), the finders, `readNext`, `listNewFiles` and search.
  *
  * @param m The model.
  * @param ops The storage (or a transaction's handle).
@@ -371,6 +371,9 @@ export async function assertPaging(
         all.filter((x) => x.msgNum > at).slice(0, 2),
       );
     }
+  }
+  for (const id of [...m.messages.keys(), ...m.gone.messages]) {
+    same(`getThread(${id})`, await ops.getThread(id), expectedThread(m, id));
   }
   for (const x of m.messages.values()) {
     if (x.ftnMsgid === null) continue;

@@ -12,6 +12,14 @@ import { main, type Output } from "../src/cli/mod.ts";
 import { redact } from "../src/errors.ts";
 import { rejectsKind } from "./_assert.ts";
 import { runMigrate } from "./_migrate.ts";
+import { FAST } from "./_impulse71.ts";
+import {
+  concat,
+  status,
+  user,
+  writeInstall,
+} from "../src/import/impulse71/_builders_test.ts";
+import { importImpulse71 } from "../src/import/mod.ts";
 import {
   createDatabase,
   POSTGRES_URL,
@@ -272,6 +280,76 @@ Deno.test({
       return;
     }
     assertNoTokens(files, tokens);
+  },
+});
+
+/** Impulse 7.1 kept passwords in clear; the import must store only their hashes. */
+const OLD_PASSWORDS = ["ZEBRA7CANARY", "quasar99canary"];
+
+async function importOldBoard(s: Storage): Promise<unknown> {
+  const dir = await writeInstall({
+    "STATUS.DAT": status("C:\\BBS\\DATA\\", "C:\\BBS\\MSGS\\"),
+    "DATA/USER.LST": concat(
+      user({ name: "NEW USER" }),
+      user({ name: "SYSOP", password: OLD_PASSWORDS[0] }),
+      user({ name: "ANNABELLE", password: OLD_PASSWORDS[1] }),
+    ),
+  });
+  try {
+    const report = await importImpulse71(dir, s, FAST);
+    assert.equal(report.counts.users.imported, 2);
+    return report;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Asserts that no old password is in `files` in any case, and that "ANNABELLE" is. */
+function assertNoPasswords(files: Map<string, Uint8Array>, report: unknown) {
+  const encoder = new TextEncoder();
+  const texts = [...files.values()].map((b) => bytes.decode(b));
+  for (const password of OLD_PASSWORDS) {
+    for (
+      const form of [password, password.toUpperCase(), password.toLowerCase()]
+    ) {
+      for (const text of texts) {
+        assert.ok(!contains(text, encoder.encode(form)), "a password in clear");
+      }
+      assert.ok(!JSON.stringify(report).includes(form), "the report shows it");
+    }
+  }
+  assert.ok(texts.some((t) => contains(t, encoder.encode("ANNABELLE"))));
+}
+
+Deno.test("[sqlite] passwords imported from Impulse 7.1 reach no database file in clear", async () => {
+  await using dir = await tempDir();
+  const path = `${dir}/board.db`;
+  await using s = await openStorage(`sqlite:${path}`);
+  const report = await importOldBoard(s);
+  const files = new Map(
+    [path, `${path}-wal`].map((n) => [n, Deno.readFileSync(n)]),
+  );
+  assertNoPasswords(files, report);
+});
+
+Deno.test({
+  name:
+    "[postgres] passwords imported from Impulse 7.1 reach none of the server's files in clear",
+  ignore: postgresMissing !== undefined,
+  async fn() {
+    const since = Date.now();
+    await using db = await createDatabase("impulse_import_secret");
+    let report: unknown;
+    {
+      await using s = await openStorage(db.url);
+      report = await importOldBoard(s);
+    }
+    const files = await postgresFiles(db.name, since);
+    if (files === undefined) {
+      console.warn("skipped: the PostgreSQL data directory is not readable");
+      return;
+    }
+    assertNoPasswords(files, report);
   },
 });
 
