@@ -4,8 +4,15 @@
  *
  * @module
  */
-import { type Awaitable, type Sql, sql } from "../driver.ts";
+import {
+  type Awaitable,
+  type Executor,
+  type Row,
+  type Sql,
+  sql,
+} from "../driver.ts";
 import { StorageError, type StorageErrorKind } from "../errors.ts";
+import { id as idSchema, parse } from "../validate.ts";
 
 /**
  * The key a name is unique and found by: NFKC-normalised and lower-cased, so `ＳｙｓＯｐ` and
@@ -45,6 +52,76 @@ export async function mapError<T>(
   } catch (error) {
     throw map(error);
   }
+}
+
+/**
+ * A `mapError` mapping that rewords a `StorageError` of `kind` (a database's "UNIQUE constraint
+ * failed" becomes "Username is taken …") and passes any other error through.
+ *
+ * @param kind The kind to reword.
+ * @param field The field the new error names, if any.
+ * @param message The new message, built only when needed.
+ * @returns The mapping.
+ */
+export function reword(
+  kind: StorageErrorKind,
+  field: string | undefined,
+  message: () => string,
+): (error: unknown) => unknown {
+  return (error) =>
+    isKind(error, kind)
+      ? new StorageError(kind, message(), {
+        cause: error,
+        ...(field === undefined ? {} : { field }),
+      })
+      : error;
+}
+
+/**
+ * A record by id, or `null`: the body of `getUser`, `getFile` and the like.
+ *
+ * @param x Where to run.
+ * @param q `SELECT … WHERE id = ?`.
+ * @param id The caller's id (validated here).
+ * @param operation The operation, for validation messages.
+ * @param map Turns the row into the record.
+ * @returns The record, or `null`.
+ */
+export async function byId<T>(
+  x: Executor,
+  q: Sql,
+  id: number,
+  operation: string,
+  map: (row: Row) => T,
+): Promise<T | null> {
+  const row = await x.get(q, [parse(idSchema, id, "id", operation)]);
+  return row ? map(row) : null;
+}
+
+/**
+ * Runs a statement on one record by id (`… WHERE id = ?`, the id its last parameter) and fails as
+ * `not_found` when it changed nothing: the body of `deleteUser`, `endSession` and the like.
+ *
+ * @param x Where to run.
+ * @param q The statement.
+ * @param params Its parameters before the id.
+ * @param id The caller's id (validated here).
+ * @param what The record, for the message (`user`, `session`).
+ * @param operation The operation.
+ */
+export async function changeById(
+  x: Executor,
+  q: Sql,
+  params: readonly unknown[],
+  id: number,
+  what: string,
+  operation: string,
+): Promise<void> {
+  const changed = await x.run(q, [
+    ...params,
+    parse(idSchema, id, "id", operation),
+  ]);
+  if (changed === 0) throw notFound(what, id, operation);
 }
 
 /**
@@ -117,27 +194,36 @@ export function verb(operation: string): string {
   return operation.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 }
 
+/** A patchable field: its SET clause and, when not just the field's value, its parameters. */
+export type PatchSet<P> = readonly [
+  field: keyof P & string,
+  clause: string,
+  values?: (patch: P) => unknown[],
+];
+
 /**
- * Builds, once per combination of present fields, `UPDATE <table> SET … WHERE id = ? RETURNING
- * <columns>`. Each field maps to its SET clause (one or more `?`).
+ * `UPDATE <table> SET … WHERE id = ? RETURNING …` for the fields a patch has: each combination
+ * of fields is one statement, prepared once; the parameters come from the same list as the
+ * clauses, so they cannot fall out of order.
  */
-export class PatchStatements<F extends string> {
+export class PatchStatements<P extends object> {
   #name: string;
   #table: string;
-  #sets: readonly (readonly [F, string])[];
+  #sets: readonly PatchSet<P>[];
   #tail: string;
   #cache = new Map<number, Sql>();
 
   /**
    * @param name The statement name prefix, like `users.update`.
    * @param table The table.
-   * @param sets Each patchable field and its SET clause, in parameter order.
+   * @param sets Each patchable field, its SET clause (one or more `?`) and how its parameters
+   *   come from the patch (by default the field's value).
    * @param tail What follows the fields' clauses: extra SET clauses, `WHERE` and `RETURNING`.
    */
   constructor(
     name: string,
     table: string,
-    sets: readonly (readonly [F, string])[],
+    sets: readonly PatchSet<P>[],
     tail: string,
   ) {
     this.#name = name;
@@ -147,21 +233,26 @@ export class PatchStatements<F extends string> {
   }
 
   /**
-   * The statement for the fields `present` says are in the patch.
+   * The statement and the parameters of the fields `patch` has (those not `undefined`); the
+   * caller appends the tail's parameters.
    *
-   * @param present Whether a field is in the patch.
-   * @returns The statement.
+   * @param patch The parsed patch.
+   * @returns The statement and its leading parameters, or `null` when the patch is empty.
    */
-  for(present: (field: F) => boolean): Sql {
+  bind(patch: P): { statement: Sql; params: unknown[] } | null {
     let mask = 0;
-    this.#sets.forEach(([field], bit) => {
-      if (present(field)) mask |= 1 << bit;
+    const params: unknown[] = [];
+    this.#sets.forEach(([field, , values], bit) => {
+      if (patch[field] === undefined) return;
+      mask |= 1 << bit;
+      params.push(...(values ? values(patch) : [patch[field]]));
     });
+    if (mask === 0) return null;
     let statement = this.#cache.get(mask);
     if (!statement) {
       const sets = this.#sets.filter((_, bit) => mask & (1 << bit)).map((
-        [, set],
-      ) => set);
+        [, clause],
+      ) => clause);
       statement = sql(
         `${this.#name}.${mask}`,
         `UPDATE ${this.#table} SET ${sets.join(", ")} ${this.#tail}`,
@@ -169,7 +260,7 @@ export class PatchStatements<F extends string> {
       );
       this.#cache.set(mask, statement);
     }
-    return statement;
+    return { statement, params };
   }
 }
 

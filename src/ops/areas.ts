@@ -4,7 +4,6 @@
  * @module
  */
 import { type Executor, sql } from "../driver.ts";
-import { StorageError } from "../errors.ts";
 import type {
   FileArea,
   LimitOptions,
@@ -25,7 +24,14 @@ import {
 } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import { foldKey, isKind, mapError, notFound, userExists } from "./_shared.ts";
+import {
+  byId,
+  foldKey,
+  mapError,
+  notFound,
+  reword,
+  userExists,
+} from "./_shared.ts";
 
 const Q = {
   insertMessageArea: sql(
@@ -92,20 +98,17 @@ export async function createMessageArea(
         a.echoTag,
         Date.now(),
       ]),
-    (error) => tagTaken(error, a.tag),
+    tagTaken(a.tag),
   );
   return toMessageArea(row!);
 }
 
 /** See {@linkcode StorageOps.getMessageArea}. */
-export async function getMessageArea(
+export function getMessageArea(
   x: Executor,
   id: number,
 ): Promise<MessageArea | null> {
-  const row = await x.get(Q.messageArea, [
-    parse(idSchema, id, "id", "getMessageArea"),
-  ]);
-  return row ? toMessageArea(row) : null;
+  return byId(x, Q.messageArea, id, "getMessageArea", toMessageArea);
 }
 
 /** See {@linkcode StorageOps.listMessageAreas}. */
@@ -121,20 +124,17 @@ export async function createFileArea(
   const a = parse(S.newFileArea, input, "input", "createFileArea");
   const row = await mapError(
     () => x.get(Q.insertFileArea, [a.tag, foldKey(a.tag), a.name, Date.now()]),
-    (error) => tagTaken(error, a.tag),
+    tagTaken(a.tag),
   );
   return toFileArea(row!);
 }
 
 /** See {@linkcode StorageOps.getFileArea}. */
-export async function getFileArea(
+export function getFileArea(
   x: Executor,
   id: number,
 ): Promise<FileArea | null> {
-  const row = await x.get(Q.fileArea, [
-    parse(idSchema, id, "id", "getFileArea"),
-  ]);
-  return row ? toFileArea(row) : null;
+  return byId(x, Q.fileArea, id, "getFileArea", toFileArea);
 }
 
 /** See {@linkcode StorageOps.listFileAreas}. */
@@ -199,11 +199,11 @@ export async function readNext(
   );
 }
 
-function tagTaken(error: unknown, tag: string): unknown {
-  if (!isKind(error, "conflict")) return error;
-  return new StorageError(
+function tagTaken(tag: string): (error: unknown) => unknown {
+  return reword(
     "conflict",
-    `Area tag is taken: "${tag}": tags compare case-insensitively; choose another`,
-    { cause: error, field: "tag" },
+    "tag",
+    () =>
+      `Area tag is taken: "${tag}": tags compare case-insensitively; choose another`,
   );
 }

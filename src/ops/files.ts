@@ -17,12 +17,14 @@ import { FILE_COLUMNS as F, toFile } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import {
+  byId,
+  changeById,
   filenameKey,
-  isKind,
   mapError,
   missing,
   notFound,
   PatchStatements,
+  reword,
   userExists,
 } from "./_shared.ts";
 import { searchTerms } from "./search.ts";
@@ -73,8 +75,12 @@ const Q = {
   search: dialectSql("files.search"),
 };
 
-const update = new PatchStatements<keyof FilePatch>("files.update", "files", [
-  ["filename", "filename = ?, filename_key = ?"],
+const update = new PatchStatements<FilePatch>("files.update", "files", [
+  [
+    "filename",
+    "filename = ?, filename_key = ?",
+    (p) => [p.filename, filenameKey(p.filename!)],
+  ],
   ["description", "description = ?"],
   ["sha256", "sha256 = ?"],
 ], `WHERE id = ? RETURNING ${F}`);
@@ -101,7 +107,7 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
           f.sha256,
           f.uploadedAt?.getTime() ?? Date.now(),
         ]),
-      (error) => filenameTaken(error, f.filename, f.areaId),
+      filenameTaken(f.filename, f.areaId),
     );
     if (f.uploaderId !== null) await q.run(Q.addUpload, [f.size, f.uploaderId]);
     return toFile(row!);
@@ -109,12 +115,11 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
 }
 
 /** See {@linkcode StorageOps.getFile}. */
-export async function getFile(
+export function getFile(
   x: Executor,
   id: number,
 ): Promise<FileEntry | null> {
-  const row = await x.get(Q.byId, [parse(idSchema, id, "id", "getFile")]);
-  return row ? toFile(row) : null;
+  return byId(x, Q.byId, id, "getFile", toFile);
 }
 
 /** See {@linkcode StorageOps.listFiles}. */
@@ -180,14 +185,12 @@ export async function recordDownload(
     const file = toFile(row);
     const changed = await mapError(
       () => q.run(Q.addDownload, [file.size, userId]),
-      (error) =>
-        isKind(error, "constraint")
-          ? new StorageError(
-            "constraint",
-            `Cannot record download as user ${userId}'s downloadBytes would pass 2^53-1`,
-            { cause: error },
-          )
-          : error,
+      reword(
+        "constraint",
+        undefined,
+        () =>
+          `Cannot record download as user ${userId}'s downloadBytes would pass 2^53-1`,
+      ),
     );
     if (changed === 0) throw notFound("user", userId, "recordDownload");
     return file;
@@ -202,29 +205,20 @@ export async function updateFile(
 ): Promise<FileEntry> {
   parse(idSchema, id, "id", "updateFile");
   const p = parse(S.filePatch, patch, "patch", "updateFile");
-  const params: unknown[] = [];
-  if (p.filename !== undefined) {
-    params.push(p.filename, filenameKey(p.filename));
-  }
-  if (p.description !== undefined) params.push(p.description);
-  if (p.sha256 !== undefined) params.push(p.sha256);
-  const row = params.length === 0 ? await x.get(Q.byId, [id]) : await mapError(
-    () => x.get(update.for((field) => p[field] !== undefined), [...params, id]),
-    (error) =>
-      p.filename === undefined
-        ? error
-        : filenameTaken(error, p.filename, undefined),
+  const set = update.bind(p);
+  const row = set === null ? await x.get(Q.byId, [id]) : await mapError(
+    () => x.get(set.statement, [...set.params, id]),
+    p.filename === undefined
+      ? (error) => error
+      : filenameTaken(p.filename, undefined),
   );
   if (!row) throw notFound("file", id, "updateFile");
   return toFile(row);
 }
 
 /** See {@linkcode StorageOps.deleteFile}. */
-export async function deleteFile(x: Executor, id: number): Promise<void> {
-  const changed = await x.run(Q.delete, [
-    parse(idSchema, id, "id", "deleteFile"),
-  ]);
-  if (changed === 0) throw notFound("file", id, "deleteFile");
+export function deleteFile(x: Executor, id: number): Promise<void> {
+  return changeById(x, Q.delete, [], id, "file", "deleteFile");
 }
 
 /** See {@linkcode StorageOps.searchFiles}. */
@@ -245,17 +239,15 @@ export async function searchFiles(
 }
 
 function filenameTaken(
-  error: unknown,
   filename: string,
   areaId: number | undefined,
-): unknown {
-  if (!isKind(error, "conflict")) return error;
-  return new StorageError(
+): (error: unknown) => unknown {
+  const where = areaId === undefined ? "its area" : `area ${areaId}`;
+  return reword(
     "conflict",
-    `Cannot store file as its filename is taken in ${
-      areaId === undefined ? "its area" : `area ${areaId}`
-    }: "${filename}": ` +
+    "filename",
+    () =>
+      `Cannot store file as its filename is taken in ${where}: "${filename}": ` +
       `names compare case-insensitively; choose another`,
-    { cause: error, field: "filename" },
   );
 }

@@ -4,7 +4,6 @@
  * @module
  */
 import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
-import { StorageError } from "../errors.ts";
 import type {
   AfterOptions,
   ListMessagesOptions,
@@ -16,7 +15,7 @@ import type {
 import { MESSAGE_COLUMNS as M, toMessage } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import { isKind, mapError, missing, notFound } from "./_shared.ts";
+import { byId, mapError, missing, notFound, reword } from "./_shared.ts";
 import { searchTerms } from "./search.ts";
 
 const Q = {
@@ -143,14 +142,12 @@ export async function postMessage(
           JSON.stringify(m.kludges),
           m.createdAt?.getTime() ?? Date.now(),
         ]),
-      (error) =>
-        isKind(error, "conflict")
-          ? new StorageError(
-            "conflict",
-            `Cannot post message as its ftnMsgid is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
-            { cause: error, field: "ftnMsgid" },
-          )
-          : error,
+      reword(
+        "conflict",
+        "ftnMsgid",
+        () =>
+          `Cannot post message as its ftnMsgid is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
+      ),
     );
     const message = toMessage(row!);
     if (m.fromUserId !== null) await q.run(Q.addPost, [m.fromUserId]);
@@ -186,12 +183,11 @@ async function nameOf(
 }
 
 /** See {@linkcode StorageOps.getMessage}. */
-export async function getMessage(
+export function getMessage(
   x: Executor,
   id: number,
 ): Promise<Message | null> {
-  const row = await x.get(Q.byId, [parse(idSchema, id, "id", "getMessage")]);
-  return row ? toMessage(row) : null;
+  return byId(x, Q.byId, id, "getMessage", toMessage);
 }
 
 /** See {@linkcode StorageOps.listMessages}. */
@@ -241,13 +237,15 @@ export async function getThread(
   rootId: number,
 ): Promise<Message[]> {
   parse(idSchema, rootId, "rootId", "getThread");
+  // Any message of the thread will do: start from its root (which may have been deleted).
   const first = await x.get(Q.byId, [rootId]);
-  let root = first ? toMessage(first) : undefined;
-  if (root && root.threadRootId !== root.id) {
-    const top = await x.get(Q.byId, [root.threadRootId]);
+  const given = first ? toMessage(first) : undefined;
+  const rootOf = given?.threadRootId ?? rootId;
+  let root = given;
+  if (given && rootOf !== given.id) {
+    const top = await x.get(Q.byId, [rootOf]);
     root = top ? toMessage(top) : undefined;
   }
-  const rootOf = first ? toMessage(first).threadRootId : rootId;
   const replies = (await x.all(Q.replies, [rootOf])).map(toMessage);
   return root ? [root, ...replies] : replies;
 }

@@ -5,7 +5,6 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { type Executor, sql } from "../driver.ts";
-import { StorageError } from "../errors.ts";
 import type {
   NewSession,
   OnlineSession,
@@ -15,7 +14,14 @@ import type {
 import { prefixed, SESSION_COLUMNS as SC, toSession } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import { isKind, mapError, missing, notFound, userExists } from "./_shared.ts";
+import {
+  changeById,
+  mapError,
+  missing,
+  notFound,
+  reword,
+  userExists,
+} from "./_shared.ts";
 
 /** A session token: 32 random bytes (256 bits), base64url without padding. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -93,14 +99,12 @@ export async function createSession(
           now,
           expires,
         ]),
-      (error) =>
-        isKind(error, "conflict")
-          ? new StorageError(
-            "conflict",
-            `Node ${s.node} is in use by a live session: end it first or choose another node`,
-            { cause: error, field: "node" },
-          )
-          : error,
+      reword(
+        "conflict",
+        "node",
+        () =>
+          `Node ${s.node} is in use by a live session: end it first or choose another node`,
+      ),
     );
   });
   return { session: toSession(row!), token };
@@ -135,20 +139,13 @@ export async function touchSession(
 }
 
 /** See {@linkcode StorageOps.endSession}. */
-export async function endSession(x: Executor, id: number): Promise<void> {
-  const changed = await x.run(Q.end, [
-    Date.now(),
-    parse(idSchema, id, "id", "endSession"),
-  ]);
-  if (changed === 0) throw notFound("session", id, "endSession");
+export function endSession(x: Executor, id: number): Promise<void> {
+  return changeById(x, Q.end, [Date.now()], id, "session", "endSession");
 }
 
 /** See {@linkcode StorageOps.deleteSession}. */
-export async function deleteSession(x: Executor, id: number): Promise<void> {
-  const changed = await x.run(Q.delete, [
-    parse(idSchema, id, "id", "deleteSession"),
-  ]);
-  if (changed === 0) throw notFound("session", id, "deleteSession");
+export function deleteSession(x: Executor, id: number): Promise<void> {
+  return changeById(x, Q.delete, [], id, "session", "deleteSession");
 }
 
 /** See {@linkcode StorageOps.listOnline}. */

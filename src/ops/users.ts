@@ -4,7 +4,6 @@
  * @module
  */
 import { type Executor, sql } from "../driver.ts";
-import { StorageError } from "../errors.ts";
 import type {
   LastCaller,
   NewLastCaller,
@@ -26,12 +25,14 @@ import {
   username as usernameSchema,
 } from "../validate.ts";
 import {
+  byId,
+  changeById,
   foldKey,
-  isKind,
   mapError,
   missing,
   notFound,
   PatchStatements,
+  reword,
   userExists,
 } from "./_shared.ts";
 
@@ -69,9 +70,12 @@ const Q = {
   ),
 };
 
-type PatchField = keyof UserPatch;
-const update = new PatchStatements<PatchField>("users.update", "users", [
-  ["username", "username = ?, username_key = ?"],
+const update = new PatchStatements<UserPatch>("users.update", "users", [
+  [
+    "username",
+    "username = ?, username_key = ?",
+    (p) => [p.username, foldKey(p.username!)],
+  ],
   ["passwordHash", "password_hash = ?"],
   ["securityLevel", "security_level = ?"],
   ["realName", "real_name = ?"],
@@ -79,7 +83,11 @@ const update = new PatchStatements<PatchField>("users.update", "users", [
   ["note", "note = ?"],
   ["flags", "flags = ?"],
   ["status", "status = ?"],
-  ["lastLoginAt", "last_login_at = ?"],
+  [
+    "lastLoginAt",
+    "last_login_at = ?",
+    (p) => [p.lastLoginAt?.getTime() ?? null],
+  ],
 ], `, updated_at = ? WHERE id = ? RETURNING ${U}`);
 
 /**
@@ -110,15 +118,14 @@ export async function createUser(x: Executor, input: NewUser): Promise<User> {
         created,
         created,
       ]),
-    (error) => nameTaken(error, u.username),
+    nameTaken(u.username),
   );
   return toUser(row!);
 }
 
 /** See {@linkcode StorageOps.getUser}. */
-export async function getUser(x: Executor, id: number): Promise<User | null> {
-  const row = await x.get(Q.byId, [parse(idSchema, id, "id", "getUser")]);
-  return row ? toUser(row) : null;
+export function getUser(x: Executor, id: number): Promise<User | null> {
+  return byId(x, Q.byId, id, "getUser", toUser);
 }
 
 /** See {@linkcode StorageOps.findUserByUsername}. */
@@ -143,44 +150,18 @@ export async function updateUser(
 ): Promise<User> {
   parse(idSchema, id, "id", "updateUser");
   const p = parse(S.userPatch, patch, "patch", "updateUser");
-  const params: unknown[] = [];
-  if (p.username !== undefined) params.push(p.username, foldKey(p.username));
-  for (
-    const field of [
-      "passwordHash",
-      "securityLevel",
-      "realName",
-      "location",
-      "note",
-      "flags",
-      "status",
-    ] as const
-  ) {
-    if (p[field] !== undefined) params.push(p[field]);
-  }
-  if (p.lastLoginAt !== undefined) {
-    params.push(p.lastLoginAt?.getTime() ?? null);
-  }
-  if (params.length === 0) {
-    const row = await x.get(Q.byId, [id]);
-    if (!row) throw notFound("user", id, "updateUser");
-    return toUser(row);
-  }
-  params.push(Date.now(), id);
-  const row = await mapError(
-    () => x.get(update.for((field) => p[field] !== undefined), params),
-    (error) => p.username === undefined ? error : nameTaken(error, p.username),
+  const set = update.bind(p);
+  const row = set === null ? await x.get(Q.byId, [id]) : await mapError(
+    () => x.get(set.statement, [...set.params, Date.now(), id]),
+    p.username === undefined ? (error) => error : nameTaken(p.username),
   );
   if (!row) throw notFound("user", id, "updateUser");
   return toUser(row);
 }
 
 /** See {@linkcode StorageOps.deleteUser}. */
-export async function deleteUser(x: Executor, id: number): Promise<void> {
-  const changed = await x.run(Q.delete, [
-    parse(idSchema, id, "id", "deleteUser"),
-  ]);
-  if (changed === 0) throw notFound("user", id, "deleteUser");
+export function deleteUser(x: Executor, id: number): Promise<void> {
+  return changeById(x, Q.delete, [], id, "user", "deleteUser");
 }
 
 /** See {@linkcode StorageOps.incrementUserStats}. */
@@ -201,14 +182,12 @@ export async function incrementUserStats(
   ].map((v) => v ?? 0);
   const row = await mapError(
     () => x.get(Q.increment, [...params, id]),
-    (error) =>
-      isKind(error, "constraint")
-        ? new StorageError(
-          "constraint",
-          `Cannot change the stats of user ${id} as a counter would leave 0..2^53-1`,
-          { cause: error },
-        )
-        : error,
+    reword(
+      "constraint",
+      undefined,
+      () =>
+        `Cannot change the stats of user ${id} as a counter would leave 0..2^53-1`,
+    ),
   );
   if (!row) throw notFound("user", id, "incrementUserStats");
   return toUser(row);
@@ -251,11 +230,11 @@ export async function addLastCaller(
   });
 }
 
-function nameTaken(error: unknown, username: string): unknown {
-  if (!isKind(error, "conflict")) return error;
-  return new StorageError(
+function nameTaken(username: string): (error: unknown) => unknown {
+  return reword(
     "conflict",
-    `Username is taken: "${username}": names compare case-insensitively; choose another`,
-    { cause: error, field: "username" },
+    "username",
+    () =>
+      `Username is taken: "${username}": names compare case-insensitively; choose another`,
   );
 }
