@@ -22,8 +22,13 @@ import { id as idSchema, parse } from "../validate.ts";
  * @returns Its key.
  */
 export function foldKey(name: string): string {
-  return name.normalize("NFKC").toLowerCase().normalize("NFKC");
+  // NFKC leaves ASCII as it is: most names skip the two normalisations.
+  return ASCII.test(name)
+    ? name.toLowerCase()
+    : name.normalize("NFKC").toLowerCase().normalize("NFKC");
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * The key a file name is unique by in its area: ASCII letters lower-cased, everything else as

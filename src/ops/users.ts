@@ -91,10 +91,9 @@ const update = new PatchStatements<UserPatch>("users.update", "users", [
 ], `, updated_at = ? WHERE id = ? RETURNING ${U}`);
 
 /**
- * A name of 1–30 printable ASCII characters, not starting or ending with a space: valid for the
- * username schema, and its folded key (NFKC is the identity on ASCII) is its lower case. Lookups
- * by such a name skip the schema and the normalisation, most of the cost of a lookup beyond the
- * query itself; every other value takes the full path.
+ * A name of 1–30 printable ASCII characters, not starting or ending with a space: every such
+ * name passes the username schema unchanged, so lookups by one skip the schema (most of the
+ * cost of a lookup beyond the query itself); every other value is validated in full.
  */
 const PLAIN_NAME = /^[!-~](?:[ -~]{0,28}[!-~])?$/;
 
@@ -133,12 +132,10 @@ export async function findUserByUsername(
   x: Executor,
   username: string,
 ): Promise<User | null> {
-  const key = typeof username === "string" && PLAIN_NAME.test(username)
-    ? username.toLowerCase()
-    : foldKey(
-      parse(usernameSchema, username, "username", "findUserByUsername"),
-    );
-  const row = await x.get(Q.byKey, [key]);
+  const name = typeof username === "string" && PLAIN_NAME.test(username)
+    ? username
+    : parse(usernameSchema, username, "username", "findUserByUsername");
+  const row = await x.get(Q.byKey, [foldKey(name)]);
   return row ? toUser(row) : null;
 }
 
