@@ -131,18 +131,16 @@ export interface Connection {
 }
 
 /**
- * What copying a database needs that differs between dialects: inserting rows with the ids they
- * had, and moving id generators past the copied ids.
+ * What copying a database needs that differs between dialects: taking the ids given on insert,
+ * and moving id generators past the copied ids.
  */
 export interface CopyTarget {
   /**
-   * The statement inserting `rows` rows of `columns` into `table`, keeping the ids given.
-   *
-   * @param table The table.
-   * @param columns Its columns, in the order the parameters follow (row after row).
-   * @param rows How many rows one run inserts.
+   * What an INSERT needs between its column list and `VALUES` to keep the ids given: empty
+   * where the database takes them as they are (SQLite), `OVERRIDING SYSTEM VALUE` for
+   * PostgreSQL's `generated always` identities.
    */
-  insertWithIds(table: string, columns: readonly string[], rows: number): Sql;
+  readonly keepIds: string;
   /**
    * The statements (run in the same transaction, after the rows are in) that make the table's
    * generated ids continue above the largest one copied; none where the database does it itself.

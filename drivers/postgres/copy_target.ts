@@ -7,27 +7,11 @@
 import { type CopyTarget, type Sql, sql } from "../../src/driver.ts";
 import { quoteIdent } from "./migration_target.ts";
 
-const inserts = new Map<string, Sql>();
 const resets = new Map<string, Sql>();
 
 /** The copy capability of the PostgreSQL driver. */
 export const postgresCopyTarget: CopyTarget = {
-  insertWithIds(table, columns, rows) {
-    const key = `${table}(${columns.join(",")})x${rows}`;
-    let statement = inserts.get(key);
-    if (!statement) {
-      const row = `(${columns.map(() => "?").join(", ")})`;
-      statement = sql(
-        `copy.insert.${table}`,
-        `INSERT INTO ${quoteIdent(table)} (${
-          columns.map(quoteIdent).join(", ")
-        }) OVERRIDING SYSTEM VALUE VALUES ${Array(rows).fill(row).join(", ")}`,
-        true,
-      );
-      inserts.set(key, statement);
-    }
-    return statement;
-  },
+  keepIds: "OVERRIDING SYSTEM VALUE",
   resetIds(table, idColumn) {
     const key = `${table}.${idColumn}`;
     let statement = resets.get(key);

@@ -12,8 +12,9 @@ import type { Output } from "./output.ts";
 export const COPY_USAGE =
   `Usage: deno task copy --from <url> --to <url> [options]
 
-Copies every row of users, files, messages and sessions with its id, and the migration history,
-then compares row counts and checksums per table. Stop the board while copying.
+Copies every row of users, message and file areas, files, messages, sessions, last-read
+pointers and last callers with its id, and the migration history, then compares row counts
+and checksums per table. Stop the board while copying.
 
 Options:
   --from <url>        the database to copy from (at the newest schema)

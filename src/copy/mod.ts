@@ -1,6 +1,6 @@
 /**
- * Moving a board from one database to another (SQLite to PostgreSQL, or back): every row of
- * users, files, messages and sessions with its id, in batches inside transactions, the package's
+ * Moving a board from one database to another (SQLite to PostgreSQL, or back): every row of the
+ * package's tables (see `TABLES`) with its id, in batches inside transactions, the package's
  * migration history, and a closing comparison of row counts and checksums per table.
  *
  * Driver-agnostic: what differs between databases (inserting explicit ids, moving id generators
@@ -19,6 +19,7 @@ import {
   digest,
   HISTORY,
   INSERT_HISTORY,
+  insertOf,
   keyOf,
   laterOf,
   OTHER_SETS,
@@ -192,7 +193,7 @@ async function copyTable(
   for (;;) {
     const rows = await source.root.all(pageOf(table), [...after, batch]);
     if (rows.length === 0) break;
-    const insert = writer.insertWithIds(table.name, table.columns, rows.length);
+    const insert = insertOf(table, rows.length, writer.keepIds);
     const values = rows.flatMap((row) =>
       row.map((value, i) => later.includes(i) ? null : value)
     );

@@ -117,6 +117,24 @@ function once(name: string, text: string, write = false): Sql {
   if (!statement) statements.set(name, statement = sql(name, text, write));
   return statement;
 }
+/**
+ * The statement inserting `rows` rows of a table's columns, keeping the ids given.
+ *
+ * @param t The table.
+ * @param rows How many rows one run inserts.
+ * @param keepIds The target dialect's clause for taking explicit ids (see `CopyTarget`).
+ * @returns The statement, prepared once per table, size and clause.
+ */
+export const insertOf = (t: Table, rows: number, keepIds: string) => {
+  const row = `(${t.columns.map(() => "?").join(", ")})`;
+  return once(
+    `copy.insert.${t.name}.${rows}${keepIds ? ".keep" : ""}`,
+    `INSERT INTO ${t.name} (${t.columns.join(", ")}) ${keepIds} VALUES ${
+      Array(rows).fill(row).join(", ")
+    }`,
+    true,
+  );
+};
 export const countOf = (t: string) =>
   once(`copy.count.${t}`, `SELECT count(*) FROM ${t}`);
 export const pageOf = (t: Table) => {

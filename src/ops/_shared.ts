@@ -28,7 +28,7 @@ export function foldKey(name: string): string {
     : name.normalize("NFKC").toLowerCase().normalize("NFKC");
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /**
  * The key a file name is unique by in its area: ASCII letters lower-cased, everything else as
