@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { StorageError } from "./errors.ts";
 import type { ParsedOpenOptions } from "./validate.ts";
 import type { MigrationTarget } from "./migrate/target.ts";
 
@@ -87,6 +88,38 @@ export function dialectSql(name: string, write = false): Sql {
     write,
     dialect: true,
   });
+}
+
+/** A driver's own text for a dialect statement (see {@linkcode Sql.dialect}). */
+export interface DialectStatement {
+  /** The SQL text, in the driver's placeholder style. */
+  text: string;
+  /** Turns the core's parameters into the statement's. */
+  bind(params: readonly unknown[]): unknown[];
+}
+
+/**
+ * A driver's text for a dialect statement.
+ *
+ * @param statements The driver's dialect statements, by name.
+ * @param q The statement.
+ * @param driver The driver's name, for the message.
+ * @returns The driver's statement.
+ * @throws {StorageError} `internal` when the driver has none of that name (a bug).
+ */
+export function dialectStatement(
+  statements: Readonly<Record<string, DialectStatement>>,
+  q: Sql,
+  driver: string,
+): DialectStatement {
+  const statement = statements[q.name];
+  if (!statement) {
+    throw new StorageError(
+      "internal",
+      `The ${driver} driver has no text for statement ${q.name}`,
+    );
+  }
+  return statement;
 }
 
 /** Runs statements on one connection, in order. */

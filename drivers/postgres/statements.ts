@@ -4,8 +4,11 @@
  *
  * @module
  */
-import type { Sql } from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
+import {
+  type DialectStatement,
+  dialectStatement,
+  type Sql,
+} from "../../src/driver.ts";
 import { FILE_COLUMNS, MESSAGE_COLUMNS, prefixed } from "../../src/rows.ts";
 import { dollarText, toDollar } from "./dialect.ts";
 
@@ -35,9 +38,7 @@ const bindSearch = (params: readonly unknown[]) => {
   return [terms, areaId, areaId, limit];
 };
 
-const STATEMENTS: Readonly<
-  Record<string, { text: string; bind(params: readonly unknown[]): unknown[] }>
-> = {
+const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
   "messages.search": {
     text: search("messages", "m", MESSAGE_COLUMNS),
     bind: bindSearch,
@@ -48,15 +49,8 @@ const STATEMENTS: Readonly<
   },
 };
 
-function dialect(q: Sql) {
-  const statement = STATEMENTS[q.name];
-  if (!statement) {
-    throw new StorageError(
-      "internal",
-      `The PostgreSQL driver has no text for statement ${q.name}`,
-    );
-  }
-  return statement;
+function dialect(q: Sql): DialectStatement {
+  return dialectStatement(STATEMENTS, q, "PostgreSQL");
 }
 
 /**

@@ -13,7 +13,11 @@ import type {
   Row,
   Sql,
 } from "../../src/driver.ts";
-import { sql } from "../../src/driver.ts";
+import {
+  type DialectStatement,
+  dialectStatement,
+  sql,
+} from "../../src/driver.ts";
 import { StorageError } from "../../src/errors.ts";
 import { retry } from "../../src/retry.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
@@ -35,7 +39,7 @@ import {
 import { sqliteCopyTarget } from "./copy_target.ts";
 import { prepareFile } from "./files.ts";
 import { SqliteMigrationTarget } from "./migration_target.ts";
-import { type DialectStatement, STATEMENTS } from "./statements.ts";
+import { STATEMENTS } from "./statements.ts";
 import { WriteLock } from "./write_lock.ts";
 
 const BEGIN = sql("tx.begin", "BEGIN IMMEDIATE", true);
@@ -57,7 +61,7 @@ class Handle {
   }
   statement(q: Sql): EngineStatement {
     return this.#statements[q.id] ??= this.db.prepare(
-      q.dialect ? dialectStatement(q).text : q.text,
+      q.dialect ? dialect(q).text : q.text,
     );
   }
 }
@@ -326,19 +330,19 @@ class RootExecutor implements Executor {
     this.#c = connection;
   }
   all(q: Sql, params: readonly unknown[]): Awaitable<Row[]> {
-    if (q.dialect) params = dialectStatement(q).bind(params);
+    if (q.dialect) params = dialect(q).bind(params);
     return q.write
       ? this.#c.write(q, (s) => s.values(params))
       : this.#c.read(q, (s) => s.values(params));
   }
   get(q: Sql, params: readonly unknown[]): Awaitable<Row | undefined> {
-    if (q.dialect) params = dialectStatement(q).bind(params);
+    if (q.dialect) params = dialect(q).bind(params);
     return q.write
       ? this.#c.write(q, (s) => s.value(params))
       : this.#c.read(q, (s) => s.value(params));
   }
   run(q: Sql, params: readonly unknown[]): Awaitable<number> {
-    if (q.dialect) params = dialectStatement(q).bind(params);
+    if (q.dialect) params = dialect(q).bind(params);
     return this.#c.write(q, (s) => s.run(params));
   }
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -359,15 +363,15 @@ class TxExecutor implements Executor {
     this.#live = false;
   }
   all(q: Sql, params: readonly unknown[]): Row[] {
-    if (q.dialect) params = dialectStatement(q).bind(params);
+    if (q.dialect) params = dialect(q).bind(params);
     return this.#do(q, (s) => s.values(params));
   }
   get(q: Sql, params: readonly unknown[]): Row | undefined {
-    if (q.dialect) params = dialectStatement(q).bind(params);
+    if (q.dialect) params = dialect(q).bind(params);
     return this.#do(q, (s) => s.value(params));
   }
   run(q: Sql, params: readonly unknown[]): number {
-    if (q.dialect) params = dialectStatement(q).bind(params);
+    if (q.dialect) params = dialect(q).bind(params);
     return this.#do(q, (s) => s.run(params));
   }
   async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -440,15 +444,8 @@ function openError(
   );
 }
 
-function dialectStatement(q: Sql): DialectStatement {
-  const statement = STATEMENTS[q.name];
-  if (!statement) {
-    throw new StorageError(
-      "internal",
-      `The SQLite driver has no text for statement ${q.name}`,
-    );
-  }
-  return statement;
+function dialect(q: Sql): DialectStatement {
+  return dialectStatement(STATEMENTS, q, "SQLite");
 }
 
 /** Search needs FTS5: refuse a SQLite build without it at open, not at the first search. */

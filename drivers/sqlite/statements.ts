@@ -4,15 +4,8 @@
  *
  * @module
  */
+import type { DialectStatement } from "../../src/driver.ts";
 import { FILE_COLUMNS, MESSAGE_COLUMNS, prefixed } from "../../src/rows.ts";
-
-/** A dialect statement: its text and how its parameters bind. */
-export interface DialectStatement {
-  /** The SQL text. */
-  text: string;
-  /** Turns the core's parameters into the statement's. */
-  bind(params: readonly unknown[]): unknown[];
-}
 
 /**
  * An FTS5 query matching every term: each term becomes a quoted phrase (so no user text is
