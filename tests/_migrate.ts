@@ -9,6 +9,7 @@ import { manifest } from "../migrations/mod.ts";
 import { connect } from "../src/connect.ts";
 import type { Migration } from "../src/migrate/mod.ts";
 import * as V from "../src/validate.ts";
+import type { Output } from "../src/cli/mod.ts";
 import { type Fresh, type Target, TARGETS } from "./_targets.ts";
 
 /** A migration set written to a temp dir; removed on dispose. */
@@ -345,4 +346,29 @@ export async function runMigrate(
     stdout: decoder.decode(stdout),
     stderr: decoder.decode(stderr),
   };
+}
+
+/**
+ * An output that keeps what `main()` prints.
+ *
+ * @param json Whether `--json` was given.
+ * @returns The output and what it kept: text lines, error lines and JSON values.
+ */
+export function capture(json = false): {
+  out: Output;
+  lines: string[];
+  errors: string[];
+  data: unknown[];
+} {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const data: unknown[] = [];
+  const out: Output = {
+    json,
+    text: (line) => void lines.push(line),
+    data: (value) => void data.push(JSON.parse(JSON.stringify(value))),
+    error: (line) => void errors.push(line),
+    progress: () => {},
+  };
+  return { out, lines, errors, data };
 }

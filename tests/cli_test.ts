@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
-import { main, type Output } from "../src/cli/mod.ts";
+import { main } from "../src/cli/mod.ts";
 import { manifest } from "../migrations/mod.ts";
 import { openMigrator } from "../src/migrate/mod.ts";
-import { type CliRun, PERSISTENT, runMigrate, tempSet } from "./_migrate.ts";
+import {
+  capture,
+  type CliRun,
+  PERSISTENT,
+  runMigrate,
+  tempSet,
+} from "./_migrate.ts";
 
 const OWN = manifest.sqlite!;
 /** A version past the newest: `migrate to` refuses it. */
@@ -11,21 +17,6 @@ const MISSING = OWN.at(-1)!.version + 1;
 /** A migration as the CLI names it: `0004 create_sessions`. */
 function label(m: { version: number; name: string }): string {
   return `${String(m.version).padStart(4, "0")} ${m.name}`;
-}
-
-/** An output that keeps what main() prints. */
-function capture(json = false) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const data: unknown[] = [];
-  const out: Output = {
-    json,
-    text: (line) => void lines.push(line),
-    data: (value) => void data.push(JSON.parse(JSON.stringify(value))),
-    error: (line) => void errors.push(line),
-    progress: () => {},
-  };
-  return { out, lines, errors, data };
 }
 
 /** A temp dir and a SQLite URL inside it; removed on dispose. */

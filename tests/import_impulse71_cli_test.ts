@@ -5,27 +5,13 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { openStorage, verifyPassword } from "../mod.ts";
-import { main, type Output } from "../src/cli/mod.ts";
+import { main } from "../src/cli/mod.ts";
 import type { Impulse71ImportReport } from "../src/import/mod.ts";
 import { SAMPLE } from "./_impulse71.ts";
+import { capture } from "./_migrate.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const ignore = SAMPLE === null;
-
-/** An output that keeps what main() prints. */
-function capture(json = false) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const data: unknown[] = [];
-  const out: Output = {
-    json,
-    text: (line) => void lines.push(line),
-    data: (value) => void data.push(JSON.parse(JSON.stringify(value))),
-    error: (line) => void errors.push(line),
-    progress: () => {},
-  };
-  return { out, lines, errors, data };
-}
 
 /** Runs `deno task import-impulse71 …` in the repository, as a sysop would. */
 async function task(args: string[]) {
