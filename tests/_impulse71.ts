@@ -6,7 +6,7 @@
  */
 import type { Storage } from "../mod.ts";
 import { SAMPLE } from "../src/import/impulse71/_sample_test.ts";
-import { type Fresh, type Target, TARGETS } from "./_targets.ts";
+import { conformance, type Fresh, type Target } from "./_targets.ts";
 
 export { SAMPLE };
 
@@ -35,17 +35,7 @@ export function importTest(
       "Impulse 7.1 sample import tests ignored: no sample install; set IMPULSE71_SAMPLE to its directory",
     );
   }
-  for (const target of TARGETS) {
-    Deno.test({
-      name: `[${target.name}] ${name}`,
-      ignore: target.ignore !== undefined || noSample,
-      async fn() {
-        await using fresh = await target.fresh();
-        await using storage = await fresh.open();
-        await fn(storage, target, fresh);
-      },
-    });
-  }
+  conformance(name, fn, undefined, noSample);
 }
 
 /** Every row a storage holds that an import writes, for before/after comparisons. */

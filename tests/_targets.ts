@@ -127,16 +127,18 @@ export const TARGETS: readonly Target[] = [
  * @param name The behaviour, like `createUser() refuses a taken name`.
  * @param fn The test: receives a fresh storage (closed after) and the target.
  * @param options Open options for the storage.
+ * @param ignore Reports the test as ignored on every target (a fixture it needs is missing).
  */
 export function conformance(
   name: string,
   fn: (storage: Storage, target: Target, fresh: Fresh) => Promise<void>,
   options?: OpenOptions,
+  ignore = false,
 ): void {
   for (const target of TARGETS) {
     Deno.test({
       name: `[${target.name}] ${name}`,
-      ignore: target.ignore !== undefined,
+      ignore: ignore || target.ignore !== undefined,
       async fn() {
         await using fresh = await target.fresh();
         await using storage = await fresh.open(options);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { StorageError } from "../mod.ts";
-import { conformance, TARGETS } from "./_targets.ts";
+import { conformance } from "./_targets.ts";
 import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
@@ -196,16 +196,11 @@ conformance(
   },
 );
 
-for (const target of TARGETS) {
-  Deno.test({
-    name:
-      `[${target.name}] operations on a database whose schema is behind fail as migration`,
-    ignore: target.ignore !== undefined,
-    async fn() {
-      await using fresh = await target.fresh();
-      await using storage = await fresh.open({ migrate: "off" });
-      const error = await rejectsKind(storage.getUser(1), "migration");
-      assert.match(error.message, /deno task migrate/);
-    },
-  });
-}
+conformance(
+  "operations on a database whose schema is behind fail as migration",
+  async (s) => {
+    const error = await rejectsKind(s.getUser(1), "migration");
+    assert.match(error.message, /deno task migrate/);
+  },
+  { migrate: "off" },
+);
