@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { StorageOps } from "../mod.ts";
+import { StorageError, type StorageOps } from "../mod.ts";
 
 /**
  * Runs every operation of the contract at least once (most read paths twice: empty and full).
@@ -93,6 +93,16 @@ export async function everyOperation(s: StorageOps): Promise<void> {
     size: 100,
     uploadedAt: new Date(0),
   });
+  // A file in an area that does not exist: the lookup naming the missing area runs too.
+  await s.addFile({ areaId: files.id + 1000, filename: "LOST.ZIP", size: 1 })
+    .then(
+      () => Promise.reject(new Error("a file was added to a missing area")),
+      (error: unknown) => {
+        if (!(error instanceof StorageError) || error.field !== "areaId") {
+          throw error;
+        }
+      },
+    );
   await s.getFile(file.id);
   await s.listFiles(files.id);
   await s.listFiles(files.id, { before: file.id });

@@ -269,6 +269,48 @@ export class PatchStatements<P extends object> {
   }
 }
 
+/**
+ * A reference a write makes: the field holding it, what it names, the query that says whether
+ * that exists, and the value.
+ */
+export type Reference = readonly [
+  field: string,
+  what: string,
+  exists: Sql,
+  id: number | null,
+];
+
+/**
+ * Runs a write whose references the database checks (foreign keys), and when it fails on a
+ * constraint or a conflict, fails instead naming the first reference that names nothing. The lookups run only
+ * after a failure, once the failed work has been undone, so a write that succeeds pays none.
+ *
+ * @param x Where to look the references up.
+ * @param operation The operation, for the message.
+ * @param references What the write refers to, in the order to report them.
+ * @param work The write.
+ * @returns What the write returned.
+ */
+export async function checkReferences<T>(
+  x: Executor,
+  operation: string,
+  references: readonly Reference[],
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    // A missing reference is reported before anything else the write broke (a taken name).
+    if (!isKind(error, "constraint") && !isKind(error, "conflict")) throw error;
+    for (const [field, what, exists, id] of references) {
+      if (id !== null && !await x.get(exists, [id])) {
+        throw missing(operation, field, what, id, error);
+      }
+    }
+    throw error;
+  }
+}
+
 /** Whether a user exists: `SELECT id FROM users WHERE id = ?`. */
 export const userExists: Sql = sql(
   "users.exists",

@@ -19,11 +19,12 @@ import { id as idSchema, parse } from "../validate.ts";
 import {
   byId,
   changeById,
+  checkReferences,
   filenameKey,
   mapError,
-  missing,
   notFound,
   PatchStatements,
+  type Reference,
   reword,
   userExists,
 } from "./_shared.ts";
@@ -88,30 +89,36 @@ const update = new PatchStatements<FilePatch>("files.update", "files", [
 /** See {@linkcode StorageOps.addFile}. */
 export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
   const f = parse(S.newFile, input, "input", "addFile");
-  return await x.atomic(async (q) => {
-    if (!await q.get(Q.areaExists, [f.areaId])) {
-      throw missing("addFile", "areaId", "file area", f.areaId);
-    }
-    if (f.uploaderId !== null && !await q.get(userExists, [f.uploaderId])) {
-      throw missing("addFile", "uploaderId", "user", f.uploaderId);
-    }
-    const row = await mapError(
-      () =>
-        q.get(Q.insert, [
-          f.areaId,
-          f.filename,
-          filenameKey(f.filename),
-          f.description,
-          f.uploaderId,
-          f.size,
-          f.sha256,
-          f.uploadedAt?.getTime() ?? Date.now(),
-        ]),
-      filenameTaken(f.filename, f.areaId),
-    );
-    if (f.uploaderId !== null) await q.run(Q.addUpload, [f.size, f.uploaderId]);
-    return toFile(row!);
-  });
+  const references: Reference[] = [
+    ["areaId", "file area", Q.areaExists, f.areaId],
+    ["uploaderId", "user", userExists, f.uploaderId],
+  ];
+  return await checkReferences(
+    x,
+    "addFile",
+    references,
+    () =>
+      x.atomic(async (q) => {
+        const row = await mapError(
+          () =>
+            q.get(Q.insert, [
+              f.areaId,
+              f.filename,
+              filenameKey(f.filename),
+              f.description,
+              f.uploaderId,
+              f.size,
+              f.sha256,
+              f.uploadedAt?.getTime() ?? Date.now(),
+            ]),
+          filenameTaken(f.filename, f.areaId),
+        );
+        if (f.uploaderId !== null) {
+          await q.run(Q.addUpload, [f.size, f.uploaderId]);
+        }
+        return toFile(row!);
+      }),
+  );
 }
 
 /** See {@linkcode StorageOps.getFile}. */

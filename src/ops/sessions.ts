@@ -16,9 +16,10 @@ import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import {
   changeById,
+  checkReferences,
   mapError,
-  missing,
   notFound,
+  type Reference,
   reword,
   userExists,
 } from "./_shared.ts";
@@ -82,31 +83,35 @@ export async function createSession(
   const token = randomBytes(32).toString("base64url");
   const now = Date.now();
   const expires = s.ttlSeconds === undefined ? null : now + s.ttlSeconds * 1000;
-  const row = await x.atomic(async (q) => {
-    if (!await q.get(userExists, [s.userId])) {
-      throw missing("createSession", "userId", "user", s.userId);
-    }
-    if (s.node !== null) await q.run(Q.freeNode, [now, s.node, now]);
-    return await mapError(
-      () =>
-        q.get(Q.insert, [
-          s.userId,
-          hashToken(token),
-          s.ipAddress,
-          s.node,
-          s.activity,
-          now,
-          now,
-          expires,
-        ]),
-      reword(
-        "conflict",
-        "node",
-        () =>
-          `Node ${s.node} is in use by a live session: end it first or choose another node`,
-      ),
-    );
-  });
+  const references: Reference[] = [["userId", "user", userExists, s.userId]];
+  const row = await checkReferences(
+    x,
+    "createSession",
+    references,
+    () =>
+      x.atomic(async (q) => {
+        if (s.node !== null) await q.run(Q.freeNode, [now, s.node, now]);
+        return await mapError(
+          () =>
+            q.get(Q.insert, [
+              s.userId,
+              hashToken(token),
+              s.ipAddress,
+              s.node,
+              s.activity,
+              now,
+              now,
+              expires,
+            ]),
+          reword(
+            "conflict",
+            "node",
+            () =>
+              `Node ${s.node} is in use by a live session: end it first or choose another node`,
+          ),
+        );
+      }),
+  );
   return { session: toSession(row!), token };
 }
 
