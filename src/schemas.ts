@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import {
+  CONTROL,
   count,
   date,
   delta,
@@ -19,10 +20,12 @@ import {
 
 const passwordHash = text(512, 1);
 const securityLevel = int(0, 255);
-const profile = (max: number) =>
-  text(max).refine((s) => !/[\p{Cc}]/u.test(s), {
+/** Text shown on one line: no control characters (ESC, line breaks …). */
+const oneLine = (schema: z.ZodString) =>
+  schema.refine((s) => !/\p{Cc}/u.test(s), {
     error: "must not contain control characters",
   });
+const profile = (max: number) => oneLine(text(max));
 const flags = z.string({ error: "must be a string" })
   .regex(/^[A-Z]*$/, { error: "must be upper-case letters A–Z" })
   .transform((s) => [...new Set(s)].sort().join(""));
@@ -39,17 +42,14 @@ const tag = name(40).refine((s) => !/\s/u.test(s), {
   error: "must not contain spaces",
 });
 /** Names on messages: kept exactly as given, FidoNet's 36 characters at most. */
-const personName = text(144, 1)
-  .refine((s) => [...s].length <= 36, { error: "must have 1–36 characters" })
-  .refine((s) => !/[\p{Cc}]/u.test(s), {
-    error: "must not contain control characters",
-  });
-const ftnId = text(200, 1).refine(
-  (s) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(s),
-  {
-    error: "must not contain control or format characters",
-  },
+const personName = oneLine(
+  text(144, 1).refine((s) => [...s].length <= 36, {
+    error: "must have 1–36 characters",
+  }),
 );
+const ftnId = text(200, 1).refine((s) => !CONTROL.test(s), {
+  error: "must not contain control or format characters",
+});
 const activity = profile(80);
 const ipAddress = z.string({ error: "must be a string" }).refine(
   (s) => z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success,
@@ -127,9 +127,7 @@ export const filePatch = z.strictObject({
 export const hash = sha256;
 
 const kludge = z.strictObject({
-  name: text(64, 1).refine((s) => !/[\p{Cc}]/u.test(s), {
-    error: "must not contain control characters",
-  }),
+  name: oneLine(text(64, 1)),
   value: text(65_536),
 });
 

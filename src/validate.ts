@@ -8,7 +8,8 @@
 import { z } from "zod";
 import { StorageError } from "./errors.ts";
 
-const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+/** Control, format and line-separator characters: what names and identifiers may not hold. */
+export const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const EDGE_SPACE = /^\s|\s$/u;
 
 /**
