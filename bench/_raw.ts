@@ -10,7 +10,50 @@
 import postgres from "postgres";
 import { MESSAGE_COLUMNS, USER_COLUMNS } from "../src/rows.ts";
 import { toDollar } from "../drivers/postgres/dialect.ts";
+import type { MessageArea, Storage, User } from "../mod.ts";
 import type { PgClient } from "../drivers/postgres/pool.ts";
+
+/** The body of every message the benchmarks post. */
+export const BODY = "A message body of a typical length for a BBS post.\n"
+  .repeat(8);
+
+/** How many messages the benchmarks seed before timing. */
+export const SEED = 2000;
+
+/**
+ * The Storage side of every benchmark's set-up: areas "GENERAL" (seeded with {@linkcode SEED}
+ * messages, for reads) and "OTHER" (for posting), and their author.
+ *
+ * @param storage The storage.
+ * @returns The two areas and the author.
+ */
+export async function seedStorage(
+  storage: Storage,
+): Promise<{ general: MessageArea; other: MessageArea; author: User }> {
+  const general = await storage.createMessageArea({
+    tag: "GENERAL",
+    name: "General",
+  });
+  const other = await storage.createMessageArea({
+    tag: "OTHER",
+    name: "Other",
+  });
+  const author = await storage.createUser({
+    username: "author",
+    passwordHash: "h",
+  });
+  await storage.transaction(async (tx) => {
+    for (let i = 0; i < SEED; i++) {
+      await tx.postMessage({
+        areaId: general.id,
+        fromUserId: author.id,
+        subject: `seed ${i}`,
+        body: BODY,
+      });
+    }
+  });
+  return { general, other, author };
+}
 
 /** A message to post: what the benchmarks pass to `postMessage`. */
 export interface RawMessage {

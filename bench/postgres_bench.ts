@@ -17,9 +17,7 @@ import {
   postgresMissing,
   rawClient,
 } from "../tests/_postgres.ts";
-import { rawPostgres, rawPostgresClient } from "./_raw.ts";
-
-const BODY = "A message body of a typical length for a BBS post.\n".repeat(8);
+import { BODY, rawPostgres, rawPostgresClient, seedStorage } from "./_raw.ts";
 
 if (postgresMissing === undefined) await register();
 
@@ -38,24 +36,8 @@ async function register(): Promise<void> {
   const rawPool = rawPostgresClient(db.url, 10);
   const pooled = rawPostgres(rawPool);
 
-  const area = (tag: string) => storage.createMessageArea({ tag, name: tag });
-  const general = await area("GENERAL");
-  const other = await area("OTHER");
-  const busy = await area("BUSY");
-  const author = await storage.createUser({
-    username: "author",
-    passwordHash: "h",
-  });
-  await storage.transaction(async (tx) => {
-    for (let i = 0; i < 2000; i++) {
-      await tx.postMessage({
-        areaId: general.id,
-        fromUserId: author.id,
-        subject: `seed ${i}`,
-        body: BODY,
-      });
-    }
-  });
+  const { general, other, author } = await seedStorage(storage);
+  const busy = await storage.createMessageArea({ tag: "BUSY", name: "BUSY" });
   let n = 0;
 
   Deno.bench("getUser", { group: "getUser" }, async () => {

@@ -11,7 +11,7 @@
  */
 import { openStorage } from "../mod.ts";
 import { createDatabase, postgresMissing } from "../tests/_postgres.ts";
-import { rawPostgres, rawPostgresClient } from "./_raw.ts";
+import { BODY, rawPostgres, rawPostgresClient, seedStorage } from "./_raw.ts";
 
 if (postgresMissing !== undefined) Deno.exit(0);
 const rounds = Number(Deno.args[0] ?? 300);
@@ -23,26 +23,7 @@ await using db = await createDatabase("impulse_bench");
 await using storage = await openStorage(db.url);
 const client = rawPostgresClient(db.url);
 const raw = rawPostgres(client);
-const general = await storage.createMessageArea({
-  tag: "GENERAL",
-  name: "General",
-});
-const other = await storage.createMessageArea({ tag: "OTHER", name: "Other" });
-const author = await storage.createUser({
-  username: "author",
-  passwordHash: "h",
-});
-const body = "A message body of a typical length for a BBS post.\n".repeat(8);
-await storage.transaction(async (tx) => {
-  for (let i = 0; i < 2000; i++) {
-    await tx.postMessage({
-      areaId: general.id,
-      fromUserId: author.id,
-      subject: `seed ${i}`,
-      body,
-    });
-  }
-});
+const { general, other, author } = await seedStorage(storage);
 let n = 0;
 
 const pairs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> =
@@ -65,14 +46,14 @@ const pairs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> =
           areaId: other.id,
           fromUserId: author.id,
           subject: "Hello",
-          body,
+          body: BODY,
         }),
       () =>
         raw.postMessage({
           areaId: other.id,
           authorId: author.id,
           subject: "Hello",
-          body,
+          body: BODY,
         }),
     ],
     "listMessages(limit 50)": [

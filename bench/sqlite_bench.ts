@@ -9,7 +9,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { openStorage } from "../mod.ts";
-import { rawSqlite } from "./_raw.ts";
+import { BODY, rawSqlite, SEED, seedStorage } from "./_raw.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "impulse-bench-" });
 const storage = await openStorage(`sqlite:${dir}/storage.db`);
@@ -28,31 +28,16 @@ const raw = rawSqlite((text) => {
   };
 });
 
-const area = await storage.createMessageArea({
-  tag: "GENERAL",
-  name: "General",
-});
-const other = await storage.createMessageArea({ tag: "OTHER", name: "Other" });
-const author = await storage.createUser({
-  username: "author",
-  passwordHash: "h",
-});
+const { general: area, other, author } = await seedStorage(storage);
 const rawArea = raw.createArea("GENERAL");
 const rawOther = raw.createArea("OTHER");
 const rawAuthor = raw.createUser("author");
-const body = "A message body of a typical length for a BBS post.\n".repeat(8);
-for (let i = 0; i < 2000; i++) {
-  await storage.postMessage({
-    areaId: area.id,
-    fromUserId: author.id,
-    subject: `seed ${i}`,
-    body,
-  });
+for (let i = 0; i < SEED; i++) {
   raw.postMessage({
     areaId: rawArea,
     authorId: rawAuthor,
     subject: `seed ${i}`,
-    body,
+    body: BODY,
   });
 }
 let n = 0;
@@ -87,7 +72,7 @@ Deno.bench("postMessage", { group: "postMessage" }, async () => {
     areaId: other.id,
     fromUserId: author.id,
     subject: "Hello",
-    body,
+    body: BODY,
   });
 });
 Deno.bench("raw node:sqlite", { group: "postMessage", baseline: true }, () => {
@@ -95,7 +80,7 @@ Deno.bench("raw node:sqlite", { group: "postMessage", baseline: true }, () => {
     areaId: rawOther,
     authorId: rawAuthor,
     subject: "Hello",
-    body,
+    body: BODY,
   });
 });
 

@@ -13,10 +13,7 @@
 import { openStorage, type Storage } from "../mod.ts";
 import { type EngineDatabase, nodeEngine } from "../drivers/sqlite/engine.ts";
 import { ffiEngine } from "../drivers/sqlite/ffi_engine.ts";
-import { rawSqlite } from "./_raw.ts";
-
-const BODY = "A message body of a typical length for a BBS post.\n".repeat(8);
-const SEED = 2000;
+import { BODY, rawSqlite, SEED, seedStorage } from "./_raw.ts";
 
 const OPERATIONS = [
   "getUser",
@@ -37,20 +34,7 @@ async function storageVariant(
   const storage: Storage = await openStorage(
     `sqlite:${dir}/storage-${engine}.db?engine=${engine}`,
   );
-  const area = await storage.createMessageArea({ tag: "A", name: "A" });
-  const other = await storage.createMessageArea({ tag: "B", name: "B" });
-  const author = await storage.createUser({
-    username: "author",
-    passwordHash: "h",
-  });
-  for (let i = 0; i < SEED; i++) {
-    await storage.postMessage({
-      areaId: area.id,
-      fromUserId: author.id,
-      subject: `seed ${i}`,
-      body: BODY,
-    });
-  }
+  const { general: area, other, author } = await seedStorage(storage);
   return {
     getUser: () => storage.getUser(author.id),
     findUserByUsername: () => storage.findUserByUsername("Author"),
