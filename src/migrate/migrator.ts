@@ -140,11 +140,19 @@ export class Migrator implements AsyncDisposable {
    */
   async up(options: { to?: number } = {}): Promise<MigrationStep[]> {
     return await this.#target.withLock(async () => {
-      // Refuse an unsafe state even when no migration of the set is left to try.
-      await this.#target.transaction((q) => this.#checked(q));
+      // Refuse an unsafe state even when no migration of the set is left to try, and try only
+      // the pending ones (each re-checks inside its own transaction, as another process may
+      // have applied it since): a current database costs one transaction, not one per migration.
+      const status = await this.#target.transaction((q) => this.#checked(q));
+      const pending = new Set(
+        status.filter((line) => line.state === "pending").map((line) =>
+          line.version
+        ),
+      );
       const steps: MigrationStep[] = [];
       for (const migration of this.#migrations) {
         if (options.to !== undefined && migration.version > options.to) break;
+        if (!pending.has(migration.version)) continue;
         const step = await this.#apply(migration);
         if (step) steps.push(step);
       }
