@@ -76,17 +76,12 @@ export interface User {
 }
 
 /** Input of `updateUser`: the fields to change. */
-export type UserPatch = Partial<{
-  username: string;
-  passwordHash: string;
-  securityLevel: number;
-  realName: string;
-  location: string;
-  note: string;
-  flags: string;
-  status: UserStatus;
-  lastLoginAt: Date | null;
-}>;
+export type UserPatch = Partial<
+  Omit<NewUser, "createdAt"> & {
+    /** The last login, or `null` to clear it. */
+    lastLoginAt: Date | null;
+  }
+>;
 
 /** An entry of the "last callers" list. */
 export interface LastCaller {
