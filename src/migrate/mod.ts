@@ -31,17 +31,18 @@ export {
 export type { Migration, MigrationFile } from "./migration.ts";
 export { Migrator, newest, OWN_SET } from "./migrator.ts";
 export type {
+  DownOptions,
   MigrationStep,
   MigratorOptions,
-  VerifyReport,
 } from "./migrator.ts";
+export type { UnprovenColumn, VerifyReport } from "./verify.ts";
 export { assertMigratable, migrationStatus } from "./plan.ts";
 export type {
   AppliedMigration,
   MigrationState,
   MigrationStatus,
 } from "./plan.ts";
-export type { MigrationQuery, MigrationTarget } from "./target.ts";
+export type { MigrationQuery, MigrationTarget, TableShape } from "./target.ts";
 
 /** Options of {@linkcode openMigrator}. */
 export interface OpenMigratorOptions {
@@ -160,7 +161,8 @@ export async function createMigration(
     await Deno.writeTextFile(up!, `-- ${name}: up\n`, { createNew: true });
     await Deno.writeTextFile(
       down!,
-      `-- ${name}: down (revert the up script, keeping every row it does not remove)\n`,
+      `-- ${name}: down (revert the up script; set aside any data it removes, in a table the up\n` +
+        `-- script restores from, or \`migrate down\` refuses without --force)\n`,
       { createNew: true },
     );
     paths.push(up!, down!);
