@@ -197,6 +197,7 @@ persistentTest(
         "INSERT INTO messages (area_id, from_user_id, to_user_id, subject, body, parent_id, created_at) " +
         "VALUES (?, ?, NULL, ?, 'x', ?, ?)";
       await sql.all(insert, [board.areaId, ann, "late reply", root, now]);
+      await sql.all(insert, [board.areaId, null, "late post", null, now]);
       await sql.all(insert, [77, null, "new area", null, now]);
       await sql.all(
         "INSERT INTO files (area_id, filename, description, size, uploaded_at) VALUES (?, ?, '', 1, ?)",
@@ -208,11 +209,15 @@ persistentTest(
     assert.equal(await s.getUser(lou), null);
     assert.equal(await s.getSessionByToken(board.tokens.locked), null);
     const area = await s.getMessageArea(board.areaId);
-    assert.deepEqual([area?.lastMsgNum, area?.msgCount], [4, 2]);
+    assert.deepEqual([area?.lastMsgNum, area?.msgCount], [5, 3]);
     const messages = await s.listMessages(board.areaId);
     assert.deepEqual(
       messages.map((m) => [m.id === root, m.msgNum, m.fromName, m.toName]),
-      [[true, 1, "Active Ann", "Locked Lou"], [false, 4, "Active Ann", "All"]],
+      [
+        [true, 1, "Active Ann", "Locked Lou"],
+        [false, 4, "Active Ann", "All"],
+        [false, 5, "Unknown", "All"],
+      ],
     );
     assert.equal(messages[0]?.toUserId, null);
     assert.equal(messages[0]?.kludges[0]?.value, "Impulse 7.1");
@@ -344,6 +349,7 @@ persistentTest(
       await using own = await openMigrator(url);
       await own.up();
       await fillBoard(url);
+      assert.deepEqual(await emptyColumns(url), [], "every column holds data");
       const before = await rows(url);
       const report = await own.verify();
       assert.deepEqual(report, {
@@ -400,5 +406,8 @@ persistentTest(
       /: polls: its last 3 ids would be handed out again: /,
     );
     assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"]]);
+    const report = await migrator.verify();
+    assert.equal(report.ok, false, "verify's copy keeps the high-water mark");
+    assert.match(report.problems[0]!, /: polls: its last 3 ids would be/);
   },
 );
