@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { StorageError } from "../../src/errors.ts";
 import type { NamedRow } from "../../src/driver.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
@@ -100,7 +101,7 @@ export class SqliteMigrationTarget implements MigrationTarget {
   async backup(label: string): Promise<string | null> {
     const file = this.#connection.path;
     if (file === ":memory:") return null;
-    const path = `${file}.${label}`;
+    const path = resolve(`${file}.${label}`);
     const mode = ((await Deno.stat(file)).mode ?? 0o600) & 0o777;
     try {
       // Created empty with the database's mode first, so the copy is never readable by more.
