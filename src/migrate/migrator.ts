@@ -15,7 +15,8 @@ import {
   migrationStatus,
 } from "./plan.ts";
 import type { MigrationQuery, MigrationTarget } from "./target.ts";
-import { refuseLoss, refuseUntried, tryRoundTrip } from "./trial.ts";
+import { refuseLoss, refuseUntried } from "./refusal.ts";
+import { tryRoundTrip } from "./trial.ts";
 import { type TrialSeen, verifyCopy, type VerifyReport } from "./verify.ts";
 
 /** The name of the set of the package's own migrations. */
