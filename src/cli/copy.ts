@@ -5,7 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { copyDatabase, type CopyReport } from "../copy/mod.ts";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import type { Output } from "./output.ts";
 
 /** The usage text of `copy`. */
@@ -60,7 +61,7 @@ export async function copyCommand(
   });
   out.progress("");
   if (out.json) return out.data(report), report.ok ? 0 : 1;
-  printReport(out, redact(values.from), redact(values.to), report);
+  printReport(out, redactUrl(values.from), redactUrl(values.to), report);
   return report.ok ? 0 : 1;
 }
 

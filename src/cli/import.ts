@@ -4,7 +4,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import {
   importImpulse71,
   type Impulse71ImportProgress,
@@ -75,7 +76,7 @@ export async function importCommand(
   });
   out.progress("");
   if (out.json) return out.data(report), 0;
-  printReport(out, redact(url), report);
+  printReport(out, redactUrl(url), report);
   return 0;
 }
 

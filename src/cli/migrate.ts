@@ -4,7 +4,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import {
   createMigration,
   type MigrationStatus,
@@ -65,7 +66,7 @@ export async function migrateCommand(
     dir: values.dir,
     set: values.set,
   });
-  const where = `${redact(url)}${
+  const where = `${redactUrl(url)}${
     values.dir ? ` (set from ${values.dir})` : ""
   }`;
   switch (command) {

@@ -32,7 +32,8 @@ import {
 } from "./tables.ts";
 
 export type { TableReport } from "./tables.ts";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import { Migrator, OWN_SET } from "../migrate/migrator.ts";
 import * as V from "../validate.ts";
 
@@ -86,7 +87,7 @@ export async function copyDatabase(
   if (from === to) {
     throw new StorageError(
       "validation",
-      `Cannot copy a database onto itself: ${redact(from)}`,
+      `Cannot copy a database onto itself: ${redactUrl(from)}`,
       { field: "to" },
     );
   }
@@ -97,7 +98,7 @@ export async function copyDatabase(
   if (!writer) {
     throw new StorageError(
       "validation",
-      `Cannot copy into ${redact(to)}: its driver does not support copying`,
+      `Cannot copy into ${redactUrl(to)}: its driver does not support copying`,
     );
   }
   await assertCurrent(source, from);
@@ -132,7 +133,7 @@ async function assertCurrent(source: Connection, url: string): Promise<void> {
   if (behind.length > 0) {
     throw new StorageError(
       "migration",
-      `Cannot copy from ${redact(url)} as its schema is not current: ${
+      `Cannot copy from ${redactUrl(url)} as its schema is not current: ${
         behind[0]!.version
       } ` +
         `(${behind[0]!.name}) is ${
@@ -159,7 +160,7 @@ async function prepareTarget(
   if (!force) {
     throw new StorageError(
       "conflict",
-      `Refusing to copy into ${redact(url)} as it already holds data: ${
+      `Refusing to copy into ${redactUrl(url)} as it already holds data: ${
         held.join(", ")
       } rows: ` +
         `pass --force to replace it`,
