@@ -114,6 +114,16 @@ function mode(owner: number): z.ZodNumber {
 export interface ParsedOpenOptions {
   /** What to do about the schema at open. */
   migrate: "up" | "check" | "off";
+  /**
+   * Whether a missing database may be created (SQLite: the file and its directory); `true` when
+   * left out. `migrate: "check"` never creates one either.
+   */
+  create?: boolean;
+  /**
+   * Open for reading only (set by the package's reading commands, never by a caller's options):
+   * create nothing, and write nothing to the database. SQLite opens its file read-only.
+   */
+  readOnly?: boolean;
   /** How long a call may wait for the writer or a connection, in milliseconds. */
   acquireTimeoutMs: number;
   /** Retry of transient errors. */
@@ -138,6 +148,7 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
   migrate: z.enum(["up", "check", "off"], {
     error: 'must be "up", "check" or "off"',
   }).default("up"),
+  create: z.boolean({ error: "must be a boolean" }).default(true),
   acquireTimeoutMs: int(0, 3_600_000).default(5000),
   retry: z.strictObject({
     attempts: int(1, 1000).default(100),
@@ -159,6 +170,7 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
   }).optional(),
 }).default({
   migrate: "up",
+  create: true,
   acquireTimeoutMs: 5000,
   retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
 });

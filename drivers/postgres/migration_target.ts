@@ -84,6 +84,13 @@ export class PostgresMigrationTarget implements MigrationTarget {
       : this.#c.withClient("migration", null, run);
   }
 
+  async hasTable(q: MigrationQuery, table: string): Promise<boolean> {
+    const [row] = await q.all("SELECT to_regclass(?) IS NOT NULL AS present", [
+      table,
+    ]);
+    return row?.present === true;
+  }
+
   schema(): Promise<string[]> {
     return this.transaction((q) => describeSchema(q));
   }

@@ -18,7 +18,8 @@ pointers and last callers with its id, and the migration history, then compares 
 and checksums per table. Stop the board while copying.
 
 Options:
-  --from <url>        the database to copy from (at the newest schema)
+  --from <url>        the database to copy from (at the newest schema; only read, never
+                      created)
   --to <url>          the database to copy into (migrated first; must hold no data)
   --force             replace the rows of a target that already holds data
   --batch <n>         rows per transaction (default 500)

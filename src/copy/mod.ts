@@ -92,7 +92,10 @@ export async function copyDatabase(
     );
   }
   const open = V.parse(V.openOptions, { migrate: "off" }, "options", "copy");
-  await using source = disposable(await connect(from, open));
+  // The source is only read: never created, opened read-only (SQLite), never written.
+  await using source = disposable(
+    await connect(from, { ...open, readOnly: true }),
+  );
   await using target = disposable(await connect(to, open));
   const writer = target.copyTarget?.();
   if (!writer) {

@@ -24,6 +24,8 @@ export interface MigratorOptions {
   set?: string;
   /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
   lockTimeoutMs?: number;
+  /** Refuse `up`, `down` and `to` (the target was opened for reading only). */
+  readOnly?: boolean;
 }
 
 /** One migration applied or reverted. */
@@ -48,6 +50,7 @@ export interface VerifyReport {
   problems: string[];
 }
 
+const TRACKING_TABLE = "impulse_migrations";
 const TRACKING = `CREATE TABLE IF NOT EXISTS impulse_migrations (
   migration_set TEXT NOT NULL,
   version BIGINT NOT NULL,
@@ -94,6 +97,7 @@ export class Migrator implements AsyncDisposable {
   #migrations: readonly Migration[];
   #set: string;
   #lockTimeoutMs: number;
+  #readOnly: boolean;
 
   /**
    * Creates a runner for one set on one target.
@@ -111,6 +115,7 @@ export class Migrator implements AsyncDisposable {
     this.#migrations = migrations;
     this.#set = options.set ?? OWN_SET;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+    this.#readOnly = options.readOnly ?? false;
   }
 
   /** The migrations of the set. */
@@ -124,10 +129,14 @@ export class Migrator implements AsyncDisposable {
    * @returns One line per version, ascending.
    */
   async status(): Promise<MigrationStatus[]> {
-    return await this.#target.transaction(async (q) => {
-      await q.exec(TRACKING);
-      return migrationStatus(this.#migrations, await readApplied(q, this.#set));
-    });
+    return await this.#target.transaction(async (q) =>
+      migrationStatus(
+        this.#migrations,
+        await this.#target.hasTable(q, TRACKING_TABLE)
+          ? await readApplied(q, this.#set)
+          : [],
+      )
+    );
   }
 
   /**
@@ -139,6 +148,7 @@ export class Migrator implements AsyncDisposable {
    * stays at the last whole version); `timeout` when the lock cannot be had in time.
    */
   async up(options: { to?: number } = {}): Promise<MigrationStep[]> {
+    this.#assertWritable("up");
     return await this.#target.withLock(async () => {
       // Refuse an unsafe state even when no migration of the set is left to try, and try only
       // the pending ones (each re-checks inside its own transaction, as another process may
@@ -170,6 +180,7 @@ export class Migrator implements AsyncDisposable {
   async down(
     options: { steps?: number; to?: number } = {},
   ): Promise<MigrationStep[]> {
+    this.#assertWritable("down");
     const steps = options.to === undefined ? options.steps ?? 1 : Infinity;
     return await this.#target.withLock(async () => {
       const taken: MigrationStep[] = [];
@@ -190,6 +201,7 @@ export class Migrator implements AsyncDisposable {
    * @throws {StorageError} `migration` when the version is not in the set.
    */
   async to(version: number): Promise<MigrationStep[]> {
+    this.#assertWritable("to");
     if (version !== 0 && !this.#migrations.some((m) => m.version === version)) {
       throw new StorageError(
         "migration",
@@ -254,6 +266,16 @@ export class Migrator implements AsyncDisposable {
   /** Closes the target, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  #assertWritable(doing: string): void {
+    if (this.#readOnly) {
+      throw new StorageError(
+        "validation",
+        `Cannot run ${doing}() as the migrator was opened read-only: open it without readOnly to change the database`,
+        { field: "readOnly" },
+      );
+    }
   }
 
   async #apply(migration: Migration): Promise<MigrationStep | null> {

@@ -16,7 +16,7 @@
  */
 import { manifest } from "../../migrations/mod.ts";
 import { connect } from "../connect.ts";
-import { StorageError } from "../errors.ts";
+import { asStorageError, StorageError } from "../errors.ts";
 import * as V from "../validate.ts";
 import { fileName, loadMigrations } from "./migration.ts";
 import { Migrator, OWN_SET } from "./migrator.ts";
@@ -51,15 +51,22 @@ export interface OpenMigratorOptions {
   set?: string;
   /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
   lockTimeoutMs?: number;
+  /**
+   * Open for reading only: a missing database is `not_found` (nothing is created), a SQLite
+   * file is opened read-only, `status()` and `verify()` work (verify on its scratch copy), and
+   * `up()`, `down()` and `to()` fail as `validation`.
+   */
+  readOnly?: boolean;
 }
 
 /**
  * Opens a database for migrating (without migrating it).
  *
  * @param url The database URL, as for `openStorage`.
- * @param options The migration set and lock timeout.
+ * @param options The migration set, the lock timeout, and whether to open read-only.
  * @returns The runner; close it when done.
- * @throws {StorageError} `validation` for a bad URL or set name; `migration` for a malformed set.
+ * @throws {StorageError} `validation` for a bad URL or set name; `migration` for a malformed set;
+ * `not_found` when a read-only open finds no database; `unavailable` when it cannot be opened.
  *
  * @example
  * ```ts
@@ -74,25 +81,31 @@ export async function openMigrator(
   url: string,
   options: OpenMigratorOptions = {},
 ): Promise<Migrator> {
-  const defaults = V.parse(
-    V.openOptions,
-    { migrate: "off" },
-    "options",
-    "openMigrator",
-  );
-  const set = setName(options);
-  const connection = await connect(url, defaults);
   try {
-    const migrations = options.dir === undefined
-      ? manifest[connection.dialect] ?? []
-      : await loadMigrations(options.dir, connection.dialect);
-    return new Migrator(connection.migrationTarget(), migrations, {
-      set,
-      lockTimeoutMs: options.lockTimeoutMs,
-    });
+    const readOnly = options.readOnly === true;
+    const defaults = V.parse(
+      V.openOptions,
+      { migrate: "off" },
+      "options",
+      "openMigrator",
+    );
+    const set = setName(options);
+    const connection = await connect(url, { ...defaults, readOnly });
+    try {
+      const migrations = options.dir === undefined
+        ? manifest[connection.dialect] ?? []
+        : await loadMigrations(options.dir, connection.dialect);
+      return new Migrator(connection.migrationTarget(), migrations, {
+        set,
+        lockTimeoutMs: options.lockTimeoutMs,
+        readOnly,
+      });
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
   } catch (error) {
-    await connection.close();
-    throw error;
+    throw asStorageError(error, "openMigrator");
   }
 }
 
@@ -126,19 +139,36 @@ function setName(options: OpenMigratorOptions): string {
  * @param dir The directory of the set (created if missing).
  * @param name The migration's name: letters, digits, `_` and `-`.
  * @returns The paths written.
- * @throws {StorageError} `validation` for a bad name.
+ * @throws {StorageError} `validation` for a bad name; `unavailable` when the files cannot be
+ * written there.
  */
 export async function createMigration(
   dir: string,
   name: string,
 ): Promise<string[]> {
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(name)) {
+  if (typeof name !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(name)) {
     throw new StorageError(
       "validation",
       `Invalid migration name: use letters, digits, "_" and "-": got "${name}"`,
       { field: "name" },
     );
   }
+  try {
+    return await writeMigration(dir, name);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    const permission = error instanceof Deno.errors.NotCapable
+      ? "permission is missing: run with --allow-read and --allow-write on it"
+      : `${(error as Error)?.message}: give a writable directory`;
+    throw new StorageError(
+      "unavailable",
+      `Cannot create the migration files in ${dir} as ${permission}`,
+      { cause: error },
+    );
+  }
+}
+
+async function writeMigration(dir: string, name: string): Promise<string[]> {
   await Deno.mkdir(dir, { recursive: true });
   const subDirs: string[] = [];
   for await (const entry of Deno.readDir(dir)) {

@@ -34,6 +34,14 @@ export interface MigrationTarget {
   withLock<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T>;
   /** Runs `fn` in one write transaction: commit on resolve, rollback on throw. */
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T>;
+  /**
+   * Whether the database has a table of that name, asked inside a transaction (so `status()`
+   * reads the tracking table only where it exists, and never creates it).
+   *
+   * @param q The transaction.
+   * @param table The table's name.
+   */
+  hasTable(q: MigrationQuery, table: string): Promise<boolean>;
   /** Runs a script outside any transaction (for `-- no-transaction` migrations). */
   execScript(script: string): Promise<void>;
   /** A stable, sorted description of the schema, tracking table excluded. */
