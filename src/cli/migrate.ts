@@ -28,7 +28,8 @@ Commands:
   new <name>          create NNNN_<name>.up.sql and .down.sql
 
 Options:
-  --db <url>          database URL (default: $IMPULSE_DATABASE_URL or sqlite:./data/impulse.db)
+  --db <url>          database URL (default: $IMPULSE_DATABASE_URL, which needs
+                      --allow-env=IMPULSE_DATABASE_URL, or sqlite:./data/impulse.db)
   --dir <path>        a migration set of your own instead of the package's
   --set <name>        the name your set is tracked under (default "app")
   --steps <n>         how many migrations down reverts (default 1)

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { StorageError } from "../errors.ts";
 import { scrub } from "../redact.ts";
 
 /** Where a command prints. */
@@ -48,13 +49,20 @@ export const DATABASE_URL_VARIABLE = "IMPULSE_DATABASE_URL";
  * `sqlite:./data/impulse.db`.
  *
  * @returns The URL.
+ * @throws {StorageError} `unavailable` when the variable cannot be read (no `--allow-env`): the
+ * command must not silently fall back to another database.
  */
 export function defaultDatabaseUrl(): string {
   let fromEnv: string | undefined;
   try {
     fromEnv = Deno.env.get(DATABASE_URL_VARIABLE);
-  } catch {
-    // Without --allow-env the default applies.
+  } catch (error) {
+    throw new StorageError(
+      "unavailable",
+      `Cannot read ${DATABASE_URL_VARIABLE} as permission is missing: run with ` +
+        `--allow-env=${DATABASE_URL_VARIABLE}, or name the database with --db <url>`,
+      { cause: error },
+    );
   }
   return fromEnv || "sqlite:./data/impulse.db";
 }
