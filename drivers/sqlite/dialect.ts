@@ -61,7 +61,7 @@ export function parseSqliteUrl(url: string): SqliteUrl {
     );
   }
   const memory = path === ":memory:";
-  const explicit = memory || isAbsolute(path) || /^\.\.?[\\/]/.test(path);
+  const explicit = memory || isAbsolute(path) || /^\.\.?\//.test(path);
   return { path: explicit ? path : `./${path}`, memory, params };
 }
 
