@@ -290,36 +290,51 @@ conformance(
   },
 );
 
-Deno.test("openStorage() and openMigrator() reject only with StorageErrors, whatever they are given", async () => {
+Deno.test("openStorage() and openMigrator() refuse a URL or options that are not what they say as validation", async () => {
   const revoked = Proxy.revocable({}, {});
   revoked.revoke();
-  const hostile: unknown[] = [
-    undefined,
-    null,
-    42,
-    Symbol("url"),
-    {},
-    revoked.proxy,
-    new Proxy({}, {
-      get() {
-        throw new Error("trap");
+  const trap = () => {
+    throw new Error("trap");
+  };
+  const hostile: [string, unknown][] = [
+    ["null", null],
+    ["a number", 42],
+    ["a symbol", Symbol("url")],
+    ["a String object", new String("sqlite::memory:")],
+    ["an array", ["sqlite::memory:"]],
+    ["a revoked Proxy", revoked.proxy],
+    ["a Proxy whose traps throw", new Proxy({}, { get: trap, ownKeys: trap })],
+    ["an object with a throwing getter", {
+      get migrate() {
+        return trap();
       },
-    }),
+      get readOnly() {
+        return trap();
+      },
+    }],
   ];
-  for (const value of hostile) {
-    for (
-      const open of [
-        () => openStorage(value as string),
-        () => openStorage("sqlite::memory:", value as never),
-        () => openMigrator(value as string),
-        () => openMigrator("sqlite::memory:", value as never),
-      ]
-    ) {
-      try {
-        await (await open()).close();
-      } catch (error) {
-        assert.ok(error instanceof StorageError, String(error));
-      }
+  for (const [label, value] of hostile) {
+    const opens: [string, () => Promise<{ close(): Promise<void> }>][] = [
+      ["url", () => openStorage(value as string)],
+      ["url", () => openMigrator(value as string)],
+      ["options", () => openStorage("sqlite::memory:", value as never)],
+      ["options", () => openMigrator("sqlite::memory:", value as never)],
+    ];
+    for (const [field, open] of opens) {
+      const error = await open().then((s) => s.close(), (e) => e);
+      assert.ok(error instanceof StorageError, `${label}: ${error}`);
+      assert.equal(error.kind, "validation", `${label}: ${error.message}`);
+      assert.ok(error.field?.startsWith(field), `${label}: ${error.field}`);
     }
   }
+  await rejectsKind(
+    openMigrator("sqlite::memory:", { lockTimeoutMs: -1 }),
+    "validation",
+    "options.lockTimeoutMs",
+  );
+  await rejectsKind(
+    openMigrator("sqlite::memory:", { readOnly: "yes" as never }),
+    "validation",
+    "options.readOnly",
+  );
 });

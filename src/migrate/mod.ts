@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { z } from "zod";
 import { manifest } from "../../migrations/mod.ts";
 import { connect } from "../connect.ts";
 import { asStorageError, StorageError } from "../errors.ts";
@@ -65,8 +66,9 @@ export interface OpenMigratorOptions {
  * @param url The database URL, as for `openStorage`.
  * @param options The migration set, the lock timeout, and whether to open read-only.
  * @returns The runner; close it when done.
- * @throws {StorageError} `validation` for a bad URL or set name; `migration` for a malformed set;
- * `not_found` when a read-only open finds no database; `unavailable` when it cannot be opened.
+ * @throws {StorageError} `validation` for a bad URL, option or set name; `migration` for a
+ * malformed set; `not_found` when a read-only open finds no database; `unavailable` when it
+ * cannot be opened.
  *
  * @example
  * ```ts
@@ -82,22 +84,23 @@ export async function openMigrator(
   options: OpenMigratorOptions = {},
 ): Promise<Migrator> {
   try {
-    const readOnly = options.readOnly === true;
+    const o = V.parse(migratorOptions, options, "options", "openMigrator");
+    const readOnly = o.readOnly === true;
     const defaults = V.parse(
       V.openOptions,
       { migrate: "off" },
       "options",
       "openMigrator",
     );
-    const set = setName(options);
+    const set = setName(o);
     const connection = await connect(url, { ...defaults, readOnly });
     try {
-      const migrations = options.dir === undefined
+      const migrations = o.dir === undefined
         ? manifest[connection.dialect] ?? []
-        : await loadMigrations(options.dir, connection.dialect);
+        : await loadMigrations(o.dir, connection.dialect);
       return new Migrator(connection.migrationTarget(), migrations, {
         set,
-        lockTimeoutMs: options.lockTimeoutMs,
+        lockTimeoutMs: o.lockTimeoutMs,
         readOnly,
       });
     } catch (error) {
@@ -108,6 +111,15 @@ export async function openMigrator(
     throw asStorageError(error, "openMigrator");
   }
 }
+
+const migratorOptions: z.ZodType<OpenMigratorOptions> = z.strictObject({
+  dir: z.string({ error: "must be a string" }).min(1, {
+    error: "must not be empty",
+  }).optional(),
+  set: z.string({ error: "must be a string" }).optional(),
+  lockTimeoutMs: V.int(0, 3_600_000).optional(),
+  readOnly: z.boolean({ error: "must be a boolean" }).optional(),
+}).default({});
 
 function setName(options: OpenMigratorOptions): string {
   const own = options.dir === undefined;
