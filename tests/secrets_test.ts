@@ -21,7 +21,7 @@ import {
 } from "../src/import/impulse71/_builders_test.ts";
 import { openMigrator } from "../src/migrate/mod.ts";
 import { redactUrl, safeDecode, scrub, urlSecrets } from "../src/redact.ts";
-import { capture, runMigrate } from "./_migrate.ts";
+import { capture } from "./_migrate.ts";
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
 
 const PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
@@ -134,6 +134,30 @@ async function install(): Promise<string> {
     "STATUS.DAT": status("C:\\BBS\\DATA\\", "C:\\BBS\\MSGS\\"),
     "DATA/USER.LST": concat(user({ name: "SYSOP" })),
   });
+}
+
+const CLI = new URL("../src/cli/mod.ts", import.meta.url).pathname;
+
+/** Runs the CLI as a process with the tasks' permissions; returns everything it printed. */
+async function runCli(args: string[]): Promise<string> {
+  const { stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-net",
+      "--allow-sys",
+      CLI,
+      ...args,
+    ],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return decoder.decode(stdout) + decoder.decode(stderr);
 }
 
 /** Runs `main()` in process and returns everything it printed. */
@@ -250,25 +274,29 @@ Deno.test({
           }
         }
       }
-      // Slower: once per password kind, the scratch database of verify, and real processes.
-      for (const password of LIVE.slice(0, 4)) {
+      // Slower: the scratch database of verify, and every command as a process.
+      for (const [i, password] of LIVE.slice(0, 4).entries()) {
         const [url] = urlsWith(password, base.href);
         outputs.push([
           "migrate verify",
           await printed(["migrate", "verify", "--db", url!]),
         ]);
         for (
-          const args of [["status", "--db", url!], [
-            "status",
-            "--json",
-            `--db=${url}`,
-          ]]
+          const args of [
+            ["migrate", "status", "--db", url!],
+            ["migrate", "up", "--json", `--db=${url}`],
+            [
+              "copy",
+              "--from",
+              url!,
+              "--to",
+              `sqlite:${sqlite}/process-${i}.db`,
+            ],
+            ["import-impulse71", "--from", from, "--dry-run", "--db", url!],
+          ]
         ) {
-          const run = await runMigrate(args);
-          outputs.push([
-            `process: migrate ${args[0]}`,
-            run.stdout + run.stderr,
-          ]);
+          const run = await runCli(args);
+          outputs.push([`process: ${args.slice(0, 2).join(" ")}`, run]);
         }
       }
       for (const [what, output] of outputs) {

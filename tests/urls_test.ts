@@ -160,6 +160,14 @@ for (const engine of ENGINES) {
         "unavailable",
       );
     }
+    // Where even root may not create a file (sysfs): the operating system's refusal.
+    if (Deno.build.os === "linux") {
+      const url = `sqlite:/sys/impulse-urls-test/board.db?engine=${engine}`;
+      for (const open of [() => openStorage(url), () => openMigrator(url)]) {
+        const error = await rejectsKind(open(), "unavailable");
+        assert.match(error.message, /\/sys\/impulse-urls-test\/board\.db/);
+      }
+    }
     const nullAfter = await Deno.stat("/dev/null");
     assert.ok(nullAfter.isCharDevice && nullAfter.ino === nullBefore.ino);
     assert.deepEqual(await tree(dir), [
