@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { describe, timeOf, unreadablePath } from "./describe.ts";
 import { StorageError } from "./errors.ts";
 
 /** Control, format and line-separator characters: what names and identifiers may not hold. */
@@ -67,19 +68,6 @@ export const count: z.ZodNumber = int(0);
 export const delta: z.ZodNumber = int(-Number.MAX_SAFE_INTEGER);
 /** A list limit: 1–1000, default 100. */
 export const limit = int(1, 1000).default(100);
-/**
- * The time of a real `Date`, read through `Date.prototype.getTime` itself, or `undefined` for
- * anything else. An object that only inherits from `Date.prototype`, a Proxy of a Date, or a
- * subclass overriding `getTime` cannot pass or lie: the intrinsic reads the hidden date slot.
- */
-function timeOf(value: unknown): number | undefined {
-  try {
-    return Date.prototype.getTime.call(value);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A valid Date, handed on as a fresh plain `Date` of the same time, so nothing after validation
  * calls a caller's object.
@@ -198,7 +186,7 @@ export function parse<S extends z.ZodType>(
     issue = result.error.issues[0]!; // zod writes its messages here: they may read the value
   } catch (error) {
     // A getter or Proxy trap of the caller's threw while the value was read.
-    const field = fieldName(what, unreadable(value) ?? []);
+    const field = fieldName(what, (unreadablePath(value) ?? []).map(shown));
     throw new StorageError(
       "validation",
       `Invalid ${operation} input: ${field} cannot be read: reading it threw ${
@@ -208,34 +196,6 @@ export function parse<S extends z.ZodType>(
     );
   }
   throw toValidationError(issue, schema, what, operation);
-}
-
-/**
- * The path of the first part of `value` that throws when read (its keys, or a property), a few
- * levels deep, or `undefined` when none does.
- */
-function unreadable(value: unknown, depth = 5): string[] | undefined {
-  if (typeof value !== "object" && typeof value !== "function") return;
-  if (value === null) return;
-  let keys: (string | symbol)[];
-  try {
-    Object.getPrototypeOf(value);
-    keys = Reflect.ownKeys(value);
-  } catch {
-    return [];
-  }
-  for (const key of keys) {
-    if (typeof key === "symbol") continue;
-    let inner: unknown;
-    try {
-      inner = (value as Record<string, unknown>)[key];
-    } catch {
-      return [shown(key)];
-    }
-    const below = depth > 1 ? unreadable(inner, depth - 1) : undefined;
-    if (below !== undefined) return [shown(key), ...below];
-  }
-  return undefined;
 }
 
 function toValidationError(
@@ -302,27 +262,4 @@ function suggest(schema: z.ZodType, key: string): string | undefined {
   return Object.keys(inner.shape).find((k) =>
     k.toLowerCase() === key.toLowerCase()
   );
-}
-
-/** A short, safe rendering of a rejected value: type and size, never a long or secret text. */
-function describe(value: unknown): string {
-  try {
-    return describeType(value);
-  } catch {
-    return "an object"; // a revoked Proxy, say
-  }
-}
-
-function describeType(value: unknown): string {
-  if (value === undefined) return "undefined";
-  if (value === null) return "null";
-  if (typeof value === "string") {
-    return `a string of ${value.length} characters`;
-  }
-  if (typeof value === "number") {
-    return Object.is(value, -0) ? "-0" : String(value);
-  }
-  if (timeOf(value) !== undefined) return "a Date";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : typeof value;
 }
