@@ -14,7 +14,7 @@ import {
   user,
   writeInstall,
 } from "../src/import/impulse71/_builders_test.ts";
-import { capture, type CliRun, snapshot } from "./_migrate.ts";
+import { capture, type CliRun, persistentTest, snapshot } from "./_migrate.ts";
 import { TARGETS } from "./_targets.ts";
 
 const CLI = new URL("../src/cli/mod.ts", import.meta.url).pathname;
@@ -28,7 +28,14 @@ async function runCli(
     {},
 ): Promise<CliRun> {
   const flags = options.flags ??
-    ["--allow-read", "--allow-write", "--allow-env", "--allow-ffi"];
+    [
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-ffi",
+      "--allow-net",
+      "--allow-sys",
+    ];
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-prompt", ...flags, CLI, ...args],
     cwd: options.cwd,
@@ -243,30 +250,38 @@ for (const engine of ENGINES) {
   });
 }
 
-Deno.test("a dry run into an existing database changes none of its rows", async () => {
-  await using dir = await tempDir();
-  await using board = await install();
-  const url = `sqlite:${dir}/board.db`;
-  {
+persistentTest(
+  "a dry run into an existing database changes nothing in it, not even its id sequences",
+  async ({ url }) => {
+    await using board = await install();
+    let first: number;
+    {
+      await using s = await openStorage(url);
+      first = (await s.createUser({ username: "Resident", passwordHash: "h" }))
+        .id;
+    }
+    const before = await snapshot(url);
+    for (const run of [inProcess, (a: string[]) => runCli(a)]) {
+      const { code, stdout, stderr } = await run([
+        "import-impulse71",
+        "--from",
+        String(board),
+        "--dry-run",
+        "--db",
+        url,
+      ]);
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, /^dry run of .* -> \S+: nothing was written/);
+      assert.match(stdout, /\n {2}users +2 +1 +1\n/);
+      assert.doesNotMatch(stdout, /in-memory/);
+    }
+    assert.deepEqual(await snapshot(url), before);
+    // The next id is the one it would have been: the import's rows were never inserted here.
     await using s = await openStorage(url);
-    await s.createUser({ username: "Resident", passwordHash: "h" });
-  }
-  const before = await snapshot(url);
-  for (const run of [inProcess, (a: string[]) => runCli(a)]) {
-    const { code, stdout, stderr } = await run([
-      "import-impulse71",
-      "--from",
-      String(board),
-      "--dry-run",
-      "--db",
-      url,
-    ]);
-    assert.equal(code, 0, stderr);
-    assert.match(
-      stdout,
-      /^dry run of .* -> sqlite:.*board\.db: nothing was written/,
-    );
-    assert.doesNotMatch(stdout, /in-memory/);
-  }
-  assert.deepEqual(await snapshot(url), before);
-});
+    const next = await s.createUser({
+      username: "Newcomer",
+      passwordHash: "h",
+    });
+    assert.equal(next.id, first + 1);
+  },
+);

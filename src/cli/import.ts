@@ -27,9 +27,9 @@ Options:
   --from <dir>        the install: the directory holding STATUS.DAT, DATA/ and MSGS/
   --db <url>          the database (default: $IMPULSE_DATABASE_URL or sqlite:./data/impulse.db);
                       migrated first
-  --dry-run           import inside a transaction that is rolled back and print the report;
-                      without --db, or when that database does not exist yet, into an
-                      empty in-memory database; never creates or changes a database
+  --dry-run           import into an empty in-memory database and print the report; a --db
+                      is only read, for names and tags it already holds; never creates or
+                      changes a database
   --include-orphans   also import message bases and file listings no board or area names
   --time-zone <zone>  the IANA time zone the board ran in (default UTC)
   --json              print the report as JSON`;
@@ -87,10 +87,10 @@ export async function importCommand(
 const MEMORY = "sqlite::memory:";
 
 /**
- * The storage to import into. A dry run never creates or changes a database: into one that
- * exists it runs inside a transaction that is rolled back (the schema must be current); into
- * one that does not exist yet, against an empty in-memory database instead, with a note saying
- * so.
+ * The storage to import into. A dry run never creates or changes a database: it only reads one
+ * that exists (whose schema must be current) for names and tags it already holds, and imports
+ * into a private in-memory database (see `importImpulse71`); one that does not exist yet is
+ * left alone, with a note saying so.
  */
 async function openTarget(
   url: string,
