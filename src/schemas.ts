@@ -12,6 +12,7 @@ import {
   delta,
   id,
   int,
+  keyedName,
   limit,
   name,
   text,
@@ -38,7 +39,7 @@ const filename = name(255)
 const sha256 = z.string({ error: "must be a string" })
   .regex(/^[0-9a-fA-F]{64}$/, { error: "must be 64 hex digits" })
   .transform((s) => s.toLowerCase());
-const tag = name(40).refine((s) => !/\s/u.test(s), {
+const tag = keyedName(40).refine((s) => !/\s/u.test(s), {
   error: "must not contain spaces",
 });
 /** Names on messages: kept exactly as given, FidoNet's 36 characters at most. */
