@@ -83,7 +83,7 @@ export class SqliteMigrationTarget implements MigrationTarget {
     const rows = await this.transaction((q) =>
       q.all(
         "SELECT type, name, tbl_name, sql FROM sqlite_schema " +
-          "WHERE name NOT LIKE 'sqlite_%' AND name <> 'impulse_migrations' ORDER BY type, name",
+          "WHERE name NOT LIKE 'sqlite_%' AND name NOT IN ('impulse_migrations', 'impulse_migration_notes') ORDER BY type, name",
       )
     );
     return rows.map((row) =>

@@ -6,7 +6,12 @@
  */
 import { StorageError } from "../errors.ts";
 import type { NamedRow } from "../driver.ts";
-import { isNoTransaction, type Migration } from "./migration.ts";
+import {
+  isNoTransaction,
+  type Migration,
+  type MigrationNote,
+} from "./migration.ts";
+import { type KeptNote, readNotes, runCode } from "./notes.ts";
 import {
   type AppliedMigration,
   assertMigratable,
@@ -36,6 +41,8 @@ export interface MigrationStep {
   direction: "up" | "down";
   /** How long it took, in milliseconds. */
   durationMs: number;
+  /** What the migration's code found that needs a person (empty for most migrations). */
+  notes: MigrationNote[];
 }
 
 /** The outcome of {@linkcode Migrator.verify}. */
@@ -128,6 +135,23 @@ export class Migrator implements AsyncDisposable {
       await q.exec(TRACKING);
       return migrationStatus(this.#migrations, await readApplied(q, this.#set));
     });
+  }
+
+  /**
+   * The notes that the code of applied migrations left (such as names that became one name),
+   * kept in the database since they were applied: the way to read what `openStorage` applied.
+   *
+   * @returns The notes, by version; empty when no applied migration has code.
+   */
+  async notes(): Promise<KeptNote[]> {
+    const coded = new Set(
+      this.#migrations.filter((m) => m.code).map((m) => m.version),
+    );
+    const status = await this.status();
+    if (!status.some((l) => l.state === "applied" && coded.has(l.version))) {
+      return [];
+    }
+    return await this.#target.transaction((q) => readNotes(q, this.#set));
   }
 
   /**
@@ -259,6 +283,7 @@ export class Migrator implements AsyncDisposable {
   async #apply(migration: Migration): Promise<MigrationStep | null> {
     const outside = isNoTransaction(migration.up);
     const started = performance.now();
+    let notes: MigrationNote[] = [];
     const claimed = await withVersion(
       migration,
       "up",
@@ -270,6 +295,7 @@ export class Migrator implements AsyncDisposable {
             return true;
           }
           await runScript(q.exec.bind(q), migration, "up", true);
+          notes = await runCode(q, this.#set, migration, "up");
           await q.run(
             INSERT_APPLIED,
             this.#row(migration, elapsed(started), "applied"),
@@ -294,6 +320,7 @@ export class Migrator implements AsyncDisposable {
       name: migration.name,
       direction: "up",
       durationMs: elapsed(started),
+      notes,
     };
   }
 
@@ -301,6 +328,7 @@ export class Migrator implements AsyncDisposable {
     const started = performance.now();
     let outside = false;
     let target: Migration | undefined;
+    let notes: MigrationNote[] = [];
     const reverted = await this.#target.transaction(async (q) => {
       const status = await this.#checked(q);
       const top = status.findLast((line) => line.state === "applied");
@@ -316,6 +344,7 @@ export class Migrator implements AsyncDisposable {
         return migration;
       }
       await runScript(q.exec.bind(q), migration, "down", true);
+      notes = await runCode(q, this.#set, migration, "down");
       await q.run(DELETE_APPLIED, [this.#set, migration.version]);
       return migration;
     }).catch((error) => {
@@ -338,6 +367,7 @@ export class Migrator implements AsyncDisposable {
       name: reverted.name,
       direction: "down",
       durationMs: elapsed(started),
+      notes,
     };
   }
 

@@ -36,7 +36,7 @@ export interface MigrationTarget {
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T>;
   /** Runs a script outside any transaction (for `-- no-transaction` migrations). */
   execScript(script: string): Promise<void>;
-  /** A stable, sorted description of the schema, tracking table excluded. */
+  /** A stable, sorted description of the schema, the tracking and notes tables excluded. */
   schema(): Promise<string[]>;
   /** A private copy of the database for `verify`, disposed of after. */
   scratchCopy(): Promise<MigrationTarget & AsyncDisposable>;

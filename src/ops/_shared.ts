@@ -14,21 +14,7 @@ import {
 import { StorageError, type StorageErrorKind } from "../errors.ts";
 import { id as idSchema, parse } from "../validate.ts";
 
-/**
- * The key a name is unique and found by: NFKC-normalised and lower-cased, so `ＳｙｓＯｐ` and
- * `sysop` are the same name.
- *
- * @param name The name.
- * @returns Its key.
- */
-export function foldKey(name: string): string {
-  // NFKC leaves ASCII as it is: most names skip the two normalisations.
-  return ASCII.test(name)
-    ? name.toLowerCase()
-    : name.normalize("NFKC").toLowerCase().normalize("NFKC");
-}
-
-const ASCII = /^\p{ASCII}*$/u;
+export { foldKey } from "../keys.ts";
 
 /**
  * The key a file name is unique by in its area: ASCII letters lower-cased, everything else as
