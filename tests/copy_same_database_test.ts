@@ -149,7 +149,7 @@ const POSTGRES_SPELLINGS: [string, string, string][] = [
   [
     "other parameters",
     "postgres://postgres@127.0.0.1:5432/{db}",
-    "postgres://postgres@127.0.0.1:5432/{db}?application_name=other&poolSize=2&connectTimeoutMs=9000",
+    "postgres://postgres@127.0.0.1:5432/{db}?application_name=other&poolSize=2&connectTimeoutMs=9000&sslmode=disable",
   ],
   [
     "the server's socket",

@@ -144,9 +144,9 @@ async function assertDistinct(
   if (await a.identity() !== await b.identity()) return;
   throw new StorageError(
     "validation",
-    `Cannot copy a database onto itself: ${redact(from)} and ${
+    `Cannot copy a database onto itself: ${redact(from)} (from) and ${
       redact(to)
-    } point at the same database: choose another target for to`,
+    } (to) point at the same database: copy into another database`,
     { field: "to" },
   );
 }
