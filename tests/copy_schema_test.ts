@@ -235,3 +235,37 @@ Deno.test("copyDatabase() carries the tables of the caller's own migration set o
     );
   });
 });
+
+Deno.test({
+  name:
+    "[postgres → sqlite] copyDatabase() compares a table keyed by text that the two databases order differently",
+  ignore: missing("postgres") !== undefined,
+  async fn() {
+    await using source = await freshBoard("postgres");
+    await using target = await freshBoard("sqlite");
+    await smallBoard(source.url);
+    await (await openStorage(target.url)).close();
+    // An ICU collation puts "a" before "B"; SQLite compares bytes, "B" first.
+    await withSql(source.url, async (sql) => {
+      await sql.all(
+        `CREATE TABLE tags (tag TEXT COLLATE "en-US-x-icu" PRIMARY KEY, n INTEGER)`,
+      );
+      await sql.all(
+        "INSERT INTO tags VALUES ('a', 1), ('B', 2), ('c', 3), ('D', 4)",
+      );
+    });
+    await withSql(
+      target.url,
+      (sql) => sql.all("CREATE TABLE tags (tag TEXT PRIMARY KEY, n INTEGER)"),
+    );
+    const report = await copyDatabase(source.url, target.url, { batchSize: 1 });
+    assert.ok(report.ok, JSON.stringify(report.tables));
+    assert.deepEqual(
+      await sqlQuery(target.url, "SELECT tag, n FROM tags ORDER BY n"),
+      [{ tag: "a", n: 1 }, { tag: "B", n: 2 }, { tag: "c", n: 3 }, {
+        tag: "D",
+        n: 4,
+      }],
+    );
+  },
+});
