@@ -51,7 +51,11 @@ async function sorted(url: string): Promise<Record<string, string[]>> {
 
 /** Asserts that no table of a database holds a row (the tracking table aside). */
 async function assertEmpty(url: string): Promise<void> {
-  for (const [table, rows] of Object.entries(await snapshot(url))) {
+  assertEmptySnapshot(await snapshot(url));
+}
+
+function assertEmptySnapshot(tables: Record<string, unknown[]>): void {
+  for (const [table, rows] of Object.entries(tables)) {
     assert.equal(rows.length, 0, `${table} holds rows`);
   }
 }
@@ -89,26 +93,45 @@ for (const [from, to] of DIRECTIONS) {
 
   Deno.test({
     name:
-      `${name} refuses a column of the target that the source lacks, naming it`,
+      `${name} refuses a column and a table holding rows that only the target has, and a table without a key`,
     ignore,
     async fn() {
       await using source = await freshBoard(from);
       await using target = await freshBoard(to);
       await smallBoard(source.url);
       await (await openStorage(target.url)).close();
+      for (const url of [source.url, target.url]) {
+        await withSql(
+          url,
+          (sql) => sql.all("CREATE TABLE loose (a TEXT, b INTEGER)"),
+        );
+      }
       await withSql(
-        target.url,
-        (sql) => sql.all("ALTER TABLE messages ADD COLUMN mood TEXT"),
+        source.url,
+        (sql) => sql.all("INSERT INTO loose VALUES ('x', 1)"),
       );
-      const error = await rejectsKind(
-        copyDatabase(source.url, target.url),
-        "migration",
-      );
-      assert.match(
-        error.message,
-        /column messages\.mood is in the target but not the source/,
-      );
-      await assertEmpty(target.url);
+      await withSql(target.url, async (sql) => {
+        await sql.all("ALTER TABLE messages ADD COLUMN mood TEXT");
+        await sql.all("CREATE TABLE extra (id INTEGER PRIMARY KEY)");
+        await sql.all("INSERT INTO extra VALUES (5)");
+      });
+      for (const force of [false, true]) {
+        const error = await rejectsKind(
+          copyDatabase(source.url, target.url, { force }),
+          "migration",
+        );
+        for (
+          const problem of [
+            /column messages\.mood is in the target but not the source/,
+            /table extra \(1 rows\) is in the target but not the source/,
+            /table loose \(1 rows\) has no primary key/,
+          ]
+        ) assert.match(error.message, problem);
+      }
+      const left = await snapshot(target.url);
+      assert.deepEqual(left.extra, [{ id: 5 }]);
+      delete left.extra;
+      assertEmptySnapshot(left);
     },
   });
 
