@@ -88,19 +88,7 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
         if (Number(key) > 0) table.keyAt.push([Number(key), String(column)]);
         if (sequence !== null) table.generatedId ??= String(column);
       }
-      const references = new Map<
-        string,
-        CopyReference & { columns: string[] }
-      >();
-      for (const [name, id, parent, column] of await root.all(REFERENCES, [])) {
-        let reference = references.get(String(id));
-        if (!reference) {
-          reference = { columns: [], table: String(parent) };
-          references.set(String(id), reference);
-          building(tables, String(name)).references.push(reference);
-        }
-        reference.columns.push(String(column));
-      }
+      await addReferences(root, tables);
       return [...tables.values()].map(finish);
     },
     async highWater(table) {
@@ -142,6 +130,23 @@ interface Building {
   keyAt: [number, string][];
   generatedId?: string;
   references: CopyReference[];
+}
+
+/** Adds each table's foreign keys, one reference per constraint. */
+async function addReferences(
+  root: Queryable,
+  tables: Map<string, Building>,
+): Promise<void> {
+  const references = new Map<string, { columns: string[]; table: string }>();
+  for (const [name, id, parent, column] of await root.all(REFERENCES, [])) {
+    let reference = references.get(String(id));
+    if (!reference) {
+      reference = { columns: [], table: String(parent) };
+      references.set(String(id), reference);
+      building(tables, String(name)).references.push(reference);
+    }
+    reference.columns.push(String(column));
+  }
 }
 
 function building(tables: Map<string, Building>, name: string): Building {

@@ -75,7 +75,8 @@ export interface CopyReport {
  * @param options Force, batch size and progress.
  * @returns The per-table comparison.
  * @throws {StorageError} `validation` for a bad URL or option, or two URLs that point at the
- * same database (however spelled: checked before anything is read or written, `force` or not);
+ * same database (however spelled: checked as soon as both are open, before a row is read or
+ * anything is written, `force` or not);
  * `conflict` when the target holds data and `force` is not set; `migration` when the source is
  * not at the newest schema or the two schemas differ (naming each table and column).
  */
@@ -134,7 +135,7 @@ function side(connection: Connection, url: string): Side {
   return { connection, port };
 }
 
-/** Refuses two URLs that point at one database, before anything reads or writes a row. */
+/** Refuses two URLs that point at one database, before a row is read or anything written. */
 async function assertDistinct(
   a: CopyTarget,
   b: CopyTarget,
