@@ -106,7 +106,7 @@ export class PostgresConnection implements Connection {
 
   /** @inheritdoc */
   copyTarget(): CopyTarget {
-    return postgresCopyTarget;
+    return postgresCopyTarget(this.root);
   }
 
   /** @inheritdoc */

@@ -202,7 +202,7 @@ export class SqliteConnection implements Connection {
 
   /** @inheritdoc */
   copyTarget(): CopyTarget {
-    return sqliteCopyTarget;
+    return sqliteCopyTarget(this);
   }
 
   /** @inheritdoc */
