@@ -116,6 +116,7 @@ Deno.test({
       [
         // Parents before children, in waves, by name within one.
         ["file_areas", 4],
+        ["impulse_migration_notes", 0],
         ["message_areas", 4],
         ["users", 399],
         ["files", 600],
