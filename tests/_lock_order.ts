@@ -37,6 +37,8 @@ export interface Board {
   fileArea: number;
   users: number[];
   hotFile: number;
+  /** Messages posted to be deleted, which other loops reply to meanwhile. */
+  roots: number[];
 }
 
 /** Runs one call of the storage, timing it on its own. */
@@ -73,17 +75,38 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
       await call(() => s.recordDownload(board.hotFile, id(u)));
       ledger.downloads[u]!++;
     },
-    async (s, key, u, _v, call) => {
-      await call(() =>
+    async (s, _key, u, _v, call) => {
+      // Names that loops running at the same moment share: their inserts wait for each other.
+      const filename = sharedName();
+      const added = await call(() =>
         s.addFile({
           areaId: board.fileArea,
-          filename: key,
+          filename,
           size: 10,
           uploaderId: id(u),
         })
-      );
+      ).then(() => true, taken);
+      if (!added) return;
       ledger.uploads[u]!++;
-      ledger.files.add(key);
+      ledger.files.add(filename);
+    },
+    async (s, _key, u, _v, call) => {
+      const filename = sharedName();
+      const added = await call(() =>
+        s.transaction(async (tx) => {
+          await tx.incrementUserStats(id(u), { logins: 1 });
+          await tx.addFile({
+            areaId: board.fileArea,
+            filename,
+            size: 10,
+            uploaderId: id(u),
+          });
+        })
+      ).then(() => true, taken);
+      if (!added) return;
+      ledger.logins[u]!++;
+      ledger.uploads[u]!++;
+      ledger.files.add(filename);
     },
     async (s, _key, u, _v, call) => {
       await call(() =>
@@ -106,9 +129,32 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
       );
       ledger.posts[u]!++;
       ledger.messages.add(key);
+      board.roots.push(m.id);
       await call(() => s.deleteMessage(m.id));
       ledger.messages.delete(key);
       ledger.deleted.add(key);
+    },
+    async (s, key, u, _v, call) => {
+      // A reply to a message another loop is deleting: its parent may be gone.
+      const parentId = board.roots.at(-1);
+      if (parentId === undefined) return;
+      const posted = await call(() =>
+        s.postMessage({
+          areaId: board.area,
+          fromUserId: id(u),
+          parentId,
+          subject: key,
+          body: "b",
+        })
+      ).then(() => true, (error) => {
+        if (error instanceof StorageError && error.field === "parentId") {
+          return false;
+        }
+        throw error;
+      });
+      if (!posted) return;
+      ledger.posts[u]!++;
+      ledger.messages.add(key);
     },
     async (s, key, u, _v, call) => {
       const node = 1 + Number(key.replace(/\D+/g, "")) % 50;
@@ -140,6 +186,17 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
       }
     },
   ];
+}
+
+/** A file name shared by the calls of the same 20 ms. */
+function sharedName(): string {
+  return `DUP${Math.floor(performance.now() / 20)}.ZIP`;
+}
+
+/** `false` for a name taken by another loop; any other failure goes on. */
+function taken(error: unknown): false {
+  if (error instanceof StorageError && error.kind === "conflict") return false;
+  throw error;
 }
 
 /** Runs one step, timing each of its calls and sorting its failure. */
@@ -199,7 +256,13 @@ export async function setUp(url: string): Promise<Board> {
     filename: "HOT.ZIP",
     size: 10,
   });
-  return { area: area.id, fileArea: fileArea.id, users, hotFile: file.id };
+  return {
+    area: area.id,
+    fileArea: fileArea.id,
+    users,
+    hotFile: file.id,
+    roots: [],
+  };
 }
 
 /** Asserts that every acknowledged write is there and every counter matches the ledger. */

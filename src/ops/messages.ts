@@ -17,6 +17,7 @@ import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import {
   byId,
+  isKind,
   lockUser,
   mapError,
   missing,
@@ -144,12 +145,24 @@ export async function postMessage(
           JSON.stringify(m.kludges),
           m.createdAt?.getTime() ?? Date.now(),
         ]),
-      reword(
-        "conflict",
-        "ftnMsgid",
-        () =>
-          `Cannot post message as its ftnMsgid is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
-      ),
+      (error) => {
+        // The users and the area are locked; only a parent deleted since it was read can fail.
+        if (m.parentId !== null && isKind(error, "constraint")) {
+          return missing(
+            "postMessage",
+            "parentId",
+            "message",
+            m.parentId,
+            error,
+          );
+        }
+        return reword(
+          "conflict",
+          "ftnMsgid",
+          () =>
+            `Cannot post message as its ftnMsgid is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
+        )(error);
+      },
     );
     const message = toMessage(row!);
     if (m.fromUserId !== null) await q.run(Q.addPost, [m.fromUserId]);
