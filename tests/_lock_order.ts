@@ -95,6 +95,8 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
       const added = await call(() =>
         s.transaction(async (tx) => {
           await tx.incrementUserStats(id(u), { logins: 1 });
+          // Holding the user a moment, so that an upload of the same name comes in between.
+          await new Promise((resolve) => setTimeout(resolve, 10));
           await tx.addFile({
             areaId: board.fileArea,
             filename,
@@ -188,9 +190,9 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
   ];
 }
 
-/** A file name shared by the calls of the same 20 ms. */
+/** A file name shared by the calls of the same 40 ms. */
 function sharedName(): string {
-  return `DUP${Math.floor(performance.now() / 20)}.ZIP`;
+  return `DUP${Math.floor(performance.now() / 40)}.ZIP`;
 }
 
 /** `false` for a name taken by another loop; any other failure goes on. */
