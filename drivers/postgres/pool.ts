@@ -35,7 +35,10 @@ export class Pool {
   readonly #slots: WaitQueue;
   /** The write gate: writes hold it shared, transactions exclusive. */
   readonly #gate = new WaitQueue();
-  readonly #idleTimers = new Map<PooledClient, ReturnType<typeof setTimeout>>();
+  /** When each client came back to the pool (ms, `performance.now`); none for a new one. */
+  readonly #idleSince = new Map<PooledClient, number>();
+  /** The one timer that closes clients idle too long, while some are idle. */
+  #sweep: ReturnType<typeof setTimeout> | undefined;
   /** Clients being closed, awaited by `close()`. */
   readonly #ending = new Set<Promise<void>>();
   #closed = false;
@@ -135,7 +138,10 @@ export class Pool {
   #release(client: PooledClient): void {
     if (performance.now() >= client.retireAt && !this.#closed) {
       client = this.#replace(client);
-    } else this.#idleTimer(client);
+    } else {
+      this.#idleSince.set(client, performance.now());
+      this.#sweepIn(this.#settings.idleTimeoutMs);
+    }
     this.#idle.push(client);
     this.#slots.leave();
   }
@@ -195,8 +201,7 @@ export class Pool {
       new Deadline(this.#settings.acquireTimeoutMs),
       () => new Error("clients still out"),
     ).catch(ignore);
-    for (const timer of this.#idleTimers.values()) clearTimeout(timer);
-    this.#idleTimers.clear();
+    clearTimeout(this.#sweep);
     await Promise.all([
       ...this.#all.map((client) => client.sql.end({ timeout: 5 })),
       ...this.#ending,
@@ -205,22 +210,30 @@ export class Pool {
 
   #take(): PooledClient {
     const client = this.#idle.pop()!;
-    clearTimeout(this.#idleTimers.get(client));
-    this.#idleTimers.delete(client);
+    this.#idleSince.delete(client);
     return client;
   }
 
-  #idleTimer(client: PooledClient): void {
-    const ms = this.#settings.idleTimeoutMs;
-    if (ms === 0 || this.#closed) return;
-    this.#idleTimers.set(
-      client,
-      setTimeout(() => {
-        this.#idleTimers.delete(client);
-        const at = this.#idle.indexOf(client);
-        if (at >= 0) this.#idle[at] = this.#replace(client);
-      }, ms),
-    );
+  /** Closes, `ms` from now, the clients idle for `idleTimeoutMs` by then (one timer at most). */
+  #sweepIn(ms: number): void {
+    if (this.#settings.idleTimeoutMs === 0 || this.#sweep !== undefined) return;
+    this.#sweep = setTimeout(() => {
+      this.#sweep = undefined;
+      if (this.#closed) return;
+      const limit = this.#settings.idleTimeoutMs;
+      let next = Infinity;
+      this.#idle.forEach((client, at) => {
+        const since = this.#idleSince.get(client);
+        if (since === undefined) return;
+        const idle = performance.now() - since;
+        if (idle < limit) next = Math.min(next, limit - idle);
+        else {
+          this.#idleSince.delete(client);
+          this.#idle[at] = this.#replace(client);
+        }
+      });
+      if (next < Infinity) this.#sweepIn(next);
+    }, ms);
   }
 
   /**
