@@ -246,20 +246,7 @@ export class PostgresConnection implements Connection {
             : () => deadline.waitMs(),
         });
         started = true;
-        let result: T;
-        try {
-          result = await fn(tx);
-        } catch (error) {
-          await tx.rollback();
-          throw error;
-        }
-        try {
-          await tx.commit();
-        } catch (error) {
-          await tx.rollback();
-          throw error;
-        }
-        return result;
+        return await complete(tx, fn);
       }, deadline);
     };
     return retry(
@@ -271,6 +258,21 @@ export class PostgresConnection implements Connection {
       (error, attempts, late) => this.gaveUp(error, doing, attempts, late),
       deadline,
     );
+  }
+}
+
+/** Runs `fn` on `tx` and commits; rolls back when either fails. */
+async function complete<T>(
+  tx: TxExecutor,
+  fn: (tx: TxExecutor) => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await fn(tx);
+    await tx.commit();
+    return result;
+  } catch (error) {
+    await tx.rollback();
+    throw error;
   }
 }
 
