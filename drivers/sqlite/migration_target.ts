@@ -157,6 +157,13 @@ function query(db: EngineDatabase): MigrationQuery {
     run(text, params = []) {
       return Promise.resolve(db.prepare(text).run(params));
     },
+    hasTable(name) {
+      return Promise.resolve(
+        db.prepare(
+          "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?",
+        ).all([name]).length > 0,
+      );
+    },
   };
 }
 

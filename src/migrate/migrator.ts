@@ -55,6 +55,7 @@ export interface VerifyReport {
   problems: string[];
 }
 
+const TRACKING_TABLE = "impulse_migrations";
 const TRACKING = `CREATE TABLE IF NOT EXISTS impulse_migrations (
   migration_set TEXT NOT NULL,
   version BIGINT NOT NULL,
@@ -131,10 +132,13 @@ export class Migrator implements AsyncDisposable {
    * @returns One line per version, ascending.
    */
   async status(): Promise<MigrationStatus[]> {
-    return await this.#target.transaction(async (q) => {
-      await q.exec(TRACKING);
-      return migrationStatus(this.#migrations, await readApplied(q, this.#set));
-    });
+    // Only reads: a database without the tracking table has every migration pending.
+    return await this.#target.transaction(async (q) =>
+      migrationStatus(
+        this.#migrations,
+        await q.hasTable(TRACKING_TABLE) ? await readApplied(q, this.#set) : [],
+      )
+    );
   }
 
   /**
@@ -377,7 +381,8 @@ export class Migrator implements AsyncDisposable {
   }
 
   async #checked(q: MigrationQuery): Promise<MigrationStatus[]> {
-    await q.exec(TRACKING);
+    // Created only when missing: on a current database `up` only reads.
+    if (!await q.hasTable(TRACKING_TABLE)) await q.exec(TRACKING);
     const status = migrationStatus(
       this.#migrations,
       await readApplied(q, this.#set),

@@ -16,6 +16,8 @@ export interface MigrationQuery {
   ): Promise<Record<string, unknown>[]>;
   /** Runs a statement and returns how many rows it changed. */
   run(text: string, params?: readonly unknown[]): Promise<number>;
+  /** Whether a table of this name exists; only reads (what `status` asks first). */
+  hasTable(name: string): Promise<boolean>;
 }
 
 /** A database as the migration runner sees it. */
