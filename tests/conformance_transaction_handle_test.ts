@@ -1,59 +1,15 @@
 /**
- * The transaction handle under concurrent use (issue 10, items 1 and 2): operations called on one
- * `tx` without awaiting each other run one at a time in call order; a failing one undoes only
- * itself; `transaction()` commits only after every operation called before the callback settled,
- * or rolls back as a whole; an operation called after that is refused.
+ * The transaction handle under concurrent use (issue 10, item 1): operations called on one `tx`
+ * without awaiting each other run one at a time in call order, and a failing one undoes only
+ * itself.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { type Message, type Storage, StorageError } from "../mod.ts";
-import { rejectsKind } from "./_assert.ts";
+import type { Message, Storage } from "../mod.ts";
+import { assertCountersAgree, kindOf } from "./_counters.ts";
 import { seedAreas } from "./_fixtures.ts";
 import { conformance } from "./_targets.ts";
-
-/**
- * Checks that the counters agree with the rows: each message area's numbers run 1..n with
- * `lastMsgNum` and `msgCount` equal to n, and each user's posts, uploads and upload bytes count
- * that user's messages and files.
- */
-async function assertCountersAgree(s: Storage, areas: number[]) {
-  const messages: Message[] = [];
-  const uploads = new Map<number, { count: number; bytes: number }>();
-  for (const areaId of areas) {
-    const list = await s.listMessages(areaId, { limit: 1000 });
-    const area = (await s.getMessageArea(areaId))!;
-    const numbers = list.map((m) => m.msgNum);
-    assert.deepEqual(numbers, list.map((_, i) => i + 1), `area ${areaId}`);
-    assert.equal(area.msgCount, list.length, `area ${areaId} msgCount`);
-    assert.equal(area.lastMsgNum, list.length, `area ${areaId} lastMsgNum`);
-    messages.push(...list);
-    for (const file of await s.listFiles(areaId, { limit: 1000 })) {
-      if (file.uploaderId === null) continue;
-      const u = uploads.get(file.uploaderId) ?? { count: 0, bytes: 0 };
-      uploads.set(file.uploaderId, {
-        count: u.count + 1,
-        bytes: u.bytes + file.size,
-      });
-    }
-  }
-  const authors = new Set(messages.map((m) => m.fromUserId));
-  for (const id of new Set([...authors, ...uploads.keys()])) {
-    if (id === null) continue;
-    const stats = (await s.getUser(id))!.stats;
-    const posts = messages.filter((m) => m.fromUserId === id).length;
-    assert.equal(stats.posts, posts, `user ${id} posts`);
-    assert.equal(stats.uploads, uploads.get(id)?.count ?? 0, `user ${id}`);
-    assert.equal(stats.uploadBytes, uploads.get(id)?.bytes ?? 0);
-  }
-}
-
-/** The kind of a settled outcome: `ok` or the error's kind. */
-function kindOf(outcome: PromiseSettledResult<unknown>): string {
-  if (outcome.status === "fulfilled") return "ok";
-  const reason = outcome.reason;
-  return reason instanceof StorageError ? reason.kind : String(reason);
-}
 
 for (const failFirst of [false, true]) {
   conformance(
@@ -280,130 +236,4 @@ conformance(
     assert.deepEqual(afterC.map((m) => m.subject), ["a", "c"]);
     assert.equal((await s.getUser(user.id))!.stats.posts, 2);
   },
-);
-
-conformance(
-  "transaction() commits only after the operations its callback started and did not await",
-  async (s) => {
-    await seedAreas(s, 1);
-    const user = await s.createUser({ username: "author", passwordHash: "h" });
-    await s.postMessage({
-      areaId: 1,
-      fromUserId: user.id,
-      subject: "seed",
-      body: "b",
-      ftnMsgid: "1:1/1 0001",
-    });
-    const post = (subject: string, extra: object = {}) => ({
-      areaId: 1,
-      fromUserId: user.id,
-      subject,
-      body: "b",
-      ...extra,
-    });
-    let started!: Promise<PromiseSettledResult<unknown>[]>;
-    let chained!: Promise<unknown>;
-    const result = await s.transaction(async (tx) => {
-      await tx.incrementUserStats(user.id, { logins: 1 });
-      started = Promise.allSettled([
-        tx.postMessage(post("dangling")),
-        tx.postMessage(post("dup", { ftnMsgid: "1:1/1 0001" })),
-        tx.addFile({
-          areaId: 1,
-          filename: "LATE.ZIP",
-          size: 5,
-          uploaderId: user.id,
-        }),
-      ]);
-      // Called only once its first step is done, after the callback resolved: refused.
-      chained = tx.postMessage(post("first of chain")).then(() =>
-        tx.postMessage(post("second of chain"))
-      );
-      chained.catch(() => {});
-      return "committed";
-    });
-    assert.equal(result, "committed");
-    const outcomes = await started;
-    assert.deepEqual(outcomes.map(kindOf), ["ok", "conflict", "ok"]);
-    const error = await rejectsKind(chained, "unavailable");
-    assert.match(error.message, /transaction has ended/);
-    assert.deepEqual(
-      (await s.listMessages(1)).map((m) => m.subject),
-      ["seed", "dangling", "first of chain"],
-    );
-    const message = (outcomes[0] as PromiseFulfilledResult<Message>).value;
-    assert.deepEqual(await s.getMessage(message.id), message);
-    assert.deepEqual((await s.listFiles(1)).map((f) => f.filename), [
-      "LATE.ZIP",
-    ]);
-    assert.equal((await s.getUser(user.id))!.stats.logins, 1);
-    await assertCountersAgree(s, [1]);
-  },
-);
-
-conformance(
-  "a callback that throws with operations in flight leaves nothing, and nothing runs after",
-  async (s) => {
-    await seedAreas(s, 1);
-    const user = await s.createUser({ username: "keep", passwordHash: "h" });
-    const marker = new Error("abort");
-    let started!: Promise<PromiseSettledResult<unknown>[]>;
-    await assert.rejects(
-      s.transaction(async (tx) => {
-        await tx.createUser({ username: "ghost", passwordHash: "h" });
-        started = Promise.allSettled([
-          tx.postMessage({
-            areaId: 1,
-            fromUserId: user.id,
-            subject: "s",
-            body: "b",
-          }),
-          tx.addFile({
-            areaId: 1,
-            filename: "X.ZIP",
-            size: 5,
-            uploaderId: user.id,
-          }),
-          tx.recordLogin(user.id),
-          tx.createSession({
-            userId: user.id,
-            ipAddress: "192.0.2.1",
-            node: 1,
-          }),
-          tx.incrementUserStats(user.id, { downloads: 4 }),
-        ]);
-        throw marker;
-      }),
-      (error) => error === marker,
-    );
-    const outcomes = await started;
-    for (const outcome of outcomes) {
-      // The operation running when the callback threw finishes inside the transaction and is
-      // rolled back with it; the ones still waiting are refused.
-      if (outcome.status === "fulfilled") continue;
-      assert.equal(kindOf(outcome), "unavailable", String(outcome.reason));
-      assert.match(outcome.reason.message, /rolled back/);
-    }
-    assert.ok(outcomes.filter((o) => o.status === "rejected").length >= 4);
-    // Give any straggling statement time to land outside the transaction.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(await s.findUserByUsername("ghost"), null);
-    assert.deepEqual(await s.listMessages(1), []);
-    assert.deepEqual(await s.listFiles(1), []);
-    assert.deepEqual(await s.listOnline(), []);
-    assert.deepEqual(await s.lastCallers(), []);
-    assert.deepEqual((await s.getUser(user.id))!.stats, {
-      logins: 0,
-      posts: 0,
-      uploads: 0,
-      downloads: 0,
-      uploadBytes: 0,
-      downloadBytes: 0,
-    });
-    await assertCountersAgree(s, [1]);
-    // The writer is free again: a write on the storage does not wait for anything.
-    const later = await s.createUser({ username: "later", passwordHash: "h" });
-    assert.equal((await s.getUser(later.id))?.username, "later");
-  },
-  { acquireTimeoutMs: 1000 },
 );
