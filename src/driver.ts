@@ -135,6 +135,14 @@ export interface Queryable {
 /**
  * Where operations run. At the top level a driver routes reads and writes itself and makes each
  * statement atomic; inside a transaction everything goes to the transaction's connection.
+ *
+ * The core uses a transaction's executor (see {@linkcode Connection.transaction}) one statement
+ * at a time: it issues a statement or an `atomic` block only once everything it issued before on
+ * that executor has settled, and an operation that fails has already settled its own `atomic`
+ * block (or its single statement) before the next operation starts. So a driver needs no queue of
+ * its own there, and one savepoint name serves every `atomic` block of a transaction (they never
+ * nest or overlap). A failing statement or `atomic` block must undo only itself and leave the
+ * transaction usable.
  */
 export interface Executor extends Queryable {
   /**
@@ -152,7 +160,14 @@ export interface Connection {
   readonly root: Executor;
   /**
    * Runs `fn` in one transaction on its own executor: commit on resolve, rollback and rethrow on
-   * throw. The executor refuses work after the transaction ends.
+   * throw.
+   *
+   * The core keeps these rules (src/transaction.ts), so drivers may rely on them: `fn` settles
+   * only after every statement it issued on the executor has settled (the storage's handle
+   * finishes the operations its caller left running before it lets `fn` settle), it issues one
+   * statement at a time (see {@linkcode Executor}), and it never uses the executor after `fn`
+   * settled. A driver should still refuse work on an executor whose transaction ended (as
+   * `unavailable`), so that no statement can ever run outside the transaction.
    */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /** The connection's migration target. */

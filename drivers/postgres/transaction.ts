@@ -4,7 +4,7 @@
  * PostgreSQL aborts a whole transaction when one statement fails; SQLite fails the statement
  * alone. To behave as on SQLite, every write of a transaction (and every `atomic` block) runs in
  * a savepoint, sent in one round trip with its statement, and is rolled back to it on failure.
- * The operations of one transaction run one after the other.
+ * The core issues one statement at a time on a transaction (see `Executor`): no queue here.
  *
  * Each statement waits for row locks at most what the call's deadline leaves it
  * ({@linkcode TxOptions.waitMs}).
@@ -58,7 +58,6 @@ export class TxExecutor implements Executor {
   #waitMs: (spentMs: number) => number;
   /** How long the statements of the transaction have taken, in ms. */
   #spentMs = 0;
-  #tail: Promise<unknown> = Promise.resolve();
   #live = true;
   /** Why the transaction cannot go on, once it cannot. */
   #failed: StorageError | null = null;
@@ -117,33 +116,31 @@ export class TxExecutor implements Executor {
   }
 
   all(q: Sql, params: readonly unknown[]): Promise<Row[]> {
-    return this.#serial(() => this.#statement(q, params));
+    return this.#statement(q, params);
   }
 
   async get(q: Sql, params: readonly unknown[]): Promise<Row | undefined> {
-    return (await this.#serial(() => this.#statement(q, params)))[0];
+    return (await this.#statement(q, params))[0];
   }
 
   async run(q: Sql, params: readonly unknown[]): Promise<number> {
-    return (await this.#serial(() => this.#statement(q, params))).count ?? 0;
+    return (await this.#statement(q, params)).count ?? 0;
   }
 
-  atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    if (!this.#savepoints) return fn(this);
-    return this.#serial(async () => {
-      await this.#send(SAVEPOINT, "atomic");
-      const inner = new InnerQueryable(this);
-      try {
-        const result = await fn(inner);
-        await this.#send(RELEASE, "atomic");
-        return result;
-      } catch (error) {
-        await this.#undo("atomic");
-        throw error;
-      } finally {
-        inner.end();
-      }
-    });
+  async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    if (!this.#savepoints) return await fn(this);
+    await this.#send(SAVEPOINT, "atomic");
+    const inner = new InnerQueryable(this);
+    try {
+      const result = await fn(inner);
+      await this.#send(RELEASE, "atomic");
+      return result;
+    } catch (error) {
+      await this.#undo("atomic");
+      throw error;
+    } finally {
+      inner.end();
+    }
   }
 
   /**
@@ -177,7 +174,6 @@ export class TxExecutor implements Executor {
   /** Commits; a transaction that lost its connection fails as rolled back. */
   async commit(): Promise<void> {
     this.#live = false;
-    await this.#tail;
     this.#check("commit", true);
     let tag: string | null;
     try {
@@ -198,19 +194,12 @@ export class TxExecutor implements Executor {
     }
   }
 
-  /** Rolls back, after the statements still running. */
+  /** Rolls back. */
   async rollback(): Promise<void> {
     this.#live = false;
-    await this.#tail.catch(ignore);
     if (this.#lost || this.#client.generation !== this.#generation) return;
     this.#client.forgetLockWait();
     await this.#client.sql.unsafe("ROLLBACK").catch(ignore);
-  }
-
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(work, work);
-    this.#tail = run.catch(ignore);
-    return run;
   }
 
   async #statement(q: Sql, params: readonly unknown[]): Promise<PgResult> {

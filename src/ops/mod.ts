@@ -3,6 +3,11 @@
  * module validates its input, runs statements of its own, and maps rows to records. This class
  * binds them to one executor (the storage's, or a transaction's).
  *
+ * Two rules for every operation, which the driver contract ({@linkcode Executor}) relies on: it
+ * awaits each statement before it issues the next, and it puts every write that a later failure
+ * of the same operation must undo in one `x.atomic` block with what may fail, so that a failure
+ * undoes the whole operation at the top level, and only that operation inside a transaction.
+ *
  * ## Lock order
  *
  * On PostgreSQL (SQLite has one writer, so no row locks), every operation takes row locks in
