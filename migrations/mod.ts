@@ -6,6 +6,7 @@
  * @module
  */
 import type { Migration } from "../src/migrate/migration.ts";
+import code10 from "./0010_name_keys.ts";
 
 /** The migrations of each dialect, sorted by version. */
 export const manifest: Readonly<Record<string, readonly Migration[]>> = {
@@ -73,6 +74,14 @@ export const manifest: Readonly<Record<string, readonly Migration[]>> = {
       up: "-- Users gain profile fields, access flags and a status; sessions gain a node, an activity,\n-- an expiry and an end; logins are recorded for \"last callers\".\nALTER TABLE users\n  ADD COLUMN real_name TEXT NOT NULL DEFAULT '',\n  ADD COLUMN location TEXT NOT NULL DEFAULT '',\n  ADD COLUMN note TEXT NOT NULL DEFAULT '',\n  ADD COLUMN flags TEXT NOT NULL DEFAULT '',\n  ADD COLUMN status TEXT NOT NULL DEFAULT 'active'\n    CONSTRAINT users_status_check CHECK (status IN ('active', 'locked', 'unvalidated'));\n\nALTER TABLE sessions\n  ADD COLUMN node INTEGER CONSTRAINT sessions_node_check CHECK (node BETWEEN 1 AND 9999),\n  ADD COLUMN activity TEXT NOT NULL DEFAULT '',\n  ADD COLUMN expires_at BIGINT,\n  ADD COLUMN ended_at BIGINT;\n\nCREATE UNIQUE INDEX sessions_live_node ON sessions (node) WHERE ended_at IS NULL;\nCREATE INDEX sessions_live ON sessions (id) WHERE ended_at IS NULL;\nCREATE INDEX sessions_expiry ON sessions (expires_at) WHERE ended_at IS NULL;\n\nCREATE TABLE logins (\n  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,\n  username TEXT NOT NULL,\n  login_at BIGINT NOT NULL\n);\n\nCREATE INDEX logins_at ON logins (login_at DESC, id DESC);\nCREATE INDEX logins_user ON logins (user_id);\n",
       down: "DROP TABLE logins;\nDROP INDEX sessions_expiry;\nDROP INDEX sessions_live;\nDROP INDEX sessions_live_node;\nALTER TABLE sessions\n  DROP COLUMN ended_at,\n  DROP COLUMN expires_at,\n  DROP COLUMN activity,\n  DROP COLUMN node;\nALTER TABLE users\n  DROP COLUMN status,\n  DROP COLUMN flags,\n  DROP COLUMN note,\n  DROP COLUMN location,\n  DROP COLUMN real_name;\n",
     },
+    {
+      version: 10,
+      name: "name_keys",
+      checksum: "9cc41dcaf96217fa8671ab1c7d89974e6ae23c94211c036ff05247122831c10a",
+      up: "-- Usernames and area tags are keyed by a full Unicode case fold with NFKC (src/keys.ts), which\n-- SQL cannot compute: the code step of this migration (migrations/0010_name_keys.ts) recomputes\n-- users.username_key, message_areas.tag_key and file_areas.tag_key in this transaction, right\n-- after this script. Names that became one name keep their rows; each is noted.\nSELECT 1;\n",
+      down: "-- The code step of this migration (migrations/0010_name_keys.ts) restores the previous keys\n-- (NFKC and lower case) in this transaction, right after this script.\nSELECT 1;\n",
+      code: code10,
+    },
   ],
   "sqlite": [
     {
@@ -137,6 +146,14 @@ export const manifest: Readonly<Record<string, readonly Migration[]>> = {
       checksum: "f223ced8b99d3fdbcccea5e51258b2f134da282297acec8d4616fcdf32f88a35",
       up: "-- Users gain profile fields, access flags and a status; sessions gain a node, an activity,\n-- an expiry and an end; logins are recorded for \"last callers\".\nALTER TABLE users ADD COLUMN real_name TEXT NOT NULL DEFAULT '';\nALTER TABLE users ADD COLUMN location TEXT NOT NULL DEFAULT '';\nALTER TABLE users ADD COLUMN note TEXT NOT NULL DEFAULT '';\nALTER TABLE users ADD COLUMN flags TEXT NOT NULL DEFAULT '';\nALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active'\n  CHECK (status IN ('active', 'locked', 'unvalidated'));\n\nALTER TABLE sessions ADD COLUMN node INTEGER CHECK (node BETWEEN 1 AND 9999);\nALTER TABLE sessions ADD COLUMN activity TEXT NOT NULL DEFAULT '';\nALTER TABLE sessions ADD COLUMN expires_at INTEGER;\nALTER TABLE sessions ADD COLUMN ended_at INTEGER;\n\nCREATE UNIQUE INDEX sessions_live_node ON sessions (node) WHERE ended_at IS NULL;\nCREATE INDEX sessions_live ON sessions (id) WHERE ended_at IS NULL;\nCREATE INDEX sessions_expiry ON sessions (expires_at) WHERE ended_at IS NULL;\n\nCREATE TABLE logins (\n  id INTEGER PRIMARY KEY AUTOINCREMENT,\n  user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,\n  username TEXT NOT NULL,\n  login_at INTEGER NOT NULL\n) STRICT;\n\nCREATE INDEX logins_at ON logins (login_at DESC, id DESC);\nCREATE INDEX logins_user ON logins (user_id);\n",
       down: "DROP TABLE logins;\nDROP INDEX sessions_expiry;\nDROP INDEX sessions_live;\nDROP INDEX sessions_live_node;\nALTER TABLE sessions DROP COLUMN ended_at;\nALTER TABLE sessions DROP COLUMN expires_at;\nALTER TABLE sessions DROP COLUMN activity;\nALTER TABLE sessions DROP COLUMN node;\nALTER TABLE users DROP COLUMN status;\nALTER TABLE users DROP COLUMN flags;\nALTER TABLE users DROP COLUMN note;\nALTER TABLE users DROP COLUMN location;\nALTER TABLE users DROP COLUMN real_name;\n",
+    },
+    {
+      version: 10,
+      name: "name_keys",
+      checksum: "9cc41dcaf96217fa8671ab1c7d89974e6ae23c94211c036ff05247122831c10a",
+      up: "-- Usernames and area tags are keyed by a full Unicode case fold with NFKC (src/keys.ts), which\n-- SQL cannot compute: the code step of this migration (migrations/0010_name_keys.ts) recomputes\n-- users.username_key, message_areas.tag_key and file_areas.tag_key in this transaction, right\n-- after this script. Names that became one name keep their rows; each is noted.\nSELECT 1;\n",
+      down: "-- The code step of this migration (migrations/0010_name_keys.ts) restores the previous keys\n-- (NFKC and lower case) in this transaction, right after this script.\nSELECT 1;\n",
+      code: code10,
     },
   ],
 };

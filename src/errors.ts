@@ -14,6 +14,8 @@
  * - `unavailable`: the database cannot be reached or stayed busy; the storage is closed.
  * - `timeout`: a wait for the writer or a connection exceeded its bound.
  * - `migration`: the schema is not at a version this code can use, or a migration failed.
+ * - `forbidden`: the database refused for want of a privilege (a PostgreSQL role without a
+ *   grant); the message names the privilege and the object.
  * - `internal`: anything else; a bug to report.
  */
 export type StorageErrorKind =
@@ -24,6 +26,7 @@ export type StorageErrorKind =
   | "unavailable"
   | "timeout"
   | "migration"
+  | "forbidden"
   | "internal";
 
 /** Extra facts an error can carry. */

@@ -11,6 +11,7 @@ import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
 import { Operations } from "./ops/mod.ts";
 import type { OpenOptions, Storage, StorageOps } from "./storage.ts";
+import { runTransaction } from "./transaction.ts";
 import * as V from "./validate.ts";
 
 class OpenStorage extends Operations implements Storage {
@@ -33,7 +34,7 @@ class OpenStorage extends Operations implements Storage {
         ),
       );
     }
-    return this.#connection.transaction((tx) => fn(new Operations(tx)));
+    return runTransaction(this.#connection, fn);
   }
 
   close(): Promise<void> {

@@ -170,6 +170,12 @@ export interface Storage extends StorageOps {
    * Runs `fn` in one transaction: commits when it resolves, rolls back and rethrows when it
    * throws.
    *
+   * Operations on `tx` run one at a time in call order, awaited or not, and one that fails undoes
+   * only itself. The commit waits for every operation called on `tx` before `fn` resolved. If
+   * `fn` throws, the operation running then finishes, those queued behind it fail as
+   * `unavailable` without running, and everything rolls back. Operations called on `tx` after
+   * `fn` settled fail as `unavailable`.
+   *
    * @param fn Receives the operations bound to the transaction.
    * @returns What `fn` resolved to.
    */

@@ -40,18 +40,52 @@ function checked(max: number, min: number, tooLong: string): z.ZodString {
     });
 }
 
-/** A name shown to people: no control characters, no spaces at either end. */
+/**
+ * Code points that show nothing: default-ignorables (zero-width and format characters, soft
+ * hyphens, variation selectors, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, tags …).
+ */
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+/**
+ * A code point that shows something: a letter, digit, punctuation mark or symbol other than
+ * U+2800 BRAILLE PATTERN BLANK (the blank letters, the Hangul fillers, are default-ignorable).
+ */
+const VISIBLE = /(?!\u2800)[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/**
+ * A name shown to people: no control or default-ignorable characters, something visible in it,
+ * no spaces at either end.
+ */
 export function name(max: number): z.ZodString {
   return checked(4 * max, 1, `must have 1–${max} characters`)
     .refine((s) => [...s].length <= max, {
       error: `must have 1–${max} characters`,
     })
+    .refine((s) => !IGNORABLE.test(s), {
+      error:
+        "must not contain invisible characters (default-ignorable code points like U+200B)",
+    })
     .refine((s) => !CONTROL.test(s), {
       error: "must not contain control characters",
+    })
+    .refine((s) => VISIBLE.test(s), {
+      error:
+        "must show something: a letter, digit, punctuation mark or symbol, not only " +
+        "spaces or blanks like U+2800",
     })
     .refine((s) => !EDGE_SPACE.test(s), {
       error: "must not start or end with whitespace",
     });
+}
+
+/**
+ * A name that is unique by its key (`foldKey` of `keys.ts`): a {@linkcode name} without unassigned code
+ * points, so its key never changes with the Unicode version (Unicode keeps the case folding and
+ * normalisation of assigned characters stable).
+ */
+export function keyedName(max: number): z.ZodString {
+  return name(max).refine((s) => !/\p{Cn}/u.test(s), {
+    error: "must not contain unassigned code points",
+  });
 }
 
 /** An integer within [min, max]. */
@@ -88,7 +122,7 @@ export const date: z.ZodType<Date, unknown> = z.unknown().transform(
 );
 
 /** Usernames: 1–30 characters. */
-export const username: z.ZodString = name(30);
+export const username: z.ZodString = keyedName(30);
 
 /** A Unix permission mode (0–0o777) that grants the owner at least `owner`. */
 function mode(owner: number): z.ZodNumber {

@@ -19,6 +19,7 @@ import type {
   User,
 } from "../src/storage.ts";
 import * as S from "../src/schemas.ts";
+import { nameKey } from "./_model.ts";
 
 /** The seeded board every call runs on. */
 export interface Board {
@@ -182,8 +183,7 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     verify: (_, [name], r) =>
       assert.ok(
         r === null ||
-          (r as User).username.normalize("NFKC").toLowerCase() ===
-            (name as string).normalize("NFKC").toLowerCase(),
+          nameKey((r as User).username) === nameKey(name as string),
         `findUserByUsername(${JSON.stringify(name)}) found ${
           (r as User)?.username
         }`,

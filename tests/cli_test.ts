@@ -123,6 +123,7 @@ Deno.test("migrate status --json prints the status as JSON", async () => {
         durationMs: null,
         checksumOk: null,
       })),
+      notes: [],
     },
   );
   const up = JSON.parse(

@@ -18,7 +18,7 @@ import { sleep } from "../../src/retry.ts";
 import { PostgresConnection } from "./connection.ts";
 import { toDollar } from "./dialect.ts";
 import { connectionFailure } from "./errors.ts";
-import type { PooledClient } from "./pool.ts";
+import type { PooledClient } from "./client.ts";
 import { describeSchema } from "./schema.ts";
 
 /** The advisory lock's two keys: "IMPL" and 1 (migrations). */
@@ -38,7 +38,7 @@ export class PostgresMigrationTarget implements MigrationTarget {
   }
 
   withLock<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
-    return this.#c.withClient("migration lock", null, async (client) => {
+    return this.#c.pool.withClient("migration lock", null, async (client) => {
       await this.#lock(client, timeoutMs);
       this.#locked = { client, generation: client.generation };
       let broken = false;
@@ -62,7 +62,7 @@ export class PostgresMigrationTarget implements MigrationTarget {
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T> {
     const locked = this.#locked;
     if (locked) return this.#transaction(locked.client, fn);
-    return this.#c.withClient(
+    return this.#c.pool.withClient(
       "migration",
       null,
       (client) => this.#transaction(client, fn),
@@ -75,20 +75,13 @@ export class PostgresMigrationTarget implements MigrationTarget {
       try {
         await client.sql.unsafe(script);
       } catch (error) {
-        throw this.#c.map(error, "migration");
+        throw this.#c.map(error, { name: "migration", text: script });
       }
     };
     const locked = this.#locked;
     return locked
       ? run(locked.client)
-      : this.#c.withClient("migration", null, run);
-  }
-
-  async hasTable(q: MigrationQuery, table: string): Promise<boolean> {
-    const [row] = await q.all("SELECT to_regclass(?) IS NOT NULL AS present", [
-      table,
-    ]);
-    return row?.present === true;
+      : this.#c.pool.withClient("migration", null, run);
   }
 
   schema(): Promise<string[]> {
@@ -110,13 +103,13 @@ export class PostgresMigrationTarget implements MigrationTarget {
       );
       return Number(row?.top ?? 0);
     });
-    await this.#c.withClient("verify", null, async (client) => {
+    await this.#c.pool.withClient("verify", null, async (client) => {
       await client.sql.unsafe(`CREATE DATABASE ${quoteIdent(name)}`);
     }).catch((error) => {
       throw this.#c.map(error, "verify: creating a scratch database");
     });
     const drop = () =>
-      this.#c.withClient("verify", null, async (client) => {
+      this.#c.pool.withClient("verify", null, async (client) => {
         await client.sql.unsafe(
           `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
         );
@@ -255,30 +248,39 @@ function query(
   client: PooledClient,
   generation: number,
 ): MigrationQuery {
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+  const guard = async <T>(text: string, work: () => Promise<T>): Promise<T> => {
     lost(client, generation);
     try {
       return await work();
     } catch (error) {
-      throw c.map(error, "migration");
+      throw c.map(error, { name: "migration", text });
     }
   };
   return {
-    exec: (script) => guard(async () => void await client.sql.unsafe(script)),
+    exec: (script) =>
+      guard(script, async () => void await client.sql.unsafe(script)),
     all: (text, params = []) =>
-      guard(async () =>
+      guard(text, async () =>
         [
           ...await client.sql.unsafe(toDollar(text), [...params], {
             prepare: true,
           }),
-        ] as unknown as NamedRow[]
-      ),
+        ] as unknown as NamedRow[]),
     run: (text, params = []) =>
-      guard(async () =>
-        (await client.sql.unsafe(toDollar(text), [...params], {
-          prepare: true,
-        })).count ?? 0
+      guard(
+        text,
+        async () =>
+          (await client.sql.unsafe(toDollar(text), [...params], {
+            prepare: true,
+          })).count ?? 0,
       ),
+    hasTable: (name) => {
+      const text = "SELECT to_regclass($1) IS NOT NULL AS present";
+      return guard(text, async () => {
+        const [row] = await client.sql.unsafe(text, [name], { prepare: true });
+        return (row as unknown as NamedRow | undefined)?.present === true;
+      });
+    },
   };
 }
 

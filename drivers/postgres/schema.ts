@@ -1,7 +1,7 @@
 /**
  * A stable, sorted description of a PostgreSQL schema for `migrate verify`: tables, columns
  * (in order), constraints, indexes, views and sequences of the current schema, the tracking
- * table excluded.
+ * and notes tables excluded.
  *
  * @module
  */
@@ -17,17 +17,17 @@ const COLUMNS = `
   JOIN pg_class c ON c.oid = a.attrelid
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
-    AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> 'impulse_migrations'`;
+    AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ('impulse_migrations', 'impulse_migration_notes')`;
 
 const CONSTRAINTS = `
   SELECT c.relname AS tbl, k.conname AS name, pg_get_constraintdef(k.oid) AS def
   FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
   WHERE k.connamespace = current_schema()::regnamespace
-    AND c.relname <> 'impulse_migrations'`;
+    AND c.relname NOT IN ('impulse_migrations', 'impulse_migration_notes')`;
 
 const INDEXES = `
   SELECT tablename AS tbl, indexname AS name, indexdef AS def FROM pg_indexes
-  WHERE schemaname = current_schema() AND tablename <> 'impulse_migrations'`;
+  WHERE schemaname = current_schema() AND tablename NOT IN ('impulse_migrations', 'impulse_migration_notes')`;
 
 const VIEWS = `
   SELECT viewname AS name, definition AS def FROM pg_views

@@ -45,6 +45,8 @@ import { WriteLock } from "./write_lock.ts";
 const BEGIN = sql("tx.begin", "BEGIN IMMEDIATE", true);
 const COMMIT = sql("tx.commit", "COMMIT", true);
 const ROLLBACK = sql("tx.rollback", "ROLLBACK", true);
+// One name for every `atomic` block of a transaction: the core runs them one at a time, never
+// nested or overlapping (see `Executor`), so ROLLBACK TO always finds the block's own savepoint.
 const SAVEPOINT = sql("tx.savepoint", "SAVEPOINT impulse_op", true);
 const RELEASE = sql("tx.release", "RELEASE impulse_op", true);
 const ROLLBACK_TO = sql("tx.rollbackTo", "ROLLBACK TO impulse_op", true);
@@ -215,7 +217,7 @@ export class SqliteConnection implements Connection {
 
   /** @inheritdoc */
   copyTarget(): CopyTarget {
-    return sqliteCopyTarget;
+    return sqliteCopyTarget(this);
   }
 
   /** @inheritdoc */

@@ -79,19 +79,11 @@ export class SqliteMigrationTarget implements MigrationTarget {
     }));
   }
 
-  async hasTable(q: MigrationQuery, table: string): Promise<boolean> {
-    const rows = await q.all(
-      "SELECT 1 AS present FROM sqlite_schema WHERE type = 'table' AND name = ?",
-      [table],
-    );
-    return rows.length > 0;
-  }
-
   async schema(): Promise<string[]> {
     const rows = await this.transaction((q) =>
       q.all(
         "SELECT type, name, tbl_name, sql FROM sqlite_schema " +
-          "WHERE name NOT LIKE 'sqlite_%' AND name <> 'impulse_migrations' ORDER BY type, name",
+          "WHERE name NOT LIKE 'sqlite_%' AND name NOT IN ('impulse_migrations', 'impulse_migration_notes') ORDER BY type, name",
       )
     );
     return rows.map((row) =>
@@ -175,6 +167,13 @@ function query(db: EngineDatabase): MigrationQuery {
     },
     run(text, params = []) {
       return Promise.resolve(db.prepare(text).run(params));
+    },
+    hasTable(name) {
+      return Promise.resolve(
+        db.prepare(
+          "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?",
+        ).all([name]).length > 0,
+      );
     },
   };
 }

@@ -8,6 +8,7 @@ import { StorageError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
 import {
   createMigration,
+  type KeptNote,
   type MigrationStatus,
   type MigrationStep,
   type Migrator,
@@ -92,7 +93,7 @@ export async function migrateCommand(
       );
     case "status": {
       const status = await migrator.status();
-      printStatus(out, where, status);
+      printStatus(out, where, status, await migrator.notes());
       return values["exit-code"] &&
           status.some((line) => line.state !== "applied")
         ? 1
@@ -126,16 +127,22 @@ async function report(
   migrator: Migrator,
 ): Promise<number> {
   const status = await migrator.status();
-  if (out.json) return out.data({ steps, status: status.map(statusJson) }), 0;
+  const notes = await migrator.notes();
+  if (out.json) {
+    return out.data({ steps, status: status.map(statusJson), notes }), 0;
+  }
   for (const step of steps) {
     out.text(
       `${step.direction === "up" ? "applied " : "reverted"} ${
         label(step)
       } in ${step.durationMs} ms`,
     );
+    for (const note of step.notes) out.text(`  note: ${note.message}`);
   }
   if (steps.length === 0) out.text("nothing to do");
-  printStatus(out, where, status);
+  // Notes this run made were printed under their step; older ones are shown as a reminder.
+  const noted = steps.some((step) => step.notes.length > 0);
+  printStatus(out, where, status, noted ? [] : notes);
   return 0;
 }
 
@@ -143,8 +150,9 @@ function printStatus(
   out: Output,
   where: string,
   status: MigrationStatus[],
+  notes: KeptNote[],
 ): void {
-  if (out.json) return out.data({ status: status.map(statusJson) });
+  if (out.json) return out.data({ status: status.map(statusJson), notes });
   out.text(`migrations of ${where}:`);
   for (const line of status) {
     const applied = line.appliedAt
@@ -160,6 +168,10 @@ function printStatus(
         line.state.padEnd(11)
       }${applied}${checksum}`.trimEnd(),
     );
+  }
+  if (notes.length > 0) out.text(`notes left by applied migrations:`);
+  for (const note of notes) {
+    out.text(`  ${String(note.version).padStart(4, "0")} ${note.message}`);
   }
 }
 

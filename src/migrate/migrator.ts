@@ -6,7 +6,12 @@
  */
 import { StorageError } from "../errors.ts";
 import type { NamedRow } from "../driver.ts";
-import { isNoTransaction, type Migration } from "./migration.ts";
+import {
+  isNoTransaction,
+  type Migration,
+  type MigrationNote,
+} from "./migration.ts";
+import { type KeptNote, readNotes, runCode } from "./notes.ts";
 import {
   type AppliedMigration,
   assertMigratable,
@@ -38,6 +43,8 @@ export interface MigrationStep {
   direction: "up" | "down";
   /** How long it took, in milliseconds. */
   durationMs: number;
+  /** What the migration's code found that needs a person (empty for most migrations). */
+  notes: MigrationNote[];
 }
 
 /** The outcome of {@linkcode Migrator.verify}. */
@@ -129,14 +136,30 @@ export class Migrator implements AsyncDisposable {
    * @returns One line per version, ascending.
    */
   async status(): Promise<MigrationStatus[]> {
+    // Only reads: a database without the tracking table has every migration pending.
     return await this.#target.transaction(async (q) =>
       migrationStatus(
         this.#migrations,
-        await this.#target.hasTable(q, TRACKING_TABLE)
-          ? await readApplied(q, this.#set)
-          : [],
+        await q.hasTable(TRACKING_TABLE) ? await readApplied(q, this.#set) : [],
       )
     );
+  }
+
+  /**
+   * The notes that the code of applied migrations left (such as names that became one name),
+   * kept in the database since they were applied: the way to read what `openStorage` applied.
+   *
+   * @returns The notes, by version; empty when no applied migration has code.
+   */
+  async notes(): Promise<KeptNote[]> {
+    const coded = new Set(
+      this.#migrations.filter((m) => m.code).map((m) => m.version),
+    );
+    const status = await this.status();
+    if (!status.some((l) => l.state === "applied" && coded.has(l.version))) {
+      return [];
+    }
+    return await this.#target.transaction((q) => readNotes(q, this.#set));
   }
 
   /**
@@ -281,6 +304,7 @@ export class Migrator implements AsyncDisposable {
   async #apply(migration: Migration): Promise<MigrationStep | null> {
     const outside = isNoTransaction(migration.up);
     const started = performance.now();
+    let notes: MigrationNote[] = [];
     const claimed = await withVersion(
       migration,
       "up",
@@ -292,6 +316,7 @@ export class Migrator implements AsyncDisposable {
             return true;
           }
           await runScript(q.exec.bind(q), migration, "up", true);
+          notes = await runCode(q, this.#set, migration, "up");
           await q.run(
             INSERT_APPLIED,
             this.#row(migration, elapsed(started), "applied"),
@@ -316,6 +341,7 @@ export class Migrator implements AsyncDisposable {
       name: migration.name,
       direction: "up",
       durationMs: elapsed(started),
+      notes,
     };
   }
 
@@ -323,6 +349,7 @@ export class Migrator implements AsyncDisposable {
     const started = performance.now();
     let outside = false;
     let target: Migration | undefined;
+    let notes: MigrationNote[] = [];
     const reverted = await this.#target.transaction(async (q) => {
       const status = await this.#checked(q);
       const top = status.findLast((line) => line.state === "applied");
@@ -338,6 +365,7 @@ export class Migrator implements AsyncDisposable {
         return migration;
       }
       await runScript(q.exec.bind(q), migration, "down", true);
+      notes = await runCode(q, this.#set, migration, "down");
       await q.run(DELETE_APPLIED, [this.#set, migration.version]);
       return migration;
     }).catch((error) => {
@@ -360,6 +388,7 @@ export class Migrator implements AsyncDisposable {
       name: reverted.name,
       direction: "down",
       durationMs: elapsed(started),
+      notes,
     };
   }
 
@@ -369,7 +398,8 @@ export class Migrator implements AsyncDisposable {
   }
 
   async #checked(q: MigrationQuery): Promise<MigrationStatus[]> {
-    await q.exec(TRACKING);
+    // Created only when missing: on a current database `up` only reads.
+    if (!await q.hasTable(TRACKING_TABLE)) await q.exec(TRACKING);
     const status = migrationStatus(
       this.#migrations,
       await readApplied(q, this.#set),

@@ -29,7 +29,13 @@ export {
   loadMigrations,
   pairMigrations,
 } from "./migration.ts";
-export type { Migration, MigrationFile } from "./migration.ts";
+export type {
+  Migration,
+  MigrationCode,
+  MigrationFile,
+  MigrationNote,
+} from "./migration.ts";
+export type { KeptNote } from "./notes.ts";
 export { Migrator, newest, OWN_SET } from "./migrator.ts";
 export type {
   MigrationStep,

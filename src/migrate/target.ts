@@ -16,6 +16,8 @@ export interface MigrationQuery {
   ): Promise<Record<string, unknown>[]>;
   /** Runs a statement and returns how many rows it changed. */
   run(text: string, params?: readonly unknown[]): Promise<number>;
+  /** Whether a table of this name exists; only reads (what `status` asks first). */
+  hasTable(name: string): Promise<boolean>;
 }
 
 /** A database as the migration runner sees it. */
@@ -34,17 +36,9 @@ export interface MigrationTarget {
   withLock<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T>;
   /** Runs `fn` in one write transaction: commit on resolve, rollback on throw. */
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T>;
-  /**
-   * Whether the database has a table of that name, asked inside a transaction (so `status()`
-   * reads the tracking table only where it exists, and never creates it).
-   *
-   * @param q The transaction.
-   * @param table The table's name.
-   */
-  hasTable(q: MigrationQuery, table: string): Promise<boolean>;
   /** Runs a script outside any transaction (for `-- no-transaction` migrations). */
   execScript(script: string): Promise<void>;
-  /** A stable, sorted description of the schema, tracking table excluded. */
+  /** A stable, sorted description of the schema, the tracking and notes tables excluded. */
   schema(): Promise<string[]>;
   /** A private copy of the database for `verify`, disposed of after. */
   scratchCopy(): Promise<MigrationTarget & AsyncDisposable>;
