@@ -195,6 +195,12 @@ export interface OpenOptions {
    */
   migrate?: "up" | "check" | "off";
   /**
+   * Whether a database that does not exist may be created: `true` (the default) creates a
+   * missing SQLite file and its directory; `false` fails as `not_found` instead, creating
+   * nothing. `migrate: "check"` never creates one either (a new database is never current).
+   */
+  create?: boolean;
+  /**
    * How long, in milliseconds, a call may wait for the writer (SQLite), or for a pooled
    * connection, an open transaction or a row lock (PostgreSQL), before it fails as `timeout`.
    * Defaults to 5000.

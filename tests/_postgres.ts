@@ -7,7 +7,7 @@
  * @module
  */
 import postgres from "postgres";
-import { redact } from "../src/errors.ts";
+import { redactUrl } from "../src/redact.ts";
 
 /** The server the tests use; its database is only used to create and drop others. */
 export const POSTGRES_URL = Deno.env.get("IMPULSE_TEST_POSTGRES_URL") ||
@@ -31,7 +31,7 @@ async function probe(): Promise<string | undefined> {
     await dropOrphans(sql);
     return undefined;
   } catch (error) {
-    const reason = `no PostgreSQL answers at ${redact(POSTGRES_URL)}: ${
+    const reason = `no PostgreSQL answers at ${redactUrl(POSTGRES_URL)}: ${
       (error as Error).message
     }`;
     if (Deno.env.get("CI") === "true") {

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { copyDatabase, type CopyReport } from "../copy/mod.ts";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import type { Output } from "./output.ts";
 
 /** The usage text of `copy`. */
@@ -20,7 +21,8 @@ stops the copy before it writes a row; so do two URLs that point at the same dat
 board while copying.
 
 Options:
-  --from <url>        the database to copy from (at the newest schema)
+  --from <url>        the database to copy from (at the newest schema; only read, never
+                      created)
   --to <url>          another database to copy into (migrated first; must hold no data)
   --force             replace the rows of a target that already holds data
   --batch <n>         rows per transaction (default 500)
@@ -63,7 +65,7 @@ export async function copyCommand(
   });
   out.progress("");
   if (out.json) return out.data(report), report.ok ? 0 : 1;
-  printReport(out, redact(values.from), redact(values.to), report);
+  printReport(out, redactUrl(values.from), redactUrl(values.to), report);
   return report.ok ? 0 : 1;
 }
 

@@ -4,7 +4,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import {
   createMigration,
   type KeptNote,
@@ -21,13 +22,15 @@ export const MIGRATE_USAGE = `Usage: deno task migrate [command] [options]
 Commands:
   up                  apply every pending migration (the default), then print the status
   down                revert the newest migration (--steps N for more)
-  status              list every migration with its state (--exit-code: fail if not current)
+  status              list every migration with its state (--exit-code: fail if not current);
+                      reads only: a database that does not exist is an error, never created
   to <version>        migrate up or down to a version (0 reverts everything)
-  verify              run up, down, up on a scratch copy and compare the schemas
+  verify              run up, down, up on a scratch copy and compare the schemas (reads only)
   new <name>          create NNNN_<name>.up.sql and .down.sql
 
 Options:
-  --db <url>          database URL (default: $IMPULSE_DATABASE_URL or sqlite:./data/impulse.db)
+  --db <url>          database URL (default: $IMPULSE_DATABASE_URL, which needs
+                      --allow-env=IMPULSE_DATABASE_URL, or sqlite:./data/impulse.db)
   --dir <path>        a migration set of your own instead of the package's
   --set <name>        the name your set is tracked under (default "app")
   --steps <n>         how many migrations down reverts (default 1)
@@ -65,8 +68,10 @@ export async function migrateCommand(
   await using migrator = await openMigrator(url, {
     dir: values.dir,
     set: values.set,
+    // Reading commands never create or change the database (verify works on a scratch copy).
+    readOnly: command === "status" || command === "verify",
   });
-  const where = `${redact(url)}${
+  const where = `${redactUrl(url)}${
     values.dir ? ` (set from ${values.dir})` : ""
   }`;
   switch (command) {

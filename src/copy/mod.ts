@@ -14,7 +14,8 @@
 import { manifest } from "../../migrations/mod.ts";
 import { connect } from "../connect.ts";
 import type { Connection, CopyTarget } from "../driver.ts";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import { Migrator } from "../migrate/migrator.ts";
 import * as V from "../validate.ts";
 import { planCopy, type Side } from "./plan.ts";
@@ -94,7 +95,10 @@ export async function copyDatabase(
     );
   }
   const open = V.parse(V.openOptions, { migrate: "off" }, "options", "copy");
-  await using source = disposable(await connect(from, open));
+  // The source is only read: never created, opened read-only (SQLite), never written.
+  await using source = disposable(
+    await connect(from, { ...open, readOnly: true }),
+  );
   await using target = disposable(await connect(to, open));
   const reader = side(source, from);
   const writer = side(target, to);
@@ -129,7 +133,7 @@ function side(connection: Connection, url: string): Side {
   if (!port) {
     throw new StorageError(
       "validation",
-      `Cannot copy with ${redact(url)}: its driver does not support copying`,
+      `Cannot copy with ${redactUrl(url)}: its driver does not support copying`,
     );
   }
   return { connection, port };
@@ -145,8 +149,8 @@ async function assertDistinct(
   if (await a.identity() !== await b.identity()) return;
   throw new StorageError(
     "validation",
-    `Cannot copy a database onto itself: ${redact(from)} (from) and ${
-      redact(to)
+    `Cannot copy a database onto itself: ${redactUrl(from)} (from) and ${
+      redactUrl(to)
     } (to) point at the same database: copy into another database`,
     { field: "to" },
   );
@@ -163,7 +167,7 @@ async function assertCurrent(source: Connection, url: string): Promise<void> {
   if (behind.length > 0) {
     throw new StorageError(
       "migration",
-      `Cannot copy from ${redact(url)} as its schema is not current: ${
+      `Cannot copy from ${redactUrl(url)} as its schema is not current: ${
         behind[0]!.version
       } ` +
         `(${behind[0]!.name}) is ${
@@ -191,7 +195,7 @@ async function prepareTarget(
   if (!force) {
     throw new StorageError(
       "conflict",
-      `Refusing to copy into ${redact(url)} as it already holds data: ${
+      `Refusing to copy into ${redactUrl(url)} as it already holds data: ${
         held.join(", ")
       } rows: ` +
         `pass --force to replace it`,

@@ -29,6 +29,8 @@ export interface MigratorOptions {
   set?: string;
   /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
   lockTimeoutMs?: number;
+  /** Refuse `up`, `down` and `to` (the target was opened for reading only). */
+  readOnly?: boolean;
 }
 
 /** One migration applied or reverted. */
@@ -102,6 +104,7 @@ export class Migrator implements AsyncDisposable {
   #migrations: readonly Migration[];
   #set: string;
   #lockTimeoutMs: number;
+  #readOnly: boolean;
 
   /**
    * Creates a runner for one set on one target.
@@ -119,6 +122,7 @@ export class Migrator implements AsyncDisposable {
     this.#migrations = migrations;
     this.#set = options.set ?? OWN_SET;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+    this.#readOnly = options.readOnly ?? false;
   }
 
   /** The migrations of the set. */
@@ -167,6 +171,7 @@ export class Migrator implements AsyncDisposable {
    * stays at the last whole version); `timeout` when the lock cannot be had in time.
    */
   async up(options: { to?: number } = {}): Promise<MigrationStep[]> {
+    this.#assertWritable("up");
     return await this.#target.withLock(async () => {
       // Refuse an unsafe state even when no migration of the set is left to try, and try only
       // the pending ones (each re-checks inside its own transaction, as another process may
@@ -198,6 +203,7 @@ export class Migrator implements AsyncDisposable {
   async down(
     options: { steps?: number; to?: number } = {},
   ): Promise<MigrationStep[]> {
+    this.#assertWritable("down");
     const steps = options.to === undefined ? options.steps ?? 1 : Infinity;
     return await this.#target.withLock(async () => {
       const taken: MigrationStep[] = [];
@@ -218,6 +224,7 @@ export class Migrator implements AsyncDisposable {
    * @throws {StorageError} `migration` when the version is not in the set.
    */
   async to(version: number): Promise<MigrationStep[]> {
+    this.#assertWritable("to");
     if (version !== 0 && !this.#migrations.some((m) => m.version === version)) {
       throw new StorageError(
         "migration",
@@ -282,6 +289,16 @@ export class Migrator implements AsyncDisposable {
   /** Closes the target, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  #assertWritable(doing: string): void {
+    if (this.#readOnly) {
+      throw new StorageError(
+        "validation",
+        `Cannot run ${doing}() as the migrator was opened read-only: open it without readOnly to change the database`,
+        { field: "readOnly" },
+      );
+    }
   }
 
   async #apply(migration: Migration): Promise<MigrationStep | null> {
