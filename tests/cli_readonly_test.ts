@@ -8,45 +8,12 @@
 import assert from "node:assert/strict";
 import { openStorage } from "../mod.ts";
 import { main } from "../src/cli/mod.ts";
-import {
-  concat,
-  status,
-  user,
-  writeInstall,
-} from "../src/import/impulse71/_builders_test.ts";
+import { install, runCli, tempDir, tree } from "./_cli.ts";
 import { capture, type CliRun, persistentTest, snapshot } from "./_migrate.ts";
 import { TARGETS } from "./_targets.ts";
 
-const CLI = new URL("../src/cli/mod.ts", import.meta.url).pathname;
 const ffiMissing = TARGETS.find((t) => t.name === "sqlite-ffi-file")!.ignore;
 const ENGINES = ffiMissing ? ["node"] : ["node", "ffi"];
-
-/** Runs the CLI as a process with exactly the permission flags given. */
-async function runCli(
-  args: string[],
-  options: { flags?: string[]; cwd?: string; env?: Record<string, string> } =
-    {},
-): Promise<CliRun> {
-  const flags = options.flags ??
-    [
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-ffi",
-      "--allow-net",
-      "--allow-sys",
-    ];
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", ...flags, CLI, ...args],
-    cwd: options.cwd,
-    env: { NO_COLOR: "1", ...options.env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code, stdout: decode(stdout), stderr: decode(stderr) };
-}
 
 /** Runs `main()` in process; returns the exit code and everything printed. */
 async function inProcess(args: string[]): Promise<CliRun> {
@@ -58,38 +25,6 @@ async function inProcess(args: string[]): Promise<CliRun> {
     stdout: [...lines, ...json].join("\n"),
     stderr: errors.join("\n"),
   };
-}
-
-async function tempDir(): Promise<string & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "impulse-cli-ro-" });
-  return Object.assign(dir, {
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  }) as string & AsyncDisposable;
-}
-
-/** Every entry below `dir`, recursively. */
-async function tree(dir: string, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(`${dir}/${prefix}`)) {
-    const path = `${prefix}${entry.name}`;
-    out.push(path);
-    if (entry.isDirectory) out.push(...await tree(dir, `${path}/`));
-  }
-  return out.sort();
-}
-
-/** A one-user Impulse 7.1 install; removed on dispose. */
-async function install(): Promise<string & AsyncDisposable> {
-  const dir = await writeInstall({
-    "STATUS.DAT": status("C:\\BBS\\DATA\\", "C:\\BBS\\MSGS\\"),
-    "DATA/USER.LST": concat(
-      user({ name: "NEW USER" }),
-      user({ name: "SYSOP" }),
-    ),
-  });
-  return Object.assign(dir, {
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  }) as string & AsyncDisposable;
 }
 
 /** SHA-256 of a file's bytes, or `null` when it does not exist. */

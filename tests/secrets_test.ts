@@ -13,13 +13,8 @@
 import assert from "node:assert/strict";
 import { openStorage, StorageError } from "../mod.ts";
 import { main } from "../src/cli/mod.ts";
-import {
-  concat,
-  status,
-  user,
-  writeInstall,
-} from "../src/import/impulse71/_builders_test.ts";
 import { openMigrator } from "../src/migrate/mod.ts";
+import { install, runCli } from "./_cli.ts";
 import { capture } from "./_migrate.ts";
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
 
@@ -83,38 +78,6 @@ function shown(error: unknown): string {
   ].join("\n");
 }
 
-/** A one-user Impulse 7.1 install. */
-async function install(): Promise<string> {
-  return await writeInstall({
-    "STATUS.DAT": status("C:\\BBS\\DATA\\", "C:\\BBS\\MSGS\\"),
-    "DATA/USER.LST": concat(user({ name: "SYSOP" })),
-  });
-}
-
-const CLI = new URL("../src/cli/mod.ts", import.meta.url).pathname;
-
-/** Runs the CLI as a process with the tasks' permissions; returns everything it printed. */
-async function runCli(args: string[]): Promise<string> {
-  const { stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--allow-sys",
-      CLI,
-      ...args,
-    ],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return decoder.decode(stdout) + decoder.decode(stderr);
-}
-
 /** Runs `main()` in process and returns everything it printed. */
 async function printed(args: string[]): Promise<string> {
   const { out, lines, errors, data } = capture(args.includes("--json"));
@@ -125,33 +88,30 @@ async function printed(args: string[]): Promise<string> {
 }
 
 Deno.test("the command line never prints the password of a server it cannot reach", async () => {
-  const from = await install();
-  try {
-    // Each refused connection is retried for about 3 s: two passwords of every kind of trouble.
-    for (const password of [ALL_PUNCTUATION, "a`\"'<canary> %41ä"]) {
+  await using board = await install();
+  const from = String(board);
+  // Each refused connection is retried for about 3 s: two passwords of every kind of trouble.
+  for (const password of [ALL_PUNCTUATION, "a`\"'<canary> %41ä"]) {
+    for (
+      const url of urlsWith(password, "postgres://bbs@127.0.0.1:1/board")
+    ) {
+      const refused = `${url}${
+        url.includes("?") ? "&" : "?"
+      }connectTimeoutMs=2000`;
       for (
-        const url of urlsWith(password, "postgres://bbs@127.0.0.1:1/board")
+        const args of [
+          ["migrate", "status", "--db", refused],
+          ["migrate", "up", "--db", refused, "--json"],
+          ["copy", "--from", refused, "--to", "sqlite::memory:"],
+          ["import-impulse71", "--from", from, "--dry-run", "--db", refused],
+          ["migrate", "status", `--db=${refused}`],
+        ]
       ) {
-        const refused = `${url}${
-          url.includes("?") ? "&" : "?"
-        }connectTimeoutMs=2000`;
-        for (
-          const args of [
-            ["migrate", "status", "--db", refused],
-            ["migrate", "up", "--db", refused, "--json"],
-            ["copy", "--from", refused, "--to", "sqlite::memory:"],
-            ["import-impulse71", "--from", from, "--dry-run", "--db", refused],
-            ["migrate", "status", `--db=${refused}`],
-          ]
-        ) {
-          const output = await printed(args);
-          assertNoCanary(output, args.slice(0, 2).join(" "));
-          assert.match(output, /error/, "the command failed");
-        }
+        const output = await printed(args);
+        assertNoCanary(output, args.slice(0, 2).join(" "));
+        assert.match(output, /error/, "the command failed");
       }
     }
-  } finally {
-    await Deno.remove(from, { recursive: true });
   }
 });
 
@@ -193,7 +153,8 @@ Deno.test({
   async fn() {
     await using db = await createDatabase("impulse_secrets");
     const sqlite = await Deno.makeTempDir({ prefix: "impulse-secrets-" });
-    const from = await install();
+    await using board = await install();
+    const from = String(board);
     try {
       const base = new URL(db.url);
       base.password = "";
@@ -251,7 +212,10 @@ Deno.test({
           ]
         ) {
           const run = await runCli(args);
-          outputs.push([`process: ${args.slice(0, 2).join(" ")}`, run]);
+          outputs.push([
+            `process: ${args.slice(0, 2).join(" ")}`,
+            run.stdout + run.stderr,
+          ]);
         }
       }
       for (const [what, output] of outputs) {
@@ -264,7 +228,6 @@ Deno.test({
       );
     } finally {
       await Deno.remove(sqlite, { recursive: true });
-      await Deno.remove(from, { recursive: true });
     }
   },
 });

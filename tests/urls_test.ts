@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { openStorage } from "../mod.ts";
 import { openMigrator } from "../src/migrate/mod.ts";
 import { rejectsKind } from "./_assert.ts";
+import { tree } from "./_cli.ts";
 import { TARGETS } from "./_targets.ts";
 
 const ffiMissing = TARGETS.find((t) => t.name === "sqlite-ffi-file")!.ignore;
@@ -26,17 +27,6 @@ async function workDir(): Promise<string & AsyncDisposable> {
       await Deno.remove(dir, { recursive: true });
     },
   }) as string & AsyncDisposable;
-}
-
-/** Every entry below `dir`, recursively, as paths relative to it. */
-async function tree(dir: string, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const entry of Deno.readDir(`${dir}/${prefix}`)) {
-    const path = `${prefix}${entry.name}`;
-    out.push(path);
-    if (entry.isDirectory) out.push(...await tree(dir, `${path}/`));
-  }
-  return out.sort();
 }
 
 /** URLs beyond the grammar, with the field each must be refused naming. */
