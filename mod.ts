@@ -75,6 +75,8 @@ export type {
 export type {
   Awaitable,
   Connection,
+  CopyReference,
+  CopyTable,
   CopyTarget,
   Driver,
   Executor,

@@ -11,7 +11,7 @@ import postgres from "postgres";
 import { MESSAGE_COLUMNS, USER_COLUMNS } from "../src/rows.ts";
 import { toDollar } from "../drivers/postgres/dialect.ts";
 import type { MessageArea, Storage, User } from "../mod.ts";
-import type { PgClient } from "../drivers/postgres/pool.ts";
+import type { PgClient } from "../drivers/postgres/client.ts";
 
 /** The body of every message the benchmarks post. */
 export const BODY = "A message body of a typical length for a BBS post.\n"

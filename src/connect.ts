@@ -5,7 +5,8 @@
  * @module
  */
 import type { Connection, Driver } from "./driver.ts";
-import { redact, StorageError } from "./errors.ts";
+import { asStorageError, StorageError } from "./errors.ts";
+import { urlSecrets, withoutSecrets } from "./redact.ts";
 import type { ParsedOpenOptions } from "./validate.ts";
 
 const DRIVERS: Record<string, () => Promise<Driver>> = {
@@ -16,12 +17,13 @@ const DRIVERS: Record<string, () => Promise<Driver>> = {
 };
 
 /**
- * Opens a driver connection for a URL.
+ * Opens a driver connection for a URL. Whatever fails is a {@linkcode StorageError}, and none
+ * shows the URL's password, in any spelling.
  *
  * @param url A database URL.
  * @param options Parsed open options.
  * @returns The connection.
- * @throws {StorageError} `validation` when the scheme is unsupported.
+ * @throws {StorageError} `validation` when the scheme is unsupported; what the driver throws.
  */
 export async function connect(
   url: string,
@@ -31,9 +33,7 @@ export async function connect(
     throw new StorageError(
       "validation",
       `Cannot open storage as the URL is not a string: got ${typeof url}`,
-      {
-        field: "url",
-      },
+      { field: "url" },
     );
   }
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase() ?? "";
@@ -41,12 +41,18 @@ export async function connect(
   if (!load) {
     throw new StorageError(
       "validation",
-      `Cannot open storage as the URL scheme is unsupported: "${
-        scheme || redact(url)
-      }": ` +
-        `use ${Object.keys(DRIVERS).map((s) => `"${s}"`).join(" or ")}`,
+      `Cannot open storage as the URL ${
+        scheme ? `scheme is unsupported: "${scheme}"` : "has no scheme"
+      }: use ${Object.keys(DRIVERS).map((s) => `"${s}"`).join(" or ")}`,
       { field: "url" },
     );
   }
-  return await (await load()).connect(url, options);
+  try {
+    return await (await load()).connect(url, options);
+  } catch (error) {
+    throw withoutSecrets(
+      asStorageError(error, "Opening storage"),
+      urlSecrets(url),
+    );
+  }
 }

@@ -135,6 +135,14 @@ export interface Queryable {
 /**
  * Where operations run. At the top level a driver routes reads and writes itself and makes each
  * statement atomic; inside a transaction everything goes to the transaction's connection.
+ *
+ * The core uses a transaction's executor (see {@linkcode Connection.transaction}) one statement
+ * at a time: it issues a statement or an `atomic` block only once everything it issued before on
+ * that executor has settled, and an operation that fails has already settled its own `atomic`
+ * block (or its single statement) before the next operation starts. So a driver needs no queue of
+ * its own there, and one savepoint name serves every `atomic` block of a transaction (they never
+ * nest or overlap). A failing statement or `atomic` block must undo only itself and leave the
+ * transaction usable.
  */
 export interface Executor extends Queryable {
   /**
@@ -152,20 +160,53 @@ export interface Connection {
   readonly root: Executor;
   /**
    * Runs `fn` in one transaction on its own executor: commit on resolve, rollback and rethrow on
-   * throw. The executor refuses work after the transaction ends.
+   * throw.
+   *
+   * The core keeps these rules (src/transaction.ts), so drivers may rely on them: `fn` settles
+   * only after every statement it issued on the executor has settled (the storage's handle
+   * finishes the operations its caller left running before it lets `fn` settle), it issues one
+   * statement at a time (see {@linkcode Executor}), and it never uses the executor after `fn`
+   * settled. A driver should still refuse work on an executor whose transaction ended (as
+   * `unavailable`), so that no statement can ever run outside the transaction.
    */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /** The connection's migration target. */
   migrationTarget(): MigrationTarget;
   /** Closes every handle; idempotent. */
   close(): Promise<void>;
-  /** Bulk copying with ids kept (`deno task copy`); absent if the driver cannot take part. */
+  /** Bulk copying with ids kept (`deno task copy`), from or into this database; absent if the driver cannot take part. */
   copyTarget?(): CopyTarget;
 }
 
+/** A table as `copy` finds it in a database's own schema (see {@linkcode CopyTarget.tables}). */
+export interface CopyTable {
+  /** The table's name. */
+  readonly name: string;
+  /** Its columns that hold data, in table order; columns the database computes are left out. */
+  readonly columns: readonly string[];
+  /** Its primary key's columns, in key order; empty when it has none. */
+  readonly key: readonly string[];
+  /**
+   * The column whose values the database generates when an insert gives none (an identity or
+   * serial column, an `INTEGER PRIMARY KEY AUTOINCREMENT`), if any.
+   */
+  readonly generatedId?: string;
+  /** Its foreign keys: the referencing columns and the table they point at. */
+  readonly references: readonly CopyReference[];
+}
+
+/** A foreign key of a {@linkcode CopyTable}. */
+export interface CopyReference {
+  /** The referencing columns. */
+  readonly columns: readonly string[];
+  /** The table they point at. */
+  readonly table: string;
+}
+
 /**
- * What copying a database needs that differs between dialects: taking the ids given on insert,
- * and moving id generators past the copied ids.
+ * What `copy` needs of a database, as source or target, that differs between dialects: what the
+ * connection points at, the tables with their columns as the database itself describes them,
+ * taking the ids given on insert, and the id generators' high-water marks.
  */
 export interface CopyTarget {
   /**
@@ -175,13 +216,34 @@ export interface CopyTarget {
    */
   readonly keepIds: string;
   /**
-   * The statements (run in the same transaction, after the rows are in) that make the table's
-   * generated ids continue above the largest one copied; none where the database does it itself.
-   *
-   * @param table The table.
-   * @param idColumn Its generated id column.
+   * What the connection points at, however its URL was spelled: equal for two connections to
+   * the same database (the same file; the same server, database and schema), different
+   * otherwise. Reads only.
    */
-  resetIds(table: string, idColumn: string): readonly Sql[];
+  identity(): Promise<string>;
+  /**
+   * Every table of the database that holds rows of its own, as the database describes it:
+   * views, virtual tables and their shadow tables, and the database's own tables left out.
+   */
+  tables(): Promise<CopyTable[]>;
+  /**
+   * The highest id the table's generator has handed out (deleted rows included), or 0.
+   *
+   * @param table A table of this database with a {@linkcode CopyTable.generatedId}.
+   */
+  highWater(table: CopyTable): Promise<number>;
+  /**
+   * Makes the table's generator hand out `highWater + 1` next, whatever it handed out before.
+   *
+   * @param tx The transaction to run in.
+   * @param table A table of this database with a {@linkcode CopyTable.generatedId}.
+   * @param highWater The highest id that must never be handed out again.
+   */
+  continueIds(
+    tx: Queryable,
+    table: CopyTable,
+    highWater: number,
+  ): Promise<void>;
 }
 
 /** What a driver module exports. */

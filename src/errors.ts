@@ -14,6 +14,8 @@
  * - `unavailable`: the database cannot be reached or stayed busy; the storage is closed.
  * - `timeout`: a wait for the writer or a connection exceeded its bound.
  * - `migration`: the schema is not at a version this code can use, or a migration failed.
+ * - `forbidden`: the database refused for want of a privilege (a PostgreSQL role without a
+ *   grant); the message names the privilege and the object.
  * - `internal`: anything else; a bug to report.
  */
 export type StorageErrorKind =
@@ -24,6 +26,7 @@ export type StorageErrorKind =
   | "unavailable"
   | "timeout"
   | "migration"
+  | "forbidden"
   | "internal";
 
 /** Extra facts an error can carry. */
@@ -111,13 +114,21 @@ export function isStorageError(
 }
 
 /**
- * Removes the password from anything that looks like a connection URL in `text`: everything
- * between `user:` and the last `@` before the next space or quote, so a password holding `@`,
- * `/`, `?` or `#` is hidden whole (a URL parser takes the last `@` too).
+ * Turns anything thrown into a {@linkcode StorageError}: a `StorageError` passes unchanged;
+ * anything else is a bug of the package, `internal`, with the original as its cause.
+ *
+ * @param error What was thrown.
+ * @param doing What was being done, for the message (`openStorage`).
+ * @returns The error to throw.
  */
-export function redact(text: string): string {
-  return text.replace(
-    /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^\s"'<>`]*@/gi,
-    "$1:***@",
+export function asStorageError(error: unknown, doing: string): StorageError {
+  if (error instanceof StorageError) return error;
+  const detail = error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : typeof error;
+  return new StorageError(
+    "internal",
+    `${doing} failed unexpectedly: ${detail}: please report this bug`,
+    { cause: error },
   );
 }

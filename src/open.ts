@@ -7,10 +7,11 @@
 import { manifest } from "../migrations/mod.ts";
 import { connect } from "./connect.ts";
 import type { Connection } from "./driver.ts";
-import { StorageError } from "./errors.ts";
+import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
 import { Operations } from "./ops/mod.ts";
 import type { OpenOptions, Storage, StorageOps } from "./storage.ts";
+import { runTransaction } from "./transaction.ts";
 import * as V from "./validate.ts";
 
 class OpenStorage extends Operations implements Storage {
@@ -33,7 +34,7 @@ class OpenStorage extends Operations implements Storage {
         ),
       );
     }
-    return this.#connection.transaction((tx) => fn(new Operations(tx)));
+    return runTransaction(this.#connection, fn);
   }
 
   close(): Promise<void> {
@@ -48,15 +49,17 @@ class OpenStorage extends Operations implements Storage {
 /**
  * Opens a storage.
  *
- * URLs: `sqlite:<path>` (a file, created with its directory if missing) and `sqlite::memory:`
- * (a private in-memory database, gone on close).
+ * URLs: `sqlite:<path>` (a file, created with its directory if missing; the path is taken as
+ * written, up to a `?` that starts the parameters `engine` and `library`), `sqlite::memory:` (a
+ * private in-memory database, gone on close), and `postgres://…` (see the PostgreSQL driver).
  *
  * @param url The database URL.
  * @param options What to do about migrations, wait bounds and retries.
  * @returns The open storage; close it when done (or use `await using`).
- * @throws {StorageError} `validation` for a bad URL or option; `unavailable` when the database
- * cannot be opened; `migration` when its schema cannot be brought up to date (or, with
- * `migrate: "check"`, is not current).
+ * @throws {StorageError} `validation` for a bad URL or option; `not_found` when the database
+ * does not exist and may not be created (`create: false`, `migrate: "check"`); `unavailable`
+ * when the database cannot be opened or its path cannot hold one; `migration` when its schema
+ * cannot be brought up to date (or, with `migrate: "check"`, is not current).
  *
  * @example
  * ```ts
@@ -72,32 +75,42 @@ export async function openStorage(
   url: string,
   options?: OpenOptions,
 ): Promise<Storage> {
-  const parsed = V.parse(V.openOptions, options, "options", "openStorage");
-  const connection = await connect(url, parsed);
   try {
-    const migrator = new Migrator(
-      connection.migrationTarget(),
-      manifest[connection.dialect] ?? [],
-    );
-    if (parsed.migrate === "up") await migrator.up();
-    if (parsed.migrate === "check") {
-      const behind = (await migrator.status()).filter((line) =>
-        line.state !== "applied"
-      );
-      if (behind.length > 0) {
-        const list = behind.map((line) =>
-          `${line.version} (${line.name}) is ${line.state}`
-        ).join(", ");
-        throw new StorageError(
-          "migration",
-          `The database schema is not current: ${list}: run \`deno task migrate\``,
-          { version: behind[0]!.version },
-        );
-      }
+    const parsed = V.parse(V.openOptions, options, "options", "openStorage");
+    const connection = await connect(url, parsed);
+    try {
+      await prepareSchema(connection, parsed.migrate);
+    } catch (error) {
+      await connection.close();
+      throw error;
     }
+    return new OpenStorage(connection);
   } catch (error) {
-    await connection.close();
-    throw error;
+    throw asStorageError(error, "openStorage");
   }
-  return new OpenStorage(connection);
+}
+
+async function prepareSchema(
+  connection: Connection,
+  migrate: "up" | "check" | "off",
+): Promise<void> {
+  const migrator = new Migrator(
+    connection.migrationTarget(),
+    manifest[connection.dialect] ?? [],
+  );
+  if (migrate === "up") await migrator.up();
+  if (migrate !== "check") return;
+  const behind = (await migrator.status()).filter((line) =>
+    line.state !== "applied"
+  );
+  if (behind.length > 0) {
+    const list = behind.map((line) =>
+      `${line.version} (${line.name}) is ${line.state}`
+    ).join(", ");
+    throw new StorageError(
+      "migration",
+      `The database schema is not current: ${list}: run \`deno task migrate\``,
+      { version: behind[0]!.version },
+    );
+  }
 }

@@ -12,11 +12,13 @@ import {
   delta,
   id,
   int,
+  keyedName,
   limit,
   name,
   text,
   username,
 } from "./validate.ts";
+import { countWords, MAX_WORDS } from "./ops/search.ts";
 
 const passwordHash = text(512, 1);
 const securityLevel = int(0, 255);
@@ -38,7 +40,7 @@ const filename = name(255)
 const sha256 = z.string({ error: "must be a string" })
   .regex(/^[0-9a-fA-F]{64}$/, { error: "must be 64 hex digits" })
   .transform((s) => s.toLowerCase());
-const tag = name(40).refine((s) => !/\s/u.test(s), {
+const tag = keyedName(40).refine((s) => !/\s/u.test(s), {
   error: "must not contain spaces",
 });
 /** Names on messages: kept exactly as given, FidoNet's 36 characters at most. */
@@ -228,9 +230,14 @@ export const since = date;
 export const searchOptions = z.strictObject({ areaId: id.optional(), limit })
   .default({ limit: 100 });
 
-/** A search query: any text, at most 1000 characters, with something besides spaces. */
+/**
+ * A search query: any text, at most 1000 characters and {@linkcode MAX_WORDS} words (phrases'
+ * words included), with something besides spaces.
+ */
 export const query = text(1000).refine((s) => s.trim() !== "", {
   error: "must not be blank",
+}).refine((s) => countWords(s) <= MAX_WORDS, {
+  error: `must have at most ${MAX_WORDS} words (phrases' words included)`,
 });
 
 /** A session token as handed out: 43 base64url characters (256 bits). */

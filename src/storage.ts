@@ -170,6 +170,12 @@ export interface Storage extends StorageOps {
    * Runs `fn` in one transaction: commits when it resolves, rolls back and rethrows when it
    * throws.
    *
+   * Operations on `tx` run one at a time in call order, awaited or not, and one that fails undoes
+   * only itself. The commit waits for every operation called on `tx` before `fn` resolved. If
+   * `fn` throws, the operation running then finishes, those queued behind it fail as
+   * `unavailable` without running, and everything rolls back. Operations called on `tx` after
+   * `fn` settled fail as `unavailable`.
+   *
    * @param fn Receives the operations bound to the transaction.
    * @returns What `fn` resolved to.
    */
@@ -188,6 +194,12 @@ export interface OpenOptions {
    * does nothing.
    */
   migrate?: "up" | "check" | "off";
+  /**
+   * Whether a database that does not exist may be created: `true` (the default) creates a
+   * missing SQLite file and its directory; `false` fails as `not_found` instead, creating
+   * nothing. `migrate: "check"` never creates one either (a new database is never current).
+   */
+  create?: boolean;
   /**
    * How long, in milliseconds, a call may wait for the writer (SQLite), or for a pooled
    * connection, an open transaction or a row lock (PostgreSQL), before it fails as `timeout`.

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { describe, timeOf, unreadablePath } from "./describe.ts";
 import { StorageError } from "./errors.ts";
 
 /** Control, format and line-separator characters: what names and identifiers may not hold. */
@@ -39,18 +40,52 @@ function checked(max: number, min: number, tooLong: string): z.ZodString {
     });
 }
 
-/** A name shown to people: no control characters, no spaces at either end. */
+/**
+ * Code points that show nothing: default-ignorables (zero-width and format characters, soft
+ * hyphens, variation selectors, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, tags …).
+ */
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+/**
+ * A code point that shows something: a letter, digit, punctuation mark or symbol other than
+ * U+2800 BRAILLE PATTERN BLANK (the blank letters, the Hangul fillers, are default-ignorable).
+ */
+const VISIBLE = /(?!\u2800)[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/**
+ * A name shown to people: no control or default-ignorable characters, something visible in it,
+ * no spaces at either end.
+ */
 export function name(max: number): z.ZodString {
   return checked(4 * max, 1, `must have 1–${max} characters`)
     .refine((s) => [...s].length <= max, {
       error: `must have 1–${max} characters`,
     })
+    .refine((s) => !IGNORABLE.test(s), {
+      error:
+        "must not contain invisible characters (default-ignorable code points like U+200B)",
+    })
     .refine((s) => !CONTROL.test(s), {
       error: "must not contain control characters",
+    })
+    .refine((s) => VISIBLE.test(s), {
+      error:
+        "must show something: a letter, digit, punctuation mark or symbol, not only " +
+        "spaces or blanks like U+2800",
     })
     .refine((s) => !EDGE_SPACE.test(s), {
       error: "must not start or end with whitespace",
     });
+}
+
+/**
+ * A name that is unique by its key (`foldKey` of `keys.ts`): a {@linkcode name} without unassigned code
+ * points, so its key never changes with the Unicode version (Unicode keeps the case folding and
+ * normalisation of assigned characters stable).
+ */
+export function keyedName(max: number): z.ZodString {
+  return name(max).refine((s) => !/\p{Cn}/u.test(s), {
+    error: "must not contain unassigned code points",
+  });
 }
 
 /** An integer within [min, max]. */
@@ -67,14 +102,27 @@ export const count: z.ZodNumber = int(0);
 export const delta: z.ZodNumber = int(-Number.MAX_SAFE_INTEGER);
 /** A list limit: 1–1000, default 100. */
 export const limit = int(1, 1000).default(100);
-/** A valid Date. */
-export const date = z.date({ error: "must be a Date" })
-  .refine((d) => Number.isSafeInteger(d.getTime()), {
-    error: "must be a valid Date",
-  });
+/**
+ * A valid Date, handed on as a fresh plain `Date` of the same time, so nothing after validation
+ * calls a caller's object.
+ */
+export const date: z.ZodType<Date, unknown> = z.unknown().transform(
+  (value, ctx) => {
+    const time = timeOf(value);
+    if (time === undefined || !Number.isSafeInteger(time)) {
+      ctx.addIssue({
+        code: "custom",
+        message: time === undefined ? "must be a Date" : "must be a valid Date",
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return new Date(time);
+  },
+);
 
 /** Usernames: 1–30 characters. */
-export const username: z.ZodString = name(30);
+export const username: z.ZodString = keyedName(30);
 
 /** A Unix permission mode (0–0o777) that grants the owner at least `owner`. */
 function mode(owner: number): z.ZodNumber {
@@ -88,6 +136,16 @@ function mode(owner: number): z.ZodNumber {
 export interface ParsedOpenOptions {
   /** What to do about the schema at open. */
   migrate: "up" | "check" | "off";
+  /**
+   * Whether a missing database may be created (SQLite: the file and its directory); `true` when
+   * left out. `migrate: "check"` never creates one either.
+   */
+  create?: boolean;
+  /**
+   * Open for reading only (set by the package's reading commands, never by a caller's options):
+   * create nothing, and write nothing to the database. SQLite opens its file read-only.
+   */
+  readOnly?: boolean;
   /** How long a call may wait for the writer or a connection, in milliseconds. */
   acquireTimeoutMs: number;
   /** Retry of transient errors. */
@@ -112,6 +170,7 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
   migrate: z.enum(["up", "check", "off"], {
     error: 'must be "up", "check" or "off"',
   }).default("up"),
+  create: z.boolean({ error: "must be a boolean" }).default(true),
   acquireTimeoutMs: int(0, 3_600_000).default(5000),
   retry: z.strictObject({
     attempts: int(1, 1000).default(100),
@@ -133,6 +192,7 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
   }).optional(),
 }).default({
   migrate: "up",
+  create: true,
   acquireTimeoutMs: 5000,
   retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
 });
@@ -153,9 +213,23 @@ export function parse<S extends z.ZodType>(
   what: string,
   operation: string,
 ): z.output<S> {
-  const result = schema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  throw toValidationError(result.error.issues[0]!, schema, what, operation);
+  let issue: z.core.$ZodIssue;
+  try {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success) return result.data;
+    issue = result.error.issues[0]!; // zod writes its messages here: they may read the value
+  } catch (error) {
+    // A getter or Proxy trap of the caller's threw while the value was read.
+    const field = fieldName(what, (unreadablePath(value) ?? []).map(shown));
+    throw new StorageError(
+      "validation",
+      `Invalid ${operation} input: ${field} cannot be read: reading it threw ${
+        error instanceof Error ? error.name : typeof error
+      }`,
+      { field, cause: error },
+    );
+  }
+  throw toValidationError(issue, schema, what, operation);
 }
 
 function toValidationError(
@@ -222,19 +296,4 @@ function suggest(schema: z.ZodType, key: string): string | undefined {
   return Object.keys(inner.shape).find((k) =>
     k.toLowerCase() === key.toLowerCase()
   );
-}
-
-/** A short, safe rendering of a rejected value: type and size, never a long or secret text. */
-function describe(value: unknown): string {
-  if (value === undefined) return "undefined";
-  if (value === null) return "null";
-  if (typeof value === "string") {
-    return `a string of ${value.length} characters`;
-  }
-  if (typeof value === "number") {
-    return Object.is(value, -0) ? "-0" : String(value);
-  }
-  if (value instanceof Date) return "a Date";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : typeof value;
 }

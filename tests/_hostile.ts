@@ -130,6 +130,16 @@ const TRAP = () => {
   throw new Error("a hostile value was coerced");
 };
 
+/** A real Date whose `getTime` (and so `valueOf`) throws. */
+class ThrowingDate extends Date {
+  override getTime(): number {
+    return TRAP();
+  }
+  override valueOf(): number {
+    return TRAP();
+  }
+}
+
 const others: Record<string, () => unknown> = {
   "null": () => null,
   "undefined": () => undefined,
@@ -148,6 +158,30 @@ const others: Record<string, () => unknown> = {
   "Date max": () => new Date(8.64e15),
   "Date min": () => new Date(-8.64e15),
   "Date string": () => "2020-01-01T00:00:00Z",
+  // Objects that pass `instanceof Date` without being one, and Dates that lie about their time.
+  "Date look-alike": () => Object.create(Date.prototype),
+  "Date Proxy": () => new Proxy(new Date(0), {}),
+  "Date subclass with a throwing getTime": () => new ThrowingDate(6_000),
+  "Date with an own throwing getTime": () =>
+    Object.assign(new Date(7_000), { getTime: TRAP, valueOf: TRAP }),
+  "Proxy whose every trap throws": () =>
+    new Proxy({}, {
+      get: TRAP,
+      has: TRAP,
+      ownKeys: TRAP,
+      getOwnPropertyDescriptor: TRAP,
+      getPrototypeOf: TRAP,
+    }),
+  "revoked Proxy": () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  },
+  "object with a throwing getter": () => ({
+    get name() {
+      return TRAP();
+    },
+  }),
   "function": () => () => 1,
   "class": () => class {},
   "String object": () => new String("x"),

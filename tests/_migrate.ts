@@ -133,7 +133,7 @@ const LIST_TABLES: Record<string, string> = {
 };
 
 /**
- * Reads every row of every table but the tracking table (and SQLite's virtual tables with their
+ * Reads every row of every table but the runner's tracking and notes tables (and SQLite's virtual tables with their
  * shadow tables, which hold an index of other tables' rows, not rows of their own).
  *
  * @param url The database URL.
@@ -146,7 +146,7 @@ export function snapshot(url: string): Promise<Snapshot> {
       /^CREATE VIRTUAL TABLE/i.test(String(row.sql))
     ).map((row) => String(row.name));
     const tables = listed.map((row) => String(row.name)).filter((name) =>
-      name !== "impulse_migrations" &&
+      !name.startsWith("impulse_migration") &&
       !virtual.some((v) => name === v || name.startsWith(`${v}_`))
     ).sort();
     const snapshot: Snapshot = {};

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { caseFold } from "unicode-case-folding";
 import assert from "node:assert/strict";
 import type {
   FileArea,
@@ -100,9 +101,13 @@ export function emptyModel(): Model {
   };
 }
 
-/** The key a username or tag is unique by: NFKC and lower case. */
+/**
+ * The key a username or tag is unique by: Unicode's compatibility caseless match (D146), a full
+ * case fold and NFKC, twice.
+ */
 export function nameKey(name: string): string {
-  return name.normalize("NFKC").toLowerCase().normalize("NFKC");
+  const once = caseFold(name.normalize("NFD")).normalize("NFKD");
+  return caseFold(once).normalize("NFKC");
 }
 
 /** The key a file name is unique by in its area: ASCII letters lower-cased. */

@@ -7,7 +7,7 @@
  * @module
  */
 import postgres from "postgres";
-import { redact } from "../src/errors.ts";
+import { redactUrl } from "../src/redact.ts";
 
 /** The server the tests use; its database is only used to create and drop others. */
 export const POSTGRES_URL = Deno.env.get("IMPULSE_TEST_POSTGRES_URL") ||
@@ -31,7 +31,7 @@ async function probe(): Promise<string | undefined> {
     await dropOrphans(sql);
     return undefined;
   } catch (error) {
-    const reason = `no PostgreSQL answers at ${redact(POSTGRES_URL)}: ${
+    const reason = `no PostgreSQL answers at ${redactUrl(POSTGRES_URL)}: ${
       (error as Error).message
     }`;
     if (Deno.env.get("CI") === "true") {
@@ -66,6 +66,14 @@ async function dropOrphans(sql: postgres.Sql): Promise<void> {
     await sql.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(
       () => {},
     );
+  }
+  const roles =
+    await sql`SELECT rolname FROM pg_roles WHERE rolname LIKE 'impulse_role_%'`;
+  for (const { rolname } of roles) {
+    const pid = /^impulse_role_(\d+)_/.exec(rolname)?.[1];
+    if (pid === undefined || alive(Number(pid))) continue;
+    // Its grants went with its databases; a role still holding some stays until they go.
+    await sql.unsafe(`DROP ROLE IF EXISTS "${rolname}"`).catch(() => {});
   }
 }
 
@@ -120,6 +128,72 @@ export async function createDatabase(
       const admin = rawClient();
       try {
         await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+/** A login role created for one test; dropped on dispose. */
+export interface TestRole {
+  /** Its name. */
+  name: string;
+  /** The test database's URL, logging in as the role. */
+  url: string;
+  /** Revokes what it was granted in the database and drops the role. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Creates a login role (no superuser, no CREATEDB, no CREATEROLE) and runs `grants` in the test
+ * database as its owner, with `%ROLE%` standing for the role's name.
+ *
+ * @param db The test database.
+ * @param grants Statements like `GRANT SELECT ON ALL TABLES IN SCHEMA public TO %ROLE%`.
+ * @returns The role; dispose of it before the database.
+ */
+export async function createRole(
+  db: TestDatabase,
+  grants: readonly string[],
+): Promise<TestRole> {
+  const name = `impulse_role_${Deno.pid}_${++counter}_${
+    crypto.randomUUID().slice(0, 6)
+  }`;
+  const admin = rawClient();
+  try {
+    await admin.unsafe(`CREATE ROLE "${name}" LOGIN`);
+  } finally {
+    await admin.end();
+  }
+  const owner = rawClient(db.url);
+  try {
+    for (const grant of grants) {
+      await owner.unsafe(grant.replaceAll("%ROLE%", `"${name}"`));
+    }
+  } finally {
+    await owner.end();
+  }
+  const url = new URL(db.url);
+  url.username = name;
+  url.password = "";
+  return {
+    name,
+    url: url.toString(),
+    async [Symbol.asyncDispose]() {
+      const owner = rawClient(db.url);
+      try {
+        await owner.unsafe(`DROP OWNED BY "${name}"`);
+      } finally {
+        await owner.end();
+      }
+      const admin = rawClient();
+      try {
+        // Its sessions end with it: the storage under test may still be closing.
+        await admin.unsafe(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${name}'`,
+        );
+        await admin.unsafe(`DROP ROLE IF EXISTS "${name}"`);
       } finally {
         await admin.end();
       }

@@ -30,6 +30,11 @@ async function tempDb() {
   };
 }
 
+/** Creates an empty database at `url` (reading commands never create one). */
+async function createEmpty(url: string): Promise<void> {
+  await (await openMigrator(url)).close();
+}
+
 /** Asserts a failed run printed one `error: …` line on stderr, no stack, and nothing else. */
 function assertOneLineError(
   run: CliRun,
@@ -78,12 +83,12 @@ Deno.test("migrate with no arguments migrates the default database and prints it
 
 Deno.test("migrate uses IMPULSE_DATABASE_URL when --db is absent", async () => {
   await using tmp = await tempDb();
-  const run = await runMigrate(["status"], {
+  const run = await runMigrate(["up"], {
     cwd: tmp.dir,
     env: { IMPULSE_DATABASE_URL: tmp.url },
   });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, new RegExp(`^migrations of ${tmp.url}:`));
+  assert.match(run.stdout, new RegExp(`^migrations of ${tmp.url}:$`, "m"));
   assert.ok((await Deno.stat(`${tmp.dir}/board.db`)).isFile);
   await assert.rejects(Deno.stat(`${tmp.dir}/data`));
 });
@@ -104,6 +109,7 @@ Deno.test("deno task migrate runs with the task's own permissions", async () => 
 
 Deno.test("migrate status --json prints the status as JSON", async () => {
   await using tmp = await tempDb();
+  await createEmpty(tmp.url);
   const run = await runMigrate(["status", "--json", "--db", tmp.url]);
   assert.equal(run.code, 0, run.stderr);
   const parsed = JSON.parse(run.stdout);
@@ -118,6 +124,7 @@ Deno.test("migrate status --json prints the status as JSON", async () => {
         durationMs: null,
         checksumOk: null,
       })),
+      notes: [],
     },
   );
   const up = JSON.parse(
@@ -140,6 +147,7 @@ Deno.test("migrate status --exit-code exits 1 while anything is pending or drift
     "0001_notes.up.sql": "CREATE TABLE notes (id INTEGER);\n",
     "0001_notes.down.sql": "DROP TABLE notes;\n",
   });
+  await createEmpty(tmp.url);
   const [pending, plain] = await Promise.all([
     runMigrate(["status", "--exit-code", "--db", tmp.url]),
     runMigrate(["status", "--db", tmp.url]),
@@ -290,6 +298,7 @@ Deno.test("migrate verify exits 1 and names the migration whose down is broken",
     "0002_index.up.sql": "CREATE INDEX notes_body ON notes (body);\n",
     "0002_index.down.sql": "SELECT 1;\n",
   });
+  await createEmpty(tmp.url);
   const own = await runMigrate(["verify", "--db", tmp.url]);
   assert.equal(own.code, 0, own.stderr);
   assert.match(
@@ -456,6 +465,7 @@ for (const target of PERSISTENT.filter((t) => !t.name.startsWith("sqlite-"))) {
 
 Deno.test("main() prints to the given output and returns the exit code", async () => {
   await using tmp = await tempDb();
+  await createEmpty(tmp.url);
   const status = capture();
   assert.equal(
     await main(["migrate", "status", "--db", tmp.url], status.out),

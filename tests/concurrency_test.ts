@@ -73,6 +73,44 @@ conformance(
   },
 );
 
+conformance(
+  "a transaction waits for the writes running when it asks, not for a stream of later ones",
+  async (s) => {
+    const user = await s.createUser({ username: "busy", passwordHash: "h" });
+    // Eight callers writing back to back for up to 3 s: the storage never runs out of writes.
+    // They let timers run now and then (SQLite answers at once, so they would never wait).
+    const deadline = Date.now() + 3000;
+    let stop = false;
+    const writers = Array.from({ length: 8 }, async () => {
+      let n = 0;
+      while (!stop && Date.now() < deadline) {
+        await s.incrementUserStats(user.id, { logins: 1 });
+        if (++n % 10 === 0) await new Promise((r) => setTimeout(r, 0));
+      }
+      return n;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await s.transaction(async (tx) => {
+      await tx.incrementUserStats(user.id, { posts: 1 });
+    });
+    const left = deadline - Date.now();
+    stop = true;
+    const logins = (await Promise.all(writers)).reduce((a, b) => a + b, 0);
+    assert.ok(
+      left > 0,
+      "the transaction got its turn while the writes went on",
+    );
+    assert.deepEqual(
+      [
+        (await s.getUser(user.id))!.stats.logins,
+        (await s.getUser(user.id))!.stats.posts,
+      ],
+      [logins, 1],
+    );
+  },
+  { acquireTimeoutMs: 10_000 },
+);
+
 Deno.test("two processes writing one SQLite file lose nothing", async () => {
   const dir = await Deno.makeTempDir({ prefix: "impulse-procs-" });
   try {
@@ -130,7 +168,7 @@ Deno.test("two processes writing one SQLite file lose nothing", async () => {
   }
 });
 
-Deno.test("a writer held by another process ends as unavailable after bounded retries", async () => {
+Deno.test("a writer held by another process is waited for; one held too long ends as unavailable after bounded retries", async () => {
   const dir = await Deno.makeTempDir({ prefix: "impulse-busy-" });
   try {
     const url = `sqlite:${dir}/board.db`;
@@ -155,6 +193,23 @@ Deno.test("a writer held by another process ends as unavailable after bounded re
       holder.close();
     }
     assert.ok(await s.createUser({ username: "later", passwordHash: "h" }));
+    // Held for a moment only, the writer is waited for: the write retries until it is free.
+    await using patient = await openStorage(url);
+    const brief = new DatabaseSync(`${dir}/board.db`);
+    brief.exec("BEGIN IMMEDIATE");
+    const released = new Promise((resolve) =>
+      setTimeout(() => resolve(brief.exec("ROLLBACK")), 100)
+    );
+    try {
+      const user = await patient.createUser({
+        username: "patient",
+        passwordHash: "h",
+      });
+      assert.equal((await s.getUser(user.id))?.username, "patient");
+    } finally {
+      await released;
+      brief.close();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

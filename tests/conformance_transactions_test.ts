@@ -50,34 +50,42 @@ conformance(
   "a failed operation inside a transaction leaves it usable and unchanged",
   async (s) => {
     await seedAreas(s);
-    await s.createUser({ username: "taken", passwordHash: "h" });
+    const taken = await s.createUser({ username: "taken", passwordHash: "h" });
+    await s.postMessage({
+      areaId: 1,
+      fromUserId: taken.id,
+      subject: "s",
+      body: "b",
+      ftnMsgid: "1:1/1 0001",
+    });
+    const file = await s.addFile({ areaId: 1, filename: "A.ZIP", size: 10 });
     const id = await s.transaction(async (tx) => {
       const a = await tx.createUser({ username: "first", passwordHash: "h" });
       await rejectsKind(
         tx.createUser({ username: "TAKEN", passwordHash: "h" }),
         "conflict",
       );
+      const post = { areaId: 1, fromUserId: a.id, subject: "s", body: "b" };
       await rejectsKind(
-        tx.postMessage({
-          areaId: 1,
-          fromUserId: a.id,
-          parentId: 12345,
-          subject: "s",
-          body: "b",
-        }),
+        tx.postMessage({ ...post, parentId: 12345 }),
         "constraint",
       );
+      // These fail after they changed something: numbering the message, counting the download.
+      await rejectsKind(
+        tx.postMessage({ ...post, ftnMsgid: "1:1/1 0001" }),
+        "conflict",
+      );
+      await rejectsKind(tx.recordDownload(file.id, 12345), "not_found");
       assert.equal((await tx.getUser(a.id))?.stats.posts, 0);
-      await tx.postMessage({
-        areaId: 1,
-        fromUserId: a.id,
-        subject: "s",
-        body: "b",
-      });
+      assert.equal((await tx.getMessageArea(1))?.lastMsgNum, 1);
+      assert.equal((await tx.getFile(file.id))?.downloads, 0);
+      await tx.postMessage(post);
       return a.id;
     });
     assert.equal((await s.getUser(id))?.stats.posts, 1);
-    assert.equal((await s.listMessages(1)).length, 1);
+    assert.deepEqual((await s.listMessages(1)).map((m) => m.msgNum), [1, 2]);
+    assert.equal((await s.getMessageArea(1))?.msgCount, 2);
+    assert.equal((await s.getFile(file.id))?.downloads, 0);
   },
 );
 
@@ -138,26 +146,47 @@ conformance(
   { acquireTimeoutMs: 200 },
 );
 
+/** Waits for `work` to settle, or `ms` milliseconds, whichever comes first. */
+async function settleWithin(work: Promise<unknown>, ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise((resolve) => timer = setTimeout(resolve, ms)),
+  ]);
+  clearTimeout(timer);
+}
+
 conformance(
   "writes of other callers wait for an open transaction and never join it",
   async (s) => {
     await seedAreas(s);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => release = resolve);
+    const events: string[] = [];
+    let outside!: Promise<number>;
     const tx = s.transaction(async (t) => {
       await t.createUser({ username: "rolled-back", passwordHash: "h" });
-      await gate;
+      outside = s.createUser({ username: "independent", passwordHash: "h" })
+        .then((user) => {
+          events.push("outside written");
+          return user.id;
+        });
+      // Many times what the write takes when nothing holds it up.
+      await settleWithin(outside, 300);
+      assert.ok(
+        !events.includes("outside written"),
+        "the outside write waits for the transaction",
+      );
+      assert.equal(
+        await t.findUserByUsername("independent"),
+        null,
+        "the outside write is not part of the transaction",
+      );
+      events.push("transaction ends");
       throw new Error("abort");
     });
-    const outside = s.createUser({
-      username: "independent",
-      passwordHash: "h",
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    release();
     await assert.rejects(tx, /abort/);
     const created = await outside;
-    assert.equal((await s.getUser(created.id))?.username, "independent");
+    assert.deepEqual(events, ["transaction ends", "outside written"]);
+    assert.equal((await s.getUser(created))?.username, "independent");
     assert.equal(await s.findUserByUsername("rolled-back"), null);
   },
 );
@@ -180,6 +209,36 @@ conformance(
       "unavailable",
     );
     await rejectsKind(s.transaction(() => Promise.resolve()), "unavailable");
+  },
+);
+
+conformance(
+  "close() resolves only after the transaction it found running has ended, whole or not at all",
+  async (s, target, fresh) => {
+    const events: string[] = [];
+    let inside!: () => void;
+    const entered = new Promise<void>((resolve) => inside = resolve);
+    const tx = s.transaction(async (t) => {
+      await t.createUser({ username: "first", passwordHash: "h" });
+      inside();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await t.createUser({ username: "second", passwordHash: "h" });
+    }).then(
+      () => events.push("transaction committed"),
+      (e) => events.push(`transaction failed: ${e?.kind}`),
+    );
+    await entered;
+    await s.close();
+    events.push("closed");
+    await tx;
+    assert.equal(events.length, 2);
+    assert.match(events[0]!, /^transaction (committed|failed: unavailable)$/);
+    assert.equal(events[1], "closed");
+    if (!target.capabilities.persistent) return;
+    await using again = await fresh.open();
+    const committed = events[0] === "transaction committed";
+    assert.equal(!!await again.findUserByUsername("first"), committed);
+    assert.equal(!!await again.findUserByUsername("second"), committed);
   },
 );
 

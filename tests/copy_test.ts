@@ -114,14 +114,16 @@ Deno.test({
     assert.deepEqual(
       there.tables.map((t) => [t.table, t.targetRows]),
       [
-        ["users", 399],
-        ["message_areas", 4],
+        // Parents before children, in waves, by name within one.
         ["file_areas", 4],
+        ["impulse_migration_notes", 0],
+        ["message_areas", 4],
+        ["users", 399],
         ["files", 600],
-        ["messages", 2502],
-        ["sessions", 301],
         ["last_read", 30],
         ["logins", 30],
+        ["messages", 2502],
+        ["sessions", 301],
         ["impulse_migrations", manifest.sqlite!.length],
       ],
     );

@@ -26,7 +26,7 @@ import {
   safeInteger,
   storableString,
 } from "./_hostile.ts";
-import { type Board, OPS, seedBoard } from "./_hostile_ops.ts";
+import { type Board, OPS, seedBoard, timeOf } from "./_hostile_ops.ts";
 import { openRaw } from "./_raw.ts";
 import { TARGETS } from "./_targets.ts";
 import { within as bounded } from "./_within.ts";
@@ -191,7 +191,7 @@ function assertRefusal(
   }
   const wellTyped = value === MISSING || value === null ||
     storableString(value) ||
-    safeInteger(value) || (value instanceof Date && !isNaN(value.getTime()));
+    safeInteger(value) || Number.isFinite(timeOf(value));
   assert.ok(
     wellTyped && ["not_found", "constraint", "conflict"].includes(error.kind),
     `${what}: failed as ${error.kind}: ${error.message}`,

@@ -384,6 +384,7 @@ persistentTest(
 persistentTest(
   'openStorage() with migrate "check" refuses a database that is not current',
   async ({ url }) => {
+    await (await openMigrator(url)).close(); // "check" never creates a database
     const fresh = await rejectsKind(
       openStorage(url, { migrate: "check" }),
       "migration",

@@ -177,6 +177,6 @@ Deno.test("importing the package loads postgres.js only through the driver's dyn
     "src/connect.ts (dynamic)",
   ]);
   assert.deepEqual(importers(/^(npm:\/?postgres|postgres$)/), [
-    "drivers/postgres/pool.ts",
+    "drivers/postgres/client.ts",
   ]);
 });

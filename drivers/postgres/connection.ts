@@ -2,6 +2,10 @@
  * The PostgreSQL connection: a pool of single-connection clients, statements prepared once per
  * connection, the write gate, retries, and transactions whose failed operations roll back alone.
  *
+ * Each call has one {@linkcode Deadline}, `acquireTimeoutMs` after it began: the wait for the
+ * write gate, for a pooled connection, for each row lock (`lock_timeout`) and the pauses
+ * between retries all take what is left of it, and no retry starts once it has passed.
+ *
  * @module
  */
 import type {
@@ -14,16 +18,22 @@ import type {
 } from "../../src/driver.ts";
 import { sql } from "../../src/driver.ts";
 import { StorageError } from "../../src/errors.ts";
-import { delayFor, retry, sleep } from "../../src/retry.ts";
+import { Deadline } from "../../src/deadline.ts";
+import { nextPause, retry, sleep } from "../../src/retry.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type { MigrationTarget } from "../../src/migrate/target.ts";
 import { postgresCopyTarget } from "./copy_target.ts";
 import { parsePostgresUrl, type PostgresSettings } from "./dialect.ts";
-import { connectionFailure, isRetryable, toStorageError } from "./errors.ts";
-import { WriteGate } from "./gate.ts";
+import {
+  connectionFailure,
+  isRetryable,
+  retriesOver,
+  toStorageError,
+} from "./errors.ts";
 import { pgParams, pgText } from "./statements.ts";
 import { PostgresMigrationTarget } from "./migration_target.ts";
-import { type PgResult, Pool, type PooledClient } from "./pool.ts";
+import type { PgResult } from "./client.ts";
+import { Pool } from "./pool.ts";
 import { TxExecutor } from "./transaction.ts";
 
 const PING = sql("pg.ping", "SELECT 1");
@@ -38,7 +48,6 @@ export class PostgresConnection implements Connection {
   readonly options: ParsedOpenOptions;
   /** The pool. */
   readonly pool: Pool;
-  readonly #gate = new WriteGate();
 
   private constructor(settings: PostgresSettings, options: ParsedOpenOptions) {
     this.settings = settings;
@@ -106,7 +115,7 @@ export class PostgresConnection implements Connection {
 
   /** @inheritdoc */
   copyTarget(): CopyTarget {
-    return postgresCopyTarget;
+    return postgresCopyTarget(this.root);
   }
 
   /** @inheritdoc */
@@ -116,7 +125,8 @@ export class PostgresConnection implements Connection {
 
   /**
    * Runs one statement on a pooled connection, as its own transaction. Reads are retried after
-   * a broken connection; a write is not, as it may have run: it fails saying so.
+   * a broken connection; a write is not, as it may have run: it fails saying so. Every wait and
+   * retry takes what is left of one deadline.
    *
    * @param q The statement.
    * @param params Its parameters.
@@ -125,9 +135,17 @@ export class PostgresConnection implements Connection {
   async statement(q: Sql, params: readonly unknown[]): Promise<PgResult> {
     const text = pgText(q);
     params = pgParams(q, params);
+    const deadline = new Deadline(this.settings.acquireTimeoutMs);
     for (let attempt = 1;; attempt++) {
       try {
-        return await this.#statementOnce(q, text, params);
+        return await this.pool.withClient(
+          q.name,
+          q.write ? false : null,
+          (client) =>
+            client.sql.unsafe(text, params as unknown[], { prepare: true })
+              .values(),
+          deadline,
+        );
       } catch (error) {
         const failure = connectionFailure(error);
         if (failure === "broken" && q.write) {
@@ -135,58 +153,14 @@ export class PostgresConnection implements Connection {
         }
         const again = isRetryable(error) || failure === "before" ||
           failure === "broken";
-        if (!again) throw this.map(error, q.name);
+        if (!again) throw this.map(error, q);
         if (attempt >= this.options.retry.attempts) {
-          throw this.gaveUp(error, q.name, attempt);
+          throw this.gaveUp(error, q.name, attempt, false);
         }
-        await sleep(delayFor(attempt, this.options.retry));
+        const pause = nextPause(attempt, this.options.retry, deadline);
+        if (pause === null) throw this.gaveUp(error, q.name, attempt, true);
+        await sleep(pause);
       }
-    }
-  }
-
-  /**
-   * Runs `fn` holding a pooled connection (and, for writes, the write gate), within
-   * `acquireTimeoutMs` for both waits.
-   *
-   * @param doing What is being done, for messages.
-   * @param exclusive `true` for a transaction, `false` for another write, `null` for a read.
-   * @param fn The work.
-   */
-  async withClient<T>(
-    doing: string,
-    exclusive: boolean | null,
-    fn: (client: PooledClient) => Promise<T>,
-  ): Promise<T> {
-    this.pool.assertOpen(doing);
-    const started = Date.now();
-    const timeout = this.settings.acquireTimeoutMs;
-    if (
-      exclusive === true || (exclusive === false && !this.#gate.tryShared())
-    ) {
-      await this.#gate.enter(exclusive, timeout, doing);
-    }
-    let client: PooledClient | undefined;
-    let generation = 0;
-    let failure: unknown;
-    try {
-      client = this.pool.tryAcquire() ??
-        await this.pool.acquire(
-          Math.max(0, timeout - (Date.now() - started)),
-          doing,
-        );
-      generation = client.generation;
-      return await fn(client);
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      if (client) {
-        if (failure !== undefined && connectionFailure(failure) !== "none") {
-          client = await this.pool.settle(client, generation);
-        }
-        this.pool.release(client);
-      }
-      if (exclusive !== null) this.#gate.leave(exclusive);
     }
   }
 
@@ -194,10 +168,19 @@ export class PostgresConnection implements Connection {
    * Maps a client error.
    *
    * @param error What was thrown.
-   * @param doing What was being done.
+   * @param doing What was being done: a statement of the catalogue, or a name and the SQL text
+   * (which says what privileges a refused statement needs).
    */
-  map(error: unknown, doing: string): StorageError {
-    return toStorageError(error, doing, this.settings.where);
+  map(
+    error: unknown,
+    doing: string | Sql | { name: string; text: string },
+  ): StorageError {
+    const { where, user } = this.settings;
+    if (typeof doing === "string") {
+      return toStorageError(error, { doing, where, user });
+    }
+    const text = "id" in doing ? pgText(doing) : doing.text;
+    return toStorageError(error, { doing: doing.name, where, user, text });
   }
 
   /** The error of a write whose connection broke after it was sent. */
@@ -212,59 +195,84 @@ export class PostgresConnection implements Connection {
     );
   }
 
-  /** The error after the retries ran out. */
-  gaveUp(error: unknown, doing: string, attempts: number): StorageError {
-    const mapped = this.map(error, doing);
-    return new StorageError(
-      "unavailable",
-      `PostgreSQL at ${this.settings.where} kept failing during ${doing} after ${attempts} attempts: ` +
-        `${mapped.message}: try again later or raise the retry options`,
-      { cause: mapped.cause ?? mapped },
-    );
+  /**
+   * The error after the retries ran out: `timeout` when the deadline passed, else `unavailable`.
+   *
+   * @param error The last failure.
+   * @param doing What was being done.
+   * @param attempts How many attempts were made.
+   * @param late Whether the deadline passed.
+   */
+  gaveUp(
+    error: unknown,
+    doing: string,
+    attempts: number,
+    late: boolean,
+  ): StorageError {
+    return retriesOver(this.map(error, doing), {
+      doing,
+      where: this.settings.where,
+      attempts,
+      ...(late ? { deadlineMs: this.settings.acquireTimeoutMs } : {}),
+    });
   }
 
-  #statementOnce(
-    q: Sql,
-    text: string,
-    params: readonly unknown[],
-  ): Promise<PgResult> {
-    return this.withClient(
-      q.name,
-      q.write ? false : null,
-      (client) =>
-        client.sql.unsafe(text, params as unknown[], { prepare: true })
-          .values(),
-    );
-  }
-
+  /**
+   * Runs `fn` in a transaction. It runs again after a serialization failure or a deadlock (the
+   * server rolled it back), within the attempts and the deadline; after a connection lost
+   * before it began; and, for an operation (`fn` is the package's own), after a connection lost
+   * before commit. A caller's callback is never run again after a lost connection: the call
+   * fails once, saying the transaction was rolled back.
+   */
   #transaction<T>(
     doing: string,
     exclusive: boolean,
     fn: (tx: TxExecutor) => Promise<T>,
   ): Promise<T> {
+    const deadline = new Deadline(this.settings.acquireTimeoutMs);
+    let started = false;
+    const attempt = () => {
+      started = false;
+      return this.pool.withClient(doing, exclusive, async (client) => {
+        // An operation's statements wait for row locks until the deadline. A caller's
+        // callback may take its time between statements (that is not waiting): its statements
+        // share what was left when it began, less the time they have taken.
+        const left = deadline.remainingMs;
+        const tx = await TxExecutor.begin(this, client, {
+          doing,
+          savepoints: exclusive,
+          waitMs: exclusive
+            ? (spent) => Math.max(1, Math.ceil(left - spent))
+            : () => deadline.waitMs(),
+        });
+        started = true;
+        return await complete(tx, fn);
+      }, deadline);
+    };
     return retry(
-      () =>
-        this.withClient(doing, exclusive, async (client) => {
-          const tx = await TxExecutor.begin(this, client, doing, exclusive);
-          let result: T;
-          try {
-            result = await fn(tx);
-          } catch (error) {
-            await tx.rollback();
-            throw error;
-          }
-          try {
-            await tx.commit();
-          } catch (error) {
-            await tx.rollback();
-            throw error;
-          }
-          return result;
-        }),
-      (error) => isRetryable(error) || TxExecutor.rolledBack(error),
+      attempt,
+      (error) =>
+        isRetryable(error) ||
+        (TxExecutor.rolledBack(error) && (!started || !exclusive)),
       this.options.retry,
-      (error, attempts) => this.gaveUp(error, doing, attempts),
+      (error, attempts, late) => this.gaveUp(error, doing, attempts, late),
+      deadline,
     );
+  }
+}
+
+/** Runs `fn` on `tx` and commits; rolls back when either fails. */
+async function complete<T>(
+  tx: TxExecutor,
+  fn: (tx: TxExecutor) => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await fn(tx);
+    await tx.commit();
+    return result;
+  } catch (error) {
+    await tx.rollback();
+    throw error;
   }
 }
 

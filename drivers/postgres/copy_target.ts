@@ -1,34 +1,171 @@
 /**
- * Copying into PostgreSQL: rows keep their ids through `OVERRIDING SYSTEM VALUE` (the ids are
- * `generated always as identity`), and each identity sequence is moved past the largest id.
+ * Copying from and into PostgreSQL. The database is named by facts every role may read, the
+ * same whatever host name, port spelling, user or parameters the URL gave: the postmaster's start
+ * time (to the microsecond) and port, the database's oid and the schema the copy works in
+ * (`pg_control_system()`'s system identifier is left out: it can be revoked from one role and
+ * not another, which would make one database look like two). Tables, columns (generated ones
+ * such as the search `tsvector` left out), primary keys and foreign keys come from the catalogs
+ * of the current schema. Rows keep their ids through `OVERRIDING SYSTEM VALUE` (the ids are
+ * `generated always as identity`); an identity's high-water mark is its sequence's last value.
  *
  * @module
  */
-import { type CopyTarget, type Sql, sql } from "../../src/driver.ts";
+import {
+  type CopyReference,
+  type CopyTable,
+  type CopyTarget,
+  type Queryable,
+  type Sql,
+  sql,
+} from "../../src/driver.ts";
+import { StorageError } from "../../src/errors.ts";
 import { quoteIdent } from "./migration_target.ts";
 
-const resets = new Map<string, Sql>();
+const IDENTITY = sql(
+  "copy.pg.identity",
+  "SELECT (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint::text, " +
+    "current_setting('port'), " +
+    "(SELECT oid FROM pg_database WHERE datname = current_database())::text, current_schema()",
+);
+const COLUMNS = sql(
+  "copy.pg.columns",
+  `SELECT c.relname, a.attname, a.attgenerated <> '',
+     pg_get_serial_sequence(quote_ident(c.relname), a.attname),
+     coalesce(array_position(string_to_array(i.indkey::text, ' ')::int2[], a.attnum), 0)
+   FROM pg_class c
+   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+   WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+     AND NOT c.relispartition
+   ORDER BY c.relname, a.attnum`,
+);
+const REFERENCES = sql(
+  "copy.pg.references",
+  `SELECT c.relname, k.oid::text, f.relname, a.attname
+   FROM pg_constraint k
+   JOIN pg_class c ON c.oid = k.conrelid
+   JOIN pg_class f ON f.oid = k.confrelid
+   JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)
+   WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace
+   ORDER BY c.relname, k.oid, array_position(k.conkey, a.attnum)`,
+);
+const SEQUENCE = sql(
+  "copy.pg.sequence",
+  "SELECT pg_get_serial_sequence(?, ?)",
+);
+const CONTINUE = sql(
+  "copy.pg.continueIds",
+  "SELECT setval(pg_get_serial_sequence(?, ?), ?, ?)",
+  true,
+);
 
-/** The copy capability of the PostgreSQL driver. */
-export const postgresCopyTarget: CopyTarget = {
-  keepIds: "OVERRIDING SYSTEM VALUE",
-  resetIds(table, idColumn) {
-    const key = `${table}.${idColumn}`;
-    let statement = resets.get(key);
-    if (!statement) {
-      const t = quoteIdent(table);
-      const c = quoteIdent(idColumn);
-      const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
-      statement = sql(
-        `copy.resetIds.${table}`,
-        `SELECT setval(pg_get_serial_sequence(${literal(t)}, ${
-          literal(idColumn)
-        }),
-           coalesce(max(${c}), 0) + 1, false) FROM ${t}`,
-        true,
-      );
-      resets.set(key, statement);
+/** Reading a sequence's last value, by sequence (its name is part of the text). */
+const lastValues = new Map<string, Sql>();
+
+/**
+ * The copy capability of one PostgreSQL connection.
+ *
+ * @param root The connection's top-level executor.
+ * @returns Its copy target.
+ */
+export function postgresCopyTarget(root: Queryable): CopyTarget {
+  return {
+    keepIds: "OVERRIDING SYSTEM VALUE",
+    async identity() {
+      const row = await root.get(IDENTITY, []);
+      return `postgres ${row!.map(String).join(" ")}`;
+    },
+    async tables() {
+      const tables = new Map<string, Building>();
+      for (
+        const [name, column, computed, sequence, key] of await root.all(
+          COLUMNS,
+          [],
+        )
+      ) {
+        const table = building(tables, String(name));
+        if (!computed) table.columns.push(String(column));
+        if (Number(key) > 0) table.keyAt.push([Number(key), String(column)]);
+        if (sequence !== null) table.generatedId ??= String(column);
+      }
+      await addReferences(root, tables);
+      return [...tables.values()].map(finish);
+    },
+    async highWater(table) {
+      const [sequence] = await root.get(SEQUENCE, [
+        quoteIdent(table.name),
+        table.generatedId,
+      ]) ?? [];
+      if (typeof sequence !== "string") {
+        throw new StorageError(
+          "internal",
+          `Cannot read the high-water mark of ${table.name}: it has no identity sequence`,
+        );
+      }
+      let statement = lastValues.get(sequence);
+      if (!statement) {
+        statement = sql(
+          `copy.pg.lastValue.${sequence}`,
+          `SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM ${sequence}`,
+        );
+        lastValues.set(sequence, statement);
+      }
+      return Number((await root.get(statement, []))?.[0] ?? 0);
+    },
+    async continueIds(tx, table, highWater) {
+      const params = [
+        quoteIdent(table.name),
+        table.generatedId,
+        Math.max(highWater, 1),
+        highWater > 0,
+      ];
+      await tx.all(CONTINUE, params);
+    },
+  };
+}
+
+interface Building {
+  name: string;
+  columns: string[];
+  keyAt: [number, string][];
+  generatedId?: string;
+  references: CopyReference[];
+}
+
+/** Adds each table's foreign keys, one reference per constraint. */
+async function addReferences(
+  root: Queryable,
+  tables: Map<string, Building>,
+): Promise<void> {
+  const references = new Map<string, { columns: string[]; table: string }>();
+  for (const [name, id, parent, column] of await root.all(REFERENCES, [])) {
+    let reference = references.get(String(id));
+    if (!reference) {
+      reference = { columns: [], table: String(parent) };
+      references.set(String(id), reference);
+      building(tables, String(name)).references.push(reference);
     }
-    return [statement];
-  },
-};
+    reference.columns.push(String(column));
+  }
+}
+
+function building(tables: Map<string, Building>, name: string): Building {
+  let table = tables.get(name);
+  if (!table) {
+    table = { name, columns: [], keyAt: [], references: [] };
+    tables.set(name, table);
+  }
+  return table;
+}
+
+function finish(table: Building): CopyTable {
+  return {
+    name: table.name,
+    columns: table.columns,
+    key: table.keyAt.sort((a, b) => a[0] - b[0]).map(([, column]) => column),
+    ...(table.generatedId === undefined
+      ? {}
+      : { generatedId: table.generatedId }),
+    references: table.references,
+  };
+}

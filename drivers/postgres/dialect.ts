@@ -100,14 +100,14 @@ export async function parsePostgresUrl(
   const pg = options.postgres ?? {};
   const legacySeconds = params.get("connect_timeout");
   const sslmode = params.get("sslmode") ?? "disable";
-  const host = decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, "$1");
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+  const host = decoded(parsed.hostname, "host").replace(/^\[(.*)\]$/, "$1");
+  const database = decoded(parsed.pathname.replace(/^\//, ""), "database");
   const settings: PostgresSettings = {
     host,
     port: parsed.port === "" ? 0 : Number(parsed.port),
     database,
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
+    user: decoded(parsed.username, "user name"),
+    password: decoded(parsed.password, "password"),
     sslmode,
     tls: await tlsSettings(sslmode, params.get("sslrootcert")),
     applicationName: params.get("application_name") ?? "impulse-storage",
@@ -125,6 +125,19 @@ export async function parsePostgresUrl(
     where: `${host || "localhost"}:${parsed.port || 5432}/${database}`,
   };
   return settings;
+}
+
+/** Percent-decodes a part of the URL; malformed escapes are refused without showing the part. */
+function decoded(text: string, part: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw invalid(
+      "url",
+      `Invalid openStorage input: url has a malformed percent-escape in its ${part}: ` +
+        `write "%" as "%25" and other special characters as UTF-8 "%XX" escapes`,
+    );
+  }
 }
 
 function number(

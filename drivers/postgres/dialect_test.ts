@@ -8,6 +8,7 @@ import {
   kindOf,
   toStorageError,
 } from "./errors.ts";
+import { neededPrivilege } from "./privileges.ts";
 
 const defaults = V.parse(V.openOptions, undefined, "options", "test");
 
@@ -113,11 +114,90 @@ Deno.test("connectionFailure() tells unsent, fatal and broken failures apart", (
   assert.equal(connectionFailure(coded("CONNECTION_CLOSED")), "broken");
   assert.equal(connectionFailure(coded("57P01")), "broken");
   assert.equal(connectionFailure(coded("23505")), "none");
-  const wrapped = toStorageError(coded("40P01"), "users.insert", "h:5432/db");
+  const wrapped = toStorageError(coded("40P01"), {
+    doing: "users.insert",
+    where: "h:5432/db",
+  });
   assert.ok(isRetryable(wrapped));
   assert.equal(wrapped.kind, "unavailable");
   assert.match(
-    toStorageError(coded("ECONNREFUSED"), "open", "h:5432/db").message,
+    toStorageError(coded("ECONNREFUSED"), { doing: "open", where: "h:5432/db" })
+      .message,
     /h:5432\/db/,
   );
+});
+
+Deno.test("neededPrivilege() names what a refused statement needs on the object PostgreSQL names", () => {
+  const need = (detail: string, text: string) => {
+    const n = neededPrivilege(detail, text);
+    return `${n.what} | ${n.fix("bbs")}`;
+  };
+  const table = "permission denied for table users";
+  assert.equal(
+    need(table, "UPDATE users SET logins = logins + $1 WHERE id = $2"),
+    "SELECT and UPDATE on table users | GRANT SELECT, UPDATE ON TABLE users TO bbs",
+  );
+  assert.equal(
+    need(table, "INSERT INTO users (username) VALUES ($1) RETURNING id"),
+    "SELECT and INSERT on table users | GRANT SELECT, INSERT ON TABLE users TO bbs",
+  );
+  assert.equal(
+    need(
+      "permission denied for table logins",
+      "INSERT INTO logins (user_id) VALUES ($1)",
+    ),
+    "INSERT on table logins | GRANT INSERT ON TABLE logins TO bbs",
+  );
+  assert.equal(
+    need(table, "DELETE FROM users WHERE id = $1"),
+    "SELECT and DELETE on table users | GRANT SELECT, DELETE ON TABLE users TO bbs",
+  );
+  assert.equal(
+    need(
+      "permission denied for table last_read",
+      "INSERT INTO last_read (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET last_read = 1",
+    ),
+    "SELECT, INSERT and UPDATE on table last_read | GRANT SELECT, INSERT, UPDATE ON TABLE last_read TO bbs",
+  );
+  // A table the statement only reads (a join, a subquery) needs SELECT.
+  assert.match(
+    need(
+      table,
+      "SELECT s.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id",
+    ),
+    /^SELECT on table users \|/,
+  );
+  assert.match(
+    need(
+      table,
+      "UPDATE sessions SET ended_at = $1 WHERE user_id IN (SELECT id FROM users)",
+    ),
+    /^SELECT on table users \|/,
+  );
+  assert.equal(
+    need("permission denied for schema public", "CREATE TABLE t (id int)"),
+    "CREATE on schema public | GRANT CREATE ON SCHEMA public TO bbs",
+  );
+  assert.match(
+    need(
+      "permission denied for sequence users_id_seq",
+      "SELECT nextval('users_id_seq')",
+    ),
+    /^USAGE on sequence users_id_seq \|/,
+  );
+  assert.match(
+    need("must be owner of table users", "ALTER TABLE users ADD COLUMN x int"),
+    /^to own table users \| run migrations as the role that owns the tables/,
+  );
+  assert.match(
+    need("permission denied to create database", "CREATE DATABASE x"),
+    /^the CREATEDB attribute \| ALTER ROLE bbs CREATEDB/,
+  );
+  assert.equal(kindOf("42501"), "forbidden");
+  const mapped = toStorageError(
+    Object.assign(new Error(table), { code: "42501" }),
+    { doing: "users.increment", where: "h:5432/db", user: "Board Role" },
+  );
+  assert.equal(mapped.kind, "forbidden");
+  assert.match(mapped.message, /TO "Board Role"$/);
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import { StorageError, type StorageErrorKind } from "../../src/errors.ts";
+import { forbidden } from "./privileges.ts";
 
 /** SQLSTATEs after which a transaction may simply be run again. */
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -85,6 +86,7 @@ export function connectionFailure(
 export function kindOf(code: string): StorageErrorKind {
   if (code === "23505") return "conflict";
   if (code.startsWith("23") || code === "22003") return "constraint";
+  if (code === "42501") return "forbidden";
   if (code === "55P03" || code === "57014") return "timeout";
   // undefined_table, undefined_column: the schema is behind the code.
   if (code === "42P01" || code === "42703") return "migration";
@@ -95,22 +97,34 @@ export function kindOf(code: string): StorageErrorKind {
   return "internal";
 }
 
+/** What an error is mapped in the light of. */
+export interface ErrorContext {
+  /** What was being done, for the message (`users.insert`). */
+  doing: string;
+  /** The server, as `host:port/database`. */
+  where: string;
+  /** The SQL text that failed, if known: it says which privileges a refused statement needs. */
+  text?: string;
+  /** The role the storage connects as, if the URL names it. */
+  user?: string;
+}
+
 /**
  * Turns a client error into a {@linkcode StorageError}. A `StorageError` passes unchanged.
  *
  * @param error What postgres.js (or the runtime) threw.
- * @param doing What was being done, for the message (`users.insert`).
- * @param where The server, as `host:port/database`.
+ * @param context What was being done, where, and the statement.
  * @returns The error to throw.
  */
 export function toStorageError(
   error: unknown,
-  doing: string,
-  where: string,
+  context: ErrorContext,
 ): StorageError {
   if (error instanceof StorageError) return error;
+  const { doing, where } = context;
   const code = codeOf(error);
   const detail = error instanceof Error ? error.message : String(error);
+  if (code === "42501") return forbidden(detail, context, error);
   if (isPermissionFailure(error)) {
     return new StorageError(
       "unavailable",
@@ -173,4 +187,55 @@ function isTlsFailure(error: unknown): boolean {
   const message = error instanceof Error ? error.message : "";
   return /CERT|SELF_SIGNED|ALTNAME|TLS/i.test(code) ||
     /certificate|secure TLS connection/i.test(message);
+}
+
+/**
+ * The error after a call's retries ran out: `timeout` when its deadline passed, else
+ * `unavailable`.
+ *
+ * @param mapped The last failure, mapped.
+ * @param context What was being done, where, how many attempts, and the deadline if it passed.
+ * @returns The error.
+ */
+export function retriesOver(
+  mapped: StorageError,
+  context: {
+    doing: string;
+    where: string;
+    attempts: number;
+    deadlineMs?: number;
+  },
+): StorageError {
+  const { doing, where, attempts, deadlineMs } = context;
+  const cause = mapped.cause ?? mapped;
+  if (deadlineMs !== undefined) {
+    return new StorageError(
+      "timeout",
+      `Timed out after ${deadlineMs} ms during ${doing}, after ${attempts} attempts: ` +
+        `${mapped.message}: try again later, keep transactions short, or raise acquireTimeoutMs`,
+      { cause },
+    );
+  }
+  return new StorageError(
+    "unavailable",
+    `PostgreSQL at ${where} kept failing during ${doing} after ${attempts} attempts: ` +
+      `${mapped.message}: try again later or raise the retry options`,
+    { cause },
+  );
+}
+
+/**
+ * The error of a write that waited past its deadline for the storage's open transaction.
+ *
+ * @param timeoutMs The deadline's budget.
+ * @param doing What was being done.
+ * @returns The error.
+ */
+export function gateTimeout(timeoutMs: number, doing: string): StorageError {
+  return new StorageError(
+    "timeout",
+    `Timed out after ${timeoutMs} ms waiting for an open transaction to end during ${doing}: ` +
+      `a transaction of this storage holds its writes; keep transactions short, never ` +
+      `await a write on the storage itself inside a transaction, or raise acquireTimeoutMs`,
+  );
 }

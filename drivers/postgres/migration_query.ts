@@ -9,7 +9,7 @@ import { StorageError } from "../../src/errors.ts";
 import type { MigrationQuery } from "../../src/migrate/target.ts";
 import type { PostgresConnection } from "./connection.ts";
 import { toDollar } from "./dialect.ts";
-import type { PooledClient } from "./pool.ts";
+import type { PooledClient } from "./client.ts";
 
 /**
  * Fails when the client's connection closed since `generation`.
@@ -40,29 +40,38 @@ export function migrationQuery(
   client: PooledClient,
   generation: number,
 ): MigrationQuery {
-  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+  const guard = async <T>(text: string, work: () => Promise<T>): Promise<T> => {
     lost(client, generation);
     try {
       return await work();
     } catch (error) {
-      throw c.map(error, "migration");
+      throw c.map(error, { name: "migration", text });
     }
   };
   return {
-    exec: (script) => guard(async () => void await client.sql.unsafe(script)),
+    exec: (script) =>
+      guard(script, async () => void await client.sql.unsafe(script)),
     all: (text, params = []) =>
-      guard(async () =>
+      guard(text, async () =>
         [
           ...await client.sql.unsafe(toDollar(text), [...params], {
             prepare: true,
           }),
-        ] as unknown as NamedRow[]
-      ),
+        ] as unknown as NamedRow[]),
     run: (text, params = []) =>
-      guard(async () =>
-        (await client.sql.unsafe(toDollar(text), [...params], {
-          prepare: true,
-        })).count ?? 0
+      guard(
+        text,
+        async () =>
+          (await client.sql.unsafe(toDollar(text), [...params], {
+            prepare: true,
+          })).count ?? 0,
       ),
+    hasTable: (name) => {
+      const text = "SELECT to_regclass($1) IS NOT NULL AS present";
+      return guard(text, async () => {
+        const [row] = await client.sql.unsafe(text, [name], { prepare: true });
+        return (row as unknown as NamedRow | undefined)?.present === true;
+      });
+    },
   };
 }

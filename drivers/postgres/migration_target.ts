@@ -16,8 +16,8 @@ import type {
 import { sleep } from "../../src/retry.ts";
 import { PostgresConnection } from "./connection.ts";
 import { connectionFailure } from "./errors.ts";
+import type { PooledClient } from "./client.ts";
 import { lost, migrationQuery } from "./migration_query.ts";
-import type { PooledClient } from "./pool.ts";
 import { describeSchema, describeTables, highWaterMarks } from "./schema.ts";
 import { copyRows } from "./scratch.ts";
 
@@ -38,7 +38,7 @@ export class PostgresMigrationTarget implements MigrationTarget {
   }
 
   withLock<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
-    return this.#c.withClient("migration lock", null, async (client) => {
+    return this.#c.pool.withClient("migration lock", null, async (client) => {
       await this.#lock(client, timeoutMs);
       this.#locked = { client, generation: client.generation };
       let broken = false;
@@ -62,7 +62,7 @@ export class PostgresMigrationTarget implements MigrationTarget {
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T> {
     const locked = this.#locked;
     if (locked) return this.#transaction(locked.client, fn);
-    return this.#c.withClient(
+    return this.#c.pool.withClient(
       "migration",
       null,
       (client) => this.#transaction(client, fn),
@@ -75,13 +75,13 @@ export class PostgresMigrationTarget implements MigrationTarget {
       try {
         await client.sql.unsafe(script);
       } catch (error) {
-        throw this.#c.map(error, "migration");
+        throw this.#c.map(error, { name: "migration", text: script });
       }
     };
     const locked = this.#locked;
     return locked
       ? run(locked.client)
-      : this.#c.withClient("migration", null, run);
+      : this.#c.pool.withClient("migration", null, run);
   }
 
   schema(): Promise<string[]> {
@@ -115,13 +115,13 @@ export class PostgresMigrationTarget implements MigrationTarget {
     const settings = this.#c.settings;
     const name = `${settings.database || "impulse"}`.slice(0, 40) +
       `_verify_${crypto.randomUUID().slice(0, 8)}`;
-    await this.#c.withClient("verify", null, async (client) => {
+    await this.#c.pool.withClient("verify", null, async (client) => {
       await client.sql.unsafe(`CREATE DATABASE ${quoteIdent(name)}`);
     }).catch((error) => {
       throw this.#c.map(error, "verify: creating a scratch database");
     });
     const drop = () =>
-      this.#c.withClient("verify", null, async (client) => {
+      this.#c.pool.withClient("verify", null, async (client) => {
         await client.sql.unsafe(
           `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
         );

@@ -1,158 +1,46 @@
 /**
- * The connection pool: `poolSize` single-connection postgres.js clients handed out one caller
- * at a time, with a bounded wait. Each client reconnects by itself after its connection drops.
- * The driver sees postgres.js only through the small {@linkcode PgClient} interface.
+ * The connection pool: `poolSize` clients handed out one caller at a time, with waits bounded
+ * by the caller's deadline. The pool alone decides when a connection closes: one that sat idle
+ * in the pool for `idleTimeoutMs` (or lived past its lifetime) is closed there, never one a
+ * caller holds, whether in a transaction or not. Each client reconnects by itself after its
+ * connection drops.
+ *
+ * The write gate: writes outside a transaction share it, a transaction holds it alone. So, as on
+ * SQLite, a transaction open across `await`s makes the storage's other writes wait for it (and
+ * a write awaited inside the transaction's own callback ends as `timeout`), while reads never
+ * wait. Processes do not share the gate: PostgreSQL's row locks order them, taken by every
+ * operation in the order src/ops/mod.ts documents.
  *
  * @module
  */
-import type { Writable } from "node:stream";
-import postgres from "postgres";
+import { Deadline } from "../../src/deadline.ts";
 import { StorageError } from "../../src/errors.ts";
+import { WaitQueue } from "../../src/wait_queue.ts";
+import { PooledClient } from "./client.ts";
 import type { PostgresSettings } from "./dialect.ts";
-import { toStorageError } from "./errors.ts";
+import { connectionFailure, gateTimeout } from "./errors.ts";
 
-/** The rows of a statement (as arrays in select-list order) and how many rows it changed. */
-export interface PgResult extends Array<unknown[]> {
-  /** Rows changed (or returned). */
-  count: number | null;
-  /** The command tag, like `INSERT` or `COMMIT` (`ROLLBACK` for a failed transaction). */
-  command: string | null;
-}
-
-/** A statement sent (or about to be sent) by a client. */
-export interface PgQuery extends Promise<PgResult> {
-  /** Asks for rows as arrays. */
-  values(): PgQuery;
-  /** Sends the statement now rather than when awaited. */
-  execute(): PgQuery;
-  /** For `COPY … FROM STDIN`: a stream to write the data to. */
-  writable(): Promise<Writable>;
-  /** Reads the rows in batches of `rows`, through a portal. */
-  cursor(rows: number): AsyncIterable<Record<string, unknown>[]>;
-}
-
-/** The part of a postgres.js client the driver uses. */
-export interface PgClient {
-  /** Runs SQL text with `$n` parameters; prepared (and cached per connection) when asked. */
-  unsafe(
-    text: string,
-    params?: unknown[],
-    options?: { prepare?: boolean },
-  ): PgQuery;
-  /** Closes the connection, waiting up to `timeout` seconds for running statements. */
-  end(options?: { timeout?: number }): Promise<void>;
-}
+const ignore = () => {};
 
 /**
- * The client options of one pooled connection.
- *
- * @param s The settings.
- * @param onclose Called each time the connection closes.
- * @returns Options for `postgres()`.
+ * Hands out clients one caller at a time; a wait past the caller's deadline is a `timeout`.
+ * A client idle in the pool for `idleTimeoutMs` is closed and replaced by a new one that
+ * connects when first used.
  */
-export function clientOptions(
-  s: PostgresSettings,
-  onclose: () => void,
-): Record<string, unknown> {
-  return {
-    host: s.host || undefined,
-    port: s.port || undefined,
-    database: s.database || undefined,
-    username: s.user || undefined,
-    password: s.password || undefined,
-    ssl: s.tls,
-    max: 1,
-    idle_timeout: s.idleTimeoutMs / 1000,
-    connect_timeout: s.connectTimeoutMs / 1000,
-    prepare: true,
-    fetch_types: false,
-    onnotice: () => {},
-    onclose,
-    // Reconnect at once when asked: the driver paces its own retries.
-    backoff: 0,
-    connection: {
-      application_name: s.applicationName,
-      // A row lock held by another process is waited for as long as a pooled connection.
-      lock_timeout: String(Math.max(1, s.acquireTimeoutMs)),
-    },
-    // bigint (int8) columns and count(*) come back as numbers: every stored integer is a safe one.
-    types: {
-      bigint: {
-        to: 20,
-        from: [20],
-        parse: Number,
-        serialize: String,
-      },
-    },
-  };
-}
-
-/**
- * One pooled connection. It reconnects by itself when used after its connection closed; its
- * `generation` grows at each close, so a transaction can tell that it lost its connection.
- */
-export class PooledClient {
-  /** The postgres.js client (`max: 1`). */
-  readonly sql: PgClient;
-  /** How many times the connection has closed. */
-  generation = 0;
-  #onClose: (() => void)[] = [];
-
-  /**
-   * Creates the client without connecting.
-   *
-   * @param settings The pool settings.
-   * @throws {StorageError} `unavailable` when the environment cannot be read (`--allow-env`).
-   */
-  constructor(settings: PostgresSettings) {
-    try {
-      this.sql = postgres(
-        clientOptions(settings, () => {
-          this.generation++;
-          for (const resolve of this.#onClose.splice(0)) resolve();
-        }),
-      ) as unknown as PgClient;
-    } catch (error) {
-      throw toStorageError(error, "open", settings.where);
-    }
-  }
-
-  /**
-   * Waits until the connection has closed, at most `timeoutMs`.
-   *
-   * @param timeoutMs The bound.
-   * @returns Whether it closed.
-   */
-  closed(timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#onClose.splice(this.#onClose.indexOf(done), 1);
-        resolve(false);
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.#onClose.push(done);
-    });
-  }
-}
-
-interface Waiter {
-  grant(client: PooledClient): void;
-  fail(error: StorageError): void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-/** Hands out clients one caller at a time; a wait longer than its bound is a `timeout`. */
 export class Pool {
   readonly #settings: PostgresSettings;
   readonly #all: PooledClient[] = [];
   readonly #idle: PooledClient[] = [];
-  readonly #waiters: Waiter[] = [];
-  readonly #graceMs: number;
-  /** Resolves `close()`'s wait once every client is back. */
-  #drained: (() => void) | null = null;
+  /** One shared hold per client handed out; `close()` takes the exclusive one. */
+  readonly #slots: WaitQueue;
+  /** The write gate: writes hold it shared, transactions exclusive. */
+  readonly #gate = new WaitQueue();
+  /** When each client came back to the pool (ms, `performance.now`); none for a new one. */
+  readonly #idleSince = new Map<PooledClient, number>();
+  /** The one timer that closes clients idle too long, while some are idle. */
+  #sweep: ReturnType<typeof setTimeout> | undefined;
+  /** Clients being closed, awaited by `close()`. */
+  readonly #ending = new Set<Promise<void>>();
   #closed = false;
 
   /**
@@ -162,7 +50,7 @@ export class Pool {
    */
   constructor(settings: PostgresSettings) {
     this.#settings = settings;
-    this.#graceMs = settings.acquireTimeoutMs;
+    this.#slots = new WaitQueue(settings.poolSize);
     for (let i = 0; i < settings.poolSize; i++) {
       const client = new PooledClient(settings);
       this.#all.push(client);
@@ -175,56 +63,87 @@ export class Pool {
     return this.#all.length;
   }
 
+  /**
+   * Runs `fn` holding a pooled connection (and, for writes, the write gate); both waits end at
+   * the deadline, and the connection's row-lock waits are bounded by what is left of it.
+   *
+   * @param doing What is being done, for messages.
+   * @param exclusive `true` for a transaction, `false` for another write, `null` for a read.
+   * @param fn The work.
+   * @param deadline The call's deadline; `acquireTimeoutMs` from now by default.
+   */
+  async withClient<T>(
+    doing: string,
+    exclusive: boolean | null,
+    fn: (client: PooledClient) => Promise<T>,
+    deadline: Deadline = new Deadline(this.#settings.acquireTimeoutMs),
+  ): Promise<T> {
+    this.assertOpen(doing);
+    if (exclusive !== null && !this.#gate.tryEnter(exclusive)) {
+      await this.#gate.enter(
+        exclusive,
+        deadline,
+        () => gateTimeout(deadline.budgetMs, doing),
+      );
+    }
+    let client: PooledClient | undefined;
+    let generation = 0;
+    let failure: unknown;
+    try {
+      client = this.#tryAcquire() ??
+        await this.#acquire(deadline, doing);
+      generation = client.generation;
+      client.boundLockWait(deadline.waitMs());
+      return await fn(client);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      if (client) {
+        if (failure !== undefined && connectionFailure(failure) !== "none") {
+          client = await this.#settle(client, generation);
+        }
+        this.#release(client);
+      }
+      if (exclusive !== null) this.#gate.leave(exclusive);
+    }
+  }
+
   /** Takes an idle client if there is one, nobody waits and the pool is open. */
-  tryAcquire(): PooledClient | undefined {
-    return this.#waiters.length === 0 && !this.#closed
-      ? this.#idle.pop()
-      : undefined;
+  #tryAcquire(): PooledClient | undefined {
+    if (this.#closed || !this.#slots.tryEnter()) return undefined;
+    return this.#take();
   }
 
   /**
    * Waits for a client.
    *
-   * @param timeoutMs How long to wait.
+   * @param deadline The caller's deadline.
    * @param doing What the caller wants to do, for the message.
-   * @throws {StorageError} `timeout` when every connection stayed busy for `timeoutMs`.
+   * @throws {StorageError} `timeout` when every connection stayed busy until the deadline.
    */
-  acquire(timeoutMs: number, doing: string): Promise<PooledClient> {
+  async #acquire(deadline: Deadline, doing: string): Promise<PooledClient> {
     this.assertOpen(doing);
-    const client = this.tryAcquire();
-    if (client) return Promise.resolve(client);
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        grant: (client) => {
-          clearTimeout(waiter.timer);
-          resolve(client);
-        },
-        fail: (error) => {
-          clearTimeout(waiter.timer);
-          reject(error);
-        },
-        timer: setTimeout(() => {
-          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-          reject(
-            new StorageError(
-              "timeout",
-              `Timed out after ${timeoutMs} ms waiting for a pooled connection during ${doing}: ` +
-                `all ${this.size} connections of the pool are busy: raise poolSize or ` +
-                `acquireTimeoutMs, or keep transactions short`,
-            ),
-          );
-        }, timeoutMs),
-      };
-      this.#waiters.push(waiter);
-    });
+    await this.#slots.enter(false, deadline, () =>
+      new StorageError(
+        "timeout",
+        `Timed out after ${deadline.budgetMs} ms waiting for a pooled connection during ${doing}: ` +
+          `all ${this.size} connections of the pool are busy: raise poolSize or ` +
+          `acquireTimeoutMs, or keep transactions short`,
+      ));
+    return this.#take();
   }
 
   /** Returns a client to the pool, handing it to the next waiter. */
-  release(client: PooledClient): void {
-    const next = this.#waiters.shift();
-    if (next) return next.grant(client);
+  #release(client: PooledClient): void {
+    if (performance.now() >= client.retireAt && !this.#closed) {
+      client = this.#replace(client);
+    } else {
+      this.#idleSince.set(client, performance.now());
+      this.#sweepIn(this.#settings.idleTimeoutMs);
+    }
     this.#idle.push(client);
-    if (this.#idle.length === this.#all.length) this.#drained?.();
+    this.#slots.leave();
   }
 
   /**
@@ -236,17 +155,14 @@ export class Pool {
    * @param generation Its generation before the failure.
    * @returns The client to release: the same one, or its replacement.
    */
-  async settle(
+  async #settle(
     client: PooledClient,
     generation: number,
   ): Promise<PooledClient> {
     if (client.generation !== generation || await client.closed(1000)) {
       return client;
     }
-    client.sql.end({ timeout: 0 }).catch(() => {});
-    const fresh = new PooledClient(this.#settings);
-    this.#all.splice(this.#all.indexOf(client), 1, fresh);
-    return fresh;
+    return this.#replace(client, 0);
   }
 
   /** Throws `unavailable` once the pool is closed. */
@@ -273,24 +189,63 @@ export class Pool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const waiter of this.#waiters.splice(0)) {
-      waiter.fail(
-        new StorageError(
-          "unavailable",
-          "Cannot run the call as the storage was closed while it waited for a connection",
-        ),
-      );
-    }
-    if (this.#idle.length < this.#all.length) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#drained = resolve;
-        timer = setTimeout(resolve, this.#graceMs);
-      });
-      clearTimeout(timer);
-    }
-    await Promise.all(
-      this.#all.map((client) => client.sql.end({ timeout: 5 })),
+    this.#slots.failWaiting(() =>
+      new StorageError(
+        "unavailable",
+        "Cannot run the call as the storage was closed while it waited for a connection",
+      )
     );
+    // The exclusive hold comes once every client handed out is back.
+    await this.#slots.enter(
+      true,
+      new Deadline(this.#settings.acquireTimeoutMs),
+      () => new Error("clients still out"),
+    ).catch(ignore);
+    clearTimeout(this.#sweep);
+    await Promise.all([
+      ...this.#all.map((client) => client.sql.end({ timeout: 5 })),
+      ...this.#ending,
+    ]);
+  }
+
+  #take(): PooledClient {
+    const client = this.#idle.pop()!;
+    this.#idleSince.delete(client);
+    return client;
+  }
+
+  /** Closes, `ms` from now, the clients idle for `idleTimeoutMs` by then (one timer at most). */
+  #sweepIn(ms: number): void {
+    if (this.#settings.idleTimeoutMs === 0 || this.#sweep !== undefined) return;
+    this.#sweep = setTimeout(() => {
+      this.#sweep = undefined;
+      if (this.#closed) return;
+      const limit = this.#settings.idleTimeoutMs;
+      let next = Infinity;
+      this.#idle.forEach((client, at) => {
+        const since = this.#idleSince.get(client);
+        if (since === undefined) return;
+        const idle = performance.now() - since;
+        if (idle < limit) next = Math.min(next, limit - idle);
+        else {
+          this.#idleSince.delete(client);
+          this.#idle[at] = this.#replace(client);
+        }
+      });
+      if (next < Infinity) this.#sweepIn(next);
+    }, ms);
+  }
+
+  /**
+   * Closes a client (letting what it runs finish, up to `timeoutS`) and puts a new, unconnected
+   * one in its place among all clients; the caller puts the new one where the old one was.
+   */
+  #replace(client: PooledClient, timeoutS = 5): PooledClient {
+    const ending = client.sql.end({ timeout: timeoutS }).catch(ignore);
+    this.#ending.add(ending);
+    ending.finally(() => this.#ending.delete(ending));
+    const fresh = new PooledClient(this.#settings);
+    this.#all.splice(this.#all.indexOf(client), 1, fresh);
+    return fresh;
   }
 }

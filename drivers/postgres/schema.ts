@@ -1,8 +1,8 @@
 /**
  * What the migration runner reads of a PostgreSQL schema: a stable, sorted description for
  * `migrate verify` (tables, columns in order, constraints, indexes, views and sequences of the
- * current schema, the tracking table and the tables of data set aside by down scripts
- * excluded), the tables whose rows a down step must keep, and the id high-water marks.
+ * current schema, the tracking and notes tables and the tables of data set aside by down
+ * scripts excluded), the tables whose rows a down step must keep, and the id high-water marks.
  *
  * @module
  */
@@ -10,7 +10,8 @@ import type { MigrationQuery, TableShape } from "../../src/migrate/target.ts";
 
 /** Tables of the runner's own, by a column holding a table's name. */
 function notOwn(column: string): string {
-  return `${column} <> 'impulse_migrations' AND ${column} NOT LIKE 'impulse\\_aside\\_%'`;
+  return `${column} NOT IN ('impulse_migrations', 'impulse_migration_notes') ` +
+    `AND ${column} NOT LIKE 'impulse\\_aside\\_%'`;
 }
 
 const COLUMNS = `
@@ -92,12 +93,13 @@ const TABLES = `
     WHERE u.attnum = a.attnum
   ) k ON true
   WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
-    AND a.attgenerated = '' AND c.relname <> 'impulse_migrations'
+    AND a.attgenerated = ''
+    AND c.relname NOT IN ('impulse_migrations', 'impulse_migration_notes')
   ORDER BY c.relname, a.attnum`;
 
 /**
  * The tables that hold rows of their own: every table of the current schema but the tracking
- * table, with their stored columns (generated ones left out) and primary keys.
+ * and notes tables, with their stored columns (generated ones left out) and primary keys.
  *
  * @param q Queries inside a transaction.
  * @returns The tables, by name.

@@ -15,7 +15,7 @@ import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import type { PostgresConnection } from "./connection.ts";
 import { migrationQuery } from "./migration_query.ts";
-import type { PooledClient } from "./pool.ts";
+import type { PooledClient } from "./client.ts";
 import {
   describeTables,
   highWaterMarks,
@@ -38,7 +38,7 @@ export async function copyRows(
   source: PostgresConnection,
   copy: PostgresConnection,
 ): Promise<void> {
-  await source.withClient("verify: reading rows", null, async (from) => {
+  await source.pool.withClient("verify: reading rows", null, async (from) => {
     try {
       await from.sql.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       const read = migrationQuery(source, from, from.generation);
@@ -46,7 +46,7 @@ export async function copyRows(
         (await describeTables(read)).map((t) => [t.name, t.columns]),
       );
       const marks = await highWaterMarks(read);
-      await copy.withClient("verify: writing rows", null, async (to) => {
+      await copy.pool.withClient("verify: writing rows", null, async (to) => {
         const write = migrationQuery(copy, to, to.generation);
         const tables = await parentsFirst(write, await describeTables(write));
         for (const table of tables) {

@@ -1,6 +1,7 @@
 /**
  * The statements whose SQL is PostgreSQL's own: full-text search on the generated `search`
- * tsvector columns. Each takes the core's parameters (`[terms, areaId | null, limit]`).
+ * tsvector columns (each takes the core's parameters, `[terms, areaId | null, limit]`), and
+ * reads that lock the rows they return.
  *
  * @module
  */
@@ -46,6 +47,14 @@ const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
   "files.search": {
     text: search("files", "f", FILE_COLUMNS),
     bind: bindSearch,
+  },
+  "users.lock": {
+    text: "SELECT username FROM users WHERE id = $1 FOR NO KEY UPDATE",
+    bind: (params) => [...params],
+  },
+  "users.share": {
+    text: "SELECT username FROM users WHERE id = $1 FOR KEY SHARE",
+    bind: (params) => [...params],
   },
 };
 

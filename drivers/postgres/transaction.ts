@@ -4,12 +4,15 @@
  * PostgreSQL aborts a whole transaction when one statement fails; SQLite fails the statement
  * alone. To behave as on SQLite, every write of a transaction (and every `atomic` block) runs in
  * a savepoint, sent in one round trip with its statement, and is rolled back to it on failure.
- * The operations of one transaction run one after the other.
+ * The core issues one statement at a time on a transaction (see `Executor`): no queue here.
+ *
+ * Each statement waits for row locks at most what the call's deadline leaves it
+ * ({@linkcode TxOptions.waitMs}).
  *
  * A connection that breaks takes its transaction with it: the executor notices (the client's
- * generation changes), refuses further work, and `transaction()` may run the callback again,
- * as nothing was committed. postgres.js would otherwise run the next statement on a fresh
- * connection, outside the transaction.
+ * generation changes), refuses further work, and the call fails saying the transaction was
+ * rolled back. postgres.js would otherwise run the next statement on a fresh connection, outside
+ * the transaction.
  *
  * @module
  */
@@ -18,14 +21,30 @@ import { StorageError } from "../../src/errors.ts";
 import type { PostgresConnection } from "./connection.ts";
 import { connectionFailure, isRetryable } from "./errors.ts";
 import { pgParams, pgText } from "./statements.ts";
-import type { PgResult, PooledClient } from "./pool.ts";
+import type { PgResult, PooledClient } from "./client.ts";
 
 const SAVEPOINT = "SAVEPOINT impulse_op";
 const RELEASE = "RELEASE SAVEPOINT impulse_op";
 const ROLLBACK_TO = "ROLLBACK TO SAVEPOINT impulse_op";
 
-/** Errors meaning "the transaction was rolled back as its connection broke; run it again". */
+/** Errors meaning "the transaction was rolled back as its connection broke". */
 const rolledBack = new WeakSet<object>();
+
+/** How a transaction runs. */
+export interface TxOptions {
+  /** `transaction` or `operation`, for messages. */
+  doing: string;
+  /**
+   * Whether each write runs in a savepoint (`transaction()`), or a failure may end the whole
+   * transaction (the statements of one operation).
+   */
+  savepoints: boolean;
+  /**
+   * How long the next statement may wait for a row lock, in ms, given how long the
+   * transaction's statements have taken so far.
+   */
+  waitMs: (spentMs: number) => number;
+}
 
 const ignore = () => {};
 
@@ -36,7 +55,9 @@ export class TxExecutor implements Executor {
   #generation: number;
   #doing: string;
   #savepoints: boolean;
-  #tail: Promise<unknown> = Promise.resolve();
+  #waitMs: (spentMs: number) => number;
+  /** How long the statements of the transaction have taken, in ms. */
+  #spentMs = 0;
   #live = true;
   /** Why the transaction cannot go on, once it cannot. */
   #failed: StorageError | null = null;
@@ -50,14 +71,14 @@ export class TxExecutor implements Executor {
   private constructor(
     connection: PostgresConnection,
     client: PooledClient,
-    doing: string,
-    savepoints: boolean,
+    options: TxOptions,
   ) {
     this.#c = connection;
     this.#client = client;
     this.#generation = client.generation;
-    this.#doing = doing;
-    this.#savepoints = savepoints;
+    this.#doing = options.doing;
+    this.#savepoints = options.savepoints;
+    this.#waitMs = options.waitMs;
   }
 
   /**
@@ -65,65 +86,61 @@ export class TxExecutor implements Executor {
    *
    * @param connection The connection (for mapping errors).
    * @param client The pooled client it runs on.
-   * @param doing `transaction` or `operation`, for messages.
-   * @param savepoints Whether each write runs in a savepoint (`transaction()`), or a failure
-   * may end the whole transaction (the statements of one operation).
+   * @param options What it is, and how long its statements may wait for row locks.
    * @returns The executor.
    */
   static async begin(
     connection: PostgresConnection,
     client: PooledClient,
-    doing: string,
-    savepoints: boolean,
+    options: TxOptions,
   ): Promise<TxExecutor> {
-    const tx = new TxExecutor(connection, client, doing, savepoints);
+    const tx = new TxExecutor(connection, client, options);
     try {
       await client.sql.unsafe("BEGIN");
     } catch (error) {
-      throw tx.#fail(error, `${doing} start`);
+      throw tx.#fail(error, `${options.doing} start`);
     }
     tx.#generation = client.generation;
     return tx;
   }
 
   /**
-   * Whether an error says the transaction was rolled back because its connection broke.
+   * Whether an error says the transaction was rolled back because its connection broke (or could
+   * not be had): nothing of it was committed.
    *
    * @param error What was thrown.
-   * @returns `true` if running the transaction again is safe.
+   * @returns The answer.
    */
   static rolledBack(error: unknown): boolean {
     return typeof error === "object" && error !== null && rolledBack.has(error);
   }
 
   all(q: Sql, params: readonly unknown[]): Promise<Row[]> {
-    return this.#serial(() => this.#statement(q, params));
+    return this.#statement(q, params);
   }
 
   async get(q: Sql, params: readonly unknown[]): Promise<Row | undefined> {
-    return (await this.#serial(() => this.#statement(q, params)))[0];
+    return (await this.#statement(q, params))[0];
   }
 
   async run(q: Sql, params: readonly unknown[]): Promise<number> {
-    return (await this.#serial(() => this.#statement(q, params))).count ?? 0;
+    return (await this.#statement(q, params)).count ?? 0;
   }
 
-  atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    if (!this.#savepoints) return fn(this);
-    return this.#serial(async () => {
-      await this.#send(SAVEPOINT, "atomic");
-      const inner = new InnerQueryable(this);
-      try {
-        const result = await fn(inner);
-        await this.#send(RELEASE, "atomic");
-        return result;
-      } catch (error) {
-        await this.#undo("atomic");
-        throw error;
-      } finally {
-        inner.end();
-      }
-    });
+  async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    if (!this.#savepoints) return await fn(this);
+    await this.#send(SAVEPOINT, "atomic");
+    const inner = new InnerQueryable(this);
+    try {
+      const result = await fn(inner);
+      await this.#send(RELEASE, "atomic");
+      return result;
+    } catch (error) {
+      await this.#undo("atomic");
+      throw error;
+    } finally {
+      inner.end();
+    }
   }
 
   /**
@@ -139,6 +156,8 @@ export class TxExecutor implements Executor {
     aborts: boolean,
   ): Promise<PgResult> {
     this.#check(q.name);
+    this.#client.boundLockWait(this.#waitMs(this.#spentMs));
+    const started = performance.now();
     try {
       return await this.#client.sql.unsafe(
         pgText(q),
@@ -146,14 +165,15 @@ export class TxExecutor implements Executor {
         { prepare: true },
       ).values();
     } catch (error) {
-      throw this.#fail(error, q.name, aborts);
+      throw this.#fail(error, q, aborts);
+    } finally {
+      this.#spentMs += performance.now() - started;
     }
   }
 
   /** Commits; a transaction that lost its connection fails as rolled back. */
   async commit(): Promise<void> {
     this.#live = false;
-    await this.#tail;
     this.#check("commit", true);
     let tag: string | null;
     try {
@@ -174,24 +194,20 @@ export class TxExecutor implements Executor {
     }
   }
 
-  /** Rolls back, after the statements still running. */
+  /** Rolls back. */
   async rollback(): Promise<void> {
     this.#live = false;
-    await this.#tail.catch(ignore);
     if (this.#lost || this.#client.generation !== this.#generation) return;
+    this.#client.forgetLockWait();
     await this.#client.sql.unsafe("ROLLBACK").catch(ignore);
-  }
-
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(work, work);
-    this.#tail = run.catch(ignore);
-    return run;
   }
 
   async #statement(q: Sql, params: readonly unknown[]): Promise<PgResult> {
     if (!q.write || !this.#savepoints) return await this.bare(q, params, true);
     this.#check(q.name);
     const sql = this.#client.sql;
+    this.#client.boundLockWait(this.#waitMs(this.#spentMs));
+    const started = performance.now();
     const begin = sql.unsafe(SAVEPOINT).execute();
     const work = sql.unsafe(
       pgText(q),
@@ -208,9 +224,11 @@ export class TxExecutor implements Executor {
       await end;
       return result;
     } catch (error) {
-      const failure = this.#fail(error, q.name);
+      const failure = this.#fail(error, q);
       if (this.#failed === null) await this.#undo(q.name);
       throw failure;
+    } finally {
+      this.#spentMs += performance.now() - started;
     }
   }
 
@@ -226,6 +244,7 @@ export class TxExecutor implements Executor {
   async #undo(doing: string): Promise<void> {
     if (this.#failed !== null) return;
     const sql = this.#client.sql;
+    this.#client.forgetLockWait();
     const back = sql.unsafe(ROLLBACK_TO).execute();
     const release = sql.unsafe(RELEASE).execute();
     back.catch(ignore);
@@ -241,25 +260,27 @@ export class TxExecutor implements Executor {
   /** Maps a failure; a broken connection or an aborted transaction ends the transaction. */
   #fail(
     error: unknown,
-    doing: string,
+    what: string | Sql,
     aborts = !this.#savepoints,
   ): StorageError {
-    if (connectionFailure(error) !== "none") {
+    const doing = typeof what === "string" ? what : what.name;
+    const failure = connectionFailure(error);
+    if (failure === "before" || failure === "broken") {
       this.#lost = true;
       const cause = error instanceof StorageError ? error.cause : error;
       const lost = new StorageError(
         "unavailable",
         `The connection to PostgreSQL at ${this.#c.settings.where} broke during ${doing}: the ` +
-          `${this.#doing} was rolled back: ${
+          `${this.#doing} was rolled back, and nothing of it was committed: ${
             (cause as Error)?.message ?? cause
-          }`,
+          }: run it again if that is safe`,
         { cause },
       );
       rolledBack.add(lost);
       this.#failed ??= lost;
       return lost;
     }
-    const mapped = this.#c.map(error, doing);
+    const mapped = this.#c.map(error, what);
     if (aborts) this.#failed ??= mapped;
     return mapped;
   }

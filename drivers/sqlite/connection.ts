@@ -37,7 +37,7 @@ import {
   type SqliteEngine,
 } from "./engine.ts";
 import { sqliteCopyTarget } from "./copy_target.ts";
-import { prepareFile } from "./files.ts";
+import { preparePlace } from "./files.ts";
 import { SqliteMigrationTarget } from "./migration_target.ts";
 import { STATEMENTS } from "./statements.ts";
 import { WriteLock } from "./write_lock.ts";
@@ -45,6 +45,8 @@ import { WriteLock } from "./write_lock.ts";
 const BEGIN = sql("tx.begin", "BEGIN IMMEDIATE", true);
 const COMMIT = sql("tx.commit", "COMMIT", true);
 const ROLLBACK = sql("tx.rollback", "ROLLBACK", true);
+// One name for every `atomic` block of a transaction: the core runs them one at a time, never
+// nested or overlapping (see `Executor`), so ROLLBACK TO always finds the block's own savepoint.
 const SAVEPOINT = sql("tx.savepoint", "SAVEPOINT impulse_op", true);
 const RELEASE = sql("tx.release", "RELEASE impulse_op", true);
 const ROLLBACK_TO = sql("tx.rollbackTo", "ROLLBACK TO impulse_op", true);
@@ -95,15 +97,18 @@ export class SqliteConnection implements Connection {
   }
 
   /**
-   * Opens a `sqlite:` URL: creates the file and its directory if missing, sets WAL and the other
-   * pragmas, and opens a reader beside the writer for file databases.
+   * Opens a `sqlite:` URL: checks that the path can hold a database, creates the file and its
+   * directory if missing (unless `options.create` is off, `migrate` is `"check"` or the open is
+   * read-only), sets WAL and the other pragmas, and opens a reader beside the writer for file
+   * databases. A read-only open uses read-only handles and sets nothing that writes.
    *
    * @param engine The SQLite library, unless the URL (`engine=`, `library=`) or
    * `options.sqlite` choose one.
    * @param url The URL.
    * @param options The parsed open options.
    * @returns The connection.
-   * @throws {StorageError} `validation` for a malformed URL; `unavailable` when the file cannot
+   * @throws {StorageError} `validation` for a malformed URL; `not_found` for a missing file that
+   * may not be created; `unavailable` when the path cannot hold a database or the file cannot
    * be opened.
    */
   static async open(
@@ -111,11 +116,17 @@ export class SqliteConnection implements Connection {
     url: string,
     options: ParsedOpenOptions,
   ): Promise<SqliteConnection> {
-    const { path, params } = parseSqliteUrl(url);
+    const { path, memory, params } = parseSqliteUrl(url);
     engine = await chosenEngine(engine, engineChoice(params, options.sqlite));
-    const memory = path === ":memory:";
-    if (!memory) await prepareFile(path, options.sqlite);
-    const openHandle = (readOnly: boolean) => {
+    const readOnly = !memory && options.readOnly === true;
+    if (!memory) {
+      await preparePlace(path, {
+        ...options.sqlite,
+        create: options.create !== false && options.migrate !== "check" &&
+          !readOnly,
+      });
+    }
+    const openHandle = () => {
       try {
         return new Handle(
           engine.open(path, { busyTimeoutMs: BUSY_TIMEOUT_MS, readOnly }),
@@ -124,17 +135,21 @@ export class SqliteConnection implements Connection {
         throw openError(error, path, engine.errorCode(error));
       }
     };
-    const writer = openHandle(false);
+    const writer = openHandle();
     const connection = new SqliteConnection(
       engine,
       path,
       options,
       writer,
-      memory ? null : openHandle(false),
+      memory ? null : openHandle(),
     );
     try {
       await connection.#busyRetry("open", () => {
-        for (const pragma of PRAGMAS) writer.db.exec(pragma);
+        for (const pragma of PRAGMAS) {
+          if (!(readOnly && pragma.startsWith("PRAGMA journal_mode"))) {
+            writer.db.exec(pragma);
+          }
+        }
         connection.#reader?.db.exec("PRAGMA query_only = ON");
       });
       assertFts5(writer.db, engine.name);
@@ -202,7 +217,7 @@ export class SqliteConnection implements Connection {
 
   /** @inheritdoc */
   copyTarget(): CopyTarget {
-    return sqliteCopyTarget;
+    return sqliteCopyTarget(this);
   }
 
   /** @inheritdoc */
@@ -422,10 +437,7 @@ function openError(
   path: string,
   code: number | undefined,
 ): StorageError {
-  if (
-    error instanceof Deno.errors.NotCapable ||
-    error instanceof Deno.errors.PermissionDenied
-  ) {
+  if (error instanceof Deno.errors.NotCapable) {
     return new StorageError(
       "unavailable",
       `Cannot open the SQLite database as permission is missing: ${path}: run with ` +

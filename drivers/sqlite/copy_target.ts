@@ -1,13 +1,121 @@
 /**
- * Copying into SQLite: an `INTEGER PRIMARY KEY AUTOINCREMENT` column takes the ids given, and
- * SQLite moves its `sqlite_sequence` past them by itself.
+ * Copying from and into SQLite. The database is the file the connection opened, whatever path
+ * led there (a symlink, a hard link, `..`): its device and inode say which. Tables come from
+ * `pragma_table_list` (virtual tables and their shadow tables, such as the FTS5 index, are left
+ * out: the target rebuilds them itself), columns from `pragma_table_xinfo` (generated columns
+ * left out), foreign keys from `pragma_foreign_key_list`. An `INTEGER PRIMARY KEY
+ * AUTOINCREMENT` takes the ids given; its high-water mark is its row in `sqlite_sequence`.
  *
  * @module
  */
-import type { CopyTarget } from "../../src/driver.ts";
+import {
+  type CopyReference,
+  type CopyTable,
+  type CopyTarget,
+  type Queryable,
+  sql,
+} from "../../src/driver.ts";
 
-/** The copy capability of the SQLite driver. */
-export const sqliteCopyTarget: CopyTarget = {
-  keepIds: "",
-  resetIds: () => [],
-};
+const TABLES = sql(
+  "copy.sqlite.tables",
+  "SELECT t.name, s.sql FROM pragma_table_list AS t JOIN sqlite_schema AS s ON s.name = t.name " +
+    "WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' " +
+    "ORDER BY t.name",
+);
+const COLUMNS = sql(
+  "copy.sqlite.columns",
+  "SELECT name, type, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid",
+);
+const REFERENCES = sql(
+  "copy.sqlite.references",
+  'SELECT id, "table", "from" FROM pragma_foreign_key_list(?) ORDER BY id, seq',
+);
+const SEQUENCE = sql(
+  "copy.sqlite.sequence",
+  "SELECT seq FROM sqlite_sequence WHERE name = ?",
+);
+const SET_SEQUENCE = sql(
+  "copy.sqlite.setSequence",
+  "UPDATE sqlite_sequence SET seq = ? WHERE name = ?",
+  true,
+);
+const ADD_SEQUENCE = sql(
+  "copy.sqlite.addSequence",
+  "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+  true,
+);
+
+/** What the SQLite copy target needs of its connection. */
+export interface SqliteCopySource {
+  /** The file path, or `:memory:`. */
+  readonly path: string;
+  /** Its top-level executor. */
+  readonly root: Queryable;
+}
+
+/**
+ * The copy capability of one SQLite connection.
+ *
+ * @param connection The connection.
+ * @returns Its copy target.
+ */
+export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
+  const memory = `sqlite memory ${crypto.randomUUID()}`;
+  return {
+    keepIds: "",
+    async identity() {
+      if (connection.path === ":memory:") return memory;
+      const { dev, ino } = await Deno.stat(connection.path);
+      if (ino !== null) return `sqlite file ${dev}:${ino}`;
+      return `sqlite file ${await Deno.realPath(connection.path)}`;
+    },
+    async tables() {
+      const tables: CopyTable[] = [];
+      for (const [name, text] of await connection.root.all(TABLES, [])) {
+        tables.push(
+          await describe(connection.root, String(name), String(text)),
+        );
+      }
+      return tables;
+    },
+    async highWater(table) {
+      const row = await connection.root.get(SEQUENCE, [table.name]);
+      return Number(row?.[0] ?? 0);
+    },
+    async continueIds(tx, table, highWater) {
+      if (await tx.run(SET_SEQUENCE, [highWater, table.name]) === 0) {
+        await tx.run(ADD_SEQUENCE, [table.name, highWater]);
+      }
+    },
+  };
+}
+
+/** Describes one table from its pragmas and its `CREATE TABLE` text. */
+async function describe(
+  root: Queryable,
+  name: string,
+  text: string,
+): Promise<CopyTable> {
+  const columns = await root.all(COLUMNS, [name]);
+  const key = columns.filter((c) => Number(c[2]) > 0)
+    .sort((a, b) => Number(a[2]) - Number(b[2])).map((c) => String(c[0]));
+  const references = new Map<number, CopyReference & { columns: string[] }>();
+  for (const [id, parent, column] of await root.all(REFERENCES, [name])) {
+    const reference = references.get(Number(id)) ??
+      { columns: [], table: String(parent) };
+    reference.columns.push(String(column));
+    references.set(Number(id), reference);
+  }
+  // Only an INTEGER PRIMARY KEY declared AUTOINCREMENT keeps a high-water mark of its own.
+  const rowid = key.length === 1 &&
+    columns.some((c) => c[0] === key[0] && /^integer$/i.test(String(c[1])));
+  return {
+    name,
+    columns: columns.filter((c) => Number(c[3]) === 0).map((c) => String(c[0])),
+    key,
+    ...(rowid && /\bAUTOINCREMENT\b/i.test(text)
+      ? { generatedId: key[0] }
+      : {}),
+    references: [...references.values()],
+  };
+}

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isAbsolute } from "node:path";
 import { StorageError, type StorageErrorKind } from "../../src/errors.ts";
 
 /** Pragmas set on every connection. */
@@ -17,36 +18,65 @@ export const PRAGMAS = [
 
 /** A parsed `sqlite:` URL. */
 export interface SqliteUrl {
-  /** The file path, or `:memory:`. */
+  /**
+   * What the engine opens: `:memory:`, or the file's path with `./` put before a relative one,
+   * so SQLite can never read it as a URI filename (`file:…`) or a special name.
+   */
   path: string;
-  /** Query parameters. */
+  /** Whether the URL names a private in-memory database. */
+  memory: boolean;
+  /** Query parameters (`engine`, `library`; checked by {@linkcode engineChoice}). */
   params: URLSearchParams;
 }
 
+/** Text SQLite reads as a URI filename when it opens it: refused in any case. */
+const URI_FILENAME = /^file:/i;
+/** Control characters (C0, DEL, C1): no path the driver opens holds them. */
+const CONTROL = /\p{Cc}/u;
+
 /**
- * Parses `sqlite:<path>`, `sqlite://<path>` and `sqlite::memory:`, with optional `?key=value`.
+ * Parses `sqlite:<path>`, `sqlite://<path>` and `sqlite::memory:`, with optional `?key=value`
+ * parameters. The path is everything before the first `?`, taken as written: no
+ * percent-decoding, so `%` is a plain character and nothing encoded reaches SQLite.
  *
  * @param url The URL.
- * @returns The path and parameters.
- * @throws {StorageError} `validation` when the URL has no path.
+ * @returns The path to open and the parameters.
+ * @throws {StorageError} `validation` naming `url` for an empty path, a `file:` URI filename, a
+ * name starting with `:` other than `:memory:`, control characters, or whitespace at either end
+ * of the path.
  */
 export function parseSqliteUrl(url: string): SqliteUrl {
   const rest = url.replace(/^sqlite:(\/\/)?/i, "");
   const question = rest.indexOf("?");
-  const path = decodeURIComponent(
-    question < 0 ? rest : rest.slice(0, question),
-  );
+  const path = question < 0 ? rest : rest.slice(0, question);
   const params = new URLSearchParams(
     question < 0 ? "" : rest.slice(question + 1),
   );
-  if (path === "") {
+  const problem = pathProblem(path);
+  if (problem !== undefined) {
     throw new StorageError(
       "validation",
-      `Cannot open storage as the SQLite URL has no path: "${url}": use "sqlite:<path>" or "sqlite::memory:"`,
+      `Invalid openStorage input: url ${problem}: use "sqlite:<path>" or "sqlite::memory:"`,
       { field: "url" },
     );
   }
-  return { path, params };
+  const memory = path === ":memory:";
+  const explicit = memory || isAbsolute(path) || /^\.\.?\//.test(path);
+  return { path: explicit ? path : `./${path}`, memory, params };
+}
+
+function pathProblem(path: string): string | undefined {
+  if (path === ":memory:") return undefined;
+  if (path === "") return "has no path";
+  if (CONTROL.test(path)) return "must not contain control characters";
+  if (URI_FILENAME.test(path)) {
+    return 'must not be a SQLite URI filename ("file:…")';
+  }
+  if (path.startsWith(":")) {
+    return `must not start with ":" except as ":memory:"`;
+  }
+  if (/^\s|\s$/u.test(path)) return "must not start or end with whitespace";
+  return undefined;
 }
 
 /** The engine a URL or the open options ask for. */
@@ -80,10 +110,10 @@ export function engineChoice(
         { field: `url.${key}` },
       );
     }
-    if (params.getAll(key).length > 1 || value === "") {
+    if (params.getAll(key).length > 1 || value === "" || value.includes("\0")) {
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: url.${key} must appear once, with a value`,
+        `Invalid openStorage input: url.${key} must appear once, with a value and no NUL`,
         { field: `url.${key}` },
       );
     }

@@ -125,6 +125,23 @@ class NodeDatabase implements EngineDatabase {
   }
 }
 
+/**
+ * SQLite's own messages for the primary result codes that say the database cannot be used
+ * (`sqlite3_errstr`), for errors of `exec()`, which carry no code on this engine.
+ */
+const PRIMARY_MESSAGES: readonly (readonly [string, number])[] = [
+  ["access permission denied", 3],
+  ["database is locked", 5],
+  ["database table is locked", 6],
+  ["attempt to write a readonly database", 8],
+  ["disk I/O error", 10],
+  ["database disk image is malformed", 11],
+  ["database or disk is full", 13],
+  ["unable to open database file", 14],
+  ["locking protocol", 15],
+  ["file is not a database", 26],
+];
+
 /** The engine on Deno's built-in `node:sqlite`: no FFI, nothing downloaded. */
 export const nodeEngine: SqliteEngine = {
   name: "node",
@@ -145,9 +162,11 @@ export const nodeEngine: SqliteEngine = {
     if ((error as { code?: unknown } | null)?.code !== "ERR_SQLITE_ERROR") {
       return undefined;
     }
-    if (/database is locked/.test(message)) return 5;
     if (/UNIQUE constraint failed/.test(message)) return 2067;
     if (/FOREIGN KEY constraint failed/.test(message)) return 787;
+    for (const [text, code] of PRIMARY_MESSAGES) {
+      if (message.startsWith(text)) return code;
+    }
     return 1;
   },
 };

@@ -146,6 +146,9 @@ class FfiDatabase implements EngineDatabase, StatementOwner {
       );
     }
     const out = new BigUint64Array(1);
+    // Never SQLITE_OPEN_URI. Builds compiled with SQLITE_USE_URI (Debian's among them) read a
+    // name starting with "file:" as a URI even without it: the driver hands explicit paths
+    // only (see parseSqliteUrl).
     const flags =
       (options.readOnly ? OPEN_READONLY : OPEN_READWRITE | OPEN_CREATE) |
       OPEN_NOMUTEX;

@@ -46,7 +46,7 @@ export class SqliteMigrationTarget implements MigrationTarget {
   }
 
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T> {
-    return this.#connection.withWriter("migration", async (db) => {
+    return this.#mapped(this.#connection.withWriter("migration", async (db) => {
       db.exec("PRAGMA foreign_keys = OFF");
       try {
         await this.#begin(db);
@@ -72,14 +72,14 @@ export class SqliteMigrationTarget implements MigrationTarget {
       } finally {
         db.exec("PRAGMA foreign_keys = ON");
       }
-    });
+    }));
   }
 
   execScript(script: string): Promise<void> {
-    return this.#connection.withWriter("migration", (db) => {
+    return this.#mapped(this.#connection.withWriter("migration", (db) => {
       db.exec(script);
       return Promise.resolve();
-    });
+    }));
   }
 
   schema(): Promise<string[]> {
@@ -126,10 +126,14 @@ export class SqliteMigrationTarget implements MigrationTarget {
     const dir = await Deno.makeTempDir({ prefix: "impulse-verify-" });
     try {
       const path = `${dir}/scratch.db`;
-      await this.#connection.withWriter("verify", (db) => db.copyTo(path));
+      await this.#mapped(
+        this.#connection.withWriter("verify", (db) => db.copyTo(path)),
+      );
       const copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
         ...this.#options,
         migrate: "off",
+        create: true,
+        readOnly: false,
       });
       const target = copy.migrationTarget();
       return Object.assign(target, {
@@ -146,6 +150,13 @@ export class SqliteMigrationTarget implements MigrationTarget {
 
   close(): Promise<void> {
     return this.#connection.close();
+  }
+
+  /** Maps what the engine threw (a pragma, `COMMIT`, a query) like every other statement. */
+  #mapped<T>(work: Promise<T>): Promise<T> {
+    return work.catch((error) => {
+      throw this.#connection.map(error, "migration");
+    });
   }
 
   async #begin(db: EngineDatabase): Promise<void> {
@@ -185,6 +196,13 @@ function query(db: EngineDatabase): MigrationQuery {
     },
     run(text, params = []) {
       return Promise.resolve(db.prepare(text).run(params));
+    },
+    hasTable(name) {
+      return Promise.resolve(
+        db.prepare(
+          "SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = ?",
+        ).all([name]).length > 0,
+      );
     },
   };
 }

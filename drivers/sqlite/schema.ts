@@ -6,13 +6,17 @@
  */
 import type { MigrationQuery, TableShape } from "../../src/migrate/target.ts";
 
-/** Objects on tables of the runner's own: the tracking table and data set aside by down scripts. */
+/**
+ * Objects on tables of the runner's own: the tracking and notes tables and the data set aside
+ * by down scripts.
+ */
 const NOT_OWN =
-  "tbl_name <> 'impulse_migrations' AND tbl_name NOT LIKE 'impulse\\_aside\\_%' ESCAPE '\\'";
+  "tbl_name NOT IN ('impulse_migrations', 'impulse_migration_notes') " +
+  "AND tbl_name NOT LIKE 'impulse\\_aside\\_%' ESCAPE '\\'";
 
 /**
- * Describes the schema, one line per object, sorted: the tracking table and the tables set
- * aside by down scripts (with their indexes) excluded.
+ * Describes the schema, one line per object, sorted: the tracking and notes tables and the
+ * tables set aside by down scripts (with their indexes) excluded.
  *
  * @param q Queries inside a transaction.
  * @returns The lines.
@@ -29,7 +33,7 @@ export async function describeSchema(q: MigrationQuery): Promise<string[]> {
 
 /**
  * The tables that hold rows of their own: ordinary tables of the main database, without the
- * tracking table, SQLite's internal tables and the shadow tables of virtual tables (full-text
+ * tracking and notes tables, SQLite's internal tables and the shadow tables of virtual tables (full-text
  * indexes, which the database derives from other tables). Columns SQLite computes are left out.
  *
  * @param q Queries inside a transaction.
@@ -38,7 +42,8 @@ export async function describeSchema(q: MigrationQuery): Promise<string[]> {
 export async function describeTables(q: MigrationQuery): Promise<TableShape[]> {
   const listed = await q.all(
     "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' " +
-      "AND name NOT LIKE 'sqlite_%' AND name <> 'impulse_migrations' ORDER BY name",
+      "AND name NOT LIKE 'sqlite_%' " +
+      "AND name NOT IN ('impulse_migrations', 'impulse_migration_notes') ORDER BY name",
   );
   const tables: TableShape[] = [];
   for (const { name } of listed) {

@@ -1,6 +1,7 @@
 /**
- * The statements whose SQL is SQLite's own: full-text search on FTS5. Each takes the core's
- * parameters (`[terms, areaId | null, limit]`) and binds its own.
+ * The statements whose SQL is SQLite's own: full-text search on FTS5 (each takes the core's
+ * parameters, `[terms, areaId | null, limit]`, and binds its own), and the reads that lock rows
+ * on other databases (SQLite's one writer needs no row locks).
  *
  * @module
  */
@@ -40,5 +41,13 @@ export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
       WHERE files_fts MATCH ? AND (? IS NULL OR f.area_id = ?)
       ORDER BY bm25(files_fts, 4.0, 1.0), f.id DESC LIMIT ?`,
     bind: search,
+  },
+  "users.lock": {
+    text: "SELECT username FROM users WHERE id = ?",
+    bind: (params) => [...params],
+  },
+  "users.share": {
+    text: "SELECT username FROM users WHERE id = ?",
+    bind: (params) => [...params],
   },
 };

@@ -4,21 +4,17 @@
  *
  * @module
  */
+import { Deadline } from "../../src/deadline.ts";
 import { StorageError } from "../../src/errors.ts";
-
-interface Waiter {
-  grant(): void;
-  timer: ReturnType<typeof setTimeout>;
-}
+import { WaitQueue } from "../../src/wait_queue.ts";
 
 /** First come, first served; each wait is bounded. */
 export class WriteLock {
-  #held = false;
-  #queue: Waiter[] = [];
+  readonly #queue = new WaitQueue();
 
   /** Whether the lock is held. */
   get held(): boolean {
-    return this.#held;
+    return this.#queue.holds > 0;
   }
 
   /**
@@ -27,9 +23,7 @@ export class WriteLock {
    * @returns `true` if taken.
    */
   tryAcquire(): boolean {
-    if (this.#held || this.#queue.length > 0) return false;
-    this.#held = true;
-    return true;
+    return this.#queue.tryEnter(true);
   }
 
   /**
@@ -40,33 +34,21 @@ export class WriteLock {
    * @throws {StorageError} `timeout` when the wait exceeds `timeoutMs`.
    */
   acquire(timeoutMs: number, doing: string): Promise<void> {
-    if (this.tryAcquire()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        grant: () => {
-          clearTimeout(waiter.timer);
-          resolve();
-        },
-        timer: setTimeout(() => {
-          this.#queue.splice(this.#queue.indexOf(waiter), 1);
-          reject(
-            new StorageError(
-              "timeout",
-              `Timed out after ${timeoutMs} ms waiting for the writer during ${doing}: ` +
-                `a transaction holds it; keep transactions short, never await a write on the ` +
-                `storage itself inside a transaction, or raise acquireTimeoutMs`,
-            ),
-          );
-        }, timeoutMs),
-      };
-      this.#queue.push(waiter);
-    });
+    return this.#queue.enter(
+      true,
+      new Deadline(timeoutMs),
+      () =>
+        new StorageError(
+          "timeout",
+          `Timed out after ${timeoutMs} ms waiting for the writer during ${doing}: ` +
+            `a transaction holds it; keep transactions short, never await a write on the ` +
+            `storage itself inside a transaction, or raise acquireTimeoutMs`,
+        ),
+    );
   }
 
   /** Releases the lock, handing it to the next waiter. */
   release(): void {
-    const next = this.#queue.shift();
-    if (next) next.grant();
-    else this.#held = false;
+    this.#queue.leave(true);
   }
 }

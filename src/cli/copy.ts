@@ -5,20 +5,25 @@
  */
 import { parseArgs } from "node:util";
 import { copyDatabase, type CopyReport } from "../copy/mod.ts";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import type { Output } from "./output.ts";
 
 /** The usage text of `copy`. */
 export const COPY_USAGE =
   `Usage: deno task copy --from <url> --to <url> [options]
 
-Copies every row of users, message and file areas, files, messages, sessions, last-read
-pointers and last callers with its id, and the migration history, then compares row counts
-and checksums per table. Stop the board while copying.
+Copies every row of every table (users, message and file areas, files, messages, sessions,
+last-read pointers, last callers, and tables of your own the target has too) with its id, every
+column both databases have, the ids' high-water marks and the migration history, then compares
+row counts and checksums per table. A column or a table holding rows that only one database has
+stops the copy before it writes a row; so do two URLs that point at the same database. Stop the
+board while copying.
 
 Options:
-  --from <url>        the database to copy from (at the newest schema)
-  --to <url>          the database to copy into (migrated first; must hold no data)
+  --from <url>        the database to copy from (at the newest schema; only read, never
+                      created)
+  --to <url>          another database to copy into (migrated first; must hold no data)
   --force             replace the rows of a target that already holds data
   --batch <n>         rows per transaction (default 500)
   --json              print JSON instead of text`;
@@ -60,7 +65,7 @@ export async function copyCommand(
   });
   out.progress("");
   if (out.json) return out.data(report), report.ok ? 0 : 1;
-  printReport(out, redact(values.from), redact(values.to), report);
+  printReport(out, redactUrl(values.from), redactUrl(values.to), report);
   return report.ok ? 0 : 1;
 }
 
@@ -83,7 +88,7 @@ function printReport(
   }
   for (const set of report.skippedSets) {
     out.text(
-      `  note: migration set "${set}" was not copied: copy its tables yourself`,
+      `  note: the history of migration set "${set}" was not copied: run its migrations on the target`,
     );
   }
   out.text(report.ok ? "copy ok" : "copy FAILED: the databases differ");

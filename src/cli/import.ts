@@ -4,13 +4,15 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { redact, StorageError } from "../errors.ts";
+import { isStorageError, StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import {
   importImpulse71,
   type Impulse71ImportProgress,
   type Impulse71ImportReport,
 } from "../import/mod.ts";
 import { openStorage } from "../open.ts";
+import type { Storage } from "../storage.ts";
 import { defaultDatabaseUrl, type Output } from "./output.ts";
 
 /** The usage text of `import-impulse71`. */
@@ -25,8 +27,9 @@ Options:
   --from <dir>        the install: the directory holding STATUS.DAT, DATA/ and MSGS/
   --db <url>          the database (default: $IMPULSE_DATABASE_URL or sqlite:./data/impulse.db);
                       migrated first
-  --dry-run           import inside a transaction that is rolled back and print the report;
-                      without --db, into an empty in-memory database
+  --dry-run           import into an empty in-memory database and print the report; a --db
+                      is only read, for names and tags it already holds; never creates or
+                      changes a database
   --include-orphans   also import message bases and file listings no board or area names
   --time-zone <zone>  the IANA time zone the board ran in (default UTC)
   --json              print the report as JSON`;
@@ -63,10 +66,9 @@ export async function importCommand(
     );
   }
   const dryRun = values["dry-run"] ?? false;
-  const url = values.db ?? (dryRun ? "sqlite::memory:" : defaultDatabaseUrl());
-  await using storage = await openStorage(url, {
-    migrate: dryRun && values.db !== undefined ? "check" : "up",
-  });
+  const url = values.db ?? (dryRun ? MEMORY : defaultDatabaseUrl());
+  const opened = await openTarget(url, dryRun);
+  await using storage = opened.storage;
   const report = await importImpulse71(values.from, storage, {
     dryRun,
     includeOrphans: values["include-orphans"] ?? false,
@@ -74,9 +76,40 @@ export async function importCommand(
     onProgress: throttled(out),
   });
   out.progress("");
-  if (out.json) return out.data(report), 0;
-  printReport(out, redact(url), report);
+  if (out.json) {
+    return out.data(opened.note ? { ...report, note: opened.note } : report), 0;
+  }
+  if (opened.note) out.text(`note: ${opened.note}`);
+  printReport(out, redactUrl(url), report);
   return 0;
+}
+
+const MEMORY = "sqlite::memory:";
+
+/**
+ * The storage to import into. A dry run never creates or changes a database: it only reads one
+ * that exists (whose schema must be current) for names and tags it already holds, and imports
+ * into a private in-memory database (see `importImpulse71`); one that does not exist yet is
+ * left alone, with a note saying so.
+ */
+async function openTarget(
+  url: string,
+  dryRun: boolean,
+): Promise<{ storage: Storage; note?: string }> {
+  if (!dryRun || url === MEMORY) return { storage: await openStorage(url) };
+  try {
+    return {
+      storage: await openStorage(url, { migrate: "check", create: false }),
+    };
+  } catch (error) {
+    if (!isStorageError(error, "not_found")) throw error;
+  }
+  return {
+    storage: await openStorage(MEMORY),
+    note: `${
+      redactUrl(url)
+    } does not exist yet: the dry run ran against an empty in-memory database`,
+  };
 }
 
 /** Shows progress at most every 100 ms, and at the end of each kind. */

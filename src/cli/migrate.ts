@@ -4,9 +4,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { redact, StorageError } from "../errors.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
 import {
   createMigration,
+  type KeptNote,
   type MigrationStatus,
   type MigrationStep,
   type Migrator,
@@ -22,14 +24,16 @@ Commands:
   up                  apply every pending migration (the default), then print the status
   down                revert the newest migration (--steps N for more); refuses, changing
                       nothing, when its up step would not give back every row and column
-  status              list every migration with its state (--exit-code: fail if not current)
+  status              list every migration with its state (--exit-code: fail if not current);
+                      reads only: a database that does not exist is an error, never created
   to <version>        migrate up or down to a version (0 reverts everything)
   verify              run down and up on a scratch copy with the rows, comparing every row,
-                      column and schema
+                      column and schema (reads only)
   new <name>          create NNNN_<name>.up.sql and .down.sql
 
 Options:
-  --db <url>          database URL (default: $IMPULSE_DATABASE_URL or sqlite:./data/impulse.db)
+  --db <url>          database URL (default: $IMPULSE_DATABASE_URL, which needs
+                      --allow-env=IMPULSE_DATABASE_URL, or sqlite:./data/impulse.db)
   --dir <path>        a migration set of your own instead of the package's
   --set <name>        the name your set is tracked under (default "app")
   --steps <n>         how many migrations down reverts (default 1)
@@ -70,8 +74,10 @@ export async function migrateCommand(
   await using migrator = await openMigrator(url, {
     dir: values.dir,
     set: values.set,
+    // Reading commands never create or change the database (verify works on a scratch copy).
+    readOnly: command === "status" || command === "verify",
   });
-  const where = `${redact(url)}${
+  const where = `${redactUrl(url)}${
     values.dir ? ` (set from ${values.dir})` : ""
   }`;
   switch (command) {
@@ -98,7 +104,7 @@ export async function migrateCommand(
       );
     case "status": {
       const status = await migrator.status();
-      printStatus(out, where, status);
+      printStatus(out, where, status, await migrator.notes());
       return values["exit-code"] &&
           status.some((line) => line.state !== "applied")
         ? 1
@@ -125,9 +131,16 @@ async function report(
   migrator: Migrator,
 ): Promise<number> {
   const status = await migrator.status();
+  const notes = await migrator.notes();
   const backup = steps.find((step) => step.backup)?.backup ?? null;
   if (out.json) {
-    return out.data({ steps, backup, status: status.map(statusJson) }), 0;
+    return out.data({
+      steps,
+      backup,
+      status: status.map(statusJson),
+      notes,
+    }),
+      0;
   }
   if (backup) out.text(`backup copy written to ${backup}`);
   for (const step of steps) {
@@ -136,9 +149,12 @@ async function report(
         label(step)
       } in ${step.durationMs} ms`,
     );
+    for (const note of step.notes) out.text(`  note: ${note.message}`);
   }
   if (steps.length === 0) out.text("nothing to do");
-  printStatus(out, where, status);
+  // Notes this run made were printed under their step; older ones are shown as a reminder.
+  const noted = steps.some((step) => step.notes.length > 0);
+  printStatus(out, where, status, noted ? [] : notes);
   return 0;
 }
 
@@ -146,8 +162,9 @@ function printStatus(
   out: Output,
   where: string,
   status: MigrationStatus[],
+  notes: KeptNote[],
 ): void {
-  if (out.json) return out.data({ status: status.map(statusJson) });
+  if (out.json) return out.data({ status: status.map(statusJson), notes });
   out.text(`migrations of ${where}:`);
   for (const line of status) {
     const applied = line.appliedAt
@@ -163,6 +180,10 @@ function printStatus(
         line.state.padEnd(11)
       }${applied}${checksum}`.trimEnd(),
     );
+  }
+  if (notes.length > 0) out.text(`notes left by applied migrations:`);
+  for (const note of notes) {
+    out.text(`  ${String(note.version).padStart(4, "0")} ${note.message}`);
   }
 }
 

@@ -13,11 +13,17 @@
  *
  * @module
  */
-import { redact, StorageError } from "../errors.ts";
+import { asStorageError, StorageError } from "../errors.ts";
+import { scrub, urlSecrets } from "../redact.ts";
 import { COPY_USAGE, copyCommand } from "./copy.ts";
 import { IMPORT_USAGE, importCommand } from "./import.ts";
 import { MIGRATE_USAGE, migrateCommand } from "./migrate.ts";
-import { consoleOutput, type Output } from "./output.ts";
+import {
+  consoleOutput,
+  hidingSecrets,
+  type Output,
+  readableDatabaseUrl,
+} from "./output.ts";
 
 export type { Output } from "./output.ts";
 
@@ -45,7 +51,8 @@ ${IMPORT_USAGE}`;
  */
 export async function main(args: string[], out?: Output): Promise<number> {
   const json = args.includes("--json");
-  const output = out ?? consoleOutput(json);
+  const secrets = secretsOf(args);
+  const output = hidingSecrets(out ?? consoleOutput(json), secrets);
   const [command, ...rest] = args;
   try {
     switch (command) {
@@ -70,19 +77,29 @@ export async function main(args: string[], out?: Output): Promise<number> {
   } catch (error) {
     const usage = !(error instanceof StorageError) &&
       String((error as { code?: unknown })?.code).startsWith("ERR_PARSE_ARGS");
-    const kind = error instanceof StorageError
-      ? error.kind
-      : usage
-      ? "validation"
-      : "internal";
+    const kind = usage ? "validation" : asStorageError(error, "main").kind;
     // One line, whatever the database put in its message, and never a password.
-    const message = redact(
+    const message = scrub(
       error instanceof Error ? error.message : String(error),
+      secrets,
     ).replace(/\s*\n\s*/g, " ");
     if (output.json) output.data({ error: { kind, message } });
     else output.error(`error: ${message}`);
     return usage || kind === "validation" ? 2 : 1;
   }
+}
+
+/**
+ * The password of every URL the command may use, in every spelling: those among the arguments
+ * (`--db <url>` and `--db=<url>` alike) and `IMPULSE_DATABASE_URL` when it is readable.
+ */
+function secretsOf(args: string[]): string[] {
+  const urls = args.flatMap((arg) => [arg, arg.slice(arg.indexOf("=") + 1)]);
+  const fromEnv = readableDatabaseUrl();
+  if (fromEnv !== undefined) urls.push(fromEnv);
+  return [...new Set(urls.flatMap(urlSecrets))].sort((a, b) =>
+    b.length - a.length
+  );
 }
 
 if (import.meta.main) {

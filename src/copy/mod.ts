@@ -1,40 +1,40 @@
 /**
- * Moving a board from one database to another (SQLite to PostgreSQL, or back): every row of the
- * package's tables (see `TABLES`) with its id, in batches inside transactions, the package's
- * migration history, and a closing comparison of row counts and checksums per table.
+ * Moving a board from one database to another (SQLite to PostgreSQL, or back): every row of
+ * every table both databases have, with its id, in batches inside transactions, the id
+ * generators' high-water marks, the package's migration history, and a closing comparison of
+ * row counts and checksums per table over every column.
  *
- * Driver-agnostic: what differs between databases (inserting explicit ids, moving id generators
- * past them) comes from each driver's {@linkcode CopyTarget}.
+ * What is copied comes from the two databases' own schemas (see `plan.ts`), and the guard
+ * against copying a database onto itself compares what the URLs point at, not their text.
+ * Driver-agnostic: what differs between databases comes from each driver's
+ * {@linkcode CopyTarget}.
  *
  * @module
  */
 import { manifest } from "../../migrations/mod.ts";
 import { connect } from "../connect.ts";
 import type { Connection, CopyTarget } from "../driver.ts";
+import { StorageError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
+import { Migrator } from "../migrate/migrator.ts";
+import * as V from "../validate.ts";
+import { planCopy, type Side } from "./plan.ts";
+import { copyHistory, otherSets } from "./history.ts";
 import {
   checksum,
-  CLEAR_HISTORY,
   clearOf,
   countOf,
-  digest,
-  HISTORY,
-  INSERT_HISTORY,
   insertOf,
-  keyOf,
+  keyValues,
   laterOf,
-  OTHER_SETS,
-  pageOf,
+  maxOf,
+  pages,
   report,
   type Table,
   type TableReport,
-  TABLES,
-  TRACKING,
 } from "./tables.ts";
 
 export type { TableReport } from "./tables.ts";
-import { redact, StorageError } from "../errors.ts";
-import { Migrator, OWN_SET } from "../migrate/migrator.ts";
-import * as V from "../validate.ts";
 
 /** Options of {@linkcode copyDatabase}. */
 export interface CopyOptions {
@@ -52,23 +52,34 @@ export interface CopyReport {
   ok: boolean;
   /** One comparison per table, the migration history last. */
   tables: TableReport[];
-  /** Migration sets of the caller's own that were not copied (their tables are not known). */
+  /**
+   * Migration sets of the caller's own whose history the target does not have as the source
+   * does: their tables were copied like the package's, their history was not (run their
+   * migrations on the target).
+   */
   skippedSets: string[];
 }
 
 /**
- * Copies every row of the package's tables from one database to another, keeping ids.
+ * Copies every row of every table from one database to another, keeping ids.
  *
- * The source must be at the newest schema; the target is migrated to it first. A target that
- * already holds rows is refused unless `force` is set, which deletes them first. Stop the board
- * while copying: the closing comparison fails if the source changed meanwhile.
+ * The source must be at the newest schema; the target is migrated to it first. Both must then
+ * have the same tables and columns (those of the package, and any of your own): the copy carries
+ * every column that holds data, and refuses, before writing a row, a column or a table holding
+ * rows that only one of them has. A target that already holds rows is refused unless `force`
+ * is set, which deletes them first. The target's ids continue after the highest the source ever
+ * handed out. Stop the board while copying: the closing comparison fails if the source changed
+ * meanwhile.
  *
  * @param from The source URL.
  * @param to The target URL.
  * @param options Force, batch size and progress.
  * @returns The per-table comparison.
- * @throws {StorageError} `validation` for a bad URL or option; `conflict` when the target holds
- * data and `force` is not set; `migration` when the source is not at the newest schema.
+ * @throws {StorageError} `validation` for a bad URL or option, or two URLs that point at the
+ * same database (however spelled: checked as soon as both are open, before a row is read or
+ * anything is written, `force` or not);
+ * `conflict` when the target holds data and `force` is not set; `migration` when the source is
+ * not at the newest schema or the two schemas differ (naming each table and column).
  */
 export async function copyDatabase(
   from: string,
@@ -83,42 +94,66 @@ export async function copyDatabase(
       { field: "batchSize" },
     );
   }
-  if (from === to) {
-    throw new StorageError(
-      "validation",
-      `Cannot copy a database onto itself: ${redact(from)}`,
-      { field: "to" },
-    );
-  }
   const open = V.parse(V.openOptions, { migrate: "off" }, "options", "copy");
-  await using source = disposable(await connect(from, open));
+  // The source is only read: never created, opened read-only (SQLite), never written.
+  await using source = disposable(
+    await connect(from, { ...open, readOnly: true }),
+  );
   await using target = disposable(await connect(to, open));
-  const writer = target.copyTarget?.();
-  if (!writer) {
-    throw new StorageError(
-      "validation",
-      `Cannot copy into ${redact(to)}: its driver does not support copying`,
-    );
-  }
+  const reader = side(source, from);
+  const writer = side(target, to);
+  await assertDistinct(reader.port, writer.port, from, to);
   await assertCurrent(source, from);
   await new Migrator(target.migrationTarget(), manifest[target.dialect] ?? [])
     .up();
-  await prepareTarget(target, options.force ?? false, to);
-  for (const table of TABLES) {
-    await copyTable(source, target, writer, table, batch, options.onProgress);
+  const tables = await planCopy(reader, writer);
+  await prepareTarget(target, tables, options.force ?? false, to);
+  for (const table of tables) {
+    await copyTable(reader, writer, table, batch, options.onProgress);
   }
   const history = await copyHistory(source, target);
-  const tables: TableReport[] = [];
-  for (const table of TABLES) tables.push(await compare(source, target, table));
-  tables.push(history);
-  const skippedSets = (await source.root.all(OTHER_SETS, [OWN_SET])).map((r) =>
-    String(r[0])
-  );
-  return { ok: tables.every((t) => t.ok), tables, skippedSets };
+  const reports: TableReport[] = [];
+  for (const table of tables) {
+    reports.push(await compare(source, target, table));
+  }
+  reports.push(history);
+  return {
+    ok: reports.every((t) => t.ok),
+    tables: reports,
+    skippedSets: await otherSets(source, target),
+  };
 }
 
 function disposable(c: Connection): Connection & AsyncDisposable {
   return Object.assign(c, { [Symbol.asyncDispose]: () => c.close() });
+}
+
+function side(connection: Connection, url: string): Side {
+  const port = connection.copyTarget?.();
+  if (!port) {
+    throw new StorageError(
+      "validation",
+      `Cannot copy with ${redactUrl(url)}: its driver does not support copying`,
+    );
+  }
+  return { connection, port };
+}
+
+/** Refuses two URLs that point at one database, before a row is read or anything written. */
+async function assertDistinct(
+  a: CopyTarget,
+  b: CopyTarget,
+  from: string,
+  to: string,
+): Promise<void> {
+  if (await a.identity() !== await b.identity()) return;
+  throw new StorageError(
+    "validation",
+    `Cannot copy a database onto itself: ${redactUrl(from)} (from) and ${
+      redactUrl(to)
+    } (to) point at the same database: copy into another database`,
+    { field: "to" },
+  );
 }
 
 async function assertCurrent(source: Connection, url: string): Promise<void> {
@@ -132,7 +167,7 @@ async function assertCurrent(source: Connection, url: string): Promise<void> {
   if (behind.length > 0) {
     throw new StorageError(
       "migration",
-      `Cannot copy from ${redact(url)} as its schema is not current: ${
+      `Cannot copy from ${redactUrl(url)} as its schema is not current: ${
         behind[0]!.version
       } ` +
         `(${behind[0]!.name}) is ${
@@ -145,11 +180,12 @@ async function assertCurrent(source: Connection, url: string): Promise<void> {
 
 async function prepareTarget(
   target: Connection,
+  tables: readonly Table[],
   force: boolean,
   url: string,
 ): Promise<void> {
   const held: string[] = [];
-  for (const table of TABLES) {
+  for (const table of tables) {
     const n = Number(
       (await target.root.get(countOf(table.name), []))?.[0] ?? 0,
     );
@@ -159,59 +195,59 @@ async function prepareTarget(
   if (!force) {
     throw new StorageError(
       "conflict",
-      `Refusing to copy into ${redact(url)} as it already holds data: ${
+      `Refusing to copy into ${redactUrl(url)} as it already holds data: ${
         held.join(", ")
       } rows: ` +
         `pass --force to replace it`,
     );
   }
   await target.transaction(async (tx) => {
-    for (const table of [...TABLES].reverse()) {
+    for (const table of [...tables].reverse()) {
       await tx.run(clearOf(table.name), []);
     }
   });
 }
 
+/** Parameters one INSERT may carry: under SQLite's and PostgreSQL's limits. */
+const MAX_PARAMETERS = 30_000;
+
 async function copyTable(
-  source: Connection,
-  target: Connection,
-  writer: CopyTarget,
+  source: Side,
+  target: Side,
   table: Table,
   batch: number,
   onProgress: CopyOptions["onProgress"],
 ): Promise<void> {
   const total = Number(
-    (await source.root.get(countOf(table.name), []))?.[0] ?? 0,
+    (await source.connection.root.get(countOf(table.name), []))?.[0] ?? 0,
   );
-  const key = keyOf(table);
-  const later = (table.later ?? []).map((column) =>
-    table.columns.indexOf(column)
+  const later = table.later.map((column) => table.columns.indexOf(column));
+  const perInsert = Math.max(
+    1,
+    Math.floor(MAX_PARAMETERS / table.columns.length),
   );
-  let after: unknown[] = key.map(() => 0);
   let copied = 0;
   onProgress?.(table.name, 0, total);
-  for (;;) {
-    const rows = await source.root.all(pageOf(table), [...after, batch]);
-    if (rows.length === 0) break;
-    const insert = insertOf(table, rows.length, writer.keepIds);
-    const values = rows.flatMap((row) =>
-      row.map((value, i) => later.includes(i) ? null : value)
-    );
-    await target.transaction(async (tx) => await tx.run(insert, values));
-    after = key.map((_, i) => rows[rows.length - 1]![i]);
+  for await (const rows of pages(source.connection, table, batch)) {
+    await target.connection.transaction(async (tx) => {
+      for (let i = 0; i < rows.length; i += perInsert) {
+        const chunk = rows.slice(i, i + perInsert);
+        const insert = insertOf(table, chunk.length, target.port.keepIds);
+        await tx.run(
+          insert,
+          chunk.flatMap((row) =>
+            row.map((value, i) => later.includes(i) ? null : value)
+          ),
+        );
+      }
+    });
     copied += rows.length;
     onProgress?.(table.name, copied, Math.max(total, copied));
   }
-  for (const index of later) {
-    await copyLater(source, target, table, index, batch);
+  for (const column of table.later) {
+    await copyLater(source.connection, target.connection, table, column, batch);
   }
-  if (key.length !== 1 || key[0] !== "id") return;
-  const resets = writer.resetIds(table.name, "id");
-  if (resets.length > 0) {
-    await target.transaction(async (tx) => {
-      for (const reset of resets) await tx.all(reset, []);
-    });
-  }
+  await continueIds(source, target, table);
 }
 
 /** Sets a deferred column (see {@linkcode Table.later}) once every row of the table is in. */
@@ -219,60 +255,45 @@ async function copyLater(
   source: Connection,
   target: Connection,
   table: Table,
-  index: number,
+  column: string,
   batch: number,
 ): Promise<void> {
-  const update = laterOf(table, table.columns[index]!);
-  for (let after = 0;;) {
-    const rows = await source.root.all(pageOf(table), [after, batch]);
-    if (rows.length === 0) break;
+  const index = table.columns.indexOf(column);
+  const update = laterOf(table, column);
+  for await (const rows of pages(source, table, batch)) {
     await target.transaction(async (tx) => {
       for (const row of rows) {
-        if (row[index] !== null) await tx.run(update, [row[index], row[0]]);
+        if (row[index] === null) continue;
+        await tx.run(update, [row[index], ...keyValues(table, row)]);
       }
     });
-    after = Number(rows[rows.length - 1]![0]);
   }
 }
 
-/** Copies the package's migration history, each checksum taken from the target's own script. */
-async function copyHistory(
-  source: Connection,
-  target: Connection,
-): Promise<TableReport> {
-  const rows = await source.root.all(HISTORY, [OWN_SET]);
-  const scripts = new Map(
-    (manifest[target.dialect] ?? []).map((m) => [m.version, m]),
+/**
+ * Makes the target's generated ids continue after the highest the source ever handed out: its
+ * generator's high-water mark (deleted rows count), or its largest id where it has none.
+ */
+async function continueIds(
+  source: Side,
+  target: Side,
+  table: Table,
+): Promise<void> {
+  const column = table.target.generatedId;
+  if (column === undefined) return;
+  const largest = await source.connection.root.get(
+    maxOf(table.name, column),
+    [],
   );
-  await target.transaction(async (tx) => {
-    await tx.run(CLEAR_HISTORY, [OWN_SET]);
-    for (const [version, name, appliedAt, durationMs, status] of rows) {
-      const script = scripts.get(Number(version));
-      if (!script || script.name !== name) {
-        throw new StorageError(
-          "migration",
-          `Cannot copy the migration history: version ${version} (${name}) has no script for ` +
-            `${target.dialect}`,
-          { version: Number(version) },
-        );
-      }
-      const row = [
-        OWN_SET,
-        version,
-        name,
-        script.checksum,
-        appliedAt,
-        durationMs,
-        status,
-      ];
-      await tx.run(INSERT_HISTORY, row);
-    }
-  });
-  const [a, b] = [
-    await source.root.all(HISTORY, [OWN_SET]),
-    await target.root.all(HISTORY, [OWN_SET]),
-  ];
-  return report(TRACKING, digest(a), digest(b));
+  const highWater = Math.max(
+    Number(largest?.[0] ?? 0),
+    table.source.generatedId === undefined
+      ? 0
+      : await source.port.highWater(table.source),
+  );
+  await target.connection.transaction((tx) =>
+    target.port.continueIds(tx, table.target, highWater)
+  );
 }
 
 async function compare(

@@ -1,10 +1,12 @@
 /**
- * The tables `copy` moves, the statements it reads them with, and the checksums it compares.
+ * The statements `copy` reads and writes a table with, built from the table's columns as the
+ * databases describe them (see `plan.ts`), and the checksums it compares.
  *
  * @module
  */
 import { createHash } from "node:crypto";
-import { type Connection, type Sql, sql } from "../driver.ts";
+import type { Connection, CopyTable, Row, Sql } from "../driver.ts";
+import { sql } from "../driver.ts";
 
 /** The comparison of one table after the copy. */
 export interface TableReport {
@@ -14,109 +16,45 @@ export interface TableReport {
   sourceRows: number;
   /** Rows in the target. */
   targetRows: number;
-  /** SHA-256 over the source's rows, in key order. */
+  /** The source's rows hashed, every column (see `checksum`). */
   sourceChecksum: string;
-  /** SHA-256 over the target's rows, in key order. */
+  /** The target's rows hashed, the same columns. */
   targetChecksum: string;
   /** Whether counts and checksums agree. */
   ok: boolean;
 }
 
-/** A table the copy moves, with its columns in the order they are read and written. */
+/** A table the copy moves: one both databases have, with the same columns. */
 export interface Table {
+  /** Its name. */
   name: string;
+  /** Every column that holds data, sorted by name: read and written by name. */
   columns: readonly string[];
-  /** The key it is read in order of (its first columns); `["id"]` unless given. */
-  key?: readonly string[];
+  /** The primary key it is read in order of. */
+  key: readonly string[];
   /**
-   * Columns that may point at rows of the same table not yet copied (a reply older than its
-   * parent, after a FidoNet adoption): copied as NULL, then set once the whole table is in.
+   * Columns pointing at rows of the same table not yet copied (a reply older than its parent,
+   * after a FidoNet adoption): copied as NULL, then set once the whole table is in.
    */
-  later?: readonly string[];
+  later: readonly string[];
+  /** The table as the source describes it. */
+  source: CopyTable;
+  /** The table as the target describes it. */
+  target: CopyTable;
 }
 
-/** The package's tables, parents before children. */
-// deno-fmt-ignore
-export const TABLES: readonly Table[] = [
-  {
-    name: "users",
-    columns: [
-      "id", "username", "username_key", "password_hash", "security_level", "logins", "posts",
-      "uploads", "downloads", "upload_bytes", "download_bytes", "last_login_at", "created_at",
-      "updated_at", "real_name", "location", "note", "flags", "status",
-    ],
-  },
-  {
-    name: "message_areas",
-    columns: [
-      "id", "tag", "tag_key", "name", "kind", "echo_tag", "last_msg_num", "msg_count", "created_at",
-    ],
-  },
-  { name: "file_areas", columns: ["id", "tag", "tag_key", "name", "created_at"] },
-  {
-    name: "files",
-    columns: [
-      "id", "area_id", "filename", "filename_key", "description", "uploader_id", "size", "sha256",
-      "downloads", "uploaded_at",
-    ],
-  },
-  {
-    name: "messages",
-    columns: [
-      "id", "area_id", "msg_num", "from_user_id", "from_name", "to_user_id", "to_name", "subject",
-      "body", "parent_id", "thread_root_id", "ftn_msgid", "ftn_reply", "kludges", "created_at",
-    ],
-    later: ["parent_id"],
-  },
-  {
-    name: "sessions",
-    columns: [
-      "id", "user_id", "token_hash", "ip_address", "node", "activity", "login_at",
-      "last_activity_at", "expires_at", "ended_at",
-    ],
-  },
-  { name: "last_read", columns: ["user_id", "area_id", "last_read"], key: ["user_id", "area_id"] },
-  { name: "logins", columns: ["id", "user_id", "username", "login_at"] },
-];
-
-/**
- * The key a table is read in order of.
- *
- * @param t The table.
- * @returns Its key columns.
- */
-export function keyOf(t: Table): readonly string[] {
-  return t.key ?? ["id"];
-}
-
-export const TRACKING = "impulse_migrations";
-export const HISTORY = sql(
-  "copy.history",
-  "SELECT version, name, applied_at, duration_ms, status FROM impulse_migrations " +
-    "WHERE migration_set = ? ORDER BY version",
-);
-export const OTHER_SETS = sql(
-  "copy.otherSets",
-  "SELECT DISTINCT migration_set FROM impulse_migrations WHERE migration_set <> ? ORDER BY 1",
-);
-export const CLEAR_HISTORY = sql(
-  "copy.clearHistory",
-  "DELETE FROM impulse_migrations WHERE migration_set = ?",
-  true,
-);
-export const INSERT_HISTORY = sql(
-  "copy.insertHistory",
-  "INSERT INTO impulse_migrations (migration_set, version, name, checksum, applied_at, " +
-    "duration_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  true,
-);
-
+/** Statements by text: a table's statements change when its columns do. */
 const statements = new Map<string, Sql>();
 function once(name: string, text: string, write = false): Sql {
-  let statement = statements.get(name);
-  if (!statement) statements.set(name, statement = sql(name, text, write));
+  let statement = statements.get(text);
+  if (!statement) statements.set(text, statement = sql(name, text, write));
   return statement;
 }
+
+/** A name as a quoted identifier (the same in both dialects). */
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const list = (names: readonly string[]) => names.map(quote).join(", ");
+
 /**
  * The statement inserting `rows` rows of a table's columns, keeping the ids given.
  *
@@ -128,59 +66,124 @@ function once(name: string, text: string, write = false): Sql {
 export const insertOf = (t: Table, rows: number, keepIds: string) => {
   const row = `(${t.columns.map(() => "?").join(", ")})`;
   return once(
-    `copy.insert.${t.name}.${rows}${keepIds ? ".keep" : ""}`,
-    `INSERT INTO ${t.name} (${t.columns.join(", ")}) ${keepIds} VALUES ${
+    `copy.insert.${t.name}.${rows}`,
+    `INSERT INTO ${quote(t.name)} (${list(t.columns)}) ${keepIds} VALUES ${
       Array(rows).fill(row).join(", ")
     }`,
     true,
   );
 };
 export const countOf = (t: string) =>
-  once(`copy.count.${t}`, `SELECT count(*) FROM ${t}`);
-export const pageOf = (t: Table) => {
-  const key = keyOf(t).join(", ");
-  const after = keyOf(t).map(() => "?").join(", ");
-  return once(
-    `copy.page.${t.name}`,
-    `SELECT ${
-      t.columns.join(", ")
-    } FROM ${t.name} WHERE (${key}) > (${after}) ORDER BY ${key} LIMIT ?`,
-  );
-};
-/** The statement setting a deferred column of one row. */
+  once(`copy.count.${t}`, `SELECT count(*) FROM ${quote(t)}`);
+export const clearOf = (t: string) =>
+  once(`copy.clear.${t}`, `DELETE FROM ${quote(t)}`, true);
+/** The statement reading a column's largest value. */
+export const maxOf = (t: string, column: string) =>
+  once(`copy.max.${t}`, `SELECT max(${quote(column)}) FROM ${quote(t)}`);
+/** The statement setting a deferred column of one row, found by its key. */
 export const laterOf = (t: Table, column: string) =>
   once(
     `copy.later.${t.name}.${column}`,
-    `UPDATE ${t.name} SET ${column} = ? WHERE id = ?`,
+    `UPDATE ${quote(t.name)} SET ${quote(column)} = ? WHERE ${
+      t.key.map((k) => `${quote(k)} = ?`).join(" AND ")
+    }`,
     true,
   );
-export const clearOf = (t: string) =>
-  once(`copy.clear.${t}`, `DELETE FROM ${t}`, true);
 
-/** Counts and hashes a table's rows, in key order. */
+/** The statement reading a page of a table in key order, the first or one after a key. */
+function pageOf(t: Table, first: boolean): Sql {
+  const key = list(t.key);
+  const after = first
+    ? ""
+    : `WHERE (${key}) > (${t.key.map(() => "?").join(", ")}) `;
+  return once(
+    `copy.page.${t.name}`,
+    `SELECT ${list(t.columns)} FROM ${
+      quote(t.name)
+    } ${after}ORDER BY ${key} LIMIT ?`,
+  );
+}
+
+/**
+ * Reads a table in key order, a page at a time.
+ *
+ * @param c The database.
+ * @param t The table.
+ * @param size Rows per page.
+ * @returns The pages, each non-empty.
+ */
+export async function* pages(
+  c: Connection,
+  t: Table,
+  size: number,
+): AsyncGenerator<Row[]> {
+  const at = t.key.map((k) => t.columns.indexOf(k));
+  let after: unknown[] | undefined;
+  for (;;) {
+    const rows = await c.root.all(pageOf(t, after === undefined), [
+      ...(after ?? []),
+      size,
+    ]);
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    after = at.map((i) => rows[rows.length - 1]![i]);
+  }
+}
+
+/**
+ * The values of a row where a key is wanted.
+ *
+ * @param t The table.
+ * @param row A row of its columns.
+ * @returns The row's key values.
+ */
+export function keyValues(t: Table, row: Row): unknown[] {
+  return t.key.map((k) => row[t.columns.indexOf(k)]);
+}
+
+/**
+ * Counts and hashes a table's rows, every column: the SHA-256 of each row, summed modulo 2²⁵⁶.
+ * The sum does not depend on the order rows come in, which the two databases may see
+ * differently (a text key under another collation); a changed, missing or extra row changes it.
+ */
 export async function checksum(
   c: Connection,
   table: Table,
 ): Promise<{ rows: number; sum: string }> {
-  const hash = createHash("sha256");
-  let rows = 0;
-  for (let after: unknown[] = keyOf(table).map(() => 0);;) {
-    const page = await c.root.all(pageOf(table), [...after, 1000]);
-    if (page.length === 0) break;
-    for (const row of page) hash.update(`${JSON.stringify(row)}\n`);
-    rows += page.length;
-    after = keyOf(table).map((_, i) => page[page.length - 1]![i]);
+  const sum = new RowSum();
+  for await (const page of pages(c, table, 1000)) {
+    for (const row of page) sum.add(row);
   }
-  return { rows, sum: hash.digest("hex") };
+  return sum.result();
 }
 
-/** Counts and hashes rows already read. */
+/** Counts and hashes rows already read (see {@linkcode checksum}). */
 export function digest(rows: unknown[][]): { rows: number; sum: string } {
-  const hash = createHash("sha256");
-  for (const row of rows) {
-    hash.update(`${JSON.stringify(row.map((v) => v ?? null))}\n`);
+  const sum = new RowSum();
+  for (const row of rows) sum.add(row.map((v) => v ?? null));
+  return sum.result();
+}
+
+const MOD = 1n << 256n;
+
+class RowSum {
+  #rows = 0;
+  #sum = 0n;
+  add(row: Row): void {
+    const text = JSON.stringify(
+      row,
+      (_, v) => typeof v === "bigint" ? `${v}n` : v,
+    );
+    const hex = createHash("sha256").update(text).digest("hex");
+    this.#sum = (this.#sum + BigInt(`0x${hex}`)) % MOD;
+    this.#rows++;
   }
-  return { rows: rows.length, sum: hash.digest("hex") };
+  result(): { rows: number; sum: string } {
+    return {
+      rows: this.#rows,
+      sum: this.#sum.toString(16).padStart(64, "0"),
+    };
+  }
 }
 
 /** Compares two counts and checksums. */

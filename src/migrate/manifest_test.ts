@@ -118,3 +118,43 @@ Deno.test("manifest --check fails on a stale manifest and passes on a current on
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("renderManifest() attaches a code file to its version in every dialect", async () => {
+  const root = await Deno.makeTempDir({ prefix: "impulse-manifest-test-" });
+  try {
+    for (const dialect of ["postgres", "sqlite"]) {
+      await Deno.mkdir(`${root}/${dialect}`);
+      await Deno.writeTextFile(
+        `${root}/${dialect}/0001_a.up.sql`,
+        "SELECT 1;\n",
+      );
+      await Deno.writeTextFile(
+        `${root}/${dialect}/0001_a.down.sql`,
+        "SELECT 2;\n",
+      );
+      await Deno.writeTextFile(
+        `${root}/${dialect}/0002_b.up.sql`,
+        "SELECT 1;\n",
+      );
+      await Deno.writeTextFile(
+        `${root}/${dialect}/0002_b.down.sql`,
+        "SELECT 2;\n",
+      );
+    }
+    await Deno.writeTextFile(`${root}/0002_b.ts`, "export default {};\n");
+    const text = await renderManifest(root);
+    assert.match(text, /^import code2 from "\.\/0002_b\.ts";$/m);
+    assert.equal(text.match(/^ {6}code: code2,$/gm)?.length, 2);
+    assert.equal(text.match(/code: /g)?.length, 2, "0001 has no code");
+
+    await Deno.rename(`${root}/0002_b.ts`, `${root}/0002_c.ts`);
+    await assert.rejects(
+      renderManifest(root),
+      /0002_c\.ts does not match migration 2 \(b\)/,
+    );
+    await Deno.rename(`${root}/0002_c.ts`, `${root}/0003_c.ts`);
+    await assert.rejects(renderManifest(root), /0003_c\.ts has no SQL files/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

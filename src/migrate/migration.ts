@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { StorageError } from "../errors.ts";
+import type { MigrationQuery } from "./target.ts";
 
 /** One migration: an up script and the down script that reverts it. */
 export interface Migration {
@@ -19,6 +20,35 @@ export interface Migration {
   readonly down: string;
   /** SHA-256 (hex) of the up script with CRLF normalised to LF. */
   readonly checksum: string;
+  /** Code run in the same transaction right after each script (the package's own set only). */
+  readonly code?: MigrationCode;
+}
+
+/**
+ * What a migration's code found in the data that someone must act on, such as two users whose
+ * names became one name.
+ */
+export interface MigrationNote {
+  /** The table holding the rows. */
+  table: string;
+  /** The ids of the rows, in the order the message names them. */
+  ids: number[];
+  /** What was found, what the migration did about it, and what to do. */
+  message: string;
+}
+
+/**
+ * The part of a migration that SQL cannot compute (a Unicode case fold, say), run in the
+ * migration's transaction right after its up script, or its down script. Each returns its notes;
+ * a code step never fails over the data it finds: it keeps every row and notes what needs a
+ * person. Only the package's own set has code (the manifest attaches `NNNN_name.ts` files); a
+ * set loaded from a directory is SQL only.
+ */
+export interface MigrationCode {
+  /** Runs after the up script. */
+  up(q: MigrationQuery): Promise<MigrationNote[]>;
+  /** Runs after the down script, undoing what `up` did. */
+  down(q: MigrationQuery): Promise<MigrationNote[]>;
 }
 
 const FILE = /^(\d+)_([A-Za-z0-9_-]+)\.(up|down)\.sql$/;

@@ -7,7 +7,12 @@
 import { manifest } from "../../migrations/mod.ts";
 import { StorageError } from "../errors.ts";
 import type { NamedRow } from "../driver.ts";
-import { isNoTransaction, type Migration } from "./migration.ts";
+import {
+  isNoTransaction,
+  type Migration,
+  type MigrationNote,
+} from "./migration.ts";
+import { type KeptNote, readNotes, runCode } from "./notes.ts";
 import {
   type AppliedMigration,
   assertMigratable,
@@ -28,6 +33,8 @@ export interface MigratorOptions {
   set?: string;
   /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
   lockTimeoutMs?: number;
+  /** Refuse `up`, `down` and `to` (the target was opened for reading only). */
+  readOnly?: boolean;
 }
 
 /** One migration applied or reverted. */
@@ -40,6 +47,8 @@ export interface MigrationStep {
   direction: "up" | "down";
   /** How long it took, in milliseconds. */
   durationMs: number;
+  /** What the migration's code found that needs a person (empty for most migrations). */
+  notes: MigrationNote[];
   /**
    * The backup copy of the database file written before a forced down run (SQLite only), on
    * the run's first step.
@@ -60,6 +69,7 @@ export interface DownOptions {
   force?: boolean;
 }
 
+const TRACKING_TABLE = "impulse_migrations";
 const TRACKING = `CREATE TABLE IF NOT EXISTS impulse_migrations (
   migration_set TEXT NOT NULL,
   version BIGINT NOT NULL,
@@ -106,6 +116,7 @@ export class Migrator implements AsyncDisposable {
   #migrations: readonly Migration[];
   #set: string;
   #lockTimeoutMs: number;
+  #readOnly: boolean;
 
   /**
    * Creates a runner for one set on one target.
@@ -123,6 +134,7 @@ export class Migrator implements AsyncDisposable {
     this.#migrations = migrations;
     this.#set = options.set ?? OWN_SET;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+    this.#readOnly = options.readOnly ?? false;
   }
 
   /** The migrations of the set. */
@@ -136,10 +148,30 @@ export class Migrator implements AsyncDisposable {
    * @returns One line per version, ascending.
    */
   async status(): Promise<MigrationStatus[]> {
-    return await this.#target.transaction(async (q) => {
-      await q.exec(TRACKING);
-      return migrationStatus(this.#migrations, await readApplied(q, this.#set));
-    });
+    // Only reads: a database without the tracking table has every migration pending.
+    return await this.#target.transaction(async (q) =>
+      migrationStatus(
+        this.#migrations,
+        await q.hasTable(TRACKING_TABLE) ? await readApplied(q, this.#set) : [],
+      )
+    );
+  }
+
+  /**
+   * The notes that the code of applied migrations left (such as names that became one name),
+   * kept in the database since they were applied: the way to read what `openStorage` applied.
+   *
+   * @returns The notes, by version; empty when no applied migration has code.
+   */
+  async notes(): Promise<KeptNote[]> {
+    const coded = new Set(
+      this.#migrations.filter((m) => m.code).map((m) => m.version),
+    );
+    const status = await this.status();
+    if (!status.some((l) => l.state === "applied" && coded.has(l.version))) {
+      return [];
+    }
+    return await this.#target.transaction((q) => readNotes(q, this.#set));
   }
 
   /**
@@ -151,6 +183,7 @@ export class Migrator implements AsyncDisposable {
    * stays at the last whole version); `timeout` when the lock cannot be had in time.
    */
   async up(options: { to?: number } = {}): Promise<MigrationStep[]> {
+    this.#assertWritable("up");
     return await this.#target.withLock(async () => {
       // Refuse an unsafe state even when no migration of the set is left to try, and try only
       // the pending ones (each re-checks inside its own transaction, as another process may
@@ -189,6 +222,7 @@ export class Migrator implements AsyncDisposable {
    * `unavailable` when a forced run cannot write its backup copy.
    */
   async down(options: DownOptions = {}): Promise<MigrationStep[]> {
+    this.#assertWritable("down");
     const steps = options.to === undefined ? options.steps ?? 1 : Infinity;
     const floor = options.to ?? 0;
     return await this.#target.withLock(async () => {
@@ -221,6 +255,7 @@ export class Migrator implements AsyncDisposable {
     version: number,
     options: { force?: boolean } = {},
   ): Promise<MigrationStep[]> {
+    this.#assertWritable("to");
     if (version !== 0 && !this.#migrations.some((m) => m.version === version)) {
       throw new StorageError(
         "migration",
@@ -300,7 +335,7 @@ export class Migrator implements AsyncDisposable {
           if (rehearse) return seen?.(migration, null);
           throw refuseUntried(this.#set, migration);
         }
-        const trial = await tryRoundTrip(this.#target, q, migration);
+        const trial = await tryRoundTrip(this.#target, q, migration, this.#set);
         seen?.(migration, trial);
         if (trial.losses.length > 0 || trial.failure !== null) {
           throw refuseLoss(this.#set, migration, trial);
@@ -313,12 +348,14 @@ export class Migrator implements AsyncDisposable {
           true,
           plan[0]!.version,
         );
+        const notes = await runCode(q, this.#set, migration, "down");
         await q.run(DELETE_APPLIED, [this.#set, migration.version]);
         taken.push({
           version: migration.version,
           name: migration.name,
           direction: "down",
           durationMs: elapsed(started),
+          notes,
         });
       }
     }).catch((error) => {
@@ -366,9 +403,20 @@ export class Migrator implements AsyncDisposable {
     }
   }
 
+  #assertWritable(doing: string): void {
+    if (this.#readOnly) {
+      throw new StorageError(
+        "validation",
+        `Cannot run ${doing}() as the migrator was opened read-only: open it without readOnly to change the database`,
+        { field: "readOnly" },
+      );
+    }
+  }
+
   async #apply(migration: Migration): Promise<MigrationStep | null> {
     const outside = isNoTransaction(migration.up);
     const started = performance.now();
+    let notes: MigrationNote[] = [];
     const claimed = await withVersion(
       migration,
       "up",
@@ -380,6 +428,7 @@ export class Migrator implements AsyncDisposable {
             return true;
           }
           await runScript(q.exec.bind(q), migration, "up", true);
+          notes = await runCode(q, this.#set, migration, "up");
           await q.run(
             INSERT_APPLIED,
             this.#row(migration, elapsed(started), "applied"),
@@ -404,6 +453,7 @@ export class Migrator implements AsyncDisposable {
       name: migration.name,
       direction: "up",
       durationMs: elapsed(started),
+      notes,
     };
   }
 
@@ -411,6 +461,7 @@ export class Migrator implements AsyncDisposable {
     const started = performance.now();
     let outside = false;
     let target: Migration | undefined;
+    let notes: MigrationNote[] = [];
     const reverted = await this.#target.transaction(async (q) => {
       const status = await this.#checked(q);
       const top = status.findLast((line) => line.state === "applied");
@@ -426,6 +477,7 @@ export class Migrator implements AsyncDisposable {
         return migration;
       }
       await runScript(q.exec.bind(q), migration, "down", true);
+      notes = await runCode(q, this.#set, migration, "down");
       await q.run(DELETE_APPLIED, [this.#set, migration.version]);
       return migration;
     }).catch((error) => {
@@ -448,6 +500,7 @@ export class Migrator implements AsyncDisposable {
       name: reverted.name,
       direction: "down",
       durationMs: elapsed(started),
+      notes,
     };
   }
 
@@ -457,7 +510,8 @@ export class Migrator implements AsyncDisposable {
   }
 
   async #checked(q: MigrationQuery): Promise<MigrationStatus[]> {
-    await q.exec(TRACKING);
+    // Created only when missing: on a current database `up` only reads.
+    if (!await q.hasTable(TRACKING_TABLE)) await q.exec(TRACKING);
     const status = migrationStatus(
       this.#migrations,
       await readApplied(q, this.#set),

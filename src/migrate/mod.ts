@@ -14,9 +14,10 @@
  *
  * @module
  */
+import { z } from "zod";
 import { manifest } from "../../migrations/mod.ts";
 import { connect } from "../connect.ts";
-import { StorageError } from "../errors.ts";
+import { asStorageError, StorageError } from "../errors.ts";
 import * as V from "../validate.ts";
 import { fileName, loadMigrations } from "./migration.ts";
 import { Migrator, OWN_SET } from "./migrator.ts";
@@ -28,7 +29,13 @@ export {
   loadMigrations,
   pairMigrations,
 } from "./migration.ts";
-export type { Migration, MigrationFile } from "./migration.ts";
+export type {
+  Migration,
+  MigrationCode,
+  MigrationFile,
+  MigrationNote,
+} from "./migration.ts";
+export type { KeptNote } from "./notes.ts";
 export { Migrator, newest, OWN_SET } from "./migrator.ts";
 export type {
   DownOptions,
@@ -52,15 +59,23 @@ export interface OpenMigratorOptions {
   set?: string;
   /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
   lockTimeoutMs?: number;
+  /**
+   * Open for reading only: a missing database is `not_found` (nothing is created), a SQLite
+   * file is opened read-only, `status()` and `verify()` work (verify on its scratch copy), and
+   * `up()`, `down()` and `to()` fail as `validation`.
+   */
+  readOnly?: boolean;
 }
 
 /**
  * Opens a database for migrating (without migrating it).
  *
  * @param url The database URL, as for `openStorage`.
- * @param options The migration set and lock timeout.
+ * @param options The migration set, the lock timeout, and whether to open read-only.
  * @returns The runner; close it when done.
- * @throws {StorageError} `validation` for a bad URL or set name; `migration` for a malformed set.
+ * @throws {StorageError} `validation` for a bad URL, option or set name; `migration` for a
+ * malformed set; `not_found` when a read-only open finds no database; `unavailable` when it
+ * cannot be opened.
  *
  * @example
  * ```ts
@@ -75,27 +90,43 @@ export async function openMigrator(
   url: string,
   options: OpenMigratorOptions = {},
 ): Promise<Migrator> {
-  const defaults = V.parse(
-    V.openOptions,
-    { migrate: "off" },
-    "options",
-    "openMigrator",
-  );
-  const set = setName(options);
-  const connection = await connect(url, defaults);
   try {
-    const migrations = options.dir === undefined
-      ? manifest[connection.dialect] ?? []
-      : await loadMigrations(options.dir, connection.dialect);
-    return new Migrator(connection.migrationTarget(), migrations, {
-      set,
-      lockTimeoutMs: options.lockTimeoutMs,
-    });
+    const o = V.parse(migratorOptions, options, "options", "openMigrator");
+    const readOnly = o.readOnly === true;
+    const defaults = V.parse(
+      V.openOptions,
+      { migrate: "off" },
+      "options",
+      "openMigrator",
+    );
+    const set = setName(o);
+    const connection = await connect(url, { ...defaults, readOnly });
+    try {
+      const migrations = o.dir === undefined
+        ? manifest[connection.dialect] ?? []
+        : await loadMigrations(o.dir, connection.dialect);
+      return new Migrator(connection.migrationTarget(), migrations, {
+        set,
+        lockTimeoutMs: o.lockTimeoutMs,
+        readOnly,
+      });
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
   } catch (error) {
-    await connection.close();
-    throw error;
+    throw asStorageError(error, "openMigrator");
   }
 }
+
+const migratorOptions: z.ZodType<OpenMigratorOptions> = z.strictObject({
+  dir: z.string({ error: "must be a string" }).min(1, {
+    error: "must not be empty",
+  }).optional(),
+  set: z.string({ error: "must be a string" }).optional(),
+  lockTimeoutMs: V.int(0, 3_600_000).optional(),
+  readOnly: z.boolean({ error: "must be a boolean" }).optional(),
+}).default({});
 
 function setName(options: OpenMigratorOptions): string {
   const own = options.dir === undefined;
@@ -127,19 +158,36 @@ function setName(options: OpenMigratorOptions): string {
  * @param dir The directory of the set (created if missing).
  * @param name The migration's name: letters, digits, `_` and `-`.
  * @returns The paths written.
- * @throws {StorageError} `validation` for a bad name.
+ * @throws {StorageError} `validation` for a bad name; `unavailable` when the files cannot be
+ * written there.
  */
 export async function createMigration(
   dir: string,
   name: string,
 ): Promise<string[]> {
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(name)) {
+  if (typeof name !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(name)) {
     throw new StorageError(
       "validation",
       `Invalid migration name: use letters, digits, "_" and "-": got "${name}"`,
       { field: "name" },
     );
   }
+  try {
+    return await writeMigration(dir, name);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    const permission = error instanceof Deno.errors.NotCapable
+      ? "permission is missing: run with --allow-read and --allow-write on it"
+      : `${(error as Error)?.message}: give a writable directory`;
+    throw new StorageError(
+      "unavailable",
+      `Cannot create the migration files in ${dir} as ${permission}`,
+      { cause: error },
+    );
+  }
+}
+
+async function writeMigration(dir: string, name: string): Promise<string[]> {
   await Deno.mkdir(dir, { recursive: true });
   const subDirs: string[] = [];
   for await (const entry of Deno.readDir(dir)) {

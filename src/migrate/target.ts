@@ -17,6 +17,8 @@ export interface MigrationQuery {
   ): Promise<Record<string, unknown>[]>;
   /** Runs a statement and returns how many rows it changed. */
   run(text: string, params?: readonly unknown[]): Promise<number>;
+  /** Whether a table of this name exists; only reads (what `status` asks first). */
+  hasTable(name: string): Promise<boolean>;
 }
 
 /** A table whose rows the runner compares before and after a down and up step. */
@@ -48,13 +50,13 @@ export interface MigrationTarget {
   /** Runs a script outside any transaction (for `-- no-transaction` migrations). */
   execScript(script: string): Promise<void>;
   /**
-   * A stable, sorted description of the schema, the tracking table and the tables of data set
-   * aside by down scripts (`impulse_aside_*`) excluded.
+   * A stable, sorted description of the schema, the tracking and notes tables and the tables
+   * of data set aside by down scripts (`impulse_aside_*`) excluded.
    */
   schema(): Promise<string[]>;
   /**
-   * The tables that hold rows of their own, as `q` sees them: every table but the tracking
-   * table and those the database derives from others (SQLite's full-text index tables).
+   * The tables that hold rows of their own, as `q` sees them: every table but the tracking and
+   * notes tables and those the database derives from others (SQLite's full-text index tables).
    */
   tables(q: MigrationQuery): Promise<TableShape[]>;
   /**

@@ -8,6 +8,7 @@
  */
 import { StorageError } from "../errors.ts";
 import type { Migration } from "./migration.ts";
+import { runCode } from "./notes.ts";
 import type { MigrationQuery, MigrationTarget, TableShape } from "./target.ts";
 
 /** Data that a down step followed by its up step would not give back. */
@@ -48,13 +49,15 @@ const SAVEPOINT = "impulse_trial";
  * @param target The database (its tables and dialect).
  * @param q The transaction the down step runs in.
  * @param migration The migration to revert.
+ * @param set The set's name (the migration's code keeps its notes under it).
  * @returns What would not come back, and which columns were empty.
- * @throws {StorageError} `migration` when the down script itself fails.
+ * @throws {StorageError} `migration` when the down script (or the down code) itself fails.
  */
 export async function tryRoundTrip(
   target: MigrationTarget,
   q: MigrationQuery,
   migration: Migration,
+  set: string,
 ): Promise<TrialReport> {
   await q.exec(`SAVEPOINT ${SAVEPOINT}`);
   try {
@@ -73,7 +76,7 @@ export async function tryRoundTrip(
       table.columns.filter((_, c) => counts[i]![c + 1] === 0)
         .map((column) => ({ table: table.name, column }))
     );
-    const failure = await downThenUp(q, migration);
+    const failure = await downThenUp(q, migration, set);
     if (failure !== null) return { losses: [], failure, empty };
     const after = new Map((await target.tables(q)).map((t) => [t.name, t]));
     const losses: Loss[] = [];
@@ -91,13 +94,15 @@ export async function tryRoundTrip(
 }
 
 /**
- * Runs the down script, then the up script; returns why the up script failed, or `null`.
+ * Runs the down script and code, then the up script and code; returns why the up step failed,
+ * or `null`.
  *
- * @throws {StorageError} `migration` when the down script fails.
+ * @throws {StorageError} `migration` when the down step fails.
  */
 async function downThenUp(
   q: MigrationQuery,
   migration: Migration,
+  set: string,
 ): Promise<string | null> {
   try {
     await q.exec(migration.down);
@@ -110,8 +115,10 @@ async function downThenUp(
       { version: migration.version, cause: error },
     );
   }
+  await runCode(q, set, migration, "down");
   try {
     await q.exec(migration.up);
+    await runCode(q, set, migration, "up");
     return null;
   } catch (error) {
     return detail(error);

@@ -6,6 +6,7 @@
  */
 import {
   type Awaitable,
+  dialectSql,
   type Executor,
   type Row,
   type Sql,
@@ -14,21 +15,7 @@ import {
 import { StorageError, type StorageErrorKind } from "../errors.ts";
 import { id as idSchema, parse } from "../validate.ts";
 
-/**
- * The key a name is unique and found by: NFKC-normalised and lower-cased, so `ＳｙｓＯｐ` and
- * `sysop` are the same name.
- *
- * @param name The name.
- * @returns Its key.
- */
-export function foldKey(name: string): string {
-  // NFKC leaves ASCII as it is: most names skip the two normalisations.
-  return ASCII.test(name)
-    ? name.toLowerCase()
-    : name.normalize("NFKC").toLowerCase().normalize("NFKC");
-}
-
-const ASCII = /^\p{ASCII}*$/u;
+export { foldKey } from "../keys.ts";
 
 /**
  * The key a file name is unique by in its area: ASCII letters lower-cased, everything else as
@@ -316,3 +303,18 @@ export const userExists: Sql = sql(
   "users.exists",
   "SELECT id FROM users WHERE id = ?",
 );
+
+/**
+ * A user's name, locking the user against deletion and renaming until the transaction ends
+ * (PostgreSQL: `FOR KEY SHARE`, what a foreign key check takes; SQLite's one writer needs no
+ * row locks): an operation takes it where the global lock order (mod.ts) puts users, before the
+ * rows that will refer to the user.
+ */
+export const shareUser: Sql = dialectSql("users.share");
+
+/**
+ * A user's name, locking the user as an update of its counters does (PostgreSQL: `FOR NO KEY
+ * UPDATE`): an operation that counts something to a user after writing other rows takes it
+ * first, where the global lock order (mod.ts) puts users.
+ */
+export const lockUser: Sql = dialectSql("users.lock");

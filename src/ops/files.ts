@@ -21,7 +21,9 @@ import {
   changeById,
   checkReferences,
   filenameKey,
+  isKind,
   mapError,
+  missing,
   notFound,
   PatchStatements,
   type Reference,
@@ -38,6 +40,10 @@ const Q = {
     true,
   ),
   areaExists: sql("fileAreas.exists", "SELECT id FROM file_areas WHERE id = ?"),
+  nameTaken: sql(
+    "files.nameTaken",
+    "SELECT id FROM files WHERE area_id = ? AND filename_key = ?",
+  ),
   addUpload: sql(
     "users.addUpload",
     "UPDATE users SET uploads = uploads + 1, upload_bytes = upload_bytes + ? WHERE id = ?",
@@ -69,7 +75,9 @@ const Q = {
   ),
   addDownload: sql(
     "users.addDownload",
-    "UPDATE users SET downloads = downloads + 1, download_bytes = download_bytes + ? WHERE id = ?",
+    `UPDATE users SET downloads = downloads + 1,
+       download_bytes = download_bytes + (SELECT size FROM files WHERE id = ?)
+     WHERE id = ? AND EXISTS (SELECT 1 FROM files WHERE id = ?)`,
     true,
   ),
   delete: sql("files.delete", "DELETE FROM files WHERE id = ?", true),
@@ -86,19 +94,26 @@ const update = new PatchStatements<FilePatch>("files.update", "files", [
   ["sha256", "sha256 = ?"],
 ], `WHERE id = ? RETURNING ${F}`);
 
-/** See {@linkcode StorageOps.addFile}. */
+/**
+ * See {@linkcode StorageOps.addFile}. Locks in the global order (mod.ts): the uploader (counting
+ * the upload), then the new file.
+ */
 export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
   const f = parse(S.newFile, input, "input", "addFile");
   const references: Reference[] = [
     ["areaId", "file area", Q.areaExists, f.areaId],
     ["uploaderId", "user", userExists, f.uploaderId],
   ];
-  return await checkReferences(
-    x,
-    "addFile",
-    references,
-    () =>
-      x.atomic(async (q) => {
+  return await checkReferences(x, "addFile", references, async () => {
+    try {
+      return await x.atomic(async (q) => {
+        if (
+          f.uploaderId !== null &&
+          await q.run(Q.addUpload, [f.size, f.uploaderId]) === 0
+        ) {
+          // checkReferences names the first reference that names nothing.
+          throw missing("addFile", "uploaderId", "user", f.uploaderId);
+        }
         const row = await mapError(
           () =>
             q.get(Q.insert, [
@@ -111,14 +126,26 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
               f.sha256,
               f.uploadedAt?.getTime() ?? Date.now(),
             ]),
-          filenameTaken(f.filename, f.areaId),
+          reword("conflict", "filename", filenameTaken(f.filename, f.areaId)),
         );
-        if (f.uploaderId !== null) {
-          await q.run(Q.addUpload, [f.size, f.uploaderId]);
-        }
         return toFile(row!);
-      }),
-  );
+      });
+    } catch (error) {
+      // The upload is counted before the file is stored (the lock order), but a taken name is
+      // reported before a counter that would overflow, as if the file came first.
+      if (
+        isKind(error, "constraint") &&
+        await x.get(Q.nameTaken, [f.areaId, filenameKey(f.filename)])
+      ) {
+        throw new StorageError(
+          "conflict",
+          filenameTaken(f.filename, f.areaId)(),
+          { cause: error, field: "filename" },
+        );
+      }
+      throw error;
+    }
+  });
 }
 
 /** See {@linkcode StorageOps.getFile}. */
@@ -178,7 +205,10 @@ export async function findFilesByHash(
   ])).map(toFile);
 }
 
-/** See {@linkcode StorageOps.recordDownload}. */
+/**
+ * See {@linkcode StorageOps.recordDownload}. Locks in the global order (mod.ts): the user, then
+ * the file.
+ */
 export async function recordDownload(
   x: Executor,
   fileId: number,
@@ -187,11 +217,8 @@ export async function recordDownload(
   parse(idSchema, fileId, "fileId", "recordDownload");
   parse(idSchema, userId, "userId", "recordDownload");
   return await x.atomic(async (q) => {
-    const row = await q.get(Q.download, [fileId]);
-    if (!row) throw notFound("file", fileId, "recordDownload");
-    const file = toFile(row);
-    const changed = await mapError(
-      () => q.run(Q.addDownload, [file.size, userId]),
+    const counted = await mapError(
+      () => q.run(Q.addDownload, [fileId, userId, fileId]),
       reword(
         "constraint",
         undefined,
@@ -199,8 +226,10 @@ export async function recordDownload(
           `Cannot record download as user ${userId}'s downloadBytes would pass 2^53-1`,
       ),
     );
-    if (changed === 0) throw notFound("user", userId, "recordDownload");
-    return file;
+    const row = await q.get(Q.download, [fileId]);
+    if (!row) throw notFound("file", fileId, "recordDownload");
+    if (counted === 0) throw notFound("user", userId, "recordDownload");
+    return toFile(row);
   });
 }
 
@@ -217,7 +246,7 @@ export async function updateFile(
     () => x.get(set.statement, [...set.params, id]),
     p.filename === undefined
       ? (error) => error
-      : filenameTaken(p.filename, undefined),
+      : reword("conflict", "filename", filenameTaken(p.filename, undefined)),
   );
   if (!row) throw notFound("file", id, "updateFile");
   return toFile(row);
@@ -248,13 +277,9 @@ export async function searchFiles(
 function filenameTaken(
   filename: string,
   areaId: number | undefined,
-): (error: unknown) => unknown {
+): () => string {
   const where = areaId === undefined ? "its area" : `area ${areaId}`;
-  return reword(
-    "conflict",
-    "filename",
-    () =>
-      `Cannot store file as its filename is taken in ${where}: "${filename}": ` +
-      `names compare case-insensitively; choose another`,
-  );
+  return () =>
+    `Cannot store file as its filename is taken in ${where}: "${filename}": ` +
+    `names compare case-insensitively; choose another`;
 }

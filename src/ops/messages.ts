@@ -15,11 +15,19 @@ import type {
 import { MESSAGE_COLUMNS as M, toMessage } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import { byId, mapError, missing, notFound, reword } from "./_shared.ts";
+import {
+  byId,
+  isKind,
+  lockUser,
+  mapError,
+  missing,
+  notFound,
+  reword,
+  shareUser,
+} from "./_shared.ts";
 import { searchTerms } from "./search.ts";
 
 const Q = {
-  userName: sql("users.name", "SELECT username FROM users WHERE id = ?"),
   parent: sql(
     "messages.parent",
     "SELECT id, coalesce(thread_root_id, id) FROM messages WHERE id = ?",
@@ -70,14 +78,10 @@ const Q = {
     `UPDATE messages SET subject = coalesce(?, subject), body = coalesce(?, body) WHERE id = ? RETURNING ${M}`,
     true,
   ),
-  delete: sql(
-    "messages.delete",
-    "DELETE FROM messages WHERE id = ? RETURNING area_id",
-    true,
-  ),
+  delete: sql("messages.delete", "DELETE FROM messages WHERE id = ?", true),
   uncount: sql(
     "messageAreas.uncount",
-    "UPDATE message_areas SET msg_count = msg_count - 1 WHERE id = ?",
+    "UPDATE message_areas SET msg_count = msg_count - 1 WHERE id = (SELECT area_id FROM messages WHERE id = ?)",
     true,
   ),
   replies: sql(
@@ -95,22 +99,21 @@ const Q = {
   search: dialectSql("messages.search"),
 };
 
-/** See {@linkcode StorageOps.postMessage}. */
+/**
+ * See {@linkcode StorageOps.postMessage}. Locks in the global order (mod.ts): the author and the
+ * recipient (ascending id), then the area (numbering), then messages (the new one, the parent
+ * its foreign key shares, the orphans it adopts). The author's `posts` is counted last, on the
+ * row already locked, so a counter that would overflow is the last failure reported.
+ */
 export async function postMessage(
   x: Executor,
   input: NewMessage,
 ): Promise<Message> {
   const m = parse(S.newMessage, input, "input", "postMessage");
   return await x.atomic(async (q) => {
-    const fromName = m.fromName ?? await nameOf(q, m.fromUserId!, "fromUserId");
-    if (m.fromName !== undefined && m.fromUserId !== null) {
-      await nameOf(q, m.fromUserId, "fromUserId");
-    }
-    const toName = m.toName ??
-      (m.toUserId === null ? "All" : await nameOf(q, m.toUserId, "toUserId"));
-    if (m.toName !== undefined && m.toUserId !== null) {
-      await nameOf(q, m.toUserId, "toUserId");
-    }
+    const names = await lockUsers(q, m.fromUserId, m.toUserId);
+    const fromName = m.fromName ?? names.from!;
+    const toName = m.toName ?? names.to ?? "All";
     let parent = m.parentId === null
       ? undefined
       : await q.get(Q.parent, [m.parentId]);
@@ -142,18 +145,60 @@ export async function postMessage(
           JSON.stringify(m.kludges),
           m.createdAt?.getTime() ?? Date.now(),
         ]),
-      reword(
-        "conflict",
-        "ftnMsgid",
-        () =>
-          `Cannot post message as its ftnMsgid is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
-      ),
+      (error) => {
+        // The users and the area are locked; only a parent deleted since it was read can fail.
+        if (m.parentId !== null && isKind(error, "constraint")) {
+          return missing(
+            "postMessage",
+            "parentId",
+            "message",
+            m.parentId,
+            error,
+          );
+        }
+        return reword(
+          "conflict",
+          "ftnMsgid",
+          () =>
+            `Cannot post message as its ftnMsgid is already in area ${m.areaId}: "${m.ftnMsgid}" (a duplicate import)`,
+        )(error);
+      },
     );
     const message = toMessage(row!);
     if (m.fromUserId !== null) await q.run(Q.addPost, [m.fromUserId]);
     if (m.ftnMsgid !== null) await adoptOrphans(q, message);
     return message;
   });
+}
+
+/**
+ * Locks the author (whose `posts` the post counts) and shares the recipient, in ascending id
+ * order, and returns their names; a missing one is a `constraint` naming its field (the
+ * author's first).
+ */
+async function lockUsers(
+  q: Queryable,
+  fromUserId: number | null,
+  toUserId: number | null,
+): Promise<{ from?: string; to?: string }> {
+  const names: { from?: string; to?: string } = {};
+  const ids = [...new Set([fromUserId, toUserId])].filter((id) => id !== null)
+    .sort((a, b) => a - b);
+  for (const id of ids) {
+    const row = id === fromUserId
+      ? await q.get(lockUser, [id])
+      : await q.get(shareUser, [id]);
+    const name = row?.[0] as string | undefined;
+    if (id === fromUserId) names.from = name;
+    if (id === toUserId) names.to = name;
+  }
+  if (fromUserId !== null && names.from === undefined) {
+    throw missing("postMessage", "fromUserId", "user", fromUserId);
+  }
+  if (toUserId !== null && names.to === undefined) {
+    throw missing("postMessage", "toUserId", "user", toUserId);
+  }
+  return names;
 }
 
 /** Replies that arrived before their parent move, with their threads, under it. */
@@ -170,16 +215,6 @@ async function adoptOrphans(q: Queryable, parent: Message): Promise<void> {
     await q.run(Q.moveThread, [parent.threadRootId, orphan]);
     await q.run(Q.adopt, [parent.id, parent.threadRootId, orphan]);
   }
-}
-
-async function nameOf(
-  q: Queryable,
-  userId: number,
-  field: string,
-): Promise<string> {
-  const row = await q.get(Q.userName, [userId]);
-  if (!row) throw missing("postMessage", field, "user", userId);
-  return row[0] as string;
 }
 
 /** See {@linkcode StorageOps.getMessage}. */
@@ -221,13 +256,17 @@ export async function updateMessage(
   return toMessage(row);
 }
 
-/** See {@linkcode StorageOps.deleteMessage}. */
+/**
+ * See {@linkcode StorageOps.deleteMessage}. Locks the area (its count) before the message, as
+ * postMessage does.
+ */
 export async function deleteMessage(x: Executor, id: number): Promise<void> {
   parse(idSchema, id, "id", "deleteMessage");
   await x.atomic(async (q) => {
-    const row = await q.get(Q.delete, [id]);
-    if (!row) throw notFound("message", id, "deleteMessage");
-    await q.run(Q.uncount, [row[0]]);
+    await q.run(Q.uncount, [id]);
+    if (await q.run(Q.delete, [id]) === 0) {
+      throw notFound("message", id, "deleteMessage");
+    }
   });
 }
 

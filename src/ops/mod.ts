@@ -3,6 +3,44 @@
  * module validates its input, runs statements of its own, and maps rows to records. This class
  * binds them to one executor (the storage's, or a transaction's).
  *
+ * Two rules for every operation, which the driver contract ({@linkcode Executor}) relies on: it
+ * awaits each statement before it issues the next, and it puts every write that a later failure
+ * of the same operation must undo in one `x.atomic` block with what may fail, so that a failure
+ * undoes the whole operation at the top level, and only that operation inside a transaction.
+ *
+ * ## Lock order
+ *
+ * On PostgreSQL (SQLite has one writer, so no row locks), every operation takes row locks in
+ * one global order, so two operations can never wait for each other in a circle:
+ *
+ * 1. `users`, by ascending id: the author, uploader or downloader whose counters change
+ *    (`UPDATE`), a user a new row will refer to (`users.share`, `FOR KEY SHARE`: what the
+ *    foreign key check takes, taken early), a user deleted or renamed.
+ * 2. `message_areas` and `file_areas`: an area's message numbers and counts.
+ * 3. `messages` and `files`: the row written, the rows its foreign keys share (a reply's parent),
+ *    the rows a delete's `ON DELETE` actions change, the orphans a post adopts.
+ * 4. `sessions`, `last_read`, `logins`: rows nothing else refers to.
+ *
+ * Why this order: a caller's transaction typically acts on a user and then on what the user
+ * does (`incrementUserStats` then `postMessage`), and a delete's `ON DELETE` actions always go
+ * from the row referred to to the rows referring to it (users before everything, messages before
+ * their replies). So the operations go the same way:
+ *
+ * - postMessage: author (`posts + 1`) and recipient, ascending id; area (numbering); the new
+ *   message, its parent, the orphans it adopts.
+ * - deleteMessage: area (count) before the message and its replies' links.
+ * - addFile: uploader (`uploads + 1`) before the new file; recordDownload: user before file.
+ * - createSession with a node: the user (shared) before the session that held the node.
+ * - recordLogin: user before the login row; deleteUser: the user, then its `ON DELETE` actions.
+ * - Every other write changes one row.
+ *
+ * Within a table, an operation that changes several rows with one statement (purging expired
+ * sessions, the `ON DELETE` actions of deleteUser, moving an adopted thread) locks them in the
+ * order the server finds them; where two such statements meet on the same rows, as where a
+ * caller's transaction goes against this order, the server detects the deadlock, the transaction
+ * it rolls back runs again (src/retry.ts), and every wait and retry counts against the call's
+ * one deadline, `acquireTimeoutMs` (src/deadline.ts).
+ *
  * @module
  */
 import type { Executor } from "../driver.ts";

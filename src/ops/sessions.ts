@@ -18,9 +18,11 @@ import {
   changeById,
   checkReferences,
   mapError,
+  missing,
   notFound,
   type Reference,
   reword,
+  shareUser,
   userExists,
 } from "./_shared.ts";
 
@@ -74,7 +76,10 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-/** See {@linkcode StorageOps.createSession}. */
+/**
+ * See {@linkcode StorageOps.createSession}. Locks in the global order (mod.ts): with a node, the
+ * user (shared, against its deletion) before the session that held the node.
+ */
 export async function createSession(
   x: Executor,
   input: NewSession,
@@ -90,7 +95,12 @@ export async function createSession(
     references,
     () =>
       x.atomic(async (q) => {
-        if (s.node !== null) await q.run(Q.freeNode, [now, s.node, now]);
+        if (s.node !== null) {
+          if (!await q.get(shareUser, [s.userId])) {
+            throw missing("createSession", "userId", "user", s.userId);
+          }
+          await q.run(Q.freeNode, [now, s.node, now]);
+        }
         return await mapError(
           () =>
             q.get(Q.insert, [

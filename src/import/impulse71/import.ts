@@ -9,6 +9,7 @@ import { isStorageError, StorageError } from "../../errors.ts";
 import { foldKey } from "../../ops/_shared.ts";
 import { hashPassword } from "../../password.ts";
 import type { Storage, StorageOps } from "../../storage.ts";
+import { openStorage } from "../../open.ts";
 import { parse } from "../../validate.ts";
 import { fileListings, importFileSide } from "./import_files.ts";
 import { importMessageSide, messageBases } from "./import_messages.ts";
@@ -31,9 +32,10 @@ import { type Impulse71Install, readImpulse71 } from "./read_impulse71.ts";
 /** Options of {@linkcode importImpulse71}. */
 export interface ImportImpulse71Options {
   /**
-   * Decode and import everything inside a transaction that is then rolled back: the report
-   * is the one a real import would give (refusal included), and nothing is kept. Passwords
-   * are not hashed. Defaults to `false`.
+   * Check the target for overlaps (reading it only), then decode and import everything into
+   * a private in-memory database that is dropped after: the report is the one a real import
+   * would give (refusal included), and the target is never written. Passwords are not
+   * hashed. Defaults to `false`.
    */
   dryRun?: boolean;
   /**
@@ -78,9 +80,6 @@ const optionsSchema = z.strictObject({
   passwordCost: 15,
 });
 
-/** Thrown inside a dry run's transaction to roll it back. */
-const ROLL_BACK = Symbol("dry run");
-
 /**
  * Imports an Impulse 7.1 install (the directory holding STATUS.DAT, with `DATA/` and `MSGS/`)
  * through the Storage API: users with their passwords hashed, boards and e-mail as message
@@ -122,29 +121,27 @@ export async function importImpulse71(
     progress,
   );
   const tally = new Tally(progress);
-  try {
-    await storage.transaction(async (tx) => {
-      await refuseOverlap(tx, install, o.includeOrphans);
-      const run: ImportRun = {
-        tx,
-        install,
-        tally,
-        includeOrphans: o.includeOrphans,
-        now: new Date(),
-        users: new Map(),
-        boards: new Map(),
-      };
-      await importUsers(run, hashes);
-      await importMessageSide(run);
-      await importFileSide(run);
-      await importLastCallers(run);
-      await importLastRead(run);
-      await settleUserStats(run);
-      if (o.dryRun) throw ROLL_BACK;
-    });
-  } catch (error) {
-    if (error !== ROLL_BACK) throw error;
-  }
+  // A dry run only reads the target (the overlap check above): it imports into a private
+  // in-memory database, so it changes nothing anywhere, not even PostgreSQL's id sequences.
+  await using scratch = o.dryRun ? await openStorage("sqlite::memory:") : null;
+  await (scratch ?? storage).transaction(async (tx) => {
+    await refuseOverlap(tx, install, o.includeOrphans);
+    const run: ImportRun = {
+      tx,
+      install,
+      tally,
+      includeOrphans: o.includeOrphans,
+      now: new Date(),
+      users: new Map(),
+      boards: new Map(),
+    };
+    await importUsers(run, hashes);
+    await importMessageSide(run);
+    await importFileSide(run);
+    await importLastCallers(run);
+    await importLastRead(run);
+    await settleUserStats(run);
+  });
   return {
     directory: install.directory,
     dryRun: o.dryRun,

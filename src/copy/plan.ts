@@ -1,0 +1,150 @@
+/**
+ * What `copy` moves, derived from both databases' own description of their schema (see
+ * `CopyTarget.tables`), not from a list of its own: every table both have, every column that
+ * holds data, parents before children. Nothing is declared here because everything a copy needs
+ * is in the schema: the columns, the primary key to read in order of, the foreign keys that
+ * order the tables and the self-references to set last, the generated ids, the computed columns
+ * to leave to the target (such as PostgreSQL's search `tsvector` or SQLite's FTS5 index). A
+ * column a migration adds is copied without editing anything; one only one database has stops
+ * the copy before it writes a row.
+ *
+ * @module
+ */
+import type { Connection, CopyTable, CopyTarget } from "../driver.ts";
+import { StorageError } from "../errors.ts";
+import { TRACKING } from "./history.ts";
+import { countOf, type Table } from "./tables.ts";
+
+/** One database of a copy, with its copy capability. */
+export interface Side {
+  /** The connection. */
+  connection: Connection;
+  /** Its copy capability. */
+  port: CopyTarget;
+}
+
+/**
+ * Compares the two schemas and orders the tables.
+ *
+ * @param source The database copied from.
+ * @param target The database copied into, migrated already.
+ * @returns The tables to copy, parents before children.
+ * @throws {StorageError} `migration` naming every table and column the copy could not carry: a
+ * column only one database has, a table holding rows that only one has or that has no primary
+ * key; or tables whose foreign keys form a cycle.
+ */
+export async function planCopy(source: Side, target: Side): Promise<Table[]> {
+  const from = await described(source);
+  const to = await described(target);
+  const problems: string[] = [];
+  const shared: Table[] = [];
+  for (const [name, s] of from) {
+    const t = to.get(name);
+    if (!t) {
+      await alone(source, s, "is in the source but not the target", problems);
+      continue;
+    }
+    problems.push(...missing(s, t, "source", "target"));
+    problems.push(...missing(t, s, "target", "source"));
+    if (s.key.length === 0) {
+      await alone(source, s, "has no primary key", problems);
+      await alone(target, t, "has no primary key in the target", problems);
+      continue;
+    }
+    shared.push(table(s, t));
+  }
+  for (const [name, t] of to) {
+    if (!from.has(name)) {
+      await alone(target, t, "is in the target but not the source", problems);
+    }
+  }
+  if (problems.length > 0) {
+    throw new StorageError(
+      "migration",
+      `Cannot copy as the two databases' schemas differ: ${
+        problems.join("; ")
+      }: ` +
+        `give both the same tables and columns (with migrations of your own), then copy again`,
+    );
+  }
+  return ordered(shared);
+}
+
+/** The tables of a database by name, the tracking table aside (its history is copied apart). */
+async function described(side: Side): Promise<Map<string, CopyTable>> {
+  const tables = await side.port.tables();
+  return new Map(
+    tables.filter((t) => t.name !== TRACKING).map((t) => [t.name, t]),
+  );
+}
+
+/** Notes a table that cannot be copied, if it holds rows. */
+async function alone(
+  side: Side,
+  t: CopyTable,
+  why: string,
+  problems: string[],
+): Promise<void> {
+  const row = await side.connection.root.get(countOf(t.name), []);
+  const rows = Number(row?.[0] ?? 0);
+  if (rows > 0) problems.push(`table ${t.name} (${rows} rows) ${why}`);
+}
+
+function missing(
+  a: CopyTable,
+  b: CopyTable,
+  here: string,
+  there: string,
+): string[] {
+  return a.columns.filter((c) => !b.columns.includes(c)).map((c) =>
+    `column ${a.name}.${c} is in the ${here} but not the ${there}`
+  );
+}
+
+function table(s: CopyTable, t: CopyTable): Table {
+  const later = new Set<string>();
+  for (const reference of [...s.references, ...t.references]) {
+    if (reference.table !== s.name) continue;
+    for (const column of reference.columns) later.add(column);
+  }
+  return {
+    name: s.name,
+    // By name: the checksums then agree whichever dialect laid the columns out.
+    columns: [...s.columns].sort(),
+    key: s.key,
+    later: s.columns.filter((c) => later.has(c) && !s.key.includes(c)),
+    source: s,
+    target: t,
+  };
+}
+
+/** Parents before children (by both databases' foreign keys), in waves, by name within one. */
+function ordered(tables: Table[]): Table[] {
+  const parents = new Map(tables.map((t) => [t.name, new Set<string>()]));
+  for (const t of tables) {
+    for (const r of [...t.source.references, ...t.target.references]) {
+      if (r.table !== t.name && parents.has(r.table)) {
+        parents.get(t.name)!.add(r.table);
+      }
+    }
+  }
+  const done: Table[] = [];
+  while (parents.size > 0) {
+    const ready = [...parents].filter(([, p]) => p.size === 0)
+      .map(([name]) => name).sort();
+    if (ready.length === 0) {
+      throw new StorageError(
+        "migration",
+        `Cannot copy as the foreign keys of these tables form a cycle: ${
+          [...parents.keys()].sort().join(", ")
+        }: copy them yourself`,
+      );
+    }
+    for (const name of ready) {
+      parents.delete(name);
+      for (const p of parents.values()) p.delete(name);
+      done.push(tables.find((t) => t.name === name)!);
+    }
+  }
+  return done;
+}

@@ -1,0 +1,86 @@
+/**
+ * Looking at values a caller passed without trusting them: a date's real time, the part of a
+ * value that throws when read, and a rendering of a value for messages. Internal.
+ *
+ * @module
+ */
+
+/**
+ * The time of a real `Date`, read through `Date.prototype.getTime` itself, or `undefined` for
+ * anything else. An object that only inherits from `Date.prototype`, a Proxy of a Date, or a
+ * subclass overriding `getTime` cannot pass or lie: the intrinsic reads the hidden date slot.
+ *
+ * @param value Anything.
+ * @returns The time in milliseconds, or `undefined`.
+ */
+export function timeOf(value: unknown): number | undefined {
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The path of the first part of `value` that throws when read (its keys, or a property), a few
+ * levels deep, or `undefined` when none does (only an error path calls it: it runs getters).
+ *
+ * @param value Anything.
+ * @param depth How many levels to look into.
+ * @returns The keys leading to it; empty when `value` itself cannot be read.
+ */
+export function unreadablePath(
+  value: unknown,
+  depth = 5,
+): string[] | undefined {
+  if (typeof value !== "object" && typeof value !== "function") return;
+  if (value === null) return;
+  let keys: (string | symbol)[];
+  try {
+    Object.getPrototypeOf(value);
+    keys = Reflect.ownKeys(value);
+  } catch {
+    return [];
+  }
+  for (const key of keys) {
+    if (typeof key === "symbol") continue;
+    let inner: unknown;
+    try {
+      inner = (value as Record<string, unknown>)[key];
+    } catch {
+      return [key];
+    }
+    const below = depth > 1 ? unreadablePath(inner, depth - 1) : undefined;
+    if (below !== undefined) return [key, ...below];
+  }
+  return undefined;
+}
+
+/**
+ * A short, safe rendering of a rejected value: type and size, never a long or secret text.
+ * Reading the value cannot throw (a revoked Proxy is "an object").
+ *
+ * @param value Anything.
+ * @returns The rendering, like `a string of 12 characters`.
+ */
+export function describe(value: unknown): string {
+  try {
+    return describeType(value);
+  } catch {
+    return "an object"; // a revoked Proxy, say
+  }
+}
+
+function describeType(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (value === null) return "null";
+  if (typeof value === "string") {
+    return `a string of ${value.length} characters`;
+  }
+  if (typeof value === "number") {
+    return Object.is(value, -0) ? "-0" : String(value);
+  }
+  if (timeOf(value) !== undefined) return "a Date";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : typeof value;
+}

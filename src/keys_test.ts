@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { foldKey } from "./keys.ts";
+import { foldKey as fromShared } from "./ops/_shared.ts";
+
+const ASSIGNED = /\P{Cn}/u;
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+const CWKCF = /\p{Changes_When_NFKC_Casefolded}/u;
+
+function* assignedCodePoints(): Generator<string> {
+  for (let c = 0; c <= 0x10ffff; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const s = String.fromCodePoint(c);
+    if (ASSIGNED.test(s)) yield s;
+  }
+}
+
+Deno.test("foldKey() joins the names Unicode calls one caseless name", () => {
+  const same = [
+    ["ΟΔΟΣ", "οδοσ", "οδος", "Οδος"],
+    ["STRASSE", "straße", "Straße", "STRAẞE", "strasse"],
+    ["Ǆ", "ǅ", "ǆ", "DŽ", "dž"],
+    ["ＳｙｓＯｐ", "SYSOP", "sysop"],
+    ["ﬀ", "ff", "FF"],
+    ["Zoë", "ZOË", "Zoe\u0308"],
+    ["ǰ", "J\u030c"],
+    ["İ", "i\u0307"],
+    ["ᾳ", "ᾼ", "αι"],
+    ["㎒", "MHz"],
+  ];
+  for (const names of same) {
+    const keys = new Set(names.map(foldKey));
+    assert.equal(keys.size, 1, `${names.join(", ")} give ${[...keys]}`);
+  }
+  // Different names stay different: the fold is not a loose match.
+  for (const [a, b] of [["ı", "i"], ["é", "e"], ["ß", "s"], ["σ", "s"]]) {
+    assert.notEqual(foldKey(a!), foldKey(b!), `${a} and ${b}`);
+  }
+});
+
+Deno.test("foldKey() is toLowerCase() on ASCII, and a fixed point", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "grapheme-ascii" }), (name) => {
+      assert.equal(foldKey(name), name.toLowerCase());
+    }),
+  );
+  fc.assert(
+    fc.property(fc.string({ unit: "grapheme", maxLength: 30 }), (name) => {
+      const key = foldKey(name);
+      assert.equal(foldKey(key), key);
+      assert.equal(foldKey(name.toUpperCase()), foldKey(name.toLowerCase()));
+    }),
+  );
+});
+
+Deno.test("foldKey() agrees with the platform's Unicode on every code point", () => {
+  // A code point the key changes is exactly one that Changes_When_NFKC_Casefolded (default
+  // ignorables aside, which that property removes and validation refuses): a fold table older
+  // or newer than the platform's Unicode fails here, naming the code point.
+  const wrong: string[] = [];
+  for (const c of assignedCodePoints()) {
+    if (IGNORABLE.test(c)) continue;
+    if ((foldKey(c) !== c) !== CWKCF.test(c)) {
+      wrong.push(`U+${c.codePointAt(0)!.toString(16).toUpperCase()}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+Deno.test("foldKey() is the one src/ops/_shared.ts exports", () => {
+  assert.equal(fromShared, foldKey);
+});

@@ -1,0 +1,152 @@
+/**
+ * Every word of a search query counts, up to the README's limit of 32 words (phrases' words
+ * included), and a longer query is a `validation` error naming `query`: issue 10, item 12 (the
+ * search used to drop every term after the 16th silently).
+ */
+import assert from "node:assert/strict";
+import type { StorageOps } from "../mod.ts";
+import { conformance } from "./_targets.ts";
+import { rejectsKind } from "./_assert.ts";
+
+/** The documented limit (README, Search). */
+const LIMIT = 32;
+
+/** `n` distinct words that no other word of the board matches. */
+const words = (n: number, from = 1) =>
+  Array.from({ length: n }, (_, i) => `term${from + i}`);
+
+type Search = (q: string) => Promise<{ id: number }[]>;
+
+/**
+ * A message and a file holding `full`, and a message and a file holding `partial`, on one
+ * board; returns the ids of what each search finds, for messages and for files.
+ */
+async function board(
+  s: StorageOps,
+  full: string,
+  partial: string,
+  tag = "A",
+) {
+  const area = await s.createMessageArea({ tag, name: "Messages" });
+  const files = await s.createFileArea({ tag, name: "Files" });
+  const post = (body: string) =>
+    s.postMessage({ areaId: area.id, fromName: "x", subject: "s", body });
+  const add = (description: string, filename: string) =>
+    s.addFile({ areaId: files.id, filename, description, size: 1 });
+  const options = { areaId: area.id };
+  const fileOptions = { areaId: files.id };
+  const hits = [(await post(full)).id, (await add(full, "FULL.ZIP")).id];
+  await post(partial);
+  await add(partial, "PARTIAL.ZIP");
+  const searches: Search[] = [
+    (q) => s.searchMessages(q, options),
+    (q) => s.searchFiles(q, fileOptions),
+  ];
+  return async (q: string) => {
+    const found = [];
+    for (const search of searches) {
+      found.push((await search(q)).map((r) => r.id));
+    }
+    assert.deepEqual(found, hits.map((id) => [id]), `search for ${q}`);
+  };
+}
+
+conformance(
+  "search counts the 17th word: a text without it is not found",
+  async (s) => {
+    const query = words(17);
+    const expect = await board(
+      s,
+      query.join(" "),
+      [...words(16), "other"].join(" "),
+    );
+    await expect(query.join(" "));
+  },
+);
+
+conformance(
+  "search counts every word up to the 32nd, the last allowed",
+  async (s) => {
+    const query = words(LIMIT);
+    const expect = await board(
+      s,
+      query.join(" "),
+      [...words(LIMIT - 1), "other"].join(" "),
+    );
+    await expect(query.join(" "));
+    // Words split by punctuation count one by one, as the databases index them.
+    await expect(query.join("."));
+  },
+);
+
+conformance(
+  "search counts every word of a phrase, the 17th and the 32nd too",
+  async (s) => {
+    for (const n of [17, LIMIT]) {
+      const phrase = words(n).join(" ");
+      // The other text has every word of the phrase, and the phrase but for its last word.
+      const other = `${[...words(n - 1), "other"].join(" ")} term${n}`;
+      const expect = await board(s, phrase, other, `P${n}`);
+      await expect(`"${phrase}"`);
+    }
+  },
+);
+
+conformance(
+  `a query of more than ${LIMIT} words is a validation error naming query`,
+  async (s) => {
+    const over = words(LIMIT + 1);
+    const queries = [
+      over.join(" "),
+      `"${over.join(" ")}"`,
+      `${over.slice(0, 20).join(" ")} "${over.slice(20).join(" ")}"`,
+      over.join("-"),
+    ];
+    for (const q of queries) {
+      const error = await rejectsKind(
+        s.searchMessages(q),
+        "validation",
+        "query",
+      );
+      assert.match(error.message, new RegExp(`at most ${LIMIT} words`));
+      await rejectsKind(s.searchFiles(q), "validation", "query");
+    }
+  },
+);
+
+conformance(
+  "a query at the word limit costs about what a short one does",
+  async (s) => {
+    // The worst case: every message holds every word of the query, so each word's whole
+    // posting list is read and every message is ranked.
+    const area = await s.createMessageArea({ tag: "COST", name: "Cost" });
+    const body = words(LIMIT).join(" ");
+    await s.transaction(async (tx) => {
+      for (let i = 0; i < 1000; i++) {
+        await tx.postMessage({
+          areaId: area.id,
+          fromName: "x",
+          subject: "s",
+          body,
+        });
+      }
+    });
+    const times: Record<number, number> = {};
+    for (const n of [1, 16, LIMIT]) {
+      const q = words(n).join(" ");
+      let best = Infinity;
+      for (let run = 0; run < 3; run++) {
+        const started = performance.now();
+        assert.equal((await s.searchMessages(q, { limit: 20 })).length, 20);
+        best = Math.min(best, performance.now() - started);
+      }
+      times[n] = Math.round(best);
+    }
+    console.log(
+      `figures: 1,000 messages all matching: 1 word ${times[1]} ms, 16 words ${
+        times[16]
+      } ms, ${LIMIT} words ${times[LIMIT]} ms`,
+    );
+    assert.ok(times[LIMIT]! < 5_000, `${LIMIT} words took ${times[LIMIT]} ms`);
+  },
+);

@@ -1,0 +1,188 @@
+/**
+ * The end of a transaction with operations in flight (issue 10, item 2): `transaction()` commits
+ * only after every operation called before the callback settled, or rolls back as a whole; an
+ * operation called after that is refused, and no statement runs outside the transaction.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Message } from "../mod.ts";
+import { rejectsKind } from "./_assert.ts";
+import { assertCountersAgree, kindOf } from "./_counters.ts";
+import { seedAreas } from "./_fixtures.ts";
+import { conformance } from "./_targets.ts";
+import { connect } from "../src/connect.ts";
+import { type Executor, sql } from "../src/driver.ts";
+import * as V from "../src/validate.ts";
+
+conformance(
+  "transaction() commits only after the operations its callback started and did not await",
+  async (s) => {
+    await seedAreas(s, 1);
+    const user = await s.createUser({ username: "author", passwordHash: "h" });
+    await s.postMessage({
+      areaId: 1,
+      fromUserId: user.id,
+      subject: "seed",
+      body: "b",
+      ftnMsgid: "1:1/1 0001",
+    });
+    const post = (subject: string, extra: object = {}) => ({
+      areaId: 1,
+      fromUserId: user.id,
+      subject,
+      body: "b",
+      ...extra,
+    });
+    let started!: Promise<PromiseSettledResult<unknown>[]>;
+    let chained!: Promise<unknown>;
+    const result = await s.transaction(async (tx) => {
+      await tx.incrementUserStats(user.id, { logins: 1 });
+      started = Promise.allSettled([
+        tx.postMessage(post("dangling")),
+        tx.postMessage(post("dup", { ftnMsgid: "1:1/1 0001" })),
+        tx.addFile({
+          areaId: 1,
+          filename: "LATE.ZIP",
+          size: 5,
+          uploaderId: user.id,
+        }),
+      ]);
+      // Called only once its first step is done, after the callback resolved: refused.
+      chained = tx.postMessage(post("first of chain")).then(() =>
+        tx.postMessage(post("second of chain"))
+      );
+      chained.catch(() => {});
+      return "committed";
+    });
+    assert.equal(result, "committed");
+    const outcomes = await started;
+    assert.deepEqual(outcomes.map(kindOf), ["ok", "conflict", "ok"]);
+    const error = await rejectsKind(chained, "unavailable");
+    assert.match(error.message, /transaction has ended/);
+    assert.deepEqual(
+      (await s.listMessages(1)).map((m) => m.subject),
+      ["seed", "dangling", "first of chain"],
+    );
+    const message = (outcomes[0] as PromiseFulfilledResult<Message>).value;
+    assert.deepEqual(await s.getMessage(message.id), message);
+    assert.deepEqual((await s.listFiles(1)).map((f) => f.filename), [
+      "LATE.ZIP",
+    ]);
+    assert.equal((await s.getUser(user.id))!.stats.logins, 1);
+    await assertCountersAgree(s, [1]);
+  },
+);
+
+conformance(
+  "a callback that throws with operations in flight leaves nothing, and nothing runs after",
+  async (s) => {
+    await seedAreas(s, 1);
+    const user = await s.createUser({ username: "keep", passwordHash: "h" });
+    const marker = new Error("abort");
+    let started!: Promise<PromiseSettledResult<unknown>[]>;
+    await assert.rejects(
+      s.transaction(async (tx) => {
+        await tx.createUser({ username: "ghost", passwordHash: "h" });
+        started = Promise.allSettled([
+          tx.postMessage({
+            areaId: 1,
+            fromUserId: user.id,
+            subject: "s",
+            body: "b",
+          }),
+          tx.addFile({
+            areaId: 1,
+            filename: "X.ZIP",
+            size: 5,
+            uploaderId: user.id,
+          }),
+          tx.recordLogin(user.id),
+          tx.createSession({
+            userId: user.id,
+            ipAddress: "192.0.2.1",
+            node: 1,
+          }),
+          tx.incrementUserStats(user.id, { downloads: 4 }),
+        ]);
+        throw marker;
+      }),
+      (error) => error === marker,
+    );
+    const outcomes = await started;
+    for (const outcome of outcomes) {
+      // The operation running when the callback threw finishes inside the transaction and is
+      // rolled back with it; the ones still waiting are refused.
+      if (outcome.status === "fulfilled") continue;
+      assert.equal(kindOf(outcome), "unavailable", String(outcome.reason));
+      assert.match(outcome.reason.message, /rolled back/);
+    }
+    assert.ok(outcomes.filter((o) => o.status === "rejected").length >= 4);
+    // Give any straggling statement time to land outside the transaction.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await s.findUserByUsername("ghost"), null);
+    assert.deepEqual(await s.listMessages(1), []);
+    assert.deepEqual(await s.listFiles(1), []);
+    assert.deepEqual(await s.listOnline(), []);
+    assert.deepEqual(await s.lastCallers(), []);
+    assert.deepEqual((await s.getUser(user.id))!.stats, {
+      logins: 0,
+      posts: 0,
+      uploads: 0,
+      downloads: 0,
+      uploadBytes: 0,
+      downloadBytes: 0,
+    });
+    await assertCountersAgree(s, [1]);
+    // The writer is free again: a write on the storage does not wait for anything.
+    const later = await s.createUser({ username: "later", passwordHash: "h" });
+    assert.equal((await s.getUser(later.id))?.username, "later");
+  },
+  { acquireTimeoutMs: 1000 },
+);
+
+const RENAME_AREA = sql(
+  "test.renameArea",
+  "UPDATE message_areas SET name = ? WHERE id = ?",
+  true,
+);
+
+conformance(
+  "a driver's transaction executor refuses statements once its transaction ended",
+  async (s, target, fresh) => {
+    // The storage's handle never lets a statement reach an ended executor; the driver refuses
+    // one too, so that nothing can run outside the transaction (on SQLite: on the writer,
+    // without its lock).
+    await seedAreas(s, 1);
+    await using connection = await connectTo(fresh.url);
+    let leaked!: Executor;
+    await connection.transaction((x) => {
+      leaked = x;
+      return Promise.resolve();
+    });
+    for (
+      const work of [
+        () => leaked.run(RENAME_AREA, ["leaked", 1]),
+        () =>
+          leaked.atomic(async (q) => await q.run(RENAME_AREA, ["leaked", 1])),
+      ]
+    ) {
+      const error = await rejectsKind(async () => await work(), "unavailable");
+      assert.match(error.message, /transaction has ended/);
+    }
+    if (target.capabilities.persistent) {
+      assert.equal((await s.getMessageArea(1))?.name, "Message area 1");
+    }
+  },
+);
+
+/** A driver connection of its own to the database at `url`. */
+async function connectTo(url: string) {
+  const connection = await connect(
+    url,
+    V.parse(V.openOptions, {}, "options", "test"),
+  );
+  return Object.assign(connection, {
+    [Symbol.asyncDispose]: () => connection.close(),
+  });
+}

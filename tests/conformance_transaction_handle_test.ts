@@ -1,0 +1,239 @@
+/**
+ * The transaction handle under concurrent use (issue 10, item 1): operations called on one `tx`
+ * without awaiting each other run one at a time in call order, and a failing one undoes only
+ * itself.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Message, Storage } from "../mod.ts";
+import { assertCountersAgree, kindOf } from "./_counters.ts";
+import { seedAreas } from "./_fixtures.ts";
+import { conformance } from "./_targets.ts";
+
+for (const failFirst of [false, true]) {
+  conformance(
+    `two concurrent postMessage calls on one handle, one failing${
+      failFirst ? " (called first)" : ""
+    }: the acknowledged one is present and the counters agree`,
+    async (s) => {
+      await seedAreas(s, 1);
+      const author = await s.createUser({
+        username: "author",
+        passwordHash: "h",
+      });
+      await s.postMessage({
+        areaId: 1,
+        fromUserId: author.id,
+        subject: "first",
+        body: "b",
+        ftnMsgid: "1:2/3 0001",
+      });
+      const good = {
+        areaId: 1,
+        fromUserId: author.id,
+        subject: "good",
+        body: "b",
+      };
+      // Fails late, at the insert, after numbering the message in the area.
+      const bad = { ...good, subject: "dup", ftnMsgid: "1:2/3 0001" };
+      const outcomes = await s.transaction((tx) =>
+        Promise.allSettled(
+          failFirst
+            ? [tx.postMessage(bad), tx.postMessage(good)]
+            : [tx.postMessage(good), tx.postMessage(bad)],
+        )
+      );
+      const [ok, failed] = failFirst
+        ? [outcomes[1]!, outcomes[0]!]
+        : [outcomes[0]!, outcomes[1]!];
+      assert.equal(kindOf(failed), "conflict");
+      assert.equal(ok.status, "fulfilled", kindOf(ok));
+      const posted = ok.value;
+      assert.deepEqual(await s.getMessage(posted.id), posted);
+      assert.deepEqual(
+        (await s.listMessages(1)).map((m) => m.subject),
+        ["first", "good"],
+      );
+      assert.equal((await s.getUser(author.id))!.stats.posts, 2);
+      await assertCountersAgree(s, [1]);
+    },
+  );
+}
+
+/** A small board: two users, a message with a FidoNet id, a file, a session on node 5. */
+async function board(s: Storage) {
+  await seedAreas(s, 2);
+  const u1 = await s.createUser({ username: "one", passwordHash: "h" });
+  const u2 = await s.createUser({ username: "two", passwordHash: "h" });
+  await s.postMessage({
+    areaId: 1,
+    fromUserId: u1.id,
+    subject: "seed",
+    body: "b",
+    ftnMsgid: "1:1/1 0001",
+  });
+  const file = await s.addFile({
+    areaId: 1,
+    filename: "A.ZIP",
+    size: 100,
+    uploaderId: u1.id,
+  });
+  await s.createSession({ userId: u2.id, ipAddress: "192.0.2.1", node: 5 });
+  return { u1: u1.id, u2: u2.id, file: file.id };
+}
+
+conformance(
+  "concurrent operations of many kinds on one handle, some failing: each failure undoes only itself",
+  async (s) => {
+    const b = await board(s);
+    const post = (subject: string, extra: object = {}) => ({
+      areaId: 1,
+      fromUserId: b.u1,
+      subject,
+      body: "b",
+      ...extra,
+    });
+    const missing = 999_999;
+    const calls: [string, (tx: Storage) => Promise<unknown>][] = [
+      ["ok", (tx) => tx.postMessage(post("p1"))],
+      [
+        "conflict",
+        (tx) => tx.postMessage(post("dup", { ftnMsgid: "1:1/1 0001" })),
+      ],
+      [
+        "ok",
+        (tx) =>
+          tx.addFile({
+            areaId: 1,
+            filename: "B.ZIP",
+            size: 7,
+            uploaderId: b.u1,
+          }),
+      ],
+      ["ok", (tx) => tx.recordDownload(b.file, b.u2)],
+      // Counts the file's download, then finds no user: both must be undone.
+      ["not_found", (tx) => tx.recordDownload(b.file, missing)],
+      [
+        "constraint",
+        (tx) => tx.postMessage(post("orphan", { parentId: missing })),
+      ],
+      [
+        "conflict",
+        (tx) =>
+          tx.addFile({
+            areaId: 1,
+            filename: "a.zip",
+            size: 9,
+            uploaderId: b.u1,
+          }),
+      ],
+      ["ok", (tx) => tx.postMessage(post("p2"))],
+      ["ok", (tx) => tx.recordLogin(b.u1)],
+      ["not_found", (tx) => tx.recordLogin(missing)],
+      [
+        "conflict",
+        (tx) =>
+          tx.createSession({ userId: b.u1, ipAddress: "192.0.2.2", node: 5 }),
+      ],
+      [
+        "ok",
+        (tx) =>
+          tx.createSession({ userId: b.u1, ipAddress: "192.0.2.3", node: 6 }),
+      ],
+      ["constraint", (tx) => tx.incrementUserStats(b.u2, { logins: -1 })],
+      ["ok", (tx) => tx.incrementUserStats(b.u2, { logins: 3 })],
+      [
+        "conflict",
+        (tx) => tx.createUser({ username: "ONE", passwordHash: "h" }),
+      ],
+      ["ok", (tx) => tx.recordDownload(b.file, b.u2)],
+      ["not_found", (tx) => tx.deleteMessage(missing)],
+      ["ok", (tx) => tx.postMessage(post("p3"))],
+    ];
+    const outcomes = await s.transaction((tx) =>
+      Promise.allSettled(calls.map(([, call]) => call(tx as Storage)))
+    );
+    assert.deepEqual(outcomes.map(kindOf), calls.map(([kind]) => kind));
+    const value = (i: number) =>
+      (outcomes[i] as PromiseFulfilledResult<unknown>).value;
+    for (const i of [0, 7, 17]) {
+      const m = value(i) as Message;
+      assert.deepEqual(await s.getMessage(m.id), m);
+    }
+    assert.deepEqual(
+      (await s.listMessages(1)).map((m) => [m.subject, m.msgNum]),
+      [["seed", 1], ["p1", 2], ["p2", 3], ["p3", 4]],
+    );
+    assert.deepEqual(
+      (await s.listFiles(1)).map((f) => [f.filename, f.downloads]).sort(),
+      [["A.ZIP", 2], ["B.ZIP", 0]],
+    );
+    const [u1, u2] = [(await s.getUser(b.u1))!, (await s.getUser(b.u2))!];
+    assert.equal(u1.stats.logins, 1);
+    assert.deepEqual((await s.lastCallers()).map((c) => c.userId), [b.u1]);
+    assert.deepEqual(
+      [u2.stats.logins, u2.stats.downloads, u2.stats.downloadBytes],
+      [3, 2, 200],
+    );
+    assert.deepEqual(
+      (await s.listOnline()).map((o) => [o.username, o.node]).sort(),
+      [["one", 6], ["two", 5]],
+    );
+    await assertCountersAgree(s, [1, 2]);
+  },
+);
+
+conformance(
+  "operations on one handle run one at a time in call order, each seeing the ones before",
+  async (s) => {
+    await seedAreas(s, 1);
+    const user = await s.createUser({ username: "before", passwordHash: "h" });
+    const settled: number[] = [];
+    const results = await s.transaction((tx) => {
+      const calls: Promise<unknown>[] = [
+        tx.postMessage({
+          areaId: 1,
+          fromUserId: user.id,
+          subject: "a",
+          body: "b",
+        }),
+        tx.listMessages(1),
+        tx.updateUser(user.id, { username: "after" }),
+        tx.findUserByUsername("after"),
+        tx.createUser({ username: "new", passwordHash: "h" }),
+        tx.getUser(user.id),
+        tx.postMessage({
+          areaId: 1,
+          fromUserId: user.id,
+          subject: "c",
+          body: "b",
+        }),
+        tx.listMessages(1),
+        tx.findUserByUsername("new"),
+      ];
+      calls.forEach((call, i) => call.finally(() => settled.push(i)));
+      return Promise.all(calls);
+    });
+    assert.deepEqual(settled, results.map((_, i) => i));
+    const [a, afterA, , found, created, renamed, c, afterC, foundNew] =
+      results as [
+        Message,
+        Message[],
+        unknown,
+        unknown,
+        unknown,
+        unknown,
+        Message,
+        Message[],
+        unknown,
+      ];
+    assert.deepEqual(afterA.map((m) => m.id), [a.id]);
+    assert.equal((found as { id: number })?.id, user.id);
+    assert.equal((renamed as { username: string }).username, "after");
+    assert.deepEqual(foundNew, created);
+    assert.deepEqual([a.msgNum, c.msgNum], [1, 2]);
+    assert.deepEqual(afterC.map((m) => m.subject), ["a", "c"]);
+    assert.equal((await s.getUser(user.id))!.stats.posts, 2);
+  },
+);

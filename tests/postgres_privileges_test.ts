@@ -1,0 +1,187 @@
+/**
+ * Least privilege on PostgreSQL: a role with only SELECT, INSERT, UPDATE and DELETE on the
+ * tables opens a migrated database with `migrate: "check"`, runs every operation, and reads the
+ * migration status (API and CLI), none of which runs DDL; a missing grant is a `forbidden` error
+ * naming the privilege and the object.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { openStorage, StorageError } from "../mod.ts";
+import { openMigrator } from "../src/migrate/mod.ts";
+import { everyOperation } from "./_scenario.ts";
+import {
+  createDatabase,
+  createRole,
+  postgresMissing,
+  rawClient,
+  type TestDatabase,
+} from "./_postgres.ts";
+
+const ignore = postgresMissing !== undefined;
+
+/** What the least-privilege role of these tests is granted: data access, no DDL. */
+const DATA_ONLY = [
+  "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO %ROLE%",
+];
+
+async function migrated(): Promise<TestDatabase> {
+  const db = await createDatabase();
+  await (await openStorage(db.url)).close();
+  return db;
+}
+
+async function schemaOf(url: string): Promise<string[]> {
+  const sql = rawClient(url);
+  try {
+    const rows = await sql`SELECT table_name || '.' || column_name AS c
+      FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1`;
+    return rows.map((row) => String(row.c));
+  } finally {
+    await sql.end();
+  }
+}
+
+function assertForbidden(error: unknown, ...words: RegExp[]): void {
+  assert.ok(
+    error instanceof StorageError && error.kind === "forbidden",
+    String(error),
+  );
+  for (const word of words) assert.match(error.message, word);
+}
+
+Deno.test({
+  name:
+    '[postgres] a role with only SELECT, INSERT, UPDATE and DELETE opens with migrate: "check" and runs every operation',
+  ignore,
+  async fn() {
+    await using db = await migrated();
+    const before = await schemaOf(db.url);
+    await using role = await createRole(db, DATA_ONLY);
+    {
+      await using s = await openStorage(role.url, { migrate: "check" });
+      await everyOperation(s);
+      await s.transaction(async (tx) => {
+        const user = await tx.createUser({ username: "tx", passwordHash: "h" });
+        await tx.recordLogin(user.id);
+        await tx.postMessage({
+          areaId: 1,
+          fromUserId: user.id,
+          subject: "s",
+          body: "b",
+        });
+      });
+    }
+    // The default, migrate: "up", only reads too on a current database.
+    await (await openStorage(role.url)).close();
+    await using migrator = await openMigrator(role.url);
+    const status = await migrator.status();
+    assert.ok(status.length > 0);
+    assert.ok(status.every((line) => line.state === "applied"));
+    assert.deepEqual(await schemaOf(db.url), before, "no DDL ran");
+  },
+});
+
+Deno.test({
+  name:
+    "[postgres] `migrate status` as a role without DDL rights reports the schema without changing it",
+  ignore,
+  async fn() {
+    await using db = await migrated();
+    await using role = await createRole(db, DATA_ONLY);
+    const cli = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../src/cli/mod.ts", import.meta.url).pathname,
+        "migrate",
+        "status",
+        "--exit-code",
+        "--db",
+        role.url,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    });
+    const { code, stdout, stderr } = await cli.output();
+    const out = new TextDecoder().decode(stdout) +
+      new TextDecoder().decode(stderr);
+    assert.equal(code, 0, out);
+    assert.match(out, /applied/);
+    assert.doesNotMatch(out, /pending|forbidden|internal/i);
+  },
+});
+
+Deno.test({
+  name:
+    "[postgres] a missing grant is a forbidden error naming the privilege and the object, at the top level and in a transaction",
+  ignore,
+  async fn() {
+    await using db = await migrated();
+    await using role = await createRole(db, [
+      ...DATA_ONLY,
+      "REVOKE UPDATE ON users FROM %ROLE%",
+      "REVOKE INSERT ON messages FROM %ROLE%",
+    ]);
+    await using s = await openStorage(role.url, { migrate: "check" });
+    const user = await s.createUser({ username: "a", passwordHash: "h" });
+    const area = await s.createMessageArea({ tag: "A", name: "A" });
+    assertForbidden(
+      await s.incrementUserStats(user.id, { logins: 1 }).catch((e) => e),
+      /UPDATE/,
+      /table users/,
+      /GRANT SELECT, UPDATE ON TABLE users TO impulse_role_/,
+    );
+    const post = { areaId: area.id, fromName: "x", subject: "s", body: "b" };
+    assertForbidden(
+      await s.postMessage(post).catch((e) => e),
+      /INSERT/,
+      /table messages/,
+    );
+    const inside = await s.transaction(async (tx) => {
+      const error = await tx.postMessage(post).catch((e) => e);
+      // The transaction goes on after the refused operation.
+      await tx.createUser({ username: "b", passwordHash: "h" });
+      return error;
+    });
+    assertForbidden(inside, /INSERT/, /table messages/);
+    assert.ok(await s.findUserByUsername("b"));
+  },
+});
+
+Deno.test({
+  name:
+    '[postgres] without SELECT on the tracking table, migrate: "check" and status fail as forbidden, naming it',
+  ignore,
+  async fn() {
+    await using db = await migrated();
+    await using role = await createRole(db, [
+      ...DATA_ONLY,
+      "REVOKE SELECT ON impulse_migrations FROM %ROLE%",
+    ]);
+    assertForbidden(
+      await openStorage(role.url, { migrate: "check" }).catch((e) => e),
+      /SELECT on table impulse_migrations/,
+    );
+    await using migrator = await openMigrator(role.url);
+    assertForbidden(
+      await migrator.status().catch((e) => e),
+      /SELECT on table impulse_migrations/,
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "[postgres] migrating as a role without CREATE on the schema is refused naming the privilege",
+  ignore,
+  async fn() {
+    await using db = await createDatabase();
+    await using role = await createRole(db, []);
+    assertForbidden(
+      await openStorage(role.url).catch((e) => e),
+      /CREATE on schema public/,
+      /GRANT CREATE ON SCHEMA public TO impulse_role_/,
+    );
+  },
+});
