@@ -7,6 +7,7 @@ import {
   type CliRun,
   PERSISTENT,
   runMigrate,
+  sqlQuery,
   tempSet,
 } from "./_migrate.ts";
 
@@ -195,6 +196,47 @@ Deno.test("migrate down --steps 2 reverts the two newest migrations", async () =
   );
 });
 
+Deno.test("migrate down refuses a step that would lose data, and --force reverts it after printing the backup's path", async () => {
+  await using tmp = await tempDb();
+  await using set = await tempSet({
+    "0001_notes.up.sql":
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n",
+    "0001_notes.down.sql": "DROP TABLE notes;\n",
+  });
+  const args = ["down", "--dir", set.dir, "--db", tmp.url];
+  assert.equal(
+    (await runMigrate(["up", "--dir", set.dir, "--db", tmp.url])).code,
+    0,
+  );
+  await sqlQuery(tmp.url, "INSERT INTO notes (id, body) VALUES (1, 'keep')");
+  assertOneLineError(
+    await runMigrate(args),
+    1,
+    /^error: Cannot revert migration 1 \(notes\) of set "app" as .*: notes\.id: 1 row gone; notes\.body: 1 row gone: nothing was reverted: .*pass --force/,
+  );
+  assert.deepEqual(await sqlQuery(tmp.url, "SELECT body FROM notes"), [{
+    body: "keep",
+  }]);
+  const forced = await runMigrate([...args, "--force", "--json"]);
+  assert.equal(forced.code, 0, forced.stderr);
+  const { steps, backup } = JSON.parse(forced.stdout);
+  assert.deepEqual(steps.map((s: { version: number }) => s.version), [1]);
+  assert.match(backup, /\/board\.db\.before-down-app-0001-\d{8}T\d{9}Z$/);
+  assert.deepEqual(
+    await sqlQuery(`sqlite:${backup}`, "SELECT body FROM notes"),
+    [{ body: "keep" }],
+  );
+  await assert.rejects(sqlQuery(tmp.url, "SELECT body FROM notes"));
+  await runMigrate(["up", "--dir", set.dir, "--db", tmp.url]);
+  await sqlQuery(tmp.url, "INSERT INTO notes (id, body) VALUES (2, 'again')");
+  const text = await runMigrate([...args, "--force"]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(
+    text.stdout,
+    /^backup copy written to .*\/board\.db\.before-down-app-0001-\d{8}T\d{9}Z\nreverted 0001 notes in \d+ ms\n/,
+  );
+});
+
 Deno.test("migrate to 0 reverts everything and to <version> migrates up", async () => {
   await using tmp = await tempDb();
   const up = await runMigrate(["to", "3", "--db", tmp.url]);
@@ -274,7 +316,7 @@ Deno.test("migrate verify exits 1 and names the migration whose down is broken",
   assert.match(broken.stdout, /FAILED: 1 of 2 migrations cycled/);
   assert.match(
     broken.stdout,
-    /\n {2}Migration 2 \(index\): its down script does not restore the schema: unexpected index notes_body/,
+    /\n {2}Cannot revert migration 2 \(index\) of set "app" as its up script fails after its down script: .*notes_body/,
   );
 });
 

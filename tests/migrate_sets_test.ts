@@ -135,8 +135,19 @@ persistentTest(
       (await migrator.status()).map((line) => line.state),
       ["applied", "applied", "pending"],
     );
+    // Its down step cannot be tried in a transaction first: refused until forced.
+    const untried = await rejectsKind(
+      migrator.down({ steps: 2 }),
+      "migration",
+    );
+    assert.equal(untried.version, 2);
+    assert.match(
+      untried.message,
+      /^Cannot revert migration 2 \(index_notes\) of set "app" without force: it runs without a transaction/,
+    );
+    assert.equal((await trackedVersions(url, "app")).length, 2);
     assert.deepEqual(
-      (await migrator.down({ steps: 2 })).map((s) => s.version),
+      (await migrator.down({ steps: 2, force: true })).map((s) => s.version),
       [2, 1],
     );
     assert.deepEqual(await trackedVersions(url, "app"), []);
@@ -220,7 +231,10 @@ persistentTest(
     await using fixed = await openMigrator(url, { dir: set.dir });
     assert.deepEqual((await fixed.up()).map((s) => s.version), [2]);
     // Its down fails half-way: the migration stays visible as interrupted, not pending.
-    assert.equal((await rejectsKind(fixed.down(), "migration")).version, 2);
+    assert.equal(
+      (await rejectsKind(fixed.down({ force: true }), "migration")).version,
+      2,
+    );
     assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"], [
       2,
       "running",
@@ -293,7 +307,7 @@ persistentTest(
 );
 
 persistentTest(
-  "Migrator.verify() passes on the package's set and leaves the database alone",
+  "Migrator.verify() passes on the package's set, names the columns that held no data and leaves the database alone",
   async ({ url }) => {
     await using storage = await openStorage(url);
     const user = await storage.createUser({
@@ -303,11 +317,20 @@ persistentTest(
     await using migrator = await openMigrator(url);
     const before = await migrator.status();
     const report = await migrator.verify();
-    assert.deepEqual(report, {
-      ok: true,
-      migrations: migrator.migrations.length,
-      problems: [],
-    });
+    assert.equal(report.ok, true, report.problems.join("\n"));
+    assert.deepEqual(
+      [report.migrations, report.problems, report.untried],
+      [migrator.migrations.length, [], []],
+    );
+    const empty = report.empty.map((e) => `${e.table}.${e.column}`);
+    assert.ok(empty.includes("logins.username"), "no login was recorded");
+    assert.ok(empty.includes("users.last_login_at"));
+    assert.ok(!empty.includes("users.username"), "a user was there");
+    const top = migrator.migrations.at(-1)!.version;
+    assert.ok(
+      report.empty.find((e) => e.table === "sessions" && e.column === "id")
+        ?.versions.includes(top),
+    );
     assert.deepEqual(await migrator.status(), before);
     assert.equal((await storage.getUser(user.id))?.username, "keep");
   },
@@ -332,7 +355,7 @@ persistentTest(
     assert.equal(report.problems.length, 1);
     assert.match(
       report.problems[0]!,
-      /^Migration 2 \(create_tags\): its down script does not restore the schema: unexpected .*notes_body/,
+      /^Cannot revert migration 2 \(create_tags\) of set "app" as its up script fails after its down script: .*notes_body/,
     );
     assert.deepEqual(await trackedVersions(url, "app"), [[1, "applied"]]);
 
@@ -340,11 +363,21 @@ persistentTest(
       "0002_create_tags.down.sql": "DROP INDEX notes_body;\nDROP TABLE tags;\n",
     });
     await using fixed = await openMigrator(url, { dir: set.dir });
-    assert.deepEqual(await fixed.verify(), {
-      ok: true,
-      migrations: 3,
-      problems: [],
+    const ok = await fixed.verify();
+    assert.deepEqual([ok.ok, ok.migrations, ok.problems], [true, 3, []]);
+
+    // A down script that keeps every row but drops more than its up script made fails the
+    // schema check.
+    await set.write({
+      "0003_more.down.sql": "DROP TABLE more;\nDROP INDEX notes_body;\n",
     });
+    await using stale = await openMigrator(url, { dir: set.dir });
+    const left = await stale.verify();
+    assert.deepEqual([left.ok, left.migrations], [false, 2]);
+    assert.match(
+      left.problems[0]!,
+      /^Migration 3 \(more\): its down script does not restore the schema: missing index .*notes_body/,
+    );
   },
 );
 

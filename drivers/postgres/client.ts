@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { Writable } from "node:stream";
 import postgres from "postgres";
 import type { PostgresSettings } from "./dialect.ts";
 import { toStorageError } from "./errors.ts";
@@ -24,6 +25,10 @@ export interface PgQuery extends Promise<PgResult> {
   values(): PgQuery;
   /** Sends the statement now rather than when awaited. */
   execute(): PgQuery;
+  /** For `COPY … FROM STDIN`: a stream to write the data to. */
+  writable(): Promise<Writable>;
+  /** Reads the rows in batches of `rows`, through a portal. */
+  cursor(rows: number): AsyncIterable<Record<string, unknown>[]>;
 }
 
 /** The part of a postgres.js client the driver uses. */

@@ -6,20 +6,20 @@
  *
  * @module
  */
-import { manifest } from "../../migrations/mod.ts";
 import type { NamedRow } from "../../src/driver.ts";
 import { StorageError } from "../../src/errors.ts";
-import { Migrator, OWN_SET } from "../../src/migrate/migrator.ts";
 import type {
   MigrationQuery,
   MigrationTarget,
+  TableShape,
 } from "../../src/migrate/target.ts";
 import { sleep } from "../../src/retry.ts";
 import { PostgresConnection } from "./connection.ts";
-import { toDollar } from "./dialect.ts";
 import { connectionFailure } from "./errors.ts";
 import type { PooledClient } from "./client.ts";
-import { describeSchema } from "./schema.ts";
+import { lost, migrationQuery } from "./migration_query.ts";
+import { describeSchema, describeTables, highWaterMarks } from "./schema.ts";
+import { copyRows } from "./scratch.ts";
 
 /** The advisory lock's two keys: "IMPL" and 1 (migrations). */
 export const LOCK_KEYS = [1229803596, 1] as const;
@@ -88,21 +88,33 @@ export class PostgresMigrationTarget implements MigrationTarget {
     return this.transaction((q) => describeSchema(q));
   }
 
-  async scratchCopy(): Promise<MigrationTarget & AsyncDisposable> {
+  tables(q: MigrationQuery): Promise<TableShape[]> {
+    return describeTables(q);
+  }
+
+  highWaterMarks(q: MigrationQuery): Promise<Map<string, number>> {
+    return highWaterMarks(q);
+  }
+
+  differs(a: string, b: string): string {
+    return `(${a})::text IS DISTINCT FROM (${b})::text`;
+  }
+
+  /** A PostgreSQL database is not a file of its own: take a backup with `pg_dump`. */
+  backup(): Promise<string | null> {
+    return Promise.resolve(null);
+  }
+
+  /**
+   * A new database of the same server, migrated by `build` to the versions of this one, then
+   * given its rows.
+   */
+  async scratchCopy(
+    build: (copy: MigrationTarget) => Promise<void>,
+  ): Promise<MigrationTarget & AsyncDisposable> {
     const settings = this.#c.settings;
     const name = `${settings.database || "impulse"}`.slice(0, 40) +
       `_verify_${crypto.randomUUID().slice(0, 8)}`;
-    const top = await this.transaction(async (q) => {
-      const [found] = await q.all(
-        "SELECT to_regclass('impulse_migrations') IS NOT NULL AS present",
-      );
-      if (!found?.present) return 0;
-      const [row] = await q.all(
-        "SELECT max(version) AS top FROM impulse_migrations WHERE migration_set = ?",
-        [OWN_SET],
-      );
-      return Number(row?.top ?? 0);
-    });
     await this.#c.pool.withClient("verify", null, async (client) => {
       await client.sql.unsafe(`CREATE DATABASE ${quoteIdent(name)}`);
     }).catch((error) => {
@@ -114,28 +126,36 @@ export class PostgresMigrationTarget implements MigrationTarget {
           `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
         );
       });
-    let copy: PostgresConnection;
-    try {
-      copy = await PostgresConnection.openSettings(
-        { ...settings, database: name, poolSize: 2 },
+    // Connections of their own that never close for idleness: the source's snapshot stays
+    // open while the copy is written.
+    const open = (database: string, poolSize: number) =>
+      PostgresConnection.openSettings(
+        { ...settings, database, poolSize, idleTimeoutMs: 0 },
         { ...this.#c.options, migrate: "off" },
       );
+    let copy: PostgresConnection | undefined;
+    try {
+      copy = await open(name, 2);
+      const target = copy.migrationTarget();
+      await build(target);
+      const source = await open(settings.database, 1);
+      try {
+        await copyRows(source, copy);
+      } finally {
+        await source.close();
+      }
+      const opened = copy;
+      return Object.assign(target, {
+        async [Symbol.asyncDispose]() {
+          await opened.close();
+          await drop();
+        },
+      });
     } catch (error) {
+      await copy?.close();
       await drop();
       throw error;
     }
-    const target = copy.migrationTarget();
-    // The copy gets the schema, not the rows: the package's own migrations, replayed up to the
-    // version the database is at, so a caller's set is verified on the same foundations.
-    if (top > 0) {
-      await new Migrator(target, manifest[this.dialect] ?? []).up({ to: top });
-    }
-    return Object.assign(target, {
-      async [Symbol.asyncDispose]() {
-        await copy.close();
-        await drop();
-      },
-    });
   }
 
   close(): Promise<void> {
@@ -154,7 +174,7 @@ export class PostgresMigrationTarget implements MigrationTarget {
     }
     const generation = client.generation;
     try {
-      const result = await fn(query(this.#c, client, generation));
+      const result = await fn(migrationQuery(this.#c, client, generation));
       lost(client, generation);
       const tag = (await client.sql.unsafe("COMMIT")).command;
       if (tag !== "COMMIT") {
@@ -232,56 +252,6 @@ export class PostgresMigrationTarget implements MigrationTarget {
           : ""),
     );
   }
-}
-
-function lost(client: PooledClient, generation: number): void {
-  if (client.generation !== generation) {
-    throw new StorageError(
-      "migration",
-      "The connection broke during the migration transaction: it was rolled back: run it again",
-    );
-  }
-}
-
-function query(
-  c: PostgresConnection,
-  client: PooledClient,
-  generation: number,
-): MigrationQuery {
-  const guard = async <T>(text: string, work: () => Promise<T>): Promise<T> => {
-    lost(client, generation);
-    try {
-      return await work();
-    } catch (error) {
-      throw c.map(error, { name: "migration", text });
-    }
-  };
-  return {
-    exec: (script) =>
-      guard(script, async () => void await client.sql.unsafe(script)),
-    all: (text, params = []) =>
-      guard(text, async () =>
-        [
-          ...await client.sql.unsafe(toDollar(text), [...params], {
-            prepare: true,
-          }),
-        ] as unknown as NamedRow[]),
-    run: (text, params = []) =>
-      guard(
-        text,
-        async () =>
-          (await client.sql.unsafe(toDollar(text), [...params], {
-            prepare: true,
-          })).count ?? 0,
-      ),
-    hasTable: (name) => {
-      const text = "SELECT to_regclass($1) IS NOT NULL AS present";
-      return guard(text, async () => {
-        const [row] = await client.sql.unsafe(text, [name], { prepare: true });
-        return (row as unknown as NamedRow | undefined)?.present === true;
-      });
-    },
-  };
 }
 
 /**

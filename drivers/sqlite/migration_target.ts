@@ -5,15 +5,18 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { StorageError } from "../../src/errors.ts";
 import type { NamedRow } from "../../src/driver.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type {
   MigrationQuery,
   MigrationTarget,
+  TableShape,
 } from "../../src/migrate/target.ts";
 import { SqliteConnection } from "./connection.ts";
 import type { EngineDatabase, SqliteEngine } from "./engine.ts";
+import { describeSchema, describeTables, highWaterMarks } from "./schema.ts";
 
 /** Migrations on one SQLite connection. */
 export class SqliteMigrationTarget implements MigrationTarget {
@@ -79,20 +82,46 @@ export class SqliteMigrationTarget implements MigrationTarget {
     }));
   }
 
-  async schema(): Promise<string[]> {
-    const rows = await this.transaction((q) =>
-      q.all(
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema " +
-          "WHERE name NOT LIKE 'sqlite_%' AND name NOT IN ('impulse_migrations', 'impulse_migration_notes') ORDER BY type, name",
-      )
-    );
-    return rows.map((row) =>
-      `${row.type} ${row.name} on ${row.tbl_name}: ${
-        normalise(String(row.sql))
-      }`
-    );
+  schema(): Promise<string[]> {
+    return this.transaction(describeSchema);
   }
 
+  tables(q: MigrationQuery): Promise<TableShape[]> {
+    return describeTables(q);
+  }
+
+  highWaterMarks(q: MigrationQuery): Promise<Map<string, number>> {
+    return highWaterMarks(q);
+  }
+
+  differs(a: string, b: string): string {
+    return `(${a} IS NOT ${b} OR typeof(${a}) <> typeof(${b}))`;
+  }
+
+  async backup(label: string): Promise<string | null> {
+    const file = this.#connection.path;
+    if (file === ":memory:") return null;
+    const path = resolve(`${file}.${label}`);
+    const mode = ((await Deno.stat(file)).mode ?? 0o600) & 0o777;
+    try {
+      // Created empty with the database's mode first, so the copy is never readable by more.
+      (await Deno.open(path, { createNew: true, write: true, mode })).close();
+      await Deno.chmod(path, mode);
+      await this.#connection.withWriter("backup", (db) => db.copyTo(path));
+    } catch (error) {
+      await Deno.remove(path).catch(() => {});
+      throw new StorageError(
+        "unavailable",
+        `Cannot write the backup copy ${path}: ${
+          error instanceof Error ? error.message : String(error)
+        }: nothing was reverted: free space or fix the directory's permissions`,
+        { cause: error },
+      );
+    }
+    return path;
+  }
+
+  /** A copy of the whole file: `build` is not needed. */
   async scratchCopy(): Promise<MigrationTarget & AsyncDisposable> {
     const dir = await Deno.makeTempDir({ prefix: "impulse-verify-" });
     try {
@@ -176,13 +205,4 @@ function query(db: EngineDatabase): MigrationQuery {
       );
     },
   };
-}
-
-/**
- * SQL text as SQLite stores it, made comparable: a table renamed by ALTER TABLE gets its name
- * quoted, and whitespace is whatever the script had.
- */
-function normalise(sql: string): string {
-  return sql.replace(/"(\w+)"/g, "$1").replace(/\s+/g, " ").replace(/\( /g, "(")
-    .replace(/ \)/g, ")").trim();
 }

@@ -17,3 +17,19 @@ CREATE TABLE users (
 );
 
 CREATE UNIQUE INDEX users_username_key ON users (username_key);
+
+-- The users the down script set aside come back, with the id high-water mark.
+CREATE TABLE IF NOT EXISTS impulse_aside_0001_users (LIKE users);
+CREATE TABLE IF NOT EXISTS impulse_aside_0001_ids (name TEXT, seq BIGINT);
+
+INSERT INTO users (id, username, username_key, password_hash, security_level, logins, posts,
+                   uploads, downloads, upload_bytes, download_bytes, last_login_at, created_at,
+                   updated_at)
+OVERRIDING SYSTEM VALUE
+SELECT id, username, username_key, password_hash, security_level, logins, posts, uploads,
+       downloads, upload_bytes, download_bytes, last_login_at, created_at, updated_at
+FROM impulse_aside_0001_users;
+
+SELECT setval('users_id_seq', seq) FROM impulse_aside_0001_ids WHERE seq > 0;
+
+DROP TABLE impulse_aside_0001_users, impulse_aside_0001_ids;

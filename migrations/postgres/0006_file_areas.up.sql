@@ -1,5 +1,6 @@
 -- File areas, per-area unique file names (ASCII letters compare case-insensitively), hashes
--- and download counts. Every area id already used by a file becomes an area row.
+-- and download counts. What the down script set aside comes back; every other area id used by
+-- a file becomes an area row (tag "area<id>", or "area<id> #<id>" when that tag is taken).
 CREATE TABLE file_areas (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   tag TEXT NOT NULL,
@@ -10,12 +11,33 @@ CREATE TABLE file_areas (
 
 CREATE UNIQUE INDEX file_areas_tag_key ON file_areas (tag_key);
 
+CREATE TABLE IF NOT EXISTS impulse_aside_0006_areas (LIKE file_areas);
+CREATE TABLE IF NOT EXISTS impulse_aside_0006_ids (name TEXT, seq BIGINT);
+CREATE TABLE IF NOT EXISTS impulse_aside_0006_files (
+  id BIGINT PRIMARY KEY, area_id BIGINT, filename TEXT, filename_key TEXT, sha256 TEXT,
+  downloads BIGINT
+);
+
 INSERT INTO file_areas (id, tag, tag_key, name, created_at)
 OVERRIDING SYSTEM VALUE
-SELECT area_id, 'area' || area_id, 'area' || area_id, 'Area ' || area_id, min(uploaded_at)
-FROM files GROUP BY area_id;
+SELECT id, tag, tag_key, name, created_at FROM impulse_aside_0006_areas;
 
-SELECT setval(pg_get_serial_sequence('file_areas', 'id'), coalesce(max(id), 0) + 1, false)
+WITH used (id, created_at) AS (
+  SELECT area_id, min(uploaded_at) FROM files
+  WHERE area_id NOT IN (SELECT id FROM file_areas) GROUP BY area_id
+),
+tagged (id, tag, created_at) AS (
+  SELECT id, CASE WHEN EXISTS (SELECT 1 FROM file_areas a WHERE a.tag_key = 'area' || u.id)
+                  THEN 'area' || id || ' #' || id ELSE 'area' || id END, created_at
+  FROM used u
+)
+INSERT INTO file_areas (id, tag, tag_key, name, created_at)
+OVERRIDING SYSTEM VALUE
+SELECT id, tag, tag, 'Area ' || id, created_at FROM tagged;
+
+SELECT setval('file_areas_id_seq',
+              greatest(coalesce(max(id), 0), (SELECT coalesce(max(seq), 0) FROM impulse_aside_0006_ids)) + 1,
+              false)
 FROM file_areas;
 
 ALTER TABLE files
@@ -24,18 +46,27 @@ ALTER TABLE files
   ADD COLUMN downloads BIGINT NOT NULL DEFAULT 0
     CONSTRAINT files_downloads_check CHECK (downloads BETWEEN 0 AND 9007199254740991);
 
--- A name that repeats in its area (the previous release allowed it) keeps its text; its key
--- gets the id appended so the unique index holds.
-WITH keyed AS (
-  SELECT id, translate(filename, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS k,
-         row_number() OVER (
-           PARTITION BY area_id, translate(filename, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
-           ORDER BY id
-         ) AS n
-  FROM files
+-- A file set aside gets back its hash, its download count and, unless it was renamed or moved
+-- meanwhile, its name key. Any other file's key is its name with ASCII letters in lower case.
+-- A key that repeats in its area (the previous release allowed it) gets the id appended, but
+-- for one file: the one whose key was set aside, else the oldest.
+WITH keyed (id, area_id, k, kept, sha256, downloads) AS (
+  SELECT f.id, f.area_id,
+         CASE WHEN a.area_id = f.area_id AND a.filename = f.filename THEN a.filename_key
+              ELSE translate(f.filename, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') END,
+         coalesce(a.area_id = f.area_id AND a.filename = f.filename, false),
+         a.sha256, coalesce(a.downloads, 0)
+  FROM files f LEFT JOIN impulse_aside_0006_files a ON a.id = f.id
+),
+unique_keys (id, k, sha256, downloads) AS (
+  SELECT id,
+         CASE WHEN row_number() OVER (PARTITION BY area_id, k ORDER BY kept DESC, id) = 1
+              THEN k ELSE k || ' #' || id END,
+         sha256, downloads
+  FROM keyed
 )
-UPDATE files f SET filename_key = CASE WHEN keyed.n = 1 THEN keyed.k ELSE keyed.k || ' #' || f.id END
-FROM keyed WHERE keyed.id = f.id;
+UPDATE files f SET filename_key = u.k, sha256 = u.sha256, downloads = u.downloads
+FROM unique_keys u WHERE u.id = f.id;
 
 ALTER TABLE files
   ALTER COLUMN filename_key SET NOT NULL,
@@ -44,3 +75,5 @@ ALTER TABLE files
 CREATE UNIQUE INDEX files_area_name ON files (area_id, filename_key);
 CREATE INDEX files_uploaded ON files (uploaded_at DESC, id DESC);
 CREATE INDEX files_sha256 ON files (sha256);
+
+DROP TABLE impulse_aside_0006_areas, impulse_aside_0006_ids, impulse_aside_0006_files;

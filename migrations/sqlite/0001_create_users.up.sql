@@ -17,3 +17,27 @@ CREATE TABLE users (
 ) STRICT;
 
 CREATE UNIQUE INDEX users_username_key ON users (username_key);
+
+-- The users the down script set aside come back, with the id high-water mark.
+CREATE TABLE IF NOT EXISTS impulse_aside_0001_users (
+  id INT, username TEXT, username_key TEXT, password_hash TEXT, security_level INT, logins INT,
+  posts INT, uploads INT, downloads INT, upload_bytes INT, download_bytes INT,
+  last_login_at INT, created_at INT, updated_at INT
+);
+CREATE TABLE IF NOT EXISTS impulse_aside_0001_ids (name TEXT, seq INT);
+
+INSERT INTO users (id, username, username_key, password_hash, security_level, logins, posts,
+                   uploads, downloads, upload_bytes, download_bytes, last_login_at, created_at,
+                   updated_at)
+SELECT id, username, username_key, password_hash, security_level, logins, posts, uploads,
+       downloads, upload_bytes, download_bytes, last_login_at, created_at, updated_at
+FROM impulse_aside_0001_users;
+
+INSERT INTO sqlite_sequence (name, seq)
+SELECT name, seq FROM impulse_aside_0001_ids
+WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence s WHERE s.name = 'users');
+UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM impulse_aside_0001_ids))
+WHERE name = 'users' AND EXISTS (SELECT 1 FROM impulse_aside_0001_ids);
+
+DROP TABLE impulse_aside_0001_users;
+DROP TABLE impulse_aside_0001_ids;

@@ -1,5 +1,18 @@
--- Back to messages with a bare area id: every message is kept; names, numbers, threads and
--- FidoNet ids go with the areas.
+-- Back to messages with a bare area id: every message is kept. What goes (the areas, with
+-- their id high-water mark, and each message's number, names, thread, FidoNet ids and
+-- kludges) is set aside for the up script to restore.
+CREATE TABLE impulse_aside_0005_areas AS SELECT * FROM message_areas;
+CREATE TABLE impulse_aside_0005_ids AS
+SELECT name, seq FROM sqlite_sequence WHERE name = 'message_areas';
+CREATE TABLE impulse_aside_0005_messages (
+  id INTEGER PRIMARY KEY, area_id INT, parent_id INT, msg_num INT, from_name TEXT,
+  to_name TEXT, thread_root_id INT, ftn_msgid TEXT, ftn_reply TEXT, kludges TEXT
+);
+INSERT INTO impulse_aside_0005_messages
+SELECT id, area_id, parent_id, msg_num, from_name, to_name, thread_root_id, ftn_msgid,
+       ftn_reply, kludges
+FROM messages;
+
 CREATE TABLE messages_old (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   area_id INTEGER NOT NULL CHECK (area_id > 0),

@@ -1,4 +1,16 @@
--- Back to files with a bare area id: every file is kept.
+-- Back to files with a bare area id: every file is kept. What goes (the areas, with their id
+-- high-water mark, and each file's name key, hash and download count) is set aside for the up
+-- script to restore.
+CREATE TABLE impulse_aside_0006_areas AS SELECT * FROM file_areas;
+CREATE TABLE impulse_aside_0006_ids AS
+SELECT name, seq FROM sqlite_sequence WHERE name = 'file_areas';
+CREATE TABLE impulse_aside_0006_files (
+  id INTEGER PRIMARY KEY, area_id INT, filename TEXT, filename_key TEXT, sha256 TEXT,
+  downloads INT
+);
+INSERT INTO impulse_aside_0006_files
+SELECT id, area_id, filename, filename_key, sha256, downloads FROM files;
+
 CREATE TABLE files_old (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   area_id INTEGER NOT NULL CHECK (area_id > 0),

@@ -1,5 +1,6 @@
 -- File areas, per-area unique file names (ASCII letters compare case-insensitively), hashes
--- and download counts. Every area id already used by a file becomes an area row.
+-- and download counts. What the down script set aside comes back; every other area id used by
+-- a file becomes an area row (tag "area<id>", or "area<id> #<id>" when that tag is taken).
 CREATE TABLE file_areas (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   tag TEXT NOT NULL,
@@ -10,9 +11,35 @@ CREATE TABLE file_areas (
 
 CREATE UNIQUE INDEX file_areas_tag_key ON file_areas (tag_key);
 
+CREATE TABLE IF NOT EXISTS impulse_aside_0006_areas (
+  id INT, tag TEXT, tag_key TEXT, name TEXT, created_at INT
+);
+CREATE TABLE IF NOT EXISTS impulse_aside_0006_ids (name TEXT, seq INT);
+CREATE TABLE IF NOT EXISTS impulse_aside_0006_files (
+  id INTEGER PRIMARY KEY, area_id INT, filename TEXT, filename_key TEXT, sha256 TEXT,
+  downloads INT
+);
+
 INSERT INTO file_areas (id, tag, tag_key, name, created_at)
-SELECT area_id, 'area' || area_id, 'area' || area_id, 'Area ' || area_id, min(uploaded_at)
-FROM files GROUP BY area_id;
+SELECT id, tag, tag_key, name, created_at FROM impulse_aside_0006_areas;
+
+WITH used (id, created_at) AS (
+  SELECT area_id, min(uploaded_at) FROM files
+  WHERE area_id NOT IN (SELECT id FROM file_areas) GROUP BY area_id
+),
+tagged (id, tag, created_at) AS (
+  SELECT id, CASE WHEN EXISTS (SELECT 1 FROM file_areas a WHERE a.tag_key = 'area' || u.id)
+                  THEN 'area' || id || ' #' || id ELSE 'area' || id END, created_at
+  FROM used u
+)
+INSERT INTO file_areas (id, tag, tag_key, name, created_at)
+SELECT id, tag, tag, 'Area ' || id, created_at FROM tagged;
+
+INSERT INTO sqlite_sequence (name, seq)
+SELECT name, seq FROM impulse_aside_0006_ids
+WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence s WHERE s.name = 'file_areas');
+UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM impulse_aside_0006_ids))
+WHERE name = 'file_areas' AND EXISTS (SELECT 1 FROM impulse_aside_0006_ids);
 
 CREATE TABLE files_new (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -27,14 +54,25 @@ CREATE TABLE files_new (
   uploaded_at INTEGER NOT NULL
 ) STRICT;
 
--- A name that repeats in its area (the previous release allowed it) keeps its text; its key
--- gets the id appended so the unique index holds.
-INSERT INTO files_new (id, area_id, filename, filename_key, description, uploader_id, size, uploaded_at)
-SELECT id, area_id, filename,
-       CASE WHEN row_number() OVER (PARTITION BY area_id, lower(filename) ORDER BY id) = 1
-            THEN lower(filename) ELSE lower(filename) || ' #' || id END,
-       description, uploader_id, size, uploaded_at
-FROM files;
+-- A file set aside gets back its hash, its download count and, unless it was renamed or moved
+-- meanwhile, its name key. Any other file's key is its name with ASCII letters in lower case.
+-- A key that repeats in its area (the previous release allowed it) gets the id appended, but
+-- for one file: the one whose key was set aside, else the oldest.
+WITH keyed (id, area_id, k, kept, sha256, downloads) AS (
+  SELECT f.id, f.area_id,
+         CASE WHEN a.area_id = f.area_id AND a.filename = f.filename THEN a.filename_key
+              ELSE lower(f.filename) END,
+         coalesce(a.area_id = f.area_id AND a.filename = f.filename, 0),
+         a.sha256, coalesce(a.downloads, 0)
+  FROM files f LEFT JOIN impulse_aside_0006_files a ON a.id = f.id
+)
+INSERT INTO files_new (id, area_id, filename, filename_key, description, uploader_id, size,
+                       sha256, downloads, uploaded_at)
+SELECT f.id, f.area_id, f.filename,
+       CASE WHEN row_number() OVER (PARTITION BY k.area_id, k.k ORDER BY k.kept DESC, k.id) = 1
+            THEN k.k ELSE k.k || ' #' || k.id END,
+       f.description, f.uploader_id, f.size, k.sha256, k.downloads, f.uploaded_at
+FROM files f JOIN keyed k ON k.id = f.id;
 
 -- Keep the id high-water mark, so ids of deleted rows are never reused.
 DELETE FROM sqlite_sequence WHERE name = 'files_new';
@@ -48,3 +86,7 @@ CREATE INDEX files_area_uploaded ON files (area_id, uploaded_at DESC, id DESC);
 CREATE INDEX files_uploaded ON files (uploaded_at DESC, id DESC);
 CREATE INDEX files_uploader ON files (uploader_id);
 CREATE INDEX files_sha256 ON files (sha256);
+
+DROP TABLE impulse_aside_0006_areas;
+DROP TABLE impulse_aside_0006_ids;
+DROP TABLE impulse_aside_0006_files;

@@ -8,3 +8,14 @@ CREATE TABLE last_read (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX last_read_area ON last_read (area_id);
+
+-- The pointers the down script set aside come back, but for those of users or areas deleted
+-- meanwhile, which deleting them would have removed.
+CREATE TABLE IF NOT EXISTS impulse_aside_0007_last_read (user_id INT, area_id INT, last_read INT);
+
+INSERT INTO last_read (user_id, area_id, last_read)
+SELECT user_id, area_id, last_read FROM impulse_aside_0007_last_read a
+WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id)
+  AND EXISTS (SELECT 1 FROM message_areas m WHERE m.id = a.area_id);
+
+DROP TABLE impulse_aside_0007_last_read;

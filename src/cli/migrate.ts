@@ -13,6 +13,7 @@ import {
   type MigrationStep,
   type Migrator,
   openMigrator,
+  type VerifyReport,
 } from "../migrate/mod.ts";
 import { defaultDatabaseUrl, type Output } from "./output.ts";
 
@@ -21,11 +22,13 @@ export const MIGRATE_USAGE = `Usage: deno task migrate [command] [options]
 
 Commands:
   up                  apply every pending migration (the default), then print the status
-  down                revert the newest migration (--steps N for more)
+  down                revert the newest migration (--steps N for more); refuses, changing
+                      nothing, when its up step would not give back every row and column
   status              list every migration with its state (--exit-code: fail if not current);
                       reads only: a database that does not exist is an error, never created
   to <version>        migrate up or down to a version (0 reverts everything)
-  verify              run up, down, up on a scratch copy and compare the schemas (reads only)
+  verify              run down and up on a scratch copy with the rows, comparing every row,
+                      column and schema (reads only)
   new <name>          create NNNN_<name>.up.sql and .down.sql
 
 Options:
@@ -34,6 +37,8 @@ Options:
   --dir <path>        a migration set of your own instead of the package's
   --set <name>        the name your set is tracked under (default "app")
   --steps <n>         how many migrations down reverts (default 1)
+  --force             down, to: revert even what would not come back; a SQLite database is
+                      first copied beside its file (the copy's path is printed)
   --exit-code         with status: exit 1 when anything is pending or drifted
   --json              print JSON instead of text`;
 
@@ -56,6 +61,7 @@ export async function migrateCommand(
       dir: { type: "string" },
       set: { type: "string" },
       steps: { type: "string" },
+      force: { type: "boolean" },
       "exit-code": { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -81,14 +87,19 @@ export async function migrateCommand(
       return await report(
         out,
         where,
-        await migrator.down({ steps: count(values.steps, "--steps") }),
+        await migrator.down({
+          steps: count(values.steps, "--steps"),
+          force: values.force,
+        }),
         migrator,
       );
     case "to":
       return await report(
         out,
         where,
-        await migrator.to(count(argument, "version", 0)),
+        await migrator.to(count(argument, "version", 0), {
+          force: values.force,
+        }),
         migrator,
       );
     case "status": {
@@ -102,14 +113,7 @@ export async function migrateCommand(
     case "verify": {
       const result = await migrator.verify();
       if (out.json) out.data(result);
-      else {
-        out.text(
-          `verify ${where}: ${
-            result.ok ? "ok" : "FAILED"
-          }: ${result.migrations} of ${migrator.migrations.length} migrations cycled up, down, up`,
-        );
-        for (const problem of result.problems) out.text(`  ${problem}`);
-      }
+      else printVerify(out, where, result, migrator.migrations.length);
       return result.ok ? 0 : 1;
     }
     default:
@@ -128,9 +132,17 @@ async function report(
 ): Promise<number> {
   const status = await migrator.status();
   const notes = await migrator.notes();
+  const backup = steps.find((step) => step.backup)?.backup ?? null;
   if (out.json) {
-    return out.data({ steps, status: status.map(statusJson), notes }), 0;
+    return out.data({
+      steps,
+      backup,
+      status: status.map(statusJson),
+      notes,
+    }),
+      0;
   }
+  if (backup) out.text(`backup copy written to ${backup}`);
   for (const step of steps) {
     out.text(
       `${step.direction === "up" ? "applied " : "reverted"} ${
@@ -172,6 +184,33 @@ function printStatus(
   if (notes.length > 0) out.text(`notes left by applied migrations:`);
   for (const note of notes) {
     out.text(`  ${String(note.version).padStart(4, "0")} ${note.message}`);
+  }
+}
+
+function printVerify(
+  out: Output,
+  where: string,
+  result: VerifyReport,
+  total: number,
+): void {
+  out.text(
+    `verify ${where}: ${
+      result.ok ? "ok" : "FAILED"
+    }: ${result.migrations} of ${total} migrations cycled up, down, up, every row compared`,
+  );
+  for (const problem of result.problems) out.text(`  ${problem}`);
+  if (result.empty.length > 0) {
+    out.text("  not proven, as these columns held no data when tried:");
+    for (const { table, column, versions } of result.empty) {
+      out.text(`    ${table}.${column} (migrations ${versions.join(", ")})`);
+    }
+  }
+  if (result.untried.length > 0) {
+    out.text(
+      `  not tried on rows, as they run without a transaction: migrations ${
+        result.untried.join(", ")
+      }`,
+    );
   }
 }
 

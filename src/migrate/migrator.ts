@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { manifest } from "../../migrations/mod.ts";
 import { StorageError } from "../errors.ts";
 import type { NamedRow } from "../driver.ts";
 import {
@@ -19,6 +20,9 @@ import {
   migrationStatus,
 } from "./plan.ts";
 import type { MigrationQuery, MigrationTarget } from "./target.ts";
+import { refuseLoss, refuseUntried } from "./refusal.ts";
+import { tryRoundTrip } from "./trial.ts";
+import { type TrialSeen, verifyCopy, type VerifyReport } from "./verify.ts";
 
 /** The name of the set of the package's own migrations. */
 export const OWN_SET = "impulse";
@@ -45,16 +49,24 @@ export interface MigrationStep {
   durationMs: number;
   /** What the migration's code found that needs a person (empty for most migrations). */
   notes: MigrationNote[];
+  /**
+   * The backup copy of the database file written before a forced down run (SQLite only), on
+   * the run's first step.
+   */
+  backup?: string;
 }
 
-/** The outcome of {@linkcode Migrator.verify}. */
-export interface VerifyReport {
-  /** Whether every down script restored the schema its up script started from. */
-  ok: boolean;
-  /** How many migrations passed up → down → up. */
-  migrations: number;
-  /** What went wrong, naming the version; empty when `ok`. */
-  problems: string[];
+/** Options of {@linkcode Migrator.down}. */
+export interface DownOptions {
+  /** How many migrations to revert; 1 by default. */
+  steps?: number;
+  /** Revert every version above this one instead. */
+  to?: number;
+  /**
+   * Revert even what cannot be shown to come back: a step that would lose data, or one that
+   * runs without a transaction. On SQLite a backup copy of the file is written first.
+   */
+  force?: boolean;
 }
 
 const TRACKING_TABLE = "impulse_migrations";
@@ -196,22 +208,35 @@ export class Migrator implements AsyncDisposable {
   /**
    * Reverts applied migrations, newest first.
    *
-   * @param options `steps`: how many (default 1); or `to`: revert every version above it.
+   * Before each step its down script and then its up script are tried inside the run's
+   * transaction and rolled back, comparing every row and column of every table (and the id
+   * high-water marks) with what they were. If anything would not come back, or a step runs
+   * without a transaction (so it cannot be tried), nothing is reverted unless `force` is set.
+   * The steps of one run commit together.
+   *
+   * @param options `steps`: how many (default 1); or `to`: revert every version above it;
+   * `force`: revert anyway (after a backup copy of a SQLite file, one step per transaction).
    * @returns The steps taken.
-   * @throws {StorageError} `migration` when the state is unsafe or a script fails.
+   * @throws {StorageError} `migration` when the state is unsafe, a step would lose data or
+   * cannot be tried (naming each table and column, and how many rows), or a script fails;
+   * `unavailable` when a forced run cannot write its backup copy.
    */
-  async down(
-    options: { steps?: number; to?: number } = {},
-  ): Promise<MigrationStep[]> {
+  async down(options: DownOptions = {}): Promise<MigrationStep[]> {
     this.#assertWritable("down");
     const steps = options.to === undefined ? options.steps ?? 1 : Infinity;
+    const floor = options.to ?? 0;
     return await this.#target.withLock(async () => {
+      if (!options.force) return await this.#downTried(steps, floor);
+      const top = newest(await this.status());
+      if (top <= floor || steps < 1) return [];
+      const backup = await this.#target.backup(backupLabel(this.#set, top));
       const taken: MigrationStep[] = [];
       while (taken.length < steps) {
-        const step = await this.#revert(options.to ?? 0);
+        const step = await this.#revert(floor);
         if (!step) break;
         taken.push(step);
       }
+      if (backup !== null && taken[0]) taken[0].backup = backup;
       return taken;
     }, this.#lockTimeoutMs);
   }
@@ -220,10 +245,16 @@ export class Migrator implements AsyncDisposable {
    * Migrates up or down until `version` is the newest applied migration (0: none).
    *
    * @param version A version of the set, or 0.
+   * @param options `force`: going down, revert even what would not come back (see
+   * {@linkcode Migrator.down}).
    * @returns The steps taken.
-   * @throws {StorageError} `migration` when the version is not in the set.
+   * @throws {StorageError} `migration` when the version is not in the set, or as `up` and
+   * `down` do.
    */
-  async to(version: number): Promise<MigrationStep[]> {
+  async to(
+    version: number,
+    options: { force?: boolean } = {},
+  ): Promise<MigrationStep[]> {
     this.#assertWritable("to");
     if (version !== 0 && !this.#migrations.some((m) => m.version === version)) {
       throw new StorageError(
@@ -237,48 +268,33 @@ export class Migrator implements AsyncDisposable {
     const current = newest(await this.status());
     return version >= current
       ? await this.up({ to: version })
-      : await this.down({ to: version });
+      : await this.down({ to: version, force: options.force });
   }
 
   /**
-   * Checks every down script on a scratch copy of the database: reverts the copy to version 0,
-   * then for each migration in turn applies it, reverts it, compares the schema with the one
-   * before it was applied, and applies it again.
+   * Checks every down script on a scratch copy of the database, rows included: reverts the copy
+   * to version 0, trying each step on its rows as {@linkcode Migrator.down} does; then for
+   * each migration in turn applies it, tries its down and up steps on the rows again, reverts
+   * it, compares the schema with the one before it was applied, and applies it again.
    *
-   * @returns The report (the first problem ends the check); the copy is deleted after.
+   * @returns The report (the first problem ends the check), with the columns that held no data
+   * when tried; the copy is deleted after.
    * @throws {StorageError} `timeout` or `unavailable` when the copy cannot be made or used.
    */
   async verify(): Promise<VerifyReport> {
-    await using scratch = await this.#target.scratchCopy();
+    await using scratch = await this.#target.scratchCopy((copy) =>
+      this.#replay(copy)
+    );
     const runner = new Migrator(scratch, this.#migrations, {
       set: this.#set,
       lockTimeoutMs: this.#lockTimeoutMs,
     });
-    const problems: string[] = [];
-    let cycled = 0;
-    try {
-      await runner.down({ to: 0 });
-      for (const migration of this.#migrations) {
-        const before = await scratch.schema();
-        await runner.up({ to: migration.version });
-        await runner.down();
-        const diff = difference(before, await scratch.schema());
-        if (diff) {
-          problems.push(
-            `Migration ${migration.version} (${migration.name}): its down script does not restore the schema: ${diff}`,
-          );
-          break;
-        }
-        await runner.up({ to: migration.version });
-        cycled++;
-      }
-    } catch (error) {
-      if (!(error instanceof StorageError && error.kind === "migration")) {
-        throw error;
-      }
-      problems.push(error.message);
-    }
-    return { ok: problems.length === 0, migrations: cycled, problems };
+    return await verifyCopy(scratch, this.#migrations, {
+      descend: (seen) => runner.#descend(seen),
+      up: async (version) => void await runner.up({ to: version }),
+      rehearse: async (seen) => void await runner.#downTried(1, 0, seen, true),
+      revert: async () => void await runner.#revert(0),
+    });
   }
 
   /** Closes the target. */
@@ -289,6 +305,102 @@ export class Migrator implements AsyncDisposable {
   /** Closes the target, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * Reverts up to `steps` migrations above `floor` in one transaction, trying each first (see
+   * {@linkcode Migrator.down}); with `rehearse`, only tries the newest and changes nothing.
+   */
+  async #downTried(
+    steps: number,
+    floor: number,
+    seen?: TrialSeen,
+    rehearse = false,
+  ): Promise<MigrationStep[]> {
+    const taken: MigrationStep[] = [];
+    let current: Migration | undefined;
+    await this.#target.transaction(async (q) => {
+      const status = await this.#checked(q);
+      const plan = status.filter((l) =>
+        l.state === "applied" && l.version > floor
+      )
+        .reverse().slice(0, steps);
+      for (const line of plan) {
+        const started = performance.now();
+        const migration = this.#migrations.find((m) =>
+          m.version === line.version
+        )!;
+        current = migration;
+        if (isNoTransaction(migration.down) || isNoTransaction(migration.up)) {
+          if (rehearse) return seen?.(migration, null);
+          throw refuseUntried(this.#set, migration);
+        }
+        const trial = await tryRoundTrip(this.#target, q, migration, this.#set);
+        seen?.(migration, trial);
+        if (trial.losses.length > 0 || trial.failure !== null) {
+          throw refuseLoss(this.#set, migration, trial);
+        }
+        if (rehearse) return;
+        await runScript(
+          q.exec.bind(q),
+          migration,
+          "down",
+          true,
+          plan[0]!.version,
+        );
+        const notes = await runCode(q, this.#set, migration, "down");
+        await q.run(DELETE_APPLIED, [this.#set, migration.version]);
+        taken.push({
+          version: migration.version,
+          name: migration.name,
+          direction: "down",
+          durationMs: elapsed(started),
+          notes,
+        });
+      }
+    }).catch((error) => {
+      throw current ? versioned(current, "down", error) : error;
+    });
+    return taken;
+  }
+
+  /**
+   * Reverts every migration one step at a time, trying each on the rows; a step that runs
+   * without a transaction is reverted untried (and reported so).
+   */
+  async #descend(
+    seen: TrialSeen,
+  ): Promise<void> {
+    for (;;) {
+      const top = newest(await this.status());
+      const migration = this.#migrations.find((m) => m.version === top);
+      if (!migration) return;
+      const untried = isNoTransaction(migration.down) ||
+        isNoTransaction(migration.up);
+      if (untried) seen(migration, null);
+      const taken = untried
+        ? await this.#revert(0)
+        : (await this.#downTried(1, 0, seen))[0];
+      if (!taken) return;
+    }
+  }
+
+  /**
+   * Migrates an empty copy to this database's versions: the package's own set (which a
+   * caller's set builds on) and this set.
+   */
+  async #replay(copy: MigrationTarget): Promise<void> {
+    const own = manifest[this.#target.dialect] ?? [];
+    if (this.#set !== OWN_SET) {
+      const ownTop = newest(await new Migrator(this.#target, own).status());
+      if (ownTop > 0) await new Migrator(copy, own).up({ to: ownTop });
+    }
+    const top = newest(await this.status());
+    if (top > 0) {
+      await new Migrator(copy, this.#migrations, { set: this.#set }).up({
+        to: top,
+      });
+    }
   }
 
   #assertWritable(doing: string): void {
@@ -453,21 +565,33 @@ async function runScript(
   migration: Migration,
   direction: "up" | "down",
   transactional: boolean,
+  stays?: number,
 ): Promise<void> {
   try {
     await exec(direction === "up" ? migration.up : migration.down);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
+    const outcome = !transactional
+      ? "it ran without a transaction, so what ran before the failure stays: " +
+        "it is marked interrupted until you check it by hand"
+      : stays === undefined
+      ? "the database stays at the version before it"
+      : `nothing was reverted: the database stays at version ${stays}`;
     throw new StorageError(
       "migration",
-      `Migration ${migration.version} (${migration.name}) failed ${direction}: ${detail}: ` +
-        (transactional
-          ? "the database stays at the version before it"
-          : "it ran without a transaction, so what ran before the failure stays: " +
-            "it is marked interrupted until you check it by hand"),
+      `Migration ${migration.version} (${migration.name}) failed ${direction}: ${detail}: ${outcome}`,
       { version: migration.version, cause: error },
     );
   }
+}
+
+/**
+ * The name a backup copy gets after the database file's name: the set, the version it was at
+ * and the time, such as `before-down-impulse-0009-20250101T120000000Z`.
+ */
+function backupLabel(set: string, version: number): string {
+  const time = new Date().toISOString().replace(/[-:.]/g, "");
+  return `before-down-${set}-${String(version).padStart(4, "0")}-${time}`;
 }
 
 /**
@@ -507,14 +631,4 @@ function versioned(
 
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
-}
-
-function difference(expected: string[], actual: string[]): string {
-  const missing = expected.filter((line) => !actual.includes(line));
-  const extra = actual.filter((line) => !expected.includes(line));
-  const parts = [
-    ...missing.map((line) => `missing ${line}`),
-    ...extra.map((line) => `unexpected ${line}`),
-  ];
-  return parts.join("; ");
 }

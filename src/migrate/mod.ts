@@ -38,17 +38,18 @@ export type {
 export type { KeptNote } from "./notes.ts";
 export { Migrator, newest, OWN_SET } from "./migrator.ts";
 export type {
+  DownOptions,
   MigrationStep,
   MigratorOptions,
-  VerifyReport,
 } from "./migrator.ts";
+export type { UnprovenColumn, VerifyReport } from "./verify.ts";
 export { assertMigratable, migrationStatus } from "./plan.ts";
 export type {
   AppliedMigration,
   MigrationState,
   MigrationStatus,
 } from "./plan.ts";
-export type { MigrationQuery, MigrationTarget } from "./target.ts";
+export type { MigrationQuery, MigrationTarget, TableShape } from "./target.ts";
 
 /** Options of {@linkcode openMigrator}. */
 export interface OpenMigratorOptions {
@@ -208,7 +209,8 @@ async function writeMigration(dir: string, name: string): Promise<string[]> {
     await Deno.writeTextFile(up!, `-- ${name}: up\n`, { createNew: true });
     await Deno.writeTextFile(
       down!,
-      `-- ${name}: down (revert the up script, keeping every row it does not remove)\n`,
+      `-- ${name}: down (revert the up script; set aside any data it removes, in a table the up\n` +
+        `-- script restores from, or \`migrate down\` refuses without --force)\n`,
       { createNew: true },
     );
     paths.push(up!, down!);

@@ -1,6 +1,7 @@
 /**
- * What the migration runner needs from a driver: a lock, transactions, scripts and a schema
- * dump. Each driver implements it in its own folder.
+ * What the migration runner needs from a driver: a lock, transactions, scripts, a schema dump,
+ * the tables whose rows a down step must keep, and copies of the database. Each driver
+ * implements it in its own folder.
  *
  * @module
  */
@@ -18,6 +19,16 @@ export interface MigrationQuery {
   run(text: string, params?: readonly unknown[]): Promise<number>;
   /** Whether a table of this name exists; only reads (what `status` asks first). */
   hasTable(name: string): Promise<boolean>;
+}
+
+/** A table whose rows the runner compares before and after a down and up step. */
+export interface TableShape {
+  /** The table's name. */
+  name: string;
+  /** Its stored columns, in order (columns the database computes are left out). */
+  columns: string[];
+  /** The columns of its primary key; empty when it has none. */
+  key: string[];
 }
 
 /** A database as the migration runner sees it. */
@@ -38,10 +49,48 @@ export interface MigrationTarget {
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T>;
   /** Runs a script outside any transaction (for `-- no-transaction` migrations). */
   execScript(script: string): Promise<void>;
-  /** A stable, sorted description of the schema, the tracking and notes tables excluded. */
+  /**
+   * A stable, sorted description of the schema, the tracking and notes tables and the tables
+   * of data set aside by down scripts (`impulse_aside_*`) excluded.
+   */
   schema(): Promise<string[]>;
-  /** A private copy of the database for `verify`, disposed of after. */
-  scratchCopy(): Promise<MigrationTarget & AsyncDisposable>;
+  /**
+   * The tables that hold rows of their own, as `q` sees them: every table but the tracking and
+   * notes tables and those the database derives from others (SQLite's full-text index tables).
+   */
+  tables(q: MigrationQuery): Promise<TableShape[]>;
+  /**
+   * The id high-water marks: for each table with an AUTOINCREMENT or identity column (or a
+   * sequence of its own), the highest id handed out so far; 0 when none was.
+   */
+  highWaterMarks(q: MigrationQuery): Promise<Map<string, number>>;
+  /**
+   * An SQL condition that holds when two values differ (two NULLs are equal; a value of
+   * another type differs).
+   *
+   * @param a An SQL expression.
+   * @param b Another.
+   */
+  differs(a: string, b: string): string;
+  /**
+   * Writes a copy of the database file beside it, with the file's mode, before a forced down
+   * step.
+   *
+   * @param label What the copy's name says after the file's name, such as
+   * `before-down-impulse-0009-20250101T120000000Z`.
+   * @returns The copy's path, or `null` when the database is not a file of its own.
+   */
+  backup(label: string): Promise<string | null>;
+  /**
+   * A private copy of the database for `verify`, rows included, disposed of after. Where the
+   * driver cannot copy the database whole, it creates an empty one, lets `build` migrate it to
+   * the versions of the original, and then copies every row the two have in common.
+   *
+   * @param build Migrates an empty copy to the original's schema.
+   */
+  scratchCopy(
+    build: (copy: MigrationTarget) => Promise<void>,
+  ): Promise<MigrationTarget & AsyncDisposable>;
   /** Releases the target's resources. */
   close(): Promise<void>;
 }

@@ -1,0 +1,88 @@
+/**
+ * What the migration runner reads of a SQLite schema: a stable description for `migrate
+ * verify`, the tables whose rows a down step must keep, and the id high-water marks.
+ *
+ * @module
+ */
+import type { MigrationQuery, TableShape } from "../../src/migrate/target.ts";
+
+/**
+ * Objects on tables of the runner's own: the tracking and notes tables and the data set aside
+ * by down scripts.
+ */
+const NOT_OWN =
+  "tbl_name NOT IN ('impulse_migrations', 'impulse_migration_notes') " +
+  "AND tbl_name NOT LIKE 'impulse\\_aside\\_%' ESCAPE '\\'";
+
+/**
+ * Describes the schema, one line per object, sorted: the tracking and notes tables and the
+ * tables set aside by down scripts (with their indexes) excluded.
+ *
+ * @param q Queries inside a transaction.
+ * @returns The lines.
+ */
+export async function describeSchema(q: MigrationQuery): Promise<string[]> {
+  const rows = await q.all(
+    "SELECT type, name, tbl_name, sql FROM sqlite_schema " +
+      `WHERE name NOT LIKE 'sqlite_%' AND ${NOT_OWN} ORDER BY type, name`,
+  );
+  return rows.map((row) =>
+    `${row.type} ${row.name} on ${row.tbl_name}: ${normalise(String(row.sql))}`
+  );
+}
+
+/**
+ * The tables that hold rows of their own: ordinary tables of the main database, without the
+ * tracking and notes tables, SQLite's internal tables and the shadow tables of virtual tables (full-text
+ * indexes, which the database derives from other tables). Columns SQLite computes are left out.
+ *
+ * @param q Queries inside a transaction.
+ * @returns The tables, by name.
+ */
+export async function describeTables(q: MigrationQuery): Promise<TableShape[]> {
+  const listed = await q.all(
+    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' " +
+      "AND name NOT LIKE 'sqlite_%' " +
+      "AND name NOT IN ('impulse_migrations', 'impulse_migration_notes') ORDER BY name",
+  );
+  const tables: TableShape[] = [];
+  for (const { name } of listed) {
+    const columns = await q.all(
+      "SELECT name, pk FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid",
+      [name],
+    );
+    tables.push({
+      name: String(name),
+      columns: columns.map((c) => String(c.name)),
+      key: columns.filter((c) => Number(c.pk) > 0)
+        .sort((a, b) => Number(a.pk) - Number(b.pk)).map((c) => String(c.name)),
+    });
+  }
+  return tables;
+}
+
+/**
+ * The AUTOINCREMENT high-water marks, by table.
+ *
+ * @param q Queries inside a transaction.
+ * @returns The highest id each table has handed out.
+ */
+export async function highWaterMarks(
+  q: MigrationQuery,
+): Promise<Map<string, number>> {
+  const [present] = await q.all(
+    "SELECT count(*) AS n FROM sqlite_schema WHERE name = 'sqlite_sequence'",
+  );
+  if (Number(present?.n) === 0) return new Map();
+  const rows = await q.all("SELECT name, seq FROM sqlite_sequence");
+  return new Map(rows.map((row) => [String(row.name), Number(row.seq)]));
+}
+
+/**
+ * SQL text as SQLite stores it, made comparable: a table renamed by ALTER TABLE gets its name
+ * quoted, and whitespace is whatever the script had.
+ */
+function normalise(sql: string): string {
+  return sql.replace(/"(\w+)"/g, "$1").replace(/\s+/g, " ").replace(/\( /g, "(")
+    .replace(/ \)/g, ")").trim();
+}

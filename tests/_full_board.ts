@@ -1,0 +1,209 @@
+/**
+ * A board where every column of every table holds data other than its default, written through
+ * the Storage API (and SQL where the API cannot reach), for the tests that prove a migration
+ * step gives back every row and column; and the check, read from the real schema, that no
+ * column is left empty, so a column added later without test data fails those tests.
+ *
+ * @module
+ */
+import { openStorage } from "../mod.ts";
+import { sqlQuery, withSql } from "./_migrate.ts";
+
+/** What the tests look up on a full board. */
+export interface FullBoard {
+  /** A locked user (profile fields filled). */
+  lockedUserId: number;
+  /** An active user with a live session. */
+  activeUserId: number;
+  /** The message area (echomail) and file area. */
+  areaId: number;
+  fileAreaId: number;
+  /** Session tokens: live (with a node), ended, expired, and one of the locked user. */
+  tokens: { live: string; ended: string; expired: string; locked: string };
+}
+
+/**
+ * Fills a database at the newest version so that every column of every table holds some value
+ * that is neither NULL nor its default. The newest user, message, file, session, login and area
+ * of each kind are deleted again, so every id high-water mark lies above the highest id.
+ *
+ * @param url The database URL (migrated to the newest version).
+ * @returns Ids and tokens.
+ */
+export async function fillBoard(url: string): Promise<FullBoard> {
+  await using s = await openStorage(url, { migrate: "check" });
+  const area = await s.createMessageArea({
+    tag: "FIDO.TEST",
+    name: "FidoNet test echo",
+    kind: "echomail",
+    echoTag: "TEST",
+  });
+  const fileArea = await s.createFileArea({ tag: "UTILS", name: "Utilities" });
+  const created = new Date(Date.UTC(1995, 3, 1));
+  const locked = await s.createUser({
+    username: "Locked Lou",
+    passwordHash: "$argon2id$lou",
+    securityLevel: 5,
+    realName: "Lou Locke",
+    location: "Springfield",
+    note: "Locked for spamming",
+    flags: "AB",
+    status: "locked",
+    createdAt: created,
+  });
+  const active = await s.createUser({
+    username: "Active Ann",
+    passwordHash: "$argon2id$ann",
+    securityLevel: 200,
+    realName: "Ann Active",
+    location: "Shelbyville",
+    note: "Co-sysop",
+    flags: "Z",
+    createdAt: created,
+  });
+  // A name whose key the folds of versions 9 and 10 spell differently ("straße", "strasse").
+  await s.createUser({ username: "Straße Sam", passwordHash: "$argon2id$sam" });
+  await s.incrementUserStats(active.id, {
+    uploads: 1,
+    downloads: 2,
+    uploadBytes: 300,
+    downloadBytes: 400,
+  });
+  await s.recordLogin(active.id);
+  await s.recordLogin(locked.id);
+  const root = await s.postMessage({
+    areaId: area.id,
+    fromUserId: active.id,
+    toUserId: locked.id,
+    subject: "Welcome",
+    body: "Hello from the test echo",
+    ftnMsgid: "2:280/464 5c3b1e2a",
+    kludges: [{ name: "PID", value: "Impulse 7.1" }],
+  });
+  await s.postMessage({
+    areaId: area.id,
+    fromName: "Remote Rita",
+    toName: "Active Ann",
+    subject: "Re: Welcome",
+    body: "Thanks",
+    parentId: root.id,
+    ftnMsgid: "2:280/465 00000001",
+    ftnReply: root.ftnMsgid,
+    kludges: [{ name: "TZUTC", value: "0100" }],
+  });
+  const file = await s.addFile({
+    areaId: fileArea.id,
+    filename: "PKZ204G.EXE",
+    description: "PKZIP 2.04g",
+    uploaderId: active.id,
+    size: 202574,
+    sha256: "ab".repeat(32),
+    uploadedAt: created,
+  });
+  await s.recordDownload(file.id, locked.id);
+  await s.markRead(active.id, area.id, 1);
+  const live = await s.createSession({
+    userId: active.id,
+    ipAddress: "10.0.0.1",
+    node: 1,
+    activity: "Reading mail",
+  });
+  const ended = await s.createSession({ userId: active.id, ipAddress: "::1" });
+  await s.endSession(ended.session.id);
+  const expired = await s.createSession({
+    userId: active.id,
+    ipAddress: "10.0.0.2",
+    ttlSeconds: 60,
+  });
+  const ofLocked = await s.createSession({
+    userId: locked.id,
+    ipAddress: "10.0.0.3",
+    node: 2,
+  });
+  // Gone again, so that each high-water mark lies above the highest id left.
+  const gone = await s.createUser({ username: "Gone", passwordHash: "x" });
+  await s.recordLogin(gone.id);
+  await s.createSession({ userId: gone.id, ipAddress: "10.0.0.4" });
+  const goneMessage = await s.postMessage({
+    areaId: area.id,
+    fromName: "Spammer",
+    subject: "Buy",
+    body: "spam",
+  });
+  await s.deleteMessage(goneMessage.id);
+  const goneFile = await s.addFile({
+    areaId: fileArea.id,
+    filename: "X",
+    size: 1,
+  });
+  await s.deleteFile(goneFile.id);
+  await s.deleteUser(gone.id);
+  const goneArea = await s.createMessageArea({ tag: "GONE", name: "Gone" });
+  const goneFileArea = await s.createFileArea({ tag: "GONE", name: "Gone" });
+  await withSql(url, async (sql) => {
+    await sql.all("DELETE FROM message_areas WHERE id = ?", [goneArea.id]);
+    await sql.all("DELETE FROM file_areas WHERE id = ?", [goneFileArea.id]);
+    await sql.all("DELETE FROM logins WHERE user_id IS NULL");
+    // Expired a minute ago, as if its time had run out.
+    await sql.all("UPDATE sessions SET expires_at = ? WHERE id = ?", [
+      Date.now() - 60_000,
+      expired.session.id,
+    ]);
+  });
+  return {
+    lockedUserId: locked.id,
+    activeUserId: active.id,
+    areaId: area.id,
+    fileAreaId: fileArea.id,
+    tokens: {
+      live: live.token,
+      ended: ended.token,
+      expired: expired.token,
+      locked: ofLocked.token,
+    },
+  };
+}
+
+const COLUMNS: Record<string, string> = {
+  sqlite: `SELECT t.name AS tbl, c.name AS col, c.dflt_value AS dflt
+    FROM sqlite_schema t JOIN pragma_table_info(t.name) c
+    WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite%' AND t.sql NOT LIKE 'CREATE VIRTUAL%'
+    ORDER BY t.name, c.cid`,
+  postgres:
+    `SELECT table_name AS tbl, column_name AS col, column_default AS dflt
+    FROM information_schema.columns WHERE table_schema = current_schema()
+    ORDER BY table_name, ordinal_position`,
+};
+
+/**
+ * The columns of the real schema that hold no value other than NULL and their default, as
+ * `table.column` (the runner's own tables, `impulse_*`, and SQLite's full-text index tables
+ * left out).
+ *
+ * @param url The database URL.
+ * @returns The columns; empty when every column holds data.
+ */
+export async function emptyColumns(url: string): Promise<string[]> {
+  const dialect = url.startsWith("sqlite:") ? "sqlite" : "postgres";
+  const listed = await sqlQuery(url, COLUMNS[dialect]!);
+  const virtual = (await sqlQuery(
+    url,
+    dialect === "sqlite"
+      ? "SELECT name FROM sqlite_schema WHERE sql LIKE 'CREATE VIRTUAL%'"
+      : "SELECT NULL AS name WHERE false",
+  )).map((r) => String(r.name));
+  const empty: string[] = [];
+  for (const { tbl, col, dflt } of listed) {
+    const table = String(tbl);
+    // The runner's own tables: tracking, notes, data set aside by down scripts.
+    if (table.startsWith("impulse_")) continue;
+    if (virtual.some((v) => table.startsWith(`${v}_`))) continue;
+    const other = dflt === null ? "" : ` AND "${col}" <> (${dflt})`;
+    const [row] = await sqlQuery(
+      url,
+      `SELECT count(*) AS n FROM "${table}" WHERE "${col}" IS NOT NULL${other}`,
+    );
+    if (Number(row!.n) === 0) empty.push(`${table}.${col}`);
+  }
+  return empty;
+}
