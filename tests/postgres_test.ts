@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { openStorage, StorageError } from "../mod.ts";
+import { connect } from "../src/connect.ts";
+import { sql } from "../src/driver.ts";
 import { openMigrator } from "../src/migrate/mod.ts";
+import { openOptions, parse } from "../src/validate.ts";
 import { rejectsKind } from "./_assert.ts";
 import {
   createDatabase,
@@ -179,4 +182,37 @@ Deno.test("importing the package loads postgres.js only through the driver's dyn
   assert.deepEqual(importers(/^(npm:\/?postgres|postgres$)/), [
     "drivers/postgres/client.ts",
   ]);
+});
+
+Deno.test({
+  name:
+    "[postgres] a reading command's connection is a read-only session: the server refuses a write on it",
+  ignore,
+  async fn() {
+    await using db = await createDatabase();
+    const options = parse(openOptions, { migrate: "off" }, "options", "test");
+    const connection = await connect(db.url, { ...options, readOnly: true });
+    try {
+      const probe = sql(
+        "test.readOnlyProbe",
+        "CREATE TABLE ro_probe (id int)",
+        true,
+      );
+      await rejectsKind(
+        () => Promise.resolve(connection.root.run(probe, [])),
+        "unavailable",
+      );
+      const rows = await connection.root.all(sql("test.one", "SELECT 1"), []);
+      assert.deepEqual([...rows], [[1]]);
+    } finally {
+      await connection.close();
+    }
+    const raw = rawClient(db.url);
+    try {
+      const [row] = await raw`SELECT to_regclass('ro_probe') IS NULL AS absent`;
+      assert.equal(row?.absent, true);
+    } finally {
+      await raw.end();
+    }
+  },
 });

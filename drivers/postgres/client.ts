@@ -78,6 +78,8 @@ export function clientOptions(
       // A row lock is waited for at most as long as the call's deadline leaves (see
       // PooledClient.boundLockWait); this is the value a fresh connection starts with.
       lock_timeout: String(lockWaitMs(s.acquireTimeoutMs)),
+      // The reading commands (status, verify, copy's source, dry runs): the server refuses writes.
+      ...(s.readOnly ? { default_transaction_read_only: "on" } : {}),
     },
     // bigint (int8) columns and count(*) come back as numbers: every stored integer is a safe one.
     types: {

@@ -42,6 +42,8 @@ export interface PostgresSettings {
   acquireTimeoutMs: number;
   /** Where the server is, for messages: `host:port/database`, never the password. */
   where: string;
+  /** Whether every session is read-only (`default_transaction_read_only`): the reading commands. */
+  readOnly: boolean;
 }
 
 const DEFAULTS = {
@@ -123,6 +125,7 @@ export async function parsePostgresUrl(
     acquireTimeoutMs: number(params, "acquireTimeoutMs", 0, 3_600_000) ??
       options.acquireTimeoutMs,
     where: `${host || "localhost"}:${parsed.port || 5432}/${database}`,
+    readOnly: options.readOnly === true,
   };
   return settings;
 }

@@ -115,30 +115,40 @@ export class PostgresMigrationTarget implements MigrationTarget {
     const settings = this.#c.settings;
     const name = `${settings.database || "impulse"}`.slice(0, 40) +
       `_verify_${crypto.randomUUID().slice(0, 8)}`;
-    await this.#c.pool.withClient("verify", null, async (client) => {
-      await client.sql.unsafe(`CREATE DATABASE ${quoteIdent(name)}`);
-    }).catch((error) => {
-      throw this.#c.map(error, "verify: creating a scratch database");
-    });
-    const drop = () =>
-      this.#c.pool.withClient("verify", null, async (client) => {
-        await client.sql.unsafe(
-          `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
-        );
-      });
     // Connections of their own that never close for idleness: the source's snapshot stays
-    // open while the copy is written.
-    const open = (database: string, poolSize: number) =>
+    // open while the copy is written. Only the source's may be read-only (a reading command's):
+    // creating, building and dropping the scratch database write.
+    const open = (database: string, poolSize: number, readOnly: boolean) =>
       PostgresConnection.openSettings(
-        { ...settings, database, poolSize, idleTimeoutMs: 0 },
+        { ...settings, database, poolSize, idleTimeoutMs: 0, readOnly },
         { ...this.#c.options, migrate: "off" },
       );
+    const admin = await open(settings.database, 1, false);
+    const server = (text: string) =>
+      admin.pool.withClient("verify", null, async (client) => {
+        await client.sql.unsafe(text);
+      });
+    try {
+      await server(`CREATE DATABASE ${quoteIdent(name)}`);
+    } catch (error) {
+      await admin.close();
+      throw this.#c.map(error, "verify: creating a scratch database");
+    }
+    const drop = async () => {
+      try {
+        await server(
+          `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
+        );
+      } finally {
+        await admin.close();
+      }
+    };
     let copy: PostgresConnection | undefined;
     try {
-      copy = await open(name, 2);
+      copy = await open(name, 2, false);
       const target = copy.migrationTarget();
       await build(target);
-      const source = await open(settings.database, 1);
+      const source = await open(settings.database, 1, settings.readOnly);
       try {
         await copyRows(source, copy);
       } finally {
