@@ -90,6 +90,26 @@ export const laterOf = (t: Table, column: string) =>
     true,
   );
 
+/**
+ * The statement surveying a table's values where the target keeps a limit (see `types.ts`): per
+ * column of `lengths` its longest text, of `ranges` its least and greatest integer, of `nulls`
+ * how many NULLs it holds, in that order.
+ */
+export function surveyOf(
+  t: Table,
+  columns: { lengths: string[]; ranges: string[]; nulls: string[] },
+): Sql {
+  const parts = [
+    ...columns.lengths.map((c) => `max(length(${quote(c)}))`),
+    ...columns.ranges.flatMap((c) => [`min(${quote(c)})`, `max(${quote(c)})`]),
+    ...columns.nulls.map((c) => `count(*) - count(${quote(c)})`),
+  ];
+  return once(
+    `copy.survey.${t.name}`,
+    `SELECT ${parts.join(", ")} FROM ${quote(t.name)}`,
+  );
+}
+
 /** The statement reading a page of a table in key order, the first or one after a key. */
 function pageOf(t: Table, first: boolean): Sql {
   const key = list(t.key);
