@@ -297,3 +297,39 @@ Deno.test({
     );
   },
 });
+
+for (
+  const [from, to] of [["postgres", "sqlite"], ["sqlite", "postgres"]] as const
+) {
+  Deno.test({
+    name:
+      `[${from} → ${to}] bytes and reals copy between the dialects and compare equal`,
+    ignore: pg,
+    async fn() {
+      const types = (kind: Kind) =>
+        kind === "sqlite" ? "BLOB, r REAL" : "bytea, r double precision";
+      await using source = await board(
+        from,
+        `CREATE TABLE bins (id INTEGER PRIMARY KEY, b ${types(from)})`,
+      );
+      await withSql(
+        source.url,
+        (sql) =>
+          sql.all("INSERT INTO bins VALUES (1, ?, 1.5), (2, NULL, -0.25)", [
+            new Uint8Array([0, 1, 255]),
+          ]),
+      );
+      await using target = await board(
+        to,
+        `CREATE TABLE bins (id INTEGER PRIMARY KEY, b ${types(to)})`,
+      );
+      const report = await copyDatabase(source.url, target.url);
+      assert.ok(report.ok, JSON.stringify(report.tables));
+      const [row] = await sqlQuery(
+        target.url,
+        "SELECT b FROM bins WHERE id = 1",
+      );
+      assert.deepEqual([...row!.b as Uint8Array], [0, 1, 255]);
+    },
+  });
+}

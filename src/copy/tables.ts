@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { Connection, CopyTable, Row, Sql } from "../driver.ts";
 import { sql } from "../driver.ts";
@@ -186,12 +187,24 @@ export function digest(rows: unknown[][]): { rows: number; sum: string } {
 
 const MOD = 1n << 256n;
 
+/**
+ * Bytes as the checksum sees them, whichever class a driver reads them as (SQLite's engines give
+ * a `Uint8Array`, postgres.js a `Buffer`, which JSON would spell differently).
+ */
+function bytesAsHex(value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value;
+  return {
+    bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+      .toString("hex"),
+  };
+}
+
 class RowSum {
   #rows = 0;
   #sum = 0n;
   add(row: Row): void {
     const text = JSON.stringify(
-      row,
+      row.map(bytesAsHex),
       (_, v) => typeof v === "bigint" ? `${v}n` : v,
     );
     const hex = createHash("sha256").update(text).digest("hex");
