@@ -106,13 +106,12 @@ Deno.test("[sqlite-ffi-file] ids and sizes above 2^31, up to 2^53 − 1, round-t
   await using storage = await openStorage(url);
   // Move every AUTOINCREMENT sequence close to the top through the engine itself.
   const db = ffiEngine().open(path, { busyTimeoutMs: 1000 });
-  const seq = db.prepare(
-    "INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES (?, ?)",
-  );
-  seq.run(["users", MAX - 10]);
-  seq.run(["files", 2 ** 31 + 5]);
-  seq.run(["messages", 2 ** 32]);
-  seq.run(["sessions", MAX - 1]);
+  // sqlite_sequence has no key: a migrated database already holds a row per table.
+  const seq = db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = ?");
+  seq.run([MAX - 10, "users"]);
+  seq.run([2 ** 31 + 5, "files"]);
+  seq.run([2 ** 32, "messages"]);
+  seq.run([MAX - 1, "sessions"]);
   // An area id above 2^32, inserted by hand.
   db.prepare(
     "INSERT INTO file_areas (id, tag, tag_key, name, created_at) VALUES (?, 'BIG', 'big', 'Big', 0)",
