@@ -78,6 +78,7 @@ export type {
   CopyReference,
   CopyTable,
   CopyTarget,
+  CopyType,
   Driver,
   Executor,
   NamedRow,

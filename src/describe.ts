@@ -57,6 +57,37 @@ export function unreadablePath(
 }
 
 /**
+ * How many characters a string has, as every length limit of the package counts them: Unicode
+ * code points, so an emoji or a mathematical letter (two UTF-16 units) is one character, as `é`
+ * is. A lone surrogate counts as one. Walks the string once without copying it.
+ *
+ * @param s A string.
+ * @returns Its code points.
+ *
+ * @example
+ * ```ts
+ * import { characters } from "./describe.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(characters("😀".repeat(40)), 40);
+ * assert.equal("😀".repeat(40).length, 80);
+ * ```
+ */
+export function characters(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const unit = s.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdbff) continue;
+    const next = s.charCodeAt(i + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+
+/**
  * A short, safe rendering of a rejected value: type and size, never a long or secret text.
  * Reading the value cannot throw (a revoked Proxy is "an object").
  *
@@ -75,7 +106,7 @@ function describeType(value: unknown): string {
   if (value === undefined) return "undefined";
   if (value === null) return "null";
   if (typeof value === "string") {
-    return `a string of ${value.length} characters`;
+    return `a string of ${characters(value)} characters`;
   }
   if (typeof value === "number") {
     return Object.is(value, -0) ? "-0" : String(value);

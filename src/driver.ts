@@ -193,6 +193,36 @@ export interface CopyTable {
   readonly generatedId?: string;
   /** Its foreign keys: the referencing columns and the table they point at. */
   readonly references: readonly CopyReference[];
+  /** The type of each column of {@linkcode CopyTable.columns}, by name. */
+  readonly types: Readonly<Record<string, CopyType>>;
+}
+
+/**
+ * A column's type as `copy` compares it: a kind both dialects share where they have one, and the
+ * limits a value must keep (length, range, NULL). A value passes unchanged only between columns
+ * of one kind.
+ */
+export interface CopyType {
+  /** The type as the database declares it: `boolean`, `character varying(10)`, `INTEGER`. */
+  readonly declared: string;
+  /**
+   * Its kind: `integer`, `real`, `text`, `blob`, `boolean`, `json` or `timestamp` where the type
+   * is one of those (SQLite's by its affinity: `INT` in the name is an integer …), else a name
+   * of its own (`numeric`, `uuid`; SQLite's `numeric affinity` and `any`, a column without a
+   * type).
+   */
+  readonly kind: string;
+  /** At most this many characters (PostgreSQL's `varchar(n)`, `char(n)`). */
+  readonly maxLength?: number;
+  /** Integers up to this, and down to −1 − this (PostgreSQL's `smallint`, `integer`). */
+  readonly maxInteger?: number;
+  /** Whether the column refuses NULL. */
+  readonly notNull: boolean;
+  /**
+   * Whether the column takes a value of another kind as it is: SQLite's columns, but for
+   * `STRICT` tables, keep any value (an integer column may hold text).
+   */
+  readonly loose: boolean;
 }
 
 /** A foreign key of a {@linkcode CopyTable}. */
@@ -226,6 +256,19 @@ export interface CopyTarget {
    * views, virtual tables and their shadow tables, and the database's own tables left out.
    */
   tables(): Promise<CopyTable[]>;
+  /**
+   * How many values of each of the given columns are not of their column's kind (see
+   * {@linkcode CopyType.loose}): none where the database keeps only values of a column's type.
+   * Reads only.
+   *
+   * @param table A table of this database.
+   * @param columns Some of its columns.
+   * @returns The count per column, for those that hold any.
+   */
+  misfits(
+    table: CopyTable,
+    columns: readonly string[],
+  ): Promise<Record<string, number>>;
   /**
    * The highest id the table's generator has handed out (deleted rows included), or 0.
    *

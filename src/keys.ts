@@ -53,3 +53,10 @@ export function foldKey(name: string): string {
   const once = caseFold(name.normalize("NFD")).normalize("NFKD");
   return caseFold(once).normalize("NFKC");
 }
+
+/**
+ * The most characters a code point of a name can become in its key's full decomposition:
+ * U+FDFA ARABIC LIGATURE SALLALLAHOU ALAYHE WASALLAM becomes 18 (`keys_test.ts` holds this
+ * against every code point).
+ */
+export const KEY_GROWTH = 18;

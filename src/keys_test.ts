@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { foldKey } from "./keys.ts";
+import { foldKey, KEY_GROWTH } from "./keys.ts";
 import { foldKey as fromShared } from "./ops/_shared.ts";
+import { caseFold } from "unicode-case-folding";
 
 const ASSIGNED = /\P{Cn}/u;
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
@@ -65,6 +66,24 @@ Deno.test("foldKey() agrees with the platform's Unicode on every code point", ()
     }
   }
   assert.deepEqual(wrong, []);
+});
+
+Deno.test("no code point grows past KEY_GROWTH in its key's full decomposition", () => {
+  // The bound on a lookup's spelling (validate.ts): NFKD(key) of one code point, as the key's
+  // steps make it, is at most KEY_GROWTH code points, and U+FDFA reaches it.
+  let most = 0;
+  const at: string[] = [];
+  for (const c of assignedCodePoints()) {
+    if (IGNORABLE.test(c) || /[\p{Cc}\p{Cf}]/u.test(c)) continue;
+    const once = caseFold(c.normalize("NFD")).normalize("NFKD");
+    const grown = [...caseFold(once).normalize("NFKD")].length;
+    assert.equal([...foldKey(c).normalize("NFKD")].length, grown);
+    if (grown > most) at.length = 0;
+    most = Math.max(most, grown);
+    if (grown === most) at.push(c);
+  }
+  assert.equal(most, KEY_GROWTH);
+  assert.deepEqual(at, ["\uFDFA"]);
 });
 
 Deno.test("foldKey() is the one src/ops/_shared.ts exports", () => {

@@ -19,6 +19,9 @@ import {
   username,
 } from "./validate.ts";
 import { countWords, MAX_WORDS } from "./ops/search.ts";
+import { BLANK } from "./blanks.ts";
+import { characters } from "./describe.ts";
+import { KEY_GROWTH } from "./keys.ts";
 
 const passwordHash = text(512, 1);
 const securityLevel = int(0, 255);
@@ -40,15 +43,12 @@ const filename = name(255)
 const sha256 = z.string({ error: "must be a string" })
   .regex(/^[0-9a-fA-F]{64}$/, { error: "must be 64 hex digits" })
   .transform((s) => s.toLowerCase());
-const tag = keyedName(40).refine((s) => !/\s/u.test(s), {
-  error: "must not contain spaces",
+/** Area tags hold no spaces, and so no blanks (see `blanks.ts`). */
+const tag = keyedName(40).refine((s) => !BLANK.test(s), {
+  error: "must not contain spaces or blanks like U+2800",
 });
 /** Names on messages: kept exactly as given, FidoNet's 36 characters at most. */
-const personName = oneLine(
-  text(144, 1).refine((s) => [...s].length <= 36, {
-    error: "must have 1–36 characters",
-  }),
-);
+const personName = oneLine(text(36, 1));
 const ftnId = text(200, 1).refine((s) => !CONTROL.test(s), {
   error: "must not contain control or format characters",
 });
@@ -141,8 +141,8 @@ const kludge = z.strictObject({
 function kludgeChars(kludges: readonly { name: unknown; value: unknown }[]) {
   let n = 0;
   for (const { name, value } of kludges) {
-    n += (typeof name === "string" ? name.length : 0) +
-      (typeof value === "string" ? value.length : 0);
+    n += (typeof name === "string" ? characters(name) : 0) +
+      (typeof value === "string" ? characters(value) : 0);
   }
   return n;
 }
@@ -242,3 +242,14 @@ export const query = text(1000).refine((s) => s.trim() !== "", {
 
 /** A session token as handed out: 43 base64url characters (256 bits). */
 export const token = z.string({ error: "must be a string" });
+
+/**
+ * A spelling to find a user by: any text of 1 to 30 × {@linkcode KEY_GROWTH} characters, not
+ * only the spellings that are valid names themselves, as a lookup must find a holder by every
+ * spelling whose key equals theirs (U+FDFA written out is 18 characters; `¨` is a symbol, its
+ * key starts with a space). No spelling is longer: every code point of a spelling becomes at
+ * least one code point of its key's full decomposition (folding and decomposing never drop one),
+ * and a 30-character name's key decomposes to at most 30 × 18. A spelling that is no valid name
+ * is simply not found.
+ */
+export const usernameSpelling: z.ZodString = text(30 * KEY_GROWTH, 1);

@@ -50,7 +50,11 @@ export interface StorageOps {
   createUser(input: NewUser): Promise<User>;
   /** Returns the user, or `null`. */
   getUser(id: number): Promise<User | null>;
-  /** Finds a user by name, case-insensitively and Unicode-aware (`ＳｙｓＯｐ` finds `sysop`). */
+  /**
+   * Finds a user by name, case-insensitively and Unicode-aware (`ＳｙｓＯｐ` finds `sysop`): by
+   * every spelling whose key equals theirs, up to 540 characters (U+FDFA written out included);
+   * `null` for any other text, `validation` for a value that is not text.
+   */
   findUserByUsername(username: string): Promise<User | null>;
   /** Changes the given fields; `not_found` if the user is missing. */
   updateUser(id: number, patch: UserPatch): Promise<User>;

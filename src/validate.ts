@@ -6,60 +6,48 @@
  * @module
  */
 import { z } from "zod";
-import { describe, timeOf, unreadablePath } from "./describe.ts";
+import { EDGE_BLANK, VISIBLE } from "./blanks.ts";
+import { characters, describe, timeOf, unreadablePath } from "./describe.ts";
 import { StorageError } from "./errors.ts";
 
 /** Control, format and line-separator characters: what names and identifiers may not hold. */
 export const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-const EDGE_SPACE = /^\s|\s$/u;
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 
 /**
- * Text the databases can store exactly: well-formed UTF-16 without NUL characters.
+ * Text the databases can store exactly: well-formed UTF-16 without NUL characters, of `min` to
+ * `max` characters, counted as code points ({@linkcode characters}), as every limit is.
  *
  * The length is checked first and a string that is too long is refused without running the
- * other checks (zod runs every check by default): they walk the whole string, and `name()`'s
- * even spreads it into an array, which for a string of 2^28 characters crashes the process.
+ * other checks (zod runs every check by default): they walk the whole string, and a string of
+ * more than twice `max` UTF-16 units is too long without counting.
  */
 export function text(max: number, min = 0): z.ZodString {
-  return checked(max, min, `must have at most ${max} characters`);
-}
-
-function checked(max: number, min: number, tooLong: string): z.ZodString {
+  const size = min === 1
+    ? `must have 1–${max} characters`
+    : `must have at most ${max} characters`;
   return z.string()
-    .refine((s) => s.length <= max, { error: tooLong, abort: true })
+    .refine((s) => s.length <= 2 * max && characters(s) <= max, {
+      error: size,
+      abort: true,
+    })
     .refine((s) => s.isWellFormed(), {
       error: "must be well-formed Unicode (no lone surrogates)",
     })
     .refine((s) => !s.includes("\0"), {
       error: "must not contain NUL characters",
     })
-    .refine((s) => s.length >= min, {
-      error: min === 1
-        ? "must not be empty"
-        : `must have at least ${min} characters`,
+    .refine((s) => characters(s) >= min, {
+      error: min === 1 ? "must not be empty" : size,
     });
 }
 
 /**
- * Code points that show nothing: default-ignorables (zero-width and format characters, soft
- * hyphens, variation selectors, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, tags …).
- */
-const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
-/**
- * A code point that shows something: a letter, digit, punctuation mark or symbol other than
- * U+2800 BRAILLE PATTERN BLANK (the blank letters, the Hangul fillers, are default-ignorable).
- */
-const VISIBLE = /(?!\u2800)[\p{L}\p{N}\p{P}\p{S}]/u;
-
-/**
- * A name shown to people: no control or default-ignorable characters, something visible in it,
- * no spaces at either end.
+ * A name shown to people: no control or default-ignorable characters, something visible in it
+ * (not only blanks: see `blanks.ts`), no space or blank at either end.
  */
 export function name(max: number): z.ZodString {
-  return checked(4 * max, 1, `must have 1–${max} characters`)
-    .refine((s) => [...s].length <= max, {
-      error: `must have 1–${max} characters`,
-    })
+  return text(max, 1)
     .refine((s) => !IGNORABLE.test(s), {
       error:
         "must not contain invisible characters (default-ignorable code points like U+200B)",
@@ -72,8 +60,8 @@ export function name(max: number): z.ZodString {
         "must show something: a letter, digit, punctuation mark or symbol, not only " +
         "spaces or blanks like U+2800",
     })
-    .refine((s) => !EDGE_SPACE.test(s), {
-      error: "must not start or end with whitespace",
+    .refine((s) => !EDGE_BLANK.test(s), {
+      error: "must not start or end with a space or a blank like U+2800",
     });
 }
 

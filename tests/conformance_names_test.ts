@@ -31,7 +31,42 @@ const INVISIBLE: Readonly<Record<string, string>> = {
   "only U+3000 IDEOGRAPHIC SPACE": "\u3000",
   "a lone combining accent": "\u0301",
   "an unassigned code point": "ali\u0378ce",
+  "U+1D159 MUSICAL SYMBOL NULL NOTEHEAD alone": "\u{1D159}",
+  "U+1D159 twice": "\u{1D159}\u{1D159}",
+  "U+13441 EGYPTIAN HIEROGLYPH FULL BLANK alone": "\u{13441}",
+  "U+13442 EGYPTIAN HIEROGLYPH HALF BLANK alone": "\u{13442}",
+  "U+FFFC OBJECT REPLACEMENT CHARACTER alone": "\uFFFC",
+  "blanks of every kind together":
+    "\u2800\u{1D159}\u{13441}\u{13442}\uFFFC\u3000",
+  "U+2800 after the name": "alice\u2800",
+  "U+1D159 before the name": "\u{1D159}alice",
+  "U+00A0 NO-BREAK SPACE after the name": "alice\u00A0",
+  "U+1D173 MUSICAL SYMBOL BEGIN BEAM inside": "ali\u{1D173}ce",
+  "U+2062 INVISIBLE TIMES inside": "ali\u2062ce",
+  "U+E0041 TAG LATIN CAPITAL LETTER A inside": "ali\u{E0041}ce",
+  "U+180E MONGOLIAN VOWEL SEPARATOR inside": "ali\u180Ece",
 };
+
+/**
+ * Blanks: code points that show nothing or only empty space (see src/blanks.ts). Each counts as
+ * a space: a name must show something else, and a tag holds none.
+ */
+const BLANKS = [
+  "\u2800",
+  "\u{1D159}",
+  "\u{13441}",
+  "\u{13442}",
+  "\uFFFC",
+  "\u00A0",
+  "\u1680",
+  "\u2002",
+  "\u202F",
+  "\u205F",
+  "\u3000",
+  "\u3164",
+  "\u115F",
+  "\uFFA0",
+];
 
 conformance(
   "createUser() takes every spelling of one caseless name as the same name",
@@ -82,11 +117,8 @@ conformance(
         "username",
       );
       assert.match(error.message, /username/, what);
-      await rejectsKind(
-        s.findUserByUsername(name),
-        "validation",
-        "username",
-      );
+      // A lookup by a name nobody can hold finds nobody.
+      assert.equal(await s.findUserByUsername(name), null, what);
     }
     const user = await s.createUser({ username: "alice", passwordHash: "h" });
     for (const name of Object.values(INVISIBLE)) {
@@ -126,7 +158,8 @@ conformance(
       s.createFileArea({ tag: "οδοσ", name: "Roads again" }),
       "conflict",
     );
-    for (const tag of ["\u3164", "\u2800", "A\u200BB"]) {
+    const blankTags = BLANKS.flatMap((b) => [b, `A${b}B`, `${b}${b}`]);
+    for (const tag of [...blankTags, "A\u200BB"]) {
       await rejectsKind(
         s.createMessageArea({ tag, name: "Hidden" }),
         "validation",
@@ -140,5 +173,84 @@ conformance(
     }
     assert.equal((await s.listMessageAreas()).length, 1);
     assert.equal((await s.listFileAreas()).length, 1);
+  },
+);
+
+conformance(
+  "names and file names made of blanks are refused, and nothing is written",
+  async (s) => {
+    for (const blank of BLANKS) {
+      for (const name of [blank, blank + blank, `${blank} ${blank}`]) {
+        await rejectsKind(
+          s.createUser({ username: name, passwordHash: "h" }),
+          "validation",
+          "username",
+        );
+        await rejectsKind(
+          s.createMessageArea({ tag: "T", name }),
+          "validation",
+          "name",
+        );
+      }
+    }
+    const area = await s.createFileArea({ tag: "FILES", name: "Files" });
+    for (const blank of BLANKS) {
+      await rejectsKind(
+        s.addFile({ areaId: area.id, filename: blank, size: 1 }),
+        "validation",
+        "filename",
+      );
+    }
+    assert.equal((await s.listMessageAreas()).length, 0);
+    assert.equal((await s.listFiles(area.id)).length, 0);
+    assert.equal(await s.getUser(1), null);
+  },
+);
+
+conformance(
+  "findUserByUsername() finds a holder by every spelling whose key is theirs",
+  async (s) => {
+    // U+FDFA is one character; NFKC writes it out as 18 ("صلى الله عليه وسلم"): thirty of
+    // them are a valid name whose key, spelled out, is 540 characters.
+    const long = await s.createUser({
+      username: "\uFDFA".repeat(30),
+      passwordHash: "h",
+    });
+    const written = "\uFDFA".normalize("NFKC");
+    assert.equal([...written].length, 18);
+    assert.equal((await s.findUserByUsername(written.repeat(30)))?.id, long.id);
+    assert.equal(
+      (await s.findUserByUsername("\uFDFA".repeat(15) + written.repeat(15)))
+        ?.id,
+      long.id,
+    );
+    // "¨" (U+00A8) is a symbol; its key begins with a space, which no name may begin with.
+    const diaeresis = await s.createUser({
+      username: "¨Ann",
+      passwordHash: "h",
+    });
+    assert.equal(
+      (await s.findUserByUsername(" \u0308ANN"))?.id,
+      diaeresis.id,
+    );
+    // A decomposed spelling is longer than the name: ǖ is u, ̈ and ̄.
+    const marks = await s.createUser({
+      username: "ǖ".repeat(30),
+      passwordHash: "h",
+    });
+    assert.equal(
+      (await s.findUserByUsername("U\u0308\u0304".repeat(30)))?.id,
+      marks.id,
+    );
+    // Past the longest spelling any name can have: validation; nothing found, not an error,
+    // for text no name can be.
+    await rejectsKind(
+      s.findUserByUsername(written.repeat(30) + "x"),
+      "validation",
+      "username",
+    );
+    await rejectsKind(s.findUserByUsername(""), "validation", "username");
+    assert.equal(await s.findUserByUsername(" "), null);
+    assert.equal(await s.findUserByUsername("x".repeat(540)), null);
   },
 );

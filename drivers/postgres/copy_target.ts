@@ -14,6 +14,7 @@ import {
   type CopyReference,
   type CopyTable,
   type CopyTarget,
+  type CopyType,
   type Queryable,
   type Sql,
   sql,
@@ -31,9 +32,14 @@ const COLUMNS = sql(
   "copy.pg.columns",
   `SELECT c.relname, a.attname, a.attgenerated <> '',
      pg_get_serial_sequence(quote_ident(c.relname), a.attname),
-     coalesce(array_position(string_to_array(i.indkey::text, ' ')::int2[], a.attnum), 0)
+     coalesce(array_position(string_to_array(i.indkey::text, ' ')::int2[], a.attnum), 0),
+     format_type(a.atttypid, a.atttypmod), b.typname,
+     CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,
+     a.attnotnull OR (t.typtype = 'd' AND t.typnotnull)
    FROM pg_class c
    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   JOIN pg_type t ON t.oid = a.atttypid
+   JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
    LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
    WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
      AND NOT c.relispartition
@@ -78,18 +84,22 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
     async tables() {
       const tables = new Map<string, Building>();
       for (
-        const [name, column, computed, sequence, key] of await root.all(
-          COLUMNS,
-          [],
-        )
+        const [name, column, computed, sequence, key, ...type] of await root
+          .all(COLUMNS, [])
       ) {
         const table = building(tables, String(name));
-        if (!computed) table.columns.push(String(column));
+        if (!computed) {
+          table.columns.push(String(column));
+          table.types[String(column)] = typeOf(type);
+        }
         if (Number(key) > 0) table.keyAt.push([Number(key), String(column)]);
         if (sequence !== null) table.generatedId ??= String(column);
       }
       await addReferences(root, tables);
       return [...tables.values()].map(finish);
+    },
+    misfits() {
+      return Promise.resolve({}); // PostgreSQL keeps only values of a column's type
     },
     async highWater(table) {
       const [sequence] = await root.get(SEQUENCE, [
@@ -124,9 +134,57 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
   };
 }
 
+/** The kinds of the base types both dialects share (see {@linkcode CopyType.kind}). */
+const KINDS: Readonly<Record<string, string>> = {
+  int2: "integer",
+  int4: "integer",
+  int8: "integer",
+  float4: "real",
+  float8: "real",
+  text: "text",
+  varchar: "text",
+  bpchar: "text",
+  name: "text",
+  citext: "text",
+  bytea: "blob",
+  bool: "boolean",
+  json: "json",
+  jsonb: "json",
+  timestamp: "timestamp",
+  timestamptz: "timestamp",
+};
+
+/** Integers up to these, by base type. */
+const MAX_INTEGER: Readonly<Record<string, number>> = {
+  int2: 32_767,
+  int4: 2_147_483_647,
+};
+
+/**
+ * A column's type, from its declared name, its base type (a domain's type underneath), the base
+ * type's modifier (`varchar(n)` and `char(n)` hold n + 4) and whether it refuses NULL.
+ */
+function typeOf([declared, base, modifier, notNull]: unknown[]): CopyType {
+  const name = String(base);
+  const length = (name === "varchar" || name === "bpchar") &&
+      Number(modifier) > 4
+    ? { maxLength: Number(modifier) - 4 }
+    : {};
+  const range = name in MAX_INTEGER ? { maxInteger: MAX_INTEGER[name]! } : {};
+  return {
+    declared: String(declared),
+    kind: KINDS[name] ?? name,
+    ...length,
+    ...range,
+    notNull: notNull === true,
+    loose: false,
+  };
+}
+
 interface Building {
   name: string;
   columns: string[];
+  types: Record<string, CopyType>;
   keyAt: [number, string][];
   generatedId?: string;
   references: CopyReference[];
@@ -152,7 +210,7 @@ async function addReferences(
 function building(tables: Map<string, Building>, name: string): Building {
   let table = tables.get(name);
   if (!table) {
-    table = { name, columns: [], keyAt: [], references: [] };
+    table = { name, columns: [], types: {}, keyAt: [], references: [] };
     tables.set(name, table);
   }
   return table;
@@ -162,6 +220,7 @@ function finish(table: Building): CopyTable {
   return {
     name: table.name,
     columns: table.columns,
+    types: table.types,
     key: table.keyAt.sort((a, b) => a[0] - b[0]).map(([, column]) => column),
     ...(table.generatedId === undefined
       ? {}

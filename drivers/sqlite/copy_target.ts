@@ -12,19 +12,21 @@ import {
   type CopyReference,
   type CopyTable,
   type CopyTarget,
+  type CopyType,
   type Queryable,
+  type Sql,
   sql,
 } from "../../src/driver.ts";
 
 const TABLES = sql(
   "copy.sqlite.tables",
-  "SELECT t.name, s.sql FROM pragma_table_list AS t JOIN sqlite_schema AS s ON s.name = t.name " +
+  "SELECT t.name, s.sql, t.strict FROM pragma_table_list AS t JOIN sqlite_schema AS s ON s.name = t.name " +
     "WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' " +
     "ORDER BY t.name",
 );
 const COLUMNS = sql(
   "copy.sqlite.columns",
-  "SELECT name, type, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid",
+  'SELECT name, type, pk, hidden, "notnull" FROM pragma_table_xinfo(?) ORDER BY cid',
 );
 const REFERENCES = sql(
   "copy.sqlite.references",
@@ -71,12 +73,27 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
     },
     async tables() {
       const tables: CopyTable[] = [];
-      for (const [name, text] of await connection.root.all(TABLES, [])) {
+      for (
+        const [name, text, strict] of await connection.root.all(TABLES, [])
+      ) {
         tables.push(
-          await describe(connection.root, String(name), String(text)),
+          await describe(connection.root, {
+            name: String(name),
+            text: String(text),
+            strict: Number(strict) === 1,
+          }),
         );
       }
       return tables;
+    },
+    async misfits(table, columns) {
+      const checked = columns.filter((c) => STORED[table.types[c]!.kind]);
+      if (checked.length === 0) return {};
+      const row = await connection.root.get(misfitsOf(table, checked), []);
+      return Object.fromEntries(
+        checked.map((c, i) => [c, Number(row?.[i] ?? 0)] as const)
+          .filter(([, n]) => n > 0),
+      );
     },
     async highWater(table) {
       const row = await connection.root.get(SEQUENCE, [table.name]);
@@ -90,11 +107,64 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
   };
 }
 
-/** Describes one table from its pragmas and its `CREATE TABLE` text. */
+/** The storage classes (`typeof`) a value of each kind may have; other kinds take any. */
+const STORED: Readonly<Record<string, string>> = {
+  integer: "'integer'",
+  real: "'real', 'integer'",
+  text: "'text'",
+  blob: "'blob'",
+};
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const misfitStatements = new Map<string, Sql>();
+
+/** Counts, per column, the values whose storage class is not of the column's kind. */
+function misfitsOf(table: CopyTable, columns: readonly string[]): Sql {
+  const text = `SELECT ${
+    columns.map((c) =>
+      `coalesce(sum(typeof(${quote(c)}) NOT IN ('null', ${
+        STORED[table.types[c]!.kind]
+      })), 0)`
+    ).join(", ")
+  } FROM ${quote(table.name)}`;
+  let statement = misfitStatements.get(text);
+  if (!statement) {
+    statement = sql(`copy.sqlite.misfits.${table.name}`, text);
+    misfitStatements.set(text, statement);
+  }
+  return statement;
+}
+
+/**
+ * A column's type: its kind by SQLite's affinity rules (§3.1 of "Datatypes In SQLite": `INT`
+ * in the declared type makes an integer, then `CHAR`, `CLOB` or `TEXT` a text, `BLOB` a blob,
+ * `REAL`, `FLOA` or `DOUB` a real, no type at all `any`, anything else numeric affinity, which
+ * `BOOLEAN`, `DATETIME` and `JSON` columns have). A column of a table that is not `STRICT`, or
+ * of type `ANY`, takes values of any kind.
+ */
+function typeOf(
+  declared: string,
+  { strict, notNull }: { strict: boolean; notNull: boolean },
+): CopyType {
+  const t = declared.toUpperCase();
+  const kind = t.includes("INT")
+    ? "integer"
+    : /CHAR|CLOB|TEXT/.test(t)
+    ? "text"
+    : t.includes("BLOB")
+    ? "blob"
+    : /REAL|FLOA|DOUB/.test(t)
+    ? "real"
+    : t === "" || (strict && t === "ANY")
+    ? "any"
+    : "numeric affinity";
+  return { declared, kind, notNull, loose: !strict || kind === "any" };
+}
+
+/** Describes one table from its pragmas, its `CREATE TABLE` text and whether it is `STRICT`. */
 async function describe(
   root: Queryable,
-  name: string,
-  text: string,
+  { name, text, strict }: { name: string; text: string; strict: boolean },
 ): Promise<CopyTable> {
   const columns = await root.all(COLUMNS, [name]);
   const key = columns.filter((c) => Number(c[2]) > 0)
@@ -109,9 +179,16 @@ async function describe(
   // Only an INTEGER PRIMARY KEY declared AUTOINCREMENT keeps a high-water mark of its own.
   const rowid = key.length === 1 &&
     columns.some((c) => c[0] === key[0] && /^integer$/i.test(String(c[1])));
+  const stored = columns.filter((c) => Number(c[3]) === 0);
   return {
     name,
-    columns: columns.filter((c) => Number(c[3]) === 0).map((c) => String(c[0])),
+    columns: stored.map((c) => String(c[0])),
+    types: Object.fromEntries(
+      stored.map((c) => [
+        String(c[0]),
+        typeOf(String(c[1] ?? ""), { strict, notNull: Number(c[4]) === 1 }),
+      ]),
+    ),
     key,
     ...(rowid && /\bAUTOINCREMENT\b/i.test(text)
       ? { generatedId: key[0] }

@@ -19,6 +19,7 @@ import { redactUrl } from "../redact.ts";
 import { Migrator } from "../migrate/migrator.ts";
 import * as V from "../validate.ts";
 import { planCopy, type Side } from "./plan.ts";
+import { unwritable } from "./types.ts";
 import { copyHistory, otherSets } from "./history.ts";
 import {
   checksum,
@@ -79,7 +80,11 @@ export interface CopyReport {
  * same database (however spelled: checked as soon as both are open, before a row is read or
  * anything is written, `force` or not);
  * `conflict` when the target holds data and `force` is not set; `migration` when the source is
- * not at the newest schema or the two schemas differ (naming each table and column).
+ * not at the newest schema, the two schemas differ (naming each table and column, and both
+ * types of a column whose kinds differ) or the source holds values the target's columns cannot
+ * take (too long, out of range, NULL, of another kind), all before a row is written. A batch the
+ * target still refuses fails naming the table, the column and row at fault where one is, and
+ * how much of the table the target holds already.
  */
 export async function copyDatabase(
   from: string,
@@ -228,18 +233,18 @@ async function copyTable(
   );
   let copied = 0;
   onProgress?.(table.name, 0, total);
-  for await (const rows of pages(source.connection, table, batch)) {
+  for await (const read of pages(source.connection, table, batch)) {
+    const rows = read.map((row) =>
+      row.map((value, i) => later.includes(i) ? null : value)
+    );
     await target.connection.transaction(async (tx) => {
       for (let i = 0; i < rows.length; i += perInsert) {
         const chunk = rows.slice(i, i + perInsert);
         const insert = insertOf(table, chunk.length, target.port.keepIds);
-        await tx.run(
-          insert,
-          chunk.flatMap((row) =>
-            row.map((value, i) => later.includes(i) ? null : value)
-          ),
-        );
+        await tx.run(insert, chunk.flat());
       }
+    }).catch((error) => {
+      throw unwritable(table, rows, copied, error);
     });
     copied += rows.length;
     onProgress?.(table.name, copied, Math.max(total, copied));

@@ -4,9 +4,9 @@
  * holds data, parents before children. Nothing is declared here because everything a copy needs
  * is in the schema: the columns, the primary key to read in order of, the foreign keys that
  * order the tables and the self-references to set last, the generated ids, the computed columns
- * to leave to the target (such as PostgreSQL's search `tsvector` or SQLite's FTS5 index). A
- * column a migration adds is copied without editing anything; one only one database has stops
- * the copy before it writes a row.
+ * to leave to the target (such as PostgreSQL's search `tsvector` or SQLite's FTS5 index), the
+ * column types (`types.ts`). A column a migration adds is copied without editing anything; one
+ * only one database has, or one whose types differ, stops the copy before it writes a row.
  *
  * @module
  */
@@ -14,6 +14,7 @@ import type { Connection, CopyTable, CopyTarget } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { TRACKING } from "./history.ts";
 import { countOf, type Table } from "./tables.ts";
+import { kindProblems, valueProblems } from "./types.ts";
 
 /** One database of a copy, with its copy capability. */
 export interface Side {
@@ -31,7 +32,9 @@ export interface Side {
  * @returns The tables to copy, parents before children.
  * @throws {StorageError} `migration` naming every table and column the copy could not carry: a
  * column only one database has, a table holding rows that only one has or that has no primary
- * key; or tables whose foreign keys form a cycle.
+ * key, a column whose types differ in kind (naming both), a column holding values the target's
+ * could not take (too long, out of range, NULL, of another kind); or tables whose foreign keys
+ * form a cycle.
  */
 export async function planCopy(source: Side, target: Side): Promise<Table[]> {
   const from = await described(source);
@@ -44,14 +47,21 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
       await alone(source, s, "is in the source but not the target", problems);
       continue;
     }
-    problems.push(...missing(s, t, "source", "target"));
-    problems.push(...missing(t, s, "target", "source"));
+    const differences = [
+      ...missing(s, t, "source", "target"),
+      ...missing(t, s, "target", "source"),
+      ...kindProblems(s, t),
+    ];
+    problems.push(...differences);
     if (s.key.length === 0) {
       await alone(source, s, "has no primary key", problems);
       await alone(target, t, "has no primary key in the target", problems);
       continue;
     }
     shared.push(table(s, t));
+    if (differences.length === 0) {
+      problems.push(...await valueProblems(source, shared.at(-1)!));
+    }
   }
   for (const [name, t] of to) {
     if (!from.has(name)) {
@@ -64,7 +74,8 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
       `Cannot copy as the two databases' schemas differ: ${
         problems.join("; ")
       }: ` +
-        `give both the same tables and columns (with migrations of your own), then copy again`,
+        `give both the same tables, columns and column types (with migrations of your own), ` +
+        `then copy again`,
     );
   }
   return ordered(shared);

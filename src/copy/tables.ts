@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { Connection, CopyTable, Row, Sql } from "../driver.ts";
 import { sql } from "../driver.ts";
@@ -90,6 +91,26 @@ export const laterOf = (t: Table, column: string) =>
     true,
   );
 
+/**
+ * The statement surveying a table's values where the target keeps a limit (see `types.ts`): per
+ * column of `lengths` its longest text, of `ranges` its least and greatest integer, of `nulls`
+ * how many NULLs it holds, in that order.
+ */
+export function surveyOf(
+  t: Table,
+  columns: { lengths: string[]; ranges: string[]; nulls: string[] },
+): Sql {
+  const parts = [
+    ...columns.lengths.map((c) => `max(length(${quote(c)}))`),
+    ...columns.ranges.flatMap((c) => [`min(${quote(c)})`, `max(${quote(c)})`]),
+    ...columns.nulls.map((c) => `count(*) - count(${quote(c)})`),
+  ];
+  return once(
+    `copy.survey.${t.name}`,
+    `SELECT ${parts.join(", ")} FROM ${quote(t.name)}`,
+  );
+}
+
 /** The statement reading a page of a table in key order, the first or one after a key. */
 function pageOf(t: Table, first: boolean): Sql {
   const key = list(t.key);
@@ -166,12 +187,24 @@ export function digest(rows: unknown[][]): { rows: number; sum: string } {
 
 const MOD = 1n << 256n;
 
+/**
+ * Bytes as the checksum sees them, whichever class a driver reads them as (SQLite's engines give
+ * a `Uint8Array`, postgres.js a `Buffer`, which JSON would spell differently).
+ */
+function bytesAsHex(value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value;
+  return {
+    bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+      .toString("hex"),
+  };
+}
+
 class RowSum {
   #rows = 0;
   #sum = 0n;
   add(row: Row): void {
     const text = JSON.stringify(
-      row,
+      row.map(bytesAsHex),
       (_, v) => typeof v === "bigint" ? `${v}n` : v,
     );
     const hex = createHash("sha256").update(text).digest("hex");

@@ -19,11 +19,7 @@ import {
   USER_COLUMNS as U,
 } from "../rows.ts";
 import * as S from "../schemas.ts";
-import {
-  id as idSchema,
-  parse,
-  username as usernameSchema,
-} from "../validate.ts";
+import { id as idSchema, parse } from "../validate.ts";
 import {
   byId,
   changeById,
@@ -91,11 +87,11 @@ const update = new PatchStatements<UserPatch>("users.update", "users", [
 ], `, updated_at = ? WHERE id = ? RETURNING ${U}`);
 
 /**
- * A name of 1–30 printable ASCII characters, not starting or ending with a space: every such
- * name passes the username schema unchanged, so lookups by one skip the schema (most of the
- * cost of a lookup beyond the query itself); every other value is validated in full.
+ * Printable ASCII of 1–30 characters: every such string is a valid spelling, so lookups by one
+ * skip the schema (most of the cost of a lookup beyond the query itself); every other value is
+ * validated in full.
  */
-const PLAIN_NAME = /^[!-~](?:[ -~]{0,28}[!-~])?$/;
+const PLAIN_NAME = /^[ -~]{1,30}$/;
 
 /** See {@linkcode StorageOps.createUser}. */
 export async function createUser(x: Executor, input: NewUser): Promise<User> {
@@ -134,7 +130,7 @@ export async function findUserByUsername(
 ): Promise<User | null> {
   const name = typeof username === "string" && PLAIN_NAME.test(username)
     ? username
-    : parse(usernameSchema, username, "username", "findUserByUsername");
+    : parse(S.usernameSpelling, username, "username", "findUserByUsername");
   const row = await x.get(Q.byKey, [foldKey(name)]);
   return row ? toUser(row) : null;
 }
