@@ -79,7 +79,7 @@ export async function openStorage(
     const parsed = V.parse(V.openOptions, options, "options", "openStorage");
     const connection = await connect(url, parsed);
     try {
-      await prepareSchema(connection, parsed.migrate);
+      await prepareSchema(connection, parsed);
     } catch (error) {
       await connection.close();
       throw error;
@@ -90,13 +90,18 @@ export async function openStorage(
   }
 }
 
+/**
+ * Brings the schema up to date, or checks it. Both only read when there is nothing to apply;
+ * applying waits for another process's migration at most `acquireTimeoutMs`.
+ */
 async function prepareSchema(
   connection: Connection,
-  migrate: "up" | "check" | "off",
+  { migrate, acquireTimeoutMs }: V.ParsedOpenOptions,
 ): Promise<void> {
   const migrator = new Migrator(
     connection.migrationTarget(),
     manifest[connection.dialect] ?? [],
+    { lockTimeoutMs: acquireTimeoutMs },
   );
   if (migrate === "up") await migrator.up();
   if (migrate !== "check") return;
