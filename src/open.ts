@@ -7,6 +7,7 @@
 import { manifest } from "../migrations/mod.ts";
 import { connect } from "./connect.ts";
 import type { Connection } from "./driver.ts";
+import { bindMethods, methodNames } from "./bind.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
 import { Operations } from "./ops/mod.ts";
@@ -14,12 +15,22 @@ import type { OpenOptions, Storage, StorageOps } from "./storage.ts";
 import { runTransaction } from "./transaction.ts";
 import * as V from "./validate.ts";
 
+/** Every method of a storage: the operations, `transaction`, `close` and disposal. */
+const METHODS: readonly (string | symbol)[] = [
+  ...methodNames(Operations.prototype),
+  "transaction",
+  "close",
+  Symbol.asyncDispose,
+];
+
 class OpenStorage extends Operations implements Storage {
   #connection: Connection;
 
   constructor(connection: Connection) {
     super(connection.root);
     this.#connection = connection;
+    // Bound, so a method taken off the storage works like the original (src/bind.ts).
+    bindMethods(this, METHODS);
   }
 
   transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T> {

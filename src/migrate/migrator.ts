@@ -5,6 +5,7 @@
  * @module
  */
 import { manifest } from "../../migrations/mod.ts";
+import { bindMethods, methodNames } from "../bind.ts";
 import { StorageError } from "../errors.ts";
 import type { NamedRow } from "../driver.ts";
 import {
@@ -138,6 +139,8 @@ export class Migrator implements AsyncDisposable {
     this.#set = options.set ?? OWN_SET;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     this.#readOnly = options.readOnly ?? false;
+    // Bound, so a method taken off the runner works like the original (src/bind.ts).
+    bindMethods(this, MIGRATOR_METHODS);
   }
 
   /** The migrations of the set. */
@@ -549,6 +552,10 @@ export class Migrator implements AsyncDisposable {
     ];
   }
 }
+
+const MIGRATOR_METHODS = methodNames(Migrator.prototype, [
+  Symbol.asyncDispose,
+]);
 
 /**
  * The newest applied version in a status report, or 0.
