@@ -90,6 +90,26 @@ for (const target of FILE_TARGETS) {
   );
 
   test(
+    "a call's wait for this storage's writer and its wait for another process's lock share one deadline",
+    async (fresh) => {
+      await using s = await fresh.open({ acquireTimeoutMs: 2000 });
+      const user = await s.createUser({ username: "u", passwordHash: "h" });
+      await using _holder = await holdLock(filePath(fresh));
+      // The first holds this storage's writer while it waits for the other process, until its
+      // deadline; the second, begun a second later, waits behind it, then for the process.
+      const first = timed(() => s.transaction((tx) => tx.recordLogin(user.id)));
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = await timed(() =>
+        s.incrementUserStats(user.id, { logins: 1 })
+      );
+      assertTimedOut(await first, 2000, "the first");
+      // Its own deadline: 2 s after it began, not 2 s after it got the writer (3 s).
+      assertTimedOut(second, 2000, "the second");
+      assert.ok(second.ms < 2600, `the second waited ${second.ms} ms`);
+    },
+  );
+
+  test(
     "a lock released before the deadline is waited for: the call succeeds",
     async (fresh) => {
       await using s = await fresh.open({
