@@ -60,11 +60,19 @@ for (const target of FILE_TARGETS) {
       const path = filePath(fresh);
       await using _holder = await holdLock(path);
       const before = await bytes(path);
+      const took: string[] = [];
       for (const migrate of ["check", "up"] as const) {
+        const started = performance.now();
         await using s = await fresh.open({ migrate, acquireTimeoutMs: 300 });
+        took.push(`${migrate} ${Math.round(performance.now() - started)} ms`);
         assert.deepEqual(await s.listMessageAreas(), []);
       }
       assert.deepEqual(await bytes(path), before, "nothing was written");
+      console.log(
+        `figures: opened under another process's write lock: ${
+          took.join(", ")
+        }`,
+      );
     },
   );
 
@@ -109,12 +117,14 @@ for (const target of FILE_TARGETS) {
       // A database without tables, in WAL mode: every migration is pending.
       await (await fresh.open({ migrate: "off" })).close();
       await using _holder = await holdLock(filePath(fresh));
-      const error = assertTimedOut(
-        await timed(() => fresh.open({ acquireTimeoutMs: 300 })),
-        300,
-        "openStorage() migrating",
-      );
+      const outcome = await timed(() => fresh.open({ acquireTimeoutMs: 300 }));
+      const error = assertTimedOut(outcome, 300, "openStorage() migrating");
       assert.match(error.message, /migrat/);
+      console.log(
+        `figures: migrating behind another process: timeout after ${
+          Math.round(outcome.ms)
+        } ms (acquireTimeoutMs 300)`,
+      );
     },
   );
 
@@ -153,11 +163,14 @@ Deno.test({
       // Another set's slow migration holds the migration lock of each database.
       await admin`SELECT pg_advisory_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
       await other`SELECT pg_advisory_lock(${LOCK_KEYS[0]}, ${LOCK_KEYS[1]})`;
+      const took: string[] = [];
       for (const migrate of ["check", "up"] as const) {
+        const started = performance.now();
         await using s = await openStorage(db.url, {
           migrate,
           acquireTimeoutMs: 300,
         });
+        took.push(`${migrate} ${Math.round(performance.now() - started)} ms`);
         assert.deepEqual(await s.listMessageAreas(), []);
       }
       const { error, ms } = await timed(() =>
@@ -169,6 +182,12 @@ Deno.test({
       );
       assert.ok(ms >= 270 && ms < 2800, `waited ${ms} ms`);
       assert.match(error.message, /300 ms.*migration lock.*backend pid \d+/);
+      console.log(
+        `figures: opened while another session held the migration lock: ${
+          took.join(", ")
+        }; ` +
+          `migrating behind it: timeout after ${Math.round(ms)} ms`,
+      );
       const run = await runMigrate([
         "up",
         "--db",

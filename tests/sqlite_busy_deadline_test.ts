@@ -43,6 +43,7 @@ for (const target of FILE_TARGETS) {
         await s.createMessageArea({ tag: "A", name: "A" });
       }
       await using holder = await holdLock(filePath(fresh));
+      const waited: number[] = [];
       for (const retry of RETRIES) {
         await using s = await fresh.open({
           acquireTimeoutMs: 300,
@@ -57,8 +58,10 @@ for (const target of FILE_TARGETS) {
           transaction: () => s.transaction((tx) => tx.recordLogin(1)),
         };
         for (const [name, call] of Object.entries(calls)) {
+          const outcome = await timed(call);
+          waited.push(outcome.ms);
           const error = assertTimedOut(
-            await timed(call),
+            outcome,
             300,
             `${name} (retry ${JSON.stringify(retry ?? "default")})`,
           );
@@ -68,6 +71,12 @@ for (const target of FILE_TARGETS) {
         assert.equal((await s.getUser(1))?.stats.logins, 0);
       }
       await holder.release();
+      console.log(
+        `figures: ${waited.length} calls blocked by another process, acquireTimeoutMs 300: ` +
+          `timeout after ${Math.round(Math.min(...waited))}–${
+            Math.round(Math.max(...waited))
+          } ms`,
+      );
       await using s = await fresh.open();
       assert.equal((await s.getUser(1))?.stats.logins, 0);
       assert.equal(await s.findUserByUsername("v"), null);
@@ -102,7 +111,14 @@ for (const target of FILE_TARGETS) {
       const second = await timed(() =>
         s.incrementUserStats(user.id, { logins: 1 })
       );
-      assertTimedOut(await first, 2000, "the first");
+      const firstOutcome = await first;
+      assertTimedOut(firstOutcome, 2000, "the first");
+      console.log(
+        `figures: acquireTimeoutMs 2000: the writer's holder timed out after ` +
+          `${Math.round(firstOutcome.ms)} ms, the call behind it after ${
+            Math.round(second.ms)
+          } ms`,
+      );
       // Its own deadline: 2 s after it began, not 2 s after it got the writer (3 s).
       assertTimedOut(second, 2000, "the second");
       assert.ok(second.ms < 2600, `the second waited ${second.ms} ms`);
