@@ -180,7 +180,10 @@ export interface Storage extends StorageOps {
    * @returns What `fn` resolved to.
    */
   transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T>;
-  /** Closes the storage; idempotent. Later calls fail as `unavailable`. */
+  /**
+   * Closes the storage; idempotent. Waits for running work at most `acquireTimeoutMs`: a
+   * transaction still running then is rolled back and fails as `unavailable`, as do later calls.
+   */
   close(): Promise<void>;
   /** Closes the storage, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
