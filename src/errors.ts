@@ -11,8 +11,8 @@
  * - `not_found`: the record an operation needs does not exist.
  * - `conflict`: a unique value (a username, a token) is already taken.
  * - `constraint`: a reference or rule of the schema is broken (a missing author …).
- * - `unavailable`: the database cannot be reached or stayed busy; the storage is closed.
- * - `timeout`: a wait for the writer or a connection exceeded its bound.
+ * - `unavailable`: the database cannot be reached; the storage is closed.
+ * - `timeout`: a wait for the writer, another process's lock or a connection exceeded its bound.
  * - `migration`: the schema is not at a version this code can use, or a migration failed.
  * - `forbidden`: the database refused for want of a privilege (a PostgreSQL role without a
  *   grant); the message names the privilege and the object.
@@ -131,4 +131,28 @@ export function asStorageError(error: unknown, doing: string): StorageError {
     `${doing} failed unexpectedly: ${detail}: please report this bug`,
     { cause: error },
   );
+}
+
+/**
+ * The error of a call that a closed storage (or migrator) cannot run, the same on every driver:
+ * `unavailable`, never `internal`, whatever the closed handle threw.
+ *
+ * @param doing What was to be run.
+ * @param during What `close()` cut short: `"wait"`, a call waiting for the writer or a
+ * connection; `"transaction"`, a statement or the commit of a transaction still running when
+ * `close()` stopped waiting for it (the database rolled it back); nothing, a call made after.
+ * @returns The error.
+ */
+export function closedError(
+  doing: string,
+  during?: "wait" | "transaction",
+): StorageError {
+  const message = during === "transaction"
+    ? `Cannot run ${doing} as the storage was closed while its transaction ran: the ` +
+      `transaction was rolled back and nothing of it was committed: let transactions end ` +
+      `before closing the storage`
+    : during === "wait"
+    ? `Cannot run ${doing} as the storage was closed while it waited for the writer`
+    : `Cannot run ${doing} as the storage is closed: open it again with openStorage()`;
+  return new StorageError("unavailable", message);
 }

@@ -7,6 +7,7 @@
 import { manifest } from "../migrations/mod.ts";
 import { connect } from "./connect.ts";
 import type { Connection } from "./driver.ts";
+import { bindMethods, methodNames } from "./bind.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
 import { Operations } from "./ops/mod.ts";
@@ -14,12 +15,22 @@ import type { OpenOptions, Storage, StorageOps } from "./storage.ts";
 import { runTransaction } from "./transaction.ts";
 import * as V from "./validate.ts";
 
+/** Every method of a storage: the operations, `transaction`, `close` and disposal. */
+const METHODS: readonly (string | symbol)[] = [
+  ...methodNames(Operations.prototype),
+  "transaction",
+  "close",
+  Symbol.asyncDispose,
+];
+
 class OpenStorage extends Operations implements Storage {
   #connection: Connection;
 
   constructor(connection: Connection) {
     super(connection.root);
     this.#connection = connection;
+    // Bound, so a method taken off the storage works like the original (src/bind.ts).
+    bindMethods(this, METHODS);
   }
 
   transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T> {
@@ -79,7 +90,7 @@ export async function openStorage(
     const parsed = V.parse(V.openOptions, options, "options", "openStorage");
     const connection = await connect(url, parsed);
     try {
-      await prepareSchema(connection, parsed.migrate);
+      await prepareSchema(connection, parsed);
     } catch (error) {
       await connection.close();
       throw error;
@@ -90,13 +101,18 @@ export async function openStorage(
   }
 }
 
+/**
+ * Brings the schema up to date, or checks it. Both only read when there is nothing to apply;
+ * applying waits for another process's migration at most `acquireTimeoutMs`.
+ */
 async function prepareSchema(
   connection: Connection,
-  migrate: "up" | "check" | "off",
+  { migrate, acquireTimeoutMs }: V.ParsedOpenOptions,
 ): Promise<void> {
   const migrator = new Migrator(
     connection.migrationTarget(),
     manifest[connection.dialect] ?? [],
+    { lockTimeoutMs: acquireTimeoutMs },
   );
   if (migrate === "up") await migrator.up();
   if (migrate !== "check") return;

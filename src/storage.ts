@@ -184,7 +184,10 @@ export interface Storage extends StorageOps {
    * @returns What `fn` resolved to.
    */
   transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T>;
-  /** Closes the storage; idempotent. Later calls fail as `unavailable`. */
+  /**
+   * Closes the storage; idempotent. Waits for running work at most `acquireTimeoutMs`: a
+   * transaction still running then is rolled back and fails as `unavailable`, as do later calls.
+   */
   close(): Promise<void>;
   /** Closes the storage, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
@@ -194,8 +197,10 @@ export interface Storage extends StorageOps {
 export interface OpenOptions {
   /**
    * What to do about the schema at open: `"up"` (the default) applies pending migrations under
-   * the migration lock; `"check"` fails as `migration` unless the schema is current; `"off"`
-   * does nothing.
+   * the migration lock, waiting for another process's migration at most `acquireTimeoutMs`;
+   * `"check"` fails as `migration` unless the schema is current (and, on SQLite, in WAL mode),
+   * and only reads; `"off"` does nothing. With nothing to apply, `"up"` only reads too: neither
+   * waits for a lock.
    */
   migrate?: "up" | "check" | "off";
   /**
@@ -205,14 +210,16 @@ export interface OpenOptions {
    */
   create?: boolean;
   /**
-   * How long, in milliseconds, a call may wait for the writer (SQLite), or for a pooled
-   * connection, an open transaction or a row lock (PostgreSQL), before it fails as `timeout`.
-   * Defaults to 5000.
+   * How long, in milliseconds, a call may wait in all, from when it first has to wait, before it
+   * fails as `timeout`: for the storage's writer (an open transaction), for another process's
+   * lock on a SQLite database, for a pooled connection and row locks (PostgreSQL), and the
+   * pauses between retries. `openStorage` also waits at most this long for another process's
+   * migration, and `close()` for running work. Defaults to 5000.
    */
   acquireTimeoutMs?: number;
   /**
    * Retry of transient errors (SQLite busy; PostgreSQL serialization failures, deadlocks and
-   * lost connections): attempts and delays.
+   * lost connections): the pauses between attempts and, on PostgreSQL, how many.
    */
   retry?: RetryOptions;
   /**
@@ -256,11 +263,14 @@ export interface PostgresOptions {
 
 /**
  * Bounded exponential backoff with jitter. The defaults poll often (SQLite's write lock is not
- * queued: a process that sleeps long loses it to the ones that ask more often) and give up after
- * about 3.5 s on average, 6 s at most.
+ * queued: a process that sleeps long loses it to the ones that ask more often). Every retry ends
+ * at the call's deadline, `acquireTimeoutMs`.
  */
 export interface RetryOptions {
-  /** Attempts in all, including the first; 1–1000, defaults to 100. */
+  /**
+   * PostgreSQL: attempts in all, including the first; 1–1000, defaults to 100. SQLite retries a
+   * busy database until the call's deadline, however many attempts that takes.
+   */
   attempts?: number;
   /** The first delay in milliseconds; defaults to 5. */
   baseDelayMs?: number;

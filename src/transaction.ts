@@ -20,23 +20,25 @@
  *
  * @module
  */
+import { methodNames } from "./bind.ts";
 import type { Connection } from "./driver.ts";
 import { StorageError } from "./errors.ts";
 import { Operations } from "./ops/mod.ts";
 import type { StorageOps } from "./storage.ts";
 
 /** The operations of the contract, as `Operations` has them. */
-const NAMES = Object.getOwnPropertyNames(Operations.prototype).filter((name) =>
-  name !== "constructor"
-);
+const NAMES = methodNames(Operations.prototype) as string[];
 
 type Operation = (ops: Operations) => Promise<unknown>;
+type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 const settle = () => {};
 
 /** One transaction's operations, queued. */
 class TransactionHandle {
   #ops: Operations;
+  /** The methods handed out so far, bound to this handle. */
+  #bound: Partial<Methods> = {};
   /** Settles when the last operation called so far has settled. */
   #tail: Promise<unknown> = Promise.resolve();
   /** Set once `fn` settled: calls from then on are refused. */
@@ -49,21 +51,17 @@ class TransactionHandle {
   }
 
   static {
+    // Each method is a getter handing out the handle's own bound function, made on first use
+    // (a transaction pays only for the methods it uses): `const { getUser } = tx` works.
     for (const name of NAMES) {
       Object.defineProperty(this.prototype, name, {
-        value(this: TransactionHandle, ...args: unknown[]) {
-          return this.#call(
-            name,
-            (ops) =>
-              (ops as unknown as Record<
-                string,
-                (...a: unknown[]) => Promise<unknown>
-              >)[
-                name
-              ]!(...args),
-          );
+        get(this: TransactionHandle) {
+          return this.#bound[name] ??= (...args: unknown[]) =>
+            this.#call(
+              name,
+              (ops) => (ops as unknown as Methods)[name]!(...args),
+            );
         },
-        writable: true,
         configurable: true,
       });
     }

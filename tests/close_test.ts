@@ -14,104 +14,12 @@ import {
 } from "../mod.ts";
 import { Operations } from "../src/ops/mod.ts";
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
+import { everyCall, smallBoard } from "./_every_call.ts";
 import { conformance, TARGETS } from "./_targets.ts";
-
-/** Valid arguments for every operation, given the ids of a small board. */
-function everyCall(ids: {
-  user: number;
-  area: number;
-  fileArea: number;
-  message: number;
-  file: number;
-  session: number;
-  token: string;
-}): Record<keyof StorageOps, unknown[]> {
-  const when = new Date(1_700_000_000_000);
-  return {
-    createUser: [{ username: "late", passwordHash: "h" }],
-    getUser: [ids.user],
-    findUserByUsername: ["sysop"],
-    updateUser: [ids.user, { securityLevel: 20 }],
-    deleteUser: [ids.user],
-    incrementUserStats: [ids.user, { logins: 1 }],
-    recordLogin: [ids.user],
-    lastCallers: [5],
-    addLastCaller: [{ username: "Caller", loginAt: when }],
-    createMessageArea: [{ tag: "LATE", name: "Late" }],
-    getMessageArea: [ids.area],
-    listMessageAreas: [],
-    createFileArea: [{ tag: "LATE", name: "Late" }],
-    getFileArea: [ids.fileArea],
-    listFileAreas: [],
-    postMessage: [{
-      areaId: ids.area,
-      fromUserId: ids.user,
-      subject: "s",
-      body: "b",
-    }],
-    getMessage: [ids.message],
-    listMessages: [ids.area, { limit: 10 }],
-    updateMessage: [ids.message, { body: "edited" }],
-    deleteMessage: [ids.message],
-    getThread: [ids.message],
-    listMailFor: [ids.user],
-    findMessageByMsgid: [ids.area, "1:2/3 abcd"],
-    markRead: [ids.user, ids.area, 1],
-    newScan: [ids.user],
-    readNext: [ids.user, ids.area, { limit: 5 }],
-    searchMessages: ["hello"],
-    addFile: [{ areaId: ids.fileArea, filename: "LATE.ZIP", size: 1 }],
-    getFile: [ids.file],
-    listFiles: [ids.fileArea],
-    listNewFiles: [when],
-    findFilesByHash: ["ab".repeat(32)],
-    recordDownload: [ids.file, ids.user],
-    updateFile: [ids.file, { description: "d" }],
-    deleteFile: [ids.file],
-    searchFiles: ["zip"],
-    createSession: [{ userId: ids.user, ipAddress: "192.0.2.1" }],
-    getSessionByToken: [ids.token],
-    touchSession: [ids.session],
-    endSession: [ids.session],
-    deleteSession: [ids.session],
-    listOnline: [],
-    purgeExpiredSessions: [],
-  };
-}
 
 /** The operations of the contract, as the implementation has them. */
 const METHODS = Object.getOwnPropertyNames(Operations.prototype)
   .filter((name) => name !== "constructor").sort();
-
-async function smallBoard(s: StorageOps) {
-  const user = await s.createUser({ username: "sysop", passwordHash: "h" });
-  const area = await s.createMessageArea({ tag: "GENERAL", name: "General" });
-  const fileArea = await s.createFileArea({ tag: "UTILS", name: "Utils" });
-  const message = await s.postMessage({
-    areaId: area.id,
-    fromUserId: user.id,
-    subject: "hello",
-    body: "world",
-  });
-  const file = await s.addFile({
-    areaId: fileArea.id,
-    filename: "A.ZIP",
-    size: 10,
-  });
-  const { session, token } = await s.createSession({
-    userId: user.id,
-    ipAddress: "192.0.2.1",
-  });
-  return {
-    user: user.id,
-    area: area.id,
-    fileArea: fileArea.id,
-    message: message.id,
-    file: file.id,
-    session: session.id,
-    token,
-  };
-}
 
 /** Calls an operation; a synchronous throw is a failure of its own. */
 function call(

@@ -168,11 +168,12 @@ Deno.test("two processes writing one SQLite file lose nothing", async () => {
   }
 });
 
-Deno.test("a writer held by another process is waited for; one held too long ends as unavailable after bounded retries", async () => {
+Deno.test("a writer held by another connection is waited for; one held past acquireTimeoutMs ends as timeout", async () => {
   const dir = await Deno.makeTempDir({ prefix: "impulse-busy-" });
   try {
     const url = `sqlite:${dir}/board.db`;
     await using s = await openStorage(url, {
+      acquireTimeoutMs: 200,
       retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
     });
     const holder = new DatabaseSync(`${dir}/board.db`);
@@ -183,10 +184,10 @@ Deno.test("a writer held by another process is waited for; one held too long end
         passwordHash: "h",
       }).catch((e) => e);
       assert.ok(
-        error instanceof StorageError && error.kind === "unavailable",
+        error instanceof StorageError && error.kind === "timeout",
         String(error),
       );
-      assert.match(error.message, /busy/);
+      assert.match(error.message, /200 ms.*write lock/);
       assert.equal(await s.findUserByUsername("blocked"), null);
     } finally {
       holder.exec("ROLLBACK");

@@ -59,6 +59,11 @@ export class PostgresMigrationTarget implements MigrationTarget {
     });
   }
 
+  /** A plain transaction: its reads wait for no lock (the migration lock is advisory). */
+  read<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T> {
+    return this.transaction(fn);
+  }
+
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T> {
     const locked = this.#locked;
     if (locked) return this.#transaction(locked.client, fn);

@@ -17,7 +17,7 @@
  * @module
  */
 import type { Executor, Queryable, Row, Sql } from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
+import { closedError, StorageError } from "../../src/errors.ts";
 import type { PostgresConnection } from "./connection.ts";
 import { connectionFailure, isRetryable } from "./errors.ts";
 import { pgParams, pgText } from "./statements.ts";
@@ -287,7 +287,9 @@ export class TxExecutor implements Executor {
 
   /** Throws unless the transaction can take another statement. */
   #check(doing: string, ending = false): void {
-    this.#c.pool.assertOpen(doing);
+    // close() stopped waiting for this transaction: its connection is (being) ended, and the
+    // server rolls it back.
+    if (this.#c.pool.closed) throw closedError(doing, "transaction");
     if (!this.#live && !ending) {
       throw new StorageError(
         "unavailable",

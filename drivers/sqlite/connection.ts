@@ -1,6 +1,11 @@
 /**
  * The SQLite connection: one writer guarded by a {@linkcode WriteLock}, one reader (for file
- * databases), cached prepared statements, busy retry, and transactions.
+ * databases), cached prepared statements, and transactions.
+ *
+ * Every wait of a call takes what is left of one {@linkcode Deadline}, `acquireTimeoutMs` from
+ * when it first has to wait: the wait for this storage's writer and the retries while another
+ * connection (another process, or another storage on the same file) holds the database's lock,
+ * whose pauses are cut to the deadline. A call that runs out fails as `timeout`.
  *
  * @module
  */
@@ -10,63 +15,38 @@ import type {
   CopyTarget,
   Executor,
   Queryable,
-  Row,
   Sql,
 } from "../../src/driver.ts";
-import {
-  type DialectStatement,
-  dialectStatement,
-  sql,
-} from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
-import { retry } from "../../src/retry.ts";
+import { sql } from "../../src/driver.ts";
+import { closedError, StorageError } from "../../src/errors.ts";
+import { Deadline } from "../../src/deadline.ts";
+import type { Backoff } from "../../src/retry.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type { MigrationTarget } from "../../src/migrate/target.ts";
 import {
-  type EngineChoice,
   engineChoice,
   isBusy,
   parseSqliteUrl,
-  PRAGMAS,
   toStorageError,
 } from "./dialect.ts";
-import {
-  type EngineDatabase,
-  type EngineStatement,
-  nodeEngine,
-  type SqliteEngine,
+import type {
+  EngineDatabase,
+  EngineStatement,
+  SqliteEngine,
 } from "./engine.ts";
 import { sqliteCopyTarget } from "./copy_target.ts";
+import { Handle, RootExecutor, TxExecutor } from "./executors.ts";
 import { preparePlace } from "./files.ts";
+import { assertFts5, chosenEngine, openError, setPragmas } from "./opening.ts";
 import { SqliteMigrationTarget } from "./migration_target.ts";
-import { STATEMENTS } from "./statements.ts";
-import { WriteLock } from "./write_lock.ts";
+import { type BusyWait, retryBusy, WriteLock } from "./write_lock.ts";
 
 const BEGIN = sql("tx.begin", "BEGIN IMMEDIATE", true);
 const COMMIT = sql("tx.commit", "COMMIT", true);
 const ROLLBACK = sql("tx.rollback", "ROLLBACK", true);
-// One name for every `atomic` block of a transaction: the core runs them one at a time, never
-// nested or overlapping (see `Executor`), so ROLLBACK TO always finds the block's own savepoint.
-const SAVEPOINT = sql("tx.savepoint", "SAVEPOINT impulse_op", true);
-const RELEASE = sql("tx.release", "RELEASE impulse_op", true);
-const ROLLBACK_TO = sql("tx.rollbackTo", "ROLLBACK TO impulse_op", true);
 
 /** The busy timeout set on every handle; longer waits are retried without blocking the loop. */
 const BUSY_TIMEOUT_MS = 10;
-
-/** A handle with its prepared statements, cached by statement id. */
-class Handle {
-  readonly db: EngineDatabase;
-  #statements: (EngineStatement | undefined)[] = [];
-  constructor(db: EngineDatabase) {
-    this.db = db;
-  }
-  statement(q: Sql): EngineStatement {
-    return this.#statements[q.id] ??= this.db.prepare(
-      q.dialect ? dialect(q).text : q.text,
-    );
-  }
-}
 
 /** A SQLite database opened by the driver. */
 export class SqliteConnection implements Connection {
@@ -76,6 +56,8 @@ export class SqliteConnection implements Connection {
   readonly path: string;
   readonly #engine: SqliteEngine;
   readonly #options: ParsedOpenOptions;
+  /** The backoff between attempts on a busy database: its pauses only, the deadline bounds it. */
+  readonly #backoff: Backoff;
   readonly #writer: Handle;
   readonly #reader: Handle | null;
   readonly #lock = new WriteLock();
@@ -91,6 +73,7 @@ export class SqliteConnection implements Connection {
     this.#engine = engine;
     this.path = path;
     this.#options = options;
+    this.#backoff = { ...options.retry, attempts: Infinity };
     this.#writer = writer;
     this.#reader = reader;
     this.root = new RootExecutor(this);
@@ -100,7 +83,8 @@ export class SqliteConnection implements Connection {
    * Opens a `sqlite:` URL: checks that the path can hold a database, creates the file and its
    * directory if missing (unless `options.create` is off, `migrate` is `"check"` or the open is
    * read-only), sets WAL and the other pragmas, and opens a reader beside the writer for file
-   * databases. A read-only open uses read-only handles and sets nothing that writes.
+   * databases. A read-only open uses read-only handles and sets nothing that writes; so does
+   * `migrate: "check"`, which refuses a database not in WAL mode instead of switching it.
    *
    * @param engine The SQLite library, unless the URL (`engine=`, `library=`) or
    * `options.sqlite` choose one.
@@ -109,7 +93,8 @@ export class SqliteConnection implements Connection {
    * @returns The connection.
    * @throws {StorageError} `validation` for a malformed URL; `not_found` for a missing file that
    * may not be created; `unavailable` when the path cannot hold a database or the file cannot
-   * be opened.
+   * be opened; `timeout` when another process holds the database past `acquireTimeoutMs`;
+   * `migration` when `migrate` is `"check"` and the database is not in WAL mode.
    */
   static async open(
     engine: SqliteEngine,
@@ -119,11 +104,11 @@ export class SqliteConnection implements Connection {
     const { path, memory, params } = parseSqliteUrl(url);
     engine = await chosenEngine(engine, engineChoice(params, options.sqlite));
     const readOnly = !memory && options.readOnly === true;
+    const check = !memory && options.migrate === "check";
     if (!memory) {
       await preparePlace(path, {
         ...options.sqlite,
-        create: options.create !== false && options.migrate !== "check" &&
-          !readOnly,
+        create: options.create !== false && !check && !readOnly,
       });
     }
     const openHandle = () => {
@@ -144,14 +129,13 @@ export class SqliteConnection implements Connection {
       memory ? null : openHandle(),
     );
     try {
-      await connection.#busyRetry("open", () => {
-        for (const pragma of PRAGMAS) {
-          if (!(readOnly && pragma.startsWith("PRAGMA journal_mode"))) {
-            writer.db.exec(pragma);
-          }
-        }
-        connection.#reader?.db.exec("PRAGMA query_only = ON");
-      });
+      const reader = connection.#reader?.db ?? null;
+      await connection.busyRetry(
+        "open",
+        connection.deadline(),
+        () => setPragmas(writer.db, reader, { path, readOnly, check }),
+        { lock: "lock" },
+      );
       assertFts5(writer.db, engine.name);
     } catch (error) {
       await connection.close();
@@ -170,14 +154,21 @@ export class SqliteConnection implements Connection {
     return this.#reader !== null;
   }
 
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** @inheritdoc */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-    return this.#withWriter("transaction", async (writer) => {
-      await this.#busyRetry(
+    const deadline = this.deadline();
+    return this.#withWriter("transaction", deadline, async (writer) => {
+      await this.busyRetry(
         "transaction",
+        deadline,
         () => writer.statement(BEGIN).run([]),
       );
-      const tx = new TxExecutor(this, writer);
+      const tx = new TxExecutor(this, (q) => writer.statement(q));
       let result: T;
       try {
         result = await fn(tx);
@@ -187,6 +178,8 @@ export class SqliteConnection implements Connection {
         throw error;
       }
       tx.end();
+      // close() stopped waiting for this transaction and closed the handle: SQLite rolled it back.
+      if (this.#closed) throw closedError("commit", "transaction");
       try {
         writer.statement(COMMIT).run([]);
       } catch (error) {
@@ -201,13 +194,54 @@ export class SqliteConnection implements Connection {
    * Runs `fn` holding the writer, outside any transaction (migration scripts).
    *
    * @param doing What is being done, for messages.
+   * @param deadline Until when to wait for the writer.
    * @param fn The work.
    */
   withWriter<T>(
     doing: string,
+    deadline: Deadline,
     fn: (db: EngineDatabase) => Promise<T>,
   ): Promise<T> {
-    return this.#withWriter(doing, (writer) => fn(writer.db));
+    return this.#withWriter(doing, deadline, (writer) => fn(writer.db));
+  }
+
+  /**
+   * A call's deadline: `acquireTimeoutMs` from now.
+   *
+   * @param budgetMs How long the call may wait; `acquireTimeoutMs` by default.
+   */
+  deadline(budgetMs: number = this.#options.acquireTimeoutMs): Deadline {
+    return new Deadline(budgetMs);
+  }
+
+  /**
+   * Runs `fn` until SQLite stops answering busy, pausing between attempts (the retry options'
+   * delays, cut to what is left of the deadline); once the deadline passes, fails as `timeout`
+   * saying that another connection holds the database's lock.
+   *
+   * @param doing What is being done, for messages.
+   * @param deadline The call's deadline.
+   * @param fn The attempt.
+   * @param wait Which lock, and what to do about it, for the message.
+   * @returns What `fn` returned.
+   */
+  busyRetry<T>(
+    doing: string,
+    deadline: Deadline,
+    fn: () => T | Promise<T>,
+    wait: BusyWait = {},
+  ): Promise<T> {
+    const busy = (error: unknown) => isBusy(this.#engine.errorCode(error));
+    return retryBusy(fn, {
+      busy,
+      backoff: this.#backoff,
+      deadline,
+      doing,
+      ...wait,
+    })
+      .catch((error) => {
+        throw this.map(error, doing);
+      });
   }
 
   /** @inheritdoc */
@@ -220,12 +254,18 @@ export class SqliteConnection implements Connection {
     return sqliteCopyTarget(this);
   }
 
-  /** @inheritdoc */
+  /**
+   * Closes both handles once running work has finished, waiting at most `acquireTimeoutMs`:
+   * a transaction still running then is cut off (SQLite rolls it back; its next statement or
+   * its commit fails as `unavailable`), and callers still waiting for the writer fail alike.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    let held = false;
     try {
-      await this.#lock.acquire(this.#options.acquireTimeoutMs, "close");
+      await this.#lock.acquire(this.deadline(), "close");
+      held = true;
     } catch {
       // A transaction outlived the wait: close anyway; SQLite rolls it back.
     }
@@ -233,7 +273,8 @@ export class SqliteConnection implements Connection {
       this.#reader?.db.close();
       this.#writer.db.close();
     } finally {
-      this.#lock.release();
+      this.#lock.failWaiting(() => closedError("the call", "wait"));
+      if (held) this.#lock.release();
     }
   }
 
@@ -246,7 +287,12 @@ export class SqliteConnection implements Connection {
       return fn(reader.statement(q));
     } catch (error) {
       if (!isBusy(this.#engine.errorCode(error))) throw this.map(error, q.name);
-      return this.#busyRetry(q.name, () => fn(reader.statement(q)));
+      return this.busyRetry(
+        q.name,
+        this.deadline(),
+        () => fn(reader.statement(q)),
+        { lock: "lock" },
+      );
     }
   }
 
@@ -262,15 +308,21 @@ export class SqliteConnection implements Connection {
           this.#lock.release();
           throw this.map(error, q.name);
         }
-        return this.#busyRetry(q.name, () => fn(this.#writer.statement(q)))
-          .finally(() => this.#lock.release());
+        return this.busyRetry(
+          q.name,
+          this.deadline(),
+          () => fn(this.#writer.statement(q)),
+        ).finally(() => this.#lock.release());
       }
       this.#lock.release();
       return result;
     }
+    const deadline = this.deadline();
     return this.#withWriter(
       q.name,
-      (writer) => this.#busyRetry(q.name, () => fn(writer.statement(q))),
+      deadline,
+      (writer) =>
+        this.busyRetry(q.name, deadline, () => fn(writer.statement(q))),
     );
   }
 
@@ -280,31 +332,31 @@ export class SqliteConnection implements Connection {
   }
 
   /**
-   * Maps an engine error.
+   * Maps an engine error. Once the connection is closed, whatever a closed handle threw is
+   * `unavailable`: the storage is closed.
    *
    * @param error What was thrown.
    * @param doing What was being done.
    */
   map(error: unknown, doing: string): StorageError {
+    if (this.#closed && !(error instanceof StorageError)) {
+      return closedError(doing);
+    }
     return toStorageError(error, this.#engine.errorCode(error), doing);
   }
 
   /** Throws `unavailable` once the connection is closed. */
   assertOpen(doing: string): void {
-    if (this.#closed) {
-      throw new StorageError(
-        "unavailable",
-        `Cannot run ${doing} as the storage is closed: open it again with openStorage()`,
-      );
-    }
+    if (this.#closed) throw closedError(doing);
   }
 
   async #withWriter<T>(
     doing: string,
+    deadline: Deadline,
     fn: (writer: Handle) => Promise<T>,
   ): Promise<T> {
     this.assertOpen(doing);
-    await this.#lock.acquire(this.#options.acquireTimeoutMs, doing);
+    await this.#lock.acquire(deadline, doing);
     try {
       this.assertOpen(doing);
       return await fn(this.#writer);
@@ -313,165 +365,11 @@ export class SqliteConnection implements Connection {
     }
   }
 
-  #busyRetry<T>(doing: string, fn: () => T): Promise<T> {
-    return retry(
-      fn,
-      (error) => isBusy(this.#engine.errorCode(error)),
-      this.#options.retry,
-      (error, attempts) =>
-        new StorageError(
-          "unavailable",
-          `The database stayed busy during ${doing} after ${attempts} attempts: another process ` +
-            `holds its write lock; try again later or raise the retry options`,
-          { cause: error },
-        ),
-    ).catch((error) => {
-      throw this.map(error, doing);
-    });
-  }
-
   #rollback(writer: Handle): void {
     try {
       writer.statement(ROLLBACK).run([]);
     } catch {
-      // SQLite already rolled back (after an I/O error, say): nothing is left to undo.
+      // SQLite already rolled back (after an I/O error, or the handle was closed).
     }
-  }
-}
-
-class RootExecutor implements Executor {
-  #c: SqliteConnection;
-  constructor(connection: SqliteConnection) {
-    this.#c = connection;
-  }
-  all(q: Sql, params: readonly unknown[]): Awaitable<Row[]> {
-    if (q.dialect) params = dialect(q).bind(params);
-    return q.write
-      ? this.#c.write(q, (s) => s.values(params))
-      : this.#c.read(q, (s) => s.values(params));
-  }
-  get(q: Sql, params: readonly unknown[]): Awaitable<Row | undefined> {
-    if (q.dialect) params = dialect(q).bind(params);
-    return q.write
-      ? this.#c.write(q, (s) => s.value(params))
-      : this.#c.read(q, (s) => s.value(params));
-  }
-  run(q: Sql, params: readonly unknown[]): Awaitable<number> {
-    if (q.dialect) params = dialect(q).bind(params);
-    return this.#c.write(q, (s) => s.run(params));
-  }
-  atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    return this.#c.atomic(fn);
-  }
-}
-
-/** The executor of one transaction: every statement on the writer, refused after the end. */
-class TxExecutor implements Executor {
-  #c: SqliteConnection;
-  #writer: Handle;
-  #live = true;
-  constructor(connection: SqliteConnection, writer: Handle) {
-    this.#c = connection;
-    this.#writer = writer;
-  }
-  end(): void {
-    this.#live = false;
-  }
-  all(q: Sql, params: readonly unknown[]): Row[] {
-    if (q.dialect) params = dialect(q).bind(params);
-    return this.#do(q, (s) => s.values(params));
-  }
-  get(q: Sql, params: readonly unknown[]): Row | undefined {
-    if (q.dialect) params = dialect(q).bind(params);
-    return this.#do(q, (s) => s.value(params));
-  }
-  run(q: Sql, params: readonly unknown[]): number {
-    if (q.dialect) params = dialect(q).bind(params);
-    return this.#do(q, (s) => s.run(params));
-  }
-  async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    this.#do(SAVEPOINT, (s) => s.run([]));
-    try {
-      const result = await fn(this);
-      this.#do(RELEASE, (s) => s.run([]));
-      return result;
-    } catch (error) {
-      this.#do(ROLLBACK_TO, (s) => s.run([]));
-      this.#do(RELEASE, (s) => s.run([]));
-      throw error;
-    }
-  }
-  #do<T>(q: Sql, fn: (s: EngineStatement) => T): T {
-    this.#c.assertOpen(q.name);
-    if (!this.#live) {
-      throw new StorageError(
-        "unavailable",
-        `Cannot run ${q.name} as its transaction has ended: use the storage, or a new transaction`,
-      );
-    }
-    try {
-      return fn(this.#writer.statement(q));
-    } catch (error) {
-      throw this.#c.map(error, q.name);
-    }
-  }
-}
-
-/**
- * The engine to open with: the URL's or the options' choice, else the given one. The FFI engine
- * is imported only when asked for, so nobody else needs `--allow-ffi`.
- */
-async function chosenEngine(
-  given: SqliteEngine,
-  choice: EngineChoice,
-): Promise<SqliteEngine> {
-  if (choice.engine === undefined) return given;
-  if (choice.engine === "node") return nodeEngine;
-  if (choice.library === undefined && given.name === "ffi") return given;
-  const { ffiEngine } = await import("./ffi_engine.ts");
-  return ffiEngine({ library: choice.library });
-}
-
-function openError(
-  error: unknown,
-  path: string,
-  code: number | undefined,
-): StorageError {
-  if (error instanceof Deno.errors.NotCapable) {
-    return new StorageError(
-      "unavailable",
-      `Cannot open the SQLite database as permission is missing: ${path}: run with ` +
-        `--allow-read and --allow-write on its directory`,
-      { cause: error },
-    );
-  }
-  const detail = error instanceof Error ? error.message : String(error);
-  return new StorageError(
-    "unavailable",
-    `Cannot open the SQLite database: ${path}: ${detail}${
-      code === undefined ? "" : ` (code ${code})`
-    }: ` +
-      `check that the path is a SQLite database in a writable directory`,
-    { cause: error },
-  );
-}
-
-function dialect(q: Sql): DialectStatement {
-  return dialectStatement(STATEMENTS, q, "SQLite");
-}
-
-/** Search needs FTS5: refuse a SQLite build without it at open, not at the first search. */
-function assertFts5(db: EngineDatabase, engine: string): void {
-  try {
-    db.exec(
-      "CREATE VIRTUAL TABLE temp.impulse_fts5_probe USING fts5 (x); DROP TABLE temp.impulse_fts5_probe",
-    );
-  } catch (error) {
-    throw new StorageError(
-      "unavailable",
-      `The SQLite library of the ${engine} engine lacks FTS5, which search needs: ` +
-        `use a build with FTS5 enabled (SQLITE_ENABLE_FTS5)`,
-      { cause: error },
-    );
   }
 }

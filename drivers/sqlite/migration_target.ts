@@ -24,6 +24,8 @@ export class SqliteMigrationTarget implements MigrationTarget {
   #connection: SqliteConnection;
   #engine: SqliteEngine;
   #options: ParsedOpenOptions;
+  /** How long each step waits for the write lock, inside {@linkcode withLock}. */
+  #lockWaitMs: number | undefined;
 
   /**
    * @param connection The connection whose writer runs the migrations.
@@ -40,46 +42,72 @@ export class SqliteMigrationTarget implements MigrationTarget {
     this.#options = options;
   }
 
-  /** SQLite has no lock spanning a run: each step's `BEGIN IMMEDIATE` is the lock. */
-  withLock<T>(fn: () => Promise<T>): Promise<T> {
-    return fn();
+  /**
+   * SQLite has no lock spanning a run: each step's `BEGIN IMMEDIATE` is the lock. So each
+   * step of the run waits for the database's write lock (held by another process's migration or
+   * transaction) at most `timeoutMs`.
+   */
+  async withLock<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
+    const outer = this.#lockWaitMs;
+    this.#lockWaitMs = timeoutMs;
+    try {
+      return await fn();
+    } finally {
+      this.#lockWaitMs = outer;
+    }
   }
 
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T> {
-    return this.#mapped(this.#connection.withWriter("migration", async (db) => {
-      db.exec("PRAGMA foreign_keys = OFF");
-      try {
-        await this.#begin(db);
+    const deadline = this.#connection.deadline(this.#lockWaitMs);
+    return this.#mapped(
+      this.#connection.withWriter("migration", deadline, async (db) => {
+        db.exec("PRAGMA foreign_keys = OFF");
         try {
-          const result = await fn(query(db));
-          const broken = db.prepare("PRAGMA foreign_key_check").all([]);
-          if (broken.length > 0) {
-            const first = broken[0]!;
-            throw new StorageError(
-              "migration",
-              `The migration broke ${broken.length} foreign key reference(s), the first in table ` +
-                `${first.table} (row ${first.rowid}) to ${first.parent}: fix the script`,
-            );
-          }
-          db.exec("COMMIT");
-          return result;
-        } catch (error) {
-          try {
-            db.exec("ROLLBACK");
-          } catch { /* already rolled back */ }
-          throw error;
+          await this.#connection.busyRetry(
+            "migration",
+            deadline,
+            () => db.exec("BEGIN IMMEDIATE"),
+            { hint: LOCK_HINT },
+          );
+          return await this.#inTransaction(db, fn);
+        } finally {
+          db.exec("PRAGMA foreign_keys = ON");
         }
-      } finally {
-        db.exec("PRAGMA foreign_keys = ON");
-      }
-    }));
+      }),
+    );
+  }
+
+  /** A deferred transaction: it takes a read lock only, which no writer blocks in WAL mode. */
+  read<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T> {
+    const deadline = this.#connection.deadline();
+    return this.#mapped(
+      this.#connection.withWriter(
+        "migration status",
+        deadline,
+        (db) =>
+          this.#connection.busyRetry("migration status", deadline, async () => {
+            db.exec("BEGIN");
+            try {
+              const result = await fn(query(db));
+              db.exec("COMMIT");
+              return result;
+            } catch (error) {
+              rollback(db);
+              throw error;
+            }
+          }, { lock: "lock" }),
+      ),
+    );
   }
 
   execScript(script: string): Promise<void> {
-    return this.#mapped(this.#connection.withWriter("migration", (db) => {
-      db.exec(script);
-      return Promise.resolve();
-    }));
+    const deadline = this.#connection.deadline(this.#lockWaitMs);
+    return this.#mapped(
+      this.#connection.withWriter("migration", deadline, (db) => {
+        db.exec(script);
+        return Promise.resolve();
+      }),
+    );
   }
 
   schema(): Promise<string[]> {
@@ -107,7 +135,11 @@ export class SqliteMigrationTarget implements MigrationTarget {
       // Created empty with the database's mode first, so the copy is never readable by more.
       (await Deno.open(path, { createNew: true, write: true, mode })).close();
       await Deno.chmod(path, mode);
-      await this.#connection.withWriter("backup", (db) => db.copyTo(path));
+      await this.#connection.withWriter(
+        "backup",
+        this.#connection.deadline(),
+        (db) => db.copyTo(path),
+      );
     } catch (error) {
       await Deno.remove(path).catch(() => {});
       throw new StorageError(
@@ -127,7 +159,11 @@ export class SqliteMigrationTarget implements MigrationTarget {
     try {
       const path = `${dir}/scratch.db`;
       await this.#mapped(
-        this.#connection.withWriter("verify", (db) => db.copyTo(path)),
+        this.#connection.withWriter(
+          "verify",
+          this.#connection.deadline(),
+          (db) => db.copyTo(path),
+        ),
       );
       const copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
         ...this.#options,
@@ -159,30 +195,41 @@ export class SqliteMigrationTarget implements MigrationTarget {
     });
   }
 
-  async #begin(db: EngineDatabase): Promise<void> {
-    const deadline = Date.now() +
-      Math.max(this.#options.acquireTimeoutMs, 30_000);
-    for (let delay = 5;; delay = Math.min(delay * 2, 250)) {
-      try {
-        db.exec("BEGIN IMMEDIATE");
-        return;
-      } catch (error) {
-        if (this.#engine.errorCode(error) !== 5) {
-          throw this.#connection.map(error, "migration");
-        }
-        if (Date.now() > deadline) {
-          throw new StorageError(
-            "timeout",
-            `Timed out waiting for the database's write lock to migrate: another process holds it: try again`,
-            { cause: error },
-          );
-        }
-        await new Promise((resolve) =>
-          setTimeout(resolve, delay * Math.random())
+  /** Runs `fn` in the open transaction; checks foreign keys, then commits (or rolls back). */
+  async #inTransaction<T>(
+    db: EngineDatabase,
+    fn: (q: MigrationQuery) => Promise<T>,
+  ): Promise<T> {
+    try {
+      const result = await fn(query(db));
+      const broken = db.prepare("PRAGMA foreign_key_check").all([]);
+      if (broken.length > 0) {
+        const first = broken[0]!;
+        throw new StorageError(
+          "migration",
+          `The migration broke ${broken.length} foreign key reference(s), the first in table ` +
+            `${first.table} (row ${first.rowid}) to ${first.parent}: fix the script`,
         );
       }
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      rollback(db);
+      throw error;
     }
   }
+}
+
+/** What to do when another process holds the write lock a migration step waits for. */
+const LOCK_HINT =
+  "wait for its migration or transaction to end, or wait longer " +
+  "(openStorage: acquireTimeoutMs; openMigrator: lockTimeoutMs; deno task migrate: " +
+  "--lock-timeout)";
+
+function rollback(db: EngineDatabase): void {
+  try {
+    db.exec("ROLLBACK");
+  } catch { /* already rolled back */ }
 }
 
 function query(db: EngineDatabase): MigrationQuery {

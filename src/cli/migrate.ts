@@ -37,6 +37,9 @@ Options:
   --dir <path>        a migration set of your own instead of the package's
   --set <name>        the name your set is tracked under (default "app")
   --steps <n>         how many migrations down reverts (default 1)
+  --lock-timeout <ms> up, down, to: how long to wait for another process's migration (its
+                      migration lock; on SQLite, each step's write lock) before failing
+                      (default 60000)
   --force             down, to: revert even what would not come back; a SQLite database is
                       first copied beside its file (the copy's path is printed)
   --exit-code         with status: exit 1 when anything is pending or drifted
@@ -61,6 +64,7 @@ export async function migrateCommand(
       dir: { type: "string" },
       set: { type: "string" },
       steps: { type: "string" },
+      "lock-timeout": { type: "string" },
       force: { type: "boolean" },
       "exit-code": { type: "boolean" },
       json: { type: "boolean" },
@@ -74,6 +78,9 @@ export async function migrateCommand(
   await using migrator = await openMigrator(url, {
     dir: values.dir,
     set: values.set,
+    lockTimeoutMs: values["lock-timeout"] === undefined
+      ? undefined
+      : count(values["lock-timeout"], "--lock-timeout", 0),
     // Reading commands never create or change the database (verify works on a scratch copy).
     readOnly: command === "status" || command === "verify",
   });

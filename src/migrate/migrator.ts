@@ -5,6 +5,7 @@
  * @module
  */
 import { manifest } from "../../migrations/mod.ts";
+import { bindMethods, methodNames } from "../bind.ts";
 import { StorageError } from "../errors.ts";
 import type { NamedRow } from "../driver.ts";
 import {
@@ -31,7 +32,10 @@ export const OWN_SET = "impulse";
 export interface MigratorOptions {
   /** The name the set is tracked under; defaults to `"impulse"`. */
   set?: string;
-  /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
+  /**
+   * How long to wait for another process's migration, in milliseconds: for PostgreSQL's
+   * migration lock, on SQLite for each step's write lock; defaults to 60000.
+   */
   lockTimeoutMs?: number;
   /** Refuse `up`, `down` and `to` (the target was opened for reading only). */
   readOnly?: boolean;
@@ -135,6 +139,8 @@ export class Migrator implements AsyncDisposable {
     this.#set = options.set ?? OWN_SET;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
     this.#readOnly = options.readOnly ?? false;
+    // Bound, so a method taken off the runner works like the original (src/bind.ts).
+    bindMethods(this, MIGRATOR_METHODS);
   }
 
   /** The migrations of the set. */
@@ -148,13 +154,9 @@ export class Migrator implements AsyncDisposable {
    * @returns One line per version, ascending.
    */
   async status(): Promise<MigrationStatus[]> {
-    // Only reads: a database without the tracking table has every migration pending.
-    return await this.#target.transaction(async (q) =>
-      migrationStatus(
-        this.#migrations,
-        await q.hasTable(TRACKING_TABLE) ? await readApplied(q, this.#set) : [],
-      )
-    );
+    // Only reads, waiting for no lock: a database without the tracking table has every
+    // migration pending.
+    return await this.#target.read((q) => this.#read(q));
   }
 
   /**
@@ -171,7 +173,7 @@ export class Migrator implements AsyncDisposable {
     if (!status.some((l) => l.state === "applied" && coded.has(l.version))) {
       return [];
     }
-    return await this.#target.transaction((q) => readNotes(q, this.#set));
+    return await this.#target.read((q) => readNotes(q, this.#set));
   }
 
   /**
@@ -184,10 +186,20 @@ export class Migrator implements AsyncDisposable {
    */
   async up(options: { to?: number } = {}): Promise<MigrationStep[]> {
     this.#assertWritable("up");
+    // A first look that only reads: a database with nothing to apply is left as it is, without
+    // waiting for the migration lock or a write lock. An unsafe state is refused even then.
+    const seen = await this.#target.read(async (q) => {
+      const status = await this.#read(q);
+      assertMigratable(status, this.#set);
+      return status;
+    });
+    const due = (version: number) =>
+      options.to === undefined || version <= options.to;
+    if (!seen.some((l) => l.state === "pending" && due(l.version))) return [];
     return await this.#target.withLock(async () => {
-      // Refuse an unsafe state even when no migration of the set is left to try, and try only
+      // Under the lock, read again (another process may have migrated meanwhile), and try only
       // the pending ones (each re-checks inside its own transaction, as another process may
-      // have applied it since): a current database costs one transaction, not one per migration.
+      // have applied it since).
       const status = await this.#target.transaction((q) => this.#checked(q));
       const pending = new Set(
         status.filter((line) => line.state === "pending").map((line) =>
@@ -196,7 +208,7 @@ export class Migrator implements AsyncDisposable {
       );
       const steps: MigrationStep[] = [];
       for (const migration of this.#migrations) {
-        if (options.to !== undefined && migration.version > options.to) break;
+        if (!due(migration.version)) break;
         if (!pending.has(migration.version)) continue;
         const step = await this.#apply(migration);
         if (step) steps.push(step);
@@ -509,6 +521,14 @@ export class Migrator implements AsyncDisposable {
     return status.find((line) => line.version === version)?.state === "pending";
   }
 
+  /** The status as `q` sees it, creating nothing. */
+  async #read(q: MigrationQuery): Promise<MigrationStatus[]> {
+    return migrationStatus(
+      this.#migrations,
+      await q.hasTable(TRACKING_TABLE) ? await readApplied(q, this.#set) : [],
+    );
+  }
+
   async #checked(q: MigrationQuery): Promise<MigrationStatus[]> {
     // Created only when missing: on a current database `up` only reads.
     if (!await q.hasTable(TRACKING_TABLE)) await q.exec(TRACKING);
@@ -532,6 +552,10 @@ export class Migrator implements AsyncDisposable {
     ];
   }
 }
+
+const MIGRATOR_METHODS = methodNames(Migrator.prototype, [
+  Symbol.asyncDispose,
+]);
 
 /**
  * The newest applied version in a status report, or 0.

@@ -57,7 +57,10 @@ export interface OpenMigratorOptions {
   dir?: string;
   /** The name the set is tracked under: `"impulse"` for the package's set, `"app"` for a `dir`. */
   set?: string;
-  /** How long to wait for the migration lock, in milliseconds; defaults to 60000. */
+  /**
+   * How long `up`, `down` and `to` wait for another process's migration, in milliseconds (for
+   * PostgreSQL's migration lock; on SQLite for each step's write lock); defaults to 60000.
+   */
   lockTimeoutMs?: number;
   /**
    * Open for reading only: a missing database is `not_found` (nothing is created), a SQLite

@@ -42,9 +42,16 @@ export interface MigrationTarget {
    * tracking table there.
    *
    * @param fn The run.
-   * @param timeoutMs How long to wait for the lock before failing as `timeout`.
+   * @param timeoutMs How long to wait for the lock before failing as `timeout` (where the
+   * dialect has no lock spanning a run, how long each step waits for its write lock).
    */
   withLock<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T>;
+  /**
+   * Runs `fn` in a transaction that only reads: it waits for no migration lock and takes no
+   * write lock (what `status` and the first look of `up` need), within the connection's
+   * `acquireTimeoutMs`.
+   */
+  read<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T>;
   /** Runs `fn` in one write transaction: commit on resolve, rollback on throw. */
   transaction<T>(fn: (q: MigrationQuery) => Promise<T>): Promise<T>;
   /** Runs a script outside any transaction (for `-- no-transaction` migrations). */

@@ -1,0 +1,146 @@
+/**
+ * The handles and executors of a SQLite connection: a handle caches its prepared statements; the
+ * root executor routes reads to the reader and writes to the writer; a transaction's executor
+ * runs everything on the writer and refuses statements after the transaction ended or the
+ * storage was closed.
+ *
+ * @module
+ */
+import type {
+  Awaitable,
+  DialectStatement,
+  Executor,
+  Queryable,
+  Row,
+  Sql,
+} from "../../src/driver.ts";
+import { dialectStatement, sql } from "../../src/driver.ts";
+import { closedError, StorageError } from "../../src/errors.ts";
+import type { EngineDatabase, EngineStatement } from "./engine.ts";
+import { STATEMENTS } from "./statements.ts";
+
+// One name for every `atomic` block of a transaction: the core runs them one at a time, never
+// nested or overlapping (see `Executor`), so ROLLBACK TO always finds the block's own savepoint.
+const SAVEPOINT = sql("tx.savepoint", "SAVEPOINT impulse_op", true);
+const RELEASE = sql("tx.release", "RELEASE impulse_op", true);
+const ROLLBACK_TO = sql("tx.rollbackTo", "ROLLBACK TO impulse_op", true);
+
+/** What the executors need of their connection. */
+export interface ExecutorHost {
+  /** Whether `close()` was called. */
+  readonly closed: boolean;
+  /** Runs a read, on the reader when there is one. */
+  read<T>(q: Sql, fn: (s: EngineStatement) => T): Awaitable<T>;
+  /** Runs one statement on the writer, as its own transaction. */
+  write<T>(q: Sql, fn: (s: EngineStatement) => T): Awaitable<T>;
+  /** Runs `fn` in a transaction of its own. */
+  atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** Maps an engine error. */
+  map(error: unknown, doing: string): StorageError;
+}
+
+/** A prepared statement of the writer, by statement. */
+export type Prepare = (q: Sql) => EngineStatement;
+
+/**
+ * The driver's own text of a dialect statement.
+ *
+ * @param q The statement.
+ * @returns Its SQLite text and parameter binding.
+ */
+export function dialect(q: Sql): DialectStatement {
+  return dialectStatement(STATEMENTS, q, "SQLite");
+}
+
+/** A handle with its prepared statements, cached by statement id. */
+export class Handle {
+  readonly db: EngineDatabase;
+  #statements: (EngineStatement | undefined)[] = [];
+  constructor(db: EngineDatabase) {
+    this.db = db;
+  }
+  statement(q: Sql): EngineStatement {
+    return this.#statements[q.id] ??= this.db.prepare(
+      q.dialect ? dialect(q).text : q.text,
+    );
+  }
+}
+
+/** The connection's top-level executor. */
+export class RootExecutor implements Executor {
+  #c: ExecutorHost;
+  constructor(connection: ExecutorHost) {
+    this.#c = connection;
+  }
+  all(q: Sql, params: readonly unknown[]): Awaitable<Row[]> {
+    if (q.dialect) params = dialect(q).bind(params);
+    return q.write
+      ? this.#c.write(q, (s) => s.values(params))
+      : this.#c.read(q, (s) => s.values(params));
+  }
+  get(q: Sql, params: readonly unknown[]): Awaitable<Row | undefined> {
+    if (q.dialect) params = dialect(q).bind(params);
+    return q.write
+      ? this.#c.write(q, (s) => s.value(params))
+      : this.#c.read(q, (s) => s.value(params));
+  }
+  run(q: Sql, params: readonly unknown[]): Awaitable<number> {
+    if (q.dialect) params = dialect(q).bind(params);
+    return this.#c.write(q, (s) => s.run(params));
+  }
+  atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.#c.atomic(fn);
+  }
+}
+
+/** The executor of one transaction: every statement on the writer, refused after the end. */
+export class TxExecutor implements Executor {
+  #c: ExecutorHost;
+  #prepare: Prepare;
+  #live = true;
+  constructor(connection: ExecutorHost, prepare: Prepare) {
+    this.#c = connection;
+    this.#prepare = prepare;
+  }
+  end(): void {
+    this.#live = false;
+  }
+  all(q: Sql, params: readonly unknown[]): Row[] {
+    if (q.dialect) params = dialect(q).bind(params);
+    return this.#do(q, (s) => s.values(params));
+  }
+  get(q: Sql, params: readonly unknown[]): Row | undefined {
+    if (q.dialect) params = dialect(q).bind(params);
+    return this.#do(q, (s) => s.value(params));
+  }
+  run(q: Sql, params: readonly unknown[]): number {
+    if (q.dialect) params = dialect(q).bind(params);
+    return this.#do(q, (s) => s.run(params));
+  }
+  async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    this.#do(SAVEPOINT, (s) => s.run([]));
+    try {
+      const result = await fn(this);
+      this.#do(RELEASE, (s) => s.run([]));
+      return result;
+    } catch (error) {
+      this.#do(ROLLBACK_TO, (s) => s.run([]));
+      this.#do(RELEASE, (s) => s.run([]));
+      throw error;
+    }
+  }
+  #do<T>(q: Sql, fn: (s: EngineStatement) => T): T {
+    if (this.#c.closed) throw closedError(q.name, "transaction");
+    if (!this.#live) {
+      throw new StorageError(
+        "unavailable",
+        `Cannot run ${q.name} as its transaction has ended: use the storage, or a new transaction`,
+      );
+    }
+    try {
+      return fn(this.#prepare(q));
+    } catch (error) {
+      throw this.#c.map(error, q.name);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * What opening a SQLite database decides and checks besides its place: the engine, the error of
+ * a handle that cannot be opened, the journal mode `migrate: "check"` needs, and FTS5.
+ *
+ * @module
+ */
+import { StorageError } from "../../src/errors.ts";
+import { type EngineChoice, PRAGMAS } from "./dialect.ts";
+import {
+  type EngineDatabase,
+  nodeEngine,
+  type SqliteEngine,
+} from "./engine.ts";
+
+/**
+ * The engine to open with: the URL's or the options' choice, else the given one. The FFI engine
+ * is imported only when asked for, so nobody else needs `--allow-ffi`.
+ */
+export async function chosenEngine(
+  given: SqliteEngine,
+  choice: EngineChoice,
+): Promise<SqliteEngine> {
+  if (choice.engine === undefined) return given;
+  if (choice.engine === "node") return nodeEngine;
+  if (choice.library === undefined && given.name === "ffi") return given;
+  const { ffiEngine } = await import("./ffi_engine.ts");
+  return ffiEngine({ library: choice.library });
+}
+
+export function openError(
+  error: unknown,
+  path: string,
+  code: number | undefined,
+): StorageError {
+  if (error instanceof Deno.errors.NotCapable) {
+    return new StorageError(
+      "unavailable",
+      `Cannot open the SQLite database as permission is missing: ${path}: run with ` +
+        `--allow-read and --allow-write on its directory`,
+      { cause: error },
+    );
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StorageError(
+    "unavailable",
+    `Cannot open the SQLite database: ${path}: ${detail}${
+      code === undefined ? "" : ` (code ${code})`
+    }: ` +
+      `check that the path is a SQLite database in a writable directory`,
+    { cause: error },
+  );
+}
+
+/**
+ * Sets the connection's pragmas: WAL and the others on the writer (a read-only open, or
+ * `migrate: "check"`, leaves the journal mode as it is; "check" refuses one other than WAL), and
+ * `query_only` on the reader.
+ *
+ * @param writer The writer.
+ * @param reader The reader, if any.
+ * @param open The database's path, and how it is opened.
+ * @throws What SQLite throws (busy, while another process holds the database); `migration`
+ * when "check" finds another journal mode than WAL.
+ */
+export function setPragmas(
+  writer: EngineDatabase,
+  reader: EngineDatabase | null,
+  open: { path: string; readOnly: boolean; check: boolean },
+): void {
+  for (const pragma of PRAGMAS) {
+    const journal = pragma.startsWith("PRAGMA journal_mode");
+    if (!(journal && (open.readOnly || open.check))) writer.exec(pragma);
+  }
+  if (open.check) assertWal(writer, open.path);
+  reader?.exec("PRAGMA query_only = ON");
+}
+
+/**
+ * `migrate: "check"` changes nothing, so it does not switch a database to WAL: it refuses one in
+ * another journal mode, which opening it for use (`"up"`, `"off"`) would switch.
+ */
+function assertWal(db: EngineDatabase, path: string): void {
+  const mode = String(db.prepare("PRAGMA journal_mode").get([])?.journal_mode);
+  if (mode.toLowerCase() === "wal") return;
+  throw new StorageError(
+    "migration",
+    `The SQLite database ${path} is in journal mode "${mode}", not WAL, and migrate: "check" ` +
+      `changes nothing: open it once with migrate: "up" (or run \`deno task migrate\`) to ` +
+      `switch it to WAL`,
+  );
+}
+
+/** Search needs FTS5: refuse a SQLite build without it at open, not at the first search. */
+export function assertFts5(db: EngineDatabase, engine: string): void {
+  try {
+    db.exec(
+      "CREATE VIRTUAL TABLE temp.impulse_fts5_probe USING fts5 (x); DROP TABLE temp.impulse_fts5_probe",
+    );
+  } catch (error) {
+    throw new StorageError(
+      "unavailable",
+      `The SQLite library of the ${engine} engine lacks FTS5, which search needs: ` +
+        `use a build with FTS5 enabled (SQLITE_ENABLE_FTS5)`,
+      { cause: error },
+    );
+  }
+}

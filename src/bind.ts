@@ -1,0 +1,50 @@
+/**
+ * Methods that work detached from their object, as callers of postgres.js and Kysely expect:
+ * `const { getUser } = storage`, or a method passed as a callback, works like the original.
+ *
+ * @module
+ */
+
+/**
+ * Makes each named method of `target` an own, non-enumerable property bound to it. Done once
+ * per object, so a call costs what it did.
+ *
+ * @param target The object.
+ * @param names The methods' names (strings or symbols), found on its prototype chain.
+ */
+export function bindMethods(
+  target: object,
+  names: readonly (string | symbol)[],
+): void {
+  const methods = target as Record<
+    string | symbol,
+    (...a: unknown[]) => unknown
+  >;
+  for (const name of names) {
+    Object.defineProperty(target, name, {
+      value: methods[name]!.bind(target),
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
+/**
+ * The methods a class's instances have: the names of its prototype's functions (getters and
+ * the constructor left out), and the symbols given.
+ *
+ * @param prototype The prototype.
+ * @param more Further names, such as `Symbol.asyncDispose`.
+ * @returns The names.
+ */
+export function methodNames(
+  prototype: object,
+  more: readonly (string | symbol)[] = [],
+): (string | symbol)[] {
+  const own = Object.getOwnPropertyNames(prototype).filter((name) =>
+    name !== "constructor" &&
+    typeof Object.getOwnPropertyDescriptor(prototype, name)?.value ===
+      "function"
+  );
+  return [...own, ...more];
+}
