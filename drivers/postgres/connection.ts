@@ -28,10 +28,10 @@ import {
   connectionFailure,
   isRetryable,
   isSilent,
-  pgFault,
   retriesOver,
   toStorageError,
 } from "./errors.ts";
+import { pgFault } from "./fault.ts";
 import { pgParams, pgText } from "./statements.ts";
 import { PostgresMigrationTarget } from "./migration_target.ts";
 import { checkSearchPath } from "./search_path.ts";

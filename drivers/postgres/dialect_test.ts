@@ -4,9 +4,9 @@ import {
   connectionFailure,
   isRetryable,
   kindOf,
-  safeMessage,
   toStorageError,
 } from "./errors.ts";
+import { safeMessage } from "./fault.ts";
 import { neededPrivilege } from "./privileges.ts";
 
 Deno.test("toDollar() numbers placeholders and leaves quoted and commented ? alone", () => {

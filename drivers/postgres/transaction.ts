@@ -19,7 +19,8 @@
 import type { Executor, Queryable, Row, Sql } from "../../src/driver.ts";
 import { StorageError } from "../../src/errors.ts";
 import type { PostgresConnection } from "./connection.ts";
-import { connectionFailure, isRetryable, isSilent, pgFault } from "./errors.ts";
+import { connectionFailure, isRetryable, isSilent } from "./errors.ts";
+import { pgFault } from "./fault.ts";
 import { pgParams, pgText } from "./statements.ts";
 import type { PgResult, PooledClient } from "./client.ts";
 
