@@ -29,13 +29,17 @@
  * @module
  */
 export { openStorage } from "./src/open.ts";
-export { isStorageError, StorageError } from "./src/errors.ts";
+export { DatabaseError, isStorageError, StorageError } from "./src/errors.ts";
 export {
   hashPassword,
   type HashPasswordOptions,
   verifyPassword,
 } from "./src/password.ts";
-export type { StorageErrorKind, StorageErrorOptions } from "./src/errors.ts";
+export type {
+  DatabaseErrorFields,
+  StorageErrorKind,
+  StorageErrorOptions,
+} from "./src/errors.ts";
 export type {
   AfterOptions,
   FileArea,

@@ -246,7 +246,8 @@ export interface OpenOptions {
   };
   /**
    * For `postgres:` URLs: the connection pool. The URL parameters `poolSize=`,
-   * `connectTimeoutMs=` and `idleTimeoutMs=` say the same and win over these.
+   * `connectTimeoutMs=`, `idleTimeoutMs=` and `statementTimeoutMs=` say the same and win over
+   * these.
    */
   postgres?: PostgresOptions;
 }
@@ -259,6 +260,13 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
   /** How long an idle connection stays open, in milliseconds (0: for ever); defaults to 30000. */
   idleTimeoutMs?: number;
+  /**
+   * How long one statement may run, in milliseconds (1 to 86400000); defaults to 60000. The
+   * server cancels a longer one (`timeout`), and a connection that owes a reply and stays silent
+   * 2 s longer than this is closed (`unavailable`): no call waits on a stalled network for ever.
+   * Raise it for a migration with long statements.
+   */
+  statementTimeoutMs?: number;
 }
 
 /**

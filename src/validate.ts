@@ -150,6 +150,7 @@ export interface ParsedOpenOptions {
     poolSize?: number;
     connectTimeoutMs?: number;
     idleTimeoutMs?: number;
+    statementTimeoutMs?: number;
   };
 }
 
@@ -177,6 +178,7 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
     poolSize: int(1, 1000).optional(),
     connectTimeoutMs: int(1, 3_600_000).optional(),
     idleTimeoutMs: int(0, 86_400_000).optional(),
+    statementTimeoutMs: int(1, 86_400_000).optional(),
   }).optional(),
 }).default({
   migrate: "up",

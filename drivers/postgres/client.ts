@@ -2,7 +2,8 @@
  * One pooled connection: a single-connection postgres.js client, seen by the driver only
  * through the small {@linkcode PgClient} interface. postgres.js's own idle and lifetime timers
  * are off, as they cannot tell a connection with an open transaction from an idle one: the pool
- * decides when a connection closes.
+ * decides when a connection closes. Every statement is bounded: the server cancels it after
+ * `statementTimeoutMs`, and a connection that stays silent longer is closed (see `watchdog.ts`).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { Writable } from "node:stream";
 import postgres from "postgres";
 import type { PostgresSettings } from "./dialect.ts";
 import { toStorageError } from "./errors.ts";
+import { ReplyWatch } from "./watchdog.ts";
 
 /** The rows of a statement (as arrays in select-list order) and how many rows it changed. */
 export interface PgResult extends Array<unknown[]> {
@@ -48,11 +50,13 @@ export interface PgClient {
  *
  * @param s The settings.
  * @param onclose Called each time the connection closes.
+ * @param watch The watchdog of its replies, which opens its sockets.
  * @returns Options for `postgres()`.
  */
 export function clientOptions(
   s: PostgresSettings,
   onclose: () => void,
+  watch: ReplyWatch,
 ): Record<string, unknown> {
   return {
     host: s.host || undefined,
@@ -71,6 +75,8 @@ export function clientOptions(
     fetch_types: false,
     onnotice: () => {},
     onclose,
+    socket: watch.socket,
+    onparameter: watch.onparameter,
     // Reconnect at once when asked: the driver paces its own retries.
     backoff: 0,
     connection: {
@@ -78,6 +84,9 @@ export function clientOptions(
       // A row lock is waited for at most as long as the call's deadline leaves (see
       // PooledClient.boundLockWait); this is the value a fresh connection starts with.
       lock_timeout: String(lockWaitMs(s.acquireTimeoutMs)),
+      // The server ends a statement that runs longer (57014, `timeout`); the watchdog closes a
+      // connection silent for longer still.
+      statement_timeout: String(s.statementTimeoutMs),
       // The reading commands (status, verify, copy's source, dry runs): the server refuses writes.
       ...(s.readOnly ? { default_transaction_read_only: "on" } : {}),
     },
@@ -132,15 +141,24 @@ export class PooledClient {
     this.#lockTimeoutMs = initial;
     // As postgres.js would: 30 to 60 minutes, spread so the pool does not renew all at once.
     this.retireAt = performance.now() + 60_000 * (30 + Math.random() * 30);
+    const watch = new ReplyWatch(
+      settings.statementTimeoutMs,
+      settings.connectTimeoutMs,
+    );
     try {
-      this.sql = postgres(
+      const raw = postgres(
         clientOptions(settings, () => {
           this.generation++;
           // A new connection starts from the connection parameter again.
           this.#lockTimeoutMs = initial;
           for (const resolve of this.#onClose.splice(0)) resolve();
-        }),
+        }, watch),
       ) as unknown as PgClient;
+      this.sql = {
+        unsafe: (text, params, options) =>
+          watch.watch(raw.unsafe(text, params, options)),
+        end: (options) => raw.end(options),
+      };
     } catch (error) {
       throw toStorageError(error, { doing: "open", where: settings.where });
     }

@@ -16,27 +16,28 @@ import type {
   Row,
   Sql,
 } from "../../src/driver.ts";
-import { sql } from "../../src/driver.ts";
 import { StorageError } from "../../src/errors.ts";
 import { Deadline } from "../../src/deadline.ts";
 import { nextPause, retry, sleep } from "../../src/retry.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type { MigrationTarget } from "../../src/migrate/target.ts";
 import { postgresCopyTarget } from "./copy_target.ts";
-import { parsePostgresUrl, type PostgresSettings } from "./dialect.ts";
+import type { PostgresSettings } from "./dialect.ts";
+import { parsePostgresUrl } from "./url.ts";
 import {
   connectionFailure,
   isRetryable,
+  isSilent,
   retriesOver,
   toStorageError,
 } from "./errors.ts";
+import { pgFault } from "./fault.ts";
 import { pgParams, pgText } from "./statements.ts";
 import { PostgresMigrationTarget } from "./migration_target.ts";
+import { checkSearchPath } from "./search_path.ts";
 import type { PgResult } from "./client.ts";
 import { Pool } from "./pool.ts";
 import { TxExecutor } from "./transaction.ts";
-
-const PING = sql("pg.ping", "SELECT 1");
 
 /** A PostgreSQL database opened by the driver. */
 export class PostgresConnection implements Connection {
@@ -76,12 +77,14 @@ export class PostgresConnection implements Connection {
   }
 
   /**
-   * Opens a connection from parsed settings (another database of the same server, say).
+   * Opens a connection from parsed settings (another database of the same server, say), and
+   * checks that the role's `search_path` leads to one board it may use (`search_path.ts`).
    *
    * @param settings The settings; `where` is derived again from host, port and database.
    * @param options The parsed open options.
    * @returns The connection.
-   * @throws {StorageError} `unavailable` when the server cannot be reached.
+   * @throws {StorageError} `unavailable` when the server cannot be reached, or the path leads
+   * past the board; `forbidden` when the role may not use a schema its path names.
    */
   static async openSettings(
     settings: PostgresSettings,
@@ -90,7 +93,7 @@ export class PostgresConnection implements Connection {
     const where = settings.where.replace(/\/[^/]*$/, `/${settings.database}`);
     const connection = new PostgresConnection({ ...settings, where }, options);
     try {
-      await connection.statement(PING, []);
+      await checkSearchPath(connection);
     } catch (error) {
       await connection.close();
       throw error;
@@ -136,6 +139,7 @@ export class PostgresConnection implements Connection {
     const text = pgText(q);
     params = pgParams(q, params);
     const deadline = new Deadline(this.settings.acquireTimeoutMs);
+    const started = performance.now();
     for (let attempt = 1;; attempt++) {
       try {
         return await this.pool.withClient(
@@ -152,13 +156,15 @@ export class PostgresConnection implements Connection {
           throw this.outcomeUnknown(error, q.name);
         }
         const again = isRetryable(error) || failure === "before" ||
-          failure === "broken";
+          (failure === "broken" && !isSilent(error));
         if (!again) throw this.map(error, q);
         if (attempt >= this.options.retry.attempts) {
-          throw this.gaveUp(error, q.name, attempt, false);
+          throw this.gaveUp(error, q.name, attempt, started);
         }
         const pause = nextPause(attempt, this.options.retry, deadline);
-        if (pause === null) throw this.gaveUp(error, q.name, attempt, true);
+        if (pause === null) {
+          throw this.gaveUp(error, q.name, attempt, started, true);
+        }
         await sleep(pause);
       }
     }
@@ -185,8 +191,10 @@ export class PostgresConnection implements Connection {
 
   /** The error of a write whose connection broke after it was sent. */
   outcomeUnknown(error: unknown, doing: string): StorageError {
-    const cause = error instanceof StorageError ? error.cause ?? error : error;
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const cause = pgFault(
+      error instanceof StorageError ? error.cause ?? error : error,
+    );
+    const detail = cause.message;
     return new StorageError(
       "unavailable",
       `The outcome of ${doing} is unknown: the connection to PostgreSQL at ${this.settings.where} ` +
@@ -201,18 +209,21 @@ export class PostgresConnection implements Connection {
    * @param error The last failure.
    * @param doing What was being done.
    * @param attempts How many attempts were made.
+   * @param started When the call began (`performance.now()`).
    * @param late Whether the deadline passed.
    */
   gaveUp(
     error: unknown,
     doing: string,
     attempts: number,
-    late: boolean,
+    started: number,
+    late = false,
   ): StorageError {
     return retriesOver(this.map(error, doing), {
       doing,
       where: this.settings.where,
       attempts,
+      elapsedMs: performance.now() - started,
       ...(late ? { deadlineMs: this.settings.acquireTimeoutMs } : {}),
     });
   }
@@ -230,6 +241,7 @@ export class PostgresConnection implements Connection {
     fn: (tx: TxExecutor) => Promise<T>,
   ): Promise<T> {
     const deadline = new Deadline(this.settings.acquireTimeoutMs);
+    const began = performance.now();
     let started = false;
     const attempt = () => {
       started = false;
@@ -255,7 +267,8 @@ export class PostgresConnection implements Connection {
         isRetryable(error) ||
         (TxExecutor.rolledBack(error) && (!started || !exclusive)),
       this.options.retry,
-      (error, attempts, late) => this.gaveUp(error, doing, attempts, late),
+      (error, attempts, late) =>
+        this.gaveUp(error, doing, attempts, began, late),
       deadline,
     );
   }

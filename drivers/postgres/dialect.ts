@@ -1,11 +1,10 @@
 /**
- * What is particular to PostgreSQL: URL forms and pool settings, TLS settings, and `?` to `$n`
- * placeholders. The mapping of its errors is in `errors.ts`.
+ * What is particular to PostgreSQL: pool settings, TLS settings, and `?` to `$n` placeholders.
+ * The URL's grammar is in `url.ts`, the mapping of its errors in `errors.ts`.
  *
  * @module
  */
 import { StorageError } from "../../src/errors.ts";
-import type { ParsedOpenOptions } from "../../src/validate.ts";
 
 /** TLS settings handed to the client: `false` for none, else Node TLS options. */
 export type TlsSettings = false | {
@@ -40,128 +39,18 @@ export interface PostgresSettings {
   idleTimeoutMs: number;
   /** How long a caller may wait for a pooled connection (or an open transaction). */
   acquireTimeoutMs: number;
+  /**
+   * How long one statement may run: the server's `statement_timeout`; a connection that owes a
+   * reply and stays silent this long plus {@linkcode SILENCE_GRACE_MS} is closed.
+   */
+  statementTimeoutMs: number;
   /** Where the server is, for messages: `host:port/database`, never the password. */
   where: string;
   /** Whether every session is read-only (`default_transaction_read_only`): the reading commands. */
   readOnly: boolean;
 }
 
-const DEFAULTS = {
-  poolSize: 10,
-  connectTimeoutMs: 10_000,
-  idleTimeoutMs: 30_000,
-};
-
 const SSLMODES = ["disable", "require", "verify-ca", "verify-full"];
-
-/** The URL parameters the driver understands. */
-export const URL_PARAMETERS = [
-  "sslmode",
-  "sslrootcert",
-  "application_name",
-  "connect_timeout",
-  "poolSize",
-  "connectTimeoutMs",
-  "idleTimeoutMs",
-  "acquireTimeoutMs",
-] as const;
-
-/**
- * Parses `postgres://user:password@host:port/database?param=value` (also `postgresql://`) and
- * merges the open options; a URL parameter wins over the same open option.
- *
- * @param url The URL.
- * @param options The parsed open options.
- * @returns The settings.
- * @throws {StorageError} `validation` for a malformed URL, an unknown parameter or a bad value.
- */
-export async function parsePostgresUrl(
-  url: string,
-  options: ParsedOpenOptions,
-): Promise<PostgresSettings> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalid(
-      "url",
-      `Cannot open storage as the PostgreSQL URL is malformed: use postgres://user:password@host:port/database`,
-    );
-  }
-  const params = parsed.searchParams;
-  for (const key of params.keys()) {
-    if (!(URL_PARAMETERS as readonly string[]).includes(key)) {
-      throw invalid(
-        `url.${key}`,
-        `Unknown PostgreSQL URL parameter: "${key}": use ${
-          URL_PARAMETERS.join(", ")
-        }`,
-      );
-    }
-  }
-  const pg = options.postgres ?? {};
-  const legacySeconds = params.get("connect_timeout");
-  const sslmode = params.get("sslmode") ?? "disable";
-  const host = decoded(parsed.hostname, "host").replace(/^\[(.*)\]$/, "$1");
-  const database = decoded(parsed.pathname.replace(/^\//, ""), "database");
-  const settings: PostgresSettings = {
-    host,
-    port: parsed.port === "" ? 0 : Number(parsed.port),
-    database,
-    user: decoded(parsed.username, "user name"),
-    password: decoded(parsed.password, "password"),
-    sslmode,
-    tls: await tlsSettings(sslmode, params.get("sslrootcert")),
-    applicationName: params.get("application_name") ?? "impulse-storage",
-    poolSize: number(params, "poolSize", 1, 1000) ?? pg.poolSize ??
-      DEFAULTS.poolSize,
-    connectTimeoutMs: number(params, "connectTimeoutMs", 1, 3_600_000) ??
-      (legacySeconds === null
-        ? undefined
-        : number(params, "connect_timeout", 1, 3600)! * 1000) ??
-      pg.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
-    idleTimeoutMs: number(params, "idleTimeoutMs", 0, 86_400_000) ??
-      pg.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
-    acquireTimeoutMs: number(params, "acquireTimeoutMs", 0, 3_600_000) ??
-      options.acquireTimeoutMs,
-    where: `${host || "localhost"}:${parsed.port || 5432}/${database}`,
-    readOnly: options.readOnly === true,
-  };
-  return settings;
-}
-
-/** Percent-decodes a part of the URL; malformed escapes are refused without showing the part. */
-function decoded(text: string, part: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw invalid(
-      "url",
-      `Invalid openStorage input: url has a malformed percent-escape in its ${part}: ` +
-        `write "%" as "%25" and other special characters as UTF-8 "%XX" escapes`,
-    );
-  }
-}
-
-function number(
-  params: URLSearchParams,
-  key: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const text = params.get(key);
-  if (text === null) return undefined;
-  const value = Number(text);
-  if (
-    text === "" || !Number.isSafeInteger(value) || value < min || value > max
-  ) {
-    throw invalid(
-      `url.${key}`,
-      `Invalid PostgreSQL URL parameter: ${key} must be an integer from ${min} to ${max}: got "${text}"`,
-    );
-  }
-  return value;
-}
 
 /**
  * The TLS settings of an `sslmode`. `require` and `verify-full` verify the certificate chain and

@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
-import { StorageError } from "../../src/errors.ts";
-import * as V from "../../src/validate.ts";
-import { parsePostgresUrl, tlsSettings, toDollar } from "./dialect.ts";
+import { tlsSettings, toDollar } from "./dialect.ts";
 import {
   connectionFailure,
   isRetryable,
   kindOf,
   toStorageError,
 } from "./errors.ts";
+import { safeMessage } from "./fault.ts";
 import { neededPrivilege } from "./privileges.ts";
-
-const defaults = V.parse(V.openOptions, undefined, "options", "test");
 
 Deno.test("toDollar() numbers placeholders and leaves quoted and commented ? alone", () => {
   assert.equal(
@@ -19,49 +16,6 @@ Deno.test("toDollar() numbers placeholders and leaves quoted and commented ? alo
     ),
     `SELECT '?', "a?b", x FROM t WHERE a = $1 AND b > $2 -- ?\n LIMIT $3 /* ? */`,
   );
-});
-
-Deno.test("parsePostgresUrl() reads credentials, database and pool parameters", async () => {
-  const s = await parsePostgresUrl(
-    "postgresql://bbs:p%40ss@db.example:6543/board?poolSize=3&idleTimeoutMs=0&application_name=node1",
-    { ...defaults, postgres: { poolSize: 7, connectTimeoutMs: 1234 } },
-  );
-  assert.equal(s.host, "db.example");
-  assert.equal(s.port, 6543);
-  assert.equal(s.user, "bbs");
-  assert.equal(s.password, "p@ss");
-  assert.equal(s.database, "board");
-  assert.equal(s.poolSize, 3, "the URL wins over the option");
-  assert.equal(s.connectTimeoutMs, 1234);
-  assert.equal(s.idleTimeoutMs, 0);
-  assert.equal(s.acquireTimeoutMs, 5000);
-  assert.equal(s.applicationName, "node1");
-  assert.equal(s.where, "db.example:6543/board");
-  assert.ok(!s.where.includes("p@ss"));
-  assert.equal(s.tls, false);
-  const legacy = await parsePostgresUrl(
-    "postgres://h/db?connect_timeout=2",
-    defaults,
-  );
-  assert.equal(legacy.connectTimeoutMs, 2000);
-});
-
-Deno.test("parsePostgresUrl() refuses unknown parameters and bad values, naming them", async () => {
-  for (
-    const [url, field] of [
-      ["postgres://h/db?pool_size=3", "url.pool_size"],
-      ["postgres://h/db?poolSize=0", "url.poolSize"],
-      ["postgres://h/db?acquireTimeoutMs=soon", "url.acquireTimeoutMs"],
-      ["postgres://h/db?sslmode=prefer", "url.sslmode"],
-      ["postgres://h/db?sslmode=allow", "url.sslmode"],
-    ]
-  ) {
-    await assert.rejects(parsePostgresUrl(url!, defaults), (error) => {
-      assert.ok(error instanceof StorageError && error.kind === "validation");
-      assert.equal(error.field, field);
-      return true;
-    });
-  }
 });
 
 Deno.test("tlsSettings() verifies certificates in every TLS mode", async () => {
@@ -101,8 +55,39 @@ Deno.test("kindOf() maps SQLSTATEs onto kinds", () => {
     assert.equal(kindOf(code), "unavailable");
   }
   assert.equal(kindOf("55P03"), "timeout");
+  assert.equal(
+    kindOf("57014", "canceling statement due to statement timeout"),
+    "timeout",
+  );
+  assert.equal(
+    kindOf("57014", "canceling statement due to user request"),
+    "unavailable",
+  );
   assert.equal(kindOf("42P01"), "migration");
   assert.equal(kindOf("42703"), "migration");
+});
+
+Deno.test("safeMessage() keeps messages that name objects and replaces those that may quote a value", () => {
+  const kept = 'duplicate key value violates unique constraint "users_key"';
+  assert.equal(safeMessage("23505", kept), kept);
+  assert.equal(
+    safeMessage("22P02", 'invalid input syntax for type integer: "secret"'),
+    "invalid text representation (a value is not valid input for its type)",
+  );
+  assert.equal(
+    safeMessage(
+      "22003",
+      'value "123456789012" is out of range for type integer',
+    ),
+    "numeric value out of range",
+  );
+  assert.equal(safeMessage("22XYZ", "x: secret"), "data exception");
+  assert.equal(safeMessage("P0001", "secret"), "raise exception");
+  assert.equal(safeMessage("ZZ999", "secret"), "an error of SQLSTATE class ZZ");
+  assert.equal(
+    safeMessage("CONNECT_TIMEOUT", "write CONNECT_TIMEOUT h:1"),
+    "write CONNECT_TIMEOUT h:1",
+  );
 });
 
 Deno.test("connectionFailure() tells unsent, fatal and broken failures apart", () => {

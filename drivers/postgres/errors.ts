@@ -1,11 +1,21 @@
 /**
  * The mapping of PostgreSQL's SQLSTATE codes and of connection failures onto
- * {@linkcode StorageErrorKind}s, and the classes of failure the driver retries.
+ * {@linkcode StorageErrorKind}s, and the classes of failure the driver retries. What of a
+ * client error may be shown is decided in `fault.ts`.
  *
  * @module
  */
-import { StorageError, type StorageErrorKind } from "../../src/errors.ts";
+import {
+  DatabaseError,
+  StorageError,
+  type StorageErrorKind,
+} from "../../src/errors.ts";
+import { pgFault } from "./fault.ts";
 import { forbidden } from "./privileges.ts";
+import { SILENT } from "./watchdog.ts";
+
+/** PostgreSQL's message for a statement someone cancelled (57014), as opposed to timed out. */
+const CANCELLED = /due to user request/;
 
 /** SQLSTATEs after which a transaction may simply be run again. */
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -33,6 +43,7 @@ const BROKEN = new Set([
   "CONNECTION_DESTROYED",
   "57P01",
   "57P02",
+  SILENT,
 ]);
 
 /**
@@ -58,6 +69,18 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
+ * Whether an error (or the error it wraps) says the connection stayed silent past the bound on a
+ * reply and was closed: not worth trying again within the same call.
+ *
+ * @param error What was thrown.
+ * @returns The answer.
+ */
+export function isSilent(error: unknown): boolean {
+  const cause = error instanceof StorageError ? error.cause : error;
+  return codeOf(cause) === SILENT;
+}
+
+/**
  * How a failure relates to the connection: `before` (connecting failed for now; nothing was
  * sent), `fatal` (connecting cannot succeed: wrong database, password, certificate or
  * permission), `broken` (the connection broke; a statement sent on it may have run), or `none`.
@@ -78,15 +101,20 @@ export function connectionFailure(
 }
 
 /**
- * The kind of a SQLSTATE.
+ * The kind of a SQLSTATE. 57014 (query canceled) is `timeout` when `statement_timeout` ended the
+ * statement, `unavailable` when someone cancelled it (`pg_cancel_backend`: "canceling statement
+ * due to user request"); as the two share the code, the server's English message tells them
+ * apart, and a message in another language counts as a timeout.
  *
  * @param code A five-character SQLSTATE.
+ * @param message The server's message.
  * @returns The kind.
  */
-export function kindOf(code: string): StorageErrorKind {
+export function kindOf(code: string, message = ""): StorageErrorKind {
   if (code === "23505") return "conflict";
   if (code.startsWith("23") || code === "22003") return "constraint";
   if (code === "42501") return "forbidden";
+  if (code === "57014" && CANCELLED.test(message)) return "unavailable";
   if (code === "55P03" || code === "57014") return "timeout";
   // undefined_table, undefined_column: the schema is behind the code.
   if (code === "42P01" || code === "42703") return "migration";
@@ -123,14 +151,15 @@ export function toStorageError(
   if (error instanceof StorageError) return error;
   const { doing, where } = context;
   const code = codeOf(error);
-  const detail = error instanceof Error ? error.message : String(error);
-  if (code === "42501") return forbidden(detail, context, error);
+  const cause = pgFault(error);
+  const detail = cause.message;
+  if (code === "42501") return forbidden(detail, context, cause);
   if (isPermissionFailure(error)) {
     return new StorageError(
       "unavailable",
       `Cannot reach PostgreSQL at ${where} as permission is missing: ${detail}: run with ` +
         `--allow-net=host:port and --allow-env (postgres.js reads PG* variables)`,
-      { cause: error },
+      { cause },
     );
   }
   if (isTlsFailure(error)) {
@@ -138,36 +167,46 @@ export function toStorageError(
       "unavailable",
       `Cannot open a verified TLS connection to PostgreSQL at ${where} during ${doing}: ${detail}: ` +
         `check that the server has TLS on and a certificate trusted here (sslrootcert), or use sslmode=disable`,
-      { cause: error },
+      { cause },
     );
   }
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
-    const kind = kindOf(code);
+    const kind = kindOf(code, detail);
     return new StorageError(
       kind,
       `PostgreSQL failed during ${doing}: ${detail} (SQLSTATE ${code})${
-        hint(code)
+        hint(code, kind)
       }`,
-      { cause: error },
+      { cause },
     );
   }
   if (connectionFailure(error) !== "none") {
+    const why =
+      code === "CONNECT_TIMEOUT" && !detail.includes("connectTimeoutMs")
+        ? `connecting took longer than connectTimeoutMs (${detail})`
+        : detail;
     return new StorageError(
       "unavailable",
-      `Cannot reach PostgreSQL at ${where} during ${doing}: ${detail}: check that the server ` +
-        `is running and the URL is right`,
-      { cause: error },
+      `Cannot reach PostgreSQL at ${where} during ${doing}: ${why}: check that the server ` +
+        `is running, the network passes, and the URL is right`,
+      { cause },
     );
   }
   return new StorageError(
     "internal",
     `PostgreSQL failed during ${doing}: ${detail}`,
-    { cause: error },
+    { cause },
   );
 }
 
-function hint(code: string): string {
+function hint(code: string, kind: StorageErrorKind): string {
   if (code.startsWith("28")) return ": check the user name and password";
+  if (code === "57014") {
+    return kind === "timeout"
+      ? ": the statement ran longer than statementTimeoutMs; raise it (URL parameter or " +
+        "postgres.statementTimeoutMs) if it must run longer"
+      : ": an administrator or another session cancelled it (pg_cancel_backend); nothing of the statement was written";
+  }
   if (code === "3D000") return ": create the database first";
   if (code === "53300") return ": lower poolSize or raise max_connections";
   if (code === "55P03") return ": a lock was held longer than acquireTimeoutMs";
@@ -179,7 +218,9 @@ function hint(code: string): string {
 
 function isPermissionFailure(error: unknown): boolean {
   return error instanceof Deno.errors.NotCapable ||
-    error instanceof Deno.errors.PermissionDenied;
+    error instanceof Deno.errors.PermissionDenied ||
+    (error instanceof DatabaseError &&
+      (error.name === "NotCapable" || error.name === "PermissionDenied"));
 }
 
 function isTlsFailure(error: unknown): boolean {
@@ -203,22 +244,25 @@ export function retriesOver(
     doing: string;
     where: string;
     attempts: number;
+    elapsedMs: number;
     deadlineMs?: number;
   },
 ): StorageError {
   const { doing, where, attempts, deadlineMs } = context;
   const cause = mapped.cause ?? mapped;
+  const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+  const took = `${Math.round(context.elapsedMs)} ms`;
   if (deadlineMs !== undefined) {
     return new StorageError(
       "timeout",
-      `Timed out after ${deadlineMs} ms during ${doing}, after ${attempts} attempts: ` +
-        `${mapped.message}: try again later, keep transactions short, or raise acquireTimeoutMs`,
+      `Gave up on ${doing} after ${tries} in ${took}, as its acquireTimeoutMs (${deadlineMs} ms) ` +
+        `had passed: ${mapped.message}: try again later, keep transactions short, or raise acquireTimeoutMs`,
       { cause },
     );
   }
   return new StorageError(
     "unavailable",
-    `PostgreSQL at ${where} kept failing during ${doing} after ${attempts} attempts: ` +
+    `PostgreSQL at ${where} kept failing during ${doing} after ${tries} in ${took}: ` +
       `${mapped.message}: try again later or raise the retry options`,
     { cause },
   );

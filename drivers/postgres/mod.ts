@@ -6,8 +6,9 @@
  * URLs: `postgres://user:password@host:port/database` (or `postgresql://`), with the parameters
  * `sslmode` (`disable`, `require`, `verify-ca`, `verify-full`; every TLS mode verifies the
  * certificate), `sslrootcert`, `application_name`, `connect_timeout` (seconds), `poolSize`,
- * `connectTimeoutMs`, `idleTimeoutMs` and `acquireTimeoutMs`. A URL parameter wins over the same
- * open option.
+ * `connectTimeoutMs`, `idleTimeoutMs`, `acquireTimeoutMs` and `statementTimeoutMs`, each once.
+ * A URL parameter wins over the same open option. The grammar is strict (one host, port 1 to
+ * 65535, no control character, names of at most 63 bytes): anything else is `validation`.
  *
  * Permissions: `--allow-net=host:port` and `--allow-env` (postgres.js reads `PG*` variables).
  *
@@ -24,7 +25,7 @@
 import type { Driver } from "../../src/driver.ts";
 import { PostgresConnection } from "./connection.ts";
 
-export { URL_PARAMETERS } from "./dialect.ts";
+export { URL_PARAMETERS } from "./url.ts";
 
 /** The driver for `postgres:` and `postgresql:` URLs. */
 export const driver: Driver = {

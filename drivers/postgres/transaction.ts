@@ -19,7 +19,8 @@
 import type { Executor, Queryable, Row, Sql } from "../../src/driver.ts";
 import { closedError, StorageError } from "../../src/errors.ts";
 import type { PostgresConnection } from "./connection.ts";
-import { connectionFailure, isRetryable } from "./errors.ts";
+import { connectionFailure, isRetryable, isSilent } from "./errors.ts";
+import { pgFault } from "./fault.ts";
 import { pgParams, pgText } from "./statements.ts";
 import type { PgResult, PooledClient } from "./client.ts";
 
@@ -267,16 +268,18 @@ export class TxExecutor implements Executor {
     const failure = connectionFailure(error);
     if (failure === "before" || failure === "broken") {
       this.#lost = true;
-      const cause = error instanceof StorageError ? error.cause : error;
+      const cause = pgFault(
+        error instanceof StorageError ? error.cause : error,
+      );
       const lost = new StorageError(
         "unavailable",
         `The connection to PostgreSQL at ${this.#c.settings.where} broke during ${doing}: the ` +
-          `${this.#doing} was rolled back, and nothing of it was committed: ${
-            (cause as Error)?.message ?? cause
-          }: run it again if that is safe`,
+          `${this.#doing} was rolled back, and nothing of it was committed: ${cause.message}: ` +
+          `run it again if that is safe`,
         { cause },
       );
-      rolledBack.add(lost);
+      // A silent connection is not tried again: the call has waited its bound already.
+      if (!isSilent(cause)) rolledBack.add(lost);
       this.#failed ??= lost;
       return lost;
     }
