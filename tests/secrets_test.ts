@@ -17,29 +17,11 @@ import { openMigrator } from "../src/migrate/mod.ts";
 import { install, runCli } from "./_cli.ts";
 import { capture } from "./_migrate.ts";
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
-
-const PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
-const ALL_PUNCTUATION = `${PUNCTUATION}canary${PUNCTUATION}`;
-
-/** Passwords of every kind, each holding the marker. */
-const PASSWORDS: string[] = [
-  ...[...PUNCTUATION].map((c) => `a${c}canary${c}b`),
+import {
   ALL_PUNCTUATION,
-  "pass word canary",
-  " canary ",
-  "tab\tcanary",
-  "canary%41%42",
-  "canary%2",
-  "%%canary%",
-  "%25canary",
-  "canary%zz",
-  "canary%C3%A4",
-  "pässwörd-canary",
-  "пароль-canary",
-  "密码canary",
-  "🔑canary🔑",
-  "canary\u00a0nbsp",
-];
+  PASSWORDS,
+  urlsWith,
+} from "../src/_passwords_test.ts";
 
 /** Passwords for the runs against the server: one of each kind of trouble. */
 const LIVE = [
@@ -52,17 +34,6 @@ const LIVE = [
   "canary%41%42",
   "pässwörd-密码-canary",
 ];
-
-/** The password as it may be written in a URL: percent-encoded, and raw where a parser takes it. */
-function urlsWith(password: string, base: string): string[] {
-  const at = base.indexOf("@");
-  const [head, tail] = [base.slice(0, at), base.slice(at)];
-  const encoded = `${head}:${encodeURIComponent(password)}${tail}`;
-  // A raw password is taken up to the last "@", but "/", "?", "#" or "%" would change the URL.
-  return /[/?#%\\]/.test(password)
-    ? [encoded]
-    : [encoded, `${head}:${password}${tail}`];
-}
 
 function assertNoCanary(text: string, what: string): void {
   assert.ok(!text.includes("canary"), `${what} shows a password: ${text}`);
