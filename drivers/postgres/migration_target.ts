@@ -18,8 +18,10 @@ import { PostgresConnection } from "./connection.ts";
 import { connectionFailure } from "./errors.ts";
 import type { PooledClient } from "./client.ts";
 import { lost, migrationQuery } from "./migration_query.ts";
-import { describeSchema, describeTables, highWaterMarks } from "./schema.ts";
+import { describeTables } from "./coverage.ts";
+import { describeSchema } from "./schema.ts";
 import { copyRows } from "./scratch.ts";
+import { highWaterMarks, saveSequences } from "./sequences.ts";
 
 /** The advisory lock's two keys: "IMPL" and 1 (migrations). */
 export const LOCK_KEYS = [1229803596, 1] as const;
@@ -93,12 +95,17 @@ export class PostgresMigrationTarget implements MigrationTarget {
     return this.transaction((q) => describeSchema(q));
   }
 
+  /** The tables of every schema but the system ones whose rows the role may change. */
   tables(q: MigrationQuery): Promise<TableShape[]> {
-    return describeTables(q);
+    return describeTables(q, { writable: true });
   }
 
-  highWaterMarks(q: MigrationQuery): Promise<Map<string, number>> {
+  highWaterMarks(q: MigrationQuery): Promise<Map<string, bigint>> {
     return highWaterMarks(q);
+  }
+
+  saveSequences(q: MigrationQuery): Promise<() => Promise<void>> {
+    return saveSequences(q);
   }
 
   differs(a: string, b: string): string {

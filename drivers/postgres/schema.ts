@@ -2,11 +2,12 @@
  * What the migration runner reads of a PostgreSQL schema: a stable, sorted description for
  * `migrate verify` (tables, columns in order, constraints, indexes, views and sequences of the
  * current schema, the tracking and notes tables and the tables of data set aside by down
- * scripts excluded), the tables whose rows a down step must keep, and the id high-water marks.
+ * scripts excluded). The tables whose rows a down step must keep are in `coverage.ts`, the id
+ * high-water marks in `sequences.ts`.
  *
  * @module
  */
-import type { MigrationQuery, TableShape } from "../../src/migrate/target.ts";
+import type { MigrationQuery } from "../../src/migrate/target.ts";
 
 /** Tables of the runner's own, by a column holding a table's name. */
 function notOwn(column: string): string {
@@ -81,144 +82,4 @@ export async function describeSchema(q: MigrationQuery): Promise<string[]> {
   }
   for (const r of await q.all(SEQUENCES)) lines.push(`sequence ${r.name}`);
   return lines.sort();
-}
-
-const TABLES = `
-  SELECT c.relname AS tbl, a.attname AS col, coalesce(k.pos, 0) AS key_pos
-  FROM pg_class c
-  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-  LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
-  LEFT JOIN LATERAL (
-    SELECT u.pos FROM unnest(i.indkey) WITH ORDINALITY AS u (attnum, pos)
-    WHERE u.attnum = a.attnum
-  ) k ON true
-  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
-    AND a.attgenerated = ''
-    AND c.relname NOT IN ('impulse_migrations', 'impulse_migration_notes')
-  ORDER BY c.relname, a.attnum`;
-
-/**
- * The tables that hold rows of their own: every table of the current schema but the tracking
- * and notes tables, with their stored columns (generated ones left out) and primary keys.
- *
- * @param q Queries inside a transaction.
- * @returns The tables, by name.
- */
-export async function describeTables(q: MigrationQuery): Promise<TableShape[]> {
-  const tables = new Map<string, TableShape & { positions: number[] }>();
-  for (const r of await q.all(TABLES)) {
-    const name = String(r.tbl);
-    const table = tables.get(name) ??
-      { name, columns: [], key: [], positions: [] };
-    tables.set(name, table);
-    table.columns.push(String(r.col));
-    const position = Number(r.key_pos);
-    if (position > 0) {
-      table.key.push(String(r.col));
-      table.positions.push(position);
-    }
-  }
-  return [...tables.values()].map(({ name, columns, key, positions }) => ({
-    name,
-    columns,
-    key: key.map((column, i) => [positions[i]!, column] as const)
-      .sort((a, b) => a[0] - b[0]).map(([, column]) => column),
-  }));
-}
-
-const OWNED_SEQUENCES = `
-  SELECT s.relname AS seq, coalesce(t.relname, s.relname) AS tbl
-  FROM pg_class s
-  LEFT JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass
-    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-  LEFT JOIN pg_class t ON t.oid = d.refobjid
-  WHERE s.relnamespace = current_schema()::regnamespace AND s.relkind = 'S'
-  ORDER BY 1`;
-
-/**
- * The id high-water marks: for each sequence of the current schema (keyed by the table that
- * owns it, if any), the last value handed out, or 0.
- *
- * @param q Queries inside a transaction.
- * @returns The marks.
- */
-export async function highWaterMarks(
-  q: MigrationQuery,
-): Promise<Map<string, number>> {
-  const marks = new Map<string, number>();
-  for (const { seq, tbl } of await q.all(OWNED_SEQUENCES)) {
-    const [state] = await q.all(
-      `SELECT last_value, is_called FROM "${
-        String(seq).replaceAll('"', '""')
-      }"`,
-    );
-    marks.set(
-      String(tbl),
-      Number(state!.last_value) - (state!.is_called ? 0 : 1),
-    );
-  }
-  return marks;
-}
-
-/**
- * Moves each sequence of the current schema past the high-water mark of its table.
- *
- * @param q Queries inside a transaction.
- * @param marks The marks, by table, as {@linkcode highWaterMarks} reads them.
- */
-export async function setHighWaterMarks(
-  q: MigrationQuery,
-  marks: ReadonlyMap<string, number>,
-): Promise<void> {
-  for (const { seq, tbl } of await q.all(OWNED_SEQUENCES)) {
-    const mark = marks.get(String(tbl)) ?? 0;
-    if (mark > 0) {
-      await q.all("SELECT setval(?::regclass, ?, true)", [
-        `"${String(seq).replaceAll('"', '""')}"`,
-        mark,
-      ]);
-    }
-  }
-}
-
-const FOREIGN_KEYS = `
-  SELECT c.relname AS child, p.relname AS parent
-  FROM pg_constraint k
-  JOIN pg_class c ON c.oid = k.conrelid
-  JOIN pg_class p ON p.oid = k.confrelid
-  WHERE k.contype = 'f' AND k.connamespace = current_schema()::regnamespace`;
-
-/**
- * Orders tables so that every table comes after the tables its foreign keys refer to (tables
- * in a cycle of references keep their order among themselves).
- *
- * @param q Queries inside a transaction.
- * @param tables The tables.
- * @returns The same tables, parents first.
- */
-export async function parentsFirst(
-  q: MigrationQuery,
-  tables: readonly TableShape[],
-): Promise<TableShape[]> {
-  const parents = new Map<string, Set<string>>();
-  for (const { child, parent } of await q.all(FOREIGN_KEYS)) {
-    if (child === parent) continue;
-    const set = parents.get(String(child)) ?? new Set<string>();
-    parents.set(String(child), set.add(String(parent)));
-  }
-  const ordered: TableShape[] = [];
-  const placed = new Set<string>();
-  let left = [...tables];
-  while (left.length > 0) {
-    const ready = left.filter((t) =>
-      [...parents.get(t.name) ?? []].every((p) =>
-        placed.has(p) || !left.some((o) => o.name === p)
-      )
-    );
-    const next = ready.length > 0 ? ready : [left[0]!];
-    for (const t of next) placed.add(t.name);
-    ordered.push(...next);
-    left = left.filter((t) => !placed.has(t.name));
-  }
-  return ordered;
 }

@@ -1,7 +1,8 @@
 /**
  * The rows of a PostgreSQL database copied into a scratch database of the same schema, for
- * `migrate verify`: every table the two have in common (the tracking table aside), in one
- * snapshot of the source, parents before children; then the id high-water marks.
+ * `migrate verify`: every table the two have in common, of every schema (the tracking table
+ * aside), in one snapshot of the source, parents before children; then the state of every
+ * sequence.
  *
  * Rows are read in batches through a cursor, every value in its text form, and written with
  * `COPY … FROM STDIN` in text format, which parses each value back with its type's input
@@ -16,12 +17,8 @@ import { finished } from "node:stream/promises";
 import type { PostgresConnection } from "./connection.ts";
 import { migrationQuery } from "./migration_query.ts";
 import type { PooledClient } from "./client.ts";
-import {
-  describeTables,
-  highWaterMarks,
-  parentsFirst,
-  setHighWaterMarks,
-} from "./schema.ts";
+import { describeTables, parentsFirst } from "./coverage.ts";
+import { copySequences, readSequences } from "./sequences.ts";
 
 const BATCH = 2000;
 
@@ -45,7 +42,7 @@ export async function copyRows(
       const present = new Map(
         (await describeTables(read)).map((t) => [t.name, t.columns]),
       );
-      const marks = await highWaterMarks(read);
+      const sequences = await readSequences(read);
       await copy.pool.withClient("verify: writing rows", null, async (to) => {
         const write = migrationQuery(copy, to, to.generation);
         const tables = await parentsFirst(write, await describeTables(write));
@@ -54,10 +51,10 @@ export async function copyRows(
             present.get(table.name)?.includes(c)
           );
           if (columns.length > 0) {
-            await copyTable(from, to, table.name, columns);
+            await copyTable(from, to, table.ref ?? quote(table.name), columns);
           }
         }
-        await setHighWaterMarks(write, marks);
+        await copySequences(write, sequences);
       });
     } catch (error) {
       throw source.map(error, "verify: copying rows into the scratch database");
@@ -74,12 +71,13 @@ async function copyTable(
   table: string,
   columns: readonly string[],
 ): Promise<void> {
+  // `table` is as SQL takes it: `"schema"."name"`.
   const select = columns.map((c, i) => `${quote(c)}::text AS c${i}`).join(", ");
   const sink = await to.sql.unsafe(
-    `COPY ${quote(table)} (${columns.map(quote).join(", ")}) FROM STDIN`,
+    `COPY ${table} (${columns.map(quote).join(", ")}) FROM STDIN`,
   ).writable();
   try {
-    const batches = from.sql.unsafe(`SELECT ${select} FROM ${quote(table)}`)
+    const batches = from.sql.unsafe(`SELECT ${select} FROM ${table}`)
       .cursor(BATCH);
     for await (const rows of batches) {
       const text = rows.map((row) =>

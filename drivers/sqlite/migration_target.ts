@@ -118,8 +118,13 @@ export class SqliteMigrationTarget implements MigrationTarget {
     return describeTables(q);
   }
 
-  highWaterMarks(q: MigrationQuery): Promise<Map<string, number>> {
+  highWaterMarks(q: MigrationQuery): Promise<Map<string, bigint>> {
     return highWaterMarks(q);
+  }
+
+  /** Nothing to save: `sqlite_sequence` is a table, rolled back like the others. */
+  saveSequences(): Promise<() => Promise<void>> {
+    return Promise.resolve(() => Promise.resolve());
   }
 
   differs(a: string, b: string): string {

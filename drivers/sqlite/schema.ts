@@ -69,13 +69,18 @@ export async function describeTables(q: MigrationQuery): Promise<TableShape[]> {
  */
 export async function highWaterMarks(
   q: MigrationQuery,
-): Promise<Map<string, number>> {
+): Promise<Map<string, bigint>> {
   const [present] = await q.all(
     "SELECT count(*) AS n FROM sqlite_schema WHERE name = 'sqlite_sequence'",
   );
   if (Number(present?.n) === 0) return new Map();
-  const rows = await q.all("SELECT name, seq FROM sqlite_sequence");
-  return new Map(rows.map((row) => [String(row.name), Number(row.seq)]));
+  // As text: a mark above 2^53 has no JavaScript number of its own.
+  const rows = await q.all(
+    "SELECT name, CAST(CAST(seq AS INTEGER) AS TEXT) AS seq FROM sqlite_sequence",
+  );
+  return new Map(
+    rows.map((row) => [String(row.name), BigInt(String(row.seq ?? 0))]),
+  );
 }
 
 /**

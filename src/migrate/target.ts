@@ -23,8 +23,15 @@ export interface MigrationQuery {
 
 /** A table whose rows the runner compares before and after a down and up step. */
 export interface TableShape {
-  /** The table's name. */
+  /**
+   * The table's name as losses name it: plain in the database's current schema,
+   * `schema.table` in another.
+   */
   name: string;
+  /**
+   * How SQL names it, where that is not `name` quoted (PostgreSQL: `"schema"."table"`).
+   */
+  ref?: string;
   /** Its stored columns, in order (columns the database computes are left out). */
   columns: string[];
   /** The columns of its primary key; empty when it has none. */
@@ -67,10 +74,19 @@ export interface MigrationTarget {
    */
   tables(q: MigrationQuery): Promise<TableShape[]>;
   /**
-   * The id high-water marks: for each table with an AUTOINCREMENT or identity column (or a
-   * sequence of its own), the highest id handed out so far; 0 when none was.
+   * The id high-water marks: for each table with an AUTOINCREMENT or identity column (and for
+   * each sequence standing alone, by its name), the highest id handed out so far; 0 when none
+   * was. Exact however large (a JavaScript number is not above 2^53).
    */
-  highWaterMarks(q: MigrationQuery): Promise<Map<string, number>>;
+  highWaterMarks(q: MigrationQuery): Promise<Map<string, bigint>>;
+  /**
+   * Reads what a rollback does not undo (PostgreSQL's sequences) before a trial.
+   *
+   * @param q The transaction of the trial.
+   * @returns A function that, after the trial's rollback, puts back each of them that the trial
+   * changed.
+   */
+  saveSequences(q: MigrationQuery): Promise<() => Promise<void>>;
   /**
    * An SQL condition that holds when two values differ (two NULLs are equal; a value of
    * another type differs).

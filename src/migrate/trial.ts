@@ -2,7 +2,8 @@
  * The trial of a down step: inside the step's own transaction, under a savepoint that is rolled
  * back after, copy every table into a temporary snapshot, run the down script and then the up
  * script, and compare every row and column with the snapshot, by primary key, in SQL (so a
- * large table never loads into memory). The id high-water marks are compared too.
+ * large table never loads into memory). The id high-water marks are compared too, exactly. What
+ * the rollback does not undo (PostgreSQL's sequences) is put back after it.
  *
  * @module
  */
@@ -59,6 +60,7 @@ export async function tryRoundTrip(
   migration: Migration,
   set: string,
 ): Promise<TrialReport> {
+  const restore = await target.saveSequences(q);
   await q.exec(`SAVEPOINT ${SAVEPOINT}`);
   try {
     const tables = await target.tables(q);
@@ -67,7 +69,7 @@ export async function tryRoundTrip(
     for (const [i, table] of tables.entries()) {
       await q.exec(
         `CREATE TEMP TABLE ${snap(i)} AS SELECT ${list(table.columns)} FROM ${
-          quote(table.name)
+          ref(table)
         }`,
       );
       counts.push(await nonNull(q, snap(i), table.columns));
@@ -90,6 +92,8 @@ export async function tryRoundTrip(
     await q.exec(
       `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}`,
     );
+    // Sequences are not rolled back: what the trial took or set is put back by hand.
+    await restore();
   }
 }
 
@@ -159,7 +163,7 @@ async function compare(
     before.key.every((k) => after.columns.includes(k));
   const found = keyed
     ? await byKey(target, q, snap(i), before, common)
-    : await asBags(q, snap(i), before.name, common);
+    : await asBags(q, snap(i), before, common);
   return [...dropped, ...found];
 }
 
@@ -171,7 +175,7 @@ async function byKey(
   table: TableShape,
   common: readonly string[],
 ): Promise<Loss[]> {
-  const name = quote(table.name);
+  const name = ref(table);
   const on = table.key.map((k) => `t.${quote(k)} = s.${quote(k)}`).join(
     " AND ",
   );
@@ -215,9 +219,10 @@ async function byKey(
 async function asBags(
   q: MigrationQuery,
   snapshot: string,
-  table: string,
+  shape: TableShape,
   common: readonly string[],
 ): Promise<Loss[]> {
+  const table = shape.name;
   const columns = list(common);
   const bag = (from: string) =>
     `SELECT ${columns}, count(*) AS impulse_n FROM ${from} GROUP BY ${columns}`;
@@ -229,8 +234,8 @@ async function asBags(
     );
     return Number(row?.n ?? 0);
   };
-  const gone = await differ(snapshot, quote(table));
-  const added = await differ(quote(table), snapshot);
+  const gone = await differ(snapshot, ref(shape));
+  const added = await differ(ref(shape), snapshot);
   return [
     ...(gone > 0
       ? [{ table, column: null, rows: gone, how: "gone" as const }]
@@ -243,19 +248,24 @@ async function asBags(
 
 /** The high-water marks that went down: ids that would be handed out again. */
 function lowered(
-  before: ReadonlyMap<string, number>,
-  after: ReadonlyMap<string, number>,
+  before: ReadonlyMap<string, bigint>,
+  after: ReadonlyMap<string, bigint>,
 ): Loss[] {
   return [...before].flatMap(([table, mark]) => {
-    const now = after.get(table) ?? 0;
+    const now = after.get(table) ?? 0n;
     return now < mark
-      ? [{ table, column: null, rows: mark - now, how: "ids" as const }]
+      ? [{ table, column: null, rows: Number(mark - now), how: "ids" as const }]
       : [];
   });
 }
 
 function snap(i: number): string {
   return `impulse_trial_${i}`;
+}
+
+/** How SQL names a table. */
+function ref(table: TableShape): string {
+  return table.ref ?? quote(table.name);
 }
 
 function quote(name: string): string {
