@@ -117,6 +117,25 @@ export async function describeTables(
   }));
 }
 
+const LOCKABLE = `
+  SELECT ${sqlName("n", "c")} AS ref FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND ${coveredSchema("n")}
+    AND has_table_privilege(c.oid, 'SELECT')
+    AND has_table_privilege(c.oid, 'UPDATE, DELETE, TRUNCATE')
+  ORDER BY c.oid`;
+
+/**
+ * The tables that a down step holds against writers: those its trial covers, with the
+ * runner's own tracking and notes tables.
+ *
+ * @param q Queries inside a transaction.
+ * @returns Their names as SQL takes them.
+ */
+export async function lockableTables(q: MigrationQuery): Promise<string[]> {
+  return (await q.all(LOCKABLE)).map((r) => String(r.ref));
+}
+
 const FOREIGN_KEYS = `
   SELECT ${shownName("cn", "c")} AS child, ${shownName("pn", "p")} AS parent
   FROM pg_constraint k

@@ -19,6 +19,7 @@ import { connectionFailure } from "./errors.ts";
 import type { PooledClient } from "./client.ts";
 import { lost, migrationQuery } from "./migration_query.ts";
 import { describeTables } from "./coverage.ts";
+import { excludeWriters } from "./fence.ts";
 import { describeSchema } from "./schema.ts";
 import { copyRows } from "./scratch.ts";
 import { highWaterMarks, saveSequences } from "./sequences.ts";
@@ -102,6 +103,11 @@ export class PostgresMigrationTarget implements MigrationTarget {
 
   highWaterMarks(q: MigrationQuery): Promise<Map<string, bigint>> {
     return highWaterMarks(q);
+  }
+
+  excludeWriters(q: MigrationQuery, timeoutMs: number): Promise<void> {
+    const { statementTimeoutMs, where } = this.#c.settings;
+    return excludeWriters(q, { timeoutMs, statementTimeoutMs, where });
   }
 
   saveSequences(q: MigrationQuery): Promise<() => Promise<void>> {

@@ -122,6 +122,11 @@ export class SqliteMigrationTarget implements MigrationTarget {
     return highWaterMarks(q);
   }
 
+  /** Nothing to do: each step's `BEGIN IMMEDIATE` already excludes every other writer. */
+  excludeWriters(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Nothing to save: `sqlite_sequence` is a table, rolled back like the others. */
   saveSequences(): Promise<() => Promise<void>> {
     return Promise.resolve(() => Promise.resolve());

@@ -229,8 +229,12 @@ export class Migrator implements AsyncDisposable {
    * @param options `steps`: how many (default 1); or `to`: revert every version above it;
    * `force`: revert anyway (after a backup copy of a SQLite file, one step per transaction).
    * @returns The steps taken.
+   * Other sessions go on reading while the steps run, but wait to write to the database's
+   * tables until they commit (PostgreSQL; on SQLite the step's write lock excludes them).
+   *
    * @throws {StorageError} `migration` when the state is unsafe, a step would lose data or
    * cannot be tried (naming each table and column, and how many rows), or a script fails;
+   * `timeout` when a writer holds a table past `lockTimeoutMs` (nothing is reverted);
    * `unavailable` when a forced run cannot write its backup copy.
    */
   async down(options: DownOptions = {}): Promise<MigrationStep[]> {
@@ -337,6 +341,11 @@ export class Migrator implements AsyncDisposable {
         l.state === "applied" && l.version > floor
       )
         .reverse().slice(0, steps);
+      // Before the first trial: no row another session commits meanwhile escapes the trial's
+      // snapshot or what a down script sets aside, and no trial sees rows come and go.
+      if (plan.length > 0) {
+        await this.#target.excludeWriters(q, this.#lockTimeoutMs);
+      }
       for (const line of plan) {
         const started = performance.now();
         const migration = this.#migrations.find((m) =>
@@ -488,6 +497,7 @@ export class Migrator implements AsyncDisposable {
         await q.run(MARK_RUNNING, [this.#set, migration.version]);
         return migration;
       }
+      await this.#target.excludeWriters(q, this.#lockTimeoutMs);
       await runScript(q.exec.bind(q), migration, "down", true);
       notes = await runCode(q, this.#set, migration, "down");
       await q.run(DELETE_APPLIED, [this.#set, migration.version]);

@@ -80,6 +80,18 @@ export interface MigrationTarget {
    */
   highWaterMarks(q: MigrationQuery): Promise<Map<string, bigint>>;
   /**
+   * Keeps every other session from writing to the tables a down step's trial covers until
+   * `q`'s transaction ends, so that nothing another session commits meanwhile is left out of
+   * the trial or of what the down script sets aside; readers go on. Does nothing where the
+   * transaction already excludes every other writer (SQLite's `BEGIN IMMEDIATE`).
+   *
+   * @param q The down step's transaction, before its trial.
+   * @param timeoutMs How long to wait for writers that hold the tables.
+   * @throws {StorageError} `timeout` when the tables cannot be had in time, naming who holds
+   * them (the transaction is then only fit to roll back).
+   */
+  excludeWriters(q: MigrationQuery, timeoutMs: number): Promise<void>;
+  /**
    * Reads what a rollback does not undo (PostgreSQL's sequences) before a trial.
    *
    * @param q The transaction of the trial.
