@@ -114,8 +114,21 @@ export class PostgresMigrationTarget implements MigrationTarget {
     return saveSequences(q);
   }
 
-  differs(a: string, b: string): string {
-    return `(${a})::text IS DISTINCT FROM (${b})::text`;
+  /** The value's text form: see {@linkcode textForm}. */
+  kept(value: string): string {
+    return textForm(value);
+  }
+
+  exact(value: string): string[] {
+    return [textForm(value)];
+  }
+
+  differs(kept: string, value: string): string {
+    return `${kept} IS DISTINCT FROM ${textForm(value)}`;
+  }
+
+  matches(kept: string, value: string): string {
+    return `${kept} = ${textForm(value)}`;
   }
 
   /** A PostgreSQL database is not a file of its own: take a backup with `pg_dump`. */
@@ -280,6 +293,22 @@ export class PostgresMigrationTarget implements MigrationTarget {
           : ""),
     );
   }
+}
+
+/**
+ * A value's exact text form: what its type's output function writes (`concat`, which unlike
+ * `::text` keeps a `bpchar`'s trailing spaces), NULL only for NULL (`num_nulls`, which unlike
+ * `IS NULL` holds no composite of NULL fields for NULL), compared byte for byte (`COLLATE "C"`,
+ * whatever the column's collation). Two values of one session have the same text form exactly
+ * when they are the same value: `-0` and `0`, `1.0` and `1`, `Alice` and `alice` of a
+ * case-insensitive collation or of `citext` all differ; and a text form depends on no type of
+ * the caller's and has an equality even where the type has none (`json`, `xml`, `point`).
+ *
+ * @param value An SQL expression.
+ * @returns The expression of its text form.
+ */
+export function textForm(value: string): string {
+  return `(CASE WHEN num_nulls(${value}) = 0 THEN concat(${value}) END) COLLATE "C"`;
 }
 
 /**

@@ -132,8 +132,30 @@ export class SqliteMigrationTarget implements MigrationTarget {
     return Promise.resolve(() => Promise.resolve());
   }
 
-  differs(a: string, b: string): string {
-    return `(${a} IS NOT ${b} OR typeof(${a}) <> typeof(${b}))`;
+  /**
+   * The value itself, without the column's affinity (the unary `+`), so the snapshot stores it
+   * as it is.
+   */
+  kept(value: string): string {
+    return `+${value}`;
+  }
+
+  /**
+   * The storage class and the value compared byte for byte (no affinity, `BINARY`): exact for
+   * every value but a real zero's sign, which no function of SQLite shows (and which a column of
+   * REAL affinity does not keep either).
+   */
+  exact(value: string): string[] {
+    return [`typeof(${value})`, `(+${value}) COLLATE BINARY`];
+  }
+
+  differs(kept: string, value: string): string {
+    return `(typeof(${kept}) IS NOT typeof(${value}) OR ${kept} IS NOT (+${value}) COLLATE BINARY)`;
+  }
+
+  /** The table's own key equality, which its primary key index answers. */
+  matches(kept: string, value: string): string {
+    return `${value} = ${kept}`;
   }
 
   async backup(label: string): Promise<string | null> {

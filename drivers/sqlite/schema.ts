@@ -32,33 +32,53 @@ export async function describeSchema(q: MigrationQuery): Promise<string[]> {
 }
 
 /**
- * The tables that hold rows of their own: ordinary tables of the main database, without the
- * tracking and notes tables, SQLite's internal tables and the shadow tables of virtual tables (full-text
- * indexes, which the database derives from other tables). Columns SQLite computes are left out.
+ * The tables that hold rows of their own: the ordinary and virtual tables of the main database,
+ * without the tracking and notes tables, SQLite's internal tables, the shadow tables that hold
+ * a virtual table's index (compared through the virtual table instead: their bytes change when
+ * it is rebuilt), and full-text indexes of other tables (an FTS table with `content=` naming a
+ * table, such as the package's own search index, which the database derives from that table).
+ * A virtual table is read through itself, keyed by its `rowid`. Columns SQLite computes are left
+ * out, as are a virtual table's hidden columns.
  *
  * @param q Queries inside a transaction.
  * @returns The tables, by name.
  */
 export async function describeTables(q: MigrationQuery): Promise<TableShape[]> {
   const listed = await q.all(
-    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' " +
-      "AND name NOT LIKE 'sqlite_%' " +
-      "AND name NOT IN ('impulse_migrations', 'impulse_migration_notes') ORDER BY name",
+    "SELECT l.name, l.type, s.sql FROM pragma_table_list AS l " +
+      "JOIN sqlite_schema AS s ON s.name = l.name AND s.type = 'table' " +
+      "WHERE l.schema = 'main' AND l.type IN ('table', 'virtual') " +
+      "AND l.name NOT LIKE 'sqlite_%' " +
+      "AND l.name NOT IN ('impulse_migrations', 'impulse_migration_notes') ORDER BY l.name",
   );
   const tables: TableShape[] = [];
-  for (const { name } of listed) {
+  for (const { name, type, sql } of listed) {
+    const virtual = type === "virtual";
+    if (virtual && indexesOthers(String(sql))) continue;
     const columns = await q.all(
       "SELECT name, pk FROM pragma_table_xinfo(?) WHERE hidden = 0 ORDER BY cid",
       [name],
     );
+    const names = columns.map((c) => String(c.name));
     tables.push({
       name: String(name),
-      columns: columns.map((c) => String(c.name)),
-      key: columns.filter((c) => Number(c.pk) > 0)
+      columns: virtual ? ["rowid", ...names] : names,
+      key: virtual ? ["rowid"] : columns.filter((c) => Number(c.pk) > 0)
         .sort((a, b) => Number(a.pk) - Number(b.pk)).map((c) => String(c.name)),
     });
   }
   return tables;
+}
+
+/**
+ * Whether a virtual table is a full-text index of another table (FTS3, FTS4 and FTS5's
+ * `content=` option naming a table): its rows are that table's.
+ */
+function indexesOthers(sql: string): boolean {
+  const content =
+    /\bcontent\s*=\s*('(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[^\s,)]+)/i
+      .exec(sql)?.[1];
+  return content !== undefined && !/^(''|""|``|\[\])$/.test(content);
 }
 
 /**

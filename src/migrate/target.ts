@@ -70,7 +70,9 @@ export interface MigrationTarget {
   schema(): Promise<string[]>;
   /**
    * The tables that hold rows of their own, as `q` sees them: every table but the tracking and
-   * notes tables and those the database derives from others (SQLite's full-text index tables).
+   * notes tables and those the database derives from others (the internal tables of SQLite's
+   * virtual tables, and its full-text indexes of other tables); a virtual table of rows of its
+   * own is read through itself, keyed by `rowid`.
    */
   tables(q: MigrationQuery): Promise<TableShape[]>;
   /**
@@ -100,13 +102,38 @@ export interface MigrationTarget {
    */
   saveSequences(q: MigrationQuery): Promise<() => Promise<void>>;
   /**
-   * An SQL condition that holds when two values differ (two NULLs are equal; a value of
-   * another type differs).
+   * What a down step's trial keeps of a value in its snapshot: an SQL expression that is NULL
+   * only for NULL, whose type is the database's own (never a type of the caller's, which the
+   * down script may drop), and whose {@linkcode MigrationTarget.exact} form is the value's.
    *
-   * @param a An SQL expression.
-   * @param b Another.
+   * @param value An SQL expression (a column).
    */
-  differs(a: string, b: string): string;
+  kept(value: string): string;
+  /**
+   * A value's exact form, as SQL expressions to group rows on and compare: two values are the
+   * same value (of the same type, with the same bytes or text, whatever the column's collation
+   * or equality operator says) exactly when each of their expressions are equal or both NULL.
+   *
+   * @param value An SQL expression (a column, or a column of the snapshot).
+   */
+  exact(value: string): string[];
+  /**
+   * An SQL condition that holds when a value kept by {@linkcode MigrationTarget.kept} and a
+   * table's value differ in their exact forms (two NULLs are equal).
+   *
+   * @param kept A column of the snapshot.
+   * @param value A column of the table.
+   */
+  differs(kept: string, value: string): string;
+  /**
+   * An SQL condition that pairs a key value kept by {@linkcode MigrationTarget.kept} with the
+   * table's key value, one the table's key index can answer where the dialect has one; a pair
+   * it matches may still differ (which {@linkcode MigrationTarget.differs} finds).
+   *
+   * @param kept A key column of the snapshot.
+   * @param value The key column of the table.
+   */
+  matches(kept: string, value: string): string;
   /**
    * Writes a copy of the database file beside it, with the file's mode, before a forced down
    * step.

@@ -1,9 +1,13 @@
 /**
  * The trial of a down step: inside the step's own transaction, under a savepoint that is rolled
  * back after, copy every table into a temporary snapshot, run the down script and then the up
- * script, and compare every row and column with the snapshot, by primary key, in SQL (so a
- * large table never loads into memory). The id high-water marks are compared too, exactly. What
- * the rollback does not undo (PostgreSQL's sequences) is put back after it.
+ * script, and compare every row and column with the snapshot, by primary key (as bags of rows
+ * where a table has none), in SQL (so a large table never loads into memory). Values are
+ * compared in their exact forms, never by a column's own collation or equality: a value that
+ * comes back equal only to those is a loss. The snapshot keeps values in a form of the
+ * database's own types (PostgreSQL: text), so a down script may drop a type of the caller's.
+ * The id high-water marks are compared too, exactly. What the rollback does not undo
+ * (PostgreSQL's sequences) is put back after it.
  *
  * @module
  */
@@ -67,11 +71,7 @@ export async function tryRoundTrip(
     const marks = await target.highWaterMarks(q);
     const counts: number[][] = [];
     for (const [i, table] of tables.entries()) {
-      await q.exec(
-        `CREATE TEMP TABLE ${snap(i)} AS SELECT ${list(table.columns)} FROM ${
-          ref(table)
-        }`,
-      );
+      await takeSnapshot(target, q, snap(i), table);
       counts.push(await nonNull(q, snap(i), table.columns));
     }
     const empty = tables.flatMap((table, i) =>
@@ -129,6 +129,23 @@ async function downThenUp(
   }
 }
 
+/** Copies the table's values, as {@linkcode MigrationTarget.kept} keeps them, into `snapshot`. */
+async function takeSnapshot(
+  target: MigrationTarget,
+  q: MigrationQuery,
+  snapshot: string,
+  table: TableShape,
+): Promise<void> {
+  const kept = table.columns.map((c) =>
+    `${target.kept(quote(c))} AS ${quote(c)}`
+  );
+  await q.exec(
+    `CREATE TEMP TABLE ${snapshot} AS SELECT ${kept.join(", ")} FROM ${
+      ref(table)
+    }`,
+  );
+}
+
 /** The row count, then each column's count of values that are not NULL. */
 async function nonNull(
   q: MigrationQuery,
@@ -163,7 +180,7 @@ async function compare(
     before.key.every((k) => after.columns.includes(k));
   const found = keyed
     ? await byKey(target, q, snap(i), before, common)
-    : await asBags(q, snap(i), before, common);
+    : await asBags(target, q, snap(i), before, common);
   return [...dropped, ...found];
 }
 
@@ -176,9 +193,9 @@ async function byKey(
   common: readonly string[],
 ): Promise<Loss[]> {
   const name = ref(table);
-  const on = table.key.map((k) => `t.${quote(k)} = s.${quote(k)}`).join(
-    " AND ",
-  );
+  const on = table.key.map((k) =>
+    target.matches(`s.${quote(k)}`, `t.${quote(k)}`)
+  ).join(" AND ");
   const gone = `t.${quote(table.key[0]!)} IS NULL`;
   const sums = common.flatMap((c, i) => {
     const [s, t] = [`s.${quote(c)}`, `t.${quote(c)}`];
@@ -215,17 +232,21 @@ async function byKey(
   return losses;
 }
 
-/** Rows of a table without a usable key, compared as bags of equal rows. */
+/** Rows of a table without a usable key, compared as bags of rows of equal exact forms. */
 async function asBags(
+  target: MigrationTarget,
   q: MigrationQuery,
   snapshot: string,
   shape: TableShape,
   common: readonly string[],
 ): Promise<Loss[]> {
   const table = shape.name;
-  const columns = list(common);
+  const forms = common.flatMap((c) => target.exact(quote(c)));
+  // Grouped by position: a name could be a column's of the table.
+  const columns = forms.map((e, i) => `${e} AS impulse_e${i}`).join(", ");
+  const positions = forms.map((_, i) => i + 1).join(", ");
   const bag = (from: string) =>
-    `SELECT ${columns}, count(*) AS impulse_n FROM ${from} GROUP BY ${columns}`;
+    `SELECT ${columns}, count(*) AS impulse_n FROM ${from} GROUP BY ${positions}`;
   const differ = async (a: string, b: string) => {
     const [row] = await q.all(
       `SELECT coalesce(sum(impulse_n), 0) AS n FROM (${bag(a)} EXCEPT ${
@@ -270,10 +291,6 @@ function ref(table: TableShape): string {
 
 function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-function list(columns: readonly string[]): string {
-  return columns.map(quote).join(", ");
 }
 
 function detail(error: unknown): string {
