@@ -16,13 +16,28 @@ export interface HashPasswordOptions {
    * marked `ci=1`. Only for passwords imported from such boards; defaults to `false`.
    */
   caseInsensitive?: boolean;
-  /** The scrypt cost as log2 N: 10–20; defaults to 15 (N = 32768, 32 MiB with r = 8). */
+  /**
+   * The scrypt cost as log2 N: 10–16; defaults to 15 (N = 32768, 32 MiB with r = 8). Each step
+   * doubles the time and memory a hash takes; at 16 (64 MiB) a hash is at the bounds of what
+   * {@linkcode verifyPassword} checks.
+   */
   cost?: number;
 }
 
+/** The least scrypt cost (log2 N) {@linkcode hashPassword} takes. */
+export const MIN_COST = 10;
+/**
+ * The greatest scrypt cost (log2 N) {@linkcode hashPassword} takes: with r = 8, the most
+ * memory and work {@linkcode verifyPassword} spends on a hash.
+ */
+export const MAX_COST = 16;
 const DEFAULT_COST = 15;
 const BLOCK_SIZE = 8;
 const PARALLELISM = 1;
+/** The most memory scrypt may take to check a hash, 128 · r · N bytes: 64 MiB. */
+const MAX_MEMORY = 128 * BLOCK_SIZE * 2 ** MAX_COST;
+/** The most work scrypt may do to check a hash, N · r · p: hashPassword's greatest (2^19). */
+const MAX_WORK = 2 ** MAX_COST * BLOCK_SIZE * PARALLELISM;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const PHC =
@@ -36,8 +51,9 @@ const PHC =
  * @param password The password, as the caller typed it (may be empty).
  * @param options Case-insensitivity and cost.
  * @returns The PHC string, for `passwordHash`.
- * @throws {TypeError} When `password` is not a string.
- * @throws {StorageError} `validation` when `cost` is not an integer from 10 to 20.
+ * @throws {StorageError} `validation` naming the field: `password` when it is not a string,
+ * `options` when they are not an object, `caseInsensitive` when it is not a boolean, `cost`
+ * when it is not an integer from 10 to 16.
  *
  * @example
  * ```ts
@@ -54,18 +70,35 @@ export async function hashPassword(
   password: string,
   options: HashPasswordOptions = {},
 ): Promise<string> {
-  if (typeof password !== "string") {
-    throw new TypeError("Cannot hash the password as it is not a string");
-  }
-  const cost = options.cost ?? DEFAULT_COST;
-  if (!Number.isInteger(cost) || cost < 10 || cost > 20) {
-    throw new StorageError(
-      "validation",
-      `Cannot hash the password as the cost must be an integer from 10 to 20: got ${cost}`,
-      { field: "cost" },
+  if (typeof password !== "string") throw notText("hash", "password", password);
+  if (typeof options !== "object" || options === null) {
+    throw refused(
+      "hash",
+      "options",
+      `must be an object: got ${typeName(options)}`,
     );
   }
-  const ci = options.caseInsensitive === true;
+  const cost = options.cost ?? DEFAULT_COST;
+  if (
+    typeof cost !== "number" || !Number.isInteger(cost) || cost < MIN_COST ||
+    cost > MAX_COST
+  ) {
+    throw refused(
+      "hash",
+      "cost",
+      `must be an integer from ${MIN_COST} to ${MAX_COST}: got ${
+        typeof cost === "number" ? cost : typeName(cost)
+      }`,
+    );
+  }
+  const ci = options.caseInsensitive ?? false;
+  if (typeof ci !== "boolean") {
+    throw refused(
+      "hash",
+      "caseInsensitive",
+      `must be a boolean: got ${typeName(ci)}`,
+    );
+  }
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(prepare(password, ci), salt, {
     cost,
@@ -83,12 +116,17 @@ export async function hashPassword(
  * Impulse 7.1 importer), with the parameters the string records, in constant time. A hash
  * marked `ci=1` folds a–z to upper case, as the old board compared.
  *
+ * The work a stored hash may ask for is bounded, so that a hostile or corrupt one cannot stall
+ * logins: at most 64 MiB of memory (128 · r · 2^ln bytes) and at most 2^19 for 2^ln · r · p,
+ * what {@linkcode hashPassword} at its greatest cost (16, with r = 8 and p = 1) asks; every hash
+ * `hashPassword` makes is within both.
+ *
  * @param password The password the caller typed.
- * @param phc The stored hash.
+ * @param hash The stored hash.
  * @returns Whether the password matches.
- * @throws {TypeError} When `password` or `phc` is not a string.
- * @throws {StorageError} `validation` when `phc` is not an scrypt PHC string this package
- *   can check (another scheme, or parameters out of range).
+ * @throws {StorageError} `validation` naming `password` when it is not a string, and `hash`
+ *   when it is not a string or not an scrypt PHC string this package checks (another scheme,
+ *   parameters out of range, or asking for more memory or work than the bounds above).
  *
  * @example
  * ```ts
@@ -103,23 +141,33 @@ export async function hashPassword(
  */
 export async function verifyPassword(
   password: string,
-  phc: string,
+  hash: string,
 ): Promise<boolean> {
-  if (typeof password !== "string" || typeof phc !== "string") {
-    throw new TypeError(
-      "Cannot verify the password as the password or the hash is not a string",
-    );
+  if (typeof password !== "string") {
+    throw notText("verify", "password", password);
   }
-  const match = PHC.exec(phc);
+  if (typeof hash !== "string") throw notText("verify", "hash", hash);
+  const match = PHC.exec(hash);
   const [cost, blockSize, parallelism] = (match?.slice(1, 4) ?? []).map(Number);
   if (
     match === null || !inRange(cost!, 1, 20) || !inRange(blockSize!, 1, 32) ||
     !inRange(parallelism!, 1, 16)
   ) {
-    throw new StorageError(
-      "validation",
-      `Cannot verify the password as the hash is not an scrypt PHC string with ln 1–20, r 1–32, p 1–16: got a string of ${phc.length} characters`,
-      { field: "phc" },
+    throw refused(
+      "verify",
+      "hash",
+      `must be an scrypt PHC string with ln 1–20, r 1–32, p 1–16: got a string of ${hash.length} characters`,
+    );
+  }
+  const memory = 128 * blockSize! * 2 ** cost!;
+  const work = 2 ** cost! * blockSize! * parallelism!;
+  if (memory > MAX_MEMORY || work > MAX_WORK) {
+    throw refused(
+      "verify",
+      "hash",
+      `asks for more scrypt memory or work than a check may take: 128·r·2^ln must be at most 64 MiB and ` +
+        `2^ln·r·p at most 2^19 (hashPassword's cost ${MAX_COST}): got ln=${cost}, ` +
+        `r=${blockSize}, p=${parallelism}: set a new password hash with hashPassword`,
     );
   }
   const expected = Buffer.from(match[6]!, "base64");
@@ -162,6 +210,34 @@ function derive(
 
 function b64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("base64").replace(/=+$/, "");
+}
+
+/** The `validation` error of a bad argument of hashing (`hash`) or checking (`verify`). */
+function refused(
+  doing: "hash" | "verify",
+  field: string,
+  why: string,
+): StorageError {
+  return new StorageError(
+    "validation",
+    `Cannot ${doing} the password as ${field} ${why}`,
+    { field },
+  );
+}
+
+function notText(
+  doing: "hash" | "verify",
+  field: string,
+  value: unknown,
+): StorageError {
+  return refused(doing, field, `must be a string: got ${typeName(value)}`);
+}
+
+/** A value's type for a message: never the value itself, which may be a secret. */
+function typeName(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 function inRange(value: number, min: number, max: number): boolean {

@@ -18,7 +18,12 @@ import {
   text,
   username,
 } from "./validate.ts";
-import { countWords, MAX_WORDS } from "./ops/search.ts";
+import {
+  countWords,
+  longestWordBytes,
+  MAX_WORD_BYTES,
+  MAX_WORDS,
+} from "./ops/search.ts";
 import { BLANK } from "./blanks.ts";
 import { characters } from "./describe.ts";
 import { KEY_GROWTH } from "./keys.ts";
@@ -232,12 +237,16 @@ export const searchOptions = z.strictObject({ areaId: id.optional(), limit })
 
 /**
  * A search query: any text, at most 1000 characters and {@linkcode MAX_WORDS} words (phrases'
- * words included), with something besides spaces.
+ * words included), none longer than {@linkcode MAX_WORD_BYTES} bytes of UTF-8, with something
+ * besides spaces.
  */
 export const query = text(1000).refine((s) => s.trim() !== "", {
   error: "must not be blank",
 }).refine((s) => countWords(s) <= MAX_WORDS, {
   error: `must have at most ${MAX_WORDS} words (phrases' words included)`,
+}).refine((s) => longestWordBytes(s) <= MAX_WORD_BYTES, {
+  error:
+    `must have no word longer than ${MAX_WORD_BYTES} bytes (counted in UTF-8, as written and in lower case; phrases' words included): shorten or leave out the longest word`,
 });
 
 /** A session token as handed out: 43 base64url characters (256 bits). */

@@ -150,3 +150,52 @@ conformance(
     assert.ok(times[LIMIT]! < 5_000, `${LIMIT} words took ${times[LIMIT]} ms`);
   },
 );
+
+/** The documented bound on one word (README, Search): bytes of its UTF-8 form. */
+const WORD_BYTES = 2047;
+
+/** A word of exactly `bytes` bytes of UTF-8: three-byte kana after one-byte letters. */
+const wordOf = (bytes: number) =>
+  "x".repeat(bytes % 3 + 3) + "あ".repeat(Math.floor(bytes / 3) - 1);
+
+conformance(
+  `search counts a word of ${WORD_BYTES} bytes, in a phrase too`,
+  async (s) => {
+    const long = wordOf(WORD_BYTES);
+    assert.equal(new TextEncoder().encode(long).length, WORD_BYTES);
+    const expect = await board(s, `doom ${long}`, "doom shareware");
+    await expect(`doom ${long}`);
+    await expect(`"doom ${long}"`);
+  },
+);
+
+conformance(
+  `a query with a word over ${WORD_BYTES} bytes of UTF-8 is a validation error naming query`,
+  async (s) => {
+    // The other text lacks the long word: a search that dropped the word would find it.
+    const area = await s.createMessageArea({ tag: "L", name: "Long" });
+    await s.postMessage({
+      areaId: area.id,
+      fromName: "x",
+      subject: "doom",
+      body: "b",
+    });
+    const queries = [
+      `doom ${wordOf(WORD_BYTES + 1)}`,
+      `doom ${"あ".repeat(700)}`,
+      `"doom ${"あ".repeat(700)}"`,
+      "𝐀".repeat(520), // four bytes a character
+      "Ⱥ".repeat(1000), // 2000 bytes as written, 3000 in lower case (ⱥ)
+    ];
+    for (const q of queries) {
+      const error = await rejectsKind(
+        s.searchMessages(q, { areaId: area.id }),
+        "validation",
+        "query",
+      );
+      assert.match(error.message, new RegExp(`${WORD_BYTES} bytes`));
+      assert.match(error.message, /UTF-8/);
+      await rejectsKind(s.searchFiles(q), "validation", "query");
+    }
+  },
+);

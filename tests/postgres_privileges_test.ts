@@ -185,3 +185,42 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name:
+    "[postgres] a row lock refused for want of UPDATE is a forbidden error naming UPDATE, whose GRANT lets the operation run",
+  ignore,
+  async fn() {
+    await using db = await migrated();
+    // SELECT on users is kept: only the UPDATE that locking its rows needs is missing.
+    await using role = await createRole(db, [
+      ...DATA_ONLY,
+      "REVOKE UPDATE ON users FROM %ROLE%",
+    ]);
+    await using s = await openStorage(role.url, { migrate: "check" });
+    const user = await s.createUser({ username: "a", passwordHash: "h" });
+    const area = await s.createMessageArea({ tag: "A", name: "A" });
+    const post = () =>
+      s.postMessage({
+        areaId: area.id,
+        fromUserId: user.id,
+        subject: "s",
+        body: "b",
+      });
+    const error = await post().catch((e) => e);
+    assertForbidden(
+      error,
+      /needs SELECT and UPDATE on table users/,
+      /GRANT SELECT, UPDATE ON TABLE users TO impulse_role_/,
+    );
+    // The GRANT the message names is what the role lacked: with it, the operation runs.
+    const grant = /GRANT [^:]*? TO impulse_role_\w+/.exec(error.message)![0];
+    const admin = rawClient(db.url);
+    try {
+      await admin.unsafe(grant);
+    } finally {
+      await admin.end();
+    }
+    assert.equal((await post()).fromUserId, user.id);
+  },
+});

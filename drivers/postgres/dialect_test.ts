@@ -144,6 +144,13 @@ Deno.test("neededPrivilege() names what a refused statement needs on the object 
     ),
     "SELECT, INSERT and UPDATE on table last_read | GRANT SELECT, INSERT, UPDATE ON TABLE last_read TO bbs",
   );
+  // A read that locks its rows needs UPDATE too, whatever the lock's strength.
+  for (const lock of ["FOR NO KEY UPDATE", "FOR KEY SHARE", "for update"]) {
+    assert.equal(
+      need(table, `SELECT username FROM users WHERE id = $1 ${lock}`),
+      "SELECT and UPDATE on table users | GRANT SELECT, UPDATE ON TABLE users TO bbs",
+    );
+  }
   // A table the statement only reads (a join, a subquery) needs SELECT.
   assert.match(
     need(

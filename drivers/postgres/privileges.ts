@@ -101,7 +101,9 @@ function privilegesOn(kind: string, name: string, text: string): string[] {
     .exec(
       `${text} `,
     );
-  if (!write || write[2]!.split(".").at(-1) !== name) return ["SELECT"];
+  if (!write || write[2]!.split(".").at(-1) !== name) {
+    return locks(text) ? ["SELECT", "UPDATE"] : ["SELECT"];
+  }
   const verb = write[1]!.split(/\s/)[0]!.toUpperCase();
   const privileges = [verb];
   if (/\bDO\s+UPDATE\b/i.test(text)) privileges.push("UPDATE");
@@ -109,6 +111,16 @@ function privilegesOn(kind: string, name: string, text: string): string[] {
     privileges.unshift("SELECT");
   }
   return privileges;
+}
+
+/**
+ * Whether a statement locks the rows it reads: `FOR UPDATE`, `FOR NO KEY UPDATE`, `FOR SHARE`
+ * and `FOR KEY SHARE` need UPDATE on the tables they lock, besides SELECT. (With `OF`, a lock
+ * clause may spare a table the statement reads; the GRANT then asks for one privilege more than
+ * the statement needs, never one less.)
+ */
+function locks(text: string): boolean {
+  return /\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|SHARE|KEY\s+SHARE)\b/i.test(text);
 }
 
 /** `A`, `A and B`, `A, B and C`. */

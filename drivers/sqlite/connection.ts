@@ -36,7 +36,7 @@ import type {
 } from "./engine.ts";
 import { sqliteCopyTarget } from "./copy_target.ts";
 import { Handle, RootExecutor, TxExecutor } from "./executors.ts";
-import { preparePlace } from "./files.ts";
+import { preparePlace, removeCreated } from "./files.ts";
 import { assertFts5, chosenEngine, openError, setPragmas } from "./opening.ts";
 import { SqliteMigrationTarget } from "./migration_target.ts";
 import { type BusyWait, retryBusy, WriteLock } from "./write_lock.ts";
@@ -105,12 +105,10 @@ export class SqliteConnection implements Connection {
     engine = await chosenEngine(engine, engineChoice(params, options.sqlite));
     const readOnly = !memory && options.readOnly === true;
     const check = !memory && options.migrate === "check";
-    if (!memory) {
-      await preparePlace(path, {
-        ...options.sqlite,
-        create: options.create !== false && !check && !readOnly,
-      });
-    }
+    const created = memory ? [] : await preparePlace(path, {
+      ...options.sqlite,
+      create: options.create !== false && !check && !readOnly,
+    });
     const openHandle = () => {
       try {
         return new Handle(
@@ -120,28 +118,32 @@ export class SqliteConnection implements Connection {
         throw openError(error, path, engine.errorCode(error));
       }
     };
-    const writer = openHandle();
-    const connection = new SqliteConnection(
-      engine,
-      path,
-      options,
-      writer,
-      memory ? null : openHandle(),
-    );
+    let connection: SqliteConnection | undefined;
     try {
-      const reader = connection.#reader?.db ?? null;
+      const writer = openHandle();
+      let reader: Handle | null = null;
+      try {
+        if (!memory) reader = openHandle();
+      } catch (error) {
+        writer.db.close();
+        throw error;
+      }
+      connection = new SqliteConnection(engine, path, options, writer, reader);
       await connection.busyRetry(
         "open",
         connection.deadline(),
-        () => setPragmas(writer.db, reader, { path, readOnly, check }),
+        () =>
+          setPragmas(writer.db, reader?.db ?? null, { path, readOnly, check }),
         { lock: "lock" },
       );
       assertFts5(writer.db, engine.name);
+      return connection;
     } catch (error) {
-      await connection.close();
+      // A failed open leaves nothing behind: what it created goes while still empty.
+      await connection?.close();
+      await removeCreated(created);
       throw error;
     }
-    return connection;
   }
 
   /** The engine's name. */

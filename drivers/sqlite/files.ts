@@ -36,35 +36,82 @@ export interface PlaceOptions extends FileModes {
  *
  * @param path The database file.
  * @param options Whether to create it, and the modes (0600 and 0700 by default).
+ * @returns What this call created, deepest first (the file, then each directory), for
+ * {@linkcode removeCreated} to take back should the open fail.
  * @throws {StorageError} `not_found` when the file is missing and `create` is off;
- * `unavailable` when the path cannot hold a database or permission is missing.
+ * `unavailable` when the path cannot hold a database or permission is missing. Whatever it
+ * created before failing it has removed.
  */
 export async function preparePlace(
   path: string,
   options: PlaceOptions,
-): Promise<void> {
+): Promise<string[]> {
+  const created: string[] = [];
   try {
     const found = await statOf(path);
-    if (found !== null) return assertRegularFile(path, found);
+    if (found !== null) {
+      assertRegularFile(path, found);
+      return created;
+    }
     if (!options.create) {
       throw new StorageError(
         "not_found",
-        `Cannot open the SQLite database as it does not exist: ${path}: check the path ` +
-          `(reading commands never create a database)`,
+        `Cannot open the SQLite database as it does not exist: ${
+          shownPath(path)
+        }: check the path (reading commands never create a database)`,
       );
     }
-    await createFile(path, options);
+    await createFile(path, options, created);
+    return created;
   } catch (error) {
+    await removeCreated(created);
     throw placeError(error, path);
   }
 }
 
-async function createFile(path: string, modes: FileModes): Promise<void> {
+/**
+ * Takes back what {@linkcode preparePlace} created when the open fails: each path, deepest
+ * first, while it is still empty (a file no one has written, a directory holding nothing), so
+ * nothing another process put there since is ever removed. Best effort: a path it cannot
+ * remove stops it, and no error of its own hides the open's.
+ *
+ * @param created What `preparePlace` returned.
+ */
+export async function removeCreated(created: readonly string[]): Promise<void> {
+  for (const path of created) {
+    try {
+      const info = await Deno.lstat(path);
+      if (info.isFile && info.size !== 0) return;
+      await Deno.remove(path); // Not recursive: a directory that is not empty stays.
+    } catch {
+      return;
+    }
+  }
+}
+
+async function createFile(
+  path: string,
+  modes: FileModes,
+  created: string[],
+): Promise<void> {
   const fileMode = modes.fileMode ?? FILE_MODE;
   const dirMode = modes.dirMode ?? DIR_MODE;
-  const dir = dirname(path);
-  if (await statOf(dir) === null) {
-    await Deno.mkdir(dir, { recursive: true, mode: dirMode });
+  // Each missing directory is made on its own, so that only those this call made are its own.
+  const missing: string[] = [];
+  for (let dir = dirname(path); await statOf(dir) === null;) {
+    missing.unshift(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const dir of missing) {
+    try {
+      await Deno.mkdir(dir, { mode: dirMode });
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists) continue;
+      throw error;
+    }
+    created.unshift(dir);
     await chmod(dir, dirMode);
   }
   let file: Deno.FsFile;
@@ -80,8 +127,22 @@ async function createFile(path: string, modes: FileModes): Promise<void> {
     }
     throw error;
   }
+  created.unshift(path);
   file.close();
   await chmod(path, fileMode);
+}
+
+/**
+ * A path as messages show it: whole up to 160 characters, a longer one shortened in the
+ * middle (its start and its file name are what tell it apart).
+ *
+ * @param path The path.
+ * @returns The path, or its first 60 and last 80 characters around ` … `.
+ */
+export function shownPath(path: string): string {
+  return path.length <= 160
+    ? path
+    : `${path.slice(0, 60)} … ${path.slice(-80)} (${path.length} characters)`;
 }
 
 function assertRegularFile(path: string, info: Deno.FileInfo): void {
@@ -97,7 +158,9 @@ function assertRegularFile(path: string, info: Deno.FileInfo): void {
     : "not a regular file";
   throw new StorageError(
     "unavailable",
-    `Cannot use ${path} for a SQLite database as it is ${what}: give the path of a database file`,
+    `Cannot use ${
+      shownPath(path)
+    } for a SQLite database as it is ${what}: give the path of a database file`,
   );
 }
 
@@ -107,7 +170,9 @@ function placeError(error: unknown, path: string): StorageError {
   if (error instanceof Deno.errors.NotCapable) {
     return new StorageError(
       "unavailable",
-      `Cannot open the SQLite database as permission is missing: ${path}: run with ` +
+      `Cannot open the SQLite database as permission is missing: ${
+        shownPath(path)
+      }: run with ` +
         `--allow-read and --allow-write on its directory`,
       { cause: error },
     );
@@ -116,13 +181,27 @@ function placeError(error: unknown, path: string): StorageError {
     ? "the operating system denies access: check the owner and mode of the file and its directory"
     : error instanceof Deno.errors.NotADirectory
     ? "a part of its path is a file, not a directory: give a path in a directory"
-    : `${
-      (error as Error)?.message ?? String(error)
-    }: give a path in a writable directory`;
+    : `${detailOf(error, path)}: give a path in a writable directory`;
   return new StorageError(
     "unavailable",
-    `Cannot use ${path} for a SQLite database as ${reason}`,
+    `Cannot use ${shownPath(path)} for a SQLite database as ${reason}`,
     { cause: error },
+  );
+}
+
+/**
+ * An error's own message for a message that names `path` already: the path said once, each long
+ * path in it (a directory of it, as the operating system's errors name) shortened.
+ *
+ * @param error The error.
+ * @param path The database's path.
+ * @returns The detail.
+ */
+export function detailOf(error: unknown, path: string): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replaceAll(`: ${path}`, "").replaceAll(path, "the path").replace(
+    /[^\s'"]{161,}/g,
+    shownPath,
   );
 }
 

@@ -4,8 +4,10 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { StorageError } from "../../src/errors.ts";
 import { type EngineChoice, PRAGMAS } from "./dialect.ts";
+import { detailOf, shownPath } from "./files.ts";
 import {
   type EngineDatabase,
   nodeEngine,
@@ -35,18 +37,22 @@ export function openError(
   if (error instanceof Deno.errors.NotCapable) {
     return new StorageError(
       "unavailable",
-      `Cannot open the SQLite database as permission is missing: ${path}: run with ` +
-        `--allow-read and --allow-write on its directory`,
+      `Cannot open the SQLite database as permission is missing: ${
+        shownPath(path)
+      }: run with --allow-read and --allow-write on its directory`,
       { cause: error },
     );
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = detailOf(error, path);
   return new StorageError(
     "unavailable",
-    `Cannot open the SQLite database: ${path}: ${detail}${
+    `Cannot open the SQLite database: ${shownPath(path)}: ${detail}${
       code === undefined ? "" : ` (code ${code})`
-    }: ` +
-      `check that the path is a SQLite database in a writable directory`,
+    }: check that the path is a SQLite database in a writable directory${
+      new TextEncoder().encode(resolve(path)).length > 512
+        ? ", and shorten it: SQLite takes paths of up to 512 bytes unless built otherwise"
+        : ""
+    }`,
     { cause: error },
   );
 }

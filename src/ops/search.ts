@@ -12,8 +12,18 @@
  */
 export const MAX_WORDS = 32;
 
+/**
+ * The most bytes a word of a query may take in UTF-8, as written and in lower case:
+ * PostgreSQL's `tsvector` holds no lexeme longer (it drops a longer word from the text it
+ * indexes and from the query alike, so such a word would count on SQLite but not there). A
+ * query with a longer word is a `validation` error on every driver.
+ */
+export const MAX_WORD_BYTES = 2047;
+
 /** A word as both databases' tokenizers see one: a run of letters, marks and digits. */
 const WORD = /[\p{L}\p{M}\p{N}\p{Co}]+/gu;
+
+const utf8 = new TextEncoder();
 
 /**
  * How many words a query holds, phrases included: what {@linkcode MAX_WORDS} bounds.
@@ -33,6 +43,34 @@ export function countWords(query: string): number {
   let n = 0;
   for (const _ of query.matchAll(WORD)) n++;
   return n;
+}
+
+/**
+ * The bytes in UTF-8 of a query's longest word, phrases included, as written or in lower case
+ * (whichever is longer, as the databases index words lower-cased): what
+ * {@linkcode MAX_WORD_BYTES} bounds.
+ *
+ * @param query The user's text.
+ * @returns The byte length of the longest word; 0 when there is none.
+ *
+ * @example
+ * ```ts
+ * import { longestWordBytes } from "./search.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(longestWordBytes('doom "あああ"'), 9);
+ * ```
+ */
+export function longestWordBytes(query: string): number {
+  let longest = 0;
+  for (const [word] of query.matchAll(WORD)) {
+    longest = Math.max(
+      longest,
+      utf8.encode(word).length,
+      utf8.encode(word.toLowerCase()).length,
+    );
+  }
+  return longest;
 }
 
 /**

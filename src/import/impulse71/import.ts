@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { isStorageError, StorageError } from "../../errors.ts";
 import { foldKey } from "../../ops/_shared.ts";
-import { hashPassword } from "../../password.ts";
+import { hashPassword, MAX_COST, MIN_COST } from "../../password.ts";
 import type { Storage, StorageOps } from "../../storage.ts";
 import { openStorage } from "../../open.ts";
 import { parse } from "../../validate.ts";
@@ -46,7 +46,7 @@ export interface ImportImpulse71Options {
   /** The IANA time zone the board ran in (Impulse stored local time); defaults to `"UTC"`. */
   timeZone?: string;
   /**
-   * The scrypt cost of the password hashes as log2 N, 10–20; defaults to 15, as
+   * The scrypt cost of the password hashes as log2 N, 10–16; defaults to 15, as
    * `hashPassword`. Each step halves or doubles the time hashing takes (about half a second
    * a user at 15 on a small machine); lower is weaker.
    */
@@ -66,8 +66,8 @@ const optionsSchema = z.strictObject({
   }).default("UTC"),
   passwordCost: z.number({ error: "must be a number" }).int({
     error: "must be an integer",
-  }).min(10, { error: "must be at least 10" }).max(20, {
-    error: "must be at most 20",
+  }).min(MIN_COST, { error: `must be at least ${MIN_COST}` }).max(MAX_COST, {
+    error: `must be at most ${MAX_COST}`,
   }).default(15),
   onProgress: z.custom<NonNullable<ImportImpulse71Options["onProgress"]>>(
     (value) => typeof value === "function",
