@@ -356,7 +356,7 @@ Deno.test("migrate prints failures as one line without a stack trace", async () 
     [
       ["down", "--steps", "two", "--db", tmp.url],
       2,
-      /Invalid --steps.*got two/,
+      /Invalid --steps.*got "two"/,
     ],
     [["to", "--db", tmp.url], 2, /Invalid version/],
     [

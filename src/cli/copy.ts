@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { copyDatabase, type CopyReport } from "../copy/mod.ts";
 import { StorageError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
+import { parseNumberArgument } from "./numbers.ts";
 import type { Output } from "./output.ts";
 
 /** The usage text of `copy`. */
@@ -57,9 +58,12 @@ export async function copyCommand(
       "Missing --from or --to: deno task copy --from <url> --to <url>",
     );
   }
+  const batchSize = values.batch === undefined
+    ? undefined
+    : parseNumberArgument(values.batch, "--batch", { min: 1, max: 2000 });
   const report = await copyDatabase(values.from, values.to, {
     force: values.force ?? false,
-    batchSize: values.batch === undefined ? undefined : Number(values.batch),
+    batchSize,
     onProgress: (table, copied, total) =>
       out.progress(`copying ${table}: ${copied}/${total} rows`),
   });

@@ -15,6 +15,7 @@ import {
   openMigrator,
   type VerifyReport,
 } from "../migrate/mod.ts";
+import { parseNumberArgument } from "./numbers.ts";
 import { defaultDatabaseUrl, type Output } from "./output.ts";
 
 /** The usage text of `migrate`. */
@@ -72,15 +73,24 @@ export async function migrateCommand(
     },
   });
   if (values.help) return out.text(MIGRATE_USAGE), 0;
-  const [command = "up", argument] = positionals;
+  const [command = "up", argument, ...extra] = positionals;
+  // Every argument is checked before anything is opened: a bad one runs nothing.
+  assertArguments(command, argument, extra);
   if (command === "new") return await newMigration(argument, values.dir, out);
+  const steps = values.steps === undefined
+    ? 1
+    : parseNumberArgument(values.steps, "--steps", STEPS);
+  const lockTimeoutMs = values["lock-timeout"] === undefined
+    ? undefined
+    : parseNumberArgument(values["lock-timeout"], "--lock-timeout", TIMEOUT);
+  const version = command === "to"
+    ? parseNumberArgument(argument, "version", VERSION)
+    : 0;
   const url = values.db ?? defaultDatabaseUrl();
   await using migrator = await openMigrator(url, {
     dir: values.dir,
     set: values.set,
-    lockTimeoutMs: values["lock-timeout"] === undefined
-      ? undefined
-      : count(values["lock-timeout"], "--lock-timeout", 0),
+    lockTimeoutMs,
     // Reading commands never create or change the database (verify works on a scratch copy).
     readOnly: command === "status" || command === "verify",
   });
@@ -94,19 +104,14 @@ export async function migrateCommand(
       return await report(
         out,
         where,
-        await migrator.down({
-          steps: count(values.steps, "--steps"),
-          force: values.force,
-        }),
+        await migrator.down({ steps, force: values.force }),
         migrator,
       );
     case "to":
       return await report(
         out,
         where,
-        await migrator.to(count(argument, "version", 0), {
-          force: values.force,
-        }),
+        await migrator.to(version, { force: values.force }),
         migrator,
       );
     case "status": {
@@ -229,19 +234,35 @@ function label(line: { version: number; name: string }): string {
   return `${String(line.version).padStart(4, "0")} ${line.name}`;
 }
 
-function count(value: string | undefined, name: string, min = 1): number {
-  if (value === undefined && name === "--steps") return 1;
-  const n = Number(value);
-  if (value === undefined || !Number.isSafeInteger(n) || n < min) {
-    throw new StorageError(
-      "validation",
-      `Invalid ${name}: must be an integer of at least ${min}: got ${value}`,
-      {
-        field: name,
-      },
-    );
-  }
-  return n;
+/** How many steps `down --steps` reverts at most. */
+const STEPS = { min: 1, max: 100_000 };
+/** `to <version>`: 0 (nothing applied) or a version, which is a positive safe integer. */
+const VERSION = { min: 0, max: Number.MAX_SAFE_INTEGER };
+/** `--lock-timeout`: up to an hour, as `openMigrator` takes. */
+const TIMEOUT = { min: 0, max: 3_600_000 };
+
+/** The commands that take one positional argument after them. */
+const WITH_ARGUMENT = new Set(["to", "new"]);
+
+/**
+ * Refuses positional arguments a command does not take (`migrate down 3` would otherwise
+ * revert one step, not three).
+ */
+function assertArguments(
+  command: string,
+  argument: string | undefined,
+  extra: string[],
+): void {
+  const stray = WITH_ARGUMENT.has(command) ? extra[0] : argument;
+  if (stray === undefined) return;
+  const hint = command === "down" ? ": give a count with --steps <n>" : "";
+  throw new StorageError(
+    "validation",
+    `Unexpected argument to migrate ${command}: ${
+      JSON.stringify(stray)
+    }${hint}`,
+    { field: "arguments" },
+  );
 }
 
 async function newMigration(
