@@ -14,6 +14,7 @@ import type {
   MigrationTarget,
   TableShape,
 } from "../../src/migrate/target.ts";
+import { writeBackup } from "./backup.ts";
 import { SqliteConnection } from "./connection.ts";
 import type { EngineDatabase, SqliteEngine } from "./engine.ts";
 import { describeSchema, describeTables, highWaterMarks } from "./schema.ts";
@@ -158,22 +159,22 @@ export class SqliteMigrationTarget implements MigrationTarget {
     return `${value} = ${kept}`;
   }
 
+  /**
+   * Writes the copy to `<path>.partial`, flushes it and renames it (see `backup.ts`): the path
+   * returned names a whole copy, and a process killed meanwhile leaves no file by that name.
+   */
   async backup(label: string): Promise<string | null> {
     const file = this.#connection.path;
     if (file === ":memory:") return null;
     const path = resolve(`${file}.${label}`);
-    const mode = ((await Deno.stat(file)).mode ?? 0o600) & 0o777;
     try {
-      // Created empty with the database's mode first, so the copy is never readable by more.
-      (await Deno.open(path, { createNew: true, write: true, mode })).close();
-      await Deno.chmod(path, mode);
-      await this.#connection.withWriter(
-        "backup",
-        this.#connection.deadline(),
-        (db) => db.copyTo(path),
-      );
+      await writeBackup(file, path, (into) =>
+        this.#connection.withWriter(
+          "backup",
+          this.#connection.deadline(),
+          (db) => db.copyTo(into),
+        ));
     } catch (error) {
-      await Deno.remove(path).catch(() => {});
       throw new StorageError(
         "unavailable",
         `Cannot write the backup copy ${path}: ${

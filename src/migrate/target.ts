@@ -136,7 +136,9 @@ export interface MigrationTarget {
   matches(kept: string, value: string): string;
   /**
    * Writes a copy of the database file beside it, with the file's mode, before a forced down
-   * step.
+   * step: atomically, so a file by the returned name is always a whole copy (SQLite writes
+   * `<name>.partial`, flushes it, renames it and flushes the directory; a `.partial` left by a
+   * killed run is removed by the next).
    *
    * @param label What the copy's name says after the file's name, such as
    * `before-down-impulse-0009-20250101T120000000Z`.

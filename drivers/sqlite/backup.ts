@@ -1,0 +1,102 @@
+/**
+ * The backup copy a forced `migrate down` writes beside a SQLite file before it reverts
+ * anything, written so that its name exists only for a whole copy: the copy goes to
+ * `<name>.partial`, is flushed to disk, and only then renamed to `<name>` (and the directory
+ * flushed, so the rename itself survives a power cut where the system allows it). A process
+ * killed mid-copy leaves at most a `.partial` file, which is never reported as a backup and is
+ * removed by the next try.
+ *
+ * @module
+ */
+import { basename, dirname } from "node:path";
+
+/** What a backup name starts with after the database file's name (see `backupLabel`). */
+export const BACKUP_PREFIX = "before-down-";
+/** What the copy is called until it is whole. */
+export const PARTIAL = ".partial";
+
+/**
+ * Writes a whole copy of a database to `path`, atomically: `path` appears only once the copy
+ * is complete and on disk.
+ *
+ * @param file The database file.
+ * @param path Where the copy goes (it must not exist).
+ * @param copy Copies the database into the file it is given (an empty file of the right mode).
+ * @throws What the file system or `copy` threw; nothing is left at `path` or `path.partial`.
+ */
+export async function writeBackup(
+  file: string,
+  path: string,
+  copy: (into: string) => Promise<void>,
+): Promise<void> {
+  const mode = ((await Deno.stat(file)).mode ?? 0o600) & 0o777;
+  await removeLeftovers(file);
+  if (await exists(path)) {
+    throw new Deno.errors.AlreadyExists(`${path} exists already`);
+  }
+  const partial = `${path}${PARTIAL}`;
+  try {
+    // Created empty with the database's mode first, so the copy is never readable by more.
+    (await Deno.open(partial, { createNew: true, write: true, mode })).close();
+    await Deno.chmod(partial, mode);
+    await copy(partial);
+    await syncFile(partial);
+    await Deno.rename(partial, path);
+  } catch (error) {
+    await removeCopy(partial);
+    throw error;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/**
+ * Removes what earlier tries killed mid-copy left beside `file`: `<file>.before-down-….partial`
+ * and the journals SQLite kept beside it.
+ */
+async function removeLeftovers(file: string): Promise<void> {
+  const name = basename(file);
+  const dir = dirname(file);
+  const leftover = (entry: string) =>
+    entry.startsWith(`${name}.${BACKUP_PREFIX}`) &&
+    /\.partial(-journal|-wal|-shm)?$/.test(entry);
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && leftover(entry.name)) {
+      await Deno.remove(`${dir}/${entry.name}`).catch(() => {});
+    }
+  }
+}
+
+async function removeCopy(partial: string): Promise<void> {
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) {
+    await Deno.remove(`${partial}${suffix}`).catch(() => {});
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Flushes a file's bytes to disk. */
+async function syncFile(path: string): Promise<void> {
+  using handle = await Deno.open(path, { read: true, write: true });
+  await handle.sync();
+}
+
+/**
+ * Flushes a directory's entries (the rename) to disk, where the system lets a directory be
+ * opened for that (Linux, macOS); elsewhere the rename is as durable as the system makes it.
+ */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    using handle = await Deno.open(dir, { read: true });
+    await handle.sync();
+  } catch {
+    // Not possible here (Windows, or a file system that refuses): nothing more can be done.
+  }
+}
