@@ -11,8 +11,10 @@ import { StorageError } from "../../src/errors.ts";
 import type {
   MigrationQuery,
   MigrationTarget,
+  ScratchOptions,
   TableShape,
 } from "../../src/migrate/target.ts";
+import { throwIfCancelled } from "../../src/migrate/scratch.ts";
 import { sleep } from "../../src/retry.ts";
 import { PostgresConnection } from "./connection.ts";
 import { connectionFailure } from "./errors.ts";
@@ -142,7 +144,10 @@ export class PostgresMigrationTarget implements MigrationTarget {
    */
   async scratchCopy(
     build: (copy: MigrationTarget) => Promise<void>,
+    options: ScratchOptions = {},
   ): Promise<MigrationTarget & AsyncDisposable> {
+    const { signal } = options;
+    throwIfCancelled(signal);
     const settings = this.#c.settings;
     const name = `${settings.database || "impulse"}`.slice(0, 40) +
       `_verify_${crypto.randomUUID().slice(0, 8)}`;
@@ -178,13 +183,16 @@ export class PostgresMigrationTarget implements MigrationTarget {
     try {
       copy = await open(name, 2, false);
       const target = copy.migrationTarget();
+      throwIfCancelled(signal);
       await build(target);
+      throwIfCancelled(signal);
       const source = await open(settings.database, 1, settings.readOnly);
       try {
-        await copyRows(source, copy);
+        await copyRows(source, copy, signal);
       } finally {
         await source.close();
       }
+      throwIfCancelled(signal);
       const opened = copy;
       return Object.assign(target, {
         async [Symbol.asyncDispose]() {

@@ -19,6 +19,7 @@ import { migrationQuery } from "./migration_query.ts";
 import type { PooledClient } from "./client.ts";
 import { describeTables, parentsFirst } from "./coverage.ts";
 import { copySequences, readSequences } from "./sequences.ts";
+import { cancelled, throwIfCancelled } from "../../src/migrate/scratch.ts";
 
 const BATCH = 2000;
 
@@ -29,11 +30,13 @@ const BATCH = 2000;
  *
  * @param source The database verified.
  * @param copy Its scratch copy, migrated to the same versions.
- * @throws {StorageError} `unavailable` when either database fails.
+ * @param signal Cancels the copy between batches.
+ * @throws {StorageError} `unavailable` when either database fails, or the copy is cancelled.
  */
 export async function copyRows(
   source: PostgresConnection,
   copy: PostgresConnection,
+  signal?: AbortSignal,
 ): Promise<void> {
   await source.pool.withClient("verify: reading rows", null, async (from) => {
     try {
@@ -51,12 +54,19 @@ export async function copyRows(
             present.get(table.name)?.includes(c)
           );
           if (columns.length > 0) {
-            await copyTable(from, to, table.ref ?? quote(table.name), columns);
+            await copyTable(
+              from,
+              to,
+              table.ref ?? quote(table.name),
+              columns,
+              signal,
+            );
           }
         }
         await copySequences(write, sequences);
       });
     } catch (error) {
+      if (signal?.aborted) throw cancelled(signal);
       throw source.map(error, "verify: copying rows into the scratch database");
     } finally {
       await from.sql.unsafe("ROLLBACK").catch(() => {});
@@ -70,6 +80,7 @@ async function copyTable(
   to: PooledClient,
   table: string,
   columns: readonly string[],
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   // `table` is as SQL takes it: `"schema"."name"`.
   const select = columns.map((c, i) => `${quote(c)}::text AS c${i}`).join(", ");
@@ -80,6 +91,7 @@ async function copyTable(
     const batches = from.sql.unsafe(`SELECT ${select} FROM ${table}`)
       .cursor(BATCH);
     for await (const rows of batches) {
+      throwIfCancelled(signal);
       const text = rows.map((row) =>
         columns.map((_, i) => field(row[`c${i}`])).join("\t") + "\n"
       ).join("");

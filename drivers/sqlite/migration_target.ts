@@ -12,8 +12,10 @@ import type { ParsedOpenOptions } from "../../src/validate.ts";
 import type {
   MigrationQuery,
   MigrationTarget,
+  ScratchOptions,
   TableShape,
 } from "../../src/migrate/target.ts";
+import { scratchPlace, throwIfCancelled } from "../../src/migrate/scratch.ts";
 import { writeBackup } from "./backup.ts";
 import { SqliteConnection } from "./connection.ts";
 import type { EngineDatabase, SqliteEngine } from "./engine.ts";
@@ -186,11 +188,20 @@ export class SqliteMigrationTarget implements MigrationTarget {
     return path;
   }
 
-  /** A copy of the whole file: `build` is not needed. */
-  async scratchCopy(): Promise<MigrationTarget & AsyncDisposable> {
-    const dir = await Deno.makeTempDir({ prefix: "impulse-verify-" });
+  /**
+   * A copy of the whole file, in a private scratch directory (0700, the files 0600): `build` is
+   * not needed.
+   */
+  async scratchCopy(
+    _build: unknown,
+    options: ScratchOptions = {},
+  ): Promise<MigrationTarget & AsyncDisposable> {
+    throwIfCancelled(options.signal);
+    const place = await scratchPlace();
+    let copy: SqliteConnection | undefined;
     try {
-      const path = `${dir}/scratch.db`;
+      // Created 0600 before a byte is written; SQLite gives its -wal and -shm the same mode.
+      const path = await place.file("scratch.db");
       await this.#mapped(
         this.#connection.withWriter(
           "verify",
@@ -198,21 +209,29 @@ export class SqliteMigrationTarget implements MigrationTarget {
           (db) => db.copyTo(path),
         ),
       );
-      const copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
+      throwIfCancelled(options.signal);
+      copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
         ...this.#options,
         migrate: "off",
         create: true,
         readOnly: false,
       });
-      const target = copy.migrationTarget();
-      return Object.assign(target, {
+      const opened = copy;
+      return Object.assign(opened.migrationTarget(), {
         async [Symbol.asyncDispose]() {
-          await copy.close();
-          await Deno.remove(dir, { recursive: true });
+          try {
+            await opened.close();
+          } finally {
+            await place[Symbol.asyncDispose]();
+          }
         },
       });
     } catch (error) {
-      await Deno.remove(dir, { recursive: true });
+      try {
+        await copy?.close();
+      } finally {
+        await place[Symbol.asyncDispose]();
+      }
       throw error;
     }
   }

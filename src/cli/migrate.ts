@@ -16,6 +16,7 @@ import {
   type VerifyReport,
 } from "../migrate/mod.ts";
 import { parseNumberArgument } from "./numbers.ts";
+import { interruption } from "./signals.ts";
 import { defaultDatabaseUrl, type Output } from "./output.ts";
 
 /** The usage text of `migrate`. */
@@ -29,7 +30,8 @@ Commands:
                       reads only: a database that does not exist is an error, never created
   to <version>        migrate up or down to a version (0 reverts everything)
   verify              run down and up on a scratch copy with the rows, comparing every row,
-                      column and schema (reads only)
+                      column and schema (reads only); the copy is private (a 0700 directory
+                      of its own on SQLite) and removed after, also on Ctrl-C or SIGTERM
   new <name>          create NNNN_<name>.up.sql and .down.sql
 
 Options:
@@ -123,7 +125,18 @@ export async function migrateCommand(
         : 0;
     }
     case "verify": {
-      const result = await migrator.verify();
+      // Ctrl-C or SIGTERM cancels the check: its scratch copy is removed before the exit.
+      using stop = interruption();
+      let result: VerifyReport;
+      try {
+        result = await migrator.verify({ signal: stop.signal });
+      } catch (error) {
+        if (!stop.signal.aborted) throw error;
+        const message = (error as Error).message;
+        if (out.json) out.data({ error: { kind: "unavailable", message } });
+        else out.error(`error: ${message}`);
+        return stop.exitCode;
+      }
       if (out.json) out.data(result);
       else printVerify(out, where, result, migrator.migrations.length);
       return result.ok ? 0 : 1;

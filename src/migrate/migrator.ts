@@ -23,6 +23,7 @@ import {
 import type { MigrationQuery, MigrationTarget } from "./target.ts";
 import { refuseLoss, refuseUntried } from "./refusal.ts";
 import { tryRoundTrip } from "./trial.ts";
+import { cancelled, guarded, throwIfCancelled } from "./scratch.ts";
 import { type TrialSeen, verifyCopy, type VerifyReport } from "./verify.ts";
 
 /** The name of the set of the package's own migrations. */
@@ -39,6 +40,15 @@ export interface MigratorOptions {
   lockTimeoutMs?: number;
   /** Refuse `up`, `down` and `to` (the target was opened for reading only). */
   readOnly?: boolean;
+}
+
+/** Options of {@linkcode Migrator.verify}. */
+export interface VerifyOptions {
+  /**
+   * Cancels the check: it stops before its next statement, removes its scratch copy and
+   * rejects with a `StorageError` of kind `unavailable`.
+   */
+  signal?: AbortSignal;
 }
 
 /** One migration applied or reverted. */
@@ -293,24 +303,52 @@ export class Migrator implements AsyncDisposable {
    * each migration in turn applies it, tries its down and up steps on the rows again, reverts
    * it, compares the schema with the one before it was applied, and applies it again.
    *
+   * The copy holds everything the database holds: a SQLite copy lives in a directory of its
+   * own (mode 0700, its files 0600), a PostgreSQL copy is a database of its own on the same
+   * server; it is removed after, whether the check passes, fails, throws or is cancelled.
+   *
+   * @param options `signal`: cancels the check; the copy is removed, and the promise rejects.
    * @returns The report (the first problem ends the check), with the columns that held no data
    * when tried; the copy is deleted after.
-   * @throws {StorageError} `timeout` or `unavailable` when the copy cannot be made or used.
+   * @throws {StorageError} `timeout` or `unavailable` when the copy cannot be made or used;
+   * `unavailable` when `signal` cancels the check (the check stops before its next statement).
+   *
+   * @example
+   * ```ts
+   * import { openMigrator } from "@impulse/storage/migrate";
+   * import assert from "node:assert/strict";
+   *
+   * await using migrator = await openMigrator("sqlite::memory:");
+   * await migrator.up();
+   * const controller = new AbortController();
+   * controller.abort(new Error("the board is shutting down"));
+   * await assert.rejects(migrator.verify({ signal: controller.signal }), /cancelled/);
+   * ```
    */
-  async verify(): Promise<VerifyReport> {
-    await using scratch = await this.#target.scratchCopy((copy) =>
-      this.#replay(copy)
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    const signal = validSignal(options);
+    throwIfCancelled(signal);
+    await using copy = await this.#target.scratchCopy(
+      (copy) => this.#replay(guarded(copy, signal)),
+      { signal },
     );
+    const scratch = guarded(copy, signal);
     const runner = new Migrator(scratch, this.#migrations, {
       set: this.#set,
       lockTimeoutMs: this.#lockTimeoutMs,
     });
-    return await verifyCopy(scratch, this.#migrations, {
-      descend: (seen) => runner.#descend(seen),
-      up: async (version) => void await runner.up({ to: version }),
-      rehearse: async (seen) => void await runner.#downTried(1, 0, seen, true),
-      revert: async () => void await runner.#revert(0),
-    });
+    try {
+      return await verifyCopy(scratch, this.#migrations, {
+        descend: (seen) => runner.#descend(seen),
+        up: async (version) => void await runner.up({ to: version }),
+        rehearse: async (seen) =>
+          void await runner.#downTried(1, 0, seen, true),
+        revert: async () => void await runner.#revert(0),
+      });
+    } catch (error) {
+      // Whatever a step threw as the signal fired, the run was cancelled.
+      throw signal?.aborted ? cancelled(signal) : error;
+    }
   }
 
   /** Closes the target. */
@@ -660,6 +698,17 @@ function versioned(
     `Migration ${migration.version} (${migration.name}) failed ${direction}: ${error.message}: ` +
       "the database stays at the version before it",
     { version: migration.version, cause: error },
+  );
+}
+
+function validSignal(options: VerifyOptions): AbortSignal | undefined {
+  const signal = options?.signal;
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  throw new StorageError(
+    "validation",
+    "Invalid verify option: signal must be an AbortSignal: got " +
+      typeof signal,
+    { field: "options.signal" },
   );
 }
 

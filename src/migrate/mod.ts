@@ -41,6 +41,7 @@ export type {
   DownOptions,
   MigrationStep,
   MigratorOptions,
+  VerifyOptions,
 } from "./migrator.ts";
 export type { UnprovenColumn, VerifyReport } from "./verify.ts";
 export { assertMigratable, migrationStatus } from "./plan.ts";
@@ -49,7 +50,12 @@ export type {
   MigrationState,
   MigrationStatus,
 } from "./plan.ts";
-export type { MigrationQuery, MigrationTarget, TableShape } from "./target.ts";
+export type {
+  MigrationQuery,
+  MigrationTarget,
+  ScratchOptions,
+  TableShape,
+} from "./target.ts";
 
 /** Options of {@linkcode openMigrator}. */
 export interface OpenMigratorOptions {

@@ -38,6 +38,12 @@ export interface TableShape {
   key: string[];
 }
 
+/** Options of {@linkcode MigrationTarget.scratchCopy}. */
+export interface ScratchOptions {
+  /** Cancels the copy. */
+  signal?: AbortSignal;
+}
+
 /** A database as the migration runner sees it. */
 export interface MigrationTarget {
   /** Selects the migration folder (`sqlite`, `postgres`). */
@@ -150,10 +156,17 @@ export interface MigrationTarget {
    * driver cannot copy the database whole, it creates an empty one, lets `build` migrate it to
    * the versions of the original, and then copies every row the two have in common.
    *
+   * A file copy lives in a directory of its own, mode 0700, its files 0600 (see
+   * `scratch.ts`); a copy on a server is a database of its own. Whatever fails or is cancelled
+   * on the way, nothing of the copy is left behind.
+   *
    * @param build Migrates an empty copy to the original's schema.
+   * @param options `signal`: cancels the copy (between its statements and batches); the
+   * promise then rejects with the error of `cancelled()` in `scratch.ts`.
    */
   scratchCopy(
     build: (copy: MigrationTarget) => Promise<void>,
+    options?: ScratchOptions,
   ): Promise<MigrationTarget & AsyncDisposable>;
   /** Releases the target's resources. */
   close(): Promise<void>;
