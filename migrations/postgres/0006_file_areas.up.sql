@@ -1,6 +1,8 @@
+-- accepts checksum 2f47e914ef1512769221f9cb222e3380a787750dc82c51441a55ab181d14bfe2
 -- File areas, per-area unique file names (ASCII letters compare case-insensitively), hashes
 -- and download counts. What the down script set aside comes back; every other area id used by
--- a file becomes an area row (tag "area<id>", or "area<id> #<id>" when that tag is taken).
+-- a file becomes an area row tagged "area<id>"; when that tag is taken, its key gets a U+001F
+-- and the id appended, which no tag can hold, and it answers to no tag until renamed.
 CREATE TABLE file_areas (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   tag TEXT NOT NULL,
@@ -26,14 +28,14 @@ WITH used (id, created_at) AS (
   SELECT area_id, min(uploaded_at) FROM files
   WHERE area_id NOT IN (SELECT id FROM file_areas) GROUP BY area_id
 ),
-tagged (id, tag, created_at) AS (
+tagged (id, tag_key, created_at) AS (
   SELECT id, CASE WHEN EXISTS (SELECT 1 FROM file_areas a WHERE a.tag_key = 'area' || u.id)
-                  THEN 'area' || id || ' #' || id ELSE 'area' || id END, created_at
+                  THEN 'area' || id || chr(31) || id ELSE 'area' || id END, created_at
   FROM used u
 )
 INSERT INTO file_areas (id, tag, tag_key, name, created_at)
 OVERRIDING SYSTEM VALUE
-SELECT id, tag, tag, 'Area ' || id, created_at FROM tagged;
+SELECT id, 'area' || id, tag_key, 'Area ' || id, created_at FROM tagged;
 
 SELECT setval('file_areas_id_seq',
               greatest(coalesce(max(id), 0), (SELECT coalesce(max(seq), 0) FROM impulse_aside_0006_ids)) + 1,
@@ -48,8 +50,9 @@ ALTER TABLE files
 
 -- A file set aside gets back its hash, its download count and, unless it was renamed or moved
 -- meanwhile, its name key. Any other file's key is its name with ASCII letters in lower case.
--- A key that repeats in its area (the previous release allowed it) gets the id appended, but
--- for one file: the one whose key was set aside, else the oldest.
+-- A key that repeats in its area (the previous release allowed it) gets a U+001F and the id
+-- appended, which no file name can hold (so no other key can be the same), but for one file:
+-- the one whose key was set aside, else the oldest.
 WITH keyed (id, area_id, k, kept, sha256, downloads) AS (
   SELECT f.id, f.area_id,
          CASE WHEN a.area_id = f.area_id AND a.filename = f.filename THEN a.filename_key
@@ -61,7 +64,7 @@ WITH keyed (id, area_id, k, kept, sha256, downloads) AS (
 unique_keys (id, k, sha256, downloads) AS (
   SELECT id,
          CASE WHEN row_number() OVER (PARTITION BY area_id, k ORDER BY kept DESC, id) = 1
-              THEN k ELSE k || ' #' || id END,
+              THEN k ELSE k || chr(31) || id END,
          sha256, downloads
   FROM keyed
 )

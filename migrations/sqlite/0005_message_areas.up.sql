@@ -1,6 +1,8 @@
+-- accepts checksum a018992ce221241cb2a9a5dca30d6693542a4e63ce18e7f62c071898b3ecb408
 -- Message areas with per-area message numbers, names on messages, threads and FidoNet ids.
 -- What the down script set aside comes back; every other area id used by a message becomes an
--- area row (tag "area<id>", or "area<id> #<id>" when that tag is taken).
+-- area row tagged "area<id>"; when that tag is taken, its key gets a U+001F and the id appended,
+-- which no tag can hold (so it never meets a real tag), and it answers to no tag until renamed.
 CREATE TABLE message_areas (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   tag TEXT NOT NULL,
@@ -34,13 +36,13 @@ WITH used (id, created_at) AS (
   SELECT area_id, min(created_at) FROM messages
   WHERE area_id NOT IN (SELECT id FROM message_areas) GROUP BY area_id
 ),
-tagged (id, tag, created_at) AS (
+tagged (id, tag_key, created_at) AS (
   SELECT id, CASE WHEN EXISTS (SELECT 1 FROM message_areas a WHERE a.tag_key = 'area' || u.id)
-                  THEN 'area' || id || ' #' || id ELSE 'area' || id END, created_at
+                  THEN 'area' || id || char(31) || id ELSE 'area' || id END, created_at
   FROM used u
 )
 INSERT INTO message_areas (id, tag, tag_key, name, created_at)
-SELECT id, tag, tag, 'Area ' || id, created_at FROM tagged;
+SELECT id, 'area' || id, tag_key, 'Area ' || id, created_at FROM tagged;
 
 INSERT INTO sqlite_sequence (name, seq)
 SELECT name, seq FROM impulse_aside_0005_ids

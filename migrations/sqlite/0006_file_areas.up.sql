@@ -1,6 +1,8 @@
+-- accepts checksum 0457ae095137630d836daf7d0e987526bfd14401cb37efc6786df4c159f1a4a6
 -- File areas, per-area unique file names (ASCII letters compare case-insensitively), hashes
 -- and download counts. What the down script set aside comes back; every other area id used by
--- a file becomes an area row (tag "area<id>", or "area<id> #<id>" when that tag is taken).
+-- a file becomes an area row tagged "area<id>"; when that tag is taken, its key gets a U+001F
+-- and the id appended, which no tag can hold, and it answers to no tag until renamed.
 CREATE TABLE file_areas (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   tag TEXT NOT NULL,
@@ -27,13 +29,13 @@ WITH used (id, created_at) AS (
   SELECT area_id, min(uploaded_at) FROM files
   WHERE area_id NOT IN (SELECT id FROM file_areas) GROUP BY area_id
 ),
-tagged (id, tag, created_at) AS (
+tagged (id, tag_key, created_at) AS (
   SELECT id, CASE WHEN EXISTS (SELECT 1 FROM file_areas a WHERE a.tag_key = 'area' || u.id)
-                  THEN 'area' || id || ' #' || id ELSE 'area' || id END, created_at
+                  THEN 'area' || id || char(31) || id ELSE 'area' || id END, created_at
   FROM used u
 )
 INSERT INTO file_areas (id, tag, tag_key, name, created_at)
-SELECT id, tag, tag, 'Area ' || id, created_at FROM tagged;
+SELECT id, 'area' || id, tag_key, 'Area ' || id, created_at FROM tagged;
 
 INSERT INTO sqlite_sequence (name, seq)
 SELECT name, seq FROM impulse_aside_0006_ids
@@ -56,8 +58,9 @@ CREATE TABLE files_new (
 
 -- A file set aside gets back its hash, its download count and, unless it was renamed or moved
 -- meanwhile, its name key. Any other file's key is its name with ASCII letters in lower case.
--- A key that repeats in its area (the previous release allowed it) gets the id appended, but
--- for one file: the one whose key was set aside, else the oldest.
+-- A key that repeats in its area (the previous release allowed it) gets a U+001F and the id
+-- appended, which no file name can hold (so no other key can be the same), but for one file:
+-- the one whose key was set aside, else the oldest.
 WITH keyed (id, area_id, k, kept, sha256, downloads) AS (
   SELECT f.id, f.area_id,
          CASE WHEN a.area_id = f.area_id AND a.filename = f.filename THEN a.filename_key
@@ -70,7 +73,7 @@ INSERT INTO files_new (id, area_id, filename, filename_key, description, uploade
                        sha256, downloads, uploaded_at)
 SELECT f.id, f.area_id, f.filename,
        CASE WHEN row_number() OVER (PARTITION BY k.area_id, k.k ORDER BY k.kept DESC, k.id) = 1
-            THEN k.k ELSE k.k || ' #' || k.id END,
+            THEN k.k ELSE k.k || char(31) || k.id END,
        f.description, f.uploader_id, f.size, k.sha256, k.downloads, f.uploaded_at
 FROM files f JOIN keyed k ON k.id = f.id;
 

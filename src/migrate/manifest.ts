@@ -92,6 +92,11 @@ export async function renderManifest(root: string): Promise<string> {
       lines.push(`      version: ${m.version},`);
       lines.push(`      name: ${JSON.stringify(m.name)},`);
       lines.push(`      checksum: ${JSON.stringify(m.checksum)},`);
+      if (m.acceptedChecksums) {
+        lines.push(
+          `      acceptedChecksums: ${JSON.stringify(m.acceptedChecksums)},`,
+        );
+      }
       lines.push(`      up: ${JSON.stringify(m.up.replaceAll("\r\n", "\n"))},`);
       lines.push(
         `      down: ${JSON.stringify(m.down.replaceAll("\r\n", "\n"))},`,

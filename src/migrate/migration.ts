@@ -18,8 +18,17 @@ export interface Migration {
   readonly up: string;
   /** The down script. */
   readonly down: string;
-  /** SHA-256 (hex) of the up script with CRLF normalised to LF. */
+  /**
+   * SHA-256 (hex) of the up script with CRLF normalised to LF, its `-- accepts checksum` lines
+   * left out (see {@linkcode checksum}).
+   */
   readonly checksum: string;
+  /**
+   * Earlier checksums of this migration that a database may have applied instead: the up
+   * script's `-- accepts checksum <sha256 hex>` lines. A tracking row with one of them counts as
+   * applied, as one with {@linkcode Migration.checksum} does. Empty or absent for most.
+   */
+  readonly acceptedChecksums?: readonly string[];
   /** Code run in the same transaction right after each script (the package's own set only). */
   readonly code?: MigrationCode;
 }
@@ -55,15 +64,81 @@ const FILE = /^(\d+)_([A-Za-z0-9_-]+)\.(up|down)\.sql$/;
 const NO_TRANSACTION = /^--\s*no-transaction\s*$/;
 
 /**
- * The checksum of a migration script: SHA-256, hex, over the text with CRLF normalised to LF.
+ * The checksum of a migration script: SHA-256, hex, over the text with CRLF normalised to LF and
+ * its accepts lines (see {@linkcode acceptedChecksums}) left out, so that naming an earlier
+ * checksum does not itself change the migration's.
  *
  * @param script The script text.
  * @returns 64 hex digits.
  */
 export function checksum(script: string): string {
-  return createHash("sha256").update(script.replaceAll("\r\n", "\n")).digest(
-    "hex",
+  const lines = script.replaceAll("\r\n", "\n").split("\n");
+  const header = headerLength(lines);
+  const kept = lines.filter((line, i) => !(i < header && ACCEPTS.test(line)));
+  return createHash("sha256").update(kept.join("\n")).digest("hex");
+}
+
+/**
+ * The earlier checksums an up script accepts as applied: its lines
+ * `-- accepts checksum <64 lower-case hex digits>`, each in the comment lines that open the
+ * file (before its first line that is neither a `--` comment nor blank).
+ *
+ * When an applied migration must be corrected (never to change what a database holds, only
+ * how a later run behaves), the corrected file names the checksum of each version it replaces,
+ * so databases that applied those stay valid. The lines are left out of the checksum.
+ *
+ * @param script The up script.
+ * @param version The migration's version, for errors.
+ * @returns The checksums, without duplicates, in file order.
+ * @throws {StorageError} `migration` naming the version and the line for an accepts line that
+ * is malformed (not exactly `-- accepts checksum` and 64 lower-case hex digits) or stands
+ * after the opening comments.
+ *
+ * @example
+ * ```ts
+ * import { acceptedChecksums } from "./migration.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const up = `-- accepts checksum ${"a".repeat(64)}\nCREATE TABLE t (id INTEGER);\n`;
+ * assert.deepEqual(acceptedChecksums(up, 1), ["a".repeat(64)]);
+ * ```
+ */
+export function acceptedChecksums(script: string, version: number): string[] {
+  const lines = script.replaceAll("\r\n", "\n").split("\n");
+  const header = headerLength(lines);
+  const accepted: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const valid = ACCEPTS.exec(line);
+    if (valid && i < header) {
+      if (!accepted.includes(valid[1]!)) accepted.push(valid[1]!);
+      continue;
+    }
+    if (!valid && !LOOKS_LIKE_ACCEPTS.test(line)) continue;
+    const problem = valid
+      ? "stands after the opening comments: move it to the top of the file"
+      : "is malformed: write it as -- accepts checksum <64 lower-case hex digits>";
+    throw new StorageError(
+      "migration",
+      `Migration ${version}: the accepts line ${i + 1} ${problem}: got ${
+        JSON.stringify(line)
+      }`,
+      { version },
+    );
+  }
+  return accepted;
+}
+
+/** An accepts line as it must be written. */
+const ACCEPTS = /^-- accepts checksum ([0-9a-f]{64})$/;
+/** A line meant as one (any case or spacing), which must then be written as {@linkcode ACCEPTS}. */
+const LOOKS_LIKE_ACCEPTS = /^\s*--\s*accepts?\s+checksums?\b/i;
+
+/** How many lines open the file as comments or blank lines. */
+function headerLength(lines: readonly string[]): number {
+  const first = lines.findIndex((line) =>
+    line.trim() !== "" && !line.startsWith("--")
   );
+  return first === -1 ? lines.length : first;
 }
 
 /**
@@ -89,8 +164,9 @@ export interface MigrationFile {
  *
  * @param files The files of one set (other names are ignored).
  * @returns The migrations.
- * @throws {StorageError} `migration` on a duplicate version or an up without its down (or a down
- * without its up), naming the version.
+ * @throws {StorageError} `migration` on a duplicate version, an up without its down (or a down
+ * without its up), or a malformed accepts line (see {@linkcode acceptedChecksums}), naming the
+ * version.
  */
 export function pairMigrations(files: readonly MigrationFile[]): Migration[] {
   const byVersion = new Map<
@@ -135,12 +211,14 @@ export function pairMigrations(files: readonly MigrationFile[]): Migration[] {
         { version },
       );
     }
+    const accepted = acceptedChecksums(entry.up, version);
     migrations.push({
       version,
       name: entry.name,
       up: entry.up,
       down: entry.down,
       checksum: checksum(entry.up),
+      ...(accepted.length > 0 ? { acceptedChecksums: accepted } : {}),
     });
   }
   return migrations.sort((a, b) => a.version - b.version);

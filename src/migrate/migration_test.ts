@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { StorageError } from "../errors.ts";
 import {
   checksum,
@@ -230,4 +231,92 @@ Deno.test("createMigration() refuses a bad name and writes nothing", async () =>
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const OLD = checksum("CREATE TABLE notes (id INTEGER);\n");
+const OLDER = checksum("CREATE TABLE notes (id BIGINT);\n");
+
+Deno.test("pairMigrations() reads -- accepts checksum lines of an up file's opening comments, left out of its checksum", () => {
+  const body = "-- Notes.\nCREATE TABLE notes (id INTEGER, body TEXT);\n";
+  const up = `-- accepts checksum ${OLD}\r\n-- accepts checksum ${OLDER}\n` +
+    `-- accepts checksum ${OLD}\n${body}`;
+  const [m] = pairMigrations(files({
+    "0001_notes.up.sql": up,
+    "0001_notes.down.sql": "DROP TABLE notes;",
+  }));
+  assert.deepEqual(m!.acceptedChecksums, [OLD, OLDER]);
+  // Naming an earlier checksum does not change the migration's own.
+  assert.equal(m!.checksum, checksum(body));
+  assert.equal(checksum(up), checksum(body));
+  // A file without accepts lines has none, and its checksum is as before.
+  const [plain] = pairMigrations(files({
+    "0001_notes.up.sql": body,
+    "0001_notes.down.sql": "DROP TABLE notes;",
+  }));
+  assert.equal(plain!.acceptedChecksums, undefined);
+  assert.equal(
+    plain!.checksum,
+    createHash("sha256").update(body).digest("hex"),
+  );
+});
+
+Deno.test("pairMigrations() refuses a malformed or misplaced accepts line, naming the version and the line", () => {
+  const malformed = [
+    `-- accepts checksum ${OLD.toUpperCase()}`,
+    `-- accepts checksum ${OLD.slice(1)}`,
+    `-- accepts checksum ${OLD}0`,
+    `-- accepts checksum ${OLD} `,
+    `-- accepts checksum ${OLD.slice(0, -1)}g`,
+    `--accepts checksum ${OLD}`,
+    `-- accepts  checksum ${OLD}`,
+    `-- Accepts checksum ${OLD}`,
+    `-- accept checksum ${OLD}`,
+    `-- accepts checksums ${OLD}`,
+    `-- accepts checksum sha256:${OLD}`,
+    `-- accepts checksum ${OLD}, ${OLDER}`,
+    "-- accepts checksum",
+    `  -- accepts checksum ${OLD}`,
+  ];
+  for (const line of malformed) {
+    assertMigrationError(
+      () =>
+        pairMigrations(files({
+          "0004_notes.up.sql": `${line}\nCREATE TABLE notes (id INTEGER);\n`,
+          "0004_notes.down.sql": "DROP TABLE notes;",
+        })),
+      4,
+      /^Migration 4: the accepts line 1 is malformed: write it as -- accepts checksum <64 lower-case hex digits>: got /,
+    );
+  }
+  // After the first statement it would be part of the script: refused, not skipped.
+  assertMigrationError(
+    () =>
+      pairMigrations(files({
+        "0004_notes.up.sql":
+          `-- Notes.\n\nCREATE TABLE notes (id INTEGER);\n-- accepts checksum ${OLD}\n`,
+        "0004_notes.down.sql": "DROP TABLE notes;",
+      })),
+    4,
+    /^Migration 4: the accepts line 4 stands after the opening comments/,
+  );
+  // Other comments that merely mention accepting are left alone.
+  const [m] = pairMigrations(files({
+    "0004_notes.up.sql":
+      "-- accepts any body text\n-- Accepts: nothing\nCREATE TABLE notes (id INTEGER);\n",
+    "0004_notes.down.sql": "DROP TABLE notes;",
+  }));
+  assert.equal(m!.acceptedChecksums, undefined);
+});
+
+Deno.test("checksum() leaves out only well-formed accepts lines of the opening comments", () => {
+  const body = "CREATE TABLE notes (id INTEGER);\n";
+  assert.equal(checksum(`-- accepts checksum ${OLD}\n${body}`), checksum(body));
+  assert.notEqual(
+    checksum(`-- accepts checksum ${OLD.toUpperCase()}\n${body}`),
+    checksum(body),
+  );
+  assert.notEqual(
+    checksum(`${body}-- accepts checksum ${OLD}\n`),
+    checksum(body),
+  );
 });

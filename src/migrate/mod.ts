@@ -23,6 +23,7 @@ import { fileName, loadMigrations } from "./migration.ts";
 import { Migrator, OWN_SET } from "./migrator.ts";
 
 export {
+  acceptedChecksums,
   checksum,
   fileName,
   isNoTransaction,

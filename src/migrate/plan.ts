@@ -48,7 +48,10 @@ export interface MigrationStatus {
   appliedAt: Date | null;
   /** How long it took, if applied. */
   durationMs: number | null;
-  /** Whether the applied checksum matches the file (`null` when not applied or missing). */
+  /**
+   * Whether the applied checksum matches the file, or is an earlier one the file accepts
+   * (`null` when not applied or missing).
+   */
   checksumOk: boolean | null;
 }
 
@@ -76,7 +79,9 @@ export function migrationStatus(
         checksumOk: null,
       };
     }
-    const checksumOk = row.checksum === m.checksum;
+    // The file's checksum, or an earlier one the file accepts (its `-- accepts checksum` lines).
+    const checksumOk = row.checksum === m.checksum ||
+      (m.acceptedChecksums ?? []).includes(row.checksum);
     const state = row.status === "running"
       ? "interrupted"
       : checksumOk

@@ -158,3 +158,39 @@ Deno.test("assertMigratable() accepts a fresh and a current database", () => {
   );
   assertMigratable(migrationStatus([], []), "app");
 });
+
+Deno.test("migrationStatus() takes an applied checksum the file accepts, and refuses any other", () => {
+  const before = checksum("CREATE TABLE t (id INTEGER, name TEXT);");
+  const other = checksum("CREATE TABLE t (id INTEGER);");
+  const up =
+    `-- accepts checksum ${before}\nCREATE TABLE t (id INTEGER, label TEXT);`;
+  const edited: Migration = {
+    ...migration(1, up),
+    acceptedChecksums: [before],
+  };
+  const [accepted] = migrationStatus([edited], [
+    applied(edited, { checksum: before }),
+  ]);
+  assert.equal(accepted!.state, "applied");
+  assert.equal(accepted!.checksumOk, true);
+  assertMigratable([accepted!], "app");
+  const [current] = migrationStatus([edited], [applied(edited)]);
+  assert.equal(current!.state, "applied");
+  for (const wrong of [other, before.toUpperCase(), `${before} `, ""]) {
+    const [line] = migrationStatus([edited], [
+      applied(edited, { checksum: wrong }),
+    ]);
+    assert.equal(line!.state, "changed", wrong);
+    assertRefused(
+      () => assertMigratable([line!], "app"),
+      1,
+      /was edited after it was applied/,
+    );
+  }
+  // An accepted checksum of another version accepts nothing here.
+  const [second] = migrationStatus([edited, migration(2)], [
+    applied(edited),
+    applied(migration(2)!, { checksum: before }),
+  ]).slice(1);
+  assert.equal(second!.state, "changed");
+});
