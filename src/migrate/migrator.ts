@@ -63,13 +63,14 @@ export interface MigrationStep {
 
 /** Options of {@linkcode Migrator.down}. */
 export interface DownOptions {
-  /** How many migrations to revert; 1 by default. */
+  /** How many migrations to revert: a positive integer; 1 by default. */
   steps?: number;
-  /** Revert every version above this one instead. */
+  /** Revert every version above this one instead (0: all); not together with `steps`. */
   to?: number;
   /**
    * Revert even what cannot be shown to come back: a step that would lose data, or one that
-   * runs without a transaction. On SQLite a backup copy of the file is written first.
+   * runs without a transaction. On SQLite a backup copy of the file is written first. Only
+   * `true` forces: anything but a boolean is refused as `validation`.
    */
   force?: boolean;
 }
