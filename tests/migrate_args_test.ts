@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { StorageError } from "../mod.ts";
 import {
+  createMigration,
   type MigrationTarget,
   Migrator,
   openMigrator,
@@ -255,6 +256,8 @@ persistentTest(
           "options.lockTimeoutMs",
         ],
         ["{ dir: 5 }", { dir: 5 }, "options.dir"],
+        ['{ dir: "" }', { dir: "" }, "options.dir"],
+        ["{ dir: a NUL }", { dir: "/tmp/set\0" }, "options.dir"],
         ["{ set: 5 }", { set: 5 }, "options.set"],
       ] as const
     ) {
@@ -286,3 +289,22 @@ persistentTest(
     }
   },
 );
+
+Deno.test("createMigration() refuses a directory that is not a path as validation, writing nothing", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "impulse-new-" });
+  const here = Deno.cwd();
+  Deno.chdir(cwd);
+  try {
+    for (const dir of [null, 42, "", "set\0", ["a"]]) {
+      await refused(
+        () => createMigration(dir as Loose, "notes"),
+        "dir",
+        `createMigration(${JSON.stringify(dir)})`,
+      );
+    }
+    assert.deepEqual([...Deno.readDirSync(cwd)], []);
+  } finally {
+    Deno.chdir(here);
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
