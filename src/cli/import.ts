@@ -6,11 +6,11 @@
 import { parseArgs } from "node:util";
 import { isStorageError, StorageError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
-import {
-  importImpulse71,
-  type Impulse71ImportProgress,
-  type Impulse71ImportReport,
+import type {
+  Impulse71ImportProgress,
+  Impulse71ImportReport,
 } from "../import/mod.ts";
+import { importSource, readSource } from "../import/impulse71/import.ts";
 import { openStorage } from "../open.ts";
 import type { Storage } from "../storage.ts";
 import { defaultDatabaseUrl, type Output } from "./output.ts";
@@ -67,14 +67,17 @@ export async function importCommand(
   }
   const dryRun = values["dry-run"] ?? false;
   const url = values.db ?? (dryRun ? MEMORY : defaultDatabaseUrl());
-  const opened = await openTarget(url, dryRun);
-  await using storage = opened.storage;
-  const report = await importImpulse71(values.from, storage, {
+  // The install and the options first: bad input, or a directory without an install, fails
+  // before any database is opened, created or migrated.
+  const source = await readSource(values.from, {
     dryRun,
     includeOrphans: values["include-orphans"] ?? false,
     timeZone: values["time-zone"],
     onProgress: throttled(out),
   });
+  const opened = await openTarget(url, dryRun);
+  await using storage = opened.storage;
+  const report = await importSource(source, storage);
   out.progress("");
   if (out.json) {
     return out.data(opened.note ? { ...report, note: opened.note } : report), 0;

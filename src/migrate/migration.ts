@@ -5,7 +5,9 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { StorageError } from "../errors.ts";
+import { parse } from "../validate.ts";
 import type { MigrationQuery } from "./target.ts";
 
 /** One migration: an up script and the down script that reverts it. */
@@ -247,12 +249,15 @@ export function fileName(
  * @param dir The directory.
  * @param dialect The database dialect.
  * @returns The migrations, sorted by version.
- * @throws {StorageError} `migration` when the directory cannot be read or the set is malformed.
+ * @throws {StorageError} `validation` when `dir` is not a path or `dialect` not a name;
+ * `migration` when the directory cannot be read or the set is malformed.
  */
 export async function loadMigrations(
   dir: string,
   dialect: string,
 ): Promise<Migration[]> {
+  parse(DIR, dir, "dir", "loadMigrations");
+  parse(DIALECT, dialect, "dialect", "loadMigrations");
   const chosen = await isDirectory(`${dir}/${dialect}`)
     ? `${dir}/${dialect}`
     : dir;
@@ -277,6 +282,20 @@ export async function loadMigrations(
   }
   return pairMigrations(files);
 }
+
+/** A directory path: a non-empty string without NUL characters. */
+const DIR = z.string({ error: "must be a string" })
+  .min(1, { error: "must not be empty" })
+  .refine((s) => !s.includes("\0"), {
+    error: "must not contain NUL characters",
+  });
+/** A dialect's name, such as `sqlite`: it names a sub-folder. */
+const DIALECT = z.string({ error: "must be a string" }).regex(
+  /^[A-Za-z0-9_-]{1,64}$/,
+  {
+    error: 'must be a dialect name such as "sqlite"',
+  },
+);
 
 async function isDirectory(path: string): Promise<boolean> {
   try {

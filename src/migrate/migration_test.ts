@@ -320,3 +320,26 @@ Deno.test("checksum() leaves out only well-formed accepts lines of the opening c
     checksum(body),
   );
 });
+
+Deno.test("loadMigrations() refuses a directory that is not a path or a dialect that is not a name as validation", async () => {
+  for (
+    const [dir, dialect, field] of [
+      [null, "sqlite", "dir"],
+      [42, "sqlite", "dir"],
+      ["", "sqlite", "dir"],
+      ["/tmp/set\0", "sqlite", "dir"],
+      ["/tmp", null, "dialect"],
+      ["/tmp", "../etc", "dialect"],
+      ["/tmp", "", "dialect"],
+    ] as const
+  ) {
+    await assert.rejects(
+      // deno-lint-ignore no-explicit-any
+      () => loadMigrations(dir as any, dialect as any),
+      (error: unknown) =>
+        error instanceof StorageError && error.kind === "validation" &&
+        error.field === field,
+      `loadMigrations(${JSON.stringify(dir)}, ${JSON.stringify(dialect)})`,
+    );
+  }
+});

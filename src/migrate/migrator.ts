@@ -7,15 +7,16 @@
 import { manifest } from "../../migrations/mod.ts";
 import { bindMethods, methodNames } from "../bind.ts";
 import { StorageError } from "../errors.ts";
-import type { NamedRow } from "../driver.ts";
+import { parse } from "../validate.ts";
+import * as A from "./arguments.ts";
 import {
   isNoTransaction,
   type Migration,
   type MigrationNote,
 } from "./migration.ts";
+import { readApplied, TRACKING_TABLE } from "./applied.ts";
 import { type KeptNote, readNotes, runCode } from "./notes.ts";
 import {
-  type AppliedMigration,
   assertMigratable,
   type MigrationStatus,
   migrationStatus,
@@ -72,18 +73,18 @@ export interface MigrationStep {
 
 /** Options of {@linkcode Migrator.down}. */
 export interface DownOptions {
-  /** How many migrations to revert; 1 by default. */
+  /** How many migrations to revert: a positive integer; 1 by default. */
   steps?: number;
-  /** Revert every version above this one instead. */
+  /** Revert every version above this one instead (0: all); not together with `steps`. */
   to?: number;
   /**
    * Revert even what cannot be shown to come back: a step that would lose data, or one that
-   * runs without a transaction. On SQLite a backup copy of the file is written first.
+   * runs without a transaction. On SQLite a backup copy of the file is written first. Only
+   * `true` forces: anything but a boolean is refused as `validation`.
    */
   force?: boolean;
 }
 
-const TRACKING_TABLE = "impulse_migrations";
 const TRACKING = `CREATE TABLE IF NOT EXISTS impulse_migrations (
   migration_set TEXT NOT NULL,
   version BIGINT NOT NULL,
@@ -94,9 +95,6 @@ const TRACKING = `CREATE TABLE IF NOT EXISTS impulse_migrations (
   status TEXT NOT NULL DEFAULT 'applied',
   PRIMARY KEY (migration_set, version)
 )`;
-const SELECT_APPLIED =
-  "SELECT version, name, checksum, applied_at, duration_ms, status FROM impulse_migrations " +
-  "WHERE migration_set = ? ORDER BY version";
 const INSERT_APPLIED = "INSERT INTO impulse_migrations " +
   "(migration_set, version, name, checksum, applied_at, duration_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?)";
 const MARK_APPLIED =
@@ -144,11 +142,12 @@ export class Migrator implements AsyncDisposable {
     migrations: readonly Migration[],
     options: MigratorOptions = {},
   ) {
+    const o = parse(A.migratorOptions, options, "options", "Migrator");
     this.#target = target;
     this.#migrations = migrations;
-    this.#set = options.set ?? OWN_SET;
-    this.#lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
-    this.#readOnly = options.readOnly ?? false;
+    this.#set = o.set ?? OWN_SET;
+    this.#lockTimeoutMs = o.lockTimeoutMs ?? 60_000;
+    this.#readOnly = o.readOnly ?? false;
     // Bound, so a method taken off the runner works like the original (src/bind.ts).
     bindMethods(this, MIGRATOR_METHODS);
   }
@@ -191,10 +190,13 @@ export class Migrator implements AsyncDisposable {
    *
    * @param options `to`: the highest version to apply; all by default.
    * @returns The steps taken (none when the database is current).
-   * @throws {StorageError} `migration` when the state is unsafe or a script fails (the database
-   * stays at the last whole version); `timeout` when the lock cannot be had in time.
+   * @throws {StorageError} `validation` for options that are not an object or a `to` that is
+   * not a non-negative integer (nothing is read or written); `migration` when the state is
+   * unsafe or a script fails (the database stays at the last whole version); `timeout` when
+   * the lock cannot be had in time.
    */
   async up(options: { to?: number } = {}): Promise<MigrationStep[]> {
+    const o = parse(A.upOptions, options, "options", "up");
     this.#assertWritable("up");
     // A first look that only reads: a database with nothing to apply is left as it is, without
     // waiting for the migration lock or a write lock. An unsafe state is refused even then.
@@ -203,8 +205,7 @@ export class Migrator implements AsyncDisposable {
       assertMigratable(status, this.#set);
       return status;
     });
-    const due = (version: number) =>
-      options.to === undefined || version <= options.to;
+    const due = (version: number) => o.to === undefined || version <= o.to;
     if (!seen.some((l) => l.state === "pending" && due(l.version))) return [];
     return await this.#target.withLock(async () => {
       // Under the lock, read again (another process may have migrated meanwhile), and try only
@@ -242,17 +243,21 @@ export class Migrator implements AsyncDisposable {
    * Other sessions go on reading while the steps run, but wait to write to the database's
    * tables until they commit (PostgreSQL; on SQLite the step's write lock excludes them).
    *
-   * @throws {StorageError} `migration` when the state is unsafe, a step would lose data or
+   * @throws {StorageError} `validation` for options that are not an object, `steps` that is not
+   * a positive integer, `to` that is not a non-negative integer, both of them, or `force` that
+   * is not a boolean (nothing is read or written); `migration` when the state is unsafe, a
+   * step would lose data or
    * cannot be tried (naming each table and column, and how many rows), or a script fails;
    * `timeout` when a writer holds a table past `lockTimeoutMs` (nothing is reverted);
    * `unavailable` when a forced run cannot write its backup copy.
    */
   async down(options: DownOptions = {}): Promise<MigrationStep[]> {
+    const o = parse(A.downOptions, options, "options", "down");
     this.#assertWritable("down");
-    const steps = options.to === undefined ? options.steps ?? 1 : Infinity;
-    const floor = options.to ?? 0;
+    const steps = o.to === undefined ? o.steps ?? 1 : Infinity;
+    const floor = o.to ?? 0;
     return await this.#target.withLock(async () => {
-      if (!options.force) return await this.#downTried(steps, floor);
+      if (o.force !== true) return await this.#downTried(steps, floor);
       const top = newest(await this.status());
       if (top <= floor || steps < 1) return [];
       const backup = await this.#target.backup(backupLabel(this.#set, top));
@@ -274,13 +279,16 @@ export class Migrator implements AsyncDisposable {
    * @param options `force`: going down, revert even what would not come back (see
    * {@linkcode Migrator.down}).
    * @returns The steps taken.
-   * @throws {StorageError} `migration` when the version is not in the set, or as `up` and
-   * `down` do.
+   * @throws {StorageError} `validation` when the version is not a non-negative integer or the
+   * options are not an object with a boolean `force` (nothing is read or written);
+   * `migration` when the version is not in the set, or as `up` and `down` do.
    */
   async to(
     version: number,
     options: { force?: boolean } = {},
   ): Promise<MigrationStep[]> {
+    parse(A.targetVersion, version, "version", "to");
+    const o = parse(A.toOptions, options, "options", "to");
     this.#assertWritable("to");
     if (version !== 0 && !this.#migrations.some((m) => m.version === version)) {
       throw new StorageError(
@@ -294,7 +302,7 @@ export class Migrator implements AsyncDisposable {
     const current = newest(await this.status());
     return version >= current
       ? await this.up({ to: version })
-      : await this.down({ to: version, force: options.force });
+      : await this.down({ to: version, force: o.force });
   }
 
   /**
@@ -616,20 +624,6 @@ export function newest(status: readonly MigrationStatus[]): number {
     (max, line) => line.state === "pending" ? max : Math.max(max, line.version),
     0,
   );
-}
-
-async function readApplied(
-  q: MigrationQuery,
-  set: string,
-): Promise<AppliedMigration[]> {
-  return (await q.all(SELECT_APPLIED, [set])).map((row: NamedRow) => ({
-    version: Number(row.version),
-    name: String(row.name),
-    checksum: String(row.checksum),
-    appliedAt: new Date(Number(row.applied_at)),
-    durationMs: Number(row.duration_ms),
-    status: row.status === "running" ? "running" : "applied",
-  }));
 }
 
 async function runScript(

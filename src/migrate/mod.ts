@@ -129,10 +129,15 @@ export async function openMigrator(
   }
 }
 
+/** A directory path: a non-empty string without NUL characters. */
+const migrationDir = z.string({ error: "must be a string" }).min(1, {
+  error: "must not be empty",
+}).refine((s) => !s.includes("\0"), {
+  error: "must not contain NUL characters",
+});
+
 const migratorOptions: z.ZodType<OpenMigratorOptions> = z.strictObject({
-  dir: z.string({ error: "must be a string" }).min(1, {
-    error: "must not be empty",
-  }).optional(),
+  dir: migrationDir.optional(),
   set: z.string({ error: "must be a string" }).optional(),
   lockTimeoutMs: V.int(0, 3_600_000).optional(),
   readOnly: z.boolean({ error: "must be a boolean" }).optional(),
@@ -168,13 +173,15 @@ function setName(options: OpenMigratorOptions): string {
  * @param dir The directory of the set (created if missing).
  * @param name The migration's name: letters, digits, `_` and `-`.
  * @returns The paths written.
- * @throws {StorageError} `validation` for a bad name; `unavailable` when the files cannot be
+ * @throws {StorageError} `validation` for a bad name or a directory that is not a path;
+ * `unavailable` when the files cannot be
  * written there.
  */
 export async function createMigration(
   dir: string,
   name: string,
 ): Promise<string[]> {
+  V.parse(migrationDir, dir, "dir", "createMigration");
   if (typeof name !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(name)) {
     throw new StorageError(
       "validation",

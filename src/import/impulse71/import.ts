@@ -4,6 +4,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { isStorageError, StorageError } from "../../errors.ts";
 import { foldKey } from "../../ops/_shared.ts";
@@ -81,6 +82,80 @@ const optionsSchema = z.strictObject({
 });
 
 /**
+ * The install directory: a path, or a `file:` URL, turned into a path.
+ */
+const directorySchema: z.ZodType<string, unknown> = z.unknown().transform(
+  (value, ctx) => {
+    const fail = (message: string) => {
+      ctx.addIssue({ code: "custom", message, input: value });
+      return z.NEVER;
+    };
+    if (value instanceof URL) {
+      if (value.protocol !== "file:") {
+        return fail('must be a path or a "file:" URL');
+      }
+      try {
+        return fileURLToPath(value);
+      } catch {
+        return fail('must be a "file:" URL of this machine (no host)');
+      }
+    }
+    if (typeof value !== "string") {
+      return fail('must be a path or a "file:" URL');
+    }
+    if (value === "") return fail("must not be empty");
+    if (value.includes("\0")) return fail("must not contain NUL characters");
+    return value;
+  },
+);
+
+/** The target: an open storage (what `openStorage` returns). */
+const storageSchema = z.custom<Storage>(
+  (value) =>
+    typeof value === "object" && value !== null &&
+    typeof (value as Storage).transaction === "function" &&
+    typeof (value as Storage).findUserByUsername === "function",
+  { error: "must be a storage opened with openStorage()" },
+);
+
+type ParsedOptions = z.output<typeof optionsSchema>;
+
+/** An install read and its options checked, ready to import: see {@linkcode readSource}. */
+export interface Impulse71Source {
+  /** The install, decoded. */
+  install: Impulse71Install;
+  /** The options, with their defaults. */
+  options: ParsedOptions;
+}
+
+/**
+ * Checks the directory and options of an import and decodes the install, touching no
+ * database: the import command runs this before it opens (or creates) one.
+ *
+ * @param directory The install directory: a path or a `file:` URL.
+ * @param options The options of {@linkcode importImpulse71}.
+ * @returns The install and the options.
+ * @throws {StorageError} `validation` for a bad directory or option; `not_found` when the
+ *   directory holds no install.
+ */
+export async function readSource(
+  directory: unknown,
+  options: unknown,
+): Promise<Impulse71Source> {
+  const o = parse(optionsSchema, options, "options", "importImpulse71");
+  const path = parse(
+    directorySchema,
+    directory,
+    "directory",
+    "importImpulse71",
+  );
+  return {
+    install: await readImpulse71(path, { timeZone: o.timeZone }),
+    options: o,
+  };
+}
+
+/**
  * Imports an Impulse 7.1 install (the directory holding STATUS.DAT, with `DATA/` and `MSGS/`)
  * through the Storage API: users with their passwords hashed, boards and e-mail as message
  * areas, file areas with their entries, last callers and last-read pointers. Everything is
@@ -92,7 +167,9 @@ const optionsSchema = z.strictObject({
  * @param storage The target storage.
  * @param options Dry run, orphans, time zone and progress.
  * @returns What was read, imported and skipped, and why.
- * @throws {StorageError} `validation` for bad options or an unknown time zone; `not_found`
+ * @throws {StorageError} `validation` for a directory that is not a path or `file:` URL, a
+ *   storage that is not one, bad options or an unknown time zone (all checked before
+ *   anything is read or written); `not_found`
  *   when the directory holds no install; `conflict` when the target already holds part of
  *   it; whatever the storage throws, after rolling back.
  *
@@ -111,8 +188,21 @@ export async function importImpulse71(
   storage: Storage,
   options: ImportImpulse71Options = {},
 ): Promise<Impulse71ImportReport> {
-  const o = parse(optionsSchema, options, "options", "importImpulse71");
-  const install = await readImpulse71(directory, { timeZone: o.timeZone });
+  const target = parse(storageSchema, storage, "storage", "importImpulse71");
+  return await importSource(await readSource(directory, options), target);
+}
+
+/**
+ * Imports an install that {@linkcode readSource} read, as {@linkcode importImpulse71} does.
+ *
+ * @param source The install and its options.
+ * @param storage The target storage.
+ * @returns The report.
+ */
+export async function importSource(
+  { install, options: o }: Impulse71Source,
+  storage: Storage,
+): Promise<Impulse71ImportReport> {
   await refuseOverlap(storage, install, o.includeOrphans);
   const progress = o.onProgress ?? (() => {});
   const hashes = await hashAll(
