@@ -94,6 +94,7 @@ persistentTest(
       await sqlQuery(fresh.url, repair);
     }
     // Repaired, the database opens.
-    await using storage = await openStorage(fresh.url, { migrate: "check" });
+    const storage = await openStorage(fresh.url, { migrate: "check" });
+    await storage.close();
   },
 );
