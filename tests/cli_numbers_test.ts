@@ -140,6 +140,42 @@ Deno.test("a positional argument a command does not take is refused: `migrate do
   assert.deepEqual(await trackedVersions(db, "impulse"), versions);
 });
 
+Deno.test("a flag given twice is refused, naming it, and runs nothing: --db a --db b does not act on b", async () => {
+  await using dir = await tempDir();
+  const a = `sqlite:${dir}/a.db`;
+  const b = `sqlite:${dir}/b.db`;
+  {
+    await using migrator = await openMigrator(a);
+    await migrator.up();
+  }
+  const versions = await trackedVersions(a, "impulse");
+  const files = await tree(dir);
+  for (
+    const args of [
+      ["migrate", "up", "--db", a, "--db", b],
+      ["migrate", "down", "--db", a, "--db=" + b],
+      ["migrate", "down", "--steps", "1", "--steps", "3", "--db", a],
+      ["migrate", "down", "--force", "--force", "--db", a],
+      ["migrate", "status", "--json", "--json", "--db", a],
+      ["copy", "--from", a, "--to", b, "--to", a],
+      ["import-impulse71", "--from", dir, "--from", dir, "--db", b],
+    ]
+  ) {
+    const run = await runCli(args);
+    const what = `${args.join(" ")}: ${run.stdout}${run.stderr}`;
+    assert.equal(run.code, 2, what);
+    // Text on stderr, or the JSON error object with --json.
+    assert.match(
+      `${run.stdout}${run.stderr}`,
+      /(^error: |"message": ")--[a-z-]+ is given more than once: give each flag once/,
+      what,
+    );
+  }
+  // Nothing ran: a is as it was and b was never created.
+  assert.deepEqual(await trackedVersions(a, "impulse"), versions);
+  assert.deepEqual(await tree(dir), files);
+});
+
 Deno.test("plain digits within range are taken: --steps 2 and --steps=002 revert two steps each, to 0 reverts all", async () => {
   await using dir = await tempDir();
   const db = `sqlite:${dir}/board.db`;

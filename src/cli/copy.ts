@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "./args.ts";
 import { copyDatabase, type CopyReport } from "../copy/mod.ts";
 import { StorageError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
@@ -40,9 +40,9 @@ export async function copyCommand(
   args: string[],
   out: Output,
 ): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags(
     args,
-    options: {
+    {
       from: { type: "string" },
       to: { type: "string" },
       force: { type: "boolean" },
@@ -50,7 +50,7 @@ export async function copyCommand(
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
-  });
+  );
   if (values.help) return out.text(COPY_USAGE), 0;
   if (!values.from || !values.to) {
     throw new StorageError(

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "./args.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
 import type {
@@ -46,9 +46,9 @@ export async function importCommand(
   args: string[],
   out: Output,
 ): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags(
     args,
-    options: {
+    {
       from: { type: "string" },
       db: { type: "string" },
       "dry-run": { type: "boolean" },
@@ -57,7 +57,7 @@ export async function importCommand(
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
-  });
+  );
   if (values.help) return out.text(IMPORT_USAGE), 0;
   if (!values.from) {
     throw new StorageError(

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseFlags } from "./args.ts";
 import { StorageError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
 import {
@@ -59,10 +59,9 @@ export async function migrateCommand(
   args: string[],
   out: Output,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags(
     args,
-    allowPositionals: true,
-    options: {
+    {
       db: { type: "string" },
       dir: { type: "string" },
       set: { type: "string" },
@@ -73,7 +72,8 @@ export async function migrateCommand(
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
-  });
+    true,
+  );
   if (values.help) return out.text(MIGRATE_USAGE), 0;
   const [command = "up", argument, ...extra] = positionals;
   // Every argument is checked before anything is opened: a bad one runs nothing.
