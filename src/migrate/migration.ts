@@ -63,6 +63,8 @@ export interface MigrationCode {
 }
 
 const FILE = /^(\d+)_([A-Za-z0-9_-]+)\.(up|down)\.sql$/;
+/** A file meant as a migration, whether or not its name is right (`1e3_x.up.sql`, `0002_a b.UP.sql`). */
+const MEANT = /\.(up|down)\.sql$/i;
 const NO_TRANSACTION = /^--\s*no-transaction\s*$/;
 
 /**
@@ -177,7 +179,16 @@ export function pairMigrations(files: readonly MigrationFile[]): Migration[] {
   >();
   for (const file of files) {
     const match = FILE.exec(file.name);
-    if (!match) continue;
+    if (!match) {
+      if (!MEANT.test(file.name)) continue;
+      // Skipping it would leave a step out of the set without a word.
+      throw new StorageError(
+        "migration",
+        `The file ${
+          JSON.stringify(file.name)
+        } looks like a migration but its name is not NNNN_name.up.sql or NNNN_name.down.sql (digits, an underscore, then letters, digits, _ or -): rename it, or move it out of the set`,
+      );
+    }
     const version = Number(match[1]);
     const name = match[2]!;
     const direction = match[3] as "up" | "down";
@@ -264,7 +275,7 @@ export async function loadMigrations(
   const files: MigrationFile[] = [];
   try {
     for await (const entry of Deno.readDir(chosen)) {
-      if (entry.isFile && FILE.test(entry.name)) {
+      if (entry.isFile && MEANT.test(entry.name)) {
         files.push({
           name: entry.name,
           text: await Deno.readTextFile(`${chosen}/${entry.name}`),

@@ -67,6 +67,42 @@ Deno.test("pairMigrations() refuses a duplicate version, naming it", () => {
   );
 });
 
+Deno.test("pairMigrations() refuses a file meant as a migration whose name is not NNNN_name, rather than leave it out", () => {
+  for (
+    const name of [
+      "1e3_notes.up.sql",
+      "0x10_notes.up.sql",
+      "0002_two words.down.sql",
+      "0003_notes.UP.sql",
+      "notes.down.sql",
+      "0004-notes.up.sql",
+    ]
+  ) {
+    assert.throws(
+      () =>
+        pairMigrations(files({
+          "0001_create_notes.up.sql": "CREATE TABLE notes (id INTEGER);",
+          "0001_create_notes.down.sql": "DROP TABLE notes;",
+          [name]: "CREATE TABLE tags (id INTEGER);",
+        })),
+      (error: unknown) =>
+        error instanceof StorageError && error.kind === "migration" &&
+        error.message.includes(JSON.stringify(name)) &&
+        error.message.includes("rename it"),
+      name,
+    );
+  }
+  // Files not meant as migrations are left alone.
+  const set = pairMigrations(files({
+    "0001_create_notes.up.sql": "CREATE TABLE notes (id INTEGER);",
+    "0001_create_notes.down.sql": "DROP TABLE notes;",
+    "README.md": "# notes",
+    "0002_notes.sql": "",
+    "seed.up.sql.bak": "",
+  }));
+  assert.deepEqual(set.map((m) => m.version), [1]);
+});
+
 Deno.test("pairMigrations() refuses one version written with two paddings", () => {
   assertMigrationError(
     () =>
