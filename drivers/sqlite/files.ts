@@ -8,6 +8,7 @@
  */
 import { dirname } from "node:path";
 import { StorageError } from "../../src/errors.ts";
+import { sqliteMessage } from "./dialect.ts";
 
 /** Mode of a database directory the driver creates. */
 export const DIR_MODE = 0o700;
@@ -198,7 +199,9 @@ function placeError(error: unknown, path: string): StorageError {
  * @returns The detail.
  */
 export function detailOf(error: unknown, path: string): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = sqliteMessage(
+    error instanceof Error ? error.message : String(error),
+  );
   return text.replaceAll(`: ${path}`, "").replaceAll(path, "the path").replace(
     /[^\s'"]{161,}/g,
     shownPath,
