@@ -211,7 +211,7 @@ function hint(code: string, kind: StorageErrorKind): string {
   if (code === "53300") return ": lower poolSize or raise max_connections";
   if (code === "55P03") return ": a lock was held longer than acquireTimeoutMs";
   if (code === "42P01" || code === "42703") {
-    return ': the database schema is older than this code; run `deno task migrate` (or open it with migrate: "up")';
+    return ': the database schema is not at the version this code needs; run `deno task migrate` (or open it with migrate: "up")';
   }
   return "";
 }
