@@ -5,6 +5,7 @@
  * @module
  */
 import { isAbsolute } from "node:path";
+import { describe } from "../../src/describe.ts";
 import {
   DatabaseError,
   StorageError,
@@ -108,10 +109,14 @@ export function engineChoice(
   const fromUrl: EngineChoice = {};
   for (const [key, value] of params) {
     if (key !== "engine" && key !== "library") {
+      // A name is shown only when it looks like one; other text only by its size.
+      const shown = /^[A-Za-z0-9_.-]{1,40}$/.test(key) ? key : null;
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: unknown SQLite URL parameter "url.${key}": use "engine" or "library"`,
-        { field: `url.${key}` },
+        `Invalid openStorage input: unknown SQLite URL parameter ${
+          shown === null ? `(${describe(key)})` : `"url.${shown}"`
+        }: use "engine" or "library"`,
+        { field: `url.${shown ?? "?"}` },
       );
     }
     if (params.getAll(key).length > 1 || value === "" || value.includes("\0")) {
@@ -124,7 +129,9 @@ export function engineChoice(
     if (key === "engine" && value !== "node" && value !== "ffi") {
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: url.engine must be "node" or "ffi": got "${value}"`,
+        `Invalid openStorage input: url.engine must be "node" or "ffi": got ${
+          describe(value)
+        }`,
         { field: "url.engine" },
       );
     }
@@ -136,7 +143,7 @@ export function engineChoice(
     if (a !== undefined && b !== undefined && a !== b) {
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: url.${key} and options.sqlite.${key} disagree: "${a}" and "${b}"`,
+        `Invalid openStorage input: url.${key} and options.sqlite.${key} disagree: give one of them`,
         { field: `options.sqlite.${key}` },
       );
     }
