@@ -90,6 +90,33 @@ export async function removeCreated(created: readonly string[]): Promise<void> {
   }
 }
 
+/**
+ * Takes back a database file the open created once the open failed after writing to it (while
+ * first bringing its schema up to date): the file, its `-wal`, `-shm` and `-journal`, then the
+ * directories the open made, while empty. Nothing is removed unless this open created the file
+ * and `alone()` finds that no other connection has it open. Best effort, as
+ * {@linkcode removeCreated}.
+ *
+ * @param path The database file.
+ * @param created What `preparePlace` returned for it.
+ * @param alone Whether the caller's connection (closed by now) was the file's only user.
+ */
+export async function removeNewDatabase(
+  path: string,
+  created: readonly string[],
+  alone: () => boolean,
+): Promise<void> {
+  if (created[0] !== path || !alone()) return;
+  for (const suffix of ["-wal", "-shm", "-journal", ""]) {
+    try {
+      await Deno.remove(path + suffix);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) return;
+    }
+  }
+  await removeCreated(created.slice(1));
+}
+
 async function createFile(
   path: string,
   modes: FileModes,
