@@ -235,7 +235,7 @@ export function sqliteMessage(message: string): string {
  * the code was written for.
  */
 const SCHEMA_MISMATCH =
-  /^(no such (table|column|index): |table \S+ has no column named |table \S+ has \d+ columns but \d+ values were supplied|\d+ values for \d+ columns)/;
+  /^(no such (table|column|index): |table \S+ has no column named |table \S+ has \d+ columns but \d+ values were supplied)/;
 
 /**
  * Turns an engine error into a {@linkcode StorageError}. A `StorageError` passes unchanged. The
