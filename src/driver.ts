@@ -174,6 +174,12 @@ export interface Connection {
   migrationTarget(): MigrationTarget;
   /** Closes every handle; idempotent. */
   close(): Promise<void>;
+  /**
+   * Closes a connection whose open failed after it connected (bringing the schema up to date
+   * failed), taking back what the open created (a new database file, its directories) when
+   * nothing else uses it. Absent: `close()` is called instead.
+   */
+  abandon?(): Promise<void>;
   /** Bulk copying with ids kept (`deno task copy`), from or into this database; absent if the driver cannot take part. */
   copyTarget?(): CopyTarget;
 }

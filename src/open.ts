@@ -92,7 +92,8 @@ export async function openStorage(
     try {
       await prepareSchema(connection, parsed);
     } catch (error) {
-      await connection.close();
+      // A failed open creates nothing: a database it created goes again.
+      await (connection.abandon?.() ?? connection.close());
       throw error;
     }
     return new OpenStorage(connection);

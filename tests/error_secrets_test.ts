@@ -15,6 +15,8 @@ import { sql } from "../src/driver.ts";
 import type { Connection, Queryable } from "../src/driver.ts";
 import { openOptions, parse } from "../src/validate.ts";
 import { conformance, type Target, TARGETS } from "./_targets.ts";
+import { tempSet } from "./_migrate.ts";
+import { openMigrator } from "../src/migrate/mod.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -359,4 +361,57 @@ async function driverErrors(target: Target): Promise<void> {
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Up scripts that fail, each holding literals that must not be shown: a statement SQLite and
+ * PostgreSQL refuse after others ran, and syntax errors at a literal and in an unterminated one.
+ */
+const FAILING_SCRIPTS: readonly { what: string; up: string }[] = [
+  {
+    what: "a table created twice",
+    up: "CREATE TABLE cfg (k TEXT, v TEXT);\nCREATE TABLE cfg (x TEXT);\n" +
+      "INSERT INTO cfg VALUES ('smtp_password', 'hunter2-SECRETLIT');\n",
+  },
+  {
+    what: "a syntax error at a literal",
+    up: "CREATE TABLE cfg (k TEXT, v TEXT);\n" +
+      "INSERT INTO cfg VALUES ('smtp_password' 'hunter2-SECRETLIT');\n",
+  },
+  {
+    what: "an unterminated literal",
+    up: "CREATE TABLE cfg (k TEXT, v TEXT);\n" +
+      "INSERT INTO cfg VALUES ('smtp_password', 'hunter2-SECRETLIT);\n",
+  },
+];
+
+for (const target of TARGETS) {
+  Deno.test({
+    name:
+      `[${target.name}] a failed migration step's error shows none of its SQL text or literals`,
+    ignore: target.ignore !== undefined,
+    async fn() {
+      for (const { what, up } of FAILING_SCRIPTS) {
+        await using fresh = await target.fresh();
+        await using set = await tempSet({
+          "0001_cfg.up.sql": up,
+          "0001_cfg.down.sql": "DROP TABLE cfg;\n",
+        });
+        await using migrator = await openMigrator(fresh.url, { dir: set.dir });
+        const error = await failure(() => migrator.up());
+        assertSafe(
+          error,
+          "migration",
+          ["hunter2", "SECRETLIT", "smtp_password", "INSERT", "CREATE TABLE"],
+          what,
+        );
+        assert.equal((error as StorageError).version, 1, what);
+        assert.match(
+          (error as StorageError).message,
+          /^Migration 1 \(cfg\) failed up: /,
+          what,
+        );
+      }
+    },
+  });
 }

@@ -647,3 +647,44 @@ persistentTest(
     await assert.rejects(sqlQuery(url, "SELECT 1 FROM notes"));
   },
 );
+
+/** What a call on a schema other than the code's must say: the kind's meaning, and the remedy. */
+const NOT_AT_VERSION =
+  /schema is not at the version this code needs; run `deno task migrate`/;
+
+persistentTest(
+  "a call on a schema an operator moved back, or never moved up, fails as migration, naming deno task migrate",
+  async ({ url }) => {
+    await using storage = await openStorage(url);
+    const user = await storage.createUser({
+      username: "Bob",
+      passwordHash: "h",
+    });
+    // An operator reverts to version 8 while the storage runs: sessions lose their node column.
+    await using migrator = await openMigrator(url);
+    await migrator.to(8);
+    const calls: [string, () => Promise<unknown>][] = [
+      [
+        "createSession",
+        () => storage.createSession({ userId: user.id, ipAddress: "10.0.0.1" }),
+      ],
+      ["getSessionByToken", () => storage.getSessionByToken("x".repeat(43))],
+      [
+        "createUser",
+        () => storage.createUser({ username: "Carol", passwordHash: "h" }),
+      ],
+    ];
+    for (const [name, call] of calls) {
+      const error = await rejectsKind(call(), "migration");
+      assert.match(error.message, NOT_AT_VERSION, name);
+    }
+    // A database at version 5 opened without migrating.
+    await migrator.to(5);
+    await using old = await openStorage(url, { migrate: "off" });
+    const error = await rejectsKind(
+      old.createUser({ username: "Dave", passwordHash: "h" }),
+      "migration",
+    );
+    assert.match(error.message, NOT_AT_VERSION);
+  },
+);

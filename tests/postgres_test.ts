@@ -216,3 +216,25 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "[postgres] opening a database that does not exist is not_found, naming it and what to do",
+  ignore,
+  async fn() {
+    const u = new URL(POSTGRES_URL);
+    u.pathname = `/impulse_missing_${crypto.randomUUID().slice(0, 8)}`;
+    const url = u.toString();
+    const name = u.pathname.slice(1);
+    const opens: [string, () => Promise<unknown>][] = [
+      ["create: false", () => openStorage(url, { create: false })],
+      ['migrate: "check"', () => openStorage(url, { migrate: "check" })],
+      ["the defaults", () => openStorage(url)],
+      ["openMigrator", () => openMigrator(url)],
+    ];
+    for (const [what, open] of opens) {
+      const error = await rejectsKind(open(), "not_found");
+      assert.match(error.message, new RegExp(`${name}.*create it`), what);
+    }
+  },
+});

@@ -11,6 +11,10 @@ import { openMigrator } from "../src/migrate/mod.ts";
 import { openStorage } from "../mod.ts";
 import { preparePlace, removeCreated } from "../drivers/sqlite/files.ts";
 import { rejectsKind } from "./_assert.ts";
+import { SqliteConnection } from "../drivers/sqlite/connection.ts";
+import { nodeEngine, type SqliteEngine } from "../drivers/sqlite/engine.ts";
+import { sql } from "../src/driver.ts";
+import { openOptions, parse } from "../src/validate.ts";
 
 async function entries(dir: string): Promise<string[]> {
   const names = [];
@@ -71,3 +75,111 @@ Deno.test("removeCreated() removes only what preparePlace() created, deepest fir
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Every path under `dir`, relative, sorted. */
+async function tree(dir: string, prefix = ""): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(`${dir}/${prefix}`)) {
+    const name = `${prefix}${entry.name}`;
+    found.push(name);
+    if (entry.isDirectory) found.push(...await tree(dir, `${name}/`));
+  }
+  return found.sort();
+}
+
+function run(command: string, ...args: string[]): boolean {
+  return new Deno.Command(command, { args, stdout: "null", stderr: "null" })
+    .outputSync().success;
+}
+
+/** Mounting a small tmpfs needs root (and a system that lets a test mount). */
+const cannotMount = Deno.build.os !== "linux" || Deno.uid() !== 0;
+
+for (const engine of ["", "?engine=ffi"]) {
+  Deno.test({
+    name:
+      `openStorage() whose first migration fails (disk full) removes the database it created, its -wal, -shm and directories${engine}`,
+    ignore: cannotMount,
+    async fn() {
+      const dir = await Deno.makeTempDir({ prefix: "impulse-full-" });
+      assert.ok(run("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", dir));
+      try {
+        await Deno.mkdir(`${dir}/kept`);
+        const error = await rejectsKind(
+          () => openStorage(`sqlite:${dir}/kept/new/dir/board.db${engine}`),
+          "unavailable",
+        );
+        assert.match(error.message, /full/);
+        assert.deepEqual(await tree(dir), ["kept"]);
+        // A file that was there before is not the open's to remove.
+        await Deno.writeFile(`${dir}/kept/old.db`, new Uint8Array());
+        await rejectsKind(
+          () => openStorage(`sqlite:${dir}/kept/old.db${engine}`),
+          "unavailable",
+        );
+        assert.ok((await tree(dir)).includes("kept/old.db"));
+      } finally {
+        run("umount", dir);
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}
+
+for (const engine of [nodeEngine, await ffiOrNull()]) {
+  if (engine === null) continue;
+  Deno.test(`SqliteConnection.abandon() removes the database its open created only when no other connection has it open [${engine.name}]`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "impulse-abandon-" });
+    try {
+      const path = `${dir}/new/dir/board.db`;
+      const options = parse(openOptions, {}, "options", "test");
+      // Another connection holds the new file open: it stays, whole.
+      const first = await SqliteConnection.open(
+        engine,
+        `sqlite:${path}`,
+        options,
+      );
+      const other = engine.open(path, { busyTimeoutMs: 0 });
+      other.prepare("SELECT count(*) FROM sqlite_master").get([]);
+      await first.abandon();
+      assert.ok((await tree(dir)).includes("new/dir/board.db"));
+      assert.equal(
+        other.prepare("PRAGMA journal_mode").get([])?.journal_mode,
+        "wal",
+      );
+      other.close();
+      await Deno.remove(`${dir}/new`, { recursive: true });
+      // Alone, the file, its -wal and -shm and the directories it made go.
+      const second = await SqliteConnection.open(
+        engine,
+        `sqlite:${path}`,
+        options,
+      );
+      await second.root.run(sql("t", "CREATE TABLE t (x)", true), []);
+      await second.abandon();
+      assert.deepEqual(await tree(dir), []);
+      // A file the open did not create stays.
+      await Deno.writeFile(`${dir}/old.db`, new Uint8Array());
+      const third = await SqliteConnection.open(
+        engine,
+        `sqlite:${dir}/old.db`,
+        options,
+      );
+      await third.abandon();
+      assert.deepEqual(await tree(dir), ["old.db"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+async function ffiOrNull(): Promise<SqliteEngine | null> {
+  try {
+    const { ffiEngine } = await import("../drivers/sqlite/ffi_engine.ts");
+    const engine = ffiEngine();
+    engine.open(":memory:", { busyTimeoutMs: 0 }).close();
+    return engine;
+  } catch {
+    return null;
+  }
+}

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { openStorage } from "../mod.ts";
-import { openMigrator } from "../src/migrate/mod.ts";
+import { createMigration, openMigrator } from "../src/migrate/mod.ts";
 import { rejectsKind } from "./_assert.ts";
 import { tree } from "./_cli.ts";
 import { TARGETS } from "./_targets.ts";
@@ -212,6 +212,76 @@ Deno.test("openStorage() refuses a malformed percent-escape in a PostgreSQL URL 
       const error = await rejectsKind(open(), "validation", "url");
       assert.match(error.message, /malformed percent-escape/);
       assert.ok(!`${error.stack}`.includes("canary"), error.stack);
+    }
+  }
+});
+
+Deno.test("validation messages of URL parts, set names and migration names show the rejected value's type and size, never its text", async () => {
+  const secret = "Tr0ub4dor";
+  const long = "Tr0ub4dor".repeat(1112);
+  const pg = "postgres://bbs@127.0.0.1:1/bbs";
+  const cases: [string, () => Promise<unknown>, string][] = [
+    ...[
+      "sslmode",
+      "poolSize",
+      "statementTimeoutMs",
+      "connectTimeoutMs",
+      "connect_timeout",
+      "idleTimeoutMs",
+      "acquireTimeoutMs",
+    ].map((key): [string, () => Promise<unknown>, string] => [
+      key,
+      () => openStorage(`${pg}?${key}=${secret}`),
+      `url.${key}`,
+    ]),
+    [
+      "sslrootcert",
+      () => openStorage(`${pg}?sslmode=verify-ca&sslrootcert=/etc/${secret}`),
+      "url.sslrootcert",
+    ],
+    ["a long unknown parameter", () => openStorage(`${pg}?${long}=1`), "url.?"],
+    [
+      "engine",
+      () => openStorage(`sqlite::memory:?engine=${secret}`),
+      "url.engine",
+    ],
+    [
+      "a long unknown SQLite parameter",
+      () => openStorage(`sqlite::memory:?${long}=1`),
+      "url.?",
+    ],
+    [
+      "engines that disagree",
+      () =>
+        openStorage(`sqlite::memory:?library=/lib/${secret}.so`, {
+          sqlite: { library: `/lib/other-${secret}.so` },
+        }),
+      "options.sqlite.library",
+    ],
+    ["set", () => openMigrator("sqlite::memory:", { set: long }), "set"],
+    ["own set", () => openMigrator("sqlite::memory:", { set: secret }), "set"],
+    [
+      "migration name",
+      () => createMigration("/nonexistent", `${secret} x`),
+      "name",
+    ],
+    [
+      "long migration name",
+      () => createMigration("/nonexistent", long),
+      "name",
+    ],
+  ];
+  for (const [what, call, field] of cases) {
+    const error = await rejectsKind(call(), "validation");
+    assert.equal(error.field, field, `${what}: ${error.message}`);
+    assert.ok(!error.message.includes(secret), `${what}: ${error.message}`);
+    // Two values that disagree are named by their fields; every other value by type and size.
+    if (what !== "engines that disagree") {
+      assert.match(
+        error.message,
+        /\d+ characters/,
+        `${what}: ${error.message}`,
+      );
     }
   }
 });

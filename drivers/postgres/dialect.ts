@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { characters, describe } from "../../src/describe.ts";
 import { StorageError } from "../../src/errors.ts";
 
 /** TLS settings handed to the client: `false` for none, else Node TLS options. */
@@ -52,6 +53,9 @@ export interface PostgresSettings {
 
 const SSLMODES = ["disable", "require", "verify-ca", "verify-full"];
 
+/** libpq's modes that may fall back to an unverified or plain connection, refused. */
+const FALLBACK_MODES = ["allow", "prefer"];
+
 /**
  * The TLS settings of an `sslmode`. `require` and `verify-full` verify the certificate chain and
  * the host name; `verify-ca` verifies the chain only. Nothing ever skips verification.
@@ -66,9 +70,13 @@ export async function tlsSettings(
   rootCert: string | null,
 ): Promise<TlsSettings> {
   if (!SSLMODES.includes(sslmode)) {
+    // libpq's other modes are named; any other text is shown only by its size.
+    const shown = FALLBACK_MODES.includes(sslmode)
+      ? `"${sslmode}"`
+      : describe(sslmode);
     throw invalid(
       "url.sslmode",
-      `Unsupported sslmode: "${sslmode}": use disable, require, verify-ca or verify-full ` +
+      `Unsupported sslmode: ${shown}: use disable, require, verify-ca or verify-full ` +
         `(modes that may fall back to an unverified or plain connection are refused)`,
     );
   }
@@ -80,9 +88,11 @@ export async function tlsSettings(
     } catch (error) {
       throw invalid(
         "url.sslrootcert",
-        `Cannot read the sslrootcert file: ${rootCert}: ${
-          (error as Error).message
-        }`,
+        `Cannot read the sslrootcert file (a path of ${
+          characters(rootCert)
+        } characters): ${
+          error instanceof Error ? error.name : "it failed"
+        }: give the path of a readable PEM file, percent-encoded`,
       );
     }
   }

@@ -116,6 +116,8 @@ export function kindOf(code: string, message = ""): StorageErrorKind {
   if (code === "42501") return "forbidden";
   if (code === "57014" && CANCELLED.test(message)) return "unavailable";
   if (code === "55P03" || code === "57014") return "timeout";
+  // invalid_catalog_name: the database does not exist, and the driver never creates one.
+  if (code === "3D000") return "not_found";
   // undefined_table, undefined_column: the schema is behind the code.
   if (code === "42P01" || code === "42703") return "migration";
   if (
@@ -170,6 +172,15 @@ export function toStorageError(
       { cause },
     );
   }
+  if (code === "3D000") {
+    return new StorageError(
+      "not_found",
+      `Cannot open storage as the PostgreSQL database does not exist: ${where} (SQLSTATE 3D000): ` +
+        `create it (CREATE DATABASE, or createdb) or correct the database name in the URL; ` +
+        `the driver never creates a PostgreSQL database`,
+      { cause },
+    );
+  }
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
     const kind = kindOf(code, detail);
     return new StorageError(
@@ -207,11 +218,10 @@ function hint(code: string, kind: StorageErrorKind): string {
         "postgres.statementTimeoutMs) if it must run longer"
       : ": an administrator or another session cancelled it (pg_cancel_backend); nothing of the statement was written";
   }
-  if (code === "3D000") return ": create the database first";
   if (code === "53300") return ": lower poolSize or raise max_connections";
   if (code === "55P03") return ": a lock was held longer than acquireTimeoutMs";
   if (code === "42P01" || code === "42703") {
-    return ': the database schema is older than this code; run `deno task migrate` (or open it with migrate: "up")';
+    return ': the database schema is not at the version this code needs; run `deno task migrate` (or open it with migrate: "up")';
   }
   return "";
 }

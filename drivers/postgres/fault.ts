@@ -86,7 +86,8 @@ export function pgFault(error: unknown): DatabaseError | StorageError {
 
 /**
  * A server message as it may be shown: as PostgreSQL wrote it for a SQLSTATE whose messages
- * name only objects; else the condition's name. Client errors (no SQLSTATE) keep theirs: they
+ * name only objects (without the token a syntax error quotes: `at or near "…"`); else the
+ * condition's name. Client errors (no SQLSTATE) keep theirs: they
  * are fixed texts naming a code, a host and a port.
  *
  * @param code The SQLSTATE, if any.
@@ -96,7 +97,10 @@ export function pgFault(error: unknown): DatabaseError | StorageError {
 export function safeMessage(code: string | undefined, message: string): string {
   if (code === undefined || !/^[0-9A-Z]{5}$/.test(code)) return message;
   const cls = code.slice(0, 2);
-  if (NAMING_CLASSES.has(cls)) return message;
+  // A syntax error quotes the token it stopped at, which may be a literal of the statement.
+  if (NAMING_CLASSES.has(cls)) {
+    return message.replace(/ at or near "[\s\S]*"$/, "");
+  }
   return CONDITIONS[code] ?? CLASSES[cls] ??
     "an error of SQLSTATE class " + cls;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { characters, describe } from "../../src/describe.ts";
 import { StorageError } from "../../src/errors.ts";
 import type { ParsedOpenOptions } from "../../src/validate.ts";
 import { type PostgresSettings, tlsSettings } from "./dialect.ts";
@@ -50,7 +51,7 @@ export async function parsePostgresUrl(
   options: ParsedOpenOptions,
 ): Promise<PostgresSettings> {
   const parsed = structure(url);
-  const params = parameters(parsed.searchParams);
+  const params = parameters(parsed.search);
   const pg = options.postgres ?? {};
   const host = part(parsed.hostname, "host", 255).replace(/^\[(.*)\]$/, "$1");
   const database = part(
@@ -124,18 +125,29 @@ function structure(url: string): URL {
   return parsed;
 }
 
-/** The parameters, each known and given once. */
-function parameters(params: URLSearchParams): Map<string, string> {
+/**
+ * The parameters, each known, given once and well escaped. The query is split by hand:
+ * `URLSearchParams` keeps a malformed escape (`%ZZ`) as written and turns an escape that is not
+ * UTF-8 (`%FF`) into U+FFFD, where this refuses both.
+ */
+function parameters(search: string): Map<string, string> {
   const seen = new Map<string, string>();
-  for (const [key, value] of params) {
+  for (const pair of search.replace(/^\?/, "").split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const key = decoded(eq < 0 ? pair : pair.slice(0, eq), "url", "a name");
     if (!(URL_PARAMETERS as readonly string[]).includes(key)) {
+      const shown = /^[A-Za-z0-9_.-]{1,40}$/.test(key) ? key : null;
       throw invalid(
-        `url.${printable(key) ? key : "?"}`,
+        `url.${shown ?? "?"}`,
         `Unknown PostgreSQL URL parameter: ${
-          printable(key) ? `"${key}"` : "a name with a control character"
+          shown === null
+            ? `a name of ${characters(key)} characters`
+            : `"${shown}"`
         }: use ${URL_PARAMETERS.join(", ")}`,
       );
     }
+    const value = decoded(eq < 0 ? "" : pair.slice(eq + 1), `url.${key}`, key);
     if (seen.has(key)) {
       throw invalid(
         `url.${key}`,
@@ -152,6 +164,20 @@ function parameters(params: URLSearchParams): Map<string, string> {
     seen.set(key, value);
   }
   return seen;
+}
+
+/** A parameter's name or value, decoded (`+` is a space): a malformed escape is refused. */
+function decoded(text: string, field: string, name: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll("+", " "));
+  } catch {
+    throw invalid(
+      field,
+      `Invalid openStorage input: url has a malformed percent-escape in ${
+        name === "a name" ? "the name of a parameter" : `parameter ${name}`
+      }: write "%" as "%25" and other special characters as UTF-8 "%XX" escapes`,
+    );
+  }
 }
 
 /**
@@ -230,7 +256,7 @@ function number(
     throw invalid(
       `url.${key}`,
       `Invalid PostgreSQL URL parameter: ${key} must be an integer from ${min} to ${max}, ` +
-        `written in digits: got "${text}"`,
+        `written in digits: got ${describe(text)}`,
     );
   }
   return value;

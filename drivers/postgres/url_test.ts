@@ -169,3 +169,33 @@ Deno.test("parsePostgresUrl() refuses odd forms: no //, several hosts, port 0, f
   assert.equal(ok.statementTimeoutMs, 1500);
   assert.equal((await parsePostgresUrl("postgres://h/db", defaults)).port, 0);
 });
+
+Deno.test("parsePostgresUrl() refuses a malformed % escape in a parameter, and one that is not UTF-8, naming it", async () => {
+  const hidden = "Sw0rdfish";
+  for (
+    const escape of ["%ZZ", "%", "a%2", "%FF", "%C3", "%C0%80", "%ED%A0%80"]
+  ) {
+    await refused(
+      `postgres://h/db?application_name=${hidden}${escape}`,
+      "url.application_name",
+      /malformed percent-escape in parameter application_name/,
+      hidden,
+    );
+    await refused(
+      `postgres://h/db?sslmode=${hidden}${escape}`,
+      "url.sslmode",
+      /malformed percent-escape in parameter sslmode/,
+      hidden,
+    );
+    await refused(
+      `postgres://h/db?pool${escape}Size=3`,
+      "url",
+      /malformed percent-escape in the name of a parameter/,
+    );
+  }
+  const ok = await parsePostgresUrl(
+    "postgres://h/db?application_name=n%C3%A4me+1%2B%25",
+    defaults,
+  );
+  assert.equal(ok.applicationName, "näme 1+%");
+});

@@ -36,8 +36,14 @@ import type {
 } from "./engine.ts";
 import { sqliteCopyTarget } from "./copy_target.ts";
 import { Handle, RootExecutor, TxExecutor } from "./executors.ts";
-import { preparePlace, removeCreated } from "./files.ts";
-import { assertFts5, chosenEngine, openError, setPragmas } from "./opening.ts";
+import { preparePlace, removeCreated, removeNewDatabase } from "./files.ts";
+import {
+  assertFts5,
+  chosenEngine,
+  openError,
+  setPragmas,
+  usedByNoOther,
+} from "./opening.ts";
 import { SqliteMigrationTarget } from "./migration_target.ts";
 import { type BusyWait, retryBusy, WriteLock } from "./write_lock.ts";
 
@@ -62,6 +68,8 @@ export class SqliteConnection implements Connection {
   readonly #reader: Handle | null;
   readonly #lock = new WriteLock();
   #closed = false;
+  /** What the open created (the file, then its directories), for {@linkcode abandon}. */
+  #created: readonly string[] = [];
 
   private constructor(
     engine: SqliteEngine,
@@ -137,6 +145,7 @@ export class SqliteConnection implements Connection {
         { lock: "lock" },
       );
       assertFts5(writer.db, engine.name);
+      connection.#created = created;
       return connection;
     } catch (error) {
       // A failed open leaves nothing behind: what it created goes while still empty.
@@ -278,6 +287,20 @@ export class SqliteConnection implements Connection {
       this.#lock.failWaiting(() => closedError("the call", "wait"));
       if (held) this.#lock.release();
     }
+  }
+
+  /**
+   * Closes the connection after the open failed while first preparing the schema, and removes
+   * the database file if this open created it and no other connection has it open (with its
+   * `-wal`, `-shm`, `-journal` and the directories the open made): a failed open creates nothing.
+   */
+  async abandon(): Promise<void> {
+    await this.close();
+    await removeNewDatabase(
+      this.path,
+      this.#created,
+      () => usedByNoOther(this.#engine, this.path),
+    );
   }
 
   /** Runs a read, on the reader when there is one. */

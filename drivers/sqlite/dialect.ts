@@ -5,7 +5,12 @@
  * @module
  */
 import { isAbsolute } from "node:path";
-import { StorageError, type StorageErrorKind } from "../../src/errors.ts";
+import { describe } from "../../src/describe.ts";
+import {
+  DatabaseError,
+  StorageError,
+  type StorageErrorKind,
+} from "../../src/errors.ts";
 
 /** Pragmas set on every connection. */
 export const PRAGMAS = [
@@ -104,10 +109,14 @@ export function engineChoice(
   const fromUrl: EngineChoice = {};
   for (const [key, value] of params) {
     if (key !== "engine" && key !== "library") {
+      // A name is shown only when it looks like one; other text only by its size.
+      const shown = /^[A-Za-z0-9_.-]{1,40}$/.test(key) ? key : null;
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: unknown SQLite URL parameter "url.${key}": use "engine" or "library"`,
-        { field: `url.${key}` },
+        `Invalid openStorage input: unknown SQLite URL parameter ${
+          shown === null ? `(${describe(key)})` : `"url.${shown}"`
+        }: use "engine" or "library"`,
+        { field: `url.${shown ?? "?"}` },
       );
     }
     if (params.getAll(key).length > 1 || value === "" || value.includes("\0")) {
@@ -120,7 +129,9 @@ export function engineChoice(
     if (key === "engine" && value !== "node" && value !== "ffi") {
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: url.engine must be "node" or "ffi": got "${value}"`,
+        `Invalid openStorage input: url.engine must be "node" or "ffi": got ${
+          describe(value)
+        }`,
         { field: "url.engine" },
       );
     }
@@ -132,7 +143,7 @@ export function engineChoice(
     if (a !== undefined && b !== undefined && a !== b) {
       throw new StorageError(
         "validation",
-        `Invalid openStorage input: url.${key} and options.sqlite.${key} disagree: "${a}" and "${b}"`,
+        `Invalid openStorage input: url.${key} and options.sqlite.${key} disagree: give one of them`,
         { field: `options.sqlite.${key}` },
       );
     }
@@ -204,7 +215,31 @@ export function kindOf(code: number): StorageErrorKind {
 }
 
 /**
- * Turns an engine error into a {@linkcode StorageError}. A `StorageError` passes unchanged.
+ * SQLite's message without any piece of SQL text: node:sqlite appends the script and an offset
+ * to an `exec()` error (`… in CREATE TABLE … at offset 14`), and SQLite's syntax errors quote the
+ * token they stopped at (`near "…"`, `unrecognized token: "…"`), which may be a literal.
+ *
+ * @param message The engine error's message.
+ * @returns The message with the SQL text cut out.
+ */
+export function sqliteMessage(message: string): string {
+  return message
+    .replace(/ in [\s\S]* at offset \d+$/, "")
+    .replace(/^near "[\s\S]*": syntax error$/, "syntax error")
+    .replace(/^unrecognized token: "[\s\S]*"$/, "unrecognized token");
+}
+
+/**
+ * SQLite's messages (SQLITE_ERROR) for a statement that names a table or column the schema
+ * lacks, or gives a table more values than it has columns: the database is not at the version
+ * the code was written for.
+ */
+const SCHEMA_MISMATCH =
+  /^(no such (table|column|index): |table \S+ has no column named |table \S+ has \d+ columns but \d+ values were supplied)/;
+
+/**
+ * Turns an engine error into a {@linkcode StorageError}. A `StorageError` passes unchanged. The
+ * message and the cause hold SQLite's message without SQL text ({@linkcode sqliteMessage}).
  *
  * @param error What the engine threw.
  * @param code Its extended result code, if it came from SQLite.
@@ -217,20 +252,23 @@ export function toStorageError(
   doing: string,
 ): StorageError {
   if (error instanceof StorageError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = sqliteMessage(
+    error instanceof Error ? error.message : String(error),
+  );
+  const cause = DatabaseError.from(error, detail);
   if (code === undefined) {
     return new StorageError(
       "internal",
       `SQLite failed during ${doing}: ${detail}`,
-      { cause: error },
+      { cause },
     );
   }
-  if ((code & 0xff) === 1 && /^no such (table|column)/.test(detail)) {
+  if ((code & 0xff) === 1 && SCHEMA_MISMATCH.test(detail)) {
     return new StorageError(
       "migration",
-      `SQLite failed during ${doing}: ${detail}: the database schema is older than this code; ` +
-        `run \`deno task migrate\` (or open it with migrate: "up")`,
-      { cause: error },
+      `SQLite failed during ${doing}: ${detail}: the database schema is not at the version ` +
+        `this code needs; run \`deno task migrate\` (or open it with migrate: "up")`,
+      { cause },
     );
   }
   const kind = kindOf(code);
@@ -240,6 +278,6 @@ export function toStorageError(
   return new StorageError(
     kind,
     `SQLite failed during ${doing}: ${detail} (code ${code})${hint}`,
-    { cause: error },
+    { cause },
   );
 }

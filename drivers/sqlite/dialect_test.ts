@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { StorageError } from "../../src/errors.ts";
-import { parseSqliteUrl } from "./dialect.ts";
+import { parseSqliteUrl, toStorageError } from "./dialect.ts";
+import { nodeEngine } from "./engine.ts";
 
 /** What SQLite treats specially when it opens a name: a URI filename, or `:memory:`. */
 function special(path: string): boolean {
@@ -81,4 +82,43 @@ Deno.test("parseSqliteUrl() takes a path as written and puts ./ before a relativ
     ["sqlite::memory:?engine=ffi", ":memory:"],
   ];
   for (const [url, path] of cases) assert.equal(parseSqliteUrl(url).path, path);
+});
+
+Deno.test("toStorageError() makes SQLite's schema mismatches migration, and shows no SQL text", () => {
+  const db = nodeEngine.open(":memory:", { busyTimeoutMs: 0 });
+  db.exec("CREATE TABLE t (a TEXT)");
+  const failure = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return toStorageError(error, nodeEngine.errorCode(error), "test");
+    }
+    assert.fail("expected a failure");
+  };
+  const cases: [string, string][] = [
+    ["INSERT INTO t (b) VALUES ('Lit3ral')", "migration"],
+    ["INSERT INTO t VALUES ('Lit3ral', 'x')", "migration"],
+    ["SELECT * FROM t WHERE b = 'Lit3ral'", "migration"],
+    ["SELECT * FROM gone WHERE a = 'Lit3ral'", "migration"],
+    ["INSERT INTO t VALUES ('a' 'Lit3ral')", "internal"],
+    ["INSERT INTO t VALUES ('Lit3ral)", "internal"],
+    ["CREATE TABLE t (x); INSERT INTO t VALUES ('Lit3ral')", "internal"],
+  ];
+  for (const [text, kind] of cases) {
+    for (const run of [() => db.exec(text), () => db.prepare(text).run([])]) {
+      const error = failure(run);
+      assert.equal(error.kind, kind, `${text}: ${error.message}`);
+      for (const shown of [error.message, String(error.cause)]) {
+        assert.ok(!shown.includes("Lit3ral"), `${text}: ${shown}`);
+        assert.ok(
+          !/\b(INSERT|SELECT|CREATE) /.test(shown),
+          `${text}: ${shown}`,
+        );
+      }
+      if (kind === "migration") {
+        assert.match(error.message, /not at the version this code needs/);
+      }
+    }
+  }
+  db.close();
 });

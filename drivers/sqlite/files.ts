@@ -8,6 +8,7 @@
  */
 import { dirname } from "node:path";
 import { StorageError } from "../../src/errors.ts";
+import { sqliteMessage } from "./dialect.ts";
 
 /** Mode of a database directory the driver creates. */
 export const DIR_MODE = 0o700;
@@ -87,6 +88,33 @@ export async function removeCreated(created: readonly string[]): Promise<void> {
       return;
     }
   }
+}
+
+/**
+ * Takes back a database file the open created once the open failed after writing to it (while
+ * first bringing its schema up to date): the file, its `-wal`, `-shm` and `-journal`, then the
+ * directories the open made, while empty. Nothing is removed unless this open created the file
+ * and `alone()` finds that no other connection has it open. Best effort, as
+ * {@linkcode removeCreated}.
+ *
+ * @param path The database file.
+ * @param created What `preparePlace` returned for it.
+ * @param alone Whether the caller's connection (closed by now) was the file's only user.
+ */
+export async function removeNewDatabase(
+  path: string,
+  created: readonly string[],
+  alone: () => boolean,
+): Promise<void> {
+  if (created[0] !== path || !alone()) return;
+  for (const suffix of ["-wal", "-shm", "-journal", ""]) {
+    try {
+      await Deno.remove(path + suffix);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) return;
+    }
+  }
+  await removeCreated(created.slice(1));
 }
 
 async function createFile(
@@ -198,7 +226,9 @@ function placeError(error: unknown, path: string): StorageError {
  * @returns The detail.
  */
 export function detailOf(error: unknown, path: string): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = sqliteMessage(
+    error instanceof Error ? error.message : String(error),
+  );
   return text.replaceAll(`: ${path}`, "").replaceAll(path, "the path").replace(
     /[^\s'"]{161,}/g,
     shownPath,

@@ -91,7 +91,7 @@ export class SqliteMigrationTarget implements MigrationTarget {
           this.#connection.busyRetry("migration status", deadline, async () => {
             db.exec("BEGIN");
             try {
-              const result = await fn(query(db));
+              const result = await fn(query(db, this.#connection));
               db.exec("COMMIT");
               return result;
             } catch (error) {
@@ -253,7 +253,7 @@ export class SqliteMigrationTarget implements MigrationTarget {
     fn: (q: MigrationQuery) => Promise<T>,
   ): Promise<T> {
     try {
-      const result = await fn(query(db));
+      const result = await fn(query(db, this.#connection));
       const broken = db.prepare("PRAGMA foreign_key_check").all([]);
       if (broken.length > 0) {
         const first = broken[0]!;
@@ -284,10 +284,21 @@ function rollback(db: EngineDatabase): void {
   } catch { /* already rolled back */ }
 }
 
-function query(db: EngineDatabase): MigrationQuery {
+/**
+ * The queries of one step. A script's failure is mapped at once: the engine's own error may
+ * hold the script's text (node:sqlite appends it), which the step's message must not show.
+ */
+function query(
+  db: EngineDatabase,
+  connection: SqliteConnection,
+): MigrationQuery {
   return {
     exec(script) {
-      db.exec(script);
+      try {
+        db.exec(script);
+      } catch (error) {
+        return Promise.reject(connection.map(error, "migration"));
+      }
       return Promise.resolve();
     },
     all(text, params = []) {

@@ -111,3 +111,30 @@ export function assertFts5(db: EngineDatabase, engine: string): void {
     );
   }
 }
+
+/**
+ * Whether no connection but the caller's (already closed) has the database open, found by
+ * switching it out of WAL mode, which SQLite refuses (busy) while another connection holds it
+ * open, even idle. A switch that fails for want of room to checkpoint (SQLITE_FULL) got that far
+ * only with the database to itself.
+ *
+ * @param engine The engine it was opened with.
+ * @param path The database file.
+ * @returns `true` when the caller was its only user.
+ */
+export function usedByNoOther(engine: SqliteEngine, path: string): boolean {
+  let db: EngineDatabase;
+  try {
+    db = engine.open(path, { busyTimeoutMs: 0 });
+  } catch {
+    return false;
+  }
+  try {
+    const mode = db.prepare("PRAGMA journal_mode = DELETE").get([]);
+    return String(mode?.journal_mode).toLowerCase() === "delete";
+  } catch (error) {
+    return ((engine.errorCode(error) ?? 0) & 0xff) === 13; // SQLITE_FULL
+  } finally {
+    db.close();
+  }
+}

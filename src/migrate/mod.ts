@@ -18,6 +18,7 @@ import { z } from "zod";
 import { manifest } from "../../migrations/mod.ts";
 import { connect } from "../connect.ts";
 import { asStorageError, StorageError } from "../errors.ts";
+import { describe } from "../describe.ts";
 import * as V from "../validate.ts";
 import { fileName, loadMigrations } from "./migration.ts";
 import { Migrator, OWN_SET } from "./migrator.ts";
@@ -150,7 +151,11 @@ function setName(options: OpenMigratorOptions): string {
     throw new StorageError("validation", message, { field: "set" });
   };
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(set)) {
-    fail(`Invalid set name: use letters, digits, "_" and "-": got "${set}"`);
+    fail(
+      `Invalid set name: use 1 to 100 letters, digits, "_" and "-": got ${
+        describe(set)
+      }`,
+    );
   }
   if (!own && set === OWN_SET) {
     fail(
@@ -159,7 +164,8 @@ function setName(options: OpenMigratorOptions): string {
   }
   if (own && set !== OWN_SET) {
     fail(
-      `Invalid set name: the package's own migrations are tracked as "${OWN_SET}": got "${set}" without a directory`,
+      `Invalid set name: the package's own migrations are tracked as "${OWN_SET}": got another ` +
+        `name (${describe(set)}) without a directory`,
     );
   }
   return set;
@@ -185,7 +191,9 @@ export async function createMigration(
   if (typeof name !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(name)) {
     throw new StorageError(
       "validation",
-      `Invalid migration name: use letters, digits, "_" and "-": got "${name}"`,
+      `Invalid migration name: use 1 to 100 letters, digits, "_" and "-": got ${
+        describe(name)
+      }`,
       { field: "name" },
     );
   }
