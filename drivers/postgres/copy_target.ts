@@ -11,6 +11,7 @@
  * @module
  */
 import {
+  type CopyColumn,
   type CopyReference,
   type CopyTable,
   type CopyTarget,
@@ -101,6 +102,12 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
     misfits() {
       return Promise.resolve({}); // PostgreSQL keeps only values of a column's type
     },
+    exact,
+    refuses(value) {
+      return typeof value === "string" && value.includes("\0")
+        ? "text with a NUL character, which PostgreSQL cannot store"
+        : undefined;
+    },
     async highWater(table) {
       const [sequence] = await root.get(SEQUENCE, [
         quoteIdent(table.name),
@@ -131,6 +138,20 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
       ];
       await tx.all(CONTINUE, params);
     },
+  };
+}
+
+/**
+ * Reads integers as their decimal text (the driver reads int8 as a number, exact only up to
+ * 2^53), anything else as the driver reads it (PostgreSQL keeps only valid text, without NUL).
+ */
+function exact(column: string, type: CopyType): CopyColumn {
+  if (type.kind !== "integer") {
+    return { select: [column], decode: ([value]) => value ?? null };
+  }
+  return {
+    select: [`${column}::text`],
+    decode: ([value]) => value == null ? null : BigInt(value as string),
   };
 }
 

@@ -9,6 +9,8 @@
  * @module
  */
 import {
+  type CopyColumn,
+  CopyInvalidText,
   type CopyReference,
   type CopyTable,
   type CopyTarget,
@@ -95,6 +97,16 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
           .filter(([, n]) => n > 0),
       );
     },
+    exact,
+    refuses(value, type) {
+      if (typeof value !== "number") return undefined;
+      if (Number.isNaN(value)) return "NaN, which SQLite stores as NULL";
+      // Only a column of BLOB affinity keeps a real as it is; the others turn −0 into 0.
+      if (Object.is(value, -0) && type.kind !== "any" && type.kind !== "blob") {
+        return "-0, which SQLite stores as 0 in this column";
+      }
+      return undefined;
+    },
     async highWater(table) {
       const row = await connection.root.get(SEQUENCE, [table.name]);
       return Number(row?.[0] ?? 0);
@@ -102,6 +114,37 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
     async continueIds(tx, table, highWater) {
       if (await tx.run(SET_SEQUENCE, [highWater, table.name]) === 0) {
         await tx.run(ADD_SEQUENCE, [table.name, highWater]);
+      }
+    },
+  };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Reads a column by its storage class: an integer as its decimal text (the engines read one
+ * beyond 2^53 as a rounded number or not at all), text as its bytes (the built-in engine cuts
+ * text at a NUL, and both turn bytes that are not UTF-8 into U+FFFD), anything else as it is.
+ */
+function exact(column: string): CopyColumn {
+  return {
+    select: [
+      `typeof(${column})`,
+      `CASE typeof(${column}) WHEN 'integer' THEN CAST(${column} AS TEXT) ` +
+      `WHEN 'text' THEN CAST(${column} AS BLOB) ELSE ${column} END`,
+    ],
+    decode([storage, value]) {
+      switch (storage) {
+        case "integer":
+          return BigInt(value as string);
+        case "text":
+          try {
+            return utf8.decode(value as Uint8Array);
+          } catch {
+            return new CopyInvalidText(value as Uint8Array);
+          }
+        default:
+          return value ?? null;
       }
     },
   };

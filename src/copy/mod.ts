@@ -119,7 +119,7 @@ export async function copyDatabase(
   const history = await copyHistory(source, target);
   const reports: TableReport[] = [];
   for (const table of tables) {
-    reports.push(await compare(source, target, table));
+    reports.push(await compare(reader, writer, table));
   }
   reports.push(history);
   return {
@@ -233,7 +233,7 @@ async function copyTable(
   );
   let copied = 0;
   onProgress?.(table.name, 0, total);
-  for await (const read of pages(source.connection, table, batch)) {
+  for await (const read of pages(source, table, table.source, batch)) {
     const rows = read.map((row) =>
       row.map((value, i) => later.includes(i) ? null : value)
     );
@@ -250,14 +250,14 @@ async function copyTable(
     onProgress?.(table.name, copied, Math.max(total, copied));
   }
   for (const column of table.later) {
-    await copyLater(source.connection, target.connection, table, column, batch);
+    await copyLater(source, target.connection, table, column, batch);
   }
   await continueIds(source, target, table);
 }
 
 /** Sets a deferred column (see {@linkcode Table.later}) once every row of the table is in. */
 async function copyLater(
-  source: Connection,
+  source: Side,
   target: Connection,
   table: Table,
   column: string,
@@ -265,7 +265,7 @@ async function copyLater(
 ): Promise<void> {
   const index = table.columns.indexOf(column);
   const update = laterOf(table, column);
-  for await (const rows of pages(source, table, batch)) {
+  for await (const rows of pages(source, table, table.source, batch)) {
     await target.transaction(async (tx) => {
       for (const row of rows) {
         if (row[index] === null) continue;
@@ -302,13 +302,13 @@ async function continueIds(
 }
 
 async function compare(
-  source: Connection,
-  target: Connection,
+  source: Side,
+  target: Side,
   table: Table,
 ): Promise<TableReport> {
   return report(
     table.name,
-    await checksum(source, table),
-    await checksum(target, table),
+    await checksum(source, table, table.source),
+    await checksum(target, table, table.target),
   );
 }
