@@ -345,3 +345,34 @@ Deno.test("digest() tells apart what JSON would merge: NaN and NULL, −0 and 0,
   }
   assert.equal(digest([[1n, -0]]).sum, digest([[1n, -0]]).sum);
 });
+
+for (const to of ["node", "ffi"] as const) {
+  Deno.test(`[sqlite → sqlite ${to}] reals with no fractional part and −0 in a column of BLOB affinity copy as reals, or are refused by the engine that would write integers`, async () => {
+    const table = "CREATE TABLE m (id INTEGER PRIMARY KEY, r)";
+    await using source = await board("sqlite", table);
+    await using target = await board("sqlite", table, to);
+    onFile(source.url, (db) => {
+      db.prepare("INSERT INTO m VALUES (1, ?), (2, ?), (3, ?)").run(2, -0, 0.5);
+    });
+    if (to === "ffi") {
+      const error = await rejectsKind(
+        copyDatabase(source.url, target.url),
+        "migration",
+      );
+      assert.match(
+        error.message,
+        /column m\.r holds, in 2 row\(s\) of the source \(key \(1\), key \(2\)\), a real with no fractional part, which this database's engine \(FFI\) writes as an integer/,
+      );
+      assert.equal(await count(target.url, "m"), 0);
+      return;
+    }
+    const report = await copyDatabase(source.url, target.url);
+    assert.ok(report.ok, JSON.stringify(report.tables));
+    const rows = onFile(
+      target.url,
+      (db) => db.prepare("SELECT typeof(r) AS k, r FROM m ORDER BY id").all(),
+    );
+    assert.deepEqual(rows.map((r) => r.k), ["real", "real", "real"]);
+    assert.ok(Object.is(rows[1]!.r, -0));
+  });
+}

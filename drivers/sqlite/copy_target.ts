@@ -55,6 +55,8 @@ export interface SqliteCopySource {
   readonly path: string;
   /** Its top-level executor. */
   readonly root: Queryable;
+  /** Whether its engine binds a number with no fractional part as an INTEGER. */
+  readonly integralAsInteger: boolean;
 }
 
 /**
@@ -102,8 +104,15 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
       if (typeof value !== "number") return undefined;
       if (Number.isNaN(value)) return "NaN, which SQLite stores as NULL";
       // Only a column of BLOB affinity keeps a real as it is; the others turn −0 into 0.
-      if (Object.is(value, -0) && type.kind !== "any" && type.kind !== "blob") {
+      const keeps = type.kind === "any" || type.kind === "blob";
+      if (Object.is(value, -0) && !keeps) {
         return "-0, which SQLite stores as 0 in this column";
+      }
+      if (
+        keeps && connection.integralAsInteger && Number.isSafeInteger(value)
+      ) {
+        return "a real with no fractional part, which this database's engine (FFI) writes as " +
+          "an integer into this column: copy into it with the built-in engine";
       }
       return undefined;
     },
