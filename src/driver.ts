@@ -296,7 +296,7 @@ export interface CopyTarget {
    *
    * @param table A table of this database with a {@linkcode CopyTable.generatedId}.
    */
-  highWater(table: CopyTable): Promise<number>;
+  highWater(table: CopyTable): Promise<bigint>;
   /**
    * Makes the table's generator hand out `highWater + 1` next, whatever it handed out before.
    *
@@ -307,7 +307,7 @@ export interface CopyTarget {
   continueIds(
     tx: Queryable,
     table: CopyTable,
-    highWater: number,
+    highWater: bigint,
   ): Promise<void>;
 }
 

@@ -376,3 +376,47 @@ for (const to of ["node", "ffi"] as const) {
     assert.ok(Object.is(rows[1]!.r, -0));
   });
 }
+
+const BIG = {
+  sqlite: "CREATE TABLE big (id INTEGER PRIMARY KEY AUTOINCREMENT, t TEXT)",
+  postgres:
+    "CREATE TABLE big (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, t text)",
+};
+
+for (
+  const [from, to] of [
+    ["sqlite", "sqlite"],
+    ["sqlite", "postgres"],
+    ["postgres", "sqlite"],
+  ] as const
+) {
+  Deno.test({
+    name:
+      `[${from} → ${to}] generated ids beyond 2^53 copy exactly and the target's next id follows them`,
+    ignore: from === "postgres" || to === "postgres" ? pg : false,
+    async fn() {
+      await using source = await board(from, BIG[from]);
+      await using target = await board(to, BIG[to]);
+      const insert =
+        "INSERT INTO big (id, t) OVERRIDING SYSTEM VALUE VALUES (9111111111111111, 'a')";
+      if (from === "sqlite") {
+        onFile(
+          source.url,
+          (db) => db.exec(insert.replace(" OVERRIDING SYSTEM VALUE", "")),
+        );
+      } else await withSql(source.url, (sql) => sql.all(insert));
+      const report = await copyDatabase(source.url, target.url);
+      assert.ok(report.ok, JSON.stringify(report.tables));
+      const next = to === "sqlite"
+        ? onFile(target.url, (db) =>
+          db.prepare(
+            "INSERT INTO big (t) VALUES ('n') RETURNING CAST(id AS TEXT) AS id",
+          ).get()!.id)
+        : (await sqlQuery(
+          target.url,
+          "INSERT INTO big (t) VALUES ('n') RETURNING id::text AS id",
+        ))[0]!.id;
+      assert.equal(next, "9111111111111112");
+    },
+  });
+}

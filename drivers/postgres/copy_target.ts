@@ -123,18 +123,18 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
       if (!statement) {
         statement = sql(
           `copy.pg.lastValue.${sequence}`,
-          `SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM ${sequence}`,
+          `SELECT (CASE WHEN is_called THEN last_value ELSE last_value - 1 END)::text FROM ${sequence}`,
         );
         lastValues.set(sequence, statement);
       }
-      return Number((await root.get(statement, []))?.[0] ?? 0);
+      return BigInt(String((await root.get(statement, []))?.[0] ?? 0));
     },
     async continueIds(tx, table, highWater) {
       const params = [
         quoteIdent(table.name),
         table.generatedId,
-        Math.max(highWater, 1),
-        highWater > 0,
+        highWater > 1n ? highWater : 1n,
+        highWater > 0n,
       ];
       await tx.all(CONTINUE, params);
     },

@@ -36,7 +36,7 @@ const REFERENCES = sql(
 );
 const SEQUENCE = sql(
   "copy.sqlite.sequence",
-  "SELECT seq FROM sqlite_sequence WHERE name = ?",
+  "SELECT CAST(seq AS TEXT) FROM sqlite_sequence WHERE name = ?",
 );
 const SET_SEQUENCE = sql(
   "copy.sqlite.setSequence",
@@ -118,7 +118,7 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
     },
     async highWater(table) {
       const row = await connection.root.get(SEQUENCE, [table.name]);
-      return Number(row?.[0] ?? 0);
+      return BigInt(String(row?.[0] ?? 0));
     },
     async continueIds(tx, table, highWater) {
       if (await tx.run(SET_SEQUENCE, [highWater, table.name]) === 0) {

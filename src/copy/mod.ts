@@ -290,12 +290,11 @@ async function continueIds(
     maxOf(table.name, column),
     [],
   );
-  const highWater = Math.max(
-    Number(largest?.[0] ?? 0),
-    table.source.generatedId === undefined
-      ? 0
-      : await source.port.highWater(table.source),
-  );
+  const mark = table.source.generatedId === undefined
+    ? 0n
+    : await source.port.highWater(table.source);
+  const most = BigInt(String(largest?.[0] ?? 0));
+  const highWater = most > mark ? most : mark;
   await target.connection.transaction((tx) =>
     target.port.continueIds(tx, table.target, highWater)
   );

@@ -89,7 +89,11 @@ export const clearOf = (t: string) =>
   once(`copy.clear.${t}`, `DELETE FROM ${quote(t)}`, true);
 /** The statement reading a column's largest value. */
 export const maxOf = (t: string, column: string) =>
-  once(`copy.max.${t}`, `SELECT max(${quote(column)}) FROM ${quote(t)}`);
+  once(
+    `copy.max.${t}`,
+    // As text: an engine may read an integer beyond 2^53 rounded, or not at all.
+    `SELECT CAST(max(${quote(column)}) AS TEXT) FROM ${quote(t)}`,
+  );
 /** The statement setting a deferred column of one row, found by its key. */
 export const laterOf = (t: Table, column: string) =>
   once(
