@@ -315,8 +315,13 @@ export interface CopyTarget {
 export interface CopyColumn {
   /** The select-list expressions, in order. */
   readonly select: readonly string[];
-  /** The column's value from what they returned. */
-  decode(cells: readonly unknown[]): unknown;
+  /**
+   * The column's value from what they returned.
+   *
+   * @param cells A row of the select list.
+   * @param at Where this column's expressions start in it.
+   */
+  decode(cells: readonly unknown[], at: number): unknown;
 }
 
 /** Text as `copy` read it when its bytes are not UTF-8: no string can hold it. */

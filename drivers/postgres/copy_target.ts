@@ -147,11 +147,12 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
  */
 function exact(column: string, type: CopyType): CopyColumn {
   if (type.kind !== "integer") {
-    return { select: [column], decode: ([value]) => value ?? null };
+    return { select: [column], decode: (cells, at) => cells[at] ?? null };
   }
   return {
     select: [`${column}::text`],
-    decode: ([value]) => value == null ? null : BigInt(value as string),
+    decode: (cells, at) =>
+      cells[at] == null ? null : BigInt(cells[at] as string),
   };
 }
 

@@ -130,28 +130,58 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** Text from its bytes, or what says they are not UTF-8. */
+function text(bytes: unknown): unknown {
+  if (bytes == null) return null;
+  try {
+    return utf8.decode(bytes as Uint8Array);
+  } catch {
+    return new CopyInvalidText(bytes as Uint8Array);
+  }
+}
+
+const integer = (digits: unknown) =>
+  digits == null ? null : BigInt(digits as string);
+
 /**
  * Reads a column by its storage class: an integer as its decimal text (the engines read one
  * beyond 2^53 as a rounded number or not at all), text as its bytes (the built-in engine cuts
  * text at a NUL, and both turn bytes that are not UTF-8 into U+FFFD), anything else as it is.
+ * A column of a `STRICT` table holds values of its kind only (or NULL), so its kind says how;
+ * any other column is read with the storage class of each value.
  */
-function exact(column: string): CopyColumn {
+function exact(column: string, type: CopyType): CopyColumn {
+  if (!type.loose && type.kind === "integer") {
+    return {
+      select: [`CAST(${column} AS TEXT)`],
+      decode: (c, at) => integer(c[at]),
+    };
+  }
+  if (!type.loose && type.kind === "text") {
+    return {
+      select: [`CAST(${column} AS BLOB)`],
+      decode: (c, at) => text(c[at]),
+    };
+  }
+  if (!type.loose) {
+    return {
+      select: [column],
+      decode: (c, at) => c[at] ?? null,
+    };
+  }
   return {
     select: [
       `typeof(${column})`,
       `CASE typeof(${column}) WHEN 'integer' THEN CAST(${column} AS TEXT) ` +
       `WHEN 'text' THEN CAST(${column} AS BLOB) ELSE ${column} END`,
     ],
-    decode([storage, value]) {
-      switch (storage) {
+    decode(cells, at) {
+      const value = cells[at + 1];
+      switch (cells[at]) {
         case "integer":
-          return BigInt(value as string);
+          return integer(value);
         case "text":
-          try {
-            return utf8.decode(value as Uint8Array);
-          } catch {
-            return new CopyInvalidText(value as Uint8Array);
-          }
+          return text(value);
         default:
           return value ?? null;
       }

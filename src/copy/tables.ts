@@ -185,7 +185,11 @@ export async function* pages(
     );
     const rows = read.map((cells) => {
       let i = 0;
-      return columns.map((c) => c.decode(cells.slice(i, i += c.select.length)));
+      return columns.map((c) => {
+        const value = c.decode(cells, i);
+        i += c.select.length;
+        return value;
+      });
     });
     if (rows.length > 0) yield rows;
     if (rows.length < size) return;
