@@ -82,7 +82,10 @@ export interface CopyReport {
  * `conflict` when the target holds data and `force` is not set; `migration` when the source is
  * not at the newest schema, the two schemas differ (naming each table and column, and both
  * types of a column whose kinds differ) or the source holds values the target's columns cannot
- * take (too long, out of range, NULL, of another kind), all before a row is written. A batch the
+ * take (too long, out of range, NULL, of another kind) or would store as something else (text
+ * that is not UTF-8, text with a NUL into PostgreSQL, NaN or −0 into SQLite: named by table,
+ * column and row key, never by value), all before a row is written. Every other value is carried
+ * exactly (integers of any size as `bigint`s), and the closing checksums hash each with its type. A batch the
  * target still refuses fails naming the table, the column and row at fault where one is, and
  * how much of the table the target holds already.
  */
