@@ -328,7 +328,11 @@ export interface CopyColumn {
 export class CopyInvalidText {
   /** The text's bytes. */
   readonly bytes: Uint8Array;
-  /** @param bytes The text's bytes. */
+  /**
+   * Holds text that could not be decoded.
+   *
+   * @param bytes The text's bytes.
+   */
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
