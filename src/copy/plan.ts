@@ -35,6 +35,8 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
   const from = await described(source);
   const to = await described(target);
   const problems: string[] = [];
+  /** Values the target would store as something else: each says what to change. */
+  const inexact: string[] = [];
   const shared: Table[] = [];
   for (const [name, s] of from) {
     const t = to.get(name);
@@ -56,7 +58,7 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
     shared.push(table(s, t));
     if (differences.length === 0) {
       problems.push(...await valueProblems(source, shared.at(-1)!));
-      problems.push(...await exactProblems(source, target, shared.at(-1)!));
+      inexact.push(...await exactProblems(source, target, shared.at(-1)!));
     }
   }
   for (const [name, t] of to) {
@@ -64,14 +66,16 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
       await alone(target, t, "is in the target but not the source", problems);
     }
   }
-  if (problems.length > 0) {
+  if (problems.length + inexact.length > 0) {
+    const advice = problems.length > 0
+      ? ": give both the same tables, columns and column types (with migrations of your " +
+        "own), then copy again"
+      : ", then copy again";
     throw new StorageError(
       "migration",
       `Cannot copy as the target cannot take the source as it is: ${
-        problems.join("; ")
-      }: ` +
-        `give both the same tables, columns and column types (with migrations of your own), ` +
-        `then copy again`,
+        [...problems, ...inexact].join("; ")
+      }${advice}`,
     );
   }
   return ordered(shared);
