@@ -79,6 +79,7 @@ export type {
 export type {
   Awaitable,
   Connection,
+  CopyColumn,
   CopyReference,
   CopyTable,
   CopyTarget,
@@ -90,5 +91,6 @@ export type {
   Row,
   Sql,
 } from "./src/driver.ts";
+export { CopyInvalidText } from "./src/driver.ts";
 export type { ParsedOpenOptions } from "./src/validate.ts";
 export type { MigrationQuery, MigrationTarget } from "./src/migrate/target.ts";

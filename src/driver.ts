@@ -276,11 +276,33 @@ export interface CopyTarget {
     columns: readonly string[],
   ): Promise<Record<string, number>>;
   /**
+   * How `copy` reads a column of this database exactly: the select-list expressions that read it
+   * (given the column as a quoted identifier) and how to turn what they return into its value.
+   * Every integer comes back as a `bigint`, whatever its size; a real as a `number` (NaN, ±∞ and
+   * −0 kept); text as a `string` with every character (NUL included), or a
+   * {@linkcode CopyInvalidText} when its bytes are not UTF-8; bytes as a `Uint8Array`; values of
+   * other kinds as the driver reads them.
+   *
+   * @param column The column, quoted.
+   * @param type Its type.
+   */
+  exact(column: string, type: CopyType): CopyColumn;
+  /**
+   * Why this database cannot keep a value in a column of a type exactly as it was read (see
+   * {@linkcode CopyTarget.exact}): what it would store instead. Checked before anything is
+   * written.
+   *
+   * @param value A value read exactly from the source.
+   * @param type The type of the column of this database that would take it.
+   * @returns A reason naming what the value is (never the value itself), or `undefined`.
+   */
+  refuses(value: unknown, type: CopyType): string | undefined;
+  /**
    * The highest id the table's generator has handed out (deleted rows included), or 0.
    *
    * @param table A table of this database with a {@linkcode CopyTable.generatedId}.
    */
-  highWater(table: CopyTable): Promise<number>;
+  highWater(table: CopyTable): Promise<bigint>;
   /**
    * Makes the table's generator hand out `highWater + 1` next, whatever it handed out before.
    *
@@ -291,8 +313,35 @@ export interface CopyTarget {
   continueIds(
     tx: Queryable,
     table: CopyTable,
-    highWater: number,
+    highWater: bigint,
   ): Promise<void>;
+}
+
+/** How `copy` reads one column exactly (see {@linkcode CopyTarget.exact}). */
+export interface CopyColumn {
+  /** The select-list expressions, in order. */
+  readonly select: readonly string[];
+  /**
+   * The column's value from what they returned.
+   *
+   * @param cells A row of the select list.
+   * @param at Where this column's expressions start in it.
+   */
+  decode(cells: readonly unknown[], at: number): unknown;
+}
+
+/** Text as `copy` read it when its bytes are not UTF-8: no string can hold it. */
+export class CopyInvalidText {
+  /** The text's bytes. */
+  readonly bytes: Uint8Array;
+  /**
+   * Holds text that could not be decoded.
+   *
+   * @param bytes The text's bytes.
+   */
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
 }
 
 /** What a driver module exports. */

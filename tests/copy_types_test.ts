@@ -253,7 +253,7 @@ Deno.test({
     );
     assert.match(
       error.message,
-      /^Cannot copy table polls \(rows with keys \(1\) to \(2\)\)/,
+      /^Cannot copy table polls \(rows with key \(1\) to key \(2\)\)/,
     );
     assert.match(error.message, /polls_votes_check/);
     assert.match(

@@ -92,6 +92,13 @@ export function clientOptions(
     },
     // bigint (int8) columns and count(*) come back as numbers: every stored integer is a safe one.
     types: {
+      // postgres.js spells a number `'' + x`, which writes −0 as 0.
+      number: {
+        to: 0,
+        from: [21, 23, 26, 700, 701],
+        serialize: (x: unknown) => Object.is(x, -0) ? "-0" : String(x),
+        parse: Number,
+      },
       bigint: {
         to: 20,
         from: [20],

@@ -11,6 +11,7 @@
  * @module
  */
 import {
+  type CopyColumn,
   type CopyReference,
   type CopyTable,
   type CopyTarget,
@@ -101,6 +102,12 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
     misfits() {
       return Promise.resolve({}); // PostgreSQL keeps only values of a column's type
     },
+    exact,
+    refuses(value) {
+      return typeof value === "string" && value.includes("\0")
+        ? "text with a NUL character, which PostgreSQL cannot store"
+        : undefined;
+    },
     async highWater(table) {
       const [sequence] = await root.get(SEQUENCE, [
         quoteIdent(table.name),
@@ -116,21 +123,36 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
       if (!statement) {
         statement = sql(
           `copy.pg.lastValue.${sequence}`,
-          `SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM ${sequence}`,
+          `SELECT (CASE WHEN is_called THEN last_value ELSE last_value - 1 END)::text FROM ${sequence}`,
         );
         lastValues.set(sequence, statement);
       }
-      return Number((await root.get(statement, []))?.[0] ?? 0);
+      return BigInt(String((await root.get(statement, []))?.[0] ?? 0));
     },
     async continueIds(tx, table, highWater) {
       const params = [
         quoteIdent(table.name),
         table.generatedId,
-        Math.max(highWater, 1),
-        highWater > 0,
+        highWater > 1n ? highWater : 1n,
+        highWater > 0n,
       ];
       await tx.all(CONTINUE, params);
     },
+  };
+}
+
+/**
+ * Reads integers as their decimal text (the driver reads int8 as a number, exact only up to
+ * 2^53), anything else as the driver reads it (PostgreSQL keeps only valid text, without NUL).
+ */
+function exact(column: string, type: CopyType): CopyColumn {
+  if (type.kind !== "integer") {
+    return { select: [column], decode: (cells, at) => cells[at] ?? null };
+  }
+  return {
+    select: [`${column}::text`],
+    decode: (cells, at) =>
+      cells[at] == null ? null : BigInt(cells[at] as string),
   };
 }
 

@@ -160,6 +160,11 @@ export class SqliteConnection implements Connection {
     return this.#engine.name;
   }
 
+  /** Whether its engine binds a number with no fractional part as an INTEGER. */
+  get integralAsInteger(): boolean {
+    return this.#engine.integralAsInteger ?? false;
+  }
+
   /** Whether reads see the last committed state while a transaction is open. */
   get snapshotReads(): boolean {
     return this.#reader !== null;

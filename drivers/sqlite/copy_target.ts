@@ -9,6 +9,8 @@
  * @module
  */
 import {
+  type CopyColumn,
+  CopyInvalidText,
   type CopyReference,
   type CopyTable,
   type CopyTarget,
@@ -34,7 +36,7 @@ const REFERENCES = sql(
 );
 const SEQUENCE = sql(
   "copy.sqlite.sequence",
-  "SELECT seq FROM sqlite_sequence WHERE name = ?",
+  "SELECT CAST(seq AS TEXT) FROM sqlite_sequence WHERE name = ?",
 );
 const SET_SEQUENCE = sql(
   "copy.sqlite.setSequence",
@@ -53,6 +55,8 @@ export interface SqliteCopySource {
   readonly path: string;
   /** Its top-level executor. */
   readonly root: Queryable;
+  /** Whether its engine binds a number with no fractional part as an INTEGER. */
+  readonly integralAsInteger: boolean;
 }
 
 /**
@@ -95,13 +99,91 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
           .filter(([, n]) => n > 0),
       );
     },
+    exact,
+    refuses(value, type) {
+      if (typeof value !== "number") return undefined;
+      if (Number.isNaN(value)) return "NaN, which SQLite stores as NULL";
+      // Only a column of BLOB affinity keeps a real as it is; the others turn −0 into 0.
+      const keeps = type.kind === "any" || type.kind === "blob";
+      if (Object.is(value, -0) && !keeps) {
+        return "-0, which SQLite stores as 0 in this column";
+      }
+      if (
+        keeps && connection.integralAsInteger && Number.isSafeInteger(value)
+      ) {
+        return "a real with no fractional part, which this database's engine (FFI) writes as " +
+          "an integer into this column: copy into it with the built-in engine";
+      }
+      return undefined;
+    },
     async highWater(table) {
       const row = await connection.root.get(SEQUENCE, [table.name]);
-      return Number(row?.[0] ?? 0);
+      return BigInt(String(row?.[0] ?? 0));
     },
     async continueIds(tx, table, highWater) {
       if (await tx.run(SET_SEQUENCE, [highWater, table.name]) === 0) {
         await tx.run(ADD_SEQUENCE, [table.name, highWater]);
+      }
+    },
+  };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Text from its bytes, or what says they are not UTF-8. */
+function text(bytes: unknown): unknown {
+  if (bytes == null) return null;
+  try {
+    return utf8.decode(bytes as Uint8Array);
+  } catch {
+    return new CopyInvalidText(bytes as Uint8Array);
+  }
+}
+
+const integer = (digits: unknown) =>
+  digits == null ? null : BigInt(digits as string);
+
+/**
+ * Reads a column by its storage class: an integer as its decimal text (the engines read one
+ * beyond 2^53 as a rounded number or not at all), text as its bytes (the built-in engine cuts
+ * text at a NUL, and both turn bytes that are not UTF-8 into U+FFFD), anything else as it is.
+ * A column of a `STRICT` table holds values of its kind only (or NULL), so its kind says how;
+ * any other column is read with the storage class of each value.
+ */
+function exact(column: string, type: CopyType): CopyColumn {
+  if (!type.loose && type.kind === "integer") {
+    return {
+      select: [`CAST(${column} AS TEXT)`],
+      decode: (c, at) => integer(c[at]),
+    };
+  }
+  if (!type.loose && type.kind === "text") {
+    return {
+      select: [`CAST(${column} AS BLOB)`],
+      decode: (c, at) => text(c[at]),
+    };
+  }
+  if (!type.loose) {
+    return {
+      select: [column],
+      decode: (c, at) => c[at] ?? null,
+    };
+  }
+  return {
+    select: [
+      `typeof(${column})`,
+      `CASE typeof(${column}) WHEN 'integer' THEN CAST(${column} AS TEXT) ` +
+      `WHEN 'text' THEN CAST(${column} AS BLOB) ELSE ${column} END`,
+    ],
+    decode(cells, at) {
+      const value = cells[at + 1];
+      switch (cells[at]) {
+        case "integer":
+          return integer(value);
+        case "text":
+          return text(value);
+        default:
+          return value ?? null;
       }
     },
   };

@@ -51,6 +51,12 @@ export interface SqliteEngine {
   /** A short name for messages (`node`, `ffi`). */
   readonly name: string;
   /**
+   * Whether a number with no fractional part binds as an INTEGER rather than a REAL (the FFI
+   * engine: arithmetic in SQL on it stays integral). A column of BLOB affinity then keeps an
+   * integer where the built-in engine keeps a real. Missing means no.
+   */
+  readonly integralAsInteger?: boolean;
+  /**
    * Opens a database file (or `:memory:`).
    *
    * @throws The engine's error; the driver maps it with its dialect.

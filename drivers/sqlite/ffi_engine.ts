@@ -83,6 +83,7 @@ export function ffiEngine(options: FfiEngineOptions = {}): FfiEngine {
   if (!engine) {
     engine = {
       name: "ffi",
+      integralAsInteger: true,
       library: library.place,
       version: library.version,
       open: (path, openOptions) => FfiDatabase.open(library, path, openOptions),

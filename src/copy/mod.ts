@@ -82,7 +82,10 @@ export interface CopyReport {
  * `conflict` when the target holds data and `force` is not set; `migration` when the source is
  * not at the newest schema, the two schemas differ (naming each table and column, and both
  * types of a column whose kinds differ) or the source holds values the target's columns cannot
- * take (too long, out of range, NULL, of another kind), all before a row is written. A batch the
+ * take (too long, out of range, NULL, of another kind) or would store as something else (text
+ * that is not UTF-8, text with a NUL into PostgreSQL, NaN or −0 into SQLite: named by table,
+ * column and row key, never by value), all before a row is written. Every other value is carried
+ * exactly (integers of any size as `bigint`s), and the closing checksums hash each with its type. A batch the
  * target still refuses fails naming the table, the column and row at fault where one is, and
  * how much of the table the target holds already.
  */
@@ -119,7 +122,7 @@ export async function copyDatabase(
   const history = await copyHistory(source, target);
   const reports: TableReport[] = [];
   for (const table of tables) {
-    reports.push(await compare(source, target, table));
+    reports.push(await compare(reader, writer, table));
   }
   reports.push(history);
   return {
@@ -233,7 +236,7 @@ async function copyTable(
   );
   let copied = 0;
   onProgress?.(table.name, 0, total);
-  for await (const read of pages(source.connection, table, batch)) {
+  for await (const read of pages(source, table, table.source, batch)) {
     const rows = read.map((row) =>
       row.map((value, i) => later.includes(i) ? null : value)
     );
@@ -250,14 +253,14 @@ async function copyTable(
     onProgress?.(table.name, copied, Math.max(total, copied));
   }
   for (const column of table.later) {
-    await copyLater(source.connection, target.connection, table, column, batch);
+    await copyLater(source, target.connection, table, column, batch);
   }
   await continueIds(source, target, table);
 }
 
 /** Sets a deferred column (see {@linkcode Table.later}) once every row of the table is in. */
 async function copyLater(
-  source: Connection,
+  source: Side,
   target: Connection,
   table: Table,
   column: string,
@@ -265,7 +268,7 @@ async function copyLater(
 ): Promise<void> {
   const index = table.columns.indexOf(column);
   const update = laterOf(table, column);
-  for await (const rows of pages(source, table, batch)) {
+  for await (const rows of pages(source, table, table.source, batch)) {
     await target.transaction(async (tx) => {
       for (const row of rows) {
         if (row[index] === null) continue;
@@ -290,25 +293,24 @@ async function continueIds(
     maxOf(table.name, column),
     [],
   );
-  const highWater = Math.max(
-    Number(largest?.[0] ?? 0),
-    table.source.generatedId === undefined
-      ? 0
-      : await source.port.highWater(table.source),
-  );
+  const mark = table.source.generatedId === undefined
+    ? 0n
+    : await source.port.highWater(table.source);
+  const most = BigInt(String(largest?.[0] ?? 0));
+  const highWater = most > mark ? most : mark;
   await target.connection.transaction((tx) =>
     target.port.continueIds(tx, table.target, highWater)
   );
 }
 
 async function compare(
-  source: Connection,
-  target: Connection,
+  source: Side,
+  target: Side,
   table: Table,
 ): Promise<TableReport> {
   return report(
     table.name,
-    await checksum(source, table),
-    await checksum(target, table),
+    await checksum(source, table, table.source),
+    await checksum(target, table, table.target),
   );
 }

@@ -10,19 +10,13 @@
  *
  * @module
  */
-import type { Connection, CopyTable, CopyTarget } from "../driver.ts";
+import type { CopyTable } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { TRACKING } from "./history.ts";
-import { countOf, type Table } from "./tables.ts";
-import { kindProblems, valueProblems } from "./types.ts";
+import { countOf, type Side, type Table } from "./tables.ts";
+import { exactProblems, kindProblems, valueProblems } from "./types.ts";
 
-/** One database of a copy, with its copy capability. */
-export interface Side {
-  /** The connection. */
-  connection: Connection;
-  /** Its copy capability. */
-  port: CopyTarget;
-}
+export type { Side } from "./tables.ts";
 
 /**
  * Compares the two schemas and orders the tables.
@@ -33,13 +27,16 @@ export interface Side {
  * @throws {StorageError} `migration` naming every table and column the copy could not carry: a
  * column only one database has, a table holding rows that only one has or that has no primary
  * key, a column whose types differ in kind (naming both), a column holding values the target's
- * could not take (too long, out of range, NULL, of another kind); or tables whose foreign keys
- * form a cycle.
+ * could not take (too long, out of range, NULL, of another kind) or would store as something
+ * else (text that is not UTF-8, NaN or −0 into SQLite, text with a NUL into PostgreSQL), naming
+ * the rows by key; or tables whose foreign keys form a cycle.
  */
 export async function planCopy(source: Side, target: Side): Promise<Table[]> {
   const from = await described(source);
   const to = await described(target);
   const problems: string[] = [];
+  /** Values the target would store as something else: each says what to change. */
+  const inexact: string[] = [];
   const shared: Table[] = [];
   for (const [name, s] of from) {
     const t = to.get(name);
@@ -61,6 +58,7 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
     shared.push(table(s, t));
     if (differences.length === 0) {
       problems.push(...await valueProblems(source, shared.at(-1)!));
+      inexact.push(...await exactProblems(source, target, shared.at(-1)!));
     }
   }
   for (const [name, t] of to) {
@@ -68,14 +66,16 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
       await alone(target, t, "is in the target but not the source", problems);
     }
   }
-  if (problems.length > 0) {
+  if (problems.length + inexact.length > 0) {
+    const advice = problems.length > 0
+      ? ": give both the same tables, columns and column types (with migrations of your " +
+        "own), then copy again"
+      : ", then copy again";
     throw new StorageError(
       "migration",
-      `Cannot copy as the two databases' schemas differ: ${
-        problems.join("; ")
-      }: ` +
-        `give both the same tables, columns and column types (with migrations of your own), ` +
-        `then copy again`,
+      `Cannot copy as the target cannot take the source as it is: ${
+        [...problems, ...inexact].join("; ")
+      }${advice}`,
     );
   }
   return ordered(shared);

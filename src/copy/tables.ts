@@ -6,8 +6,17 @@
  */
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import type { Connection, CopyTable, Row, Sql } from "../driver.ts";
-import { sql } from "../driver.ts";
+import {
+  type Connection,
+  type CopyColumn,
+  CopyInvalidText,
+  type CopyTable,
+  type CopyTarget,
+  type Row,
+  type Sql,
+  sql,
+} from "../driver.ts";
+import { StorageError } from "../errors.ts";
 
 /** The comparison of one table after the copy. */
 export interface TableReport {
@@ -80,7 +89,11 @@ export const clearOf = (t: string) =>
   once(`copy.clear.${t}`, `DELETE FROM ${quote(t)}`, true);
 /** The statement reading a column's largest value. */
 export const maxOf = (t: string, column: string) =>
-  once(`copy.max.${t}`, `SELECT max(${quote(column)}) FROM ${quote(t)}`);
+  once(
+    `copy.max.${t}`,
+    // As text: an engine may read an integer beyond 2^53 rounded, or not at all.
+    `SELECT CAST(max(${quote(column)}) AS TEXT) FROM ${quote(t)}`,
+  );
 /** The statement setting a deferred column of one row, found by its key. */
 export const laterOf = (t: Table, column: string) =>
   once(
@@ -102,7 +115,11 @@ export function surveyOf(
 ): Sql {
   const parts = [
     ...columns.lengths.map((c) => `max(length(${quote(c)}))`),
-    ...columns.ranges.flatMap((c) => [`min(${quote(c)})`, `max(${quote(c)})`]),
+    // As text: an engine may read an integer beyond 2^53 rounded, or not at all.
+    ...columns.ranges.flatMap((c) => [
+      `CAST(min(${quote(c)}) AS TEXT)`,
+      `CAST(max(${quote(c)}) AS TEXT)`,
+    ]),
     ...columns.nulls.map((c) => `count(*) - count(${quote(c)})`),
   ];
   return once(
@@ -111,43 +128,83 @@ export function surveyOf(
   );
 }
 
+/** One database of a copy, with its copy capability. */
+export interface Side {
+  /** The connection. */
+  connection: Connection;
+  /** Its copy capability. */
+  port: CopyTarget;
+}
+
+/** How one side reads a table's columns exactly (see `CopyTarget.exact`). */
+function readers(side: Side, t: Table, described: CopyTable): CopyColumn[] {
+  return t.columns.map((c) => side.port.exact(quote(c), described.types[c]!));
+}
+
 /** The statement reading a page of a table in key order, the first or one after a key. */
-function pageOf(t: Table, first: boolean): Sql {
+function pageOf(t: Table, columns: CopyColumn[], first: boolean): Sql {
   const key = list(t.key);
   const after = first
     ? ""
     : `WHERE (${key}) > (${t.key.map(() => "?").join(", ")}) `;
   return once(
     `copy.page.${t.name}`,
-    `SELECT ${list(t.columns)} FROM ${
+    `SELECT ${columns.flatMap((c) => c.select).join(", ")} FROM ${
       quote(t.name)
-    } ${after}ORDER BY ${key} LIMIT ?`,
+    } ${after}ORDER BY ${
+      // Qualified: PostgreSQL would take a bare name for the output column of that name (an
+      // integer read as text), and order by its text.
+      t.key.map((k) => `${quote(t.name)}.${quote(k)}`).join(", ")} LIMIT ?`,
   );
 }
 
 /**
- * Reads a table in key order, a page at a time.
+ * Reads a table in key order, a page at a time, every value exactly (see `CopyTarget.exact`).
  *
- * @param c The database.
+ * @param side The database.
  * @param t The table.
+ * @param described The table as that database describes it.
  * @param size Rows per page.
- * @returns The pages, each non-empty.
+ * @returns The pages, each non-empty, each row's values in the order of `t.columns`.
+ * @throws {StorageError} `migration` when a key holds text that is not UTF-8 (no page can
+ * follow it).
  */
 export async function* pages(
-  c: Connection,
+  side: Side,
   t: Table,
+  described: CopyTable,
   size: number,
 ): AsyncGenerator<Row[]> {
+  const columns = readers(side, t, described);
   const at = t.key.map((k) => t.columns.indexOf(k));
   let after: unknown[] | undefined;
   for (;;) {
-    const rows = await c.root.all(pageOf(t, after === undefined), [
-      ...(after ?? []),
-      size,
-    ]);
+    const read = await side.connection.root.all(
+      pageOf(t, columns, after === undefined),
+      [...(after ?? []), size],
+    );
+    const rows = read.map((cells) => {
+      let i = 0;
+      return columns.map((c) => {
+        const value = c.decode(cells, i);
+        i += c.select.length;
+        return value;
+      });
+    });
     if (rows.length > 0) yield rows;
     if (rows.length < size) return;
     after = at.map((i) => rows[rows.length - 1]![i]);
+    const bad = at.find((i) =>
+      after![at.indexOf(i)] instanceof CopyInvalidText
+    );
+    if (bad !== undefined) {
+      throw new StorageError(
+        "migration",
+        `Cannot copy table ${t.name} as its key column ${
+          t.columns[bad]
+        } holds text that is not valid UTF-8: change it in the source, then copy again`,
+      );
+    }
   }
 }
 
@@ -163,16 +220,42 @@ export function keyValues(t: Table, row: Row): unknown[] {
 }
 
 /**
- * Counts and hashes a table's rows, every column: the SHA-256 of each row, summed modulo 2²⁵⁶.
- * The sum does not depend on the order rows come in, which the two databases may see
- * differently (a text key under another collation); a changed, missing or extra row changes it.
+ * A row as messages name it: by its key where every key value is an integer (an id), else by
+ * its place in key order (a text key may be the very value at fault, and messages never show
+ * one).
+ *
+ * @param t The table.
+ * @param row A row of its columns.
+ * @param position Its 1-based place in the table, in key order.
+ * @returns `key (1)`, or `row 3 in key order`.
+ */
+export function rowShown(t: Table, row: Row, position: number): string {
+  const key = keyValues(t, row);
+  return key.every((v) => typeof v === "bigint" || Number.isInteger(v))
+    ? `key (${key.join(", ")})`
+    : `row ${position} in key order`;
+}
+
+/**
+ * Counts and hashes a table's rows, every column, each value as read exactly (see
+ * `CopyTarget.exact`): the SHA-256 of each row, summed modulo 2²⁵⁶. The sum does not depend on
+ * the order rows come in, which the two databases may see differently (a text key under another
+ * collation); a changed, missing or extra row changes it. Each value is hashed with its type
+ * (an integer and a real of equal value differ, as do −0 and 0, NaN and NULL), so two values
+ * compare equal only when they are the same.
+ *
+ * @param side The database.
+ * @param table The table.
+ * @param described The table as that database describes it.
+ * @returns The row count and the sum, in hex.
  */
 export async function checksum(
-  c: Connection,
+  side: Side,
   table: Table,
+  described: CopyTable,
 ): Promise<{ rows: number; sum: string }> {
   const sum = new RowSum();
-  for await (const page of pages(c, table, 1000)) {
+  for await (const page of pages(side, table, described, 1000)) {
     for (const row of page) sum.add(row);
   }
   return sum.result();
@@ -187,26 +270,33 @@ export function digest(rows: unknown[][]): { rows: number; sum: string } {
 
 const MOD = 1n << 256n;
 
+const hex = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+
 /**
- * Bytes as the checksum sees them, whichever class a driver reads them as (SQLite's engines give
- * a `Uint8Array`, postgres.js a `Buffer`, which JSON would spell differently).
+ * A value as the checksum sees it: tagged with its type, numbers spelled so that −0, NaN and ±∞
+ * stay apart from 0 and NULL (JSON spells them `0` and `null`), bytes as hex whichever class a
+ * driver reads them as (SQLite's engines give a `Uint8Array`, postgres.js a `Buffer`).
  */
-function bytesAsHex(value: unknown): unknown {
-  if (!(value instanceof Uint8Array)) return value;
-  return {
-    bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-      .toString("hex"),
-  };
+function tagged(value: unknown): unknown {
+  switch (typeof value) {
+    case "bigint":
+      return { integer: String(value) };
+    case "number":
+      return { real: Object.is(value, -0) ? "-0" : String(value) };
+  }
+  if (value instanceof Uint8Array) return { bytes: hex(value) };
+  if (value instanceof CopyInvalidText) {
+    return { invalidText: hex(value.bytes) };
+  }
+  return value;
 }
 
 class RowSum {
   #rows = 0;
   #sum = 0n;
   add(row: Row): void {
-    const text = JSON.stringify(
-      row.map(bytesAsHex),
-      (_, v) => typeof v === "bigint" ? `${v}n` : v,
-    );
+    const text = JSON.stringify(row.map(tagged));
     const hex = createHash("sha256").update(text).digest("hex");
     this.#sum = (this.#sum + BigInt(`0x${hex}`)) % MOD;
     this.#rows++;

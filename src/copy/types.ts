@@ -8,11 +8,15 @@
  *
  * @module
  */
-import type { CopyTable, CopyType, Row } from "../driver.ts";
+import {
+  CopyInvalidText,
+  type CopyTable,
+  type CopyType,
+  type Row,
+} from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { characters, describe, timeOf } from "../describe.ts";
-import type { Side } from "./plan.ts";
-import { keyValues, surveyOf, type Table } from "./tables.ts";
+import { pages, rowShown, type Side, surveyOf, type Table } from "./tables.ts";
 
 /** A type as messages show it: its declared name, and its kind where the name hides it. */
 function shown(t: CopyType): string {
@@ -83,11 +87,11 @@ export async function valueProblems(
   };
   if (Object.values(names).every((list) => list.length === 0)) return problems;
   const row = await source.connection.root.get(surveyOf(table, names), []);
-  const values = (row ?? []).map((v) => v === null ? null : Number(v));
+  const values = row ?? [];
   let at = 0;
   for (const [c, , t] of survey.lengths) {
     const longest = values[at++];
-    if (longest != null && longest > t.maxLength!) {
+    if (longest != null && Number(longest) > t.maxLength!) {
       problems.push(
         `column ${table.name}.${c} holds text of up to ${longest} characters in the source, ` +
           `which the target's ${t.declared} cannot take (at most ${t.maxLength})`,
@@ -96,8 +100,10 @@ export async function valueProblems(
   }
   for (const [c, , t] of survey.ranges) {
     const [least, most] = [values[at++], values[at++]];
+    const limit = BigInt(t.maxInteger!);
     if (
-      least != null && (least < -1 - t.maxInteger! || most! > t.maxInteger!)
+      least != null &&
+      (BigInt(least as string) < -1n - limit || BigInt(most as string) > limit)
     ) {
       problems.push(
         `column ${table.name}.${c} holds integers from ${least} to ${most} in the source, ` +
@@ -108,8 +114,8 @@ export async function valueProblems(
     }
   }
   for (const [c, , t] of survey.nulls) {
-    const nulls = values[at++];
-    if (nulls != null && nulls > 0) {
+    const nulls = Number(values[at++] ?? 0);
+    if (nulls > 0) {
       problems.push(
         `column ${table.name}.${c} holds ${nulls} NULL(s) in the source, which the ` +
           `target's ${t.declared} NOT NULL cannot take`,
@@ -117,6 +123,54 @@ export async function valueProblems(
     }
   }
   return problems;
+}
+
+/** Rows named per column in a refusal; the rest are counted. */
+const NAMED_ROWS = 3;
+
+/**
+ * Reads every value of a table exactly (see `CopyTarget.exact`) and finds those the copy could
+ * not carry as they are: text that is not UTF-8 (no string holds it), and values the target
+ * would store as something else (see `CopyTarget.refuses`: NaN or −0 into SQLite, text with a
+ * NUL into PostgreSQL).
+ *
+ * @param source The database copied from.
+ * @param target The database copied into.
+ * @param table A table whose columns have the same kinds on both sides.
+ * @returns One problem per column and reason, naming the rows by key (never a value).
+ */
+export async function exactProblems(
+  source: Side,
+  target: Side,
+  table: Table,
+): Promise<string[]> {
+  const found = new Map<string, { rows: string[]; count: number }>();
+  const types = table.columns.map((c) => table.target.types[c]!);
+  let position = 0;
+  for await (const page of pages(source, table, table.source, 1000)) {
+    for (const row of page) {
+      position++;
+      row.forEach((value, i) => {
+        const why = value instanceof CopyInvalidText
+          ? "text that is not valid UTF-8, which no database of the copy can take as it is"
+          : target.port.refuses(value, types[i]!);
+        if (why === undefined) return;
+        const at = `${table.columns[i]}\0${why}`;
+        const entry = found.get(at) ?? { rows: [], count: 0 };
+        if (entry.count++ < NAMED_ROWS) {
+          entry.rows.push(rowShown(table, row, position));
+        }
+        found.set(at, entry);
+      });
+    }
+  }
+  return [...found].map(([at, { rows, count }]) => {
+    const [column, why] = at.split("\0");
+    const more = count > rows.length ? ` and ${count - rows.length} more` : "";
+    return `column ${table.name}.${column} holds, in ${count} row(s) of the source (${
+      rows.join(", ")
+    }${more}), ${why}: change those values in the source`;
+  });
 }
 
 /** A value as messages show it: its type and size, never its text. */
@@ -137,9 +191,12 @@ function fits(value: unknown, t: CopyType): boolean {
   }
   switch (t.kind) {
     case "integer":
-      if (typeof value === "bigint") return t.maxInteger === undefined;
-      return Number.isSafeInteger(value) && (t.maxInteger === undefined ||
-        (-1 - t.maxInteger <= Number(value) && Number(value) <= t.maxInteger));
+      if (typeof value !== "bigint" && !Number.isSafeInteger(value)) {
+        return false;
+      }
+      return t.maxInteger === undefined ||
+        (-1n - BigInt(t.maxInteger) <= BigInt(value as number) &&
+          BigInt(value as number) <= BigInt(t.maxInteger));
     case "real":
       return typeof value === "number";
     case "text":
@@ -175,7 +232,7 @@ export function unwritable(
   const already =
     `${copied} row(s) of ${table.name}, and every table copied before it, ` +
     `are in the target already`;
-  for (const row of rows) {
+  for (const [at, row] of rows.entries()) {
     const i = table.columns.findIndex((c, i) =>
       !fits(row[i], table.target.types[c]!)
     );
@@ -185,7 +242,7 @@ export function unwritable(
       "migration",
       `Cannot copy table ${table.name}: column ${
         table.columns[i]
-      } of the row with key (${keyValues(table, row).join(", ")}) holds ${
+      } of the row with ${rowShown(table, row, copied + at + 1)} holds ${
         shownValue(row[i])
       }, which the target's ${
         shown(type)
@@ -197,11 +254,11 @@ export function unwritable(
   const detail = error instanceof Error ? error.message : String(error);
   return new StorageError(
     error instanceof StorageError ? error.kind : "internal",
-    `Cannot copy table ${table.name} (rows with keys (${
-      keyValues(table, rows[0]!).join(", ")
-    }) to (${
-      keyValues(table, rows.at(-1)!).join(", ")
-    })): ${detail}: ${already}: fix the cause, then copy again with --force`,
+    `Cannot copy table ${table.name} (rows with ${
+      rowShown(table, rows[0]!, copied + 1)
+    } to ${
+      rowShown(table, rows.at(-1)!, copied + rows.length)
+    }): ${detail}: ${already}: fix the cause, then copy again with --force`,
     { cause: error },
   );
 }
