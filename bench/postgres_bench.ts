@@ -37,11 +37,11 @@ async function register(): Promise<void> {
   const pooled = rawPostgres(rawPool);
 
   const { general, other, author } = await seedStorage(storage);
-  const busy = await storage.createMessageArea({ tag: "BUSY", name: "BUSY" });
+  const busy = await storage.messageAreas.create({ tag: "BUSY", name: "BUSY" });
   let n = 0;
 
   Deno.bench("getUser", { group: "getUser" }, async () => {
-    await storage.getUser(author.id);
+    await storage.users.get(author.id);
   });
   Deno.bench(
     "raw postgres.js",
@@ -55,7 +55,7 @@ async function register(): Promise<void> {
     "findUserByUsername",
     { group: "findUserByUsername" },
     async () => {
-      await storage.findUserByUsername("Author");
+      await storage.users.findByUsername("Author");
     },
   );
   Deno.bench(
@@ -67,7 +67,7 @@ async function register(): Promise<void> {
   );
 
   Deno.bench("createUser", { group: "createUser" }, async () => {
-    await storage.createUser({ username: `user${n++}`, passwordHash: "h" });
+    await storage.users.create({ username: `user${n++}`, passwordHash: "h" });
   });
   Deno.bench(
     "raw postgres.js",
@@ -78,7 +78,7 @@ async function register(): Promise<void> {
   );
 
   Deno.bench("postMessage", { group: "postMessage" }, async () => {
-    await storage.postMessage({
+    await storage.messages.post({
       areaId: other.id,
       fromUserId: author.id,
       subject: "Hello",
@@ -99,7 +99,7 @@ async function register(): Promise<void> {
   );
 
   Deno.bench("listMessages(limit 50)", { group: "listMessages" }, async () => {
-    await storage.listMessages(general.id, { afterNum: 1000, limit: 50 });
+    await storage.messages.list(general.id, { afterNum: 1000, limit: 50 });
   });
   Deno.bench(
     "raw postgres.js",
@@ -124,17 +124,17 @@ async function register(): Promise<void> {
 
   /** One caller's share of the mixed workload; any error fails the benchmark. */
   async function mixed(storage: Storage, i: number): Promise<void> {
-    await storage.getUser(author.id);
-    await storage.listMessages(general.id, { afterNum: 1900 - i, limit: 50 });
+    await storage.users.get(author.id);
+    await storage.messages.list(general.id, { afterNum: 1900 - i, limit: 50 });
     if (i % 4 === 0) {
-      await storage.postMessage({
+      await storage.messages.post({
         areaId: busy.id,
         fromUserId: author.id,
         subject: "Hi",
         body: BODY,
       });
     }
-    await storage.findUserByUsername("author");
+    await storage.users.findByUsername("author");
   }
 
   /** The same share on the raw pool; the post on a connection reserved for it. */

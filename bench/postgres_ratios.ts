@@ -29,20 +29,20 @@ let n = 0;
 const pairs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> =
   {
     getUser: [
-      () => storage.getUser(author.id),
+      () => storage.users.get(author.id),
       () => raw.getUser(author.id),
     ],
     findUserByUsername: [
-      () => storage.findUserByUsername("Author"),
+      () => storage.users.findByUsername("Author"),
       () => raw.findUserByUsername("author"),
     ],
     createUser: [
-      () => storage.createUser({ username: `user${n++}`, passwordHash: "h" }),
+      () => storage.users.create({ username: `user${n++}`, passwordHash: "h" }),
       () => raw.createUser(`user${n++}`),
     ],
     postMessage: [
       () =>
-        storage.postMessage({
+        storage.messages.post({
           areaId: other.id,
           fromUserId: author.id,
           subject: "Hello",
@@ -57,7 +57,7 @@ const pairs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> =
         }),
     ],
     "listMessages(limit 50)": [
-      () => storage.listMessages(general.id, { afterNum: 1000, limit: 50 }),
+      () => storage.messages.list(general.id, { afterNum: 1000, limit: 50 }),
       () => raw.listMessages(general.id, { afterNum: 1000, limit: 50 }),
     ],
   };

@@ -43,14 +43,14 @@ for (let i = 0; i < SEED; i++) {
 let n = 0;
 
 Deno.bench("getUser", { group: "getUser" }, async () => {
-  await storage.getUser(author.id);
+  await storage.users.get(author.id);
 });
 Deno.bench("raw node:sqlite", { group: "getUser", baseline: true }, () => {
   raw.getUser(rawAuthor);
 });
 
 Deno.bench("findUserByUsername", { group: "findUserByUsername" }, async () => {
-  await storage.findUserByUsername("Author");
+  await storage.users.findByUsername("Author");
 });
 Deno.bench(
   "raw node:sqlite",
@@ -61,14 +61,14 @@ Deno.bench(
 );
 
 Deno.bench("createUser", { group: "createUser" }, async () => {
-  await storage.createUser({ username: `user${n++}`, passwordHash: "h" });
+  await storage.users.create({ username: `user${n++}`, passwordHash: "h" });
 });
 Deno.bench("raw node:sqlite", { group: "createUser", baseline: true }, () => {
   raw.createUser(`user${n++}`);
 });
 
 Deno.bench("postMessage", { group: "postMessage" }, async () => {
-  await storage.postMessage({
+  await storage.messages.post({
     areaId: other.id,
     fromUserId: author.id,
     subject: "Hello",
@@ -85,7 +85,7 @@ Deno.bench("raw node:sqlite", { group: "postMessage", baseline: true }, () => {
 });
 
 Deno.bench("listMessages(limit 50)", { group: "listMessages" }, async () => {
-  await storage.listMessages(area.id, { afterNum: 1000, limit: 50 });
+  await storage.messages.list(area.id, { afterNum: 1000, limit: 50 });
 });
 Deno.bench("raw node:sqlite", { group: "listMessages", baseline: true }, () => {
   raw.listMessages(rawArea, { afterNum: 1000, limit: 50 });

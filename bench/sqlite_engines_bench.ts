@@ -36,19 +36,19 @@ async function storageVariant(
   );
   const { general: area, other, author } = await seedStorage(storage);
   return {
-    getUser: () => storage.getUser(author.id),
-    findUserByUsername: () => storage.findUserByUsername("Author"),
+    getUser: () => storage.users.get(author.id),
+    findUserByUsername: () => storage.users.findByUsername("Author"),
     createUser: () =>
-      storage.createUser({ username: `user${n++}`, passwordHash: "h" }),
+      storage.users.create({ username: `user${n++}`, passwordHash: "h" }),
     postMessage: () =>
-      storage.postMessage({
+      storage.messages.post({
         areaId: other.id,
         fromUserId: author.id,
         subject: "Hello",
         body: BODY,
       }),
     "listMessages(limit 50)": () =>
-      storage.listMessages(area.id, { afterNum: 1000, limit: 50 }),
+      storage.messages.list(area.id, { afterNum: 1000, limit: 50 }),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The handle `storage.transaction(fn)` gives `fn`, and the rules it keeps for every driver:
  *
- * - Operations called on the handle run one at a time, in call order, whether or not the caller
- *   awaits each before calling the next. An operation is a whole call (`tx.postMessage(…)`: its
+ * - Operations called on the handle's repositories run one at a time, in call order, whether or
+ *   not the caller awaits each before calling the next. An operation is a whole call
+ *   (`tx.messages.post(…)`: its
  *   validation, every statement and every `await` in it), so its statements never interleave
  *   with another's, and a failing one undoes only its own work (its savepoint, or its single
  *   statement) and leaves the transaction usable.
@@ -20,25 +21,20 @@
  *
  * @module
  */
-import { methodNames } from "./bind.ts";
-import type { Connection } from "./driver.ts";
+import type { Connection, Executor } from "./driver.ts";
 import { StorageError } from "./errors.ts";
-import { Operations } from "./ops/mod.ts";
-import type { StorageOps } from "./storage.ts";
+import { BINDERS, REPOSITORIES } from "./ops/mod.ts";
+import type { Repositories } from "./storage.ts";
 
-/** The operations of the contract, as `Operations` has them. */
-const NAMES = methodNames(Operations.prototype) as string[];
-
-type Operation = (ops: Operations) => Promise<unknown>;
-type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
+type Method = (...args: unknown[]) => Promise<unknown>;
 
 const settle = () => {};
 
 /** One transaction's operations, queued. */
 class TransactionHandle {
-  #ops: Operations;
-  /** The methods handed out so far, bound to this handle. */
-  #bound: Partial<Methods> = {};
+  #executor: Executor;
+  /** The repositories handed out so far, their methods queued on this handle. */
+  #repositories: Partial<Record<keyof Repositories, object>> = {};
   /** Settles when the last operation called so far has settled. */
   #tail: Promise<unknown> = Promise.resolve();
   /** Set once `fn` settled: calls from then on are refused. */
@@ -46,25 +42,37 @@ class TransactionHandle {
   /** Set once `fn` rejected: queued calls are refused instead of run. */
   #rolledBack = false;
 
-  constructor(ops: Operations) {
-    this.#ops = ops;
+  constructor(executor: Executor) {
+    this.#executor = executor;
   }
 
   static {
-    // Each method is a getter handing out the handle's own bound function, made on first use
-    // (a transaction pays only for the methods it uses): `const { getUser } = tx` works.
-    for (const name of NAMES) {
+    // Each repository is a getter handing out the handle's own repository, made on first use (a
+    // transaction pays only for the repositories it uses); its methods are closures, so
+    // `const { users } = tx` and `const { create } = tx.users` work.
+    for (const name of REPOSITORIES) {
       Object.defineProperty(this.prototype, name, {
         get(this: TransactionHandle) {
-          return this.#bound[name] ??= (...args: unknown[]) =>
-            this.#call(
-              name,
-              (ops) => (ops as unknown as Methods)[name]!(...args),
-            );
+          return this.#repositories[name] ??= this.#queued(name);
         },
+        enumerable: true,
         configurable: true,
       });
     }
+  }
+
+  /** The repository `name` bound to the transaction, each method queued on this handle. */
+  #queued(name: keyof Repositories): object {
+    const bound = BINDERS[name](this.#executor) as unknown as Record<
+      string,
+      Method
+    >;
+    const queued: Record<string, Method> = {};
+    for (const [method, run] of Object.entries(bound)) {
+      const operation = `${name}.${method}`;
+      queued[method] = (...args) => this.#call(operation, () => run(...args));
+    }
+    return Object.freeze(queued);
   }
 
   /**
@@ -78,7 +86,7 @@ class TransactionHandle {
     await this.#tail;
   }
 
-  #call(name: string, operation: Operation): Promise<unknown> {
+  #call(name: string, operation: () => Promise<unknown>): Promise<unknown> {
     if (this.#ended) {
       return Promise.reject(
         new StorageError(
@@ -95,7 +103,7 @@ class TransactionHandle {
             `transaction callback threw; await each operation inside the callback`,
         );
       }
-      return operation(this.#ops);
+      return operation();
     });
     this.#tail = turn.then(settle, settle);
     return turn;
@@ -112,13 +120,13 @@ class TransactionHandle {
  */
 export function runTransaction<T>(
   connection: Connection,
-  fn: (tx: StorageOps) => Promise<T>,
+  fn: (tx: Repositories) => Promise<T>,
 ): Promise<T> {
   return connection.transaction(async (executor) => {
-    const handle = new TransactionHandle(new Operations(executor));
+    const handle = new TransactionHandle(executor);
     let result: T;
     try {
-      result = await fn(handle as unknown as StorageOps);
+      result = await fn(handle as unknown as Repositories);
     } catch (error) {
       await handle.end(true);
       throw error;

@@ -208,7 +208,7 @@ export function kindOf(code: number): StorageErrorKind {
  *
  * @param error What the engine threw.
  * @param code Its extended result code, if it came from SQLite.
- * @param doing What was being done, for the message (`createUser`).
+ * @param doing What was being done, for the message (`users.create`).
  * @returns The error to throw.
  */
 export function toStorageError(
