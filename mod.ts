@@ -1,6 +1,8 @@
 /**
  * @impulse/storage: the storage layer of a BBS. Users, file areas, message areas and sessions
- * behind one {@linkcode Storage} API, embedded on SQLite (no server) by default.
+ * behind one {@linkcode Storage} API, one repository per entity (`storage.users`,
+ * `storage.messages`, `storage.files` … : see {@linkcode Repositories}), embedded on SQLite (no
+ * server) by default.
  *
  * ```ts
  * import { hashPassword, openStorage } from "@impulse/storage";

@@ -8,7 +8,11 @@
  *
  * await using storage = await openStorage("sqlite::memory:");
  * const alice = await storage.users.create({ username: "Alice", passwordHash: "h" });
- * const { session, token } = await storage.sessions.create({ userId: alice.id, node: 1 });
+ * const { session, token } = await storage.sessions.create({
+ *   userId: alice.id,
+ *   ipAddress: "192.0.2.1",
+ *   node: 1,
+ * });
  * assert.equal((await storage.sessions.getByToken(token))?.id, session.id);
  * await storage.sessions.touch(session.id, { activity: "Reading mail" });
  * assert.equal((await storage.sessions.listOnline())[0]?.username, "Alice");
