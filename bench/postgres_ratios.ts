@@ -28,19 +28,19 @@ let n = 0;
 
 const pairs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> =
   {
-    getUser: [
+    "users.get": [
       () => storage.users.get(author.id),
       () => raw.getUser(author.id),
     ],
-    findUserByUsername: [
+    "users.findByUsername": [
       () => storage.users.findByUsername("Author"),
       () => raw.findUserByUsername("author"),
     ],
-    createUser: [
+    "users.create": [
       () => storage.users.create({ username: `user${n++}`, passwordHash: "h" }),
       () => raw.createUser(`user${n++}`),
     ],
-    postMessage: [
+    "messages.post": [
       () =>
         storage.messages.post({
           areaId: other.id,
@@ -56,7 +56,7 @@ const pairs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> =
           body: BODY,
         }),
     ],
-    "listMessages(limit 50)": [
+    "messages.list(limit 50)": [
       () => storage.messages.list(general.id, { afterNum: 1000, limit: 50 }),
       () => raw.listMessages(general.id, { afterNum: 1000, limit: 50 }),
     ],

@@ -45,14 +45,15 @@ const large = await board(
 
 type Board = { storage: Storage; seeded: Seeded };
 const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
-  readNext: ({ storage, seeded }) =>
+  "reading.readNext": ({ storage, seeded }) =>
     storage.reading.readNext(seeded.readerId, seeded.areaId, { limit: 20 }),
-  newScan: ({ storage, seeded }) => storage.reading.newScan(seeded.readerId),
-  getThread: ({ storage, seeded }) =>
+  "reading.newScan": ({ storage, seeded }) =>
+    storage.reading.newScan(seeded.readerId),
+  "messages.thread": ({ storage, seeded }) =>
     storage.messages.thread(seeded.threadRootId),
-  findUserByUsername: ({ storage, seeded }) =>
+  "users.findByUsername": ({ storage, seeded }) =>
     storage.users.findByUsername(seeded.username),
-  listFiles: ({ storage, seeded }) =>
+  "files.list": ({ storage, seeded }) =>
     storage.files.list(seeded.fileAreaId, { limit: 20 }),
 };
 

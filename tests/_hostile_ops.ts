@@ -185,7 +185,7 @@ export const OPS: Record<OperationName, OpCase> = {
       assert.ok(
         r === null ||
           nameKey((r as User).username) === nameKey(name as string),
-        `findUserByUsername(${JSON.stringify(name)}) found ${
+        `users.findByUsername(${JSON.stringify(name)}) found ${
           (r as User)?.username
         }`,
       ),

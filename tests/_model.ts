@@ -33,7 +33,7 @@ export interface MMessage extends Message {
 
 /** A session with the token it was handed out with. */
 export interface MSession extends Session {
-  /** The token returned by `createSession`. */
+  /** The token returned by `sessions.create`. */
   token: string;
 }
 
@@ -159,7 +159,7 @@ export function overflows(user: User, delta: Partial<UserStats>): boolean {
   });
 }
 
-/** The message as `getMessage` returns it. */
+/** The message as `messages.get` returns it. */
 export function messageView(m: MMessage): Message {
   const { storedRoot: _, ...message } = m;
   return message;
@@ -176,7 +176,7 @@ export function pointer(m: Model, userId: number, areaId: number): number {
   return m.lastRead.get(`${userId}:${areaId}`) ?? 0;
 }
 
-/** What `newScan(userId)` must return. */
+/** What `reading.newScan(userId)` must return. */
 export function expectedNewScan(m: Model, userId: number): NewScanEntry[] {
   return [...m.areas.values()]
     .filter((a) => a.kind !== "private")
@@ -196,7 +196,7 @@ export function areaMessages(m: Model, areaId: number): MMessage[] {
     .sort((a, b) => a.msgNum - b.msgNum);
 }
 
-/** What `getThread(id)` must return. */
+/** What `messages.thread(id)` must return. */
 export function expectedThread(m: Model, id: number): Message[] {
   const first = m.messages.get(id);
   const rootId = first ? first.threadRootId : id;
@@ -223,7 +223,7 @@ export function expectedOnline(m: Model): OnlineSession[] {
     }));
 }
 
-/** What `lastCallers(1000)` must return: newest first, later ones first on a tie. */
+/** What `callers.recent(1000)` must return: newest first, later ones first on a tie. */
 export function expectedCallers(m: Model): LastCaller[] {
   return [...m.logins].reverse()
     .sort((a, b) => b.loginAt.getTime() - a.loginAt.getTime());
@@ -260,26 +260,26 @@ export async function assertMatches(
       ),
     );
   for (const user of m.users.values()) {
-    same(`getUser(${user.id})`, ops.users.get(user.id), user);
+    same(`users.get(${user.id})`, ops.users.get(user.id), user);
     same(
-      `newScan(${user.id})`,
+      `reading.newScan(${user.id})`,
       ops.reading.newScan(user.id),
       expectedNewScan(m, user.id),
     );
     same(
-      `listMailFor(${user.id})`,
+      `mail.listFor(${user.id})`,
       ops.mail.listFor(user.id, { limit: 1000 }),
       byId(m.messages).filter((x) => x.toUserId === user.id).map(messageView),
     );
   }
   for (const id of m.gone.users) {
-    same(`getUser(${id})`, ops.users.get(id), null);
+    same(`users.get(${id})`, ops.users.get(id), null);
   }
   same("messageAreas.list()", ops.messageAreas.list(), byId(m.areas));
   same("fileAreas.list()", ops.fileAreas.list(), byId(m.fileAreas));
   for (const area of m.areas.values()) {
     same(
-      `listMessages(${area.id})`,
+      `messages.list(${area.id})`,
       ops.messages.list(area.id, { limit: 1000 }),
       areaMessages(m, area.id).map(messageView),
     );
@@ -287,36 +287,40 @@ export async function assertMatches(
   for (const message of m.messages.values()) {
     if (message.storedRoot !== null) continue;
     same(
-      `getThread(${message.id})`,
+      `messages.thread(${message.id})`,
       ops.messages.thread(message.id),
       expectedThread(m, message.id),
     );
   }
   for (const id of m.gone.messages) {
-    same(`getMessage(${id})`, ops.messages.get(id), null);
+    same(`messages.get(${id})`, ops.messages.get(id), null);
   }
   for (const area of m.fileAreas.values()) {
     same(
-      `listFiles(${area.id})`,
+      `files.list(${area.id})`,
       ops.files.list(area.id, { limit: 1000 }),
       areaFiles(m, area.id),
     );
   }
   for (const id of m.gone.files) {
-    same(`getFile(${id})`, ops.files.get(id), null);
+    same(`files.get(${id})`, ops.files.get(id), null);
   }
   for (const s of m.sessions.values()) {
     same(
-      `getSessionByToken(<session ${s.id}>)`,
+      `sessions.getByToken(<session ${s.id}>)`,
       ops.sessions.getByToken(s.token),
       live(s) ? sessionView(s) : null,
     );
   }
   for (const token of m.deadTokens) {
-    same("getSessionByToken(<deleted>)", ops.sessions.getByToken(token), null);
+    same(
+      "sessions.getByToken(<deleted>)",
+      ops.sessions.getByToken(token),
+      null,
+    );
   }
   same("sessions.listOnline()", ops.sessions.listOnline(), expectedOnline(m));
-  same("lastCallers(1000)", ops.callers.recent(1000), expectedCallers(m));
+  same("callers.recent(1000)", ops.callers.recent(1000), expectedCallers(m));
   await Promise.all(checks);
 }
 
@@ -337,12 +341,12 @@ async function pages<T>(
 /**
  * The checks too slow for every step, run at the end of each sequence and inside transactions:
  * paging by every cursor (ties in upload times included), the thread of every message (deleted
- * ones too), the finders, `readNext`, `listNewFiles` and search.
+ * ones too), the finders, `reading.readNext`, `files.listNew` and search.
  *
  * @param m The model.
  * @param ops The storage (or a transaction's handle).
  * @param when Where the check runs, for messages.
- * @param since A time for `listNewFiles` (records at exactly that time are not new).
+ * @param since A time for `files.listNew` (records at exactly that time are not new).
  */
 export async function assertPaging(
   m: Model,
@@ -355,7 +359,7 @@ export async function assertPaging(
   for (const area of m.areas.values()) {
     const all = areaMessages(m, area.id).map(messageView);
     same(
-      `listMessages(${area.id}) by afterNum, 2 a page`,
+      `messages.list(${area.id}) by afterNum, 2 a page`,
       await pages(
         (last: Message | undefined) =>
           ops.messages.list(area.id, { afterNum: last?.msgNum ?? 0, limit: 2 }),
@@ -364,7 +368,7 @@ export async function assertPaging(
       all,
     );
     same(
-      `listMessages(${area.id}) by after, 3 a page`,
+      `messages.list(${area.id}) by after, 3 a page`,
       await pages(
         (last: Message | undefined) =>
           ops.messages.list(area.id, { after: last?.id ?? 0, limit: 3 }),
@@ -375,7 +379,7 @@ export async function assertPaging(
     for (const user of m.users.values()) {
       const at = pointer(m, user.id, area.id);
       same(
-        `readNext(${user.id}, ${area.id})`,
+        `reading.readNext(${user.id}, ${area.id})`,
         await ops.reading.readNext(user.id, area.id, { limit: 2 }),
         all.filter((x) => x.msgNum > at).slice(0, 2),
       );
@@ -383,7 +387,7 @@ export async function assertPaging(
   }
   for (const id of [...m.messages.keys(), ...m.gone.messages]) {
     same(
-      `getThread(${id})`,
+      `messages.thread(${id})`,
       await ops.messages.thread(id),
       expectedThread(m, id),
     );
@@ -391,14 +395,14 @@ export async function assertPaging(
   for (const x of m.messages.values()) {
     if (x.ftnMsgid === null) continue;
     same(
-      `findMessageByMsgid(${x.areaId}, ${x.ftnMsgid})`,
+      `messages.findByMsgid(${x.areaId}, ${x.ftnMsgid})`,
       await ops.messages.findByMsgid(x.areaId, x.ftnMsgid),
       messageView(x),
     );
   }
   for (const user of m.users.values()) {
     same(
-      `listMailFor(${user.id}), 2 a page`,
+      `mail.listFor(${user.id}), 2 a page`,
       await pages(
         (last: Message | undefined) =>
           ops.mail.listFor(user.id, { after: last?.id ?? 0, limit: 2 }),
@@ -410,7 +414,7 @@ export async function assertPaging(
   }
   for (const area of m.fileAreas.values()) {
     same(
-      `listFiles(${area.id}), 2 a page`,
+      `files.list(${area.id}), 2 a page`,
       await pages(
         (last: FileEntry | undefined) =>
           ops.files.list(
@@ -426,13 +430,13 @@ export async function assertPaging(
   for (const sha256 of new Set(files.map((f) => f.sha256))) {
     if (sha256 === null) continue;
     same(
-      `findFilesByHash(${sha256})`,
+      `files.findByHash(${sha256})`,
       await ops.files.findByHash(sha256.toUpperCase()),
       files.filter((f) => f.sha256 === sha256).sort((a, b) => a.id - b.id),
     );
   }
   same(
-    `listNewFiles(${since.toISOString()})`,
+    `files.listNew(${since.toISOString()})`,
     await ops.files.listNew(since, { limit: 1000 }),
     files.filter((f) => f.uploadedAt > since)
       .sort((a, b) =>
@@ -440,7 +444,7 @@ export async function assertPaging(
       ),
   );
   same(
-    "lastCallers(2)",
+    "callers.recent(2)",
     await ops.callers.recent(2),
     expectedCallers(m).slice(0, 2),
   );

@@ -159,13 +159,13 @@ async function run(
   };
 
   const operations: [number, string, () => Promise<void>][] = [
-    [20, "postMessage", async () => {
+    [20, "messages.post", async () => {
       const areaId = pick(plan.messageAreas);
       const m = await post(storage, areaId, `post ${plan.index}`);
       report.posts.push([areaId, m.msgNum, m.id]);
       report.own.posts++;
     }],
-    [14, "incrementUserStats", async () => {
+    [14, "users.incrementStats", async () => {
       const logins = 1 + Math.floor(rnd() * 3);
       const downloadBytes = Math.floor(rnd() * 1000);
       await storage.users.incrementStats(plan.hotUserId, {
@@ -175,28 +175,28 @@ async function run(
       report.hot.logins += logins;
       report.hot.downloadBytes += downloadBytes;
     }],
-    [6, "recordLogin", async () => {
+    [6, "users.recordLogin", async () => {
       await storage.users.recordLogin(plan.userId);
       report.own.logins++;
       report.ownLoginRows++;
     }],
-    [3, "recordLogin(hot)", async () => {
+    [3, "users.recordLogin(hot)", async () => {
       await storage.users.recordLogin(plan.hotUserId);
       report.hot.logins++;
       report.hotLoginRows++;
     }],
-    [8, "addFile", async () => {
+    [8, "files.add", async () => {
       const f = await addFile(storage, "w");
       report.own.uploads++;
       report.own.uploadBytes += f.size;
     }],
-    [8, "recordDownload", async () => {
+    [8, "files.recordDownload", async () => {
       await storage.files.recordDownload(plan.sharedFile.id, plan.userId);
       report.own.downloads++;
       report.own.downloadBytes += plan.sharedFile.size;
       report.sharedDownloads++;
     }],
-    [7, "markRead", () => markRead(storage, pick(plan.messageAreas))],
+    [7, "reading.markRead", () => markRead(storage, pick(plan.messageAreas))],
     [10, "transaction(commit)", async () => {
       const areaId = pick(plan.messageAreas);
       const [m, f] = await storage.transaction(async (tx) => {

@@ -129,16 +129,16 @@ conformance(
           realName: CANARY.realName,
         });
       }],
-      ["incrementUserStats past 2^53-1", "constraint", async () => {
+      ["users.incrementStats past 2^53-1", "constraint", async () => {
         await s.users.incrementStats(victim.id, { logins: MAX });
         await s.users.incrementStats(victim.id, { logins: 1 });
       }],
       [
-        "recordLogin past 2^53-1",
+        "users.recordLogin past 2^53-1",
         "constraint",
         () => s.users.recordLogin(victim.id),
       ],
-      ["postMessage past 2^53-1 posts", "constraint", async () => {
+      ["messages.post past 2^53-1 posts", "constraint", async () => {
         await s.users.incrementStats(victim.id, { posts: MAX });
         await s.messages.post({
           areaId: area.id,
@@ -147,7 +147,7 @@ conformance(
           body: CANARY.body,
         });
       }],
-      ["addFile past 2^53-1 uploads", "constraint", async () => {
+      ["files.add past 2^53-1 uploads", "constraint", async () => {
         await s.users.incrementStats(victim.id, { uploads: MAX });
         await s.files.add({
           areaId: files.id,
@@ -157,12 +157,12 @@ conformance(
           description: CANARY.description,
         });
       }],
-      ["recordDownload past 2^53-1 bytes", "constraint", async () => {
+      ["files.recordDownload past 2^53-1 bytes", "constraint", async () => {
         await s.users.incrementStats(victim.id, { downloadBytes: MAX });
         await s.files.recordDownload(file.id, victim.id);
       }],
       [
-        "recordLogin past 2^53-1 in a transaction",
+        "users.recordLogin past 2^53-1 in a transaction",
         "constraint",
         () =>
           s.transaction(async (tx) => {

@@ -401,7 +401,7 @@ TARGETS.forEach((target) => {
               () => ({ name: "SEEN-BY", value }),
             ),
           }).then(() => undefined, (e: unknown) => e),
-        "postMessage with 655 million characters of kludges",
+        "messages.post with 655 million characters of kludges",
       );
       assert.ok(
         error instanceof StorageError && error.kind === "validation" &&

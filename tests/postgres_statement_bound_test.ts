@@ -86,14 +86,14 @@ async function silentCalls(
   proxy.stalled = true;
   const bound = statementTimeoutMs + 2000;
   const calls: [string, () => Promise<unknown>, RegExp][] = [
-    ["getUser", () => s.users.get(1), /Cannot reach PostgreSQL/],
+    ["users.get", () => s.users.get(1), /Cannot reach PostgreSQL/],
     [
-      "incrementUserStats",
+      "users.incrementStats",
       () => s.users.incrementStats(1, { logins: 1 }),
       /outcome of users.increment is unknown/,
     ],
     [
-      "postMessage",
+      "messages.post",
       () =>
         s.messages.post({ areaId: 1, fromUserId: 1, subject: "s", body: "b" }),
       /was rolled back, and nothing of it was committed/,

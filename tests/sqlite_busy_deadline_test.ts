@@ -51,10 +51,11 @@ for (const target of FILE_TARGETS) {
           ...(retry ? { retry } : {}),
         });
         const calls: Record<string, () => Promise<unknown>> = {
-          incrementUserStats: () => s.users.incrementStats(1, { logins: 1 }),
-          createUser: () =>
+          "users.incrementStats": () =>
+            s.users.incrementStats(1, { logins: 1 }),
+          "users.create": () =>
             s.users.create({ username: "v", passwordHash: "h" }),
-          postMessage: () =>
+          "messages.post": () =>
             s.messages.post({
               areaId: 1,
               fromName: "x",
