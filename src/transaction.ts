@@ -23,17 +23,58 @@
  */
 import type { Connection, Executor } from "./driver.ts";
 import { StorageError } from "./errors.ts";
-import { BINDERS, REPOSITORIES } from "./ops/mod.ts";
+import { DEFINITIONS, REPOSITORIES } from "./ops/mod.ts";
 import type { Repositories } from "./storage.ts";
 
 type Method = (...args: unknown[]) => Promise<unknown>;
+type Run = (x: Executor, ...args: unknown[]) => Promise<unknown>;
 
 const settle = () => {};
+
+/** Queues an operation on a handle: `TransactionHandle.#call`, for the repositories below. */
+let enqueue: (
+  handle: TransactionHandle,
+  operation: string,
+  run: Run,
+  args: unknown[],
+) => Promise<unknown>;
+
+/**
+ * The class of a handle's repository `name`: each method a getter handing out the repository's
+ * own function, made on first use, that queues the operation on the handle (a transaction pays
+ * only for the methods it uses). The functions need no receiver: `const { create } = tx.users`
+ * works.
+ */
+function queuedRepository(name: keyof Repositories) {
+  const definition = DEFINITIONS[name] as unknown as Record<string, Run>;
+  return class Repository {
+    #handle: TransactionHandle;
+    #methods: Record<string, Method> = {};
+
+    constructor(handle: TransactionHandle) {
+      this.#handle = handle;
+    }
+
+    static {
+      for (const [method, run] of Object.entries(definition)) {
+        const operation = `${name}.${method}`;
+        Object.defineProperty(this.prototype, method, {
+          get(this: Repository) {
+            return this.#methods[method] ??= (...args: unknown[]) =>
+              enqueue(this.#handle, operation, run, args);
+          },
+          enumerable: true,
+          configurable: true,
+        });
+      }
+    }
+  };
+}
 
 /** One transaction's operations, queued. */
 class TransactionHandle {
   #executor: Executor;
-  /** The repositories handed out so far, their methods queued on this handle. */
+  /** The repositories handed out so far. */
   #repositories: Partial<Record<keyof Repositories, object>> = {};
   /** Settles when the last operation called so far has settled. */
   #tail: Promise<unknown> = Promise.resolve();
@@ -47,32 +88,20 @@ class TransactionHandle {
   }
 
   static {
-    // Each repository is a getter handing out the handle's own repository, made on first use (a
-    // transaction pays only for the repositories it uses); its methods are closures, so
-    // `const { users } = tx` and `const { create } = tx.users` work.
+    enqueue = (handle, operation, run, args) =>
+      handle.#call(operation, () => run(handle.#executor, ...args));
+    // Each repository is a getter handing out the handle's own repository, made on first use:
+    // `const { users } = tx` works.
     for (const name of REPOSITORIES) {
+      const Repository = queuedRepository(name);
       Object.defineProperty(this.prototype, name, {
         get(this: TransactionHandle) {
-          return this.#repositories[name] ??= this.#queued(name);
+          return this.#repositories[name] ??= new Repository(this);
         },
         enumerable: true,
         configurable: true,
       });
     }
-  }
-
-  /** The repository `name` bound to the transaction, each method queued on this handle. */
-  #queued(name: keyof Repositories): object {
-    const bound = BINDERS[name](this.#executor) as unknown as Record<
-      string,
-      Method
-    >;
-    const queued: Record<string, Method> = {};
-    for (const [method, run] of Object.entries(bound)) {
-      const operation = `${name}.${method}`;
-      queued[method] = (...args) => this.#call(operation, () => run(...args));
-    }
-    return Object.freeze(queued);
   }
 
   /**

@@ -113,9 +113,11 @@ function shape(repositories: Repositories): Record<string, string[]> {
   for (const name of Object.keys(MAPPING) as (keyof Repositories)[]) {
     const repository = repositories[name] as unknown as Record<string, unknown>;
     assert.ok(repository, `${name} is missing`);
-    seen[name] = Object.keys(repository).filter((method) =>
-      typeof repository[method] === "function"
-    );
+    // Own methods (a storage's) and methods its prototype hands out (a handle's) alike.
+    seen[name] = [];
+    for (const method in repository) {
+      if (typeof repository[method] === "function") seen[name].push(method);
+    }
   }
   return seen;
 }

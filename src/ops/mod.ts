@@ -2,7 +2,7 @@
  * The operations of the Storage contract, written once over an {@linkcode Executor}: each
  * module validates its input, runs statements of its own, and maps rows to records. The
  * repositories (src/repositories/) bind them to one executor (the storage's, or a
- * transaction's); {@linkcode BINDERS} lists every repository.
+ * transaction's); {@linkcode DEFINITIONS} lists every repository.
  *
  * Two rules for every operation, which the driver contract ({@linkcode Executor}) relies on: it
  * awaits each statement before it issues the next, and it puts every write that a later failure
@@ -45,48 +45,49 @@
  * @module
  */
 import type { Executor } from "../driver.ts";
-import { bindCallers } from "../repositories/callers.ts";
-import { bindFileAreas } from "../repositories/file_areas.ts";
-import { bindFiles } from "../repositories/files.ts";
-import { bindMail } from "../repositories/mail.ts";
-import { bindMessageAreas } from "../repositories/message_areas.ts";
-import { bindMessages } from "../repositories/messages.ts";
-import { bindReading } from "../repositories/reading.ts";
-import { bindSessions } from "../repositories/sessions.ts";
-import { bindUsers } from "../repositories/users.ts";
+import { CALLERS } from "../repositories/callers.ts";
+import {
+  bindDefinition,
+  type Definition,
+} from "../repositories/_definition.ts";
+import { FILE_AREAS } from "../repositories/file_areas.ts";
+import { FILES } from "../repositories/files.ts";
+import { MAIL } from "../repositories/mail.ts";
+import { MESSAGE_AREAS } from "../repositories/message_areas.ts";
+import { MESSAGES } from "../repositories/messages.ts";
+import { READING } from "../repositories/reading.ts";
+import { SESSIONS } from "../repositories/sessions.ts";
+import { USERS } from "../repositories/users.ts";
 import type { Repositories } from "../storage.ts";
 
 export { filenameKey, foldKey } from "./_shared.ts";
-
-/** Makes one repository: its operations bound to an executor. */
-export type Binder<K extends keyof Repositories> = (
-  executor: Executor,
-) => Repositories[K];
+export type { Definition } from "../repositories/_definition.ts";
 
 /**
- * Every repository of the contract and its binder: the one list the storage, the transaction
- * handle and the tests that walk every operation take the repositories from.
+ * Every repository of the contract and the operations behind its methods: the one list the
+ * storage, the transaction handle and the tests that walk every operation take them from.
  */
-export const BINDERS: { readonly [K in keyof Repositories]: Binder<K> } = Object
-  .freeze({
-    users: bindUsers,
-    callers: bindCallers,
-    messageAreas: bindMessageAreas,
-    messages: bindMessages,
-    reading: bindReading,
-    mail: bindMail,
-    fileAreas: bindFileAreas,
-    files: bindFiles,
-    sessions: bindSessions,
-  });
+export const DEFINITIONS: {
+  readonly [K in keyof Repositories]: Definition<Repositories[K]>;
+} = Object.freeze({
+  users: USERS,
+  callers: CALLERS,
+  messageAreas: MESSAGE_AREAS,
+  messages: MESSAGES,
+  reading: READING,
+  mail: MAIL,
+  fileAreas: FILE_AREAS,
+  files: FILES,
+  sessions: SESSIONS,
+});
 
-/** The repositories' names, in the order of {@linkcode BINDERS}. */
+/** The repositories' names, in the order of {@linkcode DEFINITIONS}. */
 export const REPOSITORIES: readonly (keyof Repositories)[] = Object.freeze(
-  Object.keys(BINDERS) as (keyof Repositories)[],
+  Object.keys(DEFINITIONS) as (keyof Repositories)[],
 );
 
 /**
- * Every repository bound to one executor (the storage's, or a transaction's).
+ * Every repository bound to one executor (the storage's).
  *
  * @param executor Where the statements run.
  * @returns The repositories, each made once.
@@ -94,7 +95,10 @@ export const REPOSITORIES: readonly (keyof Repositories)[] = Object.freeze(
 export function bindRepositories(executor: Executor): Repositories {
   const repositories: Partial<Record<keyof Repositories, unknown>> = {};
   for (const name of REPOSITORIES) {
-    repositories[name] = BINDERS[name](executor);
+    repositories[name] = bindDefinition(
+      DEFINITIONS[name] as Definition<unknown>,
+      executor,
+    );
   }
   return repositories as Repositories;
 }
@@ -106,12 +110,11 @@ export type OperationName = {
 
 /**
  * Every operation of the contract by its full name, repository by repository in the order of
- * {@linkcode BINDERS}: what the tests that walk every operation walk.
+ * {@linkcode DEFINITIONS}: what the tests that walk every operation walk.
  */
 export const OPERATIONS: readonly OperationName[] = Object.freeze(
   REPOSITORIES.flatMap((name) =>
-    // Binding runs no statement: the executor is only captured.
-    Object.keys(BINDERS[name](null as unknown as Executor)).map((method) =>
+    Object.keys(DEFINITIONS[name]).map((method) =>
       `${name}.${method}` as OperationName
     )
   ),

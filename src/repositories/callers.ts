@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type { LastCaller, NewLastCaller } from "../records.ts";
 import * as ops from "../ops/users.ts";
 
@@ -30,15 +30,8 @@ export interface Callers {
   add(input: NewLastCaller): Promise<LastCaller>;
 }
 
-/**
- * The last-callers repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindCallers(x: Executor): Callers {
-  return Object.freeze({
-    recent: (limit?: number) => ops.lastCallers(x, limit),
-    add: (input: NewLastCaller) => ops.addLastCaller(x, input),
-  });
-}
+/** The operations behind {@linkcode Callers}: each method's operation, taking the executor first. */
+export const CALLERS: Definition<Callers> = {
+  recent: ops.lastCallers,
+  add: ops.addLastCaller,
+};

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type { FileArea, NewFileArea } from "../records.ts";
 import * as ops from "../ops/areas.ts";
 
@@ -27,16 +27,9 @@ export interface FileAreas {
   list(): Promise<FileArea[]>;
 }
 
-/**
- * The file-areas repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindFileAreas(x: Executor): FileAreas {
-  return Object.freeze({
-    create: (input: NewFileArea) => ops.createFileArea(x, input),
-    get: (id: number) => ops.getFileArea(x, id),
-    list: () => ops.listFileAreas(x),
-  });
-}
+/** The operations behind {@linkcode FileAreas}: each method's operation, taking the executor first. */
+export const FILE_AREAS: Definition<FileAreas> = {
+  create: ops.createFileArea,
+  get: ops.getFileArea,
+  list: ops.listFileAreas,
+};

@@ -23,7 +23,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type {
   FileEntry,
   FilePatch,
@@ -56,26 +56,15 @@ export interface Files {
   search(query: string, options?: SearchOptions): Promise<FileEntry[]>;
 }
 
-/**
- * The files repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindFiles(x: Executor): Files {
-  return Object.freeze({
-    add: (input: NewFile) => ops.addFile(x, input),
-    get: (id: number) => ops.getFile(x, id),
-    list: (areaId: number, options?: ListFilesOptions) =>
-      ops.listFiles(x, areaId, options),
-    listNew: (since: Date, options?: LimitOptions) =>
-      ops.listNewFiles(x, since, options),
-    findByHash: (sha256: string) => ops.findFilesByHash(x, sha256),
-    recordDownload: (fileId: number, userId: number) =>
-      ops.recordDownload(x, fileId, userId),
-    update: (id: number, patch: FilePatch) => ops.updateFile(x, id, patch),
-    delete: (id: number) => ops.deleteFile(x, id),
-    search: (query: string, options?: SearchOptions) =>
-      ops.searchFiles(x, query, options),
-  });
-}
+/** The operations behind {@linkcode Files}: each method's operation, taking the executor first. */
+export const FILES: Definition<Files> = {
+  add: ops.addFile,
+  get: ops.getFile,
+  list: ops.listFiles,
+  listNew: ops.listNewFiles,
+  findByHash: ops.findFilesByHash,
+  recordDownload: ops.recordDownload,
+  update: ops.updateFile,
+  delete: ops.deleteFile,
+  search: ops.searchFiles,
+};

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type { AfterOptions, Message } from "../records.ts";
 import * as ops from "../ops/messages.ts";
 
@@ -31,15 +31,7 @@ export interface Mail {
   listFor(userId: number, options?: AfterOptions): Promise<Message[]>;
 }
 
-/**
- * The mail repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindMail(x: Executor): Mail {
-  return Object.freeze({
-    listFor: (userId: number, options?: AfterOptions) =>
-      ops.listMailFor(x, userId, options),
-  });
-}
+/** The operations behind {@linkcode Mail}: each method's operation, taking the executor first. */
+export const MAIL: Definition<Mail> = {
+  listFor: ops.listMailFor,
+};

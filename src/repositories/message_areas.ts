@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type { MessageArea, NewMessageArea } from "../records.ts";
 import * as ops from "../ops/areas.ts";
 
@@ -27,16 +27,9 @@ export interface MessageAreas {
   list(): Promise<MessageArea[]>;
 }
 
-/**
- * The message-areas repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindMessageAreas(x: Executor): MessageAreas {
-  return Object.freeze({
-    create: (input: NewMessageArea) => ops.createMessageArea(x, input),
-    get: (id: number) => ops.getMessageArea(x, id),
-    list: () => ops.listMessageAreas(x),
-  });
-}
+/** The operations behind {@linkcode MessageAreas}: each method's operation, taking the executor first. */
+export const MESSAGE_AREAS: Definition<MessageAreas> = {
+  create: ops.createMessageArea,
+  get: ops.getMessageArea,
+  list: ops.listMessageAreas,
+};

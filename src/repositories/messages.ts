@@ -27,7 +27,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type {
   ListMessagesOptions,
   Message,
@@ -57,25 +57,14 @@ export interface Messages {
   search(query: string, options?: SearchOptions): Promise<Message[]>;
 }
 
-/**
- * The messages repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindMessages(x: Executor): Messages {
-  return Object.freeze({
-    post: (input: NewMessage) => ops.postMessage(x, input),
-    get: (id: number) => ops.getMessage(x, id),
-    list: (areaId: number, options?: ListMessagesOptions) =>
-      ops.listMessages(x, areaId, options),
-    update: (id: number, patch: MessagePatch) =>
-      ops.updateMessage(x, id, patch),
-    delete: (id: number) => ops.deleteMessage(x, id),
-    thread: (rootId: number) => ops.getThread(x, rootId),
-    findByMsgid: (areaId: number, msgid: string) =>
-      ops.findMessageByMsgid(x, areaId, msgid),
-    search: (query: string, options?: SearchOptions) =>
-      ops.searchMessages(x, query, options),
-  });
-}
+/** The operations behind {@linkcode Messages}: each method's operation, taking the executor first. */
+export const MESSAGES: Definition<Messages> = {
+  post: ops.postMessage,
+  get: ops.getMessage,
+  list: ops.listMessages,
+  update: ops.updateMessage,
+  delete: ops.deleteMessage,
+  thread: ops.getThread,
+  findByMsgid: ops.findMessageByMsgid,
+  search: ops.searchMessages,
+};

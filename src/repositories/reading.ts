@@ -20,7 +20,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type { LimitOptions, Message, NewScanEntry } from "../records.ts";
 import * as ops from "../ops/areas.ts";
 
@@ -38,18 +38,9 @@ export interface Reading {
   ): Promise<Message[]>;
 }
 
-/**
- * The reading repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindReading(x: Executor): Reading {
-  return Object.freeze({
-    markRead: (userId: number, areaId: number, msgNum: number) =>
-      ops.markRead(x, userId, areaId, msgNum),
-    newScan: (userId: number) => ops.newScan(x, userId),
-    readNext: (userId: number, areaId: number, options?: LimitOptions) =>
-      ops.readNext(x, userId, areaId, options),
-  });
-}
+/** The operations behind {@linkcode Reading}: each method's operation, taking the executor first. */
+export const READING: Definition<Reading> = {
+  markRead: ops.markRead,
+  newScan: ops.newScan,
+  readNext: ops.readNext,
+};

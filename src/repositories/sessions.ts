@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type {
   NewSession,
   OnlineSession,
@@ -49,21 +49,13 @@ export interface Sessions {
   purgeExpired(): Promise<number>;
 }
 
-/**
- * The sessions repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindSessions(x: Executor): Sessions {
-  return Object.freeze({
-    create: (input: NewSession) => ops.createSession(x, input),
-    getByToken: (token: string) => ops.getSessionByToken(x, token),
-    touch: (id: number, options?: TouchOptions) =>
-      ops.touchSession(x, id, options),
-    end: (id: number) => ops.endSession(x, id),
-    delete: (id: number) => ops.deleteSession(x, id),
-    listOnline: () => ops.listOnline(x),
-    purgeExpired: () => ops.purgeExpiredSessions(x),
-  });
-}
+/** The operations behind {@linkcode Sessions}: each method's operation, taking the executor first. */
+export const SESSIONS: Definition<Sessions> = {
+  create: ops.createSession,
+  getByToken: ops.getSessionByToken,
+  touch: ops.touchSession,
+  end: ops.endSession,
+  delete: ops.deleteSession,
+  listOnline: ops.listOnline,
+  purgeExpired: ops.purgeExpiredSessions,
+};

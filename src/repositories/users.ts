@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { Executor } from "../driver.ts";
+import type { Definition } from "./_definition.ts";
 import type { NewUser, User, UserPatch, UserStats } from "../records.ts";
 import * as ops from "../ops/users.ts";
 
@@ -49,21 +49,13 @@ export interface Users {
   recordLogin(id: number): Promise<User>;
 }
 
-/**
- * The users repository bound to an executor.
- *
- * @param x Where the statements run.
- * @returns The repository.
- */
-export function bindUsers(x: Executor): Users {
-  return Object.freeze({
-    create: (input: NewUser) => ops.createUser(x, input),
-    get: (id: number) => ops.getUser(x, id),
-    findByUsername: (username: string) => ops.findUserByUsername(x, username),
-    update: (id: number, patch: UserPatch) => ops.updateUser(x, id, patch),
-    delete: (id: number) => ops.deleteUser(x, id),
-    incrementStats: (id: number, delta: Partial<UserStats>) =>
-      ops.incrementUserStats(x, id, delta),
-    recordLogin: (id: number) => ops.recordLogin(x, id),
-  });
-}
+/** The operations behind {@linkcode Users}: each method's operation, taking the executor first. */
+export const USERS: Definition<Users> = {
+  create: ops.createUser,
+  get: ops.getUser,
+  findByUsername: ops.findUserByUsername,
+  update: ops.updateUser,
+  delete: ops.deleteUser,
+  incrementStats: ops.incrementUserStats,
+  recordLogin: ops.recordLogin,
+};
