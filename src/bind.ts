@@ -1,7 +1,7 @@
 /**
  * Methods that work detached from their object, as callers of postgres.js and Kysely expect:
  * `const { transaction } = storage`, `const { status } = migrator`, or a method passed as a callback,
- * works like the original. (Repositories need none of this: their methods are closures.)
+ * works like the original. (Repositories need none of this: their methods are bound functions.)
  *
  * @module
  */

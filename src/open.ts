@@ -30,7 +30,7 @@ class OpenStorage implements Storage {
 
   constructor(connection: Connection) {
     this.#connection = connection;
-    // Made once per storage, so a call costs a property read; their methods are closures, so
+    // Made once per storage, so a call costs a property read; their methods are bound functions, so
     // `const { create } = storage.users` works as `storage.users.create` does.
     Object.assign(this, bindRepositories(connection.root));
     // Bound, so a method taken off the storage works like the original (src/bind.ts).

@@ -122,7 +122,7 @@ export const OPERATIONS: readonly OperationName[] = Object.freeze(
 
 /**
  * The function of an operation, by its full name, on a set of repositories. Repositories'
- * methods are closures, so it needs no receiver.
+ * methods need no receiver (bound functions, or a handle's queued functions), so neither does it.
  *
  * @param repositories A storage, or a transaction's handle.
  * @param name The operation: `"users.create"`.
