@@ -466,13 +466,13 @@ async function assertSearch(m: Model, ops: Repositories, when: string) {
     assert.deepStrictEqual(
       ids(await ops.messages.search(word, { limit: 1000 })),
       ids(holders),
-      `${when}: searchMessages(${word})`,
+      `${when}: messages.search(${word})`,
     );
     for (const area of m.areas.values()) {
       assert.deepStrictEqual(
         ids(await ops.messages.search(word, { areaId: area.id, limit: 1000 })),
         ids(holders.filter((x) => x.areaId === area.id)),
-        `${when}: searchMessages(${word}, area ${area.id})`,
+        `${when}: messages.search(${word}, area ${area.id})`,
       );
     }
   }
@@ -484,7 +484,7 @@ async function assertSearch(m: Model, ops: Repositories, when: string) {
     assert.deepStrictEqual(
       ids(await ops.files.search(word, { limit: 1000 })),
       ids(holders),
-      `${when}: searchFiles(${word})`,
+      `${when}: files.search(${word})`,
     );
   }
 }
