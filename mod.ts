@@ -1,26 +1,28 @@
 /**
  * @impulse/storage: the storage layer of a BBS. Users, file areas, message areas and sessions
- * behind one {@linkcode Storage} API, embedded on SQLite (no server) by default.
+ * behind one {@linkcode Storage} API, one repository per entity (`storage.users`,
+ * `storage.messages`, `storage.files` … : see {@linkcode Repositories}), embedded on SQLite (no
+ * server) by default.
  *
  * ```ts
  * import { hashPassword, openStorage } from "@impulse/storage";
  * import assert from "node:assert/strict";
  *
  * await using storage = await openStorage("sqlite::memory:");
- * const sysop = await storage.createUser({
+ * const sysop = await storage.users.create({
  *   username: "SysOp",
  *   passwordHash: await hashPassword("secret"),
  *   securityLevel: 255,
  * });
- * const general = await storage.createMessageArea({ tag: "GENERAL", name: "General" });
- * const message = await storage.postMessage({
+ * const general = await storage.messageAreas.create({ tag: "GENERAL", name: "General" });
+ * const message = await storage.messages.post({
  *   areaId: general.id,
  *   fromUserId: sysop.id,
  *   subject: "Welcome",
  *   body: "Hello, callers!",
  * });
- * assert.equal((await storage.getUser(sysop.id))?.stats.posts, 1);
- * assert.deepEqual(await storage.listMessages(general.id), [message]);
+ * assert.equal((await storage.users.get(sysop.id))?.stats.posts, 1);
+ * assert.deepEqual(await storage.messages.list(general.id), [message]);
  * assert.equal(message.msgNum, 1);
  * ```
  *
@@ -42,18 +44,24 @@ export type {
 } from "./src/errors.ts";
 export type {
   AfterOptions,
+  Callers,
   FileArea,
+  FileAreas,
   FileEntry,
   FilePatch,
+  Files,
   Kludge,
   LastCaller,
   LimitOptions,
   ListFilesOptions,
   ListMessagesOptions,
+  Mail,
   Message,
   MessageArea,
   MessageAreaKind,
+  MessageAreas,
   MessagePatch,
+  Messages,
   NewFile,
   NewFileArea,
   NewLastCaller,
@@ -65,14 +73,17 @@ export type {
   OnlineSession,
   OpenOptions,
   PostgresOptions,
+  Reading,
+  Repositories,
   RetryOptions,
   SearchOptions,
   Session,
+  Sessions,
   Storage,
-  StorageOps,
   TouchOptions,
   User,
   UserPatch,
+  Users,
   UserStats,
   UserStatus,
 } from "./src/storage.ts";

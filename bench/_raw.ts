@@ -30,21 +30,21 @@ export const SEED = 2000;
 export async function seedStorage(
   storage: Storage,
 ): Promise<{ general: MessageArea; other: MessageArea; author: User }> {
-  const general = await storage.createMessageArea({
+  const general = await storage.messageAreas.create({
     tag: "GENERAL",
     name: "General",
   });
-  const other = await storage.createMessageArea({
+  const other = await storage.messageAreas.create({
     tag: "OTHER",
     name: "Other",
   });
-  const author = await storage.createUser({
+  const author = await storage.users.create({
     username: "author",
     passwordHash: "h",
   });
   await storage.transaction(async (tx) => {
     for (let i = 0; i < SEED; i++) {
-      await tx.postMessage({
+      await tx.messages.post({
         areaId: general.id,
         fromUserId: author.id,
         subject: `seed ${i}`,

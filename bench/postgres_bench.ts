@@ -37,48 +37,48 @@ async function register(): Promise<void> {
   const pooled = rawPostgres(rawPool);
 
   const { general, other, author } = await seedStorage(storage);
-  const busy = await storage.createMessageArea({ tag: "BUSY", name: "BUSY" });
+  const busy = await storage.messageAreas.create({ tag: "BUSY", name: "BUSY" });
   let n = 0;
 
-  Deno.bench("getUser", { group: "getUser" }, async () => {
-    await storage.getUser(author.id);
+  Deno.bench("users.get", { group: "users.get" }, async () => {
+    await storage.users.get(author.id);
   });
   Deno.bench(
     "raw postgres.js",
-    { group: "getUser", baseline: true },
+    { group: "users.get", baseline: true },
     async () => {
       await raw.getUser(author.id);
     },
   );
 
   Deno.bench(
-    "findUserByUsername",
-    { group: "findUserByUsername" },
+    "users.findByUsername",
+    { group: "users.findByUsername" },
     async () => {
-      await storage.findUserByUsername("Author");
+      await storage.users.findByUsername("Author");
     },
   );
   Deno.bench(
     "raw postgres.js",
-    { group: "findUserByUsername", baseline: true },
+    { group: "users.findByUsername", baseline: true },
     async () => {
       await raw.findUserByUsername("author");
     },
   );
 
-  Deno.bench("createUser", { group: "createUser" }, async () => {
-    await storage.createUser({ username: `user${n++}`, passwordHash: "h" });
+  Deno.bench("users.create", { group: "users.create" }, async () => {
+    await storage.users.create({ username: `user${n++}`, passwordHash: "h" });
   });
   Deno.bench(
     "raw postgres.js",
-    { group: "createUser", baseline: true },
+    { group: "users.create", baseline: true },
     async () => {
       await raw.createUser(`user${n++}`);
     },
   );
 
-  Deno.bench("postMessage", { group: "postMessage" }, async () => {
-    await storage.postMessage({
+  Deno.bench("messages.post", { group: "messages.post" }, async () => {
+    await storage.messages.post({
       areaId: other.id,
       fromUserId: author.id,
       subject: "Hello",
@@ -87,7 +87,7 @@ async function register(): Promise<void> {
   });
   Deno.bench(
     "raw postgres.js",
-    { group: "postMessage", baseline: true },
+    { group: "messages.post", baseline: true },
     async () => {
       await raw.postMessage({
         areaId: other.id,
@@ -98,12 +98,16 @@ async function register(): Promise<void> {
     },
   );
 
-  Deno.bench("listMessages(limit 50)", { group: "listMessages" }, async () => {
-    await storage.listMessages(general.id, { afterNum: 1000, limit: 50 });
-  });
+  Deno.bench(
+    "messages.list(limit 50)",
+    { group: "messages.list" },
+    async () => {
+      await storage.messages.list(general.id, { afterNum: 1000, limit: 50 });
+    },
+  );
   Deno.bench(
     "raw postgres.js",
-    { group: "listMessages", baseline: true },
+    { group: "messages.list", baseline: true },
     async () => {
       await raw.listMessages(general.id, { afterNum: 1000, limit: 50 });
     },
@@ -124,17 +128,17 @@ async function register(): Promise<void> {
 
   /** One caller's share of the mixed workload; any error fails the benchmark. */
   async function mixed(storage: Storage, i: number): Promise<void> {
-    await storage.getUser(author.id);
-    await storage.listMessages(general.id, { afterNum: 1900 - i, limit: 50 });
+    await storage.users.get(author.id);
+    await storage.messages.list(general.id, { afterNum: 1900 - i, limit: 50 });
     if (i % 4 === 0) {
-      await storage.postMessage({
+      await storage.messages.post({
         areaId: busy.id,
         fromUserId: author.id,
         subject: "Hi",
         body: BODY,
       });
     }
-    await storage.findUserByUsername("author");
+    await storage.users.findByUsername("author");
   }
 
   /** The same share on the raw pool; the post on a connection reserved for it. */

@@ -28,21 +28,21 @@ let n = 0;
 
 const pairs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> =
   {
-    getUser: [
-      () => storage.getUser(author.id),
+    "users.get": [
+      () => storage.users.get(author.id),
       () => raw.getUser(author.id),
     ],
-    findUserByUsername: [
-      () => storage.findUserByUsername("Author"),
+    "users.findByUsername": [
+      () => storage.users.findByUsername("Author"),
       () => raw.findUserByUsername("author"),
     ],
-    createUser: [
-      () => storage.createUser({ username: `user${n++}`, passwordHash: "h" }),
+    "users.create": [
+      () => storage.users.create({ username: `user${n++}`, passwordHash: "h" }),
       () => raw.createUser(`user${n++}`),
     ],
-    postMessage: [
+    "messages.post": [
       () =>
-        storage.postMessage({
+        storage.messages.post({
           areaId: other.id,
           fromUserId: author.id,
           subject: "Hello",
@@ -56,8 +56,8 @@ const pairs: Record<string, [() => Promise<unknown>, () => Promise<unknown>]> =
           body: BODY,
         }),
     ],
-    "listMessages(limit 50)": [
-      () => storage.listMessages(general.id, { afterNum: 1000, limit: 50 }),
+    "messages.list(limit 50)": [
+      () => storage.messages.list(general.id, { afterNum: 1000, limit: 50 }),
       () => raw.listMessages(general.id, { afterNum: 1000, limit: 50 }),
     ],
   };

@@ -45,14 +45,16 @@ const large = await board(
 
 type Board = { storage: Storage; seeded: Seeded };
 const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
-  readNext: ({ storage, seeded }) =>
-    storage.readNext(seeded.readerId, seeded.areaId, { limit: 20 }),
-  newScan: ({ storage, seeded }) => storage.newScan(seeded.readerId),
-  getThread: ({ storage, seeded }) => storage.getThread(seeded.threadRootId),
-  findUserByUsername: ({ storage, seeded }) =>
-    storage.findUserByUsername(seeded.username),
-  listFiles: ({ storage, seeded }) =>
-    storage.listFiles(seeded.fileAreaId, { limit: 20 }),
+  "reading.readNext": ({ storage, seeded }) =>
+    storage.reading.readNext(seeded.readerId, seeded.areaId, { limit: 20 }),
+  "reading.newScan": ({ storage, seeded }) =>
+    storage.reading.newScan(seeded.readerId),
+  "messages.thread": ({ storage, seeded }) =>
+    storage.messages.thread(seeded.threadRootId),
+  "users.findByUsername": ({ storage, seeded }) =>
+    storage.users.findByUsername(seeded.username),
+  "files.list": ({ storage, seeded }) =>
+    storage.files.list(seeded.fileAreaId, { limit: 20 }),
 };
 
 if (Deno.args.includes("--table")) {

@@ -50,18 +50,21 @@ export async function seedBoard(
   const areas: number[] = [];
   for (let i = 0; i < AREAS; i++) {
     areas.push(
-      (await storage.createMessageArea({ tag: `AREA${i}`, name: `Area ${i}` }))
+      (await storage.messageAreas.create({
+        tag: `AREA${i}`,
+        name: `Area ${i}`,
+      }))
         .id,
     );
   }
   const fileArea =
-    (await storage.createFileArea({ tag: "FILES", name: "Files" })).id;
+    (await storage.fileAreas.create({ tag: "FILES", name: "Files" })).id;
   const users: number[] = [];
   for (let done = 0; done < size.users; done += BATCH) {
     await storage.transaction(async (tx) => {
       for (let i = done; i < Math.min(size.users, done + BATCH); i++) {
         users.push(
-          (await tx.createUser({ username: `caller${i}`, passwordHash: "h" }))
+          (await tx.users.create({ username: `caller${i}`, passwordHash: "h" }))
             .id,
         );
       }
@@ -75,7 +78,7 @@ export async function seedBoard(
       for (let i = done; i < Math.min(size.messages, done + BATCH); i++) {
         const areaId = i % 10 === 9 ? areas[1 + (i % (AREAS - 1))]! : areas[0]!;
         const reply = i % 10 === 1 && areaId === areas[0] && root !== 0;
-        const m = await tx.postMessage({
+        const m = await tx.messages.post({
           areaId,
           fromUserId: users[i % users.length]!,
           subject: `Topic ${i % 997}`,
@@ -95,7 +98,7 @@ export async function seedBoard(
   for (let done = 0; done < size.files; done += BATCH) {
     await storage.transaction(async (tx) => {
       for (let i = done; i < Math.min(size.files, done + BATCH); i++) {
-        await tx.addFile({
+        await tx.files.add({
           areaId: fileArea,
           filename: `FILE${i}.ZIP`,
           size: i,
@@ -107,8 +110,8 @@ export async function seedBoard(
   }
   const readerId = users[0]!;
   for (const [i, areaId] of areas.entries()) {
-    const area = (await storage.getMessageArea(areaId))!;
-    await storage.markRead(
+    const area = (await storage.messageAreas.get(areaId))!;
+    await storage.reading.markRead(
       readerId,
       areaId,
       i === 0 ? Math.floor(area.lastMsgNum / 2) : area.lastMsgNum - 1,

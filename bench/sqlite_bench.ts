@@ -42,54 +42,66 @@ for (let i = 0; i < SEED; i++) {
 }
 let n = 0;
 
-Deno.bench("getUser", { group: "getUser" }, async () => {
-  await storage.getUser(author.id);
+Deno.bench("users.get", { group: "users.get" }, async () => {
+  await storage.users.get(author.id);
 });
-Deno.bench("raw node:sqlite", { group: "getUser", baseline: true }, () => {
+Deno.bench("raw node:sqlite", { group: "users.get", baseline: true }, () => {
   raw.getUser(rawAuthor);
 });
 
-Deno.bench("findUserByUsername", { group: "findUserByUsername" }, async () => {
-  await storage.findUserByUsername("Author");
-});
+Deno.bench(
+  "users.findByUsername",
+  { group: "users.findByUsername" },
+  async () => {
+    await storage.users.findByUsername("Author");
+  },
+);
 Deno.bench(
   "raw node:sqlite",
-  { group: "findUserByUsername", baseline: true },
+  { group: "users.findByUsername", baseline: true },
   () => {
     raw.findUserByUsername("author");
   },
 );
 
-Deno.bench("createUser", { group: "createUser" }, async () => {
-  await storage.createUser({ username: `user${n++}`, passwordHash: "h" });
+Deno.bench("users.create", { group: "users.create" }, async () => {
+  await storage.users.create({ username: `user${n++}`, passwordHash: "h" });
 });
-Deno.bench("raw node:sqlite", { group: "createUser", baseline: true }, () => {
+Deno.bench("raw node:sqlite", { group: "users.create", baseline: true }, () => {
   raw.createUser(`user${n++}`);
 });
 
-Deno.bench("postMessage", { group: "postMessage" }, async () => {
-  await storage.postMessage({
+Deno.bench("messages.post", { group: "messages.post" }, async () => {
+  await storage.messages.post({
     areaId: other.id,
     fromUserId: author.id,
     subject: "Hello",
     body: BODY,
   });
 });
-Deno.bench("raw node:sqlite", { group: "postMessage", baseline: true }, () => {
-  raw.postMessage({
-    areaId: rawOther,
-    authorId: rawAuthor,
-    subject: "Hello",
-    body: BODY,
-  });
-});
+Deno.bench(
+  "raw node:sqlite",
+  { group: "messages.post", baseline: true },
+  () => {
+    raw.postMessage({
+      areaId: rawOther,
+      authorId: rawAuthor,
+      subject: "Hello",
+      body: BODY,
+    });
+  },
+);
 
-Deno.bench("listMessages(limit 50)", { group: "listMessages" }, async () => {
-  await storage.listMessages(area.id, { afterNum: 1000, limit: 50 });
+Deno.bench("messages.list(limit 50)", { group: "messages.list" }, async () => {
+  await storage.messages.list(area.id, { afterNum: 1000, limit: 50 });
 });
-Deno.bench("raw node:sqlite", { group: "listMessages", baseline: true }, () => {
-  raw.listMessages(rawArea, { afterNum: 1000, limit: 50 });
-});
+Deno.bench(
+  "raw node:sqlite",
+  { group: "messages.list", baseline: true },
+  () => {
+    raw.listMessages(rawArea, { afterNum: 1000, limit: 50 });
+  },
+);
 
 globalThis.addEventListener("unload", () => {
   db.close();

@@ -16,11 +16,11 @@ import { ffiEngine } from "../drivers/sqlite/ffi_engine.ts";
 import { BODY, rawSqlite, SEED, seedStorage } from "./_raw.ts";
 
 const OPERATIONS = [
-  "getUser",
-  "findUserByUsername",
-  "createUser",
-  "postMessage",
-  "listMessages(limit 50)",
+  "users.get",
+  "users.findByUsername",
+  "users.create",
+  "messages.post",
+  "messages.list(limit 50)",
 ] as const;
 type Operation = typeof OPERATIONS[number];
 type Run = () => unknown;
@@ -36,19 +36,19 @@ async function storageVariant(
   );
   const { general: area, other, author } = await seedStorage(storage);
   return {
-    getUser: () => storage.getUser(author.id),
-    findUserByUsername: () => storage.findUserByUsername("Author"),
-    createUser: () =>
-      storage.createUser({ username: `user${n++}`, passwordHash: "h" }),
-    postMessage: () =>
-      storage.postMessage({
+    "users.get": () => storage.users.get(author.id),
+    "users.findByUsername": () => storage.users.findByUsername("Author"),
+    "users.create": () =>
+      storage.users.create({ username: `user${n++}`, passwordHash: "h" }),
+    "messages.post": () =>
+      storage.messages.post({
         areaId: other.id,
         fromUserId: author.id,
         subject: "Hello",
         body: BODY,
       }),
-    "listMessages(limit 50)": () =>
-      storage.listMessages(area.id, { afterNum: 1000, limit: 50 }),
+    "messages.list(limit 50)": () =>
+      storage.messages.list(area.id, { afterNum: 1000, limit: 50 }),
   };
 }
 
@@ -82,17 +82,17 @@ async function rawVariant(
     });
   }
   return {
-    getUser: () => raw.getUser(author),
-    findUserByUsername: () => raw.findUserByUsername("author"),
-    createUser: () => raw.createUser(`user${n++}`),
-    postMessage: () =>
+    "users.get": () => raw.getUser(author),
+    "users.findByUsername": () => raw.findUserByUsername("author"),
+    "users.create": () => raw.createUser(`user${n++}`),
+    "messages.post": () =>
       raw.postMessage({
         areaId: other,
         authorId: author,
         subject: "Hello",
         body: BODY,
       }),
-    "listMessages(limit 50)": () =>
+    "messages.list(limit 50)": () =>
       raw.listMessages(area, { afterNum: 1000, limit: 50 }),
   };
 }

@@ -34,7 +34,7 @@ const KEYED: readonly Keyed[] = [
     name: "username",
     key: "username_key",
     what: "user",
-    rename: "rename one with updateUser(id, { username })",
+    rename: "rename one with users.update(id, { username })",
   },
   {
     table: "message_areas",
@@ -120,7 +120,7 @@ async function refusedNames(q: MigrationQuery): Promise<MigrationNote[]> {
       `The user ${row.id}'s name ${
         JSON.stringify(row.username)
       } is refused by this release (it shows nothing or holds invisible or unassigned ` +
-      `characters), so it cannot be looked up by name: rename it with updateUser(id, { username })`,
+      `characters), so it cannot be looked up by name: rename it with users.update(id, { username })`,
   }));
 }
 

@@ -1,6 +1,7 @@
 /**
  * Methods that work detached from their object, as callers of postgres.js and Kysely expect:
- * `const { getUser } = storage`, or a method passed as a callback, works like the original.
+ * `const { transaction } = storage`, `const { status } = migrator`, or a method passed as a callback,
+ * works like the original. (Repositories need none of this: their methods are bound functions.)
  *
  * @module
  */

@@ -188,9 +188,9 @@ function safeCause(cause: unknown): StorageError | DatabaseError {
  * import { openStorage, StorageError } from "@impulse/storage";
  *
  * await using storage = await openStorage("sqlite::memory:");
- * await storage.createUser({ username: "sysop", passwordHash: "x" });
+ * await storage.users.create({ username: "sysop", passwordHash: "x" });
  * try {
- *   await storage.createUser({ username: "SysOp", passwordHash: "y" });
+ *   await storage.users.create({ username: "SysOp", passwordHash: "y" });
  * } catch (error) {
  *   if (!(error instanceof StorageError) || error.kind !== "conflict") throw error;
  * }

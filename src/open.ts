@@ -7,33 +7,37 @@
 import { manifest } from "../migrations/mod.ts";
 import { connect } from "./connect.ts";
 import type { Connection } from "./driver.ts";
-import { bindMethods, methodNames } from "./bind.ts";
+import { bindMethods } from "./bind.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
-import { Operations } from "./ops/mod.ts";
-import type { OpenOptions, Storage, StorageOps } from "./storage.ts";
+import { bindRepositories } from "./ops/mod.ts";
+import type { OpenOptions, Repositories, Storage } from "./storage.ts";
 import { runTransaction } from "./transaction.ts";
 import * as V from "./validate.ts";
 
-/** Every method of a storage: the operations, `transaction`, `close` and disposal. */
+/** The methods of a storage besides its repositories: `transaction`, `close` and disposal. */
 const METHODS: readonly (string | symbol)[] = [
-  ...methodNames(Operations.prototype),
   "transaction",
   "close",
   Symbol.asyncDispose,
 ];
 
-class OpenStorage extends Operations implements Storage {
+// The repositories are own properties, set once by the constructor (see bindRepositories).
+interface OpenStorage extends Repositories {}
+
+class OpenStorage implements Storage {
   #connection: Connection;
 
   constructor(connection: Connection) {
-    super(connection.root);
     this.#connection = connection;
+    // Made once per storage, so a call costs a property read; their methods are bound functions, so
+    // `const { create } = storage.users` works as `storage.users.create` does.
+    Object.assign(this, bindRepositories(connection.root));
     // Bound, so a method taken off the storage works like the original (src/bind.ts).
     bindMethods(this, METHODS);
   }
 
-  transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     if (typeof fn !== "function") {
       return Promise.reject(
         new StorageError(
@@ -78,8 +82,8 @@ class OpenStorage extends Operations implements Storage {
  * import assert from "node:assert/strict";
  *
  * await using storage = await openStorage("sqlite::memory:");
- * const user = await storage.createUser({ username: "sysop", passwordHash: "x", securityLevel: 255 });
- * assert.equal((await storage.findUserByUsername("SYSOP"))?.id, user.id);
+ * const user = await storage.users.create({ username: "sysop", passwordHash: "x", securityLevel: 255 });
+ * assert.equal((await storage.users.findByUsername("SYSOP"))?.id, user.id);
  * ```
  */
 export async function openStorage(

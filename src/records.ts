@@ -23,7 +23,7 @@ export interface UserStats {
 /** Whether a user may log in: `active`, `locked` (refused) or `unvalidated` (new, unchecked). */
 export type UserStatus = "active" | "locked" | "unvalidated";
 
-/** Input of `createUser`. */
+/** Input of `users.create`. */
 export interface NewUser {
   /** 1–30 characters, no control characters, no leading or trailing whitespace. */
   username: string;
@@ -71,11 +71,11 @@ export interface User {
   lastLoginAt: Date | null;
   /** When the user was created. */
   createdAt: Date;
-  /** When `updateUser` last changed the user. */
+  /** When `users.update` last changed the user. */
   updatedAt: Date;
 }
 
-/** Input of `updateUser`: the fields to change. */
+/** Input of `users.update`: the fields to change. */
 export type UserPatch = Partial<
   Omit<NewUser, "createdAt"> & {
     /** The last login, or `null` to clear it. */
@@ -93,7 +93,7 @@ export interface LastCaller {
   loginAt: Date;
 }
 
-/** Input of `addLastCaller`: a call from an older board's history. */
+/** Input of `callers.add`: a call from an older board's history. */
 export interface NewLastCaller {
   /** The user, if the caller is a user of this board; defaults to `null`. */
   userId?: number | null;
@@ -106,7 +106,7 @@ export interface NewLastCaller {
 /** What a message area carries: local, FidoNet echomail or netmail, or private mail. */
 export type MessageAreaKind = "local" | "echomail" | "netmail" | "private";
 
-/** Input of `createMessageArea`. */
+/** Input of `messageAreas.create`. */
 export interface NewMessageArea {
   /** A short unique name (case-insensitively): 1–40 characters without spaces. */
   tag: string;
@@ -138,7 +138,7 @@ export interface MessageArea {
   createdAt: Date;
 }
 
-/** Input of `createFileArea`. */
+/** Input of `fileAreas.create`. */
 export interface NewFileArea {
   /** A short unique name (case-insensitively): 1–40 characters without spaces. */
   tag: string;
@@ -158,7 +158,7 @@ export interface FileArea {
   createdAt: Date;
 }
 
-/** Input of `addFile`. */
+/** Input of `files.add`. */
 export interface NewFile {
   /** The file area; it must exist. */
   areaId: number;
@@ -201,7 +201,7 @@ export interface FileEntry {
   uploadedAt: Date;
 }
 
-/** Input of `updateFile`: the fields to change. */
+/** Input of `files.update`: the fields to change. */
 export type FilePatch = Partial<
   { filename: string; description: string; sha256: string | null }
 >;
@@ -214,7 +214,7 @@ export interface Kludge {
   value: string;
 }
 
-/** Input of `postMessage`. */
+/** Input of `messages.post`. */
 export interface NewMessage {
   /** The message area; it must exist. */
   areaId: number;
@@ -279,10 +279,10 @@ export interface Message {
   createdAt: Date;
 }
 
-/** Input of `updateMessage`: the fields to change. */
+/** Input of `messages.update`: the fields to change. */
 export type MessagePatch = Partial<{ subject: string; body: string }>;
 
-/** Input of `createSession`. */
+/** Input of `sessions.create`. */
 export interface NewSession {
   /** The logged-in user. */
   userId: number;
@@ -318,7 +318,7 @@ export interface Session {
   endedAt: Date | null;
 }
 
-/** A live session with its user's name, as `listOnline` returns it. */
+/** A live session with its user's name, as `sessions.listOnline` returns it. */
 export interface OnlineSession extends Session {
   /** The user's name. */
   username: string;
@@ -334,7 +334,7 @@ export interface NewScanEntry {
   lastRead: number;
 }
 
-/** Paging of `listFiles`. */
+/** Paging of `files.list`. */
 export interface ListFilesOptions {
   /** 1–1000; defaults to 100. */
   limit?: number;
@@ -342,7 +342,7 @@ export interface ListFilesOptions {
   before?: number;
 }
 
-/** Paging of `listMessages`. */
+/** Paging of `messages.list`. */
 export interface ListMessagesOptions {
   /** A message id: only messages with a greater id are listed. Defaults to 0. */
   after?: number;
@@ -352,7 +352,7 @@ export interface ListMessagesOptions {
   limit?: number;
 }
 
-/** Paging by id (`listMailFor`). */
+/** Paging by id (`mail.listFor`). */
 export interface AfterOptions {
   /** Only records with a greater id. Defaults to 0. */
   after?: number;
@@ -360,13 +360,13 @@ export interface AfterOptions {
   limit?: number;
 }
 
-/** A limit alone (`readNext`, `listNewFiles`, `lastCallers`). */
+/** A limit alone (`reading.readNext`, `files.listNew`, `callers.recent`). */
 export interface LimitOptions {
   /** 1–1000; defaults to 100. */
   limit?: number;
 }
 
-/** Options of `searchMessages` and `searchFiles`. */
+/** Options of `messages.search` and `files.search`. */
 export interface SearchOptions {
   /** Only this area. */
   areaId?: number;
@@ -374,7 +374,7 @@ export interface SearchOptions {
   limit?: number;
 }
 
-/** Options of `touchSession`. */
+/** Options of `sessions.touch`. */
 export interface TouchOptions {
   /** What the caller is doing now, up to 80 characters. */
   activity?: string;

@@ -63,7 +63,7 @@ const ipAddress = z.string({ error: "must be a string" }).refine(
   { error: "must be an IPv4 or IPv6 address" },
 );
 
-/** Input of createUser. */
+/** Input of users.create. */
 export const newUser = z.strictObject({
   username,
   passwordHash,
@@ -76,7 +76,7 @@ export const newUser = z.strictObject({
   createdAt: date.optional(),
 });
 
-/** Input of updateUser. */
+/** Input of users.update. */
 export const userPatch = z.strictObject({
   username: username.optional(),
   passwordHash: passwordHash.optional(),
@@ -89,7 +89,7 @@ export const userPatch = z.strictObject({
   lastLoginAt: date.nullable().optional(),
 });
 
-/** Input of incrementUserStats. */
+/** Input of users.incrementStats. */
 export const statsDelta = z.strictObject({
   logins: delta.optional(),
   posts: delta.optional(),
@@ -99,7 +99,7 @@ export const statsDelta = z.strictObject({
   downloadBytes: delta.optional(),
 });
 
-/** Input of createMessageArea. */
+/** Input of messageAreas.create. */
 export const newMessageArea = z.strictObject({
   tag,
   name: name(80),
@@ -109,10 +109,10 @@ export const newMessageArea = z.strictObject({
   echoTag: tag.nullable().default(null),
 });
 
-/** Input of createFileArea. */
+/** Input of fileAreas.create. */
 export const newFileArea = z.strictObject({ tag, name: name(80) });
 
-/** Input of addFile. */
+/** Input of files.add. */
 export const newFile = z.strictObject({
   areaId: id,
   filename,
@@ -123,7 +123,7 @@ export const newFile = z.strictObject({
   uploadedAt: date.optional(),
 });
 
-/** Input of updateFile. */
+/** Input of files.update. */
 export const filePatch = z.strictObject({
   filename: filename.optional(),
   description: text(65_536).optional(),
@@ -152,7 +152,7 @@ function kludgeChars(kludges: readonly { name: unknown; value: unknown }[]) {
   return n;
 }
 
-/** Input of postMessage. */
+/** Input of messages.post. */
 export const newMessage = z.strictObject({
   areaId: id,
   fromUserId: id.nullable().default(null),
@@ -175,7 +175,7 @@ export const newMessage = z.strictObject({
   path: ["fromUserId"],
 });
 
-/** Input of updateMessage. */
+/** Input of messages.update. */
 export const messagePatch = z.strictObject({
   subject: text(72).optional(),
   body: text(1_048_576).optional(),
@@ -184,7 +184,7 @@ export const messagePatch = z.strictObject({
 /** A FidoNet MSGID to look up. */
 export const msgid = ftnId;
 
-/** Input of createSession. */
+/** Input of sessions.create. */
 export const newSession = z.strictObject({
   userId: id,
   ipAddress,
@@ -193,36 +193,36 @@ export const newSession = z.strictObject({
   ttlSeconds: int(1, 400 * 86_400).optional(),
 });
 
-/** Options of touchSession. */
+/** Options of sessions.touch. */
 export const touchOptions = z.strictObject({ activity: activity.optional() })
   .default({});
 
-/** Options of listFiles. */
+/** Options of files.list. */
 export const listFilesOptions = z.strictObject({ limit, before: id.optional() })
   .default({ limit: 100 });
 
-/** Options of listMessages. */
+/** Options of messages.list. */
 export const listMessagesOptions = z.strictObject({
   after: count.default(0),
   afterNum: count.default(0),
   limit,
 }).default({ after: 0, afterNum: 0, limit: 100 });
 
-/** Options of listMailFor. */
+/** Options of mail.listFor. */
 export const afterOptions = z.strictObject({ after: count.default(0), limit })
   .default({ after: 0, limit: 100 });
 
 /** Options that are only a limit. */
 export const limitOptions = z.strictObject({ limit }).default({ limit: 100 });
 
-/** Input of addLastCaller. */
+/** Input of callers.add. */
 export const newLastCaller = z.strictObject({
   userId: id.nullable().default(null),
   username: personName,
   loginAt: date,
 });
 
-/** The limit of lastCallers. */
+/** The limit of callers.recent. */
 export const callersLimit = int(1, 1000).default(10);
 
 /** A message number to mark read. */
@@ -231,7 +231,7 @@ export const msgNum = count;
 /** A point in time. */
 export const since = date;
 
-/** Options of searchMessages and searchFiles. */
+/** Options of messages.search and files.search. */
 export const searchOptions = z.strictObject({ areaId: id.optional(), limit })
   .default({ limit: 100 });
 

@@ -1,165 +1,62 @@
 /**
- * The driver-agnostic contract: the records the package keeps and the {@linkcode Storage}
- * interface every driver implements.
+ * The driver-agnostic contract: the records the package keeps, the repositories that keep
+ * them, and the {@linkcode Storage} interface every driver implements.
  *
  * @module
  */
 
-import type {
-  AfterOptions,
-  FileArea,
-  FileEntry,
-  FilePatch,
-  LastCaller,
-  LimitOptions,
-  ListFilesOptions,
-  ListMessagesOptions,
-  Message,
-  MessageArea,
-  MessagePatch,
-  NewFile,
-  NewFileArea,
-  NewLastCaller,
-  NewMessage,
-  NewMessageArea,
-  NewScanEntry,
-  NewSession,
-  NewUser,
-  OnlineSession,
-  SearchOptions,
-  Session,
-  TouchOptions,
-  User,
-  UserPatch,
-  UserStats,
-} from "./records.ts";
+import type { Callers } from "./repositories/callers.ts";
+import type { FileAreas } from "./repositories/file_areas.ts";
+import type { Files } from "./repositories/files.ts";
+import type { Mail } from "./repositories/mail.ts";
+import type { MessageAreas } from "./repositories/message_areas.ts";
+import type { Messages } from "./repositories/messages.ts";
+import type { Reading } from "./repositories/reading.ts";
+import type { Sessions } from "./repositories/sessions.ts";
+import type { Users } from "./repositories/users.ts";
 
 export type * from "./records.ts";
+export type {
+  Callers,
+  FileAreas,
+  Files,
+  Mail,
+  MessageAreas,
+  Messages,
+  Reading,
+  Sessions,
+  Users,
+};
 
 /**
- * The operations on stored records. Both {@linkcode Storage} and the handle given to a
- * {@linkcode Storage.transaction} callback offer them.
+ * The operations on stored records, one repository per entity. Both {@linkcode Storage} and
+ * the handle given to a {@linkcode Storage.transaction} callback offer them, as
+ * `storage.users.create(…)` and `tx.users.create(…)`.
  *
  * Every input is validated before anything is written: bad input rejects with a
- * `StorageError` of kind `validation` that names the field.
+ * `StorageError` of kind `validation` that names the field. Each repository is made once per
+ * storage (and once per transaction handle), and its methods are bound to it:
+ * `const { create } = storage.users` works as `storage.users.create` does.
  */
-export interface StorageOps {
-  // Users
-
-  /** Creates a user; `conflict` when the name is taken (case-insensitively). */
-  createUser(input: NewUser): Promise<User>;
-  /** Returns the user, or `null`. */
-  getUser(id: number): Promise<User | null>;
-  /**
-   * Finds a user by name, case-insensitively and Unicode-aware (`ＳｙｓＯｐ` finds `sysop`): by
-   * every spelling whose key equals theirs, up to 540 characters (U+FDFA written out included);
-   * `null` for any other text, `validation` for a value that is not text.
-   */
-  findUserByUsername(username: string): Promise<User | null>;
-  /** Changes the given fields; `not_found` if the user is missing. */
-  updateUser(id: number, patch: UserPatch): Promise<User>;
-  /** Deletes a user and their sessions, keeping their messages and files; `not_found` if missing. */
-  deleteUser(id: number): Promise<void>;
-  /** Adds to a user's counters atomically; `not_found` if missing. */
-  incrementUserStats(id: number, delta: Partial<UserStats>): Promise<User>;
-  /** Counts a login: `logins` + 1 and `lastLoginAt` = now, atomically, and records it for {@linkcode StorageOps.lastCallers}. */
-  recordLogin(id: number): Promise<User>;
-  /** The most recent logins recorded by `recordLogin`, newest first; `limit` 1–1000, default 10. */
-  lastCallers(limit?: number): Promise<LastCaller[]>;
-  /**
-   * Adds a call from another board's history to the last-callers list, at its own time,
-   * counting nothing (for imports); `constraint` when `userId` names no user.
-   */
-  addLastCaller(input: NewLastCaller): Promise<LastCaller>;
-
-  // Areas
-
-  /** Creates a message area; `conflict` when the tag is taken (case-insensitively). */
-  createMessageArea(input: NewMessageArea): Promise<MessageArea>;
-  /** Returns the message area, or `null`. */
-  getMessageArea(id: number): Promise<MessageArea | null>;
-  /** Lists every message area by id. */
-  listMessageAreas(): Promise<MessageArea[]>;
-  /** Creates a file area; `conflict` when the tag is taken (case-insensitively). */
-  createFileArea(input: NewFileArea): Promise<FileArea>;
-  /** Returns the file area, or `null`. */
-  getFileArea(id: number): Promise<FileArea | null>;
-  /** Lists every file area by id. */
-  listFileAreas(): Promise<FileArea[]>;
-
-  // Messages
-
-  /** Posts a message: numbers it in its area, counts it to its author, links FidoNet replies. */
-  postMessage(input: NewMessage): Promise<Message>;
-  /** Returns the message, or `null`. */
-  getMessage(id: number): Promise<Message | null>;
-  /** Lists an area's messages by ascending number, after an id and/or a number. */
-  listMessages(
-    areaId: number,
-    options?: ListMessagesOptions,
-  ): Promise<Message[]>;
-  /** Changes a message's subject or body; `not_found` if missing. */
-  updateMessage(id: number, patch: MessagePatch): Promise<Message>;
-  /** Deletes a message (its number is never reused; replies stay); `not_found` if missing. */
-  deleteMessage(id: number): Promise<void>;
-  /** The root of a thread first, then every reply in posting order (any message id of the thread will do). */
-  getThread(rootId: number): Promise<Message[]>;
-  /** Messages addressed to a user, by ascending id. */
-  listMailFor(userId: number, options?: AfterOptions): Promise<Message[]>;
-  /** The message with a FidoNet MSGID in an area, or `null`. */
-  findMessageByMsgid(areaId: number, msgid: string): Promise<Message | null>;
-  /** Moves a user's last-read pointer forward (never back); returns the pointer. */
-  markRead(userId: number, areaId: number, msgNum: number): Promise<number>;
-  /** The areas with messages above the user's pointer, read from pointers and high-water marks alone. */
-  newScan(userId: number): Promise<NewScanEntry[]>;
-  /** The next messages above the user's pointer, by number; the pointer does not move. */
-  readNext(
-    userId: number,
-    areaId: number,
-    options?: LimitOptions,
-  ): Promise<Message[]>;
-  /** Messages whose subject or body match, best first (words ANDed, "quoted phrases"). */
-  searchMessages(query: string, options?: SearchOptions): Promise<Message[]>;
-
-  // Files
-
-  /** Adds a file entry and counts it to its uploader; `conflict` when the name is taken in the area. */
-  addFile(input: NewFile): Promise<FileEntry>;
-  /** Returns the file entry, or `null`. */
-  getFile(id: number): Promise<FileEntry | null>;
-  /** Lists an area's files, newest first by (upload time, id). */
-  listFiles(areaId: number, options?: ListFilesOptions): Promise<FileEntry[]>;
-  /** Files uploaded after `since` in every area, newest first. */
-  listNewFiles(since: Date, options?: LimitOptions): Promise<FileEntry[]>;
-  /** Files with a SHA-256, by id. */
-  findFilesByHash(sha256: string): Promise<FileEntry[]>;
-  /** Counts a download: the file's `downloads` + 1, the user's `downloads` + 1 and `downloadBytes` + size. */
-  recordDownload(fileId: number, userId: number): Promise<FileEntry>;
-  /** Changes a file entry's name, description or hash; `not_found` if missing. */
-  updateFile(id: number, patch: FilePatch): Promise<FileEntry>;
-  /** Deletes a file entry; `not_found` if missing. */
-  deleteFile(id: number): Promise<void>;
-  /** Files whose name or description match, best first (words ANDed, "quoted phrases"). */
-  searchFiles(query: string, options?: SearchOptions): Promise<FileEntry[]>;
-
-  // Sessions
-
-  /** Creates a session and returns it with its token; the token is shown only here. */
-  createSession(
-    input: NewSession,
-  ): Promise<{ session: Session; token: string }>;
-  /** Finds the live session of a token; `null` for an unknown, malformed, ended or expired token. */
-  getSessionByToken(token: string): Promise<Session | null>;
-  /** Sets a session's last activity to now (and its activity text); `not_found` if missing. */
-  touchSession(id: number, options?: TouchOptions): Promise<void>;
-  /** Ends a session, keeping its row (its node is free again); `not_found` if missing. */
-  endSession(id: number): Promise<void>;
-  /** Deletes a session; `not_found` if missing. */
-  deleteSession(id: number): Promise<void>;
-  /** Live sessions (not ended, not expired) with their usernames, by node then id. */
-  listOnline(): Promise<OnlineSession[]>;
-  /** Ends every expired live session; returns how many. */
-  purgeExpiredSessions(): Promise<number>;
+export interface Repositories {
+  /** Accounts, counters and logins. */
+  readonly users: Users;
+  /** The last-callers list. */
+  readonly callers: Callers;
+  /** Message areas. */
+  readonly messageAreas: MessageAreas;
+  /** Messages: posting, editing, threads, FidoNet MSGIDs, search. */
+  readonly messages: Messages;
+  /** Last-read pointers, the new-scan, reading on. */
+  readonly reading: Reading;
+  /** Messages addressed to a user. */
+  readonly mail: Mail;
+  /** File areas. */
+  readonly fileAreas: FileAreas;
+  /** File entries, downloads, search. */
+  readonly files: Files;
+  /** Sessions and who is online. */
+  readonly sessions: Sessions;
 }
 
 /**
@@ -169,7 +66,7 @@ export interface StorageOps {
  * transaction callback: writes wait for the transaction (and end as `timeout` if it outlasts
  * the wait bound); reads see the last committed state.
  */
-export interface Storage extends StorageOps {
+export interface Storage extends Repositories {
   /**
    * Runs `fn` in one transaction: commits when it resolves, rolls back and rethrows when it
    * throws.
@@ -180,10 +77,10 @@ export interface Storage extends StorageOps {
    * `unavailable` without running, and everything rolls back. Operations called on `tx` after
    * `fn` settled fail as `unavailable`.
    *
-   * @param fn Receives the operations bound to the transaction.
+   * @param fn Receives the repositories bound to the transaction (`tx.users`, `tx.messages` …).
    * @returns What `fn` resolved to.
    */
-  transaction<T>(fn: (tx: StorageOps) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /**
    * Closes the storage; idempotent. Waits for running work at most `acquireTimeoutMs`: a
    * transaction still running then is rolled back and fails as `unavailable`, as do later calls.

@@ -1,8 +1,9 @@
 /**
  * The handle `storage.transaction(fn)` gives `fn`, and the rules it keeps for every driver:
  *
- * - Operations called on the handle run one at a time, in call order, whether or not the caller
- *   awaits each before calling the next. An operation is a whole call (`tx.postMessage(…)`: its
+ * - Operations called on the handle's repositories run one at a time, in call order, whether or
+ *   not the caller awaits each before calling the next. An operation is a whole call
+ *   (`tx.messages.post(…)`: its
  *   validation, every statement and every `await` in it), so its statements never interleave
  *   with another's, and a failing one undoes only its own work (its savepoint, or its single
  *   statement) and leaves the transaction usable.
@@ -20,25 +21,61 @@
  *
  * @module
  */
-import { methodNames } from "./bind.ts";
-import type { Connection } from "./driver.ts";
+import type { Connection, Executor } from "./driver.ts";
 import { StorageError } from "./errors.ts";
-import { Operations } from "./ops/mod.ts";
-import type { StorageOps } from "./storage.ts";
+import { DEFINITIONS, REPOSITORIES } from "./ops/mod.ts";
+import type { Repositories } from "./storage.ts";
 
-/** The operations of the contract, as `Operations` has them. */
-const NAMES = methodNames(Operations.prototype) as string[];
-
-type Operation = (ops: Operations) => Promise<unknown>;
-type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
+type Method = (...args: unknown[]) => Promise<unknown>;
+type Run = (x: Executor, ...args: unknown[]) => Promise<unknown>;
 
 const settle = () => {};
 
+/** Queues an operation on a handle: `TransactionHandle.#call`, for the repositories below. */
+let enqueue: (
+  handle: TransactionHandle,
+  operation: string,
+  run: Run,
+  args: unknown[],
+) => Promise<unknown>;
+
+/**
+ * The class of a handle's repository `name`: each method a getter handing out the repository's
+ * own function, made on first use, that queues the operation on the handle (a transaction pays
+ * only for the methods it uses). The functions need no receiver: `const { create } = tx.users`
+ * works.
+ */
+function queuedRepository(name: keyof Repositories) {
+  const definition = DEFINITIONS[name] as unknown as Record<string, Run>;
+  return class Repository {
+    #handle: TransactionHandle;
+    #methods: Record<string, Method> = {};
+
+    constructor(handle: TransactionHandle) {
+      this.#handle = handle;
+    }
+
+    static {
+      for (const [method, run] of Object.entries(definition)) {
+        const operation = `${name}.${method}`;
+        Object.defineProperty(this.prototype, method, {
+          get(this: Repository) {
+            return this.#methods[method] ??= (...args: unknown[]) =>
+              enqueue(this.#handle, operation, run, args);
+          },
+          enumerable: true,
+          configurable: true,
+        });
+      }
+    }
+  };
+}
+
 /** One transaction's operations, queued. */
 class TransactionHandle {
-  #ops: Operations;
-  /** The methods handed out so far, bound to this handle. */
-  #bound: Partial<Methods> = {};
+  #executor: Executor;
+  /** The repositories handed out so far. */
+  #repositories: Partial<Record<keyof Repositories, object>> = {};
   /** Settles when the last operation called so far has settled. */
   #tail: Promise<unknown> = Promise.resolve();
   /** Set once `fn` settled: calls from then on are refused. */
@@ -46,22 +83,22 @@ class TransactionHandle {
   /** Set once `fn` rejected: queued calls are refused instead of run. */
   #rolledBack = false;
 
-  constructor(ops: Operations) {
-    this.#ops = ops;
+  constructor(executor: Executor) {
+    this.#executor = executor;
   }
 
   static {
-    // Each method is a getter handing out the handle's own bound function, made on first use
-    // (a transaction pays only for the methods it uses): `const { getUser } = tx` works.
-    for (const name of NAMES) {
+    enqueue = (handle, operation, run, args) =>
+      handle.#call(operation, () => run(handle.#executor, ...args));
+    // Each repository is a getter handing out the handle's own repository, made on first use:
+    // `const { users } = tx` works.
+    for (const name of REPOSITORIES) {
+      const Repository = queuedRepository(name);
       Object.defineProperty(this.prototype, name, {
         get(this: TransactionHandle) {
-          return this.#bound[name] ??= (...args: unknown[]) =>
-            this.#call(
-              name,
-              (ops) => (ops as unknown as Methods)[name]!(...args),
-            );
+          return this.#repositories[name] ??= new Repository(this);
         },
+        enumerable: true,
         configurable: true,
       });
     }
@@ -78,7 +115,7 @@ class TransactionHandle {
     await this.#tail;
   }
 
-  #call(name: string, operation: Operation): Promise<unknown> {
+  #call(name: string, operation: () => Promise<unknown>): Promise<unknown> {
     if (this.#ended) {
       return Promise.reject(
         new StorageError(
@@ -95,7 +132,7 @@ class TransactionHandle {
             `transaction callback threw; await each operation inside the callback`,
         );
       }
-      return operation(this.#ops);
+      return operation();
     });
     this.#tail = turn.then(settle, settle);
     return turn;
@@ -112,13 +149,13 @@ class TransactionHandle {
  */
 export function runTransaction<T>(
   connection: Connection,
-  fn: (tx: StorageOps) => Promise<T>,
+  fn: (tx: Repositories) => Promise<T>,
 ): Promise<T> {
   return connection.transaction(async (executor) => {
-    const handle = new TransactionHandle(new Operations(executor));
+    const handle = new TransactionHandle(executor);
     let result: T;
     try {
-      result = await fn(handle as unknown as StorageOps);
+      result = await fn(handle as unknown as Repositories);
     } catch (error) {
       await handle.end(true);
       throw error;

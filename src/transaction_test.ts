@@ -10,7 +10,7 @@ import type {
   Sql,
 } from "./driver.ts";
 import { Migrator } from "./migrate/migrator.ts";
-import type { StorageOps } from "./storage.ts";
+import type { Repositories } from "./storage.ts";
 import { runTransaction } from "./transaction.ts";
 import * as V from "./validate.ts";
 
@@ -84,9 +84,9 @@ async function open(): Promise<Connection> {
 }
 
 /** Starts operations on `tx` without awaiting them, some failing, one chained past the end. */
-function scatter(tx: StorageOps, userId: number): Promise<unknown> {
+function scatter(tx: Repositories, userId: number): Promise<unknown> {
   const post = (subject: string, ftnMsgid: string | null = null) =>
-    tx.postMessage({
+    tx.messages.post({
       areaId: 1,
       fromUserId: userId,
       subject,
@@ -96,10 +96,10 @@ function scatter(tx: StorageOps, userId: number): Promise<unknown> {
   return Promise.allSettled([
     post("a", "1:1/1 1"),
     post("dup", "1:1/1 1"),
-    tx.recordLogin(userId),
-    tx.addFile({ areaId: 1, filename: "A.ZIP", size: 1, uploaderId: userId }),
+    tx.users.recordLogin(userId),
+    tx.files.add({ areaId: 1, filename: "A.ZIP", size: 1, uploaderId: userId }),
     post("b").then(() => post("chained")),
-    tx.listMessages(1),
+    tx.messages.list(1),
   ]);
 }
 
@@ -109,9 +109,9 @@ Deno.test("runTransaction() gives the driver one statement at a time and nothing
     const problems: string[] = [];
     const connection = watched(real, problems);
     const user = await runTransaction(connection, async (tx) => {
-      await tx.createMessageArea({ tag: "A", name: "A" });
-      await tx.createFileArea({ tag: "F", name: "F" });
-      return await tx.createUser({ username: "u", passwordHash: "h" });
+      await tx.messageAreas.create({ tag: "A", name: "A" });
+      await tx.fileAreas.create({ tag: "F", name: "F" });
+      return await tx.users.create({ username: "u", passwordHash: "h" });
     });
     let settled!: Promise<unknown>;
     await runTransaction(connection, (tx) => {

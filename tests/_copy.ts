@@ -67,47 +67,47 @@ export async function smallBoard(url: string): Promise<void> {
     const users = [];
     for (const name of ["ann", "bob", "cyd"]) {
       users.push(
-        (await tx.createUser({ username: name, passwordHash: "h" })).id,
+        (await tx.users.create({ username: name, passwordHash: "h" })).id,
       );
     }
-    const area = await tx.createMessageArea({
+    const area = await tx.messageAreas.create({
       tag: "GENERAL",
       name: "General",
     });
-    await tx.createMessageArea({ tag: "SPARE", name: "Spare" });
-    const files = await tx.createFileArea({ tag: "UTILS", name: "Utils" });
-    await tx.createFileArea({ tag: "EMPTY", name: "Empty" });
-    await tx.addFile({
+    await tx.messageAreas.create({ tag: "SPARE", name: "Spare" });
+    const files = await tx.fileAreas.create({ tag: "UTILS", name: "Utils" });
+    await tx.fileAreas.create({ tag: "EMPTY", name: "Empty" });
+    await tx.files.add({
       areaId: files.id,
       filename: "a.zip",
       size: 1,
       uploaderId: users[0]!,
     });
-    await tx.addFile({ areaId: files.id, filename: "b.zip", size: 2 });
-    const first = await tx.postMessage({
+    await tx.files.add({ areaId: files.id, filename: "b.zip", size: 2 });
+    const first = await tx.messages.post({
       areaId: area.id,
       fromUserId: users[0]!,
       subject: "Hello",
       body: "First",
     });
-    await tx.postMessage({
+    await tx.messages.post({
       areaId: area.id,
       fromUserId: users[1]!,
       subject: "Re: Hello",
       body: "Second",
       parentId: first.id,
     });
-    await tx.postMessage({
+    await tx.messages.post({
       areaId: area.id,
       fromName: "Guest",
       subject: "Last",
       body: "",
     });
-    await tx.createSession({ userId: users[0]!, ipAddress: "192.0.2.1" });
-    await tx.createSession({ userId: users[1]!, ipAddress: "192.0.2.2" });
-    await tx.markRead(users[0]!, area.id, 1);
-    await tx.recordLogin(users[0]!);
-    await tx.recordLogin(users[1]!);
+    await tx.sessions.create({ userId: users[0]!, ipAddress: "192.0.2.1" });
+    await tx.sessions.create({ userId: users[1]!, ipAddress: "192.0.2.2" });
+    await tx.reading.markRead(users[0]!, area.id, 1);
+    await tx.users.recordLogin(users[0]!);
+    await tx.users.recordLogin(users[1]!);
   });
 }
 

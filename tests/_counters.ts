@@ -15,14 +15,14 @@ export async function assertCountersAgree(s: Storage, areas: number[]) {
   const messages: Message[] = [];
   const uploads = new Map<number, { count: number; bytes: number }>();
   for (const areaId of areas) {
-    const list = await s.listMessages(areaId, { limit: 1000 });
-    const area = (await s.getMessageArea(areaId))!;
+    const list = await s.messages.list(areaId, { limit: 1000 });
+    const area = (await s.messageAreas.get(areaId))!;
     const numbers = list.map((m) => m.msgNum);
     assert.deepEqual(numbers, list.map((_, i) => i + 1), `area ${areaId}`);
     assert.equal(area.msgCount, list.length, `area ${areaId} msgCount`);
     assert.equal(area.lastMsgNum, list.length, `area ${areaId} lastMsgNum`);
     messages.push(...list);
-    for (const file of await s.listFiles(areaId, { limit: 1000 })) {
+    for (const file of await s.files.list(areaId, { limit: 1000 })) {
       if (file.uploaderId === null) continue;
       const u = uploads.get(file.uploaderId) ?? { count: 0, bytes: 0 };
       uploads.set(file.uploaderId, {
@@ -34,7 +34,7 @@ export async function assertCountersAgree(s: Storage, areas: number[]) {
   const authors = new Set(messages.map((m) => m.fromUserId));
   for (const id of new Set([...authors, ...uploads.keys()])) {
     if (id === null) continue;
-    const stats = (await s.getUser(id))!.stats;
+    const stats = (await s.users.get(id))!.stats;
     const posts = messages.filter((m) => m.fromUserId === id).length;
     assert.equal(stats.posts, posts, `user ${id} posts`);
     assert.equal(stats.uploads, uploads.get(id)?.count ?? 0, `user ${id}`);

@@ -34,23 +34,23 @@ async function loop(): Promise<never> {
   for (;;) {
     const id = next++;
     await storage.transaction(async (tx) => {
-      const user = await tx.createUser({
+      const user = await tx.users.create({
         username: `c${id}`,
         passwordHash: "h",
       });
-      await tx.postMessage({
+      await tx.messages.post({
         areaId: 1,
         fromUserId: user.id,
         subject: `tx ${id}`,
         body: "x".repeat(id % 500),
       });
-      await tx.addFile({
+      await tx.files.add({
         areaId: 1,
         filename: `f${id}.zip`,
         uploaderId: user.id,
         size: id,
       });
-      await tx.incrementUserStats(hotUserId, { uploads: 1 });
+      await tx.users.incrementStats(hotUserId, { uploads: 1 });
     });
     say(String(id));
   }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { StorageOps } from "../mod.ts";
+import type { Repositories } from "../mod.ts";
+import type { OperationName } from "../src/ops/mod.ts";
 
 /** Valid arguments for every operation, given the ids of a small board. */
 export function everyCall(ids: {
@@ -15,57 +16,57 @@ export function everyCall(ids: {
   file: number;
   session: number;
   token: string;
-}): Record<keyof StorageOps, unknown[]> {
+}): Record<OperationName, unknown[]> {
   const when = new Date(1_700_000_000_000);
   return {
-    createUser: [{ username: "late", passwordHash: "h" }],
-    getUser: [ids.user],
-    findUserByUsername: ["sysop"],
-    updateUser: [ids.user, { securityLevel: 20 }],
-    deleteUser: [ids.user],
-    incrementUserStats: [ids.user, { logins: 1 }],
-    recordLogin: [ids.user],
-    lastCallers: [5],
-    addLastCaller: [{ username: "Caller", loginAt: when }],
-    createMessageArea: [{ tag: "LATE", name: "Late" }],
-    getMessageArea: [ids.area],
-    listMessageAreas: [],
-    createFileArea: [{ tag: "LATE", name: "Late" }],
-    getFileArea: [ids.fileArea],
-    listFileAreas: [],
-    postMessage: [{
+    "users.create": [{ username: "late", passwordHash: "h" }],
+    "users.get": [ids.user],
+    "users.findByUsername": ["sysop"],
+    "users.update": [ids.user, { securityLevel: 20 }],
+    "users.delete": [ids.user],
+    "users.incrementStats": [ids.user, { logins: 1 }],
+    "users.recordLogin": [ids.user],
+    "callers.recent": [5],
+    "callers.add": [{ username: "Caller", loginAt: when }],
+    "messageAreas.create": [{ tag: "LATE", name: "Late" }],
+    "messageAreas.get": [ids.area],
+    "messageAreas.list": [],
+    "fileAreas.create": [{ tag: "LATE", name: "Late" }],
+    "fileAreas.get": [ids.fileArea],
+    "fileAreas.list": [],
+    "messages.post": [{
       areaId: ids.area,
       fromUserId: ids.user,
       subject: "s",
       body: "b",
     }],
-    getMessage: [ids.message],
-    listMessages: [ids.area, { limit: 10 }],
-    updateMessage: [ids.message, { body: "edited" }],
-    deleteMessage: [ids.message],
-    getThread: [ids.message],
-    listMailFor: [ids.user],
-    findMessageByMsgid: [ids.area, "1:2/3 abcd"],
-    markRead: [ids.user, ids.area, 1],
-    newScan: [ids.user],
-    readNext: [ids.user, ids.area, { limit: 5 }],
-    searchMessages: ["hello"],
-    addFile: [{ areaId: ids.fileArea, filename: "LATE.ZIP", size: 1 }],
-    getFile: [ids.file],
-    listFiles: [ids.fileArea],
-    listNewFiles: [when],
-    findFilesByHash: ["ab".repeat(32)],
-    recordDownload: [ids.file, ids.user],
-    updateFile: [ids.file, { description: "d" }],
-    deleteFile: [ids.file],
-    searchFiles: ["zip"],
-    createSession: [{ userId: ids.user, ipAddress: "192.0.2.1" }],
-    getSessionByToken: [ids.token],
-    touchSession: [ids.session],
-    endSession: [ids.session],
-    deleteSession: [ids.session],
-    listOnline: [],
-    purgeExpiredSessions: [],
+    "messages.get": [ids.message],
+    "messages.list": [ids.area, { limit: 10 }],
+    "messages.update": [ids.message, { body: "edited" }],
+    "messages.delete": [ids.message],
+    "messages.thread": [ids.message],
+    "mail.listFor": [ids.user],
+    "messages.findByMsgid": [ids.area, "1:2/3 abcd"],
+    "reading.markRead": [ids.user, ids.area, 1],
+    "reading.newScan": [ids.user],
+    "reading.readNext": [ids.user, ids.area, { limit: 5 }],
+    "messages.search": ["hello"],
+    "files.add": [{ areaId: ids.fileArea, filename: "LATE.ZIP", size: 1 }],
+    "files.get": [ids.file],
+    "files.list": [ids.fileArea],
+    "files.listNew": [when],
+    "files.findByHash": ["ab".repeat(32)],
+    "files.recordDownload": [ids.file, ids.user],
+    "files.update": [ids.file, { description: "d" }],
+    "files.delete": [ids.file],
+    "files.search": ["zip"],
+    "sessions.create": [{ userId: ids.user, ipAddress: "192.0.2.1" }],
+    "sessions.getByToken": [ids.token],
+    "sessions.touch": [ids.session],
+    "sessions.end": [ids.session],
+    "sessions.delete": [ids.session],
+    "sessions.listOnline": [],
+    "sessions.purgeExpired": [],
   };
 }
 
@@ -75,22 +76,22 @@ export function everyCall(ids: {
  * @param s Where to create it.
  * @returns The ids (and the session's token) for {@linkcode everyCall}.
  */
-export async function smallBoard(s: StorageOps) {
-  const user = await s.createUser({ username: "sysop", passwordHash: "h" });
-  const area = await s.createMessageArea({ tag: "GENERAL", name: "General" });
-  const fileArea = await s.createFileArea({ tag: "UTILS", name: "Utils" });
-  const message = await s.postMessage({
+export async function smallBoard(s: Repositories) {
+  const user = await s.users.create({ username: "sysop", passwordHash: "h" });
+  const area = await s.messageAreas.create({ tag: "GENERAL", name: "General" });
+  const fileArea = await s.fileAreas.create({ tag: "UTILS", name: "Utils" });
+  const message = await s.messages.post({
     areaId: area.id,
     fromUserId: user.id,
     subject: "hello",
     body: "world",
   });
-  const file = await s.addFile({
+  const file = await s.files.add({
     areaId: fileArea.id,
     filename: "A.ZIP",
     size: 10,
   });
-  const { session, token } = await s.createSession({
+  const { session, token } = await s.sessions.create({
     userId: user.id,
     ipAddress: "192.0.2.1",
   });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { StorageOps } from "../mod.ts";
+import type { Repositories } from "../mod.ts";
 
 /**
  * Creates message areas and file areas 1 … `count` (a fresh database gives them exactly those
@@ -12,13 +12,13 @@ import type { StorageOps } from "../mod.ts";
  * @param s The storage.
  * @param count How many of each.
  */
-export async function seedAreas(s: StorageOps, count = 10): Promise<void> {
+export async function seedAreas(s: Repositories, count = 10): Promise<void> {
   for (let i = 1; i <= count; i++) {
-    const message = await s.createMessageArea({
+    const message = await s.messageAreas.create({
       tag: `M${i}`,
       name: `Message area ${i}`,
     });
-    const file = await s.createFileArea({
+    const file = await s.fileAreas.create({
       tag: `F${i}`,
       name: `File area ${i}`,
     });

@@ -32,15 +32,18 @@ export interface FullBoard {
  */
 export async function fillBoard(url: string): Promise<FullBoard> {
   await using s = await openStorage(url, { migrate: "check" });
-  const area = await s.createMessageArea({
+  const area = await s.messageAreas.create({
     tag: "FIDO.TEST",
     name: "FidoNet test echo",
     kind: "echomail",
     echoTag: "TEST",
   });
-  const fileArea = await s.createFileArea({ tag: "UTILS", name: "Utilities" });
+  const fileArea = await s.fileAreas.create({
+    tag: "UTILS",
+    name: "Utilities",
+  });
   const created = new Date(Date.UTC(1995, 3, 1));
-  const locked = await s.createUser({
+  const locked = await s.users.create({
     username: "Locked Lou",
     passwordHash: "$argon2id$lou",
     securityLevel: 5,
@@ -51,7 +54,7 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     status: "locked",
     createdAt: created,
   });
-  const active = await s.createUser({
+  const active = await s.users.create({
     username: "Active Ann",
     passwordHash: "$argon2id$ann",
     securityLevel: 200,
@@ -62,16 +65,19 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     createdAt: created,
   });
   // A name whose key the folds of versions 9 and 10 spell differently ("straße", "strasse").
-  await s.createUser({ username: "Straße Sam", passwordHash: "$argon2id$sam" });
-  await s.incrementUserStats(active.id, {
+  await s.users.create({
+    username: "Straße Sam",
+    passwordHash: "$argon2id$sam",
+  });
+  await s.users.incrementStats(active.id, {
     uploads: 1,
     downloads: 2,
     uploadBytes: 300,
     downloadBytes: 400,
   });
-  await s.recordLogin(active.id);
-  await s.recordLogin(locked.id);
-  const root = await s.postMessage({
+  await s.users.recordLogin(active.id);
+  await s.users.recordLogin(locked.id);
+  const root = await s.messages.post({
     areaId: area.id,
     fromUserId: active.id,
     toUserId: locked.id,
@@ -80,7 +86,7 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     ftnMsgid: "2:280/464 5c3b1e2a",
     kludges: [{ name: "PID", value: "Impulse 7.1" }],
   });
-  await s.postMessage({
+  await s.messages.post({
     areaId: area.id,
     fromName: "Remote Rita",
     toName: "Active Ann",
@@ -91,7 +97,7 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     ftnReply: root.ftnMsgid,
     kludges: [{ name: "TZUTC", value: "0100" }],
   });
-  const file = await s.addFile({
+  const file = await s.files.add({
     areaId: fileArea.id,
     filename: "PKZ204G.EXE",
     description: "PKZIP 2.04g",
@@ -100,46 +106,49 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     sha256: "ab".repeat(32),
     uploadedAt: created,
   });
-  await s.recordDownload(file.id, locked.id);
-  await s.markRead(active.id, area.id, 1);
-  const live = await s.createSession({
+  await s.files.recordDownload(file.id, locked.id);
+  await s.reading.markRead(active.id, area.id, 1);
+  const live = await s.sessions.create({
     userId: active.id,
     ipAddress: "10.0.0.1",
     node: 1,
     activity: "Reading mail",
   });
-  const ended = await s.createSession({ userId: active.id, ipAddress: "::1" });
-  await s.endSession(ended.session.id);
-  const expired = await s.createSession({
+  const ended = await s.sessions.create({
+    userId: active.id,
+    ipAddress: "::1",
+  });
+  await s.sessions.end(ended.session.id);
+  const expired = await s.sessions.create({
     userId: active.id,
     ipAddress: "10.0.0.2",
     ttlSeconds: 60,
   });
-  const ofLocked = await s.createSession({
+  const ofLocked = await s.sessions.create({
     userId: locked.id,
     ipAddress: "10.0.0.3",
     node: 2,
   });
   // Gone again, so that each high-water mark lies above the highest id left.
-  const gone = await s.createUser({ username: "Gone", passwordHash: "x" });
-  await s.recordLogin(gone.id);
-  await s.createSession({ userId: gone.id, ipAddress: "10.0.0.4" });
-  const goneMessage = await s.postMessage({
+  const gone = await s.users.create({ username: "Gone", passwordHash: "x" });
+  await s.users.recordLogin(gone.id);
+  await s.sessions.create({ userId: gone.id, ipAddress: "10.0.0.4" });
+  const goneMessage = await s.messages.post({
     areaId: area.id,
     fromName: "Spammer",
     subject: "Buy",
     body: "spam",
   });
-  await s.deleteMessage(goneMessage.id);
-  const goneFile = await s.addFile({
+  await s.messages.delete(goneMessage.id);
+  const goneFile = await s.files.add({
     areaId: fileArea.id,
     filename: "X",
     size: 1,
   });
-  await s.deleteFile(goneFile.id);
-  await s.deleteUser(gone.id);
-  const goneArea = await s.createMessageArea({ tag: "GONE", name: "Gone" });
-  const goneFileArea = await s.createFileArea({ tag: "GONE", name: "Gone" });
+  await s.files.delete(goneFile.id);
+  await s.users.delete(gone.id);
+  const goneArea = await s.messageAreas.create({ tag: "GONE", name: "Gone" });
+  const goneFileArea = await s.fileAreas.create({ tag: "GONE", name: "Gone" });
   await withSql(url, async (sql) => {
     await sql.all("DELETE FROM message_areas WHERE id = ?", [goneArea.id]);
     await sql.all("DELETE FROM file_areas WHERE id = ?", [goneFileArea.id]);

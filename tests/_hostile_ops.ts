@@ -2,7 +2,7 @@
  * Every operation of the Storage contract as the hostile-input test calls it: valid arguments on
  * a small seeded board (into which the test injects hostile values), a check that a success
  * stored exactly what was given, and a clean-up so that the next call starts alike. The table
- * is typed by `keyof StorageOps`, so an operation added to the contract does not compile until
+ * is typed by `OperationName`, so an operation added to the contract does not compile until
  * it has a case here.
  *
  * @module
@@ -14,17 +14,18 @@ import type {
   FileEntry,
   Message,
   MessageArea,
+  Repositories,
   Session,
-  StorageOps,
   User,
 } from "../src/storage.ts";
 import * as S from "../src/schemas.ts";
 import { nameKey } from "./_model.ts";
+import type { OperationName } from "../src/ops/mod.ts";
 
 /** The seeded board every call runs on. */
 export interface Board {
   /** The storage. */
-  s: StorageOps;
+  s: Repositories;
   /** A user the calls act as. */
   a: User;
   /** A user the calls change. */
@@ -115,14 +116,14 @@ const gone = async (work: Promise<unknown>): Promise<void> => {
 const idOf = (r: unknown) => (r as { id?: number } | undefined)?.id ?? 0;
 
 async function victimUser(b: Board): Promise<number> {
-  return (await b.s.createUser({
+  return (await b.s.users.create({
     username: `victim${b.next()}`,
     passwordHash: "h",
   })).id;
 }
 
 async function victimMessage(b: Board): Promise<number> {
-  return (await b.s.postMessage({
+  return (await b.s.messages.post({
     areaId: b.area.id,
     fromName: "Victim",
     subject: "victim",
@@ -131,7 +132,7 @@ async function victimMessage(b: Board): Promise<number> {
 }
 
 async function victimFile(b: Board): Promise<number> {
-  return (await b.s.addFile({
+  return (await b.s.files.add({
     areaId: b.fileArea.id,
     filename: `victim${b.next()}.zip`,
     size: 1,
@@ -140,7 +141,7 @@ async function victimFile(b: Board): Promise<number> {
 }
 
 async function victimSession(b: Board): Promise<number> {
-  return (await b.s.createSession({ userId: b.a.id, ipAddress: "10.0.0.1" }))
+  return (await b.s.sessions.create({ userId: b.a.id, ipAddress: "10.0.0.1" }))
     .session.id;
 }
 
@@ -152,13 +153,13 @@ const userStored = async (
   i = 0,
 ) => {
   const user = result as User;
-  assert.deepStrictEqual(await b.s.getUser(user.id), user);
+  assert.deepStrictEqual(await b.s.users.get(user.id), user);
   assertStored(input(args, i), user, "user");
 };
 
 /** Every operation, with its valid arguments. */
-export const OPS: Record<keyof StorageOps, OpCase> = {
-  createUser: {
+export const OPS: Record<OperationName, OpCase> = {
+  "users.create": {
     args: (b) => [{
       username: `user${b.next()}`,
       passwordHash: "$scrypt$x",
@@ -172,24 +173,24 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     }],
     schemas: { 0: S.newUser },
     verify: (b, args, r) => userStored(b, args, r),
-    cleanup: (b, _, r) => gone(b.s.deleteUser(idOf(r))),
+    cleanup: (b, _, r) => gone(b.s.users.delete(idOf(r))),
   },
-  getUser: {
+  "users.get": {
     args: (b) => [b.a.id],
     verify: (_, [id], r) => assert.ok(r === null || (r as User).id === id),
   },
-  findUserByUsername: {
+  "users.findByUsername": {
     args: (b) => [b.a.username],
     verify: (_, [name], r) =>
       assert.ok(
         r === null ||
           nameKey((r as User).username) === nameKey(name as string),
-        `findUserByUsername(${JSON.stringify(name)}) found ${
+        `users.findByUsername(${JSON.stringify(name)}) found ${
           (r as User)?.username
         }`,
       ),
   },
-  updateUser: {
+  "users.update": {
     args: (b) => [b.b.id, {
       username: `renamed${b.next()}`,
       passwordHash: "$scrypt$y",
@@ -204,14 +205,14 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     schemas: { 1: S.userPatch },
     verify: (b, args, r) => userStored(b, args, r, 1),
   },
-  deleteUser: {
+  "users.delete": {
     destroys: true,
     args: async (b) => [await victimUser(b)],
     verify: async (b, [id]) =>
-      assert.equal(await b.s.getUser(id as number), null),
-    cleanup: (b, [id]) => gone(b.s.deleteUser(id as number)),
+      assert.equal(await b.s.users.get(id as number), null),
+    cleanup: (b, [id]) => gone(b.s.users.delete(id as number)),
   },
-  incrementUserStats: {
+  "users.incrementStats": {
     args: (b) => [b.a.id, {
       logins: 1,
       posts: 0,
@@ -222,18 +223,18 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     }],
     schemas: { 1: S.statsDelta },
     verify: async (b, _, r) =>
-      assert.deepStrictEqual(await b.s.getUser(b.a.id), r),
+      assert.deepStrictEqual(await b.s.users.get(b.a.id), r),
   },
-  recordLogin: { args: (b) => [b.a.id] },
-  lastCallers: { args: () => [10] },
-  addLastCaller: {
+  "users.recordLogin": { args: (b) => [b.a.id] },
+  "callers.recent": { args: () => [10] },
+  "callers.add": {
     args: (
       b,
     ) => [{ userId: b.a.id, username: "Old Caller", loginAt: new Date(3_000) }],
     schemas: { 0: S.newLastCaller },
     verify: async (b, args, r) => {
       assertStored(input(args), r, "last caller");
-      const callers = await b.s.lastCallers(1000);
+      const callers = await b.s.callers.recent(1000);
       assert.ok(
         callers.some((c) =>
           c.username === (r as { username: string }).username
@@ -242,7 +243,7 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     },
   },
 
-  createMessageArea: {
+  "messageAreas.create": {
     args: (
       b,
     ) => [{
@@ -254,26 +255,26 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     schemas: { 0: S.newMessageArea },
     verify: async (b, args, r) => {
       assert.deepStrictEqual(
-        await b.s.getMessageArea((r as MessageArea).id),
+        await b.s.messageAreas.get((r as MessageArea).id),
         r,
       );
       assertStored(input(args), r, "message area");
     },
   },
-  getMessageArea: { args: (b) => [b.area.id] },
-  listMessageAreas: { args: () => [] },
-  createFileArea: {
+  "messageAreas.get": { args: (b) => [b.area.id] },
+  "messageAreas.list": { args: () => [] },
+  "fileAreas.create": {
     args: (b) => [{ tag: `FILES${b.next()}`, name: "A file area" }],
     schemas: { 0: S.newFileArea },
     verify: async (b, args, r) => {
-      assert.deepStrictEqual(await b.s.getFileArea((r as FileArea).id), r);
+      assert.deepStrictEqual(await b.s.fileAreas.get((r as FileArea).id), r);
       assertStored(input(args), r, "file area");
     },
   },
-  getFileArea: { args: (b) => [b.fileArea.id] },
-  listFileAreas: { args: () => [] },
+  "fileAreas.get": { args: (b) => [b.fileArea.id] },
+  "fileAreas.list": { args: () => [] },
 
-  postMessage: {
+  "messages.post": {
     args: (b) => [{
       areaId: b.area.id,
       fromUserId: b.a.id,
@@ -290,44 +291,44 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     }],
     schemas: { 0: S.newMessage },
     verify: async (b, args, r) => {
-      assert.deepStrictEqual(await b.s.getMessage((r as Message).id), r);
+      assert.deepStrictEqual(await b.s.messages.get((r as Message).id), r);
       assertStored(input(args), r, "message");
     },
-    cleanup: (b, _, r) => gone(b.s.deleteMessage(idOf(r))),
+    cleanup: (b, _, r) => gone(b.s.messages.delete(idOf(r))),
   },
-  getMessage: { args: (b) => [b.message.id] },
-  listMessages: {
+  "messages.get": { args: (b) => [b.message.id] },
+  "messages.list": {
     args: (b) => [b.area.id, { after: 0, afterNum: 0, limit: 10 }],
     schemas: { 1: S.listMessagesOptions },
   },
-  updateMessage: {
+  "messages.update": {
     args: (b) => [b.message.id, { subject: "Edited", body: "Edited body" }],
     schemas: { 1: S.messagePatch },
     verify: async (b, args, r) => {
-      assert.deepStrictEqual(await b.s.getMessage(b.message.id), r);
+      assert.deepStrictEqual(await b.s.messages.get(b.message.id), r);
       assertStored(input(args, 1), r, "message");
     },
     cleanup: (b) =>
       gone(
-        b.s.updateMessage(b.message.id, {
+        b.s.messages.update(b.message.id, {
           subject: b.message.subject,
           body: b.message.body,
         }),
       ),
   },
-  deleteMessage: {
+  "messages.delete": {
     destroys: true,
     args: async (b) => [await victimMessage(b)],
     verify: async (b, [id]) =>
-      assert.equal(await b.s.getMessage(id as number), null),
-    cleanup: (b, [id]) => gone(b.s.deleteMessage(id as number)),
+      assert.equal(await b.s.messages.get(id as number), null),
+    cleanup: (b, [id]) => gone(b.s.messages.delete(id as number)),
   },
-  getThread: { args: (b) => [b.message.id] },
-  listMailFor: {
+  "messages.thread": { args: (b) => [b.message.id] },
+  "mail.listFor": {
     args: (b) => [b.b.id, { after: 0, limit: 10 }],
     schemas: { 1: S.afterOptions },
   },
-  findMessageByMsgid: {
+  "messages.findByMsgid": {
     args: (b) => [b.area.id, b.message.ftnMsgid],
     verify: (_, [areaId, msgid], r) =>
       assert.ok(
@@ -336,18 +337,18 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
             (r as Message).areaId === areaId),
       ),
   },
-  markRead: { args: (b) => [b.a.id, b.area.id, 1] },
-  newScan: { args: (b) => [b.a.id] },
-  readNext: {
+  "reading.markRead": { args: (b) => [b.a.id, b.area.id, 1] },
+  "reading.newScan": { args: (b) => [b.a.id] },
+  "reading.readNext": {
     args: (b) => [b.a.id, b.area.id, { limit: 10 }],
     schemas: { 2: S.limitOptions },
   },
-  searchMessages: {
+  "messages.search": {
     args: (b) => ["hostile", { areaId: b.area.id, limit: 10 }],
     schemas: { 1: S.searchOptions },
   },
 
-  addFile: {
+  "files.add": {
     args: (b) => [{
       areaId: b.fileArea.id,
       filename: `file${b.next()}.zip`,
@@ -359,21 +360,21 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     }],
     schemas: { 0: S.newFile },
     verify: async (b, args, r) => {
-      assert.deepStrictEqual(await b.s.getFile((r as FileEntry).id), r);
+      assert.deepStrictEqual(await b.s.files.get((r as FileEntry).id), r);
       assertStored(input(args), r, "file");
     },
-    cleanup: (b, _, r) => gone(b.s.deleteFile(idOf(r))),
+    cleanup: (b, _, r) => gone(b.s.files.delete(idOf(r))),
   },
-  getFile: { args: (b) => [b.file.id] },
-  listFiles: {
+  "files.get": { args: (b) => [b.file.id] },
+  "files.list": {
     args: (b) => [b.fileArea.id, { limit: 10, before: b.file.id }],
     schemas: { 1: S.listFilesOptions },
   },
-  listNewFiles: {
+  "files.listNew": {
     args: () => [new Date(0), { limit: 10 }],
     schemas: { 1: S.limitOptions },
   },
-  findFilesByHash: {
+  "files.findByHash": {
     args: () => ["ab".repeat(32)],
     verify: (_, [hash], r) =>
       assert.ok(
@@ -382,8 +383,8 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
         ),
       ),
   },
-  recordDownload: { args: (b) => [b.file.id, b.a.id] },
-  updateFile: {
+  "files.recordDownload": { args: (b) => [b.file.id, b.a.id] },
+  "files.update": {
     args: (b) => [b.file.id, {
       filename: `renamed${b.next()}.zip`,
       description: "Renamed",
@@ -391,30 +392,30 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     }],
     schemas: { 1: S.filePatch },
     verify: async (b, args, r) => {
-      assert.deepStrictEqual(await b.s.getFile(b.file.id), r);
+      assert.deepStrictEqual(await b.s.files.get(b.file.id), r);
       assertStored(input(args, 1), r, "file");
     },
     cleanup: (b) =>
       gone(
-        b.s.updateFile(b.file.id, {
+        b.s.files.update(b.file.id, {
           filename: b.file.filename,
           description: b.file.description,
         }),
       ),
   },
-  deleteFile: {
+  "files.delete": {
     destroys: true,
     args: async (b) => [await victimFile(b)],
     verify: async (b, [id]) =>
-      assert.equal(await b.s.getFile(id as number), null),
-    cleanup: (b, [id]) => gone(b.s.deleteFile(id as number)),
+      assert.equal(await b.s.files.get(id as number), null),
+    cleanup: (b, [id]) => gone(b.s.files.delete(id as number)),
   },
-  searchFiles: {
+  "files.search": {
     args: (b) => ["hostile", { areaId: b.fileArea.id, limit: 10 }],
     schemas: { 1: S.searchOptions },
   },
 
-  createSession: {
+  "sessions.create": {
     args: (b) => [{
       userId: b.a.id,
       ipAddress: "192.0.2.1",
@@ -425,7 +426,7 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     schemas: { 0: S.newSession },
     verify: async (b, args, r) => {
       const { session, token } = r as { session: Session; token: string };
-      assert.deepStrictEqual(await b.s.getSessionByToken(token), session);
+      assert.deepStrictEqual(await b.s.sessions.getByToken(token), session);
       assertStored(input(args), session, "session");
       const ttl = input(args).ttlSeconds;
       if (typeof ttl === "number") {
@@ -437,39 +438,39 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
     },
     cleanup: (b, _, r) =>
       gone(
-        b.s.deleteSession(
+        b.s.sessions.delete(
           idOf((r as { session?: Session } | undefined)?.session),
         ),
       ),
   },
-  getSessionByToken: {
+  "sessions.getByToken": {
     args: (b) => [b.token],
     verify: (b, [token], r) =>
       assert.ok(
         r === null || (token === b.token && (r as Session).id === b.session.id),
       ),
   },
-  touchSession: {
+  "sessions.touch": {
     args: (b) => [b.session.id, { activity: "Reading" }],
     schemas: { 1: S.touchOptions },
     verify: async (b, args) => {
       const activity = input(args, 1)?.activity;
-      const live = await b.s.getSessionByToken(b.token);
+      const live = await b.s.sessions.getByToken(b.token);
       if (typeof activity === "string") assert.equal(live?.activity, activity);
     },
   },
-  endSession: {
+  "sessions.end": {
     destroys: true,
     args: async (b) => [await victimSession(b)],
-    cleanup: (b, [id]) => gone(b.s.deleteSession(id as number)),
+    cleanup: (b, [id]) => gone(b.s.sessions.delete(id as number)),
   },
-  deleteSession: {
+  "sessions.delete": {
     destroys: true,
     args: async (b) => [await victimSession(b)],
-    cleanup: (b, [id]) => gone(b.s.deleteSession(id as number)),
+    cleanup: (b, [id]) => gone(b.s.sessions.delete(id as number)),
   },
-  listOnline: { args: () => [] },
-  purgeExpiredSessions: { args: () => [] },
+  "sessions.listOnline": { args: () => [] },
+  "sessions.purgeExpired": { args: () => [] },
 };
 
 /**
@@ -478,13 +479,16 @@ export const OPS: Record<keyof StorageOps, OpCase> = {
  * @param s The storage.
  * @returns The board.
  */
-export async function seedBoard(s: StorageOps): Promise<Board> {
+export async function seedBoard(s: Repositories): Promise<Board> {
   let n = 0;
-  const a = await s.createUser({ username: "alice", passwordHash: "h" });
-  const b = await s.createUser({ username: "bob", passwordHash: "h" });
-  const area = await s.createMessageArea({ tag: "GENERAL", name: "General" });
-  const fileArea = await s.createFileArea({ tag: "UPLOADS", name: "Uploads" });
-  const message = await s.postMessage({
+  const a = await s.users.create({ username: "alice", passwordHash: "h" });
+  const b = await s.users.create({ username: "bob", passwordHash: "h" });
+  const area = await s.messageAreas.create({ tag: "GENERAL", name: "General" });
+  const fileArea = await s.fileAreas.create({
+    tag: "UPLOADS",
+    name: "Uploads",
+  });
+  const message = await s.messages.post({
     areaId: area.id,
     fromUserId: a.id,
     toUserId: b.id,
@@ -492,14 +496,14 @@ export async function seedBoard(s: StorageOps): Promise<Board> {
     body: "the first message",
     ftnMsgid: "2:280/464 1",
   });
-  const file = await s.addFile({
+  const file = await s.files.add({
     areaId: fileArea.id,
     filename: "HOSTILE.ZIP",
     description: "hostile file",
     size: 100,
     sha256: "ab".repeat(32),
   });
-  const { session, token } = await s.createSession({
+  const { session, token } = await s.sessions.create({
     userId: a.id,
     ipAddress: "127.0.0.1",
   });

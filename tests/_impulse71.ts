@@ -40,20 +40,20 @@ export function importTest(
 
 /** Every row a storage holds that an import writes, for before/after comparisons. */
 export async function snapshot(storage: Storage): Promise<unknown> {
-  const areas = await storage.listMessageAreas();
-  const fileAreas = await storage.listFileAreas();
+  const areas = await storage.messageAreas.list();
+  const fileAreas = await storage.fileAreas.list();
   const users = [];
-  for (let id = 1; id <= 50; id++) users.push(await storage.getUser(id));
+  for (let id = 1; id <= 50; id++) users.push(await storage.users.get(id));
   return {
     users: users.filter((user) => user !== null),
     areas,
     messages: await Promise.all(
-      areas.map((area) => storage.listMessages(area.id, { limit: 1000 })),
+      areas.map((area) => storage.messages.list(area.id, { limit: 1000 })),
     ),
     fileAreas,
     files: await Promise.all(
-      fileAreas.map((area) => storage.listFiles(area.id, { limit: 1000 })),
+      fileAreas.map((area) => storage.files.list(area.id, { limit: 1000 })),
     ),
-    callers: await storage.lastCallers(1000),
+    callers: await storage.callers.recent(1000),
   };
 }

@@ -12,7 +12,7 @@ import { everyOperation } from "./_scenario.ts";
 await using storage = await openStorage(Deno.args[0]!);
 await everyOperation(storage);
 await storage.transaction(async (tx) => {
-  const user = await tx.createUser({ username: "least", passwordHash: "h" });
-  await tx.recordLogin(user.id);
+  const user = await tx.users.create({ username: "least", passwordHash: "h" });
+  await tx.users.recordLogin(user.id);
 });
 console.log("ok");

@@ -60,7 +60,7 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
     callerTx,
     async (s, key, u, v, call) => {
       await call(() =>
-        s.postMessage({
+        s.messages.post({
           areaId: board.area,
           fromUserId: id(u),
           toUserId: id(v),
@@ -72,14 +72,14 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
       ledger.messages.add(key);
     },
     async (s, _key, u, _v, call) => {
-      await call(() => s.recordDownload(board.hotFile, id(u)));
+      await call(() => s.files.recordDownload(board.hotFile, id(u)));
       ledger.downloads[u]!++;
     },
     async (s, _key, u, _v, call) => {
       // Names that loops running at the same moment share: their inserts wait for each other.
       const filename = sharedName();
       const added = await call(() =>
-        s.addFile({
+        s.files.add({
           areaId: board.fileArea,
           filename,
           size: 10,
@@ -94,10 +94,10 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
       const filename = sharedName();
       const added = await call(() =>
         s.transaction(async (tx) => {
-          await tx.incrementUserStats(id(u), { logins: 1 });
+          await tx.users.incrementStats(id(u), { logins: 1 });
           // Holding the user a moment, so that an upload of the same name comes in between.
           await new Promise((resolve) => setTimeout(resolve, 10));
-          await tx.addFile({
+          await tx.files.add({
             areaId: board.fileArea,
             filename,
             size: 10,
@@ -113,8 +113,8 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
     async (s, _key, u, _v, call) => {
       await call(() =>
         s.transaction(async (tx) => {
-          await tx.incrementUserStats(id(u), { logins: 1 });
-          await tx.recordDownload(board.hotFile, id(u));
+          await tx.users.incrementStats(id(u), { logins: 1 });
+          await tx.files.recordDownload(board.hotFile, id(u));
         })
       );
       ledger.logins[u]!++;
@@ -122,7 +122,7 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
     },
     async (s, key, u, _v, call) => {
       const m = await call(() =>
-        s.postMessage({
+        s.messages.post({
           areaId: board.area,
           fromUserId: id(u),
           subject: key,
@@ -132,7 +132,7 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
       ledger.posts[u]!++;
       ledger.messages.add(key);
       board.roots.push(m.id);
-      await call(() => s.deleteMessage(m.id));
+      await call(() => s.messages.delete(m.id));
       ledger.messages.delete(key);
       ledger.deleted.add(key);
     },
@@ -141,7 +141,7 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
       const parentId = board.roots.at(-1);
       if (parentId === undefined) return;
       const posted = await call(() =>
-        s.postMessage({
+        s.messages.post({
           areaId: board.area,
           fromUserId: id(u),
           parentId,
@@ -161,7 +161,7 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
     async (s, key, u, _v, call) => {
       const node = 1 + Number(key.replace(/\D+/g, "")) % 50;
       const created = await call(() =>
-        s.createSession({ userId: id(u), ipAddress: "::1", node })
+        s.sessions.create({ userId: id(u), ipAddress: "::1", node })
       ).catch((error) => {
         // Another loop holds the node: not what this test is about.
         if (error instanceof StorageError && error.kind === "conflict") {
@@ -169,13 +169,13 @@ export function steps(board: Board, ledger: Ledger, callerTx: Step): Step[] {
         }
         throw error;
       });
-      if (created) await call(() => s.endSession(created.session.id));
+      if (created) await call(() => s.sessions.end(created.session.id));
     },
     async (s, key, _u, _v, call) => {
       // A reply that comes before its parent, then the parent, which adopts it.
       for (const [msgid, reply] of [[`${key}r`, key], [key, null]]) {
         await call(() =>
-          s.postMessage({
+          s.messages.post({
             areaId: board.area,
             fromName: "Remote",
             subject: msgid!,
@@ -245,15 +245,15 @@ export async function deadlocks(db: string): Promise<number> {
 /** Creates the hot rows: a message area, a file area, three users and a file. */
 export async function setUp(url: string): Promise<Board> {
   await using s = await openStorage(url);
-  const area = await s.createMessageArea({ tag: "HOT", name: "Hot" });
-  const fileArea = await s.createFileArea({ tag: "HOTF", name: "Hot files" });
+  const area = await s.messageAreas.create({ tag: "HOT", name: "Hot" });
+  const fileArea = await s.fileAreas.create({ tag: "HOTF", name: "Hot files" });
   const users: number[] = [];
   for (let i = 0; i < 3; i++) {
     users.push(
-      (await s.createUser({ username: `hot${i}`, passwordHash: "h" })).id,
+      (await s.users.create({ username: `hot${i}`, passwordHash: "h" })).id,
     );
   }
-  const file = await s.addFile({
+  const file = await s.files.add({
     areaId: fileArea.id,
     filename: "HOT.ZIP",
     size: 10,
@@ -276,17 +276,17 @@ export async function check(
   await using s = await openStorage(url, { migrate: "off" });
   let downloads = 0;
   for (const [u, userId] of board.users.entries()) {
-    const { stats } = (await s.getUser(userId))!;
+    const { stats } = (await s.users.get(userId))!;
     assert.equal(stats.posts, ledger.posts[u], `posts of hot${u}`);
     assert.equal(stats.logins, ledger.logins[u], `logins of hot${u}`);
     assert.equal(stats.downloads, ledger.downloads[u], `downloads of hot${u}`);
     assert.equal(stats.uploads, ledger.uploads[u], `uploads of hot${u}`);
     downloads += ledger.downloads[u]!;
   }
-  assert.equal((await s.getFile(board.hotFile))!.downloads, downloads);
+  assert.equal((await s.files.get(board.hotFile))!.downloads, downloads);
   const subjects = new Set<string>();
   for (let after = 0;;) {
-    const page = await s.listMessages(board.area, { after, limit: 1000 });
+    const page = await s.messages.list(board.area, { after, limit: 1000 });
     if (page.length === 0) break;
     for (const m of page) subjects.add(m.subject);
     after = page.at(-1)!.id;
@@ -297,9 +297,11 @@ export async function check(
   for (const key of ledger.deleted) {
     assert.ok(!subjects.has(key), `deleted ${key}`);
   }
-  assert.equal((await s.getMessageArea(board.area))!.msgCount, subjects.size);
+  assert.equal((await s.messageAreas.get(board.area))!.msgCount, subjects.size);
   const files = new Set(
-    (await s.listFiles(board.fileArea, { limit: 1000 })).map((f) => f.filename),
+    (await s.files.list(board.fileArea, { limit: 1000 })).map((f) =>
+      f.filename
+    ),
   );
   for (const key of ledger.files) assert.ok(files.has(key), `file ${key}`);
 }

@@ -19,8 +19,8 @@ import type {
   MessageArea,
   NewScanEntry,
   OnlineSession,
+  Repositories,
   Session,
-  StorageOps,
   User,
   UserStats,
 } from "../src/storage.ts";
@@ -33,7 +33,7 @@ export interface MMessage extends Message {
 
 /** A session with the token it was handed out with. */
 export interface MSession extends Session {
-  /** The token returned by `createSession`. */
+  /** The token returned by `sessions.create`. */
   token: string;
 }
 
@@ -159,7 +159,7 @@ export function overflows(user: User, delta: Partial<UserStats>): boolean {
   });
 }
 
-/** The message as `getMessage` returns it. */
+/** The message as `messages.get` returns it. */
 export function messageView(m: MMessage): Message {
   const { storedRoot: _, ...message } = m;
   return message;
@@ -176,7 +176,7 @@ export function pointer(m: Model, userId: number, areaId: number): number {
   return m.lastRead.get(`${userId}:${areaId}`) ?? 0;
 }
 
-/** What `newScan(userId)` must return. */
+/** What `reading.newScan(userId)` must return. */
 export function expectedNewScan(m: Model, userId: number): NewScanEntry[] {
   return [...m.areas.values()]
     .filter((a) => a.kind !== "private")
@@ -196,7 +196,7 @@ export function areaMessages(m: Model, areaId: number): MMessage[] {
     .sort((a, b) => a.msgNum - b.msgNum);
 }
 
-/** What `getThread(id)` must return. */
+/** What `messages.thread(id)` must return. */
 export function expectedThread(m: Model, id: number): Message[] {
   const first = m.messages.get(id);
   const rootId = first ? first.threadRootId : id;
@@ -213,7 +213,7 @@ export function live(s: Session): boolean {
     (s.expiresAt === null || s.expiresAt.getTime() > Date.now());
 }
 
-/** What `listOnline()` must return. */
+/** What `sessions.listOnline()` must return. */
 export function expectedOnline(m: Model): OnlineSession[] {
   return [...m.sessions.values()].filter(live)
     .sort((a, b) => (a.node ?? Infinity) - (b.node ?? Infinity) || a.id - b.id)
@@ -223,7 +223,7 @@ export function expectedOnline(m: Model): OnlineSession[] {
     }));
 }
 
-/** What `lastCallers(1000)` must return: newest first, later ones first on a tie. */
+/** What `callers.recent(1000)` must return: newest first, later ones first on a tie. */
 export function expectedCallers(m: Model): LastCaller[] {
   return [...m.logins].reverse()
     .sort((a, b) => b.loginAt.getTime() - a.loginAt.getTime());
@@ -249,7 +249,7 @@ const byId = <T extends { id: number }>(map: Map<number, T>) =>
  */
 export async function assertMatches(
   m: Model,
-  ops: StorageOps,
+  ops: Repositories,
   when: string,
 ): Promise<void> {
   const checks: Promise<void>[] = [];
@@ -260,59 +260,67 @@ export async function assertMatches(
       ),
     );
   for (const user of m.users.values()) {
-    same(`getUser(${user.id})`, ops.getUser(user.id), user);
+    same(`users.get(${user.id})`, ops.users.get(user.id), user);
     same(
-      `newScan(${user.id})`,
-      ops.newScan(user.id),
+      `reading.newScan(${user.id})`,
+      ops.reading.newScan(user.id),
       expectedNewScan(m, user.id),
     );
     same(
-      `listMailFor(${user.id})`,
-      ops.listMailFor(user.id, { limit: 1000 }),
+      `mail.listFor(${user.id})`,
+      ops.mail.listFor(user.id, { limit: 1000 }),
       byId(m.messages).filter((x) => x.toUserId === user.id).map(messageView),
     );
   }
-  for (const id of m.gone.users) same(`getUser(${id})`, ops.getUser(id), null);
-  same("listMessageAreas()", ops.listMessageAreas(), byId(m.areas));
-  same("listFileAreas()", ops.listFileAreas(), byId(m.fileAreas));
+  for (const id of m.gone.users) {
+    same(`users.get(${id})`, ops.users.get(id), null);
+  }
+  same("messageAreas.list()", ops.messageAreas.list(), byId(m.areas));
+  same("fileAreas.list()", ops.fileAreas.list(), byId(m.fileAreas));
   for (const area of m.areas.values()) {
     same(
-      `listMessages(${area.id})`,
-      ops.listMessages(area.id, { limit: 1000 }),
+      `messages.list(${area.id})`,
+      ops.messages.list(area.id, { limit: 1000 }),
       areaMessages(m, area.id).map(messageView),
     );
   }
   for (const message of m.messages.values()) {
     if (message.storedRoot !== null) continue;
     same(
-      `getThread(${message.id})`,
-      ops.getThread(message.id),
+      `messages.thread(${message.id})`,
+      ops.messages.thread(message.id),
       expectedThread(m, message.id),
     );
   }
   for (const id of m.gone.messages) {
-    same(`getMessage(${id})`, ops.getMessage(id), null);
+    same(`messages.get(${id})`, ops.messages.get(id), null);
   }
   for (const area of m.fileAreas.values()) {
     same(
-      `listFiles(${area.id})`,
-      ops.listFiles(area.id, { limit: 1000 }),
+      `files.list(${area.id})`,
+      ops.files.list(area.id, { limit: 1000 }),
       areaFiles(m, area.id),
     );
   }
-  for (const id of m.gone.files) same(`getFile(${id})`, ops.getFile(id), null);
+  for (const id of m.gone.files) {
+    same(`files.get(${id})`, ops.files.get(id), null);
+  }
   for (const s of m.sessions.values()) {
     same(
-      `getSessionByToken(<session ${s.id}>)`,
-      ops.getSessionByToken(s.token),
+      `sessions.getByToken(<session ${s.id}>)`,
+      ops.sessions.getByToken(s.token),
       live(s) ? sessionView(s) : null,
     );
   }
   for (const token of m.deadTokens) {
-    same("getSessionByToken(<deleted>)", ops.getSessionByToken(token), null);
+    same(
+      "sessions.getByToken(<deleted>)",
+      ops.sessions.getByToken(token),
+      null,
+    );
   }
-  same("listOnline()", ops.listOnline(), expectedOnline(m));
-  same("lastCallers(1000)", ops.lastCallers(1000), expectedCallers(m));
+  same("sessions.listOnline()", ops.sessions.listOnline(), expectedOnline(m));
+  same("callers.recent(1000)", ops.callers.recent(1000), expectedCallers(m));
   await Promise.all(checks);
 }
 
@@ -333,16 +341,16 @@ async function pages<T>(
 /**
  * The checks too slow for every step, run at the end of each sequence and inside transactions:
  * paging by every cursor (ties in upload times included), the thread of every message (deleted
- * ones too), the finders, `readNext`, `listNewFiles` and search.
+ * ones too), the finders, `reading.readNext`, `files.listNew` and search.
  *
  * @param m The model.
  * @param ops The storage (or a transaction's handle).
  * @param when Where the check runs, for messages.
- * @param since A time for `listNewFiles` (records at exactly that time are not new).
+ * @param since A time for `files.listNew` (records at exactly that time are not new).
  */
 export async function assertPaging(
   m: Model,
-  ops: StorageOps,
+  ops: Repositories,
   when: string,
   since: Date,
 ): Promise<void> {
@@ -351,19 +359,19 @@ export async function assertPaging(
   for (const area of m.areas.values()) {
     const all = areaMessages(m, area.id).map(messageView);
     same(
-      `listMessages(${area.id}) by afterNum, 2 a page`,
+      `messages.list(${area.id}) by afterNum, 2 a page`,
       await pages(
         (last: Message | undefined) =>
-          ops.listMessages(area.id, { afterNum: last?.msgNum ?? 0, limit: 2 }),
+          ops.messages.list(area.id, { afterNum: last?.msgNum ?? 0, limit: 2 }),
         2,
       ),
       all,
     );
     same(
-      `listMessages(${area.id}) by after, 3 a page`,
+      `messages.list(${area.id}) by after, 3 a page`,
       await pages(
         (last: Message | undefined) =>
-          ops.listMessages(area.id, { after: last?.id ?? 0, limit: 3 }),
+          ops.messages.list(area.id, { after: last?.id ?? 0, limit: 3 }),
         3,
       ),
       all,
@@ -371,29 +379,33 @@ export async function assertPaging(
     for (const user of m.users.values()) {
       const at = pointer(m, user.id, area.id);
       same(
-        `readNext(${user.id}, ${area.id})`,
-        await ops.readNext(user.id, area.id, { limit: 2 }),
+        `reading.readNext(${user.id}, ${area.id})`,
+        await ops.reading.readNext(user.id, area.id, { limit: 2 }),
         all.filter((x) => x.msgNum > at).slice(0, 2),
       );
     }
   }
   for (const id of [...m.messages.keys(), ...m.gone.messages]) {
-    same(`getThread(${id})`, await ops.getThread(id), expectedThread(m, id));
+    same(
+      `messages.thread(${id})`,
+      await ops.messages.thread(id),
+      expectedThread(m, id),
+    );
   }
   for (const x of m.messages.values()) {
     if (x.ftnMsgid === null) continue;
     same(
-      `findMessageByMsgid(${x.areaId}, ${x.ftnMsgid})`,
-      await ops.findMessageByMsgid(x.areaId, x.ftnMsgid),
+      `messages.findByMsgid(${x.areaId}, ${x.ftnMsgid})`,
+      await ops.messages.findByMsgid(x.areaId, x.ftnMsgid),
       messageView(x),
     );
   }
   for (const user of m.users.values()) {
     same(
-      `listMailFor(${user.id}), 2 a page`,
+      `mail.listFor(${user.id}), 2 a page`,
       await pages(
         (last: Message | undefined) =>
-          ops.listMailFor(user.id, { after: last?.id ?? 0, limit: 2 }),
+          ops.mail.listFor(user.id, { after: last?.id ?? 0, limit: 2 }),
         2,
       ),
       [...m.messages.values()].filter((x) => x.toUserId === user.id)
@@ -402,10 +414,10 @@ export async function assertPaging(
   }
   for (const area of m.fileAreas.values()) {
     same(
-      `listFiles(${area.id}), 2 a page`,
+      `files.list(${area.id}), 2 a page`,
       await pages(
         (last: FileEntry | undefined) =>
-          ops.listFiles(
+          ops.files.list(
             area.id,
             last ? { before: last.id, limit: 2 } : { limit: 2 },
           ),
@@ -418,22 +430,22 @@ export async function assertPaging(
   for (const sha256 of new Set(files.map((f) => f.sha256))) {
     if (sha256 === null) continue;
     same(
-      `findFilesByHash(${sha256})`,
-      await ops.findFilesByHash(sha256.toUpperCase()),
+      `files.findByHash(${sha256})`,
+      await ops.files.findByHash(sha256.toUpperCase()),
       files.filter((f) => f.sha256 === sha256).sort((a, b) => a.id - b.id),
     );
   }
   same(
-    `listNewFiles(${since.toISOString()})`,
-    await ops.listNewFiles(since, { limit: 1000 }),
+    `files.listNew(${since.toISOString()})`,
+    await ops.files.listNew(since, { limit: 1000 }),
     files.filter((f) => f.uploadedAt > since)
       .sort((a, b) =>
         b.uploadedAt.getTime() - a.uploadedAt.getTime() || b.id - a.id
       ),
   );
   same(
-    "lastCallers(2)",
-    await ops.lastCallers(2),
+    "callers.recent(2)",
+    await ops.callers.recent(2),
     expectedCallers(m).slice(0, 2),
   );
   await assertSearch(m, ops, when);
@@ -445,22 +457,22 @@ const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
  * Search finds exactly the records holding a word (as sets: ranking is the databases' own), so
  * the full-text indexes follow posts, edits and deletes.
  */
-async function assertSearch(m: Model, ops: StorageOps, when: string) {
+async function assertSearch(m: Model, ops: Repositories, when: string) {
   const ids = (records: { id: number }[]) =>
     records.map((r) => r.id).sort((a, b) => a - b);
   for (const word of ["hello", "text", "body", "edited"]) {
     const holders = [...m.messages.values()]
       .filter((x) => [...words(x.subject), ...words(x.body)].includes(word));
     assert.deepStrictEqual(
-      ids(await ops.searchMessages(word, { limit: 1000 })),
+      ids(await ops.messages.search(word, { limit: 1000 })),
       ids(holders),
-      `${when}: searchMessages(${word})`,
+      `${when}: messages.search(${word})`,
     );
     for (const area of m.areas.values()) {
       assert.deepStrictEqual(
-        ids(await ops.searchMessages(word, { areaId: area.id, limit: 1000 })),
+        ids(await ops.messages.search(word, { areaId: area.id, limit: 1000 })),
         ids(holders.filter((x) => x.areaId === area.id)),
-        `${when}: searchMessages(${word}, area ${area.id})`,
+        `${when}: messages.search(${word}, area ${area.id})`,
       );
     }
   }
@@ -470,9 +482,9 @@ async function assertSearch(m: Model, ops: StorageOps, when: string) {
         [...words(f.filename), ...words(f.description)].includes(word)
       );
     assert.deepStrictEqual(
-      ids(await ops.searchFiles(word, { limit: 1000 })),
+      ids(await ops.files.search(word, { limit: 1000 })),
       ids(holders),
-      `${when}: searchFiles(${word})`,
+      `${when}: files.search(${word})`,
     );
   }
 }

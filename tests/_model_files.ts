@@ -33,9 +33,9 @@ export const createFileArea = step(
     if (
       [...m.fileAreas.values()].some((a) => nameKey(a.tag) === nameKey(s.tag))
     ) {
-      return void await fails(ops.createFileArea(s), "conflict", "tag");
+      return void await fails(ops.fileAreas.create(s), "conflict", "tag");
     }
-    const [area, from, to] = await timed(() => ops.createFileArea(s));
+    const [area, from, to] = await timed(() => ops.fileAreas.create(s));
     takeId(m, "fileAreas", area.id);
     assertWithin("createdAt", area.createdAt, from, to);
     const expected: FileArea = { id: area.id, ...s, createdAt: area.createdAt };
@@ -88,7 +88,7 @@ export const addFile = step(
       ...(s.sha256 === undefined ? {} : { sha256: s.sha256 }),
       ...(s.uploadedAt === undefined ? {} : { uploadedAt: s.uploadedAt }),
     };
-    const add = (i: NewFile) => ops.addFile(i);
+    const add = (i: NewFile) => ops.files.add(i);
     if (s.bad) return void await refusesBad(s.bad, input, add);
     const uploader = input.uploaderId === null
       ? undefined
@@ -149,13 +149,22 @@ export const recordDownload = step(
     const userId = pick(m.users.keys(), m.gone.users, s.user);
     const file = m.files.get(fileId), user = m.users.get(userId);
     if (!file || !user) {
-      return void await fails(ops.recordDownload(fileId, userId), "not_found");
+      return void await fails(
+        ops.files.recordDownload(fileId, userId),
+        "not_found",
+      );
     }
     if (overflows(user, { downloads: 1, downloadBytes: file.size })) {
-      return void await fails(ops.recordDownload(fileId, userId), "constraint");
+      return void await fails(
+        ops.files.recordDownload(fileId, userId),
+        "constraint",
+      );
     }
     const expected = { ...file, downloads: file.downloads + 1 };
-    assert.deepStrictEqual(await ops.recordDownload(fileId, userId), expected);
+    assert.deepStrictEqual(
+      await ops.files.recordDownload(fileId, userId),
+      expected,
+    );
     m.files.set(fileId, expected);
     const { downloads, downloadBytes } = user.stats;
     m.users.set(userId, {
@@ -184,7 +193,7 @@ export const updateFile = step(
     const id = pick(m.files.keys(), m.gone.files, s.file);
     const file = m.files.get(id);
     if (!file) {
-      return void await fails(ops.updateFile(id, s.patch), "not_found");
+      return void await fails(ops.files.update(id, s.patch), "not_found");
     }
     const name = s.patch.filename;
     if (
@@ -195,7 +204,7 @@ export const updateFile = step(
       )
     ) {
       return void await fails(
-        ops.updateFile(id, s.patch),
+        ops.files.update(id, s.patch),
         "conflict",
         "filename",
       );
@@ -207,7 +216,7 @@ export const updateFile = step(
         ? file.sha256
         : s.patch.sha256?.toLowerCase() ?? null,
     };
-    assert.deepStrictEqual(await ops.updateFile(id, s.patch), expected);
+    assert.deepStrictEqual(await ops.files.update(id, s.patch), expected);
     m.files.set(id, expected);
   },
 );
@@ -216,9 +225,9 @@ export const updateFile = step(
 export const deleteFile = step("deleteFile", ref, async (m, ops, r) => {
   const id = pick(m.files.keys(), m.gone.files, r);
   if (!m.files.has(id)) {
-    return void await fails(ops.deleteFile(id), "not_found");
+    return void await fails(ops.files.delete(id), "not_found");
   }
-  await ops.deleteFile(id);
+  await ops.files.delete(id);
   m.files.delete(id);
   m.gone.files.push(id);
 });

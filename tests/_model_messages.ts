@@ -57,13 +57,17 @@ export const createMessageArea = step(
       return void await refusesBad(
         s.bad,
         input,
-        (i) => ops.createMessageArea(i),
+        (i) => ops.messageAreas.create(i),
       );
     }
     if ([...m.areas.values()].some((a) => nameKey(a.tag) === nameKey(s.tag))) {
-      return void await fails(ops.createMessageArea(input), "conflict", "tag");
+      return void await fails(
+        ops.messageAreas.create(input),
+        "conflict",
+        "tag",
+      );
     }
-    const [area, from, to] = await timed(() => ops.createMessageArea(input));
+    const [area, from, to] = await timed(() => ops.messageAreas.create(input));
     takeId(m, "areas", area.id);
     assertWithin("createdAt", area.createdAt, from, to);
     const expected: MessageArea = {
@@ -160,7 +164,7 @@ export const postMessage = step(
       ...(s.to === "name" || s.to === "both" ? { toName: "Everyone" } : {}),
       ...(s.createdAt ? { createdAt: s.createdAt } : {}),
     };
-    const post = (i: NewMessage) => ops.postMessage(i);
+    const post = (i: NewMessage) => ops.messages.post(i);
     if (s.bad) {
       const bad: Bad = s.bad[0] === "fromUserId" ? ["fromUserId", null] : s.bad;
       const base = bad[0] === "fromUserId"
@@ -251,11 +255,11 @@ export const updateMessage = step(
     const id = pick(m.messages.keys(), m.gone.messages, s.message);
     const message = m.messages.get(id);
     if (!message) {
-      return void await fails(ops.updateMessage(id, s.patch), "not_found");
+      return void await fails(ops.messages.update(id, s.patch), "not_found");
     }
     Object.assign(message, s.patch);
     const { storedRoot: _, ...view } = message;
-    assert.deepStrictEqual(await ops.updateMessage(id, s.patch), view);
+    assert.deepStrictEqual(await ops.messages.update(id, s.patch), view);
   },
 );
 
@@ -263,8 +267,8 @@ export const updateMessage = step(
 export const deleteMessage = step("deleteMessage", ref, async (m, ops, r) => {
   const id = pick(m.messages.keys(), m.gone.messages, r);
   const message = m.messages.get(id);
-  if (!message) return void await fails(ops.deleteMessage(id), "not_found");
-  await ops.deleteMessage(id);
+  if (!message) return void await fails(ops.messages.delete(id), "not_found");
+  await ops.messages.delete(id);
   m.messages.delete(id);
   m.gone.messages.push(id);
   const area = m.areas.get(message.areaId)!;
@@ -286,7 +290,7 @@ export const markRead = step(
     const areaId = pick(m.areas.keys(), [], s.area);
     if (s.bad !== undefined) {
       return void await fails(
-        ops.markRead(userId, areaId, s.bad),
+        ops.reading.markRead(userId, areaId, s.bad),
         "validation",
         "msgNum",
       );
@@ -294,7 +298,7 @@ export const markRead = step(
     const area = m.areas.get(areaId);
     if (!area || !m.users.has(userId)) {
       return void await fails(
-        ops.markRead(userId, areaId, s.msgNum),
+        ops.reading.markRead(userId, areaId, s.msgNum),
         "not_found",
       );
     }
@@ -302,12 +306,12 @@ export const markRead = step(
       pointer(m, userId, areaId),
       Math.min(s.msgNum, area.lastMsgNum),
     );
-    assert.equal(await ops.markRead(userId, areaId, s.msgNum), now);
+    assert.equal(await ops.reading.markRead(userId, areaId, s.msgNum), now);
     m.lastRead.set(`${userId}:${areaId}`, now);
     const unread = areaMessages(m, areaId).filter((x) => x.msgNum > now)
       .slice(0, 3).map(({ storedRoot: _, ...view }) => view);
     assert.deepStrictEqual(
-      await ops.readNext(userId, areaId, { limit: 3 }),
+      await ops.reading.readNext(userId, areaId, { limit: 3 }),
       unread,
     );
   },

@@ -54,19 +54,23 @@ export const createSession = step(
       ...(s.ttlSeconds === null ? {} : { ttlSeconds: s.ttlSeconds }),
     };
     if (s.bad) {
-      return void await refusesBad(s.bad, input, (i) => ops.createSession(i));
+      return void await refusesBad(s.bad, input, (i) => ops.sessions.create(i));
     }
     if (!m.users.has(userId)) {
-      return void await fails(ops.createSession(input), "constraint", "userId");
+      return void await fails(
+        ops.sessions.create(input),
+        "constraint",
+        "userId",
+      );
     }
     if (
       s.node !== null &&
       [...m.sessions.values()].some((x) => live(x) && x.node === s.node)
     ) {
-      return void await fails(ops.createSession(input), "conflict", "node");
+      return void await fails(ops.sessions.create(input), "conflict", "node");
     }
     const [{ session, token }, from, to] = await timed(() =>
-      ops.createSession(input)
+      ops.sessions.create(input)
     );
     takeId(m, "sessions", session.id);
     assert.match(token, TOKEN);
@@ -100,7 +104,7 @@ export const lookUpToken = step(
   "getSessionByToken",
   fc.constantFrom("", "x", "A".repeat(43), "A".repeat(42) + "=", "' OR ''='"),
   async (_m, ops, token) => {
-    assert.equal(await ops.getSessionByToken(token), null);
+    assert.equal(await ops.sessions.getByToken(token), null);
   },
 );
 
@@ -115,10 +119,10 @@ export const touchSession = step(
     const [id, session] = sessionOf(m, s.session);
     const options = s.activity === null ? undefined : { activity: s.activity };
     if (!session || session.endedAt !== null) {
-      return void await fails(ops.touchSession(id, options), "not_found");
+      return void await fails(ops.sessions.touch(id, options), "not_found");
     }
-    const [, from, to] = await timed(() => ops.touchSession(id, options));
-    const seen = await ops.getSessionByToken(session.token);
+    const [, from, to] = await timed(() => ops.sessions.touch(id, options));
+    const seen = await ops.sessions.getByToken(session.token);
     assertWithin("lastActivityAt", seen?.lastActivityAt ?? null, from, to);
     session.lastActivityAt = seen!.lastActivityAt;
     if (s.activity !== null) session.activity = s.activity;
@@ -128,16 +132,16 @@ export const touchSession = step(
 /** endSession: ends it once (ending again is fine), freeing its node. */
 export const endSession = step("endSession", ref, async (m, ops, r) => {
   const [id, session] = sessionOf(m, r);
-  if (!session) return void await fails(ops.endSession(id), "not_found");
-  const [, from] = await timed(() => ops.endSession(id));
+  if (!session) return void await fails(ops.sessions.end(id), "not_found");
+  const [, from] = await timed(() => ops.sessions.end(id));
   session.endedAt ??= new Date(from);
 });
 
 /** deleteSession: the row and its token are gone. */
 export const deleteSession = step("deleteSession", ref, async (m, ops, r) => {
   const [id, session] = sessionOf(m, r);
-  if (!session) return void await fails(ops.deleteSession(id), "not_found");
-  await ops.deleteSession(id);
+  if (!session) return void await fails(ops.sessions.delete(id), "not_found");
+  await ops.sessions.delete(id);
   m.sessions.delete(id);
   m.gone.sessions.push(id);
   m.deadTokens.push(session.token);

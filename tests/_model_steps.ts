@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { AsyncLocalStorage } from "node:async_hooks";
 import fc from "fast-check";
-import type { Storage, StorageErrorKind, StorageOps } from "../mod.ts";
+import type { Repositories, Storage, StorageErrorKind } from "../mod.ts";
 import { rejectsKind } from "./_assert.ts";
 import { assertMatches, type Model } from "./_model.ts";
 import { within } from "./_within.ts";
@@ -24,12 +24,12 @@ export interface Real {
 }
 
 /** Runs a step on the model and on `ops`, checking the answer. */
-type Apply<S> = (m: Model, ops: StorageOps, spec: S) => Promise<void>;
+type Apply<S> = (m: Model, ops: Repositories, spec: S) => Promise<void>;
 
 /** The longest one step (or one check of the whole state) may take before it counts as a hang. */
 export const STEP_TIMEOUT_MS = 30_000;
 
-/** How often each operation ended in each way (`createUser ok`, `addFile conflict` …). */
+/** How often each operation ended in each way (`users.create ok`, `files.add conflict` …). */
 export const TALLY: Map<string, number> = new Map();
 /** The outcome of the step running in this async context (sequences may run side by side). */
 const outcome = new AsyncLocalStorage<{ kind: StorageErrorKind | "ok" }>();
@@ -60,7 +60,7 @@ export class Step implements fc.AsyncCommand<Model, Real> {
   constructor(
     readonly name: string,
     readonly spec: unknown,
-    readonly apply: (m: Model, ops: StorageOps) => Promise<void>,
+    readonly apply: (m: Model, ops: Repositories) => Promise<void>,
   ) {}
   check(): boolean {
     return true;
@@ -74,7 +74,7 @@ export class Step implements fc.AsyncCommand<Model, Real> {
     );
   }
   /** Applies the step to the model and to `ops` (a storage or a transaction), counting it. */
-  async on(m: Model, ops: StorageOps): Promise<void> {
+  async on(m: Model, ops: Repositories): Promise<void> {
     const current = { kind: "ok" as StorageErrorKind | "ok" };
     await outcome.run(
       current,

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { StorageOps, User, UserStats } from "../src/storage.ts";
+import type { Repositories, User, UserStats } from "../src/storage.ts";
 import {
   assertWithin,
   type Model,
@@ -62,7 +62,7 @@ const userByKey = (m: Model, name: string) =>
 /** `findUserByUsername` finds whoever holds a name (or nobody), in any case. */
 async function assertFindsName(
   m: Model,
-  ops: StorageOps,
+  ops: Repositories,
   name: string,
 ): Promise<void> {
   const holder = userByKey(m, name) ?? null;
@@ -71,7 +71,7 @@ async function assertFindsName(
   ) {
     if (nameKey(variant) !== nameKey(name)) continue;
     assert.deepStrictEqual(
-      await ops.findUserByUsername(variant),
+      await ops.users.findByUsername(variant),
       holder,
       `findUserByUsername(${JSON.stringify(variant)})`,
     );
@@ -105,12 +105,12 @@ export const createUser = step(
       ...(s.createdAt ? { createdAt: s.createdAt } : {}),
     };
     if (s.bad) {
-      return void await refusesBad(s.bad, input, (i) => ops.createUser(i));
+      return void await refusesBad(s.bad, input, (i) => ops.users.create(i));
     }
     if (userByKey(m, s.username)) {
-      return void await fails(ops.createUser(input), "conflict", "username");
+      return void await fails(ops.users.create(input), "conflict", "username");
     }
-    const [user, from, to] = await timed(() => ops.createUser(input));
+    const [user, from, to] = await timed(() => ops.users.create(input));
     takeId(m, "users", user.id);
     if (!s.createdAt) assertWithin("createdAt", user.createdAt, from, to);
     const createdAt = s.createdAt ?? user.createdAt;
@@ -163,24 +163,26 @@ export const updateUser = step(
       return void await refusesBad(
         s.bad,
         s.patch,
-        (p) => ops.updateUser(id, p),
+        (p) => ops.users.update(id, p),
       );
     }
     const user = m.users.get(id);
     if (!user) {
-      return void await fails(ops.updateUser(id, s.patch), "not_found");
+      return void await fails(ops.users.update(id, s.patch), "not_found");
     }
     const holder = s.patch.username === undefined
       ? undefined
       : userByKey(m, s.patch.username);
     if (holder && holder.id !== id) {
       return void await fails(
-        ops.updateUser(id, s.patch),
+        ops.users.update(id, s.patch),
         "conflict",
         "username",
       );
     }
-    const [updated, from, to] = await timed(() => ops.updateUser(id, s.patch));
+    const [updated, from, to] = await timed(() =>
+      ops.users.update(id, s.patch)
+    );
     const changed = Object.keys(s.patch).length > 0;
     if (changed) assertWithin("updatedAt", updated.updatedAt, from, to);
     const expected: User = {
@@ -200,9 +202,9 @@ export const updateUser = step(
 export const deleteUser = step("deleteUser", ref, async (m, ops, r) => {
   const id = pick(m.users.keys(), m.gone.users, r);
   if (!m.users.has(id)) {
-    return void await fails(ops.deleteUser(id), "not_found");
+    return void await fails(ops.users.delete(id), "not_found");
   }
-  await ops.deleteUser(id);
+  await ops.users.delete(id);
   const { username } = m.users.get(id)!;
   m.users.delete(id);
   m.gone.users.push(id);
@@ -250,20 +252,23 @@ export const incrementUserStats = step(
       return void await refusesBad(
         s.bad,
         delta,
-        (d) => ops.incrementUserStats(id, d),
+        (d) => ops.users.incrementStats(id, d),
       );
     }
     const user = m.users.get(id);
     if (!user) {
-      return void await fails(ops.incrementUserStats(id, delta), "not_found");
+      return void await fails(ops.users.incrementStats(id, delta), "not_found");
     }
     const stats = { ...user.stats };
     for (const k of STATS) stats[k] += delta[k] ?? 0;
     if (overflows(user, delta)) {
-      return void await fails(ops.incrementUserStats(id, delta), "constraint");
+      return void await fails(
+        ops.users.incrementStats(id, delta),
+        "constraint",
+      );
     }
     const expected = { ...user, stats };
-    assert.deepStrictEqual(await ops.incrementUserStats(id, delta), expected);
+    assert.deepStrictEqual(await ops.users.incrementStats(id, delta), expected);
     m.users.set(id, expected);
   },
 );
@@ -272,11 +277,11 @@ export const incrementUserStats = step(
 export const recordLogin = step("recordLogin", ref, async (m, ops, r) => {
   const id = pick(m.users.keys(), m.gone.users, r);
   const user = m.users.get(id);
-  if (!user) return void await fails(ops.recordLogin(id), "not_found");
+  if (!user) return void await fails(ops.users.recordLogin(id), "not_found");
   if (overflows(user, { logins: 1 })) {
-    return void await fails(ops.recordLogin(id), "constraint");
+    return void await fails(ops.users.recordLogin(id), "constraint");
   }
-  const [after, from, to] = await timed(() => ops.recordLogin(id));
+  const [after, from, to] = await timed(() => ops.users.recordLogin(id));
   assertWithin("lastLoginAt", after.lastLoginAt, from, to);
   const expected = {
     ...user,

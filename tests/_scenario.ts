@@ -4,49 +4,49 @@
  *
  * @module
  */
-import { StorageError, type StorageOps } from "../mod.ts";
+import { type Repositories, StorageError } from "../mod.ts";
 
 /**
  * Runs every operation of the contract at least once (most read paths twice: empty and full).
  *
  * @param s The operations.
  */
-export async function everyOperation(s: StorageOps): Promise<void> {
-  const area = await s.createMessageArea({
+export async function everyOperation(s: Repositories): Promise<void> {
+  const area = await s.messageAreas.create({
     tag: "GENERAL",
     name: "General",
     kind: "echomail",
     echoTag: "GEN",
   });
-  const files = await s.createFileArea({ tag: "UTILS", name: "Utilities" });
-  const alice = await s.createUser({
+  const files = await s.fileAreas.create({ tag: "UTILS", name: "Utilities" });
+  const alice = await s.users.create({
     username: "Alice",
     passwordHash: "h",
     flags: "A",
   });
-  const bob = await s.createUser({ username: "Bob", passwordHash: "h" });
-  await s.getMessageArea(area.id);
-  await s.listMessageAreas();
-  await s.getFileArea(files.id);
-  await s.listFileAreas();
-  await s.getUser(alice.id);
-  await s.findUserByUsername("alice");
-  await s.updateUser(alice.id, {
+  const bob = await s.users.create({ username: "Bob", passwordHash: "h" });
+  await s.messageAreas.get(area.id);
+  await s.messageAreas.list();
+  await s.fileAreas.get(files.id);
+  await s.fileAreas.list();
+  await s.users.get(alice.id);
+  await s.users.findByUsername("alice");
+  await s.users.update(alice.id, {
     username: "Alicia",
     realName: "Alice",
     lastLoginAt: new Date(),
   });
-  await s.updateUser(alice.id, {});
-  await s.incrementUserStats(alice.id, { logins: 1 });
-  await s.recordLogin(alice.id);
-  await s.lastCallers(5);
-  const root = await s.postMessage({
+  await s.users.update(alice.id, {});
+  await s.users.incrementStats(alice.id, { logins: 1 });
+  await s.users.recordLogin(alice.id);
+  await s.callers.recent(5);
+  const root = await s.messages.post({
     areaId: area.id,
     fromUserId: alice.id,
     subject: "Hello",
     body: "doom",
   });
-  const reply = await s.postMessage({
+  const reply = await s.messages.post({
     areaId: area.id,
     fromUserId: bob.id,
     toUserId: alice.id,
@@ -54,7 +54,7 @@ export async function everyOperation(s: StorageOps): Promise<void> {
     subject: "Re: Hello",
     body: "quake",
   });
-  await s.postMessage({
+  await s.messages.post({
     areaId: area.id,
     fromName: "Remote",
     subject: "echo",
@@ -62,39 +62,39 @@ export async function everyOperation(s: StorageOps): Promise<void> {
     ftnMsgid: "1:1/1 a",
     ftnReply: "1:1/1 z",
   });
-  await s.postMessage({
+  await s.messages.post({
     areaId: area.id,
     fromName: "Remote",
     subject: "echo",
     body: "b",
     ftnMsgid: "1:1/1 z",
   });
-  await s.getMessage(root.id);
-  await s.listMessages(area.id, { afterNum: 1, limit: 10 });
-  await s.updateMessage(reply.id, { body: "quake arena" });
-  await s.getThread(reply.id);
-  await s.listMailFor(alice.id);
-  await s.findMessageByMsgid(area.id, "1:1/1 a");
-  await s.markRead(bob.id, area.id, 1);
-  await s.newScan(bob.id);
-  await s.readNext(bob.id, area.id, { limit: 10 });
-  await s.searchMessages("doom", { areaId: area.id });
-  await s.searchMessages('"arena"');
-  const file = await s.addFile({
+  await s.messages.get(root.id);
+  await s.messages.list(area.id, { afterNum: 1, limit: 10 });
+  await s.messages.update(reply.id, { body: "quake arena" });
+  await s.messages.thread(reply.id);
+  await s.mail.listFor(alice.id);
+  await s.messages.findByMsgid(area.id, "1:1/1 a");
+  await s.reading.markRead(bob.id, area.id, 1);
+  await s.reading.newScan(bob.id);
+  await s.reading.readNext(bob.id, area.id, { limit: 10 });
+  await s.messages.search("doom", { areaId: area.id });
+  await s.messages.search('"arena"');
+  const file = await s.files.add({
     areaId: files.id,
     filename: "PKZ204G.EXE",
     size: 100,
     uploaderId: alice.id,
     sha256: "a".repeat(64),
   });
-  const older = await s.addFile({
+  const older = await s.files.add({
     areaId: files.id,
     filename: "ARJ.EXE",
     size: 100,
     uploadedAt: new Date(0),
   });
   // A file in an area that does not exist: the lookup naming the missing area runs too.
-  await s.addFile({ areaId: files.id + 1000, filename: "LOST.ZIP", size: 1 })
+  await s.files.add({ areaId: files.id + 1000, filename: "LOST.ZIP", size: 1 })
     .then(
       () => Promise.reject(new Error("a file was added to a missing area")),
       (error: unknown) => {
@@ -103,28 +103,28 @@ export async function everyOperation(s: StorageOps): Promise<void> {
         }
       },
     );
-  await s.getFile(file.id);
-  await s.listFiles(files.id);
-  await s.listFiles(files.id, { before: file.id });
-  await s.listNewFiles(new Date(Date.now() - 86_400_000));
-  await s.findFilesByHash("a".repeat(64));
-  await s.recordDownload(file.id, bob.id);
-  await s.updateFile(file.id, { description: "PKZIP" });
-  await s.updateFile(older.id, { filename: "ARJ241.EXE" });
-  await s.searchFiles("pkzip", { areaId: files.id });
-  await s.deleteFile(older.id);
-  const { session, token } = await s.createSession({
+  await s.files.get(file.id);
+  await s.files.list(files.id);
+  await s.files.list(files.id, { before: file.id });
+  await s.files.listNew(new Date(Date.now() - 86_400_000));
+  await s.files.findByHash("a".repeat(64));
+  await s.files.recordDownload(file.id, bob.id);
+  await s.files.update(file.id, { description: "PKZIP" });
+  await s.files.update(older.id, { filename: "ARJ241.EXE" });
+  await s.files.search("pkzip", { areaId: files.id });
+  await s.files.delete(older.id);
+  const { session, token } = await s.sessions.create({
     userId: bob.id,
     ipAddress: "::1",
     node: 1,
     ttlSeconds: 60,
   });
-  await s.getSessionByToken(token);
-  await s.touchSession(session.id, { activity: "Reading" });
-  await s.listOnline();
-  await s.purgeExpiredSessions();
-  await s.endSession(session.id);
-  await s.deleteSession(session.id);
-  await s.deleteMessage(reply.id);
-  await s.deleteUser(bob.id);
+  await s.sessions.getByToken(token);
+  await s.sessions.touch(session.id, { activity: "Reading" });
+  await s.sessions.listOnline();
+  await s.sessions.purgeExpired();
+  await s.sessions.end(session.id);
+  await s.sessions.delete(session.id);
+  await s.messages.delete(reply.id);
+  await s.users.delete(bob.id);
 }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { openStorage, type StorageOps } from "../mod.ts";
+import { openStorage, type Repositories } from "../mod.ts";
 
 /** What the parent tells a worker. */
 export interface StressPlan {
@@ -131,8 +131,8 @@ async function run(
   let files = 0;
   const highest = new Map<number, number>(); // areaId → highest msgNum seen
 
-  const post = async (s: StorageOps, areaId: number, subject: string) => {
-    const m = await s.postMessage({
+  const post = async (s: Repositories, areaId: number, subject: string) => {
+    const m = await s.messages.post({
       areaId,
       fromUserId: plan.userId,
       subject,
@@ -141,69 +141,69 @@ async function run(
     highest.set(areaId, Math.max(highest.get(areaId) ?? 0, m.msgNum));
     return m;
   };
-  const addFile = (s: StorageOps, prefix: string) => {
+  const addFile = (s: Repositories, prefix: string) => {
     const size = 1 + Math.floor(rnd() * 100_000);
-    return s.addFile({
+    return s.files.add({
       areaId: pick(plan.fileAreas),
       filename: `${prefix}${plan.index}-${++files}.zip`,
       uploaderId: plan.userId,
       size,
     });
   };
-  const markRead = async (s: StorageOps, areaId: number) => {
+  const markRead = async (s: Repositories, areaId: number) => {
     const target = Math.floor(rnd() * ((highest.get(areaId) ?? 0) + 2));
-    const pointer = await s.markRead(plan.userId, areaId, target);
+    const pointer = await s.reading.markRead(plan.userId, areaId, target);
     const before = report.pointers[areaId] ?? 0;
     if (pointer < before) report.backwards++;
     report.pointers[areaId] = Math.max(before, pointer);
   };
 
   const operations: [number, string, () => Promise<void>][] = [
-    [20, "postMessage", async () => {
+    [20, "messages.post", async () => {
       const areaId = pick(plan.messageAreas);
       const m = await post(storage, areaId, `post ${plan.index}`);
       report.posts.push([areaId, m.msgNum, m.id]);
       report.own.posts++;
     }],
-    [14, "incrementUserStats", async () => {
+    [14, "users.incrementStats", async () => {
       const logins = 1 + Math.floor(rnd() * 3);
       const downloadBytes = Math.floor(rnd() * 1000);
-      await storage.incrementUserStats(plan.hotUserId, {
+      await storage.users.incrementStats(plan.hotUserId, {
         logins,
         downloadBytes,
       });
       report.hot.logins += logins;
       report.hot.downloadBytes += downloadBytes;
     }],
-    [6, "recordLogin", async () => {
-      await storage.recordLogin(plan.userId);
+    [6, "users.recordLogin", async () => {
+      await storage.users.recordLogin(plan.userId);
       report.own.logins++;
       report.ownLoginRows++;
     }],
-    [3, "recordLogin(hot)", async () => {
-      await storage.recordLogin(plan.hotUserId);
+    [3, "users.recordLogin(hot)", async () => {
+      await storage.users.recordLogin(plan.hotUserId);
       report.hot.logins++;
       report.hotLoginRows++;
     }],
-    [8, "addFile", async () => {
+    [8, "files.add", async () => {
       const f = await addFile(storage, "w");
       report.own.uploads++;
       report.own.uploadBytes += f.size;
     }],
-    [8, "recordDownload", async () => {
-      await storage.recordDownload(plan.sharedFile.id, plan.userId);
+    [8, "files.recordDownload", async () => {
+      await storage.files.recordDownload(plan.sharedFile.id, plan.userId);
       report.own.downloads++;
       report.own.downloadBytes += plan.sharedFile.size;
       report.sharedDownloads++;
     }],
-    [7, "markRead", () => markRead(storage, pick(plan.messageAreas))],
+    [7, "reading.markRead", () => markRead(storage, pick(plan.messageAreas))],
     [10, "transaction(commit)", async () => {
       const areaId = pick(plan.messageAreas);
       const [m, f] = await storage.transaction(async (tx) => {
         const m = await post(tx, areaId, `tx ${plan.index}`);
-        await tx.incrementUserStats(plan.hotUserId, { uploads: 1 });
+        await tx.users.incrementStats(plan.hotUserId, { uploads: 1 });
         const f = await addFile(tx, "t");
-        await tx.recordLogin(plan.userId);
+        await tx.users.recordLogin(plan.userId);
         return [m, f] as const;
       });
       report.posts.push([areaId, m.msgNum, m.id]);
@@ -219,15 +219,15 @@ async function run(
       const areaId = pick(plan.messageAreas);
       try {
         await storage.transaction(async (tx) => {
-          await tx.postMessage({
+          await tx.messages.post({
             areaId,
             fromUserId: plan.userId,
             subject: "rollback",
             body: "never seen",
           });
-          await tx.incrementUserStats(plan.hotUserId, { uploads: 1000 });
+          await tx.users.incrementStats(plan.hotUserId, { uploads: 1000 });
           await addFile(tx, "rb-");
-          await tx.recordDownload(plan.sharedFile.id, plan.userId);
+          await tx.files.recordDownload(plan.sharedFile.id, plan.userId);
           throw new Rollback();
         });
         throw new Error("a transaction that threw committed");
@@ -238,14 +238,14 @@ async function run(
     }],
     [16, "reads", async () => {
       const areaId = pick(plan.messageAreas);
-      await storage.getUser(plan.hotUserId);
-      await storage.listMessages(areaId, {
+      await storage.users.get(plan.hotUserId);
+      await storage.messages.list(areaId, {
         afterNum: Math.floor(rnd() * ((highest.get(areaId) ?? 0) + 1)),
         limit: 20,
       });
-      await storage.newScan(plan.userId);
-      await storage.readNext(plan.userId, areaId, { limit: 5 });
-      await storage.listFiles(pick(plan.fileAreas), { limit: 10 });
+      await storage.reading.newScan(plan.userId);
+      await storage.reading.readNext(plan.userId, areaId, { limit: 5 });
+      await storage.files.list(pick(plan.fileAreas), { limit: 10 });
     }],
   ];
   const total = operations.reduce((sum, [w]) => sum + w, 0);

@@ -124,7 +124,7 @@ export const TARGETS: readonly Target[] = [
 /**
  * Registers one `Deno.test` per target.
  *
- * @param name The behaviour, like `createUser() refuses a taken name`.
+ * @param name The behaviour, like `users.create() refuses a taken name`.
  * @param fn The test: receives a fresh storage (closed after) and the target.
  * @param options Open options for the storage.
  * @param ignore Reports the test as ignored on every target (a fixture it needs is missing).

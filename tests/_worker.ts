@@ -22,8 +22,8 @@ for (let i = 0; i < rounds; i++) {
   const t = performance.now();
   if (i % 4 === 3) {
     await storage.transaction(async (tx) => {
-      await tx.incrementUserStats(userId, { logins: 1 });
-      await tx.postMessage({
+      await tx.users.incrementStats(userId, { logins: 1 });
+      await tx.messages.post({
         areaId: 1,
         fromUserId: userId,
         subject: `tx ${i}`,
@@ -32,7 +32,7 @@ for (let i = 0; i < rounds; i++) {
     });
     posts++;
   } else if (i % 4 === 2) {
-    await storage.postMessage({
+    await storage.messages.post({
       areaId: 1,
       fromUserId: userId,
       subject: `m ${i}`,
@@ -40,8 +40,8 @@ for (let i = 0; i < rounds; i++) {
     });
     posts++;
   } else {
-    await storage.incrementUserStats(userId, { logins: 1 });
-    await storage.getUser(userId);
+    await storage.users.incrementStats(userId, { logins: 1 });
+    await storage.users.get(userId);
   }
   maxWaitMs = Math.max(maxWaitMs, performance.now() - t);
 }

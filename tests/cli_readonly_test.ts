@@ -125,7 +125,7 @@ for (const engine of ENGINES) {
     // now would leave it: a reader that opened it for writing would checkpoint it on close.
     await using storage = await openStorage(`sqlite:${live}?engine=${engine}`);
     for (let i = 0; i < 20; i++) {
-      await storage.createUser({ username: `user${i}`, passwordHash: "h" });
+      await storage.users.create({ username: `user${i}`, passwordHash: "h" });
     }
     assert.ok((await Deno.stat(`${live}-wal`)).size > 0);
     await Deno.copyFile(live, crashed);
@@ -135,7 +135,7 @@ for (const engine of ENGINES) {
     {
       await using s = await openStorage(`sqlite:${closed}?engine=${engine}`);
       for (let i = 0; i < 20; i++) {
-        await s.createUser({ username: `user${i}`, passwordHash: "h" });
+        await s.users.create({ username: `user${i}`, passwordHash: "h" });
       }
     }
     assert.equal(await digest(`${closed}-wal`), null);
@@ -192,8 +192,9 @@ persistentTest(
     let first: number;
     {
       await using s = await openStorage(url);
-      first = (await s.createUser({ username: "Resident", passwordHash: "h" }))
-        .id;
+      first =
+        (await s.users.create({ username: "Resident", passwordHash: "h" }))
+          .id;
     }
     const before = await snapshot(url);
     for (const run of [inProcess, (a: string[]) => runCli(a)]) {
@@ -213,7 +214,7 @@ persistentTest(
     assert.deepEqual(await snapshot(url), before);
     // The next id is the one it would have been: the import's rows were never inserted here.
     await using s = await openStorage(url);
-    const next = await s.createUser({
+    const next = await s.users.create({
       username: "Newcomer",
       passwordHash: "h",
     });

@@ -28,7 +28,7 @@ conformance(
   "a transaction still running when close() stops waiting fails as unavailable, rolled back (the issue's repro)",
   async (s, target, fresh) => {
     const tx = s.transaction(async (t) => {
-      await t.createUser({ username: "during", passwordHash: "h" });
+      await t.users.create({ username: "during", passwordHash: "h" });
       await sleep(900); // outlives close()'s wait of acquireTimeoutMs
       return "done";
     });
@@ -37,7 +37,7 @@ conformance(
     assertRolledBackByClose(await tx.then(() => undefined, (e) => e));
     if (!target.capabilities.persistent) return;
     await using again = await fresh.open();
-    assert.equal(await again.findUserByUsername("during"), null);
+    assert.equal(await again.users.findByUsername("during"), null);
   },
   { acquireTimeoutMs: 300 },
 );
@@ -47,11 +47,11 @@ conformance(
   async (s, target, fresh) => {
     let inner: unknown;
     const tx = s.transaction(async (t) => {
-      await t.createUser({ username: "first", passwordHash: "h" });
+      await t.users.create({ username: "first", passwordHash: "h" });
       await sleep(700);
-      inner = await t.createUser({ username: "second", passwordHash: "h" })
+      inner = await t.users.create({ username: "second", passwordHash: "h" })
         .then(() => undefined, (e) => e);
-      await t.getUser(1); // a read, too
+      await t.users.get(1); // a read, too
     });
     await sleep(50);
     await s.close();
@@ -67,7 +67,7 @@ conformance(
     );
     if (!target.capabilities.persistent) return;
     await using again = await fresh.open();
-    assert.equal(await again.findUserByUsername("first"), null);
+    assert.equal(await again.users.findByUsername("first"), null);
   },
   { acquireTimeoutMs: 300 },
 );

@@ -8,31 +8,27 @@
 import assert from "node:assert/strict";
 import {
   openStorage,
+  type Repositories,
   type Storage,
   StorageError,
-  type StorageOps,
 } from "../mod.ts";
-import { Operations } from "../src/ops/mod.ts";
+import { operation, type OperationName, OPERATIONS } from "../src/ops/mod.ts";
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
 import { everyCall, smallBoard } from "./_every_call.ts";
 import { conformance, TARGETS } from "./_targets.ts";
 
 /** The operations of the contract, as the implementation has them. */
-const METHODS = Object.getOwnPropertyNames(Operations.prototype)
-  .filter((name) => name !== "constructor").sort();
+const METHODS = [...OPERATIONS].sort();
 
 /** Calls an operation; a synchronous throw is a failure of its own. */
 function call(
-  ops: StorageOps,
-  name: string,
+  ops: Repositories,
+  name: OperationName,
   args: unknown[],
 ): Promise<unknown> {
   let result: unknown;
   try {
-    result =
-      (ops as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(
-        ...args,
-      );
+    result = operation(ops, name)(...args);
   } catch (error) {
     assert.fail(`${name}() threw synchronously: ${error}`);
   }
@@ -71,7 +67,7 @@ conformance(
   "close() is idempotent; after it every operation and transaction() fail as unavailable",
   async (s) => {
     const ids = await smallBoard(s);
-    let kept: StorageOps | undefined;
+    let kept: Repositories | undefined;
     await s.transaction((tx) => {
       kept = tx;
       return Promise.resolve();
@@ -82,11 +78,11 @@ conformance(
     const table = everyCall(ids);
     for (const name of METHODS) {
       await assertClosedError(
-        call(s, name, table[name as keyof StorageOps]!),
+        call(s, name, table[name]),
         name,
       );
       // A transaction's handle, kept past its end and the close, fails alike.
-      const error = await call(kept!, name, table[name as keyof StorageOps]!)
+      const error = await call(kept!, name, table[name])
         .then(() => undefined, (e) => e);
       assert.ok(
         error instanceof StorageError && error.kind === "unavailable",
@@ -122,12 +118,12 @@ async function closeMidWork(s: Storage): Promise<Record<string, number>> {
   for (let i = 0; i < 60; i++) {
     work.push(
       i % 3 === 0
-        ? s.incrementUserStats(ids.user, { logins: 1 })
+        ? s.users.incrementStats(ids.user, { logins: 1 })
         : i % 3 === 1
-        ? s.getUser(ids.user)
+        ? s.users.get(ids.user)
         : s.transaction(async (tx) => {
-          await tx.recordLogin(ids.user);
-          await tx.postMessage({
+          await tx.users.recordLogin(ids.user);
+          await tx.messages.post({
             areaId: ids.area,
             fromUserId: ids.user,
             subject: `${i}`,
@@ -175,7 +171,7 @@ for (const target of TARGETS.filter((t) => t.name.endsWith("-file"))) {
           await Deno.remove(`${dir}/${entry.name}`);
         }
         await using again = await openStorage(url);
-        assert.equal(await again.getUser(1), null);
+        assert.equal(await again.users.get(1), null);
       } finally {
         await Deno.remove(dir, { recursive: true });
       }
@@ -197,7 +193,7 @@ Deno.test({
           (await admin`SELECT count(*)::int AS n FROM pg_stat_activity
             WHERE datname = ${db.name}`)[0]!.n,
         );
-      await s.getUser(1);
+      await s.users.get(1);
       assert.ok(await connections() >= 1);
       await closeMidWork(s);
       // The server lets a backend go a moment after its client hangs up.

@@ -6,13 +6,13 @@ import { seedAreas } from "./_fixtures.ts";
 
 conformance("hundreds of concurrent callers lose no increment", async (s) => {
   await seedAreas(s);
-  const user = await s.createUser({ username: "hot", passwordHash: "h" });
+  const user = await s.users.create({ username: "hot", passwordHash: "h" });
   const work = Array.from({ length: 400 }, (_, i) => {
     switch (i % 4) {
       case 0:
-        return s.incrementUserStats(user.id, { logins: 1, downloadBytes: 3 });
+        return s.users.incrementStats(user.id, { logins: 1, downloadBytes: 3 });
       case 1:
-        return s.postMessage({
+        return s.messages.post({
           areaId: 1,
           fromUserId: user.id,
           subject: `${i}`,
@@ -20,8 +20,8 @@ conformance("hundreds of concurrent callers lose no increment", async (s) => {
         });
       case 2:
         return s.transaction(async (tx) => {
-          await tx.incrementUserStats(user.id, { logins: 1 });
-          await tx.addFile({
+          await tx.users.incrementStats(user.id, { logins: 1 });
+          await tx.files.add({
             areaId: 1,
             filename: `f${i}`,
             size: 10,
@@ -29,29 +29,29 @@ conformance("hundreds of concurrent callers lose no increment", async (s) => {
           });
         });
       default:
-        return s.getUser(user.id);
+        return s.users.get(user.id);
     }
   });
   await Promise.all(work);
-  const stats = (await s.getUser(user.id))!.stats;
+  const stats = (await s.users.get(user.id))!.stats;
   assert.equal(stats.logins, 200);
   assert.equal(stats.downloadBytes, 300);
   assert.equal(stats.posts, 100);
   assert.equal(stats.uploads, 100);
   assert.equal(stats.uploadBytes, 1000);
-  assert.equal((await s.listMessages(1, { limit: 1000 })).length, 100);
+  assert.equal((await s.messages.list(1, { limit: 1000 })).length, 100);
 });
 
 conformance(
   "rolled-back transactions leak nothing into concurrent callers",
   async (s) => {
     await seedAreas(s);
-    const user = await s.createUser({ username: "iso", passwordHash: "h" });
+    const user = await s.users.create({ username: "iso", passwordHash: "h" });
     const outcomes = await Promise.allSettled(
       Array.from({ length: 100 }, (_, i) =>
         s.transaction(async (tx) => {
-          await tx.incrementUserStats(user.id, { logins: 1 });
-          await tx.postMessage({
+          await tx.users.incrementStats(user.id, { logins: 1 });
+          await tx.messages.post({
             areaId: 2,
             fromUserId: user.id,
             subject: `${i}`,
@@ -62,10 +62,10 @@ conformance(
         })),
     );
     assert.equal(outcomes.filter((o) => o.status === "rejected").length, 50);
-    const after = (await s.getUser(user.id))!;
+    const after = (await s.users.get(user.id))!;
     assert.equal(after.stats.logins, 50);
     assert.equal(after.stats.posts, 50);
-    const subjects = (await s.listMessages(2, { limit: 1000 })).map((m) =>
+    const subjects = (await s.messages.list(2, { limit: 1000 })).map((m) =>
       Number(m.subject)
     );
     assert.equal(subjects.length, 50);
@@ -76,7 +76,7 @@ conformance(
 conformance(
   "a transaction waits for the writes running when it asks, not for a stream of later ones",
   async (s) => {
-    const user = await s.createUser({ username: "busy", passwordHash: "h" });
+    const user = await s.users.create({ username: "busy", passwordHash: "h" });
     // Eight callers writing back to back for up to 3 s: the storage never runs out of writes.
     // They let timers run now and then (SQLite answers at once, so they would never wait).
     const deadline = Date.now() + 3000;
@@ -84,14 +84,14 @@ conformance(
     const writers = Array.from({ length: 8 }, async () => {
       let n = 0;
       while (!stop && Date.now() < deadline) {
-        await s.incrementUserStats(user.id, { logins: 1 });
+        await s.users.incrementStats(user.id, { logins: 1 });
         if (++n % 10 === 0) await new Promise((r) => setTimeout(r, 0));
       }
       return n;
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     await s.transaction(async (tx) => {
-      await tx.incrementUserStats(user.id, { posts: 1 });
+      await tx.users.incrementStats(user.id, { posts: 1 });
     });
     const left = deadline - Date.now();
     stop = true;
@@ -102,8 +102,8 @@ conformance(
     );
     assert.deepEqual(
       [
-        (await s.getUser(user.id))!.stats.logins,
-        (await s.getUser(user.id))!.stats.posts,
+        (await s.users.get(user.id))!.stats.logins,
+        (await s.users.get(user.id))!.stats.posts,
       ],
       [logins, 1],
     );
@@ -117,8 +117,9 @@ Deno.test("two processes writing one SQLite file lose nothing", async () => {
     const url = `sqlite:${dir}/board.db`;
     const userId = await (async () => {
       await using s = await openStorage(url);
-      await s.createMessageArea({ tag: "M1", name: "Shared area" });
-      return (await s.createUser({ username: "shared", passwordHash: "h" })).id;
+      await s.messageAreas.create({ tag: "M1", name: "Shared area" });
+      return (await s.users.create({ username: "shared", passwordHash: "h" }))
+        .id;
     })();
     const rounds = 400;
     const children = Array.from(
@@ -145,11 +146,11 @@ Deno.test("two processes writing one SQLite file lose nothing", async () => {
       JSON.parse(new TextDecoder().decode(r.stdout))
     );
     await using s = await openStorage(url, { migrate: "check" });
-    const stats = (await s.getUser(userId))!.stats;
+    const stats = (await s.users.get(userId))!.stats;
     const posts = reports.reduce((sum, r) => sum + r.posts, 0);
     assert.equal(stats.posts, posts);
     assert.equal(stats.logins, 2 * (rounds / 4) * 3);
-    assert.equal((await s.listMessages(1, { limit: 1000 })).length, posts);
+    assert.equal((await s.messages.list(1, { limit: 1000 })).length, posts);
     await s.close();
     const db = new DatabaseSync(`${dir}/board.db`);
     try {
@@ -179,7 +180,7 @@ Deno.test("a writer held by another connection is waited for; one held past acqu
     const holder = new DatabaseSync(`${dir}/board.db`);
     holder.exec("BEGIN IMMEDIATE");
     try {
-      const error = await s.createUser({
+      const error = await s.users.create({
         username: "blocked",
         passwordHash: "h",
       }).catch((e) => e);
@@ -188,12 +189,12 @@ Deno.test("a writer held by another connection is waited for; one held past acqu
         String(error),
       );
       assert.match(error.message, /200 ms.*write lock/);
-      assert.equal(await s.findUserByUsername("blocked"), null);
+      assert.equal(await s.users.findByUsername("blocked"), null);
     } finally {
       holder.exec("ROLLBACK");
       holder.close();
     }
-    assert.ok(await s.createUser({ username: "later", passwordHash: "h" }));
+    assert.ok(await s.users.create({ username: "later", passwordHash: "h" }));
     // Held for a moment only, the writer is waited for: the write retries until it is free.
     await using patient = await openStorage(url);
     const brief = new DatabaseSync(`${dir}/board.db`);
@@ -202,11 +203,11 @@ Deno.test("a writer held by another connection is waited for; one held past acqu
       setTimeout(() => resolve(brief.exec("ROLLBACK")), 100)
     );
     try {
-      const user = await patient.createUser({
+      const user = await patient.users.create({
         username: "patient",
         passwordHash: "h",
       });
-      assert.equal((await s.getUser(user.id))?.username, "patient");
+      assert.equal((await s.users.get(user.id))?.username, "patient");
     } finally {
       await released;
       brief.close();

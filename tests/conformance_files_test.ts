@@ -4,14 +4,14 @@ import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance(
-  "addFile() stores the entry and counts it to the uploader",
+  "files.add() stores the entry and counts it to the uploader",
   async (s) => {
     await seedAreas(s);
-    const user = await s.createUser({
+    const user = await s.users.create({
       username: "uploader",
       passwordHash: "h",
     });
-    const file = await s.addFile({
+    const file = await s.files.add({
       areaId: 3,
       filename: "DOOM19S.ZIP",
       description: "Doom shareware\n\x1b[1;31mred\x1b[0m",
@@ -23,11 +23,11 @@ conformance(
     assert.equal(file.description, "Doom shareware\n\x1b[1;31mred\x1b[0m");
     assert.equal(file.size, 2_390_000_000);
     assert.equal(file.uploaderId, user.id);
-    assert.deepEqual(await s.getFile(file.id), file);
-    const stats = (await s.getUser(user.id))!.stats;
+    assert.deepEqual(await s.files.get(file.id), file);
+    const stats = (await s.users.get(user.id))!.stats;
     assert.equal(stats.uploads, 1);
     assert.equal(stats.uploadBytes, 2_390_000_000);
-    const anonymous = await s.addFile({
+    const anonymous = await s.files.add({
       areaId: 3,
       filename: "anon.txt",
       size: 0,
@@ -38,11 +38,11 @@ conformance(
 );
 
 conformance(
-  "addFile() refuses a missing uploader and bad fields, writing nothing",
+  "files.add() refuses a missing uploader and bad fields, writing nothing",
   async (s) => {
     await seedAreas(s);
     await rejectsKind(
-      s.addFile({ areaId: 1, filename: "a.zip", size: 1, uploaderId: 777 }),
+      s.files.add({ areaId: 1, filename: "a.zip", size: 1, uploaderId: 777 }),
       "constraint",
       "uploaderId",
     );
@@ -61,24 +61,24 @@ conformance(
       [{ areaId: 1, filename: "a", size: 1, hash: "x" }, "hash"],
     ];
     for (const [input, field] of bad) {
-      await rejectsKind(s.addFile(input as never), "validation", field);
+      await rejectsKind(s.files.add(input as never), "validation", field);
     }
-    assert.deepEqual(await s.listFiles(1), []);
+    assert.deepEqual(await s.files.list(1), []);
   },
 );
 
 conformance(
-  "listFiles() lists newest first and pages by file id",
+  "files.list() lists newest first and pages by file id",
   async (s) => {
     await seedAreas(s);
     const ids: number[] = [];
     for (let i = 0; i < 25; i++) {
       ids.push(
-        (await s.addFile({ areaId: 7, filename: `f${i}.zip`, size: i })).id,
+        (await s.files.add({ areaId: 7, filename: `f${i}.zip`, size: i })).id,
       );
     }
-    await s.addFile({ areaId: 8, filename: "other.zip", size: 1 });
-    const all = await s.listFiles(7, { limit: 1000 });
+    await s.files.add({ areaId: 8, filename: "other.zip", size: 1 });
+    const all = await s.files.list(7, { limit: 1000 });
     assert.deepEqual(all.map((f) => f.id), [...ids].reverse());
     for (let i = 1; i < all.length; i++) {
       const [a, b] = [all[i - 1]!, all[i]!];
@@ -90,7 +90,7 @@ conformance(
     const pages: number[] = [];
     let before: number | undefined;
     for (;;) {
-      const page = await s.listFiles(
+      const page = await s.files.list(
         7,
         before === undefined ? { limit: 10 } : { limit: 10, before },
       );
@@ -100,40 +100,40 @@ conformance(
       before = page.at(-1)!.id;
     }
     assert.deepEqual(pages, all.map((f) => f.id));
-    assert.equal((await s.listFiles(7)).length, 25);
-    assert.deepEqual(await s.listFiles(99), []);
-    await rejectsKind(s.listFiles(7, { before: 999_999 }), "not_found");
+    assert.equal((await s.files.list(7)).length, 25);
+    assert.deepEqual(await s.files.list(99), []);
+    await rejectsKind(s.files.list(7, { before: 999_999 }), "not_found");
     await rejectsKind(
-      s.listFiles(7, { limit: 0 }),
+      s.files.list(7, { limit: 0 }),
       "validation",
       "options.limit",
     );
     await rejectsKind(
-      s.listFiles(7, { limit: 1001 }),
+      s.files.list(7, { limit: 1001 }),
       "validation",
       "options.limit",
     );
     await rejectsKind(
-      s.listFiles(7, { after: 1 } as never),
+      s.files.list(7, { after: 1 } as never),
       "validation",
       "options.after",
     );
   },
 );
 
-conformance("listFiles() defaults to 100 entries", async (s) => {
+conformance("files.list() defaults to 100 entries", async (s) => {
   await seedAreas(s);
   await s.transaction(async (tx) => {
     for (let i = 0; i < 120; i++) {
-      await tx.addFile({ areaId: 1, filename: `f${i}`, size: 1 });
+      await tx.files.add({ areaId: 1, filename: `f${i}`, size: 1 });
     }
   });
-  assert.equal((await s.listFiles(1)).length, 100);
-  assert.equal((await s.listFiles(1, { limit: 1000 })).length, 120);
+  assert.equal((await s.files.list(1)).length, 100);
+  assert.equal((await s.files.list(1, { limit: 1000 })).length, 120);
 });
 
-conformance("getFile() returns null for a missing file", async (s) => {
+conformance("files.get() returns null for a missing file", async (s) => {
   await seedAreas(s);
-  assert.equal(await s.getFile(5), null);
-  await rejectsKind(s.getFile(-5), "validation", "id");
+  assert.equal(await s.files.get(5), null);
+  await rejectsKind(s.files.get(-5), "validation", "id");
 });

@@ -3,70 +3,73 @@ import { conformance } from "./_targets.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance(
-  "addLastCaller() lists a historical call at its own time and counts nothing",
+  "callers.add() lists a historical call at its own time and counts nothing",
   async (s) => {
-    const alice = await s.createUser({ username: "Alice", passwordHash: "h" });
+    const alice = await s.users.create({
+      username: "Alice",
+      passwordHash: "h",
+    });
     const older = new Date("1998-08-11T00:00:00Z");
     const newer = new Date("1998-08-20T00:00:00Z");
     // Oldest first, two at the same time: the later addition lists first.
     assert.deepEqual(
-      await s.addLastCaller({
+      await s.callers.add({
         userId: alice.id,
         username: "Alice",
         loginAt: older,
       }),
       { userId: alice.id, username: "Alice", loginAt: older },
     );
-    await s.addLastCaller({ username: "Horrid", loginAt: newer });
-    await s.addLastCaller({ userId: null, username: "Flare", loginAt: newer });
+    await s.callers.add({ username: "Horrid", loginAt: newer });
+    await s.callers.add({ userId: null, username: "Flare", loginAt: newer });
     assert.deepEqual(
-      (await s.lastCallers()).map((c) => [c.userId, c.username, c.loginAt]),
+      (await s.callers.recent()).map((c) => [c.userId, c.username, c.loginAt]),
       [
         [null, "Flare", newer],
         [null, "Horrid", newer],
         [alice.id, "Alice", older],
       ],
     );
-    const after = await s.getUser(alice.id);
+    const after = await s.users.get(alice.id);
     assert.equal(after?.stats.logins, 0);
     assert.equal(after?.lastLoginAt, null);
     // A login now lists before the history.
-    await s.recordLogin(alice.id);
-    assert.equal((await s.lastCallers(1))[0]?.userId, alice.id);
+    await s.users.recordLogin(alice.id);
+    assert.equal((await s.callers.recent(1))[0]?.userId, alice.id);
   },
 );
 
-conformance("addLastCaller() validates its input", async (s) => {
+conformance("callers.add() validates its input", async (s) => {
   const at = new Date("1998-08-20T00:00:00Z");
   await rejectsKind(
-    s.addLastCaller({ userId: 999, username: "Ghost", loginAt: at }),
+    s.callers.add({ userId: 999, username: "Ghost", loginAt: at }),
     "constraint",
     "userId",
   );
   await rejectsKind(
-    s.addLastCaller({ username: "", loginAt: at }),
+    s.callers.add({ username: "", loginAt: at }),
     "validation",
     "username",
   );
   await rejectsKind(
-    s.addLastCaller({ username: "x".repeat(37), loginAt: at }),
+    s.callers.add({ username: "x".repeat(37), loginAt: at }),
     "validation",
     "username",
   );
   await rejectsKind(
-    s.addLastCaller({ username: "Bad\x03Name", loginAt: at }),
+    s.callers.add({ username: "Bad\x03Name", loginAt: at }),
     "validation",
     "username",
   );
   await rejectsKind(
-    s.addLastCaller({ username: "Ok", loginAt: new Date(NaN) }),
+    s.callers.add({ username: "Ok", loginAt: new Date(NaN) }),
     "validation",
     "loginAt",
   );
   await rejectsKind(
-    s.addLastCaller({ username: "Ok", loginAt: at, logins: 1 } as never),
+    s.callers.add({ username: "Ok", loginAt: at, logins: 1 } as never),
     "validation",
     "logins",
   );
-  assert.deepEqual(await s.lastCallers(), []);
+  assert.deepEqual(await s.callers.recent(), []);
 });

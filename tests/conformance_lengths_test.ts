@@ -31,7 +31,7 @@ const fixtures = new WeakMap<
 >();
 
 async function post(s: Storage, input: Record<string, unknown>) {
-  return await s.postMessage({
+  return await s.messages.post({
     areaId: fixtures.get(s)!.messages,
     fromName: "Joe",
     subject: "s",
@@ -42,7 +42,7 @@ async function post(s: Storage, input: Record<string, unknown>) {
 
 let serial = 0;
 const user = (s: Storage, input: Record<string, unknown>) =>
-  s.createUser({ username: `u${serial++}`, passwordHash: "h", ...input });
+  s.users.create({ username: `u${serial++}`, passwordHash: "h", ...input });
 
 const FIELDS: readonly Field[] = [
   {
@@ -50,7 +50,7 @@ const FIELDS: readonly Field[] = [
     limit: 30,
     char: LETTER,
     write: async (s, v) =>
-      (await s.createUser({ username: v, passwordHash: "h" })).username,
+      (await s.users.create({ username: v, passwordHash: "h" })).username,
   },
   {
     field: "passwordHash",
@@ -80,21 +80,22 @@ const FIELDS: readonly Field[] = [
     field: "tag",
     limit: 40,
     char: LETTER,
-    write: async (s, v) => (await s.createFileArea({ tag: v, name: "n" })).tag,
+    write: async (s, v) =>
+      (await s.fileAreas.create({ tag: v, name: "n" })).tag,
   },
   {
     field: "name",
     limit: 80,
     char: LETTER,
     write: async (s, v) =>
-      (await s.createMessageArea({ tag: "NAMED", name: v })).name,
+      (await s.messageAreas.create({ tag: "NAMED", name: v })).name,
   },
   {
     field: "echoTag",
     limit: 40,
     char: LETTER,
     write: async (s, v) =>
-      (await s.createMessageArea({ tag: "ECHO", name: "n", echoTag: v }))
+      (await s.messageAreas.create({ tag: "ECHO", name: "n", echoTag: v }))
         .echoTag,
   },
   {
@@ -139,7 +140,7 @@ const FIELDS: readonly Field[] = [
     char: EMOJI,
     write: async (s, v) => {
       const m = await post(s, { ftnMsgid: v });
-      return (await s.findMessageByMsgid(m.areaId, v))?.ftnMsgid;
+      return (await s.messages.findByMsgid(m.areaId, v))?.ftnMsgid;
     },
   },
   {
@@ -168,12 +169,12 @@ const FIELDS: readonly Field[] = [
     limit: 80,
     char: EMOJI,
     write: async (s, v) => {
-      const { token } = await s.createSession({
+      const { token } = await s.sessions.create({
         userId: fixtures.get(s)!.user,
         ipAddress: "203.0.113.9",
         activity: v,
       });
-      return (await s.getSessionByToken(token))?.activity;
+      return (await s.sessions.getByToken(token))?.activity;
     },
   },
   {
@@ -181,13 +182,13 @@ const FIELDS: readonly Field[] = [
     limit: 36,
     char: EMOJI,
     write: async (s, v) =>
-      (await s.addLastCaller({ username: v, loginAt: new Date() })).username,
+      (await s.callers.add({ username: v, loginAt: new Date() })).username,
   },
 ];
 
 let files = 0;
 async function file(s: Storage, input: Record<string, unknown>) {
-  return await s.addFile({
+  return await s.files.add({
     areaId: fixtures.get(s)!.files,
     filename: `F${files++}.ZIP`,
     size: 1,
@@ -244,9 +245,9 @@ conformance(
     // Two words of 499 and 500 letters: 1000 characters in all, and each
     // word within the 2047 bytes of UTF-8 a word may hold.
     const words = `${LETTER.repeat(499)} ${LETTER.repeat(500)}`;
-    assert.deepEqual(await s.searchMessages(words), []);
+    assert.deepEqual(await s.messages.search(words), []);
     await rejectsKind(
-      s.searchMessages(`${words}${LETTER}`),
+      s.messages.search(`${words}${LETTER}`),
       "validation",
       "query",
     );
@@ -255,31 +256,32 @@ conformance(
 
 async function fix(s: Storage): Promise<void> {
   fixtures.set(s, {
-    messages: (await s.createMessageArea({ tag: "MSGS", name: "Messages" })).id,
-    files: (await s.createFileArea({ tag: "FILES", name: "Files" })).id,
-    user: (await s.createUser({ username: "Fixture", passwordHash: "h" })).id,
+    messages:
+      (await s.messageAreas.create({ tag: "MSGS", name: "Messages" })).id,
+    files: (await s.fileAreas.create({ tag: "FILES", name: "Files" })).id,
+    user: (await s.users.create({ username: "Fixture", passwordHash: "h" })).id,
   });
 }
 
 /** How many users there are (ids are never reused, and no test here deletes one). */
 async function users(s: Storage): Promise<number> {
   let n = 0;
-  while (await s.getUser(n + 1) !== null) n++;
+  while (await s.users.get(n + 1) !== null) n++;
   return n;
 }
 
 /** How many users, areas, messages and last callers there are: what a refusal must not change. */
 async function counts(s: Storage): Promise<number[]> {
-  const areas = await s.listMessageAreas();
+  const areas = await s.messageAreas.list();
   let messages = 0;
   for (const a of areas) messages += a.msgCount;
   return [
-    (await s.listFileAreas()).length,
-    (await s.listFiles(fixtures.get(s)!.files)).length,
+    (await s.fileAreas.list()).length,
+    (await s.files.list(fixtures.get(s)!.files)).length,
     areas.length,
     messages,
-    (await s.lastCallers(1000)).length,
-    (await s.listOnline()).length,
+    (await s.callers.recent(1000)).length,
+    (await s.sessions.listOnline()).length,
     await users(s),
   ];
 }

@@ -4,20 +4,20 @@ import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance(
-  "postMessage() stores the message and counts the author's post",
+  "messages.post() stores the message and counts the author's post",
   async (s) => {
     await seedAreas(s);
-    const author = await s.createUser({
+    const author = await s.users.create({
       username: "author",
       passwordHash: "h",
     });
-    const reader = await s.createUser({
+    const reader = await s.users.create({
       username: "reader",
       passwordHash: "h",
     });
     const body =
       "Line one\r\n\x03\x05colour\x1b[0m |07pipe |DT mci\n\tünïcødé 🚀";
-    const root = await s.postMessage({
+    const root = await s.messages.post({
       areaId: 2,
       fromUserId: author.id,
       subject: "Hello",
@@ -28,8 +28,8 @@ conformance(
     assert.equal(root.toUserId, null);
     assert.equal(root.parentId, null);
     assert.equal(root.body, body);
-    assert.deepEqual(await s.getMessage(root.id), root);
-    const reply = await s.postMessage({
+    assert.deepEqual(await s.messages.get(root.id), root);
+    const reply = await s.messages.post({
       areaId: 2,
       fromUserId: reader.id,
       toUserId: author.id,
@@ -39,45 +39,45 @@ conformance(
     });
     assert.equal(reply.parentId, root.id);
     assert.equal(reply.toUserId, author.id);
-    assert.equal((await s.getUser(author.id))!.stats.posts, 1);
-    assert.equal((await s.getUser(reader.id))!.stats.posts, 1);
+    assert.equal((await s.users.get(author.id))!.stats.posts, 1);
+    assert.equal((await s.users.get(reader.id))!.stats.posts, 1);
   },
 );
 
 conformance(
-  "postMessage() refuses missing references and names the field",
+  "messages.post() refuses missing references and names the field",
   async (s) => {
     await seedAreas(s);
-    const author = await s.createUser({
+    const author = await s.users.create({
       username: "author",
       passwordHash: "h",
     });
     const base = { areaId: 1, subject: "s", body: "b" };
     await rejectsKind(
-      s.postMessage({ ...base, fromUserId: 99 }),
+      s.messages.post({ ...base, fromUserId: 99 }),
       "constraint",
       "fromUserId",
     );
     await rejectsKind(
-      s.postMessage({ ...base, fromUserId: author.id, toUserId: 99 }),
+      s.messages.post({ ...base, fromUserId: author.id, toUserId: 99 }),
       "constraint",
       "toUserId",
     );
     await rejectsKind(
-      s.postMessage({ ...base, fromUserId: author.id, parentId: 99 }),
+      s.messages.post({ ...base, fromUserId: author.id, parentId: 99 }),
       "constraint",
       "parentId",
     );
-    assert.equal((await s.getUser(author.id))!.stats.posts, 0);
-    assert.deepEqual(await s.listMessages(1), []);
+    assert.equal((await s.users.get(author.id))!.stats.posts, 0);
+    assert.deepEqual(await s.messages.list(1), []);
   },
 );
 
 conformance(
-  "postMessage() validates its input and writes nothing on failure",
+  "messages.post() validates its input and writes nothing on failure",
   async (s) => {
     await seedAreas(s);
-    const author = await s.createUser({
+    const author = await s.users.create({
       username: "author",
       passwordHash: "h",
     });
@@ -94,28 +94,29 @@ conformance(
       [{ ...ok, sender: "x" }, "sender"],
     ];
     for (const [input, field] of bad) {
-      await rejectsKind(s.postMessage(input as never), "validation", field);
+      await rejectsKind(s.messages.post(input as never), "validation", field);
     }
     assert.equal(
-      (await s.postMessage({ ...ok, subject: "x".repeat(72) })).subject.length,
+      (await s.messages.post({ ...ok, subject: "x".repeat(72) })).subject
+        .length,
       72,
     );
-    assert.equal((await s.getUser(author.id))!.stats.posts, 1);
+    assert.equal((await s.users.get(author.id))!.stats.posts, 1);
   },
 );
 
 conformance(
-  "listMessages() lists by ascending id after a cursor",
+  "messages.list() lists by ascending id after a cursor",
   async (s) => {
     await seedAreas(s);
-    const author = await s.createUser({
+    const author = await s.users.create({
       username: "author",
       passwordHash: "h",
     });
     const ids: number[] = [];
     for (let i = 0; i < 30; i++) {
       const areaId = i % 3 === 0 ? 5 : 6;
-      const m = await s.postMessage({
+      const m = await s.messages.post({
         areaId,
         fromUserId: author.id,
         subject: `#${i}`,
@@ -123,35 +124,35 @@ conformance(
       });
       if (areaId === 5) ids.push(m.id);
     }
-    assert.deepEqual((await s.listMessages(5)).map((m) => m.id), ids);
+    assert.deepEqual((await s.messages.list(5)).map((m) => m.id), ids);
     assert.deepEqual(
-      (await s.listMessages(5, { after: ids[3]!, limit: 2 })).map((m) => m.id),
+      (await s.messages.list(5, { after: ids[3]!, limit: 2 })).map((m) => m.id),
       ids.slice(4, 6),
     );
-    assert.deepEqual(await s.listMessages(5, { after: ids.at(-1)! }), []);
-    assert.deepEqual(await s.listMessages(404), []);
+    assert.deepEqual(await s.messages.list(5, { after: ids.at(-1)! }), []);
+    assert.deepEqual(await s.messages.list(404), []);
     await rejectsKind(
-      s.listMessages(5, { after: -1 }),
+      s.messages.list(5, { after: -1 }),
       "validation",
       "options.after",
     );
     await rejectsKind(
-      s.listMessages(5, { limit: 5000 }),
+      s.messages.list(5, { limit: 5000 }),
       "validation",
       "options.limit",
     );
     await rejectsKind(
-      s.listMessages(5, null as never),
+      s.messages.list(5, null as never),
       "validation",
       "options",
     );
-    assert.equal((await s.getUser(author.id))!.stats.posts, 30);
+    assert.equal((await s.users.get(author.id))!.stats.posts, 30);
   },
 );
 
 conformance("dates round-trip with millisecond precision", async (s) => {
   await seedAreas(s);
-  const user = await s.createUser({ username: "time", passwordHash: "h" });
+  const user = await s.users.create({ username: "time", passwordHash: "h" });
   for (
     const when of [
       new Date(0),
@@ -159,10 +160,10 @@ conformance("dates round-trip with millisecond precision", async (s) => {
       new Date(-1),
     ]
   ) {
-    const updated = await s.updateUser(user.id, { lastLoginAt: when });
+    const updated = await s.users.update(user.id, { lastLoginAt: when });
     assert.equal(updated.lastLoginAt?.getTime(), when.getTime());
     assert.equal(
-      (await s.getUser(user.id))!.lastLoginAt?.getTime(),
+      (await s.users.get(user.id))!.lastLoginAt?.getTime(),
       when.getTime(),
     );
   }

@@ -69,67 +69,70 @@ const BLANKS = [
 ];
 
 conformance(
-  "createUser() takes every spelling of one caseless name as the same name",
+  "users.create() takes every spelling of one caseless name as the same name",
   async (s) => {
     for (const [first, ...others] of SAME) {
-      const user = await s.createUser({ username: first!, passwordHash: "h" });
+      const user = await s.users.create({
+        username: first!,
+        passwordHash: "h",
+      });
       for (const other of others) {
         const error = await rejectsKind(
-          s.createUser({ username: other, passwordHash: "h" }),
+          s.users.create({ username: other, passwordHash: "h" }),
           "conflict",
         );
         assert.equal(error.field, "username");
         assert.deepEqual(
-          await s.findUserByUsername(other),
+          await s.users.findByUsername(other),
           user,
-          `findUserByUsername(${JSON.stringify(other)}) finds ${first}`,
+          `users.findByUsername(${JSON.stringify(other)}) finds ${first}`,
         );
       }
-      assert.deepEqual(await s.findUserByUsername(first!), user);
+      assert.deepEqual(await s.users.findByUsername(first!), user);
     }
   },
 );
 
 conformance(
-  "updateUser() refuses a rename to another spelling of a taken name",
+  "users.update() refuses a rename to another spelling of a taken name",
   async (s) => {
-    await s.createUser({ username: "STRASSE", passwordHash: "h" });
-    const other = await s.createUser({ username: "Weg", passwordHash: "h" });
+    await s.users.create({ username: "STRASSE", passwordHash: "h" });
+    const other = await s.users.create({ username: "Weg", passwordHash: "h" });
     await rejectsKind(
-      s.updateUser(other.id, { username: "straße" }),
+      s.users.update(other.id, { username: "straße" }),
       "conflict",
     );
     // A user may respell their own name.
-    const own = await s.createUser({ username: "ΟΔΟΣ", passwordHash: "h" });
-    const renamed = await s.updateUser(own.id, { username: "οδος" });
+    const own = await s.users.create({ username: "ΟΔΟΣ", passwordHash: "h" });
+    const renamed = await s.users.update(own.id, { username: "οδος" });
     assert.equal(renamed.username, "οδος");
-    assert.equal((await s.findUserByUsername("ΟΔΟΣ"))?.id, own.id);
+    assert.equal((await s.users.findByUsername("ΟΔΟΣ"))?.id, own.id);
   },
 );
 
 conformance(
-  "createUser() refuses names that show nothing or hide invisible characters",
+  "users.create() refuses names that show nothing or hide invisible characters",
   async (s) => {
     for (const [what, name] of Object.entries(INVISIBLE)) {
       const error = await rejectsKind(
-        s.createUser({ username: name, passwordHash: "h" }),
+        s.users.create({ username: name, passwordHash: "h" }),
         "validation",
         "username",
       );
       assert.match(error.message, /username/, what);
       // A lookup by a name nobody can hold finds nobody.
-      assert.equal(await s.findUserByUsername(name), null, what);
+      assert.equal(await s.users.findByUsername(name), null, what);
     }
-    const user = await s.createUser({ username: "alice", passwordHash: "h" });
+    const user = await s.users.create({ username: "alice", passwordHash: "h" });
     for (const name of Object.values(INVISIBLE)) {
       await rejectsKind(
-        s.updateUser(user.id, { username: name }),
+        s.users.update(user.id, { username: name }),
         "validation",
         "username",
       );
     }
-    assert.equal((await s.getUser(user.id))?.username, "alice");
-    assert.equal(await s.getUser(user.id + 1), null, "nothing else written");
+    assert.equal((await s.users.get(user.id))?.username, "alice");
+    assert.equal(await s.users.get(user.id + 1), null, "nothing else written");
   },
 );
 
@@ -139,8 +142,8 @@ conformance(
     for (
       const name of ["Joe Random", "a\u2800b", "Zoë", "★Star★", "d'Artagnan"]
     ) {
-      const user = await s.createUser({ username: name, passwordHash: "h" });
-      assert.equal((await s.findUserByUsername(name))?.id, user.id);
+      const user = await s.users.create({ username: name, passwordHash: "h" });
+      assert.equal((await s.users.findByUsername(name))?.id, user.id);
     }
   },
 );
@@ -148,31 +151,31 @@ conformance(
 conformance(
   "area tags are one tag under the same fold, and invisible tags are refused",
   async (s) => {
-    await s.createMessageArea({ tag: "STRASSE", name: "Roads" });
+    await s.messageAreas.create({ tag: "STRASSE", name: "Roads" });
     await rejectsKind(
-      s.createMessageArea({ tag: "straße", name: "Roads again" }),
+      s.messageAreas.create({ tag: "straße", name: "Roads again" }),
       "conflict",
     );
-    await s.createFileArea({ tag: "ΟΔΟΣ", name: "Roads" });
+    await s.fileAreas.create({ tag: "ΟΔΟΣ", name: "Roads" });
     await rejectsKind(
-      s.createFileArea({ tag: "οδοσ", name: "Roads again" }),
+      s.fileAreas.create({ tag: "οδοσ", name: "Roads again" }),
       "conflict",
     );
     const blankTags = BLANKS.flatMap((b) => [b, `A${b}B`, `${b}${b}`]);
     for (const tag of [...blankTags, "A\u200BB"]) {
       await rejectsKind(
-        s.createMessageArea({ tag, name: "Hidden" }),
+        s.messageAreas.create({ tag, name: "Hidden" }),
         "validation",
         "tag",
       );
       await rejectsKind(
-        s.createFileArea({ tag, name: "Hidden" }),
+        s.fileAreas.create({ tag, name: "Hidden" }),
         "validation",
         "tag",
       );
     }
-    assert.equal((await s.listMessageAreas()).length, 1);
-    assert.equal((await s.listFileAreas()).length, 1);
+    assert.equal((await s.messageAreas.list()).length, 1);
+    assert.equal((await s.fileAreas.list()).length, 1);
   },
 );
 
@@ -182,75 +185,100 @@ conformance(
     for (const blank of BLANKS) {
       for (const name of [blank, blank + blank, `${blank} ${blank}`]) {
         await rejectsKind(
-          s.createUser({ username: name, passwordHash: "h" }),
+          s.users.create({ username: name, passwordHash: "h" }),
           "validation",
           "username",
         );
         await rejectsKind(
-          s.createMessageArea({ tag: "T", name }),
+          s.messageAreas.create({ tag: "T", name }),
           "validation",
           "name",
         );
       }
     }
-    const area = await s.createFileArea({ tag: "FILES", name: "Files" });
+    const area = await s.fileAreas.create({ tag: "FILES", name: "Files" });
     for (const blank of BLANKS) {
       await rejectsKind(
-        s.addFile({ areaId: area.id, filename: blank, size: 1 }),
+        s.files.add({ areaId: area.id, filename: blank, size: 1 }),
         "validation",
         "filename",
       );
     }
-    assert.equal((await s.listMessageAreas()).length, 0);
-    assert.equal((await s.listFiles(area.id)).length, 0);
-    assert.equal(await s.getUser(1), null);
+    assert.equal((await s.messageAreas.list()).length, 0);
+    assert.equal((await s.files.list(area.id)).length, 0);
+    assert.equal(await s.users.get(1), null);
   },
 );
 
 conformance(
-  "findUserByUsername() finds a holder by every spelling whose key is theirs",
+  "users.findByUsername() finds a holder by every spelling whose key is theirs",
   async (s) => {
     // U+FDFA is one character; NFKC writes it out as 18 ("صلى الله عليه وسلم"): thirty of
     // them are a valid name whose key, spelled out, is 540 characters.
-    const long = await s.createUser({
+    const long = await s.users.create({
       username: "\uFDFA".repeat(30),
       passwordHash: "h",
     });
     const written = "\uFDFA".normalize("NFKC");
     assert.equal([...written].length, 18);
-    assert.equal((await s.findUserByUsername(written.repeat(30)))?.id, long.id);
     assert.equal(
-      (await s.findUserByUsername("\uFDFA".repeat(15) + written.repeat(15)))
+      (await s.users.findByUsername(written.repeat(30)))?.id,
+      long.id,
+    );
+    assert.equal(
+      (await s.users.findByUsername("\uFDFA".repeat(15) + written.repeat(15)))
         ?.id,
       long.id,
     );
     // "¨" (U+00A8) is a symbol; its key begins with a space, which no name may begin with.
-    const diaeresis = await s.createUser({
+    const diaeresis = await s.users.create({
       username: "¨Ann",
       passwordHash: "h",
     });
     assert.equal(
-      (await s.findUserByUsername(" \u0308ANN"))?.id,
+      (await s.users.findByUsername(" \u0308ANN"))?.id,
       diaeresis.id,
     );
     // A decomposed spelling is longer than the name: ǖ is u, ̈ and ̄.
-    const marks = await s.createUser({
+    const marks = await s.users.create({
       username: "ǖ".repeat(30),
       passwordHash: "h",
     });
     assert.equal(
-      (await s.findUserByUsername("U\u0308\u0304".repeat(30)))?.id,
+      (await s.users.findByUsername("U\u0308\u0304".repeat(30)))?.id,
       marks.id,
     );
     // Past the longest spelling any name can have: validation; nothing found, not an error,
     // for text no name can be.
     await rejectsKind(
-      s.findUserByUsername(written.repeat(30) + "x"),
+      s.users.findByUsername(written.repeat(30) + "x"),
       "validation",
       "username",
     );
-    await rejectsKind(s.findUserByUsername(""), "validation", "username");
-    assert.equal(await s.findUserByUsername(" "), null);
-    assert.equal(await s.findUserByUsername("x".repeat(540)), null);
+    assert.equal(await s.users.findByUsername(" "), null);
+    assert.equal(await s.users.findByUsername("x".repeat(540)), null);
+    // Text no name can hold is text all the same: empty, a NUL, a lone surrogate (the
+    // outside attack's repro: "a\0b" and "x\uD800" were validation errors).
+    for (
+      const text of [
+        "",
+        "a\0b",
+        "\0",
+        "x\uD800",
+        "\uDC00y",
+        "Ann\0".repeat(108),
+      ]
+    ) {
+      assert.equal(
+        await s.users.findByUsername(text),
+        null,
+        JSON.stringify(text),
+      );
+    }
+    await rejectsKind(
+      s.users.findByUsername("\0".repeat(541)),
+      "validation",
+      "username",
+    );
   },
 );

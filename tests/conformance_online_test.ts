@@ -3,7 +3,7 @@ import { conformance } from "./_targets.ts";
 import { rejectsKind } from "./_assert.ts";
 
 conformance("users carry a profile, access flags and a status", async (s) => {
-  const user = await s.createUser({
+  const user = await s.users.create({
     username: "Caller",
     passwordHash: "h",
     realName: "Joe Random",
@@ -14,7 +14,7 @@ conformance("users carry a profile, access flags and a status", async (s) => {
   assert.equal(user.flags, "AZ");
   assert.equal(user.status, "unvalidated");
   assert.equal(user.realName, "Joe Random");
-  const updated = await s.updateUser(user.id, {
+  const updated = await s.users.update(user.id, {
     flags: "CBA",
     status: "active",
     note: "validated by sysop",
@@ -23,93 +23,101 @@ conformance("users carry a profile, access flags and a status", async (s) => {
   assert.equal(updated.status, "active");
   assert.equal(updated.note, "validated by sysop");
   assert.equal(
-    (await s.createUser({ username: "plain", passwordHash: "h" })).status,
+    (await s.users.create({ username: "plain", passwordHash: "h" })).status,
     "active",
   );
   await rejectsKind(
-    s.createUser({ username: "x", passwordHash: "h", flags: "ab" }),
+    s.users.create({ username: "x", passwordHash: "h", flags: "ab" }),
     "validation",
     "flags",
   );
   await rejectsKind(
-    s.createUser({ username: "x", passwordHash: "h", flags: "A1" }),
+    s.users.create({ username: "x", passwordHash: "h", flags: "A1" }),
     "validation",
     "flags",
   );
   await rejectsKind(
-    s.updateUser(user.id, { status: "banned" as never }),
+    s.users.update(user.id, { status: "banned" as never }),
     "validation",
     "status",
   );
 });
 
 conformance(
-  "recordLogin() counts logins and lastCallers() lists them newest first",
+  "users.recordLogin() counts logins and callers.recent() lists them newest first",
   async (s) => {
-    const alice = await s.createUser({ username: "alice", passwordHash: "h" });
-    const bob = await s.createUser({ username: "bob", passwordHash: "h" });
-    const first = await s.recordLogin(alice.id);
+    const alice = await s.users.create({
+      username: "alice",
+      passwordHash: "h",
+    });
+    const bob = await s.users.create({ username: "bob", passwordHash: "h" });
+    const first = await s.users.recordLogin(alice.id);
     assert.equal(first.stats.logins, 1);
     assert.ok(first.lastLoginAt);
-    await s.recordLogin(bob.id);
-    const again = await s.recordLogin(alice.id);
+    await s.users.recordLogin(bob.id);
+    const again = await s.users.recordLogin(alice.id);
     assert.equal(again.stats.logins, 2);
-    const callers = await s.lastCallers();
+    const callers = await s.callers.recent();
     assert.deepEqual(callers.map((c) => c.username), ["alice", "bob", "alice"]);
-    assert.deepEqual((await s.lastCallers(1)).map((c) => c.userId), [alice.id]);
-    await s.deleteUser(bob.id);
+    assert.deepEqual((await s.callers.recent(1)).map((c) => c.userId), [
+      alice.id,
+    ]);
+    await s.users.delete(bob.id);
     assert.deepEqual(
-      (await s.lastCallers()).map((c) => [c.userId, c.username]),
+      (await s.callers.recent()).map((c) => [c.userId, c.username]),
       [
         [alice.id, "alice"],
         [null, "bob"],
         [alice.id, "alice"],
       ],
     );
-    await rejectsKind(s.recordLogin(999), "not_found");
-    await rejectsKind(s.lastCallers(0), "validation", "limit");
+    await rejectsKind(s.users.recordLogin(999), "not_found");
+    await rejectsKind(s.callers.recent(0), "validation", "limit");
   },
 );
 
 conformance(
-  "nodes are unique among live sessions and listOnline() shows who is on",
+  "nodes are unique among live sessions and sessions.listOnline() shows who is on",
   async (s) => {
-    const alice = await s.createUser({ username: "alice", passwordHash: "h" });
-    const bob = await s.createUser({ username: "bob", passwordHash: "h" });
-    const one = await s.createSession({
+    const alice = await s.users.create({
+      username: "alice",
+      passwordHash: "h",
+    });
+    const bob = await s.users.create({ username: "bob", passwordHash: "h" });
+    const one = await s.sessions.create({
       userId: alice.id,
       ipAddress: "10.0.0.1",
       node: 1,
       activity: "Reading mail",
     });
     await rejectsKind(
-      s.createSession({ userId: bob.id, ipAddress: "10.0.0.2", node: 1 }),
+      s.sessions.create({ userId: bob.id, ipAddress: "10.0.0.2", node: 1 }),
       "conflict",
       "node",
     );
-    const two = await s.createSession({
+    const two = await s.sessions.create({
       userId: bob.id,
       ipAddress: "10.0.0.2",
       node: 2,
     });
-    const web = await s.createSession({ userId: bob.id, ipAddress: "::1" });
-    let online = await s.listOnline();
+    const web = await s.sessions.create({ userId: bob.id, ipAddress: "::1" });
+    let online = await s.sessions.listOnline();
     assert.deepEqual(online.map((o) => [o.node, o.username, o.activity]), [
       [1, "alice", "Reading mail"],
       [2, "bob", ""],
       [null, "bob", ""],
     ]);
-    await s.touchSession(two.session.id, { activity: "Downloading" });
-    await s.endSession(one.session.id);
-    assert.equal(await s.getSessionByToken(one.token), null);
-    await s.endSession(one.session.id);
-    await rejectsKind(s.touchSession(one.session.id), "not_found");
-    const three = await s.createSession({
+    await s.sessions.touch(two.session.id, { activity: "Downloading" });
+    await s.sessions.end(one.session.id);
+    assert.equal(await s.sessions.getByToken(one.token), null);
+    await s.sessions.end(one.session.id);
+    await rejectsKind(s.sessions.touch(one.session.id), "not_found");
+    const three = await s.sessions.create({
       userId: bob.id,
       ipAddress: "10.0.0.3",
       node: 1,
     });
-    online = await s.listOnline();
+    online = await s.sessions.listOnline();
     assert.deepEqual(online.map((o) => [o.node, o.activity]), [[1, ""], [
       2,
       "Downloading",
@@ -117,25 +125,25 @@ conformance(
     assert.equal(three.session.node, 1);
     void web;
     await rejectsKind(
-      s.createSession({ userId: bob.id, ipAddress: "::1", node: 10_000 }),
+      s.sessions.create({ userId: bob.id, ipAddress: "::1", node: 10_000 }),
       "validation",
       "node",
     );
-    await rejectsKind(s.endSession(999), "not_found");
+    await rejectsKind(s.sessions.end(999), "not_found");
   },
 );
 
 conformance(
   "expired sessions are not found, not online, and are purged",
   async (s) => {
-    const user = await s.createUser({ username: "u", passwordHash: "h" });
-    const short = await s.createSession({
+    const user = await s.users.create({ username: "u", passwordHash: "h" });
+    const short = await s.sessions.create({
       userId: user.id,
       ipAddress: "::1",
       node: 5,
       ttlSeconds: 1,
     });
-    const long = await s.createSession({
+    const long = await s.sessions.create({
       userId: user.id,
       ipAddress: "::1",
       ttlSeconds: 3600,
@@ -144,35 +152,35 @@ conformance(
       short.session.expiresAt!.getTime(),
       short.session.loginAt.getTime() + 1000,
     );
-    assert.ok(await s.getSessionByToken(short.token));
+    assert.ok(await s.sessions.getByToken(short.token));
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    assert.equal(await s.getSessionByToken(short.token), null);
-    assert.deepEqual((await s.listOnline()).map((o) => o.id), [
+    assert.equal(await s.sessions.getByToken(short.token), null);
+    assert.deepEqual((await s.sessions.listOnline()).map((o) => o.id), [
       long.session.id,
     ]);
-    const taken = await s.createSession({
+    const taken = await s.sessions.create({
       userId: user.id,
       ipAddress: "::1",
       node: 5,
     });
     assert.equal(taken.session.node, 5, "an expired session frees its node");
     assert.equal(
-      await s.purgeExpiredSessions(),
+      await s.sessions.purgeExpired(),
       0,
       "the expired session was already ended by the reuse of its node",
     );
-    await s.deleteSession(taken.session.id);
-    const other = await s.createSession({
+    await s.sessions.delete(taken.session.id);
+    const other = await s.sessions.create({
       userId: user.id,
       ipAddress: "::1",
       ttlSeconds: 1,
     });
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    assert.equal(await s.purgeExpiredSessions(), 1);
-    assert.equal(await s.purgeExpiredSessions(), 0);
-    assert.equal(await s.getSessionByToken(other.token), null);
+    assert.equal(await s.sessions.purgeExpired(), 1);
+    assert.equal(await s.sessions.purgeExpired(), 0);
+    assert.equal(await s.sessions.getByToken(other.token), null);
     await rejectsKind(
-      s.createSession({ userId: user.id, ipAddress: "::1", ttlSeconds: 0 }),
+      s.sessions.create({ userId: user.id, ipAddress: "::1", ttlSeconds: 0 }),
       "validation",
       "ttlSeconds",
     );

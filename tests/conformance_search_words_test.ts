@@ -4,7 +4,7 @@
  * search used to drop every term after the 16th silently).
  */
 import assert from "node:assert/strict";
-import type { StorageOps } from "../mod.ts";
+import type { Repositories } from "../mod.ts";
 import { conformance } from "./_targets.ts";
 import { rejectsKind } from "./_assert.ts";
 
@@ -22,25 +22,25 @@ type Search = (q: string) => Promise<{ id: number }[]>;
  * board; returns the ids of what each search finds, for messages and for files.
  */
 async function board(
-  s: StorageOps,
+  s: Repositories,
   full: string,
   partial: string,
   tag = "A",
 ) {
-  const area = await s.createMessageArea({ tag, name: "Messages" });
-  const files = await s.createFileArea({ tag, name: "Files" });
+  const area = await s.messageAreas.create({ tag, name: "Messages" });
+  const files = await s.fileAreas.create({ tag, name: "Files" });
   const post = (body: string) =>
-    s.postMessage({ areaId: area.id, fromName: "x", subject: "s", body });
+    s.messages.post({ areaId: area.id, fromName: "x", subject: "s", body });
   const add = (description: string, filename: string) =>
-    s.addFile({ areaId: files.id, filename, description, size: 1 });
+    s.files.add({ areaId: files.id, filename, description, size: 1 });
   const options = { areaId: area.id };
   const fileOptions = { areaId: files.id };
   const hits = [(await post(full)).id, (await add(full, "FULL.ZIP")).id];
   await post(partial);
   await add(partial, "PARTIAL.ZIP");
   const searches: Search[] = [
-    (q) => s.searchMessages(q, options),
-    (q) => s.searchFiles(q, fileOptions),
+    (q) => s.messages.search(q, options),
+    (q) => s.files.search(q, fileOptions),
   ];
   return async (q: string) => {
     const found = [];
@@ -104,12 +104,12 @@ conformance(
     ];
     for (const q of queries) {
       const error = await rejectsKind(
-        s.searchMessages(q),
+        s.messages.search(q),
         "validation",
         "query",
       );
       assert.match(error.message, new RegExp(`at most ${LIMIT} words`));
-      await rejectsKind(s.searchFiles(q), "validation", "query");
+      await rejectsKind(s.files.search(q), "validation", "query");
     }
   },
 );
@@ -119,11 +119,11 @@ conformance(
   async (s) => {
     // The worst case: every message holds every word of the query, so each word's whole
     // posting list is read and every message is ranked.
-    const area = await s.createMessageArea({ tag: "COST", name: "Cost" });
+    const area = await s.messageAreas.create({ tag: "COST", name: "Cost" });
     const body = words(LIMIT).join(" ");
     await s.transaction(async (tx) => {
       for (let i = 0; i < 1000; i++) {
-        await tx.postMessage({
+        await tx.messages.post({
           areaId: area.id,
           fromName: "x",
           subject: "s",
@@ -137,7 +137,7 @@ conformance(
       let best = Infinity;
       for (let run = 0; run < 3; run++) {
         const started = performance.now();
-        assert.equal((await s.searchMessages(q, { limit: 20 })).length, 20);
+        assert.equal((await s.messages.search(q, { limit: 20 })).length, 20);
         best = Math.min(best, performance.now() - started);
       }
       times[n] = Math.round(best);
@@ -173,8 +173,8 @@ conformance(
   `a query with a word over ${WORD_BYTES} bytes of UTF-8 is a validation error naming query`,
   async (s) => {
     // The other text lacks the long word: a search that dropped the word would find it.
-    const area = await s.createMessageArea({ tag: "L", name: "Long" });
-    await s.postMessage({
+    const area = await s.messageAreas.create({ tag: "L", name: "Long" });
+    await s.messages.post({
       areaId: area.id,
       fromName: "x",
       subject: "doom",
@@ -189,13 +189,13 @@ conformance(
     ];
     for (const q of queries) {
       const error = await rejectsKind(
-        s.searchMessages(q, { areaId: area.id }),
+        s.messages.search(q, { areaId: area.id }),
         "validation",
         "query",
       );
       assert.match(error.message, new RegExp(`${WORD_BYTES} bytes`));
       assert.match(error.message, /UTF-8/);
-      await rejectsKind(s.searchFiles(q), "validation", "query");
+      await rejectsKind(s.files.search(q), "validation", "query");
     }
   },
 );

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { conformance } from "./_targets.ts";
 import { rejectsKind } from "./_assert.ts";
-import type { StorageOps } from "../mod.ts";
+import type { Repositories } from "../mod.ts";
 
-async function setup(s: StorageOps) {
-  const area = await s.createMessageArea({
+async function setup(s: Repositories) {
+  const area = await s.messageAreas.create({
     tag: "ECHO",
     name: "Echo",
     kind: "echomail",
     echoTag: "ECHO",
   });
-  const user = await s.createUser({ username: "Sysop", passwordHash: "h" });
+  const user = await s.users.create({ username: "Sysop", passwordHash: "h" });
   return { area, user };
 }
 
@@ -18,8 +18,8 @@ conformance(
   "names default to the users' names and are kept exactly as given",
   async (s) => {
     const { area, user } = await setup(s);
-    const to = await s.createUser({ username: "Reader", passwordHash: "h" });
-    const local = await s.postMessage({
+    const to = await s.users.create({ username: "Reader", passwordHash: "h" });
+    const local = await s.messages.post({
       areaId: area.id,
       fromUserId: user.id,
       toUserId: to.id,
@@ -28,14 +28,14 @@ conformance(
     });
     assert.equal(local.fromName, "Sysop");
     assert.equal(local.toName, "Reader");
-    const all = await s.postMessage({
+    const all = await s.messages.post({
       areaId: area.id,
       fromUserId: user.id,
       subject: "s",
       body: "",
     });
     assert.equal(all.toName, "All");
-    const remote = await s.postMessage({
+    const remote = await s.messages.post({
       areaId: area.id,
       fromName: "  Joe Q. Random  ",
       toName: "sysop",
@@ -45,14 +45,14 @@ conformance(
     assert.equal(remote.fromUserId, null);
     assert.equal(remote.fromName, "  Joe Q. Random  ");
     assert.equal(remote.toName, "sysop");
-    assert.equal((await s.getUser(user.id))!.stats.posts, 2);
+    assert.equal((await s.users.get(user.id))!.stats.posts, 2);
     await rejectsKind(
-      s.postMessage({ areaId: area.id, subject: "s", body: "" }),
+      s.messages.post({ areaId: area.id, subject: "s", body: "" }),
       "validation",
       "fromUserId",
     );
     await rejectsKind(
-      s.postMessage({
+      s.messages.post({
         areaId: area.id,
         fromName: "x".repeat(37),
         subject: "s",
@@ -65,11 +65,11 @@ conformance(
 );
 
 conformance(
-  "getThread() lists the root first, then every reply in posting order",
+  "messages.thread() lists the root first, then every reply in posting order",
   async (s) => {
     const { area, user } = await setup(s);
     const post = (parentId: number | null, subject: string) =>
-      s.postMessage({
+      s.messages.post({
         areaId: area.id,
         fromUserId: user.id,
         parentId,
@@ -83,25 +83,25 @@ conformance(
     const r3 = await post(root.id, "r3");
     assert.equal(root.threadRootId, root.id);
     assert.equal(r2.threadRootId, root.id);
-    assert.deepEqual((await s.getThread(root.id)).map((m) => m.subject), [
+    assert.deepEqual((await s.messages.thread(root.id)).map((m) => m.subject), [
       "root",
       "r1",
       "r2",
       "r3",
     ]);
-    assert.deepEqual((await s.getThread(r2.id)).map((m) => m.subject), [
+    assert.deepEqual((await s.messages.thread(r2.id)).map((m) => m.subject), [
       "root",
       "r1",
       "r2",
       "r3",
     ]);
-    assert.deepEqual((await s.getThread(other.id)).map((m) => m.id), [
+    assert.deepEqual((await s.messages.thread(other.id)).map((m) => m.id), [
       other.id,
     ]);
-    assert.deepEqual(await s.getThread(9999), []);
-    await s.deleteMessage(r1.id);
-    assert.equal((await s.getMessage(r2.id))!.parentId, null);
-    assert.deepEqual((await s.getThread(root.id)).map((m) => m.subject), [
+    assert.deepEqual(await s.messages.thread(9999), []);
+    await s.messages.delete(r1.id);
+    assert.equal((await s.messages.get(r2.id))!.parentId, null);
+    assert.deepEqual((await s.messages.thread(root.id)).map((m) => m.subject), [
       "root",
       "r2",
       "r3",
@@ -110,17 +110,17 @@ conformance(
   },
 );
 
-conformance("listMailFor() lists messages addressed to a user", async (s) => {
+conformance("mail.listFor() lists messages addressed to a user", async (s) => {
   const { area, user } = await setup(s);
-  const mail = await s.createMessageArea({
+  const mail = await s.messageAreas.create({
     tag: "MAIL",
     name: "Mail",
     kind: "private",
   });
-  const bob = await s.createUser({ username: "bob", passwordHash: "h" });
+  const bob = await s.users.create({ username: "bob", passwordHash: "h" });
   const ids: number[] = [];
   for (let i = 0; i < 6; i++) {
-    const m = await s.postMessage({
+    const m = await s.messages.post({
       areaId: i % 2 ? mail.id : area.id,
       fromUserId: user.id,
       toUserId: i % 3 === 2 ? user.id : bob.id,
@@ -129,21 +129,21 @@ conformance("listMailFor() lists messages addressed to a user", async (s) => {
     });
     if (i % 3 !== 2) ids.push(m.id);
   }
-  assert.deepEqual((await s.listMailFor(bob.id)).map((m) => m.id), ids);
+  assert.deepEqual((await s.mail.listFor(bob.id)).map((m) => m.id), ids);
   assert.deepEqual(
-    (await s.listMailFor(bob.id, { after: ids[1]!, limit: 1 })).map((m) =>
+    (await s.mail.listFor(bob.id, { after: ids[1]!, limit: 1 })).map((m) =>
       m.id
     ),
     [ids[2]],
   );
-  assert.deepEqual(await s.listMailFor(4242), []);
+  assert.deepEqual(await s.mail.listFor(4242), []);
 });
 
 conformance(
   "FidoNet MSGIDs are unique per area and kludges round-trip exactly",
   async (s) => {
     const { area } = await setup(s);
-    const other = await s.createMessageArea({ tag: "OTHER", name: "Other" });
+    const other = await s.messageAreas.create({ tag: "OTHER", name: "Other" });
     const kludges = [
       { name: "MSGID", value: "2:280/464 5c3b1e2a" },
       { name: "PID", value: "Impulse 7.1" },
@@ -153,7 +153,7 @@ conformance(
       { name: "PATH", value: "280/464 5020/1042" },
       { name: "Via", value: "  spaced \x1b[0m value  " },
     ];
-    const m = await s.postMessage({
+    const m = await s.messages.post({
       areaId: area.id,
       fromName: "Remote",
       subject: "s",
@@ -162,17 +162,17 @@ conformance(
       kludges,
     });
     assert.deepEqual(m.kludges, kludges);
-    assert.deepEqual((await s.getMessage(m.id))!.kludges, kludges);
+    assert.deepEqual((await s.messages.get(m.id))!.kludges, kludges);
     assert.deepEqual(
-      await s.findMessageByMsgid(area.id, "2:280/464 5c3b1e2a"),
+      await s.messages.findByMsgid(area.id, "2:280/464 5c3b1e2a"),
       m,
     );
     assert.equal(
-      await s.findMessageByMsgid(other.id, "2:280/464 5c3b1e2a"),
+      await s.messages.findByMsgid(other.id, "2:280/464 5c3b1e2a"),
       null,
     );
     await rejectsKind(
-      s.postMessage({
+      s.messages.post({
         areaId: area.id,
         fromName: "R",
         subject: "dup",
@@ -182,7 +182,7 @@ conformance(
       "conflict",
       "ftnMsgid",
     );
-    const elsewhere = await s.postMessage({
+    const elsewhere = await s.messages.post({
       areaId: other.id,
       fromName: "R",
       subject: "same id, other area",
@@ -190,9 +190,9 @@ conformance(
       ftnMsgid: "2:280/464 5c3b1e2a",
     });
     assert.equal(elsewhere.msgNum, 1);
-    assert.equal((await s.getMessageArea(area.id))!.msgCount, 1);
+    assert.equal((await s.messageAreas.get(area.id))!.msgCount, 1);
     await rejectsKind(
-      s.postMessage({
+      s.messages.post({
         areaId: area.id,
         fromName: "R",
         subject: "",
@@ -214,7 +214,7 @@ conformance(
       ftnMsgid: string | null,
       ftnReply: string | null,
     ) =>
-      s.postMessage({
+      s.messages.post({
         areaId: area.id,
         fromName: "R",
         subject,
@@ -228,9 +228,9 @@ conformance(
     assert.equal(earlyChild.parentId, early.id);
     assert.equal(earlyChild.threadRootId, early.id);
     const root = await post("root", "1:1/1 a", null);
-    assert.equal((await s.getMessage(early.id))!.parentId, root.id);
-    assert.equal((await s.getMessage(earlyChild.id))!.threadRootId, root.id);
-    assert.deepEqual((await s.getThread(root.id)).map((m) => m.subject), [
+    assert.equal((await s.messages.get(early.id))!.parentId, root.id);
+    assert.equal((await s.messages.get(earlyChild.id))!.threadRootId, root.id);
+    assert.deepEqual((await s.messages.thread(root.id)).map((m) => m.subject), [
       "root",
       "re: root",
       "re: re: root",
@@ -243,7 +243,7 @@ conformance(
 
 conformance("a reply link that would close a cycle is not made", async (s) => {
   const { area } = await setup(s);
-  const x = await s.postMessage({
+  const x = await s.messages.post({
     areaId: area.id,
     fromName: "R",
     subject: "x",
@@ -251,7 +251,7 @@ conformance("a reply link that would close a cycle is not made", async (s) => {
     ftnMsgid: "1:1/1 x",
     ftnReply: "1:1/1 y",
   });
-  const y = await s.postMessage({
+  const y = await s.messages.post({
     areaId: area.id,
     fromName: "R",
     subject: "y",
@@ -261,29 +261,35 @@ conformance("a reply link that would close a cycle is not made", async (s) => {
   });
   assert.equal(y.parentId, x.id);
   assert.equal(
-    (await s.getMessage(x.id))!.parentId,
+    (await s.messages.get(x.id))!.parentId,
     null,
     "x is not adopted by its own reply",
   );
-  assert.deepEqual((await s.getThread(x.id)).map((m) => m.subject), ["x", "y"]);
+  assert.deepEqual((await s.messages.thread(x.id)).map((m) => m.subject), [
+    "x",
+    "y",
+  ]);
 });
 
-conformance("updateMessage() edits subject and body", async (s) => {
+conformance("messages.update() edits subject and body", async (s) => {
   const { area, user } = await setup(s);
-  const m = await s.postMessage({
+  const m = await s.messages.post({
     areaId: area.id,
     fromUserId: user.id,
     subject: "typo",
     body: "old",
   });
-  const edited = await s.updateMessage(m.id, { subject: "fixed" });
+  const edited = await s.messages.update(m.id, { subject: "fixed" });
   assert.equal(edited.subject, "fixed");
   assert.equal(edited.body, "old");
-  assert.equal((await s.updateMessage(m.id, { body: "new" })).body, "new");
-  assert.deepEqual(await s.updateMessage(m.id, {}), await s.getMessage(m.id));
-  await rejectsKind(s.updateMessage(999, { body: "x" }), "not_found");
+  assert.equal((await s.messages.update(m.id, { body: "new" })).body, "new");
+  assert.deepEqual(
+    await s.messages.update(m.id, {}),
+    await s.messages.get(m.id),
+  );
+  await rejectsKind(s.messages.update(999, { body: "x" }), "not_found");
   await rejectsKind(
-    s.updateMessage(m.id, { areaId: 2 } as never),
+    s.messages.update(m.id, { areaId: 2 } as never),
     "validation",
     "areaId",
   );

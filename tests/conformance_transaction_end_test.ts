@@ -19,8 +19,11 @@ conformance(
   "transaction() commits only after the operations its callback started and did not await",
   async (s) => {
     await seedAreas(s, 1);
-    const user = await s.createUser({ username: "author", passwordHash: "h" });
-    await s.postMessage({
+    const user = await s.users.create({
+      username: "author",
+      passwordHash: "h",
+    });
+    await s.messages.post({
       areaId: 1,
       fromUserId: user.id,
       subject: "seed",
@@ -37,11 +40,11 @@ conformance(
     let started!: Promise<PromiseSettledResult<unknown>[]>;
     let chained!: Promise<unknown>;
     const result = await s.transaction(async (tx) => {
-      await tx.incrementUserStats(user.id, { logins: 1 });
+      await tx.users.incrementStats(user.id, { logins: 1 });
       started = Promise.allSettled([
-        tx.postMessage(post("dangling")),
-        tx.postMessage(post("dup", { ftnMsgid: "1:1/1 0001" })),
-        tx.addFile({
+        tx.messages.post(post("dangling")),
+        tx.messages.post(post("dup", { ftnMsgid: "1:1/1 0001" })),
+        tx.files.add({
           areaId: 1,
           filename: "LATE.ZIP",
           size: 5,
@@ -49,8 +52,8 @@ conformance(
         }),
       ]);
       // Called only once its first step is done, after the callback resolved: refused.
-      chained = tx.postMessage(post("first of chain")).then(() =>
-        tx.postMessage(post("second of chain"))
+      chained = tx.messages.post(post("first of chain")).then(() =>
+        tx.messages.post(post("second of chain"))
       );
       chained.catch(() => {});
       return "committed";
@@ -61,15 +64,15 @@ conformance(
     const error = await rejectsKind(chained, "unavailable");
     assert.match(error.message, /transaction has ended/);
     assert.deepEqual(
-      (await s.listMessages(1)).map((m) => m.subject),
+      (await s.messages.list(1)).map((m) => m.subject),
       ["seed", "dangling", "first of chain"],
     );
     const message = (outcomes[0] as PromiseFulfilledResult<Message>).value;
-    assert.deepEqual(await s.getMessage(message.id), message);
-    assert.deepEqual((await s.listFiles(1)).map((f) => f.filename), [
+    assert.deepEqual(await s.messages.get(message.id), message);
+    assert.deepEqual((await s.files.list(1)).map((f) => f.filename), [
       "LATE.ZIP",
     ]);
-    assert.equal((await s.getUser(user.id))!.stats.logins, 1);
+    assert.equal((await s.users.get(user.id))!.stats.logins, 1);
     await assertCountersAgree(s, [1]);
   },
 );
@@ -78,32 +81,32 @@ conformance(
   "a callback that throws with operations in flight leaves nothing, and nothing runs after",
   async (s) => {
     await seedAreas(s, 1);
-    const user = await s.createUser({ username: "keep", passwordHash: "h" });
+    const user = await s.users.create({ username: "keep", passwordHash: "h" });
     const marker = new Error("abort");
     let started!: Promise<PromiseSettledResult<unknown>[]>;
     await assert.rejects(
       s.transaction(async (tx) => {
-        await tx.createUser({ username: "ghost", passwordHash: "h" });
+        await tx.users.create({ username: "ghost", passwordHash: "h" });
         started = Promise.allSettled([
-          tx.postMessage({
+          tx.messages.post({
             areaId: 1,
             fromUserId: user.id,
             subject: "s",
             body: "b",
           }),
-          tx.addFile({
+          tx.files.add({
             areaId: 1,
             filename: "X.ZIP",
             size: 5,
             uploaderId: user.id,
           }),
-          tx.recordLogin(user.id),
-          tx.createSession({
+          tx.users.recordLogin(user.id),
+          tx.sessions.create({
             userId: user.id,
             ipAddress: "192.0.2.1",
             node: 1,
           }),
-          tx.incrementUserStats(user.id, { downloads: 4 }),
+          tx.users.incrementStats(user.id, { downloads: 4 }),
         ]);
         throw marker;
       }),
@@ -120,12 +123,12 @@ conformance(
     assert.ok(outcomes.filter((o) => o.status === "rejected").length >= 4);
     // Give any straggling statement time to land outside the transaction.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(await s.findUserByUsername("ghost"), null);
-    assert.deepEqual(await s.listMessages(1), []);
-    assert.deepEqual(await s.listFiles(1), []);
-    assert.deepEqual(await s.listOnline(), []);
-    assert.deepEqual(await s.lastCallers(), []);
-    assert.deepEqual((await s.getUser(user.id))!.stats, {
+    assert.equal(await s.users.findByUsername("ghost"), null);
+    assert.deepEqual(await s.messages.list(1), []);
+    assert.deepEqual(await s.files.list(1), []);
+    assert.deepEqual(await s.sessions.listOnline(), []);
+    assert.deepEqual(await s.callers.recent(), []);
+    assert.deepEqual((await s.users.get(user.id))!.stats, {
       logins: 0,
       posts: 0,
       uploads: 0,
@@ -135,8 +138,11 @@ conformance(
     });
     await assertCountersAgree(s, [1]);
     // The writer is free again: a write on the storage does not wait for anything.
-    const later = await s.createUser({ username: "later", passwordHash: "h" });
-    assert.equal((await s.getUser(later.id))?.username, "later");
+    const later = await s.users.create({
+      username: "later",
+      passwordHash: "h",
+    });
+    assert.equal((await s.users.get(later.id))?.username, "later");
   },
   { acquireTimeoutMs: 1000 },
 );
@@ -171,7 +177,7 @@ conformance(
       assert.match(error.message, /transaction has ended/);
     }
     if (target.capabilities.persistent) {
-      assert.equal((await s.getMessageArea(1))?.name, "Message area 1");
+      assert.equal((await s.messageAreas.get(1))?.name, "Message area 1");
     }
   },
 );

@@ -13,16 +13,16 @@ import { conformance } from "./_targets.ts";
 
 for (const failFirst of [false, true]) {
   conformance(
-    `two concurrent postMessage calls on one handle, one failing${
+    `two concurrent messages.post calls on one handle, one failing${
       failFirst ? " (called first)" : ""
     }: the acknowledged one is present and the counters agree`,
     async (s) => {
       await seedAreas(s, 1);
-      const author = await s.createUser({
+      const author = await s.users.create({
         username: "author",
         passwordHash: "h",
       });
-      await s.postMessage({
+      await s.messages.post({
         areaId: 1,
         fromUserId: author.id,
         subject: "first",
@@ -40,8 +40,8 @@ for (const failFirst of [false, true]) {
       const outcomes = await s.transaction((tx) =>
         Promise.allSettled(
           failFirst
-            ? [tx.postMessage(bad), tx.postMessage(good)]
-            : [tx.postMessage(good), tx.postMessage(bad)],
+            ? [tx.messages.post(bad), tx.messages.post(good)]
+            : [tx.messages.post(good), tx.messages.post(bad)],
         )
       );
       const [ok, failed] = failFirst
@@ -50,12 +50,12 @@ for (const failFirst of [false, true]) {
       assert.equal(kindOf(failed), "conflict");
       assert.equal(ok.status, "fulfilled", kindOf(ok));
       const posted = ok.value;
-      assert.deepEqual(await s.getMessage(posted.id), posted);
+      assert.deepEqual(await s.messages.get(posted.id), posted);
       assert.deepEqual(
-        (await s.listMessages(1)).map((m) => m.subject),
+        (await s.messages.list(1)).map((m) => m.subject),
         ["first", "good"],
       );
-      assert.equal((await s.getUser(author.id))!.stats.posts, 2);
+      assert.equal((await s.users.get(author.id))!.stats.posts, 2);
       await assertCountersAgree(s, [1]);
     },
   );
@@ -64,22 +64,22 @@ for (const failFirst of [false, true]) {
 /** A small board: two users, a message with a FidoNet id, a file, a session on node 5. */
 async function board(s: Storage) {
   await seedAreas(s, 2);
-  const u1 = await s.createUser({ username: "one", passwordHash: "h" });
-  const u2 = await s.createUser({ username: "two", passwordHash: "h" });
-  await s.postMessage({
+  const u1 = await s.users.create({ username: "one", passwordHash: "h" });
+  const u2 = await s.users.create({ username: "two", passwordHash: "h" });
+  await s.messages.post({
     areaId: 1,
     fromUserId: u1.id,
     subject: "seed",
     body: "b",
     ftnMsgid: "1:1/1 0001",
   });
-  const file = await s.addFile({
+  const file = await s.files.add({
     areaId: 1,
     filename: "A.ZIP",
     size: 100,
     uploaderId: u1.id,
   });
-  await s.createSession({ userId: u2.id, ipAddress: "192.0.2.1", node: 5 });
+  await s.sessions.create({ userId: u2.id, ipAddress: "192.0.2.1", node: 5 });
   return { u1: u1.id, u2: u2.id, file: file.id };
 }
 
@@ -96,60 +96,60 @@ conformance(
     });
     const missing = 999_999;
     const calls: [string, (tx: Storage) => Promise<unknown>][] = [
-      ["ok", (tx) => tx.postMessage(post("p1"))],
+      ["ok", (tx) => tx.messages.post(post("p1"))],
       [
         "conflict",
-        (tx) => tx.postMessage(post("dup", { ftnMsgid: "1:1/1 0001" })),
+        (tx) => tx.messages.post(post("dup", { ftnMsgid: "1:1/1 0001" })),
       ],
       [
         "ok",
         (tx) =>
-          tx.addFile({
+          tx.files.add({
             areaId: 1,
             filename: "B.ZIP",
             size: 7,
             uploaderId: b.u1,
           }),
       ],
-      ["ok", (tx) => tx.recordDownload(b.file, b.u2)],
+      ["ok", (tx) => tx.files.recordDownload(b.file, b.u2)],
       // Counts the file's download, then finds no user: both must be undone.
-      ["not_found", (tx) => tx.recordDownload(b.file, missing)],
+      ["not_found", (tx) => tx.files.recordDownload(b.file, missing)],
       [
         "constraint",
-        (tx) => tx.postMessage(post("orphan", { parentId: missing })),
+        (tx) => tx.messages.post(post("orphan", { parentId: missing })),
       ],
       [
         "conflict",
         (tx) =>
-          tx.addFile({
+          tx.files.add({
             areaId: 1,
             filename: "a.zip",
             size: 9,
             uploaderId: b.u1,
           }),
       ],
-      ["ok", (tx) => tx.postMessage(post("p2"))],
-      ["ok", (tx) => tx.recordLogin(b.u1)],
-      ["not_found", (tx) => tx.recordLogin(missing)],
+      ["ok", (tx) => tx.messages.post(post("p2"))],
+      ["ok", (tx) => tx.users.recordLogin(b.u1)],
+      ["not_found", (tx) => tx.users.recordLogin(missing)],
       [
         "conflict",
         (tx) =>
-          tx.createSession({ userId: b.u1, ipAddress: "192.0.2.2", node: 5 }),
+          tx.sessions.create({ userId: b.u1, ipAddress: "192.0.2.2", node: 5 }),
       ],
       [
         "ok",
         (tx) =>
-          tx.createSession({ userId: b.u1, ipAddress: "192.0.2.3", node: 6 }),
+          tx.sessions.create({ userId: b.u1, ipAddress: "192.0.2.3", node: 6 }),
       ],
-      ["constraint", (tx) => tx.incrementUserStats(b.u2, { logins: -1 })],
-      ["ok", (tx) => tx.incrementUserStats(b.u2, { logins: 3 })],
+      ["constraint", (tx) => tx.users.incrementStats(b.u2, { logins: -1 })],
+      ["ok", (tx) => tx.users.incrementStats(b.u2, { logins: 3 })],
       [
         "conflict",
-        (tx) => tx.createUser({ username: "ONE", passwordHash: "h" }),
+        (tx) => tx.users.create({ username: "ONE", passwordHash: "h" }),
       ],
-      ["ok", (tx) => tx.recordDownload(b.file, b.u2)],
-      ["not_found", (tx) => tx.deleteMessage(missing)],
-      ["ok", (tx) => tx.postMessage(post("p3"))],
+      ["ok", (tx) => tx.files.recordDownload(b.file, b.u2)],
+      ["not_found", (tx) => tx.messages.delete(missing)],
+      ["ok", (tx) => tx.messages.post(post("p3"))],
     ];
     const outcomes = await s.transaction((tx) =>
       Promise.allSettled(calls.map(([, call]) => call(tx as Storage)))
@@ -159,25 +159,25 @@ conformance(
       (outcomes[i] as PromiseFulfilledResult<unknown>).value;
     for (const i of [0, 7, 17]) {
       const m = value(i) as Message;
-      assert.deepEqual(await s.getMessage(m.id), m);
+      assert.deepEqual(await s.messages.get(m.id), m);
     }
     assert.deepEqual(
-      (await s.listMessages(1)).map((m) => [m.subject, m.msgNum]),
+      (await s.messages.list(1)).map((m) => [m.subject, m.msgNum]),
       [["seed", 1], ["p1", 2], ["p2", 3], ["p3", 4]],
     );
     assert.deepEqual(
-      (await s.listFiles(1)).map((f) => [f.filename, f.downloads]).sort(),
+      (await s.files.list(1)).map((f) => [f.filename, f.downloads]).sort(),
       [["A.ZIP", 2], ["B.ZIP", 0]],
     );
-    const [u1, u2] = [(await s.getUser(b.u1))!, (await s.getUser(b.u2))!];
+    const [u1, u2] = [(await s.users.get(b.u1))!, (await s.users.get(b.u2))!];
     assert.equal(u1.stats.logins, 1);
-    assert.deepEqual((await s.lastCallers()).map((c) => c.userId), [b.u1]);
+    assert.deepEqual((await s.callers.recent()).map((c) => c.userId), [b.u1]);
     assert.deepEqual(
       [u2.stats.logins, u2.stats.downloads, u2.stats.downloadBytes],
       [3, 2, 200],
     );
     assert.deepEqual(
-      (await s.listOnline()).map((o) => [o.username, o.node]).sort(),
+      (await s.sessions.listOnline()).map((o) => [o.username, o.node]).sort(),
       [["one", 6], ["two", 5]],
     );
     await assertCountersAgree(s, [1, 2]);
@@ -188,29 +188,32 @@ conformance(
   "operations on one handle run one at a time in call order, each seeing the ones before",
   async (s) => {
     await seedAreas(s, 1);
-    const user = await s.createUser({ username: "before", passwordHash: "h" });
+    const user = await s.users.create({
+      username: "before",
+      passwordHash: "h",
+    });
     const settled: number[] = [];
     const results = await s.transaction((tx) => {
       const calls: Promise<unknown>[] = [
-        tx.postMessage({
+        tx.messages.post({
           areaId: 1,
           fromUserId: user.id,
           subject: "a",
           body: "b",
         }),
-        tx.listMessages(1),
-        tx.updateUser(user.id, { username: "after" }),
-        tx.findUserByUsername("after"),
-        tx.createUser({ username: "new", passwordHash: "h" }),
-        tx.getUser(user.id),
-        tx.postMessage({
+        tx.messages.list(1),
+        tx.users.update(user.id, { username: "after" }),
+        tx.users.findByUsername("after"),
+        tx.users.create({ username: "new", passwordHash: "h" }),
+        tx.users.get(user.id),
+        tx.messages.post({
           areaId: 1,
           fromUserId: user.id,
           subject: "c",
           body: "b",
         }),
-        tx.listMessages(1),
-        tx.findUserByUsername("new"),
+        tx.messages.list(1),
+        tx.users.findByUsername("new"),
       ];
       calls.forEach((call, i) => call.finally(() => settled.push(i)));
       return Promise.all(calls);
@@ -234,6 +237,6 @@ conformance(
     assert.deepEqual(foundNew, created);
     assert.deepEqual([a.msgNum, c.msgNum], [1, 2]);
     assert.deepEqual(afterC.map((m) => m.subject), ["a", "c"]);
-    assert.equal((await s.getUser(user.id))!.stats.posts, 2);
+    assert.equal((await s.users.get(user.id))!.stats.posts, 2);
   },
 );

@@ -7,8 +7,11 @@ import { rejectsKind } from "./_assert.ts";
 conformance("transaction() commits when the callback resolves", async (s) => {
   await seedAreas(s);
   const result = await s.transaction(async (tx) => {
-    const user = await tx.createUser({ username: "in-tx", passwordHash: "h" });
-    await tx.postMessage({
+    const user = await tx.users.create({
+      username: "in-tx",
+      passwordHash: "h",
+    });
+    await tx.messages.post({
       areaId: 1,
       fromUserId: user.id,
       subject: "s",
@@ -16,20 +19,20 @@ conformance("transaction() commits when the callback resolves", async (s) => {
     });
     return user.id;
   });
-  assert.equal((await s.getUser(result))?.stats.posts, 1);
+  assert.equal((await s.users.get(result))?.stats.posts, 1);
 });
 
 conformance(
   "transaction() rolls back everything and rethrows when the callback throws",
   async (s) => {
     await seedAreas(s);
-    const keep = await s.createUser({ username: "keep", passwordHash: "h" });
+    const keep = await s.users.create({ username: "keep", passwordHash: "h" });
     const marker = new Error("boom");
     await assert.rejects(
       s.transaction(async (tx) => {
-        await tx.createUser({ username: "ghost", passwordHash: "h" });
-        await tx.incrementUserStats(keep.id, { logins: 5 });
-        await tx.postMessage({
+        await tx.users.create({ username: "ghost", passwordHash: "h" });
+        await tx.users.incrementStats(keep.id, { logins: 5 });
+        await tx.messages.post({
           areaId: 1,
           fromUserId: keep.id,
           subject: "s",
@@ -39,10 +42,10 @@ conformance(
       }),
       (error) => error === marker,
     );
-    assert.equal(await s.findUserByUsername("ghost"), null);
-    assert.equal((await s.getUser(keep.id))?.stats.logins, 0);
-    assert.equal((await s.getUser(keep.id))?.stats.posts, 0);
-    assert.deepEqual(await s.listMessages(1), []);
+    assert.equal(await s.users.findByUsername("ghost"), null);
+    assert.equal((await s.users.get(keep.id))?.stats.logins, 0);
+    assert.equal((await s.users.get(keep.id))?.stats.posts, 0);
+    assert.deepEqual(await s.messages.list(1), []);
   },
 );
 
@@ -50,42 +53,45 @@ conformance(
   "a failed operation inside a transaction leaves it usable and unchanged",
   async (s) => {
     await seedAreas(s);
-    const taken = await s.createUser({ username: "taken", passwordHash: "h" });
-    await s.postMessage({
+    const taken = await s.users.create({
+      username: "taken",
+      passwordHash: "h",
+    });
+    await s.messages.post({
       areaId: 1,
       fromUserId: taken.id,
       subject: "s",
       body: "b",
       ftnMsgid: "1:1/1 0001",
     });
-    const file = await s.addFile({ areaId: 1, filename: "A.ZIP", size: 10 });
+    const file = await s.files.add({ areaId: 1, filename: "A.ZIP", size: 10 });
     const id = await s.transaction(async (tx) => {
-      const a = await tx.createUser({ username: "first", passwordHash: "h" });
+      const a = await tx.users.create({ username: "first", passwordHash: "h" });
       await rejectsKind(
-        tx.createUser({ username: "TAKEN", passwordHash: "h" }),
+        tx.users.create({ username: "TAKEN", passwordHash: "h" }),
         "conflict",
       );
       const post = { areaId: 1, fromUserId: a.id, subject: "s", body: "b" };
       await rejectsKind(
-        tx.postMessage({ ...post, parentId: 12345 }),
+        tx.messages.post({ ...post, parentId: 12345 }),
         "constraint",
       );
       // These fail after they changed something: numbering the message, counting the download.
       await rejectsKind(
-        tx.postMessage({ ...post, ftnMsgid: "1:1/1 0001" }),
+        tx.messages.post({ ...post, ftnMsgid: "1:1/1 0001" }),
         "conflict",
       );
-      await rejectsKind(tx.recordDownload(file.id, 12345), "not_found");
-      assert.equal((await tx.getUser(a.id))?.stats.posts, 0);
-      assert.equal((await tx.getMessageArea(1))?.lastMsgNum, 1);
-      assert.equal((await tx.getFile(file.id))?.downloads, 0);
-      await tx.postMessage(post);
+      await rejectsKind(tx.files.recordDownload(file.id, 12345), "not_found");
+      assert.equal((await tx.users.get(a.id))?.stats.posts, 0);
+      assert.equal((await tx.messageAreas.get(1))?.lastMsgNum, 1);
+      assert.equal((await tx.files.get(file.id))?.downloads, 0);
+      await tx.messages.post(post);
       return a.id;
     });
-    assert.equal((await s.getUser(id))?.stats.posts, 1);
-    assert.deepEqual((await s.listMessages(1)).map((m) => m.msgNum), [1, 2]);
-    assert.equal((await s.getMessageArea(1))?.msgCount, 2);
-    assert.equal((await s.getFile(file.id))?.downloads, 0);
+    assert.equal((await s.users.get(id))?.stats.posts, 1);
+    assert.deepEqual((await s.messages.list(1)).map((m) => m.msgNum), [1, 2]);
+    assert.equal((await s.messageAreas.get(1))?.msgCount, 2);
+    assert.equal((await s.files.get(file.id))?.downloads, 0);
   },
 );
 
@@ -98,27 +104,30 @@ conformance(
       leaked = tx;
       return Promise.resolve();
     });
-    await rejectsKind(leaked!.getUser(1), "unavailable");
+    await rejectsKind(leaked!.users.get(1), "unavailable");
   },
 );
 
 conformance(
   "reads on the storage inside a transaction see the last committed state, or wait for it",
   async (s, target) => {
-    const user = await s.createUser({ username: "before", passwordHash: "h" });
+    const user = await s.users.create({
+      username: "before",
+      passwordHash: "h",
+    });
     await s.transaction(async (tx) => {
-      await tx.updateUser(user.id, { username: "after" });
-      assert.equal((await tx.getUser(user.id))?.username, "after");
+      await tx.users.update(user.id, { username: "after" });
+      assert.equal((await tx.users.get(user.id))?.username, "after");
       if (target.capabilities.snapshotReads) {
-        assert.equal((await s.getUser(user.id))?.username, "before");
-        assert.equal(await s.findUserByUsername("after"), null);
+        assert.equal((await s.users.get(user.id))?.username, "before");
+        assert.equal(await s.users.findByUsername("after"), null);
       } else {
         // One connection (an in-memory database): the read waits for the transaction, so
         // awaiting it here can only end as timeout, and never sees the uncommitted name.
-        await rejectsKind(s.getUser(user.id), "timeout");
+        await rejectsKind(s.users.get(user.id), "timeout");
       }
     });
-    assert.equal((await s.getUser(user.id))?.username, "after");
+    assert.equal((await s.users.get(user.id))?.username, "after");
   },
   { acquireTimeoutMs: 300 },
 );
@@ -128,8 +137,8 @@ conformance(
   async (s) => {
     await seedAreas(s);
     const error = await s.transaction(async (tx) => {
-      await tx.createUser({ username: "tx-user", passwordHash: "h" });
-      return await s.createUser({ username: "outside", passwordHash: "h" })
+      await tx.users.create({ username: "tx-user", passwordHash: "h" });
+      return await s.users.create({ username: "outside", passwordHash: "h" })
         .then(
           () => undefined,
           (e: unknown) => e,
@@ -140,8 +149,8 @@ conformance(
       String(error),
     );
     assert.match(error.message, /transaction/);
-    assert.ok(await s.findUserByUsername("tx-user"));
-    assert.equal(await s.findUserByUsername("outside"), null);
+    assert.ok(await s.users.findByUsername("tx-user"));
+    assert.equal(await s.users.findByUsername("outside"), null);
   },
   { acquireTimeoutMs: 200 },
 );
@@ -163,8 +172,8 @@ conformance(
     const events: string[] = [];
     let outside!: Promise<number>;
     const tx = s.transaction(async (t) => {
-      await t.createUser({ username: "rolled-back", passwordHash: "h" });
-      outside = s.createUser({ username: "independent", passwordHash: "h" })
+      await t.users.create({ username: "rolled-back", passwordHash: "h" });
+      outside = s.users.create({ username: "independent", passwordHash: "h" })
         .then((user) => {
           events.push("outside written");
           return user.id;
@@ -176,7 +185,7 @@ conformance(
         "the outside write waits for the transaction",
       );
       assert.equal(
-        await t.findUserByUsername("independent"),
+        await t.users.findByUsername("independent"),
         null,
         "the outside write is not part of the transaction",
       );
@@ -186,8 +195,8 @@ conformance(
     await assert.rejects(tx, /abort/);
     const created = await outside;
     assert.deepEqual(events, ["transaction ends", "outside written"]);
-    assert.equal((await s.getUser(created))?.username, "independent");
-    assert.equal(await s.findUserByUsername("rolled-back"), null);
+    assert.equal((await s.users.get(created))?.username, "independent");
+    assert.equal(await s.users.findByUsername("rolled-back"), null);
   },
 );
 
@@ -202,10 +211,10 @@ conformance(
     await seedAreas(s);
     await s.close();
     await s.close();
-    const error = await rejectsKind(s.getUser(1), "unavailable");
+    const error = await rejectsKind(s.users.get(1), "unavailable");
     assert.match(error.message, /closed/);
     await rejectsKind(
-      s.createUser({ username: "x", passwordHash: "h" }),
+      s.users.create({ username: "x", passwordHash: "h" }),
       "unavailable",
     );
     await rejectsKind(s.transaction(() => Promise.resolve()), "unavailable");
@@ -219,10 +228,10 @@ conformance(
     let inside!: () => void;
     const entered = new Promise<void>((resolve) => inside = resolve);
     const tx = s.transaction(async (t) => {
-      await t.createUser({ username: "first", passwordHash: "h" });
+      await t.users.create({ username: "first", passwordHash: "h" });
       inside();
       await new Promise((resolve) => setTimeout(resolve, 100));
-      await t.createUser({ username: "second", passwordHash: "h" });
+      await t.users.create({ username: "second", passwordHash: "h" });
     }).then(
       () => events.push("transaction committed"),
       (e) => events.push(`transaction failed: ${e?.kind}`),
@@ -237,19 +246,22 @@ conformance(
     if (!target.capabilities.persistent) return;
     await using again = await fresh.open();
     const committed = events[0] === "transaction committed";
-    assert.equal(!!await again.findUserByUsername("first"), committed);
-    assert.equal(!!await again.findUserByUsername("second"), committed);
+    assert.equal(!!await again.users.findByUsername("first"), committed);
+    assert.equal(!!await again.users.findByUsername("second"), committed);
   },
 );
 
 conformance(
   "a persistent database keeps its data across reopening; an in-memory one starts empty",
   async (s, target, fresh) => {
-    const user = await s.createUser({ username: "durable", passwordHash: "h" });
+    const user = await s.users.create({
+      username: "durable",
+      passwordHash: "h",
+    });
     await s.close();
     await using again = await fresh.open();
     assert.equal(
-      (await again.getUser(user.id))?.username,
+      (await again.users.get(user.id))?.username,
       target.capabilities.persistent ? "durable" : undefined,
     );
   },
@@ -258,7 +270,7 @@ conformance(
 conformance(
   "operations on a database whose schema is behind fail as migration",
   async (s) => {
-    const error = await rejectsKind(s.getUser(1), "migration");
+    const error = await rejectsKind(s.users.get(1), "migration");
     assert.match(error.message, /deno task migrate/);
   },
   { migrate: "off" },

@@ -24,18 +24,24 @@ const GENERATED = [
 
 /** Adds one row to each table with generated ids, through the public API. */
 async function oneMore(s: Storage): Promise<void> {
-  const user = await s.createUser({ username: "newcomer", passwordHash: "h" });
-  const area = await s.createMessageArea({ tag: "NEW", name: "New" });
-  const files = await s.createFileArea({ tag: "NEWFILES", name: "New files" });
-  await s.addFile({ areaId: files.id, filename: "new.zip", size: 3 });
-  await s.postMessage({
+  const user = await s.users.create({
+    username: "newcomer",
+    passwordHash: "h",
+  });
+  const area = await s.messageAreas.create({ tag: "NEW", name: "New" });
+  const files = await s.fileAreas.create({
+    tag: "NEWFILES",
+    name: "New files",
+  });
+  await s.files.add({ areaId: files.id, filename: "new.zip", size: 3 });
+  await s.messages.post({
     areaId: area.id,
     fromUserId: user.id,
     subject: "Hi",
     body: "",
   });
-  await s.createSession({ userId: user.id, ipAddress: "192.0.2.9" });
-  await s.recordLogin(user.id);
+  await s.sessions.create({ userId: user.id, ipAddress: "192.0.2.9" });
+  await s.users.recordLogin(user.id);
 }
 
 /** The largest id of each table with generated ids. */

@@ -14,7 +14,7 @@ async function seed(storage: Storage): Promise<void> {
   const users = await storage.transaction(async (tx) => {
     const ids: number[] = [];
     for (let i = 0; i < 400; i++) {
-      const user = await tx.createUser({
+      const user = await tx.users.create({
         username: `caller${i}`,
         passwordHash: `hash${i}`,
         securityLevel: i % 256,
@@ -23,10 +23,10 @@ async function seed(storage: Storage): Promise<void> {
     }
     return ids;
   });
-  await storage.deleteUser(users[3]!);
+  await storage.users.delete(users[3]!);
   await seedAreas(storage, 4);
   // A reply that arrives before its parent: adopted later, so its parent has a higher id.
-  await storage.postMessage({
+  await storage.messages.post({
     areaId: 1,
     fromName: "Remote",
     subject: "Re: early",
@@ -38,7 +38,7 @@ async function seed(storage: Storage): Promise<void> {
   await storage.transaction(async (tx) => {
     let parent: number | null = null;
     for (let i = 0; i < 2500; i++) {
-      const m = await tx.postMessage({
+      const m = await tx.messages.post({
         areaId: 1 + (i % 4),
         fromUserId: users[4 + (i % 300)]!,
         toUserId: i % 9 === 0 ? users[7]! : null,
@@ -51,7 +51,7 @@ async function seed(storage: Storage): Promise<void> {
       parent = m.id;
     }
     for (let i = 0; i < 600; i++) {
-      await tx.addFile({
+      await tx.files.add({
         areaId: 1 + (i % 2),
         filename: `file${i}.zip`,
         description: i % 3 ? `desc ${i}` : "",
@@ -60,28 +60,28 @@ async function seed(storage: Storage): Promise<void> {
       });
     }
     for (let i = 0; i < 300; i++) {
-      await tx.createSession({
+      await tx.sessions.create({
         userId: users[50 + (i % 60)]!,
         ipAddress: i % 2 ? "192.0.2.7" : "2001:db8::1",
       });
     }
   });
-  await storage.postMessage({
+  await storage.messages.post({
     areaId: 1,
     fromName: "Remote",
     subject: "early",
     body: "",
     ftnMsgid: "1:1/1 a",
   });
-  await storage.updateUser(users[8]!, {
+  await storage.users.update(users[8]!, {
     lastLoginAt: new Date(1_700_000_000_123),
     flags: "AC",
   });
   for (let i = 0; i < 30; i++) {
-    await storage.markRead(users[20 + i]!, 1 + (i % 4), i);
-    await storage.recordLogin(users[20 + i]!);
+    await storage.reading.markRead(users[20 + i]!, 1 + (i % 4), i);
+    await storage.users.recordLogin(users[20 + i]!);
   }
-  await storage.createSession({
+  await storage.sessions.create({
     userId: users[9]!,
     ipAddress: "::1",
     node: 3,
@@ -135,18 +135,18 @@ Deno.test({
     await using a = await openStorage(first.url, { migrate: "check" });
     await using b = await openStorage(pg.url, { migrate: "check" });
     assert.deepEqual(
-      await b.listMessages(2, { limit: 1000 }),
-      await a.listMessages(2, { limit: 1000 }),
+      await b.messages.list(2, { limit: 1000 }),
+      await a.messages.list(2, { limit: 1000 }),
     );
-    assert.deepEqual(await b.getUser(9), await a.getUser(9));
+    assert.deepEqual(await b.users.get(9), await a.users.get(9));
     assert.deepEqual(
-      await b.listFiles(1, { limit: 5 }),
-      await a.listFiles(1, { limit: 5 }),
+      await b.files.list(1, { limit: 5 }),
+      await a.files.list(1, { limit: 5 }),
     );
     // New rows get ids above the copied ones, as they would have at the source.
-    const next = await a.createUser({ username: "next", passwordHash: "h" });
+    const next = await a.users.create({ username: "next", passwordHash: "h" });
     assert.equal(
-      (await b.createUser({ username: "next", passwordHash: "h" })).id,
+      (await b.users.create({ username: "next", passwordHash: "h" })).id,
       next.id,
     );
   },
@@ -161,10 +161,13 @@ Deno.test({
     await using pg = await createDatabase("impulse_copy");
     {
       await using source = await openStorage(board.url);
-      await source.createUser({ username: "from-source", passwordHash: "h" });
+      await source.users.create({ username: "from-source", passwordHash: "h" });
       await using target = await openStorage(pg.url);
-      await target.createUser({ username: "already-there", passwordHash: "h" });
-      await target.createUser({ username: "also-there", passwordHash: "h" });
+      await target.users.create({
+        username: "already-there",
+        passwordHash: "h",
+      });
+      await target.users.create({ username: "also-there", passwordHash: "h" });
     }
     const error = await rejectsKind(
       copyDatabase(board.url, pg.url),
@@ -174,10 +177,10 @@ Deno.test({
     const report = await copyDatabase(board.url, pg.url, { force: true });
     assert.ok(report.ok);
     await using target = await openStorage(pg.url);
-    assert.equal(await target.findUserByUsername("already-there"), null);
-    assert.equal((await target.findUserByUsername("from-source"))?.id, 1);
+    assert.equal(await target.users.findByUsername("already-there"), null);
+    assert.equal((await target.users.findByUsername("from-source"))?.id, 1);
     assert.equal(
-      (await target.createUser({ username: "n", passwordHash: "h" })).id,
+      (await target.users.create({ username: "n", passwordHash: "h" })).id,
       2,
     );
   },

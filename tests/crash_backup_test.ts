@@ -47,7 +47,7 @@ async function bigBoard(dir: string): Promise<{ users: number; size: number }> {
   {
     await using storage = await openStorage(url);
     for (let i = 0; i < 50; i++) {
-      await storage.createUser({
+      await storage.users.create({
         username: `user${i}`,
         passwordHash: `hash-${i}`,
       });

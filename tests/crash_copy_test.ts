@@ -34,19 +34,23 @@ async function seed(url: string): Promise<void> {
     const users: number[] = [];
     for (let i = 0; i < 150; i++) {
       users.push(
-        (await tx.createUser({ username: `caller${i}`, passwordHash: `h${i}` }))
+        (await tx.users.create({
+          username: `caller${i}`,
+          passwordHash: `h${i}`,
+        }))
           .id,
       );
     }
     const areas = [];
     for (const tag of ["GENERAL", "FIDO", "MAIL"]) {
-      areas.push((await tx.createMessageArea({ tag, name: tag })).id);
+      areas.push((await tx.messageAreas.create({ tag, name: tag })).id);
     }
-    const fileArea = (await tx.createFileArea({ tag: "UTILS", name: "Utils" }))
-      .id;
+    const fileArea =
+      (await tx.fileAreas.create({ tag: "UTILS", name: "Utils" }))
+        .id;
     let parent: number | null = null;
     for (let i = 0; i < 1200; i++) {
-      const m = await tx.postMessage({
+      const m = await tx.messages.post({
         areaId: areas[i % 3]!,
         fromUserId: users[i % 150]!,
         subject: `topic ${i % 40}`,
@@ -56,7 +60,7 @@ async function seed(url: string): Promise<void> {
       if (i % 4 === 0) parent = m.id;
     }
     for (let i = 0; i < 300; i++) {
-      await tx.addFile({
+      await tx.files.add({
         areaId: fileArea,
         filename: `file${i}.zip`,
         uploaderId: users[i % 150]!,
@@ -64,9 +68,9 @@ async function seed(url: string): Promise<void> {
       });
     }
     for (let i = 0; i < 60; i++) {
-      await tx.createSession({ userId: users[i]!, ipAddress: "192.0.2.4" });
-      await tx.markRead(users[i]!, areas[i % 3]!, i);
-      await tx.recordLogin(users[i]!);
+      await tx.sessions.create({ userId: users[i]!, ipAddress: "192.0.2.4" });
+      await tx.reading.markRead(users[i]!, areas[i % 3]!, i);
+      await tx.users.recordLogin(users[i]!);
     }
   });
 }

@@ -58,7 +58,7 @@ async function workload(
       const started = performance.now();
       try {
         if (kind === 0) {
-          await s.postMessage({
+          await s.messages.post({
             areaId: 1,
             fromName: "Fault",
             subject: key,
@@ -66,11 +66,11 @@ async function workload(
           });
         } else if (kind === 1) {
           await s.transaction(async (tx) => {
-            const user = await tx.createUser({
+            const user = await tx.users.create({
               username: key,
               passwordHash: "h",
             });
-            await tx.postMessage({
+            await tx.messages.post({
               areaId: 2,
               fromUserId: user.id,
               subject: key,
@@ -78,8 +78,8 @@ async function workload(
             });
           });
         } else if (kind === 2) {
-          await s.incrementUserStats(hotUserId, { logins: 1 });
-        } else await s.listMessages(1, { limit: 10 });
+          await s.users.incrementStats(hotUserId, { logins: 1 });
+        } else await s.messages.list(1, { limit: 10 });
         ledger.done++;
         if (kind === 2) ledger.increments++;
         else if (kind !== 3) ledger.acknowledged.add(key);
@@ -117,18 +117,18 @@ async function checkLedger(
 ): Promise<void> {
   assert.deepEqual(ledger.unexpected, [], "only unavailable or timeout");
   for (let i = 0; i < 30; i++) {
-    await s.postMessage({
+    await s.messages.post({
       areaId: 1,
       fromName: "After",
       subject: `after ${i}`,
       body: "",
     });
-    await s.getUser(hotUserId);
+    await s.users.get(hotUserId);
   }
   const subjects = new Set<string>();
   for (const area of [1, 2]) {
     for (let after = 0;;) {
-      const page = await s.listMessages(area, { after, limit: 1000 });
+      const page = await s.messages.list(area, { after, limit: 1000 });
       if (page.length === 0) break;
       for (const m of page) subjects.add(m.subject);
       after = page.at(-1)!.id;
@@ -142,13 +142,13 @@ async function checkLedger(
       !subjects.has(key),
       `${key} failed without saying its outcome was unknown, yet it is there`,
     );
-    assert.equal(await s.findUserByUsername(key), null, `${key}'s user`);
+    assert.equal(await s.users.findByUsername(key), null, `${key}'s user`);
   }
   for (const key of ledger.acknowledged) {
     if (!key.startsWith("w") || Number(key.split("-")[1]) % 4 !== 1) continue;
-    assert.ok(await s.findUserByUsername(key), `${key}'s user`);
+    assert.ok(await s.users.findByUsername(key), `${key}'s user`);
   }
-  const logins = (await s.getUser(hotUserId))!.stats.logins;
+  const logins = (await s.users.get(hotUserId))!.stats.logins;
   assert.ok(
     logins >= ledger.increments &&
       logins <= ledger.increments + ledger.unknownIncrements,
@@ -172,7 +172,7 @@ function newLedger(): Ledger {
 
 async function prepare(s: Storage): Promise<number> {
   await seedAreas(s, 2);
-  return (await s.createUser({ username: "hot", passwordHash: "h" })).id;
+  return (await s.users.create({ username: "hot", passwordHash: "h" })).id;
 }
 
 Deno.test({

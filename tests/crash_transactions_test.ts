@@ -117,9 +117,10 @@ for (const target of TARGETS.filter((t) => t.capabilities.persistent)) {
       await using fresh = await target.fresh();
       const hotUserId = await (async () => {
         await using s = await fresh.open();
-        await s.createMessageArea({ tag: "CRASH", name: "Crash" });
-        await s.createFileArea({ tag: "CRASH", name: "Crash" });
-        return (await s.createUser({ username: "hot", passwordHash: "h" })).id;
+        await s.messageAreas.create({ tag: "CRASH", name: "Crash" });
+        await s.fileAreas.create({ tag: "CRASH", name: "Crash" });
+        return (await s.users.create({ username: "hot", passwordHash: "h" }))
+          .id;
       })();
       const rnd = random(42 + target.name.length);
       const acknowledged = new Set<number>();
@@ -172,11 +173,11 @@ for (const target of TARGETS.filter((t) => t.capabilities.persistent)) {
       // The database works after the last crash.
       {
         await using s = await fresh.open({ migrate: "check" });
-        const user = await s.createUser({
+        const user = await s.users.create({
           username: "after",
           passwordHash: "h",
         });
-        await s.postMessage({
+        await s.messages.post({
           areaId: 1,
           fromUserId: user.id,
           subject: "after",

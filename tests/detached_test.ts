@@ -2,25 +2,23 @@
  * Methods taken off their object, written from the README ("Errors": whatever a caller passes,
  * every operation fails only with a `StorageError`) and docs/guarantees.md (never a synchronous
  * throw): every method of a storage, of a transaction's handle and of a Migrator works detached
- * (`const f = storage.createUser; f(…)`), exactly as it does called on its object. Every target.
+ * (`const { users } = storage`, `const { create } = users`, `const f = tx.users.create; f(…)`), exactly as it does called on its object. Every target.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { type Storage, StorageError, type StorageOps } from "../mod.ts";
+import { type Repositories, type Storage, StorageError } from "../mod.ts";
 import { type Migrator, openMigrator } from "../src/migrate/mod.ts";
-import { Operations } from "../src/ops/mod.ts";
+import { type OperationName, OPERATIONS as ALL } from "../src/ops/mod.ts";
 import { rejectsKind } from "./_assert.ts";
 import { everyCall, smallBoard } from "./_every_call.ts";
 import { type Target, TARGETS } from "./_targets.ts";
 
 /** The operations of the contract, as the implementation has them; deletions last. */
-const OPERATIONS = Object.getOwnPropertyNames(Operations.prototype)
-  .filter((name) => name !== "constructor")
-  .sort((a, b) =>
-    Number(a.startsWith("delete")) - Number(b.startsWith("delete")) ||
-    a.localeCompare(b)
-  ) as (keyof StorageOps)[];
+const OPERATIONS = [...ALL].sort((a, b) =>
+  Number(a.endsWith(".delete")) - Number(b.endsWith(".delete")) ||
+  a.localeCompare(b)
+);
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -57,13 +55,20 @@ async function outcome(
 
 /** Calls every operation on `ops`, in one order; returns how each ended. */
 async function walk(
-  ops: StorageOps,
+  ops: Repositories,
   table: Table,
   detached: boolean,
 ): Promise<string[]> {
   const seen: string[] = [];
   for (const name of OPERATIONS) {
-    seen.push(`${name}: ${await outcome(ops, name, table[name], detached)}`);
+    // Detached twice over: the repository taken off its object, then the method off it.
+    const [repository, method] = name.split(".") as [
+      keyof Repositories,
+      string,
+    ];
+    const { [repository]: taken } = ops;
+    const ended = await outcome(taken, method, table[name], detached);
+    seen.push(`${name}: ${ended}`);
   }
   return seen;
 }
@@ -74,7 +79,7 @@ function assertMostlySucceeded(seen: string[]): void {
   assert.ok(failed.length <= 2, `failed: ${failed.join("; ")}`);
 }
 
-type Table = Record<keyof StorageOps, unknown[]>;
+type Table = Record<OperationName, unknown[]>;
 
 /** Two fresh storages with the same small board (but for the session's token), and its calls. */
 async function twoBoards(
@@ -120,11 +125,11 @@ for (const target of TARGETS) {
     const { transaction, close } = s;
     const dispose = s[Symbol.asyncDispose];
     const user = await transaction((tx) =>
-      tx.createUser({ username: "u", passwordHash: "h" })
+      tx.users.create({ username: "u", passwordHash: "h" })
     );
-    assert.equal((await s.getUser(user.id))?.username, "u");
+    assert.equal((await s.users.get(user.id))?.username, "u");
     await close();
-    await rejectsKind(s.getUser(user.id), "unavailable");
+    await rejectsKind(s.users.get(user.id), "unavailable");
     await dispose();
   });
 

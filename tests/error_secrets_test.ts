@@ -98,16 +98,16 @@ conformance(
   "failing operations show no hash, name or text of the row or the call (counters, conflicts, references)",
   async (s) => {
     const secrets = Object.values(CANARY);
-    const victim = await s.createUser({
+    const victim = await s.users.create({
       username: "victim",
       passwordHash: CANARY.hash,
       realName: CANARY.realName,
       location: CANARY.location,
       note: CANARY.note,
     });
-    const area = await s.createMessageArea({ tag: "GEN", name: "General" });
-    const files = await s.createFileArea({ tag: "UP", name: "Uploads" });
-    const file = await s.addFile({
+    const area = await s.messageAreas.create({ tag: "GEN", name: "General" });
+    const files = await s.fileAreas.create({ tag: "UP", name: "Uploads" });
+    const file = await s.files.add({
       areaId: files.id,
       filename: "a.zip",
       size: 1,
@@ -115,39 +115,43 @@ conformance(
     });
     const cases: [string, string, () => Promise<unknown>][] = [
       ["a taken username", "conflict", () =>
-        s.createUser({
+        s.users.create({
           username: "VICTIM",
           passwordHash: CANARY.hash,
           realName: CANARY.realName,
         })],
       ["a rename to a taken username", "conflict", async () => {
-        const other = await s.createUser({
+        const other = await s.users.create({
           username: "other",
           passwordHash: "h",
         });
-        await s.updateUser(other.id, {
+        await s.users.update(other.id, {
           username: "Victim",
           passwordHash: CANARY.hash,
           realName: CANARY.realName,
         });
       }],
-      ["incrementUserStats past 2^53-1", "constraint", async () => {
-        await s.incrementUserStats(victim.id, { logins: MAX });
-        await s.incrementUserStats(victim.id, { logins: 1 });
+      ["users.incrementStats past 2^53-1", "constraint", async () => {
+        await s.users.incrementStats(victim.id, { logins: MAX });
+        await s.users.incrementStats(victim.id, { logins: 1 });
       }],
-      ["recordLogin past 2^53-1", "constraint", () => s.recordLogin(victim.id)],
-      ["postMessage past 2^53-1 posts", "constraint", async () => {
-        await s.incrementUserStats(victim.id, { posts: MAX });
-        await s.postMessage({
+      [
+        "users.recordLogin past 2^53-1",
+        "constraint",
+        () => s.users.recordLogin(victim.id),
+      ],
+      ["messages.post past 2^53-1 posts", "constraint", async () => {
+        await s.users.incrementStats(victim.id, { posts: MAX });
+        await s.messages.post({
           areaId: area.id,
           fromUserId: victim.id,
           subject: CANARY.subject,
           body: CANARY.body,
         });
       }],
-      ["addFile past 2^53-1 uploads", "constraint", async () => {
-        await s.incrementUserStats(victim.id, { uploads: MAX });
-        await s.addFile({
+      ["files.add past 2^53-1 uploads", "constraint", async () => {
+        await s.users.incrementStats(victim.id, { uploads: MAX });
+        await s.files.add({
           areaId: files.id,
           filename: "b.zip",
           size: 1,
@@ -155,28 +159,28 @@ conformance(
           description: CANARY.description,
         });
       }],
-      ["recordDownload past 2^53-1 bytes", "constraint", async () => {
-        await s.incrementUserStats(victim.id, { downloadBytes: MAX });
-        await s.recordDownload(file.id, victim.id);
+      ["files.recordDownload past 2^53-1 bytes", "constraint", async () => {
+        await s.users.incrementStats(victim.id, { downloadBytes: MAX });
+        await s.files.recordDownload(file.id, victim.id);
       }],
       [
-        "recordLogin past 2^53-1 in a transaction",
+        "users.recordLogin past 2^53-1 in a transaction",
         "constraint",
         () =>
           s.transaction(async (tx) => {
-            await tx.updateUser(victim.id, { realName: CANARY.realName });
-            await tx.recordLogin(victim.id);
+            await tx.users.update(victim.id, { realName: CANARY.realName });
+            await tx.users.recordLogin(victim.id);
           }),
       ],
       ["a message to a missing area", "constraint", () =>
-        s.postMessage({
+        s.messages.post({
           areaId: area.id + 99,
           fromUserId: victim.id,
           subject: CANARY.subject,
           body: CANARY.body,
         })],
       ["a session of a missing user", "constraint", () =>
-        s.createSession({
+        s.sessions.create({
           userId: victim.id + 99,
           ipAddress: "192.0.2.1",
           activity: CANARY.activity,
@@ -185,13 +189,13 @@ conformance(
     for (const [what, kind, work] of cases) {
       assertSafe(await failure(work), kind, secrets, what);
     }
-    const { token } = await s.createSession({
+    const { token } = await s.sessions.create({
       userId: victim.id,
       ipAddress: "192.0.2.1",
       node: 7,
     });
     const taken = await failure(() =>
-      s.createSession({
+      s.sessions.create({
         userId: victim.id,
         ipAddress: "192.0.2.1",
         node: 7,

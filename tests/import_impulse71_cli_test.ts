@@ -54,7 +54,7 @@ Deno.test({
       );
       {
         await using storage = await openStorage(url);
-        const sysop = (await storage.findUserByUsername("sysop"))!;
+        const sysop = (await storage.users.findByUsername("sysop"))!;
         // The default cost, marked case-insensitive.
         assert.match(sysop.passwordHash, /^\$scrypt\$ln=15,r=8,p=1,ci=1\$/);
         assert.equal(await verifyPassword("Flare", sysop.passwordHash), true);

@@ -76,18 +76,21 @@ async function withInstall<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 
 /** Board data that has nothing to do with the install. */
 async function boardInUse(storage: Storage): Promise<void> {
-  const other = await storage.createUser({
+  const other = await storage.users.create({
     username: "Other",
     passwordHash: "h",
   });
-  const area = await storage.createMessageArea({ tag: "OTHER", name: "Other" });
-  await storage.postMessage({
+  const area = await storage.messageAreas.create({
+    tag: "OTHER",
+    name: "Other",
+  });
+  await storage.messages.post({
     areaId: area.id,
     fromUserId: other.id,
     subject: "s",
     body: "b",
   });
-  await storage.recordLogin(other.id);
+  await storage.users.recordLogin(other.id);
 }
 
 importTest(
@@ -114,7 +117,7 @@ importTest(
   "importImpulse71() refuses a board in use that holds one of the install's names",
   async (storage) => {
     await boardInUse(storage);
-    await storage.createFileArea({ tag: "files", name: "Ours" });
+    await storage.fileAreas.create({ tag: "files", name: "Ours" });
     const before = await snapshot(storage);
     await withInstall(async (dir) => {
       const error = await rejectsKind(

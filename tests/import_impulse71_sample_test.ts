@@ -20,7 +20,7 @@ importTest(
     });
     const rows = [];
     for (let id = 1; id <= 5; id++) {
-      const u = (await storage.getUser(id))!;
+      const u = (await storage.users.get(id))!;
       rows.push([
         u.username,
         u.realName,
@@ -104,12 +104,12 @@ importTest(
         day("1998-08-20"),
       ],
     ]);
-    assert.equal(await storage.getUser(6), null);
-    assert.doesNotMatch((await storage.getUser(1))!.passwordHash, /FLARE/i);
+    assert.equal(await storage.users.get(6), null);
+    assert.doesNotMatch((await storage.users.get(1))!.passwordHash, /FLARE/i);
     // Old passwords log in, in any case; nothing else does, and none is stored in clear.
     const passwords = { SYSOP: "FLARE", D: "D", H: "H", LO: "LO", DD: "DD" };
     for (const [name, password] of Object.entries(passwords)) {
-      const user = (await storage.findUserByUsername(name.toLowerCase()))!;
+      const user = (await storage.users.findByUsername(name.toLowerCase()))!;
       assert.match(user.passwordHash, /^\$scrypt\$ln=10,r=8,p=1,ci=1\$/);
       for (const typed of [password, password.toLowerCase()]) {
         assert.equal(await verifyPassword(typed, user.passwordHash), true);
@@ -142,7 +142,7 @@ importTest(
       imported: 80,
       skipped: 18,
     });
-    const areas = await storage.listMessageAreas();
+    const areas = await storage.messageAreas.list();
     assert.deepEqual(
       areas.map((a) => [a.tag, a.name, a.kind, a.msgCount, a.lastMsgNum]),
       [
@@ -151,7 +151,7 @@ importTest(
         ["EMAIL", "E-mail", "private", 80, 80],
       ],
     );
-    const mail = await storage.listMessages(areas[2]!.id, { limit: 1000 });
+    const mail = await storage.messages.list(areas[2]!.id, { limit: 1000 });
     assert.deepEqual(
       mail.map((m) => m.msgNum),
       [...Array(80)].map((_, i) => i + 1),
@@ -201,9 +201,9 @@ importTest(
       imported: 13,
       skipped: 51,
     });
-    const [sr] = await storage.listFileAreas();
+    const [sr] = await storage.fileAreas.list();
     assert.deepEqual([sr!.tag, sr!.name], ["SR", "Unused"]);
-    const files = await storage.listFiles(sr!.id);
+    const files = await storage.files.list(sr!.id);
     const sauce = (artist: string, group: string, date: string) =>
       `\nArtist: ${artist}\nGroup:${
         group ? ` ${group}` : ""
@@ -273,7 +273,7 @@ importTest(
       ],
     );
     // Uploading counted nothing beyond what USER.LST says.
-    assert.equal((await storage.getUser(1))!.stats.uploads, 0);
+    assert.equal((await storage.users.get(1))!.stats.uploads, 0);
   },
   { sample: true },
 );
@@ -292,7 +292,7 @@ importTest(
       imported: 0,
       skipped: 6,
     });
-    const callers = await storage.lastCallers(20);
+    const callers = await storage.callers.recent(20);
     assert.deepEqual(
       callers.map((c) => [c.userId, c.username]),
       [
@@ -371,15 +371,15 @@ importTest(
       imported: 64,
       skipped: 0,
     });
-    assert.deepEqual((await storage.listMessageAreas()).map((a) => a.tag), [
+    assert.deepEqual((await storage.messageAreas.list()).map((a) => a.tag), [
       "BS",
       "NEWBOARD",
       "EMAIL",
       "LOCAL",
     ]);
-    const areas = await storage.listFileAreas();
+    const areas = await storage.fileAreas.list();
     assert.deepEqual(areas.map((a) => a.tag), ["SR", "MISC", "TEST"]);
-    const misc = await storage.listFiles(areas[1]!.id, { limit: 100 });
+    const misc = await storage.files.list(areas[1]!.id, { limit: 100 });
     assert.equal(misc.length, 45);
     // MISC.DIR came from another board: its uploader is no user here.
     assert.ok(misc.every((f) => f.uploaderId === null));
@@ -387,7 +387,7 @@ importTest(
       report.changed.filter((c) => /NIVENH/.test(c.reason)).length,
       45,
     );
-    assert.equal((await storage.listFiles(areas[2]!.id)).length, 6);
+    assert.equal((await storage.files.list(areas[2]!.id)).length, 6);
   },
   { sample: true },
 );

@@ -301,9 +301,9 @@ importTest(
       ]],
     );
     const [sysop, carla, locked] = [
-      await storage.getUser(1),
-      await storage.getUser(2),
-      await storage.getUser(3),
+      await storage.users.get(1),
+      await storage.users.get(2),
+      await storage.users.get(3),
     ];
     assert.deepEqual([sysop!.username, carla!.username, locked!.username], [
       "SYSOP",
@@ -354,14 +354,14 @@ importTest(
       imported: 6,
       skipped: 2,
     });
-    const [generalArea, lost] = await storage.listMessageAreas();
+    const [generalArea, lost] = await storage.messageAreas.list();
     assert.deepEqual([
       generalArea!.tag,
       generalArea!.name,
       lost!.tag,
       lost!.msgCount,
     ], ["GENERAL", "General", "LOST", 0]);
-    const messages = await storage.listMessages(generalArea!.id);
+    const messages = await storage.messages.list(generalArea!.id);
     assert.deepEqual(
       messages.map((
         m,
@@ -442,7 +442,7 @@ importTest(
     );
     const [root, reply, anonymous] = messages;
     assert.deepEqual(
-      (await storage.getThread(root!.id)).map((m) => [m.id, m.parentId]),
+      (await storage.messages.thread(root!.id)).map((m) => [m.id, m.parentId]),
       [[root!.id, null], [reply!.id, root!.id], [anonymous!.id, reply!.id]],
     );
     assert.equal(messages[5]!.parentId, null); // replied to msgid 99, which is gone
@@ -469,12 +469,12 @@ importTest(
   "importImpulse71() reads dates in the board's time zone",
   async (storage) => {
     await imported(storage, { timeZone: "America/New_York" });
-    const [generalArea] = await storage.listMessageAreas();
-    const [root, reply] = await storage.listMessages(generalArea!.id);
+    const [generalArea] = await storage.messageAreas.list();
+    const [root, reply] = await storage.messages.list(generalArea!.id);
     assert.deepEqual(root!.createdAt, at("2000-01-01T05:00:01.000")); // EST
     assert.deepEqual(reply!.createdAt, at("2003-05-06T11:08:09.100")); // EDT
     assert.deepEqual(
-      (await storage.getUser(2))!.createdAt,
+      (await storage.users.get(2))!.createdAt,
       at("2001-02-03T05:00:00"),
     );
   },
@@ -485,24 +485,26 @@ importTest(
   async (storage) => {
     const report = await imported(storage);
     assert.deepEqual(report.counts.mail, { read: 4, imported: 2, skipped: 2 });
-    const mailArea = (await storage.listMessageAreas()).find((a) =>
+    const mailArea = (await storage.messageAreas.list()).find((a) =>
       a.kind === "private"
     )!;
     assert.equal(mailArea.tag, "EMAIL");
-    const mail = await storage.listMessages(mailArea.id);
+    const mail = await storage.messages.list(mailArea.id);
     assert.deepEqual(
       mail.map((
         m,
       ) => [m.fromName, m.fromUserId, m.toName, m.toUserId, m.subject]),
       [["SYSOP", 1, "GONE", null, "Bye"], ["CARLA", 2, "SYSOP", 1, "Private"]],
     );
-    assert.deepEqual((await storage.listMailFor(1)).map((m) => m.subject), [
+    assert.deepEqual((await storage.mail.listFor(1)).map((m) => m.subject), [
       "Re: Welcome",
       "Private",
     ]);
     // The private area is not part of anyone's new-scan.
     assert.ok(
-      (await storage.newScan(2)).every((e) => e.area.kind !== "private"),
+      (await storage.reading.newScan(2)).every((e) =>
+        e.area.kind !== "private"
+      ),
     );
   },
 );
@@ -517,8 +519,8 @@ importTest(
       skipped: 1,
     });
     assert.deepEqual(report.counts.files, { read: 8, imported: 5, skipped: 3 });
-    const [uploads] = await storage.listFileAreas();
-    const files = await storage.listFiles(uploads!.id);
+    const [uploads] = await storage.fileAreas.list();
+    const files = await storage.files.list(uploads!.id);
     assert.deepEqual(
       files.map((
         f,
@@ -563,7 +565,7 @@ importTest(
   async (storage) => {
     const report = await imported(storage);
     assert.deepEqual(
-      (await storage.lastCallers()).map((
+      (await storage.callers.recent()).map((
         c,
       ) => [c.userId, c.username, c.loginAt]),
       [
@@ -578,13 +580,18 @@ importTest(
       imported: 1,
       skipped: 3,
     });
-    const [generalArea] = await storage.listMessageAreas();
+    const [generalArea] = await storage.messageAreas.list();
     // SYSOP had read up to 2003-05-06 12:00: message 2 (07:08 that day) is the newest before it.
     assert.deepEqual(
-      (await storage.newScan(1)).map((e) => [e.area.id, e.lastRead, e.unread]),
+      (await storage.reading.newScan(1)).map((
+        e,
+      ) => [e.area.id, e.lastRead, e.unread]),
       [[generalArea!.id, 2, 4]],
     );
-    assert.deepEqual((await storage.newScan(2)).map((e) => e.lastRead), [0]);
+    assert.deepEqual(
+      (await storage.reading.newScan(2)).map((e) => e.lastRead),
+      [0],
+    );
     assert.deepEqual(
       report.skipped.filter((s) => s.kind === "lastRead").map((s) => s.record),
       [0, 2, 3],

@@ -40,28 +40,31 @@ const FAKE_DATES: [string, () => unknown][] = [
 conformance(
   "every Date input refuses what only claims to be a Date as validation naming the field, and reads a real one through Date.prototype",
   async (s) => {
-    const area = await s.createFileArea({ tag: "T", name: "T" });
-    const user = await s.createUser({ username: "u", passwordHash: "h" });
+    const area = await s.fileAreas.create({ tag: "T", name: "T" });
+    const user = await s.users.create({ username: "u", passwordHash: "h" });
     const inputs: [string, (d: unknown) => Promise<unknown>][] = [
       ["createdAt", (d) =>
-        s.createUser({
+        s.users.create({
           username: "x",
           passwordHash: "h",
           createdAt: d as Date,
         })],
-      ["lastLoginAt", (d) => s.updateUser(user.id, { lastLoginAt: d as Date })],
+      [
+        "lastLoginAt",
+        (d) => s.users.update(user.id, { lastLoginAt: d as Date }),
+      ],
       [
         "loginAt",
-        (d) => s.addLastCaller({ username: "Old", loginAt: d as Date }),
+        (d) => s.callers.add({ username: "Old", loginAt: d as Date }),
       ],
       ["uploadedAt", (d) =>
-        s.addFile({
+        s.files.add({
           areaId: area.id,
           filename: "A.ZIP",
           size: 1,
           uploadedAt: d as Date,
         })],
-      ["since", (d) => s.listNewFiles(d as Date)],
+      ["since", (d) => s.files.listNew(d as Date)],
     ];
     for (const [field, call] of inputs) {
       for (const [label, make] of FAKE_DATES) {
@@ -70,14 +73,14 @@ conformance(
       }
     }
     // A real Date that lies through its own methods is read by its true time.
-    const made = await s.createUser({
+    const made = await s.users.create({
       username: "lying",
       passwordHash: "h",
       createdAt: new LyingDate(86_400_000),
     });
     assert.equal(made.createdAt.getTime(), 86_400_000);
     assert.equal(
-      (await s.listNewFiles(new LyingDate(0))).length,
+      (await s.files.listNew(new LyingDate(0))).length,
       0,
     );
   },

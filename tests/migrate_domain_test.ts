@@ -76,16 +76,16 @@ Deno.test("a first-release board migrates up intact and back down without losing
     );
     {
       await using s = await openStorage(url, { migrate: "check" });
-      const areas = await s.listMessageAreas();
+      const areas = await s.messageAreas.list();
       assert.deepEqual(
         areas.map((a) => [a.id, a.tag, a.lastMsgNum, a.msgCount]),
         [[3, "area3", 1, 1], [7, "area7", 3, 3]],
       );
-      assert.deepEqual((await s.listFileAreas()).map((a) => [a.id, a.tag]), [[
+      assert.deepEqual((await s.fileAreas.list()).map((a) => [a.id, a.tag]), [[
         2,
         "area2",
       ], [5, "area5"]]);
-      const area7 = await s.listMessages(7);
+      const area7 = await s.messages.list(7);
       assert.deepEqual(
         area7.map((m) => [m.id, m.msgNum, m.fromName, m.toName]),
         [
@@ -94,14 +94,18 @@ Deno.test("a first-release board migrates up intact and back down without losing
           [4, 3, "SysOp", "Caller"],
         ],
       );
-      assert.deepEqual((await s.getThread(4)).map((m) => m.id), [1, 2, 4]);
+      assert.deepEqual((await s.messages.thread(4)).map((m) => m.id), [
+        1,
+        2,
+        4,
+      ]);
       assert.equal(
-        (await s.searchMessages("shareware"))[0]?.id,
+        (await s.messages.search("shareware"))[0]?.id,
         1,
         "old messages are searchable",
       );
-      assert.equal((await s.searchFiles("quake"))[0]?.id, 3);
-      const next = await s.postMessage({
+      assert.equal((await s.files.search("quake"))[0]?.id, 3);
+      const next = await s.messages.post({
         areaId: 3,
         fromName: "Guest",
         subject: "new",
@@ -114,11 +118,11 @@ Deno.test("a first-release board migrates up intact and back down without losing
       );
       assert.equal(next.msgNum, 2);
       await assert.rejects(
-        s.addFile({ areaId: 2, filename: "Doom.zip", size: 1 }),
+        s.files.add({ areaId: 2, filename: "Doom.zip", size: 1 }),
         /taken/,
       );
-      assert.equal((await s.getUser(1))?.status, "active");
-      await s.deleteMessage(6);
+      assert.equal((await s.users.get(1))?.status, "active");
+      await s.messages.delete(6);
     }
     {
       await using migrator = await openMigrator(url);

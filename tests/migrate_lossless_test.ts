@@ -88,7 +88,7 @@ persistentTest(
     assert.deepEqual(await rows(url), top, "down to 0 and up again");
     assert.deepEqual(await marks(url), topMarks);
     await using storage = await openStorage(url, { migrate: "check" });
-    const user = await storage.createUser({
+    const user = await storage.users.create({
       username: "New",
       passwordHash: "h",
     });
@@ -117,15 +117,18 @@ persistentTest(
     );
     await migrator.up();
     await using storage = await openStorage(url, { migrate: "check" });
-    assert.equal((await storage.getUser(board.lockedUserId))?.status, "locked");
-    assert.equal(await storage.getSessionByToken(board.tokens.ended), null);
-    assert.equal(await storage.getSessionByToken(board.tokens.expired), null);
-    const live = await storage.getSessionByToken(board.tokens.live);
+    assert.equal(
+      (await storage.users.get(board.lockedUserId))?.status,
+      "locked",
+    );
+    assert.equal(await storage.sessions.getByToken(board.tokens.ended), null);
+    assert.equal(await storage.sessions.getByToken(board.tokens.expired), null);
+    const live = await storage.sessions.getByToken(board.tokens.live);
     assert.deepEqual([live?.node, live?.activity], [1, "Reading mail"]);
-    const locked = await storage.getSessionByToken(board.tokens.locked);
+    const locked = await storage.sessions.getByToken(board.tokens.locked);
     assert.equal(locked?.userId, board.lockedUserId);
     assert.deepEqual(
-      (await storage.listOnline()).map((s) => s.node),
+      (await storage.sessions.listOnline()).map((s) => s.node),
       [1, 2],
     );
   },
@@ -140,12 +143,12 @@ persistentTest(
     const read = async () => {
       await using s = await openStorage(url, { migrate: "check" });
       return {
-        areas: await s.listMessageAreas(),
-        fileAreas: await s.listFileAreas(),
-        messages: await s.listMessages(board.areaId),
-        files: await s.listFiles(board.fileAreaId),
-        scan: await s.newScan(board.activeUserId),
-        callers: await s.lastCallers(),
+        areas: await s.messageAreas.list(),
+        fileAreas: await s.fileAreas.list(),
+        messages: await s.messages.list(board.areaId),
+        files: await s.files.list(board.fileAreaId),
+        scan: await s.reading.newScan(board.activeUserId),
+        callers: await s.callers.recent(),
       };
     };
     const before = await read();
@@ -202,11 +205,11 @@ persistentTest(
     });
     await migrator.up();
     await using s = await openStorage(url, { migrate: "check" });
-    assert.equal(await s.getUser(lou), null);
-    assert.equal(await s.getSessionByToken(board.tokens.locked), null);
-    const area = await s.getMessageArea(board.areaId);
+    assert.equal(await s.users.get(lou), null);
+    assert.equal(await s.sessions.getByToken(board.tokens.locked), null);
+    const area = await s.messageAreas.get(board.areaId);
     assert.deepEqual([area?.lastMsgNum, area?.msgCount], [5, 3]);
-    const messages = await s.listMessages(board.areaId);
+    const messages = await s.messages.list(board.areaId);
     assert.deepEqual(
       messages.map((m) => [m.id === root, m.msgNum, m.fromName, m.toName]),
       [
@@ -218,10 +221,10 @@ persistentTest(
     assert.equal(messages[0]?.toUserId, null);
     assert.equal(messages[0]?.kludges[0]?.value, "Impulse 7.1");
     assert.equal(messages[1]?.threadRootId, root);
-    const [other] = await s.listMessages(77);
+    const [other] = await s.messages.list(77);
     assert.deepEqual([other?.msgNum, other?.fromName], [1, "Unknown"]);
-    assert.equal((await s.getMessageArea(77))?.tag, "area77");
-    const files = await s.listFiles(board.fileAreaId);
+    assert.equal((await s.messageAreas.get(77))?.tag, "area77");
+    const files = await s.files.list(board.fileAreaId);
     assert.deepEqual(
       files.map((f) => [f.filename, f.sha256, f.downloads, f.uploaderId]),
       [["pkz204g.exe", null, 0, null], [
@@ -232,7 +235,8 @@ persistentTest(
       ]],
     );
     assert.equal(
-      (await s.lastCallers()).find((c) => c.username === "Locked Lou")?.userId,
+      (await s.callers.recent()).find((c) => c.username === "Locked Lou")
+        ?.userId,
       null,
     );
   },

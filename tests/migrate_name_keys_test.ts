@@ -100,15 +100,15 @@ persistentTest(
       await using s = await openStorage(fresh.url, { migrate: "check" });
       // Every spelling finds the earlier user; the later one answers to none until renamed.
       for (const name of ["STRASSE", "straße", "Strasse", "STRAẞE"]) {
-        assert.equal((await s.findUserByUsername(name))?.id, 1, name);
+        assert.equal((await s.users.findByUsername(name))?.id, 1, name);
       }
       for (const name of ["ΟΔΟΣ", "οδοσ", "οδος"]) {
-        assert.equal((await s.findUserByUsername(name))?.id, 3, name);
+        assert.equal((await s.users.findByUsername(name))?.id, 3, name);
       }
-      assert.equal((await s.getUser(2))?.username, "straße");
-      assert.equal((await s.getUser(4))?.username, "οδοσ");
-      assert.equal((await s.findUserByUsername("alice"))?.id, 5);
-      const error = await s.createUser({
+      assert.equal((await s.users.get(2))?.username, "straße");
+      assert.equal((await s.users.get(4))?.username, "οδοσ");
+      assert.equal((await s.users.findByUsername("alice"))?.id, 5);
+      const error = await s.users.create({
         username: "strasse",
         passwordHash: "h",
       })
@@ -137,9 +137,12 @@ persistentTest(
     assert.equal(again?.notes.length, 5);
 
     await using s = await openStorage(fresh.url, { migrate: "check" });
-    const renamed = await s.updateUser(2, { username: "Straße Zwei" });
-    assert.equal((await s.findUserByUsername("STRASSE ZWEI"))?.id, renamed.id);
-    assert.equal((await s.findUserByUsername("straße"))?.id, 1);
+    const renamed = await s.users.update(2, { username: "Straße Zwei" });
+    assert.equal(
+      (await s.users.findByUsername("STRASSE ZWEI"))?.id,
+      renamed.id,
+    );
+    assert.equal((await s.users.findByUsername("straße"))?.id, 1);
   },
 );
 

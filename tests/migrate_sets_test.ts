@@ -66,7 +66,7 @@ persistentTest(
     );
     assert.deepEqual(await sqlQuery(url, "SELECT id FROM scores"), [{ id: 7 }]);
     await using storage = await openStorage(url, { migrate: "check" });
-    await storage.createUser({ username: "sysop", passwordHash: "h" });
+    await storage.users.create({ username: "sysop", passwordHash: "h" });
 
     const reserved = await rejectsKind(
       openMigrator(url, { dir: set.dir, set: "impulse" }),
@@ -310,7 +310,7 @@ persistentTest(
   "Migrator.verify() passes on the package's set, names the columns that held no data and leaves the database alone",
   async ({ url }) => {
     await using storage = await openStorage(url);
-    const user = await storage.createUser({
+    const user = await storage.users.create({
       username: "keep",
       passwordHash: "h",
     });
@@ -332,7 +332,7 @@ persistentTest(
         ?.versions.includes(top),
     );
     assert.deepEqual(await migrator.status(), before);
-    assert.equal((await storage.getUser(user.id))?.username, "keep");
+    assert.equal((await storage.users.get(user.id))?.username, "keep");
   },
 );
 
@@ -419,7 +419,7 @@ persistentTest(
     );
     await (await openStorage(url)).close(); // migrate: "up" by default
     await using storage = await openStorage(url, { migrate: "check" });
-    await storage.createUser({ username: "now", passwordHash: "h" });
+    await storage.users.create({ username: "now", passwordHash: "h" });
   },
 );
 
@@ -429,7 +429,7 @@ persistentTest(
     {
       await using storage = await openStorage(url, { migrate: "off" });
       await assert.rejects(
-        storage.createUser({ username: "early", passwordHash: "h" }),
+        storage.users.create({ username: "early", passwordHash: "h" }),
         /users/,
       );
     }
@@ -453,10 +453,10 @@ persistentTest(
     await migrator.up();
     await using storage = await openStorage(url, { migrate: "off" });
     assert.equal(
-      (await storage.findUserByUsername("EARLY"))?.username,
+      (await storage.users.findByUsername("EARLY"))?.username,
       "early",
     );
-    await storage.createUser({ username: "late", passwordHash: "h" });
+    await storage.users.create({ username: "late", passwordHash: "h" });
     assert.deepEqual(
       await trackedVersions(url, "impulse"),
       migrator.migrations.map((m) => [m.version, "applied"]),

@@ -105,11 +105,13 @@ persistentTest(
     {
       await using storage = await fresh.open();
       area =
-        (await storage.createFileArea({ tag: "uploads", name: "Uploads" })).id;
+        (await storage.fileAreas.create({ tag: "uploads", name: "Uploads" }))
+          .id;
       foo =
-        (await storage.addFile({ areaId: area, filename: "foo", size: 1 })).id;
+        (await storage.files.add({ areaId: area, filename: "foo", size: 1 }))
+          .id;
       // The name the old suffix would give the next file named FOO: "foo #<its id>".
-      lookalike = (await storage.addFile({
+      lookalike = (await storage.files.add({
         areaId: area,
         filename: `foo #${foo + 2}`,
         size: 2,
@@ -145,12 +147,12 @@ persistentTest(
     await using storage = await fresh.open();
     for (const filename of ["foo", "FOO", `FOO #${foo + 2}`]) {
       await assert.rejects(
-        storage.addFile({ areaId: area, filename, size: 1 }),
+        storage.files.add({ areaId: area, filename, size: 1 }),
         (error) => isStorageError(error, "conflict"),
         filename,
       );
     }
-    assert.equal((await storage.listFiles(area)).length, 3);
+    assert.equal((await storage.files.list(area)).length, 3);
   },
 );
 
@@ -161,8 +163,8 @@ persistentTest(
     {
       await using storage = await fresh.open();
       // Real areas tagged like the rows 0005 and 0006 make, and named like the old suffix.
-      await storage.createMessageArea({ tag: "AREA7", name: "area7 #7" });
-      await storage.createFileArea({ tag: "AREA7", name: "area7 #7" });
+      await storage.messageAreas.create({ tag: "AREA7", name: "area7 #7" });
+      await storage.fileAreas.create({ tag: "AREA7", name: "area7 #7" });
     }
     {
       await using migrator = await openMigrator(url);
@@ -195,10 +197,10 @@ persistentTest(
       );
     }
     await using storage = await fresh.open();
-    assert.equal((await storage.getMessage(1))?.areaId, 7);
-    assert.equal((await storage.getFile(1))?.areaId, 7);
+    assert.equal((await storage.messages.get(1))?.areaId, 7);
+    assert.equal((await storage.files.get(1))?.areaId, 7);
     await assert.rejects(
-      storage.createMessageArea({ tag: "area7", name: "Again" }),
+      storage.messageAreas.create({ tag: "area7", name: "Again" }),
       (error) => isStorageError(error, "conflict"),
     );
   },
@@ -238,7 +240,7 @@ persistentTest(
     // Opening it migrates nothing and refuses nothing; neither does the CLI.
     {
       await using storage = await fresh.open();
-      await storage.createUser({ username: "sysop", passwordHash: "x" });
+      await storage.users.create({ username: "sysop", passwordHash: "x" });
     }
     const run = await runCli([
       "migrate",

@@ -329,7 +329,7 @@ persistentTest(
       assert.ok(Number(row.duration_ms) >= 0);
     }
     await using storage = await openStorage(url, { migrate: "check" });
-    await storage.createUser({ username: "sysop", passwordHash: "h" });
+    await storage.users.create({ username: "sysop", passwordHash: "h" });
   },
 );
 
@@ -358,33 +358,33 @@ persistentTest(
     const since = (from: number) => written.filter((v) => v >= from);
     await using storage = await openStorage(url, { migrate: "check" });
     for (const version of written) {
-      const user = await storage.findUserByUsername(`USER${version}`);
+      const user = await storage.users.findByUsername(`USER${version}`);
       assert.equal(user?.username, `User${version}`);
       assert.equal(user?.status, "active");
     }
     assert.deepEqual(
-      (await storage.listFiles(1)).map((f) => f.filename),
+      (await storage.files.list(1)).map((f) => f.filename),
       since(AT.files).reverse().map((v) => `F${v}.ZIP`),
     );
     assert.equal(
-      (await storage.listFiles(2)).length,
+      (await storage.files.list(2)).length,
       since(AT.files).length - since(AT.fileAreas).length,
     );
     await rejectsKind(
-      storage.addFile({ areaId: 2, filename: "ReadMe.txt", size: 1 }),
+      storage.files.add({ areaId: 2, filename: "ReadMe.txt", size: 1 }),
       "conflict",
     );
     for (const version of since(AT.files)) {
-      const found = await storage.searchFiles(`desc${version}`);
+      const found = await storage.files.search(`desc${version}`);
       assert.deepEqual(found.map((f) => f.filename), [`F${version}.ZIP`]);
     }
-    const area1 = await storage.listMessages(1);
+    const area1 = await storage.messages.list(1);
     assert.deepEqual(
       area1.map((m) => [m.msgNum, m.subject]),
       since(AT.messages).map((v, i) => [i + 1, `Hello ${v}`]),
     );
     assert.deepEqual(
-      (await storage.getThread(area1[0]!.id)).map((m) => m.body),
+      (await storage.messages.thread(area1[0]!.id)).map((m) => m.body),
       [
         area1[0]!.body,
         ...since(AT.messages).filter((v) => v < AT.messageAreas).map((v) =>
@@ -393,11 +393,11 @@ persistentTest(
       ],
     );
     for (const [i, version] of since(AT.messages).entries()) {
-      const found = await storage.searchMessages(`body${version}`);
+      const found = await storage.messages.search(`body${version}`);
       assert.deepEqual(found.map((m) => m.id), [area1[i]!.id]);
     }
-    const first = await storage.findUserByUsername(`user${written[0]}`);
-    const posted = await storage.postMessage({
+    const first = await storage.users.findByUsername(`user${written[0]}`);
+    const posted = await storage.messages.post({
       areaId: 1,
       fromUserId: first!.id,
       subject: "new",
@@ -405,13 +405,13 @@ persistentTest(
     });
     assert.equal(posted.msgNum, area1.length + 1);
     for (const version of since(AT.sessions)) {
-      const user = await storage.findUserByUsername(`user${version}`);
-      const session = await storage.getSessionByToken(tokenOf(version));
+      const user = await storage.users.findByUsername(`user${version}`);
+      const session = await storage.sessions.getByToken(tokenOf(version));
       assert.equal(session?.userId, user!.id);
     }
     for (const version of since(AT.lastRead)) {
-      const user = await storage.findUserByUsername(`user${version}`);
-      const scan = await storage.newScan(user!.id);
+      const user = await storage.users.findByUsername(`user${version}`);
+      const scan = await storage.reading.newScan(user!.id);
       assert.deepEqual(
         scan.filter((s) => s.area.id === 1).map((s) => [s.lastRead, s.unread]),
         [[1, posted.msgNum - 1]],
@@ -433,25 +433,25 @@ persistentTest(
     {
       await using storage = await openStorage(url, { migrate: "check" });
       await seedAreas(storage, 2);
-      const ann = await storage.createUser({
+      const ann = await storage.users.create({
         username: "ann",
         passwordHash: "h",
         realName: "Ann",
         flags: "ZA",
       });
-      await storage.addFile({
+      await storage.files.add({
         areaId: 2,
         filename: "a.txt",
         size: 5,
         uploaderId: ann.id,
       });
-      const root = await storage.postMessage({
+      const root = await storage.messages.post({
         areaId: 1,
         fromUserId: ann.id,
         subject: "s",
         body: "b",
       });
-      await storage.postMessage({
+      await storage.messages.post({
         areaId: 2,
         fromName: "Guest",
         toUserId: ann.id,
@@ -459,13 +459,13 @@ persistentTest(
         subject: "t",
         body: "c",
       });
-      await storage.createSession({
+      await storage.sessions.create({
         userId: ann.id,
         ipAddress: "::1",
         node: 1,
       });
-      await storage.markRead(ann.id, 1, 1);
-      await storage.recordLogin(ann.id);
+      await storage.reading.markRead(ann.id, 1, 1);
+      await storage.users.recordLogin(ann.id);
     }
     // Down one version at a time; at each, rows written with that version's SQL join in.
     for (let i = own.length - 1; i > 0; i--) {
@@ -538,7 +538,7 @@ persistentTest(
       );
     }
     await using storage = await openStorage(url);
-    const user = await storage.createUser({
+    const user = await storage.users.create({
       username: "bob",
       passwordHash: "h",
     });
@@ -547,7 +547,7 @@ persistentTest(
       await own.to(1);
       await own.up();
     }
-    assert.equal((await storage.getUser(user.id))?.username, "bob");
+    assert.equal((await storage.users.get(user.id))?.username, "bob");
   },
 );
 
@@ -656,7 +656,7 @@ persistentTest(
   "a call on a schema an operator moved back, or never moved up, fails as migration, naming deno task migrate",
   async ({ url }) => {
     await using storage = await openStorage(url);
-    const user = await storage.createUser({
+    const user = await storage.users.create({
       username: "Bob",
       passwordHash: "h",
     });
@@ -665,13 +665,17 @@ persistentTest(
     await migrator.to(8);
     const calls: [string, () => Promise<unknown>][] = [
       [
-        "createSession",
-        () => storage.createSession({ userId: user.id, ipAddress: "10.0.0.1" }),
+        "sessions.create",
+        () =>
+          storage.sessions.create({ userId: user.id, ipAddress: "10.0.0.1" }),
       ],
-      ["getSessionByToken", () => storage.getSessionByToken("x".repeat(43))],
       [
-        "createUser",
-        () => storage.createUser({ username: "Carol", passwordHash: "h" }),
+        "sessions.getByToken",
+        () => storage.sessions.getByToken("x".repeat(43)),
+      ],
+      [
+        "users.create",
+        () => storage.users.create({ username: "Carol", passwordHash: "h" }),
       ],
     ];
     for (const [name, call] of calls) {
@@ -682,7 +686,7 @@ persistentTest(
     await migrator.to(5);
     await using old = await openStorage(url, { migrate: "off" });
     const error = await rejectsKind(
-      old.createUser({ username: "Dave", passwordHash: "h" }),
+      old.users.create({ username: "Dave", passwordHash: "h" }),
       "migration",
     );
     assert.match(error.message, NOT_AT_VERSION);

@@ -19,7 +19,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { Storage, StorageOps } from "../mod.ts";
+import type { Repositories, Storage } from "../mod.ts";
 import {
   assertMatches,
   assertPaging,
@@ -63,7 +63,7 @@ class Transaction implements fc.AsyncCommand<Model, Real> {
     try {
       await within(
         () =>
-          r.storage.transaction(async (tx: StorageOps) => {
+          r.storage.transaction(async (tx: Repositories) => {
             for (const step of this.steps) await step.on(draft, tx);
             await assertMatches(draft, tx, `inside ${this}`);
             await assertPaging(draft, tx, `inside ${this}`, DATES[0]!);

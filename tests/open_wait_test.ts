@@ -65,7 +65,7 @@ for (const target of FILE_TARGETS) {
         const started = performance.now();
         await using s = await fresh.open({ migrate, acquireTimeoutMs: 300 });
         took.push(`${migrate} ${Math.round(performance.now() - started)} ms`);
-        assert.deepEqual(await s.listMessageAreas(), []);
+        assert.deepEqual(await s.messageAreas.list(), []);
       }
       assert.deepEqual(await bytes(path), before, "nothing was written");
       console.log(
@@ -171,7 +171,7 @@ Deno.test({
           acquireTimeoutMs: 300,
         });
         took.push(`${migrate} ${Math.round(performance.now() - started)} ms`);
-        assert.deepEqual(await s.listMessageAreas(), []);
+        assert.deepEqual(await s.messageAreas.list(), []);
       }
       const { error, ms } = await timed(() =>
         openStorage(empty.url, { acquireTimeoutMs: 300 })

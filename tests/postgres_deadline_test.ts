@@ -21,12 +21,12 @@ Deno.test({
     const acquireTimeoutMs = 1500;
     await using s = await openStorage(db.url, { acquireTimeoutMs });
     await using other = await openStorage(db.url, { migrate: "off" });
-    const user = await s.createUser({ username: "hot", passwordHash: "h" });
+    const user = await s.users.create({ username: "hot", passwordHash: "h" });
     // Another process holds the user's row for 5 s.
     let rowHeld!: () => void;
     const holding = new Promise<void>((resolve) => rowHeld = resolve);
     const holder = other.transaction(async (tx) => {
-      await tx.incrementUserStats(user.id, { logins: 1 });
+      await tx.users.incrementStats(user.id, { logins: 1 });
       rowHeld();
       await pause(5000);
     });
@@ -35,13 +35,13 @@ Deno.test({
     let gateHeld!: () => void;
     const gate = new Promise<void>((resolve) => gateHeld = resolve);
     const open = s.transaction(async (tx) => {
-      await tx.getUser(user.id);
+      await tx.users.get(user.id);
       gateHeld();
       await pause(1000);
     });
     await gate;
     const started = performance.now();
-    const error = await s.incrementUserStats(user.id, { posts: 1 }).then(
+    const error = await s.users.incrementStats(user.id, { posts: 1 }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -55,7 +55,7 @@ Deno.test({
     // About 1 s at the gate, then the rest of the 1.5 s for the row lock; never 1 s + 1.5 s.
     assert.ok(took >= acquireTimeoutMs - 100, `gave up early: ${took} ms`);
     assert.ok(took < acquireTimeoutMs + 700, `waited ${took} ms`);
-    assert.equal((await s.getUser(user.id))!.stats.posts, 0);
-    assert.equal((await s.getUser(user.id))!.stats.logins, 1);
+    assert.equal((await s.users.get(user.id))!.stats.posts, 0);
+    assert.equal((await s.users.get(user.id))!.stats.logins, 1);
   },
 });

@@ -40,7 +40,7 @@ Deno.test({
     await seedAreas(s, 2);
     const authors = await Promise.all(
       [0, 1, 2, 3].map((i) =>
-        s.createUser({ username: `author${i}`, passwordHash: "h" })
+        s.users.create({ username: `author${i}`, passwordHash: "h" })
       ),
     );
     const failures: StorageError[] = [];
@@ -58,23 +58,23 @@ Deno.test({
         try {
           if (i % 7 === 6) {
             await s.transaction(async (tx) => {
-              await tx.postMessage({
+              await tx.messages.post({
                 areaId: 2,
                 fromUserId: author.id,
                 subject: "t",
                 body: "b",
               });
-              await tx.getUser(author.id);
+              await tx.users.get(author.id);
             });
           } else if (i % 3 === 0) {
-            await s.postMessage({
+            await s.messages.post({
               areaId: 1,
               fromUserId: author.id,
               subject: "s",
               body: "b",
             });
-          } else if (i % 3 === 1) await s.getUser(author.id);
-          else await s.listMessages(1, { limit: 20 });
+          } else if (i % 3 === 1) await s.users.get(author.id);
+          else await s.messages.list(1, { limit: 20 });
           done++;
           if (killed) doneAfterKills++;
         } catch (error) {
@@ -104,7 +104,7 @@ Deno.test({
     }
     // Later operations succeed, and every message that exists was counted to its author.
     for (let i = 0; i < 20; i++) {
-      await s.postMessage({
+      await s.messages.post({
         areaId: 2,
         fromUserId: authors[0]!.id,
         subject: "s",
@@ -113,12 +113,12 @@ Deno.test({
     }
     let counted = 0;
     for (const author of authors) {
-      counted += (await s.getUser(author.id))!.stats.posts;
+      counted += (await s.users.get(author.id))!.stats.posts;
     }
     let stored = 0;
     for (const area of [1, 2]) {
       for (let after = 0;;) {
-        const page = await s.listMessages(area, { after, limit: 1000 });
+        const page = await s.messages.list(area, { after, limit: 1000 });
         if (page.length === 0) break;
         stored += page.length;
         after = page.at(-1)!.id;
@@ -135,8 +135,8 @@ Deno.test({
     await using db = await createDatabase();
     await using one = await openStorage(db.url);
     await using two = await openStorage(db.url, { migrate: "off" });
-    const a = await one.createUser({ username: "a", passwordHash: "h" });
-    const b = await one.createUser({ username: "b", passwordHash: "h" });
+    const a = await one.users.create({ username: "a", passwordHash: "h" });
+    const b = await one.users.create({ username: "b", passwordHash: "h" });
     let attempts = 0;
     let arrived = 0;
     let go!: () => void;
@@ -144,15 +144,15 @@ Deno.test({
     const cross = (s: typeof one, first: number, second: number) =>
       s.transaction(async (tx) => {
         attempts++;
-        await tx.incrementUserStats(first, { logins: 1 });
+        await tx.users.incrementStats(first, { logins: 1 });
         if (++arrived === 2) go();
         await both;
-        await tx.incrementUserStats(second, { logins: 1 });
+        await tx.users.incrementStats(second, { logins: 1 });
       });
     await Promise.all([cross(one, a.id, b.id), cross(two, b.id, a.id)]);
     assert.ok(attempts >= 3, `one transaction ran again: ${attempts} attempts`);
-    assert.equal((await one.getUser(a.id))!.stats.logins, 2);
-    assert.equal((await one.getUser(b.id))!.stats.logins, 2);
+    assert.equal((await one.users.get(a.id))!.stats.logins, 2);
+    assert.equal((await one.users.get(b.id))!.stats.logins, 2);
   },
 });
 

@@ -107,7 +107,7 @@ async function run(
 
 Deno.test({
   name:
-    "[postgres] operations lock rows in one order: beside callers' incrementUserStats-then-postMessage, no deadlock, and every call ends within acquireTimeoutMs",
+    "[postgres] operations lock rows in one order: beside callers' users.incrementStats-then-messages.post, no deadlock, and every call ends within acquireTimeoutMs",
   ignore,
   async fn() {
     const { deadlocks } = await run(
@@ -116,8 +116,8 @@ Deno.test({
       (board, ledger) => async (s, key, u, v, call) => {
         await call(() =>
           s.transaction(async (tx) => {
-            await tx.incrementUserStats(board.users[u]!, { logins: 1 });
-            await tx.postMessage({
+            await tx.users.incrementStats(board.users[u]!, { logins: 1 });
+            await tx.messages.post({
               areaId: board.area,
               fromUserId: board.users[u]!,
               toUserId: board.users[v]!,
@@ -146,13 +146,13 @@ Deno.test({
       (board, ledger) => async (s, key, u, v, call) => {
         await call(() =>
           s.transaction(async (tx) => {
-            await tx.postMessage({
+            await tx.messages.post({
               areaId: board.area,
               fromUserId: board.users[u]!,
               subject: key,
               body: "b",
             });
-            await tx.incrementUserStats(board.users[v]!, { logins: 1 });
+            await tx.users.incrementStats(board.users[v]!, { logins: 1 });
           })
         );
         ledger.posts[u]!++;

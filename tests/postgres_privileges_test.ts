@@ -62,9 +62,12 @@ Deno.test({
       await using s = await openStorage(role.url, { migrate: "check" });
       await everyOperation(s);
       await s.transaction(async (tx) => {
-        const user = await tx.createUser({ username: "tx", passwordHash: "h" });
-        await tx.recordLogin(user.id);
-        await tx.postMessage({
+        const user = await tx.users.create({
+          username: "tx",
+          passwordHash: "h",
+        });
+        await tx.users.recordLogin(user.id);
+        await tx.messages.post({
           areaId: 1,
           fromUserId: user.id,
           subject: "s",
@@ -124,28 +127,28 @@ Deno.test({
       "REVOKE INSERT ON messages FROM %ROLE%",
     ]);
     await using s = await openStorage(role.url, { migrate: "check" });
-    const user = await s.createUser({ username: "a", passwordHash: "h" });
-    const area = await s.createMessageArea({ tag: "A", name: "A" });
+    const user = await s.users.create({ username: "a", passwordHash: "h" });
+    const area = await s.messageAreas.create({ tag: "A", name: "A" });
     assertForbidden(
-      await s.incrementUserStats(user.id, { logins: 1 }).catch((e) => e),
+      await s.users.incrementStats(user.id, { logins: 1 }).catch((e) => e),
       /UPDATE/,
       /table users/,
       /GRANT SELECT, UPDATE ON TABLE users TO impulse_role_/,
     );
     const post = { areaId: area.id, fromName: "x", subject: "s", body: "b" };
     assertForbidden(
-      await s.postMessage(post).catch((e) => e),
+      await s.messages.post(post).catch((e) => e),
       /INSERT/,
       /table messages/,
     );
     const inside = await s.transaction(async (tx) => {
-      const error = await tx.postMessage(post).catch((e) => e);
+      const error = await tx.messages.post(post).catch((e) => e);
       // The transaction goes on after the refused operation.
-      await tx.createUser({ username: "b", passwordHash: "h" });
+      await tx.users.create({ username: "b", passwordHash: "h" });
       return error;
     });
     assertForbidden(inside, /INSERT/, /table messages/);
-    assert.ok(await s.findUserByUsername("b"));
+    assert.ok(await s.users.findByUsername("b"));
   },
 });
 
@@ -198,10 +201,10 @@ Deno.test({
       "REVOKE UPDATE ON users FROM %ROLE%",
     ]);
     await using s = await openStorage(role.url, { migrate: "check" });
-    const user = await s.createUser({ username: "a", passwordHash: "h" });
-    const area = await s.createMessageArea({ tag: "A", name: "A" });
+    const user = await s.users.create({ username: "a", passwordHash: "h" });
+    const area = await s.messageAreas.create({ tag: "A", name: "A" });
     const post = () =>
-      s.postMessage({
+      s.messages.post({
         areaId: area.id,
         fromUserId: user.id,
         subject: "s",

@@ -97,7 +97,7 @@ Deno.test({
     );
     {
       await using owner = await openStorage(db.url);
-      await owner.createUser({ username: "SysOp", passwordHash: "h" });
+      await owner.users.create({ username: "SysOp", passwordHash: "h" });
     }
     await using role = await createRole(db, [
       "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA bbs TO %ROLE%",
@@ -114,7 +114,7 @@ Deno.test({
     assert.equal(await tablesBySchema(db), before, "nothing was created");
     await asOwner(db, `GRANT USAGE ON SCHEMA bbs TO "${role.name}"`);
     await using s = await openStorage(role.url, { migrate: "check" });
-    assert.equal((await s.findUserByUsername("sysop"))?.username, "SysOp");
+    assert.equal((await s.users.findByUsername("sysop"))?.username, "SysOp");
   },
 });
 

@@ -49,8 +49,11 @@ Deno.test({
     await using db = await createDatabase();
     {
       await using s = await openStorage(db.url);
-      const user = await s.createUser({ username: "seed", passwordHash: "h" });
-      await s.createMessageArea({ tag: "GEN", name: "General" });
+      const user = await s.users.create({
+        username: "seed",
+        passwordHash: "h",
+      });
+      await s.messageAreas.create({ tag: "GEN", name: "General" });
       assert.equal(user.id, 1);
     }
     await using proxy = proxyTo(POSTGRES_URL);
@@ -78,21 +81,21 @@ async function silentCalls(
   connectTimeoutMs: number,
 ): Promise<void> {
   // Three connections, each established.
-  await Promise.all([s.getUser(1), s.getUser(1), s.getUser(1)]);
+  await Promise.all([s.users.get(1), s.users.get(1), s.users.get(1)]);
   assert.equal(proxy.connections, 3);
   proxy.stalled = true;
   const bound = statementTimeoutMs + 2000;
   const calls: [string, () => Promise<unknown>, RegExp][] = [
-    ["getUser", () => s.getUser(1), /Cannot reach PostgreSQL/],
+    ["users.get", () => s.users.get(1), /Cannot reach PostgreSQL/],
     [
-      "incrementUserStats",
-      () => s.incrementUserStats(1, { logins: 1 }),
+      "users.incrementStats",
+      () => s.users.incrementStats(1, { logins: 1 }),
       /outcome of users.increment is unknown/,
     ],
     [
-      "postMessage",
+      "messages.post",
       () =>
-        s.postMessage({ areaId: 1, fromUserId: 1, subject: "s", body: "b" }),
+        s.messages.post({ areaId: 1, fromUserId: 1, subject: "s", body: "b" }),
       /was rolled back, and nothing of it was committed/,
     ],
   ];
@@ -106,7 +109,7 @@ async function silentCalls(
     assert.ok(ms < bound + 3000, `${what} waited ${ms} ms`);
   });
   // A new connection through the silent network: its login never completes.
-  const { error, ms } = await outcome(() => s.getUser(1));
+  const { error, ms } = await outcome(() => s.users.get(1));
   assert.match(error.message, /connecting took longer than connectTimeoutMs/);
   assert.ok(ms < connectTimeoutMs + 3000, `waited ${ms} ms`);
   console.log(
@@ -115,7 +118,7 @@ async function silentCalls(
     } ms (bound ${bound} ms); a new connection after ${Math.round(ms)} ms`,
   );
   proxy.stalled = false;
-  assert.equal((await s.getUser(1))?.username, "seed");
+  assert.equal((await s.users.get(1))?.username, "seed");
 }
 
 Deno.test({
@@ -127,19 +130,19 @@ Deno.test({
     await using proxy = proxyTo(POSTGRES_URL);
     {
       await using s = await openStorage(db.url);
-      await s.createUser({ username: "seed", passwordHash: "h" });
+      await s.users.create({ username: "seed", passwordHash: "h" });
     }
     await using s = await openStorage(proxy.url(db.url), {
       migrate: "off",
       acquireTimeoutMs: 300,
       postgres: { connectTimeoutMs: 1500, poolSize: 1 },
     });
-    await s.getUser(1);
+    await s.users.get(1);
     // The connection ends; the next one reaches a host that never answers.
     proxy.stallNew = true;
     proxy.cut();
     await pause(100);
-    const { error, ms } = await outcome(() => s.getUser(1));
+    const { error, ms } = await outcome(() => s.users.get(1));
     assert.equal(error.kind, "timeout", error.message);
     const reported = Number(/ in (\d+) ms/.exec(error.message)?.[1]);
     assert.ok(reported >= 1400, `reports ${reported} ms: ${error.message}`);
@@ -203,8 +206,8 @@ async function seeded(
   options: Parameters<typeof openStorage>[1],
 ): Promise<Storage> {
   const s = await openStorage(url, options);
-  if (!await s.getUser(1)) {
-    await s.createUser({ username: "seed", passwordHash: "h" });
+  if (!await s.users.get(1)) {
+    await s.users.create({ username: "seed", passwordHash: "h" });
   }
   return s;
 }
@@ -220,7 +223,7 @@ Deno.test({
       postgres: { statementTimeoutMs: 700 },
     });
     let release = await holdRow(db.url);
-    const slow = await outcome(() => s.incrementUserStats(1, { logins: 1 }));
+    const slow = await outcome(() => s.users.incrementStats(1, { logins: 1 }));
     await release();
     assert.equal(slow.error.kind, "timeout", slow.error.message);
     assert.match(slow.error.message, /statement timeout.*statementTimeoutMs/);
@@ -231,12 +234,12 @@ Deno.test({
     });
     release = await holdRow(db.url);
     const locked = await outcome(() =>
-      quick.incrementUserStats(1, { logins: 1 })
+      quick.users.incrementStats(1, { logins: 1 })
     );
     await release();
     assert.equal(locked.error.kind, "timeout", locked.error.message);
     assert.match(locked.error.message, /55P03/);
-    assert.equal((await s.getUser(1))?.stats.logins, 0);
+    assert.equal((await s.users.get(1))?.stats.logins, 0);
   },
 });
 
@@ -261,7 +264,7 @@ Deno.test({
       };
       let release = await holdRow(db.url);
       const [single] = await Promise.all([
-        outcome(() => s.incrementUserStats(1, { logins: 1 })),
+        outcome(() => s.users.incrementStats(1, { logins: 1 })),
         cancel(),
       ]);
       await release();
@@ -273,7 +276,7 @@ Deno.test({
         outcome(() =>
           s.transaction(async (tx) => {
             runs++;
-            await tx.incrementUserStats(1, { logins: 1 });
+            await tx.users.incrementStats(1, { logins: 1 });
           })
         ),
         cancel(),
@@ -281,7 +284,7 @@ Deno.test({
       await release();
       assert.equal(inTx.error.kind, "unavailable", inTx.error.message);
       assert.equal(runs, 1);
-      assert.equal((await s.getUser(1))?.stats.logins, 0);
+      assert.equal((await s.users.get(1))?.stats.logins, 0);
     } finally {
       await admin.end();
     }

@@ -44,10 +44,13 @@ Deno.test({
       acquireTimeoutMs: 200,
       postgres: { poolSize: 1 },
     });
-    const user = await s.createUser({ username: "a", passwordHash: "h" });
+    const user = await s.users.create({ username: "a", passwordHash: "h" });
     const error = await s.transaction(async (tx) => {
-      await tx.getUser(user.id);
-      return await s.getUser(user.id).then(() => undefined, (e: unknown) => e);
+      await tx.users.get(user.id);
+      return await s.users.get(user.id).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     });
     assert.ok(
       error instanceof StorageError && error.kind === "timeout",
@@ -57,7 +60,7 @@ Deno.test({
       error.message,
       /pooled connection.*all 1 connections of the pool are busy/,
     );
-    assert.equal((await s.getUser(user.id))?.username, "a");
+    assert.equal((await s.users.get(user.id))?.username, "a");
   },
 });
 
@@ -114,13 +117,13 @@ Deno.test({
   async fn() {
     await using db = await createDatabase();
     await using s = await openStorage(db.url);
-    const user = await s.createUser({ username: "n", passwordHash: "h" });
+    const user = await s.users.create({ username: "n", passwordHash: "h" });
     const max = Number.MAX_SAFE_INTEGER;
-    const grown = await s.incrementUserStats(user.id, { uploadBytes: max });
+    const grown = await s.users.incrementStats(user.id, { uploadBytes: max });
     assert.equal(grown.stats.uploadBytes, max);
     assert.equal(typeof grown.id, "number");
     await rejectsKind(
-      s.incrementUserStats(user.id, { uploadBytes: 1 }),
+      s.users.incrementStats(user.id, { uploadBytes: 1 }),
       "constraint",
     );
   },

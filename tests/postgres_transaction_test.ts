@@ -59,12 +59,12 @@ Deno.test({
     let runs = 0;
     const ids = await s.transaction(async (tx) => {
       runs++;
-      const a = await tx.createUser({
+      const a = await tx.users.create({
         username: `a${runs}`,
         passwordHash: "h",
       });
       await pause(600); // six times idleTimeoutMs with the transaction open
-      const b = await tx.createUser({
+      const b = await tx.users.create({
         username: `b${runs}`,
         passwordHash: "h",
       });
@@ -72,8 +72,10 @@ Deno.test({
       return [a.id, b.id];
     });
     assert.equal(runs, 1, "the callback ran once");
-    for (const id of ids) assert.ok(await s.getUser(id), `user ${id} is there`);
-    assert.equal(await s.findUserByUsername("a2"), null);
+    for (const id of ids) {
+      assert.ok(await s.users.get(id), `user ${id} is there`);
+    }
+    assert.equal(await s.users.findByUsername("a2"), null);
   },
 });
 
@@ -87,10 +89,10 @@ Deno.test({
     await using s = await openStorage(withApp(db.url, app), {
       postgres: { idleTimeoutMs: 200, poolSize: 3 },
     });
-    const user = await s.createUser({ username: "a", passwordHash: "h" });
+    const user = await s.users.create({ username: "a", passwordHash: "h" });
     // Three connections busy at once, so the pool opens all of them.
     await s.transaction(() =>
-      Promise.all([s.getUser(user.id), s.getUser(user.id)])
+      Promise.all([s.users.get(user.id), s.users.get(user.id)])
     );
     assert.ok((await backends(app)).length >= 2, "connections were open");
     const quiet = Date.now() + 10_000;
@@ -98,7 +100,7 @@ Deno.test({
       await pause(100);
     }
     assert.deepEqual(await backends(app), [], "idle connections were closed");
-    assert.equal((await s.getUser(user.id))?.username, "a");
+    assert.equal((await s.users.get(user.id))?.username, "a");
     assert.equal((await backends(app)).length, 1, "one connection came back");
   },
 });
@@ -114,10 +116,10 @@ Deno.test({
     let runs = 0;
     const error = await s.transaction(async (tx) => {
       runs++;
-      await tx.createUser({ username: `lost${runs}`, passwordHash: "h" });
+      await tx.users.create({ username: `lost${runs}`, passwordHash: "h" });
       assert.ok(await terminate(app) > 0, "the connection was ended");
       await pause(100);
-      await tx.createUser({ username: `after${runs}`, passwordHash: "h" });
+      await tx.users.create({ username: `after${runs}`, passwordHash: "h" });
     }).then(() => null, (e: unknown) => e);
     assert.equal(runs, 1, "the callback ran once");
     assert.ok(
@@ -125,10 +127,10 @@ Deno.test({
       String(error),
     );
     assert.match(error.message, /rolled back/);
-    assert.equal(await s.findUserByUsername("lost1"), null);
-    assert.equal(await s.findUserByUsername("lost2"), null);
+    assert.equal(await s.users.findByUsername("lost1"), null);
+    assert.equal(await s.users.findByUsername("lost2"), null);
     // The storage goes on.
-    await s.createUser({ username: "later", passwordHash: "h" });
+    await s.users.create({ username: "later", passwordHash: "h" });
   },
 });
 

@@ -12,7 +12,7 @@ import {
   type Sql,
 } from "../src/driver.ts";
 import { connect } from "../src/connect.ts";
-import { Operations } from "../src/ops/mod.ts";
+import { bindRepositories } from "../src/ops/mod.ts";
 import { openStorage } from "../mod.ts";
 import * as V from "../src/validate.ts";
 import { STATEMENTS } from "../drivers/sqlite/statements.ts";
@@ -62,7 +62,7 @@ Deno.test("every statement of the operations searches an index (SQLite)", async 
     );
     const recorder = new Recorder(connection.root as Executor);
     try {
-      await everyOperation(new Operations(recorder));
+      await everyOperation(bindRepositories(recorder));
     } finally {
       await connection.close();
     }
@@ -115,7 +115,7 @@ Deno.test({
     );
     const recorder = new Recorder(connection.root as Executor);
     try {
-      await everyOperation(new Operations(recorder));
+      await everyOperation(bindRepositories(recorder));
     } finally {
       await connection.close();
     }

@@ -64,7 +64,7 @@ for (const engine of ENGINES) {
       await withUmask(0, async () => {
         const path = `${dir}/a/b/board.db`;
         await using s = await openStorage(`sqlite:${path}?engine=${engine}`);
-        await s.createUser({ username: "sysop", passwordHash: "h" });
+        await s.users.create({ username: "sysop", passwordHash: "h" });
         assert.deepEqual(
           [
             `${dir}/a`,
@@ -91,7 +91,7 @@ Deno.test({
       await using s = await openStorage(`sqlite:${path}`, {
         sqlite: { fileMode: 0o640, dirMode: 0o750 },
       });
-      await s.createUser({ username: "sysop", passwordHash: "h" });
+      await s.users.create({ username: "sysop", passwordHash: "h" });
       assert.deepEqual(
         [`${dir}/shared`, path, `${path}-wal`].map(modeOf),
         ["750", "640", "640"],
@@ -161,17 +161,17 @@ function sha256Hex(text: string): Uint8Array {
 
 /** Creates sessions and uses their tokens; returns the tokens. */
 async function useTokens(s: Storage, count: number): Promise<string[]> {
-  const user = await s.createUser({ username: "caller", passwordHash: "h" });
+  const user = await s.users.create({ username: "caller", passwordHash: "h" });
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
-    const { session, token } = await s.createSession({
+    const { session, token } = await s.sessions.create({
       userId: user.id,
       ipAddress: "192.0.2.1",
       node: i + 1,
     });
-    assert.equal((await s.getSessionByToken(token))?.id, session.id);
-    await s.touchSession(session.id, { activity: "Reading mail" });
-    if (i % 2) await s.endSession(session.id);
+    assert.equal((await s.sessions.getByToken(token))?.id, session.id);
+    await s.sessions.touch(session.id, { activity: "Reading mail" });
+    if (i % 2) await s.sessions.end(session.id);
     tokens.push(token);
   }
   return tokens;
@@ -412,32 +412,35 @@ Deno.test("errors never show a password hash or token given to an operation", as
       errors.push(error);
     }
   };
-  const user = await s.createUser({ username: "taken", passwordHash: SECRET });
-  await fail(() => s.createUser({ username: "TAKEN", passwordHash: SECRET }));
+  const user = await s.users.create({
+    username: "taken",
+    passwordHash: SECRET,
+  });
+  await fail(() => s.users.create({ username: "TAKEN", passwordHash: SECRET }));
   await fail(() =>
-    s.createUser({ username: "bad\u0001", passwordHash: SECRET })
+    s.users.create({ username: "bad\u0001", passwordHash: SECRET })
   );
   await fail(() =>
-    s.createUser({ username: "long", passwordHash: SECRET.repeat(40) })
+    s.users.create({ username: "long", passwordHash: SECRET.repeat(40) })
   );
-  await fail(() => s.updateUser(user.id + 99, { passwordHash: SECRET }));
+  await fail(() => s.users.update(user.id + 99, { passwordHash: SECRET }));
   await fail(() =>
-    s.updateUser(user.id, { passwordHash: SECRET, securityLevel: 999 })
+    s.users.update(user.id, { passwordHash: SECRET, securityLevel: 999 })
   );
   await fail(() =>
     s.transaction(async (tx) => {
-      await tx.createUser({ username: "intx", passwordHash: SECRET });
-      await tx.createUser({ username: "INTX", passwordHash: SECRET });
+      await tx.users.create({ username: "intx", passwordHash: SECRET });
+      await tx.users.create({ username: "INTX", passwordHash: SECRET });
     })
   );
-  const { token } = await s.createSession({
+  const { token } = await s.sessions.create({
     userId: user.id,
     ipAddress: "192.0.2.1",
   });
-  assert.equal(await s.getSessionByToken(token + SECRET + "\0"), null);
+  assert.equal(await s.sessions.getByToken(token + SECRET + "\0"), null);
   await s.close();
-  await fail(() => s.getSessionByToken(token));
-  await fail(() => s.createUser({ username: "after", passwordHash: SECRET }));
+  await fail(() => s.sessions.getByToken(token));
+  await fail(() => s.users.create({ username: "after", passwordHash: SECRET }));
   assert.equal(errors.length, 8);
   for (const error of errors) {
     const text = shown(error);

@@ -39,8 +39,8 @@ for (const target of FILE_TARGETS) {
     async (fresh) => {
       {
         await using s = await fresh.open();
-        await s.createUser({ username: "u", passwordHash: "h" });
-        await s.createMessageArea({ tag: "A", name: "A" });
+        await s.users.create({ username: "u", passwordHash: "h" });
+        await s.messageAreas.create({ tag: "A", name: "A" });
       }
       await using holder = await holdLock(filePath(fresh));
       const waited: number[] = [];
@@ -51,11 +51,18 @@ for (const target of FILE_TARGETS) {
           ...(retry ? { retry } : {}),
         });
         const calls: Record<string, () => Promise<unknown>> = {
-          incrementUserStats: () => s.incrementUserStats(1, { logins: 1 }),
-          createUser: () => s.createUser({ username: "v", passwordHash: "h" }),
-          postMessage: () =>
-            s.postMessage({ areaId: 1, fromName: "x", subject: "s", body: "" }),
-          transaction: () => s.transaction((tx) => tx.recordLogin(1)),
+          "users.incrementStats": () =>
+            s.users.incrementStats(1, { logins: 1 }),
+          "users.create": () =>
+            s.users.create({ username: "v", passwordHash: "h" }),
+          "messages.post": () =>
+            s.messages.post({
+              areaId: 1,
+              fromName: "x",
+              subject: "s",
+              body: "",
+            }),
+          transaction: () => s.transaction((tx) => tx.users.recordLogin(1)),
         };
         for (const [name, call] of Object.entries(calls)) {
           const outcome = await timed(call);
@@ -68,7 +75,7 @@ for (const target of FILE_TARGETS) {
           assert.match(error.message, /write lock/);
         }
         // Reads do not wait for a writer (WAL).
-        assert.equal((await s.getUser(1))?.stats.logins, 0);
+        assert.equal((await s.users.get(1))?.stats.logins, 0);
       }
       await holder.release();
       console.log(
@@ -78,9 +85,9 @@ for (const target of FILE_TARGETS) {
           } ms`,
       );
       await using s = await fresh.open();
-      assert.equal((await s.getUser(1))?.stats.logins, 0);
-      assert.equal(await s.findUserByUsername("v"), null);
-      assert.equal((await s.getMessageArea(1))?.msgCount, 0);
+      assert.equal((await s.users.get(1))?.stats.logins, 0);
+      assert.equal(await s.users.findByUsername("v"), null);
+      assert.equal((await s.messageAreas.get(1))?.msgCount, 0);
     },
   );
 
@@ -102,14 +109,16 @@ for (const target of FILE_TARGETS) {
     "a call's wait for this storage's writer and its wait for another process's lock share one deadline",
     async (fresh) => {
       await using s = await fresh.open({ acquireTimeoutMs: 2000 });
-      const user = await s.createUser({ username: "u", passwordHash: "h" });
+      const user = await s.users.create({ username: "u", passwordHash: "h" });
       await using _holder = await holdLock(filePath(fresh));
       // The first holds this storage's writer while it waits for the other process, until its
       // deadline; the second, begun a second later, waits behind it, then for the process.
-      const first = timed(() => s.transaction((tx) => tx.recordLogin(user.id)));
+      const first = timed(() =>
+        s.transaction((tx) => tx.users.recordLogin(user.id))
+      );
       await new Promise((r) => setTimeout(r, 1000));
       const second = await timed(() =>
-        s.incrementUserStats(user.id, { logins: 1 })
+        s.users.incrementStats(user.id, { logins: 1 })
       );
       const firstOutcome = await first;
       assertTimedOut(firstOutcome, 2000, "the first");
@@ -132,18 +141,18 @@ for (const target of FILE_TARGETS) {
         acquireTimeoutMs: 5000,
         retry: { attempts: 1, baseDelayMs: 5, maxDelayMs: 50 },
       });
-      const user = await s.createUser({ username: "u", passwordHash: "h" });
+      const user = await s.users.create({ username: "u", passwordHash: "h" });
       const holder = await holdLock(filePath(fresh));
       const releasing = new Promise((r) => setTimeout(r, 300)).then(() =>
         holder.release()
       );
       const { error, ms } = await timed(() =>
-        s.incrementUserStats(user.id, { posts: 1 })
+        s.users.incrementStats(user.id, { posts: 1 })
       );
       await releasing;
       assert.equal(error, undefined);
       assert.ok(ms >= 200, `the write waited for the lock: ${ms} ms`);
-      assert.equal((await s.getUser(user.id))?.stats.posts, 1);
+      assert.equal((await s.users.get(user.id))?.stats.posts, 1);
     },
   );
 }
@@ -153,20 +162,20 @@ Deno.test("[sqlite-file] another storage's open transaction on the same file is 
   await using fresh = await target.fresh();
   await using a = await fresh.open();
   await using b = await fresh.open({ acquireTimeoutMs: 300, migrate: "off" });
-  const user = await a.createUser({ username: "u", passwordHash: "h" });
+  const user = await a.users.create({ username: "u", passwordHash: "h" });
   let release!: () => void;
   const held = new Promise<void>((r) => release = r);
   const tx = a.transaction(async (t) => {
-    await t.recordLogin(user.id);
+    await t.users.recordLogin(user.id);
     await held;
   });
   await new Promise((r) => setTimeout(r, 50));
   const error = await rejectsKind(
-    b.incrementUserStats(user.id, { logins: 1 }),
+    b.users.incrementStats(user.id, { logins: 1 }),
     "timeout",
   );
   assert.match(error.message, /write lock/);
   release();
   await tx;
-  assert.equal((await b.getUser(user.id))?.stats.logins, 1);
+  assert.equal((await b.users.get(user.id))?.stats.logins, 1);
 });

@@ -124,19 +124,22 @@ Deno.test("[sqlite-ffi-file] ids and sizes above 2^31, up to 2^53 − 1, round-t
   );
   db.close();
 
-  const user = await storage.createUser({ username: "big", passwordHash: "h" });
+  const user = await storage.users.create({
+    username: "big",
+    passwordHash: "h",
+  });
   assert.equal(user.id, MAX - 9);
-  assert.equal((await storage.getUser(MAX - 9))?.username, "big");
-  const file = await storage.addFile({
+  assert.equal((await storage.users.get(MAX - 9))?.username, "big");
+  const file = await storage.files.add({
     areaId: 2 ** 40,
     filename: "huge.iso",
     size: MAX,
     uploaderId: user.id,
   });
   assert.equal(file.id, 2 ** 31 + 6);
-  assert.deepEqual(await storage.getFile(file.id), file);
-  assert.equal((await storage.listFiles(2 ** 40))[0]?.size, MAX);
-  const message = await storage.postMessage({
+  assert.deepEqual(await storage.files.get(file.id), file);
+  assert.equal((await storage.files.list(2 ** 40))[0]?.size, MAX);
+  const message = await storage.messages.post({
     areaId: 1,
     fromUserId: user.id,
     toUserId: user.id,
@@ -145,20 +148,20 @@ Deno.test("[sqlite-ffi-file] ids and sizes above 2^31, up to 2^53 − 1, round-t
   });
   assert.equal(message.id, 2 ** 32 + 1);
   assert.equal(
-    (await storage.listMessages(1, { after: 2 ** 32 }))[0]?.id,
+    (await storage.messages.list(1, { after: 2 ** 32 }))[0]?.id,
     message.id,
   );
-  const { session } = await storage.createSession({
+  const { session } = await storage.sessions.create({
     userId: user.id,
     ipAddress: "::1",
   });
   assert.equal(session.id, MAX);
   const stats =
-    (await storage.incrementUserStats(user.id, { downloadBytes: MAX - 1 }))
+    (await storage.users.incrementStats(user.id, { downloadBytes: MAX - 1 }))
       .stats;
   assert.equal(stats.uploadBytes, MAX);
   assert.equal(stats.downloadBytes, MAX - 1);
-  assert.equal((await storage.getUser(user.id))?.stats.uploadBytes, MAX);
+  assert.equal((await storage.users.get(user.id))?.stats.uploadBytes, MAX);
 
   // Counters cannot pass 2^53 − 1 (the schema checks them); an id can, written by hand. Reading
   // it is a clear error, not a silently rounded id.
@@ -169,7 +172,7 @@ Deno.test("[sqlite-ffi-file] ids and sizes above 2^31, up to 2^53 − 1, round-t
   ).run([2n ** 53n + 1n]);
   raw.close();
   const error = await rejectsKind(
-    storage.findUserByUsername("huge"),
+    storage.users.findByUsername("huge"),
     "internal",
   );
   assert.match(error.message, /"id".*outside the safe range.*9007199254740993/);
@@ -178,16 +181,16 @@ Deno.test("[sqlite-ffi-file] ids and sizes above 2^31, up to 2^53 − 1, round-t
 Deno.test("[sqlite-ffi] errors map to the same kinds as on the built-in engine", async () => {
   for (const url of ["sqlite::memory:", "sqlite::memory:?engine=ffi"]) {
     await using storage = await openStorage(url);
-    const user = await storage.createUser({
+    const user = await storage.users.create({
       username: "sysop",
       passwordHash: "h",
     });
     await rejectsKind(
-      storage.createUser({ username: "SYSOP", passwordHash: "h" }),
+      storage.users.create({ username: "SYSOP", passwordHash: "h" }),
       "conflict",
     );
     await rejectsKind(
-      storage.postMessage({
+      storage.messages.post({
         areaId: 1,
         fromUserId: user.id + 1,
         subject: "s",
@@ -196,11 +199,11 @@ Deno.test("[sqlite-ffi] errors map to the same kinds as on the built-in engine",
       "constraint",
     );
     await rejectsKind(
-      storage.createSession({ userId: user.id + 1, ipAddress: "127.0.0.1" }),
+      storage.sessions.create({ userId: user.id + 1, ipAddress: "127.0.0.1" }),
       "constraint",
     );
     await rejectsKind(
-      storage.updateUser(user.id + 1, { securityLevel: 1 }),
+      storage.users.update(user.id + 1, { securityLevel: 1 }),
       "not_found",
     );
   }
@@ -219,16 +222,16 @@ Deno.test("[sqlite-ffi-file] a busy database is retried, then timeout at acquire
     const released = new Promise((resolve) => setTimeout(resolve, 30)).then(
       () => holder.exec("ROLLBACK"),
     );
-    const user = await storage.createUser({
+    const user = await storage.users.create({
       username: "patient",
       passwordHash: "h",
     });
     await released;
-    assert.equal((await storage.getUser(user.id))?.username, "patient");
+    assert.equal((await storage.users.get(user.id))?.username, "patient");
 
     holder.exec("BEGIN IMMEDIATE");
     const error = await rejectsKind(
-      storage.createUser({ username: "blocked", passwordHash: "h" }),
+      storage.users.create({ username: "blocked", passwordHash: "h" }),
       "timeout",
     );
     assert.match(error.message, /300 ms.*write lock/);
@@ -236,7 +239,7 @@ Deno.test("[sqlite-ffi-file] a busy database is retried, then timeout at acquire
   } finally {
     holder.close();
   }
-  assert.equal(await storage.findUserByUsername("blocked"), null);
+  assert.equal(await storage.users.findByUsername("blocked"), null);
 });
 
 Deno.test("[sqlite-ffi-file] two processes writing one file on the FFI engine lose nothing", async () => {
@@ -244,8 +247,8 @@ Deno.test("[sqlite-ffi-file] two processes writing one file on the FFI engine lo
   const url = `sqlite:${temp.dir}/board.db?engine=ffi`;
   const userId = await (async () => {
     await using s = await openStorage(url);
-    await s.createMessageArea({ tag: "M1", name: "Shared area" });
-    return (await s.createUser({ username: "shared", passwordHash: "h" })).id;
+    await s.messageAreas.create({ tag: "M1", name: "Shared area" });
+    return (await s.users.create({ username: "shared", passwordHash: "h" })).id;
   })();
   const rounds = 200;
   const worker = new URL("./_worker.ts", import.meta.url).pathname;
@@ -266,10 +269,10 @@ Deno.test("[sqlite-ffi-file] two processes writing one file on the FFI engine lo
   )
     .reduce((a, b) => a + b, 0);
   await using s = await openStorage(url, { migrate: "check" });
-  const stats = (await s.getUser(userId))!.stats;
+  const stats = (await s.users.get(userId))!.stats;
   assert.equal(stats.posts, posts);
   assert.equal(stats.logins, 2 * (rounds / 4) * 3);
-  assert.equal((await s.listMessages(1, { limit: 1000 })).length, posts);
+  assert.equal((await s.messages.list(1, { limit: 1000 })).length, posts);
 });
 
 Deno.test("the FFI engine is loaded only when asked for: no --allow-ffi needed otherwise", async () => {
@@ -280,7 +283,7 @@ Deno.test("the FFI engine is loaded only when asked for: no --allow-ffi needed o
     script,
     `import { openStorage } from "${mod}";
      await using plain = await openStorage("sqlite::memory:");
-     await plain.createUser({ username: "a", passwordHash: "h" });
+     await plain.users.create({ username: "a", passwordHash: "h" });
      const error = await openStorage("sqlite::memory:?engine=ffi").catch((e) => e);
      console.log(JSON.stringify({ kind: error.kind, message: error.message }));`,
   );

@@ -63,20 +63,20 @@ async function prepare(url: string, n: number) {
   await using s = await openStorage(url);
   const messageAreas = [];
   for (const tag of ["GENERAL", "SYSOP", "FIDO"]) {
-    messageAreas.push((await s.createMessageArea({ tag, name: tag })).id);
+    messageAreas.push((await s.messageAreas.create({ tag, name: tag })).id);
   }
   const fileAreas = [];
   for (const tag of ["UTILS", "GAMES"]) {
-    fileAreas.push((await s.createFileArea({ tag, name: tag })).id);
+    fileAreas.push((await s.fileAreas.create({ tag, name: tag })).id);
   }
-  const hot = await s.createUser({ username: "hot", passwordHash: "h" });
+  const hot = await s.users.create({ username: "hot", passwordHash: "h" });
   const users = [];
   for (let i = 0; i < n; i++) {
     users.push(
-      (await s.createUser({ username: `worker${i}`, passwordHash: "h" })).id,
+      (await s.users.create({ username: `worker${i}`, passwordHash: "h" })).id,
     );
   }
-  const shared = await s.addFile({
+  const shared = await s.files.add({
     areaId: fileAreas[0]!,
     filename: "SHARED.ZIP",
     size: 4242,

@@ -94,11 +94,14 @@ for (const engine of ENGINES) {
       const url = `sqlite:${name}?engine=${engine}`;
       {
         await using s = await openStorage(url);
-        await s.createUser({ username: "kept", passwordHash: "h" });
+        await s.users.create({ username: "kept", passwordHash: "h" });
       }
       // Persisted in that very file: not an in-memory database behind a file name.
       await using again = await openStorage(url, { migrate: "check" });
-      assert.equal((await again.findUserByUsername("kept"))?.username, "kept");
+      assert.equal(
+        (await again.users.findByUsername("kept"))?.username,
+        "kept",
+      );
       assert.ok((await Deno.stat(`${dir}/${name}`)).isFile, name);
       if (Deno.build.os !== "windows") {
         assert.equal((await Deno.stat(`${dir}/${name}`)).mode! & 0o777, 0o600);

@@ -17,7 +17,7 @@
  * import { openStorage } from "@impulse/storage";
  *
  * await using storage = await openStorage("postgres://bbs:secret@127.0.0.1:5432/bbs?poolSize=20");
- * const user = await storage.createUser({ username: "sysop", passwordHash: "x" });
+ * const user = await storage.users.create({ username: "sysop", passwordHash: "x" });
  * ```
  *
  * @module

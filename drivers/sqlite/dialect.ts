@@ -243,7 +243,7 @@ const SCHEMA_MISMATCH =
  *
  * @param error What the engine threw.
  * @param code Its extended result code, if it came from SQLite.
- * @param doing What was being done, for the message (`createUser`).
+ * @param doing What was being done, for the message (`users.create`).
  * @returns The error to throw.
  */
 export function toStorageError(

@@ -87,7 +87,7 @@ Deno.test("ffiEngine() refuses to read an integer beyond 2^53 − 1, naming colu
   const mapped = toStorageError(
     new RangeError("x"),
     ffi.errorCode(new RangeError("x")),
-    "getUser",
+    "users.get",
   );
   assert.equal(mapped.kind, "internal");
   assert.throws(() => db.prepare("SELECT ?").value([2n ** 64n]), RangeError);

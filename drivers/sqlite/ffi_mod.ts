@@ -18,8 +18,8 @@
  * import assert from "node:assert/strict";
  *
  * await using storage = await openStorage("sqlite::memory:?engine=ffi");
- * const user = await storage.createUser({ username: "sysop", passwordHash: "x" });
- * assert.equal((await storage.getUser(user.id))?.username, "sysop");
+ * const user = await storage.users.create({ username: "sysop", passwordHash: "x" });
+ * assert.equal((await storage.users.get(user.id))?.username, "sysop");
  * ```
  *
  * @module

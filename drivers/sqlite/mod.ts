@@ -9,7 +9,7 @@
  * import { openStorage } from "@impulse/storage";
  *
  * await using storage = await openStorage("sqlite::memory:");
- * const user = await storage.createUser({ username: "sysop", passwordHash: "x" });
+ * const user = await storage.users.create({ username: "sysop", passwordHash: "x" });
  * ```
  *
  * @module

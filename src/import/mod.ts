@@ -9,7 +9,7 @@
  * await using storage = await openStorage("sqlite:./data/board.db");
  * const report = await importImpulse71("/bbs/imp", storage, { timeZone: "America/Chicago" });
  * for (const skip of report.skipped) console.log(skip.kind, skip.file, skip.reason);
- * const sysop = await storage.findUserByUsername("sysop");
+ * const sysop = await storage.users.findByUsername("sysop");
  * console.log(await verifyPassword("flare", sysop!.passwordHash)); // the old password, any case
  * ```
  *

@@ -70,12 +70,12 @@ export function reword(
 }
 
 /**
- * A record by id, or `null`: the body of `getUser`, `getFile` and the like.
+ * A record by id, or `null`: the body of `users.get`, `files.get` and the like.
  *
  * @param x Where to run.
  * @param q `SELECT … WHERE id = ?`.
  * @param id The caller's id (validated here).
- * @param operation The operation, for validation messages.
+ * @param operation The operation, for validation messages (`users.get`).
  * @param map Turns the row into the record.
  * @returns The record, or `null`.
  */
@@ -92,14 +92,15 @@ export async function byId<T>(
 
 /**
  * Runs a statement on one record by id (`… WHERE id = ?`, the id its last parameter) and fails as
- * `not_found` when it changed nothing: the body of `deleteUser`, `endSession` and the like.
+ * `not_found` when it changed nothing: the body of `users.delete`, `sessions.end` and the like.
  *
  * @param x Where to run.
  * @param q The statement.
  * @param params Its parameters before the id.
  * @param id The caller's id (validated here).
  * @param what The record, for the message (`user`, `session`).
- * @param operation The operation.
+ * @param operation The operation (`users.delete`): its method and `what` make the message's
+ *   action (`delete user`).
  */
 export async function changeById(
   x: Executor,
@@ -113,7 +114,10 @@ export async function changeById(
     ...params,
     parse(idSchema, id, "id", operation),
   ]);
-  if (changed === 0) throw notFound(what, id, operation);
+  if (changed === 0) {
+    const method = operation.slice(operation.indexOf(".") + 1);
+    throw notFound(what, id, `${method} ${what}`);
+  }
 }
 
 /**
@@ -135,24 +139,24 @@ export function isKind(
  *
  * @param what The record (`user`, `message area` …).
  * @param id Its id.
- * @param operation The operation, like `updateUser`.
+ * @param action What could not be done, in words: `update user`.
  * @returns The error.
  */
 export function notFound(
   what: string,
   id: unknown,
-  operation: string,
+  action: string,
 ): StorageError {
   return new StorageError(
     "not_found",
-    `Cannot ${verb(operation)} as ${what} ${id} does not exist`,
+    `Cannot ${action} as ${what} ${id} does not exist`,
   );
 }
 
 /**
  * `constraint` for a reference to a record that does not exist.
  *
- * @param operation The operation.
+ * @param action What could not be done, in words: `post message`.
  * @param field The field holding the reference.
  * @param what The record it should name.
  * @param id The value.
@@ -160,7 +164,7 @@ export function notFound(
  * @returns The error.
  */
 export function missing(
-  operation: string,
+  action: string,
   field: string,
   what: string,
   id: unknown,
@@ -168,22 +172,12 @@ export function missing(
 ): StorageError {
   return new StorageError(
     "constraint",
-    `Cannot ${verb(operation)} as ${field} names no ${what}: ${id}`,
+    `Cannot ${action} as ${field} names no ${what}: ${id}`,
     {
       cause,
       field,
     },
   );
-}
-
-/**
- * An operation's name as words: `createUser` → `create user`.
- *
- * @param operation The operation.
- * @returns The words.
- */
-export function verb(operation: string): string {
-  return operation.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 }
 
 /** A patchable field: its SET clause and, when not just the field's value, its parameters. */
@@ -273,14 +267,14 @@ export type Reference = readonly [
  * after a failure, once the failed work has been undone, so a write that succeeds pays none.
  *
  * @param x Where to look the references up.
- * @param operation The operation, for the message.
+ * @param action What could not be done, in words, for the message: `add file`.
  * @param references What the write refers to, in the order to report them.
  * @param work The write.
  * @returns What the write returned.
  */
 export async function checkReferences<T>(
   x: Executor,
-  operation: string,
+  action: string,
   references: readonly Reference[],
   work: () => Promise<T>,
 ): Promise<T> {
@@ -291,7 +285,7 @@ export async function checkReferences<T>(
     if (!isKind(error, "constraint") && !isKind(error, "conflict")) throw error;
     for (const [field, what, exists, id] of references) {
       if (id !== null && !await x.get(exists, [id])) {
-        throw missing(operation, field, what, id, error);
+        throw missing(action, field, what, id, error);
       }
     }
     throw error;

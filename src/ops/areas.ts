@@ -77,17 +77,18 @@ const Q = {
   readNext: sql(
     "messages.readNext",
     `SELECT ${M} FROM messages
-     WHERE area_id = ? AND msg_num > coalesce((SELECT last_read FROM last_read WHERE user_id = ? AND area_id = ?), 0)
+     WHERE area_id = ? AND EXISTS (SELECT 1 FROM users WHERE id = ?)
+       AND msg_num > coalesce((SELECT last_read FROM last_read WHERE user_id = ? AND area_id = ?), 0)
      ORDER BY msg_num LIMIT ?`,
   ),
 };
 
-/** See {@linkcode StorageOps.createMessageArea}. */
+/** See `messageAreas.create`. */
 export async function createMessageArea(
   x: Executor,
   input: NewMessageArea,
 ): Promise<MessageArea> {
-  const a = parse(S.newMessageArea, input, "input", "createMessageArea");
+  const a = parse(S.newMessageArea, input, "input", "messageAreas.create");
   const row = await mapError(
     () =>
       x.get(Q.insertMessageArea, [
@@ -103,25 +104,25 @@ export async function createMessageArea(
   return toMessageArea(row!);
 }
 
-/** See {@linkcode StorageOps.getMessageArea}. */
+/** See `messageAreas.get`. */
 export function getMessageArea(
   x: Executor,
   id: number,
 ): Promise<MessageArea | null> {
-  return byId(x, Q.messageArea, id, "getMessageArea", toMessageArea);
+  return byId(x, Q.messageArea, id, "messageAreas.get", toMessageArea);
 }
 
-/** See {@linkcode StorageOps.listMessageAreas}. */
+/** See `messageAreas.list`. */
 export async function listMessageAreas(x: Executor): Promise<MessageArea[]> {
   return (await x.all(Q.messageAreas, [])).map(toMessageArea);
 }
 
-/** See {@linkcode StorageOps.createFileArea}. */
+/** See `fileAreas.create`. */
 export async function createFileArea(
   x: Executor,
   input: NewFileArea,
 ): Promise<FileArea> {
-  const a = parse(S.newFileArea, input, "input", "createFileArea");
+  const a = parse(S.newFileArea, input, "input", "fileAreas.create");
   const row = await mapError(
     () => x.get(Q.insertFileArea, [a.tag, foldKey(a.tag), a.name, Date.now()]),
     tagTaken(a.tag),
@@ -129,34 +130,34 @@ export async function createFileArea(
   return toFileArea(row!);
 }
 
-/** See {@linkcode StorageOps.getFileArea}. */
+/** See `fileAreas.get`. */
 export function getFileArea(
   x: Executor,
   id: number,
 ): Promise<FileArea | null> {
-  return byId(x, Q.fileArea, id, "getFileArea", toFileArea);
+  return byId(x, Q.fileArea, id, "fileAreas.get", toFileArea);
 }
 
-/** See {@linkcode StorageOps.listFileAreas}. */
+/** See `fileAreas.list`. */
 export async function listFileAreas(x: Executor): Promise<FileArea[]> {
   return (await x.all(Q.fileAreas, [])).map(toFileArea);
 }
 
-/** See {@linkcode StorageOps.markRead}. */
+/** See `reading.markRead`. */
 export async function markRead(
   x: Executor,
   userId: number,
   areaId: number,
   msgNum: number,
 ): Promise<number> {
-  parse(idSchema, userId, "userId", "markRead");
-  parse(idSchema, areaId, "areaId", "markRead");
-  const n = parse(S.msgNum, msgNum, "msgNum", "markRead");
+  parse(idSchema, userId, "userId", "reading.markRead");
+  parse(idSchema, areaId, "areaId", "reading.markRead");
+  const n = parse(S.msgNum, msgNum, "msgNum", "reading.markRead");
   return await x.atomic(async (q) => {
     const area = await q.get(Q.highWater, [areaId]);
-    if (!area) throw notFound("message area", areaId, "markRead");
+    if (!area) throw notFound("message area", areaId, "mark read");
     if (!await q.get(userExists, [userId])) {
-      throw notFound("user", userId, "markRead");
+      throw notFound("user", userId, "mark read");
     }
     const row = await q.get(Q.markRead, [
       userId,
@@ -167,14 +168,14 @@ export async function markRead(
   });
 }
 
-/** See {@linkcode StorageOps.newScan}. */
+/** See `reading.newScan`. */
 export async function newScan(
   x: Executor,
   userId: number,
 ): Promise<NewScanEntry[]> {
-  parse(idSchema, userId, "userId", "newScan");
+  parse(idSchema, userId, "userId", "reading.newScan");
   if (!await x.get(userExists, [userId])) {
-    throw notFound("user", userId, "newScan");
+    throw notFound("user", userId, "new scan");
   }
   const rows = await x.all(Q.newScan, [userId]);
   return rows.map((row) => {
@@ -184,19 +185,27 @@ export async function newScan(
   });
 }
 
-/** See {@linkcode StorageOps.readNext}. */
+/** See `reading.readNext`. */
 export async function readNext(
   x: Executor,
   userId: number,
   areaId: number,
   options?: LimitOptions,
 ): Promise<Message[]> {
-  parse(idSchema, userId, "userId", "readNext");
-  parse(idSchema, areaId, "areaId", "readNext");
-  const { limit } = parse(S.limitOptions, options, "options", "readNext");
-  return (await x.all(Q.readNext, [areaId, userId, areaId, limit])).map(
-    toMessage,
+  parse(idSchema, userId, "userId", "reading.readNext");
+  parse(idSchema, areaId, "areaId", "reading.readNext");
+  const { limit } = parse(
+    S.limitOptions,
+    options,
+    "options",
+    "reading.readNext",
   );
+  const rows = await x.all(Q.readNext, [areaId, userId, userId, areaId, limit]);
+  // Nothing to read, or no such reader: a missing user is not_found, as in newScan.
+  if (rows.length === 0 && !await x.get(userExists, [userId])) {
+    throw notFound("user", userId, "read next");
+  }
+  return rows.map(toMessage);
 }
 
 function tagTaken(tag: string): (error: unknown) => unknown {

@@ -95,16 +95,16 @@ const update = new PatchStatements<FilePatch>("files.update", "files", [
 ], `WHERE id = ? RETURNING ${F}`);
 
 /**
- * See {@linkcode StorageOps.addFile}. Locks in the global order (mod.ts): the uploader (counting
+ * See `files.add`. Locks in the global order (mod.ts): the uploader (counting
  * the upload), then the new file.
  */
 export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
-  const f = parse(S.newFile, input, "input", "addFile");
+  const f = parse(S.newFile, input, "input", "files.add");
   const references: Reference[] = [
     ["areaId", "file area", Q.areaExists, f.areaId],
     ["uploaderId", "user", userExists, f.uploaderId],
   ];
-  return await checkReferences(x, "addFile", references, async () => {
+  return await checkReferences(x, "add file", references, async () => {
     try {
       return await x.atomic(async (q) => {
         if (
@@ -112,7 +112,7 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
           await q.run(Q.addUpload, [f.size, f.uploaderId]) === 0
         ) {
           // checkReferences names the first reference that names nothing.
-          throw missing("addFile", "uploaderId", "user", f.uploaderId);
+          throw missing("add file", "uploaderId", "user", f.uploaderId);
         }
         const row = await mapError(
           () =>
@@ -148,26 +148,26 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
   });
 }
 
-/** See {@linkcode StorageOps.getFile}. */
+/** See `files.get`. */
 export function getFile(
   x: Executor,
   id: number,
 ): Promise<FileEntry | null> {
-  return byId(x, Q.byId, id, "getFile", toFile);
+  return byId(x, Q.byId, id, "files.get", toFile);
 }
 
-/** See {@linkcode StorageOps.listFiles}. */
+/** See `files.list`. */
 export async function listFiles(
   x: Executor,
   areaId: number,
   options?: ListFilesOptions,
 ): Promise<FileEntry[]> {
-  parse(idSchema, areaId, "areaId", "listFiles");
+  parse(idSchema, areaId, "areaId", "files.list");
   const { limit, before } = parse(
     S.listFilesOptions,
     options,
     "options",
-    "listFiles",
+    "files.list",
   );
   if (before === undefined) {
     return (await x.all(Q.list, [areaId, limit])).map(toFile);
@@ -184,29 +184,29 @@ export async function listFiles(
   );
 }
 
-/** See {@linkcode StorageOps.listNewFiles}. */
+/** See `files.listNew`. */
 export async function listNewFiles(
   x: Executor,
   since: Date,
   options?: LimitOptions,
 ): Promise<FileEntry[]> {
-  const after = parse(S.since, since, "since", "listNewFiles");
-  const { limit } = parse(S.limitOptions, options, "options", "listNewFiles");
+  const after = parse(S.since, since, "since", "files.listNew");
+  const { limit } = parse(S.limitOptions, options, "options", "files.listNew");
   return (await x.all(Q.listNew, [after.getTime(), limit])).map(toFile);
 }
 
-/** See {@linkcode StorageOps.findFilesByHash}. */
+/** See `files.findByHash`. */
 export async function findFilesByHash(
   x: Executor,
   sha256: string,
 ): Promise<FileEntry[]> {
   return (await x.all(Q.byHash, [
-    parse(S.hash, sha256, "sha256", "findFilesByHash"),
+    parse(S.hash, sha256, "sha256", "files.findByHash"),
   ])).map(toFile);
 }
 
 /**
- * See {@linkcode StorageOps.recordDownload}. Locks in the global order (mod.ts): the user, then
+ * See `files.recordDownload`. Locks in the global order (mod.ts): the user, then
  * the file.
  */
 export async function recordDownload(
@@ -214,8 +214,8 @@ export async function recordDownload(
   fileId: number,
   userId: number,
 ): Promise<FileEntry> {
-  parse(idSchema, fileId, "fileId", "recordDownload");
-  parse(idSchema, userId, "userId", "recordDownload");
+  parse(idSchema, fileId, "fileId", "files.recordDownload");
+  parse(idSchema, userId, "userId", "files.recordDownload");
   return await x.atomic(async (q) => {
     const counted = await mapError(
       () => q.run(Q.addDownload, [fileId, userId, fileId]),
@@ -227,20 +227,20 @@ export async function recordDownload(
       ),
     );
     const row = await q.get(Q.download, [fileId]);
-    if (!row) throw notFound("file", fileId, "recordDownload");
-    if (counted === 0) throw notFound("user", userId, "recordDownload");
+    if (!row) throw notFound("file", fileId, "record download");
+    if (counted === 0) throw notFound("user", userId, "record download");
     return toFile(row);
   });
 }
 
-/** See {@linkcode StorageOps.updateFile}. */
+/** See `files.update`. */
 export async function updateFile(
   x: Executor,
   id: number,
   patch: FilePatch,
 ): Promise<FileEntry> {
-  parse(idSchema, id, "id", "updateFile");
-  const p = parse(S.filePatch, patch, "patch", "updateFile");
+  parse(idSchema, id, "id", "files.update");
+  const p = parse(S.filePatch, patch, "patch", "files.update");
   const set = update.bind(p);
   const row = set === null ? await x.get(Q.byId, [id]) : await mapError(
     () => x.get(set.statement, [...set.params, id]),
@@ -248,27 +248,27 @@ export async function updateFile(
       ? (error) => error
       : reword("conflict", "filename", filenameTaken(p.filename, undefined)),
   );
-  if (!row) throw notFound("file", id, "updateFile");
+  if (!row) throw notFound("file", id, "update file");
   return toFile(row);
 }
 
-/** See {@linkcode StorageOps.deleteFile}. */
+/** See `files.delete`. */
 export function deleteFile(x: Executor, id: number): Promise<void> {
-  return changeById(x, Q.delete, [], id, "file", "deleteFile");
+  return changeById(x, Q.delete, [], id, "file", "files.delete");
 }
 
-/** See {@linkcode StorageOps.searchFiles}. */
+/** See `files.search`. */
 export async function searchFiles(
   x: Executor,
   query: string,
   options?: SearchOptions,
 ): Promise<FileEntry[]> {
-  const terms = searchTerms(parse(S.query, query, "query", "searchFiles"));
+  const terms = searchTerms(parse(S.query, query, "query", "files.search"));
   const { areaId, limit } = parse(
     S.searchOptions,
     options,
     "options",
-    "searchFiles",
+    "files.search",
   );
   if (terms.length === 0) return [];
   return (await x.all(Q.search, [terms, areaId ?? null, limit])).map(toFile);

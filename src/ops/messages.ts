@@ -100,7 +100,7 @@ const Q = {
 };
 
 /**
- * See {@linkcode StorageOps.postMessage}. Locks in the global order (mod.ts): the author and the
+ * See `messages.post`. Locks in the global order (mod.ts): the author and the
  * recipient (ascending id), then the area (numbering), then messages (the new one, the parent
  * its foreign key shares, the orphans it adopts). The author's `posts` is counted last, on the
  * row already locked, so a counter that would overflow is the last failure reported.
@@ -109,7 +109,7 @@ export async function postMessage(
   x: Executor,
   input: NewMessage,
 ): Promise<Message> {
-  const m = parse(S.newMessage, input, "input", "postMessage");
+  const m = parse(S.newMessage, input, "input", "messages.post");
   return await x.atomic(async (q) => {
     const names = await lockUsers(q, m.fromUserId, m.toUserId);
     const fromName = m.fromName ?? names.from!;
@@ -118,14 +118,14 @@ export async function postMessage(
       ? undefined
       : await q.get(Q.parent, [m.parentId]);
     if (m.parentId !== null && !parent) {
-      throw missing("postMessage", "parentId", "message", m.parentId);
+      throw missing("post message", "parentId", "message", m.parentId);
     }
     if (!parent && m.ftnReply !== null) {
       parent = await q.get(Q.parentByMsgid, [m.areaId, m.ftnReply]);
     }
     const numbered = await q.get(Q.number, [m.areaId]);
     if (!numbered) {
-      throw missing("postMessage", "areaId", "message area", m.areaId);
+      throw missing("post message", "areaId", "message area", m.areaId);
     }
     const row = await mapError(
       () =>
@@ -149,7 +149,7 @@ export async function postMessage(
         // The users and the area are locked; only a parent deleted since it was read can fail.
         if (m.parentId !== null && isKind(error, "constraint")) {
           return missing(
-            "postMessage",
+            "post message",
             "parentId",
             "message",
             m.parentId,
@@ -193,10 +193,10 @@ async function lockUsers(
     if (id === toUserId) names.to = name;
   }
   if (fromUserId !== null && names.from === undefined) {
-    throw missing("postMessage", "fromUserId", "user", fromUserId);
+    throw missing("post message", "fromUserId", "user", fromUserId);
   }
   if (toUserId !== null && names.to === undefined) {
-    throw missing("postMessage", "toUserId", "user", toUserId);
+    throw missing("post message", "toUserId", "user", toUserId);
   }
   return names;
 }
@@ -217,65 +217,65 @@ async function adoptOrphans(q: Queryable, parent: Message): Promise<void> {
   }
 }
 
-/** See {@linkcode StorageOps.getMessage}. */
+/** See `messages.get`. */
 export function getMessage(
   x: Executor,
   id: number,
 ): Promise<Message | null> {
-  return byId(x, Q.byId, id, "getMessage", toMessage);
+  return byId(x, Q.byId, id, "messages.get", toMessage);
 }
 
-/** See {@linkcode StorageOps.listMessages}. */
+/** See `messages.list`. */
 export async function listMessages(
   x: Executor,
   areaId: number,
   options?: ListMessagesOptions,
 ): Promise<Message[]> {
-  parse(idSchema, areaId, "areaId", "listMessages");
+  parse(idSchema, areaId, "areaId", "messages.list");
   const { after, afterNum, limit } = parse(
     S.listMessagesOptions,
     options,
     "options",
-    "listMessages",
+    "messages.list",
   );
   return (await x.all(Q.list, [areaId, afterNum, after, limit])).map(toMessage);
 }
 
-/** See {@linkcode StorageOps.updateMessage}. */
+/** See `messages.update`. */
 export async function updateMessage(
   x: Executor,
   id: number,
   patch: MessagePatch,
 ): Promise<Message> {
-  parse(idSchema, id, "id", "updateMessage");
-  const p = parse(S.messagePatch, patch, "patch", "updateMessage");
+  parse(idSchema, id, "id", "messages.update");
+  const p = parse(S.messagePatch, patch, "patch", "messages.update");
   const row = p.subject === undefined && p.body === undefined
     ? await x.get(Q.byId, [id])
     : await x.get(Q.update, [p.subject ?? null, p.body ?? null, id]);
-  if (!row) throw notFound("message", id, "updateMessage");
+  if (!row) throw notFound("message", id, "update message");
   return toMessage(row);
 }
 
 /**
- * See {@linkcode StorageOps.deleteMessage}. Locks the area (its count) before the message, as
+ * See `messages.delete`. Locks the area (its count) before the message, as
  * postMessage does.
  */
 export async function deleteMessage(x: Executor, id: number): Promise<void> {
-  parse(idSchema, id, "id", "deleteMessage");
+  parse(idSchema, id, "id", "messages.delete");
   await x.atomic(async (q) => {
     await q.run(Q.uncount, [id]);
     if (await q.run(Q.delete, [id]) === 0) {
-      throw notFound("message", id, "deleteMessage");
+      throw notFound("message", id, "delete message");
     }
   });
 }
 
-/** See {@linkcode StorageOps.getThread}. */
+/** See `messages.thread`. */
 export async function getThread(
   x: Executor,
   rootId: number,
 ): Promise<Message[]> {
-  parse(idSchema, rootId, "rootId", "getThread");
+  parse(idSchema, rootId, "rootId", "messages.thread");
   // Any message of the thread will do: start from its root (which may have been deleted).
   const first = await x.get(Q.byId, [rootId]);
   const given = first ? toMessage(first) : undefined;
@@ -289,48 +289,48 @@ export async function getThread(
   return root ? [root, ...replies] : replies;
 }
 
-/** See {@linkcode StorageOps.listMailFor}. */
+/** See `mail.listFor`. */
 export async function listMailFor(
   x: Executor,
   userId: number,
   options?: AfterOptions,
 ): Promise<Message[]> {
-  parse(idSchema, userId, "userId", "listMailFor");
+  parse(idSchema, userId, "userId", "mail.listFor");
   const { after, limit } = parse(
     S.afterOptions,
     options,
     "options",
-    "listMailFor",
+    "mail.listFor",
   );
   return (await x.all(Q.mail, [userId, after, limit])).map(toMessage);
 }
 
-/** See {@linkcode StorageOps.findMessageByMsgid}. */
+/** See `messages.findByMsgid`. */
 export async function findMessageByMsgid(
   x: Executor,
   areaId: number,
   msgid: string,
 ): Promise<Message | null> {
-  parse(idSchema, areaId, "areaId", "findMessageByMsgid");
+  parse(idSchema, areaId, "areaId", "messages.findByMsgid");
   const row = await x.get(Q.byMsgid, [
     areaId,
-    parse(S.msgid, msgid, "msgid", "findMessageByMsgid"),
+    parse(S.msgid, msgid, "msgid", "messages.findByMsgid"),
   ]);
   return row ? toMessage(row) : null;
 }
 
-/** See {@linkcode StorageOps.searchMessages}. */
+/** See `messages.search`. */
 export async function searchMessages(
   x: Executor,
   query: string,
   options?: SearchOptions,
 ): Promise<Message[]> {
-  const terms = searchTerms(parse(S.query, query, "query", "searchMessages"));
+  const terms = searchTerms(parse(S.query, query, "query", "messages.search"));
   const { areaId, limit } = parse(
     S.searchOptions,
     options,
     "options",
-    "searchMessages",
+    "messages.search",
   );
   if (terms.length === 0) return [];
   return (await x.all(Q.search, [terms, areaId ?? null, limit])).map(toMessage);

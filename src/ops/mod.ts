@@ -1,7 +1,8 @@
 /**
  * The operations of the Storage contract, written once over an {@linkcode Executor}: each
- * module validates its input, runs statements of its own, and maps rows to records. This class
- * binds them to one executor (the storage's, or a transaction's).
+ * module validates its input, runs statements of its own, and maps rows to records. The
+ * repositories (src/repositories/) bind them to one executor (the storage's, or a
+ * transaction's); {@linkcode DEFINITIONS} lists every repository.
  *
  * Two rules for every operation, which the driver contract ({@linkcode Executor}) relies on: it
  * awaits each statement before it issues the next, and it puts every write that a later failure
@@ -22,20 +23,20 @@
  * 4. `sessions`, `last_read`, `logins`: rows nothing else refers to.
  *
  * Why this order: a caller's transaction typically acts on a user and then on what the user
- * does (`incrementUserStats` then `postMessage`), and a delete's `ON DELETE` actions always go
+ * does (`users.incrementStats` then `messages.post`), and a delete's `ON DELETE` actions always go
  * from the row referred to to the rows referring to it (users before everything, messages before
  * their replies). So the operations go the same way:
  *
- * - postMessage: author (`posts + 1`) and recipient, ascending id; area (numbering); the new
+ * - messages.post: author (`posts + 1`) and recipient, ascending id; area (numbering); the new
  *   message, its parent, the orphans it adopts.
- * - deleteMessage: area (count) before the message and its replies' links.
- * - addFile: uploader (`uploads + 1`) before the new file; recordDownload: user before file.
- * - createSession with a node: the user (shared) before the session that held the node.
- * - recordLogin: user before the login row; deleteUser: the user, then its `ON DELETE` actions.
+ * - messages.delete: area (count) before the message and its replies' links.
+ * - files.add: uploader (`uploads + 1`) before the new file; files.recordDownload: user before file.
+ * - sessions.create with a node: the user (shared) before the session that held the node.
+ * - users.recordLogin: user before the login row; users.delete: the user, then its `ON DELETE` actions.
  * - Every other write changes one row.
  *
  * Within a table, an operation that changes several rows with one statement (purging expired
- * sessions, the `ON DELETE` actions of deleteUser, moving an adopted thread) locks them in the
+ * sessions, the `ON DELETE` actions of users.delete, moving an adopted thread) locks them in the
  * order the server finds them; where two such statements meet on the same rows, as where a
  * caller's transaction goes against this order, the server detects the deadlock, the transaction
  * it rolls back runs again (src/retry.ts), and every wait and retry counts against the call's
@@ -44,174 +45,96 @@
  * @module
  */
 import type { Executor } from "../driver.ts";
-import type * as R from "../records.ts";
-import type { StorageOps } from "../storage.ts";
-import * as areas from "./areas.ts";
-import * as files from "./files.ts";
-import * as messages from "./messages.ts";
-import * as sessions from "./sessions.ts";
-import * as users from "./users.ts";
+import { CALLERS } from "../repositories/callers.ts";
+import {
+  bindDefinition,
+  type Definition,
+} from "../repositories/_definition.ts";
+import { FILE_AREAS } from "../repositories/file_areas.ts";
+import { FILES } from "../repositories/files.ts";
+import { MAIL } from "../repositories/mail.ts";
+import { MESSAGE_AREAS } from "../repositories/message_areas.ts";
+import { MESSAGES } from "../repositories/messages.ts";
+import { READING } from "../repositories/reading.ts";
+import { SESSIONS } from "../repositories/sessions.ts";
+import { USERS } from "../repositories/users.ts";
+import type { Repositories } from "../storage.ts";
 
 export { filenameKey, foldKey } from "./_shared.ts";
+export type { Definition } from "../repositories/_definition.ts";
 
-/** The operations, bound to one executor. */
-export class Operations implements StorageOps {
-  #x: Executor;
+/**
+ * Every repository of the contract and the operations behind its methods: the one list the
+ * storage, the transaction handle and the tests that walk every operation take them from.
+ */
+export const DEFINITIONS: {
+  readonly [K in keyof Repositories]: Definition<Repositories[K]>;
+} = Object.freeze({
+  users: USERS,
+  callers: CALLERS,
+  messageAreas: MESSAGE_AREAS,
+  messages: MESSAGES,
+  reading: READING,
+  mail: MAIL,
+  fileAreas: FILE_AREAS,
+  files: FILES,
+  sessions: SESSIONS,
+});
 
-  /** @param executor Where the statements run. */
-  constructor(executor: Executor) {
-    this.#x = executor;
-  }
+/** The repositories' names, in the order of {@linkcode DEFINITIONS}. */
+export const REPOSITORIES: readonly (keyof Repositories)[] = Object.freeze(
+  Object.keys(DEFINITIONS) as (keyof Repositories)[],
+);
 
-  createUser(input: R.NewUser): Promise<R.User> {
-    return users.createUser(this.#x, input);
+/**
+ * Every repository bound to one executor (the storage's).
+ *
+ * @param executor Where the statements run.
+ * @returns The repositories, each made once.
+ */
+export function bindRepositories(executor: Executor): Repositories {
+  const repositories: Partial<Record<keyof Repositories, unknown>> = {};
+  for (const name of REPOSITORIES) {
+    repositories[name] = bindDefinition(
+      DEFINITIONS[name] as Definition<unknown>,
+      executor,
+    );
   }
-  getUser(id: number): Promise<R.User | null> {
-    return users.getUser(this.#x, id);
-  }
-  findUserByUsername(username: string): Promise<R.User | null> {
-    return users.findUserByUsername(this.#x, username);
-  }
-  updateUser(id: number, patch: R.UserPatch): Promise<R.User> {
-    return users.updateUser(this.#x, id, patch);
-  }
-  deleteUser(id: number): Promise<void> {
-    return users.deleteUser(this.#x, id);
-  }
-  incrementUserStats(id: number, delta: Partial<R.UserStats>): Promise<R.User> {
-    return users.incrementUserStats(this.#x, id, delta);
-  }
-  recordLogin(id: number): Promise<R.User> {
-    return users.recordLogin(this.#x, id);
-  }
-  lastCallers(limit?: number): Promise<R.LastCaller[]> {
-    return users.lastCallers(this.#x, limit);
-  }
-  addLastCaller(input: R.NewLastCaller): Promise<R.LastCaller> {
-    return users.addLastCaller(this.#x, input);
-  }
+  return repositories as Repositories;
+}
 
-  createMessageArea(input: R.NewMessageArea): Promise<R.MessageArea> {
-    return areas.createMessageArea(this.#x, input);
-  }
-  getMessageArea(id: number): Promise<R.MessageArea | null> {
-    return areas.getMessageArea(this.#x, id);
-  }
-  listMessageAreas(): Promise<R.MessageArea[]> {
-    return areas.listMessageAreas(this.#x);
-  }
-  createFileArea(input: R.NewFileArea): Promise<R.FileArea> {
-    return areas.createFileArea(this.#x, input);
-  }
-  getFileArea(id: number): Promise<R.FileArea | null> {
-    return areas.getFileArea(this.#x, id);
-  }
-  listFileAreas(): Promise<R.FileArea[]> {
-    return areas.listFileAreas(this.#x);
-  }
-  markRead(userId: number, areaId: number, msgNum: number): Promise<number> {
-    return areas.markRead(this.#x, userId, areaId, msgNum);
-  }
-  newScan(userId: number): Promise<R.NewScanEntry[]> {
-    return areas.newScan(this.#x, userId);
-  }
-  readNext(
-    userId: number,
-    areaId: number,
-    options?: R.LimitOptions,
-  ): Promise<R.Message[]> {
-    return areas.readNext(this.#x, userId, areaId, options);
-  }
+/** An operation's full name, repository and method: `"users.create"`. */
+export type OperationName = {
+  [K in keyof Repositories]: `${K}.${keyof Repositories[K] & string}`;
+}[keyof Repositories];
 
-  postMessage(input: R.NewMessage): Promise<R.Message> {
-    return messages.postMessage(this.#x, input);
-  }
-  getMessage(id: number): Promise<R.Message | null> {
-    return messages.getMessage(this.#x, id);
-  }
-  listMessages(
-    areaId: number,
-    options?: R.ListMessagesOptions,
-  ): Promise<R.Message[]> {
-    return messages.listMessages(this.#x, areaId, options);
-  }
-  updateMessage(id: number, patch: R.MessagePatch): Promise<R.Message> {
-    return messages.updateMessage(this.#x, id, patch);
-  }
-  deleteMessage(id: number): Promise<void> {
-    return messages.deleteMessage(this.#x, id);
-  }
-  getThread(rootId: number): Promise<R.Message[]> {
-    return messages.getThread(this.#x, rootId);
-  }
-  listMailFor(userId: number, options?: R.AfterOptions): Promise<R.Message[]> {
-    return messages.listMailFor(this.#x, userId, options);
-  }
-  findMessageByMsgid(areaId: number, msgid: string): Promise<R.Message | null> {
-    return messages.findMessageByMsgid(this.#x, areaId, msgid);
-  }
-  searchMessages(
-    query: string,
-    options?: R.SearchOptions,
-  ): Promise<R.Message[]> {
-    return messages.searchMessages(this.#x, query, options);
-  }
+/**
+ * Every operation of the contract by its full name, repository by repository in the order of
+ * {@linkcode DEFINITIONS}: what the tests that walk every operation walk.
+ */
+export const OPERATIONS: readonly OperationName[] = Object.freeze(
+  REPOSITORIES.flatMap((name) =>
+    Object.keys(DEFINITIONS[name]).map((method) =>
+      `${name}.${method}` as OperationName
+    )
+  ),
+);
 
-  addFile(input: R.NewFile): Promise<R.FileEntry> {
-    return files.addFile(this.#x, input);
-  }
-  getFile(id: number): Promise<R.FileEntry | null> {
-    return files.getFile(this.#x, id);
-  }
-  listFiles(
-    areaId: number,
-    options?: R.ListFilesOptions,
-  ): Promise<R.FileEntry[]> {
-    return files.listFiles(this.#x, areaId, options);
-  }
-  listNewFiles(since: Date, options?: R.LimitOptions): Promise<R.FileEntry[]> {
-    return files.listNewFiles(this.#x, since, options);
-  }
-  findFilesByHash(sha256: string): Promise<R.FileEntry[]> {
-    return files.findFilesByHash(this.#x, sha256);
-  }
-  recordDownload(fileId: number, userId: number): Promise<R.FileEntry> {
-    return files.recordDownload(this.#x, fileId, userId);
-  }
-  updateFile(id: number, patch: R.FilePatch): Promise<R.FileEntry> {
-    return files.updateFile(this.#x, id, patch);
-  }
-  deleteFile(id: number): Promise<void> {
-    return files.deleteFile(this.#x, id);
-  }
-  searchFiles(
-    query: string,
-    options?: R.SearchOptions,
-  ): Promise<R.FileEntry[]> {
-    return files.searchFiles(this.#x, query, options);
-  }
-
-  createSession(
-    input: R.NewSession,
-  ): Promise<{ session: R.Session; token: string }> {
-    return sessions.createSession(this.#x, input);
-  }
-  getSessionByToken(token: string): Promise<R.Session | null> {
-    return sessions.getSessionByToken(this.#x, token);
-  }
-  touchSession(id: number, options?: R.TouchOptions): Promise<void> {
-    return sessions.touchSession(this.#x, id, options);
-  }
-  endSession(id: number): Promise<void> {
-    return sessions.endSession(this.#x, id);
-  }
-  deleteSession(id: number): Promise<void> {
-    return sessions.deleteSession(this.#x, id);
-  }
-  listOnline(): Promise<R.OnlineSession[]> {
-    return sessions.listOnline(this.#x);
-  }
-  purgeExpiredSessions(): Promise<number> {
-    return sessions.purgeExpiredSessions(this.#x);
-  }
+/**
+ * The function of an operation, by its full name, on a set of repositories. Repositories'
+ * methods need no receiver (bound functions, or a handle's queued functions), so neither does it.
+ *
+ * @param repositories A storage, or a transaction's handle.
+ * @param name The operation: `"users.create"`.
+ * @returns Its function.
+ */
+export function operation(
+  repositories: Repositories,
+  name: OperationName,
+): (...args: unknown[]) => Promise<unknown> {
+  const dot = name.indexOf(".");
+  const repository = repositories[
+    name.slice(0, dot) as keyof Repositories
+  ] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  return repository[name.slice(dot + 1)]!;
 }

@@ -77,27 +77,27 @@ function hashToken(token: string): string {
 }
 
 /**
- * See {@linkcode StorageOps.createSession}. Locks in the global order (mod.ts): with a node, the
+ * See `sessions.create`. Locks in the global order (mod.ts): with a node, the
  * user (shared, against its deletion) before the session that held the node.
  */
 export async function createSession(
   x: Executor,
   input: NewSession,
 ): Promise<{ session: Session; token: string }> {
-  const s = parse(S.newSession, input, "input", "createSession");
+  const s = parse(S.newSession, input, "input", "sessions.create");
   const token = randomBytes(32).toString("base64url");
   const now = Date.now();
   const expires = s.ttlSeconds === undefined ? null : now + s.ttlSeconds * 1000;
   const references: Reference[] = [["userId", "user", userExists, s.userId]];
   const row = await checkReferences(
     x,
-    "createSession",
+    "create session",
     references,
     () =>
       x.atomic(async (q) => {
         if (s.node !== null) {
           if (!await q.get(shareUser, [s.userId])) {
-            throw missing("createSession", "userId", "user", s.userId);
+            throw missing("create session", "userId", "user", s.userId);
           }
           await q.run(Q.freeNode, [now, s.node, now]);
         }
@@ -125,51 +125,51 @@ export async function createSession(
   return { session: toSession(row!), token };
 }
 
-/** See {@linkcode StorageOps.getSessionByToken}. */
+/** See `sessions.getByToken`. */
 export async function getSessionByToken(
   x: Executor,
   token: string,
 ): Promise<Session | null> {
-  parse(S.token, token, "token", "getSessionByToken");
+  parse(S.token, token, "token", "sessions.getByToken");
   if (!TOKEN.test(token)) return null;
   const row = await x.get(Q.byTokenHash, [hashToken(token), Date.now()]);
   return row ? toSession(row) : null;
 }
 
-/** See {@linkcode StorageOps.touchSession}. */
+/** See `sessions.touch`. */
 export async function touchSession(
   x: Executor,
   id: number,
   options?: TouchOptions,
 ): Promise<void> {
-  parse(idSchema, id, "id", "touchSession");
+  parse(idSchema, id, "id", "sessions.touch");
   const { activity } = parse(
     S.touchOptions,
     options,
     "options",
-    "touchSession",
+    "sessions.touch",
   );
   const changed = await x.run(Q.touch, [Date.now(), activity ?? null, id]);
-  if (changed === 0) throw notFound("live session", id, "touchSession");
+  if (changed === 0) throw notFound("live session", id, "touch session");
 }
 
-/** See {@linkcode StorageOps.endSession}. */
+/** See `sessions.end`. */
 export function endSession(x: Executor, id: number): Promise<void> {
-  return changeById(x, Q.end, [Date.now()], id, "session", "endSession");
+  return changeById(x, Q.end, [Date.now()], id, "session", "sessions.end");
 }
 
-/** See {@linkcode StorageOps.deleteSession}. */
+/** See `sessions.delete`. */
 export function deleteSession(x: Executor, id: number): Promise<void> {
-  return changeById(x, Q.delete, [], id, "session", "deleteSession");
+  return changeById(x, Q.delete, [], id, "session", "sessions.delete");
 }
 
-/** See {@linkcode StorageOps.listOnline}. */
+/** See `sessions.listOnline`. */
 export async function listOnline(x: Executor): Promise<OnlineSession[]> {
   const rows = await x.all(Q.online, [Date.now()]);
   return rows.map((row) => ({ ...toSession(row), username: row[9] as string }));
 }
 
-/** See {@linkcode StorageOps.purgeExpiredSessions}. */
+/** See `sessions.purgeExpired`. */
 export async function purgeExpiredSessions(x: Executor): Promise<number> {
   const now = Date.now();
   return await x.run(Q.purge, [now, now]);

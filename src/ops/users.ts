@@ -19,6 +19,8 @@ import {
   USER_COLUMNS as U,
 } from "../rows.ts";
 import * as S from "../schemas.ts";
+import { characters } from "../describe.ts";
+import { KEY_GROWTH } from "../keys.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import {
   byId,
@@ -93,9 +95,22 @@ const update = new PatchStatements<UserPatch>("users.update", "users", [
  */
 const PLAIN_NAME = /^[ -~]{1,30}$/;
 
-/** See {@linkcode StorageOps.createUser}. */
+/** The longest text looked up: a spelling of a 30-character name (see `S.usernameSpelling`). */
+const LOOKUP_MAX = 30 * KEY_GROWTH;
+
+/**
+ * Text within a lookup's length that no name can be: empty, or holding a NUL or a lone
+ * surrogate (no name holds either). It is looked up as any other text and not found, rather than
+ * refused: only a value that is not text, or text too long to be any spelling, is `validation`.
+ */
+function noName(s: string): boolean {
+  return (s === "" || s.includes("\0") || !s.isWellFormed()) &&
+    s.length <= 2 * LOOKUP_MAX && characters(s) <= LOOKUP_MAX;
+}
+
+/** See `users.create`. */
 export async function createUser(x: Executor, input: NewUser): Promise<User> {
-  const u = parse(S.newUser, input, "input", "createUser");
+  const u = parse(S.newUser, input, "input", "users.create");
   const now = Date.now();
   const created = u.createdAt?.getTime() ?? now;
   const row = await mapError(
@@ -118,53 +133,54 @@ export async function createUser(x: Executor, input: NewUser): Promise<User> {
   return toUser(row!);
 }
 
-/** See {@linkcode StorageOps.getUser}. */
+/** See `users.get`. */
 export function getUser(x: Executor, id: number): Promise<User | null> {
-  return byId(x, Q.byId, id, "getUser", toUser);
+  return byId(x, Q.byId, id, "users.get", toUser);
 }
 
-/** See {@linkcode StorageOps.findUserByUsername}. */
+/** See `users.findByUsername`. */
 export async function findUserByUsername(
   x: Executor,
   username: string,
 ): Promise<User | null> {
+  if (typeof username === "string" && noName(username)) return null;
   const name = typeof username === "string" && PLAIN_NAME.test(username)
     ? username
-    : parse(S.usernameSpelling, username, "username", "findUserByUsername");
+    : parse(S.usernameSpelling, username, "username", "users.findByUsername");
   const row = await x.get(Q.byKey, [foldKey(name)]);
   return row ? toUser(row) : null;
 }
 
-/** See {@linkcode StorageOps.updateUser}. */
+/** See `users.update`. */
 export async function updateUser(
   x: Executor,
   id: number,
   patch: UserPatch,
 ): Promise<User> {
-  parse(idSchema, id, "id", "updateUser");
-  const p = parse(S.userPatch, patch, "patch", "updateUser");
+  parse(idSchema, id, "id", "users.update");
+  const p = parse(S.userPatch, patch, "patch", "users.update");
   const set = update.bind(p);
   const row = set === null ? await x.get(Q.byId, [id]) : await mapError(
     () => x.get(set.statement, [...set.params, Date.now(), id]),
     p.username === undefined ? (error) => error : nameTaken(p.username),
   );
-  if (!row) throw notFound("user", id, "updateUser");
+  if (!row) throw notFound("user", id, "update user");
   return toUser(row);
 }
 
-/** See {@linkcode StorageOps.deleteUser}. */
+/** See `users.delete`. */
 export function deleteUser(x: Executor, id: number): Promise<void> {
-  return changeById(x, Q.delete, [], id, "user", "deleteUser");
+  return changeById(x, Q.delete, [], id, "user", "users.delete");
 }
 
-/** See {@linkcode StorageOps.incrementUserStats}. */
+/** See `users.incrementStats`. */
 export async function incrementUserStats(
   x: Executor,
   id: number,
   delta: Partial<UserStats>,
 ): Promise<User> {
-  parse(idSchema, id, "id", "incrementUserStats");
-  const d = parse(S.statsDelta, delta, "delta", "incrementUserStats");
+  parse(idSchema, id, "id", "users.incrementStats");
+  const d = parse(S.statsDelta, delta, "delta", "users.incrementStats");
   const params = [
     d.logins,
     d.posts,
@@ -182,41 +198,41 @@ export async function incrementUserStats(
         `Cannot change the stats of user ${id} as a counter would leave 0..2^53-1`,
     ),
   );
-  if (!row) throw notFound("user", id, "incrementUserStats");
+  if (!row) throw notFound("user", id, "increment user stats");
   return toUser(row);
 }
 
-/** See {@linkcode StorageOps.recordLogin}. */
+/** See `users.recordLogin`. */
 export async function recordLogin(x: Executor, id: number): Promise<User> {
-  parse(idSchema, id, "id", "recordLogin");
+  parse(idSchema, id, "id", "users.recordLogin");
   return await x.atomic(async (q) => {
     const now = Date.now();
     const row = await q.get(Q.login, [now, id]);
-    if (!row) throw notFound("user", id, "recordLogin");
+    if (!row) throw notFound("user", id, "record login");
     const user = toUser(row);
     await q.run(Q.recordLogin, [id, user.username, now]);
     return user;
   });
 }
 
-/** See {@linkcode StorageOps.lastCallers}. */
+/** See `callers.recent`. */
 export async function lastCallers(
   x: Executor,
   limit?: number,
 ): Promise<LastCaller[]> {
-  const n = parse(S.callersLimit, limit, "limit", "lastCallers");
+  const n = parse(S.callersLimit, limit, "limit", "callers.recent");
   return (await x.all(Q.lastCallers, [n])).map(toCaller);
 }
 
-/** See {@linkcode StorageOps.addLastCaller}. */
+/** See `callers.add`. */
 export async function addLastCaller(
   x: Executor,
   input: NewLastCaller,
 ): Promise<LastCaller> {
-  const c = parse(S.newLastCaller, input, "input", "addLastCaller");
+  const c = parse(S.newLastCaller, input, "input", "callers.add");
   return await x.atomic(async (q) => {
     if (c.userId !== null && !await q.get(userExists, [c.userId])) {
-      throw missing("addLastCaller", "userId", "user", c.userId);
+      throw missing("add last caller", "userId", "user", c.userId);
     }
     await q.run(Q.recordLogin, [c.userId, c.username, c.loginAt.getTime()]);
     return { userId: c.userId, username: c.username, loginAt: c.loginAt };

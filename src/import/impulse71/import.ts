@@ -9,7 +9,7 @@ import { z } from "zod";
 import { isStorageError, StorageError } from "../../errors.ts";
 import { foldKey } from "../../ops/_shared.ts";
 import { hashPassword, MAX_COST, MIN_COST } from "../../password.ts";
-import type { Storage, StorageOps } from "../../storage.ts";
+import type { Repositories, Storage } from "../../storage.ts";
 import { openStorage } from "../../open.ts";
 import { parse } from "../../validate.ts";
 import { fileListings, importFileSide } from "./import_files.ts";
@@ -114,7 +114,7 @@ const storageSchema = z.custom<Storage>(
   (value) =>
     typeof value === "object" && value !== null &&
     typeof (value as Storage).transaction === "function" &&
-    typeof (value as Storage).findUserByUsername === "function",
+    typeof (value as Storage).users?.findByUsername === "function",
   { error: "must be a storage opened with openStorage()" },
 );
 
@@ -277,7 +277,7 @@ async function hashAll(
  * a second run of an import, or an import into a board in use.
  */
 async function refuseOverlap(
-  ops: StorageOps,
+  ops: Repositories,
   install: Impulse71Install,
   includeOrphans: boolean,
 ): Promise<void> {
@@ -285,7 +285,7 @@ async function refuseOverlap(
   for (const user of install.users) {
     if (user.deleted) continue;
     const name = userName(user).value;
-    const existing = await ops.findUserByUsername(name).catch((error) => {
+    const existing = await ops.users.findByUsername(name).catch((error) => {
       // A name the store refuses cannot be there.
       if (isStorageError(error, "validation")) return null;
       throw error;
@@ -293,7 +293,7 @@ async function refuseOverlap(
     if (existing !== null) found.push(`user "${existing.username}"`);
   }
   const messageTags = new Set(
-    (await ops.listMessageAreas()).map((area) => foldKey(area.tag)),
+    (await ops.messageAreas.list()).map((area) => foldKey(area.tag)),
   );
   for (const base of messageBases(install, includeOrphans)) {
     if (base.leaveOut === null && messageTags.has(foldKey(base.tag))) {
@@ -301,7 +301,7 @@ async function refuseOverlap(
     }
   }
   const fileTags = new Set(
-    (await ops.listFileAreas()).map((area) => foldKey(area.tag)),
+    (await ops.fileAreas.list()).map((area) => foldKey(area.tag)),
   );
   for (const listing of fileListings(install, includeOrphans)) {
     if (listing.leaveOut === null && fileTags.has(foldKey(listing.tag))) {

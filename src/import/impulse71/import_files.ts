@@ -101,7 +101,10 @@ export async function importFileSide(run: ImportRun): Promise<void> {
       "fileAreas",
       listing.where,
       () =>
-        run.tx.createFileArea({ tag: listing.tag, name: name || listing.tag }),
+        run.tx.fileAreas.create({
+          tag: listing.tag,
+          name: name || listing.tag,
+        }),
     );
     if (area !== undefined) await importEntries(run, listing, area.id);
   }
@@ -153,7 +156,7 @@ async function importEntries(
       ? entry.description
       : `${entry.description}\n${entry.longDescription}`;
     const added = await tryWrite(run, "files", where, () =>
-      run.tx.addFile({
+      run.tx.files.add({
         areaId,
         filename: entry.fileName,
         description: fit(run, "files", where, storable(text, "description")),

@@ -147,7 +147,7 @@ async function createArea(
     "messageAreas",
     where,
     () =>
-      run.tx.createMessageArea({
+      run.tx.messageAreas.create({
         tag: base.tag,
         name: name || base.tag,
         kind: base.kind,
@@ -195,7 +195,7 @@ async function importMessages(
     }
     const parentId = parentOf(run, kind, where, message, ids);
     const posted = await tryWrite(run, kind, where, () =>
-      run.tx.postMessage({
+      run.tx.messages.post({
         areaId,
         fromUserId: isAnonymous(message.from)
           ? null

@@ -5,7 +5,7 @@
  */
 
 import { StorageError } from "../../errors.ts";
-import type { StorageOps } from "../../storage.ts";
+import type { Repositories } from "../../storage.ts";
 import type { Impulse71ImportKind, Tally } from "./import_report.ts";
 import type { Fitted } from "./import_text.ts";
 import type { Impulse71Install } from "./read_impulse71.ts";
@@ -29,7 +29,7 @@ export interface ImportedBase {
 /** What the steps of an import share. */
 export interface ImportRun {
   /** The operations, inside the import's transaction. */
-  tx: StorageOps;
+  tx: Repositories;
   /** The decoded install. */
   install: Impulse71Install;
   /** Counts and findings. */

@@ -92,7 +92,7 @@ async function writeUser(
       `first call "${user.firstOn.raw}" is no date: created at ${createdAt.toISOString()}`,
     );
   }
-  const created = await run.tx.createUser({
+  const created = await run.tx.users.create({
     username,
     passwordHash: hashes.get(user.number)!,
     securityLevel: user.securityLevel,
@@ -114,7 +114,7 @@ async function writeUser(
     createdAt,
   });
   if (user.lastOn.at !== null) {
-    await run.tx.updateUser(created.id, { lastLoginAt: user.lastOn.at });
+    await run.tx.users.update(created.id, { lastLoginAt: user.lastOn.at });
   }
   return created.id;
 }
@@ -137,7 +137,7 @@ export async function settleUserStats(run: ImportRun): Promise<void> {
       uploadBytes: user.uploadKilobytes * 1024,
       downloadBytes: user.downloadKilobytes * 1024,
     };
-    const current = (await run.tx.getUser(id))!.stats;
+    const current = (await run.tx.users.get(id))!.stats;
     const delta: Partial<UserStats> = {};
     for (const key of Object.keys(target) as (keyof UserStats)[]) {
       if (target[key] < 0) {
@@ -149,7 +149,7 @@ export async function settleUserStats(run: ImportRun): Promise<void> {
       }
       delta[key] = Math.max(0, target[key]) - current[key];
     }
-    await run.tx.incrementUserStats(id, delta);
+    await run.tx.users.incrementStats(id, delta);
   }
 }
 
@@ -168,7 +168,7 @@ export async function importLastCallers(run: ImportRun): Promise<void> {
     const caller = callers[index]!;
     const where = { file, record: caller.record };
     await tryWrite(run, "lastCallers", where, () =>
-      run.tx.addLastCaller({
+      run.tx.callers.add({
         userId: caller.user === null
           ? null
           : run.users.get(caller.user) ?? null,
@@ -243,7 +243,7 @@ export async function importLastRead(run: ImportRun): Promise<void> {
         run,
         "lastRead",
         where,
-        () => run.tx.markRead(userId, base.areaId, msgNum),
+        () => run.tx.reading.markRead(userId, base.areaId, msgNum),
       );
     }
   }

@@ -1,0 +1,37 @@
+/**
+ * What a repository is made of: a definition, naming for each method the operation behind it
+ * (a function taking where it runs first), and the binding of a definition to an executor.
+ *
+ * @module
+ */
+import type { Executor } from "../driver.ts";
+
+/**
+ * The operations behind a repository `R`: for each method of `R`, a function taking the
+ * executor and then the method's own arguments. The compiler holds each operation to its
+ * method's arguments and result.
+ */
+export type Definition<R> = {
+  readonly [K in keyof R]: R[K] extends (...args: infer A) => infer T
+    ? (x: Executor, ...args: A) => T
+    : never;
+};
+
+/**
+ * A repository bound to an executor: each method is its operation bound to `x` (a bound
+ * function, not a method: it needs no receiver, so it works taken off the repository).
+ *
+ * @param definition The repository's operations.
+ * @param x Where the statements run.
+ * @returns The repository, frozen.
+ */
+export function bindDefinition<R>(definition: Definition<R>, x: Executor): R {
+  const repository: Record<string, unknown> = {};
+  for (const [method, run] of Object.entries(definition)) {
+    repository[method] = (run as (...args: unknown[]) => unknown).bind(
+      undefined,
+      x,
+    );
+  }
+  return Object.freeze(repository) as R;
+}

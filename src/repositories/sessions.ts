@@ -1,0 +1,61 @@
+/**
+ * The sessions repository, `storage.sessions`: logins in progress, their tokens, and who is
+ * online.
+ *
+ * ```ts
+ * import { openStorage } from "@impulse/storage";
+ * import assert from "node:assert/strict";
+ *
+ * await using storage = await openStorage("sqlite::memory:");
+ * const alice = await storage.users.create({ username: "Alice", passwordHash: "h" });
+ * const { session, token } = await storage.sessions.create({
+ *   userId: alice.id,
+ *   ipAddress: "192.0.2.1",
+ *   node: 1,
+ * });
+ * assert.equal((await storage.sessions.getByToken(token))?.id, session.id);
+ * await storage.sessions.touch(session.id, { activity: "Reading mail" });
+ * assert.equal((await storage.sessions.listOnline())[0]?.username, "Alice");
+ * await storage.sessions.end(session.id);
+ * assert.equal(await storage.sessions.getByToken(token), null);
+ * ```
+ *
+ * @module
+ */
+import type { Definition } from "./_definition.ts";
+import type {
+  NewSession,
+  OnlineSession,
+  Session,
+  TouchOptions,
+} from "../records.ts";
+import * as ops from "../ops/sessions.ts";
+
+/** Sessions: `storage.sessions`, and `tx.sessions` in a transaction. */
+export interface Sessions {
+  /** Creates a session and returns it with its token; the token is shown only here. */
+  create(input: NewSession): Promise<{ session: Session; token: string }>;
+  /** Finds the live session of a token; `null` for an unknown, malformed, ended or expired token. */
+  getByToken(token: string): Promise<Session | null>;
+  /** Sets a session's last activity to now (and its activity text); `not_found` if missing. */
+  touch(id: number, options?: TouchOptions): Promise<void>;
+  /** Ends a session, keeping its row (its node is free again); `not_found` if missing. */
+  end(id: number): Promise<void>;
+  /** Deletes a session; `not_found` if missing. */
+  delete(id: number): Promise<void>;
+  /** Live sessions (not ended, not expired) with their usernames, by node then id. */
+  listOnline(): Promise<OnlineSession[]>;
+  /** Ends every expired live session; returns how many. */
+  purgeExpired(): Promise<number>;
+}
+
+/** The operations behind {@linkcode Sessions}: each method's operation, taking the executor first. */
+export const SESSIONS: Definition<Sessions> = {
+  create: ops.createSession,
+  getByToken: ops.getSessionByToken,
+  touch: ops.touchSession,
+  end: ops.endSession,
+  delete: ops.deleteSession,
+  listOnline: ops.listOnline,
+  purgeExpired: ops.purgeExpiredSessions,
+};
