@@ -224,6 +224,8 @@ export interface CopyType {
   readonly maxInteger?: number;
   /** Whether the column refuses NULL. */
   readonly notNull: boolean;
+  /** Whether its reals are single precision (PostgreSQL's `real`): fewer than a `number` holds. */
+  readonly single?: boolean;
   /**
    * Whether the column takes a value of another kind as it is: SQLite's columns, but for
    * `STRICT` tables, keep any value (an integer column may hold text).

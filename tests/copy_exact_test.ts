@@ -616,3 +616,55 @@ Deno.test({
     ]);
   },
 });
+
+const SINGLE = {
+  sqlite: "CREATE TABLE m (id INTEGER PRIMARY KEY, r REAL)",
+  postgres: "CREATE TABLE m (id bigint PRIMARY KEY, r float4)",
+};
+
+for (const from of ["sqlite", "postgres"] as const) {
+  Deno.test({
+    name:
+      `[${from} → postgres] a real that single precision would round is refused into real (float4) naming column and key, before a row is written`,
+    ignore: pg,
+    async fn() {
+      await using source = await board(
+        from,
+        from === "sqlite" ? M.sqlite : M.postgres,
+      );
+      await using target = await board("postgres", SINGLE.postgres);
+      const insert =
+        "INSERT INTO m VALUES (1, 0.1), (2, 0.5), (3, 16777217), (4, 1e300)";
+      if (from === "sqlite") onFile(source.url, (db) => db.exec(insert));
+      else await withSql(source.url, (sql) => sql.all(insert));
+      const error = await rejectsKind(
+        copyDatabase(source.url, target.url),
+        "migration",
+      );
+      assert.match(
+        error.message,
+        /column m\.r holds, in 3 row\(s\) of the source \(key \(1\), key \(3\), key \(4\)\), a real that this column's real \(single precision\) would round/,
+      );
+      assert.equal(await count(target.url, "m"), 0);
+    },
+  });
+}
+
+Deno.test({
+  name:
+    "[postgres → postgres] single precision reals (real) copy as the very floats they are (read as the doubles they equal, not their shortest text): 0.1, the largest, the least, NaN, −0",
+  ignore: pg,
+  async fn() {
+    await using source = await board("postgres", SINGLE.postgres);
+    await using target = await board("postgres", SINGLE.postgres);
+    await withSql(source.url, (sql) =>
+      sql.all(
+        "INSERT INTO m VALUES (1, 0.1), (2, 3.4028235e38), (3, 1e-45), (4, 'NaN'), (5, '-0')",
+      ));
+    const report = await copyDatabase(source.url, target.url);
+    assert.ok(report.ok, JSON.stringify(report.tables));
+    const read = (url: string) =>
+      sqlQuery(url, "SELECT r::float8::text AS r FROM m ORDER BY id");
+    assert.deepEqual(await read(target.url), await read(source.url));
+  },
+});

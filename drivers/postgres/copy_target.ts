@@ -109,9 +109,13 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
         ? "?"
         : `CAST(CAST(? AS text) AS ${type.declared})`;
     },
-    refuses(value) {
-      return typeof value === "string" && value.includes("\0")
-        ? "text with a NUL character, which PostgreSQL cannot store"
+    refuses(value, type) {
+      if (typeof value === "string" && value.includes("\0")) {
+        return "text with a NUL character, which PostgreSQL cannot store";
+      }
+      return type.single && typeof value === "number" &&
+          !Number.isNaN(value) && Math.fround(value) !== value
+        ? `a real that this column's ${type.declared} (single precision) would round`
         : undefined;
     },
     async highWater(table) {
@@ -152,7 +156,8 @@ const SHARED = new Set(["integer", "real", "text", "blob", "boolean"]);
 
 /**
  * Reads integers as their decimal text (the driver reads int8 as a number, exact only up to
- * 2^53); reals, text, bytes and booleans as the driver reads them (PostgreSQL keeps only valid
+ * 2^53); a single precision real as the double it equals (its shortest text is another
+ * number); reals, text, bytes and booleans as the driver reads them (PostgreSQL keeps only valid
  * text, without NUL); every other kind as its text, which the target takes back through a cast
  * (see `parameter`): postgres.js would read timestamps and dates as a `Date` (to the millisecond,
  * and not at all beyond its range or at ±infinity), and parse json (losing duplicate keys and
@@ -168,7 +173,9 @@ function exact(column: string, type: CopyType): CopyColumn {
     };
   }
   if (SHARED.has(type.kind)) {
-    return { select: [column], decode: (cells, at) => cells[at] ?? null };
+    // A real (float4) as the double it is: its shortest text is another number.
+    const select = type.single ? `${column}::float8` : column;
+    return { select: [select], decode: (cells, at) => cells[at] ?? null };
   }
   return {
     select: [textOf(column, type.kind)],
@@ -251,11 +258,13 @@ function typeOf(
     ? { maxLength: Number(modifier) - 4 }
     : {};
   const range = name in MAX_INTEGER ? { maxInteger: MAX_INTEGER[name]! } : {};
+  const single = name === "float4" ? { single: true } : {};
   return {
     declared: String(declared),
     kind: KINDS[name] ?? String(baseType),
     ...length,
     ...range,
+    ...single,
     notNull: notNull === true,
     loose: false,
   };
