@@ -212,10 +212,10 @@ export interface CopyType {
   /** The type as the database declares it: `boolean`, `character varying(10)`, `INTEGER`. */
   readonly declared: string;
   /**
-   * Its kind: `integer`, `real`, `text`, `blob`, `boolean`, `json` or `timestamp` where the type
-   * is one of those (SQLite's by its affinity: `INT` in the name is an integer …), else a name
-   * of its own (`numeric`, `uuid`; SQLite's `numeric affinity` and `any`, a column without a
-   * type).
+   * Its kind: `integer`, `real`, `text`, `blob` or `boolean` where the type is one of those
+   * (SQLite's by its affinity: `INT` in the name is an integer …), else a name of its own
+   * (PostgreSQL's type with its modifiers, `numeric(10,2)`, `jsonb`, `timestamp with time
+   * zone`; SQLite's `numeric affinity` and `any`, a column without a type).
    */
   readonly kind: string;
   /** At most this many characters (PostgreSQL's `varchar(n)`, `char(n)`). */
@@ -224,6 +224,8 @@ export interface CopyType {
   readonly maxInteger?: number;
   /** Whether the column refuses NULL. */
   readonly notNull: boolean;
+  /** Whether its reals are single precision (PostgreSQL's `real`): fewer than a `number` holds. */
+  readonly single?: boolean;
   /**
    * Whether the column takes a value of another kind as it is: SQLite's columns, but for
    * `STRICT` tables, keep any value (an integer column may hold text).
@@ -287,6 +289,15 @@ export interface CopyTarget {
    * @param type Its type.
    */
   exact(column: string, type: CopyType): CopyColumn;
+  /**
+   * Where a statement of `copy` takes a value read by {@linkcode CopyTarget.exact} for a column
+   * of this database: `?`, or an expression around it that turns the value's text into the
+   * column's type (PostgreSQL's kinds read as text).
+   *
+   * @param type The type of the column the value is written into or compared with.
+   * @returns SQL text holding one `?`.
+   */
+  parameter(type: CopyType): string;
   /**
    * Why this database cannot keep a value in a column of a type exactly as it was read (see
    * {@linkcode CopyTarget.exact}): what it would store instead. Checked before anything is

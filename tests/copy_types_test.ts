@@ -189,12 +189,12 @@ Deno.test({
 
 Deno.test({
   name:
-    "[postgres → postgres] columns of one kind copy whatever their declared types: integer into bigint, varchar into text, json into jsonb, booleans, timestamps",
+    "[postgres → postgres] columns of a kind both dialects share copy whatever their declared types: integer into bigint, varchar into text, real into double precision; jsonb, booleans and timestamps into their own types",
   ignore: pg,
   async fn() {
     await using source = await board(
       "postgres",
-      "CREATE TABLE polls (id integer PRIMARY KEY, question varchar(50), meta json, open boolean, " +
+      "CREATE TABLE polls (id integer PRIMARY KEY, question varchar(50), meta jsonb, open boolean, " +
         "closes timestamptz, score real)",
       `INSERT INTO polls VALUES (1, 'Best BBS?', '{"a": [1, 2]}', true, '2001-02-03T04:05:06Z', 1.5)`,
     );
@@ -208,6 +208,40 @@ Deno.test({
     const [row] = await sqlQuery(target.url, "SELECT * FROM polls");
     assert.equal(row!.open, true);
     assert.deepEqual(row!.meta, { a: [1, 2] });
+  },
+});
+
+Deno.test({
+  name:
+    "[postgres → postgres] a type carried as text is refused into a column of another type or modifier (json into jsonb, timestamptz into timestamp(3) with time zone or timestamp, numeric into numeric(10,2)), naming both types, before a row is written",
+  ignore: pg,
+  async fn() {
+    await using source = await board(
+      "postgres",
+      "CREATE TABLE polls (id integer PRIMARY KEY, meta json, closes timestamptz, opens timestamptz, " +
+        "score numeric, tags text[])",
+      `INSERT INTO polls VALUES (1, '{"a": 1, "a": 2}', '2001-02-03 04:05:06.123456Z', ` +
+        `'2001-02-03 04:05:06.123456Z', 1.005, '{a}')`,
+    );
+    await using target = await board(
+      "postgres",
+      "CREATE TABLE polls (id integer PRIMARY KEY, meta jsonb, closes timestamp(3) with time zone, " +
+        "opens timestamp, score numeric(10,2), tags text[])",
+    );
+    const error = await rejectsKind(
+      copyDatabase(source.url, target.url),
+      "migration",
+    );
+    for (
+      const problem of [
+        /column polls\.meta is json in the source but jsonb in the target/,
+        /column polls\.closes is timestamp with time zone in the source but timestamp\(3\) with time zone in the target/,
+        /column polls\.opens is timestamp with time zone in the source but timestamp without time zone in the target/,
+        /column polls\.score is numeric in the source but numeric\(10,2\) in the target/,
+      ]
+    ) assert.match(error.message, problem);
+    assert.doesNotMatch(error.message, /tags/);
+    await assertUntouched(target.url);
   },
 });
 

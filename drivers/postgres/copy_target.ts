@@ -36,6 +36,7 @@ const COLUMNS = sql(
      coalesce(array_position(string_to_array(i.indkey::text, ' ')::int2[], a.attnum), 0),
      format_type(a.atttypid, a.atttypmod), b.typname,
      CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,
+     format_type(b.oid, CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END),
      a.attnotnull OR (t.typtype = 'd' AND t.typnotnull)
    FROM pg_class c
    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -103,9 +104,18 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
       return Promise.resolve({}); // PostgreSQL keeps only values of a column's type
     },
     exact,
-    refuses(value) {
-      return typeof value === "string" && value.includes("\0")
-        ? "text with a NUL character, which PostgreSQL cannot store"
+    parameter(type) {
+      return SHARED.has(type.kind)
+        ? "?"
+        : `CAST(CAST(? AS text) AS ${type.declared})`;
+    },
+    refuses(value, type) {
+      if (typeof value === "string" && value.includes("\0")) {
+        return "text with a NUL character, which PostgreSQL cannot store";
+      }
+      return type.single && typeof value === "number" &&
+          !Number.isNaN(value) && Math.fround(value) !== value
+        ? `a real that this column's ${type.declared} (single precision) would round`
         : undefined;
     },
     async highWater(table) {
@@ -141,22 +151,78 @@ export function postgresCopyTarget(root: Queryable): CopyTarget {
   };
 }
 
+/** The kinds postgres.js reads exactly (integers once read as text); others are read as text. */
+const SHARED = new Set(["integer", "real", "text", "blob", "boolean"]);
+
 /**
  * Reads integers as their decimal text (the driver reads int8 as a number, exact only up to
- * 2^53), anything else as the driver reads it (PostgreSQL keeps only valid text, without NUL).
+ * 2^53); a single precision real as the double it equals (its shortest text is another
+ * number); reals, text, bytes and booleans as the driver reads them (PostgreSQL keeps only valid
+ * text, without NUL); every other kind as its text, which the target takes back through a cast
+ * (see `parameter`): postgres.js would read timestamps and dates as a `Date` (to the millisecond,
+ * and not at all beyond its range or at ±infinity), and parse json (losing duplicate keys and
+ * spacing) and jsonb (rounding numbers beyond a double). A `timestamptz` is spelled in UTC, so
+ * two sessions in other time zones read an instant alike.
  */
 function exact(column: string, type: CopyType): CopyColumn {
-  if (type.kind !== "integer") {
-    return { select: [column], decode: (cells, at) => cells[at] ?? null };
+  if (type.kind === "integer") {
+    return {
+      select: [`${column}::text`],
+      decode: (cells, at) =>
+        cells[at] == null ? null : BigInt(cells[at] as string),
+    };
+  }
+  if (SHARED.has(type.kind)) {
+    // A real (float4) as the double it is: its shortest text is another number.
+    const select = type.single ? `${column}::float8` : column;
+    return { select: [select], decode: (cells, at) => cells[at] ?? null };
   }
   return {
-    select: [`${column}::text`],
-    decode: (cells, at) =>
-      cells[at] == null ? null : BigInt(cells[at] as string),
+    select: [textOf(column, type.kind)],
+    decode: (cells, at) => cells[at] ?? null,
   };
 }
 
-/** The kinds of the base types both dialects share (see {@linkcode CopyType.kind}). */
+/** A time to the microsecond, with its era: `2024-01-02 04:05:06.123456 AD`. */
+const TIME = "'YYYY-MM-DD HH24:MI:SS.US BC'";
+
+/**
+ * A column's text. Timestamps and dates are spelled whatever the session's `DateStyle` (year
+ * first, which every `DateStyle` reads back alike) and a `timestamptz` in UTC whatever its
+ * `TimeZone`, so two sessions set otherwise read a value alike; ±infinity as it is.
+ */
+function textOf(column: string, kind: string): string {
+  const finite = (text: string) =>
+    `CASE WHEN isfinite(${column}) THEN ${text} ELSE ${column}::text END`;
+  if (/^timestamp\b.* with time zone$/.test(kind)) {
+    return finite(
+      `to_char(${column} AT TIME ZONE 'UTC', ${TIME}) || ' +00'`,
+    );
+  }
+  if (/^timestamp\b[^[]*$/.test(kind)) {
+    return finite(`to_char(${column}, ${TIME})`);
+  }
+  if (kind === "date") {
+    // Not to_char: it reads a date as a timestamp, whose range is narrower. Nor lpad alone: it
+    // cuts what is longer than its width (a year of 5874897).
+    const part = (field: string, width: number) => {
+      const digits = `abs(extract(${field} FROM ${column}))::text`;
+      return `lpad(${digits}, greatest(${width}, length(${digits})), '0')`;
+    };
+    return finite(
+      `${part("year", 4)} || '-' || ${part("month", 2)} || '-' || ${
+        part("day", 2)
+      } || CASE WHEN extract(year FROM ${column}) < 0 THEN ' BC' ELSE '' END`,
+    );
+  }
+  return `${column}::text`;
+}
+
+/**
+ * The kinds of the base types both dialects share (see {@linkcode CopyType.kind}); any other
+ * type is a kind of its own, named with its modifiers (`numeric(10,2)`, `timestamp(3) with time
+ * zone`, `jsonb`, `integer[]`), as its text is carried only into a column of that very type.
+ */
 const KINDS: Readonly<Record<string, string>> = {
   int2: "integer",
   int4: "integer",
@@ -170,10 +236,6 @@ const KINDS: Readonly<Record<string, string>> = {
   citext: "text",
   bytea: "blob",
   bool: "boolean",
-  json: "json",
-  jsonb: "json",
-  timestamp: "timestamp",
-  timestamptz: "timestamp",
 };
 
 /** Integers up to these, by base type. */
@@ -184,20 +246,25 @@ const MAX_INTEGER: Readonly<Record<string, number>> = {
 
 /**
  * A column's type, from its declared name, its base type (a domain's type underneath), the base
- * type's modifier (`varchar(n)` and `char(n)` hold n + 4) and whether it refuses NULL.
+ * type's modifier (`varchar(n)` and `char(n)` hold n + 4), the base type with its modifier as
+ * PostgreSQL spells it, and whether it refuses NULL.
  */
-function typeOf([declared, base, modifier, notNull]: unknown[]): CopyType {
+function typeOf(
+  [declared, base, modifier, baseType, notNull]: unknown[],
+): CopyType {
   const name = String(base);
   const length = (name === "varchar" || name === "bpchar") &&
       Number(modifier) > 4
     ? { maxLength: Number(modifier) - 4 }
     : {};
   const range = name in MAX_INTEGER ? { maxInteger: MAX_INTEGER[name]! } : {};
+  const single = name === "float4" ? { single: true } : {};
   return {
     declared: String(declared),
-    kind: KINDS[name] ?? name,
+    kind: KINDS[name] ?? String(baseType),
     ...length,
     ...range,
+    ...single,
     notNull: notNull === true,
     loose: false,
   };

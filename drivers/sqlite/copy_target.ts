@@ -100,6 +100,7 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
       );
     },
     exact,
+    parameter: () => "?",
     refuses(value, type) {
       if (typeof value !== "number") return undefined;
       if (Number.isNaN(value)) return "NaN, which SQLite stores as NULL";

@@ -243,7 +243,7 @@ async function copyTable(
     await target.connection.transaction(async (tx) => {
       for (let i = 0; i < rows.length; i += perInsert) {
         const chunk = rows.slice(i, i + perInsert);
-        const insert = insertOf(table, chunk.length, target.port.keepIds);
+        const insert = insertOf(table, chunk.length, target.port);
         await tx.run(insert, chunk.flat());
       }
     }).catch((error) => {
@@ -253,7 +253,7 @@ async function copyTable(
     onProgress?.(table.name, copied, Math.max(total, copied));
   }
   for (const column of table.later) {
-    await copyLater(source, target.connection, table, column, batch);
+    await copyLater(source, target, table, column, batch);
   }
   await continueIds(source, target, table);
 }
@@ -261,15 +261,15 @@ async function copyTable(
 /** Sets a deferred column (see {@linkcode Table.later}) once every row of the table is in. */
 async function copyLater(
   source: Side,
-  target: Connection,
+  target: Side,
   table: Table,
   column: string,
   batch: number,
 ): Promise<void> {
   const index = table.columns.indexOf(column);
-  const update = laterOf(table, column);
+  const update = laterOf(table, column, target.port);
   for await (const rows of pages(source, table, table.source, batch)) {
-    await target.transaction(async (tx) => {
+    await target.connection.transaction(async (tx) => {
       for (const row of rows) {
         if (row[index] === null) continue;
         await tx.run(update, [row[index], ...keyValues(table, row)]);

@@ -70,14 +70,17 @@ const list = (names: readonly string[]) => names.map(quote).join(", ");
  *
  * @param t The table.
  * @param rows How many rows one run inserts.
- * @param keepIds The target dialect's clause for taking explicit ids (see `CopyTarget`).
+ * @param port The target's copy capability: its clause for taking explicit ids and its
+ * parameters (see `CopyTarget`).
  * @returns The statement, prepared once per table, size and clause.
  */
-export const insertOf = (t: Table, rows: number, keepIds: string) => {
-  const row = `(${t.columns.map(() => "?").join(", ")})`;
+export const insertOf = (t: Table, rows: number, port: CopyTarget) => {
+  const row = `(${
+    t.columns.map((c) => port.parameter(t.target.types[c]!)).join(", ")
+  })`;
   return once(
     `copy.insert.${t.name}.${rows}`,
-    `INSERT INTO ${quote(t.name)} (${list(t.columns)}) ${keepIds} VALUES ${
+    `INSERT INTO ${quote(t.name)} (${list(t.columns)}) ${port.keepIds} VALUES ${
       Array(rows).fill(row).join(", ")
     }`,
     true,
@@ -95,11 +98,14 @@ export const maxOf = (t: string, column: string) =>
     `SELECT CAST(max(${quote(column)}) AS TEXT) FROM ${quote(t)}`,
   );
 /** The statement setting a deferred column of one row, found by its key. */
-export const laterOf = (t: Table, column: string) =>
+export const laterOf = (t: Table, column: string, port: CopyTarget) =>
   once(
     `copy.later.${t.name}.${column}`,
-    `UPDATE ${quote(t.name)} SET ${quote(column)} = ? WHERE ${
-      t.key.map((k) => `${quote(k)} = ?`).join(" AND ")
+    `UPDATE ${quote(t.name)} SET ${quote(column)} = ${
+      port.parameter(t.target.types[column]!)
+    } WHERE ${
+      t.key.map((k) => `${quote(k)} = ${port.parameter(t.target.types[k]!)}`)
+        .join(" AND ")
     }`,
     true,
   );
@@ -142,16 +148,23 @@ function readers(side: Side, t: Table, described: CopyTable): CopyColumn[] {
 }
 
 /** The statement reading a page of a table in key order, the first or one after a key. */
-function pageOf(t: Table, columns: CopyColumn[], first: boolean): Sql {
+function pageOf(
+  t: Table,
+  columns: CopyColumn[],
+  after: { port: CopyTarget; described: CopyTable } | undefined,
+): Sql {
   const key = list(t.key);
-  const after = first
+  const where = after === undefined
     ? ""
-    : `WHERE (${key}) > (${t.key.map(() => "?").join(", ")}) `;
+    : `WHERE (${key}) > (${
+      t.key.map((k) => after.port.parameter(after.described.types[k]!))
+        .join(", ")
+    }) `;
   return once(
     `copy.page.${t.name}`,
     `SELECT ${columns.flatMap((c) => c.select).join(", ")} FROM ${
       quote(t.name)
-    } ${after}ORDER BY ${
+    } ${where}ORDER BY ${
       // Qualified: PostgreSQL would take a bare name for the output column of that name (an
       // integer read as text), and order by its text.
       t.key.map((k) => `${quote(t.name)}.${quote(k)}`).join(", ")} LIMIT ?`,
@@ -180,7 +193,11 @@ export async function* pages(
   let after: unknown[] | undefined;
   for (;;) {
     const read = await side.connection.root.all(
-      pageOf(t, columns, after === undefined),
+      pageOf(
+        t,
+        columns,
+        after === undefined ? undefined : { port: side.port, described },
+      ),
       [...(after ?? []), size],
     );
     const rows = read.map((cells) => {

@@ -15,7 +15,7 @@ import {
   type Row,
 } from "../driver.ts";
 import { StorageError } from "../errors.ts";
-import { characters, describe, timeOf } from "../describe.ts";
+import { characters, describe } from "../describe.ts";
 import { pages, rowShown, type Side, surveyOf, type Table } from "./tables.ts";
 
 /** A type as messages show it: its declared name, and its kind where the name hides it. */
@@ -206,10 +206,8 @@ function fits(value: unknown, t: CopyType): boolean {
       return value instanceof Uint8Array;
     case "boolean":
       return typeof value === "boolean";
-    case "timestamp":
-      return timeOf(value) !== undefined;
     default:
-      return true; // json, and kinds of one dialect, copied between databases of that dialect
+      return true; // kinds of one dialect, copied between databases of that dialect as text
   }
 }
 
