@@ -81,7 +81,7 @@ persistentTest(
     );
     assert.match(
       misnamed.message,
-      /tracked as "impulse": got "app" without a directory/,
+      /tracked as "impulse": got another name \(a string of 3 characters\) without a directory/,
     );
     await rejectsKind(
       openMigrator(url, { dir: set.dir, set: "" }),

@@ -248,7 +248,7 @@ const UP_CHECKS: Record<string, (before: Snapshot, after: Snapshot) => void> = {
         const first = !seen.has(`${area} ${key}`);
         seen.add(`${area} ${key}`);
         areas.add(area);
-        return [id, area, first ? key : `${key} #${id}`, null, 0];
+        return [id, area, first ? key : `${key}\u001f${id}`, null, 0];
       },
     );
     assert.deepEqual(

@@ -73,7 +73,7 @@ Deno.test({
     missing.pathname = "/impulse_no_such_database";
     const error = await rejectsKind(
       openStorage(missing.toString()),
-      "unavailable",
+      "not_found",
     );
     assert.match(error.message, /does not exist/);
     assertNoSecret(error, secret);
