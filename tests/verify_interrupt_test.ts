@@ -347,3 +347,45 @@ Deno.test({
     assert.deepEqual(await scratchDatabases(database.name), []);
   },
 });
+
+Deno.test({
+  name:
+    "[postgres] Migrator.verify({ signal }) cancelled while rows are copied into the scratch database rejects once, with nothing left uncaught",
+  ignore: postgresMissing !== undefined,
+  async fn() {
+    await using database = await createDatabase();
+    await postgresBoard(database.url, 100_000);
+    await using migrator = await openMigrator(database.url, { readOnly: true });
+    const controller = new AbortController();
+    const admin = rawClient();
+    let copying = false;
+    const watch = (async () => {
+      // The scratch database's COPY of a table's rows: cancel in the middle of it.
+      while (!controller.signal.aborted) {
+        const rows = await admin`
+          SELECT 1 FROM pg_stat_activity
+          WHERE datname LIKE ${`${database.name.slice(0, 40)}_verify_%`}
+            AND query LIKE 'COPY %'`;
+        if (rows.length > 0) {
+          copying = true;
+          controller.abort(new Error("stop"));
+        }
+        await delay(2);
+      }
+    })();
+    try {
+      await assert.rejects(
+        migrator.verify({ signal: controller.signal }),
+        (error) => isStorageError(error, "unavailable"),
+      );
+      controller.abort(new Error("done"));
+      await watch;
+    } finally {
+      await admin.end();
+    }
+    assert.ok(copying, "the cancel came while rows were copied");
+    // An error left on the COPY stream would surface as an uncaught error about now.
+    await delay(200);
+    assert.deepEqual(await scratchDatabases(database.name), []);
+  },
+});

@@ -100,6 +100,10 @@ async function copyTable(
     sink.end();
     await finished(sink);
   } catch (error) {
+    // Destroying with the error ends the COPY as failed; the stream then emits it as an
+    // 'error' event, which nobody would hear (the error is thrown here): without a listener
+    // that event is an uncaught exception that ends the process.
+    sink.on("error", () => {});
     sink.destroy(error instanceof Error ? error : new Error(String(error)));
     throw error;
   }
