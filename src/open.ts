@@ -66,7 +66,9 @@ class OpenStorage implements Storage {
  *
  * URLs: `sqlite:<path>` (a file, created with its directory if missing; the path is taken as
  * written, up to a `?` that starts the parameters `engine` and `library`), `sqlite::memory:` (a
- * private in-memory database, gone on close), and `postgres://…` (see the PostgreSQL driver).
+ * private in-memory database, gone on close), and `postgres://` or `postgresql://` URLs
+ * (`postgres://user:password@host:port/database?poolSize=10`: one host, the documented
+ * parameters once each; see the PostgreSQL driver's module for all of them).
  *
  * @param url The database URL.
  * @param options What to do about migrations, wait bounds and retries.

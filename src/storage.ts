@@ -1,6 +1,8 @@
 /**
  * The driver-agnostic contract: the records the package keeps, the repositories that keep
- * them, and the {@linkcode Storage} interface every driver implements.
+ * them, and the {@linkcode Storage} that `openStorage` returns for every driver (drivers
+ * implement the smaller `Driver` and `Connection` contracts of src/driver.ts; the operations are
+ * written once, above them).
  *
  * @module
  */
@@ -76,6 +78,12 @@ export interface Storage extends Repositories {
    * `fn` throws, the operation running then finishes, those queued behind it fail as
    * `unavailable` without running, and everything rolls back. Operations called on `tx` after
    * `fn` settled fail as `unavailable`.
+   *
+   * On PostgreSQL `fn` may run more than once: a transaction that fails with a serialization
+   * failure (40001) or a deadlock (40P01) is rolled back and run again, up to `retry.attempts`
+   * times within the call's deadline, so `fn` should do nothing outside `tx` that must not be
+   * repeated (or make it idempotent). A connection lost before the commit fails the call once,
+   * without re-running `fn`. SQLite never re-runs it.
    *
    * @param fn Receives the repositories bound to the transaction (`tx.users`, `tx.messages` …).
    * @returns What `fn` resolved to.

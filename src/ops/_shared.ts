@@ -12,7 +12,11 @@ import {
   type Sql,
   sql,
 } from "../driver.ts";
-import { StorageError, type StorageErrorKind } from "../errors.ts";
+import {
+  isStorageError,
+  StorageError,
+  type StorageErrorKind,
+} from "../errors.ts";
 import { id as idSchema, parse } from "../validate.ts";
 
 export { foldKey } from "../keys.ts";
@@ -61,7 +65,7 @@ export function reword(
   message: () => string,
 ): (error: unknown) => unknown {
   return (error) =>
-    isKind(error, kind)
+    isStorageError(error, kind)
       ? new StorageError(kind, message(), {
         cause: error,
         ...(field === undefined ? {} : { field }),
@@ -118,20 +122,6 @@ export async function changeById(
     const method = operation.slice(operation.indexOf(".") + 1);
     throw notFound(what, id, `${method} ${what}`);
   }
-}
-
-/**
- * Whether `error` is a `StorageError` of `kind`.
- *
- * @param error The value.
- * @param kind The kind.
- * @returns The answer.
- */
-export function isKind(
-  error: unknown,
-  kind: StorageErrorKind,
-): error is StorageError {
-  return error instanceof StorageError && error.kind === kind;
 }
 
 /**
@@ -282,7 +272,9 @@ export async function checkReferences<T>(
     return await work();
   } catch (error) {
     // A missing reference is reported before anything else the write broke (a taken name).
-    if (!isKind(error, "constraint") && !isKind(error, "conflict")) throw error;
+    if (
+      !isStorageError(error, "constraint") && !isStorageError(error, "conflict")
+    ) throw error;
     for (const [field, what, exists, id] of references) {
       if (id !== null && !await x.get(exists, [id])) {
         throw missing(action, field, what, id, error);

@@ -4,7 +4,7 @@
  * @module
  */
 import { dialectSql, type Executor, sql } from "../driver.ts";
-import { StorageError } from "../errors.ts";
+import { isStorageError, StorageError } from "../errors.ts";
 import type {
   FileEntry,
   FilePatch,
@@ -21,7 +21,6 @@ import {
   changeById,
   checkReferences,
   filenameKey,
-  isKind,
   mapError,
   missing,
   notFound,
@@ -134,7 +133,7 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
       // The upload is counted before the file is stored (the lock order), but a taken name is
       // reported before a counter that would overflow, as if the file came first.
       if (
-        isKind(error, "constraint") &&
+        isStorageError(error, "constraint") &&
         await x.get(Q.nameTaken, [f.areaId, filenameKey(f.filename)])
       ) {
         throw new StorageError(

@@ -13,11 +13,11 @@ import type {
   SearchOptions,
 } from "../records.ts";
 import { MESSAGE_COLUMNS as M, toMessage } from "../rows.ts";
+import { isStorageError } from "../errors.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import {
   byId,
-  isKind,
   lockUser,
   mapError,
   missing,
@@ -147,7 +147,7 @@ export async function postMessage(
         ]),
       (error) => {
         // The users and the area are locked; only a parent deleted since it was read can fail.
-        if (m.parentId !== null && isKind(error, "constraint")) {
+        if (m.parentId !== null && isStorageError(error, "constraint")) {
           return missing(
             "post message",
             "parentId",
