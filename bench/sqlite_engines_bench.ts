@@ -12,7 +12,7 @@
  */
 import { openStorage, type Storage } from "../mod.ts";
 import { type EngineDatabase, nodeEngine } from "../drivers/sqlite/engine.ts";
-import { ffiEngine } from "../drivers/sqlite/ffi_engine.ts";
+import { ffiEngine } from "../drivers/sqlite/ffi/engine.ts";
 import { BODY, rawSqlite, SEED, seedStorage } from "./_raw.ts";
 
 const OPERATIONS = [

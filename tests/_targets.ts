@@ -71,7 +71,7 @@ const sqliteFile: Target = {
  */
 async function ffiUnavailable(): Promise<string | undefined> {
   try {
-    (await import("../drivers/sqlite/ffi_engine.ts")).ffiEngine();
+    (await import("../drivers/sqlite/ffi/engine.ts")).ffiEngine();
     return undefined;
   } catch (error) {
     return Deno.env.get("CI") ? undefined : String(error);

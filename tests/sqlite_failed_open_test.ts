@@ -175,7 +175,7 @@ for (const engine of [nodeEngine, await ffiOrNull()]) {
 
 async function ffiOrNull(): Promise<SqliteEngine | null> {
   try {
-    const { ffiEngine } = await import("../drivers/sqlite/ffi_engine.ts");
+    const { ffiEngine } = await import("../drivers/sqlite/ffi/engine.ts");
     const engine = ffiEngine();
     engine.open(":memory:", { busyTimeoutMs: 0 }).close();
     return engine;

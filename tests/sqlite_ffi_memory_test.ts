@@ -3,7 +3,7 @@
  * (statements, bind buffers and column reads allocate nothing that outlives a call).
  */
 import assert from "node:assert/strict";
-import { ffiEngine } from "../drivers/sqlite/ffi_engine.ts";
+import { ffiEngine } from "../drivers/sqlite/ffi/engine.ts";
 
 Deno.test("ffiEngine() holds resident memory steady over a million operations", () => {
   const db = ffiEngine().open(":memory:", { busyTimeoutMs: 0 });

@@ -8,7 +8,7 @@ import { openStorage } from "../mod.ts";
 import { connect } from "../src/connect.ts";
 import * as V from "../src/validate.ts";
 import type { SqliteConnection } from "../drivers/sqlite/connection.ts";
-import { ffiEngine } from "../drivers/sqlite/ffi_mod.ts";
+import { ffiEngine } from "../drivers/sqlite/ffi/mod.ts";
 import { rejectsKind } from "./_assert.ts";
 
 const MAX = Number.MAX_SAFE_INTEGER;

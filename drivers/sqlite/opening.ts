@@ -25,7 +25,7 @@ export async function chosenEngine(
   if (choice.engine === undefined) return given;
   if (choice.engine === "node") return nodeEngine;
   if (choice.library === undefined && given.name === "ffi") return given;
-  const { ffiEngine } = await import("./ffi_engine.ts");
+  const { ffiEngine } = await import("./ffi/engine.ts");
   return ffiEngine({ library: choice.library });
 }
 

@@ -10,18 +10,18 @@ import type {
   EngineOpenOptions,
   EngineStatement,
   SqliteEngine,
-} from "./engine.ts";
-import { SqliteFfiError } from "./ffi_error.ts";
+} from "../engine.ts";
+import { SqliteFfiError } from "./error.ts";
 import {
   cString,
   loadSqliteLibrary,
   type Sqlite3,
   type SqliteLibrary,
-} from "./ffi_library.ts";
-import { Binder } from "./ffi_bind.ts";
-import { FfiStatement, type StatementOwner } from "./ffi_statement.ts";
+} from "./library.ts";
+import { Binder } from "./bind.ts";
+import { FfiStatement, type StatementOwner } from "./statement.ts";
 
-export { SqliteFfiError } from "./ffi_error.ts";
+export { SqliteFfiError } from "./error.ts";
 
 const OK = 0;
 const MISUSE = 21;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Sqlite3 } from "./ffi_library.ts";
+import type { Sqlite3 } from "./library.ts";
 
 /** `SQLITE_STATIC`: SQLite reads the caller's memory until the statement is rebound or reset. */
 const STATIC = null;

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { NamedRow, Row } from "../../src/driver.ts";
-import type { EngineStatement } from "./engine.ts";
-import type { Binder } from "./ffi_bind.ts";
-import { SqliteFfiError } from "./ffi_error.ts";
-import { cString, type Sqlite3 } from "./ffi_library.ts";
+import type { NamedRow, Row } from "../../../src/driver.ts";
+import type { EngineStatement } from "../engine.ts";
+import type { Binder } from "./bind.ts";
+import { SqliteFfiError } from "./error.ts";
+import { cString, type Sqlite3 } from "./library.ts";
 
 const OK = 0;
 const ROW = 100;

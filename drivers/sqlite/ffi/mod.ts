@@ -24,25 +24,25 @@
  *
  * @module
  */
-import type { Driver } from "../../src/driver.ts";
-import { SqliteConnection } from "./connection.ts";
-import { engineChoice, parseSqliteUrl } from "./dialect.ts";
-import { nodeEngine } from "./engine.ts";
-import { ffiEngine } from "./ffi_engine.ts";
+import type { Driver } from "../../../src/driver.ts";
+import { SqliteConnection } from "../connection.ts";
+import { engineChoice, parseSqliteUrl } from "../dialect.ts";
+import { nodeEngine } from "../engine.ts";
+import { ffiEngine } from "./engine.ts";
 
 export {
   type FfiEngine,
   ffiEngine,
   type FfiEngineOptions,
   SqliteFfiError,
-} from "./ffi_engine.ts";
+} from "./engine.ts";
 export type {
   EngineDatabase,
   EngineOpenOptions,
   EngineStatement,
   SqliteEngine,
-} from "./engine.ts";
-export type { NamedRow, Row } from "../../src/driver.ts";
+} from "../engine.ts";
+export type { NamedRow, Row } from "../../../src/driver.ts";
 
 /**
  * The driver for `sqlite:` URLs on the FFI engine (unless the URL or options choose the

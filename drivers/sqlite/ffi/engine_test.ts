@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { StorageError } from "../../src/errors.ts";
-import { toStorageError } from "./dialect.ts";
+import { StorageError } from "../../../src/errors.ts";
+import { toStorageError } from "../dialect.ts";
 import {
   type EngineDatabase,
   nodeEngine,
   type SqliteEngine,
-} from "./engine.ts";
-import { ffiEngine, SqliteFfiError } from "./ffi_engine.ts";
-import { platformNames } from "./ffi_library.ts";
+} from "../engine.ts";
+import { ffiEngine, SqliteFfiError } from "./engine.ts";
+import { platformNames } from "./library.ts";
 
 const ffi = ffiEngine();
 const OPEN = { busyTimeoutMs: 0 };
