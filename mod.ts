@@ -32,6 +32,7 @@
  */
 export { openStorage } from "./src/open.ts";
 export { DatabaseError, isStorageError, StorageError } from "./src/errors.ts";
+export { filenameKey, foldKey } from "./src/keys.ts";
 export {
   hashPassword,
   type HashPasswordOptions,

@@ -60,3 +60,23 @@ export function foldKey(name: string): string {
  * against every code point).
  */
 export const KEY_GROWTH = 18;
+
+/**
+ * The key a file name is unique by in its area: ASCII letters lower-cased, everything else as
+ * is (the same folding SQL's `lower()` does in SQLite, so migrations can compute it).
+ *
+ * @param filename The name.
+ * @returns Its key.
+ *
+ * @example
+ * ```ts
+ * import { filenameKey } from "./keys.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(filenameKey("DOOM.ZIP"), "doom.zip");
+ * assert.equal(filenameKey("ÉTÉ.TXT"), "ÉtÉ.txt"); // only ASCII letters fold
+ * ```
+ */
+export function filenameKey(filename: string): string {
+  return filename.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}

@@ -24,14 +24,10 @@ import {
 } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import {
-  byId,
-  foldKey,
-  mapError,
-  notFound,
-  reword,
-  userExists,
-} from "./_shared.ts";
+import { foldKey } from "../keys.ts";
+import { mapError, notFound, reword } from "./_errors.ts";
+import { byId } from "./_patch.ts";
+import { userExists } from "./_references.ts";
 
 const Q = {
   insertMessageArea: sql(

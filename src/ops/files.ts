@@ -16,19 +16,10 @@ import type {
 import { FILE_COLUMNS as F, toFile } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import {
-  byId,
-  changeById,
-  checkReferences,
-  filenameKey,
-  mapError,
-  missing,
-  notFound,
-  PatchStatements,
-  type Reference,
-  reword,
-  userExists,
-} from "./_shared.ts";
+import { filenameKey } from "../keys.ts";
+import { mapError, missing, notFound, reword } from "./_errors.ts";
+import { byId, changeById, PatchStatements } from "./_patch.ts";
+import { checkReferences, type Reference, userExists } from "./_references.ts";
 import { searchTerms } from "./search.ts";
 
 const Q = {

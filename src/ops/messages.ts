@@ -16,15 +16,9 @@ import { MESSAGE_COLUMNS as M, toMessage } from "../rows.ts";
 import { isStorageError } from "../errors.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import {
-  byId,
-  lockUser,
-  mapError,
-  missing,
-  notFound,
-  reword,
-  shareUser,
-} from "./_shared.ts";
+import { mapError, missing, notFound, reword } from "./_errors.ts";
+import { byId } from "./_patch.ts";
+import { lockUser, shareUser } from "./_references.ts";
 import { searchTerms } from "./search.ts";
 
 const Q = {

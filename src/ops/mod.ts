@@ -60,7 +60,7 @@ import { SESSIONS } from "../repositories/sessions.ts";
 import { USERS } from "../repositories/users.ts";
 import type { Repositories } from "../storage.ts";
 
-export { filenameKey, foldKey } from "./_shared.ts";
+export { filenameKey, foldKey } from "../keys.ts";
 export type { Definition } from "../repositories/_definition.ts";
 
 /**

@@ -14,17 +14,14 @@ import type {
 import { prefixed, SESSION_COLUMNS as SC, toSession } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
+import { mapError, missing, notFound, reword } from "./_errors.ts";
+import { changeById } from "./_patch.ts";
 import {
-  changeById,
   checkReferences,
-  mapError,
-  missing,
-  notFound,
   type Reference,
-  reword,
   shareUser,
   userExists,
-} from "./_shared.ts";
+} from "./_references.ts";
 
 /** A session token: 32 random bytes (256 bits), base64url without padding. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;

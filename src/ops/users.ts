@@ -22,17 +22,10 @@ import * as S from "../schemas.ts";
 import { characters } from "../describe.ts";
 import { KEY_GROWTH } from "../keys.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import {
-  byId,
-  changeById,
-  foldKey,
-  mapError,
-  missing,
-  notFound,
-  PatchStatements,
-  reword,
-  userExists,
-} from "./_shared.ts";
+import { foldKey } from "../keys.ts";
+import { mapError, missing, notFound, reword } from "./_errors.ts";
+import { byId, changeById, PatchStatements } from "./_patch.ts";
+import { userExists } from "./_references.ts";
 
 const Q = {
   insert: sql(

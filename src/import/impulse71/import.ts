@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { isStorageError, StorageError } from "../../errors.ts";
-import { foldKey } from "../../ops/_shared.ts";
+import { foldKey } from "../../keys.ts";
 import { hashPassword, MAX_COST, MIN_COST } from "../../password.ts";
 import type { Repositories, Storage } from "../../storage.ts";
 import { openStorage } from "../../open.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { filenameKey, foldKey } from "../../ops/_shared.ts";
+import { filenameKey, foldKey } from "../../keys.ts";
 import type { Impulse71FileEntry } from "./file_listing.ts";
 import { fit, type ImportRun, tryWrite, type Where } from "./import_run.ts";
 import { fillDates, plainName, storable } from "./import_text.ts";

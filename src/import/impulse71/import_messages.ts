@@ -5,7 +5,7 @@
  * @module
  */
 
-import { foldKey } from "../../ops/_shared.ts";
+import { foldKey } from "../../keys.ts";
 import type { MessageAreaKind } from "../../records.ts";
 import type { Impulse71ImportKind } from "./import_report.ts";
 import {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { foldKey } from "../../ops/_shared.ts";
+import { foldKey } from "../../keys.ts";
 import type { UserStats } from "../../records.ts";
 import {
   fit,
