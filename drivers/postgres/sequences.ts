@@ -124,13 +124,7 @@ export async function saveSequences(
     const now = new Map((await readSequences(q)).map((s) => [s.ref, s]));
     for (const s of saved) {
       const current = now.get(s.ref);
-      if (current && (current.last !== s.last || current.called !== s.called)) {
-        await q.all("SELECT setval(?::regclass, ?::bigint, ?)", [
-          s.ref,
-          s.last,
-          s.called,
-        ]);
-      }
+      if (current) await moveTo(q, current, s);
     }
   };
 }
@@ -148,12 +142,20 @@ export async function copySequences(
   const wanted = new Map(source.map((s) => [s.key, s]));
   for (const s of await readSequences(q)) {
     const from = wanted.get(s.key);
-    if (from && (from.last !== s.last || from.called !== s.called)) {
-      await q.all("SELECT setval(?::regclass, ?::bigint, ?)", [
-        s.ref,
-        from.last,
-        from.called,
-      ]);
-    }
+    if (from) await moveTo(q, s, from);
   }
+}
+
+/** Sets sequence `s` to the state of `to` (its last value and whether it was called), if it differs. */
+async function moveTo(
+  q: MigrationQuery,
+  s: SequenceState,
+  to: SequenceState,
+): Promise<void> {
+  if (s.last === to.last && s.called === to.called) return;
+  await q.all("SELECT setval(?::regclass, ?::bigint, ?)", [
+    s.ref,
+    to.last,
+    to.called,
+  ]);
 }

@@ -136,10 +136,19 @@ export async function findUserByUsername(
   x: Executor,
   username: string,
 ): Promise<User | null> {
-  if (typeof username === "string" && noName(username)) return null;
-  const name = typeof username === "string" && PLAIN_NAME.test(username)
-    ? username
-    : parse(S.usernameSpelling, username, "username", "users.findByUsername");
+  let name: string;
+  if (typeof username === "string" && PLAIN_NAME.test(username)) {
+    name = username;
+  } else if (typeof username === "string" && noName(username)) {
+    return null;
+  } else {
+    name = parse(
+      S.usernameSpelling,
+      username,
+      "username",
+      "users.findByUsername",
+    );
+  }
   const row = await x.get(Q.byKey, [foldKey(name)]);
   return row ? toUser(row) : null;
 }
