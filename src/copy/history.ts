@@ -7,11 +7,10 @@
 import { manifest } from "../../migrations/mod.ts";
 import { type Connection, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
+import { TRACKING_TABLE } from "../migrate/applied.ts";
 import { OWN_SET } from "../migrate/migrator.ts";
 import { digest, report, type TableReport } from "./tables.ts";
 
-/** The tracking table: its own-set rows are copied apart from the tables. */
-export const TRACKING = "impulse_migrations";
 const HISTORY = sql(
   "copy.history",
   "SELECT version, name, applied_at, duration_ms, status FROM impulse_migrations " +
@@ -70,7 +69,7 @@ export async function copyHistory(
     await source.root.all(HISTORY, [OWN_SET]),
     await target.root.all(HISTORY, [OWN_SET]),
   ];
-  return report(TRACKING, digest(a), digest(b));
+  return report(TRACKING_TABLE, digest(a), digest(b));
 }
 
 /**

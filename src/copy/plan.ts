@@ -12,7 +12,7 @@
  */
 import type { CopyTable } from "../driver.ts";
 import { StorageError } from "../errors.ts";
-import { TRACKING } from "./history.ts";
+import { TRACKING_TABLE } from "../migrate/applied.ts";
 import { countOf, type Side, type Table } from "./tables.ts";
 import { exactProblems, kindProblems, valueProblems } from "./types.ts";
 
@@ -85,7 +85,7 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
 async function described(side: Side): Promise<Map<string, CopyTable>> {
   const tables = await side.port.tables();
   return new Map(
-    tables.filter((t) => t.name !== TRACKING).map((t) => [t.name, t]),
+    tables.filter((t) => t.name !== TRACKING_TABLE).map((t) => [t.name, t]),
   );
 }
 
