@@ -35,7 +35,12 @@ async function copied(dir: string): Promise<number> {
   let size = 0;
   for (const name of await entries(dir)) {
     if (FINAL.test(name) || /\.partial$/.test(name)) {
-      size = Math.max(size, (await Deno.stat(`${dir}/${name}`)).size);
+      try {
+        size = Math.max(size, (await Deno.stat(`${dir}/${name}`)).size);
+      } catch (error) {
+        // Renamed to its final name, or a leftover removed, between the listing and the stat.
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
     }
   }
   return size;
