@@ -2,7 +2,9 @@
  * The one queue of waiters with deadlines: shared holds (at most `capacity` at once) and
  * exclusive holds (alone), granted first come, first served. The SQLite write lock (exclusive
  * holds only), the PostgreSQL write gate (writes shared, transactions exclusive) and the
- * PostgreSQL pool (shared holds up to the pool's size) are built on it.
+ * PostgreSQL pool (shared holds up to the pool's size) are built on it. A wait ends when its
+ * hold is granted, at its deadline, when its own `AbortSignal` aborts, or when
+ * {@linkcode WaitQueue.failWaiting} ends every wait.
  *
  * @module
  */
@@ -12,7 +14,6 @@ interface Waiter {
   exclusive: boolean;
   grant(): void;
   fail(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -66,37 +67,52 @@ export class WaitQueue {
   }
 
   /**
-   * Waits for a hold until the deadline.
+   * Waits for a hold until the deadline, or until `signal` aborts.
    *
    * @param exclusive Whether the hold excludes every other.
    * @param deadline When to stop waiting.
    * @param timedOut The error to reject with when the deadline passes first.
+   * @param signal Ends this wait alone when it aborts, rejecting with its reason (an abort
+   * before the call rejects at once, without taking a free hold).
    */
   enter(
     exclusive: boolean,
     deadline: Deadline,
     timedOut: () => Error,
+    signal?: AbortSignal,
   ): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.tryEnter(exclusive)) return Promise.resolve();
     if (deadline.expired) return Promise.reject(timedOut());
     return new Promise((resolve, reject) => {
+      const end = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", aborted);
+      };
+      /** Leaves the queue without a hold: the holds it waited behind may suit those after it. */
+      const leaveQueue = (error: Error) => {
+        end();
+        this.#queue.splice(this.#queue.indexOf(waiter), 1);
+        this.#drain();
+        reject(error);
+      };
+      const aborted = () => leaveQueue(signal!.reason);
+      const timer = setTimeout(
+        () => leaveQueue(timedOut()),
+        deadline.remainingMs,
+      );
       const waiter: Waiter = {
         exclusive,
         grant: () => {
-          clearTimeout(waiter.timer);
+          end();
           resolve();
         },
         fail: (error) => {
-          clearTimeout(waiter.timer);
+          end();
           reject(error);
         },
-        timer: setTimeout(() => {
-          this.#queue.splice(this.#queue.indexOf(waiter), 1);
-          // The holds it waited behind may now suit those queued after it.
-          this.#drain();
-          reject(timedOut());
-        }, deadline.remainingMs),
       };
+      signal?.addEventListener("abort", aborted, { once: true });
       this.#queue.push(waiter);
     });
   }

@@ -92,3 +92,35 @@ Deno.test("WaitQueue fails a wait whose deadline has passed at once, and failWai
   assert.equal(q.holds, 1, "the granted hold stays");
   q.leave(true);
 });
+
+Deno.test("WaitQueue ends one wait when its signal aborts: the others keep their places, and those it held back go in", async () => {
+  const q = new WaitQueue();
+  assert.ok(q.tryEnter(false));
+  const controller = new AbortController();
+  const exclusive = watch(
+    q.enter(true, later(), timedOut, controller.signal),
+  );
+  const shared = watch(q.enter(false, later(), timedOut));
+  const other = watch(q.enter(true, later(), timedOut));
+  await tick();
+  assert.equal(q.waiting, 3);
+  controller.abort(new Error("caller gave up"));
+  await tick();
+  assert.match(String(exclusive.error), /caller gave up/);
+  assert.equal(shared.done, true, "the shared wait behind it goes in");
+  assert.equal(other.done, false);
+  assert.equal(other.error, undefined, "the wait after it keeps waiting");
+  assert.equal(q.waiting, 1);
+  assert.equal(q.holds, 2);
+  q.leave(false);
+  q.leave(false);
+  await tick();
+  assert.equal(other.done, true);
+  q.leave(true);
+  // An aborted signal refuses at once, even with a hold free.
+  await assert.rejects(
+    q.enter(false, later(), timedOut, AbortSignal.abort(new Error("already"))),
+    /already/,
+  );
+  assert.equal(q.holds, 0);
+});
