@@ -8,24 +8,27 @@ import { manifest } from "../../migrations/mod.ts";
 import { bindMethods, methodNames } from "../bind.ts";
 import { StorageError } from "../errors.ts";
 import { parse } from "../validate.ts";
+import { checkedStatus, readStatus } from "./applied.ts";
 import * as A from "./arguments.ts";
-import {
-  isNoTransaction,
-  type Migration,
-  type MigrationNote,
-} from "./migration.ts";
-import { readApplied, TRACKING_TABLE } from "./applied.ts";
-import { type KeptNote, readNotes, runCode } from "./notes.ts";
-import {
-  assertMigratable,
-  type MigrationStatus,
-  migrationStatus,
-} from "./plan.ts";
-import type { MigrationQuery, MigrationTarget } from "./target.ts";
-import { refuseLoss, refuseUntried } from "./refusal.ts";
-import { tryRoundTrip } from "./trial.ts";
+import type { Migration } from "./migration.ts";
+import { type KeptNote, readNotes } from "./notes.ts";
+import { assertMigratable, type MigrationStatus } from "./plan.ts";
+import type { MigrationTarget } from "./target.ts";
 import { cancelled, guarded, throwIfCancelled } from "./scratch.ts";
-import { type TrialSeen, verifyCopy, type VerifyReport } from "./verify.ts";
+import {
+  applyStep,
+  backupLabel,
+  descend,
+  downTried,
+  type MigrationStep,
+  newest,
+  revertStep,
+  type SetRun,
+} from "./steps.ts";
+import { verifyCopy, type VerifyReport } from "./verify.ts";
+
+export { newest } from "./steps.ts";
+export type { MigrationStep } from "./steps.ts";
 
 /** The name of the set of the package's own migrations. */
 export const OWN_SET = "impulse";
@@ -52,25 +55,6 @@ export interface VerifyOptions {
   signal?: AbortSignal;
 }
 
-/** One migration applied or reverted. */
-export interface MigrationStep {
-  /** The version. */
-  version: number;
-  /** The name. */
-  name: string;
-  /** `up` or `down`. */
-  direction: "up" | "down";
-  /** How long it took, in milliseconds. */
-  durationMs: number;
-  /** What the migration's code found that needs a person (empty for most migrations). */
-  notes: MigrationNote[];
-  /**
-   * The backup copy of the database file written before a forced down run (SQLite only), on
-   * the run's first step.
-   */
-  backup?: string;
-}
-
 /** Options of {@linkcode Migrator.down}. */
 export interface DownOptions {
   /** How many migrations to revert: a positive integer; 1 by default. */
@@ -84,26 +68,6 @@ export interface DownOptions {
    */
   force?: boolean;
 }
-
-const TRACKING = `CREATE TABLE IF NOT EXISTS impulse_migrations (
-  migration_set TEXT NOT NULL,
-  version BIGINT NOT NULL,
-  name TEXT NOT NULL,
-  checksum TEXT NOT NULL,
-  applied_at BIGINT NOT NULL,
-  duration_ms BIGINT NOT NULL,
-  status TEXT NOT NULL DEFAULT 'applied',
-  PRIMARY KEY (migration_set, version)
-)`;
-const INSERT_APPLIED = "INSERT INTO impulse_migrations " +
-  "(migration_set, version, name, checksum, applied_at, duration_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?)";
-const MARK_APPLIED =
-  "UPDATE impulse_migrations SET status = 'applied', duration_ms = ? " +
-  "WHERE migration_set = ? AND version = ?";
-const MARK_RUNNING =
-  "UPDATE impulse_migrations SET status = 'running' WHERE migration_set = ? AND version = ?";
-const DELETE_APPLIED =
-  "DELETE FROM impulse_migrations WHERE migration_set = ? AND version = ?";
 
 /**
  * Applies and reverts one migration set on one database.
@@ -129,6 +93,8 @@ export class Migrator implements AsyncDisposable {
   #set: string;
   #lockTimeoutMs: number;
   #readOnly: boolean;
+  /** What the steps work on (see `steps.ts`). */
+  #run: SetRun;
 
   /**
    * Creates a runner for one set on one target.
@@ -148,6 +114,12 @@ export class Migrator implements AsyncDisposable {
     this.#set = o.set ?? OWN_SET;
     this.#lockTimeoutMs = o.lockTimeoutMs ?? 60_000;
     this.#readOnly = o.readOnly ?? false;
+    this.#run = {
+      target,
+      migrations,
+      set: this.#set,
+      lockTimeoutMs: this.#lockTimeoutMs,
+    };
     // Bound, so a method taken off the runner works like the original (src/bind.ts).
     bindMethods(this, MIGRATOR_METHODS);
   }
@@ -165,7 +137,9 @@ export class Migrator implements AsyncDisposable {
   async status(): Promise<MigrationStatus[]> {
     // Only reads, waiting for no lock: a database without the tracking table has every
     // migration pending.
-    return await this.#target.read((q) => this.#read(q));
+    return await this.#target.read((q) =>
+      readStatus(q, this.#migrations, this.#set)
+    );
   }
 
   /**
@@ -201,7 +175,7 @@ export class Migrator implements AsyncDisposable {
     // A first look that only reads: a database with nothing to apply is left as it is, without
     // waiting for the migration lock or a write lock. An unsafe state is refused even then.
     const seen = await this.#target.read(async (q) => {
-      const status = await this.#read(q);
+      const status = await readStatus(q, this.#migrations, this.#set);
       assertMigratable(status, this.#set);
       return status;
     });
@@ -211,7 +185,9 @@ export class Migrator implements AsyncDisposable {
       // Under the lock, read again (another process may have migrated meanwhile), and try only
       // the pending ones (each re-checks inside its own transaction, as another process may
       // have applied it since).
-      const status = await this.#target.transaction((q) => this.#checked(q));
+      const status = await this.#target.transaction((q) =>
+        checkedStatus(q, this.#migrations, this.#set)
+      );
       const pending = new Set(
         status.filter((line) => line.state === "pending").map((line) =>
           line.version
@@ -221,7 +197,7 @@ export class Migrator implements AsyncDisposable {
       for (const migration of this.#migrations) {
         if (!due(migration.version)) break;
         if (!pending.has(migration.version)) continue;
-        const step = await this.#apply(migration);
+        const step = await applyStep(this.#run, migration);
         if (step) steps.push(step);
       }
       return steps;
@@ -257,13 +233,13 @@ export class Migrator implements AsyncDisposable {
     const steps = o.to === undefined ? o.steps ?? 1 : Infinity;
     const floor = o.to ?? 0;
     return await this.#target.withLock(async () => {
-      if (o.force !== true) return await this.#downTried(steps, floor);
+      if (o.force !== true) return await downTried(this.#run, steps, floor);
       const top = newest(await this.status());
       if (top <= floor || steps < 1) return [];
       const backup = await this.#target.backup(backupLabel(this.#set, top));
       const taken: MigrationStep[] = [];
       while (taken.length < steps) {
-        const step = await this.#revert(floor);
+        const step = await revertStep(this.#run, floor);
         if (!step) break;
         taken.push(step);
       }
@@ -345,13 +321,13 @@ export class Migrator implements AsyncDisposable {
       set: this.#set,
       lockTimeoutMs: this.#lockTimeoutMs,
     });
+    const run = runner.#run;
     try {
       return await verifyCopy(scratch, this.#migrations, {
-        descend: (seen) => runner.#descend(seen),
+        descend: (seen) => descend(run, seen),
         up: async (version) => void await runner.up({ to: version }),
-        rehearse: async (seen) =>
-          void await runner.#downTried(1, 0, seen, true),
-        revert: async () => void await runner.#revert(0),
+        rehearse: async (seen) => void await downTried(run, 1, 0, seen, true),
+        revert: async () => void await revertStep(run, 0),
       });
     } catch (error) {
       // Whatever a step threw as the signal fired, the run was cancelled.
@@ -367,89 +343,6 @@ export class Migrator implements AsyncDisposable {
   /** Closes the target, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
-  }
-
-  /**
-   * Reverts up to `steps` migrations above `floor` in one transaction, trying each first (see
-   * {@linkcode Migrator.down}); with `rehearse`, only tries the newest and changes nothing.
-   */
-  async #downTried(
-    steps: number,
-    floor: number,
-    seen?: TrialSeen,
-    rehearse = false,
-  ): Promise<MigrationStep[]> {
-    const taken: MigrationStep[] = [];
-    let current: Migration | undefined;
-    await this.#target.transaction(async (q) => {
-      const status = await this.#checked(q);
-      const plan = status.filter((l) =>
-        l.state === "applied" && l.version > floor
-      )
-        .reverse().slice(0, steps);
-      // Before the first trial: no row another session commits meanwhile escapes the trial's
-      // snapshot or what a down script sets aside, and no trial sees rows come and go.
-      if (plan.length > 0) {
-        await this.#target.excludeWriters(q, this.#lockTimeoutMs);
-      }
-      for (const line of plan) {
-        const started = performance.now();
-        const migration = this.#migrations.find((m) =>
-          m.version === line.version
-        )!;
-        current = migration;
-        if (isNoTransaction(migration.down) || isNoTransaction(migration.up)) {
-          if (rehearse) return seen?.(migration, null);
-          throw refuseUntried(this.#set, migration);
-        }
-        const trial = await tryRoundTrip(this.#target, q, migration, this.#set);
-        seen?.(migration, trial);
-        if (trial.losses.length > 0 || trial.failure !== null) {
-          throw refuseLoss(this.#set, migration, trial);
-        }
-        if (rehearse) return;
-        await runScript(
-          q.exec.bind(q),
-          migration,
-          "down",
-          true,
-          plan[0]!.version,
-        );
-        const notes = await runCode(q, this.#set, migration, "down");
-        await q.run(DELETE_APPLIED, [this.#set, migration.version]);
-        taken.push({
-          version: migration.version,
-          name: migration.name,
-          direction: "down",
-          durationMs: elapsed(started),
-          notes,
-        });
-      }
-    }).catch((error) => {
-      throw current ? versioned(current, "down", error) : error;
-    });
-    return taken;
-  }
-
-  /**
-   * Reverts every migration one step at a time, trying each on the rows; a step that runs
-   * without a transaction is reverted untried (and reported so).
-   */
-  async #descend(
-    seen: TrialSeen,
-  ): Promise<void> {
-    for (;;) {
-      const top = newest(await this.status());
-      const migration = this.#migrations.find((m) => m.version === top);
-      if (!migration) return;
-      const untried = isNoTransaction(migration.down) ||
-        isNoTransaction(migration.up);
-      if (untried) seen(migration, null);
-      const taken = untried
-        ? await this.#revert(0)
-        : (await this.#downTried(1, 0, seen))[0];
-      if (!taken) return;
-    }
   }
 
   /**
@@ -479,221 +372,11 @@ export class Migrator implements AsyncDisposable {
       );
     }
   }
-
-  async #apply(migration: Migration): Promise<MigrationStep | null> {
-    const outside = isNoTransaction(migration.up);
-    const started = performance.now();
-    let notes: MigrationNote[] = [];
-    const claimed = await withVersion(
-      migration,
-      "up",
-      () =>
-        this.#target.transaction(async (q) => {
-          if (!await this.#isPending(q, migration.version)) return false;
-          if (outside) {
-            await q.run(INSERT_APPLIED, this.#row(migration, 0, "running"));
-            return true;
-          }
-          await runScript(q.exec.bind(q), migration, "up", true);
-          notes = await runCode(q, this.#set, migration, "up");
-          await q.run(
-            INSERT_APPLIED,
-            this.#row(migration, elapsed(started), "applied"),
-          );
-          return true;
-        }),
-    );
-    if (!claimed) return null;
-    if (outside) {
-      await runScript(
-        (s) => this.#target.execScript(s),
-        migration,
-        "up",
-        false,
-      );
-      await this.#target.transaction((q) =>
-        q.run(MARK_APPLIED, [elapsed(started), this.#set, migration.version])
-      );
-    }
-    return {
-      version: migration.version,
-      name: migration.name,
-      direction: "up",
-      durationMs: elapsed(started),
-      notes,
-    };
-  }
-
-  async #revert(floor: number): Promise<MigrationStep | null> {
-    const started = performance.now();
-    let outside = false;
-    let target: Migration | undefined;
-    let notes: MigrationNote[] = [];
-    const reverted = await this.#target.transaction(async (q) => {
-      const status = await this.#checked(q);
-      const top = status.findLast((line) => line.state === "applied");
-      if (!top || top.version <= floor) return null;
-      const migration = this.#migrations.find((m) =>
-        m.version === top.version
-      )!;
-      target = migration;
-      outside = isNoTransaction(migration.down);
-      if (outside) {
-        // Marked running until the script ends, so an interruption is refused, not forgotten.
-        await q.run(MARK_RUNNING, [this.#set, migration.version]);
-        return migration;
-      }
-      await this.#target.excludeWriters(q, this.#lockTimeoutMs);
-      await runScript(q.exec.bind(q), migration, "down", true);
-      notes = await runCode(q, this.#set, migration, "down");
-      await q.run(DELETE_APPLIED, [this.#set, migration.version]);
-      return migration;
-    }).catch((error) => {
-      throw target ? versioned(target, "down", error) : error;
-    });
-    if (!reverted) return null;
-    if (outside) {
-      await runScript(
-        (s) => this.#target.execScript(s),
-        reverted,
-        "down",
-        false,
-      );
-      await this.#target.transaction((q) =>
-        q.run(DELETE_APPLIED, [this.#set, reverted.version])
-      );
-    }
-    return {
-      version: reverted.version,
-      name: reverted.name,
-      direction: "down",
-      durationMs: elapsed(started),
-      notes,
-    };
-  }
-
-  async #isPending(q: MigrationQuery, version: number): Promise<boolean> {
-    const status = await this.#checked(q);
-    return status.find((line) => line.version === version)?.state === "pending";
-  }
-
-  /** The status as `q` sees it, creating nothing. */
-  async #read(q: MigrationQuery): Promise<MigrationStatus[]> {
-    return migrationStatus(
-      this.#migrations,
-      await q.hasTable(TRACKING_TABLE) ? await readApplied(q, this.#set) : [],
-    );
-  }
-
-  async #checked(q: MigrationQuery): Promise<MigrationStatus[]> {
-    // Created only when missing: on a current database `up` only reads.
-    if (!await q.hasTable(TRACKING_TABLE)) await q.exec(TRACKING);
-    const status = migrationStatus(
-      this.#migrations,
-      await readApplied(q, this.#set),
-    );
-    assertMigratable(status, this.#set);
-    return status;
-  }
-
-  #row(migration: Migration, durationMs: number, status: string): unknown[] {
-    return [
-      this.#set,
-      migration.version,
-      migration.name,
-      migration.checksum,
-      Date.now(),
-      durationMs,
-      status,
-    ];
-  }
 }
 
 const MIGRATOR_METHODS = methodNames(Migrator.prototype, [
   Symbol.asyncDispose,
 ]);
-
-/**
- * The newest applied version in a status report, or 0.
- *
- * @param status The report.
- * @returns The version.
- */
-export function newest(status: readonly MigrationStatus[]): number {
-  return status.reduce(
-    (max, line) => line.state === "pending" ? max : Math.max(max, line.version),
-    0,
-  );
-}
-
-async function runScript(
-  exec: (script: string) => Promise<void>,
-  migration: Migration,
-  direction: "up" | "down",
-  transactional: boolean,
-  stays?: number,
-): Promise<void> {
-  try {
-    await exec(direction === "up" ? migration.up : migration.down);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    const outcome = !transactional
-      ? "it ran without a transaction, so what ran before the failure stays: " +
-        "it is marked interrupted until you check it by hand"
-      : stays === undefined
-      ? "the database stays at the version before it"
-      : `nothing was reverted: the database stays at version ${stays}`;
-    throw new StorageError(
-      "migration",
-      `Migration ${migration.version} (${migration.name}) failed ${direction}: ${detail}: ${outcome}`,
-      { version: migration.version, cause: error },
-    );
-  }
-}
-
-/**
- * The name a backup copy gets after the database file's name: the set, the version it was at
- * and the time, such as `before-down-impulse-0009-20250101T120000000Z`.
- */
-function backupLabel(set: string, version: number): string {
-  const time = new Date().toISOString().replace(/[-:.]/g, "");
-  return `before-down-${set}-${String(version).padStart(4, "0")}-${time}`;
-}
-
-/**
- * Runs a step, naming its migration in a `migration` error that does not name one yet (such as
- * a foreign key check failing at commit).
- */
-async function withVersion<T>(
-  migration: Migration,
-  direction: "up" | "down",
-  fn: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw versioned(migration, direction, error);
-  }
-}
-
-function versioned(
-  migration: Migration,
-  direction: "up" | "down",
-  error: unknown,
-): unknown {
-  if (
-    !(error instanceof StorageError) || error.kind !== "migration" ||
-    error.version !== undefined
-  ) {
-    return error;
-  }
-  return new StorageError(
-    "migration",
-    `Migration ${migration.version} (${migration.name}) failed ${direction}: ${error.message}: ` +
-      "the database stays at the version before it",
-    { version: migration.version, cause: error },
-  );
-}
 
 function validSignal(options: VerifyOptions): AbortSignal | undefined {
   const signal = options?.signal;
@@ -704,8 +387,4 @@ function validSignal(options: VerifyOptions): AbortSignal | undefined {
       typeof signal,
     { field: "options.signal" },
   );
-}
-
-function elapsed(started: number): number {
-  return Math.round(performance.now() - started);
 }
