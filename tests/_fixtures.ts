@@ -1,29 +1,6 @@
 /**
- * Fixtures shared by the suites.
+ * Fixtures shared by the suites: the conformance suite's own (src/testing/_fixtures.ts).
  *
  * @module
  */
-import type { Repositories } from "../mod.ts";
-
-/**
- * Creates message areas and file areas 1 … `count` (a fresh database gives them exactly those
- * ids), so tests can post to `areaId: 3` without ceremony.
- *
- * @param s The storage.
- * @param count How many of each.
- */
-export async function seedAreas(s: Repositories, count = 10): Promise<void> {
-  for (let i = 1; i <= count; i++) {
-    const message = await s.messageAreas.create({
-      tag: `M${i}`,
-      name: `Message area ${i}`,
-    });
-    const file = await s.fileAreas.create({
-      tag: `F${i}`,
-      name: `File area ${i}`,
-    });
-    if (message.id !== i || file.id !== i) {
-      throw new Error("seedAreas() needs a fresh database");
-    }
-  }
-}
+export { seedAreas } from "../src/testing/_fixtures.ts";

@@ -1,27 +1,22 @@
 /**
- * The databases every conformance test runs against. A driver joins the suite by adding a
- * target here; the tests never ask which database they talk to, only what it can do.
+ * The built-in databases every conformance test runs against: tests/conformance_test.ts runs the
+ * exported suite (src/testing) on each, and the project's own suites register tests per target
+ * with {@linkcode conformance}. A driver joins by adding a target here; the tests never ask which
+ * database they talk to, only what it can do.
  *
  * @module
  */
 import { openStorage } from "../mod.ts";
 import type { OpenOptions, Storage } from "../mod.ts";
+import type { Capabilities, TestDatabase } from "../src/testing/mod.ts";
 import { createDatabase, postgresMissing } from "./_postgres.ts";
 
-/** What a target can do that others cannot. */
-export interface Capabilities {
-  /** Reads on the storage see the last committed state while a transaction is open. */
-  snapshotReads: boolean;
-  /** The database outlives the storage (it can be reopened by URL). */
-  persistent: boolean;
-}
+export type { Capabilities };
 
 /** A fresh database of one kind. */
-export interface Fresh {
+export interface Fresh extends TestDatabase {
   /** Its URL. */
   url: string;
-  /** Opens a storage on it. */
-  open(options?: OpenOptions): Promise<Storage>;
   /** Removes the database. */
   [Symbol.asyncDispose](): Promise<void>;
 }

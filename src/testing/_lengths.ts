@@ -8,8 +8,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Storage } from "../mod.ts";
-import { conformance } from "./_targets.ts";
+import type { Storage } from "../../mod.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 
 const EMOJI = "😀"; // U+1F600, two UTF-16 units
@@ -196,7 +196,7 @@ async function file(s: Storage, input: Record<string, unknown>) {
   });
 }
 
-conformance(
+testCase(
   "every length limit counts code points: astral characters up to the limit, not one more",
   async (s) => {
     await fix(s);
@@ -223,7 +223,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "a message's kludges hold 1,048,576 characters in all, astral ones counted once",
   async (s) => {
     await fix(s);
@@ -239,7 +239,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "a search query holds 1000 characters, astral ones counted once",
   async (s) => {
     // Two words of 499 and 500 letters: 1000 characters in all, and each

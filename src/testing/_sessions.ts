@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
-conformance(
+testCase(
   "sessions.create() returns a 256-bit token found only by itself",
   async (s) => {
     await seedAreas(s);
@@ -34,7 +34,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "sessions.getByToken() finds null for unknown and malformed tokens",
   async (s) => {
     await seedAreas(s);
@@ -58,7 +58,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "sessions.create() validates the address and the user",
   async (s) => {
     await seedAreas(s);
@@ -97,7 +97,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "sessions.touch() and sessions.delete() act on existing sessions only",
   async (s) => {
     await seedAreas(s);

@@ -4,7 +4,7 @@
  * item 13. Written from the README's Users and Areas sections.
  */
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 
 /** Spellings of one name each: the first is registered, every other is the same name. */
@@ -68,7 +68,7 @@ const BLANKS = [
   "\uFFA0",
 ];
 
-conformance(
+testCase(
   "users.create() takes every spelling of one caseless name as the same name",
   async (s) => {
     for (const [first, ...others] of SAME) {
@@ -93,7 +93,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.update() refuses a rename to another spelling of a taken name",
   async (s) => {
     await s.users.create({ username: "STRASSE", passwordHash: "h" });
@@ -110,7 +110,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.create() refuses names that show nothing or hide invisible characters",
   async (s) => {
     for (const [what, name] of Object.entries(INVISIBLE)) {
@@ -136,7 +136,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "names with spaces, symbols and marks inside stay valid",
   async (s) => {
     for (
@@ -148,7 +148,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "area tags are one tag under the same fold, and invisible tags are refused",
   async (s) => {
     await s.messageAreas.create({ tag: "STRASSE", name: "Roads" });
@@ -179,7 +179,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "names and file names made of blanks are refused, and nothing is written",
   async (s) => {
     for (const blank of BLANKS) {
@@ -210,7 +210,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.findByUsername() finds a holder by every spelling whose key is theirs",
   async (s) => {
     // U+FDFA is one character; NFKC writes it out as 18 ("صلى الله عليه وسلم"): thirty of

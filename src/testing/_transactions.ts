@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { StorageError } from "../mod.ts";
-import { conformance } from "./_targets.ts";
+import { StorageError } from "../../mod.ts";
+import { testCase } from "./_case.ts";
 import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
-conformance("transaction() commits when the callback resolves", async (s) => {
+testCase("transaction() commits when the callback resolves", async (s) => {
   await seedAreas(s);
   const result = await s.transaction(async (tx) => {
     const user = await tx.users.create({
@@ -22,7 +22,7 @@ conformance("transaction() commits when the callback resolves", async (s) => {
   assert.equal((await s.users.get(result))?.stats.posts, 1);
 });
 
-conformance(
+testCase(
   "transaction() rolls back everything and rethrows when the callback throws",
   async (s) => {
     await seedAreas(s);
@@ -49,7 +49,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "a failed operation inside a transaction leaves it usable and unchanged",
   async (s) => {
     await seedAreas(s);
@@ -95,7 +95,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "the transaction handle refuses work after the transaction ends",
   async (s) => {
     await seedAreas(s);
@@ -108,9 +108,9 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "reads on the storage inside a transaction see the last committed state, or wait for it",
-  async (s, target) => {
+  async (s, { capabilities }) => {
     const user = await s.users.create({
       username: "before",
       passwordHash: "h",
@@ -118,7 +118,7 @@ conformance(
     await s.transaction(async (tx) => {
       await tx.users.update(user.id, { username: "after" });
       assert.equal((await tx.users.get(user.id))?.username, "after");
-      if (target.capabilities.snapshotReads) {
+      if (capabilities.snapshotReads) {
         assert.equal((await s.users.get(user.id))?.username, "before");
         assert.equal(await s.users.findByUsername("after"), null);
       } else {
@@ -132,7 +132,7 @@ conformance(
   { acquireTimeoutMs: 300 },
 );
 
-conformance(
+testCase(
   "a write on the storage awaited inside its own transaction times out and joins nothing",
   async (s) => {
     await seedAreas(s);
@@ -165,7 +165,7 @@ async function settleWithin(work: Promise<unknown>, ms: number) {
   clearTimeout(timer);
 }
 
-conformance(
+testCase(
   "writes of other callers wait for an open transaction and never join it",
   async (s) => {
     await seedAreas(s);
@@ -200,12 +200,12 @@ conformance(
   },
 );
 
-conformance("transaction() validates its callback", async (s) => {
+testCase("transaction() validates its callback", async (s) => {
   await seedAreas(s);
   await rejectsKind(s.transaction("nope" as never), "validation", "fn");
 });
 
-conformance(
+testCase(
   "close() is idempotent and later calls fail as unavailable",
   async (s) => {
     await seedAreas(s);
@@ -221,9 +221,9 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "close() resolves only after the transaction it found running has ended, whole or not at all",
-  async (s, target, fresh) => {
+  async (s, { capabilities, database }) => {
     const events: string[] = [];
     let inside!: () => void;
     const entered = new Promise<void>((resolve) => inside = resolve);
@@ -243,31 +243,31 @@ conformance(
     assert.equal(events.length, 2);
     assert.match(events[0]!, /^transaction (committed|failed: unavailable)$/);
     assert.equal(events[1], "closed");
-    if (!target.capabilities.persistent) return;
-    await using again = await fresh.open();
+    if (!capabilities.persistent) return;
+    await using again = await database.open();
     const committed = events[0] === "transaction committed";
     assert.equal(!!await again.users.findByUsername("first"), committed);
     assert.equal(!!await again.users.findByUsername("second"), committed);
   },
 );
 
-conformance(
+testCase(
   "a persistent database keeps its data across reopening; an in-memory one starts empty",
-  async (s, target, fresh) => {
+  async (s, { capabilities, database }) => {
     const user = await s.users.create({
       username: "durable",
       passwordHash: "h",
     });
     await s.close();
-    await using again = await fresh.open();
+    await using again = await database.open();
     assert.equal(
       (await again.users.get(user.id))?.username,
-      target.capabilities.persistent ? "durable" : undefined,
+      capabilities.persistent ? "durable" : undefined,
     );
   },
 );
 
-conformance(
+testCase(
   "operations on a database whose schema is behind fail as migration",
   async (s) => {
     const error = await rejectsKind(s.users.get(1), "migration");

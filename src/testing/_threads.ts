@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
-import type { Repositories } from "../mod.ts";
+import type { Repositories } from "../../mod.ts";
 
 async function setup(s: Repositories) {
   const area = await s.messageAreas.create({
@@ -14,7 +14,7 @@ async function setup(s: Repositories) {
   return { area, user };
 }
 
-conformance(
+testCase(
   "names default to the users' names and are kept exactly as given",
   async (s) => {
     const { area, user } = await setup(s);
@@ -64,7 +64,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "messages.thread() lists the root first, then every reply in posting order",
   async (s) => {
     const { area, user } = await setup(s);
@@ -110,7 +110,7 @@ conformance(
   },
 );
 
-conformance("mail.listFor() lists messages addressed to a user", async (s) => {
+testCase("mail.listFor() lists messages addressed to a user", async (s) => {
   const { area, user } = await setup(s);
   const mail = await s.messageAreas.create({
     tag: "MAIL",
@@ -139,7 +139,7 @@ conformance("mail.listFor() lists messages addressed to a user", async (s) => {
   assert.deepEqual(await s.mail.listFor(4242), []);
 });
 
-conformance(
+testCase(
   "FidoNet MSGIDs are unique per area and kludges round-trip exactly",
   async (s) => {
     const { area } = await setup(s);
@@ -205,7 +205,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "ftnReply links to a known parent and a late parent adopts its replies",
   async (s) => {
     const { area } = await setup(s);
@@ -241,7 +241,7 @@ conformance(
   },
 );
 
-conformance("a reply link that would close a cycle is not made", async (s) => {
+testCase("a reply link that would close a cycle is not made", async (s) => {
   const { area } = await setup(s);
   const x = await s.messages.post({
     areaId: area.id,
@@ -271,7 +271,7 @@ conformance("a reply link that would close a cycle is not made", async (s) => {
   ]);
 });
 
-conformance("messages.update() edits subject and body", async (s) => {
+testCase("messages.update() edits subject and body", async (s) => {
   const { area, user } = await setup(s);
   const m = await s.messages.post({
     areaId: area.id,

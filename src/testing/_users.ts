@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
-conformance(
+testCase(
   "users.create() returns the stored user with defaults",
   async (s) => {
     await seedAreas(s);
@@ -33,7 +33,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.create() refuses a name taken case-insensitively and Unicode-aware",
   async (s) => {
     await seedAreas(s);
@@ -52,7 +52,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.findByUsername() finds by key, never by pattern",
   async (s) => {
     await seedAreas(s);
@@ -67,7 +67,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.create() validates every field and writes nothing on failure",
   async (s) => {
     await seedAreas(s);
@@ -118,7 +118,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.update() changes the given fields and keeps the others",
   async (s) => {
     await seedAreas(s);
@@ -146,7 +146,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.update() refuses a taken name, a missing user and bad fields",
   async (s) => {
     await seedAreas(s);
@@ -180,7 +180,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.delete() ends sessions and keeps messages and files",
   async (s) => {
     await seedAreas(s);
@@ -229,7 +229,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.incrementStats() adds atomically and keeps counters in range",
   async (s) => {
     await seedAreas(s);
@@ -280,7 +280,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "users.get() validates its id and returns null for a missing user",
   async (s) => {
     await seedAreas(s);

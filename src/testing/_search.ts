@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
-import type { Repositories } from "../mod.ts";
+import type { Repositories } from "../../mod.ts";
 
 async function board(s: Repositories) {
   const a = await s.messageAreas.create({ tag: "A", name: "A" });
@@ -12,7 +12,7 @@ async function board(s: Repositories) {
   return { a, b, post };
 }
 
-conformance(
+testCase(
   "messages.search() ANDs words, matches phrases, filters by area",
   async (s) => {
     const { a, b, post } = await board(s);
@@ -38,7 +38,7 @@ conformance(
   },
 );
 
-conformance("search keeps up with edits and deletes", async (s) => {
+testCase("search keeps up with edits and deletes", async (s) => {
   const { a, post } = await board(s);
   const m = await post(a.id, "Lost", "original words");
   assert.equal((await s.messages.search("original")).length, 1);
@@ -63,7 +63,7 @@ conformance("search keeps up with edits and deletes", async (s) => {
   assert.deepEqual(await s.files.search("arj"), []);
 });
 
-conformance(
+testCase(
   "any text is a valid query; a blank one is a validation error",
   async (s) => {
     const { a, post } = await board(s);

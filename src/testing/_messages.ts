@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
-conformance(
+testCase(
   "messages.post() stores the message and counts the author's post",
   async (s) => {
     await seedAreas(s);
@@ -44,7 +44,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "messages.post() refuses missing references and names the field",
   async (s) => {
     await seedAreas(s);
@@ -73,7 +73,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "messages.post() validates its input and writes nothing on failure",
   async (s) => {
     await seedAreas(s);
@@ -105,7 +105,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "messages.list() lists by ascending id after a cursor",
   async (s) => {
     await seedAreas(s);
@@ -150,7 +150,7 @@ conformance(
   },
 );
 
-conformance("dates round-trip with millisecond precision", async (s) => {
+testCase("dates round-trip with millisecond precision", async (s) => {
   await seedAreas(s);
   const user = await s.users.create({ username: "time", passwordHash: "h" });
   for (

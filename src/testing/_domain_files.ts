@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 
 const HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
-conformance(
+testCase(
   "filenames are unique per area, ASCII letters case-insensitively",
   async (s) => {
     const a = await s.fileAreas.create({ tag: "A", name: "A" });
@@ -35,7 +35,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "files.findByHash() finds duplicates by SHA-256 in any area",
   async (s) => {
     const a = await s.fileAreas.create({ tag: "A", name: "A" });
@@ -68,7 +68,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "files.recordDownload() counts the file's and the user's downloads atomically",
   async (s) => {
     const area = await s.fileAreas.create({ tag: "A", name: "A" });
@@ -99,7 +99,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "files.listNew() lists files uploaded after a time across areas, newest first",
   async (s) => {
     const a = await s.fileAreas.create({ tag: "A", name: "A" });
@@ -142,7 +142,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "files.update() and files.delete() change and remove entries",
   async (s) => {
     const area = await s.fileAreas.create({ tag: "A", name: "A" });

@@ -4,8 +4,8 @@
  * search used to drop every term after the 16th silently).
  */
 import assert from "node:assert/strict";
-import type { Repositories } from "../mod.ts";
-import { conformance } from "./_targets.ts";
+import type { Repositories } from "../../mod.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 
 /** The documented limit (README, Search). */
@@ -51,7 +51,7 @@ async function board(
   };
 }
 
-conformance(
+testCase(
   "search counts the 17th word: a text without it is not found",
   async (s) => {
     const query = words(17);
@@ -64,7 +64,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "search counts every word up to the 32nd, the last allowed",
   async (s) => {
     const query = words(LIMIT);
@@ -79,7 +79,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "search counts every word of a phrase, the 17th and the 32nd too",
   async (s) => {
     for (const n of [17, LIMIT]) {
@@ -92,7 +92,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   `a query of more than ${LIMIT} words is a validation error naming query`,
   async (s) => {
     const over = words(LIMIT + 1);
@@ -114,7 +114,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "a query at the word limit costs about what a short one does",
   async (s) => {
     // The worst case: every message holds every word of the query, so each word's whole
@@ -158,7 +158,7 @@ const WORD_BYTES = 2047;
 const wordOf = (bytes: number) =>
   "x".repeat(bytes % 3 + 3) + "あ".repeat(Math.floor(bytes / 3) - 1);
 
-conformance(
+testCase(
   `search counts a word of ${WORD_BYTES} bytes, in a phrase too`,
   async (s) => {
     const long = wordOf(WORD_BYTES);
@@ -169,7 +169,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   `a query with a word over ${WORD_BYTES} bytes of UTF-8 is a validation error naming query`,
   async (s) => {
     // The other text lacks the long word: a search that dropped the word would find it.

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 
-conformance("users carry a profile, access flags and a status", async (s) => {
+testCase("users carry a profile, access flags and a status", async (s) => {
   const user = await s.users.create({
     username: "Caller",
     passwordHash: "h",
@@ -43,7 +43,7 @@ conformance("users carry a profile, access flags and a status", async (s) => {
   );
 });
 
-conformance(
+testCase(
   "users.recordLogin() counts logins and callers.recent() lists them newest first",
   async (s) => {
     const alice = await s.users.create({
@@ -76,7 +76,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "nodes are unique among live sessions and sessions.listOnline() shows who is on",
   async (s) => {
     const alice = await s.users.create({
@@ -133,7 +133,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "expired sessions are not found, not online, and are purged",
   async (s) => {
     const user = await s.users.create({ username: "u", passwordHash: "h" });

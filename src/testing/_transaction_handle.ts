@@ -6,13 +6,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Message, Storage } from "../mod.ts";
+import type { Message, Storage } from "../../mod.ts";
 import { assertCountersAgree, kindOf } from "./_counters.ts";
 import { seedAreas } from "./_fixtures.ts";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 
 for (const failFirst of [false, true]) {
-  conformance(
+  testCase(
     `two concurrent messages.post calls on one handle, one failing${
       failFirst ? " (called first)" : ""
     }: the acknowledged one is present and the counters agree`,
@@ -83,7 +83,7 @@ async function board(s: Storage) {
   return { u1: u1.id, u2: u2.id, file: file.id };
 }
 
-conformance(
+testCase(
   "concurrent operations of many kinds on one handle, some failing: each failure undoes only itself",
   async (s) => {
     const b = await board(s);
@@ -184,7 +184,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "operations on one handle run one at a time in call order, each seeing the ones before",
   async (s) => {
     await seedAreas(s, 1);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
-conformance(
+testCase(
   "files.add() stores the entry and counts it to the uploader",
   async (s) => {
     await seedAreas(s);
@@ -37,7 +37,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "files.add() refuses a missing uploader and bad fields, writing nothing",
   async (s) => {
     await seedAreas(s);
@@ -67,7 +67,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "files.list() lists newest first and pages by file id",
   async (s) => {
     await seedAreas(s);
@@ -121,7 +121,7 @@ conformance(
   },
 );
 
-conformance("files.list() defaults to 100 entries", async (s) => {
+testCase("files.list() defaults to 100 entries", async (s) => {
   await seedAreas(s);
   await s.transaction(async (tx) => {
     for (let i = 0; i < 120; i++) {
@@ -132,7 +132,7 @@ conformance("files.list() defaults to 100 entries", async (s) => {
   assert.equal((await s.files.list(1, { limit: 1000 })).length, 120);
 });
 
-conformance("files.get() returns null for a missing file", async (s) => {
+testCase("files.get() returns null for a missing file", async (s) => {
   await seedAreas(s);
   assert.equal(await s.files.get(5), null);
   await rejectsKind(s.files.get(-5), "validation", "id");

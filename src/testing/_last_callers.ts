@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 
-conformance(
+testCase(
   "callers.add() lists a historical call at its own time and counts nothing",
   async (s) => {
     const alice = await s.users.create({
@@ -39,7 +39,7 @@ conformance(
   },
 );
 
-conformance("callers.add() validates its input", async (s) => {
+testCase("callers.add() validates its input", async (s) => {
   const at = new Date("1998-08-20T00:00:00Z");
   await rejectsKind(
     s.callers.add({ userId: 999, username: "Ghost", loginAt: at }),

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { conformance } from "./_targets.ts";
+import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 
-conformance(
+testCase(
   "messageAreas.create() stores an area with defaults and unique tags",
   async (s) => {
     const general = await s.messageAreas.create({
@@ -51,7 +51,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "fileAreas.create() stores an area with a unique tag",
   async (s) => {
     const utils = await s.fileAreas.create({ tag: "UTILS", name: "Utilities" });
@@ -69,7 +69,7 @@ conformance(
   },
 );
 
-conformance("messages and files must name an existing area", async (s) => {
+testCase("messages and files must name an existing area", async (s) => {
   const user = await s.users.create({ username: "u", passwordHash: "h" });
   await rejectsKind(
     s.messages.post({
@@ -89,7 +89,7 @@ conformance("messages and files must name an existing area", async (s) => {
   assert.equal((await s.users.get(user.id))!.stats.posts, 0);
 });
 
-conformance(
+testCase(
   "messages are numbered 1, 2, 3 … per area and numbers are never reused",
   async (s) => {
     const a = await s.messageAreas.create({ tag: "A", name: "A" });
@@ -122,7 +122,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "reading.markRead() moves forward only; reading.readNext() never moves the pointer",
   async (s) => {
     const area = await s.messageAreas.create({ tag: "A", name: "A" });
@@ -183,7 +183,7 @@ conformance(
   },
 );
 
-conformance(
+testCase(
   "reading.newScan() lists areas above the pointer with unread counts",
   async (s) => {
     const a = await s.messageAreas.create({ tag: "A", name: "A" });

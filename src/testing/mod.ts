@@ -1,0 +1,141 @@
+/**
+ * The conformance suite, for driver authors: {@linkcode conformance} registers with `Deno.test`
+ * every test the built-in drivers (SQLite, SQLite on FFI, PostgreSQL) pass, against a driver of
+ * your own. Each test opens a storage on a fresh, empty database and checks one promise of the
+ * README through the public API: users, areas, messages, files, sessions, search, transactions,
+ * lengths and errors.
+ *
+ * ```ts ignore
+ * import { openStorage } from "@impulse/storage";
+ * import { conformance } from "@impulse/storage/testing";
+ *
+ * conformance({
+ *   name: "sqlite-file",
+ *   async open() {
+ *     const dir = await Deno.makeTempDir();
+ *     const url = `sqlite:${dir}/board.db`;
+ *     return {
+ *       open: (options) => openStorage(url, options),
+ *       [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+ *     };
+ *   },
+ *   capabilities: { snapshotReads: true, persistent: true },
+ * });
+ * ```
+ *
+ * Run it with `deno test` and the permissions the driver needs (for the example,
+ * `--allow-read --allow-write` on the temporary directory); the suite itself needs none.
+ *
+ * @module
+ */
+import { StorageError } from "../../mod.ts";
+import {
+  type Capabilities,
+  CASES,
+  type ConformanceOptions,
+  type TestDatabase,
+} from "./_case.ts";
+import "./_users.ts";
+import "./_names.ts";
+import "./_areas.ts";
+import "./_messages.ts";
+import "./_threads.ts";
+import "./_files.ts";
+import "./_domain_files.ts";
+import "./_sessions.ts";
+import "./_online.ts";
+import "./_last_callers.ts";
+import "./_search.ts";
+import "./_search_words.ts";
+import "./_lengths.ts";
+import "./_transactions.ts";
+import "./_transaction_handle.ts";
+import "./_transaction_end.ts";
+
+export type { Capabilities, ConformanceOptions, TestDatabase };
+
+/**
+ * Registers the conformance suite with `Deno.test`, one test per case, each named
+ * `[<name>] <behaviour>`. Each test calls `options.open()` for a fresh, empty database, opens a
+ * storage on it, runs, closes the storage and disposes of the database.
+ *
+ * @example Run the suite on an in-memory SQLite database
+ * ```ts ignore
+ * import { openStorage } from "@impulse/storage";
+ * import { conformance } from "@impulse/storage/testing";
+ *
+ * conformance({
+ *   name: "sqlite-memory",
+ *   open: () =>
+ *     Promise.resolve({ open: (options) => openStorage("sqlite::memory:", options) }),
+ *   capabilities: { snapshotReads: false, persistent: false },
+ * });
+ * ```
+ *
+ * @param options The driver's name, how to make a fresh database, what it can do.
+ * @throws {StorageError} `validation` naming the field when `options` is not as described.
+ */
+export function conformance(options: ConformanceOptions): void {
+  const { name, open, ignore } = checked(options);
+  const capabilities: Capabilities = {
+    snapshotReads: true,
+    persistent: true,
+    ...options.capabilities,
+  };
+  for (const { name: behaviour, fn, options: openOptions } of CASES) {
+    Deno.test({
+      name: `[${name}] ${behaviour}`,
+      ignore,
+      async fn() {
+        const database: TestDatabase = await open();
+        try {
+          await using storage = await database.open(openOptions);
+          await fn(storage, { capabilities, database });
+        } finally {
+          await database[Symbol.asyncDispose]?.();
+        }
+      },
+    });
+  }
+}
+
+/** `options`, or a `validation` error naming the field that is not as described. */
+function checked(options: ConformanceOptions): ConformanceOptions {
+  const refuse = (field: string, expected: string, got: unknown) =>
+    new StorageError(
+      "validation",
+      `Invalid conformance input: ${field} must be ${expected}: got ${
+        typeof got === "string" ? JSON.stringify(got) : String(got)
+      }`,
+      { field },
+    );
+  if (typeof options !== "object" || options === null) {
+    throw refuse("options", "an object", options);
+  }
+  if (typeof options.name !== "string" || options.name === "") {
+    throw refuse("options.name", "a non-empty string", options.name);
+  }
+  if (typeof options.open !== "function") {
+    throw refuse("options.open", "a function", options.open);
+  }
+  if (options.ignore !== undefined && typeof options.ignore !== "boolean") {
+    throw refuse("options.ignore", "a boolean", options.ignore);
+  }
+  const capabilities = options.capabilities ?? {};
+  if (typeof capabilities !== "object" || capabilities === null) {
+    throw refuse("options.capabilities", "an object", capabilities);
+  }
+  for (const [key, value] of Object.entries(capabilities)) {
+    if (key !== "snapshotReads" && key !== "persistent") {
+      throw new StorageError(
+        "validation",
+        `Invalid conformance input: unknown field "options.capabilities.${key}": the capabilities are "snapshotReads" and "persistent"`,
+        { field: `options.capabilities.${key}` },
+      );
+    }
+    if (value !== undefined && typeof value !== "boolean") {
+      throw refuse(`options.capabilities.${key}`, "a boolean", value);
+    }
+  }
+  return options;
+}
