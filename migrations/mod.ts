@@ -84,13 +84,6 @@ export const manifest: Readonly<Record<string, readonly Migration[]>> = {
       down: "-- The code step of this migration (migrations/0010_name_keys.ts) restores the previous keys\n-- (NFKC and lower case) in this transaction, right after this script.\nSELECT 1;\n",
       code: code10,
     },
-    {
-      version: 11,
-      name: "user_email",
-      checksum: "ba0cff7468f2b6bafa9caa51c2bf0915edc382f075f9295c1f0ec3366cc7ebf0",
-      up: "-- Users gain an e-mail address. What the down script set aside comes back.\nALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';\n\nCREATE TABLE IF NOT EXISTS impulse_aside_0011_users (id BIGINT PRIMARY KEY, email TEXT);\nUPDATE users u SET email = a.email FROM impulse_aside_0011_users a WHERE a.id = u.id;\nDROP TABLE impulse_aside_0011_users;\n",
-      down: "-- Back to users without an e-mail address; the addresses are set aside for the up script.\nCREATE TABLE impulse_aside_0011_users (id BIGINT PRIMARY KEY, email TEXT);\nINSERT INTO impulse_aside_0011_users SELECT id, email FROM users WHERE email <> '';\nALTER TABLE users DROP COLUMN email;\n",
-    },
   ],
   "sqlite": [
     {
@@ -165,13 +158,6 @@ export const manifest: Readonly<Record<string, readonly Migration[]>> = {
       up: "-- Usernames and area tags are keyed by a full Unicode case fold with NFKC (src/keys.ts), which\n-- SQL cannot compute: the code step of this migration (migrations/0010_name_keys.ts) recomputes\n-- users.username_key, message_areas.tag_key and file_areas.tag_key in this transaction, right\n-- after this script. Names that became one name keep their rows; each is noted.\nSELECT 1;\n",
       down: "-- The code step of this migration (migrations/0010_name_keys.ts) restores the previous keys\n-- (NFKC and lower case) in this transaction, right after this script.\nSELECT 1;\n",
       code: code10,
-    },
-    {
-      version: 11,
-      name: "user_email",
-      checksum: "7a413a404d5e002404c4f45363cb436c25c5c6478e6cdb8d5db7cb2eedce9652",
-      up: "-- Users gain an e-mail address. What the down script set aside comes back.\nALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';\n\nCREATE TABLE IF NOT EXISTS impulse_aside_0011_users (id INTEGER PRIMARY KEY, email TEXT);\nUPDATE users SET email = a.email FROM impulse_aside_0011_users a WHERE a.id = users.id;\nDROP TABLE impulse_aside_0011_users;\n",
-      down: "-- Back to users without an e-mail address; the addresses are set aside for the up script.\nCREATE TABLE impulse_aside_0011_users (id INTEGER PRIMARY KEY, email TEXT);\nINSERT INTO impulse_aside_0011_users SELECT id, email FROM users WHERE email <> '';\nALTER TABLE users DROP COLUMN email;\n",
     },
   ],
 };

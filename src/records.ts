@@ -41,8 +41,6 @@ export interface NewUser {
   flags?: string;
   /** Defaults to `"active"`. */
   status?: UserStatus;
-  /** An e-mail address, up to 254 characters; defaults to empty. */
-  email?: string;
   /** When the user first called; defaults to now (for imports of older boards). */
   createdAt?: Date;
 }
@@ -67,8 +65,6 @@ export interface User {
   flags: string;
   /** Whether the user may log in. */
   status: UserStatus;
-  /** An e-mail address, or empty. */
-  email: string;
   /** The user's counters. */
   stats: UserStats;
   /** The last login, if any. */

@@ -124,7 +124,6 @@ export const createUser = step(
       note: s.fields.note ?? "",
       flags: flagsOf(s.fields.flags),
       status: s.fields.status ?? "active",
-      email: "",
       stats: Object.fromEntries(
         STATS.map((k) => [k, 0]),
       ) as unknown as UserStats,

@@ -57,7 +57,6 @@ export const USERS = table("users", {
     note: { field: "note", codec: "text", patch: true, create: true },
     flags: { field: "flags", codec: "text", patch: true, create: true },
     status: { field: "status", codec: "text", patch: true, create: true },
-    email: { field: "email", codec: "text", patch: true, create: true },
   },
 });
 

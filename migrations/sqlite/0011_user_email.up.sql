@@ -1,6 +1,0 @@
--- Users gain an e-mail address. What the down script set aside comes back.
-ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
-
-CREATE TABLE IF NOT EXISTS impulse_aside_0011_users (id INTEGER PRIMARY KEY, email TEXT);
-UPDATE users SET email = a.email FROM impulse_aside_0011_users a WHERE a.id = users.id;
-DROP TABLE impulse_aside_0011_users;
