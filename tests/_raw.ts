@@ -7,19 +7,11 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import { CATALOGUE } from "../src/tables/mod.ts";
 import { rawClient } from "./_postgres.ts";
 
-/** Every table of the schema, children first. */
-export const TABLES: readonly string[] = [
-  "sessions",
-  "logins",
-  "last_read",
-  "messages",
-  "files",
-  "message_areas",
-  "file_areas",
-  "users",
-];
+/** Every table of the schema (from the catalogue, `src/tables/`), children first. */
+export const TABLES: readonly string[] = CATALOGUE.map((t) => t.name).reverse();
 
 /** A connection of its own to a test database. */
 export interface Raw {
@@ -31,64 +23,28 @@ export interface Raw {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const len = (columns: string[]) =>
-  columns.map((c) => `coalesce(length(${c}), 0)`).join(" + ");
-
-/** Per table: what a write to any of its columns changes. Same SQL on both dialects. */
-const MEASURES: Record<string, string[]> = {
-  users: [
-    "logins + posts + uploads + downloads",
-    "upload_bytes",
-    "download_bytes",
-    "security_level + coalesce(last_login_at, 0) + updated_at + created_at",
-    len([
-      "username",
-      "username_key",
-      "password_hash",
-      "real_name",
-      "location",
-      "note",
-      "flags",
-      "status",
-    ]),
-  ],
-  messages: [
-    "msg_num + area_id + coalesce(parent_id, 0) + coalesce(thread_root_id, 0) + created_at",
-    "coalesce(from_user_id, 0) + coalesce(to_user_id, 0)",
-    len([
-      "from_name",
-      "to_name",
-      "subject",
-      "body",
-      "ftn_msgid",
-      "ftn_reply",
-      "kludges",
-    ]),
-  ],
-  message_areas: [
-    "last_msg_num + msg_count",
-    len(["tag", "tag_key", "name", "kind", "echo_tag"]),
-  ],
-  file_areas: [len(["tag", "tag_key", "name"])],
-  files: [
-    "size + downloads + area_id + coalesce(uploader_id, 0) + uploaded_at",
-    len(["filename", "filename_key", "description", "sha256"]),
-  ],
-  sessions: [
-    "coalesce(ended_at, 0) + last_activity_at + coalesce(expires_at, 0) + coalesce(node, 0)",
-    len(["ip_address", "activity", "token_hash"]),
-  ],
-  last_read: ["last_read + user_id + area_id"],
-  logins: ["coalesce(user_id, 0) + login_at", len(["username"])],
-};
+/**
+ * Per table, from the catalogue: what a write to any of its columns changes (the sum of each
+ * number, time and flag; the sum of the lengths of each text). Same SQL on both dialects.
+ */
+const MEASURES = CATALOGUE.map((t) =>
+  t.columns.map((name) => {
+    const codec = t.spec.columns[name]!.codec;
+    return codec === "text" || codec === "json"
+      ? `coalesce(length(${name}), 0)`
+      : `coalesce(${name}, 0)`;
+  })
+);
 
 const FINGERPRINT = `SELECT ${
-  TABLES.flatMap((t) => [
-    `(SELECT count(*) FROM ${t})`,
-    `(SELECT coalesce(max(${
-      t === "last_read" ? "last_read" : "id"
-    }), 0) FROM ${t})`,
-    ...MEASURES[t]!.map((m) => `(SELECT coalesce(sum(${m}), 0) FROM ${t})`),
+  CATALOGUE.flatMap((t, i) => [
+    `(SELECT count(*) FROM ${t.name})`,
+    ...(t.spec.generatedId
+      ? [`(SELECT coalesce(max(id), 0) FROM ${t.name})`]
+      : []),
+    ...MEASURES[i]!.map((m) =>
+      `(SELECT coalesce(sum(${m}), 0) FROM ${t.name})`
+    ),
   ]).map((e, i) => `${e} AS c${i}`).join(", ")
 }`;
 

@@ -10,17 +10,11 @@ import { openStorage, type Storage } from "../mod.ts";
 import { copyDatabase } from "../src/copy/mod.ts";
 import { DIRECTIONS, freshBoard, missing, smallBoard } from "./_copy.ts";
 import { sqlQuery, withSql } from "./_migrate.ts";
+import { CATALOGUE } from "../src/tables/mod.ts";
 
-/** Every table whose ids the database generates, children before parents. */
-const GENERATED = [
-  "logins",
-  "sessions",
-  "messages",
-  "files",
-  "file_areas",
-  "message_areas",
-  "users",
-] as const;
+/** Every table whose ids the database generates (from the catalogue), children before parents. */
+const GENERATED = CATALOGUE.filter((t) => t.spec.generatedId)
+  .map((t) => t.name).reverse();
 
 /** Adds one row to each table with generated ids, through the public API. */
 async function oneMore(s: Storage): Promise<void> {

@@ -80,7 +80,8 @@ export interface CopyReport {
  * same database (however spelled: checked as soon as both are open, before a row is read or
  * anything is written, `force` or not);
  * `conflict` when the target holds data and `force` is not set; `migration` when the source is
- * not at the newest schema, the two schemas differ (naming each table and column, and both
+ * not at the newest schema, either lacks a table or column of the package's own, the two
+ * schemas differ (naming each table and column, and both
  * types of a column whose kinds differ) or the source holds values the target's columns cannot
  * take (too long, out of range, NULL, of another kind) or would store as something else (text
  * that is not UTF-8, text with a NUL into PostgreSQL, NaN or −0 into SQLite: named by table,

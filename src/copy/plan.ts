@@ -13,6 +13,7 @@
 import type { CopyTable } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { TRACKING_TABLE } from "../migrate/applied.ts";
+import { CATALOGUE, type Table as Catalogued } from "../tables/mod.ts";
 import { countOf, type Side, type Table } from "./tables.ts";
 import { exactProblems, kindProblems, valueProblems } from "./types.ts";
 
@@ -23,18 +24,29 @@ export type { Side } from "./tables.ts";
  *
  * @param source The database copied from.
  * @param target The database copied into, migrated already.
+ * @param catalogue The package's tables (`src/tables/`): each column not marked `copy: false`
+ *   must be on both sides; those marked so are left out.
  * @returns The tables to copy, parents before children.
  * @throws {StorageError} `migration` naming every table and column the copy could not carry: a
- * column only one database has, a table holding rows that only one has or that has no primary
+ * table or column of the package (the catalogue) that either database lacks, a column only one
+ * database has, a table holding rows that only one has or that has no primary
  * key, a column whose types differ in kind (naming both), a column holding values the target's
  * could not take (too long, out of range, NULL, of another kind) or would store as something
  * else (text that is not UTF-8, NaN or −0 into SQLite, text with a NUL into PostgreSQL), naming
  * the rows by key; or tables whose foreign keys form a cycle.
  */
-export async function planCopy(source: Side, target: Side): Promise<Table[]> {
+export async function planCopy(
+  source: Side,
+  target: Side,
+  catalogue: readonly Catalogued[] = CATALOGUE,
+): Promise<Table[]> {
   const from = await described(source);
   const to = await described(target);
-  const problems: string[] = [];
+  const problems: string[] = [
+    ...uncarried(catalogue, from, "source"),
+    ...uncarried(catalogue, to, "target"),
+  ];
+  const left = leftOut(catalogue);
   /** Values the target would store as something else: each says what to change. */
   const inexact: string[] = [];
   const shared: Table[] = [];
@@ -55,7 +67,7 @@ export async function planCopy(source: Side, target: Side): Promise<Table[]> {
       await alone(target, t, "has no primary key in the target", problems);
       continue;
     }
-    shared.push(table(s, t));
+    shared.push(table(s, t, left.get(name)));
     if (differences.length === 0) {
       problems.push(...await valueProblems(source, shared.at(-1)!));
       inexact.push(...await exactProblems(source, target, shared.at(-1)!));
@@ -112,7 +124,52 @@ function missing(
   );
 }
 
-function table(s: CopyTable, t: CopyTable): Table {
+/**
+ * The package's columns the copy must carry (every column of the catalogue not marked
+ * `copy: false`) that a database does not describe as holding data: a database not at the
+ * package's schema, or a driver that takes a stored column for a computed one.
+ */
+function uncarried(
+  catalogue: readonly Catalogued[],
+  tables: Map<string, CopyTable>,
+  side: string,
+): string[] {
+  const problems: string[] = [];
+  for (const t of catalogue) {
+    const described = tables.get(t.name);
+    for (const c of t.columns) {
+      if (t.spec.columns[c]!.copy === false) continue;
+      if (!described) {
+        problems.push(`table ${t.name} of the package is not in the ${side}`);
+        break;
+      }
+      if (!described.columns.includes(c)) {
+        problems.push(
+          `column ${t.name}.${c} of the package is not in the ${side}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** The columns of the catalogue marked `copy: false`, by table: the target's default fills them. */
+function leftOut(
+  catalogue: readonly Catalogued[],
+): Map<string, Set<string>> {
+  return new Map(
+    catalogue.map((t) => [
+      t.name,
+      new Set(t.columns.filter((c) => t.spec.columns[c]!.copy === false)),
+    ]),
+  );
+}
+
+function table(
+  s: CopyTable,
+  t: CopyTable,
+  left = new Set<string>(),
+): Table {
   const later = new Set<string>();
   for (const reference of [...s.references, ...t.references]) {
     if (reference.table !== s.name) continue;
@@ -121,9 +178,11 @@ function table(s: CopyTable, t: CopyTable): Table {
   return {
     name: s.name,
     // By name: the checksums then agree whichever dialect laid the columns out.
-    columns: [...s.columns].sort(),
+    columns: s.columns.filter((c) => !left.has(c)).sort(),
     key: s.key,
-    later: s.columns.filter((c) => later.has(c) && !s.key.includes(c)),
+    later: s.columns.filter((c) =>
+      later.has(c) && !s.key.includes(c) && !left.has(c)
+    ),
     source: s,
     target: t,
   };

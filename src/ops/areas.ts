@@ -24,18 +24,22 @@ import {
 } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
-import { foldKey } from "../keys.ts";
 import { mapError, notFound, reword } from "./_errors.ts";
 import { byId } from "./_patch.ts";
 import { userExists } from "./_references.ts";
+import { FILE_AREAS, MESSAGE_AREAS } from "../tables/mod.ts";
+import { insertOf } from "../tables/table.ts";
+
+type ParsedNewMessageArea = ReturnType<typeof S.newMessageArea.parse>;
+type ParsedNewFileArea = ReturnType<typeof S.newFileArea.parse>;
+
+const insertMessageArea = insertOf<ParsedNewMessageArea>(MESSAGE_AREAS, [
+  "created_at",
+]);
+const insertFileArea = insertOf<ParsedNewFileArea>(FILE_AREAS, ["created_at"]);
 
 const Q = {
-  insertMessageArea: sql(
-    "messageAreas.insert",
-    `INSERT INTO message_areas (tag, tag_key, name, kind, echo_tag, created_at)
-     VALUES (?, ?, ?, ?, ?, ?) RETURNING ${MA}`,
-    true,
-  ),
+  insertMessageArea: sql("messageAreas.insert", insertMessageArea.text, true),
   messageArea: sql(
     "messageAreas.byId",
     `SELECT ${MA} FROM message_areas WHERE id = ?`,
@@ -44,11 +48,7 @@ const Q = {
     "messageAreas.list",
     `SELECT ${MA} FROM message_areas ORDER BY id`,
   ),
-  insertFileArea: sql(
-    "fileAreas.insert",
-    `INSERT INTO file_areas (tag, tag_key, name, created_at) VALUES (?, ?, ?, ?) RETURNING ${FA}`,
-    true,
-  ),
+  insertFileArea: sql("fileAreas.insert", insertFileArea.text, true),
   fileArea: sql("fileAreas.byId", `SELECT ${FA} FROM file_areas WHERE id = ?`),
   fileAreas: sql("fileAreas.list", `SELECT ${FA} FROM file_areas ORDER BY id`),
   highWater: sql(
@@ -86,15 +86,7 @@ export async function createMessageArea(
 ): Promise<MessageArea> {
   const a = parse(S.newMessageArea, input, "input", "messageAreas.create");
   const row = await mapError(
-    () =>
-      x.get(Q.insertMessageArea, [
-        a.tag,
-        foldKey(a.tag),
-        a.name,
-        a.kind,
-        a.echoTag,
-        Date.now(),
-      ]),
+    () => x.get(Q.insertMessageArea, insertMessageArea.params(a, [Date.now()])),
     tagTaken(a.tag),
   );
   return toMessageArea(row!);
@@ -120,7 +112,7 @@ export async function createFileArea(
 ): Promise<FileArea> {
   const a = parse(S.newFileArea, input, "input", "fileAreas.create");
   const row = await mapError(
-    () => x.get(Q.insertFileArea, [a.tag, foldKey(a.tag), a.name, Date.now()]),
+    () => x.get(Q.insertFileArea, insertFileArea.params(a, [Date.now()])),
     tagTaken(a.tag),
   );
   return toFileArea(row!);
@@ -176,7 +168,7 @@ export async function newScan(
   const rows = await x.all(Q.newScan, [userId]);
   return rows.map((row) => {
     const area = toMessageArea(row);
-    const lastRead = row[8] as number;
+    const lastRead = row[MESSAGE_AREAS.selected.length] as number;
     return { area, lastRead, unread: area.lastMsgNum - lastRead };
   });
 }

@@ -21,14 +21,16 @@ import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { byId, changeById, PatchStatements } from "./_patch.ts";
 import { checkReferences, type Reference, userExists } from "./_references.ts";
 import { searchTerms } from "./search.ts";
+import { FILES } from "../tables/mod.ts";
+import { insertOf, patchSetsOf } from "../tables/table.ts";
+
+type ParsedNewFile = ReturnType<typeof S.newFile.parse>;
+
+/** Every column of the input, then the upload time. */
+const insert = insertOf<ParsedNewFile>(FILES, ["uploaded_at"]);
 
 const Q = {
-  insert: sql(
-    "files.insert",
-    `INSERT INTO files (area_id, filename, filename_key, description, uploader_id, size, sha256, uploaded_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${F}`,
-    true,
-  ),
+  insert: sql("files.insert", insert.text, true),
   areaExists: sql("fileAreas.exists", "SELECT id FROM file_areas WHERE id = ?"),
   nameTaken: sql(
     "files.nameTaken",
@@ -74,15 +76,12 @@ const Q = {
   search: dialectSql("files.search"),
 };
 
-const update = new PatchStatements<FilePatch>("files.update", "files", [
-  [
-    "filename",
-    "filename = ?, filename_key = ?",
-    (p) => [p.filename, filenameKey(p.filename!)],
-  ],
-  ["description", "description = ?"],
-  ["sha256", "sha256 = ?"],
-], `WHERE id = ? RETURNING ${F}`);
+const update = new PatchStatements<FilePatch>(
+  "files.update",
+  FILES.name,
+  patchSetsOf<FilePatch>(FILES),
+  `WHERE id = ? RETURNING ${F}`,
+);
 
 /**
  * See `files.add`. Locks in the global order (mod.ts): the uploader (counting
@@ -106,16 +105,10 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
         }
         const row = await mapError(
           () =>
-            q.get(Q.insert, [
-              f.areaId,
-              f.filename,
-              filenameKey(f.filename),
-              f.description,
-              f.uploaderId,
-              f.size,
-              f.sha256,
-              f.uploadedAt?.getTime() ?? Date.now(),
-            ]),
+            q.get(
+              Q.insert,
+              insert.params(f, [f.uploadedAt?.getTime() ?? Date.now()]),
+            ),
           reword("conflict", "filename", filenameTaken(f.filename, f.areaId)),
         );
         return toFile(row!);

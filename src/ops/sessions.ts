@@ -16,6 +16,7 @@ import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { changeById } from "./_patch.ts";
+import { SESSIONS } from "../tables/mod.ts";
 import {
   checkReferences,
   type Reference,
@@ -163,7 +164,10 @@ export function deleteSession(x: Executor, id: number): Promise<void> {
 /** See `sessions.listOnline`. */
 export async function listOnline(x: Executor): Promise<OnlineSession[]> {
   const rows = await x.all(Q.online, [Date.now()]);
-  return rows.map((row) => ({ ...toSession(row), username: row[9] as string }));
+  return rows.map((row) => ({
+    ...toSession(row),
+    username: row[SESSIONS.selected.length] as string,
+  }));
 }
 
 /** See `sessions.purgeExpired`. */

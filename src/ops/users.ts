@@ -26,15 +26,16 @@ import { foldKey } from "../keys.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { byId, changeById, PatchStatements } from "./_patch.ts";
 import { userExists } from "./_references.ts";
+import { USERS } from "../tables/mod.ts";
+import { insertOf, patchSetsOf } from "../tables/table.ts";
+
+type ParsedNewUser = ReturnType<typeof S.newUser.parse>;
+
+/** Every column of the create input, then the operation's own. */
+const insert = insertOf<ParsedNewUser>(USERS, ["created_at", "updated_at"]);
 
 const Q = {
-  insert: sql(
-    "users.insert",
-    `INSERT INTO users (username, username_key, password_hash, security_level, real_name, location, note,
-       flags, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${U}`,
-    true,
-  ),
+  insert: sql("users.insert", insert.text, true),
   byId: sql("users.byId", `SELECT ${U} FROM users WHERE id = ?`),
   byKey: sql("users.byKey", `SELECT ${U} FROM users WHERE username_key = ?`),
   delete: sql("users.delete", "DELETE FROM users WHERE id = ?", true),
@@ -61,25 +62,12 @@ const Q = {
   ),
 };
 
-const update = new PatchStatements<UserPatch>("users.update", "users", [
-  [
-    "username",
-    "username = ?, username_key = ?",
-    (p) => [p.username, foldKey(p.username!)],
-  ],
-  ["passwordHash", "password_hash = ?"],
-  ["securityLevel", "security_level = ?"],
-  ["realName", "real_name = ?"],
-  ["location", "location = ?"],
-  ["note", "note = ?"],
-  ["flags", "flags = ?"],
-  ["status", "status = ?"],
-  [
-    "lastLoginAt",
-    "last_login_at = ?",
-    (p) => [p.lastLoginAt?.getTime() ?? null],
-  ],
-], `, updated_at = ? WHERE id = ? RETURNING ${U}`);
+const update = new PatchStatements<UserPatch>(
+  "users.update",
+  USERS.name,
+  patchSetsOf<UserPatch>(USERS),
+  `, updated_at = ? WHERE id = ? RETURNING ${U}`,
+);
 
 /**
  * Printable ASCII of 1–30 characters: every such string is a valid spelling, so lookups by one
@@ -107,20 +95,7 @@ export async function createUser(x: Executor, input: NewUser): Promise<User> {
   const now = Date.now();
   const created = u.createdAt?.getTime() ?? now;
   const row = await mapError(
-    () =>
-      x.get(Q.insert, [
-        u.username,
-        foldKey(u.username),
-        u.passwordHash,
-        u.securityLevel,
-        u.realName,
-        u.location,
-        u.note,
-        u.flags,
-        u.status,
-        created,
-        created,
-      ]),
+    () => x.get(Q.insert, insert.params(u, [created, created])),
     nameTaken(u.username),
   );
   return toUser(row!);

@@ -1,0 +1,217 @@
+/**
+ * The table catalogue: each table of the package declared once, with its columns in select-list
+ * order, the record field each maps to, its codec, whether a patch or a create input sets it and
+ * whether `copy` carries it. The select lists and row mappers (`src/rows.ts`), the patch and
+ * insert statements (`src/ops/`), copy's check of the package's columns (`src/copy/plan.ts`)
+ * and the tests' table lists are derived from it; `tests/catalogue_schema_test.ts` holds it
+ * against the schema the migrations build, on every dialect, and `types_test.ts` holds the
+ * record fields against `src/records.ts`.
+ *
+ * Internal: not exported from `mod.ts`.
+ *
+ * @module
+ */
+import { filenameKey, foldKey } from "../keys.ts";
+import { type Table, table } from "./table.ts";
+
+export type { Table } from "./table.ts";
+
+/** Accounts. */
+export const USERS = table("users", {
+  generatedId: true,
+  columns: {
+    id: { field: "id", codec: "integer" },
+    username: { field: "username", codec: "text", patch: true, create: true },
+    username_key: {
+      codec: "text",
+      keyOf: { column: "username", fold: foldKey },
+    },
+    password_hash: {
+      field: "passwordHash",
+      codec: "text",
+      patch: true,
+      create: true,
+    },
+    security_level: {
+      field: "securityLevel",
+      codec: "integer",
+      patch: true,
+      create: true,
+    },
+    logins: { field: "stats.logins", codec: "integer" },
+    posts: { field: "stats.posts", codec: "integer" },
+    uploads: { field: "stats.uploads", codec: "integer" },
+    downloads: { field: "stats.downloads", codec: "integer" },
+    upload_bytes: { field: "stats.uploadBytes", codec: "integer" },
+    download_bytes: { field: "stats.downloadBytes", codec: "integer" },
+    last_login_at: {
+      field: "lastLoginAt",
+      codec: "date",
+      nullable: true,
+      patch: true,
+    },
+    created_at: { field: "createdAt", codec: "date" },
+    updated_at: { field: "updatedAt", codec: "date" },
+    real_name: { field: "realName", codec: "text", patch: true, create: true },
+    location: { field: "location", codec: "text", patch: true, create: true },
+    note: { field: "note", codec: "text", patch: true, create: true },
+    flags: { field: "flags", codec: "text", patch: true, create: true },
+    status: { field: "status", codec: "text", patch: true, create: true },
+  },
+});
+
+/** The "last callers" list: one row per login. */
+export const LOGINS = table("logins", {
+  generatedId: true,
+  columns: {
+    id: { codec: "integer" },
+    user_id: { field: "userId", codec: "integer", nullable: true },
+    username: { field: "username", codec: "text" },
+    login_at: { field: "loginAt", codec: "date" },
+  },
+});
+
+/** Message areas. */
+export const MESSAGE_AREAS = table("message_areas", {
+  generatedId: true,
+  columns: {
+    id: { field: "id", codec: "integer" },
+    tag: { field: "tag", codec: "text", create: true },
+    tag_key: { codec: "text", keyOf: { column: "tag", fold: foldKey } },
+    name: { field: "name", codec: "text", create: true },
+    kind: { field: "kind", codec: "text", create: true },
+    echo_tag: {
+      field: "echoTag",
+      codec: "text",
+      nullable: true,
+      create: true,
+    },
+    last_msg_num: { field: "lastMsgNum", codec: "integer" },
+    msg_count: { field: "msgCount", codec: "integer" },
+    created_at: { field: "createdAt", codec: "date" },
+  },
+});
+
+/** File areas. */
+export const FILE_AREAS = table("file_areas", {
+  generatedId: true,
+  columns: {
+    id: { field: "id", codec: "integer" },
+    tag: { field: "tag", codec: "text", create: true },
+    tag_key: { codec: "text", keyOf: { column: "tag", fold: foldKey } },
+    name: { field: "name", codec: "text", create: true },
+    created_at: { field: "createdAt", codec: "date" },
+  },
+});
+
+/** Messages of message areas. */
+export const MESSAGES = table("messages", {
+  generatedId: true,
+  columns: {
+    id: { field: "id", codec: "integer" },
+    area_id: { field: "areaId", codec: "integer" },
+    msg_num: { field: "msgNum", codec: "integer" },
+    from_user_id: { field: "fromUserId", codec: "integer", nullable: true },
+    from_name: { field: "fromName", codec: "text" },
+    to_user_id: { field: "toUserId", codec: "integer", nullable: true },
+    to_name: { field: "toName", codec: "text" },
+    subject: { field: "subject", codec: "text", patch: true },
+    body: { field: "body", codec: "text", patch: true },
+    parent_id: { field: "parentId", codec: "integer", nullable: true },
+    // NULL for a thread's first message (its root is itself).
+    thread_root_id: {
+      field: "threadRootId",
+      codec: "integer",
+      nullReadsAs: "id",
+    },
+    ftn_msgid: { field: "ftnMsgid", codec: "text", nullable: true },
+    ftn_reply: { field: "ftnReply", codec: "text", nullable: true },
+    kludges: { field: "kludges", codec: "json" },
+    created_at: { field: "createdAt", codec: "date" },
+  },
+  computed: {
+    // PostgreSQL's search vector: a generated column (0008_search).
+    columns: { postgres: ["search"] },
+    // SQLite's FTS5 index of subject and body, with its shadow tables (0008_search).
+    tables: { sqlite: "messages_fts" },
+  },
+});
+
+/** File entries of file areas. */
+export const FILES = table("files", {
+  generatedId: true,
+  columns: {
+    id: { field: "id", codec: "integer" },
+    area_id: { field: "areaId", codec: "integer", create: true },
+    filename: { field: "filename", codec: "text", patch: true, create: true },
+    filename_key: {
+      codec: "text",
+      keyOf: { column: "filename", fold: filenameKey },
+    },
+    description: {
+      field: "description",
+      codec: "text",
+      patch: true,
+      create: true,
+    },
+    uploader_id: {
+      field: "uploaderId",
+      codec: "integer",
+      nullable: true,
+      create: true,
+    },
+    size: { field: "size", codec: "integer", create: true },
+    sha256: {
+      field: "sha256",
+      codec: "text",
+      nullable: true,
+      patch: true,
+      create: true,
+    },
+    downloads: { field: "downloads", codec: "integer" },
+    uploaded_at: { field: "uploadedAt", codec: "date" },
+  },
+  computed: {
+    columns: { postgres: ["search"] },
+    tables: { sqlite: "files_fts" },
+  },
+});
+
+/** Login sessions (only a token's SHA-256 is stored). */
+export const SESSIONS = table("sessions", {
+  generatedId: true,
+  columns: {
+    id: { field: "id", codec: "integer" },
+    user_id: { field: "userId", codec: "integer" },
+    token_hash: { codec: "text" },
+    ip_address: { field: "ipAddress", codec: "text" },
+    node: { field: "node", codec: "integer", nullable: true },
+    activity: { field: "activity", codec: "text" },
+    login_at: { field: "loginAt", codec: "date" },
+    last_activity_at: { field: "lastActivityAt", codec: "date" },
+    expires_at: { field: "expiresAt", codec: "date", nullable: true },
+    ended_at: { field: "endedAt", codec: "date", nullable: true },
+  },
+});
+
+/** Last-read pointers: per user and message area, the highest message number read. */
+export const LAST_READ = table("last_read", {
+  generatedId: false,
+  columns: {
+    user_id: { codec: "integer" },
+    area_id: { codec: "integer" },
+    last_read: { codec: "integer" },
+  },
+});
+
+/** Every table of the package, parents before children (by their foreign keys). */
+export const CATALOGUE: readonly Table[] = [
+  USERS,
+  LOGINS,
+  MESSAGE_AREAS,
+  FILE_AREAS,
+  MESSAGES,
+  FILES,
+  SESSIONS,
+  LAST_READ,
+];
