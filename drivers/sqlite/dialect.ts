@@ -5,12 +5,12 @@
  * @module
  */
 import { isAbsolute } from "node:path";
-import { describe } from "../../src/describe.ts";
 import {
   DatabaseError,
+  describe,
   StorageError,
   type StorageErrorKind,
-} from "../../src/errors.ts";
+} from "../../driver.ts";
 
 /** Pragmas set on every connection. */
 export const PRAGMAS = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { StorageError } from "../../src/errors.ts";
+import { StorageError } from "../../driver.ts";
 import { parseSqliteUrl, toStorageError } from "./dialect.ts";
 import { nodeEngine } from "./engine.ts";
 

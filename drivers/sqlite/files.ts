@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname } from "node:path";
-import { StorageError } from "../../src/errors.ts";
+import { StorageError } from "../../driver.ts";
 import { sqliteMessage } from "./dialect.ts";
 
 /** Mode of a database directory the driver creates. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { StorageError } from "../../src/errors.ts";
+import { StorageError } from "../../driver.ts";
 import { type EngineChoice, PRAGMAS } from "./dialect.ts";
 import { detailOf, shownPath } from "./files.ts";
 import {

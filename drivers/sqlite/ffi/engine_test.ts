@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StorageError } from "../../../src/errors.ts";
+import { StorageError } from "../../../driver.ts";
 import { toStorageError } from "../dialect.ts";
 import {
   type EngineDatabase,
