@@ -25,7 +25,8 @@
  *     sqlite.connect(url.replace(/^board:/, "sqlite:"), { ...options, driver: undefined }),
  * };
  * await using storage = await openStorage("board::memory:", { drivers: [board] });
- * assert.equal(await storage.users.findByUsername("nobody"), undefined);
+ * const user = await storage.users.create({ username: "sysop", passwordHash: "x" });
+ * assert.equal((await storage.users.findByUsername("SYSOP"))?.id, user.id);
  * ```
  *
  * @module

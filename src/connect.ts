@@ -124,7 +124,7 @@ export function parseOpenOptions(
   V.parse(
     z.strictObject(
       Object.fromEntries(
-        [...CORE_NAMES, ...names].map((name) => [name, z.unknown()]),
+        [...CORE_NAMES, ...names].map((name) => [name, z.unknown().optional()]),
       ),
     ),
     parsed,
