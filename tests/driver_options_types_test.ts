@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import type { z } from "zod";
-import {
-  type SqliteOptions,
+import type {
+  SqliteOptions,
   sqliteOptionsSchema,
 } from "../drivers/sqlite/options.ts";
-import {
-  type PostgresOptions,
+import type {
+  PostgresOptions,
   postgresOptionsSchema,
 } from "../drivers/postgres/options.ts";
 import type { OpenOptions } from "../mod.ts";
