@@ -39,7 +39,7 @@ import { PostgresMigrationTarget } from "./migration_target.ts";
 import { checkSearchPath } from "./search_path.ts";
 import type { PgResult } from "./client.ts";
 import { Pool } from "./pool.ts";
-import { TxExecutor } from "./transaction.ts";
+import { TxExecutor } from "./executors.ts";
 
 /** A PostgreSQL database opened by the driver. */
 export class PostgresConnection implements Connection {

@@ -24,12 +24,8 @@ import {
   StorageError,
 } from "../../driver.ts";
 import type { SqliteConnectOptions } from "./options.ts";
-import {
-  engineChoice,
-  isBusy,
-  parseSqliteUrl,
-  toStorageError,
-} from "./dialect.ts";
+import { engineChoice, parseSqliteUrl } from "./url.ts";
+import { isBusy, toStorageError } from "./errors.ts";
 import type {
   EngineDatabase,
   EngineStatement,

@@ -6,7 +6,8 @@
  */
 import { resolve } from "node:path";
 import { StorageError } from "../../driver.ts";
-import { type EngineChoice, PRAGMAS } from "./dialect.ts";
+import type { EngineChoice } from "./url.ts";
+import { PRAGMAS } from "./dialect.ts";
 import { detailOf, shownPath } from "./files.ts";
 import {
   type EngineDatabase,

@@ -26,7 +26,7 @@
  */
 import type { Driver } from "../../../driver.ts";
 import { SqliteConnection } from "../connection.ts";
-import { engineChoice, parseSqliteUrl } from "../dialect.ts";
+import { engineChoice, parseSqliteUrl } from "../url.ts";
 import { nodeEngine } from "../engine.ts";
 import { ffiEngine } from "./engine.ts";
 import { type SqliteOptions, sqliteOptions } from "../options.ts";
