@@ -45,7 +45,9 @@ export type {
 } from "./src/errors.ts";
 export type {
   AfterOptions,
+  AnyDriver,
   Callers,
+  DriverSections,
   FileArea,
   FileAreas,
   FileEntry,
@@ -73,7 +75,6 @@ export type {
   NewUser,
   OnlineSession,
   OpenOptions,
-  PostgresOptions,
   Reading,
   Repositories,
   RetryOptions,
@@ -91,6 +92,7 @@ export type {
 export type {
   Awaitable,
   Connection,
+  ConnectOptions,
   CopyColumn,
   CopyReference,
   CopyTable,
@@ -105,4 +107,9 @@ export type {
 } from "./src/driver.ts";
 export { CopyInvalidText } from "./src/driver.ts";
 export type { ParsedOpenOptions } from "./src/validate.ts";
+export type {
+  BuiltInDriverOptions,
+  PostgresOptions,
+  SqliteOptions,
+} from "./src/builtin_drivers.ts";
 export type { MigrationQuery, MigrationTarget } from "./src/migrate/target.ts";

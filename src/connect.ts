@@ -1,34 +1,161 @@
 /**
- * Picks a driver by URL scheme and loads it with a dynamic `import()`, so importing the package
- * never loads a driver (or its npm dependency) that the caller does not use.
+ * Picks a driver by URL scheme: the caller's drivers (`options.drivers`) first, then the
+ * built-in ones (src/builtin_drivers.ts), loaded only when needed. Each driver validates its own
+ * section of the open options (`options.<name>`).
  *
  * @module
  */
+import { z } from "zod";
+import { BUILT_IN } from "./builtin_drivers.ts";
 import type { Connection, Driver } from "./driver.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { urlSecrets, withoutSecrets } from "./redact.ts";
-import type { ParsedOpenOptions } from "./validate.ts";
+import * as V from "./validate.ts";
 
-const DRIVERS: Record<string, () => Promise<Driver>> = {
-  "sqlite:": async () => (await import("../drivers/sqlite/mod.ts")).driver,
-  "postgres:": async () => (await import("../drivers/postgres/mod.ts")).driver,
-  "postgresql:": async () =>
-    (await import("../drivers/postgres/mod.ts")).driver,
-};
+/** Open options as the core parsed them: its own, the caller's drivers, the drivers' sections. */
+export interface OpenRequest {
+  /** The core's options, defaults applied. */
+  options: V.ParsedOpenOptions;
+  /** The caller's drivers, consulted before the built-in ones. */
+  drivers: readonly Driver[];
+  /** The drivers' sections, by driver name, as the caller gave them. */
+  sections: Readonly<Record<string, unknown>>;
+}
+
+/** The core's open options, by name. */
+const CORE_NAMES = [...Object.keys(V.openOptionsShape), "drivers"];
+/** The names no driver may take: the core's options, and those of the package's commands. */
+const RESERVED = new Set([...CORE_NAMES, "readOnly"]);
+
+const driverSchema = z.unknown().superRefine((value, ctx) => {
+  if (typeof value !== "object" || value === null) {
+    ctx.addIssue({ code: "custom", message: "must be a driver object" });
+    return;
+  }
+  const d = value as Record<string, unknown>;
+  if (typeof d.name !== "string" || !/^[a-z][a-z0-9_]{0,39}$/.test(d.name)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["name"],
+      message:
+        "must be a lowercase name (a letter, then letters, digits or _; at most 40)",
+      input: d.name,
+    });
+  } else if (RESERVED.has(d.name)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["name"],
+      message: "must not be the name of an open option",
+      input: d.name,
+    });
+  }
+  const schemes = d.schemes;
+  if (
+    !Array.isArray(schemes) || schemes.length === 0 ||
+    !schemes.every((s) =>
+      typeof s === "string" && /^[a-z][a-z0-9+.-]*:$/.test(s)
+    )
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["schemes"],
+      message:
+        'must be a non-empty list of lowercase URL schemes with their colon, like "board:"',
+      input: schemes,
+    });
+  }
+  if (typeof d.connect !== "function") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["connect"],
+      message: "must be a function (url, options) returning a Connection",
+      input: d.connect,
+    });
+  }
+  const options = d.options as { parse?: unknown } | undefined;
+  if (
+    options !== undefined &&
+    (typeof options !== "object" || options === null ||
+      typeof options.parse !== "function")
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["options"],
+      message: "must be an options schema (an object with parse())",
+      input: options,
+    });
+  }
+});
+
+const openOptions = z.looseObject({
+  ...V.openOptionsShape,
+  drivers: z.array(driverSchema, { error: "must be an array of drivers" })
+    .optional(),
+});
 
 /**
- * Opens a driver connection for a URL. Whatever fails is a {@linkcode StorageError}, and none
- * shows the URL's password, in any spelling.
+ * Validates the open options: the core's, the caller's drivers, and that every other key names
+ * a driver (its section is validated by {@linkcode connect}, by the driver).
+ *
+ * @param value The caller's options.
+ * @param operation The operation, named in messages.
+ * @returns The parsed options.
+ * @throws {StorageError} `validation` naming the first offending field.
+ */
+export function parseOpenOptions(
+  value: unknown,
+  operation: string,
+): OpenRequest {
+  const parsed = V.parse(openOptions.optional(), value, "options", operation) ??
+    V.parse(V.openOptions, undefined, "options", operation);
+  const {
+    migrate,
+    create,
+    acquireTimeoutMs,
+    retry,
+    drivers = [],
+    ...sections
+  } = parsed as V.ParsedOpenOptions & {
+    drivers?: Driver[];
+    [section: string]: unknown;
+  };
+  // Every other key must name a driver: checked like any unknown key, with a suggestion.
+  const names = [...drivers.map((d) => d.name), ...BUILT_IN.map((b) => b.name)];
+  V.parse(
+    z.strictObject(
+      Object.fromEntries(
+        [...CORE_NAMES, ...names].map((name) => [name, z.unknown().optional()]),
+      ),
+    ),
+    parsed,
+    "options",
+    operation,
+  );
+  return {
+    options: { migrate, create, acquireTimeoutMs, retry },
+    drivers: [...drivers],
+    sections,
+  };
+}
+
+/**
+ * Opens a driver connection for a URL: the first of the caller's drivers that takes its scheme,
+ * else the built-in one. Whatever fails is a {@linkcode StorageError}, and none shows the URL's
+ * password, in any spelling.
  *
  * @param url A database URL.
- * @param options Parsed open options.
+ * @param options Parsed open options (the core's).
+ * @param request The caller's drivers and the drivers' sections, when given.
  * @returns The connection.
- * @throws {StorageError} `validation` when the scheme is unsupported; what the driver throws.
+ * @throws {StorageError} `validation` when the scheme is unsupported or a section is invalid;
+ * what the driver throws.
  */
 export async function connect(
   url: string,
-  options: ParsedOpenOptions,
+  options: V.ParsedOpenOptions,
+  request: Partial<Omit<OpenRequest, "options">> = {},
 ): Promise<Connection> {
+  const drivers = request.drivers ?? [];
   if (typeof url !== "string") {
     throw new StorageError(
       "validation",
@@ -36,23 +163,61 @@ export async function connect(
       { field: "url" },
     );
   }
-  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase() ?? "";
-  const load = DRIVERS[scheme];
-  if (!load) {
-    throw new StorageError(
-      "validation",
-      `Cannot open storage as the URL ${
-        scheme ? `scheme is unsupported: "${scheme}"` : "has no scheme"
-      }: use ${Object.keys(DRIVERS).map((s) => `"${s}"`).join(" or ")}`,
-      { field: "url" },
-    );
-  }
   try {
-    return await (await load()).connect(url, options);
+    const parsed = new Map<string, unknown>();
+    for (const [name, value] of Object.entries(request.sections ?? {})) {
+      if (value === undefined) continue;
+      const driver = await byName(drivers, name);
+      if (!driver.options) {
+        throw new StorageError(
+          "validation",
+          `Invalid openStorage input: options.${name} is not taken: the ${name} driver has no options`,
+          { field: `options.${name}` },
+        );
+      }
+      parsed.set(
+        name,
+        driver.options.parse(value, {
+          field: `options.${name}`,
+          operation: "openStorage",
+        }),
+      );
+    }
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase() ?? "";
+    const driver = drivers.find((d) => d.schemes.includes(scheme)) ??
+      await BUILT_IN.find((b) => b.schemes.includes(scheme))?.load();
+    if (!driver) {
+      const known = [
+        ...drivers.flatMap((d) => d.schemes),
+        ...BUILT_IN.flatMap((b) => b.schemes),
+      ];
+      throw new StorageError(
+        "validation",
+        `Cannot open storage as the URL ${
+          scheme ? `scheme is unsupported: "${scheme}"` : "has no scheme"
+        }: use ${known.map((s) => `"${s}"`).join(" or ")}`,
+        { field: "url" },
+      );
+    }
+    return await driver.connect(url, {
+      ...options,
+      driver: parsed.get(driver.name),
+    });
   } catch (error) {
     throw withoutSecrets(
       asStorageError(error, "Opening storage"),
       urlSecrets(url),
     );
   }
+}
+
+/** The caller's driver of a name, else the built-in one (every section names one of them). */
+async function byName(
+  drivers: readonly Driver[],
+  name: string,
+): Promise<Driver> {
+  const driver = drivers.find((d) => d.name === name) ??
+    await BUILT_IN.find((b) => b.name === name)?.load();
+  if (!driver) throw new TypeError(`No driver is named ${name}`);
+  return driver;
 }

@@ -8,6 +8,7 @@
 import { StorageError } from "./errors.ts";
 import type { ParsedOpenOptions } from "./validate.ts";
 import type { MigrationTarget } from "./migrate/target.ts";
+import type { OptionsSchema } from "./options_schema.ts";
 
 /** A result row: its values in select-list order (see `src/rows.ts`). */
 export type Row = unknown[];
@@ -36,6 +37,12 @@ export interface Sql {
    * search). The driver may then also rewrite the parameters.
    */
   readonly dialect: boolean;
+  /**
+   * For a dialect statement that returns records: the select list the core reads its rows by
+   * (`id, area_id, …`), which the driver's text names as `{select:<alias>}` (see
+   * {@linkcode dialectStatement}); empty otherwise.
+   */
+  readonly select: string;
 }
 
 let nextSqlId = 0;
@@ -70,23 +77,33 @@ export function sql(name: string, text: string, write = false): Sql {
     text: text.trim().replace(/\s+/g, " "),
     write,
     dialect: false,
+    select: "",
   });
+}
+
+/** Options of {@linkcode dialectSql}. */
+export interface DialectSqlOptions {
+  /** Whether the statement writes; `false` by default. */
+  write?: boolean;
+  /** The select list its rows are read by (see {@linkcode Sql.select}). */
+  select?: string;
 }
 
 /**
  * Declares a statement whose text each driver supplies (see {@linkcode Sql.dialect}).
  *
  * @param name A unique name; drivers look their text up by it.
- * @param write Whether the statement writes.
+ * @param options Whether it writes, and the select list its rows are read by.
  * @returns The statement.
  */
-export function dialectSql(name: string, write = false): Sql {
+export function dialectSql(name: string, options: DialectSqlOptions = {}): Sql {
   return declare({
     id: nextSqlId++,
     name,
     text: "",
-    write,
+    write: options.write ?? false,
     dialect: true,
+    select: options.select ?? "",
   });
 }
 
@@ -98,14 +115,28 @@ export interface DialectStatement {
   bind(params: readonly unknown[]): unknown[];
 }
 
+const filled = new WeakMap<DialectStatement, Map<number, DialectStatement>>();
+
 /**
- * A driver's text for a dialect statement.
+ * A driver's text for a dialect statement, with the statement's select list (see
+ * {@linkcode Sql.select}) in place of each `{select:<alias>}`, every column prefixed by the
+ * alias: the core decides which columns a record is read from, the driver only where they go.
  *
  * @param statements The driver's dialect statements, by name.
  * @param q The statement.
  * @param driver The driver's name, for the message.
  * @returns The driver's statement.
  * @throws {StorageError} `internal` when the driver has none of that name (a bug).
+ *
+ * @example
+ * ```ts
+ * import { dialectStatement, type Sql } from "@impulse/storage/driver";
+ * import assert from "node:assert/strict";
+ *
+ * const q = { id: 0, name: "notes.search", text: "", write: false, dialect: true, select: "id, body" } satisfies Sql;
+ * const statements = { "notes.search": { text: "SELECT {select:n} FROM notes n", bind: (p: readonly unknown[]) => [...p] } };
+ * assert.equal(dialectStatement(statements, q, "Example").text, "SELECT n.id, n.body FROM notes n");
+ * ```
  */
 export function dialectStatement(
   statements: Readonly<Record<string, DialectStatement>>,
@@ -119,7 +150,19 @@ export function dialectStatement(
       `The ${driver} driver has no text for statement ${q.name}`,
     );
   }
-  return statement;
+  if (!statement.text.includes("{select:")) return statement;
+  let byId = filled.get(statement);
+  if (!byId) filled.set(statement, byId = new Map());
+  let done = byId.get(q.id);
+  if (!done) {
+    const text = statement.text.replace(
+      /\{select:([A-Za-z_][A-Za-z0-9_]*)\}/g,
+      (_, alias: string) =>
+        q.select.split(", ").map((column) => `${alias}.${column}`).join(", "),
+    );
+    byId.set(q.id, done = { text, bind: statement.bind });
+  }
+  return done;
 }
 
 /** Runs statements on one connection, in order. */
@@ -355,13 +398,35 @@ export class CopyInvalidText {
   }
 }
 
-/** What a driver module exports. */
-export interface Driver {
+/**
+ * The open options a driver's {@linkcode Driver.connect} receives: the core's, with every
+ * default applied, and the driver's own section, parsed by its {@linkcode Driver.options}.
+ */
+export interface ConnectOptions<O = unknown> extends ParsedOpenOptions {
+  /** The driver's section of the open options (`options.<name>`), parsed; absent when not given. */
+  driver?: O;
+}
+
+/**
+ * A database driver: what a driver module exports as `driver`, and what
+ * `openStorage(url, { drivers: [driver] })` takes. `openStorage` consults the drivers it is given
+ * (by URL scheme) before the built-in ones.
+ */
+export interface Driver<O = unknown, N extends string = string> {
+  /**
+   * The driver's name: the key of its section of the open options (`sqlite`, `postgres`), and
+   * how messages name it. A lowercase identifier, not one of the core's option names.
+   */
+  readonly name: N;
+  /** The URL schemes it opens, lowercase with their colon: `["postgres:", "postgresql:"]`. */
+  readonly schemes: readonly string[];
+  /** Validates its section of the open options; absent when it takes none. */
+  readonly options?: OptionsSchema<O>;
   /**
    * Opens a connection for a URL of the driver's schemes.
    *
    * @param url The URL (validated by the driver).
-   * @param options The parsed open options.
+   * @param options The parsed open options, its own section as `driver`.
    */
-  connect(url: string, options: ParsedOpenOptions): Promise<Connection>;
+  connect(url: string, options: ConnectOptions<O>): Promise<Connection>;
 }

@@ -5,15 +5,21 @@
  * @module
  */
 import { manifest } from "../migrations/mod.ts";
-import { connect } from "./connect.ts";
+import { connect, parseOpenOptions } from "./connect.ts";
 import type { Connection } from "./driver.ts";
 import { bindMethods } from "./bind.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
 import { bindRepositories } from "./ops/mod.ts";
-import type { OpenOptions, Repositories, Storage } from "./storage.ts";
+import type {
+  AnyDriver,
+  DriverSections,
+  OpenOptions,
+  Repositories,
+  Storage,
+} from "./storage.ts";
 import { runTransaction } from "./transaction.ts";
-import * as V from "./validate.ts";
+import type * as V from "./validate.ts";
 
 /** The methods of a storage besides its repositories: `transaction`, `close` and disposal. */
 const METHODS: readonly (string | symbol)[] = [
@@ -68,10 +74,12 @@ class OpenStorage implements Storage {
  * written, up to a `?` that starts the parameters `engine` and `library`), `sqlite::memory:` (a
  * private in-memory database, gone on close), and `postgres://` or `postgresql://` URLs
  * (`postgres://user:password@host:port/database?poolSize=10`: one host, the documented
- * parameters once each; see the PostgreSQL driver's module for all of them).
+ * parameters once each; see the PostgreSQL driver's module for all of them). Drivers of the
+ * caller's, `options.drivers`, are consulted first (see `@impulse/storage/driver`).
  *
  * @param url The database URL.
- * @param options What to do about migrations, wait bounds and retries.
+ * @param options What to do about migrations, wait bounds and retries; the caller's drivers,
+ * and each driver's section.
  * @returns The open storage; close it when done (or use `await using`).
  * @throws {StorageError} `validation` for a bad URL or option; `not_found` when the database
  * does not exist and may not be created (`create: false`, `migrate: "check"`); `unavailable`
@@ -88,13 +96,18 @@ class OpenStorage implements Storage {
  * assert.equal((await storage.users.findByUsername("SYSOP"))?.id, user.id);
  * ```
  */
-export async function openStorage(
+export async function openStorage<
+  const D extends readonly AnyDriver[] = readonly [],
+>(
   url: string,
-  options?: OpenOptions,
+  options?: OpenOptions<D> & DriverSections<D>,
 ): Promise<Storage> {
   try {
-    const parsed = V.parse(V.openOptions, options, "options", "openStorage");
-    const connection = await connect(url, parsed);
+    const { options: parsed, drivers, sections } = parseOpenOptions(
+      options,
+      "openStorage",
+    );
+    const connection = await connect(url, parsed, { drivers, sections });
     try {
       await prepareSchema(connection, parsed);
     } catch (error) {

@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { BuiltInDriverOptions } from "./builtin_drivers.ts";
+import type { Driver } from "./driver.ts";
 import type { Callers } from "./repositories/callers.ts";
 import type { FileAreas } from "./repositories/file_areas.ts";
 import type { Files } from "./repositories/files.ts";
@@ -98,8 +100,14 @@ export interface Storage extends Repositories {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Options of {@linkcode openStorage}. */
-export interface OpenOptions {
+/**
+ * Options of {@linkcode openStorage}: the core's, and the built-in drivers' sections
+ * (`sqlite`, `postgres`), each typed by its driver. The caller's drivers' sections come on top
+ * ({@linkcode DriverSections}).
+ */
+export interface OpenOptions<
+  D extends readonly AnyDriver[] = readonly AnyDriver[],
+> extends BuiltInDriverOptions {
   /**
    * What to do about the schema at open: `"up"` (the default) applies pending migrations under
    * the migration lock, waiting for another process's migration at most `acquireTimeoutMs`;
@@ -128,51 +136,25 @@ export interface OpenOptions {
    */
   retry?: RetryOptions;
   /**
-   * For `sqlite:` URLs: the engine, `"node"` (the built-in `node:sqlite`, the default) or `"ffi"`
-   * (a libsqlite3 loaded with `Deno.dlopen`; needs `--allow-ffi`), and for the FFI engine the
-   * library to load. The URL parameters `engine=` and `library=` say the same; they must agree.
+   * Drivers of the caller's, consulted by URL scheme before the built-in ones (the first that
+   * takes the scheme opens the URL). Each takes its section of these options, `options.<name>`,
+   * typed by its options schema. See the `@impulse/storage/driver` entry.
    */
-  sqlite?: {
-    /** `"node"` (the default) or `"ffi"`. */
-    engine?: "node" | "ffi";
-    /** A libsqlite3 path or name for the FFI engine; implies `engine: "ffi"`. */
-    library?: string;
-    /**
-     * The mode of a database file the driver creates (SQLite gives its `-wal` and `-shm` files
-     * the same); defaults to `0o600`, readable by the owner only. It must let the owner read
-     * and write. A file that exists keeps its mode.
-     */
-    fileMode?: number;
-    /**
-     * The mode of the database's directory when the driver creates it; defaults to `0o700`. It
-     * must let the owner in (read, write and search). A directory that exists keeps its mode.
-     */
-    dirMode?: number;
-  };
-  /**
-   * For `postgres:` URLs: the connection pool. The URL parameters `poolSize=`,
-   * `connectTimeoutMs=`, `idleTimeoutMs=` and `statementTimeoutMs=` say the same and win over
-   * these.
-   */
-  postgres?: PostgresOptions;
+  drivers?: D;
 }
 
-/** The connection pool of a PostgreSQL storage. */
-export interface PostgresOptions {
-  /** Connections in the pool: 1–1000, defaults to 10. */
-  poolSize?: number;
-  /** How long opening one connection may take, in milliseconds; defaults to 10000. */
-  connectTimeoutMs?: number;
-  /** How long an idle connection stays open, in milliseconds (0: for ever); defaults to 30000. */
-  idleTimeoutMs?: number;
-  /**
-   * How long one statement may run, in milliseconds (1 to 86400000); defaults to 60000. The
-   * server cancels a longer one (`timeout`), and a connection that owes a reply and stays silent
-   * 2 s longer than this is closed (`unavailable`): no call waits on a stalled network for ever.
-   * Raise it for a migration with long statements.
-   */
-  statementTimeoutMs?: number;
-}
+/** A driver of any options (the bound of {@linkcode OpenOptions}'s drivers). */
+export type AnyDriver = Driver<unknown, string>;
+
+/**
+ * The sections of the open options that the caller's drivers take: `{ board?: BoardOptions }`
+ * for a driver typed `Driver<BoardOptions, "board">` (a driver whose name is typed only as
+ * `string` gets none).
+ */
+export type DriverSections<D extends readonly AnyDriver[]> = {
+  [K in D[number] as string extends K["name"] ? never : K["name"]]?: K extends
+    Driver<infer O, string> ? O : never;
+};
 
 /**
  * Bounded exponential backoff with jitter. The defaults poll often (SQLite's write lock is not

@@ -112,15 +112,7 @@ export const date: z.ZodType<Date, unknown> = z.unknown().transform(
 /** Usernames: 1–30 characters. */
 export const username: z.ZodString = keyedName(30);
 
-/** A Unix permission mode (0–0o777) that grants the owner at least `owner`. */
-function mode(owner: number): z.ZodNumber {
-  const octal = `0o${owner.toString(8)}`;
-  return int(0, 0o777).refine((m) => (m & owner) === owner, {
-    error: `must grant the owner at least ${octal}`,
-  });
-}
-
-/** Options of openStorage, with every default applied. */
+/** Options of openStorage, with every default applied: the core's, not the drivers' sections. */
 export interface ParsedOpenOptions {
   /** What to do about the schema at open. */
   migrate: "up" | "check" | "off";
@@ -138,24 +130,17 @@ export interface ParsedOpenOptions {
   acquireTimeoutMs: number;
   /** Retry of transient errors. */
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
-  /** The SQLite engine and library, when chosen. */
-  sqlite?: {
-    engine?: "node" | "ffi";
-    library?: string;
-    fileMode?: number;
-    dirMode?: number;
-  };
-  /** The PostgreSQL pool, when set. */
-  postgres?: {
-    poolSize?: number;
-    connectTimeoutMs?: number;
-    idleTimeoutMs?: number;
-    statementTimeoutMs?: number;
-  };
 }
 
-/** Options of openStorage. */
-export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
+const OPEN_DEFAULTS = {
+  migrate: "up" as const,
+  create: true,
+  acquireTimeoutMs: 5000,
+  retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
+};
+
+/** The core's open options, by name. */
+export const openOptionsShape = {
   migrate: z.enum(["up", "check", "off"], {
     error: 'must be "up", "check" or "off"',
   }).default("up"),
@@ -166,26 +151,20 @@ export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject({
     baseDelayMs: int(0, 60_000).default(5),
     maxDelayMs: int(0, 600_000).default(50),
   }).default({ attempts: 100, baseDelayMs: 5, maxDelayMs: 50 }),
-  sqlite: z.strictObject({
-    engine: z.enum(["node", "ffi"], { error: 'must be "node" or "ffi"' })
-      .optional(),
-    library: z.string({ error: "must be a string" })
-      .min(1, { error: "must not be empty" }).optional(),
-    fileMode: mode(0o600).optional(),
-    dirMode: mode(0o700).optional(),
-  }).optional(),
-  postgres: z.strictObject({
-    poolSize: int(1, 1000).optional(),
-    connectTimeoutMs: int(1, 3_600_000).optional(),
-    idleTimeoutMs: int(0, 86_400_000).optional(),
-    statementTimeoutMs: int(1, 86_400_000).optional(),
-  }).optional(),
-}).default({
-  migrate: "up",
-  create: true,
-  acquireTimeoutMs: 5000,
-  retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
-});
+};
+
+/** Options of openStorage without drivers' sections (what `copy` and `openMigrator` use). */
+export const openOptions: z.ZodType<ParsedOpenOptions> = z.strictObject(
+  openOptionsShape,
+).default(OPEN_DEFAULTS);
+
+/**
+ * Options of openStorage with any other keys kept as they are (the drivers' sections, checked
+ * once the drivers are known).
+ */
+export const looseOpenOptions: z.ZodType<
+  ParsedOpenOptions & Record<string, unknown>
+> = z.looseObject(openOptionsShape).default(OPEN_DEFAULTS);
 
 /**
  * Validates `value` against `schema`.

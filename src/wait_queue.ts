@@ -39,7 +39,11 @@ export class WaitQueue {
   #exclusive = false;
   readonly #queue: Waiter[] = [];
 
-  /** @param capacity How many shared holds may be granted at once. */
+  /**
+   * Creates an empty queue.
+   *
+   * @param capacity How many shared holds may be granted at once.
+   */
   constructor(capacity = Infinity) {
     this.#capacity = capacity;
   }

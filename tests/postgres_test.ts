@@ -180,7 +180,7 @@ Deno.test("importing the package loads postgres.js only through the driver's dyn
         )
     );
   assert.deepEqual(importers(/drivers\/postgres\/mod\.ts$/), [
-    "src/connect.ts (dynamic)",
+    "src/builtin_drivers.ts (dynamic)",
   ]);
   assert.deepEqual(importers(/^(npm:\/?postgres|postgres$)/), [
     "drivers/postgres/client.ts",

@@ -15,7 +15,7 @@ import { connect } from "../src/connect.ts";
 import { bindRepositories } from "../src/ops/mod.ts";
 import { openStorage } from "../mod.ts";
 import * as V from "../src/validate.ts";
-import { STATEMENTS } from "../drivers/sqlite/statements.ts";
+import { dialect } from "../drivers/sqlite/executors.ts";
 import { everyOperation } from "./_scenario.ts";
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
 import { pgParams, pgText } from "../drivers/postgres/statements.ts";
@@ -70,8 +70,8 @@ Deno.test("every statement of the operations searches an index (SQLite)", async 
     const failures: string[] = [];
     try {
       for (const { q, params } of recorder.seen.values()) {
-        const text = q.dialect ? STATEMENTS[q.name]!.text : q.text;
-        const bound = q.dialect ? STATEMENTS[q.name]!.bind(params) : params;
+        const text = q.dialect ? dialect(q).text : q.text;
+        const bound = q.dialect ? dialect(q).bind(params) : params;
         const plan = db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(
           ...bound as never[],
         );

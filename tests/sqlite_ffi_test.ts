@@ -5,8 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { openStorage } from "../mod.ts";
-import { connect } from "../src/connect.ts";
-import * as V from "../src/validate.ts";
+import { connect, parseOpenOptions } from "../src/connect.ts";
 import type { SqliteConnection } from "../drivers/sqlite/connection.ts";
 import { ffiEngine } from "../drivers/sqlite/ffi/mod.ts";
 import { rejectsKind } from "./_assert.ts";
@@ -22,8 +21,10 @@ async function tempDir(): Promise<{ dir: string } & AsyncDisposable> {
 }
 
 async function engineOf(url: string, options?: unknown): Promise<string> {
-  const parsed = V.parse(V.openOptions, options, "options", "test");
-  const connection = await connect(url, parsed) as SqliteConnection;
+  const { options: parsed, sections } = parseOpenOptions(options, "test");
+  const connection = await connect(url, parsed, {
+    sections,
+  }) as SqliteConnection;
   try {
     return connection.engineName;
   } finally {

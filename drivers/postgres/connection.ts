@@ -8,19 +8,21 @@
  *
  * @module
  */
-import type {
-  Connection,
-  CopyTarget,
-  Executor,
-  Queryable,
-  Row,
-  Sql,
-} from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
-import { Deadline } from "../../src/deadline.ts";
-import { nextPause, retry, sleep } from "../../src/retry.ts";
-import type { ParsedOpenOptions } from "../../src/validate.ts";
-import type { MigrationTarget } from "../../src/migrate/target.ts";
+import {
+  type Connection,
+  type CopyTarget,
+  Deadline,
+  type Executor,
+  type MigrationTarget,
+  nextPause,
+  type Queryable,
+  retry,
+  type Row,
+  sleep,
+  type Sql,
+  StorageError,
+} from "../../driver.ts";
+import type { PostgresConnectOptions } from "./options.ts";
 import { postgresCopyTarget } from "./copy_target.ts";
 import type { PostgresSettings } from "./dialect.ts";
 import { parsePostgresUrl } from "./url.ts";
@@ -37,7 +39,7 @@ import { PostgresMigrationTarget } from "./migration_target.ts";
 import { checkSearchPath } from "./search_path.ts";
 import type { PgResult } from "./client.ts";
 import { Pool } from "./pool.ts";
-import { TxExecutor } from "./transaction.ts";
+import { TxExecutor } from "./executors.ts";
 
 /** A PostgreSQL database opened by the driver. */
 export class PostgresConnection implements Connection {
@@ -46,11 +48,14 @@ export class PostgresConnection implements Connection {
   /** The parsed URL and pool settings. */
   readonly settings: PostgresSettings;
   /** The open options. */
-  readonly options: ParsedOpenOptions;
+  readonly options: PostgresConnectOptions;
   /** The pool. */
   readonly pool: Pool;
 
-  private constructor(settings: PostgresSettings, options: ParsedOpenOptions) {
+  private constructor(
+    settings: PostgresSettings,
+    options: PostgresConnectOptions,
+  ) {
     this.settings = settings;
     this.options = options;
     this.pool = new Pool(settings);
@@ -68,7 +73,7 @@ export class PostgresConnection implements Connection {
    */
   static async open(
     url: string,
-    options: ParsedOpenOptions,
+    options: PostgresConnectOptions,
   ): Promise<PostgresConnection> {
     return await PostgresConnection.openSettings(
       await parsePostgresUrl(url, options),
@@ -88,7 +93,7 @@ export class PostgresConnection implements Connection {
    */
   static async openSettings(
     settings: PostgresSettings,
-    options: ParsedOpenOptions,
+    options: PostgresConnectOptions,
   ): Promise<PostgresConnection> {
     const where = settings.where.replace(/\/[^/]*$/, `/${settings.database}`);
     const connection = new PostgresConnection({ ...settings, where }, options);

@@ -19,8 +19,8 @@ import {
   type Queryable,
   type Sql,
   sql,
-} from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
+  StorageError,
+} from "../../driver.ts";
 import { quoteIdent } from "./migration_target.ts";
 
 const IDENTITY = sql(

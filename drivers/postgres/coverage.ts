@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { MigrationQuery, TableShape } from "../../src/migrate/target.ts";
+import type { MigrationQuery, TableShape } from "../../driver.ts";
 
 /**
  * The condition that a schema is covered.

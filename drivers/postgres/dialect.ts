@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { characters, describe } from "../../src/describe.ts";
-import { StorageError } from "../../src/errors.ts";
+import { characters, describe, StorageError } from "../../driver.ts";
 
 /** TLS settings handed to the client: `false` for none, else Node TLS options. */
 export type TlsSettings = false | {

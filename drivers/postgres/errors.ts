@@ -9,7 +9,7 @@ import {
   DatabaseError,
   StorageError,
   type StorageErrorKind,
-} from "../../src/errors.ts";
+} from "../../driver.ts";
 import { pgFault } from "./fault.ts";
 import { forbidden } from "./privileges.ts";
 import { SILENT } from "./watchdog.ts";

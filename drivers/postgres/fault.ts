@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DatabaseError, StorageError } from "../../src/errors.ts";
+import { DatabaseError, StorageError } from "../../driver.ts";
 
 /**
  * SQLSTATE classes whose messages name objects, types and settings but never a value: the

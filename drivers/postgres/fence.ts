@@ -12,10 +12,12 @@
  *
  * @module
  */
-import type { NamedRow } from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
-import type { MigrationQuery } from "../../src/migrate/target.ts";
-import { sleep } from "../../src/retry.ts";
+import {
+  type MigrationQuery,
+  type NamedRow,
+  sleep,
+  StorageError,
+} from "../../driver.ts";
 import { lockableTables } from "./coverage.ts";
 import { codeOf, isRetryable } from "./errors.ts";
 

@@ -4,9 +4,11 @@
  *
  * @module
  */
-import type { NamedRow } from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
-import type { MigrationQuery } from "../../src/migrate/target.ts";
+import {
+  type MigrationQuery,
+  type NamedRow,
+  StorageError,
+} from "../../driver.ts";
 import type { PostgresConnection } from "./connection.ts";
 import { toDollar } from "./dialect.ts";
 import type { PooledClient } from "./client.ts";

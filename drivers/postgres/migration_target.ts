@@ -6,24 +6,24 @@
  *
  * @module
  */
-import type { NamedRow } from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
-import type {
-  MigrationQuery,
-  MigrationTarget,
-  ScratchOptions,
-  TableShape,
-} from "../../src/migrate/target.ts";
-import { throwIfCancelled } from "../../src/migrate/scratch.ts";
-import { sleep } from "../../src/retry.ts";
-import { PostgresConnection } from "./connection.ts";
+import {
+  type MigrationQuery,
+  type MigrationTarget,
+  type NamedRow,
+  type ScratchOptions,
+  type ScratchTarget,
+  sleep,
+  StorageError,
+  type TableShape,
+} from "../../driver.ts";
+import type { PostgresConnection } from "./connection.ts";
 import { connectionFailure } from "./errors.ts";
 import type { PooledClient } from "./client.ts";
 import { lost, migrationQuery } from "./migration_query.ts";
 import { describeTables } from "./coverage.ts";
 import { excludeWriters } from "./fence.ts";
 import { describeSchema } from "./schema.ts";
-import { copyRows } from "./scratch.ts";
+import { scratchDatabase } from "./scratch.ts";
 import { highWaterMarks, saveSequences } from "./sequences.ts";
 
 /** The advisory lock's two keys: "IMPL" and 1 (migrations). */
@@ -138,73 +138,9 @@ export class PostgresMigrationTarget implements MigrationTarget {
     return Promise.resolve(null);
   }
 
-  /**
-   * A new database of the same server, migrated by `build` to the versions of this one, then
-   * given its rows.
-   */
-  async scratchCopy(
-    build: (copy: MigrationTarget) => Promise<void>,
-    options: ScratchOptions = {},
-  ): Promise<MigrationTarget & AsyncDisposable> {
-    const { signal } = options;
-    throwIfCancelled(signal);
-    const settings = this.#c.settings;
-    const name = `${settings.database || "impulse"}`.slice(0, 40) +
-      `_verify_${crypto.randomUUID().slice(0, 8)}`;
-    // Connections of their own that never close for idleness: the source's snapshot stays
-    // open while the copy is written. Only the source's may be read-only (a reading command's):
-    // creating, building and dropping the scratch database write.
-    const open = (database: string, poolSize: number, readOnly: boolean) =>
-      PostgresConnection.openSettings(
-        { ...settings, database, poolSize, idleTimeoutMs: 0, readOnly },
-        { ...this.#c.options, migrate: "off" },
-      );
-    const admin = await open(settings.database, 1, false);
-    const server = (text: string) =>
-      admin.pool.withClient("verify", null, async (client) => {
-        await client.sql.unsafe(text);
-      });
-    try {
-      await server(`CREATE DATABASE ${quoteIdent(name)}`);
-    } catch (error) {
-      await admin.close();
-      throw this.#c.map(error, "verify: creating a scratch database");
-    }
-    const drop = async () => {
-      try {
-        await server(
-          `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`,
-        );
-      } finally {
-        await admin.close();
-      }
-    };
-    let copy: PostgresConnection | undefined;
-    try {
-      copy = await open(name, 2, false);
-      const target = copy.migrationTarget();
-      throwIfCancelled(signal);
-      await build(target);
-      throwIfCancelled(signal);
-      const source = await open(settings.database, 1, settings.readOnly);
-      try {
-        await copyRows(source, copy, signal);
-      } finally {
-        await source.close();
-      }
-      throwIfCancelled(signal);
-      const opened = copy;
-      return Object.assign(target, {
-        async [Symbol.asyncDispose]() {
-          await opened.close();
-          await drop();
-        },
-      });
-    } catch (error) {
-      await copy?.close();
-      await drop();
-      throw error;
-    }
+  /** A new, empty database of the same server (see `scratch.ts`). */
+  scratch(options: ScratchOptions = {}): Promise<ScratchTarget> {
+    return scratchDatabase(this.#c, options);
   }
 
   close(): Promise<void> {

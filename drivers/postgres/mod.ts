@@ -22,12 +22,17 @@
  *
  * @module
  */
-import type { Driver } from "../../src/driver.ts";
+import type { Driver } from "../../driver.ts";
 import { PostgresConnection } from "./connection.ts";
+import { type PostgresOptions, postgresOptions } from "./options.ts";
 
 export { URL_PARAMETERS } from "./url.ts";
+export type { PostgresOptions } from "./options.ts";
 
 /** The driver for `postgres:` and `postgresql:` URLs. */
-export const driver: Driver = {
+export const driver: Driver<PostgresOptions, "postgres"> = {
+  name: "postgres",
+  schemes: ["postgres:", "postgresql:"],
+  options: postgresOptions,
   connect: (url, options) => PostgresConnection.open(url, options),
 };

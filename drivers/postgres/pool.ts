@@ -13,9 +13,7 @@
  *
  * @module
  */
-import { Deadline } from "../../src/deadline.ts";
-import { StorageError } from "../../src/errors.ts";
-import { WaitQueue } from "../../src/wait_queue.ts";
+import { Deadline, StorageError, WaitQueue } from "../../driver.ts";
 import { PooledClient } from "./client.ts";
 import type { PostgresSettings } from "./dialect.ts";
 import { connectionFailure, gateTimeout } from "./errors.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { StorageError } from "../../src/errors.ts";
+import { StorageError } from "../../driver.ts";
 import type { ErrorContext } from "./errors.ts";
 
 /**

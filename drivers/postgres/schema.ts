@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { MigrationQuery } from "../../src/migrate/target.ts";
+import type { MigrationQuery } from "../../driver.ts";
 
 /** Tables of the runner's own, by a column holding a table's name. */
 function notOwn(column: string): string {

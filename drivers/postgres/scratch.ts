@@ -1,6 +1,9 @@
 /**
- * The rows of a PostgreSQL database copied into a scratch database of the same schema, for
- * `migrate verify`: every table the two have in common, of every schema (the tracking table
+ * The scratch database of `migrate verify`: a new, empty database on the same server, which the
+ * migrator migrates to the original's versions and then has filled by {@linkcode copyRows};
+ * dropped after, whatever happens.
+ *
+ * The rows of the original are copied into it as they are: every table the two have in common, of every schema (the tracking table
  * aside), in one snapshot of the source, parents before children; then the state of every
  * sequence.
  *
@@ -14,14 +17,92 @@
  */
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
-import type { PostgresConnection } from "./connection.ts";
 import { migrationQuery } from "./migration_query.ts";
 import type { PooledClient } from "./client.ts";
 import { describeTables, parentsFirst } from "./coverage.ts";
 import { copySequences, readSequences } from "./sequences.ts";
-import { cancelled, throwIfCancelled } from "../../src/migrate/scratch.ts";
+import {
+  cancelled,
+  type ScratchOptions,
+  type ScratchTarget,
+  throwIfCancelled,
+} from "../../driver.ts";
+import { PostgresConnection } from "./connection.ts";
 
 const BATCH = 2000;
+
+/**
+ * Creates an empty scratch database beside the connection's, for `migrate verify`.
+ *
+ * @param c The connection of the database verified.
+ * @param options `signal`: cancels the copy.
+ * @returns The scratch database's target; disposing of it drops the database.
+ * @throws {StorageError} as the server refuses; `unavailable` when cancelled.
+ */
+export async function scratchDatabase(
+  c: PostgresConnection,
+  options: ScratchOptions = {},
+): Promise<ScratchTarget> {
+  const { signal } = options;
+  throwIfCancelled(signal);
+  const settings = c.settings;
+  const name = `${settings.database || "impulse"}`.slice(0, 40) +
+    `_verify_${crypto.randomUUID().slice(0, 8)}`;
+  // Connections of their own that never close for idleness: the source's snapshot stays open
+  // while the copy is written. Only the source's may be read-only (a reading command's):
+  // creating, migrating and dropping the scratch database write.
+  const open = (database: string, poolSize: number, readOnly: boolean) =>
+    PostgresConnection.openSettings(
+      { ...settings, database, poolSize, idleTimeoutMs: 0, readOnly },
+      { ...c.options, migrate: "off" },
+    );
+  const admin = await open(settings.database, 1, false);
+  const server = (text: string) =>
+    admin.pool.withClient("verify", null, async (client) => {
+      await client.sql.unsafe(text);
+    });
+  try {
+    await server(`CREATE DATABASE ${quote(name)}`);
+  } catch (error) {
+    await admin.close();
+    throw c.map(error, "verify: creating a scratch database");
+  }
+  const drop = async () => {
+    try {
+      await server(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+    } finally {
+      await admin.close();
+    }
+  };
+  let copy: PostgresConnection | undefined;
+  try {
+    copy = await open(name, 2, false);
+    throwIfCancelled(signal);
+    const opened = copy;
+    return Object.assign(opened.migrationTarget(), {
+      whole: false,
+      async copyRows(options: ScratchOptions = {}) {
+        const source = await open(settings.database, 1, settings.readOnly);
+        try {
+          await copyRows(source, opened, options.signal);
+        } finally {
+          await source.close();
+        }
+      },
+      async [Symbol.asyncDispose]() {
+        try {
+          await opened.close();
+        } finally {
+          await drop();
+        }
+      },
+    });
+  } catch (error) {
+    await copy?.close();
+    await drop();
+    throw error;
+  }
+}
 
 /**
  * Copies every row of `source` into `copy`, whose tables must be empty. Both connections must

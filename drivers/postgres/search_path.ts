@@ -14,8 +14,7 @@
  *
  * @module
  */
-import { sql } from "../../src/driver.ts";
-import { StorageError } from "../../src/errors.ts";
+import { sql, StorageError } from "../../driver.ts";
 import type { PostgresConnection } from "./connection.ts";
 
 const CHECK = sql(

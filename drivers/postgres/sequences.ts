@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { MigrationQuery } from "../../src/migrate/target.ts";
+import type { MigrationQuery } from "../../driver.ts";
 import { coveredSchema, shownName, sqlName } from "./coverage.ts";
 
 /** One sequence and its state. */

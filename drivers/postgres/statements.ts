@@ -1,7 +1,8 @@
 /**
  * The statements whose SQL is PostgreSQL's own: full-text search on the generated `search`
  * tsvector columns (each takes the core's parameters, `[terms, areaId | null, limit]`), and
- * reads that lock the rows they return.
+ * reads that lock the rows they return. The core fills in the select list, `{select:<alias>}`,
+ * from the statement's declaration.
  *
  * @module
  */
@@ -9,8 +10,7 @@ import {
   type DialectStatement,
   dialectStatement,
   type Sql,
-} from "../../src/driver.ts";
-import { FILE_COLUMNS, MESSAGE_COLUMNS, prefixed } from "../../src/rows.ts";
+} from "../../driver.ts";
 import { dollarText, toDollar } from "./dialect.ts";
 
 /**
@@ -24,11 +24,9 @@ const QUERY =
         FROM json_array_elements_text(?::json) AS term) AS terms
   WHERE numnode(phrase) > 0)`;
 
-const search = (table: string, alias: string, columns: string) =>
+const search = (table: string, alias: string) =>
   toDollar(
-    `SELECT ${
-      prefixed(columns, alias)
-    } FROM ${table} ${alias}, ${QUERY} AS q (query)
+    `SELECT {select:${alias}} FROM ${table} ${alias}, ${QUERY} AS q (query)
      WHERE ${alias}.search @@ q.query AND (?::bigint IS NULL OR ${alias}.area_id = ?::bigint)
      ORDER BY ts_rank(${alias}.search, q.query) DESC, ${alias}.id DESC LIMIT ?`,
   );
@@ -41,11 +39,11 @@ const bindSearch = (params: readonly unknown[]) => {
 
 const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
   "messages.search": {
-    text: search("messages", "m", MESSAGE_COLUMNS),
+    text: search("messages", "m"),
     bind: bindSearch,
   },
   "files.search": {
-    text: search("files", "f", FILE_COLUMNS),
+    text: search("files", "f"),
     bind: bindSearch,
   },
   "users.lock": {

@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { characters, describe } from "../../src/describe.ts";
-import { StorageError } from "../../src/errors.ts";
-import type { ParsedOpenOptions } from "../../src/validate.ts";
+import { characters, describe, StorageError } from "../../driver.ts";
+import type { PostgresConnectOptions } from "./options.ts";
 import { type PostgresSettings, tlsSettings } from "./dialect.ts";
 
 /** The URL parameters the driver understands. */
@@ -48,11 +47,11 @@ const FORM = "postgres://user:password@host:port/database?parameter=value";
  */
 export async function parsePostgresUrl(
   url: string,
-  options: ParsedOpenOptions,
+  options: PostgresConnectOptions,
 ): Promise<PostgresSettings> {
   const parsed = structure(url);
   const params = parameters(parsed.search);
-  const pg = options.postgres ?? {};
+  const pg = options.driver ?? {};
   const host = part(parsed.hostname, "host", 255).replace(/^\[(.*)\]$/, "$1");
   const database = part(
     parsed.pathname.replace(/^\//, ""),

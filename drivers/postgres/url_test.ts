@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
-import { StorageError } from "../../src/errors.ts";
-import * as V from "../../src/validate.ts";
+import { StorageError } from "../../driver.ts";
+import type { PostgresConnectOptions } from "./options.ts";
 import { parsePostgresUrl } from "./url.ts";
 
-const defaults = V.parse(V.openOptions, undefined, "options", "test");
+const defaults: PostgresConnectOptions = {
+  migrate: "up",
+  create: true,
+  acquireTimeoutMs: 5000,
+  retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
+};
 
 /** Asserts that `url` is refused as `validation` naming `field`, without showing `hidden`. */
 async function refused(
@@ -33,7 +38,7 @@ async function refused(
 Deno.test("parsePostgresUrl() reads credentials, database and pool parameters", async () => {
   const s = await parsePostgresUrl(
     "postgresql://bbs:p%40ss@db.example:6543/board?poolSize=3&idleTimeoutMs=0&application_name=node1",
-    { ...defaults, postgres: { poolSize: 7, connectTimeoutMs: 1234 } },
+    { ...defaults, driver: { poolSize: 7, connectTimeoutMs: 1234 } },
   );
   assert.equal(s.host, "db.example");
   assert.equal(s.port, 6543);

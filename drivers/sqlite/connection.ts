@@ -9,26 +9,23 @@
  *
  * @module
  */
-import type {
-  Awaitable,
-  Connection,
-  CopyTarget,
-  Executor,
-  Queryable,
-  Sql,
-} from "../../src/driver.ts";
-import { sql } from "../../src/driver.ts";
-import { closedError, StorageError } from "../../src/errors.ts";
-import { Deadline } from "../../src/deadline.ts";
-import type { Backoff } from "../../src/retry.ts";
-import type { ParsedOpenOptions } from "../../src/validate.ts";
-import type { MigrationTarget } from "../../src/migrate/target.ts";
 import {
-  engineChoice,
-  isBusy,
-  parseSqliteUrl,
-  toStorageError,
-} from "./dialect.ts";
+  type Awaitable,
+  type Backoff,
+  closedError,
+  type Connection,
+  type CopyTarget,
+  Deadline,
+  type Executor,
+  type MigrationTarget,
+  type Queryable,
+  type Sql,
+  sql,
+  StorageError,
+} from "../../driver.ts";
+import type { SqliteConnectOptions } from "./options.ts";
+import { engineChoice, parseSqliteUrl } from "./url.ts";
+import { isBusy, toStorageError } from "./errors.ts";
 import type {
   EngineDatabase,
   EngineStatement,
@@ -61,7 +58,7 @@ export class SqliteConnection implements Connection {
   /** The database file, or `:memory:`. */
   readonly path: string;
   readonly #engine: SqliteEngine;
-  readonly #options: ParsedOpenOptions;
+  readonly #options: SqliteConnectOptions;
   /** The backoff between attempts on a busy database: its pauses only, the deadline bounds it. */
   readonly #backoff: Backoff;
   readonly #writer: Handle;
@@ -74,7 +71,7 @@ export class SqliteConnection implements Connection {
   private constructor(
     engine: SqliteEngine,
     path: string,
-    options: ParsedOpenOptions,
+    options: SqliteConnectOptions,
     writer: Handle,
     reader: Handle | null,
   ) {
@@ -107,14 +104,14 @@ export class SqliteConnection implements Connection {
   static async open(
     engine: SqliteEngine,
     url: string,
-    options: ParsedOpenOptions,
+    options: SqliteConnectOptions,
   ): Promise<SqliteConnection> {
     const { path, memory, params } = parseSqliteUrl(url);
-    engine = await chosenEngine(engine, engineChoice(params, options.sqlite));
+    engine = await chosenEngine(engine, engineChoice(params, options.driver));
     const readOnly = !memory && options.readOnly === true;
     const check = !memory && options.migrate === "check";
     const created = memory ? [] : await preparePlace(path, {
-      ...options.sqlite,
+      ...options.driver,
       create: options.create !== false && !check && !readOnly,
     });
     const openHandle = () => {

@@ -18,7 +18,7 @@ import {
   type Queryable,
   type Sql,
   sql,
-} from "../../src/driver.ts";
+} from "../../driver.ts";
 
 const TABLES = sql(
   "copy.sqlite.tables",

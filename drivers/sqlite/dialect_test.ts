@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { StorageError } from "../../src/errors.ts";
-import { parseSqliteUrl, toStorageError } from "./dialect.ts";
+import { StorageError } from "../../driver.ts";
+import { parseSqliteUrl } from "./url.ts";
+import { toStorageError } from "./errors.ts";
 import { nodeEngine } from "./engine.ts";
 
 /** What SQLite treats specially when it opens a name: a URI filename, or `:memory:`. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { backup, DatabaseSync, type StatementSync } from "node:sqlite";
-import type { NamedRow, Row } from "../../src/driver.ts";
+import type { NamedRow, Row } from "../../driver.ts";
 
 /**
  * A prepared statement. Parameters bind by position. `values` / `value` return rows as arrays

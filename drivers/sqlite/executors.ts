@@ -6,16 +6,18 @@
  *
  * @module
  */
-import type {
-  Awaitable,
-  DialectStatement,
-  Executor,
-  Queryable,
-  Row,
-  Sql,
-} from "../../src/driver.ts";
-import { dialectStatement, sql } from "../../src/driver.ts";
-import { closedError, StorageError } from "../../src/errors.ts";
+import {
+  type Awaitable,
+  closedError,
+  type DialectStatement,
+  dialectStatement,
+  type Executor,
+  type Queryable,
+  type Row,
+  type Sql,
+  sql,
+  StorageError,
+} from "../../driver.ts";
 import type { EngineDatabase, EngineStatement } from "./engine.ts";
 import { STATEMENTS } from "./statements.ts";
 

@@ -7,8 +7,8 @@
  * @module
  */
 import { dirname } from "node:path";
-import { StorageError } from "../../src/errors.ts";
-import { sqliteMessage } from "./dialect.ts";
+import { StorageError } from "../../driver.ts";
+import { sqliteMessage } from "./errors.ts";
 
 /** Mode of a database directory the driver creates. */
 export const DIR_MODE = 0o700;

@@ -6,19 +6,20 @@
  * @module
  */
 import { resolve } from "node:path";
-import { StorageError } from "../../src/errors.ts";
-import type { NamedRow } from "../../src/driver.ts";
-import type { ParsedOpenOptions } from "../../src/validate.ts";
-import type {
-  MigrationQuery,
-  MigrationTarget,
-  ScratchOptions,
-  TableShape,
-} from "../../src/migrate/target.ts";
-import { scratchPlace, throwIfCancelled } from "../../src/migrate/scratch.ts";
+import {
+  type MigrationQuery,
+  type MigrationTarget,
+  type NamedRow,
+  type ScratchOptions,
+  type ScratchTarget,
+  StorageError,
+  type TableShape,
+} from "../../driver.ts";
+import type { SqliteConnectOptions } from "./options.ts";
 import { writeBackup } from "./backup.ts";
-import { SqliteConnection } from "./connection.ts";
+import type { SqliteConnection } from "./connection.ts";
 import type { EngineDatabase, SqliteEngine } from "./engine.ts";
+import { scratchFile } from "./scratch.ts";
 import { describeSchema, describeTables, highWaterMarks } from "./schema.ts";
 
 /** Migrations on one SQLite connection. */
@@ -26,7 +27,7 @@ export class SqliteMigrationTarget implements MigrationTarget {
   readonly dialect = "sqlite";
   #connection: SqliteConnection;
   #engine: SqliteEngine;
-  #options: ParsedOpenOptions;
+  #options: SqliteConnectOptions;
   /** How long each step waits for the write lock, inside {@linkcode withLock}. */
   #lockWaitMs: number | undefined;
 
@@ -38,7 +39,7 @@ export class SqliteMigrationTarget implements MigrationTarget {
   constructor(
     connection: SqliteConnection,
     engine: SqliteEngine,
-    options: ParsedOpenOptions,
+    options: SqliteConnectOptions,
   ) {
     this.#connection = connection;
     this.#engine = engine;
@@ -188,52 +189,9 @@ export class SqliteMigrationTarget implements MigrationTarget {
     return path;
   }
 
-  /**
-   * A copy of the whole file, in a private scratch directory (0700, the files 0600): `build` is
-   * not needed.
-   */
-  async scratchCopy(
-    _build: unknown,
-    options: ScratchOptions = {},
-  ): Promise<MigrationTarget & AsyncDisposable> {
-    throwIfCancelled(options.signal);
-    const place = await scratchPlace();
-    let copy: SqliteConnection | undefined;
-    try {
-      // Created 0600 before a byte is written; SQLite gives its -wal and -shm the same mode.
-      const path = await place.file("scratch.db");
-      await this.#mapped(
-        this.#connection.withWriter(
-          "verify",
-          this.#connection.deadline(),
-          (db) => db.copyTo(path),
-        ),
-      );
-      throwIfCancelled(options.signal);
-      copy = await SqliteConnection.open(this.#engine, `sqlite:${path}`, {
-        ...this.#options,
-        migrate: "off",
-        create: true,
-        readOnly: false,
-      });
-      const opened = copy;
-      return Object.assign(opened.migrationTarget(), {
-        async [Symbol.asyncDispose]() {
-          try {
-            await opened.close();
-          } finally {
-            await place[Symbol.asyncDispose]();
-          }
-        },
-      });
-    } catch (error) {
-      try {
-        await copy?.close();
-      } finally {
-        await place[Symbol.asyncDispose]();
-      }
-      throw error;
-    }
+  /** A copy of the whole file (see `scratch.ts`). */
+  scratch(options: ScratchOptions = {}): Promise<ScratchTarget> {
+    return scratchFile(this.#connection, this.#engine, this.#options, options);
   }
 
   close(): Promise<void> {

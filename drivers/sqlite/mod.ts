@@ -14,9 +14,10 @@
  *
  * @module
  */
-import type { Driver } from "../../src/driver.ts";
+import type { Driver } from "../../driver.ts";
 import { SqliteConnection } from "./connection.ts";
 import { nodeEngine } from "./engine.ts";
+import { type SqliteOptions, sqliteOptions } from "./options.ts";
 
 export type {
   EngineDatabase,
@@ -25,8 +26,15 @@ export type {
   SqliteEngine,
 } from "./engine.ts";
 export { nodeEngine } from "./engine.ts";
+export type { SqliteOptions } from "./options.ts";
 
-/** The driver for `sqlite:` URLs, on the built-in engine. */
-export const driver: Driver = {
+/**
+ * The driver for `sqlite:` URLs, on the built-in engine (or the FFI engine, when the URL or
+ * `options.sqlite` choose it).
+ */
+export const driver: Driver<SqliteOptions, "sqlite"> = {
+  name: "sqlite",
+  schemes: ["sqlite:"],
+  options: sqliteOptions,
   connect: (url, options) => SqliteConnection.open(nodeEngine, url, options),
 };

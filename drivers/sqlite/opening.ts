@@ -5,8 +5,9 @@
  * @module
  */
 import { resolve } from "node:path";
-import { StorageError } from "../../src/errors.ts";
-import { type EngineChoice, PRAGMAS } from "./dialect.ts";
+import { StorageError } from "../../driver.ts";
+import type { EngineChoice } from "./url.ts";
+import { PRAGMAS } from "./dialect.ts";
 import { detailOf, shownPath } from "./files.ts";
 import {
   type EngineDatabase,

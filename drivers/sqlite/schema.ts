@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MigrationQuery, TableShape } from "../../src/migrate/target.ts";
+import type { MigrationQuery, TableShape } from "../../driver.ts";
 
 /**
  * Objects on tables of the runner's own: the tracking and notes tables and the data set aside

@@ -1,12 +1,12 @@
 /**
  * The statements whose SQL is SQLite's own: full-text search on FTS5 (each takes the core's
  * parameters, `[terms, areaId | null, limit]`, and binds its own), and the reads that lock rows
- * on other databases (SQLite's one writer needs no row locks).
+ * on other databases (SQLite's one writer needs no row locks). The core fills in the select
+ * list, `{select:<alias>}`, from the statement's declaration.
  *
  * @module
  */
-import type { DialectStatement } from "../../src/driver.ts";
-import { FILE_COLUMNS, MESSAGE_COLUMNS, prefixed } from "../../src/rows.ts";
+import type { DialectStatement } from "../../driver.ts";
 
 /**
  * An FTS5 query matching every term: each term becomes a quoted phrase (so no user text is
@@ -27,17 +27,15 @@ const search = (params: readonly unknown[]) => {
 /** SQLite's text of each dialect statement, by name. */
 export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
   "messages.search": {
-    text: `SELECT ${
-      prefixed(MESSAGE_COLUMNS, "m")
-    } FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+    text:
+      `SELECT {select:m} FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
       WHERE messages_fts MATCH ? AND (? IS NULL OR m.area_id = ?)
       ORDER BY bm25(messages_fts, 4.0, 1.0), m.id DESC LIMIT ?`,
     bind: search,
   },
   "files.search": {
-    text: `SELECT ${
-      prefixed(FILE_COLUMNS, "f")
-    } FROM files_fts JOIN files f ON f.id = files_fts.rowid
+    text:
+      `SELECT {select:f} FROM files_fts JOIN files f ON f.id = files_fts.rowid
       WHERE files_fts MATCH ? AND (? IS NULL OR f.area_id = ?)
       ORDER BY bm25(files_fts, 4.0, 1.0), f.id DESC LIMIT ?`,
     bind: search,

@@ -6,10 +6,13 @@
  *
  * @module
  */
-import type { Deadline } from "../../src/deadline.ts";
-import { type Backoff, retry } from "../../src/retry.ts";
-import { StorageError } from "../../src/errors.ts";
-import { WaitQueue } from "../../src/wait_queue.ts";
+import {
+  type Backoff,
+  type Deadline,
+  retry,
+  StorageError,
+  WaitQueue,
+} from "../../driver.ts";
 
 /** First come, first served; each wait ends at its caller's deadline. */
 export class WriteLock {

@@ -312,10 +312,7 @@ export class Migrator implements AsyncDisposable {
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     const signal = validSignal(options);
     throwIfCancelled(signal);
-    await using copy = await this.#target.scratchCopy(
-      (copy) => this.#replay(guarded(copy, signal)),
-      { signal },
-    );
+    await using copy = await this.#target.scratch({ signal });
     const scratch = guarded(copy, signal);
     const runner = new Migrator(scratch, this.#migrations, {
       set: this.#set,
@@ -323,6 +320,12 @@ export class Migrator implements AsyncDisposable {
     });
     const run = runner.#run;
     try {
+      if (!copy.whole) {
+        // An empty database: migrated here to this one's versions, then given its rows.
+        await this.#replay(scratch);
+        await copy.copyRows({ signal });
+        throwIfCancelled(signal);
+      }
       return await verifyCopy(scratch, this.#migrations, {
         descend: (seen) => descend(run, seen),
         up: async (version) => void await runner.up({ to: version }),

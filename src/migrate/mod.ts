@@ -56,6 +56,7 @@ export type {
   MigrationQuery,
   MigrationTarget,
   ScratchOptions,
+  ScratchTarget,
   TableShape,
 } from "./target.ts";
 

@@ -1,7 +1,8 @@
 /**
  * What the migration runner needs from a driver: a lock, transactions, scripts, a schema dump,
  * the tables whose rows a down step must keep, and copies of the database. Each driver
- * implements it in its own folder.
+ * implements it in its own folder; what to migrate, and how `verify` replays it, stays with the
+ * runner (src/migrate/).
  *
  * @module
  */
@@ -38,10 +39,33 @@ export interface TableShape {
   key: string[];
 }
 
-/** Options of {@linkcode MigrationTarget.scratchCopy}. */
+/** Options of {@linkcode MigrationTarget.scratch} and {@linkcode ScratchTarget.copyRows}. */
 export interface ScratchOptions {
   /** Cancels the copy. */
   signal?: AbortSignal;
+}
+
+/**
+ * A private copy of a database, for `verify` (see {@linkcode MigrationTarget.scratch}); disposing
+ * of it removes it.
+ */
+export interface ScratchTarget extends MigrationTarget, AsyncDisposable {
+  /**
+   * `true` when the copy is whole already: schema, tracking table and rows (a copy of a file).
+   * `false` when it is an empty database: the migrator then migrates it to the original's
+   * versions and calls {@linkcode ScratchTarget.copyRows}.
+   */
+  readonly whole: boolean;
+  /**
+   * Copies every row of the original into an empty copy the migrator has migrated to the
+   * original's versions: the columns of every table the two have in common (the tracking table
+   * aside), read in one snapshot of the original, and the state of every id generator. Does
+   * nothing on a whole copy.
+   *
+   * @param options `signal`: cancels the copy between its statements and batches; the promise
+   * then rejects with the error of `cancelled()`.
+   */
+  copyRows(options?: ScratchOptions): Promise<void>;
 }
 
 /** A database as the migration runner sees it. */
@@ -152,22 +176,19 @@ export interface MigrationTarget {
    */
   backup(label: string): Promise<string | null>;
   /**
-   * A private copy of the database for `verify`, rows included, disposed of after. Where the
-   * driver cannot copy the database whole, it creates an empty one, lets `build` migrate it to
-   * the versions of the original, and then copies every row the two have in common.
+   * A private copy of the database for `verify`, disposed of after: a whole copy where the
+   * driver can copy the database as it is (a file), else an empty database on the same server
+   * that the migrator migrates and then has the driver fill (see {@linkcode ScratchTarget}).
+   * Which migrations build it, and how verify replays them, is the migrator's business.
    *
    * A file copy lives in a directory of its own, mode 0700, its files 0600 (see
-   * `scratch.ts`); a copy on a server is a database of its own. Whatever fails or is cancelled
-   * on the way, nothing of the copy is left behind.
+   * `scratchPlace()`); a copy on a server is a database of its own. Whatever fails or is
+   * cancelled on the way, nothing of the copy is left behind.
    *
-   * @param build Migrates an empty copy to the original's schema.
-   * @param options `signal`: cancels the copy (between its statements and batches); the
-   * promise then rejects with the error of `cancelled()` in `scratch.ts`.
+   * @param options `signal`: cancels the copy; the promise then rejects with the error of
+   * `cancelled()`.
    */
-  scratchCopy(
-    build: (copy: MigrationTarget) => Promise<void>,
-    options?: ScratchOptions,
-  ): Promise<MigrationTarget & AsyncDisposable>;
+  scratch(options?: ScratchOptions): Promise<ScratchTarget>;
   /** Releases the target's resources. */
   close(): Promise<void>;
 }

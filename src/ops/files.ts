@@ -73,7 +73,7 @@ const Q = {
     true,
   ),
   delete: sql("files.delete", "DELETE FROM files WHERE id = ?", true),
-  search: dialectSql("files.search"),
+  search: dialectSql("files.search", { select: F }),
 };
 
 const update = new PatchStatements<FilePatch>(

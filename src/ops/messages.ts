@@ -90,7 +90,7 @@ const Q = {
     "messages.byMsgid",
     `SELECT ${M} FROM messages WHERE area_id = ? AND ftn_msgid = ?`,
   ),
-  search: dialectSql("messages.search"),
+  search: dialectSql("messages.search", { select: M }),
 };
 
 /**

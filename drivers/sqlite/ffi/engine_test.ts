@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { StorageError } from "../../../src/errors.ts";
-import { toStorageError } from "../dialect.ts";
+import { StorageError } from "../../../driver.ts";
+import { toStorageError } from "../errors.ts";
 import {
   type EngineDatabase,
   nodeEngine,

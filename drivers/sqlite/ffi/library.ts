@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { StorageError } from "../../../src/errors.ts";
+import { StorageError } from "../../../driver.ts";
 
 /**
  * The C functions the FFI engine calls. Every symbol is synchronous (`nonblocking: false`, the

@@ -24,11 +24,12 @@
  *
  * @module
  */
-import type { Driver } from "../../../src/driver.ts";
+import type { Driver } from "../../../driver.ts";
 import { SqliteConnection } from "../connection.ts";
-import { engineChoice, parseSqliteUrl } from "../dialect.ts";
+import { engineChoice, parseSqliteUrl } from "../url.ts";
 import { nodeEngine } from "../engine.ts";
 import { ffiEngine } from "./engine.ts";
+import { type SqliteOptions, sqliteOptions } from "../options.ts";
 
 export {
   type FfiEngine,
@@ -42,7 +43,7 @@ export type {
   EngineStatement,
   SqliteEngine,
 } from "../engine.ts";
-export type { NamedRow, Row } from "../../../src/driver.ts";
+export type { NamedRow, Row } from "../../../driver.ts";
 
 /**
  * The driver for `sqlite:` URLs on the FFI engine (unless the URL or options choose the
@@ -61,10 +62,13 @@ export type { NamedRow, Row } from "../../../src/driver.ts";
  * await connection.close();
  * ```
  */
-export const driver: Driver = {
+export const driver: Driver<SqliteOptions, "sqlite"> = {
+  name: "sqlite",
+  schemes: ["sqlite:"],
+  options: sqliteOptions,
   connect(url, options) {
     const { params } = parseSqliteUrl(url);
-    const chosen = engineChoice(params, options.sqlite).engine !== undefined;
+    const chosen = engineChoice(params, options.driver).engine !== undefined;
     return SqliteConnection.open(
       chosen ? nodeEngine : ffiEngine(),
       url,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { NamedRow, Row } from "../../../src/driver.ts";
+import type { NamedRow, Row } from "../../../driver.ts";
 import type { EngineStatement } from "../engine.ts";
 import type { Binder } from "./bind.ts";
 import { SqliteFfiError } from "./error.ts";

@@ -16,8 +16,14 @@
  *
  * @module
  */
-import type { Executor, Queryable, Row, Sql } from "../../src/driver.ts";
-import { closedError, StorageError } from "../../src/errors.ts";
+import {
+  closedError,
+  type Executor,
+  type Queryable,
+  type Row,
+  type Sql,
+  StorageError,
+} from "../../driver.ts";
 import type { PostgresConnection } from "./connection.ts";
 import { connectionFailure, isRetryable, isSilent } from "./errors.ts";
 import { pgFault } from "./fault.ts";
