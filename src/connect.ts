@@ -87,10 +87,15 @@ const driverSchema = z.unknown().superRefine((value, ctx) => {
   }
 });
 
+/** A list of the caller's drivers (see {@linkcode parseOpenOptions}). */
+export const driverList: z.ZodOptional<z.ZodType<Driver[]>> = (z.array(
+  driverSchema,
+  { error: "must be an array of drivers" },
+) as unknown as z.ZodType<Driver[]>).optional();
+
 const openOptions = z.looseObject({
   ...V.openOptionsShape,
-  drivers: z.array(driverSchema, { error: "must be an array of drivers" })
-    .optional(),
+  drivers: driverList,
 });
 
 /**

@@ -12,7 +12,8 @@
  * @module
  */
 import { manifest } from "../../migrations/mod.ts";
-import { connect } from "../connect.ts";
+import { connect, driverList } from "../connect.ts";
+import type { AnyDriver } from "../storage.ts";
 import type { Connection, CopyTarget } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
@@ -45,6 +46,12 @@ export interface CopyOptions {
   batchSize?: number;
   /** Called after each batch. */
   onProgress?: (table: string, copied: number, total: number) => void;
+  /**
+   * Drivers of your own, consulted by URL scheme (for both URLs) before the built-in ones, as
+   * `openStorage`'s `drivers` (each with its options' defaults). A driver without a copy
+   * target cannot take part: `copy` refuses it.
+   */
+  drivers?: readonly AnyDriver[];
 }
 
 /** The outcome of {@linkcode copyDatabase}. */
@@ -104,11 +111,13 @@ export async function copyDatabase(
     );
   }
   const open = V.parse(V.openOptions, { migrate: "off" }, "options", "copy");
+  const drivers = V.parse(driverList, options.drivers, "drivers", "copy") ??
+    [];
   // The source is only read: never created, opened read-only (SQLite), never written.
   await using source = disposable(
-    await connect(from, { ...open, readOnly: true }),
+    await connect(from, { ...open, readOnly: true }, { drivers }),
   );
-  await using target = disposable(await connect(to, open));
+  await using target = disposable(await connect(to, open, { drivers }));
   const reader = side(source, from);
   const writer = side(target, to);
   await assertDistinct(reader.port, writer.port, from, to);

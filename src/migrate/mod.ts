@@ -16,7 +16,8 @@
  */
 import { z } from "zod";
 import { manifest } from "../../migrations/mod.ts";
-import { connect } from "../connect.ts";
+import { connect, driverList } from "../connect.ts";
+import type { AnyDriver } from "../storage.ts";
 import { asStorageError, StorageError } from "../errors.ts";
 import { describe } from "../describe.ts";
 import * as V from "../validate.ts";
@@ -77,6 +78,11 @@ export interface OpenMigratorOptions {
    * `up()`, `down()` and `to()` fail as `validation`.
    */
   readOnly?: boolean;
+  /**
+   * Drivers of your own, consulted by URL scheme before the built-in ones, as
+   * `openStorage`'s `drivers` (each with its options' defaults: no section is passed).
+   */
+  drivers?: readonly AnyDriver[];
 }
 
 /**
@@ -112,7 +118,9 @@ export async function openMigrator(
       "openMigrator",
     );
     const set = setName(o);
-    const connection = await connect(url, { ...defaults, readOnly });
+    const connection = await connect(url, { ...defaults, readOnly }, {
+      drivers: o.drivers ?? [],
+    });
     try {
       const migrations = o.dir === undefined
         ? manifest[connection.dialect] ?? []
@@ -143,6 +151,7 @@ const migratorOptions: z.ZodType<OpenMigratorOptions> = z.strictObject({
   set: z.string({ error: "must be a string" }).optional(),
   lockTimeoutMs: V.int(0, 3_600_000).optional(),
   readOnly: z.boolean({ error: "must be a boolean" }).optional(),
+  drivers: driverList,
 }).default({});
 
 function setName(options: OpenMigratorOptions): string {
