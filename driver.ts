@@ -22,7 +22,7 @@
  *   name: "board",
  *   schemes: ["board:"],
  *   connect: (url, options) =>
- *     sqlite.connect(url.replace(/^board:/, "sqlite:"), { ...options, driver: undefined }),
+ *     sqlite.connect(url.replace(/^board:/i, "sqlite:"), { ...options, driver: undefined }),
  * };
  * await using storage = await openStorage("board::memory:", { drivers: [board] });
  * const user = await storage.users.create({ username: "sysop", passwordHash: "x" });

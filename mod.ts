@@ -89,27 +89,9 @@ export type {
   UserStats,
   UserStatus,
 } from "./src/storage.ts";
-export type {
-  Awaitable,
-  Connection,
-  ConnectOptions,
-  CopyColumn,
-  CopyReference,
-  CopyTable,
-  CopyTarget,
-  CopyType,
-  Driver,
-  Executor,
-  NamedRow,
-  Queryable,
-  Row,
-  Sql,
-} from "./src/driver.ts";
-export { CopyInvalidText } from "./src/driver.ts";
-export type { ParsedOpenOptions } from "./src/validate.ts";
+export type { Driver } from "./src/driver.ts";
 export type {
   BuiltInDriverOptions,
   PostgresOptions,
   SqliteOptions,
 } from "./src/builtin_drivers.ts";
-export type { MigrationQuery, MigrationTarget } from "./src/migrate/target.ts";

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { BUILT_IN } from "./builtin_drivers.ts";
 import type { Connection, Driver } from "./driver.ts";
 import { asStorageError, StorageError } from "./errors.ts";
+import { guardConnection } from "./guard.ts";
 import { urlSecrets, withoutSecrets } from "./redact.ts";
 import * as V from "./validate.ts";
 
@@ -124,6 +125,7 @@ export function parseOpenOptions(
     drivers?: Driver[];
     [section: string]: unknown;
   };
+  assertDriversDistinct(drivers, operation);
   // Every other key must name a driver: checked like any unknown key, with a suggestion.
   const names = [...drivers.map((d) => d.name), ...BUILT_IN.map((b) => b.name)];
   V.parse(
@@ -204,16 +206,65 @@ export async function connect(
         { field: "url" },
       );
     }
-    return await driver.connect(url, {
+    const connection = await driver.connect(url, {
       ...options,
       driver: parsed.get(driver.name),
     });
+    return drivers.includes(driver)
+      ? guardConnection(connection, driver, url)
+      : connection;
   } catch (error) {
     throw withoutSecrets(
       asStorageError(error, "Opening storage"),
       urlSecrets(url),
     );
   }
+}
+
+/**
+ * Refuses a list of drivers where two share a name or a scheme, or one takes a built-in
+ * driver's name: each section of the options must belong to one driver, and each scheme open
+ * one driver.
+ *
+ * @param drivers The caller's drivers, each valid.
+ * @param operation The operation, named in messages.
+ * @throws {StorageError} `validation` naming the second of the two.
+ */
+export function assertDriversDistinct(
+  drivers: readonly Driver[],
+  operation: string,
+): void {
+  const names = new Map<string, number>(
+    BUILT_IN.map((b) => [b.name, -1] as const),
+  );
+  const schemes = new Map<string, number>();
+  drivers.forEach((d, i) => {
+    const other = names.get(d.name);
+    if (other !== undefined) {
+      throw new StorageError(
+        "validation",
+        `Invalid ${operation} input: options.drivers.${i}.name: ${
+          other < 0
+            ? `"${d.name}" is the name of a built-in driver`
+            : `driver ${other} is named "${d.name}" too`
+        }: give each driver a name of its own (its options section is named after it)`,
+        { field: `options.drivers.${i}.name` },
+      );
+    }
+    names.set(d.name, i);
+    for (const scheme of d.schemes) {
+      const first = schemes.get(scheme);
+      if (first !== undefined) {
+        throw new StorageError(
+          "validation",
+          `Invalid ${operation} input: options.drivers.${i}.schemes: driver ${first} takes ` +
+            `"${scheme}" too: give each scheme to one driver`,
+          { field: `options.drivers.${i}.schemes` },
+        );
+      }
+      schemes.set(scheme, i);
+    }
+  });
 }
 
 /** The caller's driver of a name, else the built-in one (every section names one of them). */

@@ -118,6 +118,18 @@ Deno.test("conformance() refuses options that are not as described, naming the f
         { name: "x", open, capabilities: { durable: true } },
         "options.capabilities.durable",
       ],
+      [{ name: "x", open, capabilites: {} }, "options.capabilites"],
+      [{ name: "x", open, capabilities: null }, "options.capabilities"],
+      [{ name: "my\ndriver", open }, "options.name"],
+      [
+        Object.defineProperty({ open }, "name", {
+          enumerable: true,
+          get() {
+            throw new Error("no name");
+          },
+        }),
+        "options.name",
+      ],
     ] as const
   ) {
     await rejectsKind(

@@ -82,13 +82,7 @@ Deno.test("openStorage() consults the caller's drivers before the built-in ones"
   };
   await (await openStorage("sqlite::memory:", { drivers: [mine] })).close();
   assert.deepEqual(seen, ["sqlite::memory:"]);
-  // The first of the caller's drivers that takes the scheme wins.
-  const other = boardDriver();
-  const second = { ...boardDriver(), schemes: ["board:"] };
-  await (await openStorage("board::memory:", { drivers: [other, second] }))
-    .close();
-  assert.equal(other.calls.length, 1);
-  assert.equal(second.calls.length, 0);
+  // No two of the caller's drivers take one scheme (see the test of distinct drivers below).
 });
 
 Deno.test("openStorage() refuses a driver's section its schema refuses, and a section no driver takes", async () => {
@@ -151,6 +145,87 @@ Deno.test("openStorage() refuses drivers that are not drivers, naming options.dr
     "validation",
   );
   assert.equal(notArray.field, "options.drivers");
+});
+
+Deno.test("openStorage() refuses two drivers of one name or one scheme, and a built-in driver's name", async () => {
+  const d = (name: string, ...schemes: string[]) =>
+    ({ name, schemes, connect: sqlite.connect }) as unknown as Driver;
+  const cases: [Driver[], string][] = [
+    [[d("board", "a:"), d("board", "b:")], "options.drivers.1.name"],
+    [[d("board", "a:"), d("shelf", "b:", "a:")], "options.drivers.1.schemes"],
+    [[d("postgres", "board:")], "options.drivers.0.name"],
+    [[d("sqlite", "sqlite:")], "options.drivers.0.name"],
+  ];
+  for (const [drivers, field] of cases) {
+    const error = await rejectsKind(
+      openStorage("sqlite::memory:", { drivers }),
+      "validation",
+    );
+    assert.equal(error.field, field, error.message);
+  }
+  // One driver given twice is one name twice, too.
+  const board = d("board", "board:");
+  const twice = await rejectsKind(
+    openStorage("sqlite::memory:", { drivers: [board, board] }),
+    "validation",
+  );
+  assert.equal(twice.field, "options.drivers.1.name");
+});
+
+Deno.test("a caller's driver that throws what is not a StorageError fails the call as internal, naming the driver, without the URL's password", async () => {
+  const secret = "s3cr3t-pw";
+  const broken: Driver<unknown, "broken"> = {
+    name: "broken",
+    schemes: ["broken:"],
+    async connect(url, options) {
+      const inner = await sqlite.connect("sqlite::memory:", {
+        ...options,
+        driver: undefined,
+      });
+      const fail = () => {
+        throw new Error(`connection to ${url} lost (password ${secret})`);
+      };
+      return {
+        dialect: inner.dialect,
+        root: { ...inner.root, get: fail, all: fail, run: fail },
+        transaction: (fn) => inner.transaction(fn),
+        migrationTarget: () => inner.migrationTarget(),
+        close: () => inner.close(),
+      };
+    },
+  };
+  await using storage = await openStorage(`broken://bob:${secret}@h/db`, {
+    drivers: [broken],
+  });
+  const error = await rejectsKind(storage.users.get(1), "internal");
+  assert.match(error.message, /broken driver/);
+  assert.match(error.message, /users\.byId/);
+  assert.ok(!`${error.stack}${Deno.inspect(error)}`.includes(secret));
+  // What the caller's own callback throws passes through a transaction as it is.
+  const mine = new RangeError("the caller's own");
+  await assert.rejects(
+    storage.transaction(() => Promise.reject(mine)),
+    (e) => e === mine,
+  );
+});
+
+Deno.test("the SQLite driver refuses a URL of another scheme, however openStorage was reached", async () => {
+  for (const url of ["board:x.db", "x.db", ":memory:", "BOARD::memory:"]) {
+    const error = await rejectsKind(
+      sqlite.connect(
+        url,
+        {
+          migrate: "off",
+          create: true,
+          acquireTimeoutMs: 1000,
+          retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+          driver: undefined,
+        } as unknown as Parameters<typeof sqlite.connect>[1],
+      ),
+      "validation",
+    );
+    assert.equal(error.field, "url");
+  }
 });
 
 Deno.test("the built-in loader's table names each built-in driver as its module does", () => {

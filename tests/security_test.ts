@@ -598,6 +598,14 @@ for (const engine of ENGINES) {
       fewer.output,
       /StorageError: .*permission is missing.*--allow-write/,
     );
+    // The database's directory may not exist yet: it is made with those flags alone, without
+    // reading its parent.
+    const made = await runLeast(
+      flags.replaceAll(`=${dir}`, `=${dir}/data`),
+      `sqlite:${dir}/data/board.db?engine=${engine}`,
+    );
+    assert.equal(made.code, 0, made.output);
+    assert.equal(made.output, "ok\n");
   });
 }
 

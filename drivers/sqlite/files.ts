@@ -126,7 +126,9 @@ async function createFile(
   const dirMode = modes.dirMode ?? DIR_MODE;
   // Each missing directory is made on its own, so that only those this call made are its own.
   const missing: string[] = [];
-  for (let dir = dirname(path); await statOf(dir) === null;) {
+  // With --allow-read and --allow-write on the database's directory alone, that directory is
+  // made without reading its parent (see missingDir).
+  for (let dir = dirname(path); await missingDir(dir, missing.length > 0);) {
     missing.unshift(dir);
     const parent = dirname(dir);
     if (parent === dir) break;
@@ -240,6 +242,20 @@ async function statOf(path: string): Promise<Deno.FileInfo | null> {
     return await Deno.stat(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/**
+ * Whether a directory on the way to a new database file is missing. A parent of a missing
+ * directory that the caller may not read (no `--allow-read` on it) counts as there: the
+ * directory below it is made without looking, and mkdir fails if it is not.
+ */
+async function missingDir(dir: string, parent: boolean): Promise<boolean> {
+  try {
+    return await statOf(dir) === null;
+  } catch (error) {
+    if (parent && error instanceof Deno.errors.NotCapable) return false;
     throw error;
   }
 }

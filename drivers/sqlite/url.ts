@@ -33,11 +33,18 @@ const CONTROL = /\p{Cc}/u;
  *
  * @param url The URL.
  * @returns The path to open and the parameters.
- * @throws {StorageError} `validation` naming `url` for an empty path, a `file:` URI filename, a
+ * @throws {StorageError} `validation` naming `url` for another scheme, an empty path, a `file:` URI filename, a
  * name starting with `:` other than `:memory:`, control characters, or whitespace at either end
  * of the path.
  */
 export function parseSqliteUrl(url: string): SqliteUrl {
+  if (!/^sqlite:/i.test(url)) {
+    throw new StorageError(
+      "validation",
+      'Invalid openStorage input: url must start with "sqlite:": use "sqlite:<path>" or "sqlite::memory:"',
+      { field: "url" },
+    );
+  }
   const rest = url.replace(/^sqlite:(\/\/)?/i, "");
   const question = rest.indexOf("?");
   const path = question < 0 ? rest : rest.slice(0, question);

@@ -12,7 +12,7 @@
  * @module
  */
 import { manifest } from "../../migrations/mod.ts";
-import { connect, driverList } from "../connect.ts";
+import { assertDriversDistinct, connect, driverList } from "../connect.ts";
 import type { AnyDriver } from "../storage.ts";
 import type { Connection, CopyTarget } from "../driver.ts";
 import { StorageError } from "../errors.ts";
@@ -113,6 +113,7 @@ export async function copyDatabase(
   const open = V.parse(V.openOptions, { migrate: "off" }, "options", "copy");
   const drivers = V.parse(driverList, options.drivers, "drivers", "copy") ??
     [];
+  assertDriversDistinct(drivers, "copy");
   // The source is only read: never created, opened read-only (SQLite), never written.
   await using source = disposable(
     await connect(from, { ...open, readOnly: true }, { drivers }),

@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import { manifest } from "../../migrations/mod.ts";
-import { connect, driverList } from "../connect.ts";
+import { assertDriversDistinct, connect, driverList } from "../connect.ts";
 import type { AnyDriver } from "../storage.ts";
 import { asStorageError, StorageError } from "../errors.ts";
 import { describe } from "../describe.ts";
@@ -118,6 +118,7 @@ export async function openMigrator(
       "openMigrator",
     );
     const set = setName(o);
+    assertDriversDistinct(o.drivers ?? [], "openMigrator");
     const connection = await connect(url, { ...defaults, readOnly }, {
       drivers: o.drivers ?? [],
     });

@@ -115,7 +115,9 @@ export async function findUserByUsername(
   if (typeof username === "string" && PLAIN_NAME.test(username)) {
     name = username;
   } else if (typeof username === "string" && noName(username)) {
-    return null;
+    // No name has it: looked up as the empty key, which no name has either, so a closed
+    // storage still fails as unavailable.
+    name = "";
   } else {
     name = parse(
       S.usernameSpelling,
@@ -124,7 +126,7 @@ export async function findUserByUsername(
       "users.findByUsername",
     );
   }
-  const row = await x.get(Q.byKey, [foldKey(name)]);
+  const row = await x.get(Q.byKey, [name === "" ? "" : foldKey(name)]);
   return row ? toUser(row) : null;
 }
 

@@ -218,6 +218,13 @@ testCase(
       "unavailable",
     );
     await rejectsKind(s.transaction(() => Promise.resolve()), "unavailable");
+    // Lookups of what no record can be fail the same way: nothing answers for a closed storage.
+    for (const name of ["", "a\0b", "nobody"]) {
+      await rejectsKind(s.users.findByUsername(name), "unavailable");
+    }
+    for (const token of ["x", ""]) {
+      await rejectsKind(s.sessions.getByToken(token), "unavailable");
+    }
   },
 );
 

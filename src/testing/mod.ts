@@ -28,7 +28,8 @@
  *
  * @module
  */
-import { StorageError } from "../../mod.ts";
+import { z } from "zod";
+import * as V from "../validate.ts";
 import {
   type Capabilities,
   CASES,
@@ -51,6 +52,7 @@ import "./_lengths.ts";
 import "./_transactions.ts";
 import "./_transaction_handle.ts";
 import "./_transaction_end.ts";
+import "./_consistency.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 
@@ -99,43 +101,22 @@ export function conformance(options: ConformanceOptions): void {
   }
 }
 
+const capabilitiesSchema = z.strictObject({
+  snapshotReads: z.boolean({ error: "must be a boolean" }).optional(),
+  persistent: z.boolean({ error: "must be a boolean" }).optional(),
+}, { error: "must be an object" });
+
+const optionsSchema = z.strictObject({
+  name: V.name(100),
+  open: z.custom<ConformanceOptions["open"]>(
+    (value) => typeof value === "function",
+    { error: "must be a function" },
+  ),
+  capabilities: capabilitiesSchema.optional(),
+  ignore: z.boolean({ error: "must be a boolean" }).optional(),
+}, { error: "must be an object" });
+
 /** `options`, or a `validation` error naming the field that is not as described. */
 function checked(options: ConformanceOptions): ConformanceOptions {
-  const refuse = (field: string, expected: string, got: unknown) =>
-    new StorageError(
-      "validation",
-      `Invalid conformance input: ${field} must be ${expected}: got ${
-        typeof got === "string" ? JSON.stringify(got) : String(got)
-      }`,
-      { field },
-    );
-  if (typeof options !== "object" || options === null) {
-    throw refuse("options", "an object", options);
-  }
-  if (typeof options.name !== "string" || options.name === "") {
-    throw refuse("options.name", "a non-empty string", options.name);
-  }
-  if (typeof options.open !== "function") {
-    throw refuse("options.open", "a function", options.open);
-  }
-  if (options.ignore !== undefined && typeof options.ignore !== "boolean") {
-    throw refuse("options.ignore", "a boolean", options.ignore);
-  }
-  const capabilities = options.capabilities ?? {};
-  if (typeof capabilities !== "object" || capabilities === null) {
-    throw refuse("options.capabilities", "an object", capabilities);
-  }
-  for (const [key, value] of Object.entries(capabilities)) {
-    if (key !== "snapshotReads" && key !== "persistent") {
-      throw new StorageError(
-        "validation",
-        `Invalid conformance input: unknown field "options.capabilities.${key}": the capabilities are "snapshotReads" and "persistent"`,
-        { field: `options.capabilities.${key}` },
-      );
-    }
-    if (value !== undefined && typeof value !== "boolean") {
-      throw refuse(`options.capabilities.${key}`, "a boolean", value);
-    }
-  }
-  return options;
+  return V.parse(optionsSchema, options, "options", "conformance");
 }
