@@ -1,0 +1,136 @@
+/**
+ * JSON values as settings and event data hold them: checked so that what is stored comes back
+ * exactly (the same strings, numbers, arrays and objects, keys in the same order) and bounded in
+ * size. Internal: the schema is zod, never exported from the package.
+ *
+ * What is refused, each as `validation` naming the place in the value (`value.scores.2`):
+ * - anything JSON cannot hold: `undefined`, functions, symbols, bigints, `NaN`, `Infinity`;
+ * - `-0`, which JSON writes as `0` (store `0`);
+ * - objects other than plain objects and arrays (a `Date`, a `Map`, a class instance: JSON
+ *   would turn them into something else), arrays with holes, and objects that contain themselves;
+ * - values nested more than {@linkcode MAX_JSON_DEPTH} levels deep;
+ * - values whose JSON text is longer than {@linkcode MAX_JSON_BYTES} bytes of UTF-8.
+ *
+ * Strings may hold any characters, NUL and lone surrogates included: the JSON text escapes them.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { JsonValue } from "./records.ts";
+
+/** The most bytes (UTF-8) a JSON value's text may have: 64 KiB. */
+export const MAX_JSON_BYTES = 65_536;
+
+/** How deep a JSON value may nest arrays and objects. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Why `value` is no storable JSON value, and where; `undefined` when it is one. */
+function fault(
+  value: unknown,
+  path: (string | number)[],
+  open: Set<object>,
+): { path: (string | number)[]; message: string } | undefined {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return undefined;
+    case "number":
+      if (!Number.isFinite(value)) {
+        return {
+          path,
+          message: "must be a finite number (JSON has no NaN or Infinity)",
+        };
+      }
+      if (Object.is(value, -0)) {
+        return {
+          path,
+          message: "must not be -0 (JSON writes it as 0): store 0",
+        };
+      }
+      return undefined;
+    case "object":
+      break;
+    default:
+      return {
+        path,
+        message:
+          "must be a JSON value: a string, a finite number, a boolean, null, an array or a plain object",
+      };
+  }
+  if (value === null) return undefined;
+  if (open.has(value)) {
+    return { path, message: "must not contain itself" };
+  }
+  if (path.length >= MAX_JSON_DEPTH) {
+    return {
+      path,
+      message: `must not nest more than ${MAX_JSON_DEPTH} levels deep`,
+    };
+  }
+  const proto = Object.getPrototypeOf(value);
+  open.add(value);
+  try {
+    if (Array.isArray(value) && proto === Array.prototype) {
+      for (let i = 0; i < value.length; i++) {
+        if (!(i in value)) {
+          return { path: [...path, i], message: "must not be a hole" };
+        }
+        const found = fault(value[i], [...path, i], open);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (proto !== Object.prototype && proto !== null) {
+      return {
+        path,
+        message:
+          "must be a JSON value: a plain object or an array, not an instance of a class (a Date or a Map)",
+      };
+    }
+    for (const key of Object.keys(value)) {
+      const found = fault(
+        (value as Record<string, unknown>)[key],
+        [...path, key],
+        open,
+      );
+      if (found) return found;
+    }
+    return undefined;
+  } finally {
+    open.delete(value);
+  }
+}
+
+/**
+ * A storable JSON value, handed on as a fresh copy read back from its JSON text (so nothing
+ * after validation touches the caller's objects, and what is stored is what was checked).
+ */
+export const jsonValue: z.ZodType<JsonValue, unknown> = z.unknown().transform(
+  (value, ctx) => {
+    const found = fault(value, [], new Set());
+    if (found) {
+      ctx.addIssue({
+        code: "custom",
+        message: found.message,
+        path: found.path,
+        input: found.path.reduce<unknown>(
+          (part, key) => (part as Record<string | number, unknown>)[key],
+          value,
+        ),
+      });
+      return z.NEVER;
+    }
+    const text = JSON.stringify(value);
+    const bytes = new TextEncoder().encode(text).length;
+    if (bytes > MAX_JSON_BYTES) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          `must be at most ${MAX_JSON_BYTES} bytes as JSON (UTF-8): it is ${bytes}`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return JSON.parse(text) as JsonValue;
+  },
+);
