@@ -130,7 +130,7 @@ export async function incrementSetting(
     if (typeof held !== "number") {
       throw new StorageError(
         "conflict",
-        `Cannot increment setting ${shown(key)} as it holds ${
+        `Cannot increment setting as key ${shown(key)} holds ${
           Array.isArray(held)
             ? "an array"
             : held === null
