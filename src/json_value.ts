@@ -24,6 +24,12 @@ export const MAX_JSON_BYTES = 65_536;
 /** How deep a JSON value may nest arrays and objects. */
 export const MAX_JSON_DEPTH = 64;
 
+const TOO_LONG = `must be at most ${MAX_JSON_BYTES} bytes as JSON (UTF-8)`;
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
 /** Why `value` is no storable JSON value, and where; `undefined` when it is one. */
 function fault(
   value: unknown,
@@ -32,6 +38,15 @@ function fault(
 ): { path: (string | number)[]; message: string } | undefined {
   switch (typeof value) {
     case "string":
+      // A string too long on its own is named where it is (JSON escapes take at most 6 bytes
+      // a UTF-16 unit, so a short string cannot be).
+      if (
+        value.length * 6 + 2 > MAX_JSON_BYTES &&
+        utf8Length(JSON.stringify(value)) > MAX_JSON_BYTES
+      ) {
+        return { path, message: TOO_LONG };
+      }
+      return undefined;
     case "boolean":
       return undefined;
     case "number":
@@ -121,12 +136,11 @@ export const jsonValue: z.ZodType<JsonValue, unknown> = z.unknown().transform(
       return z.NEVER;
     }
     const text = JSON.stringify(value);
-    const bytes = new TextEncoder().encode(text).length;
+    const bytes = utf8Length(text);
     if (bytes > MAX_JSON_BYTES) {
       ctx.addIssue({
         code: "custom",
-        message:
-          `must be at most ${MAX_JSON_BYTES} bytes as JSON (UTF-8): it is ${bytes}`,
+        message: `${TOO_LONG}: it is ${bytes}`,
         input: value,
       });
       return z.NEVER;

@@ -159,6 +159,8 @@ testCase(
       [deep, ["value", ...Array(64).fill("0")].join(".")],
       ["x".repeat(65_535), "value"],
       [["é".repeat(32_767)], "value"],
+      [{ long: "é".repeat(32_768) }, "value.long"],
+      [["é".repeat(16_000), "é".repeat(16_000), "é".repeat(1_000)], "value"],
     ];
     for (const [value, field] of refused) {
       await rejectsKind(
