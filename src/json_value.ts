@@ -30,25 +30,36 @@ function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/** Why `value` is no storable JSON value, and where; `undefined` when it is one. */
+/** Where a value is not storable, and why. */
+interface Fault {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The length of a value's JSON text, in UTF-8 bytes. */
+function textBytes(value: unknown): number {
+  return utf8Length(JSON.stringify(value));
+}
+
+/**
+ * Why `value` is no storable JSON value, and where; else the length of its JSON text in UTF-8
+ * bytes. A value too long is named at the deepest part that is too long on its own.
+ */
 function fault(
   value: unknown,
   path: (string | number)[],
   open: Set<object>,
-): { path: (string | number)[]; message: string } | undefined {
+): Fault | number {
   switch (typeof value) {
-    case "string":
-      // A string too long on its own is named where it is (JSON escapes take at most 6 bytes
-      // a UTF-16 unit, so a short string cannot be).
-      if (
-        value.length * 6 + 2 > MAX_JSON_BYTES &&
-        utf8Length(JSON.stringify(value)) > MAX_JSON_BYTES
-      ) {
-        return { path, message: TOO_LONG };
-      }
-      return undefined;
+    case "string": {
+      // JSON escapes take at most 6 bytes a UTF-16 unit: a short string is measured by that.
+      const bytes = value.length * 6 + 2 > MAX_JSON_BYTES
+        ? textBytes(value)
+        : utf8Length(value) + 2;
+      return bytes > MAX_JSON_BYTES ? { path, message: TOO_LONG } : bytes;
+    }
     case "boolean":
-      return undefined;
+      return value ? 4 : 5;
     case "number":
       if (!Number.isFinite(value)) {
         return {
@@ -62,7 +73,7 @@ function fault(
           message: "must not be -0 (JSON writes it as 0): store 0",
         };
       }
-      return undefined;
+      return textBytes(value);
     case "object":
       break;
     default:
@@ -72,7 +83,7 @@ function fault(
           "must be a JSON value: a string, a finite number, a boolean, null, an array or a plain object",
       };
   }
-  if (value === null) return undefined;
+  if (value === null) return 4;
   if (open.has(value)) {
     return { path, message: "must not contain itself" };
   }
@@ -83,34 +94,42 @@ function fault(
     };
   }
   const proto = Object.getPrototypeOf(value);
+  const isArray = Array.isArray(value) && proto === Array.prototype;
+  if (!isArray && proto !== Object.prototype && proto !== null) {
+    return {
+      path,
+      message:
+        "must be a JSON value: a plain object or an array, not an instance of a class (a Date or a Map)",
+    };
+  }
   open.add(value);
   try {
-    if (Array.isArray(value) && proto === Array.prototype) {
-      for (let i = 0; i < value.length; i++) {
-        if (!(i in value)) {
+    // Brackets, and a comma between parts (one too many, taken back for an empty one).
+    let bytes = 1;
+    const add = (part: Fault | number, key: number): Fault | undefined => {
+      if (typeof part !== "number") return part;
+      bytes += part + key + 1;
+      return bytes > MAX_JSON_BYTES ? { path, message: TOO_LONG } : undefined;
+    };
+    if (isArray) {
+      const array = value as unknown[];
+      for (let i = 0; i < array.length; i++) {
+        if (!(i in array)) {
           return { path: [...path, i], message: "must not be a hole" };
         }
-        const found = fault(value[i], [...path, i], open);
+        const found = add(fault(array[i], [...path, i], open), 0);
         if (found) return found;
       }
-      return undefined;
-    }
-    if (proto !== Object.prototype && proto !== null) {
-      return {
-        path,
-        message:
-          "must be a JSON value: a plain object or an array, not an instance of a class (a Date or a Map)",
-      };
+      return Math.max(2, bytes);
     }
     for (const key of Object.keys(value)) {
-      const found = fault(
-        (value as Record<string, unknown>)[key],
-        [...path, key],
-        open,
+      const found = add(
+        fault((value as Record<string, unknown>)[key], [...path, key], open),
+        textBytes(key) + 1,
       );
       if (found) return found;
     }
-    return undefined;
+    return Math.max(2, bytes);
   } finally {
     open.delete(value);
   }
@@ -123,7 +142,7 @@ function fault(
 export const jsonValue: z.ZodType<JsonValue, unknown> = z.unknown().transform(
   (value, ctx) => {
     const found = fault(value, [], new Set());
-    if (found) {
+    if (typeof found !== "number") {
       ctx.addIssue({
         code: "custom",
         message: found.message,

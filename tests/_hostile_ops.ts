@@ -506,7 +506,13 @@ export const OPS: Record<OperationName, OpCase> = {
     schemas: { 0: S.newEvent },
     verify: async (b, args, r) => {
       const event = r as LogEvent;
-      assertStored(input(args), event, "event");
+      const { data, ...rest } = input(args);
+      assertStored(rest, event, "event");
+      // As JSON has it: a null-prototype object reads back as a plain one.
+      assert.deepStrictEqual(
+        event.data,
+        data === undefined ? null : JSON.parse(JSON.stringify(data)),
+      );
       assert.deepStrictEqual(
         (await b.s.events.list({ limit: 1 }))[0],
         event,
