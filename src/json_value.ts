@@ -52,7 +52,9 @@ function fault(
 ): Fault | number {
   switch (typeof value) {
     case "string": {
-      // JSON escapes take at most 6 bytes a UTF-16 unit: a short string is measured by that.
+      // Each UTF-16 unit takes 1 to 6 bytes of JSON text: only a string between the two
+      // bounds is measured exactly (a long one is refused at once, without reading it).
+      if (value.length + 2 > MAX_JSON_BYTES) return { path, message: TOO_LONG };
       const bytes = value.length * 6 + 2 > MAX_JSON_BYTES
         ? textBytes(value)
         : utf8Length(value) + 2;
