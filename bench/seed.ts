@@ -1,6 +1,6 @@
 /**
  * Seeds a board for the scale benchmark through the Storage API: users, message areas with one
- * large area, threads, read pointers and file entries, in large transactions.
+ * large area, threads, read pointers, file entries and events, in large transactions.
  *
  * Run: `deno task seed --db sqlite:./data/scale.db --messages 1000000 --users 100000`
  *
@@ -14,6 +14,8 @@ export interface SeedSize {
   users: number;
   messages: number;
   files: number;
+  /** Events in the log; as many as messages when left out. */
+  events?: number;
 }
 
 /** Names of the seeded things the benchmark looks up. */
@@ -28,6 +30,48 @@ export interface Seeded {
   threadRootId: number;
   /** A username near the end of the user list. */
   username: string;
+  /** A user with events of every kind (absent on boards seeded before the event log). */
+  eventUserId?: number;
+}
+
+/** The kinds of seeded events, in turn. */
+const KINDS = [
+  "login",
+  "file.upload",
+  "file.download",
+  "message.post",
+  "door.run",
+];
+
+/**
+ * Appends `count` events to the log, kinds in turn, each of one of the first `users` user ids
+ * (ids 1… of a board seeded from empty).
+ *
+ * @param storage The storage.
+ * @param count How many events.
+ * @param users How many users there are.
+ * @param progress Called with a line now and then.
+ * @returns A user with events.
+ */
+export async function seedEvents(
+  storage: Storage,
+  count: number,
+  users: number,
+  progress: (line: string) => void = () => {},
+): Promise<number> {
+  for (let done = 0; done < count; done += BATCH) {
+    await storage.transaction(async (tx) => {
+      for (let i = done; i < Math.min(count, done + BATCH); i++) {
+        await tx.events.append({
+          kind: KINDS[i % KINDS.length]!,
+          userId: 1 + (i % users),
+          data: { i },
+        });
+      }
+    });
+    progress(`events ${Math.min(count, done + BATCH)}/${count}`);
+  }
+  return 1 + Math.floor(users / 2);
 }
 
 const AREAS = 20;
@@ -108,6 +152,12 @@ export async function seedBoard(
     });
     progress(`files ${Math.min(size.files, done + BATCH)}/${size.files}`);
   }
+  const eventUserId = await seedEvents(
+    storage,
+    size.events ?? size.messages,
+    size.users,
+    progress,
+  );
   const readerId = users[0]!;
   for (const [i, areaId] of areas.entries()) {
     const area = (await storage.messageAreas.get(areaId))!;
@@ -123,6 +173,7 @@ export async function seedBoard(
     readerId,
     threadRootId,
     username: `CALLER${size.users - 7}`,
+    eventUserId,
   };
 }
 

@@ -379,3 +379,98 @@ export interface TouchOptions {
   /** What the caller is doing now, up to 80 characters. */
   activity?: string;
 }
+
+/**
+ * A JSON value: what a setting, an event's data (and a user property) holds. Stored as its JSON
+ * text and read back exactly: strings keep every Unicode character, numbers their value, objects
+ * their keys in order.
+ */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/** A setting, as `settings.list` returns it. */
+export interface Setting {
+  /** The key: 1–64 characters. */
+  key: string;
+  /** The value, never `null` (deleting a setting removes its key). */
+  value: JsonValue;
+  /** When it was last set (or incremented). */
+  updatedAt: Date;
+}
+
+/** Input of `events.append`. */
+export interface NewEvent {
+  /** Dotted lower-case words, 1–64 characters: `login`, `file.upload`, `door.run`. */
+  kind: string;
+  /** The user it concerns, if any. */
+  userId?: number | null;
+  /** The session it happened in, if any. */
+  sessionId?: number | null;
+  /** Anything else, at most 64 KiB as JSON; absent reads as `null`. */
+  data?: JsonValue;
+}
+
+/** An entry of the event log. */
+export interface LogEvent {
+  /** Positive id, never reused; later appends have greater ids. */
+  id: number;
+  /** Dotted lower-case words: `login`, `file.upload`. */
+  kind: string;
+  /** The user it concerns; `null` when none, or once the user is deleted. */
+  userId: number | null;
+  /** The session it happened in; `null` when none, or once the session is deleted. */
+  sessionId: number | null;
+  /** Its data, or `null`. */
+  data: JsonValue | null;
+  /** When it was appended. */
+  at: Date;
+}
+
+/** Which events `events.count` counts (and `events.list` lists). */
+export interface EventFilter {
+  /** Only events of this kind. */
+  kind?: string;
+  /** Only events of this user. */
+  userId?: number;
+  /** Only events after this time (exclusive). */
+  after?: Date;
+  /** Only events before this time (exclusive). */
+  before?: Date;
+}
+
+/** Options of `events.list`. */
+export interface ListEventsOptions extends EventFilter {
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+}
+
+/** Options of `events.top`. */
+export interface TopEventsOptions {
+  /** The kind of event to rank users by. */
+  kind: string;
+  /** Only events after this time (exclusive). */
+  after?: Date;
+  /** 1–1000; defaults to 10. */
+  limit?: number;
+}
+
+/** One user's count of a kind of event, as `events.top` returns them. */
+export interface EventCount {
+  /** The user. */
+  userId: number;
+  /** How many events of the kind the user has. */
+  count: number;
+}
+
+/** Options of `events.prune`: at least one of the two. */
+export interface PruneEventsOptions {
+  /** Events older than this time go. */
+  olderThan?: Date;
+  /** The newest `keep` events stay, whatever their age; with `olderThan`, both must let an event go. */
+  keep?: number;
+}

@@ -11,18 +11,22 @@ import type {
   FileArea,
   FileEntry,
   LastCaller,
+  LogEvent,
   Message,
   MessageArea,
   Session,
+  Setting,
   User,
 } from "./records.ts";
 import {
+  EVENTS,
   FILE_AREAS,
   FILES,
   LOGINS,
   MESSAGE_AREAS,
   MESSAGES,
   SESSIONS,
+  SETTINGS,
   USERS,
 } from "./tables/mod.ts";
 import { mapperOf } from "./tables/table.ts";
@@ -79,3 +83,15 @@ export const SESSION_COLUMNS: string = SESSIONS.select;
 
 /** A row of {@linkcode SESSION_COLUMNS} as a {@linkcode Session}. */
 export const toSession: (r: Row) => Session = mapperOf(SESSIONS);
+
+/** The select list of a setting. */
+export const SETTING_COLUMNS: string = SETTINGS.select;
+
+/** A row of {@linkcode SETTING_COLUMNS} as a {@linkcode Setting}. */
+export const toSetting: (r: Row) => Setting = mapperOf(SETTINGS);
+
+/** The select list of an event. */
+export const EVENT_COLUMNS: string = EVENTS.select;
+
+/** A row of {@linkcode EVENT_COLUMNS} as a {@linkcode LogEvent}. */
+export const toEvent: (r: Row) => LogEvent = mapperOf(EVENTS);

@@ -27,6 +27,7 @@ import {
 import { BLANK } from "./blanks.ts";
 import { characters } from "./describe.ts";
 import { KEY_GROWTH } from "./keys.ts";
+import { jsonValue } from "./json_value.ts";
 
 const passwordHash = text(512, 1);
 const securityLevel = int(0, 255);
@@ -262,3 +263,66 @@ export const token = z.string({ error: "must be a string" });
  * is simply not found.
  */
 export const usernameSpelling: z.ZodString = text(30 * KEY_GROWTH, 1);
+
+/** A setting's key: 1–64 characters (code points), any but NUL, well-formed Unicode. */
+export const settingKey: z.ZodString = text(64, 1);
+
+/** A key prefix of settings.list: up to 64 characters; none lists every setting. */
+export const settingPrefix = text(64).optional();
+
+/** A setting's value: a storable JSON value (`json_value.ts`) other than `null`. */
+export const settingValue = jsonValue.refine((v) => v !== null, {
+  error:
+    "must not be null: remove the setting with settings.delete(key) instead",
+});
+
+/** How much settings.increment adds: a finite number, 1 by default. */
+export const incrementBy = z.number({ error: "must be a number" })
+  .refine((n) => Number.isFinite(n), { error: "must be a finite number" })
+  .default(1);
+
+/** An event kind: dotted lower-case words (letters, digits, `_`, each word starting with a letter). */
+export const eventKind = z.string({ error: "must be a string" })
+  .max(64, { error: "must have 1–64 characters" })
+  .regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/, {
+    error:
+      'must be dotted lower-case words like "login" or "file.upload" (a–z, 0–9 and _, each word starting with a letter)',
+  });
+
+/** Input of events.append. */
+export const newEvent = z.strictObject({
+  kind: eventKind,
+  userId: id.nullable().default(null),
+  sessionId: id.nullable().default(null),
+  data: jsonValue.optional().transform((v) => v ?? null),
+});
+
+const eventFilterShape = {
+  kind: eventKind.optional(),
+  userId: id.optional(),
+  after: date.optional(),
+  before: date.optional(),
+};
+
+/** The filter of events.count. */
+export const eventFilter = z.strictObject(eventFilterShape).default({});
+
+/** Options of events.list. */
+export const listEventsOptions = z.strictObject({ ...eventFilterShape, limit })
+  .default({ limit: 100 });
+
+/** Options of events.top. */
+export const topEventsOptions = z.strictObject({
+  kind: eventKind,
+  after: date.optional(),
+  limit: int(1, 1000).default(10),
+});
+
+/** Options of events.prune: at least one of `olderThan` and `keep`. */
+export const pruneEventsOptions = z.strictObject({
+  olderThan: date.optional(),
+  keep: count.optional(),
+}).refine((o) => o.olderThan !== undefined || o.keep !== undefined, {
+  error:
+    "must give olderThan, keep or both: pruning with neither would remove every event",
+});

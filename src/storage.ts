@@ -10,6 +10,7 @@
 import type { BuiltInDriverOptions } from "./builtin_drivers.ts";
 import type { Driver } from "./driver.ts";
 import type { Callers } from "./repositories/callers.ts";
+import type { Events } from "./repositories/events.ts";
 import type { FileAreas } from "./repositories/file_areas.ts";
 import type { Files } from "./repositories/files.ts";
 import type { Mail } from "./repositories/mail.ts";
@@ -17,11 +18,13 @@ import type { MessageAreas } from "./repositories/message_areas.ts";
 import type { Messages } from "./repositories/messages.ts";
 import type { Reading } from "./repositories/reading.ts";
 import type { Sessions } from "./repositories/sessions.ts";
+import type { Settings } from "./repositories/settings.ts";
 import type { Users } from "./repositories/users.ts";
 
 export type * from "./records.ts";
 export type {
   Callers,
+  Events,
   FileAreas,
   Files,
   Mail,
@@ -29,6 +32,7 @@ export type {
   Messages,
   Reading,
   Sessions,
+  Settings,
   Users,
 };
 
@@ -61,6 +65,10 @@ export interface Repositories {
   readonly files: Files;
   /** Sessions and who is online. */
   readonly sessions: Sessions;
+  /** The board's settings and counters. */
+  readonly settings: Settings;
+  /** The event log. */
+  readonly events: Events;
 }
 
 /**

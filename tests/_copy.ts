@@ -103,8 +103,19 @@ export async function smallBoard(url: string): Promise<void> {
       subject: "Last",
       body: "",
     });
-    await tx.sessions.create({ userId: users[0]!, ipAddress: "192.0.2.1" });
+    const { session } = await tx.sessions.create({
+      userId: users[0]!,
+      ipAddress: "192.0.2.1",
+    });
     await tx.sessions.create({ userId: users[1]!, ipAddress: "192.0.2.2" });
+    await tx.settings.set("board.name", { name: "Small", nodes: [1] });
+    await tx.events.append({
+      kind: "login",
+      userId: users[0]!,
+      sessionId: session.id,
+      data: { node: 1 },
+    });
+    await tx.events.append({ kind: "system.start" });
     await tx.reading.markRead(users[0]!, area.id, 1);
     await tx.users.recordLogin(users[0]!);
     await tx.users.recordLogin(users[1]!);

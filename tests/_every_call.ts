@@ -67,6 +67,16 @@ export function everyCall(ids: {
     "sessions.delete": [ids.session],
     "sessions.listOnline": [],
     "sessions.purgeExpired": [],
+    "settings.get": ["board.name"],
+    "settings.set": ["board.name", { name: "Late" }],
+    "settings.delete": ["board.name"],
+    "settings.list": ["board."],
+    "settings.increment": ["stats.calls", 2],
+    "events.append": [{ kind: "file.upload", userId: ids.user, data: [1] }],
+    "events.list": [{ kind: "file.upload", limit: 5 }],
+    "events.count": [{ userId: ids.user }],
+    "events.top": [{ kind: "file.upload" }],
+    "events.prune": [{ keep: 10 }],
   };
 }
 

@@ -24,8 +24,8 @@ export interface FullBoard {
 
 /**
  * Fills a database at the newest version so that every column of every table holds some value
- * that is neither NULL nor its default. The newest user, message, file, session, login and area
- * of each kind are deleted again, so every id high-water mark lies above the highest id.
+ * that is neither NULL nor its default. The newest user, message, file, session, login, event and
+ * area of each kind are deleted again, so every id high-water mark lies above the highest id.
  *
  * @param url The database URL (migrated to the newest version).
  * @returns Ids and tokens.
@@ -129,6 +129,16 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     ipAddress: "10.0.0.3",
     node: 2,
   });
+  await s.settings.set("board.name", { name: "Full Board", nodes: [1, 2] });
+  await s.settings.increment("stats.calls", 7);
+  await s.events.append({
+    kind: "file.upload",
+    userId: active.id,
+    sessionId: live.session.id,
+    data: { file: "PKZ204G.EXE" },
+  });
+  await s.events.append({ kind: "system.start" });
+  const goneEvent = await s.events.append({ kind: "door.run", data: "LORD" });
   // Gone again, so that each high-water mark lies above the highest id left.
   const gone = await s.users.create({ username: "Gone", passwordHash: "x" });
   await s.users.recordLogin(gone.id);
@@ -153,6 +163,7 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     await sql.all("DELETE FROM message_areas WHERE id = ?", [goneArea.id]);
     await sql.all("DELETE FROM file_areas WHERE id = ?", [goneFileArea.id]);
     await sql.all("DELETE FROM logins WHERE user_id IS NULL");
+    await sql.all("DELETE FROM events WHERE id = ?", [goneEvent.id]);
     // Expired a minute ago, as if its time had run out.
     await sql.all("UPDATE sessions SET expires_at = ? WHERE id = ?", [
       Date.now() - 60_000,

@@ -12,10 +12,12 @@ import type { z } from "zod";
 import type {
   FileArea,
   FileEntry,
+  LogEvent,
   Message,
   MessageArea,
   Repositories,
   Session,
+  Setting,
   User,
 } from "../src/storage.ts";
 import * as S from "../src/schemas.ts";
@@ -471,6 +473,79 @@ export const OPS: Record<OperationName, OpCase> = {
   },
   "sessions.listOnline": { args: () => [] },
   "sessions.purgeExpired": { args: () => [] },
+  "settings.get": { args: () => ["board.name"] },
+  "settings.set": {
+    args:
+      () => ["board.name", { name: "The Board", nodes: [1, 2.5, true, null] }],
+    verify: async (b, [key, value], r) => {
+      // As JSON has it: a null-prototype object reads back as a plain one.
+      const json = JSON.parse(JSON.stringify(value));
+      assert.deepStrictEqual((r as Setting).value, json);
+      assert.deepStrictEqual(await b.s.settings.get(key as string), json);
+    },
+    cleanup: (b, [key]) =>
+      gone(
+        typeof key === "string" ? b.s.settings.delete(key) : Promise.resolve(),
+      ),
+  },
+  "settings.delete": { args: () => ["board.gone"] },
+  "settings.list": { args: () => ["board."] },
+  "settings.increment": {
+    args: () => ["stats.calls", 3],
+    verify: async (b, [key], r) =>
+      assert.equal(await b.s.settings.get(key as string), r),
+    cleanup: (b) => gone(b.s.settings.delete("stats.calls")),
+  },
+  "events.append": {
+    args: (b) => [{
+      kind: "file.upload",
+      userId: b.a.id,
+      sessionId: b.session.id,
+      data: { file: "DOOM.ZIP", size: 1 },
+    }],
+    schemas: { 0: S.newEvent },
+    verify: async (b, args, r) => {
+      const event = r as LogEvent;
+      const { data, ...rest } = input(args);
+      assertStored(rest, event, "event");
+      // As JSON has it: a null-prototype object reads back as a plain one.
+      assert.deepStrictEqual(
+        event.data,
+        data === undefined ? null : JSON.parse(JSON.stringify(data)),
+      );
+      assert.deepStrictEqual(
+        (await b.s.events.list({ limit: 1 }))[0],
+        event,
+      );
+    },
+  },
+  "events.list": {
+    args: (b) => [{
+      kind: "file.upload",
+      userId: b.a.id,
+      after: new Date(0),
+      before: new Date(4_000_000_000_000),
+      limit: 5,
+    }],
+    schemas: { 0: S.listEventsOptions },
+  },
+  "events.count": {
+    args: (b) => [{
+      kind: "login",
+      userId: b.a.id,
+      after: new Date(0),
+      before: new Date(4_000_000_000_000),
+    }],
+    schemas: { 0: S.eventFilter },
+  },
+  "events.top": {
+    args: () => [{ kind: "login", after: new Date(0), limit: 3 }],
+    schemas: { 0: S.topEventsOptions },
+  },
+  "events.prune": {
+    args: () => [{ olderThan: new Date(1_000), keep: 100 }],
+    schemas: { 0: S.pruneEventsOptions },
+  },
 };
 
 /**

@@ -105,17 +105,19 @@ export interface TestDatabase {
  * Creates a uniquely named, empty database on the test server.
  *
  * @param prefix The start of its name.
+ * @param clauses Anything to add to `CREATE DATABASE` (a locale: `TEMPLATE template0 …`).
  * @returns The database; dispose of it to drop it (connections to it are ended).
  */
 export async function createDatabase(
   prefix = "impulse_test",
+  clauses = "",
 ): Promise<TestDatabase> {
   const name = `${prefix}_${Deno.pid}_${++counter}_${
     crypto.randomUUID().slice(0, 6)
   }`;
   const admin = rawClient();
   try {
-    await admin.unsafe(`CREATE DATABASE "${name}"`);
+    await admin.unsafe(`CREATE DATABASE "${name}" ${clauses}`);
   } finally {
     await admin.end();
   }

@@ -123,6 +123,42 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await s.sessions.touch(session.id, { activity: "Reading" });
   await s.sessions.listOnline();
   await s.sessions.purgeExpired();
+  await s.settings.set("board.name", "Scenario");
+  await s.settings.set("board.nodes", 4);
+  await s.settings.get("board.name");
+  await s.settings.list("board.");
+  await s.settings.list("\u{10ffff}");
+  await s.settings.increment("stats.calls");
+  await s.settings.delete("board.name");
+  await s.events.append({
+    kind: "login",
+    userId: bob.id,
+    sessionId: session.id,
+    data: { node: 1 },
+  });
+  await s.events.append({ kind: "file.upload", userId: alice.id });
+  // An event of a session that does not exist: the lookup naming it runs too.
+  await s.events.append({ kind: "login", sessionId: session.id + 1000 }).then(
+    () => Promise.reject(new Error("an event named a missing session")),
+    (error: unknown) => {
+      if (!(error instanceof StorageError) || error.field !== "sessionId") {
+        throw error;
+      }
+    },
+  );
+  const since = new Date(Date.now() - 86_400_000);
+  await s.events.list();
+  await s.events.list({ kind: "login", after: since });
+  await s.events.list({ userId: bob.id, before: new Date() });
+  await s.events.list({ kind: "login", userId: bob.id });
+  await s.events.count();
+  await s.events.count({ kind: "login" });
+  await s.events.count({ userId: bob.id });
+  await s.events.count({ kind: "login", userId: bob.id });
+  await s.events.top({ kind: "login" });
+  await s.events.top({ kind: "login", after: since });
+  await s.events.prune({ olderThan: since });
+  await s.events.prune({ olderThan: since, keep: 1 });
   await s.sessions.end(session.id);
   await s.sessions.delete(session.id);
   await s.messages.delete(reply.id);

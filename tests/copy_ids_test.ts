@@ -36,6 +36,7 @@ async function oneMore(s: Storage): Promise<void> {
   });
   await s.sessions.create({ userId: user.id, ipAddress: "192.0.2.9" });
   await s.users.recordLogin(user.id);
+  await s.events.append({ kind: "login", userId: user.id });
 }
 
 /** The largest id of each table with generated ids. */
@@ -108,6 +109,8 @@ Deno.test({
     const handedOut = await highest(first.url);
     await withSql(first.url, async (sql) => {
       await sql.all("DELETE FROM logins");
+      // Events refer to sessions: they go first (raw SQL runs no ON DELETE actions here).
+      await sql.all("DELETE FROM events");
       await sql.all("DELETE FROM sessions");
     });
     assert.ok((await copyDatabase(first.url, middle.url)).ok);
@@ -119,5 +122,6 @@ Deno.test({
     const next = await highest(last.url);
     assert.equal(next.logins, handedOut.logins! + 1);
     assert.equal(next.sessions, handedOut.sessions! + 1);
+    assert.equal(next.events, handedOut.events! + 1);
   },
 });

@@ -81,11 +81,26 @@ async function seed(storage: Storage): Promise<void> {
     await storage.reading.markRead(users[20 + i]!, 1 + (i % 4), i);
     await storage.users.recordLogin(users[20 + i]!);
   }
-  await storage.sessions.create({
+  const { session } = await storage.sessions.create({
     userId: users[9]!,
     ipAddress: "::1",
     node: 3,
     ttlSeconds: 3600,
+  });
+  await storage.settings.set("board.name", {
+    name: "Ünïcode ✓",
+    nodes: [1, 2.5],
+  });
+  await storage.settings.increment("stats.calls", 3);
+  await storage.transaction(async (tx) => {
+    for (let i = 0; i < 50; i++) {
+      await tx.events.append({
+        kind: i % 2 ? "login" : "file.upload",
+        userId: i % 5 ? users[10 + (i % 7)]! : null,
+        sessionId: i % 10 === 0 ? session.id : null,
+        ...(i % 3 ? { data: { i, text: "✓\u0000" } } : {}),
+      });
+    }
   });
 }
 
@@ -118,12 +133,14 @@ Deno.test({
         ["file_areas", 4],
         ["impulse_migration_notes", 0],
         ["message_areas", 4],
+        ["settings", 2],
         ["users", 399],
         ["files", 600],
         ["last_read", 30],
         ["logins", 30],
         ["messages", 2502],
         ["sessions", 301],
+        ["events", 50],
         ["impulse_migrations", manifest.sqlite!.length],
       ],
     );

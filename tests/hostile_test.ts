@@ -186,7 +186,9 @@ function assertRefusal(
     if (want !== undefined) {
       assert.ok(
         field === want || field.endsWith(`.${want}`) ||
-          field.startsWith(`${want}.`),
+          field.startsWith(`${want}.`) ||
+          // Inside a positional argument's value: `value.name.then`.
+          field.includes(`.${want}.`),
         `${what}: names ${want}, not ${field}: ${error.message}`,
       );
     }

@@ -58,6 +58,8 @@ const MAPPING = {
     "listOnline",
     "purgeExpired",
   ],
+  settings: ["get", "set", "delete", "list", "increment"],
+  events: ["append", "list", "count", "top", "prune"],
 };
 
 /** The flat names the repositories replace: none may be left on a storage or a handle. */

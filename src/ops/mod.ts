@@ -20,7 +20,9 @@
  * 2. `message_areas` and `file_areas`: an area's message numbers and counts.
  * 3. `messages` and `files`: the row written, the rows its foreign keys share (a reply's parent),
  *    the rows a delete's `ON DELETE` actions change, the orphans a post adopts.
- * 4. `sessions`, `last_read`, `logins`: rows nothing else refers to.
+ * 4. `sessions`, `last_read`, `logins`, `settings`, `events`: rows nothing else refers to (an
+ *    event refers to a session, and takes it with the user in its one statement's foreign key
+ *    checks).
  *
  * Why this order: a caller's transaction typically acts on a user and then on what the user
  * does (`users.incrementStats` then `messages.post`), and a delete's `ON DELETE` actions always go
@@ -33,6 +35,8 @@
  * - files.add: uploader (`uploads + 1`) before the new file; files.recordDownload: user before file.
  * - sessions.create with a node: the user (shared) before the session that held the node.
  * - users.recordLogin: user before the login row; users.delete: the user, then its `ON DELETE` actions.
+ * - settings.increment: the key's row (made if missing) before its new value.
+ * - events.prune: the events, in the order the server finds them; nothing else.
  * - Every other write changes one row.
  *
  * Within a table, an operation that changes several rows with one statement (purging expired
@@ -46,6 +50,7 @@
  */
 import type { Executor } from "../driver.ts";
 import { CALLERS } from "../repositories/callers.ts";
+import { EVENTS } from "../repositories/events.ts";
 import {
   bindDefinition,
   type Definition,
@@ -57,6 +62,7 @@ import { MESSAGE_AREAS } from "../repositories/message_areas.ts";
 import { MESSAGES } from "../repositories/messages.ts";
 import { READING } from "../repositories/reading.ts";
 import { SESSIONS } from "../repositories/sessions.ts";
+import { SETTINGS } from "../repositories/settings.ts";
 import { USERS } from "../repositories/users.ts";
 import type { Repositories } from "../storage.ts";
 
@@ -79,6 +85,8 @@ export const DEFINITIONS: {
   fileAreas: FILE_AREAS,
   files: FILES,
   sessions: SESSIONS,
+  settings: SETTINGS,
+  events: EVENTS,
 });
 
 /** The repositories' names, in the order of {@linkcode DEFINITIONS}. */

@@ -204,6 +204,39 @@ export const LAST_READ = table("last_read", {
   },
 });
 
+/** Settings: one JSON value per key (`settings.*`). */
+export const SETTINGS = table("settings", {
+  generatedId: false,
+  columns: {
+    key: { field: "key", codec: "text" },
+    value: { field: "value", codec: "json" },
+    updated_at: { field: "updatedAt", codec: "date" },
+  },
+});
+
+/** The event log (`events.*`). */
+export const EVENTS = table("events", {
+  generatedId: true,
+  columns: {
+    id: { field: "id", codec: "integer" },
+    kind: { field: "kind", codec: "text", create: true },
+    user_id: {
+      field: "userId",
+      codec: "integer",
+      nullable: true,
+      create: true,
+    },
+    session_id: {
+      field: "sessionId",
+      codec: "integer",
+      nullable: true,
+      create: true,
+    },
+    data: { field: "data", codec: "json", nullable: true, create: true },
+    at: { field: "at", codec: "date" },
+  },
+});
+
 /** Every table of the package, parents before children (by their foreign keys). */
 export const CATALOGUE: readonly Table[] = [
   USERS,
@@ -214,4 +247,6 @@ export const CATALOGUE: readonly Table[] = [
   FILES,
   SESSIONS,
   LAST_READ,
+  SETTINGS,
+  EVENTS,
 ];

@@ -10,25 +10,30 @@ import type {
   FileEntry,
   FilePatch,
   LastCaller,
+  LogEvent,
   Message,
   MessageArea,
   MessagePatch,
+  NewEvent,
   NewFile,
   NewFileArea,
   NewMessageArea,
   NewUser,
   Session,
+  Setting,
   User,
   UserPatch,
   UserStats,
 } from "../records.ts";
 import type {
+  EVENTS,
   FILE_AREAS,
   FILES,
   LOGINS,
   MESSAGE_AREAS,
   MESSAGES,
   SESSIONS,
+  SETTINGS,
   USERS,
 } from "./mod.ts";
 import type { Creatable, Fields, Nested, Patchable } from "./table.ts";
@@ -53,6 +58,8 @@ Deno.test("the catalogue's record fields are the public records' keys", () => {
   none<Differ<Fields<Spec<typeof FILES>>, keyof FileEntry>>();
   none<Differ<Fields<Spec<typeof MESSAGES>>, keyof Message>>();
   none<Differ<Fields<Spec<typeof SESSIONS>>, keyof Session>>();
+  none<Differ<Fields<Spec<typeof SETTINGS>>, keyof Setting>>();
+  none<Differ<Fields<Spec<typeof EVENTS>>, keyof LogEvent>>();
 });
 
 Deno.test("the catalogue's patchable fields are the public patches' keys", () => {
@@ -70,4 +77,5 @@ Deno.test("the catalogue's create fields are the public inputs' keys, but for ti
   >();
   none<Differ<Creatable<Spec<typeof MESSAGE_AREAS>>, keyof NewMessageArea>>();
   none<Differ<Creatable<Spec<typeof FILE_AREAS>>, keyof NewFileArea>>();
+  none<Differ<Creatable<Spec<typeof EVENTS>>, keyof NewEvent>>();
 });

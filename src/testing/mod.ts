@@ -2,8 +2,8 @@
  * The conformance suite, for driver authors: {@linkcode conformance} registers with `Deno.test`
  * every test the built-in drivers (SQLite, SQLite on FFI, PostgreSQL) pass, against a driver of
  * your own. Each test opens a storage on a fresh, empty database and checks one promise of the
- * README through the public API: users, areas, messages, files, sessions, search, transactions,
- * lengths and errors.
+ * README through the public API: users, areas, messages, files, sessions, search, settings, the
+ * event log, transactions, lengths and errors.
  *
  * ```ts ignore
  * import { openStorage } from "@impulse/storage";
@@ -53,6 +53,7 @@ import "./_transactions.ts";
 import "./_transaction_handle.ts";
 import "./_transaction_end.ts";
 import "./_consistency.ts";
+import "./_settings_events.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 

@@ -1,0 +1,9 @@
+-- Settings and events are set aside, not dropped: the up script restores them, with the
+-- events' id high-water mark.
+CREATE TABLE impulse_aside_0013_settings AS SELECT * FROM settings;
+CREATE TABLE impulse_aside_0013_events AS SELECT * FROM events;
+CREATE TABLE impulse_aside_0013_ids AS
+SELECT 'events'::text AS name, CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS seq
+FROM events_id_seq;
+DROP TABLE events;
+DROP TABLE settings;
