@@ -87,6 +87,9 @@ export function characters(s: string): number {
   return n;
 }
 
+/** Strings longer than this (in UTF-16 units) are described by their length in units. */
+const LONG_STRING = 1 << 20;
+
 /**
  * A short, safe rendering of a rejected value: type and size, never a long or secret text.
  * Reading the value cannot throw (a revoked Proxy is "an object").
@@ -106,7 +109,11 @@ function describeType(value: unknown): string {
   if (value === undefined) return "undefined";
   if (value === null) return "null";
   if (typeof value === "string") {
-    return `a string of ${characters(value)} characters`;
+    // Counting a huge string's characters would take as long as reading it: its UTF-16 units
+    // say enough, at once.
+    return value.length > LONG_STRING
+      ? `a string of ${value.length} UTF-16 code units`
+      : `a string of ${characters(value)} characters`;
   }
   if (typeof value === "number") {
     return Object.is(value, -0) ? "-0" : String(value);

@@ -1,0 +1,14 @@
+import assert from "node:assert/strict";
+import { describe } from "./describe.ts";
+
+Deno.test("describe() gives a string's size in characters, and a huge one's in UTF-16 units without reading it", () => {
+  assert.equal(describe("😀ab"), "a string of 3 characters");
+  assert.equal(
+    describe("a".repeat(1 << 20)),
+    `a string of ${1 << 20} characters`,
+  );
+  // Counting the characters of 64 MiB takes as long as reading it (100–500 ms a refusal, seen
+  // in the hostile test): its length in units is known at once.
+  const huge = "😀".repeat(1 << 20);
+  assert.equal(describe(huge), `a string of ${2 << 20} UTF-16 code units`);
+});
