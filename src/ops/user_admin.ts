@@ -160,8 +160,10 @@ export async function listUsers(
       where.push(`id ${cmp} ?`);
       params.push(id);
     } else {
-      where.push(`(${key}, id) ${cmp} (?, ?)`);
-      params.push(k, id);
+      // The range on the key alone lets every dialect search the index (a row value over an
+      // expression does not); the rest picks the rows after the cursor among equal keys.
+      where.push(`${key} ${cmp}= ? AND (${key} ${cmp} ? OR id ${cmp} ?)`);
+      params.push(k, k, id);
     }
   }
   const name = `users.list.${order}.${dir}.${mask}${
