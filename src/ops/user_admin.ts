@@ -104,8 +104,8 @@ function cursorOf(
 function badCursor(why: string): StorageError {
   return new StorageError(
     "validation",
-    `Invalid users.list input: after ${why}: pass the next cursor of a page listed with the same orderBy and descending`,
-    { field: "after" },
+    `Invalid users.list input: options.after ${why}: pass the next cursor of a page listed with the same orderBy and descending`,
+    { field: "options.after" },
   );
 }
 
