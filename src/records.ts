@@ -59,7 +59,10 @@ export interface NewUser {
    * status `"banned"` or `"locked"` (optional here, for imports; required by `users.update`).
    */
   statusReason?: string | null;
-  /** When a lock ends, only with status `"locked"`; `null` (the default) locks until unlocked. */
+  /**
+   * When a lock ends (in the future), only with status `"locked"`; `null` (the default) locks
+   * until unlocked.
+   */
   lockedUntil?: Date | null;
   /** When the user first called; defaults to now (for imports of older boards). */
   createdAt?: Date;

@@ -44,6 +44,11 @@ const status = z.enum(["active", "locked", "unvalidated", "banned"], {
 });
 /** Why a user is banned or locked. */
 const statusReason = oneLine(text(200, 1));
+/** The end of a lock: in the future (a lock that has ended reads as no lock). */
+const lockedUntil = date.refine((d) => d.getTime() > Date.now(), {
+  error:
+    'must be in the future: a lock that has ended reads as "active"; set status "active" to lift one',
+});
 const filename = name(255)
   .refine((s) => !/[\\/]/.test(s), { error: "must not contain / or \\" })
   .refine((s) => s !== "." && s !== "..", { error: 'must not be "." or ".."' });
@@ -76,7 +81,7 @@ export const newUser = z.strictObject({
   flags: flags.default(""),
   status: status.default("active"),
   statusReason: statusReason.nullable().default(null),
-  lockedUntil: date.nullable().default(null),
+  lockedUntil: lockedUntil.nullable().default(null),
   createdAt: date.optional(),
 }).refine((u) => u.statusReason === null || reasoned(u.status), {
   error: 'must be null unless status is "banned" or "locked"',
@@ -102,7 +107,7 @@ export const userPatch = z.strictObject({
   flags: flags.optional(),
   status: status.optional(),
   statusReason: statusReason.nullable().optional(),
-  lockedUntil: date.nullable().optional(),
+  lockedUntil: lockedUntil.nullable().optional(),
   lastLoginAt: date.nullable().optional(),
 }).refine((p) => !reasoned(p.status) || typeof p.statusReason === "string", {
   error: 'must be given (1–200 characters) when status is "banned" or "locked"',

@@ -175,6 +175,18 @@ testCase(
     });
     assert.ok(older.every((l) => l.at < second.session.loginAt));
     assert.ok(older.some((l) => l.sessionId === first.session.id));
+    // An expired session ended when it expired, purged or not.
+    const brief = await s.sessions.create({
+      userId: other.id,
+      ipAddress: "192.0.2.2",
+      ttlSeconds: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const [expired] = await s.users.logins(other.id, { limit: 1 });
+    assert.deepEqual(
+      [expired?.sessionId, expired?.endedAt],
+      [brief.session.id, brief.session.expiresAt],
+    );
     await rejectsKind(s.users.logins(2 ** 40), "not_found");
     await rejectsKind(
       s.users.logins(u.id, { limit: 0 }),

@@ -100,15 +100,27 @@ testCase(
   "a locked user whose lock has ended reads as active everywhere",
   async (s) => {
     const u = await s.users.create({ username: "Sleepy", passwordHash: "h" });
-    const over = await s.users.update(u.id, {
-      status: "locked",
-      statusReason: "Brute force",
-      lockedUntil: new Date(Date.now() - 1_000),
+    await rejectsKind(
+      s.users.update(u.id, {
+        status: "locked",
+        statusReason: "Brute force",
+        lockedUntil: new Date(Date.now() - 1_000),
+      }),
+      "validation",
+      "lockedUntil",
+    );
+    const locked = await s.users.recordFailedLogin(u.id, {
+      maxAttempts: 1,
+      lockForSeconds: 1,
     });
+    assert.equal(locked.status, "locked");
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const over = await s.users.update(u.id, { note: "Slept it off" });
     const unlocked = {
       status: "active",
       statusReason: null,
       lockedUntil: null,
+      failedLogins: 0,
     };
     for (
       const read of [
@@ -124,6 +136,7 @@ testCase(
           status: read?.status,
           statusReason: read?.statusReason,
           lockedUntil: read?.lockedUntil,
+          failedLogins: read?.failedLogins,
         },
         unlocked,
       );
@@ -207,11 +220,11 @@ testCase(
   "users.recordFailedLogin() starts again after a lock has ended",
   async (s) => {
     const u = await s.users.create({ username: "Again", passwordHash: "h" });
-    await s.users.update(u.id, {
-      status: "locked",
-      statusReason: "Too many failed logins",
-      lockedUntil: new Date(Date.now() - 1),
+    await s.users.recordFailedLogin(u.id, {
+      maxAttempts: 1,
+      lockForSeconds: 1,
     });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const after = await s.users.recordFailedLogin(u.id, {
       maxAttempts: 2,
       lockForSeconds: 60,
