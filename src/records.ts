@@ -439,7 +439,10 @@ export interface ListUsersOptions extends UserFilter {
   orderBy?: UserOrder;
   /** Largest first; defaults to `false`. */
   descending?: boolean;
-  /** The `next` cursor of the previous page, listed with the same `orderBy` and `descending`. */
+  /**
+   * The `next` cursor of the previous page, listed with the same `orderBy`; listed the other way
+   * (`descending` flipped), it gives the users before it, nearest first.
+   */
   after?: string;
   /** 1–1000, default 100. */
   limit?: number;

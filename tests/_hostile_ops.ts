@@ -233,12 +233,13 @@ export const OPS: Record<OperationName, OpCase> = {
   "users.recordLogin": { args: (b) => [b.a.id] },
   "users.list": {
     args: async (b) => {
-      const first = await b.s.users.list({ orderBy: "id", limit: 1 });
+      // The defaults' order, so that leaving orderBy or descending out keeps the cursor good.
+      const first = await b.s.users.list({ limit: 1 });
       return [{
         query: "",
         status: "active",
         minLevel: 0,
-        orderBy: "id",
+        orderBy: "username",
         descending: false,
         after: first.next ?? undefined,
         limit: 10,

@@ -89,14 +89,13 @@ function whereOf(where: string[]): string {
   return where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`;
 }
 
-/** A cursor: the order, the direction, the last user's key and id, and a check of them. */
-function cursorOf(
-  order: Order,
-  descending: boolean,
-  key: unknown,
-  id: number,
-): string {
-  const payload = JSON.stringify([order, descending ? 1 : 0, key, id]);
+/**
+ * A cursor: the order, the last user's key and id, and a check of them. It holds no direction:
+ * listed the other way, the same cursor gives the users before it (the previous page, nearest
+ * first).
+ */
+function cursorOf(order: Order, key: unknown, id: number): string {
+  const payload = JSON.stringify([order, key, id]);
   const check = createHash("sha256").update(payload).digest("base64url");
   return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 12)}`;
 }
@@ -104,17 +103,13 @@ function cursorOf(
 function badCursor(why: string): StorageError {
   return new StorageError(
     "validation",
-    `Invalid users.list input: options.after ${why}: pass the next cursor of a page listed with the same orderBy and descending`,
+    `Invalid users.list input: options.after ${why}: pass the next cursor of a page listed with the same orderBy`,
     { field: "options.after" },
   );
 }
 
 /** The key and id a cursor holds, checked against the order it must come from. */
-function readCursor(
-  cursor: string,
-  order: Order,
-  descending: boolean,
-): [key: unknown, id: number] {
+function readCursor(cursor: string, order: Order): [key: unknown, id: number] {
   const [payload, check, ...rest] = cursor.split(".");
   let decoded: unknown;
   try {
@@ -128,11 +123,10 @@ function readCursor(
     if (error instanceof StorageError) throw error;
     throw badCursor("is not a cursor of users.list");
   }
-  const [o, d, key, id] = decoded as unknown[];
-  if (o !== order || d !== (descending ? 1 : 0)) {
-    throw badCursor(
-      `comes from a list by ${String(o)}${d === 1 ? " descending" : ""}`,
-    );
+  const [o, key, id, ...more] = Array.isArray(decoded) ? decoded : [];
+  if (more.length > 0) throw badCursor("is not a cursor of users.list");
+  if (o !== order) {
+    throw badCursor(`comes from a list by ${String(o).slice(0, 20)}`);
   }
   const keyOk = order === "username"
     ? typeof key === "string"
@@ -154,7 +148,7 @@ export async function listUsers(
   const key = KEY[order];
   const dir = o.descending ? "DESC" : "ASC";
   if (o.after !== undefined) {
-    const [k, id] = readCursor(o.after, order, o.descending);
+    const [k, id] = readCursor(o.after, order);
     const cmp = o.descending ? "<" : ">";
     if (order === "id") {
       where.push(`id ${cmp} ?`);
@@ -183,12 +177,7 @@ export async function listUsers(
   return {
     users: page.map(toUser),
     next: more && last
-      ? cursorOf(
-        order,
-        o.descending,
-        last[USERS.selected.length],
-        last[0] as number,
-      )
+      ? cursorOf(order, last[USERS.selected.length], last[0] as number)
       : null,
   };
 }

@@ -74,94 +74,112 @@ function invalid(field: string, why: string): StorageError {
   );
 }
 
-/** Why `value` is no JSON value, or `undefined` when it is one. */
-function notJson(value: unknown, depth: number): string | undefined {
+/**
+ * Why `value` is no JSON value of at most {@linkcode MAX_VALUE_BYTES} bytes, or `undefined` when
+ * it is one. `budget.left` counts down a lower bound of its JSON text's size (each string at
+ * least its UTF-16 length, each item a byte), so a huge value is refused before it is walked or
+ * serialised.
+ */
+function notJson(
+  value: unknown,
+  depth: number,
+  budget: { left: number },
+): string | undefined {
   if (depth > MAX_DEPTH) return `nests deeper than ${MAX_DEPTH} levels`;
   switch (typeof value) {
     case "string":
+      budget.left -= value.length + 2;
+      break;
     case "boolean":
-      return undefined;
     case "number":
-      return Number.isFinite(value)
-        ? undefined
-        : "holds a number that is not finite";
-    case "object": {
-      if (value === null) return undefined;
-      if (Array.isArray(value)) {
-        for (const item of value) {
-          const why = notJson(item, depth + 1);
-          if (why) return why;
-        }
-        return undefined;
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        return "holds a number that is not finite";
       }
+      budget.left -= 1;
+      break;
+    case "object": {
+      budget.left -= 2;
+      if (value === null) break;
       const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) {
+      if (
+        !Array.isArray(value) && proto !== Object.prototype && proto !== null
+      ) {
         return "holds an object that is not a plain object (a Date, Map or class instance)";
       }
-      for (const item of Object.values(value)) {
-        const why = notJson(item, depth + 1);
+      const items = Array.isArray(value)
+        ? value
+        : Object.entries(value).map(([k, v]) => {
+          budget.left -= k.length + 3;
+          return v;
+        });
+      for (const item of items) {
+        const why = budget.left < 0
+          ? undefined
+          : notJson(item, depth + 1, budget);
         if (why) return why;
+        if (budget.left < 0) break;
       }
-      return undefined;
+      break;
     }
     default:
       return `holds ${typeof value}, which JSON cannot hold`;
   }
+  return budget.left < 0 ? tooBig() : undefined;
+}
+
+function tooBig(bytes?: number): string {
+  return `must be at most ${MAX_VALUE_BYTES} bytes as JSON (UTF-8)${
+    bytes === undefined ? "" : `, not ${bytes}`
+  }`;
 }
 
 /**
- * The patch's entries, each value checked and serialised (`null`: remove); a patch whose reading
- * throws (a getter, a Proxy) is `validation`.
+ * Whatever reading `read` throws (a getter, a Proxy) as `validation` naming `field`.
  */
-function entriesOf(patch: unknown): [string, string | null, string | null][] {
+function reading<T>(field: string, read: () => T): T {
   try {
-    return readEntries(patch);
+    return read();
   } catch (error) {
     if (error instanceof StorageError) throw error;
     throw new StorageError(
       "validation",
-      `Invalid users.setProps input: patch cannot be read: reading it threw ${
+      `Invalid users.setProps input: ${field} cannot be read: reading it threw ${
         error instanceof Error ? error.name : typeof error
       }`,
-      { field: "patch", cause: error },
+      { field, cause: error },
     );
   }
 }
 
-function readEntries(
-  patch: unknown,
-): [string, string | null, string | null][] {
-  if (
-    typeof patch !== "object" || patch === null || Array.isArray(patch) ||
-    ![Object.prototype, null].includes(Object.getPrototypeOf(patch))
-  ) {
-    throw invalid("patch", "must be a plain object of keys and values");
-  }
-  const keys = Object.keys(patch);
+/** The patch's entries, each value checked and serialised (`null`: remove). */
+function entriesOf(patch: unknown): [string, string | null, string | null][] {
+  const keys = reading("patch", () => {
+    if (
+      typeof patch !== "object" || patch === null || Array.isArray(patch) ||
+      ![Object.prototype, null].includes(Object.getPrototypeOf(patch))
+    ) {
+      throw invalid("patch", "must be a plain object of keys and values");
+    }
+    return Object.keys(patch);
+  });
   if (keys.length > 2 * MAX_KEYS) {
     throw invalid("patch", `must have at most ${2 * MAX_KEYS} keys`);
   }
   return keys.map((key) => {
     parse(S.propKey, key, "key", "users.setProps");
     const field = `patch.${key}`;
-    const value = (patch as Record<string, unknown>)[key];
-    if (value === null) return [key, null, null];
-    const why = value === undefined
-      ? "is undefined: use null to remove a key"
-      : notJson(value, 0);
-    if (why) throw invalid(field, why);
-    const json = JSON.stringify(value);
-    if (
-      json.length > MAX_VALUE_BYTES || Buffer.byteLength(json) > MAX_VALUE_BYTES
-    ) {
-      throw invalid(
-        field,
-        `must be at most ${MAX_VALUE_BYTES} bytes as JSON (UTF-8), not ${
-          Buffer.byteLength(json)
-        }`,
-      );
-    }
-    return [key, json, lookupOf(value as JsonValue)];
+    return reading(field, () => {
+      const value = (patch as Record<string, unknown>)[key];
+      if (value === null) return [key, null, null];
+      const why = value === undefined
+        ? "is undefined: use null to remove a key"
+        : notJson(value, 0, { left: MAX_VALUE_BYTES });
+      if (why) throw invalid(field, why);
+      const json = JSON.stringify(value);
+      const bytes = Buffer.byteLength(json);
+      if (bytes > MAX_VALUE_BYTES) throw invalid(field, tooBig(bytes));
+      return [key, json, lookupOf(value as JsonValue)];
+    });
   });
 }
 

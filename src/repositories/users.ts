@@ -65,9 +65,10 @@ export interface Users {
    * A page of users, by username unless `orderBy` says otherwise, filtered by a case-insensitive
    * substring of the username or real name (`query`, plain text), a status and a lowest level.
    * `next` is an opaque cursor for the following page: pass it as `after` with the same
-   * `orderBy` and `descending` (another order's cursor, or an altered one, is `validation`
-   * naming `after`). Keyset paging: a page costs the same at any depth, and users created or
-   * deleted meanwhile neither repeat nor shift the pages after them.
+   * `orderBy` (another order's cursor, or an altered one, is `validation` naming
+   * `options.after`); with `descending` flipped it gives the page before it. Keyset paging: a
+   * page costs the same at any depth, and users created or deleted meanwhile neither repeat nor
+   * shift the pages after them.
    */
   list(options?: ListUsersOptions): Promise<UserPage>;
   /** How many users the filter of `list` takes. */
