@@ -20,7 +20,7 @@
  * 2. `message_areas` and `file_areas`: an area's message numbers and counts.
  * 3. `messages` and `files`: the row written, the rows its foreign keys share (a reply's parent),
  *    the rows a delete's `ON DELETE` actions change, the orphans a post adopts.
- * 4. `sessions`, `last_read`, `logins`: rows nothing else refers to.
+ * 4. `sessions`, `last_read`, `logins`, `user_props`: rows nothing else refers to.
  *
  * Why this order: a caller's transaction typically acts on a user and then on what the user
  * does (`users.incrementStats` then `messages.post`), and a delete's `ON DELETE` actions always go
@@ -33,6 +33,8 @@
  * - files.add: uploader (`uploads + 1`) before the new file; files.recordDownload: user before file.
  * - sessions.create with a node: the user (shared) before the session that held the node.
  * - users.recordLogin: user before the login row; users.delete: the user, then its `ON DELETE` actions.
+ * - users.setProps: the user (`users.lock`) before its properties, so that two calls on one user
+ *   count its keys one after the other.
  * - Every other write changes one row.
  *
  * Within a table, an operation that changes several rows with one statement (purging expired
