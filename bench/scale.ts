@@ -50,6 +50,18 @@ const large = await board(
 );
 
 type Board = { storage: Storage; seeded: Seeded };
+
+/** The cursor of each board's first page of users by last login, newest first (keyset paging). */
+const second = new Map<Board, string>();
+for (const b of [small, large]) {
+  const first = await b.storage.users.list({
+    orderBy: "lastLoginAt",
+    descending: true,
+    limit: 20,
+  });
+  second.set(b, first.next!);
+}
+
 const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
   "reading.readNext": ({ storage, seeded }) =>
     storage.reading.readNext(seeded.readerId, seeded.areaId, { limit: 20 }),
@@ -65,6 +77,19 @@ const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
     storage.events.list({ kind: "file.upload", limit: 20 }),
   "events.list user": ({ storage, seeded }) =>
     storage.events.list({ userId: seeded.eventUserId!, limit: 20 }),
+  "users.list": ({ storage }) => storage.users.list({ limit: 20 }),
+  "users.list page 2": (b) =>
+    b.storage.users.list({
+      orderBy: "lastLoginAt",
+      descending: true,
+      limit: 20,
+      after: second.get(b)!,
+    }),
+  // The names holding "caller1" come first by username, so the walk stops after 20 matches. A
+  // substring that few names hold, or only late ones, walks further (docs/guarantees.md: no
+  // index serves a substring).
+  "users.list query": ({ storage }) =>
+    storage.users.list({ query: "CALLER1", limit: 20 }),
 };
 
 if (Deno.args.includes("--table")) {

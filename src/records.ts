@@ -20,8 +20,12 @@ export interface UserStats {
   downloadBytes: number;
 }
 
-/** Whether a user may log in: `active`, `locked` (refused) or `unvalidated` (new, unchecked). */
-export type UserStatus = "active" | "locked" | "unvalidated";
+/**
+ * Whether a user may log in: `active`, `locked` (refused, for a while or until unlocked),
+ * `banned` (refused for good) or `unvalidated` (new, unchecked). A locked user whose
+ * `lockedUntil` has passed reads as `active`.
+ */
+export type UserStatus = "active" | "locked" | "unvalidated" | "banned";
 
 /** Input of `users.create`. */
 export interface NewUser {
@@ -41,6 +45,16 @@ export interface NewUser {
   flags?: string;
   /** Defaults to `"active"`. */
   status?: UserStatus;
+  /**
+   * Why the user is banned or locked: 1–200 characters, no control characters; only with
+   * status `"banned"` or `"locked"` (optional here, for imports; required by `users.update`).
+   */
+  statusReason?: string | null;
+  /**
+   * When a lock ends (in the future), only with status `"locked"`; `null` (the default) locks
+   * until unlocked.
+   */
+  lockedUntil?: Date | null;
   /** When the user first called; defaults to now (for imports of older boards). */
   createdAt?: Date;
 }
@@ -63,8 +77,17 @@ export interface User {
   note: string;
   /** Access flags: distinct upper-case letters in alphabetical order. */
   flags: string;
-  /** Whether the user may log in. */
+  /** Whether the user may log in (a lock that has ended reads as `"active"`). */
   status: UserStatus;
+  /** Why the user is banned or locked, or `null` (always `null` for any other status). */
+  statusReason: string | null;
+  /** When the user's lock ends, or `null` (no lock, or a lock until unlocked). */
+  lockedUntil: Date | null;
+  /**
+   * Failed logins since the last login (`users.recordFailedLogin`); `recordLogin`, a change of
+   * status to `"active"` or `"unvalidated"` and the end of a lock set it back to 0.
+   */
+  failedLogins: number;
   /** The user's counters. */
   stats: UserStats;
   /** The last login, if any. */
@@ -75,7 +98,12 @@ export interface User {
   updatedAt: Date;
 }
 
-/** Input of `users.update`: the fields to change. */
+/**
+ * Input of `users.update`: the fields to change. Setting `status` to `"banned"` or `"locked"`
+ * requires `statusReason` (1–200 characters); setting it to `"active"` or `"unvalidated"` clears
+ * `statusReason`, `lockedUntil` and `failedLogins`; setting it at all clears `lockedUntil` unless
+ * the patch sets a new one (with `"locked"`).
+ */
 export type UserPatch = Partial<
   Omit<NewUser, "createdAt"> & {
     /** The last login, or `null` to clear it. */
@@ -473,4 +501,73 @@ export interface PruneEventsOptions {
   olderThan?: Date;
   /** The newest `keep` events stay, whatever their age; with `olderThan`, both must let an event go. */
   keep?: number;
+}
+
+/** Which users `users.list` and `users.count` take. */
+export interface UserFilter {
+  /**
+   * A case-insensitive substring of the username or the real name, as plain text (`%`, `_` and
+   * `\` match themselves): up to 64 characters; empty matches every user.
+   */
+  query?: string;
+  /** Only users of this status, as they read (a lock that has ended reads as `"active"`). */
+  status?: UserStatus;
+  /** Only users of at least this security level (0–255). */
+  minLevel?: number;
+}
+
+/** The order of `users.list`: by case-folded username (the default), id, creation or last login. */
+export type UserOrder = "username" | "id" | "createdAt" | "lastLoginAt";
+
+/** Options of `users.list`. */
+export interface ListUsersOptions extends UserFilter {
+  /** Defaults to `"username"`; ties (equal times) go by id. Users who never logged in come first by `lastLoginAt`. */
+  orderBy?: UserOrder;
+  /** Largest first; defaults to `false`. */
+  descending?: boolean;
+  /**
+   * The `next` cursor of the previous page, listed with the same `orderBy`; listed the other way
+   * (`descending` flipped), it gives the users before it, nearest first.
+   */
+  after?: string;
+  /** 1–1000, default 100. */
+  limit?: number;
+}
+
+/** A page of `users.list`. */
+export interface UserPage {
+  /** The users of the page, in order. */
+  users: User[];
+  /** An opaque cursor for the next page (pass it as `after`), or `null` after the last page. */
+  next: string | null;
+}
+
+/** Options of `users.recordFailedLogin`. */
+export interface FailedLoginOptions {
+  /** Failed logins that lock an active user: 1–1000. */
+  maxAttempts: number;
+  /** How long the lock lasts: 1 second to 10 years (315,360,000 seconds). */
+  lockForSeconds: number;
+}
+
+/** Options of `users.logins`. */
+export interface LoginsOptions {
+  /** Only logins before this time. */
+  before?: Date;
+  /** 1–1000, default 100. */
+  limit?: number;
+}
+
+/** A login of a user: a session, kept after it ends. */
+export interface LoginRecord {
+  /** When the session began. */
+  at: Date;
+  /** When it ended (or expired); `null` while it is live. */
+  endedAt: Date | null;
+  /** The node it took, or `null`. */
+  node: number | null;
+  /** The caller's IP address. */
+  ipAddress: string;
+  /** The session's id. */
+  sessionId: number;
 }

@@ -45,8 +45,26 @@ export function prefixed(columns: string, alias: string): string {
 /** The select list of a user. */
 export const USER_COLUMNS: string = USERS.select;
 
-/** A row of {@linkcode USER_COLUMNS} as a {@linkcode User}. */
-export const toUser: (r: Row) => User = mapperOf(USERS);
+const mapUser: (r: Row) => User = mapperOf(USERS);
+
+/**
+ * A row of {@linkcode USER_COLUMNS} as a {@linkcode User}. A lock whose end has passed reads as
+ * no lock, as if `users.update` had set the status to `"active"`: status `"active"`, no reason,
+ * no end, no failed logins (the row keeps it until the user is next written).
+ */
+export function toUser(r: Row): User {
+  const user = mapUser(r);
+  if (
+    user.status === "locked" && user.lockedUntil !== null &&
+    user.lockedUntil.getTime() <= Date.now()
+  ) {
+    user.status = "active";
+    user.statusReason = null;
+    user.lockedUntil = null;
+    user.failedLogins = 0;
+  }
+  return user;
+}
 
 /** The select list of a last caller. */
 export const CALLER_COLUMNS: string = LOGINS.select;

@@ -40,8 +40,15 @@ const profile = (max: number) => oneLine(text(max));
 const flags = z.string({ error: "must be a string" })
   .regex(/^[A-Z]*$/, { error: "must be upper-case letters A–Z" })
   .transform((s) => [...new Set(s)].sort().join(""));
-const status = z.enum(["active", "locked", "unvalidated"], {
-  error: 'must be "active", "locked" or "unvalidated"',
+const status = z.enum(["active", "locked", "unvalidated", "banned"], {
+  error: 'must be "active", "locked", "unvalidated" or "banned"',
+});
+/** Why a user is banned or locked. */
+const statusReason = oneLine(text(200, 1));
+/** The end of a lock: in the future (a lock that has ended reads as no lock). */
+const lockedUntil = date.refine((d) => d.getTime() > Date.now(), {
+  error:
+    'must be in the future: a lock that has ended reads as "active"; set status "active" to lift one',
 });
 const filename = name(255)
   .refine((s) => !/[\\/]/.test(s), { error: "must not contain / or \\" })
@@ -74,8 +81,21 @@ export const newUser = z.strictObject({
   note: text(1000).default(""),
   flags: flags.default(""),
   status: status.default("active"),
+  statusReason: statusReason.nullable().default(null),
+  lockedUntil: lockedUntil.nullable().default(null),
   createdAt: date.optional(),
+}).refine((u) => u.statusReason === null || reasoned(u.status), {
+  error: 'must be null unless status is "banned" or "locked"',
+  path: ["statusReason"],
+}).refine((u) => u.lockedUntil === null || u.status === "locked", {
+  error: 'must be null unless status is "locked"',
+  path: ["lockedUntil"],
 });
+
+/** Whether a status takes a reason: `banned` and `locked`. */
+function reasoned(s: string | undefined): boolean {
+  return s === "banned" || s === "locked";
+}
 
 /** Input of users.update. */
 export const userPatch = z.strictObject({
@@ -87,7 +107,29 @@ export const userPatch = z.strictObject({
   note: text(1000).optional(),
   flags: flags.optional(),
   status: status.optional(),
+  statusReason: statusReason.nullable().optional(),
+  lockedUntil: lockedUntil.nullable().optional(),
   lastLoginAt: date.nullable().optional(),
+}).refine((p) => !reasoned(p.status) || typeof p.statusReason === "string", {
+  error: 'must be given (1–200 characters) when status is "banned" or "locked"',
+  path: ["statusReason"],
+}).refine(
+  (p) => p.status === undefined || reasoned(p.status) || p.statusReason == null,
+  {
+    error: 'must be null or left out unless status is "banned" or "locked"',
+    path: ["statusReason"],
+  },
+).refine(
+  (p) =>
+    p.status === undefined || p.status === "locked" || p.lockedUntil == null,
+  {
+    error: 'must be null or left out unless status is "locked"',
+    path: ["lockedUntil"],
+  },
+).refine((p) => p.status !== undefined || p.statusReason !== null, {
+  error:
+    'must not be null without a status: set status to "active" to lift a ban or lock',
+  path: ["statusReason"],
 });
 
 /** Input of users.incrementStats. */

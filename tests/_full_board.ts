@@ -11,10 +11,12 @@ import { sqlQuery, withSql } from "./_migrate.ts";
 
 /** What the tests look up on a full board. */
 export interface FullBoard {
-  /** A locked user (profile fields filled). */
+  /** A locked user (profile fields filled, a reason, a lock end). */
   lockedUserId: number;
-  /** An active user with a live session. */
+  /** An active user with a live session, a failed login and properties. */
   activeUserId: number;
+  /** A banned user (with a reason, a failed login and a long property). */
+  bannedUserId: number;
   /** The message area (echomail) and file area. */
   areaId: number;
   fileAreaId: number;
@@ -52,7 +54,22 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     note: "Locked for spamming",
     flags: "AB",
     status: "locked",
+    statusReason: "Spamming",
+    lockedUntil: new Date(Date.UTC(2999, 0, 1)),
     createdAt: created,
+  });
+  const banned = await s.users.create({
+    username: "Banned Bill",
+    passwordHash: "$argon2id$bill",
+    realName: "Bill Bänned",
+  });
+  await s.users.update(banned.id, {
+    status: "banned",
+    statusReason: "Abuse of the chat",
+  });
+  await s.users.recordFailedLogin(banned.id, {
+    maxAttempts: 3,
+    lockForSeconds: 60,
   });
   const active = await s.users.create({
     username: "Active Ann",
@@ -77,6 +94,15 @@ export async function fillBoard(url: string): Promise<FullBoard> {
   });
   await s.users.recordLogin(active.id);
   await s.users.recordLogin(locked.id);
+  await s.users.recordFailedLogin(active.id, {
+    maxAttempts: 5,
+    lockForSeconds: 60,
+  });
+  await s.users.setProps(active.id, {
+    email: "ann@example.org",
+    colors: { menu: "cyan", pager: [1, 2] },
+  });
+  await s.users.setProps(banned.id, { email: "x".repeat(300) });
   const root = await s.messages.post({
     areaId: area.id,
     fromUserId: active.id,
@@ -173,6 +199,7 @@ export async function fillBoard(url: string): Promise<FullBoard> {
   return {
     lockedUserId: locked.id,
     activeUserId: active.id,
+    bannedUserId: banned.id,
     areaId: area.id,
     fileAreaId: fileArea.id,
     tokens: {

@@ -8,7 +8,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { z } from "zod";
 import type {
   FileArea,
   FileEntry,
@@ -21,6 +20,8 @@ import type {
   User,
 } from "../src/storage.ts";
 import * as S from "../src/schemas.ts";
+import * as SU from "../src/schemas_users.ts";
+import { z as zod } from "zod";
 import { nameKey } from "./_model.ts";
 import type { OperationName } from "../src/ops/mod.ts";
 
@@ -59,7 +60,7 @@ export interface OpCase {
   /** Valid arguments (building any record the call consumes, like a user to delete). */
   args(b: Board): unknown[] | Promise<unknown[]>;
   /** The schema of each object argument: the test proves every field of it is exercised. */
-  schemas?: Record<number, z.ZodType>;
+  schemas?: Record<number, zod.ZodType>;
   /** Checks a successful call's result against what was given. */
   verify?(b: Board, args: unknown[], result: unknown): void | Promise<void>;
   /** Removes what the call (successful or not) left behind. */
@@ -171,6 +172,8 @@ export const OPS: Record<OperationName, OpCase> = {
       note: "A note",
       flags: "BA",
       status: "unvalidated",
+      statusReason: null,
+      lockedUntil: null,
       createdAt: new Date(1_000),
     }],
     schemas: { 0: S.newUser },
@@ -202,6 +205,8 @@ export const OPS: Record<OperationName, OpCase> = {
       note: "Another note",
       flags: "C",
       status: "locked",
+      statusReason: "Spamming",
+      lockedUntil: new Date(Date.now() + 3_600_000),
       lastLoginAt: new Date(2_000),
     }],
     schemas: { 1: S.userPatch },
@@ -228,6 +233,60 @@ export const OPS: Record<OperationName, OpCase> = {
       assert.deepStrictEqual(await b.s.users.get(b.a.id), r),
   },
   "users.recordLogin": { args: (b) => [b.a.id] },
+  "users.list": {
+    args: async (b) => {
+      // The defaults' order, so that leaving orderBy or descending out keeps the cursor good.
+      const first = await b.s.users.list({ limit: 1 });
+      return [{
+        query: "",
+        status: "active",
+        minLevel: 0,
+        orderBy: "username",
+        descending: false,
+        after: first.next ?? undefined,
+        limit: 10,
+      }];
+    },
+    schemas: { 0: SU.listUsersOptions },
+  },
+  "users.count": {
+    args: () => [{ query: "al", status: "active", minLevel: 0 }],
+    schemas: { 0: SU.userFilter },
+  },
+  "users.recordFailedLogin": {
+    args: (b) => [b.a.id, { maxAttempts: 1000, lockForSeconds: 60 }],
+    schemas: { 1: SU.failedLoginOptions },
+  },
+  "users.getProps": { args: (b) => [b.a.id] },
+  "users.setProps": {
+    args: (b) => [b.a.id, { email: "alice@example.org" }],
+    // Any key may be given; this one stands for them.
+    schemas: { 1: zod.strictObject({ email: zod.unknown() }) },
+    verify: async (b, [id, patch], r) => {
+      assert.deepStrictEqual(await b.s.users.getProps(id as number), r);
+      for (const [key, value] of Object.entries(patch as object)) {
+        const stored = (r as Record<string, unknown>)[key];
+        if (value === null) {
+          assert.equal(Object.hasOwn(r as object, key), false);
+        } else {assert.deepStrictEqual(
+            stored,
+            JSON.parse(JSON.stringify(value)),
+          );}
+      }
+    },
+    cleanup: async (b, [id]) => {
+      const props = await b.s.users.getProps(id as number).catch(() => ({}));
+      const removal = Object.fromEntries(
+        Object.keys(props).map((k) => [k, null]),
+      );
+      await b.s.users.setProps(id as number, removal).catch(() => {});
+    },
+  },
+  "users.findByProp": { args: () => ["email", "alice@example.org"] },
+  "users.logins": {
+    args: (b) => [b.a.id, { before: new Date(), limit: 10 }],
+    schemas: { 1: SU.loginsOptions },
+  },
   "callers.recent": { args: () => [10] },
   "callers.add": {
     args: (

@@ -6,7 +6,12 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { Repositories, User, UserStats } from "../src/storage.ts";
+import type {
+  Repositories,
+  User,
+  UserPatch,
+  UserStats,
+} from "../src/storage.ts";
 import {
   assertWithin,
   type Model,
@@ -92,7 +97,7 @@ export const createUser = step(
         ["username", "x".repeat(31)],
         ["securityLevel", 256],
         ["flags", "ab"],
-        ["status", "banned"],
+        ["status", "deleted"],
         ["nickname", "x"],
       ),
     ),
@@ -124,6 +129,9 @@ export const createUser = step(
       note: s.fields.note ?? "",
       flags: flagsOf(s.fields.flags),
       status: s.fields.status ?? "active",
+      statusReason: null,
+      lockedUntil: null,
+      failedLogins: 0,
       stats: Object.fromEntries(
         STATS.map((k) => [k, 0]),
       ) as unknown as UserStats,
@@ -158,37 +166,45 @@ export const updateUser = step(
     ),
   }),
   async (m, ops, s) => {
+    // A lock needs a reason (see UserPatch).
+    const patch: UserPatch = s.patch.status === "locked"
+      ? { ...s.patch, statusReason: "Spam" }
+      : s.patch;
     const id = pick(m.users.keys(), m.gone.users, s.user);
     if (s.bad) {
       return void await refusesBad(
         s.bad,
-        s.patch,
+        patch,
         (p) => ops.users.update(id, p),
       );
     }
     const user = m.users.get(id);
     if (!user) {
-      return void await fails(ops.users.update(id, s.patch), "not_found");
+      return void await fails(ops.users.update(id, patch), "not_found");
     }
-    const holder = s.patch.username === undefined
+    const holder = patch.username === undefined
       ? undefined
-      : userByKey(m, s.patch.username);
+      : userByKey(m, patch.username);
     if (holder && holder.id !== id) {
       return void await fails(
-        ops.users.update(id, s.patch),
+        ops.users.update(id, patch),
         "conflict",
         "username",
       );
     }
-    const [updated, from, to] = await timed(() =>
-      ops.users.update(id, s.patch)
-    );
-    const changed = Object.keys(s.patch).length > 0;
+    const [updated, from, to] = await timed(() => ops.users.update(id, patch));
+    const changed = Object.keys(patch).length > 0;
     if (changed) assertWithin("updatedAt", updated.updatedAt, from, to);
     const expected: User = {
       ...user,
-      ...s.patch,
-      flags: s.patch.flags === undefined ? user.flags : flagsOf(s.patch.flags),
+      ...patch,
+      flags: patch.flags === undefined ? user.flags : flagsOf(patch.flags),
+      ...(patch.status === undefined ? {} : {
+        lockedUntil: null,
+        ...(patch.status === "active"
+          ? { statusReason: null, failedLogins: 0 }
+          : {}),
+      }),
       updatedAt: changed ? updated.updatedAt : user.updatedAt,
     };
     assert.deepStrictEqual(updated, expected);

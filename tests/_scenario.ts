@@ -160,7 +160,33 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await s.events.prune({ olderThan: since });
   await s.events.prune({ olderThan: since, keep: 1 });
   await s.sessions.end(session.id);
+  await userAdministration(s, bob.id);
   await s.sessions.delete(session.id);
   await s.messages.delete(reply.id);
   await s.users.delete(bob.id);
+}
+
+/** Every shape of `users.list` and `users.count`, failed logins, properties and logins. */
+async function userAdministration(s: Repositories, id: number): Promise<void> {
+  for (
+    const orderBy of ["username", "id", "createdAt", "lastLoginAt"] as const
+  ) {
+    for (const descending of [false, true]) {
+      const first = await s.users.list({ orderBy, descending, limit: 1 });
+      await s.users.list({ orderBy, descending, limit: 1, after: first.next! });
+    }
+  }
+  const filter = { query: "li", status: "active", minLevel: 0 } as const;
+  await s.users.list(filter);
+  await s.users.count();
+  await s.users.count(filter);
+  await s.users.recordFailedLogin(id, { maxAttempts: 1, lockForSeconds: 60 });
+  await s.users.setProps(id, {
+    email: "bob@example.org",
+    long: "x".repeat(300),
+  });
+  await s.users.setProps(id, { long: null });
+  await s.users.getProps(id);
+  await s.users.findByProp("email", "bob@example.org");
+  await s.users.logins(id, { before: new Date(), limit: 10 });
 }

@@ -23,6 +23,13 @@ async function seed(storage: Storage): Promise<void> {
     }
     return ids;
   });
+  // Properties of two users, one of them deleted with its user.
+  await storage.users.setProps(users[3]!, { email: "gone@example.org" });
+  await storage.users.setProps(users[5]!, {
+    email: "five@example.org",
+    prefs: { ansi: true, lines: [24, 25] },
+    long: "z".repeat(400),
+  });
   await storage.users.delete(users[3]!);
   await seedAreas(storage, 4);
   // A reply that arrives before its parent: adopted later, so its parent has a higher id.
@@ -141,6 +148,7 @@ Deno.test({
         ["messages", 2502],
         ["sessions", 301],
         ["events", 50],
+        ["user_props", 3],
         ["impulse_migrations", manifest.sqlite!.length],
       ],
     );
@@ -156,6 +164,11 @@ Deno.test({
       await a.messages.list(2, { limit: 1000 }),
     );
     assert.deepEqual(await b.users.get(9), await a.users.get(9));
+    assert.deepEqual(await b.users.getProps(6), await a.users.getProps(6));
+    assert.deepEqual(
+      (await b.users.findByProp("long", "z".repeat(400))).map((u) => u.id),
+      [6],
+    );
     assert.deepEqual(
       await b.files.list(1, { limit: 5 }),
       await a.files.list(1, { limit: 5 }),

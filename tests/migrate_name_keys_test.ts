@@ -73,7 +73,8 @@ persistentTest(
     await boardAtNine(fresh.url);
     const atNine = await keyed(fresh.url);
     await using migrator = await openMigrator(fresh.url);
-    const [step, ...more] = await migrator.up();
+    // Up to 0010 only: later migrations leave no notes of their own.
+    const [step, ...more] = await migrator.up({ to: 10 });
     assert.equal(more.length, 0);
     assert.equal(step?.version, 10);
     for (const [table, ids, names] of PAIRS) {
@@ -94,6 +95,8 @@ persistentTest(
       "the notes are kept in the database",
     );
 
+    // The later migrations, which the storage needs (they change no key).
+    await migrator.up();
     const applied = await keyed(fresh.url);
     assert.equal(applied.users!.length, USERS.length, "no user is lost");
     {
@@ -116,8 +119,8 @@ persistentTest(
       assert.ok(isStorageError(error, "conflict"), String(error));
     }
 
-    const [down] = await migrator.down();
-    assert.equal(down?.version, 10);
+    const down = await migrator.to(9);
+    assert.equal(down.at(-1)?.version, 10);
     assert.deepEqual(
       await keyed(fresh.url),
       atNine,
@@ -175,7 +178,7 @@ persistentTest(
   "deno task migrate up prints each collision under its step, in text and JSON",
   async (fresh) => {
     await boardAtNine(fresh.url);
-    const run = await runMigrate(["up", "--db", fresh.url, "--json"]);
+    const run = await runMigrate(["to", "10", "--db", fresh.url, "--json"]);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as {
       steps: { version: number; notes: { ids: number[]; message: string }[] }[];
@@ -186,7 +189,7 @@ persistentTest(
       [[1, 2], [3, 4], [1, 2], [1, 2], [6]],
     );
     await runMigrate(["down", "--db", fresh.url]);
-    const text = await runMigrate(["up", "--db", fresh.url]);
+    const text = await runMigrate(["to", "10", "--db", fresh.url]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(
       text.stdout,

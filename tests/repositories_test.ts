@@ -12,7 +12,7 @@ import { openStorage, type Repositories } from "../mod.ts";
 import { OPERATIONS } from "../src/ops/mod.ts";
 import { rejectsKind } from "./_assert.ts";
 
-/** The issue's mapping, new names only: the contract. */
+/** The issue's mapping, new names only, with issue 12's additions: the contract. */
 const MAPPING = {
   users: [
     "create",
@@ -22,6 +22,14 @@ const MAPPING = {
     "delete",
     "incrementStats",
     "recordLogin",
+    // Issue 12, item 1.
+    "list",
+    "count",
+    "recordFailedLogin",
+    "getProps",
+    "setProps",
+    "findByProp",
+    "logins",
   ],
   callers: ["recent", "add"],
   messageAreas: ["create", "get", "list"],

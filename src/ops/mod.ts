@@ -23,6 +23,7 @@
  * 4. `sessions`, `last_read`, `logins`, `settings`, `events`: rows nothing else refers to (an
  *    event refers to a session, and takes it with the user in its one statement's foreign key
  *    checks).
+ * 4. `sessions`, `last_read`, `logins`, `user_props`: rows nothing else refers to.
  *
  * Why this order: a caller's transaction typically acts on a user and then on what the user
  * does (`users.incrementStats` then `messages.post`), and a delete's `ON DELETE` actions always go
@@ -37,6 +38,8 @@
  * - users.recordLogin: user before the login row; users.delete: the user, then its `ON DELETE` actions.
  * - settings.increment: the key's row (made if missing) before its new value.
  * - events.prune: the events, in the order the server finds them; nothing else.
+ * - users.setProps: the user (`users.lock`) before its properties, so that two calls on one user
+ *   count its keys one after the other.
  * - Every other write changes one row.
  *
  * Within a table, an operation that changes several rows with one statement (purging expired

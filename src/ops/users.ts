@@ -23,6 +23,7 @@ import { characters } from "../describe.ts";
 import { KEY_GROWTH } from "../keys.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import { foldKey } from "../keys.ts";
+import { isStorageError, StorageError } from "../errors.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { byId, changeById, PatchStatements } from "./_patch.ts";
 import { userExists } from "./_references.ts";
@@ -48,7 +49,8 @@ const Q = {
   ),
   login: sql(
     "users.login",
-    `UPDATE users SET logins = logins + 1, last_login_at = ? WHERE id = ? RETURNING ${U}`,
+    `UPDATE users SET logins = logins + 1, last_login_at = ?, failed_logins = 0 WHERE id = ?
+     RETURNING ${U}`,
     true,
   ),
   recordLogin: sql(
@@ -66,7 +68,9 @@ const update = new PatchStatements<UserPatch>(
   "users.update",
   USERS.name,
   patchSetsOf<UserPatch>(USERS),
-  `, updated_at = ? WHERE id = ? RETURNING ${U}`,
+  // A status of "active" or "unvalidated" (first parameter 1) starts failed logins again.
+  `, failed_logins = CASE WHEN ? = 1 THEN 0 ELSE failed_logins END, updated_at = ?
+   WHERE id = ? RETURNING ${U}`,
 );
 
 /**
@@ -138,10 +142,21 @@ export async function updateUser(
 ): Promise<User> {
   parse(idSchema, id, "id", "users.update");
   const p = parse(S.userPatch, patch, "patch", "users.update");
+  const lifted = p.status === "active" || p.status === "unvalidated";
+  if (p.status !== undefined) {
+    // A new status replaces the old one's reason and end (see `UserPatch`).
+    p.lockedUntil = p.status === "locked" ? p.lockedUntil ?? null : null;
+    if (lifted) p.statusReason = null;
+  }
   const set = update.bind(p);
   const row = set === null ? await x.get(Q.byId, [id]) : await mapError(
-    () => x.get(set.statement, [...set.params, Date.now(), id]),
-    p.username === undefined ? (error) => error : nameTaken(p.username),
+    () => x.get(set.statement, [...set.params, lifted ? 1 : 0, Date.now(), id]),
+    (error) =>
+      statusUnfit(
+        id,
+        p,
+        p.username === undefined ? error : nameTaken(p.username)(error),
+      ),
   );
   if (!row) throw notFound("user", id, "update user");
   return toUser(row);
@@ -216,6 +231,25 @@ export async function addLastCaller(
     await q.run(Q.recordLogin, [c.userId, c.username, c.loginAt.getTime()]);
     return { userId: c.userId, username: c.username, loginAt: c.loginAt };
   });
+}
+
+/**
+ * A reason or lock end set alone on a user whose status takes none (the schema's CHECKs refuse
+ * it): `validation` naming the field.
+ */
+function statusUnfit(id: number, p: UserPatch, error: unknown): unknown {
+  if (!isStorageError(error, "constraint") || p.status !== undefined) {
+    return error;
+  }
+  const field = p.statusReason !== undefined ? "statusReason" : "lockedUntil";
+  if (p[field] === undefined) return error;
+  return new StorageError(
+    "validation",
+    `Invalid users.update input: ${field} can be set alone only on a ${
+      field === "statusReason" ? "banned or locked user" : "locked user"
+    }, and user ${id} is not one: set status in the same patch`,
+    { field, cause: error },
+  );
 }
 
 function nameTaken(username: string): (error: unknown) => unknown {

@@ -17,8 +17,22 @@
  * @module
  */
 import type { Definition } from "./_definition.ts";
-import type { NewUser, User, UserPatch, UserStats } from "../records.ts";
+import type {
+  FailedLoginOptions,
+  JsonValue,
+  ListUsersOptions,
+  LoginRecord,
+  LoginsOptions,
+  NewUser,
+  User,
+  UserFilter,
+  UserPage,
+  UserPatch,
+  UserStats,
+} from "../records.ts";
 import * as ops from "../ops/users.ts";
+import * as admin from "../ops/user_admin.ts";
+import * as props from "../ops/user_props.ts";
 
 /**
  * Users: `storage.users`, and `tx.users` in a transaction. Every input is validated before
@@ -47,6 +61,47 @@ export interface Users {
    * `callers.recent`; `not_found` if missing.
    */
   recordLogin(id: number): Promise<User>;
+  /**
+   * A page of users, by username unless `orderBy` says otherwise, filtered by a case-insensitive
+   * substring of the username or real name (`query`, plain text), a status and a lowest level.
+   * `next` is an opaque cursor for the following page: pass it as `after` with the same
+   * `orderBy` (another order's cursor, or an altered one, is `validation` naming
+   * `options.after`); with `descending` flipped it gives the page before it. Keyset paging: a
+   * page costs the same at any depth, and users created or deleted meanwhile neither repeat nor
+   * shift the pages after them.
+   */
+  list(options?: ListUsersOptions): Promise<UserPage>;
+  /** How many users the filter of `list` takes. */
+  count(filter?: UserFilter): Promise<number>;
+  /**
+   * Counts a failed login (`failedLogins` + 1), atomically, and locks an active user for
+   * `lockForSeconds` (reason "Too many failed logins") when the count reaches `maxAttempts`. A
+   * banned, unvalidated or locked user is only counted (a lock is not extended); after a lock
+   * has ended, the count starts again at 1. `not_found` if missing.
+   */
+  recordFailedLogin(id: number, options: FailedLoginOptions): Promise<User>;
+  /** The user's properties by key; `not_found` if the user is missing. */
+  getProps(id: number): Promise<Record<string, JsonValue>>;
+  /**
+   * Sets properties (a `null` value removes its key) in one step and returns them all: keys of
+   * 1–64 characters, values of at most 64 KiB as JSON, at most 256 keys a user (`validation`,
+   * nothing written, beyond). `not_found` if the user is missing.
+   */
+  setProps(
+    id: number,
+    patch: Record<string, JsonValue | null>,
+  ): Promise<Record<string, JsonValue>>;
+  /**
+   * The users whose property `key` is exactly `value` (same type: `"1"` is not `1`), by id,
+   * through an index.
+   */
+  findByProp(key: string, value: string | number | boolean): Promise<User[]>;
+  /**
+   * The user's logins, newest first: each session with when it began and ended (an expired
+   * session ended when it expired), its node, address and id, kept after it ends (until
+   * `sessions.delete` removes it). `not_found` if the user is missing.
+   */
+  logins(id: number, options?: LoginsOptions): Promise<LoginRecord[]>;
 }
 
 /** The operations behind {@linkcode Users}: each method's operation, taking the executor first. */
@@ -58,4 +113,11 @@ export const USERS: Definition<Users> = {
   delete: ops.deleteUser,
   incrementStats: ops.incrementUserStats,
   recordLogin: ops.recordLogin,
+  list: admin.listUsers,
+  count: admin.countUsers,
+  recordFailedLogin: admin.recordFailedLogin,
+  getProps: props.getProps,
+  setProps: props.setProps,
+  findByProp: props.findByProp,
+  logins: admin.listLogins,
 };

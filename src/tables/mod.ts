@@ -57,6 +57,41 @@ export const USERS = table("users", {
     note: { field: "note", codec: "text", patch: true, create: true },
     flags: { field: "flags", codec: "text", patch: true, create: true },
     status: { field: "status", codec: "text", patch: true, create: true },
+    status_reason: {
+      field: "statusReason",
+      codec: "text",
+      nullable: true,
+      patch: true,
+      create: true,
+    },
+    locked_until: {
+      field: "lockedUntil",
+      codec: "date",
+      nullable: true,
+      patch: true,
+      create: true,
+    },
+    failed_logins: { field: "failedLogins", codec: "integer" },
+    // What `users.list({ query })` searches besides `username_key` (0011_user_admin).
+    real_name_key: {
+      codec: "text",
+      keyOf: { column: "real_name", fold: foldKey },
+    },
+  },
+});
+
+/**
+ * User properties: a JSON value per user and key, and its lookup form (the value's JSON text, or
+ * `#` and the SHA-256 of a long one; NULL for arrays and objects) that `users.findByProp` finds
+ * it by.
+ */
+export const USER_PROPS = table("user_props", {
+  generatedId: false,
+  columns: {
+    user_id: { codec: "integer" },
+    key: { codec: "text" },
+    value: { codec: "json" },
+    lookup: { codec: "text", nullable: true },
   },
 });
 
@@ -240,6 +275,7 @@ export const EVENTS = table("events", {
 /** Every table of the package, parents before children (by their foreign keys). */
 export const CATALOGUE: readonly Table[] = [
   USERS,
+  USER_PROPS,
   LOGINS,
   MESSAGE_AREAS,
   FILE_AREAS,

@@ -37,7 +37,7 @@ testCase("users carry a profile, access flags and a status", async (s) => {
     "flags",
   );
   await rejectsKind(
-    s.users.update(user.id, { status: "banned" as never }),
+    s.users.update(user.id, { status: "deleted" as never }),
     "validation",
     "status",
   );

@@ -37,6 +37,9 @@ import {
   type TestDatabase,
 } from "./_case.ts";
 import "./_users.ts";
+import "./_user_admin.ts";
+import "./_user_status.ts";
+import "./_user_props.ts";
 import "./_names.ts";
 import "./_areas.ts";
 import "./_messages.ts";
