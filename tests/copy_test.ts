@@ -147,8 +147,8 @@ Deno.test({
         ["logins", 30],
         ["messages", 2502],
         ["sessions", 301],
-        ["events", 50],
         ["user_props", 3],
+        ["events", 50],
         ["impulse_migrations", manifest.sqlite!.length],
       ],
     );
