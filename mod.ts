@@ -45,10 +45,14 @@ export type {
 } from "./src/errors.ts";
 export type {
   AfterOptions,
+  AnonymousPosting,
   AnyDriver,
+  AreaAccess,
   Callers,
+  DeleteAreaOptions,
   DriverSections,
   FileArea,
+  FileAreaPatch,
   FileAreas,
   FileEntry,
   FilePatch,
@@ -62,6 +66,7 @@ export type {
   Message,
   MessageArea,
   MessageAreaKind,
+  MessageAreaPatch,
   MessageAreas,
   MessagePatch,
   Messages,
