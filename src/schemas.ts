@@ -114,7 +114,7 @@ const storagePath = text(1024).refine((s) => !CONTROL.test(s), {
 });
 
 /** Access settings: every one optional (a patch changes only those given). */
-const accessPatch = z.strictObject({
+const accessFields = z.strictObject({
   readLevel: level.optional(),
   writeLevel: level.optional(),
   readFlags: flags.optional(),
@@ -122,6 +122,14 @@ const accessPatch = z.strictObject({
   hidden: z.boolean({ error: "must be true or false" }).optional(),
   sysopLevel: level.optional(),
 });
+
+/** Access settings as a plain object (not a Date, a Map or an array, which zod would take). */
+const accessPatch = z.unknown().refine(
+  (v) =>
+    typeof v === "object" && v !== null &&
+    [Object.prototype, null].includes(Object.getPrototypeOf(v)),
+  { error: "must be a plain object of access settings", abort: true },
+).pipe(accessFields);
 
 /** Access settings of a new area: every one left out takes its default. */
 const newAccess = accessPatch.optional().transform((a) => ({

@@ -322,7 +322,7 @@ async function moveMessages(
     throw new StorageError(
       "conflict",
       `Cannot move the messages of message area ${from} ("${fromKind}") into message area ${to} ` +
-        `("${kind}"): private mail moves only between private areas`,
+        `("${kind}"): private mail moves only between private areas; name another area in options.moveTo`,
       { field: "options.moveTo" },
     );
   }
@@ -331,7 +331,9 @@ async function moveMessages(
     throw new StorageError(
       "conflict",
       `Cannot move the messages of message area ${from} into message area ${to} as both hold ` +
-        `FidoNet MSGID "${clash[0]}": delete one of the two messages first`,
+        `FidoNet MSGID "${
+          clash[0]
+        }": delete one of the two messages first, or name another area in options.moveTo`,
       { field: "options.moveTo" },
     );
   }
@@ -383,7 +385,8 @@ export async function deleteFileArea(
           `Cannot move the files of file area ${id} into file area ${moveTo} as both hold a ` +
             `file named "${
               clash[0]
-            }" (case-insensitively): rename or delete one first`,
+            }" (case-insensitively): rename or delete one ` +
+            `first, or name another area in options.moveTo`,
           { field: "options.moveTo" },
         );
       }
