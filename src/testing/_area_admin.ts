@@ -490,8 +490,11 @@ testCase(
         body: "b",
       }));
     const deleted = s.messageAreas.delete(from.id, { moveTo: to.id });
-    const results = await Promise.allSettled(posts);
-    await deleted;
+    const [deletion, ...results] = await Promise.allSettled([
+      deleted,
+      ...posts,
+    ]);
+    if (deletion!.status === "rejected") throw deletion!.reason;
     const posted = results.filter((r) => r.status === "fulfilled").length;
     for (const r of results) {
       if (r.status === "rejected") {
