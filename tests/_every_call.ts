@@ -33,14 +33,15 @@ export function everyCall(ids: {
     "messageAreas.list": [],
     "messageAreas.getByTag": ["general"],
     "messageAreas.update": [ids.area, { description: "d" }],
-    "messageAreas.delete": [ids.area, { moveTo: ids.area + 1000 }],
+    // The area "messageAreas.create" made (the next id), moved into the board's.
+    "messageAreas.delete": [ids.area + 1, { moveTo: ids.area }],
     "messageAreas.reorder": [[ids.area]],
     "fileAreas.create": [{ tag: "LATE", name: "Late" }],
     "fileAreas.get": [ids.fileArea],
     "fileAreas.list": [],
     "fileAreas.getByTag": ["uploads"],
     "fileAreas.update": [ids.fileArea, { description: "d" }],
-    "fileAreas.delete": [ids.fileArea, { moveTo: ids.fileArea + 1000 }],
+    "fileAreas.delete": [ids.fileArea + 1, { moveTo: ids.fileArea }],
     "fileAreas.reorder": [[ids.fileArea]],
     "messages.post": [{
       areaId: ids.area,

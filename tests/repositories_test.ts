@@ -24,7 +24,15 @@ const MAPPING = {
     "recordLogin",
   ],
   callers: ["recent", "add"],
-  messageAreas: ["create", "get", "list"],
+  messageAreas: [
+    "create",
+    "get",
+    "getByTag",
+    "list",
+    "update",
+    "delete",
+    "reorder",
+  ],
   messages: [
     "post",
     "get",
@@ -37,7 +45,15 @@ const MAPPING = {
   ],
   reading: ["markRead", "newScan", "readNext"],
   mail: ["listFor"],
-  fileAreas: ["create", "get", "list"],
+  fileAreas: [
+    "create",
+    "get",
+    "getByTag",
+    "list",
+    "update",
+    "delete",
+    "reorder",
+  ],
   files: [
     "add",
     "get",

@@ -33,6 +33,10 @@
  * - files.add: uploader (`uploads + 1`) before the new file; files.recordDownload: user before file.
  * - sessions.create with a node: the user (shared) before the session that held the node.
  * - users.recordLogin: user before the login row; users.delete: the user, then its `ON DELETE` actions.
+ * - messageAreas.delete and fileAreas.delete: the area and the `moveTo` area (`FOR UPDATE`,
+ *   ascending id), then the messages or files moved, then the last-read pointers carried.
+ * - messageAreas.update: the area (`FOR UPDATE`) before its change; reorder: each area by
+ *   ascending id.
  * - Every other write changes one row.
  *
  * Within a table, an operation that changes several rows with one statement (purging expired
