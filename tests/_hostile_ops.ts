@@ -74,6 +74,23 @@ export function assertStored(input: unknown, stored: unknown, what: string) {
   const record = stored as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!(key in record) || given[key] === undefined) continue;
+    if (key === "access") {
+      // Access settings are a partial object: each one given is stored, flags normalised.
+      const access = given[key] as Record<string, unknown>;
+      const stored = record[key] as Record<string, unknown>;
+      for (const [setting, value] of Object.entries(access)) {
+        if (value === undefined) continue;
+        const expected = /Flags$/.test(setting)
+          ? [...new Set(value as string)].sort().join("")
+          : value;
+        assert.deepStrictEqual(
+          stored[setting],
+          expected,
+          `${what}: access.${setting} is stored exactly`,
+        );
+      }
+      continue;
+    }
     let expected = given[key], actual = record[key];
     if (key === "flags") {
       expected = [...new Set(expected as string)].sort().join("");
