@@ -33,6 +33,7 @@ import type {
 } from "../records.ts";
 import * as ops from "../ops/areas.ts";
 import * as admin from "../ops/area_admin.ts";
+import * as deletion from "../ops/area_delete.ts";
 
 /** File areas: `storage.fileAreas`, and `tx.fileAreas` in a transaction. */
 export interface FileAreas {
@@ -72,6 +73,6 @@ export const FILE_AREAS: Definition<FileAreas> = {
   getByTag: admin.getFileAreaByTag,
   list: ops.listFileAreas,
   update: admin.updateFileArea,
-  delete: admin.deleteFileArea,
+  delete: deletion.deleteFileArea,
   reorder: admin.reorderFileAreas,
 };

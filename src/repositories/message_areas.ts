@@ -34,6 +34,7 @@ import type {
 } from "../records.ts";
 import * as ops from "../ops/areas.ts";
 import * as admin from "../ops/area_admin.ts";
+import * as deletion from "../ops/area_delete.ts";
 
 /** Message areas: `storage.messageAreas`, and `tx.messageAreas` in a transaction. */
 export interface MessageAreas {
@@ -75,6 +76,6 @@ export const MESSAGE_AREAS: Definition<MessageAreas> = {
   getByTag: admin.getMessageAreaByTag,
   list: ops.listMessageAreas,
   update: admin.updateMessageArea,
-  delete: admin.deleteMessageArea,
+  delete: deletion.deleteMessageArea,
   reorder: admin.reorderMessageAreas,
 };

@@ -39,6 +39,7 @@ import "./_users.ts";
 import "./_names.ts";
 import "./_areas.ts";
 import "./_area_admin.ts";
+import "./_area_delete.ts";
 import "./_messages.ts";
 import "./_threads.ts";
 import "./_files.ts";
