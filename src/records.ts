@@ -134,6 +134,30 @@ export interface NewLastCaller {
 /** What a message area carries: local, FidoNet echomail or netmail, or private mail. */
 export type MessageAreaKind = "local" | "echomail" | "netmail" | "private";
 
+/** Whether a message area takes anonymous posts: never, when the poster asks, or always. */
+export type AnonymousPosting = "never" | "allowed" | "forced";
+
+/**
+ * Who may use an area, stored with it (`storage.as()` enforces it; the storage itself is the
+ * system's view and does not). Levels are 0–255 and compare with `User.securityLevel`; flags are
+ * sets of the letters A–Z, each of which the user's `flags` must hold, stored sorted without
+ * repeats.
+ */
+export interface AreaAccess {
+  /** The level needed to read (message areas) or to list and download (file areas); 0. */
+  readLevel: number;
+  /** The level needed to post (message areas) or to upload (file areas); 0. */
+  writeLevel: number;
+  /** The flags needed to read: `""`. */
+  readFlags: string;
+  /** The flags needed to write: `""`. */
+  writeFlags: string;
+  /** Whether the area is left out of lists for those who cannot read it; `false`. */
+  hidden: boolean;
+  /** The level that reads everything of a private area and administers the area; 255. */
+  sysopLevel: number;
+}
+
 /** Input of `messageAreas.create`. */
 export interface NewMessageArea {
   /** A short unique name (case-insensitively): 1–40 characters without spaces. */
@@ -144,6 +168,50 @@ export interface NewMessageArea {
   kind?: MessageAreaKind;
   /** The FidoNet echo tag, for echomail areas. */
   echoTag?: string | null;
+  /** Up to 1000 characters; `""`. */
+  description?: string;
+  /** Where `list()` puts it (0–2147483647); by default after every area there is. */
+  position?: number;
+  /** A group name (free text, one line, up to 80 characters); `""`. */
+  conference?: string;
+  /** How many messages the area should keep (1 or more), or `null` for no limit (the default). */
+  maxMessages?: number | null;
+  /** How many days the area should keep a message (1–36500), or `null` (the default). */
+  maxAgeDays?: number | null;
+  /** The FidoNet origin line (one line, up to 80 characters); `""`. */
+  origin?: string;
+  /** Whether anonymous posts are taken; `"never"`. */
+  anonymous?: AnonymousPosting;
+  /** Who may use the area: any setting left out takes its default. */
+  access?: Partial<AreaAccess>;
+}
+
+/** A patch for `messageAreas.update`: only the fields given change. */
+export interface MessageAreaPatch {
+  /** A new tag (unique, case-insensitively). */
+  tag?: string;
+  /** A new name. */
+  name?: string;
+  /** A new kind: only `"local"` and `"echomail"` change into each other. */
+  kind?: MessageAreaKind;
+  /** A new echo tag, or `null`. */
+  echoTag?: string | null;
+  /** A new description. */
+  description?: string;
+  /** A new position. */
+  position?: number;
+  /** A new conference. */
+  conference?: string;
+  /** A new limit, or `null`. */
+  maxMessages?: number | null;
+  /** A new age limit, or `null`. */
+  maxAgeDays?: number | null;
+  /** A new origin line. */
+  origin?: string;
+  /** A new anonymous setting. */
+  anonymous?: AnonymousPosting;
+  /** New access settings: only those given change. */
+  access?: Partial<AreaAccess>;
 }
 
 /** A message area ("board"). */
@@ -164,6 +232,22 @@ export interface MessageArea {
   msgCount: number;
   /** When the area was created. */
   createdAt: Date;
+  /** The description. */
+  description: string;
+  /** Where `list()` puts it: by position, then id. */
+  position: number;
+  /** The conference (group) it belongs to, or `""`. */
+  conference: string;
+  /** How many messages it should keep, or `null` (stored for the board; nothing prunes by it). */
+  maxMessages: number | null;
+  /** How many days it should keep a message, or `null` (stored for the board). */
+  maxAgeDays: number | null;
+  /** The FidoNet origin line, or `""`. */
+  origin: string;
+  /** Whether anonymous posts are taken. */
+  anonymous: AnonymousPosting;
+  /** Who may use it. */
+  access: AreaAccess;
 }
 
 /** Input of `fileAreas.create`. */
@@ -172,6 +256,38 @@ export interface NewFileArea {
   tag: string;
   /** The name shown to callers: 1–80 characters. */
   name: string;
+  /** Up to 1000 characters; `""`. */
+  description?: string;
+  /** Where `list()` puts it (0–2147483647); by default after every area there is. */
+  position?: number;
+  /** Where the board keeps the area's files (up to 1024 characters, no control characters); `""`. */
+  storagePath?: string;
+  /** The largest upload in bytes, or `null` for no limit (the default). */
+  maxFileSize?: number | null;
+  /** Whether callers may upload here; `true`. */
+  uploadsAllowed?: boolean;
+  /** Who may use the area: any setting left out takes its default. */
+  access?: Partial<AreaAccess>;
+}
+
+/** A patch for `fileAreas.update`: only the fields given change. */
+export interface FileAreaPatch {
+  /** A new tag (unique, case-insensitively). */
+  tag?: string;
+  /** A new name. */
+  name?: string;
+  /** A new description. */
+  description?: string;
+  /** A new position. */
+  position?: number;
+  /** A new storage path. */
+  storagePath?: string;
+  /** A new upload limit, or `null`. */
+  maxFileSize?: number | null;
+  /** Whether uploads are allowed. */
+  uploadsAllowed?: boolean;
+  /** New access settings: only those given change. */
+  access?: Partial<AreaAccess>;
 }
 
 /** A file area. */
@@ -184,6 +300,27 @@ export interface FileArea {
   name: string;
   /** When the area was created. */
   createdAt: Date;
+  /** The description. */
+  description: string;
+  /** Where `list()` puts it: by position, then id. */
+  position: number;
+  /** Where the board keeps the area's files, or `""`. */
+  storagePath: string;
+  /** The largest upload in bytes, or `null` (stored for the board; `files.add` does not check it). */
+  maxFileSize: number | null;
+  /** Whether callers may upload here (stored for the board). */
+  uploadsAllowed: boolean;
+  /** Who may use it. */
+  access: AreaAccess;
+}
+
+/** Options of `messageAreas.delete` and `fileAreas.delete`. */
+export interface DeleteAreaOptions {
+  /**
+   * Another area of the same sort to move the area's messages or files into; without it, an area
+   * that holds any is not deleted (`conflict`).
+   */
+  moveTo?: number;
 }
 
 /** Input of `files.add`. */

@@ -142,18 +142,117 @@ export const statsDelta = z.strictObject({
   downloadBytes: delta.optional(),
 });
 
+const areaKind = z.enum(["local", "echomail", "netmail", "private"], {
+  error: 'must be "local", "echomail", "netmail" or "private"',
+});
+const level = int(0, 255);
+const position = int(0, 2_147_483_647);
+const description = text(1000);
+const anonymous = z.enum(["never", "allowed", "forced"], {
+  error: 'must be "never", "allowed" or "forced"',
+});
+/** A file system path as the board names it: no control characters. */
+const storagePath = text(1024).refine((s) => !CONTROL.test(s), {
+  error: "must not contain control or format characters",
+});
+
+/** Access settings: every one optional (a patch changes only those given). */
+const accessFields = z.strictObject({
+  readLevel: level.optional(),
+  writeLevel: level.optional(),
+  readFlags: flags.optional(),
+  writeFlags: flags.optional(),
+  hidden: z.boolean({ error: "must be true or false" }).optional(),
+  sysopLevel: level.optional(),
+});
+
+/** Access settings as a plain object (not a Date, a Map or an array, which zod would take). */
+const accessPatch = z.unknown().refine(
+  (v) =>
+    typeof v === "object" && v !== null &&
+    [Object.prototype, null].includes(Object.getPrototypeOf(v)),
+  { error: "must be a plain object of access settings", abort: true },
+).pipe(accessFields);
+
+/** Access settings of a new area: every one left out takes its default. */
+const newAccess = accessPatch.optional().transform((a) => ({
+  readLevel: a?.readLevel ?? 0,
+  writeLevel: a?.writeLevel ?? 0,
+  readFlags: a?.readFlags ?? "",
+  writeFlags: a?.writeFlags ?? "",
+  hidden: a?.hidden ?? false,
+  sysopLevel: a?.sysopLevel ?? 255,
+}));
+
 /** Input of messageAreas.create. */
 export const newMessageArea = z.strictObject({
   tag,
   name: name(80),
-  kind: z.enum(["local", "echomail", "netmail", "private"], {
-    error: 'must be "local", "echomail", "netmail" or "private"',
-  }).default("local"),
+  kind: areaKind.default("local"),
   echoTag: tag.nullable().default(null),
+  description: description.default(""),
+  position: position.optional(),
+  conference: profile(80).default(""),
+  maxMessages: int(1).nullable().default(null),
+  maxAgeDays: int(1, 36_500).nullable().default(null),
+  origin: profile(80).default(""),
+  anonymous: anonymous.default("never"),
+  access: newAccess,
+});
+
+/** Input of messageAreas.update. */
+export const messageAreaPatch = z.strictObject({
+  tag: tag.optional(),
+  name: name(80).optional(),
+  kind: areaKind.optional(),
+  echoTag: tag.nullable().optional(),
+  description: description.optional(),
+  position: position.optional(),
+  conference: profile(80).optional(),
+  maxMessages: int(1).nullable().optional(),
+  maxAgeDays: int(1, 36_500).nullable().optional(),
+  origin: profile(80).optional(),
+  anonymous: anonymous.optional(),
+  access: accessPatch.optional(),
 });
 
 /** Input of fileAreas.create. */
-export const newFileArea = z.strictObject({ tag, name: name(80) });
+export const newFileArea = z.strictObject({
+  tag,
+  name: name(80),
+  description: description.default(""),
+  position: position.optional(),
+  storagePath: storagePath.default(""),
+  maxFileSize: int(0).nullable().default(null),
+  uploadsAllowed: z.boolean({ error: "must be true or false" }).default(true),
+  access: newAccess,
+});
+
+/** Input of fileAreas.update. */
+export const fileAreaPatch = z.strictObject({
+  tag: tag.optional(),
+  name: name(80).optional(),
+  description: description.optional(),
+  position: position.optional(),
+  storagePath: storagePath.optional(),
+  maxFileSize: int(0).nullable().optional(),
+  uploadsAllowed: z.boolean({ error: "must be true or false" }).optional(),
+  access: accessPatch.optional(),
+});
+
+/** Options of messageAreas.delete and fileAreas.delete. */
+export const deleteAreaOptions = z.strictObject({ moveTo: id.optional() })
+  .default({});
+
+/** Input of messageAreas.reorder and fileAreas.reorder: ids, each once. */
+export const areaIds = z.array(id, { error: "must be an array of area ids" })
+  .max(100_000)
+  .refine((ids) => new Set(ids).size === ids.length, {
+    error: "must name each area once",
+  });
+
+/** An area tag as a caller may spell it for `getByTag` (its key may be longer than the tag). */
+export const tagSpelling: z.ZodString = text(40 * KEY_GROWTH, 1);
 
 /** Input of files.add. */
 export const newFile = z.strictObject({

@@ -41,9 +41,19 @@ export function everyCall(ids: {
     "messageAreas.create": [{ tag: "LATE", name: "Late" }],
     "messageAreas.get": [ids.area],
     "messageAreas.list": [],
+    "messageAreas.getByTag": ["general"],
+    "messageAreas.update": [ids.area, { description: "d" }],
+    // The area "messageAreas.create" made (the next id), moved into the board's.
+    "messageAreas.delete": [ids.area + 1, { moveTo: ids.area }],
+    // Before the deletions (detached_test runs them last): the board's area and "LATE".
+    "messageAreas.reorder": [[ids.area + 1, ids.area]],
     "fileAreas.create": [{ tag: "LATE", name: "Late" }],
     "fileAreas.get": [ids.fileArea],
     "fileAreas.list": [],
+    "fileAreas.getByTag": ["uploads"],
+    "fileAreas.update": [ids.fileArea, { description: "d" }],
+    "fileAreas.delete": [ids.fileArea + 1, { moveTo: ids.fileArea }],
+    "fileAreas.reorder": [[ids.fileArea + 1, ids.fileArea]],
     "messages.post": [{
       areaId: ids.area,
       fromUserId: ids.user,

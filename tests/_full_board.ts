@@ -9,6 +9,16 @@
 import { openStorage } from "../mod.ts";
 import { sqlQuery, withSql } from "./_migrate.ts";
 
+/** Access settings none of which is the default. */
+const ACCESS = {
+  readLevel: 10,
+  writeLevel: 20,
+  readFlags: "A",
+  writeFlags: "BC",
+  hidden: true,
+  sysopLevel: 250,
+};
+
 /** What the tests look up on a full board. */
 export interface FullBoard {
   /** A locked user (profile fields filled, a reason, a lock end). */
@@ -39,10 +49,24 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     name: "FidoNet test echo",
     kind: "echomail",
     echoTag: "TEST",
+    description: "Tests of the FidoNet echo",
+    position: 5,
+    conference: "FidoNet",
+    maxMessages: 1000,
+    maxAgeDays: 365,
+    origin: "The Full Board (2:280/464)",
+    anonymous: "allowed",
+    access: ACCESS,
   });
   const fileArea = await s.fileAreas.create({
     tag: "UTILS",
     name: "Utilities",
+    description: "DOS utilities",
+    position: 6,
+    storagePath: "/srv/bbs/files/utils",
+    maxFileSize: 10_000_000,
+    uploadsAllowed: false,
+    access: ACCESS,
   });
   const created = new Date(Date.UTC(1995, 3, 1));
   const locked = await s.users.create({

@@ -77,6 +77,23 @@ export function assertStored(input: unknown, stored: unknown, what: string) {
   const record = stored as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!(key in record) || given[key] === undefined) continue;
+    if (key === "access") {
+      // Access settings are a partial object: each one given is stored, flags normalised.
+      const access = given[key] as Record<string, unknown>;
+      const stored = record[key] as Record<string, unknown>;
+      for (const [setting, value] of Object.entries(access)) {
+        if (value === undefined) continue;
+        const expected = /Flags$/.test(setting)
+          ? [...new Set(value as string)].sort().join("")
+          : value;
+        assert.deepStrictEqual(
+          stored[setting],
+          expected,
+          `${what}: access.${setting} is stored exactly`,
+        );
+      }
+      continue;
+    }
     let expected = given[key], actual = record[key];
     if (key === "flags") {
       expected = [...new Set(expected as string)].sort().join("");
@@ -159,6 +176,38 @@ const userStored = async (
   assert.deepStrictEqual(await b.s.users.get(user.id), user);
   assertStored(input(args, i), user, "user");
 };
+
+/** Every access setting, not the defaults (flags in their stored form). */
+const ACCESS = {
+  readLevel: 10,
+  writeLevel: 20,
+  readFlags: "A",
+  writeFlags: "BC",
+  hidden: true,
+  sysopLevel: 200,
+};
+
+/** Every setting of a message area but its tag, name, kind and echo tag. */
+const MESSAGE_AREA_SETTINGS = {
+  description: "An area's description",
+  position: 7,
+  conference: "FidoNet",
+  maxMessages: 500,
+  maxAgeDays: 90,
+  origin: "The Hostile BBS",
+  anonymous: "allowed",
+  access: ACCESS,
+} as const;
+
+/** Every setting of a file area but its tag and name. */
+const FILE_AREA_SETTINGS = {
+  description: "A file area's description",
+  position: 3,
+  storagePath: "/srv/files",
+  maxFileSize: 1_000_000,
+  uploadsAllowed: false,
+  access: ACCESS,
+} as const;
 
 /** Every operation, with its valid arguments. */
 export const OPS: Record<OperationName, OpCase> = {
@@ -312,6 +361,7 @@ export const OPS: Record<OperationName, OpCase> = {
       name: "An area",
       kind: "echomail",
       echoTag: "ECHO",
+      ...MESSAGE_AREA_SETTINGS,
     }],
     schemas: { 0: S.newMessageArea },
     verify: async (b, args, r) => {
@@ -323,9 +373,53 @@ export const OPS: Record<OperationName, OpCase> = {
     },
   },
   "messageAreas.get": { args: (b) => [b.area.id] },
+  "messageAreas.getByTag": {
+    args: (b) => [b.area.tag],
+    verify: (_, [tag], r) =>
+      assert.ok(
+        r === null ||
+          nameKey((r as MessageArea).tag) === nameKey(tag as string),
+      ),
+  },
   "messageAreas.list": { args: () => [] },
+  "messageAreas.update": {
+    args: (b) => [b.area.id, {
+      tag: `RENAMED${b.next()}`,
+      name: "Renamed",
+      kind: "echomail",
+      echoTag: "RENAMED",
+      ...MESSAGE_AREA_SETTINGS,
+    }],
+    schemas: { 1: S.messageAreaPatch },
+    verify: async (b, args, r) => {
+      assert.deepStrictEqual(
+        await b.s.messageAreas.get((r as MessageArea).id),
+        r,
+      );
+      assertStored(input(args, 1), r, "message area");
+    },
+  },
+  "messageAreas.delete": {
+    destroys: true,
+    args: async (b) => [
+      (await b.s.messageAreas.create({ tag: `GONE${b.next()}`, name: "G" }))
+        .id,
+      { moveTo: b.area.id },
+    ],
+    schemas: { 1: S.deleteAreaOptions },
+    verify: async (b, [id]) =>
+      assert.equal(await b.s.messageAreas.get(id as number), null),
+    cleanup: (b, [id]) => gone(b.s.messageAreas.delete(id as number)),
+  },
+  "messageAreas.reorder": {
+    args: async (b) => [(await b.s.messageAreas.list()).map((a) => a.id)],
+  },
   "fileAreas.create": {
-    args: (b) => [{ tag: `FILES${b.next()}`, name: "A file area" }],
+    args: (b) => [{
+      tag: `FILES${b.next()}`,
+      name: "A file area",
+      ...FILE_AREA_SETTINGS,
+    }],
     schemas: { 0: S.newFileArea },
     verify: async (b, args, r) => {
       assert.deepStrictEqual(await b.s.fileAreas.get((r as FileArea).id), r);
@@ -333,7 +427,40 @@ export const OPS: Record<OperationName, OpCase> = {
     },
   },
   "fileAreas.get": { args: (b) => [b.fileArea.id] },
+  "fileAreas.getByTag": {
+    args: (b) => [b.fileArea.tag],
+    verify: (_, [tag], r) =>
+      assert.ok(
+        r === null || nameKey((r as FileArea).tag) === nameKey(tag as string),
+      ),
+  },
   "fileAreas.list": { args: () => [] },
+  "fileAreas.update": {
+    args: (b) => [b.fileArea.id, {
+      tag: `RENAMED${b.next()}`,
+      name: "Renamed",
+      ...FILE_AREA_SETTINGS,
+    }],
+    schemas: { 1: S.fileAreaPatch },
+    verify: async (b, args, r) => {
+      assert.deepStrictEqual(await b.s.fileAreas.get((r as FileArea).id), r);
+      assertStored(input(args, 1), r, "file area");
+    },
+  },
+  "fileAreas.delete": {
+    destroys: true,
+    args: async (b) => [
+      (await b.s.fileAreas.create({ tag: `GONE${b.next()}`, name: "G" })).id,
+      { moveTo: b.fileArea.id },
+    ],
+    schemas: { 1: S.deleteAreaOptions },
+    verify: async (b, [id]) =>
+      assert.equal(await b.s.fileAreas.get(id as number), null),
+    cleanup: (b, [id]) => gone(b.s.fileAreas.delete(id as number)),
+  },
+  "fileAreas.reorder": {
+    args: async (b) => [(await b.s.fileAreas.list()).map((a) => a.id)],
+  },
 
   "messages.post": {
     args: (b) => [{

@@ -12,6 +12,7 @@
 import { caseFold } from "unicode-case-folding";
 import assert from "node:assert/strict";
 import type {
+  AreaAccess,
   FileArea,
   FileEntry,
   LastCaller,
@@ -487,4 +488,32 @@ async function assertSearch(m: Model, ops: Repositories, when: string) {
       `${when}: files.search(${word})`,
     );
   }
+}
+
+/**
+ * The settings every new area has by default: an empty description, the position after every
+ * area there is, and the default access.
+ *
+ * @param areas The areas of the same sort the model holds.
+ * @returns The settings.
+ */
+export function areaDefaults(areas: Iterable<{ position: number }>): {
+  description: string;
+  position: number;
+  access: AreaAccess;
+} {
+  let last = 0;
+  for (const area of areas) last = Math.max(last, area.position);
+  return {
+    description: "",
+    position: last + 1,
+    access: {
+      readLevel: 0,
+      writeLevel: 0,
+      readFlags: "",
+      writeFlags: "",
+      hidden: false,
+      sysopLevel: 255,
+    },
+  };
 }

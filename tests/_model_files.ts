@@ -7,7 +7,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { FileArea, FileEntry, NewFile } from "../src/storage.ts";
-import { assertWithin, fileKey, nameKey, overflows, takeId } from "./_model.ts";
+import {
+  areaDefaults,
+  assertWithin,
+  fileKey,
+  nameKey,
+  overflows,
+  takeId,
+} from "./_model.ts";
 import {
   type Bad,
   DATES,
@@ -38,7 +45,15 @@ export const createFileArea = step(
     const [area, from, to] = await timed(() => ops.fileAreas.create(s));
     takeId(m, "fileAreas", area.id);
     assertWithin("createdAt", area.createdAt, from, to);
-    const expected: FileArea = { id: area.id, ...s, createdAt: area.createdAt };
+    const expected: FileArea = {
+      id: area.id,
+      ...s,
+      createdAt: area.createdAt,
+      ...areaDefaults(m.fileAreas.values()),
+      storagePath: "",
+      maxFileSize: null,
+      uploadsAllowed: true,
+    };
     assert.deepStrictEqual(area, expected);
     m.fileAreas.set(area.id, expected);
   },

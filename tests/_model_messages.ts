@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Kludge, MessageArea, NewMessage } from "../src/storage.ts";
 import {
+  areaDefaults,
   areaMessages,
   assertWithin,
   type MMessage,
@@ -76,6 +77,12 @@ export const createMessageArea = step(
       lastMsgNum: 0,
       msgCount: 0,
       createdAt: area.createdAt,
+      ...areaDefaults(m.areas.values()),
+      conference: "",
+      maxMessages: null,
+      maxAgeDays: null,
+      origin: "",
+      anonymous: "never",
     };
     assert.deepStrictEqual(area, expected);
     m.areas.set(area.id, expected);

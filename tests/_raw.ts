@@ -63,6 +63,8 @@ export function openRaw(url: string): Raw | undefined {
     const db = new DatabaseSync(path);
     db.exec("PRAGMA busy_timeout = 5000");
     const fingerprint = db.prepare(FINGERPRINT);
+    // Sums of safe integers (two areas' maxMessages) may pass 2^53.
+    fingerprint.setReadBigInts(true);
     return {
       empty: () => Promise.resolve(db.exec(EMPTY)),
       fingerprint: () =>

@@ -163,6 +163,7 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await userAdministration(s, bob.id);
   await s.sessions.delete(session.id);
   await s.messages.delete(reply.id);
+  await areaAdministration(s, alice.id, bob.id, files.id);
   await s.users.delete(bob.id);
 }
 
@@ -189,4 +190,44 @@ async function userAdministration(s: Repositories, id: number): Promise<void> {
   await s.users.getProps(id);
   await s.users.findByProp("email", "bob@example.org");
   await s.users.logins(id, { before: new Date(), limit: 10 });
+}
+
+/** The area editor: look-up by tag, settings, order, deleting with and without a move. */
+async function areaAdministration(
+  s: Repositories,
+  reader: number,
+  other: number,
+  fileAreaId: number,
+): Promise<void> {
+  const old = await s.messageAreas.create({ tag: "OLD", name: "Old" });
+  const empty = await s.messageAreas.create({ tag: "EMPTY", name: "Empty" });
+  const busy = await s.messageAreas.create({ tag: "BUSY", name: "Busy" });
+  for (const areaId of [old.id, old.id, busy.id]) {
+    await s.messages.post({
+      areaId,
+      fromUserId: reader,
+      subject: "s",
+      body: "b",
+    });
+  }
+  await s.reading.markRead(reader, old.id, 1);
+  await s.reading.markRead(other, old.id, 2);
+  await s.reading.markRead(reader, busy.id, 1);
+  await s.messageAreas.getByTag("old");
+  await s.messageAreas.update(old.id, { kind: "echomail", tag: "OLDER" });
+  await s.messageAreas.update(old.id, { access: { readLevel: 10 } });
+  await s.messageAreas.update(old.id, {});
+  await s.messageAreas.reorder((await s.messageAreas.list()).map((a) => a.id));
+  // Into an area that never held a message (pointers carried), then into one that did.
+  await s.messageAreas.delete(old.id, { moveTo: empty.id });
+  await s.messageAreas.delete(empty.id, { moveTo: busy.id });
+  const spare = await s.messageAreas.create({ tag: "SPARE", name: "Spare" });
+  await s.messageAreas.delete(spare.id);
+  const more = await s.fileAreas.create({ tag: "MORE", name: "More" });
+  await s.files.add({ areaId: more.id, filename: "MORE.ZIP", size: 1 });
+  await s.fileAreas.getByTag("more");
+  await s.fileAreas.update(more.id, { uploadsAllowed: false });
+  await s.fileAreas.update(more.id, {});
+  await s.fileAreas.reorder([more.id, fileAreaId]);
+  await s.fileAreas.delete(more.id, { moveTo: fileAreaId });
 }

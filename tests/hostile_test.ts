@@ -4,7 +4,8 @@
  * is also left out, and own `__proto__` / `constructor` / `prototype` keys and unknown keys are
  * added to every input object. Each call must either succeed and store exactly what was given
  * (read back and compared), or fail as `validation` naming the field; a well-typed value naming
- * a missing record may also fail as `not_found`, `constraint` or `conflict`. Never an
+ * a missing record (or a list of ids naming the wrong ones) may also fail as `not_found`,
+ * `constraint` or `conflict`. Never an
  * `internal` error, a TypeError, a hang, or a write: after each failure every table is
  * fingerprinted (row counts, id marks, sums over every column) and must be unchanged.
  * Afterwards `Object.prototype` must be untouched.
@@ -196,7 +197,10 @@ function assertRefusal(
   }
   const wellTyped = value === MISSING || value === null ||
     storableString(value) ||
-    safeInteger(value) || Number.isFinite(timeOf(value));
+    safeInteger(value) || Number.isFinite(timeOf(value)) ||
+    // A list of ids (reorder) that names the wrong records.
+    (Array.isArray(value) && value.length > 0 && value.every(safeInteger)) ||
+    (Array.isArray(value) && value.length === 0);
   assert.ok(
     wellTyped && ["not_found", "constraint", "conflict"].includes(error.kind),
     `${what}: failed as ${error.kind}: ${error.message}`,

@@ -151,6 +151,29 @@ importTest(
         ["EMAIL", "E-mail", "private", 80, 80],
       ],
     );
+    // BOARDS.DAT's settings: acs and postacs "s30", 100 messages kept, origin "blah", and
+    // not visible without access.
+    assert.deepEqual(
+      areas.map((a) => [a.maxMessages, a.origin, a.anonymous, a.access]),
+      [
+        ...[0, 1].map(() => [100, "blah", "never", {
+          readLevel: 30,
+          writeLevel: 30,
+          readFlags: "",
+          writeFlags: "",
+          hidden: true,
+          sysopLevel: 255,
+        }]),
+        [null, "", "never", {
+          readLevel: 0,
+          writeLevel: 0,
+          readFlags: "",
+          writeFlags: "",
+          hidden: false,
+          sysopLevel: 255,
+        }],
+      ],
+    );
     const mail = await storage.messages.list(areas[2]!.id, { limit: 1000 });
     assert.deepEqual(
       mail.map((m) => m.msgNum),
@@ -203,6 +226,10 @@ importTest(
     });
     const [sr] = await storage.fileAreas.list();
     assert.deepEqual([sr!.tag, sr!.name], ["SR", "Unused"]);
+    assert.deepEqual([sr!.storagePath, sr!.access.readLevel], [
+      "C:\\SR\\ART\\",
+      0,
+    ]);
     const files = await storage.files.list(sr!.id);
     const sauce = (artist: string, group: string, date: string) =>
       `\nArtist: ${artist}\nGroup:${

@@ -194,7 +194,14 @@ async function syntheticInstall(): Promise<string> {
     "DATA/USER.LST": users(),
     "DATA/BOARDS.DAT": concat(
       board("\x031General", "GENERAL"),
-      board("Lost", "LOST"),
+      board("Lost", "LOST", 0, {
+        acs: "s20",
+        postAcs: "s50&fA",
+        maxMessages: 300,
+        anonymous: 3,
+        visible: true,
+        origin: "The \x032Lost BBS",
+      }),
     ),
     "MSGS/GENERAL.MIX": g.mix,
     "MSGS/GENERAL.BRD": g.brd,
@@ -342,6 +349,53 @@ importTest(
     );
     assert.equal(await verifyPassword("pa55", carla!.passwordHash), true);
     assert.equal(await verifyPassword("secret", sysop!.passwordHash), true);
+  },
+);
+
+importTest(
+  "importImpulse71() carries board and file area settings, and closes an area whose condition is more than a level",
+  async (storage) => {
+    const report = await imported(storage);
+    const [general, lost] = await storage.messageAreas.list();
+    assert.deepEqual(
+      [
+        general!.maxMessages,
+        general!.anonymous,
+        general!.origin,
+        general!.access,
+      ],
+      [null, "never", "", {
+        readLevel: 30,
+        writeLevel: 0,
+        readFlags: "",
+        writeFlags: "",
+        hidden: true,
+        sysopLevel: 255,
+      }],
+    );
+    assert.deepEqual(
+      [lost!.maxMessages, lost!.anonymous, lost!.origin, lost!.access],
+      [300, "allowed", "The Lost BBS", {
+        readLevel: 20,
+        writeLevel: 255,
+        readFlags: "",
+        writeFlags: "",
+        hidden: false,
+        sysopLevel: 255,
+      }],
+    );
+    assert.ok(
+      report.changed.some((c) =>
+        c.kind === "messageAreas" && /"s50&fA" is more than a security level/
+          .test(c.reason)
+      ),
+    );
+    const [uploads] = await storage.fileAreas.list();
+    assert.equal(uploads!.storagePath, "C:\\BBS\\DL\\");
+    assert.deepEqual([uploads!.access.readLevel, uploads!.access.hidden], [
+      0,
+      true,
+    ]);
   },
 );
 

@@ -32,7 +32,15 @@ const MAPPING = {
     "logins",
   ],
   callers: ["recent", "add"],
-  messageAreas: ["create", "get", "list"],
+  messageAreas: [
+    "create",
+    "get",
+    "getByTag",
+    "list",
+    "update",
+    "delete",
+    "reorder",
+  ],
   messages: [
     "post",
     "get",
@@ -45,7 +53,15 @@ const MAPPING = {
   ],
   reading: ["markRead", "newScan", "readNext"],
   mail: ["listFor"],
-  fileAreas: ["create", "get", "list"],
+  fileAreas: [
+    "create",
+    "get",
+    "getByTag",
+    "list",
+    "update",
+    "delete",
+    "reorder",
+  ],
   files: [
     "add",
     "get",

@@ -50,6 +50,15 @@ const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
     text: "SELECT username FROM users WHERE id = $1 FOR NO KEY UPDATE",
     bind: (params) => [...params],
   },
+  "messageAreas.lock": {
+    text:
+      "SELECT last_msg_num, msg_count, kind FROM message_areas WHERE id = $1 FOR UPDATE",
+    bind: (params) => [...params],
+  },
+  "fileAreas.lock": {
+    text: "SELECT id FROM file_areas WHERE id = $1 FOR UPDATE",
+    bind: (params) => [...params],
+  },
   "users.share": {
     text: "SELECT username FROM users WHERE id = $1 FOR KEY SHARE",
     bind: (params) => [...params],

@@ -44,6 +44,15 @@ export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
     text: "SELECT username FROM users WHERE id = ?",
     bind: (params) => [...params],
   },
+  "messageAreas.lock": {
+    text:
+      "SELECT last_msg_num, msg_count, kind FROM message_areas WHERE id = ?",
+    bind: (params) => [...params],
+  },
+  "fileAreas.lock": {
+    text: "SELECT id FROM file_areas WHERE id = ?",
+    bind: (params) => [...params],
+  },
   "users.share": {
     text: "SELECT username FROM users WHERE id = ?",
     bind: (params) => [...params],

@@ -6,6 +6,7 @@
 import { type Executor, type Row, type Sql, sql } from "../driver.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import { notFound } from "./_errors.ts";
+import { valueAt } from "../tables/table.ts";
 
 /**
  * A record by id, or `null`: the body of `users.get`, `files.get` and the like.
@@ -107,9 +108,10 @@ export class PatchStatements<P extends object> {
     let mask = 0;
     const params: unknown[] = [];
     this.#sets.forEach(([field, , values], bit) => {
-      if (patch[field] === undefined) return;
+      const value = valueAt(patch, field);
+      if (value === undefined) return;
       mask |= 1 << bit;
-      params.push(...(values ? values(patch) : [patch[field]]));
+      params.push(...(values ? values(patch) : [value]));
     });
     if (mask === 0) return null;
     let statement = this.#cache.get(mask);

@@ -38,6 +38,9 @@ const insertMessageArea = insertOf<ParsedNewMessageArea>(MESSAGE_AREAS, [
 ]);
 const insertFileArea = insertOf<ParsedNewFileArea>(FILE_AREAS, ["created_at"]);
 
+/** The highest position an area may have. */
+const MAX_POSITION = 2_147_483_647;
+
 const Q = {
   insertMessageArea: sql("messageAreas.insert", insertMessageArea.text, true),
   messageArea: sql(
@@ -46,11 +49,25 @@ const Q = {
   ),
   messageAreas: sql(
     "messageAreas.list",
-    `SELECT ${MA} FROM message_areas ORDER BY id`,
+    `SELECT ${MA} FROM message_areas ORDER BY position, id`,
   ),
   insertFileArea: sql("fileAreas.insert", insertFileArea.text, true),
   fileArea: sql("fileAreas.byId", `SELECT ${FA} FROM file_areas WHERE id = ?`),
-  fileAreas: sql("fileAreas.list", `SELECT ${FA} FROM file_areas ORDER BY id`),
+  fileAreas: sql(
+    "fileAreas.list",
+    `SELECT ${FA} FROM file_areas ORDER BY position, id`,
+  ),
+  // After every area: the highest position plus one (never past the highest allowed).
+  nextMessageAreaPosition: sql(
+    "messageAreas.nextPosition",
+    `SELECT CASE WHEN max(position) >= ${MAX_POSITION} THEN ${MAX_POSITION}
+                 ELSE coalesce(max(position), 0) + 1 END FROM message_areas`,
+  ),
+  nextFileAreaPosition: sql(
+    "fileAreas.nextPosition",
+    `SELECT CASE WHEN max(position) >= ${MAX_POSITION} THEN ${MAX_POSITION}
+                 ELSE coalesce(max(position), 0) + 1 END FROM file_areas`,
+  ),
   highWater: sql(
     "messageAreas.highWater",
     "SELECT last_msg_num FROM message_areas WHERE id = ?",
@@ -85,10 +102,18 @@ export async function createMessageArea(
   input: NewMessageArea,
 ): Promise<MessageArea> {
   const a = parse(S.newMessageArea, input, "input", "messageAreas.create");
-  const row = await mapError(
-    () => x.get(Q.insertMessageArea, insertMessageArea.params(a, [Date.now()])),
-    tagTaken(a.tag),
-  );
+  const row = await x.atomic(async (q) => {
+    const position = a.position ??
+      Number((await q.get(Q.nextMessageAreaPosition, []))![0]);
+    return await mapError(
+      () =>
+        q.get(
+          Q.insertMessageArea,
+          insertMessageArea.params({ ...a, position }, [Date.now()]),
+        ),
+      tagTaken(a.tag),
+    );
+  });
   return toMessageArea(row!);
 }
 
@@ -100,7 +125,7 @@ export function getMessageArea(
   return byId(x, Q.messageArea, id, "messageAreas.get", toMessageArea);
 }
 
-/** See `messageAreas.list`. */
+/** See `messageAreas.list`: by position, then id. */
 export async function listMessageAreas(x: Executor): Promise<MessageArea[]> {
   return (await x.all(Q.messageAreas, [])).map(toMessageArea);
 }
@@ -111,10 +136,18 @@ export async function createFileArea(
   input: NewFileArea,
 ): Promise<FileArea> {
   const a = parse(S.newFileArea, input, "input", "fileAreas.create");
-  const row = await mapError(
-    () => x.get(Q.insertFileArea, insertFileArea.params(a, [Date.now()])),
-    tagTaken(a.tag),
-  );
+  const row = await x.atomic(async (q) => {
+    const position = a.position ??
+      Number((await q.get(Q.nextFileAreaPosition, []))![0]);
+    return await mapError(
+      () =>
+        q.get(
+          Q.insertFileArea,
+          insertFileArea.params({ ...a, position }, [Date.now()]),
+        ),
+      tagTaken(a.tag),
+    );
+  });
   return toFileArea(row!);
 }
 
@@ -126,7 +159,7 @@ export function getFileArea(
   return byId(x, Q.fileArea, id, "fileAreas.get", toFileArea);
 }
 
-/** See `fileAreas.list`. */
+/** See `fileAreas.list`: by position, then id. */
 export async function listFileAreas(x: Executor): Promise<FileArea[]> {
   return (await x.all(Q.fileAreas, [])).map(toFileArea);
 }
@@ -196,7 +229,13 @@ export async function readNext(
   return rows.map(toMessage);
 }
 
-function tagTaken(tag: string): (error: unknown) => unknown {
+/**
+ * Rewords a taken tag's `conflict`.
+ *
+ * @param tag The tag given.
+ * @returns The mapping.
+ */
+export function tagTaken(tag: string): (error: unknown) => unknown {
   return reword(
     "conflict",
     "tag",

@@ -40,6 +40,10 @@
  * - events.prune: the events, in the order the server finds them; nothing else.
  * - users.setProps: the user (`users.lock`) before its properties, so that two calls on one user
  *   count its keys one after the other.
+ * - messageAreas.delete and fileAreas.delete: the area and the `moveTo` area (`FOR UPDATE`,
+ *   ascending id), then the messages or files moved, then the last-read pointers carried.
+ * - messageAreas.update: the area (`FOR UPDATE`) before its change; reorder: each area by
+ *   ascending id.
  * - Every other write changes one row.
  *
  * Within a table, an operation that changes several rows with one statement (purging expired

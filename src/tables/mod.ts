@@ -106,24 +106,56 @@ export const LOGINS = table("logins", {
   },
 });
 
+/** A setting of an area: its create input and its patch set it. */
+const SET = { patch: true, create: true } as const;
+
+/** The access settings of an area (message and file areas alike), `area.access`. */
+const ACCESS = {
+  read_level: { ...SET, field: "access.readLevel", codec: "integer" },
+  write_level: { ...SET, field: "access.writeLevel", codec: "integer" },
+  read_flags: { ...SET, field: "access.readFlags", codec: "text" },
+  write_flags: { ...SET, field: "access.writeFlags", codec: "text" },
+  hidden: { ...SET, field: "access.hidden", codec: "boolean" },
+  sysop_level: { ...SET, field: "access.sysopLevel", codec: "integer" },
+} as const;
+
 /** Message areas. */
 export const MESSAGE_AREAS = table("message_areas", {
   generatedId: true,
   columns: {
     id: { field: "id", codec: "integer" },
-    tag: { field: "tag", codec: "text", create: true },
+    tag: { field: "tag", codec: "text", patch: true, create: true },
     tag_key: { codec: "text", keyOf: { column: "tag", fold: foldKey } },
-    name: { field: "name", codec: "text", create: true },
-    kind: { field: "kind", codec: "text", create: true },
+    name: { field: "name", codec: "text", patch: true, create: true },
+    kind: { field: "kind", codec: "text", patch: true, create: true },
     echo_tag: {
       field: "echoTag",
       codec: "text",
       nullable: true,
+      patch: true,
       create: true,
     },
     last_msg_num: { field: "lastMsgNum", codec: "integer" },
     msg_count: { field: "msgCount", codec: "integer" },
     created_at: { field: "createdAt", codec: "date" },
+    description: { ...SET, field: "description", codec: "text" },
+    position: { ...SET, field: "position", codec: "integer" },
+    conference: { ...SET, field: "conference", codec: "text" },
+    max_messages: {
+      ...SET,
+      field: "maxMessages",
+      codec: "integer",
+      nullable: true,
+    },
+    max_age_days: {
+      ...SET,
+      field: "maxAgeDays",
+      codec: "integer",
+      nullable: true,
+    },
+    origin: { ...SET, field: "origin", codec: "text" },
+    anonymous: { ...SET, field: "anonymous", codec: "text" },
+    ...ACCESS,
   },
 });
 
@@ -132,10 +164,21 @@ export const FILE_AREAS = table("file_areas", {
   generatedId: true,
   columns: {
     id: { field: "id", codec: "integer" },
-    tag: { field: "tag", codec: "text", create: true },
+    tag: { field: "tag", codec: "text", patch: true, create: true },
     tag_key: { codec: "text", keyOf: { column: "tag", fold: foldKey } },
-    name: { field: "name", codec: "text", create: true },
+    name: { field: "name", codec: "text", patch: true, create: true },
     created_at: { field: "createdAt", codec: "date" },
+    description: { ...SET, field: "description", codec: "text" },
+    position: { ...SET, field: "position", codec: "integer" },
+    storage_path: { ...SET, field: "storagePath", codec: "text" },
+    max_file_size: {
+      ...SET,
+      field: "maxFileSize",
+      codec: "integer",
+      nullable: true,
+    },
+    uploads_allowed: { ...SET, field: "uploadsAllowed", codec: "boolean" },
+    ...ACCESS,
   },
 });
 

@@ -14,7 +14,10 @@ export type Codec =
   | "integer"
   /** A string. */
   | "text"
-  /** A boolean, stored as 0/1 (SQLite) or a boolean (PostgreSQL). */
+  /**
+   * A boolean, stored as the integer 0 or 1 on every dialect (a PostgreSQL `boolean` parameter
+   * would read the 1 as false through postgres.js, which serialises only `true` as true).
+   */
   | "boolean"
   /** A `Date`, stored as epoch milliseconds. */
   | "date"
@@ -114,17 +117,36 @@ export type Nested<S extends TableSpec, P extends string> = {
     : never;
 }[keyof S["columns"]];
 
-/** The fields a patch may set. */
+/** A field's top-level key: a nested field's first part (`access.readLevel` → `access`). */
+type Head<F> = F extends `${infer H}.${string}` ? H : F;
+
+/** The fields a patch may set (a nested field by its first part). */
 export type Patchable<S extends TableSpec> = {
   [C in keyof S["columns"]]: S["columns"][C] extends
-    { field: infer F; patch: true } ? F : never;
+    { field: infer F; patch: true } ? Head<F> : never;
 }[keyof S["columns"]];
 
-/** The fields a create input sets. */
+/** The fields a create input sets (a nested field by its first part). */
 export type Creatable<S extends TableSpec> = {
   [C in keyof S["columns"]]: S["columns"][C] extends
-    { field: infer F; create: true } ? F : never;
+    { field: infer F; create: true } ? Head<F> : never;
 }[keyof S["columns"]];
+
+/**
+ * The value of a field of a record: a property (`name`) or one level nested (`access.hidden`;
+ * `undefined` when the outer object is missing).
+ *
+ * @param record The record, a create input or a patch.
+ * @param field The field.
+ * @returns Its value.
+ */
+export function valueAt(record: object, field: string): unknown {
+  const dot = field.indexOf(".");
+  const r = record as Record<string, unknown>;
+  if (dot < 0) return r[field];
+  const outer = r[field.slice(0, dot)] as Record<string, unknown> | undefined;
+  return outer?.[field.slice(dot + 1)];
+}
 
 /** A field name the generated mapper may hold: an identifier, nothing to evaluate. */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -250,7 +272,7 @@ export function writesOf(
   return {
     columns: [name, ...keys],
     values: (record) => {
-      const value = record[field];
+      const value = valueAt(record, field);
       return [encode(value), ...folds.map((fold) => fold(value as string))];
     },
   };

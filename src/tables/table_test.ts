@@ -13,12 +13,19 @@ function at(record: unknown, path: string): unknown {
 Deno.test("mapperOf() reads each field from its own column's position, on every table", () => {
   for (const t of CATALOGUE) {
     // A distinct value per position: a field read from another column shows another value.
-    const row = t.selected.map((_, i) => 1000 + i);
+    // A boolean holds 0 or 1: by the position's parity (a table's booleans sit apart).
+    const row = t.selected.map((name, i) =>
+      t.spec.columns[name]!.codec === "boolean" ? i % 2 : 1000 + i
+    );
     const record = mapperOf(t)(row);
     t.selected.forEach((name, i) => {
       const column = t.spec.columns[name]!;
       const value = at(record, column.field!);
-      const expected = column.codec === "date" ? new Date(1000 + i) : 1000 + i;
+      const expected = column.codec === "date"
+        ? new Date(1000 + i)
+        : column.codec === "boolean"
+        ? i % 2 === 1
+        : 1000 + i;
       assert.deepEqual(value, expected, `${t.name}.${name} → ${column.field}`);
     });
   }

@@ -6,13 +6,16 @@
  * @module
  */
 import type {
+  AreaAccess,
   FileArea,
+  FileAreaPatch,
   FileEntry,
   FilePatch,
   LastCaller,
   LogEvent,
   Message,
   MessageArea,
+  MessageAreaPatch,
   MessagePatch,
   NewEvent,
   NewFile,
@@ -49,6 +52,10 @@ type Spec<T> = T extends
   : never;
 
 Deno.test("the catalogue's record fields are the public records' keys", () => {
+  none<
+    Differ<Nested<Spec<typeof MESSAGE_AREAS>, "access">, keyof AreaAccess>
+  >();
+  none<Differ<Nested<Spec<typeof FILE_AREAS>, "access">, keyof AreaAccess>>();
   type U = Spec<typeof USERS>;
   none<Differ<Fields<U>, keyof User>>();
   none<Differ<Nested<U, "stats">, keyof UserStats>>();
@@ -66,6 +73,10 @@ Deno.test("the catalogue's patchable fields are the public patches' keys", () =>
   none<Differ<Patchable<Spec<typeof USERS>>, keyof UserPatch>>();
   none<Differ<Patchable<Spec<typeof FILES>>, keyof FilePatch>>();
   none<Differ<Patchable<Spec<typeof MESSAGES>>, keyof MessagePatch>>();
+  none<
+    Differ<Patchable<Spec<typeof MESSAGE_AREAS>>, keyof MessageAreaPatch>
+  >();
+  none<Differ<Patchable<Spec<typeof FILE_AREAS>>, keyof FileAreaPatch>>();
 });
 
 Deno.test("the catalogue's create fields are the public inputs' keys, but for times the operation sets", () => {

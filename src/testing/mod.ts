@@ -42,6 +42,8 @@ import "./_user_status.ts";
 import "./_user_props.ts";
 import "./_names.ts";
 import "./_areas.ts";
+import "./_area_admin.ts";
+import "./_area_delete.ts";
 import "./_messages.ts";
 import "./_threads.ts";
 import "./_files.ts";

@@ -122,9 +122,24 @@ export function board(
   name: string,
   fileName: string,
   conference = 0,
+  settings: BoardSettings = {},
 ): Uint8Array {
   return new Bytes(256).str(0, 40, name).str(41, 8, fileName).i32(50, 100)
-    .str(95, 20, "s30").u8(253, conference).bytes;
+    .str(95, 20, settings.acs ?? "s30").str(116, 20, settings.postAcs ?? "")
+    .u16(158, settings.maxMessages ?? 0).u8(160, settings.anonymous ?? 0)
+    .u16(182, settings.visible ? 1 : 0).str(190, 50, settings.origin ?? "")
+    .u8(253, conference).bytes;
+}
+
+/** What {@linkcode board} sets besides its name, file and conference. */
+export interface BoardSettings {
+  acs?: string;
+  postAcs?: string;
+  maxMessages?: number;
+  anonymous?: number;
+  /** `mbstat` bit 0, visible without access. */
+  visible?: boolean;
+  origin?: string;
 }
 
 /** An author or addressee. */

@@ -4,10 +4,12 @@
  * @module
  */
 
+import { fileAreaSettings } from "./area_settings.ts";
 import { filenameKey, foldKey } from "../../keys.ts";
 import type { Impulse71FileEntry } from "./file_listing.ts";
 import { fit, type ImportRun, tryWrite, type Where } from "./import_run.ts";
-import { fillDates, plainName, storable } from "./import_text.ts";
+import { fillDates, type Fitted, plainName, storable } from "./import_text.ts";
+import type { NewFileArea } from "../../records.ts";
 import type { Impulse71Install } from "./read_impulse71.ts";
 
 /** A listing to import and the area it becomes. */
@@ -20,6 +22,8 @@ export interface ListingToImport {
   where: Where;
   /** Why the area is not imported, or `null` to import it. */
   leaveOut: string | null;
+  /** The area's settings and access (none for orphan listings). */
+  settings: Fitted<Partial<NewFileArea>>;
 }
 
 /**
@@ -45,6 +49,7 @@ export function fileListings(
       : area.hidden && area.entries.length === 0
       ? "it is base 0, which callers never saw, and lists no files"
       : null,
+    settings: fileAreaSettings(area),
   }));
   const orphans = install.orphans.listings.map((listing): ListingToImport => ({
     tag: listing.name,
@@ -55,6 +60,7 @@ export function fileListings(
     leaveOut: includeOrphans
       ? null
       : "it is an orphan listing (no area refers to it), imported only with includeOrphans",
+    settings: { value: {}, changes: [] },
   }));
   return [...areas, ...orphans];
 }
@@ -96,6 +102,7 @@ export async function importFileSide(run: ImportRun): Promise<void> {
       listing.where,
       plainName(listing.name, "name"),
     );
+    const settings = fit(run, "fileAreas", listing.where, listing.settings);
     const area = await tryWrite(
       run,
       "fileAreas",
@@ -104,6 +111,7 @@ export async function importFileSide(run: ImportRun): Promise<void> {
         run.tx.fileAreas.create({
           tag: listing.tag,
           name: name || listing.tag,
+          ...settings,
         }),
     );
     if (area !== undefined) await importEntries(run, listing, area.id);

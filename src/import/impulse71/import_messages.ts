@@ -5,8 +5,9 @@
  * @module
  */
 
+import { boardSettings } from "./area_settings.ts";
 import { foldKey } from "../../keys.ts";
-import type { MessageAreaKind } from "../../records.ts";
+import type { MessageAreaKind, NewMessageArea } from "../../records.ts";
 import type { Impulse71ImportKind } from "./import_report.ts";
 import {
   fit,
@@ -16,6 +17,7 @@ import {
 } from "./import_run.ts";
 import {
   fillDates,
+  type Fitted,
   isAnonymous,
   partyName,
   plainName,
@@ -40,7 +42,12 @@ export interface BaseToImport extends Impulse71MessageBase, Impulse71BaseFiles {
   record: number | null;
   /** Why the base is not imported, or `null` to import it. */
   leaveOut: string | null;
+  /** The board's settings and access (none for the e-mail and orphan bases). */
+  settings: Fitted<Partial<NewMessageArea>>;
 }
+
+/** The settings of an area no BOARDS.DAT record describes: the defaults. */
+const NO_SETTINGS: Fitted<Partial<NewMessageArea>> = { value: {}, changes: [] };
 
 /**
  * The bases of an install as areas to create: boards in number order, the e-mail base,
@@ -63,6 +70,7 @@ export function messageBases(
     file: install.sources.boards,
     record: board.number - 1,
     leaveOut: board.fileName === "" ? "the board names no base file" : null,
+    settings: boardSettings(board, install.conferences.message),
   }));
   const mail: BaseToImport[] = install.mail.indexFile === null ? [] : [{
     ...install.mail,
@@ -73,6 +81,7 @@ export function messageBases(
     file: install.mail.indexFile,
     record: null,
     leaveOut: null,
+    settings: NO_SETTINGS,
   }];
   const orphans = install.orphans.messageBases.map((base): BaseToImport => ({
     ...base,
@@ -85,6 +94,7 @@ export function messageBases(
     leaveOut: includeOrphans
       ? null
       : "it is an orphan base (no board refers to it), imported only with includeOrphans",
+    settings: NO_SETTINGS,
   }));
   return [...boards, ...mail, ...orphans];
 }
@@ -142,6 +152,7 @@ async function createArea(
   }
   tags.add(foldKey(base.tag));
   const name = fit(run, "messageAreas", where, plainName(base.name, "name"));
+  const settings = fit(run, "messageAreas", where, base.settings);
   const area = await tryWrite(
     run,
     "messageAreas",
@@ -151,6 +162,7 @@ async function createArea(
         tag: base.tag,
         name: name || base.tag,
         kind: base.kind,
+        ...settings,
       }),
   );
   return area?.id;
