@@ -88,7 +88,7 @@ export function characters(s: string): number {
 }
 
 /** Strings longer than this (in UTF-16 units) are described by their length in units. */
-const LONG_STRING = 1 << 20;
+const LONG_STRING = 1 << 23;
 
 /**
  * A short, safe rendering of a rejected value: type and size, never a long or secret text.

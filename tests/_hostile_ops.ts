@@ -663,6 +663,10 @@ export const OPS: Record<OperationName, OpCase> = {
   "settings.set": {
     args:
       () => ["board.name", { name: "The Board", nodes: [1, 2.5, true, null] }],
+    // A value may hold any key; these stand for them.
+    schemas: {
+      1: zod.strictObject({ name: zod.unknown(), nodes: zod.unknown() }),
+    },
     verify: async (b, [key, value], r) => {
       // As JSON has it: a null-prototype object reads back as a plain one.
       const json = JSON.parse(JSON.stringify(value));
