@@ -9,7 +9,7 @@
  * @module
  */
 import { StorageError } from "../errors.ts";
-import type { MigrationTarget } from "./target.ts";
+import type { MigrationQuery, MigrationTarget } from "./target.ts";
 
 /** A private directory for scratch files, removed on dispose. */
 export interface ScratchPlace extends AsyncDisposable {
@@ -109,11 +109,31 @@ const STARTS_WORK = new Set<PropertyKey>([
   "schema",
 ]);
 
+/** The statements of a transaction's {@linkcode MigrationQuery}. */
+const STATEMENTS = new Set<PropertyKey>(["exec", "all", "run", "hasTable"]);
+
+/** A transaction's statements, each refused once `signal` has fired. */
+function guardedQuery(q: MigrationQuery, signal: AbortSignal): MigrationQuery {
+  return new Proxy(q, {
+    get(object, property) {
+      const value = Reflect.get(object, property, object);
+      if (typeof value !== "function") return value;
+      if (!STATEMENTS.has(property)) return value.bind(object);
+      return (...args: unknown[]) => {
+        throwIfCancelled(signal);
+        return value.apply(object, args);
+      };
+    },
+  });
+}
+
 /**
  * A target that refuses to start work once `signal` has fired: each of its methods that reaches
  * the database lets the event loop turn (so the listeners that fire the signal get to run),
  * checks the signal, and checks it again when its work ends, so a cancelled run does not go on
- * to its next step.
+ * to its next step. Inside a transaction (`read`, `transaction`) every statement checks it
+ * first too, so a long trial stops at its next statement (rolled back); the statement running
+ * as the signal fires is the driver's to cancel (see `ScratchTarget` in `target.ts`).
  *
  * @param target The target.
  * @param signal The signal; without one the target is returned as it is.
@@ -134,6 +154,16 @@ export function guarded<T extends MigrationTarget>(
         // a signal's listener (Ctrl-C) would not run until the whole check had ended.
         await new Promise((resolve) => setTimeout(resolve, 0));
         throwIfCancelled(signal);
+        if (
+          (property === "transaction" || property === "read") &&
+          typeof args[0] === "function"
+        ) {
+          const fn = args[0] as (q: MigrationQuery) => unknown;
+          args = [
+            (q: MigrationQuery) => fn(guardedQuery(q, signal)),
+            ...args.slice(1),
+          ];
+        }
         const result = await value.apply(object, args);
         throwIfCancelled(signal);
         return result;

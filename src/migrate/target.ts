@@ -186,7 +186,9 @@ export interface MigrationTarget {
    * cancelled on the way, nothing of the copy is left behind.
    *
    * @param options `signal`: cancels the copy; the promise then rejects with the error of
-   * `cancelled()`.
+   * `cancelled()`. Where statements on the copy can be cancelled while they run (a server's
+   * database), the copy cancels those running when the signal fires, so the run need not wait
+   * for them before removing the copy.
    */
   scratch(options?: ScratchOptions): Promise<ScratchTarget>;
   /** Releases the target's resources. */
