@@ -12,7 +12,6 @@ import type {
   Driver,
   Executor,
   Queryable,
-  Sql,
 } from "./driver.ts";
 import { StorageError } from "./errors.ts";
 import { urlSecrets, withoutSecrets } from "./redact.ts";
@@ -60,14 +59,19 @@ export function guardConnection(
         fix,
         "a transaction",
       ),
-    migrationTarget: () => connection.migrationTarget(),
+    migrationTarget: () =>
+      guardObject(
+        call(() => connection.migrationTarget(), fix, "migrationTarget"),
+        fix,
+      ),
     close: () => settle(() => connection.close(), fix, "close"),
   };
   if (connection.abandon) {
     guarded.abandon = () => settle(() => connection.abandon!(), fix, "close");
   }
   if (connection.copyTarget) {
-    guarded.copyTarget = () => connection.copyTarget!();
+    guarded.copyTarget = () =>
+      guardObject(call(() => connection.copyTarget!(), fix, "copyTarget"), fix);
   }
   return guarded;
 }
@@ -87,25 +91,44 @@ function guardExecutor(x: Executor, fix: Fix): Executor {
 
 function guardQueryable(q: Queryable, fix: Fix): Queryable {
   return {
-    all: (s, params) => call(() => q.all(s, params), fix, s),
-    get: (s, params) => call(() => q.get(s, params), fix, s),
-    run: (s, params) => call(() => q.run(s, params), fix, s),
+    all: (s, params) => call(() => q.all(s, params), fix, s.name),
+    get: (s, params) => call(() => q.get(s, params), fix, s.name),
+    run: (s, params) => call(() => q.run(s, params), fix, s.name),
   };
 }
 
-/** Runs a statement, fixing what it throws, synchronously or not. */
-function call<T>(run: () => Awaitable<T>, fix: Fix, s: Sql): Awaitable<T> {
+/** Runs a statement or a method, fixing what it throws, synchronously or not. */
+function call<T>(run: () => Awaitable<T>, fix: Fix, doing: string): T {
   let result: Awaitable<T>;
   try {
     result = run();
   } catch (error) {
-    throw fix(error, s.name);
+    throw fix(error, doing);
   }
-  return result instanceof Promise
+  return (result instanceof Promise
     ? result.catch((error) => {
-      throw fix(error, s.name);
+      throw fix(error, doing);
     })
-    : result;
+    : result) as T;
+}
+
+/**
+ * A driver's migration or copy target whose methods fix what they throw (a callback's own
+ * errors included: what the package passes in throws StorageErrors, which pass as they are).
+ */
+function guardObject<T extends object>(target: T, fix: Fix): T {
+  return new Proxy(target, {
+    get(object, key, receiver) {
+      const value = Reflect.get(object, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) =>
+        call(
+          () => Reflect.apply(value, object, args),
+          fix,
+          `${String(key)}`,
+        );
+    },
+  });
 }
 
 /**

@@ -87,9 +87,22 @@ export function urlSecrets(url: string): string[] {
     // Not a URL a parser takes: the spelling as written is all there is.
   }
   const spellings = new Set<string>();
+  const user = userinfo(url)?.user;
   for (const form of written) {
     const decoded = safeDecode(form);
-    for (const s of [form, decoded, encodeURIComponent(decoded)]) {
+    const forms = [
+      form,
+      decoded,
+      encodeURIComponent(decoded),
+      encodeURIComponent(form),
+    ];
+    // HTTP Basic credentials carry `user:password` in base64.
+    for (const name of user === undefined ? [] : [user, safeDecode(user)]) {
+      for (const pw of [form, decoded]) {
+        forms.push(base64(`${name}:${pw}`));
+      }
+    }
+    for (const s of forms) {
       spellings.add(s);
       spellings.add(JSON.stringify(s).slice(1, -1));
     }
@@ -97,6 +110,11 @@ export function urlSecrets(url: string): string[] {
   return [...spellings].filter((s) => s.length >= 3).sort((a, b) =>
     b.length - a.length
   );
+}
+
+/** Text as base64 of its UTF-8 bytes. */
+function base64(text: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }
 
 /**

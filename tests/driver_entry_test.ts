@@ -201,6 +201,44 @@ Deno.test("a caller's driver that throws what is not a StorageError fails the ca
   assert.match(error.message, /broken driver/);
   assert.match(error.message, /users\.byId/);
   assert.ok(!`${error.stack}${Deno.inspect(error)}`.includes(secret));
+  // Nor from its migration target, in the password's percent-encoded spellings either.
+  const encoded: Driver<unknown, "encoded"> = {
+    name: "encoded",
+    schemes: ["encoded:"],
+    async connect(url, options) {
+      const inner = await sqlite.connect("sqlite::memory:", {
+        ...options,
+        driver: undefined,
+      });
+      return {
+        ...inner,
+        dialect: inner.dialect,
+        root: inner.root,
+        transaction: (fn) => inner.transaction(fn),
+        close: () => inner.close(),
+        migrationTarget: () => {
+          throw new Error(
+            `cannot reach ${url} (${encodeURIComponent("pa%41ss")}, ${
+              btoa("bob:pa%41ss")
+            })`,
+          );
+        },
+      };
+    },
+  };
+  const target = await rejectsKind(
+    openStorage("encoded://bob:pa%41ss@h/db", { drivers: [encoded] }),
+    "internal",
+  );
+  assert.match(target.message, /encoded driver/);
+  for (
+    const spelling of ["pa%41ss", "pa%2541ss", "paAss", btoa("bob:pa%41ss")]
+  ) {
+    assert.ok(
+      !`${target.stack}${Deno.inspect(target)}`.includes(spelling),
+      `${spelling} in ${target.message}`,
+    );
+  }
   // What the caller's own callback throws passes through a transaction as it is.
   const mine = new RangeError("the caller's own");
   await assert.rejects(

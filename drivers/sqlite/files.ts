@@ -211,6 +211,11 @@ function placeError(error: unknown, path: string): StorageError {
     ? "the operating system denies access: check the owner and mode of the file and its directory"
     : error instanceof Deno.errors.NotADirectory
     ? "a part of its path is a file, not a directory: give a path in a directory"
+    : error instanceof Deno.errors.NotFound
+    ? `${
+      detailOf(error, path)
+    }: a directory above it is missing too and could not be looked at: create it, ` +
+      "or give --allow-read and --allow-write on the highest missing directory"
     : `${detailOf(error, path)}: give a path in a writable directory`;
   return new StorageError(
     "unavailable",

@@ -80,6 +80,26 @@ async function smallBoard(s: Repositories) {
     username: "old caller",
     loginAt: new Date("1996-03-04T05:06:07Z"),
   });
+  await s.users.setProps(caller.id, {
+    email: "caller@example.org",
+    ansi: true,
+  });
+  await s.users.update(sysop.id, {
+    status: "banned",
+    statusReason: "Testing bans",
+  });
+  await s.users.recordFailedLogin(caller.id, {
+    maxAttempts: 5,
+    lockForSeconds: 60,
+  });
+  await s.settings.set("board.name", { name: "The Board", nodes: [1, 2] });
+  await s.settings.increment("calls.total", 3);
+  await s.events.append({
+    kind: "file.upload",
+    userId: caller.id,
+    data: { file: "PKZ204G.EXE" },
+  });
+  await s.events.append({ kind: "login", userId: caller.id });
   return { sysop, caller, echo, privateArea, fileArea, file, token };
 }
 
@@ -105,6 +125,20 @@ async function everything(s: Storage, b: Board) {
     session: await s.sessions.getByToken(b.token),
     online: (await s.sessions.listOnline()).map((o) => o.id),
     callers: await s.callers.recent(),
+    userList: await s.users.list(),
+    userCount: await s.users.count({ status: "banned" }),
+    props: await s.users.getProps(b.caller.id),
+    byProp: (await s.users.findByProp("email", "caller@example.org")).map((
+      u,
+    ) => u.id),
+    logins: await s.users.logins(b.caller.id),
+    areaByTag: await s.messageAreas.getByTag("fido"),
+    fileAreaByTag: await s.fileAreas.getByTag("util"),
+    settings: await s.settings.list(),
+    setting: await s.settings.get("calls.total"),
+    events: await s.events.list(),
+    eventCount: await s.events.count({ userId: b.caller.id }),
+    top: await s.events.top({ kind: "login" }),
   };
 }
 
@@ -120,11 +154,23 @@ testCase(
     assert.ok(before.session);
     assert.equal(before.callers.length, 2);
     assert.ok(before.newScan.length > 0);
+    assert.equal(before.settings.length, 2);
+    assert.equal(before.events.length, 2);
+    assert.equal(before.logins.length, 1);
+    assert.deepEqual(before.byProp, [board.caller.id]);
     await s.close();
-    await using again = await database.open();
     if (capabilities.persistent) {
-      assert.deepEqual(await everything(again, board), before);
+      // Twice: a driver may lose rows on a later reopen only.
+      for (let reopen = 1; reopen <= 2; reopen++) {
+        await using again = await database.open();
+        assert.deepEqual(
+          await everything(again, board),
+          before,
+          `after reopening ${reopen} time(s)`,
+        );
+      }
     } else {
+      await using again = await database.open();
       assert.deepEqual(await again.messageAreas.list(), []);
       assert.deepEqual(await again.fileAreas.list(), []);
       assert.equal(await again.users.get(board.caller.id), null);
@@ -241,5 +287,50 @@ testCase(
     assert.deepEqual((await s.callers.recent()).map((c) => c.username), [
       "carol",
     ]);
+
+    const names = async () =>
+      (await s.users.list()).users.map((u) => u.username);
+    assert.deepEqual(await names(), ["carol"]);
+    assert.equal(await s.users.count(), 1);
+    await s.users.create({ username: "dave", passwordHash: "h" });
+    assert.deepEqual(await names(), ["carol", "dave"]);
+    assert.equal(await s.users.count(), 2);
+    assert.equal((await s.users.logins(carol.id)).length, 1);
+    await s.sessions.create({ userId: carol.id, ipAddress: "192.0.2.3" });
+    assert.equal((await s.users.logins(carol.id)).length, 2);
+    assert.deepEqual(await s.users.getProps(carol.id), {});
+    assert.deepEqual(await s.users.findByProp("email", "c@example.org"), []);
+    await s.users.setProps(carol.id, { email: "c@example.org" });
+    assert.deepEqual(await s.users.getProps(carol.id), {
+      email: "c@example.org",
+    });
+    assert.deepEqual(
+      (await s.users.findByProp("email", "c@example.org")).map((u) => u.id),
+      [carol.id],
+    );
+    assert.equal(await s.messageAreas.getByTag("B"), null);
+    await s.messageAreas.create({ tag: "B", name: "B" });
+    assert.equal((await s.messageAreas.getByTag("b"))?.tag, "B");
+
+    assert.deepEqual(await s.settings.list(), []);
+    assert.equal(await s.settings.get("k"), null);
+    await s.settings.set("k", 1);
+    assert.deepEqual((await s.settings.list()).map((x) => x.key), ["k"]);
+    assert.equal(await s.settings.get("k"), 1);
+    await s.settings.increment("k");
+    assert.equal(await s.settings.get("k"), 2);
+    const kinds = { kind: "door.run", userId: carol.id } as const;
+    assert.deepEqual(await s.events.list(kinds), []);
+    assert.deepEqual(await s.events.top({ kind: "door.run" }), []);
+    assert.equal(await s.events.count(kinds), 0);
+    await s.events.append(kinds);
+    assert.equal((await s.events.list(kinds)).length, 1);
+    assert.equal((await s.events.list()).length, 1);
+    assert.deepEqual(await s.events.top({ kind: "door.run" }), [
+      { userId: carol.id, count: 1 },
+    ]);
+    assert.equal(await s.events.count(kinds), 1);
+    await s.events.prune({ keep: 0 });
+    assert.deepEqual(await s.events.list(kinds), []);
   },
 );

@@ -146,6 +146,8 @@ testCase(
       node: 1,
     });
     await s.sessions.end(first.session.id);
+    // The next login comes at a later millisecond, so `before` it finds the first.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await s.sessions.create({ userId: other.id, ipAddress: "192.0.2.9" });
     const second = await s.sessions.create({
       userId: u.id,
