@@ -78,8 +78,8 @@ export function redactUrl(url: string): string {
  */
 export function urlSecrets(url: string): string[] {
   const written = new Set<string>();
-  const password = userinfo(url)?.password;
-  if (password) written.add(password);
+  const info = userinfo(url);
+  if (info?.password) written.add(info.password);
   try {
     const parsed = new URL(url).password;
     if (parsed) written.add(parsed);
@@ -87,7 +87,7 @@ export function urlSecrets(url: string): string[] {
     // Not a URL a parser takes: the spelling as written is all there is.
   }
   const spellings = new Set<string>();
-  const user = userinfo(url)?.user;
+  const user = info?.user;
   for (const form of written) {
     const decoded = safeDecode(form);
     const forms = [

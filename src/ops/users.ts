@@ -130,7 +130,7 @@ export async function findUserByUsername(
       "users.findByUsername",
     );
   }
-  const row = await x.get(Q.byKey, [name === "" ? "" : foldKey(name)]);
+  const row = await x.get(Q.byKey, [foldKey(name)]);
   return row ? toUser(row) : null;
 }
 
