@@ -73,7 +73,6 @@ const VQ = {
   }),
 };
 
-
 const Q = {
   parent: sql(
     "messages.parent",
