@@ -3,13 +3,7 @@
  *
  * @module
  */
-import {
-  dialectSql,
-  type Executor,
-  type Queryable,
-  type Sql,
-  sql,
-} from "../driver.ts";
+import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
 import type {
   AfterOptions,
   ListMessagesOptions,

@@ -28,7 +28,7 @@ import {
   isBarred,
   readable,
   sysopOf,
-  ViewerExecutor,
+  type ViewerExecutor,
   type ViewerRow,
   visible,
   writable,
