@@ -105,6 +105,16 @@ importTest(
       ],
     ]);
     assert.equal(await storage.users.get(6), null);
+    // None of the sample's users is locked out or deleted: none is banned, none has a reason.
+    for (let id = 1; id <= 5; id++) {
+      const u = (await storage.users.get(id))!;
+      assert.deepEqual([u.status, u.statusReason, u.lockedUntil], [
+        "active",
+        null,
+        null,
+      ]);
+    }
+    assert.equal(await storage.users.count({ status: "banned" }), 0);
     assert.doesNotMatch((await storage.users.get(1))!.passwordHash, /FLARE/i);
     // Old passwords log in, in any case; nothing else does, and none is stored in clear.
     const passwords = { SYSOP: "FLARE", D: "D", H: "H", LO: "LO", DD: "DD" };

@@ -1,7 +1,7 @@
 /**
  * What the sample install lacks, in a small install built byte by byte: replies and threads,
- * dates from 2000 on, anonymous, private and deleted messages, deleted, duplicate and locked
- * users, long descriptions, odd files; imported on every target.
+ * dates from 2000 on, anonymous, private and deleted messages, deleted, duplicate and
+ * locked-out (banned) users, long descriptions, odd files; imported on every target.
  */
 import assert from "node:assert/strict";
 import { type Storage, verifyPassword } from "../mod.ts";
@@ -324,8 +324,22 @@ importTest(
       at("2003-05-07T00:00:00"),
     ]);
     assert.deepEqual(
-      [locked!.status, locked!.flags, locked!.securityLevel, locked!.createdAt],
-      ["locked", "AZ", 50, at("1999-12-31T00:00:00")],
+      [
+        locked!.status,
+        locked!.statusReason,
+        locked!.lockedUntil,
+        locked!.flags,
+        locked!.securityLevel,
+        locked!.createdAt,
+      ],
+      [
+        "banned",
+        "Locked out in Impulse 7.1 (USER.LST lockedout flag)",
+        null,
+        "AZ",
+        50,
+        at("1999-12-31T00:00:00"),
+      ],
     );
     assert.deepEqual(locked!.stats, {
       logins: 7,

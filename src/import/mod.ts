@@ -16,11 +16,21 @@
  * ## What comes across
  *
  * - **Users** (USER.LST slots 1..n): name (as stored, upper case), real name, city/state as
- *   `location`, the SysOp's note, security level, AR flags A–Z, locked-out as `locked`,
- *   first call as `createdAt`, last call as `lastLoginAt`, and counters set to USER.LST's:
- *   calls as `logins`, public posts as `posts`, uploads, downloads, and kilobytes × 1024 as
- *   bytes. Deleted accounts, slot 0 (scratch) and a second user of one name are skipped.
- *   Not carried: phone, street, zip, birthday, sex, colours and time-bank data.
+ *   `location`, the SysOp's note, security level, AR flags A–Z, first call as `createdAt`,
+ *   last call as `lastLoginAt`, and counters set to USER.LST's: calls as `logins`, public
+ *   posts as `posts`, uploads, downloads, and kilobytes × 1024 as bytes. Deleted accounts,
+ *   slot 0 (scratch) and a second user of one name are skipped.
+ * - **Ban state**: a locked-out account (USER.LST's `lockedout` flag) is `banned`, with a
+ *   `statusReason` naming where it came from and the lockout file Impulse showed, e.g.
+ *   `Locked out in Impulse 7.1 (USER.LST lockedout flag; lockout file "BADGUY" shown at
+ *   logon)`, and no `lockedUntil`: Impulse's lockout lasted until the SysOp lifted it.
+ *   Every other account is `active`; security level 0 is only a level (Impulse let such a
+ *   caller on). A deleted account is skipped even when locked out, as Impulse let anyone
+ *   sign up with a deleted user's name.
+ * - Not carried from USER.LST: phone, street, zip, birthday, sex, colours, time-bank data,
+ *   the lockout file's text (only its name, in the reason), failed logon counts, and the
+ *   `ac` restrictions (may not post, e-mail, page the SysOp, …), which the store has no
+ *   place for.
  * - **Passwords** are never stored in clear: each becomes an scrypt PHC string marked
  *   `ci=1`, which `verifyPassword` checks case-insensitively, as Impulse did.
  * - **Boards** become message areas tagged with the board's file name (`BS`), echomail for
@@ -34,6 +44,12 @@
  *   filename, description with the VERBOSE.DAT long description on the lines after it, size
  *   (the file's own when it is in the area's download directory, else blocks × 128),
  *   uploader, upload date. Base 0 only when it lists files.
+ * - **Area settings and access** (BOARDS.DAT, UPLOADS.DAT), areas in their order: a board's
+ *   conference name, `maxmsgs` as `maxMessages`, origin line and anonymous setting; a file
+ *   area's download path as `storagePath`; for both, `acs` as `readLevel`, `postacs` or
+ *   `ulacs` as `writeLevel`, and `hidden` unless the area was visible without access. Only
+ *   a condition that is a security level (`s30`; empty is 0) is translated; any other
+ *   closes the area at level 255, reported as a change.
  * - **Last callers** (LASTON.DAT), in order. Impulse kept no call times: a user's newest
  *   call on the list takes their last-call date (never later than the call after it), the
  *   others the time of the call after them.

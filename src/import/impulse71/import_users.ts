@@ -18,7 +18,9 @@ import type { Impulse71User } from "./users.ts";
 
 /**
  * Writes every user USER.LST holds, except deleted accounts and a name met before; records
- * each user's id in `run.users`.
+ * each user's id in `run.users`. A deleted account is skipped even when it is locked out:
+ * Impulse's deletion took the name out of NAMES.LST, so anyone could sign up with it, and
+ * the slot goes to the next new user.
  *
  * @param run The import.
  * @param hashes The password hash of each user number to import.
@@ -42,7 +44,9 @@ export async function importUsers(
       tally.skip(
         "users",
         where,
-        `User ${user.number} "${user.name}" is deleted: skipped (their messages keep the name)`,
+        `User ${user.number} "${user.name}" is deleted${
+          user.lockedOut ? " (and locked out)" : ""
+        }: skipped, as Impulse let anyone sign up with a deleted user's name (their messages keep the name)`,
       );
       continue;
     }
@@ -110,13 +114,43 @@ async function writeUser(
     ),
     note: fit(run, "users", where, storable(user.note, "note")),
     flags: user.accessFlags.replaceAll("@", ""),
-    status: user.lockedOut ? "locked" : "active",
+    ...userStatus(run, user),
     createdAt,
   });
   if (user.lastOn.at !== null) {
     await run.tx.users.update(created.id, { lastLoginAt: user.lastOn.at });
   }
   return created.id;
+}
+
+/**
+ * The status a user gets: a locked-out account (USER.LST's `lockedout` flag) is `banned`,
+ * with a reason naming the flag and the lockout file Impulse showed before hanging up;
+ * every other account is `active`. Impulse refused a locked-out caller at every logon until
+ * the SysOp lifted the lock by hand, and had no lock that ended by itself, so no
+ * `lockedUntil` is set. The security level plays no part: Impulse let a level-0 caller on.
+ *
+ * @param run The import (control characters in the lockout file's name are reported).
+ * @param user The decoded user.
+ * @returns The `status` and `statusReason` to create the user with.
+ */
+export function userStatus(
+  run: ImportRun,
+  user: Impulse71User,
+): { status: "active" | "banned"; statusReason: string | null } {
+  if (!user.lockedOut) return { status: "active", statusReason: null };
+  const where = { file: run.install.sources.users, record: user.number };
+  const file = fit(
+    run,
+    "users",
+    where,
+    plainName(user.lockedFile, "lockout file's name", 8),
+  );
+  const shown = file === "" ? "" : `; lockout file "${file}" shown at logon`;
+  return {
+    status: "banned",
+    statusReason: `Locked out in Impulse 7.1 (USER.LST lockedout flag${shown})`,
+  };
 }
 
 /**
