@@ -231,3 +231,94 @@ async function areaAdministration(
   await s.fileAreas.reorder([more.id, fileAreaId]);
   await s.fileAreas.delete(more.id, { moveTo: fileAreaId });
 }
+
+/**
+ * Files as a user sees them (`as()`): each read's viewer statement runs, on an area the user
+ * may read (by level and flag) beside one they may not, and the user's own upload is edited,
+ * downloaded and deleted through the guards.
+ *
+ * @param s The operations, as the system.
+ * @param as The operations as a user.
+ */
+export async function viewedFiles(
+  s: Repositories,
+  as: (userId: number) => Repositories,
+): Promise<void> {
+  const open = await s.fileAreas.create({
+    tag: "VIEWED",
+    name: "Viewed",
+    access: { readLevel: 10, readFlags: "B" },
+  });
+  const closed = await s.fileAreas.create({
+    tag: "CLOSED",
+    name: "Closed",
+    access: { readLevel: 200 },
+  });
+  const user = await s.users.create({
+    username: "Viewer",
+    passwordHash: "h",
+    securityLevel: 20,
+    flags: "AB",
+  });
+  const file = await s.files.add({
+    areaId: open.id,
+    filename: "VIEWED.ZIP",
+    description: "viewed archive",
+    size: 1,
+    sha256: "b".repeat(64),
+  });
+  await s.files.add({
+    areaId: closed.id,
+    filename: "CLOSED.ZIP",
+    description: "closed archive",
+    size: 1,
+    sha256: "b".repeat(64),
+  });
+  const v = as(user.id);
+  await v.files.get(file.id);
+  await v.files.list(open.id);
+  await v.files.list(open.id, { before: file.id });
+  await v.files.listNew(new Date(Date.now() - 86_400_000));
+  await v.files.findByHash("b".repeat(64));
+  await v.files.search("archive");
+  await v.files.search("archive", { areaId: open.id });
+  const own = await v.files.add({
+    areaId: open.id,
+    filename: "OWN.ZIP",
+    size: 1,
+    uploaderId: user.id,
+  });
+  await v.files.update(own.id, { description: "mine" });
+  await v.files.recordDownload(own.id, user.id);
+  await v.files.delete(own.id);
+}
+
+/**
+ * The guards of writes through `as()` that {@linkcode viewedFiles} does not reach: posting and
+ * editing a message, touching a session.
+ *
+ * @param s The operations, as the system.
+ * @param as The operations as a user.
+ */
+export async function viewedGuards(
+  s: Repositories,
+  as: (userId: number) => Repositories,
+): Promise<void> {
+  const area = await s.messageAreas.create({ tag: "GUARDED", name: "Guarded" });
+  const user = await s.users.create({ username: "Guarded", passwordHash: "h" });
+  const v = as(user.id);
+  const message = await v.messages.post({
+    areaId: area.id,
+    fromUserId: user.id,
+    subject: "s",
+    body: "b",
+  });
+  await v.messages.update(message.id, { subject: "t" });
+  const { session } = await s.sessions.create({
+    userId: user.id,
+    ipAddress: "::1",
+    node: 2,
+    ttlSeconds: 60,
+  });
+  await v.sessions.touch(session.id, { activity: "Guarded" });
+}

@@ -16,7 +16,12 @@ import { bindRepositories } from "../src/ops/mod.ts";
 import { openStorage } from "../mod.ts";
 import * as V from "../src/validate.ts";
 import { dialect } from "../drivers/sqlite/executors.ts";
-import { everyOperation } from "./_scenario.ts";
+import { everyOperation, viewedFiles, viewedGuards } from "./_scenario.ts";
+import { ViewerExecutor } from "../src/ops/_access.ts";
+import { VIEWED_DEFINITIONS } from "../src/ops/viewed.ts";
+import { bindDefinition } from "../src/repositories/_definition.ts";
+import { REPOSITORIES } from "../src/ops/mod.ts";
+import type { Repositories } from "../mod.ts";
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
 import { pgParams, pgText } from "../drivers/postgres/statements.ts";
 
@@ -65,6 +70,25 @@ const ORDERED_WALK =
  */
 const COUNTS = /^users\.count\.\d+:/;
 
+/** The repositories as a user sees them (what `storage.as` binds), on the recorder. */
+function viewedOn(recorder: Recorder, userId: number): Repositories {
+  const viewer = new ViewerExecutor(recorder, userId);
+  return Object.fromEntries(
+    REPOSITORIES.map((name) => [
+      name,
+      bindDefinition(VIEWED_DEFINITIONS[name] as never, viewer),
+    ]),
+  ) as unknown as Repositories;
+}
+
+/** Runs every operation, then operations through `as()`, on the recorder. */
+async function scenario(recorder: Recorder): Promise<void> {
+  const system = bindRepositories(recorder);
+  await everyOperation(system);
+  await viewedFiles(system, (userId) => viewedOn(recorder, userId));
+  await viewedGuards(system, (userId) => viewedOn(recorder, userId));
+}
+
 Deno.test("every statement of the operations searches an index (SQLite)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "impulse-plan-" });
   try {
@@ -76,7 +100,7 @@ Deno.test("every statement of the operations searches an index (SQLite)", async 
     );
     const recorder = new Recorder(connection.root as Executor);
     try {
-      await everyOperation(bindRepositories(recorder));
+      await scenario(recorder);
     } finally {
       await connection.close();
     }
@@ -132,7 +156,7 @@ Deno.test({
     );
     const recorder = new Recorder(connection.root as Executor);
     try {
-      await everyOperation(bindRepositories(recorder));
+      await scenario(recorder);
     } finally {
       await connection.close();
     }

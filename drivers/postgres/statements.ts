@@ -31,6 +31,24 @@ const search = (table: string, alias: string) =>
      ORDER BY ts_rank(${alias}.search, q.query) DESC, ${alias}.id DESC LIMIT ?`,
   );
 
+/**
+ * Whether the viewer (`v`) may read file area `a`: its sysop, or of its read level with every
+ * flag it needs (the rule of src/ops/_access.ts, `canReadArea`, written out: a driver imports
+ * only the driver entry).
+ */
+const CAN_READ_AREA =
+  "(a.sysop_level <= v.security_level OR (a.read_level <= v.security_level AND " +
+  "(a.read_mask & v.flag_mask) = a.read_mask))";
+
+/** files.search as a viewer: the files of the areas the viewer (the first parameter) may read. */
+const searchFilesAs = toDollar(
+  `SELECT {select:f} FROM files f JOIN file_areas a ON a.id = f.area_id
+     JOIN users v ON v.id = ?::bigint, ${QUERY} AS q (query)
+   WHERE f.search @@ q.query AND (?::bigint IS NULL OR f.area_id = ?::bigint)
+     AND ${CAN_READ_AREA}
+   ORDER BY ts_rank(f.search, q.query) DESC, f.id DESC LIMIT ?`,
+);
+
 // postgres.js serialises the array for the json parameter the server describes.
 const bindSearch = (params: readonly unknown[]) => {
   const [terms, areaId, limit] = params;
@@ -45,6 +63,11 @@ const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
   "files.search": {
     text: search("files", "f"),
     bind: bindSearch,
+  },
+  // The core's parameters, then the viewer's id.
+  "files.searchAs": {
+    text: searchFilesAs,
+    bind: (params) => [params[3], ...bindSearch(params)],
   },
   "users.lock": {
     text: "SELECT username FROM users WHERE id = $1 FOR NO KEY UPDATE",

@@ -24,6 +24,15 @@ const search = (params: readonly unknown[]) => {
   return [fts5Query(terms as string[]), areaId, areaId, limit];
 };
 
+/**
+ * Whether the viewer (`v`) may read file area `a`: its sysop, or of its read level with every
+ * flag it needs (the rule of src/ops/_access.ts, `canReadArea`, written out: a driver imports
+ * only the driver entry).
+ */
+const CAN_READ_AREA =
+  "(a.sysop_level <= v.security_level OR (a.read_level <= v.security_level AND " +
+  "(a.read_mask & v.flag_mask) = a.read_mask))";
+
 /** SQLite's text of each dialect statement, by name. */
 export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
   "messages.search": {
@@ -39,6 +48,15 @@ export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
       WHERE files_fts MATCH ? AND (? IS NULL OR f.area_id = ?)
       ORDER BY bm25(files_fts, 4.0, 1.0), f.id DESC LIMIT ?`,
     bind: search,
+  },
+  // files.search as a viewer: the core's parameters, then the viewer's id.
+  "files.searchAs": {
+    text:
+      `SELECT {select:f} FROM files_fts JOIN files f ON f.id = files_fts.rowid
+      JOIN file_areas a ON a.id = f.area_id JOIN users v ON v.id = ?
+      WHERE files_fts MATCH ? AND (? IS NULL OR f.area_id = ?) AND ${CAN_READ_AREA}
+      ORDER BY bm25(files_fts, 4.0, 1.0), f.id DESC LIMIT ?`,
+    bind: (params) => [params[3], ...search(params)],
   },
   "users.lock": {
     text: "SELECT username FROM users WHERE id = ?",
