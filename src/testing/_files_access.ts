@@ -113,6 +113,15 @@ testCase(
       v.files.list(areas.open.id, { before: all.low!.id }),
       "not_found",
     );
+    // A readable cursor does not open an unreadable area.
+    assert.deepEqual(
+      ids(await s.files.list(areas.low.id, { before: all.open!.id })),
+      [all.low!.id],
+    );
+    assert.deepEqual(
+      await v.files.list(areas.low.id, { before: all.open!.id }),
+      [],
+    );
     // A readable one is, as for the system.
     assert.deepEqual(
       await v.files.list(areas.open.id, { before: all.flagged!.id }),
