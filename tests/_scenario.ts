@@ -321,3 +321,64 @@ export async function everyViewedOperation(
   await you.files.update(upload.id, { description: "Viewed" });
   await you.messages.delete(post.id);
 }
+
+/**
+ * Files as a user sees them (`as()`): each read's viewer statement runs, on an area the user
+ * may read (by level and flag) beside one they may not, and the user's own upload is edited,
+ * downloaded and deleted through the guards.
+ *
+ * @param s The operations, as the system.
+ * @param as The operations as a user.
+ */
+export async function viewedFiles(
+  s: Repositories,
+  as: (userId: number) => Repositories,
+): Promise<void> {
+  const open = await s.fileAreas.create({
+    tag: "VIEWED",
+    name: "Viewed",
+    access: { readLevel: 10, readFlags: "B" },
+  });
+  const closed = await s.fileAreas.create({
+    tag: "CLOSED",
+    name: "Closed",
+    access: { readLevel: 200 },
+  });
+  const user = await s.users.create({
+    username: "Viewer",
+    passwordHash: "h",
+    securityLevel: 20,
+    flags: "AB",
+  });
+  const file = await s.files.add({
+    areaId: open.id,
+    filename: "VIEWED.ZIP",
+    description: "viewed archive",
+    size: 1,
+    sha256: "b".repeat(64),
+  });
+  await s.files.add({
+    areaId: closed.id,
+    filename: "CLOSED.ZIP",
+    description: "closed archive",
+    size: 1,
+    sha256: "b".repeat(64),
+  });
+  const v = as(user.id);
+  await v.files.get(file.id);
+  await v.files.list(open.id);
+  await v.files.list(open.id, { before: file.id });
+  await v.files.listNew(new Date(Date.now() - 86_400_000));
+  await v.files.findByHash("b".repeat(64));
+  await v.files.search("archive");
+  await v.files.search("archive", { areaId: open.id });
+  const own = await v.files.add({
+    areaId: open.id,
+    filename: "OWN.ZIP",
+    size: 1,
+    uploaderId: user.id,
+  });
+  await v.files.update(own.id, { description: "mine" });
+  await v.files.recordDownload(own.id, user.id);
+  await v.files.delete(own.id);
+}

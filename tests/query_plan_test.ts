@@ -16,30 +16,16 @@ import { bindRepositories } from "../src/ops/mod.ts";
 import { openStorage } from "../mod.ts";
 import * as V from "../src/validate.ts";
 import { dialect } from "../drivers/sqlite/executors.ts";
-import { everyOperation, everyViewedOperation } from "./_scenario.ts";
+import {
+  everyOperation,
+  everyViewedOperation,
+  viewedFiles,
+} from "./_scenario.ts";
 import { ViewerExecutor } from "../src/ops/_access.ts";
 import { VIEWED_DEFINITIONS } from "../src/ops/viewed.ts";
-import {
-  bindDefinition,
-  type Definition,
-} from "../src/repositories/_definition.ts";
+import { bindDefinition } from "../src/repositories/_definition.ts";
+import { REPOSITORIES } from "../src/ops/mod.ts";
 import type { Repositories } from "../mod.ts";
-
-/** The scenario's operations as a user sees them, on the recorder. */
-function viewedOn(recorder: Executor) {
-  return (userId: number) =>
-    Promise.resolve(
-      Object.fromEntries(
-        Object.entries(VIEWED_DEFINITIONS).map(([name, definition]) => [
-          name,
-          bindDefinition(
-            definition as Definition<unknown>,
-            new ViewerExecutor(recorder, userId),
-          ),
-        ]),
-      ) as unknown as Repositories,
-    );
-}
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
 import { pgParams, pgText } from "../drivers/postgres/statements.ts";
 
@@ -88,6 +74,28 @@ const ORDERED_WALK =
  */
 const COUNTS = /^users\.count\.\d+:/;
 
+/** The repositories as a user sees them (what `storage.as` binds), on the recorder. */
+function viewedOn(recorder: Recorder, userId: number): Repositories {
+  const viewer = new ViewerExecutor(recorder, userId);
+  return Object.fromEntries(
+    REPOSITORIES.map((name) => [
+      name,
+      bindDefinition(VIEWED_DEFINITIONS[name] as never, viewer),
+    ]),
+  ) as unknown as Repositories;
+}
+
+/** Runs every operation, then operations through `as()`, on the recorder. */
+async function scenario(recorder: Recorder): Promise<void> {
+  const system = bindRepositories(recorder);
+  await everyOperation(system);
+  await viewedFiles(system, (userId) => viewedOn(recorder, userId));
+  await everyViewedOperation(
+    system,
+    (userId) => Promise.resolve(viewedOn(recorder, userId)),
+  );
+}
+
 Deno.test("every statement of the operations searches an index (SQLite)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "impulse-plan-" });
   try {
@@ -99,11 +107,7 @@ Deno.test("every statement of the operations searches an index (SQLite)", async 
     );
     const recorder = new Recorder(connection.root as Executor);
     try {
-      await everyOperation(bindRepositories(recorder));
-      await everyViewedOperation(
-        bindRepositories(recorder),
-        viewedOn(recorder),
-      );
+      await scenario(recorder);
     } finally {
       await connection.close();
     }
@@ -159,11 +163,7 @@ Deno.test({
     );
     const recorder = new Recorder(connection.root as Executor);
     try {
-      await everyOperation(bindRepositories(recorder));
-      await everyViewedOperation(
-        bindRepositories(recorder),
-        viewedOn(recorder),
-      );
+      await scenario(recorder);
     } finally {
       await connection.close();
     }

@@ -2,7 +2,9 @@
  * The statements whose SQL is PostgreSQL's own: full-text search on the generated `search`
  * tsvector columns (each takes the core's parameters, `[terms, areaId | null, limit]`), and
  * reads that lock the rows they return. The core fills in the select list, `{select:<alias>}`,
- * from the statement's declaration.
+ * from the statement's declaration. A viewer's search (`searchAs`, for `storage.as()`) takes the
+ * viewer's id after them, joins the area as `a` and the viewer as `v`, and the core fills in what
+ * the viewer may read, `{where}`.
  *
  * @module
  */
@@ -66,6 +68,10 @@ const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
   "files.search": {
     text: search("files", "f"),
     bind: bindSearch,
+  },
+  "files.searchAs": {
+    text: searchAs("files", "f", "file_areas"),
+    bind: bindSearchAs,
   },
   "users.lock": {
     text: "SELECT username FROM users WHERE id = $1 FOR NO KEY UPDATE",

@@ -2,7 +2,9 @@
  * The statements whose SQL is SQLite's own: full-text search on FTS5 (each takes the core's
  * parameters, `[terms, areaId | null, limit]`, and binds its own), and the reads that lock rows
  * on other databases (SQLite's one writer needs no row locks). The core fills in the select
- * list, `{select:<alias>}`, from the statement's declaration.
+ * list, `{select:<alias>}`, from the statement's declaration. A viewer's search (`searchAs`, for
+ * `storage.as()`) takes the viewer's id after them, joins the area as `a` and the viewer as `v`,
+ * and the core fills in what the viewer may read, `{where}`.
  *
  * @module
  */
@@ -51,6 +53,15 @@ export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
       WHERE files_fts MATCH ? AND (? IS NULL OR f.area_id = ?)
       ORDER BY bm25(files_fts, 4.0, 1.0), f.id DESC LIMIT ?`,
     bind: search,
+  },
+  // A viewer's search (`as()`), as messages.searchAs.
+  "files.searchAs": {
+    text:
+      `SELECT {select:f} FROM files_fts JOIN files f ON f.id = files_fts.rowid
+      JOIN file_areas a ON a.id = f.area_id JOIN users v ON v.id = ?
+      WHERE files_fts MATCH ? AND (? IS NULL OR f.area_id = ?) AND {where}
+      ORDER BY bm25(files_fts, 4.0, 1.0), f.id DESC LIMIT ?`,
+    bind: (params) => [params[3], ...search(params)],
   },
   "users.lock": {
     text: "SELECT username FROM users WHERE id = ?",

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { dialectSql, type Executor, sql } from "../driver.ts";
+import { dialectSql, type Executor, type Sql, sql } from "../driver.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import type {
   FileEntry,
@@ -23,11 +23,23 @@ import { checkReferences, type Reference, userExists } from "./_references.ts";
 import { searchTerms } from "./search.ts";
 import { FILES } from "../tables/mod.ts";
 import { insertOf, patchSetsOf } from "../tables/table.ts";
+import { canReadArea, VIEWER, viewerOf } from "./_access.ts";
 
 type ParsedNewFile = ReturnType<typeof S.newFile.parse>;
 
 /** Every column of the input, then the upload time. */
 const insert = insertOf<ParsedNewFile>(FILES, ["uploaded_at"]);
+
+/** The select list of a file, as `f`. */
+const FF = F.split(", ").map((column) => `f.${column}`).join(", ");
+
+/**
+ * A file with its area (`a`) and the viewer's row (`v`, the first parameter): the reads through
+ * `as()` take only the files of the areas the viewer may read (`WHERE … AND READABLE`).
+ */
+const VIEWED =
+  `FROM files f JOIN file_areas a ON a.id = f.area_id JOIN ${VIEWER} ON v.id = ?`;
+const READABLE = canReadArea("a");
 
 const Q = {
   insert: sql("files.insert", insert.text, true),
@@ -74,7 +86,55 @@ const Q = {
   ),
   delete: sql("files.delete", "DELETE FROM files WHERE id = ?", true),
   search: dialectSql("files.search", { select: F }),
+  // The same reads for a viewer (src/ops/_access.ts): the viewer's id first.
+  byIdAs: sql(
+    "files.byIdAs",
+    `SELECT ${FF} ${VIEWED} WHERE f.id = ? AND ${READABLE}`,
+  ),
+  cursorAs: sql(
+    "files.cursorAs",
+    `SELECT f.uploaded_at, f.id ${VIEWED} WHERE f.id = ? AND ${READABLE}`,
+  ),
+  listAs: sql(
+    "files.listAs",
+    `SELECT ${FF} ${VIEWED} WHERE f.area_id = ? AND ${READABLE}
+     ORDER BY f.uploaded_at DESC, f.id DESC LIMIT ?`,
+  ),
+  listBeforeAs: sql(
+    "files.listBeforeAs",
+    `SELECT ${FF} ${VIEWED} WHERE f.area_id = ? AND (f.uploaded_at, f.id) < (?, ?)
+     AND ${READABLE} ORDER BY f.uploaded_at DESC, f.id DESC LIMIT ?`,
+  ),
+  listNewAs: sql(
+    "files.listNewAs",
+    `SELECT ${FF} ${VIEWED} WHERE f.uploaded_at > ? AND ${READABLE}
+     ORDER BY f.uploaded_at DESC, f.id DESC LIMIT ?`,
+  ),
+  byHashAs: sql(
+    "files.byHashAs",
+    `SELECT ${FF} ${VIEWED} WHERE f.sha256 = ? AND ${READABLE} ORDER BY f.id`,
+  ),
+  searchAs: dialectSql("files.searchAs", {
+    select: F,
+    where: canReadArea("a"),
+  }),
 };
+
+/**
+ * The statement and parameters of a read: the system's, or, for a viewer, its viewer variant
+ * with the viewer's id first.
+ */
+function read(
+  x: Executor,
+  system: Sql,
+  viewed: Sql,
+  params: readonly unknown[],
+): [Sql, unknown[]] {
+  const viewer = viewerOf(x);
+  return viewer === undefined
+    ? [system, [...params]]
+    : [viewed, [viewer, ...params]];
+}
 
 const update = new PatchStatements<FilePatch>(
   "files.update",
@@ -132,11 +192,17 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
 }
 
 /** See `files.get`. */
-export function getFile(
+export async function getFile(
   x: Executor,
   id: number,
 ): Promise<FileEntry | null> {
-  return byId(x, Q.byId, id, "files.get", toFile);
+  if (viewerOf(x) === undefined) {
+    return await byId(x, Q.byId, id, "files.get", toFile);
+  }
+  const row = await x.get(
+    ...read(x, Q.byId, Q.byIdAs, [parse(idSchema, id, "id", "files.get")]),
+  );
+  return row ? toFile(row) : null;
 }
 
 /** See `files.list`. */
@@ -153,18 +219,26 @@ export async function listFiles(
     "files.list",
   );
   if (before === undefined) {
-    return (await x.all(Q.list, [areaId, limit])).map(toFile);
+    return (await x.all(...read(x, Q.list, Q.listAs, [areaId, limit]))).map(
+      toFile,
+    );
   }
-  const cursor = await x.get(Q.cursor, [before]);
+  // Through as(), a file the viewer may not read is no cursor (its existence is not revealed).
+  const cursor = await x.get(...read(x, Q.cursor, Q.cursorAs, [before]));
   if (!cursor) {
     throw new StorageError(
       "not_found",
       `Cannot list files before file ${before} as it does not exist: start again without "before"`,
     );
   }
-  return (await x.all(Q.listBefore, [areaId, cursor[0], cursor[1], limit])).map(
-    toFile,
-  );
+  return (await x.all(
+    ...read(x, Q.listBefore, Q.listBeforeAs, [
+      areaId,
+      cursor[0],
+      cursor[1],
+      limit,
+    ]),
+  )).map(toFile);
 }
 
 /** See `files.listNew`. */
@@ -175,7 +249,9 @@ export async function listNewFiles(
 ): Promise<FileEntry[]> {
   const after = parse(S.since, since, "since", "files.listNew");
   const { limit } = parse(S.limitOptions, options, "options", "files.listNew");
-  return (await x.all(Q.listNew, [after.getTime(), limit])).map(toFile);
+  return (await x.all(
+    ...read(x, Q.listNew, Q.listNewAs, [after.getTime(), limit]),
+  )).map(toFile);
 }
 
 /** See `files.findByHash`. */
@@ -183,9 +259,11 @@ export async function findFilesByHash(
   x: Executor,
   sha256: string,
 ): Promise<FileEntry[]> {
-  return (await x.all(Q.byHash, [
-    parse(S.hash, sha256, "sha256", "files.findByHash"),
-  ])).map(toFile);
+  return (await x.all(
+    ...read(x, Q.byHash, Q.byHashAs, [
+      parse(S.hash, sha256, "sha256", "files.findByHash"),
+    ]),
+  )).map(toFile);
 }
 
 /**
@@ -254,7 +332,12 @@ export async function searchFiles(
     "files.search",
   );
   if (terms.length === 0) return [];
-  return (await x.all(Q.search, [terms, areaId ?? null, limit])).map(toFile);
+  const viewer = viewerOf(x);
+  // A dialect statement's parameters are the core's: the viewer's id comes last.
+  const rows = viewer === undefined
+    ? await x.all(Q.search, [terms, areaId ?? null, limit])
+    : await x.all(Q.searchAs, [terms, areaId ?? null, limit, viewer]);
+  return rows.map(toFile);
 }
 
 function filenameTaken(
