@@ -331,21 +331,26 @@ export async function getThread(
   rootId: number,
 ): Promise<Message[]> {
   parse(idSchema, rootId, "rootId", "messages.thread");
-  // A viewer's reads take the viewer's id first, and return only what the viewer may read.
   const viewer = viewerOf(x);
-  const [byIdQ, repliesQ, pre] = viewer === undefined
-    ? [Q.byId, Q.replies, []]
-    : [VQ.byId, VQ.replies, [viewer]];
+  if (viewer !== undefined) {
+    // A viewer: the thread of the message named, whether or not they may read it, and of it the
+    // messages they may read (the same answer for any message of the thread).
+    const found = await x.get(Q.parent, [rootId]);
+    const rootOf = found ? Number(found[1]) : rootId;
+    const top = await x.get(VQ.byId, [viewer, rootOf]);
+    const replies = await x.all(VQ.replies, [viewer, rootOf]);
+    return [...(top ? [top] : []), ...replies].map(toMessage);
+  }
   // Any message of the thread will do: start from its root (which may have been deleted).
-  const first = await x.get(byIdQ, [...pre, rootId]);
+  const first = await x.get(Q.byId, [rootId]);
   const given = first ? toMessage(first) : undefined;
   const rootOf = given?.threadRootId ?? rootId;
   let root = given;
   if (given && rootOf !== given.id) {
-    const top = await x.get(byIdQ, [...pre, rootOf]);
+    const top = await x.get(Q.byId, [rootOf]);
     root = top ? toMessage(top) : undefined;
   }
-  const replies = (await x.all(repliesQ, [...pre, rootOf])).map(toMessage);
+  const replies = (await x.all(Q.replies, [rootOf])).map(toMessage);
   return root ? [root, ...replies] : replies;
 }
 

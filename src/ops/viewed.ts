@@ -33,7 +33,7 @@ import {
   visible,
   writable,
 } from "./_access.ts";
-import { missing, notFound } from "./_errors.ts";
+import { notFound } from "./_errors.ts";
 import type { Definition } from "../repositories/_definition.ts";
 import { DEFINITIONS, type OperationName, REPOSITORIES } from "./mod.ts";
 
@@ -122,8 +122,11 @@ function forbidden(op: string, v: ViewerRow, why: string, todo: string) {
   );
 }
 
-function areaName(a: AreaAccessRow): string {
-  return `${a.kind === "files" ? "file" : "message"} area ${a.id} ("${a.tag}")`;
+/** An area in a message: by id, and by tag when the viewer may see it. */
+function areaName(a: AreaAccessRow, v: ViewerRow): string {
+  return `${a.kind === "files" ? "file" : "message"} area ${a.id}${
+    visible(v, a) ? ` ("${a.tag}")` : ""
+  }`;
 }
 
 const isId = (value: unknown): value is number =>
@@ -136,64 +139,44 @@ const field = (value: unknown, name: string): unknown =>
 
 /**
  * An area by id, for a guard: `undefined` when the id is not an id or names no area (the
- * operation reports it); an area the viewer may not see fails as the operation fails for a
- * missing one (`hidden`), so that its existence is not revealed.
+ * operation reports it).
  */
 async function areaFor(
   x: Executor,
   files: boolean,
   id: unknown,
-  v: ViewerRow,
-  hidden: (id: number) => StorageError,
 ): Promise<AreaAccessRow | undefined> {
   if (!isId(id)) return undefined;
   const row = await x.get(files ? Q.fileArea : Q.messageArea, [id]);
-  if (!row) return undefined;
-  const area = toArea(row);
-  if (!visible(v, area)) throw hidden(id);
-  return area;
+  return row ? toArea(row) : undefined;
 }
-
-const kindOf = (files: boolean) => files ? "file" : "message";
 
 /** Posting (`messages.post`) or uploading (`files.add`): a writable area, as the viewer. */
 function authoring(files: boolean, author: string): Guard {
   const op = files ? "files.add" : "messages.post";
   return async (x, v, [input]) => {
-    const area = await areaFor(
-      x,
-      files,
-      field(input, "areaId"),
-      v,
-      (id) =>
-        missing(
-          files ? "add file" : "post message",
-          "areaId",
-          `${kindOf(files)} area`,
-          id,
-        ),
-    );
+    const area = await areaFor(x, files, field(input, "areaId"));
     // A missing area: the operation reports it.
     if (!area) return;
     if (!writable(v, area)) {
       throw forbidden(
         op,
         v,
-        `may not ${files ? "upload to" : "post in"} ${areaName(area)}`,
+        `may not ${files ? "upload to" : "post in"} ${areaName(area, v)}`,
         files && !area.uploadsAllowed
           ? "the area takes no uploads but from its sysops"
           : "the area's access levels or flags exclude the user; ask its sysop",
       );
     }
     const by = field(input, author);
-    if (by !== undefined && by !== v.id && (by === null || isId(by))) {
+    if (by !== v.id && (by === undefined || by === null || isId(by))) {
       throw forbidden(
         op,
         v,
         `may not ${files ? "upload" : "post"} as ${
-          by === null ? "no user" : `user ${by}`
+          by === null || by === undefined ? "no user" : `user ${by}`
         }`,
-        `set ${author} to ${v.id}, or leave it out`,
+        `set ${author} to ${v.id}`,
       );
     }
   };
@@ -219,7 +202,7 @@ function owning(files: boolean, op: string): Guard {
         op,
         v,
         `did not ${files ? "upload" : "write"} ${what} ${id} of ${
-          areaName(area)
+          areaName(area, v)
         }`,
         "only its author and the area's sysops may change it",
       );
@@ -239,18 +222,10 @@ function administering(files: boolean, op: string): Guard {
       );
     }
   };
-  const what = `${kindOf(files)} area`;
-  const action = `${op.slice(op.indexOf(".") + 1)} ${what}`;
-  const existing = async (
-    v: ViewerRow,
-    x: Executor,
-    id: unknown,
-    hidden: (id: number) => StorageError,
-  ) => {
-    const area = await areaFor(x, files, id, v, hidden);
-    if (area) need(v, area.sysopLevel, areaName(area));
+  const existing = async (v: ViewerRow, x: Executor, id: unknown) => {
+    const area = await areaFor(x, files, id);
+    if (area) need(v, area.sysopLevel, areaName(area, v));
   };
-  const gone = (id: number) => notFound(what, id, action);
   return async (x, v, args) => {
     switch (op.slice(op.indexOf(".") + 1)) {
       case "create":
@@ -261,7 +236,7 @@ function administering(files: boolean, op: string): Guard {
         );
         return;
       case "update":
-        await existing(v, x, args[0], gone);
+        await existing(v, x, args[0]);
         need(
           v,
           field(field(args[1], "access"), "sysopLevel"),
@@ -269,24 +244,13 @@ function administering(files: boolean, op: string): Guard {
         );
         return;
       case "delete":
-        await existing(v, x, args[0], gone);
-        await existing(
-          v,
-          x,
-          field(args[1], "moveTo"),
-          (id) => missing(action, "options.moveTo", what, id),
-        );
+        await existing(v, x, args[0]);
+        await existing(v, x, field(args[1], "moveTo"));
         return;
       case "reorder":
         if (Array.isArray(args[0])) {
           for (const id of args[0]) {
-            await existing(v, x, id, () =>
-              forbidden(
-                op,
-                v,
-                `may not administer every ${what}`,
-                "only the sysops of every area may reorder them",
-              ));
+            await existing(v, x, id);
           }
         }
         return;
@@ -304,18 +268,12 @@ const markRead: Guard = async (x, v, [userId, areaId]) => {
       "mark read as that user",
     );
   }
-  const area = await areaFor(
-    x,
-    false,
-    areaId,
-    v,
-    (id) => notFound("message area", id, "mark read"),
-  );
+  const area = await areaFor(x, false, areaId);
   if (area && !readable(v, area)) {
     throw forbidden(
       "reading.markRead",
       v,
-      `may not read ${areaName(area)}`,
+      `may not read ${areaName(area, v)}`,
       "ask the area's sysop for access",
     );
   }
