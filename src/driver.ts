@@ -43,6 +43,14 @@ export interface Sql {
    * {@linkcode dialectStatement}); empty otherwise.
    */
   readonly select: string;
+  /**
+   * For a dialect statement that reads for a viewer (`storage.as(userId)`): the condition of
+   * what the viewer may read, which the driver's text names as `{where}` (see
+   * {@linkcode dialectStatement}). It names the driver's aliases `m` (a message) or `f` (a file),
+   * `a` (its area) and `v` (the viewer's `users` row, which the driver's text joins by the id the
+   * core passes). Absent otherwise.
+   */
+  readonly where?: string;
 }
 
 let nextSqlId = 0;
@@ -87,6 +95,8 @@ export interface DialectSqlOptions {
   write?: boolean;
   /** The select list its rows are read by (see {@linkcode Sql.select}). */
   select?: string;
+  /** The condition put in place of `{where}` (see {@linkcode Sql.where}). */
+  where?: string;
 }
 
 /**
@@ -104,6 +114,7 @@ export function dialectSql(name: string, options: DialectSqlOptions = {}): Sql {
     write: options.write ?? false,
     dialect: true,
     select: options.select ?? "",
+    ...(options.where === undefined ? {} : { where: options.where }),
   });
 }
 
@@ -150,7 +161,9 @@ export function dialectStatement(
       `The ${driver} driver has no text for statement ${q.name}`,
     );
   }
-  if (!statement.text.includes("{select:")) return statement;
+  if (!statement.text.includes("{select:") && !statement.text.includes("{where}")) {
+    return statement;
+  }
   let byId = filled.get(statement);
   if (!byId) filled.set(statement, byId = new Map());
   let done = byId.get(q.id);
@@ -159,7 +172,7 @@ export function dialectStatement(
       /\{select:([A-Za-z_][A-Za-z0-9_]*)\}/g,
       (_, alias: string) =>
         q.select.split(", ").map((column) => `${alias}.${column}`).join(", "),
-    );
+    ).replaceAll("{where}", q.where ?? "TRUE");
     byId.set(q.id, done = { text, bind: statement.bind });
   }
   return done;

@@ -10,12 +10,20 @@ import type { Connection } from "./driver.ts";
 import { bindMethods } from "./bind.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
-import { bindRepositories } from "./ops/mod.ts";
+import { bindRepositories, REPOSITORIES } from "./ops/mod.ts";
+import { ViewerExecutor } from "./ops/_access.ts";
+import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
+import {
+  bindDefinition,
+  type Definition,
+} from "./repositories/_definition.ts";
 import type {
   AnyDriver,
   DriverSections,
   OpenOptions,
   Repositories,
+  StorageOps,
+  TransactionOps,
   Storage,
 } from "./storage.ts";
 import { runTransaction } from "./transaction.ts";
@@ -24,6 +32,7 @@ import type * as V from "./validate.ts";
 /** The methods of a storage besides its repositories: `transaction`, `close` and disposal. */
 const METHODS: readonly (string | symbol)[] = [
   "transaction",
+  "as",
   "close",
   Symbol.asyncDispose,
 ];
@@ -43,7 +52,7 @@ class OpenStorage implements Storage {
     bindMethods(this, METHODS);
   }
 
-  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: TransactionOps) => Promise<T>): Promise<T> {
     if (typeof fn !== "function") {
       return Promise.reject(
         new StorageError(
@@ -56,6 +65,23 @@ class OpenStorage implements Storage {
       );
     }
     return runTransaction(this.#connection, fn);
+  }
+
+  async as(userId: number): Promise<StorageOps> {
+    const root = this.#connection.root;
+    await checkViewer(root, userId, "storage.as");
+    const viewer = new ViewerExecutor(root, userId);
+    return Object.freeze(
+      Object.fromEntries(
+        REPOSITORIES.map((name) => [
+          name,
+          bindDefinition(
+            VIEWED_DEFINITIONS[name] as Definition<unknown>,
+            viewer,
+          ),
+        ]),
+      ),
+    ) as unknown as StorageOps;
   }
 
   close(): Promise<void> {

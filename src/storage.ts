@@ -72,6 +72,27 @@ export interface Repositories {
 }
 
 /**
+ * The repositories as one user sees them: what `storage.as(userId)` and `tx.as(userId)` give.
+ * Every read returns only what the user may read (areas, messages, files, search results,
+ * threads, the new-scan, mail, counts, lists), filtered in the queries; every write checks what
+ * the user may write and fails with a `StorageError` of kind `forbidden` that names the area
+ * (a banned or locked user may write nothing). See "Access and privacy" in the README.
+ */
+export type StorageOps = Repositories;
+
+/** The handle a {@linkcode Storage.transaction} callback gets: the repositories, and `as`. */
+export interface TransactionOps extends Repositories {
+  /**
+   * The transaction's repositories as a user sees them (see {@linkcode StorageOps}): their
+   * operations run in this transaction, queued with the handle's others.
+   *
+   * @param userId The user; `not_found` when no such user exists.
+   * @returns The user's view.
+   */
+  as(userId: number): Promise<StorageOps>;
+}
+
+/**
  * An open storage: the operations, transactions and closing.
  *
  * Calls on the `Storage` itself never join an open transaction, even when made from inside a
@@ -95,10 +116,20 @@ export interface Storage extends Repositories {
    * repeated (or make it idempotent). A connection lost before the commit fails the call once,
    * without re-running `fn`. SQLite never re-runs it.
    *
-   * @param fn Receives the repositories bound to the transaction (`tx.users`, `tx.messages` …).
+   * @param fn Receives the repositories bound to the transaction (`tx.users`, `tx.messages` …),
+   *   and `tx.as(userId)`.
    * @returns What `fn` resolved to.
    */
-  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: TransactionOps) => Promise<T>): Promise<T>;
+  /**
+   * The repositories as a user sees them (see {@linkcode StorageOps}). The storage itself stays
+   * the system's view. The user's level, flags and status are read again by every operation, so
+   * a change counts from the next call.
+   *
+   * @param userId The user; `not_found` when no such user exists.
+   * @returns The user's view.
+   */
+  as(userId: number): Promise<StorageOps>;
   /**
    * Closes the storage; idempotent. Waits for running work at most `acquireTimeoutMs`: a
    * transaction still running then is rolled back and fails as `unavailable`, as do later calls.

@@ -24,7 +24,9 @@
 import type { Connection, Executor } from "./driver.ts";
 import { StorageError } from "./errors.ts";
 import { DEFINITIONS, REPOSITORIES } from "./ops/mod.ts";
-import type { Repositories } from "./storage.ts";
+import { ViewerExecutor } from "./ops/_access.ts";
+import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
+import type { Repositories, StorageOps, TransactionOps } from "./storage.ts";
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 type Run = (x: Executor, ...args: unknown[]) => Promise<unknown>;
@@ -45,8 +47,11 @@ let enqueue: (
  * only for the methods it uses). The functions need no receiver: `const { create } = tx.users`
  * works.
  */
-function queuedRepository(name: keyof Repositories) {
-  const definition = DEFINITIONS[name] as unknown as Record<string, Run>;
+function queuedRepository(
+  name: keyof Repositories,
+  definitions: typeof DEFINITIONS,
+) {
+  const definition = definitions[name] as unknown as Record<string, Run>;
   return class Repository {
     #handle: TransactionHandle;
     #methods: Record<string, Method> = {};
@@ -71,32 +76,42 @@ function queuedRepository(name: keyof Repositories) {
   };
 }
 
-/** One transaction's operations, queued. */
+/** The order of one transaction's operations: every handle of the transaction shares it. */
+class Queue {
+  /** Settles when the last operation called so far has settled. */
+  tail: Promise<unknown> = Promise.resolve();
+  /** Set once `fn` settled: calls from then on are refused. */
+  ended = false;
+  /** Set once `fn` rejected: queued calls are refused instead of run. */
+  rolledBack = false;
+}
+
+/** One transaction's operations, queued: the system's view, or a viewer's (`tx.as`). */
 class TransactionHandle {
   #executor: Executor;
+  #queue: Queue;
   /** The repositories handed out so far. */
   #repositories: Partial<Record<keyof Repositories, object>> = {};
-  /** Settles when the last operation called so far has settled. */
-  #tail: Promise<unknown> = Promise.resolve();
-  /** Set once `fn` settled: calls from then on are refused. */
-  #ended = false;
-  /** Set once `fn` rejected: queued calls are refused instead of run. */
-  #rolledBack = false;
 
-  constructor(executor: Executor) {
+  constructor(executor: Executor, queue: Queue) {
     this.#executor = executor;
+    this.#queue = queue;
   }
 
   static {
     enqueue = (handle, operation, run, args) =>
       handle.#call(operation, () => run(handle.#executor, ...args));
     // Each repository is a getter handing out the handle's own repository, made on first use:
-    // `const { users } = tx` works.
+    // `const { users } = tx` works. A viewer's handle takes the viewer's operations.
     for (const name of REPOSITORIES) {
-      const Repository = queuedRepository(name);
+      const Repository = queuedRepository(name, DEFINITIONS);
+      const Viewed = queuedRepository(name, VIEWED_DEFINITIONS);
       Object.defineProperty(this.prototype, name, {
         get(this: TransactionHandle) {
-          return this.#repositories[name] ??= new Repository(this);
+          return this.#repositories[name] ??=
+            this.#executor instanceof ViewerExecutor
+              ? new Viewed(this)
+              : new Repository(this);
         },
         enumerable: true,
         configurable: true,
@@ -105,18 +120,38 @@ class TransactionHandle {
   }
 
   /**
+   * The transaction's repositories as a user sees them: see `TransactionOps.as`.
+   *
+   * @param userId The user.
+   * @returns The user's view, queued with the transaction's other operations.
+   */
+  as(userId: number): Promise<StorageOps> {
+    const root = this.#executor instanceof ViewerExecutor
+      ? this.#executor.inner
+      : this.#executor;
+    return this.#call("tx.as", async () => {
+      await checkViewer(root, userId, "tx.as");
+      return new TransactionHandle(
+        new ViewerExecutor(root, userId),
+        this.#queue,
+      ) as unknown as StorageOps;
+    }) as Promise<StorageOps>;
+  }
+
+  /**
    * Ends the handle and waits for every operation called on it to settle.
    *
    * @param rolledBack Whether `fn` rejected: queued operations are refused instead of run.
    */
   async end(rolledBack: boolean): Promise<void> {
-    this.#ended = true;
-    this.#rolledBack = rolledBack;
-    await this.#tail;
+    this.#queue.ended = true;
+    this.#queue.rolledBack = rolledBack;
+    await this.#queue.tail;
   }
 
   #call(name: string, operation: () => Promise<unknown>): Promise<unknown> {
-    if (this.#ended) {
+    const queue = this.#queue;
+    if (queue.ended) {
       return Promise.reject(
         new StorageError(
           "unavailable",
@@ -124,8 +159,8 @@ class TransactionHandle {
         ),
       );
     }
-    const turn = this.#tail.then(() => {
-      if (this.#rolledBack) {
+    const turn = queue.tail.then(() => {
+      if (queue.rolledBack) {
         throw new StorageError(
           "unavailable",
           `Cannot run ${name} as its transaction was rolled back before it started: the ` +
@@ -134,7 +169,7 @@ class TransactionHandle {
       }
       return operation();
     });
-    this.#tail = turn.then(settle, settle);
+    queue.tail = turn.then(settle, settle);
     return turn;
   }
 }
@@ -149,13 +184,13 @@ class TransactionHandle {
  */
 export function runTransaction<T>(
   connection: Connection,
-  fn: (tx: Repositories) => Promise<T>,
+  fn: (tx: TransactionOps) => Promise<T>,
 ): Promise<T> {
   return connection.transaction(async (executor) => {
-    const handle = new TransactionHandle(executor);
+    const handle = new TransactionHandle(executor, new Queue());
     let result: T;
     try {
-      result = await fn(handle as unknown as Repositories);
+      result = await fn(handle as unknown as TransactionOps);
     } catch (error) {
       await handle.end(true);
       throw error;

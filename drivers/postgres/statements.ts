@@ -37,7 +37,28 @@ const bindSearch = (params: readonly unknown[]) => {
   return [terms, areaId, areaId, limit];
 };
 
+// A viewer's search (`as()`): joined with the area and the viewer, and the core's condition of
+// what the viewer may read, `{where}`.
+const searchAs = (table: string, alias: string, areas: string) =>
+  toDollar(
+    `SELECT {select:${alias}} FROM ${table} ${alias}
+       JOIN ${areas} a ON a.id = ${alias}.area_id JOIN users v ON v.id = ?::bigint,
+       ${QUERY} AS q (query)
+     WHERE ${alias}.search @@ q.query AND (?::bigint IS NULL OR ${alias}.area_id = ?::bigint)
+       AND {where}
+     ORDER BY ts_rank(${alias}.search, q.query) DESC, ${alias}.id DESC LIMIT ?`,
+  );
+
+const bindSearchAs = (params: readonly unknown[]) => {
+  const [terms, areaId, limit, viewer] = params;
+  return [viewer, terms, areaId, areaId, limit];
+};
+
 const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
+  "messages.searchAs": {
+    text: searchAs("messages", "m", "message_areas"),
+    bind: bindSearchAs,
+  },
   "messages.search": {
     text: search("messages", "m"),
     bind: bindSearch,

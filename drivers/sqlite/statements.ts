@@ -33,6 +33,18 @@ export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
       ORDER BY bm25(messages_fts, 4.0, 1.0), m.id DESC LIMIT ?`,
     bind: search,
   },
+  // A viewer's search (`as()`): the core's condition of what the viewer may read, `{where}`.
+  "messages.searchAs": {
+    text:
+      `SELECT {select:m} FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+      JOIN message_areas a ON a.id = m.area_id JOIN users v ON v.id = ?
+      WHERE messages_fts MATCH ? AND (? IS NULL OR m.area_id = ?) AND {where}
+      ORDER BY bm25(messages_fts, 4.0, 1.0), m.id DESC LIMIT ?`,
+    bind: (params) => {
+      const [terms, areaId, limit, viewer] = params;
+      return [viewer, fts5Query(terms as string[]), areaId, areaId, limit];
+    },
+  },
   "files.search": {
     text:
       `SELECT {select:f} FROM files_fts JOIN files f ON f.id = files_fts.rowid

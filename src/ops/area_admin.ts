@@ -36,7 +36,8 @@ import { CONTROL, id as idSchema, parse } from "../validate.ts";
 import { mapError, notFound } from "./_errors.ts";
 import { PatchStatements } from "./_patch.ts";
 import { lockMessageArea } from "./area_delete.ts";
-import { tagTaken } from "./areas.ts";
+import { tagTaken, VIEWED_AREAS } from "./areas.ts";
+import { viewerOf } from "./_access.ts";
 
 const Q = {
   messageAreaByKey: sql(
@@ -101,7 +102,12 @@ export async function getMessageAreaByTag(
   tag: string,
 ): Promise<MessageArea | null> {
   const key = tagKey(tag, "messageAreas.getByTag");
-  const row = key === null ? undefined : await x.get(Q.messageAreaByKey, [key]);
+  const viewer = viewerOf(x);
+  const row = key === null
+    ? undefined
+    : viewer === undefined
+    ? await x.get(Q.messageAreaByKey, [key])
+    : await x.get(VIEWED_AREAS.messageAreaByKey, [viewer, key]);
   return row ? toMessageArea(row) : null;
 }
 
@@ -111,7 +117,12 @@ export async function getFileAreaByTag(
   tag: string,
 ): Promise<FileArea | null> {
   const key = tagKey(tag, "fileAreas.getByTag");
-  const row = key === null ? undefined : await x.get(Q.fileAreaByKey, [key]);
+  const viewer = viewerOf(x);
+  const row = key === null
+    ? undefined
+    : viewer === undefined
+    ? await x.get(Q.fileAreaByKey, [key])
+    : await x.get(VIEWED_AREAS.fileAreaByKey, [viewer, key]);
   return row ? toFileArea(row) : null;
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Executor, sql } from "../driver.ts";
+import { type Executor, type Row, type Sql, sql } from "../driver.ts";
 import type {
   FileArea,
   LimitOptions,
@@ -27,6 +27,13 @@ import { id as idSchema, parse } from "../validate.ts";
 import { mapError, notFound, reword } from "./_errors.ts";
 import { byId } from "./_patch.ts";
 import { userExists } from "./_references.ts";
+import {
+  canReadArea,
+  canSeeArea,
+  isSysop,
+  VIEWER,
+  viewerOf,
+} from "./_access.ts";
 import { FILE_AREAS, MESSAGE_AREAS } from "../tables/mod.ts";
 import { insertOf } from "../tables/table.ts";
 
@@ -40,6 +47,137 @@ const insertFileArea = insertOf<ParsedNewFileArea>(FILE_AREAS, ["created_at"]);
 
 /** The highest position an area may have. */
 const MAX_POSITION = 2_147_483_647;
+
+/**
+ * A message area's select list as a viewer (`v`) sees it: in a private area the viewer is not
+ * the sysop of, the count and the highest number are those of the messages the viewer may read
+ * (their own, and those addressed to them).
+ */
+const VIEWED_MA = prefixed(MA, "a")
+  .replace(
+    "a.last_msg_num",
+    `CASE WHEN a.kind = 'private' AND NOT ${isSysop("a")} THEN
+       (SELECT coalesce(max(mm.msg_num), 0) FROM messages mm
+        WHERE mm.area_id = a.id AND (mm.from_user_id = v.id OR mm.to_user_id = v.id))
+     ELSE a.last_msg_num END`,
+  )
+  .replace(
+    "a.msg_count",
+    `CASE WHEN a.kind = 'private' AND NOT ${isSysop("a")} THEN
+       (SELECT count(*) FROM messages mm
+        WHERE mm.area_id = a.id AND (mm.from_user_id = v.id OR mm.to_user_id = v.id))
+     ELSE a.msg_count END`,
+  );
+
+/**
+ * The area reads of a viewer (`as()`): only the areas the viewer may see (read, or not hidden).
+ * Each takes the viewer's id first.
+ */
+export const VIEWED_AREAS = {
+  messageArea: sql(
+    "messageAreas.byIdAs",
+    `SELECT ${VIEWED_MA} FROM message_areas a JOIN ${VIEWER} ON v.id = ?
+     WHERE a.id = ? AND ${canSeeArea("a")}`,
+  ),
+  messageAreaByKey: sql(
+    "messageAreas.byTagAs",
+    `SELECT ${VIEWED_MA} FROM message_areas a JOIN ${VIEWER} ON v.id = ?
+     WHERE a.tag_key = ? AND ${canSeeArea("a")}`,
+  ),
+  messageAreas: sql(
+    "messageAreas.listAs",
+    `SELECT ${VIEWED_MA} FROM message_areas a JOIN ${VIEWER} ON v.id = ?
+     WHERE ${canSeeArea("a")} ORDER BY a.position, a.id`,
+  ),
+  fileArea: sql(
+    "fileAreas.byIdAs",
+    `SELECT ${prefixed(FA, "a")} FROM file_areas a JOIN ${VIEWER} ON v.id = ?
+     WHERE a.id = ? AND ${canSeeArea("a")}`,
+  ),
+  fileAreaByKey: sql(
+    "fileAreas.byTagAs",
+    `SELECT ${prefixed(FA, "a")} FROM file_areas a JOIN ${VIEWER} ON v.id = ?
+     WHERE a.tag_key = ? AND ${canSeeArea("a")}`,
+  ),
+  fileAreas: sql(
+    "fileAreas.listAs",
+    `SELECT ${prefixed(FA, "a")} FROM file_areas a JOIN ${VIEWER} ON v.id = ?
+     WHERE ${canSeeArea("a")} ORDER BY a.position, a.id`,
+  ),
+  /** Whether the viewer may read a message area, whether they are its sysop, and its kind. */
+  messageAreaAccess: sql(
+    "messageAreas.accessAs",
+    `SELECT CASE WHEN ${canReadArea("a")} THEN 1 ELSE 0 END,
+            CASE WHEN ${isSysop("a")} THEN 1 ELSE 0 END, a.kind
+     FROM message_areas a JOIN ${VIEWER} ON v.id = ? WHERE a.id = ?`,
+  ),
+};
+
+/**
+ * How a viewer may read a message area: not at all (`"none"`), every message (`"all"`), or only
+ * their own and those addressed to them (`"own"`: a private area they are not the sysop of).
+ *
+ * @param x Where to look.
+ * @param viewer The viewer's id.
+ * @param areaId The area.
+ * @returns The answer; `"none"` for a missing area.
+ */
+export async function messageAreaReach(
+  x: Executor,
+  viewer: number,
+  areaId: number,
+): Promise<"none" | "all" | "own"> {
+  const row = await x.get(VIEWED_AREAS.messageAreaAccess, [viewer, areaId]);
+  if (!row || Number(row[0]) === 0) return "none";
+  return row[2] === "private" && Number(row[1]) === 0 ? "own" : "all";
+}
+
+/**
+ * A private area's messages that a viewer wrote or that are addressed to them, above a number and
+ * an id, by number: `[viewer, areaId, afterNum, after]` twice (the viewer once more in the
+ * second), then the limit. Each half runs on the index of its user column.
+ */
+export const OWN_MESSAGES: Sql = sql(
+  "messages.own",
+  `SELECT ${M} FROM (
+     SELECT ${M} FROM messages WHERE to_user_id = ? AND area_id = ? AND msg_num > ? AND id > ?
+     UNION ALL
+     SELECT ${M} FROM messages
+     WHERE from_user_id = ? AND (to_user_id IS NULL OR to_user_id <> ?)
+       AND area_id = ? AND msg_num > ? AND id > ?
+   ) mine ORDER BY msg_num LIMIT ?`,
+);
+
+/**
+ * The parameters of {@linkcode OWN_MESSAGES}.
+ *
+ * @param viewer The viewer.
+ * @param areaId The area.
+ * @param afterNum Numbers above this.
+ * @param after Ids above this.
+ * @param limit At most this many.
+ * @returns The parameters.
+ */
+export function ownMessagesParams(
+  viewer: number,
+  areaId: number,
+  afterNum: number,
+  after: number,
+  limit: number,
+): unknown[] {
+  return [
+    viewer,
+    areaId,
+    afterNum,
+    after,
+    viewer,
+    viewer,
+    areaId,
+    afterNum,
+    after,
+    limit,
+  ];
+}
 
 const Q = {
   insertMessageArea: sql("messageAreas.insert", insertMessageArea.text, true),
@@ -87,6 +225,19 @@ const Q = {
      WHERE a.kind <> 'private' AND a.last_msg_num > coalesce(r.last_read, 0)
      ORDER BY a.id`,
   ),
+  newScanAs: sql(
+    "lastRead.newScanAs",
+    `SELECT ${prefixed(MA, "a")}, coalesce(r.last_read, 0)
+     FROM message_areas a JOIN ${VIEWER} ON v.id = ?
+       LEFT JOIN last_read r ON r.user_id = ? AND r.area_id = a.id
+     WHERE a.kind <> 'private' AND a.last_msg_num > coalesce(r.last_read, 0)
+       AND ${canReadArea("a")}
+     ORDER BY a.id`,
+  ),
+  pointer: sql(
+    "lastRead.pointer",
+    "SELECT last_read FROM last_read WHERE user_id = ? AND area_id = ?",
+  ),
   readNext: sql(
     "messages.readNext",
     `SELECT ${M} FROM messages
@@ -122,12 +273,51 @@ export function getMessageArea(
   x: Executor,
   id: number,
 ): Promise<MessageArea | null> {
+  const viewer = viewerOf(x);
+  if (viewer !== undefined) {
+    return byViewer(
+      x,
+      VIEWED_AREAS.messageArea,
+      viewer,
+      id,
+      "messageAreas.get",
+      toMessageArea,
+    );
+  }
   return byId(x, Q.messageArea, id, "messageAreas.get", toMessageArea);
+}
+
+/**
+ * A record by id as a viewer may see it, or `null`.
+ *
+ * @param x Where to look.
+ * @param q The viewer's statement: `[viewer, id]`.
+ * @param viewer The viewer's id.
+ * @param id The record's id, validated here.
+ * @param operation The operation, for the validation error.
+ * @param map Row to record.
+ * @returns The record, or `null`.
+ */
+export async function byViewer<T>(
+  x: Executor,
+  q: Sql,
+  viewer: number,
+  id: number,
+  operation: string,
+  map: (row: Row) => T,
+): Promise<T | null> {
+  parse(idSchema, id, "id", operation);
+  const row = await x.get(q, [viewer, id]);
+  return row ? map(row) : null;
 }
 
 /** See `messageAreas.list`: by position, then id. */
 export async function listMessageAreas(x: Executor): Promise<MessageArea[]> {
-  return (await x.all(Q.messageAreas, [])).map(toMessageArea);
+  const viewer = viewerOf(x);
+  const rows = viewer === undefined
+    ? await x.all(Q.messageAreas, [])
+    : await x.all(VIEWED_AREAS.messageAreas, [viewer]);
+  return rows.map(toMessageArea);
 }
 
 /** See `fileAreas.create`. */
@@ -156,12 +346,27 @@ export function getFileArea(
   x: Executor,
   id: number,
 ): Promise<FileArea | null> {
+  const viewer = viewerOf(x);
+  if (viewer !== undefined) {
+    return byViewer(
+      x,
+      VIEWED_AREAS.fileArea,
+      viewer,
+      id,
+      "fileAreas.get",
+      toFileArea,
+    );
+  }
   return byId(x, Q.fileArea, id, "fileAreas.get", toFileArea);
 }
 
 /** See `fileAreas.list`: by position, then id. */
 export async function listFileAreas(x: Executor): Promise<FileArea[]> {
-  return (await x.all(Q.fileAreas, [])).map(toFileArea);
+  const viewer = viewerOf(x);
+  const rows = viewer === undefined
+    ? await x.all(Q.fileAreas, [])
+    : await x.all(VIEWED_AREAS.fileAreas, [viewer]);
+  return rows.map(toFileArea);
 }
 
 /** See `reading.markRead`. */
@@ -198,7 +403,10 @@ export async function newScan(
   if (!await x.get(userExists, [userId])) {
     throw notFound("user", userId, "new scan");
   }
-  const rows = await x.all(Q.newScan, [userId]);
+  const viewer = viewerOf(x);
+  const rows = viewer === undefined
+    ? await x.all(Q.newScan, [userId])
+    : await x.all(Q.newScanAs, [viewer, userId]);
   return rows.map((row) => {
     const area = toMessageArea(row);
     const lastRead = row[MESSAGE_AREAS.selected.length] as number;
@@ -221,7 +429,26 @@ export async function readNext(
     "options",
     "reading.readNext",
   );
-  const rows = await x.all(Q.readNext, [areaId, userId, userId, areaId, limit]);
+  const viewer = viewerOf(x);
+  const reach = viewer === undefined
+    ? "all"
+    : await messageAreaReach(x, viewer, areaId);
+  let rows: Row[] = [];
+  if (reach === "all") {
+    rows = await x.all(Q.readNext, [areaId, userId, userId, areaId, limit]);
+  } else if (reach === "own") {
+    const pointer = await x.get(Q.pointer, [userId, areaId]);
+    rows = await x.all(
+      OWN_MESSAGES,
+      ownMessagesParams(
+        viewer!,
+        areaId,
+        Number(pointer?.[0] ?? 0),
+        0,
+        limit,
+      ),
+    );
+  }
   // Nothing to read, or no such reader: a missing user is not_found, as in newScan.
   if (rows.length === 0 && !await x.get(userExists, [userId])) {
     throw notFound("user", userId, "read next");

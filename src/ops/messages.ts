@@ -3,7 +3,13 @@
  *
  * @module
  */
-import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
+import {
+  dialectSql,
+  type Executor,
+  type Queryable,
+  type Sql,
+  sql,
+} from "../driver.ts";
 import type {
   AfterOptions,
   ListMessagesOptions,
@@ -12,7 +18,7 @@ import type {
   NewMessage,
   SearchOptions,
 } from "../records.ts";
-import { MESSAGE_COLUMNS as M, toMessage } from "../rows.ts";
+import { MESSAGE_COLUMNS as M, prefixed, toMessage } from "../rows.ts";
 import { isStorageError } from "../errors.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
@@ -20,6 +26,53 @@ import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { byId } from "./_patch.ts";
 import { lockUser, shareUser } from "./_references.ts";
 import { searchTerms } from "./search.ts";
+import { canReadMessage, VIEWER, viewerOf } from "./_access.ts";
+import {
+  byViewer,
+  messageAreaReach,
+  OWN_MESSAGES,
+  ownMessagesParams,
+} from "./areas.ts";
+
+/** A message joined with its area (`a`) and the viewer (`v`): the first parameter is the viewer's id. */
+const VIEWED_FROM =
+  `messages m JOIN message_areas a ON a.id = m.area_id JOIN ${VIEWER} ON v.id = ?`;
+const PM = prefixed(M, "m");
+
+/**
+ * The message reads of a viewer (`as()`): only the messages the viewer may read, filtered in the
+ * query. Each takes the viewer's id first.
+ */
+const VQ = {
+  byId: sql(
+    "messages.byIdAs",
+    `SELECT ${PM} FROM ${VIEWED_FROM} WHERE m.id = ? AND ${
+      canReadMessage("m", "a")
+    }`,
+  ),
+  replies: sql(
+    "messages.repliesAs",
+    `SELECT ${PM} FROM ${VIEWED_FROM}
+     WHERE m.thread_root_id = ? AND ${canReadMessage("m", "a")} ORDER BY m.id`,
+  ),
+  byMsgid: sql(
+    "messages.byMsgidAs",
+    `SELECT ${PM} FROM ${VIEWED_FROM}
+     WHERE m.area_id = ? AND m.ftn_msgid = ? AND ${canReadMessage("m", "a")}`,
+  ),
+  mail: sql(
+    "messages.mailAs",
+    `SELECT ${PM} FROM ${VIEWED_FROM}
+     WHERE m.to_user_id = ? AND m.id > ? AND ${
+      canReadMessage("m", "a")
+    } ORDER BY m.id LIMIT ?`,
+  ),
+  search: dialectSql("messages.searchAs", {
+    select: M,
+    where: canReadMessage("m", "a"),
+  }),
+};
+
 
 const Q = {
   parent: sql(
@@ -216,6 +269,10 @@ export function getMessage(
   x: Executor,
   id: number,
 ): Promise<Message | null> {
+  const viewer = viewerOf(x);
+  if (viewer !== undefined) {
+    return byViewer(x, VQ.byId, viewer, id, "messages.get", toMessage);
+  }
   return byId(x, Q.byId, id, "messages.get", toMessage);
 }
 
@@ -232,7 +289,18 @@ export async function listMessages(
     "options",
     "messages.list",
   );
-  return (await x.all(Q.list, [areaId, afterNum, after, limit])).map(toMessage);
+  const viewer = viewerOf(x);
+  const reach = viewer === undefined
+    ? "all"
+    : await messageAreaReach(x, viewer, areaId);
+  if (reach === "none") return [];
+  const rows = reach === "own"
+    ? await x.all(
+      OWN_MESSAGES,
+      ownMessagesParams(viewer!, areaId, afterNum, after, limit),
+    )
+    : await x.all(Q.list, [areaId, afterNum, after, limit]);
+  return rows.map(toMessage);
 }
 
 /** See `messages.update`. */
@@ -270,16 +338,21 @@ export async function getThread(
   rootId: number,
 ): Promise<Message[]> {
   parse(idSchema, rootId, "rootId", "messages.thread");
+  // A viewer's reads take the viewer's id first, and return only what the viewer may read.
+  const viewer = viewerOf(x);
+  const [byIdQ, repliesQ, pre] = viewer === undefined
+    ? [Q.byId, Q.replies, []]
+    : [VQ.byId, VQ.replies, [viewer]];
   // Any message of the thread will do: start from its root (which may have been deleted).
-  const first = await x.get(Q.byId, [rootId]);
+  const first = await x.get(byIdQ, [...pre, rootId]);
   const given = first ? toMessage(first) : undefined;
   const rootOf = given?.threadRootId ?? rootId;
   let root = given;
   if (given && rootOf !== given.id) {
-    const top = await x.get(Q.byId, [rootOf]);
+    const top = await x.get(byIdQ, [...pre, rootOf]);
     root = top ? toMessage(top) : undefined;
   }
-  const replies = (await x.all(Q.replies, [rootOf])).map(toMessage);
+  const replies = (await x.all(repliesQ, [...pre, rootOf])).map(toMessage);
   return root ? [root, ...replies] : replies;
 }
 
@@ -296,7 +369,11 @@ export async function listMailFor(
     "options",
     "mail.listFor",
   );
-  return (await x.all(Q.mail, [userId, after, limit])).map(toMessage);
+  const viewer = viewerOf(x);
+  const rows = viewer === undefined
+    ? await x.all(Q.mail, [userId, after, limit])
+    : await x.all(VQ.mail, [viewer, userId, after, limit]);
+  return rows.map(toMessage);
 }
 
 /** See `messages.findByMsgid`. */
@@ -306,10 +383,11 @@ export async function findMessageByMsgid(
   msgid: string,
 ): Promise<Message | null> {
   parse(idSchema, areaId, "areaId", "messages.findByMsgid");
-  const row = await x.get(Q.byMsgid, [
-    areaId,
-    parse(S.msgid, msgid, "msgid", "messages.findByMsgid"),
-  ]);
+  const id = parse(S.msgid, msgid, "msgid", "messages.findByMsgid");
+  const viewer = viewerOf(x);
+  const row = viewer === undefined
+    ? await x.get(Q.byMsgid, [areaId, id])
+    : await x.get(VQ.byMsgid, [viewer, areaId, id]);
   return row ? toMessage(row) : null;
 }
 
@@ -327,5 +405,9 @@ export async function searchMessages(
     "messages.search",
   );
   if (terms.length === 0) return [];
-  return (await x.all(Q.search, [terms, areaId ?? null, limit])).map(toMessage);
+  const viewer = viewerOf(x);
+  const rows = viewer === undefined
+    ? await x.all(Q.search, [terms, areaId ?? null, limit])
+    : await x.all(VQ.search, [terms, areaId ?? null, limit, viewer]);
+  return rows.map(toMessage);
 }

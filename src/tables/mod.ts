@@ -16,6 +16,22 @@ import { type Table, table } from "./table.ts";
 
 export type { Table } from "./table.ts";
 
+/**
+ * Access flags as a bit mask: A is 1, B is 2, … Z is 2^25 (the flags are upper-case letters, as
+ * validated before they are written; anything else adds nothing).
+ *
+ * @param flags The flags.
+ * @returns The mask.
+ */
+export function flagMask(flags: string): number {
+  let mask = 0;
+  for (let i = 0; i < flags.length; i++) {
+    const bit = flags.charCodeAt(i) - 65;
+    if (bit >= 0 && bit < 26) mask |= 1 << bit;
+  }
+  return mask;
+}
+
 /** Accounts. */
 export const USERS = table("users", {
   generatedId: true,
@@ -56,6 +72,8 @@ export const USERS = table("users", {
     location: { field: "location", codec: "text", patch: true, create: true },
     note: { field: "note", codec: "text", patch: true, create: true },
     flags: { field: "flags", codec: "text", patch: true, create: true },
+    // The flags as a bit mask, for the access tests of `as()` (0015_access_masks).
+    flag_mask: { codec: "integer", keyOf: { column: "flags", fold: flagMask } },
     status: { field: "status", codec: "text", patch: true, create: true },
     status_reason: {
       field: "statusReason",
@@ -117,6 +135,15 @@ const ACCESS = {
   write_flags: { ...SET, field: "access.writeFlags", codec: "text" },
   hidden: { ...SET, field: "access.hidden", codec: "boolean" },
   sysop_level: { ...SET, field: "access.sysopLevel", codec: "integer" },
+  // The flags as bit masks, for the access tests of `as()` (0015_access_masks).
+  read_mask: {
+    codec: "integer",
+    keyOf: { column: "read_flags", fold: flagMask },
+  },
+  write_mask: {
+    codec: "integer",
+    keyOf: { column: "write_flags", fold: flagMask },
+  },
 } as const;
 
 /** Message areas. */

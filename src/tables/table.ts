@@ -50,7 +50,7 @@ export interface Column {
    */
   readonly keyOf?: {
     readonly column: string;
-    readonly fold: (s: string) => string;
+    readonly fold: (s: string) => string | number;
   };
   /** NULL reads as this other column's value (`thread_root_id` NULL means the message's own id). */
   readonly nullReadsAs?: string;

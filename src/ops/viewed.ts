@@ -1,0 +1,498 @@
+/**
+ * The repositories as a user sees them (`storage.as(userId)`, `tx.as(userId)`): every operation
+ * of {@linkcode DEFINITIONS}, run for a viewer.
+ *
+ * Reads run as they are, on a {@linkcode ViewerExecutor}: the operations that return areas,
+ * messages or files filter in their queries (src/ops/_access.ts). A few reads of other users'
+ * private records answer empty unless the viewer is a board sysop (level 255): `users.getProps`,
+ * `users.logins`, `users.findByProp` (the viewer alone), `sessions.listForUser`.
+ *
+ * Writes first read the viewer's row: a banned or locked viewer may write nothing (`forbidden`).
+ * Then each write's guard checks what it touches: posting and uploading need an area the viewer
+ * may write in, as themselves; editing and deleting a message or a file needs its author or the
+ * area's sysop; administering an area needs its sysop (of every area involved); marking read
+ * needs the viewer's own pointer in an area they may read. Every other write needs a board
+ * sysop, but for a user's own account: `users.update` of their own name, password hash, real
+ * name, location and note, `users.setProps` of their own properties, `sessions.touch`, `end` and
+ * `endAllForUser` of their own sessions, and `events.append` about themselves.
+ *
+ * @module
+ */
+import { type Executor, sql } from "../driver.ts";
+import { StorageError } from "../errors.ts";
+import type { Repositories } from "../storage.ts";
+import * as V from "../validate.ts";
+import {
+  type AreaAccessRow,
+  BOARD_SYSOP_LEVEL,
+  isBarred,
+  readable,
+  sysopOf,
+  ViewerExecutor,
+  type ViewerRow,
+  visible,
+  writable,
+} from "./_access.ts";
+import { notFound } from "./_errors.ts";
+import type { Definition } from "../repositories/_definition.ts";
+import { DEFINITIONS, type OperationName, REPOSITORIES } from "./mod.ts";
+
+type Run = (x: Executor, ...args: unknown[]) => Promise<unknown>;
+type Guard = (x: Executor, v: ViewerRow, args: unknown[]) => Promise<void>;
+/** A read answered without running it: `{ result }`, or `undefined` to run it. */
+type ReadGuard = (
+  x: Executor,
+  v: ViewerRow,
+  args: unknown[],
+) => Promise<{ result: unknown } | undefined>;
+
+const ACCESS_COLUMNS =
+  "id, tag, read_level, write_level, read_mask, write_mask, hidden, sysop_level";
+
+const Q = {
+  viewer: sql(
+    "viewer.get",
+    "SELECT security_level, flag_mask, status, locked_until FROM users WHERE id = ?",
+  ),
+  messageArea: sql(
+    "viewer.messageArea",
+    `SELECT ${ACCESS_COLUMNS}, 1, kind FROM message_areas WHERE id = ?`,
+  ),
+  fileArea: sql(
+    "viewer.fileArea",
+    `SELECT ${ACCESS_COLUMNS}, uploads_allowed, 'files' FROM file_areas WHERE id = ?`,
+  ),
+  message: sql(
+    "viewer.message",
+    `SELECT ${ACCESS_COLUMNS.replace(/\w+/g, "a.$&")}, 1, a.kind, m.from_user_id, m.to_user_id
+     FROM messages m JOIN message_areas a ON a.id = m.area_id WHERE m.id = ?`,
+  ),
+  file: sql(
+    "viewer.file",
+    `SELECT ${
+      ACCESS_COLUMNS.replace(/\w+/g, "a.$&")
+    }, a.uploads_allowed, 'files', f.uploader_id
+     FROM files f JOIN file_areas a ON a.id = f.area_id WHERE f.id = ?`,
+  ),
+  sessionUser: sql(
+    "viewer.sessionUser",
+    "SELECT user_id FROM sessions WHERE id = ?",
+  ),
+};
+
+/** Reads the viewer's row; `not_found` if the user is gone. */
+async function loadViewer(
+  x: Executor,
+  id: number,
+  op: string,
+): Promise<ViewerRow> {
+  const row = await x.get(Q.viewer, [id]);
+  if (!row) throw notFound("user", id, `run ${op} as that user`);
+  return {
+    id,
+    level: Number(row[0]),
+    mask: Number(row[1]),
+    status: row[2] as string,
+    lockedUntil: row[3] === null ? null : Number(row[3]),
+  };
+}
+
+function toArea(row: readonly unknown[]): AreaAccessRow {
+  return {
+    id: Number(row[0]),
+    tag: row[1] as string,
+    readLevel: Number(row[2]),
+    writeLevel: Number(row[3]),
+    readMask: Number(row[4]),
+    writeMask: Number(row[5]),
+    hidden: Number(row[6]) !== 0,
+    sysopLevel: Number(row[7]),
+    uploadsAllowed: Number(row[8]) !== 0 || row[8] === true,
+    kind: row[9] as string,
+  };
+}
+
+/** `forbidden` for a viewer. */
+function forbidden(op: string, v: ViewerRow, why: string, todo: string) {
+  return new StorageError(
+    "forbidden",
+    `Cannot run ${op} as user ${v.id} ${why}: ${todo}`,
+  );
+}
+
+function areaName(a: AreaAccessRow): string {
+  return `${a.kind === "files" ? "file" : "message"} area ${a.id} ("${a.tag}")`;
+}
+
+const isId = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) > 0;
+
+const field = (value: unknown, name: string): unknown =>
+  typeof value === "object" && value !== null
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
+
+/** An area by id as the viewer may know it: `undefined` when missing or not visible. */
+async function areaFor(
+  x: Executor,
+  files: boolean,
+  id: unknown,
+  v: ViewerRow,
+): Promise<AreaAccessRow | undefined> {
+  if (!isId(id)) return undefined;
+  const row = await x.get(files ? Q.fileArea : Q.messageArea, [id]);
+  const area = row ? toArea(row) : undefined;
+  return area && visible(v, area) ? area : undefined;
+}
+
+/** Posting (`messages.post`) or uploading (`files.add`): a writable area, as the viewer. */
+function authoring(files: boolean, author: string): Guard {
+  const op = files ? "files.add" : "messages.post";
+  return async (x, v, [input]) => {
+    const area = await areaFor(x, files, field(input, "areaId"), v);
+    // A missing or invisible area: the operation reports its own error (a missing area).
+    if (!area) return;
+    if (!writable(v, area)) {
+      throw forbidden(
+        op,
+        v,
+        `may not ${files ? "upload to" : "post in"} ${areaName(area)}`,
+        files && !area.uploadsAllowed
+          ? "the area takes no uploads but from its sysops"
+          : "the area's access levels or flags exclude the user; ask its sysop",
+      );
+    }
+    const by = field(input, author);
+    if (by !== undefined && by !== v.id && (by === null || isId(by))) {
+      throw forbidden(
+        op,
+        v,
+        `may not ${files ? "upload" : "post"} as ${
+          by === null ? "no user" : `user ${by}`
+        }`,
+        `set ${author} to ${v.id}, or leave it out`,
+      );
+    }
+  };
+}
+
+/** Editing or deleting a message or a file: its author, or the area's sysop. */
+function owning(files: boolean, op: string): Guard {
+  return async (x, v, [id]) => {
+    if (!isId(id)) return;
+    const row = await x.get(files ? Q.file : Q.message, [id]);
+    const what = files ? "file" : "message";
+    if (!row) return; // the operation reports it missing
+    const area = toArea(row);
+    const author = row[10] === null ? null : Number(row[10]);
+    const addressee = files || row[11] === null ? null : Number(row[11]);
+    const canRead = readable(v, area) &&
+      (files || area.kind !== "private" || sysopOf(v, area) ||
+        author === v.id || addressee === v.id);
+    // Not revealed to a viewer who may not read it.
+    if (!canRead) throw notFound(what, id, `run ${op}`);
+    if (author !== v.id && !sysopOf(v, area)) {
+      throw forbidden(
+        op,
+        v,
+        `did not ${files ? "upload" : "write"} ${what} ${id} of ${
+          areaName(area)
+        }`,
+        "only its author and the area's sysops may change it",
+      );
+    }
+  };
+}
+
+/** Area administration: the viewer must be the sysop of every area involved. */
+function administering(files: boolean, op: string): Guard {
+  const need = (v: ViewerRow, level: unknown, what: string) => {
+    if (typeof level === "number" && level > v.level) {
+      throw forbidden(
+        op,
+        v,
+        `has level ${v.level}, below the sysop level ${level} of ${what}`,
+        "only an area's sysops may administer it",
+      );
+    }
+  };
+  const existing = async (v: ViewerRow, x: Executor, id: unknown) => {
+    const area = await areaFor(x, files, id, v);
+    if (area) need(v, area.sysopLevel, areaName(area));
+  };
+  return async (x, v, args) => {
+    switch (op.slice(op.indexOf(".") + 1)) {
+      case "create":
+        need(
+          v,
+          field(field(args[0], "access"), "sysopLevel") ?? BOARD_SYSOP_LEVEL,
+          "the new area",
+        );
+        return;
+      case "update":
+        await existing(v, x, args[0]);
+        need(
+          v,
+          field(field(args[1], "access"), "sysopLevel"),
+          "the area as changed",
+        );
+        return;
+      case "delete":
+        await existing(v, x, args[0]);
+        await existing(v, x, field(args[1], "moveTo"));
+        return;
+      case "reorder":
+        if (Array.isArray(args[0])) {
+          for (const id of args[0]) await existing(v, x, id);
+        }
+        return;
+    }
+  };
+}
+
+/** Marking read: the viewer's own pointer, in an area they may read. */
+const markRead: Guard = async (x, v, [userId, areaId]) => {
+  if (isId(userId) && userId !== v.id) {
+    throw forbidden(
+      "reading.markRead",
+      v,
+      `may not move user ${userId}'s pointers`,
+      "mark read as that user",
+    );
+  }
+  const area = await areaFor(x, false, areaId, v);
+  if (area && !readable(v, area)) {
+    throw forbidden(
+      "reading.markRead",
+      v,
+      `may not read ${areaName(area)}`,
+      "ask the area's sysop for access",
+    );
+  }
+};
+
+/** Downloading: a file the viewer may read, counted to the viewer. */
+const recordDownload: Guard = async (x, v, [fileId, userId]) => {
+  if (isId(userId) && userId !== v.id) {
+    throw forbidden(
+      "files.recordDownload",
+      v,
+      `may not count a download to user ${userId}`,
+      `pass ${v.id}`,
+    );
+  }
+  if (!isId(fileId)) return;
+  const row = await x.get(Q.file, [fileId]);
+  if (row && !readable(v, toArea(row))) {
+    throw notFound("file", fileId, "run files.recordDownload");
+  }
+};
+
+const boardSysop = (v: ViewerRow) => v.level >= BOARD_SYSOP_LEVEL;
+
+/** A write only a board sysop may make, but on the viewer's own records where `own` says so. */
+function sysopOr(
+  op: string,
+  own?: (x: Executor, v: ViewerRow, args: unknown[]) => Promise<boolean>,
+): Guard {
+  return async (x, v, args) => {
+    if (boardSysop(v) || (own && await own(x, v, args))) return;
+    throw forbidden(
+      op,
+      v,
+      `is not a board sysop (level ${BOARD_SYSOP_LEVEL}; the user has ${v.level})`,
+      "only board sysops may do this for other users or for the board",
+    );
+  };
+}
+
+/** The fields of their own account a user may change. */
+const OWN_USER_FIELDS = new Set([
+  "username",
+  "passwordHash",
+  "realName",
+  "location",
+  "note",
+]);
+
+const ownSession = async (x: Executor, v: ViewerRow, [id]: unknown[]) => {
+  if (!isId(id)) return true; // the operation reports the bad id
+  const row = await x.get(Q.sessionUser, [id]);
+  return row === undefined || Number(row[0]) === v.id;
+};
+
+const GUARDS: Partial<Record<OperationName | string, Guard>> = {
+  "messages.post": authoring(false, "fromUserId"),
+  "messages.update": owning(false, "messages.update"),
+  "messages.delete": owning(false, "messages.delete"),
+  "files.add": authoring(true, "uploaderId"),
+  "files.update": owning(true, "files.update"),
+  "files.delete": owning(true, "files.delete"),
+  "files.recordDownload": recordDownload,
+  "reading.markRead": markRead,
+  "users.update": sysopOr(
+    "users.update",
+    (_x, v, [id, patch]) =>
+      Promise.resolve(
+        id === v.id && typeof patch === "object" && patch !== null &&
+          Object.keys(patch).every((key) => OWN_USER_FIELDS.has(key)),
+      ),
+  ),
+  "users.setProps": sysopOr(
+    "users.setProps",
+    (_x, v, [id]) => Promise.resolve(id === v.id),
+  ),
+  "sessions.touch": sysopOr("sessions.touch", ownSession),
+  "sessions.end": sysopOr("sessions.end", ownSession),
+  "sessions.endAllForUser": sysopOr(
+    "sessions.endAllForUser",
+    (_x, v, [userId]) => Promise.resolve(userId === v.id),
+  ),
+  "events.append": sysopOr(
+    "events.append",
+    (_x, v, [input]) => {
+      const userId = field(input, "userId");
+      return Promise.resolve(userId === undefined || userId === v.id);
+    },
+  ),
+};
+for (const files of [false, true]) {
+  const name = files ? "fileAreas" : "messageAreas";
+  for (const method of ["create", "update", "delete", "reorder"]) {
+    GUARDS[`${name}.${method}`] = administering(files, `${name}.${method}`);
+  }
+}
+
+/** Reads of other users' private records: empty unless the viewer is a board sysop. */
+const othersEmpty = (empty: () => unknown): ReadGuard => (_x, v, [id]) =>
+  Promise.resolve(
+    isId(id) && id !== v.id && !boardSysop(v) ? { result: empty() } : undefined,
+  );
+
+const READ_GUARDS: Partial<Record<OperationName | string, ReadGuard>> = {
+  "users.getProps": othersEmpty(() => ({})),
+  "users.logins": othersEmpty(() => []),
+  "sessions.listForUser": othersEmpty(() => []),
+};
+
+/**
+ * The operations that read: through `as()` they run filtered (or answered by a read guard);
+ * every other operation writes, and is guarded.
+ */
+export const READS: ReadonlySet<string> = new Set([
+  "users.get",
+  "users.findByUsername",
+  "users.list",
+  "users.count",
+  "users.getProps",
+  "users.findByProp",
+  "users.logins",
+  "callers.recent",
+  "messageAreas.get",
+  "messageAreas.getByTag",
+  "messageAreas.list",
+  "messages.get",
+  "messages.list",
+  "messages.thread",
+  "messages.findByMsgid",
+  "messages.search",
+  "reading.newScan",
+  "reading.readNext",
+  "mail.listFor",
+  "fileAreas.get",
+  "fileAreas.getByTag",
+  "fileAreas.list",
+  "files.get",
+  "files.list",
+  "files.listNew",
+  "files.findByHash",
+  "files.search",
+  "sessions.getByToken",
+  "sessions.listOnline",
+  "sessions.listForUser",
+  "settings.get",
+  "settings.list",
+  "events.list",
+  "events.count",
+  "events.top",
+]);
+
+/** Runs an operation for the viewer of `x`, guarded. */
+async function runViewed(
+  x: ViewerExecutor,
+  op: string,
+  run: Run,
+  args: unknown[],
+): Promise<unknown> {
+  if (READS.has(op)) {
+    const guard = READ_GUARDS[op];
+    if (guard) {
+      const answer = await guard(
+        x.inner,
+        await loadViewer(x.inner, x.viewerId, op),
+        args,
+      );
+      if (answer) return answer.result;
+    }
+    const result = await run(x, ...args);
+    if (op === "users.findByProp") {
+      const v = await loadViewer(x.inner, x.viewerId, op);
+      if (!boardSysop(v)) {
+        return (result as { id: number }[]).filter((u) => u.id === v.id);
+      }
+    }
+    return result;
+  }
+  const v = await loadViewer(x.inner, x.viewerId, op);
+  if (isBarred(v)) {
+    throw forbidden(
+      op,
+      v,
+      `is ${v.status === "banned" ? "banned" : "locked out"}`,
+      v.status === "banned"
+        ? "a banned user may write nothing; a sysop may lift the ban"
+        : "a locked user may write nothing until the lock ends",
+    );
+  }
+  await (GUARDS[op] ?? sysopOr(op))(x.inner, v, args);
+  return await run(x, ...args);
+}
+
+/**
+ * Every repository's operations as a viewer runs them, on a {@linkcode ViewerExecutor}: what
+ * `storage.as` binds and `tx.as` queues.
+ */
+export const VIEWED_DEFINITIONS: {
+  readonly [K in keyof Repositories]: Definition<Repositories[K]>;
+} = Object.fromEntries(
+  REPOSITORIES.map((name) => [
+    name,
+    Object.freeze(Object.fromEntries(
+      Object.entries(DEFINITIONS[name] as Record<string, Run>).map((
+        [method, run],
+      ) => [
+        method,
+        (x: Executor, ...args: unknown[]) =>
+          runViewed(x as ViewerExecutor, `${name}.${method}`, run, args),
+      ]),
+    )),
+  ]),
+) as never;
+
+/**
+ * Checks the id given to `as()`: a user that exists.
+ *
+ * @param x Where to look.
+ * @param userId The id.
+ * @param where `storage.as` or `tx.as`.
+ * @returns The id.
+ */
+export async function checkViewer(
+  x: Executor,
+  userId: number,
+  where: string,
+): Promise<number> {
+  V.parse(V.id, userId, "userId", where);
+  await loadViewer(x, userId, where);
+  return userId;
+}
