@@ -1603,7 +1603,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.ok(writes.length >= 40 && reads.length >= 30);
+    assert.deepEqual([writes.length, reads.length], [34, 34]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);
