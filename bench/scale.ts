@@ -62,7 +62,19 @@ for (const b of [small, large]) {
   second.set(b, first.next!);
 }
 
+/** Each board as its reader sees it (`storage.as`). */
+const viewed = new Map<Board, Awaited<ReturnType<Storage["as"]>>>();
+for (const b of [small, large]) {
+  viewed.set(b, await b.storage.as(b.seeded.readerId));
+}
+
 const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
+  // Through as(): the search joins each match's area and the reader, and tests what the reader
+  // may read in the query. One message of each board holds the phrase.
+  "messages.search as()": (b) =>
+    viewed.get(b)!.messages.search('"Message 4321"', { limit: 20 }),
+  "messages.list as()": (b) =>
+    viewed.get(b)!.messages.list(b.seeded.areaId, { limit: 20 }),
   "reading.readNext": ({ storage, seeded }) =>
     storage.reading.readNext(seeded.readerId, seeded.areaId, { limit: 20 }),
   "reading.newScan": ({ storage, seeded }) =>

@@ -161,7 +161,9 @@ export function dialectStatement(
       `The ${driver} driver has no text for statement ${q.name}`,
     );
   }
-  if (!statement.text.includes("{select:") && !statement.text.includes("{where}")) {
+  if (
+    !statement.text.includes("{select:") && !statement.text.includes("{where}")
+  ) {
     return statement;
   }
   let byId = filled.get(statement);

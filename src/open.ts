@@ -13,18 +13,15 @@ import { Migrator } from "./migrate/migrator.ts";
 import { bindRepositories, REPOSITORIES } from "./ops/mod.ts";
 import { ViewerExecutor } from "./ops/_access.ts";
 import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
-import {
-  bindDefinition,
-  type Definition,
-} from "./repositories/_definition.ts";
+import { bindDefinition, type Definition } from "./repositories/_definition.ts";
 import type {
   AnyDriver,
   DriverSections,
   OpenOptions,
   Repositories,
+  Storage,
   StorageOps,
   TransactionOps,
-  Storage,
 } from "./storage.ts";
 import { runTransaction } from "./transaction.ts";
 import type * as V from "./validate.ts";

@@ -231,3 +231,93 @@ async function areaAdministration(
   await s.fileAreas.reorder([more.id, fileAreaId]);
   await s.fileAreas.delete(more.id, { moveTo: fileAreaId });
 }
+
+/**
+ * Runs every read of a viewer (`storage.as`) and a guarded write of each kind, on a board of a
+ * private area, a flagged area and a file area: what the query-plan tests explain for the
+ * statements only a viewer runs. Runs after {@linkcode everyOperation} on the same database.
+ *
+ * @param s The operations (the system's view).
+ * @param as The same operations as a user sees them.
+ */
+export async function everyViewedOperation(
+  s: Repositories,
+  as: (userId: number) => Promise<Repositories>,
+): Promise<void> {
+  const sysop = await s.users.create({
+    username: "Viewer Sysop",
+    passwordHash: "h",
+    securityLevel: 255,
+  });
+  const caller = await s.users.create({
+    username: "Viewer Caller",
+    passwordHash: "h",
+    flags: "B",
+  });
+  const mail = await s.messageAreas.create({
+    tag: "VMAIL",
+    name: "Mail",
+    kind: "private",
+  });
+  const flagged = await s.messageAreas.create({
+    tag: "VFLAG",
+    name: "Flagged",
+    access: { readFlags: "B", hidden: true },
+  });
+  const uploads = await s.fileAreas.create({ tag: "VUP", name: "Uploads" });
+  const you = await as(caller.id);
+  const boss = await as(sysop.id);
+  const note = await you.messages.post({
+    areaId: mail.id,
+    fromUserId: caller.id,
+    toUserId: sysop.id,
+    subject: "Hello",
+    body: "doom",
+  });
+  const post = await you.messages.post({
+    areaId: flagged.id,
+    fromUserId: caller.id,
+    subject: "Flagged",
+    body: "doom",
+  });
+  await you.messages.update(post.id, { body: "quake" });
+  for (const viewer of [you, boss]) {
+    await viewer.messageAreas.get(mail.id);
+    await viewer.messageAreas.getByTag("VFLAG");
+    await viewer.messageAreas.list();
+    await viewer.fileAreas.get(uploads.id);
+    await viewer.fileAreas.getByTag("VUP");
+    await viewer.fileAreas.list();
+    await viewer.messages.get(note.id);
+    await viewer.messages.list(mail.id);
+    await viewer.messages.list(flagged.id);
+    await viewer.messages.thread(note.id);
+    await viewer.messages.findByMsgid(flagged.id, "1:2/3 abc");
+    await viewer.messages.search("doom");
+    await viewer.mail.listFor(sysop.id);
+    await viewer.reading.newScan(caller.id);
+    await viewer.reading.readNext(caller.id, mail.id);
+    await viewer.reading.readNext(caller.id, flagged.id);
+  }
+  await you.reading.markRead(caller.id, flagged.id, 1);
+  await you.users.setProps(caller.id, { theme: "dark" });
+  await you.users.getProps(sysop.id);
+  await you.users.logins(sysop.id);
+  await boss.messageAreas.update(flagged.id, { description: "Flags" });
+  await boss.fileAreas.update(uploads.id, { description: "Up" });
+  const { session } = await s.sessions.create({
+    userId: caller.id,
+    ipAddress: "192.0.2.9",
+  });
+  await you.sessions.touch(session.id);
+  await you.events.append({ kind: "door.run", userId: caller.id });
+  const upload = await you.files.add({
+    areaId: uploads.id,
+    uploaderId: caller.id,
+    filename: "VIEWED.ZIP",
+    size: 1,
+  });
+  await you.files.recordDownload(upload.id, caller.id);
+  await you.files.update(upload.id, { description: "Viewed" });
+  await you.messages.delete(post.id);
+}

@@ -16,7 +16,30 @@ import { bindRepositories } from "../src/ops/mod.ts";
 import { openStorage } from "../mod.ts";
 import * as V from "../src/validate.ts";
 import { dialect } from "../drivers/sqlite/executors.ts";
-import { everyOperation } from "./_scenario.ts";
+import { everyOperation, everyViewedOperation } from "./_scenario.ts";
+import { ViewerExecutor } from "../src/ops/_access.ts";
+import { VIEWED_DEFINITIONS } from "../src/ops/viewed.ts";
+import {
+  bindDefinition,
+  type Definition,
+} from "../src/repositories/_definition.ts";
+import type { Repositories } from "../mod.ts";
+
+/** The scenario's operations as a user sees them, on the recorder. */
+function viewedOn(recorder: Executor) {
+  return (userId: number) =>
+    Promise.resolve(
+      Object.fromEntries(
+        Object.entries(VIEWED_DEFINITIONS).map(([name, definition]) => [
+          name,
+          bindDefinition(
+            definition as Definition<unknown>,
+            new ViewerExecutor(recorder, userId),
+          ),
+        ]),
+      ) as unknown as Repositories,
+    );
+}
 import { createDatabase, postgresMissing, rawClient } from "./_postgres.ts";
 import { pgParams, pgText } from "../drivers/postgres/statements.ts";
 
@@ -77,6 +100,10 @@ Deno.test("every statement of the operations searches an index (SQLite)", async 
     const recorder = new Recorder(connection.root as Executor);
     try {
       await everyOperation(bindRepositories(recorder));
+      await everyViewedOperation(
+        bindRepositories(recorder),
+        viewedOn(recorder),
+      );
     } finally {
       await connection.close();
     }
@@ -133,6 +160,10 @@ Deno.test({
     const recorder = new Recorder(connection.root as Executor);
     try {
       await everyOperation(bindRepositories(recorder));
+      await everyViewedOperation(
+        bindRepositories(recorder),
+        viewedOn(recorder),
+      );
     } finally {
       await connection.close();
     }

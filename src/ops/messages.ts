@@ -3,13 +3,7 @@
  *
  * @module
  */
-import {
-  dialectSql,
-  type Executor,
-  type Queryable,
-  type Sql,
-  sql,
-} from "../driver.ts";
+import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
 import type {
   AfterOptions,
   ListMessagesOptions,
@@ -72,7 +66,6 @@ const VQ = {
     where: canReadMessage("m", "a"),
   }),
 };
-
 
 const Q = {
   parent: sql(

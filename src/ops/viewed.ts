@@ -28,12 +28,12 @@ import {
   isBarred,
   readable,
   sysopOf,
-  ViewerExecutor,
+  type ViewerExecutor,
   type ViewerRow,
   visible,
   writable,
 } from "./_access.ts";
-import { notFound } from "./_errors.ts";
+import { missing, notFound } from "./_errors.ts";
 import type { Definition } from "../repositories/_definition.ts";
 import { DEFINITIONS, type OperationName, REPOSITORIES } from "./mod.ts";
 
@@ -64,7 +64,9 @@ const Q = {
   ),
   message: sql(
     "viewer.message",
-    `SELECT ${ACCESS_COLUMNS.replace(/\w+/g, "a.$&")}, 1, a.kind, m.from_user_id, m.to_user_id
+    `SELECT ${
+      ACCESS_COLUMNS.replace(/\w+/g, "a.$&")
+    }, 1, a.kind, m.from_user_id, m.to_user_id
      FROM messages m JOIN message_areas a ON a.id = m.area_id WHERE m.id = ?`,
   ),
   file: sql(
@@ -132,25 +134,46 @@ const field = (value: unknown, name: string): unknown =>
     ? (value as Record<string, unknown>)[name]
     : undefined;
 
-/** An area by id as the viewer may know it: `undefined` when missing or not visible. */
+/**
+ * An area by id, for a guard: `undefined` when the id is not an id or names no area (the
+ * operation reports it); an area the viewer may not see fails as the operation fails for a
+ * missing one (`hidden`), so that its existence is not revealed.
+ */
 async function areaFor(
   x: Executor,
   files: boolean,
   id: unknown,
   v: ViewerRow,
+  hidden: (id: number) => StorageError,
 ): Promise<AreaAccessRow | undefined> {
   if (!isId(id)) return undefined;
   const row = await x.get(files ? Q.fileArea : Q.messageArea, [id]);
-  const area = row ? toArea(row) : undefined;
-  return area && visible(v, area) ? area : undefined;
+  if (!row) return undefined;
+  const area = toArea(row);
+  if (!visible(v, area)) throw hidden(id);
+  return area;
 }
+
+const kindOf = (files: boolean) => files ? "file" : "message";
 
 /** Posting (`messages.post`) or uploading (`files.add`): a writable area, as the viewer. */
 function authoring(files: boolean, author: string): Guard {
   const op = files ? "files.add" : "messages.post";
   return async (x, v, [input]) => {
-    const area = await areaFor(x, files, field(input, "areaId"), v);
-    // A missing or invisible area: the operation reports its own error (a missing area).
+    const area = await areaFor(
+      x,
+      files,
+      field(input, "areaId"),
+      v,
+      (id) =>
+        missing(
+          files ? "add file" : "post message",
+          "areaId",
+          `${kindOf(files)} area`,
+          id,
+        ),
+    );
+    // A missing area: the operation reports it.
     if (!area) return;
     if (!writable(v, area)) {
       throw forbidden(
@@ -216,10 +239,18 @@ function administering(files: boolean, op: string): Guard {
       );
     }
   };
-  const existing = async (v: ViewerRow, x: Executor, id: unknown) => {
-    const area = await areaFor(x, files, id, v);
+  const what = `${kindOf(files)} area`;
+  const action = `${op.slice(op.indexOf(".") + 1)} ${what}`;
+  const existing = async (
+    v: ViewerRow,
+    x: Executor,
+    id: unknown,
+    hidden: (id: number) => StorageError,
+  ) => {
+    const area = await areaFor(x, files, id, v, hidden);
     if (area) need(v, area.sysopLevel, areaName(area));
   };
+  const gone = (id: number) => notFound(what, id, action);
   return async (x, v, args) => {
     switch (op.slice(op.indexOf(".") + 1)) {
       case "create":
@@ -230,7 +261,7 @@ function administering(files: boolean, op: string): Guard {
         );
         return;
       case "update":
-        await existing(v, x, args[0]);
+        await existing(v, x, args[0], gone);
         need(
           v,
           field(field(args[1], "access"), "sysopLevel"),
@@ -238,12 +269,25 @@ function administering(files: boolean, op: string): Guard {
         );
         return;
       case "delete":
-        await existing(v, x, args[0]);
-        await existing(v, x, field(args[1], "moveTo"));
+        await existing(v, x, args[0], gone);
+        await existing(
+          v,
+          x,
+          field(args[1], "moveTo"),
+          (id) => missing(action, "options.moveTo", what, id),
+        );
         return;
       case "reorder":
         if (Array.isArray(args[0])) {
-          for (const id of args[0]) await existing(v, x, id);
+          for (const id of args[0]) {
+            await existing(v, x, id, () =>
+              forbidden(
+                op,
+                v,
+                `may not administer every ${what}`,
+                "only the sysops of every area may reorder them",
+              ));
+          }
         }
         return;
     }
@@ -260,7 +304,13 @@ const markRead: Guard = async (x, v, [userId, areaId]) => {
       "mark read as that user",
     );
   }
-  const area = await areaFor(x, false, areaId, v);
+  const area = await areaFor(
+    x,
+    false,
+    areaId,
+    v,
+    (id) => notFound("message area", id, "mark read"),
+  );
   if (area && !readable(v, area)) {
     throw forbidden(
       "reading.markRead",
