@@ -292,8 +292,23 @@ testCase(
   },
 );
 
+const FLAG_ROWS: [string, boolean, boolean, boolean, boolean][] = [
+  // flags, reads messages, posts, lists files, uploads
+  ["", false, false, false, false],
+  ["A", false, false, false, false],
+  ["B", false, false, false, false],
+  ["C", false, false, false, false],
+  ["AB", true, false, false, false],
+  ["ABC", true, true, false, false],
+  ["ABCKU", true, true, true, false],
+  ["KV", false, false, true, false],
+  ["KUV", false, false, true, true],
+  ["UV", false, false, false, false],
+  ["ABCDKUVZ", true, true, true, true],
+];
+
 testCase(
-  "access: readFlags and writeFlags need every letter",
+  "access: a message area's readFlags and writeFlags need every letter",
   async (s) => {
     const author = await member(s, "author");
     const area = await s.messageAreas.create({
@@ -301,36 +316,20 @@ testCase(
       name: "Flags",
       access: { readFlags: "AB", writeFlags: "C" },
     });
-    const files = await s.fileAreas.create({
-      tag: "FFLAGS",
-      name: "Flags",
-      access: { readFlags: "K", writeFlags: "UV" },
-    });
     const m = await s.messages.post({
       areaId: area.id,
       fromUserId: author.id,
       subject: "s",
       body: "b",
     });
-    const f = await s.files.add({ areaId: files.id, filename: "F", size: 1 });
-    const cases: [string, boolean, boolean, boolean, boolean][] = [
-      // flags, reads messages, posts, lists files, uploads
-      ["", false, false, false, false],
-      ["A", false, false, false, false],
-      ["B", false, false, false, false],
-      ["C", false, false, false, false],
-      ["AB", true, false, false, false],
-      ["ABC", true, true, false, false],
-      ["ABCKU", true, true, true, false],
-      ["KV", false, false, true, false],
-      ["KUV", false, false, true, true],
-      ["UV", false, false, false, false],
-      ["ABCDKUVZ", true, true, true, true],
-    ];
-    for (const [flags, reads, posts, lists, uploads] of cases) {
+    for (const [flags, reads, posts] of FLAG_ROWS) {
       const u = await member(s, `u${flags || "none"}`, 10, flags);
       const v = await s.as(u.id);
-      assert.equal((await v.messages.get(m.id))?.id, reads ? m.id : undefined);
+      assert.equal(
+        (await v.messages.get(m.id))?.id,
+        reads ? m.id : undefined,
+        `${flags} reads`,
+      );
       const post = v.messages.post({
         areaId: area.id,
         fromUserId: u.id,
@@ -339,15 +338,6 @@ testCase(
       });
       if (posts) await post;
       else await forbidden(post, area);
-      assert.equal((await v.files.get(f.id))?.id, lists ? f.id : undefined);
-      const add = v.files.add({
-        areaId: files.id,
-        filename: `up-${flags || "none"}`,
-        size: 1,
-        uploaderId: u.id,
-      });
-      if (uploads) await add;
-      else await forbidden(add, files);
     }
     const posted = await s.messages.list(area.id);
     assert.deepEqual(posted.map((p) => p.subject), [
@@ -356,6 +346,35 @@ testCase(
       "ABCKU",
       "ABCDKUVZ",
     ]);
+  },
+);
+
+testCase(
+  "access: a file area's readFlags and writeFlags need every letter",
+  async (s) => {
+    const files = await s.fileAreas.create({
+      tag: "FFLAGS",
+      name: "Flags",
+      access: { readFlags: "K", writeFlags: "UV" },
+    });
+    const f = await s.files.add({ areaId: files.id, filename: "F", size: 1 });
+    for (const [flags, , , lists, uploads] of FLAG_ROWS) {
+      const u = await member(s, `u${flags || "none"}`, 10, flags);
+      const v = await s.as(u.id);
+      const add = v.files.add({
+        areaId: files.id,
+        filename: `up-${flags || "none"}`,
+        size: 1,
+        uploaderId: u.id,
+      });
+      if (uploads) await add;
+      else await forbidden(add, files);
+      assert.equal(
+        (await v.files.get(f.id))?.id,
+        lists ? f.id : undefined,
+        `${flags} lists`,
+      );
+    }
     const uploaded = await s.files.list(files.id);
     assert.deepEqual(
       uploaded.map((u) => u.filename).sort(),
@@ -525,16 +544,50 @@ testCase(
     assert.equal(await va.messageAreas.get(area.id), null);
     assert.deepEqual(await va.messageAreas.list(), []);
     assert.equal(await va.messages.get(m.id), null);
+    assert.equal(await va.fileAreas.get(files.id), null);
     assert.equal(await va.files.get(f.id), null);
+  },
+);
+
+testCase(
+  "access: posting or uploading in a hidden area the viewer cannot see is forbidden, naming the area, and writes nothing",
+  async (s) => {
+    const hidden = { readLevel: 50, hidden: true };
+    const area = await s.messageAreas.create({
+      tag: "HIDDEN",
+      name: "Hidden",
+      access: hidden,
+    });
+    const files = await s.fileAreas.create({
+      tag: "FHIDDEN",
+      name: "Hidden",
+      access: hidden,
+    });
+    const u = await member(s, "user", 49);
+    const v = await s.as(u.id);
+    assert.equal(await v.messageAreas.get(area.id), null);
+    // ACCESS_SPEC: "messages.post: the area writable (else forbidden naming the area)".
     await forbidden(
-      va.messages.post({
+      v.messages.post({
         areaId: area.id,
-        fromUserId: almost.id,
+        fromUserId: u.id,
         subject: "s",
         body: "b",
       }),
+      area,
     );
-    assert.equal((await s.messageAreas.get(area.id))!.msgCount, 1);
+    await forbidden(
+      v.files.add({
+        areaId: files.id,
+        filename: "A.ZIP",
+        size: 1,
+        uploaderId: u.id,
+      }),
+      files,
+    );
+    assert.equal((await s.messageAreas.get(area.id))!.msgCount, 0);
+    assert.deepEqual(await s.files.list(files.id), []);
+    assert.deepEqual((await s.users.get(u.id))!.stats, u.stats);
   },
 );
 
@@ -1153,7 +1206,12 @@ testCase(
     const area = await s.messageAreas.create({
       tag: "CLUB",
       name: "Club",
-      access: { readLevel: 50, writeFlags: "W", hidden: true },
+      access: { readLevel: 50, writeFlags: "W" },
+    });
+    const lounge = await s.messageAreas.create({
+      tag: "LOUNGE",
+      name: "Hidden lounge",
+      access: { readLevel: 50, hidden: true },
     });
     const author = await member(s, "author", 0);
     const m = await s.messages.post({
@@ -1172,10 +1230,10 @@ testCase(
         body: "b",
       });
     assert.equal(await v.messages.get(m.id), null);
-    assert.deepEqual(await v.messageAreas.list(), []);
+    assert.deepEqual(ids(await v.messageAreas.list()), [area.id]);
     await s.users.update(u.id, { securityLevel: 50 });
     assert.deepEqual(await v.messages.get(m.id), m);
-    assert.deepEqual(ids(await v.messageAreas.list()), [area.id]);
+    assert.deepEqual(ids(await v.messageAreas.list()), [area.id, lounge.id]);
     await forbidden(post(), area);
     await s.users.update(u.id, { flags: "W" });
     const mine = await post();
@@ -1187,8 +1245,8 @@ testCase(
     await post();
     await s.users.update(u.id, { securityLevel: 49 });
     assert.equal(await v.messages.get(m.id), null);
-    assert.equal(await v.messageAreas.get(area.id), null);
-    await forbidden(post());
+    assert.equal(await v.messageAreas.get(lounge.id), null);
+    await forbidden(post(), area);
     assert.equal((await s.messageAreas.get(area.id))!.msgCount, 3);
     // The area's own access changes take effect too.
     await s.messageAreas.update(area.id, { access: { readLevel: 0 } });
