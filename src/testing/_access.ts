@@ -448,6 +448,9 @@ testCase(
       toUserId: other.id,
     });
     assert.equal(mine.fromUserId, me.id);
+    // Left out, fromUserId would be null too: a post by no user, not by the viewer.
+    await forbidden(v.messages.post({ ...input, fromName: "Ghost" }));
+    assert.deepEqual(ids(await s.messages.list(area.id)), [mine.id]);
   },
 );
 
@@ -495,6 +498,11 @@ testCase(
     assert.equal((await s.users.get(u20.id))!.stats.uploads, 1);
     const c = await vs.files.add(file(closed.id, "C.ZIP", sysop.id));
     assert.deepEqual(ids(await s.files.list(closed.id)), [c.id]);
+    // Left out, uploaderId would be null too: an upload by no user, not by the viewer.
+    await forbidden(
+      v20.files.add({ areaId: area.id, filename: "B.ZIP", size: 100 }),
+    );
+    assert.deepEqual(ids(await s.files.list(area.id)), [a.id]);
   },
 );
 
