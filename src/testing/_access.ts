@@ -245,6 +245,61 @@ testCase(
 );
 
 testCase(
+  "access: files.search, listNew and findByHash filter in the query: 30 unreadable matches and 20 readable, limit 20, give the 20 readable",
+  async (s) => {
+    const low = await member(s, "low", 10);
+    const open = await s.fileAreas.create({ tag: "OPEN", name: "Open" });
+    const secret = await s.fileAreas.create({
+      tag: "SECRET",
+      name: "Secret",
+      access: { readLevel: 50 },
+    });
+    const sha = "ef".repeat(32);
+    const readable: number[] = [];
+    // The readable files come first, so the newest (listNew) and best (search) are unreadable.
+    for (let i = 0; i < 20; i++) {
+      readable.push(
+        (await s.files.add({
+          areaId: open.id,
+          filename: `OPEN${i}.ZIP`,
+          description: "a numbat",
+          size: 1,
+          sha256: sha,
+          uploadedAt: new Date(Date.UTC(2000, 0, 1, 0, 0, i)),
+        })).id,
+      );
+    }
+    for (let i = 0; i < 30; i++) {
+      await s.files.add({
+        areaId: secret.id,
+        filename: `NUMBAT${i}.ZIP`,
+        description: "numbat numbat",
+        size: 1,
+        sha256: sha,
+        uploadedAt: new Date(Date.UTC(2010, 0, 1, 0, 0, i)),
+      });
+    }
+    const v = await s.as(low.id);
+    const sorted = (list: { id: number }[]) => ids(list).sort((a, b) => a - b);
+    assert.deepEqual(
+      sorted(await v.files.search("numbat", { limit: 20 })),
+      readable,
+    );
+    assert.deepEqual(
+      sorted(await v.files.listNew(new Date(0), { limit: 20 })),
+      readable,
+    );
+    assert.deepEqual(
+      ids(await v.files.listNew(new Date(0), { limit: 5 })),
+      [...readable].reverse().slice(0, 5),
+      "newest first, of the readable",
+    );
+    assert.deepEqual(sorted(await v.files.findByHash(sha)), readable);
+    assert.equal((await s.files.search("numbat", { limit: 1000 })).length, 50);
+  },
+);
+
+testCase(
   "access: a hidden area is not listed, got or found by tag by those who cannot read it",
   async (s) => {
     const low = await member(s, "low", 10);
