@@ -3,7 +3,8 @@
  * every test the built-in drivers (SQLite, SQLite on FFI, PostgreSQL) pass, against a driver of
  * your own. Each test opens a storage on a fresh, empty database and checks one promise of the
  * README through the public API: users, areas, messages, files, sessions, search, settings, the
- * event log, transactions, lengths and errors.
+ * event log, transactions, lengths and errors, and what a user may read and write through
+ * `storage.as()` (areas' access, private mail).
  *
  * ```ts ignore
  * import { openStorage } from "@impulse/storage";
@@ -60,6 +61,8 @@ import "./_transaction_handle.ts";
 import "./_transaction_end.ts";
 import "./_consistency.ts";
 import "./_settings_events.ts";
+import "./_access.ts";
+import "./_privacy.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 
