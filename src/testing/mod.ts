@@ -62,6 +62,8 @@ import "./_transaction_end.ts";
 import "./_consistency.ts";
 import "./_settings_events.ts";
 import "./_access.ts";
+import "./_access_writes.ts";
+import "./_access_walk.ts";
 import "./_privacy.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
