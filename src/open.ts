@@ -67,7 +67,12 @@ class OpenStorage implements Storage {
   async as(userId: number): Promise<StorageOps> {
     const root = this.#connection.root;
     await checkViewer(root, userId, "storage.as");
-    const viewer = new ViewerExecutor(root, userId);
+    const connection = this.#connection;
+    const viewer = new ViewerExecutor(
+      root,
+      userId,
+      (fn) => connection.transaction(fn),
+    );
     return Object.freeze(
       Object.fromEntries(
         REPOSITORIES.map((name) => [

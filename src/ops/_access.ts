@@ -34,14 +34,25 @@ export class ViewerExecutor implements Executor {
   readonly inner: Executor;
   /** The viewer's user id. */
   readonly viewerId: number;
+  /**
+   * Runs a viewer's write in a transaction of its own (the storage's view); absent in a
+   * transaction (`tx.as`), where the write runs on `inner`.
+   */
+  readonly transaction?: <T>(fn: (x: Executor) => Promise<T>) => Promise<T>;
 
   /**
    * @param inner The storage's or the transaction's executor.
    * @param viewerId The viewer's user id.
+   * @param transaction How a write gets a transaction of its own, at the top level.
    */
-  constructor(inner: Executor, viewerId: number) {
+  constructor(
+    inner: Executor,
+    viewerId: number,
+    transaction?: <T>(fn: (x: Executor) => Promise<T>) => Promise<T>,
+  ) {
     this.inner = inner;
     this.viewerId = viewerId;
+    if (transaction) this.transaction = transaction;
   }
 
   all(q: Sql, params: readonly unknown[]): Promise<Row[]> | Row[] {

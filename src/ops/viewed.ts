@@ -28,12 +28,13 @@ import {
   isBarred,
   readable,
   sysopOf,
-  type ViewerExecutor,
+  ViewerExecutor,
   type ViewerRow,
   visible,
   writable,
 } from "./_access.ts";
 import { notFound } from "./_errors.ts";
+import { lockUser } from "./_references.ts";
 import type { Definition } from "../repositories/_definition.ts";
 import { DEFINITIONS, type OperationName, REPOSITORIES } from "./mod.ts";
 
@@ -358,9 +359,11 @@ const GUARDS: Partial<Record<OperationName | string, Guard>> = {
   ),
   "events.append": sysopOr(
     "events.append",
-    (_x, v, [input]) => {
-      const userId = field(input, "userId");
-      return Promise.resolve(userId === undefined || userId === v.id);
+    async (x, v, [input]) => {
+      if (field(input, "userId") !== v.id) return false;
+      const sessionId = field(input, "sessionId");
+      return sessionId === undefined || sessionId === null ||
+        await ownSession(x, v, [sessionId]);
     },
   ),
 };
@@ -425,14 +428,108 @@ export const READS: ReadonlySet<string> = new Set([
   "events.top",
 ]);
 
-/** Runs an operation for the viewer of `x`, guarded. */
-async function runViewed(
+/**
+ * The reads that filter by the viewer in their queries (joining the viewer's row): an empty
+ * answer may mean the viewer is gone, which a second look tells. The other reads are the
+ * system's, and look for the viewer first.
+ */
+const FILTERED = /^(messageAreas|messages|reading|mail|fileAreas|files)\./;
+
+/** How deep arguments are copied before a guard reads them: deeper than any guard looks. */
+const SETTLE_DEPTH = 3;
+
+/**
+ * An argument as plain data, read once: own enumerable properties of objects and the items of
+ * arrays are copied (to {@linkcode SETTLE_DEPTH} levels), each read once, into plain objects
+ * and arrays; dates are copied by their time. A guard and the operation then read the same
+ * values: a getter, a proxy or a prototype cannot show the guard one value and the operation
+ * another, and inherited properties do not count.
+ */
+function settle(value: unknown, depth = 0): unknown {
+  if (typeof value !== "object" || value === null || depth >= SETTLE_DEPTH) {
+    return value;
+  }
+  if (value instanceof Date) {
+    try {
+      return new Date(Date.prototype.getTime.call(value));
+    } catch {
+      return value; // not a real date: the operation refuses it
+    }
+  }
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    const length = value.length;
+    for (let i = 0; i < length; i++) items.push(settle(value[i], depth + 1));
+    return items;
+  }
+  const copy: Record<string, unknown> = Object.create(
+    Object.getPrototypeOf(value) === null ? null : Object.prototype,
+  );
+  for (const key of Object.keys(value)) {
+    Object.defineProperty(copy, key, {
+      value: settle((value as Record<string, unknown>)[key], depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
+/** The arguments of a write, settled; a value that cannot be read is `validation`. */
+function settleAll(op: string, args: unknown[]): unknown[] {
+  try {
+    return args.map((arg) => settle(arg));
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    throw new StorageError(
+      "validation",
+      `Invalid ${op} input: reading it failed (${
+        describeError(error)
+      }): pass plain objects, arrays and values`,
+      { field: "input" },
+    );
+  }
+}
+
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.name : typeof error;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Another user's password hash, as a viewer who is not a board sysop reads it: not at all. */
+function withoutHashes(result: unknown, v: ViewerRow): unknown {
+  if (boardSysop(v)) return result;
+  const hide = (user: unknown) =>
+    user && typeof user === "object" && (user as { id: number }).id !== v.id
+      ? { ...user, passwordHash: "" }
+      : user;
+  if (Array.isArray(result)) return result.map(hide);
+  if (result && typeof result === "object" && "users" in result) {
+    const page = result as { users: unknown[] };
+    return { ...page, users: page.users.map(hide) };
+  }
+  return hide(result);
+}
+
+const USER_READS = new Set([
+  "users.get",
+  "users.findByUsername",
+  "users.list",
+  "users.findByProp",
+]);
+
+/** Runs a read for the viewer of `x`. */
+async function readViewed(
   x: ViewerExecutor,
   op: string,
   run: Run,
   args: unknown[],
 ): Promise<unknown> {
-  if (READS.has(op)) {
+  if (FILTERED.test(op)) {
     const guard = READ_GUARDS[op];
     if (guard) {
       const answer = await guard(
@@ -443,27 +540,65 @@ async function runViewed(
       if (answer) return answer.result;
     }
     const result = await run(x, ...args);
-    if (op === "users.findByProp") {
-      const v = await loadViewer(x.inner, x.viewerId, op);
-      if (!boardSysop(v)) {
-        return (result as { id: number }[]).filter((u) => u.id === v.id);
-      }
-    }
+    const empty = result === null ||
+      (Array.isArray(result) && result.length === 0);
+    // Nothing found: perhaps nothing the viewer may read, perhaps no viewer.
+    if (empty) await loadViewer(x.inner, x.viewerId, op);
     return result;
   }
   const v = await loadViewer(x.inner, x.viewerId, op);
-  if (isBarred(v)) {
-    throw forbidden(
-      op,
-      v,
-      `is ${v.status === "banned" ? "banned" : "locked out"}`,
-      v.status === "banned"
-        ? "a banned user may write nothing; a sysop may lift the ban"
-        : "a locked user may write nothing until the lock ends",
-    );
+  const answer = await READ_GUARDS[op]?.(x.inner, v, args);
+  if (answer) return answer.result;
+  let result = await run(x, ...args);
+  if (op === "users.findByProp" && !boardSysop(v)) {
+    result = (result as { id: number }[]).filter((u) => u.id === v.id);
   }
-  await (GUARDS[op] ?? sysopOr(op))(x.inner, v, args);
-  return await run(x, ...args);
+  return USER_READS.has(op) ? withoutHashes(result, v) : result;
+}
+
+/**
+ * Runs a write for the viewer of `x`: in one transaction (the caller's, for `tx.as`) that
+ * first locks the viewer's row (`users.lock`: PostgreSQL's `FOR NO KEY UPDATE`, which a ban's
+ * `UPDATE` waits for and makes wait), then reads it, checks the guard and runs the operation,
+ * so that no ban, demotion or change of the area's access can come between the check and the
+ * write.
+ */
+function writeViewed(
+  x: ViewerExecutor,
+  op: string,
+  run: Run,
+  given: unknown[],
+): Promise<unknown> {
+  const args = settleAll(op, given);
+  const write = async (inner: Executor) => {
+    await inner.get(lockUser, [x.viewerId]);
+    const v = await loadViewer(inner, x.viewerId, op);
+    if (isBarred(v)) {
+      throw forbidden(
+        op,
+        v,
+        `is ${v.status === "banned" ? "banned" : "locked out"}`,
+        v.status === "banned"
+          ? "a banned user may write nothing; a sysop may lift the ban"
+          : "a locked user may write nothing until the lock ends",
+      );
+    }
+    await (GUARDS[op] ?? sysopOr(op))(inner, v, args);
+    return await run(new ViewerExecutor(inner, x.viewerId), ...args);
+  };
+  return x.transaction ? x.transaction(write) : write(x.inner);
+}
+
+/** Runs an operation for the viewer of `x`, guarded. */
+function runViewed(
+  x: ViewerExecutor,
+  op: string,
+  run: Run,
+  args: unknown[],
+): Promise<unknown> {
+  return READS.has(op)
+    ? readViewed(x, op, run, args)
+    : writeViewed(x, op, run, args);
 }
 
 /**

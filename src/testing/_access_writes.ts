@@ -394,7 +394,15 @@ testCase(
       (await v.events.append({ kind: "mine", userId: me.id })).userId,
       me.id,
     );
-    assert.equal((await v.events.append({ kind: "anon" })).userId, null);
+    // An event about no one, or naming another user's session, is the board's: refused.
+    await forbidden(v.events.append({ kind: "anon" }));
+    await forbidden(
+      v.events.append({
+        kind: "x",
+        userId: me.id,
+        sessionId: theirs.session.id,
+      }),
+    );
     // The board sysop does all of it.
     const made = await vb.users.create({ username: "new", passwordHash: "h" });
     await vb.users.update(other.id, { realName: "Other" });
@@ -500,8 +508,17 @@ testCase(
     assert.deepEqual(await v.users.findByProp("secret", "x"), []);
     assert.deepEqual(await v.users.logins(other.id), []);
     assert.equal((await v.users.logins(me.id)).length, 1);
-    // The rest of a user is the system's view.
-    assert.deepEqual(await v.users.get(other.id), await s.users.get(other.id));
+    // The rest of a user is the system's view, but for another user's password hash.
+    assert.deepEqual(await v.users.get(other.id), {
+      ...(await s.users.get(other.id))!,
+      passwordHash: "",
+    });
+    assert.equal((await v.users.get(me.id))!.passwordHash, "h");
+    assert.ok(
+      (await v.users.list()).users.every((u) =>
+        u.passwordHash === (u.id === me.id ? "h" : "")
+      ),
+    );
     const vb = await s.as(boss.id);
     assert.deepEqual(await vb.users.getProps(other.id), {
       team: "red",
