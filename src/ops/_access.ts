@@ -152,6 +152,7 @@ export interface ViewerRow {
   mask: number;
   status: string;
   lockedUntil: number | null;
+  username: string;
 }
 
 /** The level of a board sysop: the highest. */

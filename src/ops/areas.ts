@@ -56,18 +56,22 @@ const MAX_POSITION = 2_147_483_647;
 const VIEWED_MA = prefixed(MA, "a")
   .replace(
     "a.last_msg_num",
-    `CASE WHEN a.kind = 'private' AND NOT ${isSysop("a")} THEN
-       (SELECT coalesce(max(mm.msg_num), 0) FROM messages mm
-        WHERE mm.area_id = a.id AND (mm.from_user_id = v.id OR mm.to_user_id = v.id))
-     ELSE a.last_msg_num END`,
+    viewedCount("coalesce(max(mm.msg_num), 0)", "a.last_msg_num"),
   )
-  .replace(
-    "a.msg_count",
-    `CASE WHEN a.kind = 'private' AND NOT ${isSysop("a")} THEN
-       (SELECT count(*) FROM messages mm
+  .replace("a.msg_count", viewedCount("count(*)", "a.msg_count"));
+
+/**
+ * A message area's count or high-water mark as a viewer (`v`) sees it: 0 in an area the viewer
+ * may not read; in a private area the viewer is not the sysop of, the aggregate over the
+ * messages the viewer wrote or that are addressed to them; otherwise the area's own.
+ */
+function viewedCount(aggregate: string, column: string): string {
+  return `CASE WHEN NOT ${canReadArea("a")} THEN 0
+     WHEN a.kind = 'private' AND NOT ${isSysop("a")} THEN
+       (SELECT ${aggregate} FROM messages mm
         WHERE mm.area_id = a.id AND (mm.from_user_id = v.id OR mm.to_user_id = v.id))
-     ELSE a.msg_count END`,
-  );
+     ELSE ${column} END`;
+}
 
 /**
  * The area reads of a viewer (`as()`): only the areas the viewer may see (read, or not hidden).

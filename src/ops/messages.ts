@@ -38,6 +38,24 @@ const PM = prefixed(M, "m");
  * query. Each takes the viewer's id first.
  */
 const VQ = {
+  parent: sql(
+    "messages.parentAs",
+    `SELECT m.id, coalesce(m.thread_root_id, m.id) FROM ${VIEWED_FROM}
+     WHERE m.id = ? AND ${canReadMessage("m", "a")}`,
+  ),
+  parentByMsgid: sql(
+    "messages.parentByMsgidAs",
+    `SELECT m.id, coalesce(m.thread_root_id, m.id) FROM ${VIEWED_FROM}
+     WHERE m.area_id = ? AND m.ftn_msgid = ? AND ${canReadMessage("m", "a")}`,
+  ),
+  orphans: sql(
+    "messages.orphansAs",
+    `SELECT m.id FROM ${VIEWED_FROM}
+     WHERE m.area_id = ? AND m.ftn_reply = ? AND m.parent_id IS NULL
+       AND m.thread_root_id IS NULL AND m.id <> ? AND ${
+      canReadMessage("m", "a")
+    }`,
+  ),
   byId: sql(
     "messages.byIdAs",
     `SELECT ${PM} FROM ${VIEWED_FROM} WHERE m.id = ? AND ${
@@ -150,18 +168,27 @@ export async function postMessage(
   input: NewMessage,
 ): Promise<Message> {
   const m = parse(S.newMessage, input, "input", "messages.post");
+  // A viewer's post links only to messages the viewer may read: another's is as missing.
+  const viewer = viewerOf(x);
+  const as = viewer === undefined ? [] : [viewer];
   return await x.atomic(async (q) => {
     const names = await lockUsers(q, m.fromUserId, m.toUserId);
     const fromName = m.fromName ?? names.from!;
     const toName = m.toName ?? names.to ?? "All";
     let parent = m.parentId === null
       ? undefined
-      : await q.get(Q.parent, [m.parentId]);
+      : await q.get(viewer === undefined ? Q.parent : VQ.parent, [
+        ...as,
+        m.parentId,
+      ]);
     if (m.parentId !== null && !parent) {
       throw missing("post message", "parentId", "message", m.parentId);
     }
     if (!parent && m.ftnReply !== null) {
-      parent = await q.get(Q.parentByMsgid, [m.areaId, m.ftnReply]);
+      parent = await q.get(
+        viewer === undefined ? Q.parentByMsgid : VQ.parentByMsgid,
+        [...as, m.areaId, m.ftnReply],
+      );
     }
     const numbered = await q.get(Q.number, [m.areaId]);
     if (!numbered) {
@@ -206,7 +233,7 @@ export async function postMessage(
     );
     const message = toMessage(row!);
     if (m.fromUserId !== null) await q.run(Q.addPost, [m.fromUserId]);
-    if (m.ftnMsgid !== null) await adoptOrphans(q, message);
+    if (m.ftnMsgid !== null) await adoptOrphans(q, message, viewer);
     return message;
   });
 }
@@ -241,13 +268,19 @@ async function lockUsers(
   return names;
 }
 
-/** Replies that arrived before their parent move, with their threads, under it. */
-async function adoptOrphans(q: Queryable, parent: Message): Promise<void> {
-  const orphans = await q.all(Q.orphans, [
-    parent.areaId,
-    parent.ftnMsgid,
-    parent.id,
-  ]);
+/**
+ * Replies that arrived before their parent move, with their threads, under it; a viewer's post
+ * adopts only replies the viewer may read.
+ */
+async function adoptOrphans(
+  q: Queryable,
+  parent: Message,
+  viewer: number | undefined,
+): Promise<void> {
+  const params = [parent.areaId, parent.ftnMsgid, parent.id];
+  const orphans = viewer === undefined
+    ? await q.all(Q.orphans, params)
+    : await q.all(VQ.orphans, [viewer, ...params]);
   for (const [orphan] of orphans) {
     // The orphan is the root of its own thread; if it is also the new message's root, linking
     // it would close a cycle.

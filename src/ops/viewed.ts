@@ -34,6 +34,7 @@ import {
   writable,
 } from "./_access.ts";
 import { notFound } from "./_errors.ts";
+import { foldKey } from "../keys.ts";
 import { lockUser } from "./_references.ts";
 import type { Definition } from "../repositories/_definition.ts";
 import { DEFINITIONS, type OperationName, REPOSITORIES } from "./mod.ts";
@@ -53,7 +54,7 @@ const ACCESS_COLUMNS =
 const Q = {
   viewer: sql(
     "viewer.get",
-    "SELECT security_level, flag_mask, status, locked_until FROM users WHERE id = ?",
+    "SELECT security_level, flag_mask, status, locked_until, username FROM users WHERE id = ?",
   ),
   messageArea: sql(
     "viewer.messageArea",
@@ -97,6 +98,7 @@ async function loadViewer(
     mask: Number(row[1]),
     status: row[2] as string,
     lockedUntil: row[3] === null ? null : Number(row[3]),
+    username: row[4] as string,
   };
 }
 
@@ -167,6 +169,18 @@ function authoring(files: boolean, author: string): Guard {
         files && !area.uploadsAllowed
           ? "the area takes no uploads but from its sysops"
           : "the area's access levels or flags exclude the user; ask its sysop",
+      );
+    }
+    const name = files ? undefined : field(input, "fromName");
+    if (
+      typeof name === "string" && foldKey(name) !== foldKey(v.username) &&
+      !boardSysop(v)
+    ) {
+      throw forbidden(
+        op,
+        v,
+        `may not post under another name than their own ("${v.username}")`,
+        "leave fromName out (the username is used)",
       );
     }
     const by = field(input, author);
@@ -381,6 +395,8 @@ const othersEmpty = (empty: () => unknown): ReadGuard => (_x, v, [id]) =>
   );
 
 const READ_GUARDS: Partial<Record<OperationName | string, ReadGuard>> = {
+  "reading.newScan": othersEmpty(() => []),
+  "reading.readNext": othersEmpty(() => []),
   "users.getProps": othersEmpty(() => ({})),
   "users.logins": othersEmpty(() => []),
   "sessions.listForUser": othersEmpty(() => []),

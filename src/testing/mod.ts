@@ -64,6 +64,7 @@ import "./_settings_events.ts";
 import "./_access.ts";
 import "./_access_writes.ts";
 import "./_access_walk.ts";
+import "./_access_attacks.ts";
 import "./_privacy.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
