@@ -137,12 +137,56 @@ function fault(
   }
 }
 
+/** More items than any array of at most {@linkcode MAX_JSON_BYTES} bytes of JSON holds. */
+const MAX_ITEMS = MAX_JSON_BYTES / 2 + 1;
+
+/**
+ * A value's plain objects and arrays copied, each property and item read once (a cycle stays a
+ * cycle, a hole a hole; anything else, a class instance too, is kept as it is for the check to
+ * refuse), so that the check and the JSON text read the same values: a getter that answers
+ * differently each time cannot pass the check with one value and be stored with another.
+ */
+function readOnce(
+  value: unknown,
+  depth = 0,
+  seen = new Map<object, unknown>(),
+): unknown {
+  if (typeof value !== "object" || value === null || depth > MAX_JSON_DEPTH) {
+    return value;
+  }
+  if (seen.has(value)) return seen.get(value);
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value) && proto === Array.prototype) {
+    const length = Math.min(value.length, MAX_ITEMS);
+    const copy: unknown[] = new Array(length);
+    seen.set(value, copy);
+    for (let i = 0; i < length; i++) {
+      if (i in value) copy[i] = readOnce(value[i], depth + 1, seen);
+    }
+    return copy;
+  }
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy: Record<string, unknown> = Object.create(proto);
+  seen.set(value, copy);
+  for (const key of Object.keys(value)) {
+    Object.defineProperty(copy, key, {
+      value: readOnce((value as Record<string, unknown>)[key], depth + 1, seen),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
 /**
  * A storable JSON value, handed on as a fresh copy read back from its JSON text (so nothing
- * after validation touches the caller's objects, and what is stored is what was checked).
+ * after validation touches the caller's objects, and what is stored is what was checked: the
+ * value is read once, {@linkcode readOnce}, before it is checked).
  */
 export const jsonValue: z.ZodType<JsonValue, unknown> = z.unknown().transform(
-  (value, ctx) => {
+  (given, ctx) => {
+    const value = readOnce(given);
     const found = fault(value, [], new Set());
     if (typeof found !== "number") {
       ctx.addIssue({
