@@ -303,7 +303,9 @@ export const OPS: Record<OperationName, OpCase> = {
     schemas: { 0: SU.userFilter },
   },
   "users.recordFailedLogin": {
-    args: (b) => [b.a.id, { maxAttempts: 1000, lockForSeconds: 60 }],
+    // A lock a variant sets (a small valid maxAttempts) lasts a day: one that ended during the
+    // walk would read as "active" and change the state a failed call is compared with.
+    args: (b) => [b.a.id, { maxAttempts: 1000, lockForSeconds: 86_400 }],
     schemas: { 1: SU.failedLoginOptions },
   },
   "users.getProps": { args: (b) => [b.a.id] },
