@@ -7,6 +7,7 @@
 import { manifest } from "../migrations/mod.ts";
 import { connect, parseOpenOptions } from "./connect.ts";
 import type { Connection } from "./driver.ts";
+import { runAppSql } from "./app_sql.ts";
 import { bindMethods } from "./bind.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
@@ -29,6 +30,7 @@ import type * as V from "./validate.ts";
 /** The methods of a storage besides its repositories: `transaction`, `close` and disposal. */
 const METHODS: readonly (string | symbol)[] = [
   "transaction",
+  "sql",
   "as",
   "close",
   Symbol.asyncDispose,
@@ -62,6 +64,13 @@ class OpenStorage implements Storage {
       );
     }
     return runTransaction(this.#connection, fn);
+  }
+
+  sql<T = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<T[]> {
+    return runAppSql<T>(this.#connection.root, text, params, "storage.sql");
   }
 
   async as(userId: number): Promise<StorageOps> {
