@@ -216,6 +216,12 @@ export interface OpenOptions<
    */
   retry?: RetryOptions;
   /**
+   * The board's time zone, an IANA name such as `"Europe/Berlin"`; `"UTC"` by default. Daily
+   * counters (`users.incrementCounter(…, { daily: true })`, `callsToday` …) count the date in
+   * it and read as 0 from the next midnight there. A name `Intl` does not know is `validation`.
+   */
+  timeZone?: string;
+  /**
    * Drivers of the caller's, consulted by URL scheme before the built-in ones (the first that
    * takes the scheme opens the URL). Each takes its section of these options, `options.<name>`,
    * typed by its options schema. See the `@impulse/storage/driver` entry.

@@ -332,6 +332,10 @@ export const OPS: Record<OperationName, OpCase> = {
     },
   },
   "users.findByProp": { args: () => ["email", "alice@example.org"] },
+  "users.incrementCounter": {
+    args: (b) => [b.a.id, "door.runs", 1, { daily: true }],
+  },
+  "users.counters": { args: (b) => [b.a.id] },
   "users.logins": {
     args: (b) => [b.a.id, { before: new Date(), limit: 10 }],
     schemas: { 1: SU.loginsOptions },
