@@ -236,3 +236,27 @@ testCase(
     });
   },
 );
+
+testCase(
+  "app sql: a write on the storage waits for an open transaction, as the package's writes do; a read does not",
+  async (s, { capabilities }) => {
+    await oneliners(s);
+    let settled = false;
+    let outside: Promise<unknown> | undefined;
+    await s.transaction(async (tx) => {
+      await tx.users.create({ username: "first", passwordHash: "h" });
+      outside = s.sql(
+        "INSERT INTO app_oneliners (id, body) VALUES (?, ?)",
+        [1, "after the commit"],
+      ).finally(() => settled = true);
+      if (capabilities.snapshotReads) {
+        // Reads see the last committed state meanwhile.
+        assert.deepEqual(await s.sql("SELECT id FROM app_oneliners"), []);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(settled, false, "the write waited for the transaction");
+    });
+    await outside;
+    assert.deepEqual(await s.sql("SELECT id FROM app_oneliners"), [{ id: 1 }]);
+  },
+);
