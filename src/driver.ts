@@ -51,6 +51,13 @@ export interface Sql {
    * core passes). Absent otherwise.
    */
   readonly where?: string;
+  /**
+   * Whether the statement is the application's (`storage.sql`): text of the caller's, not of the
+   * catalogue, so its `id` (-1) identifies nothing. A driver must not cache anything for it by
+   * `id`, and should not keep a prepared statement per distinct text without bound. Its rows are
+   * read by column name ({@linkcode Queryable.rows}). Absent for the catalogue's statements.
+   */
+  readonly app?: boolean;
 }
 
 let nextSqlId = 0;
@@ -86,6 +93,26 @@ export function sql(name: string, text: string, write = false): Sql {
     write,
     dialect: false,
     select: "",
+  });
+}
+
+/**
+ * A statement of the application's (`storage.sql`), made per call and not declared in the
+ * catalogue (see {@linkcode Sql.app}).
+ *
+ * @param text The application's SQL, with `?` placeholders.
+ * @param write Whether it may write (it then goes through the storage's writer).
+ * @returns The statement.
+ */
+export function appSql(text: string, write: boolean): Sql {
+  return Object.freeze({
+    id: -1,
+    name: "storage.sql",
+    text,
+    write,
+    dialect: false,
+    select: "",
+    app: true,
   });
 }
 
@@ -188,6 +215,12 @@ export interface Queryable {
   get(q: Sql, params: readonly unknown[]): Awaitable<Row | undefined>;
   /** Runs a statement and returns how many rows it changed. */
   run(q: Sql, params: readonly unknown[]): Awaitable<number>;
+  /**
+   * All rows of a statement of the application's ({@linkcode Sql.app}), keyed by column name.
+   * A write (`q.write`) goes through the storage's writer, as the core's writes do. Absent when
+   * the driver does not run the application's SQL (`storage.sql` then fails as `unavailable`).
+   */
+  rows?(q: Sql, params: readonly unknown[]): Awaitable<NamedRow[]>;
 }
 
 /**

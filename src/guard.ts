@@ -94,6 +94,11 @@ function guardQueryable(q: Queryable, fix: Fix): Queryable {
     all: (s, params) => call(() => q.all(s, params), fix, s.name),
     get: (s, params) => call(() => q.get(s, params), fix, s.name),
     run: (s, params) => call(() => q.run(s, params), fix, s.name),
+    ...(typeof q.rows === "function"
+      ? {
+        rows: (s, params) => call(() => q.rows!(s, params), fix, s.name),
+      }
+      : {}),
   };
 }
 

@@ -7,11 +7,13 @@
 import { manifest } from "../migrations/mod.ts";
 import { connect, parseOpenOptions } from "./connect.ts";
 import type { Connection } from "./driver.ts";
+import { runAppSql } from "./app_sql.ts";
 import { bindMethods } from "./bind.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
 import { bindRepositories, REPOSITORIES } from "./ops/mod.ts";
 import { ViewerExecutor } from "./ops/_access.ts";
+import { setZone } from "./ops/_zone.ts";
 import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
 import { bindDefinition, type Definition } from "./repositories/_definition.ts";
 import type {
@@ -29,6 +31,7 @@ import type * as V from "./validate.ts";
 /** The methods of a storage besides its repositories: `transaction`, `close` and disposal. */
 const METHODS: readonly (string | symbol)[] = [
   "transaction",
+  "sql",
   "as",
   "close",
   Symbol.asyncDispose,
@@ -40,8 +43,12 @@ interface OpenStorage extends Repositories {}
 class OpenStorage implements Storage {
   #connection: Connection;
 
-  constructor(connection: Connection) {
+  #zone: string;
+
+  constructor(connection: Connection, zone: string) {
     this.#connection = connection;
+    this.#zone = zone;
+    setZone(connection.root, zone);
     // Made once per storage, so a call costs a property read; their methods are bound functions, so
     // `const { create } = storage.users` works as `storage.users.create` does.
     Object.assign(this, bindRepositories(connection.root));
@@ -61,7 +68,14 @@ class OpenStorage implements Storage {
         ),
       );
     }
-    return runTransaction(this.#connection, fn);
+    return runTransaction(this.#connection, fn, this.#zone);
+  }
+
+  sql<T = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<T[]> {
+    return runAppSql<T>(this.#connection.root, text, params, "storage.sql");
   }
 
   async as(userId: number): Promise<StorageOps> {
@@ -143,7 +157,7 @@ export async function openStorage<
       await (connection.abandon?.() ?? connection.close());
       throw error;
     }
-    return new OpenStorage(connection);
+    return new OpenStorage(connection, parsed.timeZone ?? "UTC");
   } catch (error) {
     throw asStorageError(error, "openStorage");
   }

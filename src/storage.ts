@@ -90,6 +90,27 @@ export interface TransactionOps extends Repositories {
    * @returns The user's view.
    */
   as(userId: number): Promise<StorageOps>;
+  /**
+   * Runs one statement of the application's own in this transaction, queued with the
+   * handle's other operations (one that fails undoes only itself): for its own tables (made by its own migration
+   * set), in its database's dialect, with `?` placeholders on every dialect. The package's own
+   * tables are not part of the contract. See "The application's own tables" in the README.
+   *
+   * A statement that does not start with `SELECT` or `VALUES` counts as a write: it goes through
+   * the storage's writer, one at a time with the package's writes.
+   *
+   * @param text One SQL statement.
+   * @param params The values of its placeholders: `null`, strings, finite numbers, bigints,
+   *   `Uint8Array`s.
+   * @returns The rows (none for a statement that returns none), keyed by column name.
+   * @throws {StorageError} `validation` naming `text` or `params[i]` for bad input, and naming
+   *   `text` when the database refuses the statement (a syntax error, an unknown table);
+   *   `constraint` and `conflict` as for the package's writes.
+   */
+  sql<T = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<T[]>;
 }
 
 /**
@@ -130,6 +151,26 @@ export interface Storage extends Repositories {
    * @returns The user's view.
    */
   as(userId: number): Promise<StorageOps>;
+  /**
+   * Runs one statement of the application's own: for its own tables (made by its own migration
+   * set), in its database's dialect, with `?` placeholders on every dialect. The package's own
+   * tables are not part of the contract. See "The application's own tables" in the README.
+   *
+   * A statement that does not start with `SELECT` or `VALUES` counts as a write: it goes through
+   * the storage's writer, one at a time with the package's writes.
+   *
+   * @param text One SQL statement.
+   * @param params The values of its placeholders: `null`, strings, finite numbers, bigints,
+   *   `Uint8Array`s.
+   * @returns The rows (none for a statement that returns none), keyed by column name.
+   * @throws {StorageError} `validation` naming `text` or `params[i]` for bad input, and naming
+   *   `text` when the database refuses the statement (a syntax error, an unknown table);
+   *   `constraint` and `conflict` as for the package's writes.
+   */
+  sql<T = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<T[]>;
   /**
    * Closes the storage; idempotent. Waits for running work at most `acquireTimeoutMs`: a
    * transaction still running then is rolled back and fails as `unavailable`, as do later calls.
@@ -174,6 +215,12 @@ export interface OpenOptions<
    * lost connections): the pauses between attempts and, on PostgreSQL, how many.
    */
   retry?: RetryOptions;
+  /**
+   * The board's time zone, an IANA name such as `"Europe/Berlin"`; `"UTC"` by default. Daily
+   * counters (`users.incrementCounter(…, { daily: true })`, `callsToday` …) count the date in
+   * it and read as 0 from the next midnight there. A name `Intl` does not know is `validation`.
+   */
+  timeZone?: string;
   /**
    * Drivers of the caller's, consulted by URL scheme before the built-in ones (the first that
    * takes the scheme opens the URL). Each takes its section of these options, `options.<name>`,

@@ -22,9 +22,11 @@
  * @module
  */
 import type { Connection, Executor } from "./driver.ts";
+import { runAppSql } from "./app_sql.ts";
 import { StorageError } from "./errors.ts";
 import { DEFINITIONS, REPOSITORIES } from "./ops/mod.ts";
 import { ViewerExecutor } from "./ops/_access.ts";
+import { setZone } from "./ops/_zone.ts";
 import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
 import type { Repositories, StorageOps, TransactionOps } from "./storage.ts";
 
@@ -32,6 +34,13 @@ type Method = (...args: unknown[]) => Promise<unknown>;
 type Run = (x: Executor, ...args: unknown[]) => Promise<unknown>;
 
 const settle = () => {};
+
+/** Queues a statement of the application's on a handle (`tx.sql`). */
+let enqueueSql: (
+  handle: TransactionHandle,
+  text: unknown,
+  params: unknown,
+) => Promise<unknown[]>;
 
 /** Queues an operation on a handle: `TransactionHandle.#call`, for the repositories below. */
 let enqueue: (
@@ -101,6 +110,11 @@ class TransactionHandle {
   static {
     enqueue = (handle, operation, run, args) =>
       handle.#call(operation, () => run(handle.#executor, ...args));
+    enqueueSql = (handle, text, params) =>
+      handle.#call(
+        "tx.sql",
+        () => runAppSql(handle.#executor, text, params, "tx.sql"),
+      ) as Promise<unknown[]>;
     // Each repository is a getter handing out the handle's own repository, made on first use:
     // `const { users } = tx` works. A viewer's handle takes the viewer's operations.
     for (const name of REPOSITORIES) {
@@ -175,19 +189,42 @@ class TransactionHandle {
 }
 
 /**
+ * The system's handle of a transaction: a viewer's (`tx.as`) has no `sql`, as it offers the
+ * repositories only.
+ */
+class SystemHandle extends TransactionHandle {
+  /**
+   * Runs a statement of the application's in the transaction: see `TransactionOps.sql`.
+   *
+   * @param text The SQL.
+   * @param params The values of its `?` placeholders.
+   * @returns The rows, keyed by column name.
+   */
+  sql<T = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<T[]> {
+    return enqueueSql(this, text, params) as Promise<T[]>;
+  }
+}
+
+/**
  * Runs `fn` in a transaction of `connection`, on a handle that keeps the rules of this module.
  *
  * @param connection The connection.
  * @param fn The callback.
+ * @param zone The board's time zone, for the daily counters.
  * @returns What `fn` resolved to, once committed.
  * @throws What `fn` threw, after the rollback; or the commit's failure.
  */
 export function runTransaction<T>(
   connection: Connection,
   fn: (tx: TransactionOps) => Promise<T>,
+  zone = "UTC",
 ): Promise<T> {
   return connection.transaction(async (executor) => {
-    const handle = new TransactionHandle(executor, new Queue());
+    setZone(executor, zone);
+    const handle = new SystemHandle(executor, new Queue());
     let result: T;
     try {
       result = await fn(handle as unknown as TransactionOps);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { canonicalZone } from "./ops/_zone.ts";
 import { z } from "zod";
 import { EDGE_BLANK, VISIBLE } from "./blanks.ts";
 import { characters, describe, timeOf, unreadablePath } from "./describe.ts";
@@ -130,6 +131,8 @@ export interface ParsedOpenOptions {
   acquireTimeoutMs: number;
   /** Retry of transient errors. */
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** The board's time zone, an IANA name in its canonical spelling; `UTC` when left out. */
+  timeZone?: string;
 }
 
 const OPEN_DEFAULTS = {
@@ -137,7 +140,24 @@ const OPEN_DEFAULTS = {
   create: true,
   acquireTimeoutMs: 5000,
   retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
+  timeZone: "UTC",
 };
+
+/** An IANA time zone name `Intl` knows, in its canonical spelling. */
+const timeZone = z.string({ error: "must be a string" }).transform(
+  (value, ctx) => {
+    const zone = canonicalZone(value);
+    if (zone === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          'must be an IANA time zone name, such as "UTC" or "Europe/Berlin"',
+      });
+      return z.NEVER;
+    }
+    return zone;
+  },
+);
 
 /** The core's open options, by name. */
 export const openOptionsShape = {
@@ -151,6 +171,7 @@ export const openOptionsShape = {
     baseDelayMs: int(0, 60_000).default(5),
     maxDelayMs: int(0, 600_000).default(50),
   }).default({ attempts: 100, baseDelayMs: 5, maxDelayMs: 50 }),
+  timeZone: timeZone.default("UTC"),
 };
 
 /** Options of openStorage without drivers' sections (what `copy` and `openMigrator` use). */

@@ -35,6 +35,8 @@ export function everyCall(ids: {
     "users.getProps": [ids.user],
     "users.setProps": [ids.user, { email: "sysop@example.org" }],
     "users.findByProp": ["email", "sysop@example.org"],
+    "users.incrementCounter": [ids.user, "door.runs", 2, { daily: true }],
+    "users.counters": [ids.user],
     "users.logins": [ids.user, { limit: 5 }],
     "callers.recent": [5],
     "callers.add": [{ username: "Caller", loginAt: when }],

@@ -127,6 +127,8 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     colors: { menu: "cyan", pager: [1, 2] },
   });
   await s.users.setProps(banned.id, { email: "x".repeat(300) });
+  await s.users.incrementCounter(active.id, "door.runs", 3);
+  await s.users.incrementCounter(active.id, "points", 7, { daily: true });
   const root = await s.messages.post({
     areaId: area.id,
     fromUserId: active.id,

@@ -128,6 +128,9 @@ export function timeOf(value: unknown): number | undefined {
   }
 }
 
+/** Names for `users.incrementCounter`'s counters, one per call. */
+let counterNames = 0;
+
 const input = (args: unknown[], i = 0) => args[i] as Record<string, unknown>;
 const gone = async (work: Promise<unknown>): Promise<void> => {
   await work.catch(() => {});
@@ -334,6 +337,11 @@ export const OPS: Record<OperationName, OpCase> = {
     },
   },
   "users.findByProp": { args: () => ["email", "alice@example.org"] },
+  "users.incrementCounter": {
+    // A new counter each time: a variant of the options may make it daily or lasting.
+    args: (b) => [b.a.id, `door.${++counterNames}`, 1, { daily: false }],
+  },
+  "users.counters": { args: (b) => [b.a.id] },
   "users.logins": {
     args: (b) => [b.a.id, { before: new Date(), limit: 10 }],
     schemas: { 1: SU.loginsOptions },

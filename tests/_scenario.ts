@@ -188,6 +188,9 @@ async function userAdministration(s: Repositories, id: number): Promise<void> {
   });
   await s.users.setProps(id, { long: null });
   await s.users.getProps(id);
+  await s.users.incrementCounter(id, "door.runs");
+  await s.users.incrementCounter(id, "points", 5, { daily: true });
+  await s.users.counters(id);
   await s.users.findByProp("email", "bob@example.org");
   await s.users.logins(id, { before: new Date(), limit: 10 });
 }
@@ -302,6 +305,9 @@ export async function everyViewedOperation(
   await you.reading.markRead(caller.id, flagged.id, 1);
   await you.users.setProps(caller.id, { theme: "dark" });
   await you.users.getProps(sysop.id);
+  await you.users.incrementCounter(caller.id, "door.runs");
+  await you.users.counters(caller.id);
+  await you.users.counters(sysop.id);
   await you.users.logins(sysop.id);
   await boss.messageAreas.update(flagged.id, { description: "Flags" });
   await boss.fileAreas.update(uploads.id, { description: "Up" });

@@ -30,6 +30,8 @@ async function seed(storage: Storage): Promise<void> {
     prefs: { ansi: true, lines: [24, 25] },
     long: "z".repeat(400),
   });
+  await storage.users.incrementCounter(users[5]!, "door.runs", 3);
+  await storage.users.incrementCounter(users[3]!, "door.runs", 1);
   await storage.users.delete(users[3]!);
   await seedAreas(storage, 4);
   // A reply that arrives before its parent: adopted later, so its parent has a higher id.
@@ -147,6 +149,7 @@ Deno.test({
         ["logins", 30],
         ["messages", 2502],
         ["sessions", 301],
+        ["user_counters", 46],
         ["user_props", 3],
         ["events", 50],
         ["impulse_migrations", manifest.sqlite!.length],

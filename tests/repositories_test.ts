@@ -30,6 +30,9 @@ const MAPPING = {
     "setProps",
     "findByProp",
     "logins",
+    // Issue 13, item 5.
+    "incrementCounter",
+    "counters",
   ],
   callers: ["recent", "add"],
   messageAreas: [

@@ -14,6 +14,7 @@ import {
   Deadline,
   type Executor,
   type MigrationTarget,
+  type NamedRow,
   nextPause,
   type Queryable,
   retry,
@@ -34,7 +35,7 @@ import {
   toStorageError,
 } from "./errors.ts";
 import { pgFault } from "./fault.ts";
-import { pgParams, pgText } from "./statements.ts";
+import { pgQuery, pgText } from "./statements.ts";
 import { PostgresMigrationTarget } from "./migration_target.ts";
 import { checkSearchPath } from "./search_path.ts";
 import type { PgResult } from "./client.ts";
@@ -141,8 +142,6 @@ export class PostgresConnection implements Connection {
    * @returns Its rows and count.
    */
   async statement(q: Sql, params: readonly unknown[]): Promise<PgResult> {
-    const text = pgText(q);
-    params = pgParams(q, params);
     const deadline = new Deadline(this.settings.acquireTimeoutMs);
     const started = performance.now();
     for (let attempt = 1;; attempt++) {
@@ -150,9 +149,7 @@ export class PostgresConnection implements Connection {
         return await this.pool.withClient(
           q.name,
           q.write ? false : null,
-          (client) =>
-            client.sql.unsafe(text, params as unknown[], { prepare: true })
-              .values(),
+          (client) => pgQuery(client.sql, q, params),
           deadline,
         );
       } catch (error) {
@@ -307,6 +304,9 @@ class RootExecutor implements Executor {
   }
   async run(q: Sql, params: readonly unknown[]): Promise<number> {
     return (await this.#c.statement(q, params)).count ?? 0;
+  }
+  async rows(q: Sql, params: readonly unknown[]): Promise<NamedRow[]> {
+    return (await this.#c.statement(q, params)) as unknown as NamedRow[];
   }
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     return this.#c.atomic(fn);

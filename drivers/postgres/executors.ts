@@ -19,6 +19,7 @@
 import {
   closedError,
   type Executor,
+  type NamedRow,
   type Queryable,
   type Row,
   type Sql,
@@ -27,7 +28,7 @@ import {
 import type { PostgresConnection } from "./connection.ts";
 import { connectionFailure, isRetryable, isSilent } from "./errors.ts";
 import { pgFault } from "./fault.ts";
-import { pgParams, pgText } from "./statements.ts";
+import { pgQuery } from "./statements.ts";
 import type { PgResult, PooledClient } from "./client.ts";
 
 const SAVEPOINT = "SAVEPOINT impulse_op";
@@ -134,6 +135,10 @@ export class TxExecutor implements Executor {
     return (await this.#statement(q, params)).count ?? 0;
   }
 
+  async rows(q: Sql, params: readonly unknown[]): Promise<NamedRow[]> {
+    return (await this.#statement(q, params)) as unknown as NamedRow[];
+  }
+
   async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     if (!this.#savepoints) return await fn(this);
     await this.#send(SAVEPOINT, "atomic");
@@ -166,11 +171,7 @@ export class TxExecutor implements Executor {
     this.#client.boundLockWait(this.#waitMs(this.#spentMs));
     const started = performance.now();
     try {
-      return await this.#client.sql.unsafe(
-        pgText(q),
-        pgParams(q, params),
-        { prepare: true },
-      ).values();
+      return await pgQuery(this.#client.sql, q, params);
     } catch (error) {
       throw this.#fail(error, q, aborts);
     } finally {
@@ -210,17 +211,16 @@ export class TxExecutor implements Executor {
   }
 
   async #statement(q: Sql, params: readonly unknown[]): Promise<PgResult> {
-    if (!q.write || !this.#savepoints) return await this.bare(q, params, true);
+    // The application's statements (storage.sql) may fail, reads as well: each in a savepoint.
+    if ((!q.write && !q.app) || !this.#savepoints) {
+      return await this.bare(q, params, true);
+    }
     this.#check(q.name);
     const sql = this.#client.sql;
     this.#client.boundLockWait(this.#waitMs(this.#spentMs));
     const started = performance.now();
     const begin = sql.unsafe(SAVEPOINT).execute();
-    const work = sql.unsafe(
-      pgText(q),
-      pgParams(q, params),
-      { prepare: true },
-    ).values().execute();
+    const work = pgQuery(sql, q, params).execute();
     const end = sql.unsafe(RELEASE).execute();
     begin.catch(ignore);
     work.catch(ignore);

@@ -13,6 +13,7 @@ import {
   dialectStatement,
   type Sql,
 } from "../../driver.ts";
+import type { PgClient, PgQuery } from "./client.ts";
 import { dollarText, toDollar } from "./dialect.ts";
 
 /**
@@ -103,7 +104,33 @@ function dialect(q: Sql): DialectStatement {
  * @returns Its text.
  */
 export function pgText(q: Sql): string {
+  // The application's text (storage.sql) changes from call to call: rewritten each time, never
+  // cached by id.
+  if (q.app) return toDollar(q.text);
   return q.dialect ? dialect(q).text : dollarText(q.id, q.text);
+}
+
+/**
+ * Sends a statement on a client: the catalogue's prepared (postgres.js keeps one per text and
+ * connection, a bounded set) with rows as arrays; the application's (`storage.sql`, any text)
+ * unprepared, as an unnamed statement, so that no prepared statement is kept per distinct
+ * text, with rows keyed by column name.
+ *
+ * @param client The client.
+ * @param q The statement.
+ * @param params The core's parameters.
+ * @returns The query.
+ */
+export function pgQuery(
+  client: PgClient,
+  q: Sql,
+  params: readonly unknown[],
+): PgQuery {
+  if (q.app) {
+    return client.unsafe(pgText(q), [...params], { prepare: false });
+  }
+  return client.unsafe(pgText(q), pgParams(q, params), { prepare: true })
+    .values();
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type DialectStatement,
   dialectStatement,
   type Executor,
+  type NamedRow,
   type Queryable,
   type Row,
   type Sql,
@@ -54,17 +55,44 @@ export function dialect(q: Sql): DialectStatement {
   return dialectStatement(STATEMENTS, q, "SQLite");
 }
 
-/** A handle with its prepared statements, cached by statement id. */
+/** How many statements of the application's (`storage.sql`) a handle keeps prepared. */
+export const APP_STATEMENTS = 64;
+
+/**
+ * A handle with its prepared statements, cached by statement id; the application's
+ * ({@linkcode Sql.app}) by text, the last {@linkcode APP_STATEMENTS} used (a statement dropped
+ * from the cache is finalized when collected).
+ */
 export class Handle {
   readonly db: EngineDatabase;
   #statements: (EngineStatement | undefined)[] = [];
+  #app = new Map<string, EngineStatement>();
   constructor(db: EngineDatabase) {
     this.db = db;
   }
   statement(q: Sql): EngineStatement {
+    if (q.app) return this.#appStatement(q.text);
     return this.#statements[q.id] ??= this.db.prepare(
       q.dialect ? dialect(q).text : q.text,
     );
+  }
+  /** How many statements of the application's the handle keeps (for tests). */
+  get appStatements(): number {
+    return this.#app.size;
+  }
+  #appStatement(text: string): EngineStatement {
+    let statement = this.#app.get(text);
+    if (statement) {
+      // The most recently used goes last: the first is the one to drop.
+      this.#app.delete(text);
+    } else {
+      statement = this.db.prepare(text);
+      if (this.#app.size >= APP_STATEMENTS) {
+        this.#app.delete(this.#app.keys().next().value!);
+      }
+    }
+    this.#app.set(text, statement);
+    return statement;
   }
 }
 
@@ -89,6 +117,11 @@ export class RootExecutor implements Executor {
   run(q: Sql, params: readonly unknown[]): Awaitable<number> {
     if (q.dialect) params = dialect(q).bind(params);
     return this.#c.write(q, (s) => s.run(params));
+  }
+  rows(q: Sql, params: readonly unknown[]): Awaitable<NamedRow[]> {
+    return q.write
+      ? this.#c.write(q, (s) => s.all(params))
+      : this.#c.read(q, (s) => s.all(params));
   }
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     return this.#c.atomic(fn);
@@ -118,6 +151,9 @@ export class TxExecutor implements Executor {
   run(q: Sql, params: readonly unknown[]): number {
     if (q.dialect) params = dialect(q).bind(params);
     return this.#do(q, (s) => s.run(params));
+  }
+  rows(q: Sql, params: readonly unknown[]): NamedRow[] {
+    return this.#do(q, (s) => s.all(params));
   }
   async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     this.#do(SAVEPOINT, (s) => s.run([]));

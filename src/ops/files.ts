@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { bumpDaily } from "./counters.ts";
+import { today } from "./_zone.ts";
 import { dialectSql, type Executor, type Sql, sql } from "../driver.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import type {
@@ -155,6 +157,8 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
   ];
   return await checkReferences(x, "add file", references, async () => {
     try {
+      const at = f.uploadedAt?.getTime() ?? Date.now();
+      const day = today(x, at);
       return await x.atomic(async (q) => {
         if (
           f.uploaderId !== null &&
@@ -167,10 +171,14 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
           () =>
             q.get(
               Q.insert,
-              insert.params(f, [f.uploadedAt?.getTime() ?? Date.now()]),
+              insert.params(f, [at]),
             ),
           reword("conflict", "filename", filenameTaken(f.filename, f.areaId)),
         );
+        // Counted on the day of the upload: one of an earlier day (an import) counts nothing.
+        if (f.uploaderId !== null && day >= today(x)) {
+          await bumpDaily(q, day, f.uploaderId, "uploadBytesToday", f.size);
+        }
         return toFile(row!);
       });
     } catch (error) {
@@ -277,6 +285,7 @@ export async function recordDownload(
 ): Promise<FileEntry> {
   parse(idSchema, fileId, "fileId", "files.recordDownload");
   parse(idSchema, userId, "userId", "files.recordDownload");
+  const day = today(x);
   return await x.atomic(async (q) => {
     const counted = await mapError(
       () => q.run(Q.addDownload, [fileId, userId, fileId]),
@@ -290,7 +299,9 @@ export async function recordDownload(
     const row = await q.get(Q.download, [fileId]);
     if (!row) throw notFound("file", fileId, "record download");
     if (counted === 0) throw notFound("user", userId, "record download");
-    return toFile(row);
+    const file = toFile(row);
+    await bumpDaily(q, day, userId, "downloadBytesToday", file.size);
+    return file;
   });
 }
 

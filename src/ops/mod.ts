@@ -40,6 +40,11 @@
  * - events.prune: the events, in the order the server finds them; nothing else.
  * - users.setProps: the user (`users.lock`) before its properties, so that two calls on one user
  *   count its keys one after the other.
+ * - users.incrementCounter: the counter's row alone (one upsert). users.recordLogin, files.add and
+ *   files.recordDownload add to a daily counter (`user_counters`, with the rows of step 4) last.
+ * - storage.sql / tx.sql: the application's own statements, outside this order: its tables are
+ *   its own; a statement of its that locks the package's rows takes its chances (PostgreSQL
+ *   breaks a deadlock by failing one side, which `transaction()` runs again).
  * - messageAreas.delete and fileAreas.delete: the area and the `moveTo` area (`FOR UPDATE`,
  *   ascending id), then the messages or files moved, then the last-read pointers carried.
  * - messageAreas.update: the area (`FOR UPDATE`) before its change; reorder: each area by

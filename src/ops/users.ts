@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { bumpDaily } from "./counters.ts";
+import { today } from "./_zone.ts";
 import { type Executor, sql } from "../driver.ts";
 import type {
   LastCaller,
@@ -199,12 +201,14 @@ export async function incrementUserStats(
 /** See `users.recordLogin`. */
 export async function recordLogin(x: Executor, id: number): Promise<User> {
   parse(idSchema, id, "id", "users.recordLogin");
+  const now = Date.now();
+  const day = today(x, now);
   return await x.atomic(async (q) => {
-    const now = Date.now();
     const row = await q.get(Q.login, [now, id]);
     if (!row) throw notFound("user", id, "record login");
     const user = toUser(row);
     await q.run(Q.recordLogin, [id, user.username, now]);
+    await bumpDaily(q, day, id, "callsToday", 1);
     return user;
   });
 }

@@ -5,6 +5,7 @@
  * Reads run as they are, on a {@linkcode ViewerExecutor}: the operations that return areas,
  * messages or files filter in their queries (src/ops/_access.ts). A few reads of other users'
  * private records answer empty unless the viewer is a board sysop (level 255): `users.getProps`,
+ * `users.counters`,
  * `users.logins`, `users.findByProp` (the viewer alone), `sessions.listForUser`.
  *
  * Writes first read the viewer's row: a banned or locked viewer may write nothing (`forbidden`).
@@ -13,7 +14,8 @@
  * area's sysop; administering an area needs its sysop (of every area involved); marking read
  * needs the viewer's own pointer in an area they may read. Every other write needs a board
  * sysop, but for a user's own account: `users.update` of their own name, password hash, real
- * name, location and note, `users.setProps` of their own properties, `sessions.touch`, `end` and
+ * name, location and note, `users.setProps` of their own properties, `users.incrementCounter` of
+ * their own counters, `sessions.touch`, `end` and
  * `endAllForUser` of their own sessions, and `events.append` about themselves.
  *
  * @module
@@ -365,6 +367,10 @@ const GUARDS: Partial<Record<OperationName | string, Guard>> = {
     "users.setProps",
     (_x, v, [id]) => Promise.resolve(id === v.id),
   ),
+  "users.incrementCounter": sysopOr(
+    "users.incrementCounter",
+    (_x, v, [id]) => Promise.resolve(id === v.id),
+  ),
   "sessions.touch": sysopOr("sessions.touch", ownSession),
   "sessions.end": sysopOr("sessions.end", ownSession),
   "sessions.endAllForUser": sysopOr(
@@ -398,6 +404,7 @@ const READ_GUARDS: Partial<Record<OperationName | string, ReadGuard>> = {
   "reading.newScan": othersEmpty(() => []),
   "reading.readNext": othersEmpty(() => []),
   "users.getProps": othersEmpty(() => ({})),
+  "users.counters": othersEmpty(() => ({})),
   "users.logins": othersEmpty(() => []),
   "sessions.listForUser": othersEmpty(() => []),
 };
@@ -412,6 +419,7 @@ export const READS: ReadonlySet<string> = new Set([
   "users.list",
   "users.count",
   "users.getProps",
+  "users.counters",
   "users.findByProp",
   "users.logins",
   "callers.recent",

@@ -33,6 +33,7 @@ import type {
 import * as ops from "../ops/users.ts";
 import * as admin from "../ops/user_admin.ts";
 import * as props from "../ops/user_props.ts";
+import * as counters from "../ops/counters.ts";
 
 /**
  * Users: `storage.users`, and `tx.users` in a transaction. Every input is validated before
@@ -102,6 +103,30 @@ export interface Users {
    * `sessions.delete` removes it). `not_found` if the user is missing.
    */
   logins(id: number, options?: LoginsOptions): Promise<LoginRecord[]>;
+  /**
+   * Adds `by` (a safe integer, negative too; 1 by default) to the user's counter `name` (1–64
+   * letters, digits, `_`, `.`, `:` or `-`), made at 0 if missing, in one statement: concurrent
+   * calls never lose a count. A `daily` counter counts the current day in the board's time zone
+   * (`OpenOptions.timeZone`) and starts again from 0 on a new day; a counter keeps the kind it
+   * was made with (`conflict` when called with the other). The package's own daily counters
+   * (`callsToday`, `uploadBytesToday`, `downloadBytesToday`, `timeOnlineTodaySeconds`) are
+   * refused (`validation`).
+   *
+   * @returns The counter's value after.
+   */
+  incrementCounter(
+    id: number,
+    name: string,
+    by?: number,
+    options?: { daily?: boolean },
+  ): Promise<number>;
+  /**
+   * The user's counters by name: the board's own, and the package's daily ones (`callsToday`
+   * from `recordLogin`, `uploadBytesToday` from `files.add`, `downloadBytesToday` from
+   * `files.recordDownload`, listed at 0 until counted). A daily counter reads 0 on a day after
+   * the one it counted. `not_found` if the user is missing.
+   */
+  counters(id: number): Promise<Record<string, number>>;
 }
 
 /** The operations behind {@linkcode Users}: each method's operation, taking the executor first. */
@@ -120,4 +145,6 @@ export const USERS: Definition<Users> = {
   setProps: props.setProps,
   findByProp: props.findByProp,
   logins: admin.listLogins,
+  incrementCounter: counters.incrementCounter,
+  counters: counters.counters,
 };

@@ -113,6 +113,20 @@ export const USER_PROPS = table("user_props", {
   },
 });
 
+/**
+ * A user's counters (`users.incrementCounter`, `users.counters`): a daily one keeps the day it
+ * counts (`YYYY-MM-DD` in the board's time zone), a lasting one none.
+ */
+export const USER_COUNTERS = table("user_counters", {
+  generatedId: false,
+  columns: {
+    user_id: { codec: "integer" },
+    name: { codec: "text" },
+    value: { codec: "integer" },
+    day: { codec: "text", nullable: true },
+  },
+});
+
 /** The "last callers" list: one row per login. */
 export const LOGINS = table("logins", {
   generatedId: true,
@@ -346,6 +360,7 @@ export const EVENTS = table("events", {
 export const CATALOGUE: readonly Table[] = [
   USERS,
   USER_PROPS,
+  USER_COUNTERS,
   LOGINS,
   MESSAGE_AREAS,
   FILE_AREAS,

@@ -66,6 +66,11 @@ const WALK: Record<OperationName, WalkStep> = {
   "users.getProps": { write: false, args: (b) => [b.other.id] },
   "users.setProps": { write: true, args: (b) => [b.boss.id, { n: b.next() }] },
   "users.findByProp": { write: false, args: () => ["team", "red"] },
+  "users.incrementCounter": {
+    write: true,
+    args: (b) => [b.boss.id, "door.runs", 1, { daily: true }],
+  },
+  "users.counters": { write: false, args: (b) => [b.other.id] },
   "users.logins": { write: false, args: (b) => [b.other.id] },
   "callers.recent": { write: false, args: () => [] },
   "callers.add": {
@@ -248,6 +253,7 @@ async function everything(s: Repositories) {
   return {
     users,
     props: await Promise.all(users.map((u) => s.users.getProps(u.id))),
+    counters: await Promise.all(users.map((u) => s.users.counters(u.id))),
     logins: await Promise.all(users.map((u) => s.users.logins(u.id))),
     scans: await Promise.all(users.map((u) => s.reading.newScan(u.id))),
     messageAreas,
@@ -307,6 +313,7 @@ testCase(
     await s.sessions.create({ userId: other.id, ipAddress: "192.0.2.2" });
     await s.users.setProps(other.id, { team: "red" });
     await s.users.setProps(boss.id, { team: "red" });
+    await s.users.incrementCounter(other.id, "points", 5);
     await s.settings.set("board.name", "Walk");
     await s.events.append({ kind: "walk", userId: other.id });
     await s.users.update(boss.id, { status: "banned", statusReason: "Walk" });
@@ -326,7 +333,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.deepEqual([writes.length, reads.length], [34, 34]);
+    assert.deepEqual([writes.length, reads.length], [35, 35]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);

@@ -66,6 +66,8 @@ import "./_access_writes.ts";
 import "./_access_walk.ts";
 import "./_access_attacks.ts";
 import "./_privacy.ts";
+import "./_app_sql.ts";
+import "./_user_counters.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 

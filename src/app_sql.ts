@@ -1,0 +1,177 @@
+/**
+ * The application's own SQL: `storage.sql(text, params)` and `tx.sql(…)`. The text is the
+ * application's, in its database's dialect, with `?` placeholders; the driver runs it on the
+ * storage's connection (a statement that may write through the storage's writer, serialized
+ * with the package's writes) and returns rows keyed by column name.
+ *
+ * @module
+ */
+import { appSql, type Executor } from "./driver.ts";
+import { StorageError } from "./errors.ts";
+
+/** The longest text `storage.sql` takes, in characters. */
+export const MAX_APP_SQL = 100_000;
+
+/** The most parameters one statement takes. */
+export const MAX_APP_PARAMS = 10_000;
+
+function invalid(field: string, message: string): StorageError {
+  return new StorageError("validation", message, { field });
+}
+
+/**
+ * Where the first statement of `text` ends (after its `;`), and whether only blanks and
+ * comments follow: `?`, `;` and dashes inside quotes, quoted identifiers and comments are text.
+ */
+function scan(text: string): { keyword: string; single: boolean } {
+  let keyword = "";
+  let statements = 0;
+  let open = false; // whether a statement has started and not ended
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "-" && text[i + 1] === "-") {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === ";") {
+      open = false;
+    } else if (!/\s/.test(c)) {
+      if (!open) {
+        open = true;
+        statements++;
+        if (statements === 1) {
+          keyword = /^[A-Za-z]+/.exec(text.slice(i))?.[0]?.toUpperCase() ?? "";
+        }
+      }
+      if (c === "'" || c === '"' || c === "`") {
+        const end = text.indexOf(c, i + 1);
+        i = end < 0 ? text.length : end;
+      }
+    }
+  }
+  return { keyword, single: statements === 1 };
+}
+
+/** Keywords that start a statement that only reads (it may run on the reader). */
+const READS = new Set(["SELECT", "VALUES"]);
+
+/** Checks the parameters: the values every driver binds alike. */
+function checkParams(params: unknown, operation: string): readonly unknown[] {
+  if (params === undefined) return [];
+  if (!Array.isArray(params)) {
+    throw invalid(
+      "params",
+      `Invalid ${operation} input: params must be an array of values: got ${typeof params}`,
+    );
+  }
+  if (params.length > MAX_APP_PARAMS) {
+    throw invalid(
+      "params",
+      `Invalid ${operation} input: params must hold at most ${MAX_APP_PARAMS} values`,
+    );
+  }
+  params.forEach((value, i) => {
+    const field = `params[${i}]`;
+    if (
+      value === null || typeof value === "string" ||
+      typeof value === "bigint" ||
+      value instanceof Uint8Array
+    ) return;
+    if (typeof value === "number") {
+      if (Number.isFinite(value)) return;
+      throw invalid(
+        field,
+        `Invalid ${operation} input: ${field} must be a finite number: got ${value}`,
+      );
+    }
+    const what = value instanceof Date
+      ? "a Date: pass date.toISOString() or date.getTime()"
+      : typeof value === "boolean"
+      ? "a boolean: pass 1 or 0"
+      : value === undefined
+      ? "undefined: pass null"
+      : `${typeof value}`;
+    throw invalid(
+      field,
+      `Invalid ${operation} input: ${field} must be null, a string, a number, a bigint or a ` +
+        `Uint8Array: got ${what}`,
+    );
+  });
+  return params;
+}
+
+/**
+ * Runs one statement of the application's on `x`.
+ *
+ * @param x The storage's executor, or a transaction's.
+ * @param text The SQL, with `?` placeholders.
+ * @param params The values of the placeholders.
+ * @param operation `storage.sql` or `tx.sql`, for messages.
+ * @returns The rows, keyed by column name.
+ * @throws {StorageError} `validation` naming `text` or `params[i]` for bad input, and naming
+ *   `text` when the database refuses the statement itself (a syntax error, an unknown table or
+ *   column, a value of the wrong type); `constraint` and `conflict` as for the package's own
+ *   writes; `unavailable` when the driver does not run the application's SQL.
+ */
+export async function runAppSql<T>(
+  x: Executor,
+  text: unknown,
+  params: unknown,
+  operation: string,
+): Promise<T[]> {
+  if (typeof text !== "string") {
+    throw invalid(
+      "text",
+      `Invalid ${operation} input: text must be a string of SQL: got ${typeof text}`,
+    );
+  }
+  if (text.length > MAX_APP_SQL) {
+    throw invalid(
+      "text",
+      `Invalid ${operation} input: text must be at most ${MAX_APP_SQL} characters`,
+    );
+  }
+  const { keyword, single } = scan(text);
+  if (keyword === "" || !single) {
+    throw invalid(
+      "text",
+      `Invalid ${operation} input: text must hold exactly one SQL statement: got ${
+        keyword === "" ? "none" : "several"
+      }; call ${operation} once for each`,
+    );
+  }
+  const values = checkParams(params, operation);
+  if (typeof x.rows !== "function") {
+    throw new StorageError(
+      "unavailable",
+      `Cannot run ${operation}: the storage's driver does not run the application's SQL`,
+    );
+  }
+  const q = appSql(text, !READS.has(keyword));
+  let rows;
+  try {
+    rows = await x.rows(q, values);
+  } catch (error) {
+    if (
+      error instanceof StorageError &&
+      (error.kind === "internal" || error.kind === "migration")
+    ) {
+      throw new StorageError(
+        "validation",
+        `Invalid ${operation} input: the database refused the statement (text): ` +
+          `${
+            error.message.replace(
+              /: the database schema is not at the version[\s\S]*$/,
+              "",
+            )
+          }: check that it is in the database's own dialect and that its ` +
+          `tables and columns exist`,
+        { field: "text", cause: error },
+      );
+    }
+    throw error;
+  }
+  return rows.map((row) => ({ ...row }) as T);
+}
