@@ -119,6 +119,7 @@ export function parseOpenOptions(
     create,
     acquireTimeoutMs,
     retry,
+    maxNodes,
     drivers = [],
     ...sections
   } = parsed as V.ParsedOpenOptions & {
@@ -139,7 +140,7 @@ export function parseOpenOptions(
     operation,
   );
   return {
-    options: { migrate, create, acquireTimeoutMs, retry },
+    options: { migrate, create, acquireTimeoutMs, retry, maxNodes },
     drivers: [...drivers],
     sections,
   };

@@ -10,6 +10,7 @@ import type { Connection } from "./driver.ts";
 import { bindMethods } from "./bind.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
+import { maxNodesOf, setMaxNodes } from "./ops/_board.ts";
 import { bindRepositories } from "./ops/mod.ts";
 import type {
   AnyDriver,
@@ -34,8 +35,9 @@ interface OpenStorage extends Repositories {}
 class OpenStorage implements Storage {
   #connection: Connection;
 
-  constructor(connection: Connection) {
+  constructor(connection: Connection, maxNodes: number | undefined) {
     this.#connection = connection;
+    if (maxNodes !== undefined) setMaxNodes(connection.root, maxNodes);
     // Made once per storage, so a call costs a property read; their methods are bound functions, so
     // `const { create } = storage.users` works as `storage.users.create` does.
     Object.assign(this, bindRepositories(connection.root));
@@ -55,7 +57,11 @@ class OpenStorage implements Storage {
         ),
       );
     }
-    return runTransaction(this.#connection, fn);
+    return runTransaction(
+      this.#connection,
+      fn,
+      maxNodesOf(this.#connection.root),
+    );
   }
 
   close(): Promise<void> {
@@ -115,7 +121,7 @@ export async function openStorage<
       await (connection.abandon?.() ?? connection.close());
       throw error;
     }
-    return new OpenStorage(connection);
+    return new OpenStorage(connection, parsed.maxNodes);
   } catch (error) {
     throw asStorageError(error, "openStorage");
   }

@@ -23,6 +23,7 @@
  */
 import type { Connection, Executor } from "./driver.ts";
 import { StorageError } from "./errors.ts";
+import { DEFAULT_MAX_NODES, setMaxNodes } from "./ops/_board.ts";
 import { DEFINITIONS, REPOSITORIES } from "./ops/mod.ts";
 import type { Repositories } from "./storage.ts";
 
@@ -144,14 +145,17 @@ class TransactionHandle {
  *
  * @param connection The connection.
  * @param fn The callback.
+ * @param maxNodes The board's node count (the open option), for the operations on the handle.
  * @returns What `fn` resolved to, once committed.
  * @throws What `fn` threw, after the rollback; or the commit's failure.
  */
 export function runTransaction<T>(
   connection: Connection,
   fn: (tx: Repositories) => Promise<T>,
+  maxNodes: number = DEFAULT_MAX_NODES,
 ): Promise<T> {
   return connection.transaction(async (executor) => {
+    setMaxNodes(executor, maxNodes);
     const handle = new TransactionHandle(executor);
     let result: T;
     try {

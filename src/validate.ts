@@ -130,6 +130,11 @@ export interface ParsedOpenOptions {
   acquireTimeoutMs: number;
   /** Retry of transient errors. */
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+  /**
+   * The board's nodes, 1–9999: `sessions.create({ node: "auto" })` takes the lowest free one of
+   * 1…`maxNodes`; 250 when left out. The core's: drivers need not look at it.
+   */
+  maxNodes?: number;
 }
 
 const OPEN_DEFAULTS = {
@@ -137,6 +142,7 @@ const OPEN_DEFAULTS = {
   create: true,
   acquireTimeoutMs: 5000,
   retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
+  maxNodes: 250,
 };
 
 /** The core's open options, by name. */
@@ -151,6 +157,7 @@ export const openOptionsShape = {
     baseDelayMs: int(0, 60_000).default(5),
     maxDelayMs: int(0, 600_000).default(50),
   }).default({ attempts: 100, baseDelayMs: 5, maxDelayMs: 50 }),
+  maxNodes: int(1, 9999).default(250),
 };
 
 /** Options of openStorage without drivers' sections (what `copy` and `openMigrator` use). */
