@@ -50,6 +50,7 @@ import "./_files.ts";
 import "./_domain_files.ts";
 import "./_sessions.ts";
 import "./_online.ts";
+import "./_session_nodes.ts";
 import "./_last_callers.ts";
 import "./_search.ts";
 import "./_search_words.ts";
