@@ -610,6 +610,9 @@ export const OPS: Record<OperationName, OpCase> = {
       node: 7,
       activity: "Logging in",
       ttlSeconds: 3600,
+      idleTimeoutSeconds: 600,
+      maxPerUser: 100,
+      onLimit: "endOldest",
     }],
     schemas: { 0: S.newSession },
     verify: async (b, args, r) => {
@@ -659,6 +662,33 @@ export const OPS: Record<OperationName, OpCase> = {
   },
   "sessions.listOnline": { args: () => [] },
   "sessions.purgeExpired": { args: () => [] },
+  "sessions.listForUser": {
+    args: (b) => [b.a.id],
+    verify: (b, _, r) =>
+      assert.ok((r as Session[]).some((x) => x.id === b.session.id)),
+  },
+  "sessions.endAllForUser": {
+    destroys: true,
+    args: async (b) => {
+      const user = await victimUser(b);
+      const kept = await b.s.sessions.create({
+        userId: user,
+        ipAddress: "::1",
+      });
+      await b.s.sessions.create({ userId: user, ipAddress: "::1" });
+      return [user, { except: kept.session.id }];
+    },
+    schemas: { 1: S.endAllOptions },
+    verify: async (b, [user, options], r) => {
+      assert.equal(r, 1);
+      const left = await b.s.sessions.listForUser(user as number);
+      assert.deepEqual(
+        left.map((x) => x.id),
+        [(options as { except: number }).except],
+      );
+    },
+    cleanup: (b, [id]) => gone(b.s.users.delete(id as number)),
+  },
   "settings.get": { args: () => ["board.name"] },
   "settings.set": {
     args:

@@ -88,6 +88,7 @@ export const createSession = step(
         ? null
         : new Date(at.getTime() + s.ttlSeconds * 1000),
       endedAt: null,
+      idleTimeoutSeconds: null,
     };
     assert.deepStrictEqual(session, expected);
     m.sessions.set(session.id, { ...expected, token });
