@@ -482,7 +482,7 @@ export interface NewSession {
   /**
    * What to do when the user already has `maxPerUser` live sessions: `"refuse"` (the default)
    * fails as `conflict`; `"endOldest"` ends the oldest of them (by login) to make room. Only with
-   * `maxPerUser`.
+   * `maxPerUser` (without it, `validation` naming `maxPerUser`).
    */
   onLimit?: "refuse" | "endOldest";
 }

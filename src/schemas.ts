@@ -342,8 +342,8 @@ export const newSession = z.strictObject({
   }).optional(),
 }).refine((s) => s.onLimit === undefined || s.maxPerUser !== undefined, {
   error:
-    "takes effect only with maxPerUser: give maxPerUser too, or leave onLimit out",
-  path: ["onLimit"],
+    "must be given with onLimit: give maxPerUser too, or leave onLimit out",
+  path: ["maxPerUser"],
 });
 
 /** Options of sessions.endAllForUser. */

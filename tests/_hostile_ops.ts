@@ -57,6 +57,8 @@ export interface OpCase {
    * that name nothing (deleting by id is the model test's business).
    */
   destroys?: boolean;
+  /** Whether `args` writes (a user made for the call): what a failed call must leave is read after it. */
+  argsWrite?: boolean;
   /** Valid arguments (building any record the call consumes, like a user to delete). */
   args(b: Board): unknown[] | Promise<unknown[]>;
   /** The schema of each object argument: the test proves every field of it is exercised. */
@@ -604,8 +606,10 @@ export const OPS: Record<OperationName, OpCase> = {
   },
 
   "sessions.create": {
-    args: (b) => [{
-      userId: b.a.id,
+    // A user of its own: a hostile maxPerUser with onLimit "endOldest" ends its oldest sessions.
+    argsWrite: true,
+    args: async (b) => [{
+      userId: await victimUser(b),
       ipAddress: "192.0.2.1",
       node: 7,
       activity: "Logging in",
@@ -664,8 +668,13 @@ export const OPS: Record<OperationName, OpCase> = {
   "sessions.purgeExpired": { args: () => [] },
   "sessions.listForUser": {
     args: (b) => [b.a.id],
-    verify: (b, _, r) =>
-      assert.ok((r as Session[]).some((x) => x.id === b.session.id)),
+    // Another user's id (a hostile number naming one) lists that user's live sessions only.
+    verify: (b, [id], r) =>
+      assert.ok(
+        (r as Session[]).every((x) => x.userId === id && x.endedAt === null) &&
+          (id !== b.a.id ||
+            (r as Session[]).some((x) => x.id === b.session.id)),
+      ),
   },
   "sessions.endAllForUser": {
     destroys: true,
@@ -680,12 +689,12 @@ export const OPS: Record<OperationName, OpCase> = {
     },
     schemas: { 1: S.endAllOptions },
     verify: async (b, [user, options], r) => {
-      assert.equal(r, 1);
+      // Of the user's two sessions, each but `except` ended (a hostile except naming another
+      // session, or no except at all, ends both).
+      const kept = (options as { except?: unknown } | null)?.except;
       const left = await b.s.sessions.listForUser(user as number);
-      assert.deepEqual(
-        left.map((x) => x.id),
-        [(options as { except: number }).except],
-      );
+      assert.ok(left.every((x) => x.id === kept));
+      assert.equal((r as number) + left.length, 2);
     },
     cleanup: (b, [id]) => gone(b.s.users.delete(id as number)),
   },

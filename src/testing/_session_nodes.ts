@@ -317,7 +317,7 @@ testCase(
       [{ maxPerUser: 0 }, "maxPerUser"],
       [{ maxPerUser: 10_000 }, "maxPerUser"],
       [{ maxPerUser: 2, onLimit: "drop" }, "onLimit"],
-      [{ onLimit: "endOldest" }, "onLimit"],
+      [{ onLimit: "endOldest" }, "maxPerUser"],
     ];
     for (const [more, field] of bad) {
       await rejectsKind(login(s, u, more), "validation", field);
