@@ -62,6 +62,12 @@ testCase(
     assert.match(error.message, /all 3 nodes are taken/);
     assert.match(error.message, /maxNodes/);
     assert.equal((await s.sessions.listOnline()).length, before);
+    // A transaction's operations know the board's nodes too; the refusal undoes only itself.
+    await s.transaction(async (tx) => {
+      await rejectsKind(login(tx as Storage, u, { node: "auto" }), "conflict");
+      await login(tx as Storage, u);
+    });
+    assert.equal((await s.sessions.listOnline()).length, before + 1);
     // A node given by number is not bounded by maxNodes.
     assert.equal((await login(s, u, { node: 7 })).session.node, 7);
     await s.sessions.end(taken[2]!.id);
