@@ -305,7 +305,9 @@ export const OPS: Record<OperationName, OpCase> = {
     schemas: { 0: SU.userFilter },
   },
   "users.recordFailedLogin": {
-    args: (b) => [b.a.id, { maxAttempts: 1000, lockForSeconds: 60 }],
+    // A lock (a hostile maxAttempts of 1) outlasts the run: one that ended mid-run would change
+    // what the failed calls after it are compared by (users.get reads an ended lock as none).
+    args: (b) => [b.a.id, { maxAttempts: 1000, lockForSeconds: 86_400 }],
     schemas: { 1: SU.failedLoginOptions },
   },
   "users.getProps": { args: (b) => [b.a.id] },
