@@ -136,19 +136,20 @@ testCase(
   "sessions.touch() moves the idle expiry on, but not past the fixed expiry",
   async (s) => {
     const u = await user(s, "toucher");
-    const idle = await login(s, u, { idleTimeoutSeconds: 1 });
+    // 2 s of idling: each wait below leaves most of a second to spare either way.
+    const idle = await login(s, u, { idleTimeoutSeconds: 2 });
     const capped = await login(s, u, {
       idleTimeoutSeconds: 3600,
-      ttlSeconds: 1,
+      ttlSeconds: 2,
     });
     assert.equal(
       capped.session.expiresAt!.getTime(),
-      capped.session.loginAt.getTime() + 1000,
+      capped.session.loginAt.getTime() + 2000,
     );
-    await sleep(600);
+    await sleep(1000);
     await s.sessions.touch(idle.session.id, { activity: "Reading mail" });
     await s.sessions.touch(capped.session.id);
-    await sleep(600);
+    await sleep(1300);
     const touched = await s.sessions.getByToken(idle.token);
     assert.ok(touched, "a touched session is live past its first idle end");
     assert.equal(touched.activity, "Reading mail");
@@ -157,7 +158,7 @@ testCase(
       null,
       "touching does not move the fixed expiry",
     );
-    await sleep(1200);
+    await sleep(2200);
     assert.equal(await s.sessions.getByToken(idle.token), null);
     await rejectsKind(s.sessions.touch(idle.session.id), "not_found");
     assert.equal(await s.sessions.purgeExpired(), 2);
