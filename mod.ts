@@ -51,6 +51,7 @@ export type {
   Callers,
   DeleteAreaOptions,
   DriverSections,
+  EndAllOptions,
   EventCount,
   EventFilter,
   Events,

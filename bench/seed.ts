@@ -1,6 +1,6 @@
 /**
  * Seeds a board for the scale benchmark through the Storage API: users, message areas with one
- * large area, threads, read pointers, file entries and events, in large transactions.
+ * large area, threads, read pointers, file entries, events and sessions, in large transactions.
  *
  * Run: `deno task seed --db sqlite:./data/scale.db --messages 1000000 --users 100000`
  *
@@ -16,6 +16,8 @@ export interface SeedSize {
   files: number;
   /** Events in the log; as many as messages when left out. */
   events?: number;
+  /** Ended sessions; as many as messages when left out. */
+  sessions?: number;
 }
 
 /** Names of the seeded things the benchmark looks up. */
@@ -32,6 +34,53 @@ export interface Seeded {
   username: string;
   /** A user with events of every kind (absent on boards seeded before the event log). */
   eventUserId?: number;
+  /** A user with sessions (absent on boards seeded before nodes and sessions, 0014). */
+  sessionUserId?: number;
+}
+
+/** Live sessions holding nodes 1…LIVE_NODES on a seeded board (of the default 250 nodes). */
+export const LIVE_NODES = 200;
+
+/**
+ * Seeds `count` sessions that have ended (a board's login history), each of one of the first
+ * `users` user ids, then LIVE_NODES live ones on nodes 1…LIVE_NODES: what `sessions.create({
+ * node: "auto" })` searches past.
+ *
+ * @param storage The storage.
+ * @param count How many ended sessions.
+ * @param users How many users there are.
+ * @param progress Called with a line now and then.
+ * @returns A user with sessions.
+ */
+export async function seedSessions(
+  storage: Storage,
+  count: number,
+  users: number,
+  progress: (line: string) => void = () => {},
+): Promise<number> {
+  for (let done = 0; done < count; done += BATCH) {
+    await storage.transaction(async (tx) => {
+      for (let i = done; i < Math.min(count, done + BATCH); i++) {
+        const { session } = await tx.sessions.create({
+          userId: 1 + (i % users),
+          ipAddress: "192.0.2.1",
+          node: 1 + (i % LIVE_NODES),
+        });
+        await tx.sessions.end(session.id);
+      }
+    });
+    progress(`sessions ${Math.min(count, done + BATCH)}/${count}`);
+  }
+  await storage.transaction(async (tx) => {
+    for (let i = 0; i < LIVE_NODES; i++) {
+      await tx.sessions.create({
+        userId: 1 + (i % users),
+        ipAddress: "192.0.2.1",
+        node: "auto",
+      });
+    }
+  });
+  return 1 + Math.floor(users / 3);
 }
 
 /** The kinds of seeded events, in turn. */
@@ -158,6 +207,12 @@ export async function seedBoard(
     size.users,
     progress,
   );
+  const sessionUserId = await seedSessions(
+    storage,
+    size.sessions ?? size.messages,
+    size.users,
+    progress,
+  );
   const readerId = users[0]!;
   for (const [i, areaId] of areas.entries()) {
     const area = (await storage.messageAreas.get(areaId))!;
@@ -174,6 +229,7 @@ export async function seedBoard(
     threadRootId,
     username: `CALLER${size.users - 7}`,
     eventUserId,
+    sessionUserId,
   };
 }
 

@@ -120,6 +120,7 @@ export function parseOpenOptions(
     acquireTimeoutMs,
     retry,
     timeZone,
+    maxNodes,
     drivers = [],
     ...sections
   } = parsed as V.ParsedOpenOptions & {
@@ -140,7 +141,7 @@ export function parseOpenOptions(
     operation,
   );
   return {
-    options: { migrate, create, acquireTimeoutMs, retry, timeZone },
+    options: { migrate, create, acquireTimeoutMs, retry, timeZone, maxNodes },
     drivers: [...drivers],
     sections,
   };

@@ -13,7 +13,7 @@ import { asStorageError, StorageError } from "./errors.ts";
 import { Migrator } from "./migrate/migrator.ts";
 import { bindRepositories, REPOSITORIES } from "./ops/mod.ts";
 import { ViewerExecutor } from "./ops/_access.ts";
-import { setZone } from "./ops/_zone.ts";
+import { type Board, DEFAULT_BOARD, setBoard } from "./ops/_board.ts";
 import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
 import { bindDefinition, type Definition } from "./repositories/_definition.ts";
 import type {
@@ -43,12 +43,12 @@ interface OpenStorage extends Repositories {}
 class OpenStorage implements Storage {
   #connection: Connection;
 
-  #zone: string;
+  #board: Board;
 
-  constructor(connection: Connection, zone: string) {
+  constructor(connection: Connection, board: Board) {
     this.#connection = connection;
-    this.#zone = zone;
-    setZone(connection.root, zone);
+    this.#board = board;
+    setBoard(connection.root, board);
     // Made once per storage, so a call costs a property read; their methods are bound functions, so
     // `const { create } = storage.users` works as `storage.users.create` does.
     Object.assign(this, bindRepositories(connection.root));
@@ -68,7 +68,7 @@ class OpenStorage implements Storage {
         ),
       );
     }
-    return runTransaction(this.#connection, fn, this.#zone);
+    return runTransaction(this.#connection, fn, this.#board);
   }
 
   sql<T = Record<string, unknown>>(
@@ -82,10 +82,16 @@ class OpenStorage implements Storage {
     const root = this.#connection.root;
     await checkViewer(root, userId, "storage.as");
     const connection = this.#connection;
+    const board = this.#board;
+    // A viewer's write runs in a transaction of its own, which knows the board's settings.
     const viewer = new ViewerExecutor(
       root,
       userId,
-      (fn) => connection.transaction(fn),
+      (fn) =>
+        connection.transaction((executor) => {
+          setBoard(executor, board);
+          return fn(executor);
+        }),
     );
     return Object.freeze(
       Object.fromEntries(
@@ -157,7 +163,10 @@ export async function openStorage<
       await (connection.abandon?.() ?? connection.close());
       throw error;
     }
-    return new OpenStorage(connection, parsed.timeZone ?? "UTC");
+    return new OpenStorage(connection, {
+      maxNodes: parsed.maxNodes ?? DEFAULT_BOARD.maxNodes,
+      zone: parsed.timeZone ?? DEFAULT_BOARD.zone,
+    });
   } catch (error) {
     throw asStorageError(error, "openStorage");
   }

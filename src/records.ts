@@ -18,6 +18,11 @@ export interface UserStats {
   uploadBytes: number;
   /** Bytes downloaded. */
   downloadBytes: number;
+  /**
+   * Seconds spent online: each session's length (login to end, or to its expiry), added once
+   * when it ends.
+   */
+  timeOnlineSeconds: number;
 }
 
 /**
@@ -453,12 +458,39 @@ export interface NewSession {
   userId: number;
   /** The caller's address: an IPv4 or IPv6 literal. */
   ipAddress: string;
-  /** The node the caller is on, 1–9999, unique among live sessions (`conflict` when taken). */
-  node?: number | null;
+  /**
+   * The node the caller is on, 1–9999, unique among live sessions (`conflict` when taken); or
+   * `"auto"`: the lowest node of 1…`maxNodes` (the open option, 250 by default) that no live
+   * session holds (`conflict` when every one is taken).
+   */
+  node?: number | "auto" | null;
   /** What the caller is doing, up to 80 characters. */
   activity?: string;
   /** Seconds until the session expires (1 second to 400 days); it never expires by default. */
   ttlSeconds?: number;
+  /**
+   * Seconds the session may stay idle (1 second to 400 days): it expires that long after its
+   * last activity (`sessions.touch` moves it on), or at `ttlSeconds`, whichever comes first.
+   * Never idles out by default.
+   */
+  idleTimeoutSeconds?: number;
+  /**
+   * The most live sessions the user may have with this one, 1–9999; no limit by default. See
+   * `onLimit`.
+   */
+  maxPerUser?: number;
+  /**
+   * What to do when the user already has `maxPerUser` live sessions: `"refuse"` (the default)
+   * fails as `conflict`; `"endOldest"` ends the oldest of them (by login) to make room. Only with
+   * `maxPerUser` (without it, `validation` naming `maxPerUser`).
+   */
+  onLimit?: "refuse" | "endOldest";
+}
+
+/** Options of `sessions.endAllForUser`. */
+export interface EndAllOptions {
+  /** A session to leave live (the caller's own, after a password change). */
+  except?: number;
 }
 
 /** A login session. Its token is never stored, only a hash of it. */
@@ -481,6 +513,8 @@ export interface Session {
   expiresAt: Date | null;
   /** When it was ended, or `null` while live. */
   endedAt: Date | null;
+  /** The idle timeout in seconds, or `null` when it never idles out. */
+  idleTimeoutSeconds: number | null;
 }
 
 /** A live session with its user's name, as `sessions.listOnline` returns it. */

@@ -330,10 +330,25 @@ export const msgid = ftnId;
 export const newSession = z.strictObject({
   userId: id,
   ipAddress,
-  node: int(1, 9999).nullable().default(null),
+  node: z.union([int(1, 9999), z.literal("auto")], {
+    error: 'must be an integer of 1–9999, "auto" or null',
+  }).nullable().default(null),
   activity: activity.default(""),
   ttlSeconds: int(1, 400 * 86_400).optional(),
+  idleTimeoutSeconds: int(1, 400 * 86_400).optional(),
+  maxPerUser: int(1, 9999).optional(),
+  onLimit: z.enum(["refuse", "endOldest"], {
+    error: 'must be "refuse" or "endOldest"',
+  }).optional(),
+}).refine((s) => s.onLimit === undefined || s.maxPerUser !== undefined, {
+  error:
+    "must be given with onLimit: give maxPerUser too, or leave onLimit out",
+  path: ["maxPerUser"],
 });
+
+/** Options of sessions.endAllForUser. */
+export const endAllOptions = z.strictObject({ except: id.optional() })
+  .default({});
 
 /** Options of sessions.touch. */
 export const touchOptions = z.strictObject({ activity: activity.optional() })

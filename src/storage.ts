@@ -222,6 +222,12 @@ export interface OpenOptions<
    */
   timeZone?: string;
   /**
+   * How many nodes the board has, 1–9999; defaults to 250. `sessions.create({ node: "auto" })`
+   * takes the lowest node of 1…`maxNodes` no live session holds, and fails as `conflict` when
+   * every one is taken. A node given by number may be any of 1–9999.
+   */
+  maxNodes?: number;
+  /**
    * Drivers of the caller's, consulted by URL scheme before the built-in ones (the first that
    * takes the scheme opens the URL). Each takes its section of these options, `options.<name>`,
    * typed by its options schema. See the `@impulse/storage/driver` entry.

@@ -24,9 +24,9 @@
 import type { Connection, Executor } from "./driver.ts";
 import { runAppSql } from "./app_sql.ts";
 import { StorageError } from "./errors.ts";
+import { type Board, DEFAULT_BOARD, setBoard } from "./ops/_board.ts";
 import { DEFINITIONS, REPOSITORIES } from "./ops/mod.ts";
 import { ViewerExecutor } from "./ops/_access.ts";
-import { setZone } from "./ops/_zone.ts";
 import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
 import type { Repositories, StorageOps, TransactionOps } from "./storage.ts";
 
@@ -213,17 +213,17 @@ class SystemHandle extends TransactionHandle {
  *
  * @param connection The connection.
  * @param fn The callback.
- * @param zone The board's time zone, for the daily counters.
+ * @param board The board's settings (node count, time zone), for the operations on the handle.
  * @returns What `fn` resolved to, once committed.
  * @throws What `fn` threw, after the rollback; or the commit's failure.
  */
 export function runTransaction<T>(
   connection: Connection,
   fn: (tx: TransactionOps) => Promise<T>,
-  zone = "UTC",
+  board: Board = DEFAULT_BOARD,
 ): Promise<T> {
   return connection.transaction(async (executor) => {
-    setZone(executor, zone);
+    setBoard(executor, board);
     const handle = new SystemHandle(executor, new Queue());
     let result: T;
     try {

@@ -133,6 +133,11 @@ export interface ParsedOpenOptions {
   retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
   /** The board's time zone, an IANA name in its canonical spelling; `UTC` when left out. */
   timeZone?: string;
+  /**
+   * The board's nodes, 1–9999: `sessions.create({ node: "auto" })` takes the lowest free one of
+   * 1…`maxNodes`; 250 when left out. The core's: drivers need not look at it.
+   */
+  maxNodes?: number;
 }
 
 const OPEN_DEFAULTS = {
@@ -141,6 +146,7 @@ const OPEN_DEFAULTS = {
   acquireTimeoutMs: 5000,
   retry: { attempts: 100, baseDelayMs: 5, maxDelayMs: 50 },
   timeZone: "UTC",
+  maxNodes: 250,
 };
 
 /** An IANA time zone name `Intl` knows, in its canonical spelling. */
@@ -172,6 +178,7 @@ export const openOptionsShape = {
     maxDelayMs: int(0, 600_000).default(50),
   }).default({ attempts: 100, baseDelayMs: 5, maxDelayMs: 50 }),
   timeZone: timeZone.default("UTC"),
+  maxNodes: int(1, 9999).default(250),
 };
 
 /** Options of openStorage without drivers' sections (what `copy` and `openMigrator` use). */

@@ -89,6 +89,8 @@ export function everyCall(ids: {
     "sessions.delete": [ids.session],
     "sessions.listOnline": [],
     "sessions.purgeExpired": [],
+    "sessions.listForUser": [ids.user],
+    "sessions.endAllForUser": [ids.user, { except: ids.session }],
     "settings.get": ["board.name"],
     "settings.set": ["board.name", { name: "Late" }],
     "settings.delete": ["board.name"],

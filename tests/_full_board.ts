@@ -180,6 +180,7 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     userId: locked.id,
     ipAddress: "10.0.0.3",
     node: 2,
+    idleTimeoutSeconds: 3600,
   });
   await s.settings.set("board.name", { name: "Full Board", nodes: [1, 2] });
   await s.settings.increment("stats.calls", 7);
@@ -217,10 +218,15 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     await sql.all("DELETE FROM logins WHERE user_id IS NULL");
     await sql.all("DELETE FROM events WHERE id = ?", [goneEvent.id]);
     // Expired a minute ago, as if its time had run out.
-    await sql.all("UPDATE sessions SET expires_at = ? WHERE id = ?", [
-      Date.now() - 60_000,
-      expired.session.id,
-    ]);
+    await sql.all(
+      "UPDATE sessions SET expires_at = ?, lapses_at = ? WHERE id = ?",
+      [Date.now() - 60_000, Date.now() - 60_000, expired.session.id],
+    );
+    // An hour online, as if its sessions had lasted that long.
+    await sql.all(
+      "UPDATE users SET time_online_seconds = 3600 WHERE id = ?",
+      [active.id],
+    );
   });
   return {
     lockedUserId: locked.id,

@@ -57,6 +57,8 @@ export interface OpCase {
    * that name nothing (deleting by id is the model test's business).
    */
   destroys?: boolean;
+  /** Whether `args` writes (a user made for the call): what a failed call must leave is read after it. */
+  argsWrite?: boolean;
   /** Valid arguments (building any record the call consumes, like a user to delete). */
   args(b: Board): unknown[] | Promise<unknown[]>;
   /** The schema of each object argument: the test proves every field of it is exercised. */
@@ -306,8 +308,8 @@ export const OPS: Record<OperationName, OpCase> = {
     schemas: { 0: SU.userFilter },
   },
   "users.recordFailedLogin": {
-    // A lock a variant sets (a small valid maxAttempts) lasts a day: one that ended during the
-    // walk would read as "active" and change the state a failed call is compared with.
+    // A lock (a hostile maxAttempts of 1) outlasts the run: one that ended mid-run would change
+    // what the failed calls after it are compared by (users.get reads an ended lock as none).
     args: (b) => [b.a.id, { maxAttempts: 1000, lockForSeconds: 86_400 }],
     schemas: { 1: SU.failedLoginOptions },
   },
@@ -614,12 +616,17 @@ export const OPS: Record<OperationName, OpCase> = {
   },
 
   "sessions.create": {
-    args: (b) => [{
-      userId: b.a.id,
+    // A user of its own: a hostile maxPerUser with onLimit "endOldest" ends its oldest sessions.
+    argsWrite: true,
+    args: async (b) => [{
+      userId: await victimUser(b),
       ipAddress: "192.0.2.1",
       node: 7,
       activity: "Logging in",
       ttlSeconds: 3600,
+      idleTimeoutSeconds: 600,
+      maxPerUser: 100,
+      onLimit: "endOldest",
     }],
     schemas: { 0: S.newSession },
     verify: async (b, args, r) => {
@@ -669,6 +676,38 @@ export const OPS: Record<OperationName, OpCase> = {
   },
   "sessions.listOnline": { args: () => [] },
   "sessions.purgeExpired": { args: () => [] },
+  "sessions.listForUser": {
+    args: (b) => [b.a.id],
+    // Another user's id (a hostile number naming one) lists that user's live sessions only.
+    verify: (b, [id], r) =>
+      assert.ok(
+        (r as Session[]).every((x) => x.userId === id && x.endedAt === null) &&
+          (id !== b.a.id ||
+            (r as Session[]).some((x) => x.id === b.session.id)),
+      ),
+  },
+  "sessions.endAllForUser": {
+    destroys: true,
+    args: async (b) => {
+      const user = await victimUser(b);
+      const kept = await b.s.sessions.create({
+        userId: user,
+        ipAddress: "::1",
+      });
+      await b.s.sessions.create({ userId: user, ipAddress: "::1" });
+      return [user, { except: kept.session.id }];
+    },
+    schemas: { 1: S.endAllOptions },
+    verify: async (b, [user, options], r) => {
+      // Of the user's two sessions, each but `except` ended (a hostile except naming another
+      // session, or no except at all, ends both).
+      const kept = (options as { except?: unknown } | null)?.except;
+      const left = await b.s.sessions.listForUser(user as number);
+      assert.ok(left.every((x) => x.id === kept));
+      assert.equal((r as number) + left.length, 2);
+    },
+    cleanup: (b, [id]) => gone(b.s.users.delete(id as number)),
+  },
   "settings.get": { args: () => ["board.name"] },
   "settings.set": {
     args:

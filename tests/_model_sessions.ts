@@ -88,6 +88,7 @@ export const createSession = step(
         ? null
         : new Date(at.getTime() + s.ttlSeconds * 1000),
       endedAt: null,
+      idleTimeoutSeconds: null,
     };
     assert.deepStrictEqual(session, expected);
     m.sessions.set(session.id, { ...expected, token });
@@ -133,8 +134,26 @@ export const touchSession = step(
 export const endSession = step("endSession", ref, async (m, ops, r) => {
   const [id, session] = sessionOf(m, r);
   if (!session) return void await fails(ops.sessions.end(id), "not_found");
-  const [, from] = await timed(() => ops.sessions.end(id));
+  const wasLive = session.endedAt === null;
+  const [, from, to] = await timed(() => ops.sessions.end(id));
   session.endedAt ??= new Date(from);
+  // Its length from login to the end, in whole seconds, is added once to its user's time online.
+  const user = m.users.get(session.userId);
+  if (!user) return;
+  const seen = (await ops.users.get(session.userId))!.stats.timeOnlineSeconds;
+  const login = session.loginAt.getTime();
+  const before = user.stats.timeOnlineSeconds;
+  const [least, most] = wasLive
+    ? [
+      before + Math.floor((from - login) / 1000),
+      before + Math.floor((to - login) / 1000),
+    ]
+    : [before, before];
+  assert.ok(
+    seen >= least && seen <= most,
+    `timeOnlineSeconds ${seen}, expected ${least}…${most}`,
+  );
+  user.stats.timeOnlineSeconds = seen;
 });
 
 /** deleteSession: the row and its token are gone. */

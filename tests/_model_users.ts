@@ -132,9 +132,10 @@ export const createUser = step(
       statusReason: null,
       lockedUntil: null,
       failedLogins: 0,
-      stats: Object.fromEntries(
-        STATS.map((k) => [k, 0]),
-      ) as unknown as UserStats,
+      stats: {
+        ...Object.fromEntries(STATS.map((k) => [k, 0])),
+        timeOnlineSeconds: 0,
+      } as unknown as UserStats,
       lastLoginAt: null,
       createdAt,
       updatedAt: createdAt,

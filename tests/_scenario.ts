@@ -123,6 +123,20 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await s.sessions.touch(session.id, { activity: "Reading" });
   await s.sessions.listOnline();
   await s.sessions.purgeExpired();
+  // Nodes and sessions: the lowest free node, a user's limit, an idle timeout; once it has
+  // lapsed, the next "auto" create takes its node, ending it as of its idle end.
+  await s.sessions.create({
+    userId: bob.id,
+    ipAddress: "::1",
+    node: "auto",
+    idleTimeoutSeconds: 1,
+    maxPerUser: 5,
+    onLimit: "endOldest",
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await s.sessions.create({ userId: alice.id, ipAddress: "::1", node: "auto" });
+  await s.sessions.listForUser(bob.id);
+  await s.sessions.endAllForUser(alice.id, { except: session.id });
   await s.settings.set("board.name", "Scenario");
   await s.settings.set("board.nodes", 4);
   await s.settings.get("board.name");

@@ -233,7 +233,7 @@ class Witness {
 async function runVariant(b: Board, v: Variant, witness: Witness) {
   const op = OPS[v.op];
   const args = [...await op.args(b)];
-  if (op.destroys) witness.stale();
+  if (op.destroys || op.argsWrite) witness.stale();
   const value = inject(args, v);
   const what = `${v.op} with ${v.label} at ${v.path.join(".") || "(all)"}`;
   const before = await witness.now();

@@ -41,6 +41,7 @@ importTest(
       downloads: 0,
       uploadBytes: 0,
       downloadBytes: 0,
+      timeOnlineSeconds: 0,
     });
     assert.deepEqual(rows, [
       [

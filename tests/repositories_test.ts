@@ -84,6 +84,8 @@ const MAPPING = {
     "delete",
     "listOnline",
     "purgeExpired",
+    "listForUser",
+    "endAllForUser",
   ],
   settings: ["get", "set", "delete", "list", "increment"],
   events: ["append", "list", "count", "top", "prune"],

@@ -87,6 +87,11 @@ const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
     text: "SELECT id FROM file_areas WHERE id = $1 FOR UPDATE",
     bind: (params) => [...params],
   },
+  "sessions.lockLapsedUsers": {
+    text:
+      "SELECT id FROM users WHERE id IN (SELECT user_id FROM sessions WHERE ended_at IS NULL AND lapses_at <= $1) ORDER BY id FOR NO KEY UPDATE",
+    bind: (params) => [...params],
+  },
   "users.share": {
     text: "SELECT username FROM users WHERE id = $1 FOR KEY SHARE",
     bind: (params) => [...params],

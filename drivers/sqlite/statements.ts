@@ -76,6 +76,11 @@ export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
     text: "SELECT id FROM file_areas WHERE id = ?",
     bind: (params) => [...params],
   },
+  "sessions.lockLapsedUsers": {
+    text:
+      "SELECT id FROM users WHERE id IN (SELECT user_id FROM sessions WHERE ended_at IS NULL AND lapses_at <= ?) ORDER BY id",
+    bind: (params) => [...params],
+  },
   "users.share": {
     text: "SELECT username FROM users WHERE id = ?",
     bind: (params) => [...params],

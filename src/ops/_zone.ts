@@ -1,35 +1,22 @@
 /**
- * The board's time zone (`OpenOptions.timeZone`) as the operations see it: set on the storage's
- * executor at open and on each transaction's, and read by the daily counters, whose day is the
+ * The board's time zone (`OpenOptions.timeZone`) as the operations see it (src/ops/_board.ts), read by the daily counters, whose day is the
  * date in that zone.
  *
  * @module
  */
 import type { Executor } from "../driver.ts";
-import { ViewerExecutor } from "./_access.ts";
+import { boardOf } from "./_board.ts";
 
-const zones = new WeakMap<Executor, string>();
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /**
- * Sets the time zone the operations on `x` count days in.
- *
- * @param x The storage's executor, or a transaction's.
- * @param zone An IANA time zone name, valid (see `OpenOptions.timeZone`).
- */
-export function setZone(x: Executor, zone: string): void {
-  zones.set(x, zone);
-}
-
-/**
- * The time zone the operations on `x` count days in: UTC unless set.
+ * The time zone the operations on `x` count days in: UTC unless set (`setBoard`).
  *
  * @param x An executor (a viewer's counts in its inner executor's zone).
  * @returns The zone's name.
  */
 export function zoneOf(x: Executor): string {
-  const root = x instanceof ViewerExecutor ? x.inner : x;
-  return zones.get(root) ?? "UTC";
+  return boardOf(x).zone;
 }
 
 /**

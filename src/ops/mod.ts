@@ -20,10 +20,9 @@
  * 2. `message_areas` and `file_areas`: an area's message numbers and counts.
  * 3. `messages` and `files`: the row written, the rows its foreign keys share (a reply's parent),
  *    the rows a delete's `ON DELETE` actions change, the orphans a post adopts.
- * 4. `sessions`, `last_read`, `logins`, `settings`, `events`: rows nothing else refers to (an
- *    event refers to a session, and takes it with the user in its one statement's foreign key
- *    checks).
- * 4. `sessions`, `last_read`, `logins`, `user_props`: rows nothing else refers to.
+ * 4. `sessions`, `last_read`, `logins`, `user_props`, `settings`, `events`: rows nothing else
+ *    refers to (an event refers to a session, and takes it with the user in its one statement's
+ *    foreign key checks).
  *
  * Why this order: a caller's transaction typically acts on a user and then on what the user
  * does (`users.incrementStats` then `messages.post`), and a delete's `ON DELETE` actions always go
@@ -34,7 +33,16 @@
  *   message, its parent, the orphans it adopts.
  * - messages.delete: area (count) before the message and its replies' links.
  * - files.add: uploader (`uploads + 1`) before the new file; files.recordDownload: user before file.
- * - sessions.create with a node: the user (shared) before the session that held the node.
+ * - sessions.create: with a node (a number or `"auto"`) or `maxPerUser`, the users by ascending
+ *   id: its own (shared; `users.lock` with `maxPerUser`, so that two creates for one user count
+ *   its live sessions one after the other) and the user of the expired session still holding the
+ *   node it takes (`users.lock`: its time online grows); then the sessions: the oldest ended to
+ *   make room, the expired one ended, the new one. An `"auto"` create that loses its node to a
+ *   concurrent one searches again, and passes over a node whose expired holder's user would
+ *   have to be locked after a higher id.
+ * - sessions.end, sessions.endAllForUser: the session's user (`users.lock`: its time online)
+ *   before the sessions. sessions.purgeExpired: the users of every expired session, ascending
+ *   id (`sessions.lockLapsedUsers`), before the sessions.
  * - users.recordLogin: user before the login row; users.delete: the user, then its `ON DELETE` actions.
  * - settings.increment: the key's row (made if missing) before its new value.
  * - events.prune: the events, in the order the server finds them; nothing else.

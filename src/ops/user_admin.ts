@@ -4,7 +4,8 @@
  *
  * The login history is the sessions table itself: a session is a login (its `login_at`, node,
  * address and id), `sessions.end` keeps its row with `ended_at`, and an expired session ended
- * when it expired (`expires_at`), purged or not. Nothing is written twice, so the history cannot
+ * when it expired (`lapses_at`: its fixed expiry, or its last activity plus its idle timeout,
+ * whichever came first), purged or not. Nothing is written twice, so the history cannot
  * disagree with the sessions; `sessions.delete` removes a login from it, and a user's deletion
  * removes all of theirs (their sessions go with them).
  *
@@ -218,7 +219,7 @@ const Q = {
   ),
   logins: sql(
     "users.logins",
-    `SELECT login_at, coalesce(ended_at, CASE WHEN expires_at <= ? THEN expires_at END), node,
+    `SELECT login_at, coalesce(ended_at, CASE WHEN lapses_at <= ? THEN lapses_at END), node,
             ip_address, id
      FROM sessions WHERE user_id = ? AND login_at < ?
      ORDER BY login_at DESC, id DESC LIMIT ?`,

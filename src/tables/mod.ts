@@ -95,6 +95,8 @@ export const USERS = table("users", {
       codec: "text",
       keyOf: { column: "real_name", fold: foldKey },
     },
+    // Each ended session's length, added once when it ends (0014_sessions_nodes).
+    time_online_seconds: { field: "stats.timeOnlineSeconds", codec: "integer" },
   },
 });
 
@@ -310,6 +312,14 @@ export const SESSIONS = table("sessions", {
     last_activity_at: { field: "lastActivityAt", codec: "date" },
     expires_at: { field: "expiresAt", codec: "date", nullable: true },
     ended_at: { field: "endedAt", codec: "date", nullable: true },
+    idle_timeout_seconds: {
+      field: "idleTimeoutSeconds",
+      codec: "integer",
+      nullable: true,
+    },
+    // When the session lapses unless ended first: the earlier of expires_at and the last
+    // activity plus the idle timeout; NULL when it has neither (0014_sessions_nodes).
+    lapses_at: { codec: "date", nullable: true },
   },
 });
 

@@ -219,6 +219,8 @@ const WALK: Record<OperationName, WalkStep> = {
     ],
   },
   "sessions.listOnline": { write: false, args: () => [] },
+  "sessions.listForUser": { write: false, args: (b) => [b.other.id] },
+  "sessions.endAllForUser": { write: true, args: (b) => [b.other.id] },
   "sessions.purgeExpired": { write: true, args: () => [] },
   "settings.get": { write: false, args: () => ["board.name"] },
   "settings.set": {

@@ -134,6 +134,7 @@ testCase(
       downloads: 0,
       uploadBytes: 0,
       downloadBytes: 0,
+      timeOnlineSeconds: 0,
     });
     await assertCountersAgree(s, [1]);
     // The writer is free again: a write on the storage does not wait for anything.

@@ -23,6 +23,7 @@ testCase(
       downloads: 0,
       uploadBytes: 0,
       downloadBytes: 0,
+      timeOnlineSeconds: 0,
     });
     assert.equal(user.lastLoginAt, null);
     assert.ok(

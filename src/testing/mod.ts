@@ -52,6 +52,7 @@ import "./_domain_files.ts";
 import "./_files_access.ts";
 import "./_sessions.ts";
 import "./_online.ts";
+import "./_session_nodes.ts";
 import "./_last_callers.ts";
 import "./_search.ts";
 import "./_search_words.ts";

@@ -163,7 +163,8 @@ export async function settleUserStats(run: ImportRun): Promise<void> {
   for (const user of run.install.users) {
     const id = run.users.get(user.number);
     if (id === undefined) continue;
-    const target: UserStats = {
+    // Time online is not carried over: the sessions of this package count it from the import on.
+    const target: Omit<UserStats, "timeOnlineSeconds"> = {
       logins: user.calls,
       posts: user.posts,
       uploads: user.uploads,
@@ -173,7 +174,7 @@ export async function settleUserStats(run: ImportRun): Promise<void> {
     };
     const current = (await run.tx.users.get(id))!.stats;
     const delta: Partial<UserStats> = {};
-    for (const key of Object.keys(target) as (keyof UserStats)[]) {
+    for (const key of Object.keys(target) as (keyof typeof target)[]) {
       if (target[key] < 0) {
         run.tally.change(
           "users",
