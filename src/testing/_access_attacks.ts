@@ -345,3 +345,24 @@ testCase(
     assert.equal(own.fromName, "BOB");
   },
 );
+
+testCase(
+  "access: a viewer's writes know the board's settings (maxNodes)",
+  async (s) => {
+    const sysop = await member(s, "sysop", 255);
+    const v = await s.as(sysop.id);
+    const take = () =>
+      v.sessions.create({ userId: sysop.id, ipAddress: "::1", node: "auto" });
+    assert.equal((await take()).session.node, 1);
+    assert.equal((await take()).session.node, 2);
+    await rejectsKind(take(), "conflict");
+    await s.transaction(async (tx) => {
+      const t = await tx.as(sysop.id);
+      await rejectsKind(
+        t.sessions.create({ userId: sysop.id, ipAddress: "::1", node: "auto" }),
+        "conflict",
+      );
+    });
+  },
+  { maxNodes: 2 },
+);

@@ -335,7 +335,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.deepEqual([writes.length, reads.length], [35, 35]);
+    assert.deepEqual([writes.length, reads.length], [36, 36]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);
