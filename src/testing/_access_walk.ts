@@ -130,6 +130,19 @@ const WALK: Record<OperationName, WalkStep> = {
     write: true,
     args: (b) => [b.boss.id, b.areaId, 1],
   },
+  "reading.pointer": { write: false, args: (b) => [b.boss.id, b.areaId] },
+  "reading.setPointer": {
+    write: true,
+    args: (b) => [b.boss.id, b.areaId, 0],
+  },
+  "reading.setPointersByDate": {
+    write: true,
+    args: (b) => [b.boss.id, new Date(), { areaIds: [b.areaId] }],
+  },
+  "reading.setScanned": {
+    write: true,
+    args: (b) => [b.boss.id, b.areaId, true],
+  },
   "reading.newScan": { write: false, args: (b) => [b.boss.id] },
   "reading.readNext": { write: false, args: (b) => [b.boss.id, b.areaId] },
   "mail.listFor": { write: false, args: (b) => [b.other.id] },
@@ -326,7 +339,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.deepEqual([writes.length, reads.length], [34, 34]);
+    assert.deepEqual([writes.length, reads.length], [37, 35]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);

@@ -65,6 +65,7 @@ import "./_access.ts";
 import "./_access_writes.ts";
 import "./_access_walk.ts";
 import "./_privacy.ts";
+import "./_read_state.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 
