@@ -527,7 +527,10 @@ export interface OnlineSession extends Session {
 export interface NewScanEntry {
   /** The area. */
   area: MessageArea;
-  /** How many messages are above the user's pointer (the high-water mark minus the pointer). */
+  /**
+   * How many messages are above the user's pointer: the high-water mark minus the pointer, less
+   * the user's own messages above it (unless `includeOwn`).
+   */
   unread: number;
   /** The user's pointer: the highest message number read. */
   lastRead: number;
@@ -563,6 +566,24 @@ export interface AfterOptions {
 export interface LimitOptions {
   /** 1–1000; defaults to 100. */
   limit?: number;
+}
+
+/** Options of `reading.readNext`. */
+export interface ReadNextOptions extends LimitOptions {
+  /** Keep the reader's own messages (left out by default). */
+  includeOwn?: boolean;
+}
+
+/** Options of `reading.newScan`. */
+export interface NewScanOptions {
+  /** Count the reader's own messages as unread (left out by default). */
+  includeOwn?: boolean;
+}
+
+/** Options of `reading.setPointersByDate`. */
+export interface SetPointersByDateOptions {
+  /** Only these areas (each must exist); every area by default. */
+  areaIds?: number[];
 }
 
 /** Options of `messages.search` and `files.search`. */

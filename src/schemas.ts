@@ -388,6 +388,29 @@ export const msgNum = count;
 /** A point in time. */
 export const since = date;
 
+/** A pointer to set: any integer, clamped to 0…the area's high-water mark. */
+export const pointerNum = delta;
+
+const includeOwn = z.boolean({ error: "must be true or false" }).default(false);
+
+/** Options of reading.readNext. */
+export const readNextOptions = z.strictObject({ limit, includeOwn })
+  .default({ limit: 100, includeOwn: false });
+
+/** Options of reading.newScan. */
+export const newScanOptions = z.strictObject({ includeOwn })
+  .default({ includeOwn: false });
+
+/** Options of reading.setPointersByDate. */
+export const pointersByDateOptions = z.strictObject({
+  areaIds: z.array(id, { error: "must be an array of area ids" }).max(10_000, {
+    error: "must hold at most 10000 area ids",
+  }).optional(),
+}).default({});
+
+/** Whether an area is in a user's new-scan. */
+export const scanned = z.boolean({ error: "must be true or false" });
+
 /** Options of messages.search and files.search. */
 export const searchOptions = z.strictObject({ areaId: id.optional(), limit })
   .default({ limit: 100 });

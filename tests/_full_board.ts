@@ -160,6 +160,7 @@ export async function fillBoard(url: string): Promise<FullBoard> {
   });
   await s.files.recordDownload(file.id, locked.id);
   await s.reading.markRead(active.id, area.id, 1);
+  await s.reading.setScanned(active.id, area.id, false);
   const live = await s.sessions.create({
     userId: active.id,
     ipAddress: "10.0.0.1",

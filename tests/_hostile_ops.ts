@@ -538,10 +538,20 @@ export const OPS: Record<OperationName, OpCase> = {
       ),
   },
   "reading.markRead": { args: (b) => [b.a.id, b.area.id, 1] },
-  "reading.newScan": { args: (b) => [b.a.id] },
+  "reading.pointer": { args: (b) => [b.a.id, b.area.id] },
+  "reading.setPointer": { args: (b) => [b.a.id, b.area.id, 1] },
+  "reading.setPointersByDate": {
+    args: (b) => [b.a.id, new Date(5_000), { areaIds: [b.area.id] }],
+    schemas: { 2: S.pointersByDateOptions },
+  },
+  "reading.setScanned": { args: (b) => [b.a.id, b.area.id, true] },
+  "reading.newScan": {
+    args: (b) => [b.a.id, { includeOwn: true }],
+    schemas: { 1: S.newScanOptions },
+  },
   "reading.readNext": {
     args: (b) => [b.a.id, b.area.id, { limit: 10 }],
-    schemas: { 2: S.limitOptions },
+    schemas: { 2: S.readNextOptions },
   },
   "messages.search": {
     args: (b) => ["hostile", { areaId: b.area.id, limit: 10 }],

@@ -78,6 +78,13 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await s.reading.markRead(bob.id, area.id, 1);
   await s.reading.newScan(bob.id);
   await s.reading.readNext(bob.id, area.id, { limit: 10 });
+  await s.reading.readNext(bob.id, area.id, { includeOwn: true });
+  await s.reading.newScan(bob.id, { includeOwn: true });
+  await s.reading.pointer(bob.id, area.id);
+  await s.reading.setPointer(bob.id, area.id, 1);
+  await s.reading.setScanned(bob.id, area.id, true);
+  await s.reading.setPointersByDate(bob.id, new Date());
+  await s.reading.setPointersByDate(bob.id, new Date(), { areaIds: [area.id] });
   await s.messages.search("doom", { areaId: area.id });
   await s.messages.search('"arena"');
   const file = await s.files.add({
@@ -315,8 +322,14 @@ export async function everyViewedOperation(
     await viewer.reading.newScan(caller.id);
     await viewer.reading.readNext(caller.id, mail.id);
     await viewer.reading.readNext(caller.id, flagged.id);
+    await viewer.reading.readNext(caller.id, mail.id, { includeOwn: true });
   }
   await you.reading.markRead(caller.id, flagged.id, 1);
+  await you.reading.setPointer(caller.id, mail.id, 1);
+  await you.reading.setPointersByDate(caller.id, new Date());
+  await you.reading.setPointersByDate(caller.id, new Date(), {
+    areaIds: [mail.id],
+  });
   await you.users.setProps(caller.id, { theme: "dark" });
   await you.users.getProps(sysop.id);
   await you.users.incrementCounter(caller.id, "door.runs");

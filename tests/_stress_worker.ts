@@ -150,6 +150,13 @@ async function run(
       size,
     });
   };
+  // A committed post moves the worker's own pointer past it when it was caught up (the area's
+  // high-water mark was msgNum - 1); only this worker moves its pointers.
+  const posted = (areaId: number, msgNum: number) => {
+    if ((report.pointers[areaId] ?? 0) >= msgNum - 1) {
+      report.pointers[areaId] = msgNum;
+    }
+  };
   const markRead = async (s: Repositories, areaId: number) => {
     const target = Math.floor(rnd() * ((highest.get(areaId) ?? 0) + 2));
     const pointer = await s.reading.markRead(plan.userId, areaId, target);
@@ -162,6 +169,7 @@ async function run(
     [20, "messages.post", async () => {
       const areaId = pick(plan.messageAreas);
       const m = await post(storage, areaId, `post ${plan.index}`);
+      posted(areaId, m.msgNum);
       report.posts.push([areaId, m.msgNum, m.id]);
       report.own.posts++;
     }],
@@ -206,6 +214,7 @@ async function run(
         await tx.users.recordLogin(plan.userId);
         return [m, f] as const;
       });
+      posted(areaId, m.msgNum);
       report.posts.push([areaId, m.msgNum, m.id]);
       report.own.posts++;
       report.own.uploads++;

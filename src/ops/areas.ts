@@ -3,15 +3,23 @@
  *
  * @module
  */
-import { type Executor, type Row, type Sql, sql } from "../driver.ts";
+import {
+  type Executor,
+  type Queryable,
+  type Row,
+  type Sql,
+  sql,
+} from "../driver.ts";
 import type {
   FileArea,
-  LimitOptions,
   Message,
   MessageArea,
   NewFileArea,
   NewMessageArea,
   NewScanEntry,
+  NewScanOptions,
+  ReadNextOptions,
+  SetPointersByDateOptions,
 } from "../records.ts";
 import {
   FILE_AREA_COLUMNS as FA,
@@ -183,6 +191,36 @@ export function ownMessagesParams(
   ];
 }
 
+/** The number of the last message of area `a` posted before a date (`?`), or 0. */
+const BEFORE_DATE = `coalesce((SELECT m.msg_num FROM messages m
+  WHERE m.area_id = a.id AND m.created_at < ?
+  ORDER BY m.created_at DESC, m.msg_num DESC LIMIT 1), 0)`;
+
+/** {@linkcode BEFORE_DATE} among the messages the viewer (`v`) may read. */
+const BEFORE_DATE_AS = `coalesce((SELECT m.msg_num FROM messages m
+  WHERE m.area_id = a.id AND m.created_at < ?
+    AND (a.kind <> 'private' OR ${
+  isSysop("a")
+} OR m.from_user_id = v.id OR m.to_user_id = v.id)
+  ORDER BY m.created_at DESC, m.msg_num DESC LIMIT 1), 0)`;
+
+/** The messages of area `a` above pointer `r` by an author (`?`), on messages_from_area_num. */
+const OWN_ABOVE = `(SELECT count(*) FROM messages o
+  WHERE o.from_user_id = ? AND o.area_id = a.id AND o.msg_num > coalesce(r.last_read, 0))`;
+
+/**
+ * An area's high-water mark as a viewer (`v`, the first `?`) sees it: in a private area the
+ * viewer is not the sysop of, the highest number of the messages the viewer may read.
+ */
+const HIGH_WATER_AS = sql(
+  "messageAreas.highWaterAs",
+  `SELECT CASE WHEN a.kind = 'private' AND NOT ${isSysop("a")} THEN
+     (SELECT coalesce(max(mm.msg_num), 0) FROM messages mm
+      WHERE mm.area_id = a.id AND (mm.from_user_id = v.id OR mm.to_user_id = v.id))
+   ELSE a.last_msg_num END
+   FROM message_areas a JOIN ${VIEWER} ON v.id = ? WHERE a.id = ?`,
+);
+
 const Q = {
   insertMessageArea: sql("messageAreas.insert", insertMessageArea.text, true),
   messageArea: sql(
@@ -222,32 +260,115 @@ const Q = {
      RETURNING last_read`,
     true,
   ),
+  setPointer: sql(
+    "lastRead.set",
+    `INSERT INTO last_read (user_id, area_id, last_read) VALUES (?, ?, ?)
+     ON CONFLICT (user_id, area_id) DO UPDATE SET last_read = excluded.last_read
+     RETURNING last_read`,
+    true,
+  ),
+  setScanned: sql(
+    "lastRead.setScanned",
+    `INSERT INTO last_read (user_id, area_id, last_read, scanned) VALUES (?, ?, 0, ?)
+     ON CONFLICT (user_id, area_id) DO UPDATE SET scanned = excluded.scanned`,
+    true,
+  ),
+  // The pointer (0 without a row), and whether the user and the area exist.
+  pointerOf: sql(
+    "lastRead.pointerOf",
+    `SELECT coalesce((SELECT last_read FROM last_read WHERE user_id = ? AND area_id = ?), 0),
+            (SELECT count(*) FROM users WHERE id = ?),
+            (SELECT count(*) FROM message_areas WHERE id = ?)`,
+  ),
+  // Each area's pointer at the last message posted before a date (0 when none was), one area
+  // or every area: [userId, date, areaId?].
+  byDateOne: sql(
+    "lastRead.byDate",
+    `INSERT INTO last_read (user_id, area_id, last_read)
+     SELECT ?, a.id, ${BEFORE_DATE} FROM message_areas a WHERE a.id = ?
+     ON CONFLICT (user_id, area_id) DO UPDATE SET last_read = excluded.last_read`,
+    true,
+  ),
+  byDateAll: sql(
+    "lastRead.byDateAll",
+    `INSERT INTO last_read (user_id, area_id, last_read)
+     SELECT ?, a.id, ${BEFORE_DATE} FROM message_areas a WHERE 1 = 1
+     ON CONFLICT (user_id, area_id) DO UPDATE SET last_read = excluded.last_read`,
+    true,
+  ),
+  // The same for a viewer ([userId, date, viewer, areaId?]): areas the viewer may read, and in
+  // a private area the viewer is not the sysop of, the messages the viewer may read.
+  byDateOneAs: sql(
+    "lastRead.byDateAs",
+    `INSERT INTO last_read (user_id, area_id, last_read)
+     SELECT ?, a.id, ${BEFORE_DATE_AS} FROM message_areas a JOIN ${VIEWER} ON v.id = ?
+     WHERE a.id = ? AND ${canReadArea("a")}
+     ON CONFLICT (user_id, area_id) DO UPDATE SET last_read = excluded.last_read`,
+    true,
+  ),
+  byDateAllAs: sql(
+    "lastRead.byDateAllAs",
+    `INSERT INTO last_read (user_id, area_id, last_read)
+     SELECT ?, a.id, ${BEFORE_DATE_AS} FROM message_areas a JOIN ${VIEWER} ON v.id = ?
+     WHERE ${canReadArea("a")}
+     ON CONFLICT (user_id, area_id) DO UPDATE SET last_read = excluded.last_read`,
+    true,
+  ),
+  // The author's pointer past their new message when it was at the previous high-water mark:
+  // [msgNum, userId, areaId, msgNum - 1].
+  catchUp: sql(
+    "lastRead.catchUp",
+    `UPDATE last_read SET last_read = ?
+     WHERE user_id = ? AND area_id = ? AND last_read >= ?`,
+    true,
+  ),
+  // The new-scan: each scanned public area with numbers above the pointer, the pointer, and
+  // the reader's own messages above it (counted on messages_from_area_num; author 0 counts
+  // none): [own author, userId].
   newScan: sql(
     "lastRead.newScan",
-    `SELECT ${prefixed(MA, "a")}, coalesce(r.last_read, 0)
+    `SELECT ${prefixed(MA, "a")}, coalesce(r.last_read, 0), ${OWN_ABOVE}
      FROM message_areas a LEFT JOIN last_read r ON r.user_id = ? AND r.area_id = a.id
      WHERE a.kind <> 'private' AND a.last_msg_num > coalesce(r.last_read, 0)
+       AND coalesce(r.scanned, 1) = 1
      ORDER BY a.id`,
   ),
   newScanAs: sql(
     "lastRead.newScanAs",
-    `SELECT ${prefixed(MA, "a")}, coalesce(r.last_read, 0)
+    `SELECT ${prefixed(MA, "a")}, coalesce(r.last_read, 0), ${OWN_ABOVE}
      FROM message_areas a JOIN ${VIEWER} ON v.id = ?
        LEFT JOIN last_read r ON r.user_id = ? AND r.area_id = a.id
      WHERE a.kind <> 'private' AND a.last_msg_num > coalesce(r.last_read, 0)
-       AND ${canReadArea("a")}
+       AND coalesce(r.scanned, 1) = 1 AND ${canReadArea("a")}
      ORDER BY a.id`,
   ),
   pointer: sql(
     "lastRead.pointer",
     "SELECT last_read FROM last_read WHERE user_id = ? AND area_id = ?",
   ),
+  // [areaId, userId, userId, areaId, excluded author (0: none), limit]
   readNext: sql(
     "messages.readNext",
     `SELECT ${M} FROM messages
      WHERE area_id = ? AND EXISTS (SELECT 1 FROM users WHERE id = ?)
        AND msg_num > coalesce((SELECT last_read FROM last_read WHERE user_id = ? AND area_id = ?), 0)
+       AND (from_user_id IS NULL OR from_user_id <> ?)
      ORDER BY msg_num LIMIT ?`,
+  ),
+  // A private area's messages the viewer wrote or that are addressed to them, above a number,
+  // by others than the reader (0: none), by number, each half on the index of its user column:
+  // [viewer, areaId, afterNum, reader, viewer, viewer, areaId, afterNum, reader, limit].
+  readNextMine: sql(
+    "messages.readNextMine",
+    `SELECT ${M} FROM (
+       SELECT ${M} FROM messages
+       WHERE to_user_id = ? AND area_id = ? AND msg_num > ?
+         AND (from_user_id IS NULL OR from_user_id <> ?)
+       UNION ALL
+       SELECT ${M} FROM messages
+       WHERE from_user_id = ? AND (to_user_id IS NULL OR to_user_id <> ?)
+         AND area_id = ? AND msg_num > ? AND from_user_id <> ?
+     ) mine ORDER BY msg_num LIMIT ?`,
   ),
 };
 
@@ -373,6 +494,22 @@ export async function listFileAreas(x: Executor): Promise<FileArea[]> {
   return rows.map(toFileArea);
 }
 
+/**
+ * An area's high-water mark as the operation's viewer sees it (every number for the system's
+ * view), or `undefined` for a missing area.
+ */
+async function highWater(
+  x: Executor,
+  q: Queryable,
+  areaId: number,
+): Promise<number | undefined> {
+  const viewer = viewerOf(x);
+  const row = viewer === undefined
+    ? await q.get(Q.highWater, [areaId])
+    : await q.get(HIGH_WATER_AS, [viewer, areaId]);
+  return row ? Number(row[0]) : undefined;
+}
+
 /** See `reading.markRead`. */
 export async function markRead(
   x: Executor,
@@ -384,38 +521,173 @@ export async function markRead(
   parse(idSchema, areaId, "areaId", "reading.markRead");
   const n = parse(S.msgNum, msgNum, "msgNum", "reading.markRead");
   return await x.atomic(async (q) => {
-    const area = await q.get(Q.highWater, [areaId]);
-    if (!area) throw notFound("message area", areaId, "mark read");
+    const top = await highWater(x, q, areaId);
+    if (top === undefined) throw notFound("message area", areaId, "mark read");
     if (!await q.get(userExists, [userId])) {
       throw notFound("user", userId, "mark read");
     }
-    const row = await q.get(Q.markRead, [
-      userId,
-      areaId,
-      Math.min(n, area[0] as number),
-    ]);
+    const row = await q.get(Q.markRead, [userId, areaId, Math.min(n, top)]);
     return row![0] as number;
   });
+}
+
+/** See `reading.pointer`. */
+export async function pointer(
+  x: Executor,
+  userId: number,
+  areaId: number,
+): Promise<number> {
+  parse(idSchema, userId, "userId", "reading.pointer");
+  parse(idSchema, areaId, "areaId", "reading.pointer");
+  const row = (await x.get(Q.pointerOf, [userId, areaId, userId, areaId]))!;
+  if (Number(row[1]) === 0) throw notFound("user", userId, "read the pointer");
+  if (Number(row[2]) === 0) {
+    throw notFound("message area", areaId, "read the pointer");
+  }
+  return Number(row[0]);
+}
+
+/** See `reading.setPointer`. */
+export async function setPointer(
+  x: Executor,
+  userId: number,
+  areaId: number,
+  msgNum: number,
+): Promise<number> {
+  parse(idSchema, userId, "userId", "reading.setPointer");
+  parse(idSchema, areaId, "areaId", "reading.setPointer");
+  const n = parse(S.pointerNum, msgNum, "msgNum", "reading.setPointer");
+  return await x.atomic(async (q) => {
+    const top = await highWater(x, q, areaId);
+    if (top === undefined) {
+      throw notFound("message area", areaId, "set the pointer");
+    }
+    if (!await q.get(userExists, [userId])) {
+      throw notFound("user", userId, "set the pointer");
+    }
+    const row = await q.get(Q.setPointer, [
+      userId,
+      areaId,
+      Math.max(0, Math.min(n, top)),
+    ]);
+    return Number(row![0]);
+  });
+}
+
+/** See `reading.setPointersByDate`. */
+export async function setPointersByDate(
+  x: Executor,
+  userId: number,
+  date: Date,
+  options?: SetPointersByDateOptions,
+): Promise<number> {
+  const op = "reading.setPointersByDate";
+  parse(idSchema, userId, "userId", op);
+  const time = parse(S.since, date, "date", op).getTime();
+  const { areaIds } = parse(S.pointersByDateOptions, options, "options", op);
+  const viewer = viewerOf(x);
+  return await x.atomic(async (q) => {
+    if (!await q.get(userExists, [userId])) {
+      throw notFound("user", userId, "set pointers by date");
+    }
+    if (areaIds === undefined) {
+      return Number(
+        viewer === undefined
+          ? await q.run(Q.byDateAll, [userId, time])
+          : await q.run(Q.byDateAllAs, [userId, time, viewer]),
+      );
+    }
+    let set = 0;
+    for (const areaId of new Set(areaIds)) {
+      const changed = Number(
+        viewer === undefined
+          ? await q.run(Q.byDateOne, [userId, time, areaId])
+          : await q.run(Q.byDateOneAs, [userId, time, viewer, areaId]),
+      );
+      if (changed === 0) {
+        throw notFound("message area", areaId, "set pointers by date");
+      }
+      set += changed;
+    }
+    return set;
+  });
+}
+
+/** See `reading.setScanned`. */
+export async function setScanned(
+  x: Executor,
+  userId: number,
+  areaId: number,
+  scanned: boolean,
+): Promise<void> {
+  const op = "reading.setScanned";
+  parse(idSchema, userId, "userId", op);
+  parse(idSchema, areaId, "areaId", op);
+  const on = parse(S.scanned, scanned, "scanned", op);
+  await x.atomic(async (q) => {
+    if (!await q.get(Q.highWater, [areaId])) {
+      throw notFound("message area", areaId, "set the new-scan selection");
+    }
+    if (!await q.get(userExists, [userId])) {
+      throw notFound("user", userId, "set the new-scan selection");
+    }
+    await q.run(Q.setScanned, [userId, areaId, on ? 1 : 0]);
+  });
+}
+
+/**
+ * Moves an author's pointer past their new message when it was at the area's previous
+ * high-water mark (inside `messages.post`'s atomic block, after the message: `last_read` comes
+ * last in the lock order).
+ *
+ * @param q The post's block.
+ * @param userId The author.
+ * @param areaId The area.
+ * @param msgNum The new message's number.
+ */
+export async function catchUp(
+  q: Queryable,
+  userId: number,
+  areaId: number,
+  msgNum: number,
+): Promise<void> {
+  if (msgNum === 1) {
+    await q.get(Q.markRead, [userId, areaId, 1]);
+  } else {
+    await q.run(Q.catchUp, [msgNum, userId, areaId, msgNum - 1]);
+  }
 }
 
 /** See `reading.newScan`. */
 export async function newScan(
   x: Executor,
   userId: number,
+  options?: NewScanOptions,
 ): Promise<NewScanEntry[]> {
   parse(idSchema, userId, "userId", "reading.newScan");
+  const { includeOwn } = parse(
+    S.newScanOptions,
+    options,
+    "options",
+    "reading.newScan",
+  );
   if (!await x.get(userExists, [userId])) {
     throw notFound("user", userId, "new scan");
   }
   const viewer = viewerOf(x);
+  const own = includeOwn ? 0 : userId;
   const rows = viewer === undefined
-    ? await x.all(Q.newScan, [userId])
-    : await x.all(Q.newScanAs, [viewer, userId]);
-  return rows.map((row) => {
+    ? await x.all(Q.newScan, [own, userId])
+    : await x.all(Q.newScanAs, [own, viewer, userId]);
+  const entries: NewScanEntry[] = [];
+  for (const row of rows) {
     const area = toMessageArea(row);
-    const lastRead = row[MESSAGE_AREAS.selected.length] as number;
-    return { area, lastRead, unread: area.lastMsgNum - lastRead };
-  });
+    const lastRead = Number(row[MESSAGE_AREAS.selected.length]);
+    const mine = Number(row[MESSAGE_AREAS.selected.length + 1]);
+    const unread = area.lastMsgNum - lastRead - mine;
+    if (unread > 0) entries.push({ area, lastRead, unread });
+  }
+  return entries;
 }
 
 /** See `reading.readNext`. */
@@ -423,12 +695,12 @@ export async function readNext(
   x: Executor,
   userId: number,
   areaId: number,
-  options?: LimitOptions,
+  options?: ReadNextOptions,
 ): Promise<Message[]> {
   parse(idSchema, userId, "userId", "reading.readNext");
   parse(idSchema, areaId, "areaId", "reading.readNext");
-  const { limit } = parse(
-    S.limitOptions,
+  const { limit, includeOwn } = parse(
+    S.readNextOptions,
     options,
     "options",
     "reading.readNext",
@@ -439,19 +711,30 @@ export async function readNext(
     : await messageAreaReach(x, viewer, areaId);
   let rows: Row[] = [];
   if (reach === "all") {
-    rows = await x.all(Q.readNext, [areaId, userId, userId, areaId, limit]);
+    rows = await x.all(Q.readNext, [
+      areaId,
+      userId,
+      userId,
+      areaId,
+      includeOwn ? 0 : userId,
+      limit,
+    ]);
   } else if (reach === "own") {
     const pointer = await x.get(Q.pointer, [userId, areaId]);
-    rows = await x.all(
-      OWN_MESSAGES,
-      ownMessagesParams(
-        viewer!,
-        areaId,
-        Number(pointer?.[0] ?? 0),
-        0,
-        limit,
-      ),
-    );
+    const above = Number(pointer?.[0] ?? 0);
+    const reader = includeOwn ? 0 : userId;
+    rows = await x.all(Q.readNextMine, [
+      viewer,
+      areaId,
+      above,
+      reader,
+      viewer,
+      viewer,
+      areaId,
+      above,
+      reader,
+      limit,
+    ]);
   }
   // Nothing to read, or no such reader: a missing user is not_found, as in newScan.
   if (rows.length === 0 && !await x.get(userExists, [userId])) {

@@ -23,6 +23,7 @@ import { searchTerms } from "./search.ts";
 import { canReadMessage, VIEWER, viewerOf } from "./_access.ts";
 import {
   byViewer,
+  catchUp,
   messageAreaReach,
   OWN_MESSAGES,
   ownMessagesParams,
@@ -160,8 +161,10 @@ const Q = {
 /**
  * See `messages.post`. Locks in the global order (mod.ts): the author and the
  * recipient (ascending id), then the area (numbering), then messages (the new one, the parent
- * its foreign key shares, the orphans it adopts). The author's `posts` is counted last, on the
- * row already locked, so a counter that would overflow is the last failure reported.
+ * its foreign key shares, the orphans it adopts), then the author's last-read pointer (moved past
+ * the new message when it was at the previous high-water mark). The author's `posts` is counted
+ * on the row already locked, after the message, so a counter that would overflow is the last
+ * failure reported.
  */
 export async function postMessage(
   x: Executor,
@@ -234,6 +237,10 @@ export async function postMessage(
     const message = toMessage(row!);
     if (m.fromUserId !== null) await q.run(Q.addPost, [m.fromUserId]);
     if (m.ftnMsgid !== null) await adoptOrphans(q, message, viewer);
+    // The author, caught up before, has read their own message: last_read comes last.
+    if (m.fromUserId !== null) {
+      await catchUp(q, m.fromUserId, m.areaId, message.msgNum);
+    }
     return message;
   });
 }

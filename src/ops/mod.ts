@@ -30,7 +30,11 @@
  * their replies). So the operations go the same way:
  *
  * - messages.post: author (`posts + 1`) and recipient, ascending id; area (numbering); the new
- *   message, its parent, the orphans it adopts.
+ *   message, its parent, the orphans it adopts; the author's last-read pointer in the area
+ *   (moved past the new message when it was caught up).
+ * - reading.markRead, setPointer, setScanned: the one pointer row (the area and the user are
+ *   only read); reading.setPointersByDate: the user's pointer rows, one area after another (the
+ *   messages and areas are only read).
  * - messages.delete: area (count) before the message and its replies' links.
  * - files.add: uploader (`uploads + 1`) before the new file; files.recordDownload: user before file.
  * - sessions.create: with a node (a number or `"auto"`) or `maxPerUser`, the users by ascending

@@ -11,8 +11,10 @@
  * Writes first read the viewer's row: a banned or locked viewer may write nothing (`forbidden`).
  * Then each write's guard checks what it touches: posting and uploading need an area the viewer
  * may write in, as themselves; editing and deleting a message or a file needs its author or the
- * area's sysop; administering an area needs its sysop (of every area involved); marking read
- * needs the viewer's own pointer in an area they may read. Every other write needs a board
+ * area's sysop; administering an area needs its sysop (of every area involved); marking read,
+ * setting pointers (`setPointer`, `setPointersByDate`) and the new-scan selection (`setScanned`)
+ * need the viewer's own pointers in areas they may read (as does reading one with `pointer`;
+ * `setPointersByDate` without `areaIds` sets those of the areas the viewer may read). Every other write needs a board
  * sysop, but for a user's own account: `users.update` of their own name, password hash, real
  * name, location and note, `users.setProps` of their own properties, `users.incrementCounter` of
  * their own counters, `sessions.touch`, `end` and
@@ -275,25 +277,60 @@ function administering(files: boolean, op: string): Guard {
   };
 }
 
-/** Marking read: the viewer's own pointer, in an area they may read. */
-const markRead: Guard = async (x, v, [userId, areaId]) => {
+/**
+ * The viewer's own pointers, in areas they may read: `forbidden` for another user's pointers or
+ * an area the viewer may not read (a missing area: the operation reports it).
+ *
+ * @param x Where to look.
+ * @param v The viewer.
+ * @param op The operation.
+ * @param userId The user whose pointers it changes or reads.
+ * @param areaIds The areas.
+ */
+async function ownPointers(
+  x: Executor,
+  v: ViewerRow,
+  op: string,
+  userId: unknown,
+  areaIds: readonly unknown[],
+): Promise<void> {
   if (isId(userId) && userId !== v.id) {
     throw forbidden(
-      "reading.markRead",
+      op,
       v,
-      `may not move user ${userId}'s pointers`,
-      "mark read as that user",
+      `may not ${
+        op === "reading.pointer" ? "read" : "move"
+      } user ${userId}'s pointers`,
+      `pass ${v.id}, the user's own id`,
     );
   }
-  const area = await areaFor(x, false, areaId);
-  if (area && !readable(v, area)) {
-    throw forbidden(
-      "reading.markRead",
-      v,
-      `may not read ${areaName(area, v)}`,
-      "ask the area's sysop for access",
-    );
+  for (const areaId of areaIds) {
+    const area = await areaFor(x, false, areaId);
+    if (area && !readable(v, area)) {
+      throw forbidden(
+        op,
+        v,
+        `may not read ${areaName(area, v)}`,
+        "ask the area's sysop for access",
+      );
+    }
   }
+}
+
+/** Marking read, setting a pointer or the new-scan selection: the viewer's own, readable area. */
+const pointerGuard = (op: string): Guard => (x, v, [userId, areaId]) =>
+  ownPointers(x, v, op, userId, [areaId]);
+
+/** Setting pointers by date: the viewer's own, in the areas named (each readable). */
+const pointersByDate: Guard = (x, v, [userId, _date, options]) => {
+  const areaIds = field(options, "areaIds");
+  return ownPointers(
+    x,
+    v,
+    "reading.setPointersByDate",
+    userId,
+    Array.isArray(areaIds) ? areaIds : [],
+  );
 };
 
 /** Downloading: a file the viewer may read, counted to the viewer. */
@@ -354,7 +391,10 @@ const GUARDS: Partial<Record<OperationName | string, Guard>> = {
   "files.update": owning(true, "files.update"),
   "files.delete": owning(true, "files.delete"),
   "files.recordDownload": recordDownload,
-  "reading.markRead": markRead,
+  "reading.markRead": pointerGuard("reading.markRead"),
+  "reading.setPointer": pointerGuard("reading.setPointer"),
+  "reading.setScanned": pointerGuard("reading.setScanned"),
+  "reading.setPointersByDate": pointersByDate,
   "users.update": sysopOr(
     "users.update",
     (_x, v, [id, patch]) =>
@@ -407,6 +447,10 @@ const READ_GUARDS: Partial<Record<OperationName | string, ReadGuard>> = {
   "users.counters": othersEmpty(() => ({})),
   "users.logins": othersEmpty(() => []),
   "sessions.listForUser": othersEmpty(() => []),
+  "reading.pointer": async (x, v, [userId, areaId]) => {
+    await ownPointers(x, v, "reading.pointer", userId, [areaId]);
+    return undefined;
+  },
 };
 
 /**
@@ -431,6 +475,7 @@ export const READS: ReadonlySet<string> = new Set([
   "messages.thread",
   "messages.findByMsgid",
   "messages.search",
+  "reading.pointer",
   "reading.newScan",
   "reading.readNext",
   "mail.listFor",

@@ -330,6 +330,7 @@ export const LAST_READ = table("last_read", {
     user_id: { codec: "integer" },
     area_id: { codec: "integer" },
     last_read: { codec: "integer" },
+    scanned: { codec: "boolean" },
   },
 });
 

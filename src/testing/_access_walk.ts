@@ -135,6 +135,19 @@ const WALK: Record<OperationName, WalkStep> = {
     write: true,
     args: (b) => [b.boss.id, b.areaId, 1],
   },
+  "reading.pointer": { write: false, args: (b) => [b.boss.id, b.areaId] },
+  "reading.setPointer": {
+    write: true,
+    args: (b) => [b.boss.id, b.areaId, 0],
+  },
+  "reading.setPointersByDate": {
+    write: true,
+    args: (b) => [b.boss.id, new Date(), { areaIds: [b.areaId] }],
+  },
+  "reading.setScanned": {
+    write: true,
+    args: (b) => [b.boss.id, b.areaId, true],
+  },
   "reading.newScan": { write: false, args: (b) => [b.boss.id] },
   "reading.readNext": { write: false, args: (b) => [b.boss.id, b.areaId] },
   "mail.listFor": { write: false, args: (b) => [b.other.id] },
@@ -335,7 +348,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.deepEqual([writes.length, reads.length], [36, 36]);
+    assert.deepEqual([writes.length, reads.length], [39, 37]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);

@@ -117,7 +117,7 @@ async function everything(s: Storage, b: Board) {
     byMsgid: (await s.messages.findByMsgid(b.echo.id, "1:2/3 0001"))?.id,
     search: (await s.messages.search("board")).map((m) => m.id),
     mail: (await s.mail.listFor(b.caller.id)).map((m) => m.id),
-    newScan: await s.reading.newScan(b.caller.id),
+    newScan: await s.reading.newScan(b.caller.id, { includeOwn: true }),
     fileAreas: await s.fileAreas.list(),
     files: await s.files.list(b.fileArea.id),
     byHash: (await s.files.findByHash(HASH)).map((f) => f.id),

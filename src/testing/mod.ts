@@ -69,6 +69,7 @@ import "./_access_attacks.ts";
 import "./_privacy.ts";
 import "./_app_sql.ts";
 import "./_user_counters.ts";
+import "./_read_state.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 
