@@ -305,6 +305,29 @@ export async function everyViewedOperation(
     body: "doom",
   });
   await you.messages.update(post.id, { body: "quake" });
+  // Links made as a viewer: a reply by id, a FidoNet reply by MSGID, an orphan adopted.
+  await you.messages.post({
+    areaId: mail.id,
+    fromUserId: caller.id,
+    toUserId: sysop.id,
+    parentId: note.id,
+    subject: "Re: Hello",
+    body: "doom",
+  });
+  await you.messages.post({
+    areaId: flagged.id,
+    fromUserId: caller.id,
+    subject: "Early reply",
+    body: "doom",
+    ftnReply: "1:2/3 v1",
+  });
+  await you.messages.post({
+    areaId: flagged.id,
+    fromUserId: caller.id,
+    subject: "Parent",
+    body: "doom",
+    ftnMsgid: "1:2/3 v1",
+  });
   for (const viewer of [you, boss]) {
     await viewer.messageAreas.get(mail.id);
     await viewer.messageAreas.getByTag("VFLAG");
