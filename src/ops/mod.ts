@@ -34,6 +34,7 @@
  *   message, its parent, the orphans it adopts.
  * - messages.delete: area (count) before the message and its replies' links.
  * - files.add: uploader (`uploads + 1`) before the new file; files.recordDownload: user before file.
+ * - files.move: the file alone (its foreign key shares the area it moves into).
  * - sessions.create with a node: the user (shared) before the session that held the node.
  * - users.recordLogin: user before the login row; users.delete: the user, then its `ON DELETE` actions.
  * - settings.increment: the key's row (made if missing) before its new value.
