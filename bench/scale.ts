@@ -102,6 +102,10 @@ const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
     storage.users.findByUsername(seeded.username),
   "files.list": ({ storage, seeded }) =>
     storage.files.list(seeded.fileAreaId, { limit: 20 }),
+  // Walks files_area_downloads (0017_file_depth) from the most downloaded, leaving out the few
+  // unavailable files as it goes.
+  "files.list by downloads": ({ storage, seeded }) =>
+    storage.files.list(seeded.fileAreaId, { orderBy: "downloads", limit: 20 }),
   "events.list": ({ storage }) =>
     storage.events.list({ kind: "file.upload", limit: 20 }),
   "events.list user": ({ storage, seeded }) =>

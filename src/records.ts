@@ -347,7 +347,21 @@ export interface NewFile {
   sha256?: string | null;
   /** When the file was uploaded; defaults to now (for imports of older boards). */
   uploadedAt?: Date;
+  /** The FILE_ID.DIZ text, up to 65536 characters; `""`. */
+  diz?: string;
+  /** Where the board keeps the file (up to 1024 characters, no control characters); `""`. */
+  storagePath?: string;
+  /** Whether the file is offline (listed only on request); `false`. */
+  offline?: boolean;
+  /**
+   * What the virus scan found; `"clean"`, so that a board that does not scan sees its files
+   * (give `"pending"` to hold a new upload back until the scan says `"clean"`).
+   */
+  scanStatus?: ScanStatus;
 }
+
+/** What a file's virus scan found: only `"clean"` files are listed unless asked. */
+export type ScanStatus = "pending" | "clean" | "infected" | "failed";
 
 /** A file entry of a file area. */
 export interface FileEntry {
@@ -369,11 +383,27 @@ export interface FileEntry {
   downloads: number;
   /** When the entry was added. */
   uploadedAt: Date;
+  /** The FILE_ID.DIZ text (may be empty). */
+  diz: string;
+  /** Where the board keeps the file, or `""`. */
+  storagePath: string;
+  /** Whether the file is offline. */
+  offline: boolean;
+  /** What the virus scan found. */
+  scanStatus: ScanStatus;
 }
 
 /** Input of `files.update`: the fields to change. */
 export type FilePatch = Partial<
-  { filename: string; description: string; sha256: string | null }
+  {
+    filename: string;
+    description: string;
+    sha256: string | null;
+    diz: string;
+    storagePath: string;
+    offline: boolean;
+    scanStatus: ScanStatus;
+  }
 >;
 
 /** A FidoNet control line of a message (`PID`, `TZUTC`, `SEEN-BY`, `PATH` …), kept in order. */
@@ -536,12 +566,59 @@ export interface NewScanEntry {
   lastRead: number;
 }
 
-/** Paging of `files.list`. */
-export interface ListFilesOptions {
+/** The orders of `files.list`. */
+export type FileOrder = "uploadedAt" | "name" | "size" | "downloads";
+
+/** Which files `files.list` and `files.count` take. */
+export interface FileFilter {
+  /** Takes offline files and files whose scan is not `"clean"` too; `false`. */
+  includeUnavailable?: boolean;
+}
+
+/** Order and paging of `files.list` and `files.page`. */
+export interface ListFilesOptions extends FileFilter {
+  /**
+   * Defaults to `"uploadedAt"`; `"name"` compares as file names do (ASCII letters
+   * case-insensitively); ties go by id.
+   */
+  orderBy?: FileOrder;
+  /**
+   * Largest first; defaults to `true` but for `"name"`: newest, largest and most downloaded
+   * first, names A to Z.
+   */
+  descending?: boolean;
+  /**
+   * The `next` cursor of a page of `files.page`, listed in the same area with the same
+   * `orderBy`; listed the other way (`descending` flipped), it gives the files before it,
+   * nearest first.
+   */
+  after?: string;
   /** 1–1000; defaults to 100. */
   limit?: number;
-  /** A file id: only files older than it (by upload time, then id) are listed. */
+  /**
+   * A file id: only files older than it (by upload time, then id) are listed. Only with the
+   * default order (newest first) and without `after`; `files.list` alone (`files.page` pages by
+   * `after`).
+   */
   before?: number;
+}
+
+/** An area's files and their total size, as `fileAreas.stats` gives them. */
+export interface FileAreaStats {
+  /** The file area. */
+  areaId: number;
+  /** How many files it holds (offline and unscanned ones too). */
+  files: number;
+  /** Their sizes added up, in bytes. */
+  bytes: number;
+}
+
+/** A page of `files.page`. */
+export interface FilePage {
+  /** The files of the page, in order. */
+  files: FileEntry[];
+  /** An opaque cursor for the next page (pass it as `after`), or `null` after the last page. */
+  next: string | null;
 }
 
 /** Paging of `messages.list`. */

@@ -254,6 +254,10 @@ export const areaIds = z.array(id, { error: "must be an array of area ids" })
 /** An area tag as a caller may spell it for `getByTag` (its key may be longer than the tag). */
 export const tagSpelling: z.ZodString = text(40 * KEY_GROWTH, 1);
 
+const scanStatus = z.enum(["pending", "clean", "infected", "failed"], {
+  error: 'must be "pending", "clean", "infected" or "failed"',
+});
+
 /** Input of files.add. */
 export const newFile = z.strictObject({
   areaId: id,
@@ -263,6 +267,10 @@ export const newFile = z.strictObject({
   size: count,
   sha256: sha256.nullable().default(null),
   uploadedAt: date.optional(),
+  diz: text(65_536).default(""),
+  storagePath: storagePath.default(""),
+  offline: z.boolean({ error: "must be true or false" }).default(false),
+  scanStatus: scanStatus.default("clean"),
 });
 
 /** Input of files.update. */
@@ -270,6 +278,10 @@ export const filePatch = z.strictObject({
   filename: filename.optional(),
   description: text(65_536).optional(),
   sha256: sha256.nullable().optional(),
+  diz: text(65_536).optional(),
+  storagePath: storagePath.optional(),
+  offline: z.boolean({ error: "must be true or false" }).optional(),
+  scanStatus: scanStatus.optional(),
 });
 
 /** A SHA-256 to look up. */
@@ -355,8 +367,42 @@ export const touchOptions = z.strictObject({ activity: activity.optional() })
   .default({});
 
 /** Options of files.list. */
-export const listFilesOptions = z.strictObject({ limit, before: id.optional() })
-  .default({ limit: 100 });
+export const listFilesOptions = z.strictObject({
+  orderBy: z.enum(["uploadedAt", "name", "size", "downloads"], {
+    error: 'must be "uploadedAt", "name", "size" or "downloads"',
+  }).default("uploadedAt"),
+  descending: z.boolean({ error: "must be true or false" }).optional(),
+  after: z.string({ error: "must be a string" }).max(2000, {
+    error: "must be a cursor from files.page (this is too long for one)",
+  }).optional(),
+  limit,
+  before: id.optional(),
+  includeUnavailable: z.boolean({ error: "must be true or false" }).default(
+    false,
+  ),
+}).default({ orderBy: "uploadedAt", limit: 100, includeUnavailable: false });
+
+/** Options of files.page: those of files.list but the id-based `before`. */
+export const pageFilesOptions = z.strictObject({
+  orderBy: z.enum(["uploadedAt", "name", "size", "downloads"], {
+    error: 'must be "uploadedAt", "name", "size" or "downloads"',
+  }).default("uploadedAt"),
+  descending: z.boolean({ error: "must be true or false" }).optional(),
+  after: z.string({ error: "must be a string" }).max(2000, {
+    error: "must be a cursor from files.page (this is too long for one)",
+  }).optional(),
+  limit,
+  includeUnavailable: z.boolean({ error: "must be true or false" }).default(
+    false,
+  ),
+}).default({ orderBy: "uploadedAt", limit: 100, includeUnavailable: false });
+
+/** Filter of files.count. */
+export const fileFilter = z.strictObject({
+  includeUnavailable: z.boolean({ error: "must be true or false" }).default(
+    false,
+  ),
+}).default({ includeUnavailable: false });
 
 /** Options of messages.list. */
 export const listMessagesOptions = z.strictObject({

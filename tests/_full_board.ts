@@ -157,6 +157,10 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     size: 202574,
     sha256: "ab".repeat(32),
     uploadedAt: created,
+    diz: "PKZIP v2.04g\r\nThe archiver",
+    storagePath: "/srv/bbs/files/utils/pkz204g.exe",
+    offline: true,
+    scanStatus: "pending",
   });
   await s.files.recordDownload(file.id, locked.id);
   await s.reading.markRead(active.id, area.id, 1);

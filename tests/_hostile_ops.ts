@@ -567,6 +567,10 @@ export const OPS: Record<OperationName, OpCase> = {
       size: 10,
       sha256: "Cd".repeat(32),
       uploadedAt: new Date(5_000),
+      diz: "FILE_ID.DIZ",
+      storagePath: "/srv/files/file.zip",
+      offline: true,
+      scanStatus: "pending",
     }],
     schemas: { 0: S.newFile },
     verify: async (b, args, r) => {
@@ -577,9 +581,37 @@ export const OPS: Record<OperationName, OpCase> = {
   },
   "files.get": { args: (b) => [b.file.id] },
   "files.list": {
-    args: (b) => [b.fileArea.id, { limit: 10, before: b.file.id }],
+    // `after` and `before` exclude each other: `after` is there, undefined, for the fuzzing.
+    args: (b) => [b.fileArea.id, {
+      orderBy: "uploadedAt",
+      descending: true,
+      includeUnavailable: true,
+      limit: 10,
+      before: b.file.id,
+      after: undefined,
+    }],
     schemas: { 1: S.listFilesOptions },
   },
+  "files.page": {
+    args: async (b) => [b.fileArea.id, {
+      orderBy: "size",
+      descending: false,
+      includeUnavailable: true,
+      limit: 10,
+      after: (await b.s.files.page(b.fileArea.id, {
+        orderBy: "size",
+        includeUnavailable: true,
+        limit: 1,
+      })).next ?? undefined,
+    }],
+    schemas: { 1: S.pageFilesOptions },
+  },
+  "files.count": {
+    args: (b) => [b.fileArea.id, { includeUnavailable: true }],
+    schemas: { 1: S.fileFilter },
+  },
+  "files.move": { args: (b) => [b.file.id, b.fileArea.id] },
+  "fileAreas.stats": { args: () => [] },
   "files.listNew": {
     args: () => [new Date(0), { limit: 10 }],
     schemas: { 1: S.limitOptions },
@@ -599,6 +631,10 @@ export const OPS: Record<OperationName, OpCase> = {
       filename: `renamed${b.next()}.zip`,
       description: "Renamed",
       sha256: "ab".repeat(32),
+      diz: "Renamed DIZ",
+      storagePath: "/srv/files/renamed.zip",
+      offline: false,
+      scanStatus: "clean",
     }],
     schemas: { 1: S.filePatch },
     verify: async (b, args, r) => {

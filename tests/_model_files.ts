@@ -138,6 +138,10 @@ export const addFile = step(
       sha256: s.sha256?.toLowerCase() ?? null,
       downloads: 0,
       uploadedAt: s.uploadedAt ?? file.uploadedAt,
+      diz: "",
+      storagePath: "",
+      offline: false,
+      scanStatus: "clean",
     };
     assert.deepStrictEqual(file, expected);
     m.files.set(file.id, expected);

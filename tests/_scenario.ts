@@ -113,6 +113,17 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await s.files.get(file.id);
   await s.files.list(files.id);
   await s.files.list(files.id, { before: file.id });
+  await everyFileOrder(s, files.id);
+  await s.fileAreas.stats();
+  const moving = await s.files.add({
+    areaId: files.id,
+    filename: "MOVE.ZIP",
+    size: 1,
+  });
+  const elsewhere = await s.fileAreas.create({ tag: "ELSEWHERE", name: "E" });
+  await s.files.move(moving.id, elsewhere.id);
+  await s.files.delete(moving.id);
+  await s.fileAreas.delete(elsewhere.id);
   await s.files.listNew(new Date(Date.now() - 86_400_000));
   await s.files.findByHash("a".repeat(64));
   await s.files.recordDownload(file.id, bob.id);
@@ -424,6 +435,9 @@ export async function viewedFiles(
   await v.files.get(file.id);
   await v.files.list(open.id);
   await v.files.list(open.id, { before: file.id });
+  await s.files.add({ areaId: open.id, filename: "MORE.ZIP", size: 2 });
+  await everyFileOrder(v, open.id);
+  await v.fileAreas.stats();
   await v.files.listNew(new Date(Date.now() - 86_400_000));
   await v.files.findByHash("b".repeat(64));
   await v.files.search("archive");
@@ -437,4 +451,35 @@ export async function viewedFiles(
   await v.files.update(own.id, { description: "mine" });
   await v.files.recordDownload(own.id, user.id);
   await v.files.delete(own.id);
+}
+
+/**
+ * Every shape of an area's file list (each order, both ways, first page and after a cursor, with
+ * and without unavailable files) and of its count. The area must hold two files or more.
+ */
+export async function everyFileOrder(
+  s: Repositories,
+  areaId: number,
+): Promise<void> {
+  for (const orderBy of ["uploadedAt", "name", "size", "downloads"] as const) {
+    for (const descending of [false, true]) {
+      for (const includeUnavailable of [false, true]) {
+        const first = await s.files.page(areaId, {
+          orderBy,
+          descending,
+          includeUnavailable,
+          limit: 1,
+        });
+        if (first.next === null) throw new Error("the area has one file");
+        await s.files.list(areaId, {
+          orderBy,
+          descending,
+          includeUnavailable,
+          after: first.next,
+        });
+      }
+    }
+  }
+  await s.files.count(areaId);
+  await s.files.count(areaId, { includeUnavailable: true });
 }

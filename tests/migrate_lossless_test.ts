@@ -146,7 +146,9 @@ persistentTest(
         areas: await s.messageAreas.list(),
         fileAreas: await s.fileAreas.list(),
         messages: await s.messages.list(board.areaId),
-        files: await s.files.list(board.fileAreaId),
+        files: await s.files.list(board.fileAreaId, {
+          includeUnavailable: true,
+        }),
         scan: await s.reading.newScan(board.activeUserId),
         callers: await s.callers.recent(),
       };
@@ -224,7 +226,9 @@ persistentTest(
     const [other] = await s.messages.list(77);
     assert.deepEqual([other?.msgNum, other?.fromName], [1, "Unknown"]);
     assert.equal((await s.messageAreas.get(77))?.tag, "area77");
-    const files = await s.files.list(board.fileAreaId);
+    const files = await s.files.list(board.fileAreaId, {
+      includeUnavailable: true,
+    });
     assert.deepEqual(
       files.map((f) => [f.filename, f.sha256, f.downloads, f.uploaderId]),
       [["pkz204g.exe", null, 0, null], [

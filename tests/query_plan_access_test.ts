@@ -19,9 +19,13 @@ const SINCE = 1_700_000_000_000;
 
 /** Each statement, what its plan must show, and what it must not (a sort). */
 const EXPECTED: ReadonlyArray<[string, RegExp, boolean]> = [
-  ["files.list", /\bfiles_area_uploaded\b/, false],
-  ["files.listAs", /\bfiles_area_uploaded\b/, false],
-  ["files.listBeforeAs", /\bfiles_area_uploaded\b/, false],
+  ["files.list.uploadedAt.DESC", /\bfiles_area_uploaded\b/, false],
+  ["files.list.uploadedAt.DESC.as", /\bfiles_area_uploaded\b/, false],
+  ["files.list.uploadedAt.DESC.after.as", /\bfiles_area_uploaded\b/, false],
+  ["files.list.downloads.DESC.as", /\bfiles_area_downloads\b/, false],
+  ["files.list.downloads.DESC.after.as", /\bfiles_area_downloads\b/, false],
+  ["files.list.size.ASC.after.as", /\bfiles_area_size\b/, false],
+  ["files.list.name.ASC.after.as", /\bfiles_area_name\b/, false],
   ["files.listNew", /\bfiles_uploaded\b/, false],
   ["files.listNewAs", /\bfiles_uploaded\b/, false],
   ["files.byHashAs", /\bfiles_sha256\b/, true],
@@ -55,6 +59,22 @@ async function board(s: Storage): Promise<{ viewer: number; area: number }> {
     passwordHash: "h",
     securityLevel: 50,
   });
+  // The statements of the file lists are made on first use: list once in each shape checked.
+  await s.files.add({ areaId: area, filename: "A", size: 1 });
+  await s.files.add({ areaId: area, filename: "B", size: 2 });
+  await s.files.list(area);
+  const v = await s.as(viewer.id);
+  for (
+    const [orderBy, descending] of [
+      ["uploadedAt", true],
+      ["downloads", true],
+      ["size", false],
+      ["name", false],
+    ] as const
+  ) {
+    const first = await v.files.page(area, { orderBy, descending, limit: 1 });
+    await v.files.list(area, { orderBy, descending, after: first.next! });
+  }
   return { viewer: viewer.id, area };
 }
 
@@ -69,9 +89,19 @@ const insertFiles = (from: string) =>
 function params(viewer: number, area: number): Record<string, unknown[]> {
   const cursor = [SINCE + (FILES / 2) * 1000, FILES / 2];
   return {
-    "files.list": [area, 20],
-    "files.listAs": [viewer, area, 20],
-    "files.listBeforeAs": [viewer, area, ...cursor, 20],
+    "files.list.uploadedAt.DESC": [area, 20],
+    "files.list.uploadedAt.DESC.as": [viewer, area, 20],
+    "files.list.uploadedAt.DESC.after.as": [
+      viewer,
+      area,
+      cursor[0],
+      ...cursor,
+      20,
+    ],
+    "files.list.downloads.DESC.as": [viewer, area, 20],
+    "files.list.downloads.DESC.after.as": [viewer, area, 0, 0, FILES / 2, 20],
+    "files.list.size.ASC.after.as": [viewer, area, 100, 100, FILES / 2, 20],
+    "files.list.name.ASC.after.as": [viewer, area, "f5000.zip", 20],
     "files.listNew": [SINCE, 20],
     "files.listNewAs": [viewer, SINCE, 20],
     "files.byHashAs": [viewer, "h42"],

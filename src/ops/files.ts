@@ -5,10 +5,16 @@
  */
 import { bumpDaily } from "./counters.ts";
 import { today } from "./_zone.ts";
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
 import { dialectSql, type Executor, type Sql, sql } from "../driver.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import type {
+  FileAreaStats,
   FileEntry,
+  FileFilter,
+  FileOrder,
+  FilePage,
   FilePatch,
   LimitOptions,
   ListFilesOptions,
@@ -57,15 +63,6 @@ const Q = {
   ),
   byId: sql("files.byId", `SELECT ${F} FROM files WHERE id = ?`),
   cursor: sql("files.cursor", "SELECT uploaded_at, id FROM files WHERE id = ?"),
-  list: sql(
-    "files.list",
-    `SELECT ${F} FROM files WHERE area_id = ? ORDER BY uploaded_at DESC, id DESC LIMIT ?`,
-  ),
-  listBefore: sql(
-    "files.listBefore",
-    `SELECT ${F} FROM files WHERE area_id = ? AND (uploaded_at, id) < (?, ?)
-     ORDER BY uploaded_at DESC, id DESC LIMIT ?`,
-  ),
   listNew: sql(
     "files.listNew",
     `SELECT ${F} FROM files WHERE uploaded_at > ? ORDER BY uploaded_at DESC, id DESC LIMIT ?`,
@@ -87,6 +84,23 @@ const Q = {
     true,
   ),
   delete: sql("files.delete", "DELETE FROM files WHERE id = ?", true),
+  stats: sql(
+    "fileAreas.stats",
+    `SELECT a.id, count(f.id), coalesce(sum(f.size), 0)
+     FROM file_areas a LEFT JOIN files f ON f.area_id = a.id
+     GROUP BY a.id, a.position ORDER BY a.position, a.id`,
+  ),
+  statsAs: sql(
+    "fileAreas.statsAs",
+    `SELECT a.id, count(f.id), coalesce(sum(f.size), 0)
+     FROM file_areas a JOIN ${VIEWER} ON v.id = ? LEFT JOIN files f ON f.area_id = a.id
+     WHERE ${READABLE} GROUP BY a.id, a.position ORDER BY a.position, a.id`,
+  ),
+  move: sql(
+    "files.move",
+    `UPDATE files SET area_id = ? WHERE id = ? RETURNING ${F}`,
+    true,
+  ),
   search: dialectSql("files.search", { select: F }),
   // The same reads for a viewer (src/ops/_access.ts): the viewer's id first.
   byIdAs: sql(
@@ -96,16 +110,6 @@ const Q = {
   cursorAs: sql(
     "files.cursorAs",
     `SELECT f.uploaded_at, f.id ${VIEWED} WHERE f.id = ? AND ${READABLE}`,
-  ),
-  listAs: sql(
-    "files.listAs",
-    `SELECT ${FF} ${VIEWED} WHERE f.area_id = ? AND ${READABLE}
-     ORDER BY f.uploaded_at DESC, f.id DESC LIMIT ?`,
-  ),
-  listBeforeAs: sql(
-    "files.listBeforeAs",
-    `SELECT ${FF} ${VIEWED} WHERE f.area_id = ? AND (f.uploaded_at, f.id) < (?, ?)
-     AND ${READABLE} ORDER BY f.uploaded_at DESC, f.id DESC LIMIT ?`,
   ),
   listNewAs: sql(
     "files.listNewAs",
@@ -219,34 +223,224 @@ export async function listFiles(
   areaId: number,
   options?: ListFilesOptions,
 ): Promise<FileEntry[]> {
-  parse(idSchema, areaId, "areaId", "files.list");
-  const { limit, before } = parse(
-    S.listFilesOptions,
+  return (await pageOf(x, areaId, options, "files.list")).files;
+}
+
+/** See `files.page`. */
+export function pageFiles(
+  x: Executor,
+  areaId: number,
+  options?: ListFilesOptions,
+): Promise<FilePage> {
+  return pageOf(x, areaId, options, "files.page");
+}
+
+/** See `files.count`. */
+export async function countFiles(
+  x: Executor,
+  areaId: number,
+  filter?: FileFilter,
+): Promise<number> {
+  parse(idSchema, areaId, "areaId", "files.count");
+  const f = parse(S.fileFilter, filter, "filter", "files.count");
+  const viewer = viewerOf(x);
+  const shown = f.includeUnavailable ? "" : ` AND ${AVAILABLE}`;
+  const q = viewer === undefined
+    ? cached(
+      `files.count${shown ? "" : ".all"}`,
+      () => `SELECT count(*) FROM files f WHERE f.area_id = ?${shown}`,
+    )
+    : cached(
+      `files.countAs${shown ? "" : ".all"}`,
+      () =>
+        `SELECT count(*) ${VIEWED} WHERE f.area_id = ? AND ${READABLE}${shown}`,
+    );
+  const row = await x.get(
+    q,
+    viewer === undefined ? [areaId] : [viewer, areaId],
+  );
+  return Number(row![0]);
+}
+
+type Order = FileOrder;
+
+/** Each order's key; an index serves each (files_area_uploaded, files_area_name, 0017). */
+const KEY: Record<Order, string> = {
+  uploadedAt: "f.uploaded_at",
+  name: "f.filename_key",
+  size: "f.size",
+  downloads: "f.downloads",
+};
+
+/** A file listed by default: online, and its scan found it clean. */
+const AVAILABLE = "f.offline = 0 AND f.scan_status = 'clean'";
+
+const statements = new Map<string, Sql>();
+
+/** A statement built once per shape (order, direction, cursor, filter, viewer), then reused. */
+function cached(name: string, text: () => string): Sql {
+  let q = statements.get(name);
+  if (!q) statements.set(name, q = sql(name, text()));
+  return q;
+}
+
+/**
+ * A cursor of `files.page`: the area, the order, the last file's key and id, and a check of
+ * them. It holds no direction: listed the other way, it gives the files before it.
+ */
+function cursorOf(areaId: number, order: Order, key: unknown, id: number) {
+  const payload = JSON.stringify([areaId, order, key, id]);
+  const check = createHash("sha256").update(payload).digest("base64url");
+  return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 12)}`;
+}
+
+function badCursor(operation: string, why: string): StorageError {
+  return new StorageError(
+    "validation",
+    `Invalid ${operation} input: options.after ${why}: pass the next cursor of a page of files.page listed in the same area with the same orderBy`,
+    { field: "options.after" },
+  );
+}
+
+/** The key and id a cursor holds, checked against the area and order it must come from. */
+function readCursor(
+  cursor: string,
+  areaId: number,
+  order: Order,
+  operation: string,
+): [key: unknown, id: number] {
+  const [payload, check, ...rest] = cursor.split(".");
+  let decoded: unknown;
+  try {
+    const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
+    const expected = createHash("sha256").update(text).digest("base64url");
+    if (rest.length > 0 || check !== expected.slice(0, 12)) {
+      throw badCursor(
+        operation,
+        "is not a cursor of files.page (altered or made up)",
+      );
+    }
+    decoded = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    throw badCursor(operation, "is not a cursor of files.page");
+  }
+  const [area, o, key, id, ...more] = Array.isArray(decoded) ? decoded : [];
+  if (more.length > 0 || !Number.isSafeInteger(area)) {
+    throw badCursor(operation, "is not a cursor of files.page");
+  }
+  if (o !== order) {
+    throw badCursor(
+      operation,
+      `comes from a list by ${String(o).slice(0, 20)}`,
+    );
+  }
+  if (area !== areaId) {
+    throw badCursor(operation, `comes from a list of area ${area}`);
+  }
+  const keyOk = order === "name"
+    ? typeof key === "string"
+    : Number.isSafeInteger(key);
+  if (!keyOk || !Number.isSafeInteger(id) || (id as number) < 1) {
+    throw badCursor(operation, "is not a cursor of files.page");
+  }
+  return [key, id as number];
+}
+
+/** One page of an area's files: `files.list` and `files.page`. */
+async function pageOf(
+  x: Executor,
+  areaId: number,
+  options: ListFilesOptions | undefined,
+  operation: string,
+): Promise<FilePage> {
+  parse(idSchema, areaId, "areaId", operation);
+  const o: ReturnType<typeof S.listFilesOptions.parse> = parse(
+    operation === "files.page" ? S.pageFilesOptions : S.listFilesOptions,
     options,
     "options",
-    "files.list",
+    operation,
   );
-  if (before === undefined) {
-    return (await x.all(...read(x, Q.list, Q.listAs, [areaId, limit]))).map(
-      toFile,
-    );
+  const order = o.orderBy as Order;
+  const descending = o.descending ?? order !== "name";
+  if (o.before !== undefined) {
+    // `before` pages the default order alone: the refusal names the option that goes against it.
+    const against = o.after !== undefined
+      ? "after"
+      : order !== "uploadedAt"
+      ? "orderBy"
+      : !descending
+      ? "descending"
+      : undefined;
+    if (against !== undefined) {
+      throw new StorageError(
+        "validation",
+        `Invalid ${operation} input: options.${against} cannot go with options.before, which ` +
+          `lists older files in the default order only (newest first): leave one out, or page with after`,
+        { field: `options.${against}` },
+      );
+    }
   }
-  // Through as(), a file the viewer may not read is no cursor (its existence is not revealed).
-  const cursor = await x.get(...read(x, Q.cursor, Q.cursorAs, [before]));
-  if (!cursor) {
-    throw new StorageError(
-      "not_found",
-      `Cannot list files before file ${before} as it does not exist: start again without "before"`,
-    );
+  const viewer = viewerOf(x);
+  const key = KEY[order];
+  const dir = descending ? "DESC" : "ASC";
+  const cmp = descending ? "<" : ">";
+  const where: string[] = ["f.area_id = ?"];
+  const params: unknown[] = [areaId];
+  if (viewer !== undefined) where.push(READABLE);
+  if (!o.includeUnavailable) where.push(AVAILABLE);
+  let from: [unknown, number] | undefined;
+  if (o.after !== undefined) {
+    from = readCursor(o.after, areaId, order, operation);
+  } else if (o.before !== undefined) {
+    // Through as(), a file the viewer may not read is no cursor (its existence is not revealed).
+    const cursor = await x.get(...read(x, Q.cursor, Q.cursorAs, [o.before]));
+    if (!cursor) {
+      throw new StorageError(
+        "not_found",
+        `Cannot list files before file ${o.before} as it does not exist: start again without "before"`,
+      );
+    }
+    from = [cursor[0], cursor[1] as number];
   }
-  return (await x.all(
-    ...read(x, Q.listBefore, Q.listBeforeAs, [
-      areaId,
-      cursor[0],
-      cursor[1],
-      limit,
-    ]),
-  )).map(toFile);
+  if (from !== undefined) {
+    if (order === "name") {
+      // Names are unique in an area: the key alone places the cursor.
+      where.push(`${key} ${cmp} ?`);
+      params.push(from[0]);
+    } else {
+      // The range on the key alone lets every dialect search the index; the rest picks the
+      // files after the cursor among equal keys.
+      where.push(`${key} ${cmp}= ? AND (${key} ${cmp} ? OR f.id ${cmp} ?)`);
+      params.push(from[0], from[0], from[1]);
+    }
+  }
+  const by = order === "name" ? `${key} ${dir}` : `${key} ${dir}, f.id ${dir}`;
+  const name = `files.list.${order}.${dir}${
+    from === undefined ? "" : ".after"
+  }${o.includeUnavailable ? ".all" : ""}${viewer === undefined ? "" : ".as"}`;
+  const q = cached(
+    name,
+    () =>
+      `SELECT ${FF}, ${key} ${
+        viewer === undefined ? "FROM files f" : VIEWED
+      } ` +
+      `WHERE ${where.join(" AND ")} ORDER BY ${by} LIMIT ?`,
+  );
+  const rows = await x.all(q, [
+    ...(viewer === undefined ? [] : [viewer]),
+    ...params,
+    o.limit + 1,
+  ]);
+  const more = rows.length > o.limit;
+  const page = more ? rows.slice(0, o.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    files: page.map(toFile),
+    next: more && last
+      ? cursorOf(areaId, order, last[FILES.selected.length], last[0] as number)
+      : null,
+  };
 }
 
 /** See `files.listNew`. */
@@ -359,4 +553,45 @@ function filenameTaken(
   return () =>
     `Cannot store file as its filename is taken in ${where}: "${filename}": ` +
     `names compare case-insensitively; choose another`;
+}
+
+/** See `fileAreas.stats`. */
+export async function fileAreaStats(x: Executor): Promise<FileAreaStats[]> {
+  const rows = await x.all(...read(x, Q.stats, Q.statsAs, []));
+  return rows.map((r) => ({
+    areaId: Number(r[0]),
+    files: Number(r[1]),
+    bytes: Number(r[2]),
+  }));
+}
+
+/**
+ * See `files.move`. Locks in the global order (mod.ts): the file alone (its foreign key shares
+ * the area moved into, which a concurrent `fileAreas.delete` then waits for).
+ */
+export async function moveFile(
+  x: Executor,
+  id: number,
+  toAreaId: number,
+): Promise<FileEntry> {
+  parse(idSchema, id, "id", "files.move");
+  parse(idSchema, toAreaId, "toAreaId", "files.move");
+  return await x.atomic(async (q) => {
+    if (!await q.get(Q.areaExists, [toAreaId])) {
+      if (!await q.get(Q.byId, [id])) throw notFound("file", id, "move file");
+      throw notFound("file area", toAreaId, "move file");
+    }
+    const row = await mapError(
+      () => q.get(Q.move, [toAreaId, id]),
+      reword(
+        "conflict",
+        "toAreaId",
+        () =>
+          `Cannot move file ${id} as its filename is taken in area ${toAreaId} (toAreaId): ` +
+          `names compare case-insensitively; rename it first`,
+      ),
+    );
+    if (!row) throw notFound("file", id, "move file");
+    return toFile(row);
+  });
 }

@@ -47,6 +47,7 @@
  * - sessions.end, sessions.endAllForUser: the session's user (`users.lock`: its time online)
  *   before the sessions. sessions.purgeExpired: the users of every expired session, ascending
  *   id (`sessions.lockLapsedUsers`), before the sessions.
+ * - files.move: the file alone (its foreign key shares the area it moves into).
  * - users.recordLogin: user before the login row; users.delete: the user, then its `ON DELETE` actions.
  * - settings.increment: the key's row (made if missing) before its new value.
  * - events.prune: the events, in the order the server finds them; nothing else.

@@ -229,6 +229,53 @@ function owning(files: boolean, op: string): Guard {
   };
 }
 
+/**
+ * The fields of a file only its area's sysops may change: where the board keeps it, whether it
+ * is offline, and what its scan found (an uploader may not mark their own upload clean).
+ */
+const SYSOP_FILE_FIELDS = ["storagePath", "offline", "scanStatus"];
+
+/** Editing a file: its uploader or the area's sysop, and the sysop alone for the fields above. */
+const updatingFile: Guard = async (x, v, args) => {
+  await owning(true, "files.update")(x, v, args);
+  const [id, patch] = args;
+  const fields = SYSOP_FILE_FIELDS.filter((f) => field(patch, f) !== undefined);
+  if (!isId(id) || fields.length === 0) return;
+  const row = await x.get(Q.file, [id]);
+  if (!row) return;
+  const area = toArea(row);
+  if (!sysopOf(v, area)) {
+    throw forbidden(
+      "files.update",
+      v,
+      `may not change ${fields.join(", ")} of file ${id} of ${
+        areaName(area, v)
+      }`,
+      "only the area's sysops may; leave these fields out",
+    );
+  }
+};
+
+/** Moving a file: a file the viewer may read, and the sysop of both areas. */
+const movingFile: Guard = async (x, v, [id, toAreaId]) => {
+  if (!isId(id)) return;
+  const row = await x.get(Q.file, [id]);
+  if (!row) return; // the operation reports it missing
+  const from = toArea(row);
+  if (!readable(v, from)) throw notFound("file", id, "run files.move");
+  const to = await areaFor(x, true, toAreaId);
+  for (const area of to === undefined ? [from] : [from, to]) {
+    if (!sysopOf(v, area)) {
+      throw forbidden(
+        "files.move",
+        v,
+        `is not a sysop of ${areaName(area, v)}`,
+        "only the sysops of both areas may move a file",
+      );
+    }
+  }
+};
+
 /** Area administration: the viewer must be the sysop of every area involved. */
 function administering(files: boolean, op: string): Guard {
   const need = (v: ViewerRow, level: unknown, what: string) => {
@@ -388,7 +435,8 @@ const GUARDS: Partial<Record<OperationName | string, Guard>> = {
   "messages.update": owning(false, "messages.update"),
   "messages.delete": owning(false, "messages.delete"),
   "files.add": authoring(true, "uploaderId"),
-  "files.update": owning(true, "files.update"),
+  "files.update": updatingFile,
+  "files.move": movingFile,
   "files.delete": owning(true, "files.delete"),
   "files.recordDownload": recordDownload,
   "reading.markRead": pointerGuard("reading.markRead"),
@@ -482,8 +530,11 @@ export const READS: ReadonlySet<string> = new Set([
   "fileAreas.get",
   "fileAreas.getByTag",
   "fileAreas.list",
+  "fileAreas.stats",
   "files.get",
   "files.list",
+  "files.page",
+  "files.count",
   "files.listNew",
   "files.findByHash",
   "files.search",

@@ -29,11 +29,13 @@ import type {
   DeleteAreaOptions,
   FileArea,
   FileAreaPatch,
+  FileAreaStats,
   NewFileArea,
 } from "../records.ts";
 import * as ops from "../ops/areas.ts";
 import * as admin from "../ops/area_admin.ts";
 import * as deletion from "../ops/area_delete.ts";
+import * as files from "../ops/files.ts";
 
 /** File areas: `storage.fileAreas`, and `tx.fileAreas` in a transaction. */
 export interface FileAreas {
@@ -64,6 +66,11 @@ export interface FileAreas {
    * (`conflict` otherwise: list them again).
    */
   reorder(ids: number[]): Promise<void>;
+  /**
+   * Every file area's files and their total size (offline and unscanned files too), in the
+   * order of `list()`; an area without files has zeros.
+   */
+  stats(): Promise<FileAreaStats[]>;
 }
 
 /** The operations behind {@linkcode FileAreas}: each method's operation, taking the executor first. */
@@ -75,4 +82,5 @@ export const FILE_AREAS: Definition<FileAreas> = {
   update: admin.updateFileArea,
   delete: deletion.deleteFileArea,
   reorder: admin.reorderFileAreas,
+  stats: files.fileAreaStats,
 };

@@ -26,6 +26,8 @@
 import type { Definition } from "./_definition.ts";
 import type {
   FileEntry,
+  FileFilter,
+  FilePage,
   FilePatch,
   LimitOptions,
   ListFilesOptions,
@@ -40,16 +42,36 @@ export interface Files {
   add(input: NewFile): Promise<FileEntry>;
   /** Returns the file entry, or `null`. */
   get(id: number): Promise<FileEntry | null>;
-  /** Lists an area's files, newest first by (upload time, id). */
+  /**
+   * Lists an area's files, newest first by (upload time, id) unless `orderBy` and `descending`
+   * say otherwise; offline files and files whose scan is not `"clean"` only with
+   * `includeUnavailable`. Pages go by `after`, the cursor `files.page` gives.
+   */
   list(areaId: number, options?: ListFilesOptions): Promise<FileEntry[]>;
+  /**
+   * The same files as `list`, with the cursor of the next page: pass `next` as `after` with the
+   * same area and `orderBy` (`validation` naming `options.after` otherwise).
+   */
+  page(areaId: number, options?: ListFilesOptions): Promise<FilePage>;
+  /** How many files `list` takes in the area (every page of it). */
+  count(areaId: number, filter?: FileFilter): Promise<number>;
   /** Files uploaded after `since` in every area, newest first. */
   listNew(since: Date, options?: LimitOptions): Promise<FileEntry[]>;
   /** Files with a SHA-256, by id. */
   findByHash(sha256: string): Promise<FileEntry[]>;
   /** Counts a download: the file's `downloads` + 1, the user's `downloads` + 1 and `downloadBytes` + size. */
   recordDownload(fileId: number, userId: number): Promise<FileEntry>;
-  /** Changes a file entry's name, description or hash; `not_found` if missing. */
+  /**
+   * Changes a file entry's name, description, hash, DIZ text, storage path, offline flag or
+   * scan status; `not_found` if missing.
+   */
   update(id: number, patch: FilePatch): Promise<FileEntry>;
+  /**
+   * Moves a file into another file area and returns it; `conflict` (naming `toAreaId`) when its
+   * name is taken there, `not_found` for a missing file or area. Moving into its own area
+   * changes nothing.
+   */
+  move(id: number, toAreaId: number): Promise<FileEntry>;
   /** Deletes a file entry; `not_found` if missing. */
   delete(id: number): Promise<void>;
   /** Files whose name or description match, best first (words ANDed, "quoted phrases"). */
@@ -61,10 +83,13 @@ export const FILES: Definition<Files> = {
   add: ops.addFile,
   get: ops.getFile,
   list: ops.listFiles,
+  page: ops.pageFiles,
+  count: ops.countFiles,
   listNew: ops.listNewFiles,
   findByHash: ops.findFilesByHash,
   recordDownload: ops.recordDownload,
   update: ops.updateFile,
+  move: ops.moveFile,
   delete: ops.deleteFile,
   search: ops.searchFiles,
 };

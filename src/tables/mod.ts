@@ -291,6 +291,21 @@ export const FILES = table("files", {
     },
     downloads: { field: "downloads", codec: "integer" },
     uploaded_at: { field: "uploadedAt", codec: "date" },
+    // 0017_file_depth
+    diz: { field: "diz", codec: "text", patch: true, create: true },
+    storage_path: {
+      field: "storagePath",
+      codec: "text",
+      patch: true,
+      create: true,
+    },
+    offline: { field: "offline", codec: "boolean", patch: true, create: true },
+    scan_status: {
+      field: "scanStatus",
+      codec: "text",
+      patch: true,
+      create: true,
+    },
   },
   computed: {
     columns: { postgres: ["search"] },

@@ -157,6 +157,7 @@ const WALK: Record<OperationName, WalkStep> = {
   },
   "fileAreas.get": { write: false, args: (b) => [b.fileAreaId] },
   "fileAreas.getByTag": { write: false, args: () => ["FWALK"] },
+  "fileAreas.stats": { write: false, args: () => [] },
   "fileAreas.list": { write: false, args: () => [] },
   "fileAreas.update": {
     write: true,
@@ -183,6 +184,22 @@ const WALK: Record<OperationName, WalkStep> = {
   },
   "files.get": { write: false, args: (b) => [b.fileId] },
   "files.list": { write: false, args: (b) => [b.fileAreaId] },
+  "files.page": {
+    write: false,
+    args: (b) => [b.fileAreaId, { orderBy: "downloads" }],
+  },
+  "files.count": { write: false, args: (b) => [b.fileAreaId] },
+  "files.move": {
+    write: true,
+    args: async (b) => [
+      (await b.s.files.add({
+        areaId: b.fileAreaId,
+        filename: `MOVE${b.next()}.ZIP`,
+        size: 1,
+      })).id,
+      b.fileAreaId,
+    ],
+  },
   "files.listNew": { write: false, args: () => [new Date(0)] },
   "files.findByHash": { write: false, args: () => [SHA] },
   "files.recordDownload": {
@@ -348,7 +365,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.deepEqual([writes.length, reads.length], [39, 37]);
+    assert.deepEqual([writes.length, reads.length], [40, 40]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);

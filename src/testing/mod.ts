@@ -50,6 +50,7 @@ import "./_threads.ts";
 import "./_files.ts";
 import "./_domain_files.ts";
 import "./_files_access.ts";
+import "./_file_depth.ts";
 import "./_sessions.ts";
 import "./_online.ts";
 import "./_session_nodes.ts";
