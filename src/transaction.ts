@@ -42,6 +42,15 @@ let enqueueSql: (
   params: unknown,
 ) => Promise<unknown[]>;
 
+/** Ends a handle and waits for every operation called on it to settle (see runTransaction). */
+let endHandle: (
+  handle: TransactionHandle,
+  rolledBack: boolean,
+) => Promise<void>;
+
+/** A viewer's repositories on a handle's transaction: `SystemHandle.as`. */
+let viewAs: (handle: TransactionHandle, userId: number) => Promise<StorageOps>;
+
 /** Queues an operation on a handle: `TransactionHandle.#call`, for the repositories below. */
 let enqueue: (
   handle: TransactionHandle,
@@ -110,6 +119,25 @@ class TransactionHandle {
   static {
     enqueue = (handle, operation, run, args) =>
       handle.#call(operation, () => run(handle.#executor, ...args));
+    endHandle = async (handle, rolledBack) => {
+      handle.#queue.ended = true;
+      handle.#queue.rolledBack = rolledBack;
+      await handle.#queue.tail;
+    };
+    viewAs = (handle, userId) => {
+      const root = handle.#executor;
+      return handle.#call("tx.as", async () => {
+        await checkViewer(root, userId, "tx.as");
+        const view = new TransactionHandle(
+          new ViewerExecutor(root, userId),
+          handle.#queue,
+        ) as unknown as Record<string, unknown>;
+        // The repositories alone, in a plain object: no way back to the transaction's handle.
+        return Object.freeze(
+          Object.fromEntries(REPOSITORIES.map((name) => [name, view[name]])),
+        );
+      }) as Promise<StorageOps>;
+    };
     enqueueSql = (handle, text, params) =>
       handle.#call(
         "tx.sql",
@@ -131,36 +159,6 @@ class TransactionHandle {
         configurable: true,
       });
     }
-  }
-
-  /**
-   * The transaction's repositories as a user sees them: see `TransactionOps.as`.
-   *
-   * @param userId The user.
-   * @returns The user's view, queued with the transaction's other operations.
-   */
-  as(userId: number): Promise<StorageOps> {
-    const root = this.#executor instanceof ViewerExecutor
-      ? this.#executor.inner
-      : this.#executor;
-    return this.#call("tx.as", async () => {
-      await checkViewer(root, userId, "tx.as");
-      return new TransactionHandle(
-        new ViewerExecutor(root, userId),
-        this.#queue,
-      ) as unknown as StorageOps;
-    }) as Promise<StorageOps>;
-  }
-
-  /**
-   * Ends the handle and waits for every operation called on it to settle.
-   *
-   * @param rolledBack Whether `fn` rejected: queued operations are refused instead of run.
-   */
-  async end(rolledBack: boolean): Promise<void> {
-    this.#queue.ended = true;
-    this.#queue.rolledBack = rolledBack;
-    await this.#queue.tail;
   }
 
   #call(name: string, operation: () => Promise<unknown>): Promise<unknown> {
@@ -189,10 +187,20 @@ class TransactionHandle {
 }
 
 /**
- * The system's handle of a transaction: a viewer's (`tx.as`) has no `sql`, as it offers the
- * repositories only.
+ * The system's handle of a transaction: the repositories, `as` and `sql`. A viewer's handle
+ * (`tx.as`) is handed out as a plain object of its repositories alone.
  */
 class SystemHandle extends TransactionHandle {
+  /**
+   * The transaction's repositories as a user sees them: see `TransactionOps.as`.
+   *
+   * @param userId The user.
+   * @returns The user's view, queued with the transaction's other operations.
+   */
+  as(userId: number): Promise<StorageOps> {
+    return viewAs(this, userId);
+  }
+
   /**
    * Runs a statement of the application's in the transaction: see `TransactionOps.sql`.
    *
@@ -229,10 +237,10 @@ export function runTransaction<T>(
     try {
       result = await fn(handle as unknown as TransactionOps);
     } catch (error) {
-      await handle.end(true);
+      await endHandle(handle, true);
       throw error;
     }
-    await handle.end(false);
+    await endHandle(handle, false);
     return result;
   });
 }

@@ -44,7 +44,7 @@
  *   make room, the expired one ended, the new one. An `"auto"` create that loses its node to a
  *   concurrent one searches again, and passes over a node whose expired holder's user would
  *   have to be locked after a higher id.
- * - sessions.end, sessions.endAllForUser: the session's user (`users.lock`: its time online)
+ * - sessions.end, sessions.delete, sessions.endAllForUser: the session's user (`users.lock`: its time online)
  *   before the sessions. sessions.purgeExpired: the users of every expired session, ascending
  *   id (`sessions.lockLapsedUsers`), before the sessions.
  * - files.move: the file alone (its foreign key shares the area it moves into).

@@ -411,11 +411,21 @@ export async function endSession(x: Executor, id: number): Promise<void> {
   });
 }
 
-/** See `sessions.delete`. */
+/**
+ * See `sessions.delete`. A session not yet ended is ended first, as `sessions.end` ends it (its
+ * time online counts), then removed: the user (locked) before the session, as mod.ts orders.
+ */
 export async function deleteSession(x: Executor, id: number): Promise<void> {
   parse(idSchema, id, "id", "sessions.delete");
-  const changed = await x.run(Q.delete, [id]);
-  if (changed === 0) throw notFound("session", id, "delete session");
+  await x.atomic(async (q) => {
+    const owner = await q.get(Q.userOf, [id]);
+    if (!owner) throw notFound("session", id, "delete session");
+    await q.get(lockUser, [owner[0]]);
+    const now = Date.now();
+    const e = await q.get(Q.end, [now, now, id]);
+    if (e) await credit(q, [e]);
+    await q.run(Q.delete, [id]);
+  });
 }
 
 /** See `sessions.listOnline`. */

@@ -424,6 +424,13 @@ const OWN_USER_FIELDS = new Set([
   "note",
 ]);
 
+/**
+ * Whether the first argument is the viewer's own id; one that is no id at all is let through,
+ * for the operation to refuse as `validation` (nothing is written).
+ */
+const ownId = (_x: Executor, v: ViewerRow, [id]: unknown[]) =>
+  Promise.resolve(!isId(id) || id === v.id);
+
 const ownSession = async (x: Executor, v: ViewerRow, [id]: unknown[]) => {
   if (!isId(id)) return true; // the operation reports the bad id
   const row = await x.get(Q.sessionUser, [id]);
@@ -447,24 +454,16 @@ const GUARDS: Partial<Record<OperationName | string, Guard>> = {
     "users.update",
     (_x, v, [id, patch]) =>
       Promise.resolve(
-        id === v.id && typeof patch === "object" && patch !== null &&
-          Object.keys(patch).every((key) => OWN_USER_FIELDS.has(key)),
+        !isId(id) ||
+          (id === v.id && typeof patch === "object" && patch !== null &&
+            Object.keys(patch).every((key) => OWN_USER_FIELDS.has(key))),
       ),
   ),
-  "users.setProps": sysopOr(
-    "users.setProps",
-    (_x, v, [id]) => Promise.resolve(id === v.id),
-  ),
-  "users.incrementCounter": sysopOr(
-    "users.incrementCounter",
-    (_x, v, [id]) => Promise.resolve(id === v.id),
-  ),
+  "users.setProps": sysopOr("users.setProps", ownId),
+  "users.incrementCounter": sysopOr("users.incrementCounter", ownId),
   "sessions.touch": sysopOr("sessions.touch", ownSession),
   "sessions.end": sysopOr("sessions.end", ownSession),
-  "sessions.endAllForUser": sysopOr(
-    "sessions.endAllForUser",
-    (_x, v, [userId]) => Promise.resolve(userId === v.id),
-  ),
+  "sessions.endAllForUser": sysopOr("sessions.endAllForUser", ownId),
   "events.append": sysopOr(
     "events.append",
     async (x, v, [input]) => {
@@ -660,8 +659,13 @@ async function readViewed(
       if (answer) return answer.result;
     }
     const result = await run(x, ...args);
-    const empty = result === null ||
-      (Array.isArray(result) && result.length === 0);
+    const empty = result === null || result === 0 ||
+      (Array.isArray(result) && result.length === 0) ||
+      // A page: every list of it empty (`files.page`).
+      (typeof result === "object" && !Array.isArray(result) &&
+        Object.values(result).every((part) =>
+          part === null || (Array.isArray(part) && part.length === 0)
+        ));
     // Nothing found: perhaps nothing the viewer may read, perhaps no viewer.
     if (empty) await loadViewer(x.inner, x.viewerId, op);
     return result;

@@ -366,3 +366,63 @@ testCase(
   },
   { maxNodes: 2 },
 );
+
+testCase(
+  "access: attack: tx.as() gives the repositories alone: no way to another user, to the transaction's end or to sql",
+  async (s) => {
+    const bob = await member(s, "bob", 10);
+    const sysop = await member(s, "sysop", 255);
+    await s.transaction(async (tx) => {
+      const view = await tx.as(bob.id) as unknown as Record<string, unknown>;
+      for (const name of ["as", "end", "sql", "transaction"]) {
+        assert.equal(name in view, false, `the view offers ${name}`);
+      }
+      assert.equal(Object.getPrototypeOf(view), Object.prototype);
+      assert.equal(Object.isFrozen(view), true);
+      assert.equal(
+        "end" in (tx as unknown as Record<string, unknown>),
+        false,
+        "the handle offers end",
+      );
+      const v = view as unknown as Awaited<ReturnType<typeof tx.as>>;
+      await forbidden(v.users.update(bob.id, { securityLevel: 255 }));
+    });
+    assert.equal((await s.users.get(bob.id))!.securityLevel, 10);
+    assert.equal((await s.users.get(sysop.id))!.securityLevel, 255);
+  },
+);
+
+testCase(
+  "access: attack: an argument that is no id is validation through any view, not forbidden",
+  async (s) => {
+    const bob = await member(s, "bob", 10);
+    const v = await s.as(bob.id);
+    const notIds: unknown[] = ["2", { valueOf: () => bob.id }, 1.5, -1];
+    for (const id of notIds) {
+      await rejectsKind(v.sessions.endAllForUser(id as number), "validation");
+      await rejectsKind(v.users.setProps(id as number, { a: 1 }), "validation");
+      await rejectsKind(
+        v.users.incrementCounter(id as number, "x"),
+        "validation",
+      );
+      await rejectsKind(
+        v.users.update(id as number, { securityLevel: 255 }),
+        "validation",
+      );
+    }
+    assert.equal((await s.users.get(bob.id))!.securityLevel, 10);
+  },
+);
+
+testCase(
+  "access: attack: a gone viewer's page and count of files fail as not_found",
+  async (s) => {
+    const bob = await member(s, "bob", 10);
+    const area = await s.fileAreas.create({ tag: "F", name: "F" });
+    const v = await s.as(bob.id);
+    await s.users.delete(bob.id);
+    await rejectsKind(v.files.page(area.id), "not_found");
+    await rejectsKind(v.files.count(area.id), "not_found");
+    await rejectsKind(v.fileAreas.stats(), "not_found");
+  },
+);

@@ -359,3 +359,29 @@ testCase(
     }
   },
 );
+
+testCase(
+  "sessions.delete() of a session not yet ended ends it first: its time online counts",
+  async (s) => {
+    const u = await s.users.create({ username: "deleter", passwordHash: "h" });
+    const { session } = await s.sessions.create({
+      userId: u.id,
+      ipAddress: "192.0.2.4",
+    });
+    const idle = await s.sessions.create({
+      userId: u.id,
+      ipAddress: "192.0.2.4",
+      idleTimeoutSeconds: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await s.sessions.delete(session.id);
+    const after = (await s.users.get(u.id))!.stats.timeOnlineSeconds;
+    assert.ok(after >= 2, `a live session's 2 s count: ${after}`);
+    // An idle-expired session ended when it expired: its second counts, once.
+    await s.sessions.delete(idle.session.id);
+    const total = (await s.users.get(u.id))!.stats.timeOnlineSeconds;
+    assert.ok(total >= after + 1, `the expired one's second counts: ${total}`);
+    await rejectsKind(s.sessions.delete(session.id), "not_found");
+    assert.equal((await s.users.get(u.id))!.stats.timeOnlineSeconds, total);
+  },
+);
