@@ -49,7 +49,12 @@ export type {
   Row,
   Sql,
 } from "./src/driver.ts";
-export { CopyInvalidText, dialectStatement, sql } from "./src/driver.ts";
+export {
+  appSql,
+  CopyInvalidText,
+  dialectStatement,
+  sql,
+} from "./src/driver.ts";
 export type { ParsedOpenOptions } from "./src/validate.ts";
 export type {
   OptionsContext,

@@ -21,6 +21,7 @@ import type {
 } from "../src/storage.ts";
 import * as S from "../src/schemas.ts";
 import * as SU from "../src/schemas_users.ts";
+import { incrementOptions } from "../src/ops/counters.ts";
 import { z as zod } from "zod";
 import { nameKey } from "./_model.ts";
 import type { OperationName } from "../src/ops/mod.ts";
@@ -342,6 +343,7 @@ export const OPS: Record<OperationName, OpCase> = {
   "users.incrementCounter": {
     // A new counter each time: a variant of the options may make it daily or lasting.
     args: (b) => [b.a.id, `door.${++counterNames}`, 1, { daily: false }],
+    schemas: { 3: incrementOptions },
   },
   "users.counters": { args: (b) => [b.a.id] },
   "users.logins": {
@@ -550,7 +552,7 @@ export const OPS: Record<OperationName, OpCase> = {
     schemas: { 1: S.newScanOptions },
   },
   "reading.readNext": {
-    args: (b) => [b.a.id, b.area.id, { limit: 10 }],
+    args: (b) => [b.a.id, b.area.id, { limit: 10, includeOwn: true }],
     schemas: { 2: S.readNextOptions },
   },
   "messages.search": {

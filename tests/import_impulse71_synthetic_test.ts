@@ -348,6 +348,7 @@ importTest(
       downloads: 1,
       uploadBytes: 10240,
       downloadBytes: 20480,
+      timeOnlineSeconds: 0, // not carried (USER.LST's minutes online)
     });
     // Posting and uploading during the import counted nothing: USER.LST's counters stand.
     assert.deepEqual([

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appSql } from "../../src/driver.ts";
+import { appSql } from "../../driver.ts";
 import { nodeEngine } from "./engine.ts";
 import { APP_STATEMENTS, Handle } from "./executors.ts";
 

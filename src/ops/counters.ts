@@ -57,7 +57,10 @@ const counterName = z.string({ error: "must be a string" }).regex(
   { error: "must be 1–64 letters, digits, '_', '.', ':' or '-'" },
 );
 
-const incrementOptions = z.strictObject({
+export const incrementOptions: z.ZodType<
+  { daily?: boolean } | undefined,
+  unknown
+> = z.strictObject({
   daily: z.boolean({ error: "must be a boolean" }).optional(),
 }, { error: "must be an object" }).optional();
 
