@@ -54,7 +54,15 @@ const MAPPING = {
     "findByMsgid",
     "search",
   ],
-  reading: ["markRead", "newScan", "readNext"],
+  reading: [
+    "markRead",
+    "pointer",
+    "setPointer",
+    "setPointersByDate",
+    "setScanned",
+    "newScan",
+    "readNext",
+  ],
   mail: ["listFor"],
   fileAreas: [
     "create",
