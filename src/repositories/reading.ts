@@ -8,9 +8,10 @@
  *
  * await using storage = await openStorage("sqlite::memory:");
  * const alice = await storage.users.create({ username: "Alice", passwordHash: "h" });
+ * const bob = await storage.users.create({ username: "Bob", passwordHash: "h" });
  * const general = await storage.messageAreas.create({ tag: "GENERAL", name: "General" });
  * for (const subject of ["One", "Two"]) {
- *   await storage.messages.post({ areaId: general.id, fromUserId: alice.id, subject, body: "b" });
+ *   await storage.messages.post({ areaId: general.id, fromUserId: bob.id, subject, body: "b" });
  * }
  * assert.equal(await storage.reading.markRead(alice.id, general.id, 1), 1);
  * const next = await storage.reading.readNext(alice.id, general.id);
