@@ -130,14 +130,18 @@ export const touchSession = step(
   },
 );
 
-/** endSession: ends it once (ending again is fine), freeing its node. */
-export const endSession = step("endSession", ref, async (m, ops, r) => {
-  const [id, session] = sessionOf(m, r);
-  if (!session) return void await fails(ops.sessions.end(id), "not_found");
-  const wasLive = session.endedAt === null;
-  const [, from, to] = await timed(() => ops.sessions.end(id));
-  session.endedAt ??= new Date(from);
-  // Its length from login to the end, in whole seconds, is added once to its user's time online.
+/**
+ * A session ended between `from` and `to`: its length from login to the end, in whole seconds,
+ * is added once to its user's time online (nothing when it had ended before).
+ */
+async function expectCredit(
+  m: Parameters<Parameters<typeof step>[2]>[0],
+  ops: Parameters<Parameters<typeof step>[2]>[1],
+  session: { userId: number; loginAt: Date },
+  wasLive: boolean,
+  from: number,
+  to: number,
+): Promise<void> {
   const user = m.users.get(session.userId);
   if (!user) return;
   const seen = (await ops.users.get(session.userId))!.stats.timeOnlineSeconds;
@@ -154,13 +158,28 @@ export const endSession = step("endSession", ref, async (m, ops, r) => {
     `timeOnlineSeconds ${seen}, expected ${least}…${most}`,
   );
   user.stats.timeOnlineSeconds = seen;
+}
+
+/** endSession: ends it once (ending again is fine), freeing its node. */
+export const endSession = step("endSession", ref, async (m, ops, r) => {
+  const [id, session] = sessionOf(m, r);
+  if (!session) return void await fails(ops.sessions.end(id), "not_found");
+  const wasLive = session.endedAt === null;
+  const [, from, to] = await timed(() => ops.sessions.end(id));
+  session.endedAt ??= new Date(from);
+  await expectCredit(m, ops, session, wasLive, from, to);
 });
 
-/** deleteSession: the row and its token are gone. */
+/**
+ * deleteSession: the row and its token are gone; a session not yet ended is ended first, its
+ * length added once to its user's time online, as endSession adds it.
+ */
 export const deleteSession = step("deleteSession", ref, async (m, ops, r) => {
   const [id, session] = sessionOf(m, r);
   if (!session) return void await fails(ops.sessions.delete(id), "not_found");
-  await ops.sessions.delete(id);
+  const wasLive = session.endedAt === null;
+  const [, from, to] = await timed(() => ops.sessions.delete(id));
+  await expectCredit(m, ops, session, wasLive, from, to);
   m.sessions.delete(id);
   m.gone.sessions.push(id);
   m.deadTokens.push(session.token);
