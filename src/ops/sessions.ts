@@ -401,14 +401,20 @@ export async function touchSession(
  */
 export async function endSession(x: Executor, id: number): Promise<void> {
   parse(idSchema, id, "id", "sessions.end");
-  await x.atomic(async (q) => {
-    const owner = await q.get(Q.userOf, [id]);
-    if (!owner) throw notFound("session", id, "end session");
-    await q.get(lockUser, [owner[0]]);
-    const now = Date.now();
-    const e = await q.get(Q.end, [now, now, id]);
-    if (e) await credit(q, [e]);
-  });
+  await x.atomic((q) => endLocked(q, id, "end session"));
+}
+
+/**
+ * Ends a session not yet ended, crediting its time online: its user locked first, then the
+ * session (mod.ts's order). `not_found` when there is no such session.
+ */
+async function endLocked(q: Queryable, id: number, action: string) {
+  const owner = await q.get(Q.userOf, [id]);
+  if (!owner) throw notFound("session", id, action);
+  await q.get(lockUser, [owner[0]]);
+  const now = Date.now();
+  const e = await q.get(Q.end, [now, now, id]);
+  if (e) await credit(q, [e]);
 }
 
 /**
@@ -418,12 +424,7 @@ export async function endSession(x: Executor, id: number): Promise<void> {
 export async function deleteSession(x: Executor, id: number): Promise<void> {
   parse(idSchema, id, "id", "sessions.delete");
   await x.atomic(async (q) => {
-    const owner = await q.get(Q.userOf, [id]);
-    if (!owner) throw notFound("session", id, "delete session");
-    await q.get(lockUser, [owner[0]]);
-    const now = Date.now();
-    const e = await q.get(Q.end, [now, now, id]);
-    if (e) await credit(q, [e]);
+    await endLocked(q, id, "delete session");
     await q.run(Q.delete, [id]);
   });
 }
