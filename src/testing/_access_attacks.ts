@@ -118,11 +118,17 @@ testCase(
         .catch((e) => e),
       await v.messages.post(flipping(post, "fromUserId", bob.id, alice.id))
         .catch((e) => e),
+      // A proxy whose areaId reads the open area first, the hidden one after.
       await v.messages.post(
-        new Proxy(post, {
-          get: (t, k) =>
-            k === "areaId" && Math.random() < 2 ? open.id : Reflect.get(t, k),
-        }),
+        (() => {
+          let reads = 0;
+          return new Proxy(post, {
+            get: (t, k) =>
+              k === "areaId"
+                ? (reads++ === 0 ? open.id : staff.id)
+                : Reflect.get(t, k),
+          });
+        })(),
       ).catch((e) => e),
     ];
     for (const outcome of outcomes) {
