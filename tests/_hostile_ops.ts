@@ -530,6 +530,20 @@ export const OPS: Record<OperationName, OpCase> = {
     args: (b) => [b.b.id, { after: 0, limit: 10 }],
     schemas: { 1: S.afterOptions },
   },
+  "mail.inbox": {
+    args: (b) => [b.b.id, { unreadOnly: false, after: 0, limit: 10 }],
+    schemas: { 1: S.inboxOptions },
+  },
+  "mail.sent": {
+    args: (b) => [b.a.id, { after: 0, limit: 10 }],
+    schemas: { 1: S.sentOptions },
+  },
+  "mail.unreadCount": { args: (b) => [b.b.id] },
+  "mail.markReceived": { args: (b) => [b.message.id, b.b.id] },
+  "mail.toName": {
+    args: (b) => ["Receiver", { areaIds: [b.area.id], after: 0, limit: 10 }],
+    schemas: { 1: S.toNameOptions },
+  },
   "messages.findByMsgid": {
     args: (b) => [b.area.id, b.message.ftnMsgid],
     verify: (_, [areaId, msgid], r) =>
