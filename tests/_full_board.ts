@@ -161,6 +161,8 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     areaId: email.id,
     fromUserId: active.id,
     toUserId: locked.id,
+    // Not ASCII: the key mail.toName finds it by is computed by 0019's code step.
+    toName: "Loü Straße",
     subject: "Your account",
     body: "Call me",
   });
