@@ -454,3 +454,47 @@ testCase(
     assert.deepEqual(await (await s.as(carol.id)).mail.inbox(bob.id), []);
   },
 );
+
+testCase(
+  "access: mail.inbox, sent, unreadCount and toName through as() hold only the letters the viewer may read, a limit counting readable ones",
+  async (s) => {
+    const email = await s.messageAreas.create({
+      tag: "EMAIL",
+      name: "E-mail",
+      kind: "private",
+    });
+    const alice = await member(s, "alice");
+    const bob = await member(s, "bob");
+    const eve = await member(s, "eve");
+    const secret: Message[] = [];
+    for (let i = 0; i < 5; i++) {
+      secret.push(await letter(s, email.id, alice.id, bob.id, `secret ${i}`));
+    }
+    const fromEve = await letter(s, email.id, eve.id, bob.id, "from eve");
+    const later = await letter(s, email.id, alice.id, bob.id, "later");
+    const ve = await s.as(eve.id);
+    assert.deepEqual(ids(await ve.mail.inbox(bob.id, { limit: 1 })), [
+      fromEve.id,
+    ]);
+    assert.deepEqual(ids(await ve.mail.inbox(bob.id, { unreadOnly: true })), [
+      fromEve.id,
+    ]);
+    assert.equal(await ve.mail.unreadCount(bob.id), 1);
+    assert.deepEqual(await ve.mail.sent(alice.id), []);
+    assert.deepEqual(ids(await ve.mail.sent(eve.id)), [fromEve.id]);
+    assert.deepEqual(ids(await ve.mail.toName("BOB", { limit: 1 })), [
+      fromEve.id,
+    ]);
+    const vb = await s.as(bob.id);
+    assert.deepEqual(ids(await vb.mail.inbox(bob.id)), [
+      later.id,
+      fromEve.id,
+      ...ids(secret).reverse(),
+    ]);
+    assert.equal(await vb.mail.unreadCount(bob.id), 7);
+    assert.deepEqual(
+      ids(await (await s.as(alice.id)).mail.sent(alice.id, { limit: 2 })),
+      [later.id, secret[4]!.id],
+    );
+  },
+);
