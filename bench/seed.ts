@@ -36,6 +36,8 @@ export interface Seeded {
   eventUserId?: number;
   /** A user with sessions (absent on boards seeded before nodes and sessions, 0014). */
   sessionUserId?: number;
+  /** A user with letters, some unread (absent on boards seeded before mail, 0019). */
+  mailUserId?: number;
 }
 
 /** Live sessions holding nodes 1…LIVE_NODES on a seeded board (of the default 250 nodes). */
@@ -121,6 +123,49 @@ export async function seedEvents(
     progress(`events ${Math.min(count, done + BATCH)}/${count}`);
   }
   return 1 + Math.floor(users / 2);
+}
+
+/**
+ * Seeds mail: a private area with `count` letters, each to the next user in turn, every other one
+ * received; the user returned has 20 more, unread.
+ *
+ * @param storage The storage.
+ * @param count How many letters.
+ * @param users How many users there are.
+ * @param progress Called with a line now and then.
+ * @returns A user with unread letters.
+ */
+export async function seedMail(
+  storage: Storage,
+  count: number,
+  users: number,
+  progress: (line: string) => void = () => {},
+): Promise<number> {
+  const area = await storage.messageAreas.create({
+    tag: "EMAIL",
+    name: "E-mail",
+    kind: "private",
+  });
+  const mailUserId = 1 + Math.floor(users / 3);
+  for (let done = 0; done < count + 20; done += BATCH) {
+    await storage.transaction(async (tx) => {
+      for (let i = done; i < Math.min(count + 20, done + BATCH); i++) {
+        const toUserId = i < count ? 1 + (i % users) : mailUserId;
+        const letter = await tx.messages.post({
+          areaId: area.id,
+          fromUserId: 1 + ((i + 1) % users),
+          toUserId,
+          subject: `Letter ${i}`,
+          body: "Mail",
+        });
+        if (i < count && i % 2 === 0) {
+          await tx.mail.markReceived(letter.id, toUserId);
+        }
+      }
+    });
+    progress(`mail ${Math.min(count + 20, done + BATCH)}/${count + 20}`);
+  }
+  return mailUserId;
 }
 
 const AREAS = 20;
@@ -213,6 +258,12 @@ export async function seedBoard(
     size.users,
     progress,
   );
+  const mailUserId = await seedMail(
+    storage,
+    Math.floor(size.messages / 10),
+    size.users,
+    progress,
+  );
   const readerId = users[0]!;
   for (const [i, areaId] of areas.entries()) {
     const area = (await storage.messageAreas.get(areaId))!;
@@ -230,6 +281,7 @@ export async function seedBoard(
     username: `CALLER${size.users - 7}`,
     eventUserId,
     sessionUserId,
+    mailUserId,
   };
 }
 

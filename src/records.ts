@@ -443,6 +443,20 @@ export interface NewMessage {
   kludges?: Kludge[];
   /** When it was written; defaults to now (for imports). */
   createdAt?: Date;
+  /**
+   * A private message (`false` by default): through `as()` only its author, its addressee and
+   * the area's sysops read it. Every message of a private area is private, whatever is given.
+   */
+  private?: boolean;
+  /**
+   * Post anonymously (`false` by default): through `as()` other users than the author and the
+   * area's sysops see `fromName` `"Anonymous"` and `fromUserId` `null`. The area's `anonymous`
+   * setting rules: `"never"` refuses `true` (`validation` naming `anonymous`), `"allowed"`
+   * takes what is given, `"forced"` makes every post anonymous.
+   */
+  anonymous?: boolean;
+  /** When the addressee received it, for imports (`null` by default: not yet). */
+  receivedAt?: Date | null;
 }
 
 /** A message of a message area. */
@@ -477,6 +491,21 @@ export interface Message {
   kludges: Kludge[];
   /** When the message was written. */
   createdAt: Date;
+  /**
+   * When the addressee received the letter (`mail.markReceived`), or `null`: not yet, or not
+   * mail. Once set it stays.
+   */
+  receivedAt: Date | null;
+  /**
+   * Whether the message is private: through `as()` only its author, its addressee and the
+   * area's sysops read it. Every message of a private area is private.
+   */
+  private: boolean;
+  /**
+   * Whether the author posted anonymously: through `as()`, other users than the author and the
+   * area's sysops see `fromName` `"Anonymous"` and `fromUserId` `null`.
+   */
+  anonymous: boolean;
 }
 
 /** Input of `messages.update`: the fields to change. */
@@ -649,6 +678,37 @@ export interface LimitOptions {
 export interface ReadNextOptions extends LimitOptions {
   /** Keep the reader's own messages (left out by default). */
   includeOwn?: boolean;
+}
+
+/** Options of `mail.inbox`. */
+export interface InboxOptions {
+  /** Only letters not yet received (`mail.markReceived`). */
+  unreadOnly?: boolean;
+  /**
+   * The id of the last letter of the previous page: only older ones (lower ids). 0, the
+   * default, starts from the newest.
+   */
+  after?: number;
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+}
+
+/** Options of `mail.sent`. */
+export interface SentOptions {
+  /** The id of the last letter of the previous page: only older ones. 0 starts from the newest. */
+  after?: number;
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+}
+
+/** Options of `mail.toName`. */
+export interface ToNameOptions {
+  /** Only these areas (at most 1000); every area by default. */
+  areaIds?: number[];
+  /** Only messages with a greater id (the last one seen). Defaults to 0. */
+  after?: number;
+  /** 1–1000; defaults to 100. */
+  limit?: number;
 }
 
 /** Options of `reading.newScan`. */

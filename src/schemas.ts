@@ -324,6 +324,9 @@ export const newMessage = z.strictObject({
       error: "must have at most 1048576 characters in all (names and values)",
     }).default([]),
   createdAt: date.optional(),
+  private: z.boolean({ error: "must be true or false" }).default(false),
+  anonymous: z.boolean({ error: "must be true or false" }).default(false),
+  receivedAt: date.nullable().default(null),
 }).refine((m) => m.fromUserId !== null || m.fromName !== undefined, {
   error: "must be given when fromName is not",
   path: ["fromUserId"],
@@ -453,6 +456,29 @@ export const pointersByDateOptions = z.strictObject({
     error: "must hold at most 10000 area ids",
   }).optional(),
 }).default({});
+
+/** Options of mail.inbox. */
+export const inboxOptions = z.strictObject({
+  unreadOnly: z.boolean({ error: "must be true or false" }).default(false),
+  after: count.default(0),
+  limit,
+}).default({ unreadOnly: false, after: 0, limit: 100 });
+
+/** Options of mail.sent. */
+export const sentOptions = z.strictObject({ after: count.default(0), limit })
+  .default({ after: 0, limit: 100 });
+
+/** A name to find mail by (mail.toName): as a message's toName. */
+export const toName = personName;
+
+/** Options of mail.toName. */
+export const toNameOptions = z.strictObject({
+  areaIds: z.array(id, { error: "must be an array of area ids" }).max(1000, {
+    error: "must hold at most 1000 area ids",
+  }).optional(),
+  after: count.default(0),
+  limit,
+}).default({ after: 0, limit: 100 });
 
 /** Whether an area is in a user's new-scan. */
 export const scanned = z.boolean({ error: "must be true or false" });

@@ -148,7 +148,25 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     ftnMsgid: "2:280/465 00000001",
     ftnReply: root.ftnMsgid,
     kludges: [{ name: "TZUTC", value: "0100" }],
+    private: true,
+    anonymous: true,
   });
+  // A letter of a private area (mail), received.
+  const email = await s.messageAreas.create({
+    tag: "EMAIL",
+    name: "E-mail",
+    kind: "private",
+  });
+  const letter = await s.messages.post({
+    areaId: email.id,
+    fromUserId: active.id,
+    toUserId: locked.id,
+    // Not ASCII: the key mail.toName finds it by is computed by 0019's code step.
+    toName: "Loü Straße",
+    subject: "Your account",
+    body: "Call me",
+  });
+  await s.mail.markReceived(letter.id, locked.id);
   const file = await s.files.add({
     areaId: fileArea.id,
     filename: "PKZ204G.EXE",

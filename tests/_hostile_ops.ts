@@ -490,6 +490,9 @@ export const OPS: Record<OperationName, OpCase> = {
       ftnReply: "2:280/464 999999",
       kludges: [{ name: "PID", value: "Hostile 1" }],
       createdAt: new Date(4_000),
+      private: true,
+      anonymous: true,
+      receivedAt: new Date(5_000),
     }],
     schemas: { 0: S.newMessage },
     verify: async (b, args, r) => {
@@ -529,6 +532,20 @@ export const OPS: Record<OperationName, OpCase> = {
   "mail.listFor": {
     args: (b) => [b.b.id, { after: 0, limit: 10 }],
     schemas: { 1: S.afterOptions },
+  },
+  "mail.inbox": {
+    args: (b) => [b.b.id, { unreadOnly: false, after: 0, limit: 10 }],
+    schemas: { 1: S.inboxOptions },
+  },
+  "mail.sent": {
+    args: (b) => [b.a.id, { after: 0, limit: 10 }],
+    schemas: { 1: S.sentOptions },
+  },
+  "mail.unreadCount": { args: (b) => [b.b.id] },
+  "mail.markReceived": { args: (b) => [b.message.id, b.b.id] },
+  "mail.toName": {
+    args: (b) => ["Receiver", { areaIds: [b.area.id], after: 0, limit: 10 }],
+    schemas: { 1: S.toNameOptions },
   },
   "messages.findByMsgid": {
     args: (b) => [b.area.id, b.message.ftnMsgid],
@@ -845,7 +862,11 @@ export async function seedBoard(s: Repositories): Promise<Board> {
   let n = 0;
   const a = await s.users.create({ username: "alice", passwordHash: "h" });
   const b = await s.users.create({ username: "bob", passwordHash: "h" });
-  const area = await s.messageAreas.create({ tag: "GENERAL", name: "General" });
+  const area = await s.messageAreas.create({
+    tag: "GENERAL",
+    name: "General",
+    anonymous: "allowed",
+  });
   const fileArea = await s.fileAreas.create({
     tag: "UPLOADS",
     name: "Uploads",

@@ -227,6 +227,11 @@ export const postMessage = step(
       ftnReply: s.ftnReply,
       kludges: s.kludges,
       createdAt: s.createdAt ?? message.createdAt,
+      receivedAt: null,
+      // Every message of a private area is private; an area that forces anonymity makes every
+      // post anonymous (the model never asks for either).
+      private: area.kind === "private",
+      anonymous: area.anonymous === "forced",
       storedRoot,
     };
     const { storedRoot: _, ...view } = expected;

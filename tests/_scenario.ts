@@ -74,6 +74,23 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await s.messages.update(reply.id, { body: "quake arena" });
   await s.messages.thread(reply.id);
   await s.mail.listFor(alice.id);
+  await s.mail.inbox(alice.id);
+  await s.mail.inbox(alice.id, { unreadOnly: true, after: 1_000_000 });
+  await s.mail.sent(bob.id, { after: 1_000_000 });
+  await s.mail.unreadCount(alice.id);
+  await s.mail.toName("alice");
+  await s.mail.toName("alice", { areaIds: [area.id], after: 1 });
+  const letter = await s.messages.post({
+    areaId: area.id,
+    fromUserId: bob.id,
+    toUserId: alice.id,
+    subject: "letter",
+    body: "b",
+    private: true,
+  });
+  await s.mail.markReceived(letter.id, alice.id);
+  // Not the addressee: the statement that tells forbidden from missing.
+  await s.mail.markReceived(letter.id, bob.id).catch(() => {});
   await s.messages.findByMsgid(area.id, "1:1/1 a");
   await s.reading.markRead(bob.id, area.id, 1);
   await s.reading.newScan(bob.id);
@@ -339,6 +356,19 @@ export async function everyViewedOperation(
     body: "doom",
     ftnMsgid: "1:2/3 v1",
   });
+  const anonymous = await s.messageAreas.create({
+    tag: "VANON",
+    name: "Anonymous",
+    anonymous: "forced",
+  });
+  const unsigned = await boss.messages.post({
+    areaId: anonymous.id,
+    fromUserId: sysop.id,
+    subject: "Guess who",
+    body: "doom",
+  });
+  // Another's anonymous message: the viewer's sysop status in its area is asked.
+  await you.messages.get(unsigned.id);
   for (const viewer of [you, boss]) {
     await viewer.messageAreas.get(mail.id);
     await viewer.messageAreas.getByTag("VFLAG");
@@ -353,11 +383,18 @@ export async function everyViewedOperation(
     await viewer.messages.findByMsgid(flagged.id, "1:2/3 abc");
     await viewer.messages.search("doom");
     await viewer.mail.listFor(sysop.id);
+    await viewer.mail.inbox(sysop.id);
+    await viewer.mail.inbox(sysop.id, { unreadOnly: true });
+    await viewer.mail.sent(caller.id);
+    await viewer.mail.unreadCount(sysop.id);
+    await viewer.mail.toName("Viewer Sysop");
+    await viewer.mail.toName("Viewer Sysop", { areaIds: [mail.id] });
     await viewer.reading.newScan(caller.id);
     await viewer.reading.readNext(caller.id, mail.id);
     await viewer.reading.readNext(caller.id, flagged.id);
     await viewer.reading.readNext(caller.id, mail.id, { includeOwn: true });
   }
+  await boss.mail.markReceived(note.id, sysop.id);
   await you.reading.markRead(caller.id, flagged.id, 1);
   await you.reading.setPointer(caller.id, mail.id, 1);
   await you.reading.setPointersByDate(caller.id, new Date());

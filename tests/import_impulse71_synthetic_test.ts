@@ -569,6 +569,14 @@ importTest(
       "Re: Welcome",
       "Private",
     ]);
+    // Impulse 7.1 keeps no received flag: reading a letter deletes it (clears miexist), and
+    // deleted letters are left out, so every letter imported is still waiting.
+    assert.ok(mail.every((m) => m.receivedAt === null && m.private));
+    assert.equal(await storage.mail.unreadCount(1), 1);
+    assert.deepEqual(
+      (await storage.mail.inbox(1, { unreadOnly: true })).map((m) => m.subject),
+      ["Private"],
+    );
     // The private area is not part of anyone's new-scan.
     assert.ok(
       (await storage.reading.newScan(2)).every((e) =>

@@ -63,7 +63,7 @@ const MAPPING = {
     "newScan",
     "readNext",
   ],
-  mail: ["listFor"],
+  mail: ["listFor", "inbox", "sent", "markReceived", "unreadCount", "toName"],
   fileAreas: [
     "create",
     "get",

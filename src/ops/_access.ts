@@ -15,8 +15,11 @@
  *   at least `writeLevel` and V holds every flag of `writeFlags` (a file area that takes no
  *   uploads is writable by its sysops alone); visible (listed, found by id or tag) when readable
  *   or not `hidden`.
- * - A message is readable when its area is, and, in a `"private"` area, when V wrote it, it is
- *   addressed to V, or V is the area's sysop. A file is readable when its area is.
+ * - A message is readable when its area is, and, in a `"private"` area or when it is private
+ *   (`Message.private`), when V wrote it, it is addressed to V, or V is the area's sysop. A file
+ *   is readable when its area is.
+ * - An anonymous message (`Message.anonymous`) shows other viewers than its author and the
+ *   area's sysops `fromName` `"Anonymous"` and `fromUserId` `null` (src/ops/viewed.ts).
  *
  * Flags are compared as bit masks (`flag_mask`, `read_mask`, `write_mask`: A is 1 … Z is 2^25),
  * kept by the catalogue beside the flags they come from (0015_access_masks).
@@ -127,8 +130,37 @@ export function canSeeArea(a: string): string {
  * @returns The SQL condition.
  */
 export function canReadMessage(m: string, a: string): string {
-  return `(${canReadArea(a)} AND (${a}.kind <> 'private' OR ${isSysop(a)} OR ` +
-    `${m}.from_user_id = v.id OR ${m}.to_user_id = v.id))`;
+  return `(${canReadArea(a)} AND ${canReadIfReadable(m, a)})`;
+}
+
+/**
+ * Whether the viewer (`v`) may read message `m` of area `a`, given that they may read the area:
+ * it is neither in a private area nor private, or the viewer wrote it, it is addressed to them
+ * or they are the area's sysop.
+ *
+ * @param m The message's alias.
+ * @param a Its area's alias.
+ * @returns The SQL condition.
+ */
+export function canReadIfReadable(m: string, a: string): string {
+  return `((${a}.kind <> 'private' AND ${m}.private = 0) OR ${isSysop(a)} OR ` +
+    `${m}.from_user_id = v.id OR ${m}.to_user_id = v.id)`;
+}
+
+/**
+ * The private messages of area `a` the viewer (`v`) may not read, the area being public and
+ * readable: 0 for its sysops, else a count on messages_private (`p.msg_num` may be narrowed by
+ * `extra`).
+ *
+ * @param a The area's alias.
+ * @param extra More conditions on `p`, ANDed (`""` for none).
+ * @returns The SQL expression.
+ */
+export function hiddenPrivate(a: string, extra: string): string {
+  return `CASE WHEN ${isSysop(a)} THEN 0 ELSE (SELECT count(*) FROM messages p
+    WHERE p.area_id = ${a}.id AND p.private = 1
+      AND (p.from_user_id IS NULL OR p.from_user_id <> v.id)
+      AND (p.to_user_id IS NULL OR p.to_user_id <> v.id)${extra}) END`;
 }
 
 /** An area's access, as the guards read it. */

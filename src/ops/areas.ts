@@ -37,7 +37,9 @@ import { byId } from "./_patch.ts";
 import { userExists } from "./_references.ts";
 import {
   canReadArea,
+  canReadIfReadable,
   canSeeArea,
+  hiddenPrivate,
   isSysop,
   VIEWER,
   viewerOf,
@@ -78,7 +80,9 @@ function viewedCount(aggregate: string, column: string): string {
      WHEN a.kind = 'private' AND NOT ${isSysop("a")} THEN
        (SELECT ${aggregate} FROM messages mm
         WHERE mm.area_id = a.id AND (mm.from_user_id = v.id OR mm.to_user_id = v.id))
-     ELSE ${column} END`;
+     ELSE ${column}${
+    column === "a.msg_count" ? ` - ${hiddenPrivate("a", "")}` : ""
+  } END`;
 }
 
 /**
@@ -126,8 +130,9 @@ export const VIEWED_AREAS = {
 };
 
 /**
- * How a viewer may read a message area: not at all (`"none"`), every message (`"all"`), or only
- * their own and those addressed to them (`"own"`: a private area they are not the sysop of).
+ * How a viewer may read a message area: not at all (`"none"`), every message (`"all"`: its
+ * sysop), every message but others' private ones (`"public"`: a public area), or only their own
+ * and those addressed to them (`"own"`: a private area they are not the sysop of).
  *
  * @param x Where to look.
  * @param viewer The viewer's id.
@@ -138,10 +143,11 @@ export async function messageAreaReach(
   x: Executor,
   viewer: number,
   areaId: number,
-): Promise<"none" | "all" | "own"> {
+): Promise<"none" | "all" | "public" | "own"> {
   const row = await x.get(VIEWED_AREAS.messageAreaAccess, [viewer, areaId]);
   if (!row || Number(row[0]) === 0) return "none";
-  return row[2] === "private" && Number(row[1]) === 0 ? "own" : "all";
+  if (Number(row[1]) === 1) return "all";
+  return row[2] === "private" ? "own" : "public";
 }
 
 /**
@@ -199,10 +205,18 @@ const BEFORE_DATE = `coalesce((SELECT m.msg_num FROM messages m
 /** {@linkcode BEFORE_DATE} among the messages the viewer (`v`) may read. */
 const BEFORE_DATE_AS = `coalesce((SELECT m.msg_num FROM messages m
   WHERE m.area_id = a.id AND m.created_at < ?
-    AND (a.kind <> 'private' OR ${
-  isSysop("a")
-} OR m.from_user_id = v.id OR m.to_user_id = v.id)
+    AND ${canReadIfReadable("m", "a")}
   ORDER BY m.created_at DESC, m.msg_num DESC LIMIT 1), 0)`;
+
+/**
+ * The private messages of area `a` above pointer `r` the viewer (`v`) may not read, but the
+ * author's (`?`) counted by {@linkcode OWN_ABOVE}: what a viewer's new-scan leaves out.
+ */
+const HIDDEN_ABOVE = hiddenPrivate(
+  "a",
+  ` AND p.msg_num > coalesce(r.last_read, 0)
+      AND (p.from_user_id IS NULL OR p.from_user_id <> ?)`,
+);
 
 /** The messages of area `a` above pointer `r` by an author (`?`), on messages_from_area_num. */
 const OWN_ABOVE = `(SELECT count(*) FROM messages o
@@ -335,12 +349,25 @@ const Q = {
   ),
   newScanAs: sql(
     "lastRead.newScanAs",
-    `SELECT ${prefixed(MA, "a")}, coalesce(r.last_read, 0), ${OWN_ABOVE}
+    `SELECT ${
+      prefixed(MA, "a")
+    }, coalesce(r.last_read, 0), ${OWN_ABOVE} + ${HIDDEN_ABOVE}
      FROM message_areas a JOIN ${VIEWER} ON v.id = ?
        LEFT JOIN last_read r ON r.user_id = ? AND r.area_id = a.id
      WHERE a.kind <> 'private' AND a.last_msg_num > coalesce(r.last_read, 0)
        AND coalesce(r.scanned, 1) = 1 AND ${canReadArea("a")}
      ORDER BY a.id`,
+  ),
+  // readNext in a public area the viewer is not the sysop of: its messages but others' private
+  // ones: [areaId, userId, userId, areaId, excluded author (0: none), viewer, viewer, limit].
+  readNextPublic: sql(
+    "messages.readNextPublic",
+    `SELECT ${M} FROM messages
+     WHERE area_id = ? AND EXISTS (SELECT 1 FROM users WHERE id = ?)
+       AND msg_num > coalesce((SELECT last_read FROM last_read WHERE user_id = ? AND area_id = ?), 0)
+       AND (from_user_id IS NULL OR from_user_id <> ?)
+       AND (private = 0 OR from_user_id = ? OR to_user_id = ?)
+     ORDER BY msg_num LIMIT ?`,
   ),
   pointer: sql(
     "lastRead.pointer",
@@ -678,7 +705,7 @@ export async function newScan(
   const own = includeOwn ? 0 : userId;
   const rows = viewer === undefined
     ? await x.all(Q.newScan, [own, userId])
-    : await x.all(Q.newScanAs, [own, viewer, userId]);
+    : await x.all(Q.newScanAs, [own, own, viewer, userId]);
   const entries: NewScanEntry[] = [];
   for (const row of rows) {
     const area = toMessageArea(row);
@@ -710,7 +737,18 @@ export async function readNext(
     ? "all"
     : await messageAreaReach(x, viewer, areaId);
   let rows: Row[] = [];
-  if (reach === "all") {
+  if (reach === "public") {
+    rows = await x.all(Q.readNextPublic, [
+      areaId,
+      userId,
+      userId,
+      areaId,
+      includeOwn ? 0 : userId,
+      viewer,
+      viewer,
+      limit,
+    ]);
+  } else if (reach === "all") {
     rows = await x.all(Q.readNext, [
       areaId,
       userId,

@@ -13,7 +13,8 @@ import type {
   SearchOptions,
 } from "../records.ts";
 import { MESSAGE_COLUMNS as M, prefixed, toMessage } from "../rows.ts";
-import { isStorageError } from "../errors.ts";
+import { isStorageError, StorageError } from "../errors.ts";
+import { foldKey } from "../keys.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
@@ -97,14 +98,15 @@ const Q = {
   ),
   number: sql(
     "messageAreas.number",
-    "UPDATE message_areas SET last_msg_num = last_msg_num + 1, msg_count = msg_count + 1 WHERE id = ? RETURNING last_msg_num",
+    "UPDATE message_areas SET last_msg_num = last_msg_num + 1, msg_count = msg_count + 1 WHERE id = ? RETURNING last_msg_num, kind, anonymous",
     true,
   ),
   insert: sql(
     "messages.insert",
     `INSERT INTO messages (area_id, msg_num, from_user_id, from_name, to_user_id, to_name, subject, body,
-       parent_id, thread_root_id, ftn_msgid, ftn_reply, kludges, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${M}`,
+       parent_id, thread_root_id, ftn_msgid, ftn_reply, kludges, created_at, received_at,
+       private, anonymous, mail, to_name_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${M}`,
     true,
   ),
   addPost: sql(
@@ -131,6 +133,12 @@ const Q = {
   list: sql(
     "messages.list",
     `SELECT ${M} FROM messages WHERE area_id = ? AND msg_num > ? AND id > ? ORDER BY msg_num LIMIT ?`,
+  ),
+  // A public area as a viewer who is not its sysop sees it: but others' private messages.
+  listPublic: sql(
+    "messages.listPublic",
+    `SELECT ${M} FROM messages WHERE area_id = ? AND msg_num > ? AND id > ?
+       AND (private = 0 OR from_user_id = ? OR to_user_id = ?) ORDER BY msg_num LIMIT ?`,
   ),
   update: sql(
     "messages.update",
@@ -197,6 +205,8 @@ export async function postMessage(
     if (!numbered) {
       throw missing("post message", "areaId", "message area", m.areaId);
     }
+    const mail = numbered[1] === "private";
+    const anonymous = anonymity(numbered[2] as string, m.anonymous);
     const row = await mapError(
       () =>
         q.get(Q.insert, [
@@ -214,6 +224,11 @@ export async function postMessage(
           m.ftnReply,
           JSON.stringify(m.kludges),
           m.createdAt?.getTime() ?? Date.now(),
+          m.receivedAt?.getTime() ?? null,
+          mail || m.private ? 1 : 0,
+          anonymous ? 1 : 0,
+          mail ? 1 : 0,
+          foldKey(toName),
         ]),
       (error) => {
         // The users and the area are locked; only a parent deleted since it was read can fail.
@@ -243,6 +258,23 @@ export async function postMessage(
     }
     return message;
   });
+}
+
+/**
+ * Whether a post is anonymous, by its area's setting: `"forced"` makes every post anonymous,
+ * `"allowed"` takes what is asked, `"never"` refuses a post that asks (`validation` naming
+ * `anonymous`; the caller's transaction undoes the number taken).
+ */
+function anonymity(setting: string, asked: boolean): boolean {
+  if (setting === "forced") return true;
+  if (asked && setting !== "allowed") {
+    throw new StorageError(
+      "validation",
+      `Invalid messages.post input: anonymous must be false in this area, which takes no anonymous posts (its anonymous setting is "${setting}")`,
+      { field: "anonymous" },
+    );
+  }
+  return asked;
 }
 
 /**
@@ -332,6 +364,15 @@ export async function listMessages(
       OWN_MESSAGES,
       ownMessagesParams(viewer!, areaId, afterNum, after, limit),
     )
+    : reach === "public"
+    ? await x.all(Q.listPublic, [
+      areaId,
+      afterNum,
+      after,
+      viewer,
+      viewer,
+      limit,
+    ])
     : await x.all(Q.list, [areaId, afterNum, after, limit]);
   return rows.map(toMessage);
 }

@@ -72,7 +72,7 @@ const Q = {
     "viewer.message",
     `SELECT ${
       ACCESS_COLUMNS.replace(/\w+/g, "a.$&")
-    }, 1, a.kind, m.from_user_id, m.to_user_id
+    }, 1, a.kind, m.from_user_id, m.to_user_id, m.private
      FROM messages m JOIN message_areas a ON a.id = m.area_id WHERE m.id = ?`,
   ),
   file: sql(
@@ -211,9 +211,9 @@ function owning(files: boolean, op: string): Guard {
     const area = toArea(row);
     const author = row[10] === null ? null : Number(row[10]);
     const addressee = files || row[11] === null ? null : Number(row[11]);
+    const hidden = !files && (area.kind === "private" || Number(row[12]) === 1);
     const canRead = readable(v, area) &&
-      (files || area.kind !== "private" || sysopOf(v, area) ||
-        author === v.id || addressee === v.id);
+      (!hidden || sysopOf(v, area) || author === v.id || addressee === v.id);
     // Not revealed to a viewer who may not read it.
     if (!canRead) throw notFound(what, id, `run ${op}`);
     if (author !== v.id && !sysopOf(v, area)) {
@@ -273,6 +273,34 @@ const movingFile: Guard = async (x, v, [id, toAreaId]) => {
         "only the sysops of both areas may move a file",
       );
     }
+  }
+};
+
+/**
+ * Marking a letter received (`mail.markReceived`): the viewer's own letter alone, a message
+ * addressed to them that they may read; not even a sysop receives another's mail.
+ */
+const receiving: Guard = async (x, v, [id, userId]) => {
+  if (!isId(id) || !isId(userId)) return; // the operation reports it
+  const row = await x.get(Q.message, [id]);
+  if (!row) return; // the operation reports it missing
+  const area = toArea(row);
+  const author = row[10] === null ? null : Number(row[10]);
+  const addressee = row[11] === null ? null : Number(row[11]);
+  const hidden = area.kind === "private" || Number(row[12]) === 1;
+  const canRead = readable(v, area) &&
+    (!hidden || sysopOf(v, area) || author === v.id || addressee === v.id);
+  // Not revealed to a viewer who may not read it.
+  if (!canRead) throw notFound("message", id, "run mail.markReceived");
+  if (userId !== v.id || addressee !== v.id) {
+    throw forbidden(
+      "mail.markReceived",
+      v,
+      `is not the addressee of message ${id} of ${areaName(area, v)}${
+        userId === v.id ? "" : ` (and may not act for user ${userId})`
+      }`,
+      "only a letter's addressee may mark it received, for themselves",
+    );
   }
 };
 
@@ -446,6 +474,7 @@ const GUARDS: Partial<Record<OperationName | string, Guard>> = {
   "files.move": movingFile,
   "files.delete": owning(true, "files.delete"),
   "files.recordDownload": recordDownload,
+  "mail.markReceived": receiving,
   "reading.markRead": pointerGuard("reading.markRead"),
   "reading.setPointer": pointerGuard("reading.setPointer"),
   "reading.setScanned": pointerGuard("reading.setScanned"),
@@ -526,6 +555,10 @@ export const READS: ReadonlySet<string> = new Set([
   "reading.newScan",
   "reading.readNext",
   "mail.listFor",
+  "mail.inbox",
+  "mail.sent",
+  "mail.unreadCount",
+  "mail.toName",
   "fileAreas.get",
   "fileAreas.getByTag",
   "fileAreas.list",
@@ -619,6 +652,71 @@ function describeError(error: unknown): string {
   }
 }
 
+/** What a viewer sees of an anonymous message's author who is not them (and not their area's). */
+export const ANONYMOUS = "Anonymous";
+
+const areaSysop = sql(
+  "viewer.areaSysop",
+  `SELECT CASE WHEN a.sysop_level <= v.security_level THEN 1 ELSE 0 END
+   FROM message_areas a JOIN users v ON v.id = ? WHERE a.id = ?`,
+);
+
+interface Authored {
+  areaId: number;
+  fromUserId: number | null;
+  fromName: string;
+  anonymous: boolean;
+}
+
+function isAnonymousMessage(value: unknown): value is Authored {
+  return typeof value === "object" && value !== null &&
+    (value as Authored).anonymous === true &&
+    typeof (value as Authored).fromName === "string" &&
+    typeof (value as Authored).areaId === "number";
+}
+
+/**
+ * The messages of a read's answer (one, a list, or the lists of a page), each anonymous one not
+ * the viewer's and of an area the viewer is not the sysop of showing `fromName`
+ * {@linkcode ANONYMOUS} and `fromUserId` `null`. Every read of messages through `as()` passes
+ * here, so none shows an anonymous author.
+ */
+async function withoutAnonymousAuthors(
+  x: Executor,
+  viewer: number,
+  result: unknown,
+): Promise<unknown> {
+  const sysopOfArea = new Map<number, boolean>();
+  const hide = async (item: unknown): Promise<unknown> => {
+    if (!isAnonymousMessage(item) || item.fromUserId === viewer) return item;
+    let sysop = sysopOfArea.get(item.areaId);
+    if (sysop === undefined) {
+      const row = await x.get(areaSysop, [viewer, item.areaId]);
+      sysop = row !== undefined && Number(row[0]) === 1;
+      sysopOfArea.set(item.areaId, sysop);
+    }
+    return sysop ? item : { ...item, fromName: ANONYMOUS, fromUserId: null };
+  };
+  const all = async (items: unknown[]) => {
+    const out: unknown[] = [];
+    for (const item of items) out.push(await hide(item));
+    return out;
+  };
+  if (Array.isArray(result)) return await all(result);
+  if (isAnonymousMessage(result)) return await hide(result);
+  if (result && typeof result === "object") {
+    const entries = Object.entries(result);
+    if (entries.some(([, part]) => Array.isArray(part))) {
+      const page: Record<string, unknown> = {};
+      for (const [key, part] of entries) {
+        page[key] = Array.isArray(part) ? await all(part) : part;
+      }
+      return page;
+    }
+  }
+  return result;
+}
+
 /** Another user's password hash, as a viewer who is not a board sysop reads it: not at all. */
 function withoutHashes(result: unknown, v: ViewerRow): unknown {
   if (boardSysop(v)) return result;
@@ -658,7 +756,11 @@ async function readViewed(
       );
       if (answer) return answer.result;
     }
-    const result = await run(x, ...args);
+    const result = await withoutAnonymousAuthors(
+      x.inner,
+      x.viewerId,
+      await run(x, ...args),
+    );
     const empty = result === null || result === 0 ||
       (Array.isArray(result) && result.length === 0) ||
       // A page: every list of it empty (`files.page`).

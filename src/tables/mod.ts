@@ -249,6 +249,13 @@ export const MESSAGES = table("messages", {
     ftn_reply: { field: "ftnReply", codec: "text", nullable: true },
     kludges: { field: "kludges", codec: "json" },
     created_at: { field: "createdAt", codec: "date" },
+    received_at: { field: "receivedAt", codec: "date", nullable: true },
+    private: { field: "private", codec: "boolean" },
+    anonymous: { field: "anonymous", codec: "boolean" },
+    // 1 for a message of a private area (mail), which it never leaves (0019_message_flags).
+    mail: { codec: "integer" },
+    // The addressee's name as usernames compare, for mail.toName (0019_message_flags).
+    to_name_key: { codec: "text", keyOf: { column: "to_name", fold: foldKey } },
   },
   computed: {
     // PostgreSQL's search vector: a generated column (0008_search).

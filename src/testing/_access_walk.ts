@@ -151,6 +151,23 @@ const WALK: Record<OperationName, WalkStep> = {
   "reading.newScan": { write: false, args: (b) => [b.boss.id] },
   "reading.readNext": { write: false, args: (b) => [b.boss.id, b.areaId] },
   "mail.listFor": { write: false, args: (b) => [b.other.id] },
+  "mail.inbox": { write: false, args: (b) => [b.other.id] },
+  "mail.sent": { write: false, args: (b) => [b.other.id] },
+  "mail.unreadCount": { write: false, args: (b) => [b.other.id] },
+  "mail.toName": { write: false, args: () => ["OTHER"] },
+  "mail.markReceived": {
+    write: true,
+    args: async (b) => [
+      (await b.s.messages.post({
+        areaId: b.areaId,
+        fromUserId: b.other.id,
+        toUserId: b.boss.id,
+        subject: `letter ${b.next()}`,
+        body: "walk",
+      })).id,
+      b.boss.id,
+    ],
+  },
   "fileAreas.create": {
     write: true,
     args: (b) => [{ tag: `FA${b.next()}`, name: "New" }],
@@ -365,7 +382,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.deepEqual([writes.length, reads.length], [40, 40]);
+    assert.deepEqual([writes.length, reads.length], [41, 44]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);

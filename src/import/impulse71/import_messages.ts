@@ -206,6 +206,9 @@ async function importMessages(
       );
     }
     const parentId = parentOf(run, kind, where, message, ids);
+    // Impulse 7.1 keeps no received flag for e-mail: reading a letter deletes it (clears
+    // miexist) and deleted letters are left out when the base is read, so a letter imported is still waiting
+    // (receivedAt null; the user record's `waiting` count is derived from the same).
     const posted = await tryWrite(run, kind, where, () =>
       run.tx.messages.post({
         areaId,
