@@ -114,6 +114,8 @@ export type {
   TopEventsOptions,
   TouchOptions,
   TransactionOps,
+  TrimOptions,
+  TrimResult,
   User,
   UserFilter,
   UserOrder,

@@ -631,6 +631,25 @@ export interface ListMessagesOptions {
   limit?: number;
 }
 
+/**
+ * What `messages.trim` deletes: the messages beyond the newest `keep` (by number), those created
+ * before `olderThan`, or, with both, those either lets go. At least one is required.
+ */
+export interface TrimOptions {
+  /** The newest `keep` messages (by number) stay; 0 deletes every message. */
+  keep?: number;
+  /** Messages created before this time go. */
+  olderThan?: Date;
+}
+
+/** What `messages.trimAll` deleted in one area. */
+export interface TrimResult {
+  /** The area, one with `maxMessages` or `maxAgeDays` set. */
+  areaId: number;
+  /** How many of its messages went (0 when none had to). */
+  deleted: number;
+}
+
 /** Paging by id (`mail.listFor`). */
 export interface AfterOptions {
   /** Only records with a greater id. Defaults to 0. */
