@@ -558,8 +558,9 @@ export interface NewScanEntry {
   /** The area. */
   area: MessageArea;
   /**
-   * How many messages are above the user's pointer: the high-water mark minus the pointer, less
-   * the user's own messages above it (unless `includeOwn`).
+   * How many messages are above the user's pointer: the high-water mark minus the pointer (or
+   * minus the number below the area's lowest message when that is higher: numbers a trim took
+   * are not unread), less the user's own messages above it (unless `includeOwn`).
    */
   unread: number;
   /** The user's pointer: the highest message number read. */
