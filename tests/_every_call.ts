@@ -67,6 +67,8 @@ export function everyCall(ids: {
     "messages.update": [ids.message, { body: "edited" }],
     "messages.delete": [ids.message],
     "messages.thread": [ids.message],
+    "messages.trim": [ids.area, { keep: 1000 }],
+    "messages.trimAll": [],
     "mail.listFor": [ids.user],
     "messages.findByMsgid": [ids.area, "1:2/3 abcd"],
     "reading.markRead": [ids.user, ids.area, 1],

@@ -526,6 +526,27 @@ export const OPS: Record<OperationName, OpCase> = {
     cleanup: (b, [id]) => gone(b.s.messages.delete(id as number)),
   },
   "messages.thread": { args: (b) => [b.message.id] },
+  "messages.trim": {
+    // An area of its own with one message (created now), so no trim takes the board's.
+    destroys: true,
+    argsWrite: true,
+    args: async (b) => {
+      const area = await b.s.messageAreas.create({
+        tag: `TRIM${b.next()}`,
+        name: "Trim",
+      });
+      await b.s.messages.post({
+        areaId: area.id,
+        fromUserId: b.a.id,
+        subject: "s",
+        body: "b",
+      });
+      return [area.id, { keep: 1, olderThan: new Date(1_000) }];
+    },
+    schemas: { 1: S.trimOptions },
+    verify: (_, __, r) => assert.equal(r, 0),
+  },
+  "messages.trimAll": { args: () => [] },
   "mail.listFor": {
     args: (b) => [b.b.id, { after: 0, limit: 10 }],
     schemas: { 1: S.afterOptions },

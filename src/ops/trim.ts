@@ -69,19 +69,22 @@ const Q = {
   reroot: sql(
     "messages.trimReroot",
     `WITH RECURSIVE gone (id) AS (SELECT id FROM messages WHERE ${BATCH}),
-     fresh (id, root) AS (
-       SELECT c.id, c.id FROM messages c
-       WHERE (c.parent_id IN (SELECT id FROM gone)
-              OR (c.parent_id IS NULL AND c.thread_root_id IN (SELECT id FROM gone)))
-         AND c.id NOT IN (SELECT id FROM gone)
+     heads (id) AS (
+       SELECT c.id FROM gone g JOIN messages c ON c.parent_id = g.id
        UNION ALL
-       SELECT m.id, f.root FROM messages m JOIN fresh f ON m.parent_id = f.id
-       WHERE m.id NOT IN (SELECT id FROM gone)
+       SELECT c.id FROM gone g JOIN messages c ON c.thread_root_id = g.id
+       WHERE c.parent_id IS NULL
+     ),
+     fresh (id, root) AS (
+       SELECT h.id, h.id FROM heads h WHERE h.id NOT IN (SELECT id FROM gone)
+       UNION ALL
+       SELECT c.id, t.root FROM fresh t JOIN messages c ON c.parent_id = t.id
+       WHERE c.id NOT IN (SELECT id FROM gone)
      )
      UPDATE messages SET
-       parent_id = CASE WHEN fresh.root = messages.id THEN NULL ELSE messages.parent_id END,
-       thread_root_id = CASE WHEN fresh.root = messages.id THEN NULL ELSE fresh.root END
-     FROM fresh WHERE messages.id = fresh.id`,
+       parent_id = CASE WHEN t.root = messages.id THEN NULL ELSE messages.parent_id END,
+       thread_root_id = CASE WHEN t.root = messages.id THEN NULL ELSE t.root END
+     FROM fresh t WHERE messages.id = t.id AND messages.id IN (SELECT id FROM fresh)`,
     true,
   ),
   delete: sql(
