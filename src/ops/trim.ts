@@ -50,10 +50,16 @@ const BATCH = `area_id = ? AND msg_num > ? AND msg_num <= ?
   AND (msg_num < ? OR created_at < ?)`;
 
 const Q = {
-  // The number of the keep-th newest message: [areaId, keep - 1].
-  keepFrom: sql(
-    "messages.trimKeepFrom",
+  // The number of the keep-th newest message, counted from the nearer end (the area's count is
+  // exact), so finding it walks no more than the messages that go or those kept:
+  // [areaId, keep - 1] from the newest, [areaId, count - keep] from the oldest.
+  keepFromNewest: sql(
+    "messages.trimKeepFromNewest",
     "SELECT msg_num FROM messages WHERE area_id = ? ORDER BY msg_num DESC LIMIT 1 OFFSET ?",
+  ),
+  keepFromOldest: sql(
+    "messages.trimKeepFromOldest",
+    "SELECT msg_num FROM messages WHERE area_id = ? ORDER BY msg_num LIMIT 1 OFFSET ?",
   ),
   // The highest number created before a time: [areaId, olderThan].
   olderTop: sql(
@@ -126,17 +132,18 @@ async function planOf(
   q: Queryable,
   areaId: number,
   highWater: number,
+  count: number,
   keep: number | undefined,
   older: number,
 ): Promise<Plan> {
   let cutoff = 0;
-  if (keep !== undefined) {
-    const row = keep === 0 ? undefined : await q.get(Q.keepFrom, [
-      areaId,
-      keep - 1,
-    ]);
-    // Fewer than `keep` messages: none goes by number; keep 0: every number goes.
-    cutoff = keep === 0 ? Number.MAX_SAFE_INTEGER : row ? Number(row[0]) : 0;
+  if (keep === 0) cutoff = Number.MAX_SAFE_INTEGER; // every number goes
+  else if (keep !== undefined && keep < count) {
+    const row = count - keep < keep
+      ? await q.get(Q.keepFromOldest, [areaId, count - keep])
+      : await q.get(Q.keepFromNewest, [areaId, keep - 1]);
+    // No such message (fewer than `keep`): none goes by number.
+    cutoff = row ? Number(row[0]) : 0;
   }
   let top = 0;
   if (older !== NEVER) {
@@ -197,7 +204,7 @@ async function trimArea(
         throw notFound("message area", areaId, "trim messages");
       }
       const highWater = Number(area[0]);
-      plan ??= await planOf(q, areaId, highWater, keep, older);
+      plan ??= await planOf(q, areaId, highWater, Number(area[1]), keep, older);
       if (lo >= plan.top) return { hi: plan.top, deleted: 0 };
       return await runBatch(q, areaId, highWater, lo, plan);
     });
