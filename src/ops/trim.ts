@@ -38,6 +38,15 @@ import { lockMessageArea } from "./area_delete.ts";
 /** How many messages one batch deletes: one short transaction each. */
 export const TRIM_BATCH = 2000;
 
+/**
+ * The batch size in use, and a hook run after each batch commits (internal: the tests shrink the
+ * batches and act, or crash, between them).
+ */
+export const trimTuning: {
+  batch: number;
+  afterBatch?: (deleted: number) => Promise<void>;
+} = { batch: TRIM_BATCH };
+
 /** Below every stored time: `olderThan` not given. */
 const NEVER = -Number.MAX_SAFE_INTEGER;
 const DAY_MS = 86_400_000;
@@ -173,7 +182,7 @@ async function runBatch(
     top,
     cutoff,
     older,
-    TRIM_BATCH - 1,
+    trimTuning.batch - 1,
   ]);
   const hi = end ? Number(end[0]) : top;
   const batch = [areaId, lo, hi, cutoff, older];
@@ -210,6 +219,7 @@ async function trimArea(
     });
     total += step.deleted;
     lo = step.hi;
+    await trimTuning.afterBatch?.(step.deleted);
     if (lo >= plan!.top) return total;
   }
 }
