@@ -11,7 +11,9 @@
  * Writes first read the viewer's row: a banned or locked viewer may write nothing (`forbidden`).
  * Then each write's guard checks what it touches: posting and uploading need an area the viewer
  * may write in, as themselves; editing and deleting a message or a file needs its author or the
- * area's sysop; administering an area needs its sysop (of every area involved); marking read,
+ * area's sysop; administering an area needs its sysop (of every area involved), as does trimming
+ * it (`messages.trim`; `messages.trimAll` needs a board sysop, and both check again in each batch's
+ * transaction); marking read,
  * setting pointers (`setPointer`, `setPointersByDate`) and the new-scan selection (`setScanned`)
  * need the viewer's own pointers in areas they may read (as does reading one with `pointer`;
  * `setPointersByDate` without `areaIds` sets those of the areas the viewer may read). Every other write needs a board
