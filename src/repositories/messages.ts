@@ -66,7 +66,8 @@ export interface Messages {
    * posting goes on meanwhile and a crash leaves whole batches. Numbers are never reused; a reply
    * whose parent went becomes the root of its thread, and its replies follow it; the area's
    * count drops; last-read pointers below freed numbers move up past them (no unread message is
-   * marked read). `not_found` if the area is missing. Through `as()`: the area's sysops only.
+   * marked read). `not_found` if the area is missing. Through `as()`: the area's sysops only,
+   * checked in every batch. In a transaction (`tx.messages.trim`) every batch runs in it.
    */
   trim(areaId: number, options: TrimOptions): Promise<number>;
   /**
