@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { openStorage, type Storage } from "../mod.ts";
-import { trimTuning } from "../src/ops/trim.ts";
+import { TRIM_BATCH, trimTuning } from "../src/ops/trim.ts";
 import { createDatabase, postgresMissing } from "./_postgres.ts";
 import { rejectsKind } from "../src/testing/_assert.ts";
 
@@ -98,7 +98,7 @@ async function tuned<T>(
   try {
     return await fn();
   } finally {
-    trimTuning.batch = 2000;
+    trimTuning.batch = TRIM_BATCH;
     delete trimTuning.afterBatch;
   }
 }

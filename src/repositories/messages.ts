@@ -62,7 +62,7 @@ export interface Messages {
    * Deletes an area's old messages in bulk and returns how many went: those beyond the newest
    * `keep` (by number), those created before `olderThan`; with both, a message goes when either
    * says so. Neither is refused as `validation`. What may go is fixed when the trim begins.
-   * Batches of 2000, each in a short transaction of its own (one statement deletes a batch), so
+   * Batches of 1000, each in a short transaction of its own (one statement deletes a batch), so
    * posting goes on meanwhile and a crash leaves whole batches. Numbers are never reused; a reply
    * whose parent went becomes the root of its thread, and its replies follow it; the area's
    * count drops; last-read pointers below freed numbers move up past them (no unread message is
