@@ -204,10 +204,20 @@ testCase(
     const b11 = await post(7, b1.id);
     const b2 = await post(8, b.id);
     const other = await post(3); // a thread of its own, old: goes
+    // root2 (old: goes) ─ mid (deleted before) ─ leaf: leaf lost its parent to
+    // messages.delete and is still in root2's thread; when root2 goes, leaf is a root.
+    const root2 = await post(2.5);
+    const mid = await post(9, root2.id);
+    const leaf = await post(10, mid.id);
+    await s.messages.delete(mid.id);
     assert.equal(
       await s.messages.trim(area.id, { olderThan: new Date(T0 + 3.5 * DAY) }),
-      4,
+      5,
     );
+    assert.equal((await s.messages.get(leaf.id))?.threadRootId, leaf.id);
+    assert.deepEqual((await s.messages.thread(leaf.id)).map((m) => m.id), [
+      leaf.id,
+    ]);
     const get = async (m: Message) => (await s.messages.get(m.id))!;
     // b: its parent went; it is a root, b2 follows it.
     assert.equal((await get(b)).parentId, null);
