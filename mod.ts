@@ -117,6 +117,8 @@ export type {
   TopEventsOptions,
   TouchOptions,
   TransactionOps,
+  TrimOptions,
+  TrimResult,
   User,
   UserFilter,
   UserOrder,

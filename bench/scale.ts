@@ -96,6 +96,9 @@ for (const b of [small, large]) {
   viewed.set(b, await b.storage.as(b.seeded.readerId));
 }
 
+/** Thrown to roll a benchmark's transaction back. */
+const ROLLBACK = new Error("rollback");
+
 const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
   // Through as(): the search joins each match's area and the reader, and tests what the reader
   // may read in the query. One message of each board holds the phrase.
@@ -138,6 +141,21 @@ const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
   // index serves a substring).
   "users.list query": ({ storage }) =>
     storage.users.list({ query: "CALLER1", limit: 20 }),
+  // One batch of a trim: the area's 50 oldest messages (thread replies re-rooted, pointers
+  // moved past them), in a transaction rolled back, so each round finds the same board. The
+  // keep-th message is found from the nearer end of the area (here the oldest).
+  "messages.trim": async ({ storage, seeded }) => {
+    await storage.transaction(async (tx) => {
+      const area = await tx.messageAreas.get(seeded.areaId);
+      const deleted = await tx.messages.trim(seeded.areaId, {
+        keep: area!.msgCount - 50,
+      });
+      if (deleted !== 50) throw new Error(`trimmed ${deleted}`);
+      throw ROLLBACK;
+    }).catch((error) => {
+      if (error !== ROLLBACK) throw error;
+    });
+  },
   // The lowest free node past the seeded live sessions on nodes 1…200, among 10k or 1M ended
   // ones; deleted again, so each round finds the same board.
   "sessions.create auto node": async ({ storage, seeded }) => {

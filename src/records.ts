@@ -587,8 +587,9 @@ export interface NewScanEntry {
   /** The area. */
   area: MessageArea;
   /**
-   * How many messages are above the user's pointer: the high-water mark minus the pointer, less
-   * the user's own messages above it (unless `includeOwn`).
+   * How many messages are above the user's pointer: the high-water mark minus the pointer (or
+   * minus the number below the area's lowest message when that is higher: numbers a trim took
+   * are not unread), less the user's own messages above it (unless `includeOwn`).
    */
   unread: number;
   /** The user's pointer: the highest message number read. */
@@ -658,6 +659,25 @@ export interface ListMessagesOptions {
   afterNum?: number;
   /** 1–1000; defaults to 100. */
   limit?: number;
+}
+
+/**
+ * What `messages.trim` deletes: the messages beyond the newest `keep` (by number), those created
+ * before `olderThan`, or, with both, those either lets go. At least one is required.
+ */
+export interface TrimOptions {
+  /** The newest `keep` messages (by number) stay; 0 deletes every message. */
+  keep?: number;
+  /** Messages created before this time go. */
+  olderThan?: Date;
+}
+
+/** What `messages.trimAll` deleted in one area. */
+export interface TrimResult {
+  /** The area, one with `maxMessages` or `maxAgeDays` set. */
+  areaId: number;
+  /** How many of its messages went (0 when none had to). */
+  deleted: number;
 }
 
 /** Paging by id (`mail.listFor`). */

@@ -414,6 +414,15 @@ export const listMessagesOptions = z.strictObject({
   limit,
 }).default({ after: 0, afterNum: 0, limit: 100 });
 
+/** Options of messages.trim: at least one of `keep` and `olderThan`. */
+export const trimOptions = z.strictObject({
+  keep: count.optional(),
+  olderThan: date.optional(),
+}).refine((o) => o.keep !== undefined || o.olderThan !== undefined, {
+  error:
+    "must give keep, olderThan or both: a trim with neither would say nothing to delete",
+});
+
 /** Options of mail.listFor. */
 export const afterOptions = z.strictObject({ after: count.default(0), limit })
   .default({ after: 0, limit: 100 });

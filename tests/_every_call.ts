@@ -67,6 +67,8 @@ export function everyCall(ids: {
     "messages.update": [ids.message, { body: "edited" }],
     "messages.delete": [ids.message],
     "messages.thread": [ids.message],
+    "messages.trim": [ids.area, { keep: 1000 }],
+    "messages.trimAll": [],
     "mail.listFor": [ids.user],
     "mail.inbox": [ids.user, { unreadOnly: true, limit: 5 }],
     "mail.sent": [ids.user, { limit: 5 }],

@@ -529,6 +529,32 @@ export const OPS: Record<OperationName, OpCase> = {
     cleanup: (b, [id]) => gone(b.s.messages.delete(id as number)),
   },
   "messages.thread": { args: (b) => [b.message.id] },
+  "messages.trim": {
+    // An area of its own with one message (created now), so no trim takes the board's.
+    destroys: true,
+    argsWrite: true,
+    args: async (b) => {
+      const area = await b.s.messageAreas.create({
+        tag: `TRIM${b.next()}`,
+        name: "Trim",
+      });
+      await b.s.messages.post({
+        areaId: area.id,
+        fromUserId: b.a.id,
+        subject: "s",
+        body: "b",
+      });
+      return [area.id, { keep: 1, olderThan: new Date(1_000) }];
+    },
+    schemas: { 1: S.trimOptions },
+    // The area held one message: what went is what is no longer there.
+    verify: async (b, [areaId], r) => {
+      const left = await b.s.messages.list(areaId as number);
+      assert.ok(r === 0 || r === 1, `trimmed ${r}`);
+      assert.equal(left.length, 1 - (r as number));
+    },
+  },
+  "messages.trimAll": { args: () => [] },
   "mail.listFor": {
     args: (b) => [b.b.id, { after: 0, limit: 10 }],
     schemas: { 1: S.afterOptions },

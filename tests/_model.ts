@@ -185,8 +185,13 @@ export function expectedNewScan(m: Model, userId: number): NewScanEntry[] {
     .map((area) => ({ area, lastRead: pointer(m, userId, area.id) }))
     .map(({ area, lastRead }) => ({
       area,
-      // The user's own messages above the pointer are not news to them.
-      unread: area.lastMsgNum - lastRead -
+      // The user's own messages above the pointer are not news to them, nor are the numbers
+      // below the area's lowest message (none holds a message any more).
+      unread: area.lastMsgNum -
+        Math.max(
+          lastRead,
+          (areaMessages(m, area.id)[0]?.msgNum ?? area.lastMsgNum + 1) - 1,
+        ) -
         areaMessages(m, area.id).filter((x) =>
           x.msgNum > lastRead && x.fromUserId === userId
         ).length,

@@ -292,6 +292,90 @@ export const deleteMessage = step("deleteMessage", ref, async (m, ops, r) => {
   for (const x of m.messages.values()) if (x.parentId === id) x.parentId = null;
 });
 
+/**
+ * trimMessages: by `keep`, by `olderThan` or both (either lets a message go); the count drops,
+ * the high-water mark stays, a survivor whose parent (or, parentless, whose root) went becomes
+ * a root and its replies follow it, pointers below freed numbers move past them.
+ */
+export const trimMessages = step(
+  "trimMessages",
+  fc.record({
+    area: ref,
+    keep: fc.option(fc.nat(4), { nil: undefined }),
+    olderThan: fc.option(fc.constantFrom(...DATES), { nil: undefined }),
+  }),
+  async (m, ops, s) => {
+    const areaId = pick(m.areas.keys(), [], s.area);
+    const options = {
+      ...(s.keep === undefined ? {} : { keep: s.keep }),
+      ...(s.olderThan === undefined ? {} : { olderThan: s.olderThan }),
+    };
+    if (s.keep === undefined && s.olderThan === undefined) {
+      return void await fails(
+        ops.messages.trim(areaId, options),
+        "validation",
+        "options",
+      );
+    }
+    const area = m.areas.get(areaId);
+    if (!area) {
+      return void await fails(ops.messages.trim(areaId, options), "not_found");
+    }
+    const list = areaMessages(m, areaId);
+    const byNumber = s.keep === undefined
+      ? []
+      : list.slice(0, Math.max(0, list.length - s.keep));
+    const goes = new Set(
+      list.filter((x) =>
+        byNumber.includes(x) ||
+        (s.olderThan !== undefined &&
+          x.createdAt.getTime() < s.olderThan.getTime())
+      ).map((x) => x.id),
+    );
+    assert.equal(await ops.messages.trim(areaId, options), goes.size);
+    const survivors = [...m.messages.values()].filter((x) => !goes.has(x.id));
+    // The new roots, then each one's replies (by parent) take it as their root.
+    const heads = survivors.filter((x) =>
+      x.parentId !== null
+        ? goes.has(x.parentId)
+        : x.storedRoot !== null && goes.has(x.storedRoot)
+    );
+    for (const head of heads) {
+      head.parentId = null;
+      head.storedRoot = null;
+      head.threadRootId = head.id;
+      const below = [head.id];
+      while (below.length > 0) {
+        const parent = below.pop()!;
+        for (const x of survivors) {
+          if (x.parentId === parent) {
+            x.storedRoot = head.id;
+            x.threadRootId = head.id;
+            below.push(x.id);
+          }
+        }
+      }
+    }
+    for (const id of goes) {
+      m.messages.delete(id);
+      m.gone.messages.push(id);
+    }
+    m.areas.set(areaId, { ...area, msgCount: area.msgCount - goes.size });
+    // Pointers below a freed number move up to just below the next message there is.
+    if (goes.size > 0) {
+      const top = Math.max(
+        ...list.filter((x) => goes.has(x.id)).map((x) => x.msgNum),
+      );
+      const left = areaMessages(m, areaId);
+      for (const [key, value] of m.lastRead) {
+        if (!key.endsWith(`:${areaId}`) || value >= top) continue;
+        const next = left.find((x) => x.msgNum > value);
+        m.lastRead.set(key, (next?.msgNum ?? area.lastMsgNum + 1) - 1);
+      }
+    }
+  },
+);
+
 /** markRead: the pointer only moves forward, never past the high-water mark; then readNext. */
 export const markRead = step(
   "markRead",

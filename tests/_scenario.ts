@@ -212,8 +212,41 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await userAdministration(s, bob.id);
   await s.sessions.delete(session.id);
   await s.messages.delete(reply.id);
+  await trimming(s, alice.id);
   await areaAdministration(s, alice.id, bob.id, files.id);
   await s.users.delete(bob.id);
+}
+
+/**
+ * Trims that take messages, by number, by date and by the areas' settings: a thread whose root
+ * goes (its reply re-rooted, the grandchild following), a reader's pointer moved past the gap.
+ */
+async function trimming(s: Repositories, userId: number): Promise<void> {
+  const area = await s.messageAreas.create({
+    tag: "TRIMMED",
+    name: "Trimmed",
+    maxMessages: 2,
+    maxAgeDays: 30,
+  });
+  const post = (parentId?: number, daysAgo = 0) =>
+    s.messages.post({
+      areaId: area.id,
+      fromUserId: userId,
+      subject: "Trim",
+      body: "old",
+      createdAt: new Date(Date.now() - daysAgo * 86_400_000),
+      ...(parentId === undefined ? {} : { parentId }),
+    });
+  const root = await post(undefined, 60);
+  const reply = await post(root.id);
+  await post(reply.id);
+  for (let i = 0; i < 4; i++) await post();
+  await s.reading.setPointer(userId, area.id, 0);
+  await s.messages.trim(area.id, { keep: 5 });
+  await s.messages.trim(area.id, { olderThan: new Date(Date.now() - 1000) });
+  await post(undefined, 40);
+  await s.messages.trimAll();
+  await s.reading.newScan(userId);
 }
 
 /** Every shape of `users.list` and `users.count`, failed logins, properties and logins. */
@@ -424,6 +457,8 @@ export async function everyViewedOperation(
   await you.files.recordDownload(upload.id, caller.id);
   await you.files.update(upload.id, { description: "Viewed" });
   await you.messages.delete(post.id);
+  await boss.messages.trim(flagged.id, { keep: 1 });
+  await boss.messages.trimAll();
 }
 
 /**

@@ -53,6 +53,8 @@ const MAPPING = {
     "thread",
     "findByMsgid",
     "search",
+    "trim",
+    "trimAll",
   ],
   reading: [
     "markRead",

@@ -223,6 +223,14 @@ const OWN_ABOVE = `(SELECT count(*) FROM messages o
   WHERE o.from_user_id = ? AND o.area_id = a.id AND o.msg_num > coalesce(r.last_read, 0))`;
 
 /**
+ * The number below an area's lowest message (its high-water mark when it holds none): numbers at
+ * or below it hold no message any more (a trim took them), so the new-scan counts from there.
+ */
+const FLOOR =
+  `(SELECT coalesce(min(f.msg_num), a.last_msg_num + 1) - 1 FROM messages f
+  WHERE f.area_id = a.id)`;
+
+/**
  * An area's high-water mark as a viewer (`v`, the first `?`) sees it: in a private area the
  * viewer is not the sysop of, the highest number of the messages the viewer may read.
  */
@@ -341,7 +349,9 @@ const Q = {
   // none): [own author, userId].
   newScan: sql(
     "lastRead.newScan",
-    `SELECT ${prefixed(MA, "a")}, coalesce(r.last_read, 0), ${OWN_ABOVE}
+    `SELECT ${
+      prefixed(MA, "a")
+    }, coalesce(r.last_read, 0), ${OWN_ABOVE}, ${FLOOR}
      FROM message_areas a LEFT JOIN last_read r ON r.user_id = ? AND r.area_id = a.id
      WHERE a.kind <> 'private' AND a.last_msg_num > coalesce(r.last_read, 0)
        AND coalesce(r.scanned, 1) = 1
@@ -351,7 +361,7 @@ const Q = {
     "lastRead.newScanAs",
     `SELECT ${
       prefixed(MA, "a")
-    }, coalesce(r.last_read, 0), ${OWN_ABOVE} + ${HIDDEN_ABOVE}
+    }, coalesce(r.last_read, 0), ${OWN_ABOVE} + ${HIDDEN_ABOVE}, ${FLOOR}
      FROM message_areas a JOIN ${VIEWER} ON v.id = ?
        LEFT JOIN last_read r ON r.user_id = ? AND r.area_id = a.id
      WHERE a.kind <> 'private' AND a.last_msg_num > coalesce(r.last_read, 0)
@@ -711,7 +721,9 @@ export async function newScan(
     const area = toMessageArea(row);
     const lastRead = Number(row[MESSAGE_AREAS.selected.length]);
     const mine = Number(row[MESSAGE_AREAS.selected.length + 1]);
-    const unread = area.lastMsgNum - lastRead - mine;
+    // Numbers at or below the floor hold no message (trimmed): not unread.
+    const floor = Number(row[MESSAGE_AREAS.selected.length + 2]);
+    const unread = area.lastMsgNum - Math.max(lastRead, floor) - mine;
     if (unread > 0) entries.push({ area, lastRead, unread });
   }
   return entries;

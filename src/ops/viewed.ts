@@ -11,7 +11,9 @@
  * Writes first read the viewer's row: a banned or locked viewer may write nothing (`forbidden`).
  * Then each write's guard checks what it touches: posting and uploading need an area the viewer
  * may write in, as themselves; editing and deleting a message or a file needs its author or the
- * area's sysop; administering an area needs its sysop (of every area involved); marking read,
+ * area's sysop; administering an area needs its sysop (of every area involved), as does trimming
+ * it (`messages.trim`; `messages.trimAll` needs a board sysop, and both check again in each batch's
+ * transaction); marking read,
  * setting pointers (`setPointer`, `setPointersByDate`) and the new-scan selection (`setScanned`)
  * need the viewer's own pointers in areas they may read (as does reading one with `pointer`;
  * `setPointersByDate` without `areaIds` sets those of the areas the viewer may read). Every other write needs a board
@@ -22,7 +24,7 @@
  *
  * @module
  */
-import { type Executor, sql } from "../driver.ts";
+import { type Executor, type Queryable, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type { Repositories } from "../storage.ts";
 import * as V from "../validate.ts";
@@ -352,6 +354,21 @@ function administering(files: boolean, op: string): Guard {
   };
 }
 
+/** Trimming an area (`messages.trim`): the area's sysop. */
+const trimming: Guard = async (x, v, [areaId]) => {
+  const area = await areaFor(x, false, areaId);
+  if (area && !sysopOf(v, area)) {
+    throw forbidden(
+      "messages.trim",
+      v,
+      `has level ${v.level}, below the sysop level ${area.sysopLevel} of ${
+        areaName(area, v)
+      }`,
+      "only an area's sysops may trim it",
+    );
+  }
+};
+
 /**
  * The viewer's own pointers, in areas they may read: `forbidden` for another user's pointers or
  * an area the viewer may not read (a missing area: the operation reports it).
@@ -469,6 +486,8 @@ const GUARDS: Partial<Record<OperationName | string, Guard>> = {
   "messages.post": authoring(false, "fromUserId"),
   "messages.update": owning(false, "messages.update"),
   "messages.delete": owning(false, "messages.delete"),
+  "messages.trim": trimming,
+  "messages.trimAll": sysopOr("messages.trimAll"),
   "files.add": authoring(true, "uploaderId"),
   "files.update": updatingFile,
   "files.move": movingFile,
@@ -796,7 +815,7 @@ function writeViewed(
   given: unknown[],
 ): Promise<unknown> {
   const args = settleAll(op, given);
-  const write = async (inner: Executor) => {
+  const check = async (inner: Executor) => {
     await inner.get(lockUser, [x.viewerId]);
     const v = await loadViewer(inner, x.viewerId, op);
     if (isBarred(v)) {
@@ -810,10 +829,43 @@ function writeViewed(
       );
     }
     await (GUARDS[op] ?? sysopOr(op))(inner, v, args);
+  };
+  if (BATCHED.has(op) && x.transaction) {
+    // Each batch is a transaction of its own, checked there: no ban, demotion or change of the
+    // area's access comes between a batch's check and its writes.
+    const inner = x.inner;
+    const checked: Executor = {
+      all: (q, params) => inner.all(q, params),
+      get: (q, params) => inner.get(q, params),
+      run: (q, params) => inner.run(q, params),
+      atomic: (fn) =>
+        inner.atomic(async (q) => {
+          await check({ ...bound(q), atomic: (f) => f(q) });
+          return await fn(q);
+        }),
+    };
+    return run(new ViewerExecutor(checked, x.viewerId), ...args);
+  }
+  const write = async (inner: Executor) => {
+    await check(inner);
     return await run(new ViewerExecutor(inner, x.viewerId), ...args);
   };
   return x.transaction ? x.transaction(write) : write(x.inner);
 }
+
+/**
+ * Writes that run in batches, each in a transaction of its own (`messages.trim`, `trimAll`):
+ * through `storage.as()`, the viewer and the guard are checked in every batch's transaction
+ * (in `tx.as()`, once, in the caller's transaction, as every write).
+ */
+const BATCHED = new Set(["messages.trim", "messages.trimAll"]);
+
+/** A queryable's methods, bound. */
+const bound = (q: Queryable): Queryable => ({
+  all: (s, params) => q.all(s, params),
+  get: (s, params) => q.get(s, params),
+  run: (s, params) => q.run(s, params),
+});
 
 /** Runs an operation for the viewer of `x`, guarded. */
 function runViewed(

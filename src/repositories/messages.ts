@@ -34,8 +34,11 @@ import type {
   MessagePatch,
   NewMessage,
   SearchOptions,
+  TrimOptions,
+  TrimResult,
 } from "../records.ts";
 import * as ops from "../ops/messages.ts";
+import { trimAllMessages, trimMessages } from "../ops/trim.ts";
 
 /** Messages: `storage.messages`, and `tx.messages` in a transaction. */
 export interface Messages {
@@ -55,6 +58,24 @@ export interface Messages {
   findByMsgid(areaId: number, msgid: string): Promise<Message | null>;
   /** Messages whose subject or body match, best first (words ANDed, "quoted phrases"). */
   search(query: string, options?: SearchOptions): Promise<Message[]>;
+  /**
+   * Deletes an area's old messages in bulk and returns how many went: those beyond the newest
+   * `keep` (by number), those created before `olderThan`; with both, a message goes when either
+   * says so. Neither is refused as `validation`. What may go is fixed when the trim begins.
+   * Batches of 1000, each in a short transaction of its own (one statement deletes a batch), so
+   * posting goes on meanwhile and a crash leaves whole batches. Numbers are never reused; a reply
+   * whose parent went becomes the root of its thread, and its replies follow it; the area's
+   * count drops; last-read pointers below freed numbers move up past them (no unread message is
+   * marked read). `not_found` if the area is missing. Through `as()`: the area's sysops only,
+   * checked in every batch. In a transaction (`tx.messages.trim`) every batch runs in it.
+   */
+  trim(areaId: number, options: TrimOptions): Promise<number>;
+  /**
+   * Trims every area with `maxMessages` or `maxAgeDays` (that many 24-hour days before now), as
+   * {@linkcode Messages.trim} with both, and returns each such area, in id order, with how many
+   * went. Through `as()`: board sysops only.
+   */
+  trimAll(): Promise<TrimResult[]>;
 }
 
 /** The operations behind {@linkcode Messages}: each method's operation, taking the executor first. */
@@ -67,4 +88,6 @@ export const MESSAGES: Definition<Messages> = {
   thread: ops.getThread,
   findByMsgid: ops.findMessageByMsgid,
   search: ops.searchMessages,
+  trim: trimMessages,
+  trimAll: trimAllMessages,
 };

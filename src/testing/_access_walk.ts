@@ -33,6 +33,25 @@ interface WalkStep {
 
 const SHA = "cd".repeat(32);
 
+/** A new area (with `maxMessages`) holding two messages, for a trim to take. */
+async function trimmable(b: WalkBoard, maxMessages: number | null) {
+  const n = b.next();
+  const area = await b.s.messageAreas.create({
+    tag: `TRIM${n}`,
+    name: "Trim",
+    maxMessages,
+  });
+  for (const subject of ["one", "two"]) {
+    await b.s.messages.post({
+      areaId: area.id,
+      fromUserId: b.other.id,
+      subject,
+      body: "trim",
+    });
+  }
+  return area;
+}
+
 /**
  * Every operation, read or write by its name, with arguments a board sysop may use. Typed by
  * `OperationName`: an operation added to the contract does not compile until it is listed here.
@@ -126,6 +145,17 @@ const WALK: Record<OperationName, WalkStep> = {
     ],
   },
   "messages.thread": { write: false, args: (b) => [b.messageId] },
+  "messages.trim": {
+    write: true,
+    args: async (b) => [(await trimmable(b, null)).id, { keep: 0 }],
+  },
+  "messages.trimAll": {
+    write: true,
+    args: async (b) => {
+      await trimmable(b, 1);
+      return [];
+    },
+  },
   "messages.findByMsgid": {
     write: false,
     args: (b) => [b.areaId, "1:2/3 0001"],
@@ -382,7 +412,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.deepEqual([writes.length, reads.length], [41, 44]);
+    assert.deepEqual([writes.length, reads.length], [43, 44]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);

@@ -72,6 +72,7 @@ import "./_app_sql.ts";
 import "./_user_counters.ts";
 import "./_read_state.ts";
 import "./_mail.ts";
+import "./_trim.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 
