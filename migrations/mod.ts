@@ -142,6 +142,13 @@ export const manifest: Readonly<Record<string, readonly Migration[]>> = {
       up: "-- A user's counters (users.incrementCounter, users.counters): the board's own (door runs, file\n-- points) and the package's daily ones (callsToday, uploadBytesToday, downloadBytesToday). A\n-- daily counter keeps the day it counts (YYYY-MM-DD in the board's time zone) and reads as 0 on\n-- another day; a lasting one has none. What the down script set aside comes back, for the users\n-- still present.\nCREATE TABLE user_counters (\n  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n  name TEXT NOT NULL,\n  value BIGINT NOT NULL DEFAULT 0 CHECK (value BETWEEN -9007199254740991 AND 9007199254740991),\n  day TEXT,\n  PRIMARY KEY (user_id, name)\n);\n\nCREATE TABLE IF NOT EXISTS impulse_aside_0018_counters (\n  user_id BIGINT,\n  name TEXT,\n  value BIGINT,\n  day TEXT\n);\n\nINSERT INTO user_counters (user_id, name, value, day)\nSELECT a.user_id, a.name, a.value, a.day FROM impulse_aside_0018_counters a\nWHERE EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id);\n\nDROP TABLE impulse_aside_0018_counters;\n",
       down: "-- Sets the counters aside (impulse_aside_0018_counters) for the up script to bring back.\nCREATE TABLE impulse_aside_0018_counters AS\nSELECT user_id, name, value, day FROM user_counters;\nDROP TABLE user_counters;\n",
     },
+    {
+      version: 22,
+      name: "file_find",
+      checksum: "c7a5661aebc2f80bbf5589ad74e2f9c5c5a9d347b3c7dcf1aab6b0cd6e2dd788",
+      up: "-- files.find searches every area by name: an index of the name keys (ASCII letters in lower\n-- case) and ids, in which a wildcard's literal prefix is a range and the order of the results.\n-- The keys compare byte for byte (COLLATE \"C\", the code point order of UTF-8, as SQLite's\n-- BINARY), whatever the database's collation, so that a range holds exactly the keys of a\n-- prefix and files.list by name orders as on SQLite. No key changes.\nALTER TABLE files ALTER COLUMN filename_key TYPE TEXT COLLATE \"C\";\nCREATE INDEX files_name_key ON files (filename_key, id);\n",
+      down: "-- Back to files without the index of name keys, the keys in the database's collation again; no\n-- key changes.\nDROP INDEX files_name_key;\nALTER TABLE files ALTER COLUMN filename_key TYPE TEXT COLLATE \"default\";\n",
+    },
   ],
   "sqlite": [
     {
@@ -273,6 +280,13 @@ export const manifest: Readonly<Record<string, readonly Migration[]>> = {
       checksum: "1de726f982bbfc2fd5b2d211df4b288ace480f22f79490187e5cb1dccd952cbe",
       up: "-- A user's counters (users.incrementCounter, users.counters): the board's own (door runs, file\n-- points) and the package's daily ones (callsToday, uploadBytesToday, downloadBytesToday). A\n-- daily counter keeps the day it counts (YYYY-MM-DD in the board's time zone) and reads as 0 on\n-- another day; a lasting one has none. What the down script set aside comes back, for the users\n-- still present.\nCREATE TABLE user_counters (\n  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,\n  name TEXT NOT NULL,\n  value INTEGER NOT NULL DEFAULT 0 CHECK (value BETWEEN -9007199254740991 AND 9007199254740991),\n  day TEXT,\n  PRIMARY KEY (user_id, name)\n) STRICT, WITHOUT ROWID;\n\nCREATE TABLE IF NOT EXISTS impulse_aside_0018_counters (\n  user_id INTEGER,\n  name TEXT,\n  value INTEGER,\n  day TEXT\n);\n\nINSERT INTO user_counters (user_id, name, value, day)\nSELECT a.user_id, a.name, a.value, a.day FROM impulse_aside_0018_counters a\nWHERE EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id);\n\nDROP TABLE impulse_aside_0018_counters;\n",
       down: "-- Sets the counters aside (impulse_aside_0018_counters) for the up script to bring back.\nCREATE TABLE impulse_aside_0018_counters AS\nSELECT user_id, name, value, day FROM user_counters;\nDROP TABLE user_counters;\n",
+    },
+    {
+      version: 22,
+      name: "file_find",
+      checksum: "a517f1f444a57f6b88f5159c3d0367c38e1cf5cc931e8b5d123ff7e4cbeb9b32",
+      up: "-- files.find searches every area by name: an index of the name keys (ASCII letters in lower\n-- case) and ids, in which a wildcard's literal prefix is a range and the order of the results.\n-- SQLite compares text byte for byte (BINARY), the code point order of UTF-8.\nCREATE INDEX files_name_key ON files (filename_key, id);\n",
+      down: "-- Back to files without the index of name keys; nothing else changed.\nDROP INDEX files_name_key;\n",
     },
   ],
 };
