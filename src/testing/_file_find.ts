@@ -282,7 +282,7 @@ testCase(
     await rejectsKind(
       s.files.find({ bogus: 1 } as never),
       "validation",
-      "options",
+      "options.bogus",
     );
   },
 );
