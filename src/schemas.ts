@@ -413,7 +413,8 @@ export const findFilesOptions = z.strictObject({
   since: date.optional(),
   until: date.optional(),
   areaIds: z.array(id, { error: "must be an array of file area ids" }).min(1, {
-    error: "must hold at least one file area id (leave it out to search every area)",
+    error:
+      "must hold at least one file area id (leave it out to search every area)",
   }).max(1000, { error: "must hold at most 1000 file area ids" }).optional(),
   limit,
   after: z.string({ error: "must be a string" }).max(2000, {

@@ -66,7 +66,13 @@ const BIG_TABLES = /^(users|messages|files|sessions|events|m|f|s|u)$/;
  * must search its index (its name ends in `.after`, so it is not listed here).
  */
 const ORDERED_WALK =
-  /^users\.list\.\w+\.(ASC|DESC)\.\d+: SCAN users( USING INDEX users_(username_key|created|last_login))?$/;
+  /^(users\.list\.\w+\.(ASC|DESC)\.\d+: SCAN users( USING INDEX users_(username_key|created|last_login))?|files\.find(\.(like|uploader|sizes|times|areas|all|as))*: SCAN f USING INDEX files_name_key)$/;
+
+/**
+ * The shapes of `files.find` with a pattern's literal prefix or a cursor: a range of the index
+ * of name keys (files_name_key, 0022), so that a search reads what its prefix takes.
+ */
+const FIND_RANGES = /^files\.find\.(low|after)\b/;
 
 /**
  * Statements that count every row the filter takes, which no index can answer without reading
@@ -158,8 +164,18 @@ Deno.test("every statement of the operations searches an index (SQLite)", async 
           );
           const line = `${q.name}: ${detail}`;
           // A file list walks its order's index: sorting the area's files would grow with them.
-          if (/^files\.list\./.test(q.name) && /TEMP B-TREE/.test(detail)) {
+          if (
+            /^files\.(list|find)\./.test(q.name) && /TEMP B-TREE/.test(detail)
+          ) {
             failures.push(line);
+          }
+          if (
+            FIND_RANGES.test(q.name) && /^(SCAN|SEARCH) f\b/.test(detail) &&
+            !/^SEARCH f USING INDEX files_name_key \(filename_key>\?/.test(
+              detail,
+            )
+          ) {
+            failures.push(`${line} (not a range of files_name_key)`);
           }
           if (
             scan && BIG_TABLES.test(scan[1]!) &&
@@ -251,6 +267,8 @@ Deno.test({
         }
         for (const line of lines) {
           // A file list walks its order's index: sorting the area's files would grow with them.
+          // (files.find: on these few rows PostgreSQL guesses a sort of one row cheapest;
+          // bench/scale.ts checks that its order comes from files_name_key on a large board.)
           if (
             /^files\.list\./.test(q.name) &&
             /^\s*(->\s*)?(Incremental )?Sort\b/.test(line)

@@ -80,6 +80,8 @@ const MAPPING = {
     "list",
     "page",
     "count",
+    "find",
+    "findPage",
     "listNew",
     "findByHash",
     "recordDownload",

@@ -735,9 +735,9 @@ async function findOf(
   const w = o.pattern === undefined ? undefined : wildcard(o.pattern);
   if (o.after !== undefined) {
     const [key, id] = readFindCursor(search, o.after);
-    // The range on the key alone lets every dialect search the index.
-    where.push("f.filename_key >= ? AND (f.filename_key > ? OR f.id > ?)");
-    params.push(key, key, id);
+    // A row value over the index's own columns: a range of it on every dialect.
+    where.push("(f.filename_key, f.id) > (?, ?)");
+    params.push(key, id);
   } else if (w !== undefined && w.low !== "") {
     where.push("f.filename_key >= ?");
     params.push(w.low);
@@ -755,41 +755,52 @@ async function findOf(
     );
     params.push(w.like, `%${UNIQUE_MARK}%`, `${w.like}${UNIQUE_MARK}%`);
   }
+  // The other conditions filter what the name key index gives (the unary + keeps every
+  // dialect from searching another index and sorting what it finds).
   if (o.uploaderId !== undefined) {
-    where.push("f.uploader_id = ?");
+    where.push("+f.uploader_id = ?");
     params.push(o.uploaderId);
   }
-  where.push("f.size BETWEEN ? AND ?", "f.uploaded_at >= ? AND f.uploaded_at < ?");
-  params.push(
-    o.minSize ?? 0,
-    o.maxSize ?? Number.MAX_SAFE_INTEGER,
-    o.since?.getTime() ?? -MAX_TIME,
-    o.until?.getTime() ?? MAX_TIME + 1,
-  );
+  const sizes = o.minSize !== undefined || o.maxSize !== undefined;
+  if (sizes) {
+    where.push("+f.size BETWEEN ? AND ?");
+    params.push(o.minSize ?? 0, o.maxSize ?? Number.MAX_SAFE_INTEGER);
+  }
+  const times = o.since !== undefined || o.until !== undefined;
+  if (times) {
+    where.push("+f.uploaded_at >= ? AND +f.uploaded_at < ?");
+    params.push(
+      o.since?.getTime() ?? -MAX_TIME,
+      o.until?.getTime() ?? MAX_TIME + 1,
+    );
+  }
   if (o.areaIds !== undefined) {
     // One statement whatever the number of areas: the ids as one text, ",1,5,".
-    where.push("? LIKE '%,' || f.area_id || ',%'");
+    where.push("? LIKE '%,' || (+f.area_id) || ',%'");
     params.push(`,${[...new Set(o.areaIds)].join(",")},`);
   }
   if (!o.includeUnavailable) where.push(AVAILABLE);
   if (viewer !== undefined) where.push(READABLE);
-  const name = `files.find.${
-    [
-      o.after !== undefined ? "after" : w?.low ? "low" : "",
-      w?.high ? "high" : "",
-      w ? "like" : "",
-      o.uploaderId !== undefined ? "uploader" : "",
-      o.areaIds ? "areas" : "",
-      o.includeUnavailable ? "all" : "",
-      viewer === undefined ? "" : "as",
-    ].filter((part) => part !== "").join(".")
-  }`;
+  const name = [
+    "files.find",
+    o.after !== undefined ? "after" : w?.low ? "low" : "",
+    w?.high ? "high" : "",
+    w ? "like" : "",
+    o.uploaderId !== undefined ? "uploader" : "",
+    sizes ? "sizes" : "",
+    times ? "times" : "",
+    o.areaIds ? "areas" : "",
+    o.includeUnavailable ? "all" : "",
+    viewer === undefined ? "" : "as",
+  ].filter((part) => part !== "").join(".");
   const q = cached(
     name,
     () =>
       `SELECT ${FF}, f.filename_key ${
         viewer === undefined ? "FROM files f" : VIEWED
-      } WHERE ${where.join(" AND ")} ORDER BY f.filename_key, f.id LIMIT ?`,
+      }${
+        where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`
+      } ORDER BY f.filename_key, f.id LIMIT ?`,
   );
   const rows = await x.all(q, [
     ...(viewer === undefined ? [] : [viewer]),

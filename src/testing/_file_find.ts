@@ -233,6 +233,11 @@ testCase(
       names(await s.files.find({ pattern: "game*", includeUnavailable: true })),
       ["GAME1.ZIP", "GAME2.ZIP", "GAME3.ZIP", "GAME4.ZIP", "GAME5.ZIP"],
     );
+    assert.deepEqual(
+      names(await s.files.find({ includeUnavailable: true })),
+      ["GAME1.ZIP", "GAME2.ZIP", "GAME3.ZIP", "GAME4.ZIP", "GAME5.ZIP"],
+      "no condition at all: every file",
+    );
   },
 );
 
@@ -325,5 +330,33 @@ testCase(
       files: [],
       next: null,
     });
+  },
+);
+
+testCase(
+  "files.find: a name key made unique by migration 0006 (key, U+001F, id) matches as its name",
+  async (s) => {
+    const area = await s.fileAreas.create({ tag: "F", name: "F" });
+    const file = await s.files.add({
+      areaId: area.id,
+      filename: "GAME.ZIP",
+      size: 1,
+    });
+    await s.files.add({ areaId: area.id, filename: "GAME.ZIP5", size: 1 });
+    // What 0006 left for the second of two names that were the same in an area.
+    await s.sql("UPDATE files SET filename_key = ? WHERE id = ?", [
+      `game.zip\u001f${file.id}`,
+      file.id,
+    ]);
+    const find = async (pattern: string) =>
+      (await s.files.find({ pattern })).map((f) => f.filename);
+    assert.deepEqual(await find("game.zip"), ["GAME.ZIP"]);
+    assert.deepEqual(await find("*.zip"), ["GAME.ZIP"]);
+    assert.deepEqual(
+      await find("*5"),
+      ["GAME.ZIP5"],
+      "the id is no part of the name",
+    );
+    assert.deepEqual(await find("game.zip?"), ["GAME.ZIP5"]);
   },
 );
