@@ -19,6 +19,8 @@
  * await storage.files.recordDownload(file.id, alice.id);
  * assert.equal((await storage.files.get(file.id))?.downloads, 1);
  * assert.deepEqual((await storage.files.search("doom")).map((f) => f.id), [file.id]);
+ * // A DOS wildcard over every area, ASCII letters case-insensitively.
+ * assert.deepEqual((await storage.files.find({ pattern: "doom*.zip" })).map((f) => f.id), [file.id]);
  * ```
  *
  * @module
