@@ -36,6 +36,8 @@ export interface Seeded {
   eventUserId?: number;
   /** A user with sessions (absent on boards seeded before nodes and sessions, 0014). */
   sessionUserId?: number;
+  /** Whether the file area holds GAME1.ZIP … GAME9.ZIP (absent on boards seeded before files.find). */
+  gameFiles?: boolean;
 }
 
 /** Live sessions holding nodes 1…LIVE_NODES on a seeded board (of the default 250 nodes). */

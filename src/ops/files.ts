@@ -782,6 +782,9 @@ async function findOf(
     params.push(`,${[...new Set(o.areaIds)].join(",")},`);
   }
   if (!o.includeUnavailable) where.push(AVAILABLE);
+  // Through as(): the files first (CROSS JOIN keeps SQLite from starting at the viewer and
+  // the areas, then sorting every file they may read), each joined to its area and the viewer.
+  if (viewer !== undefined) where.unshift("v.id = ? AND a.id = f.area_id");
   if (viewer !== undefined) where.push(READABLE);
   const name = [
     "files.find",
@@ -799,7 +802,9 @@ async function findOf(
     name,
     () =>
       `SELECT ${FF}, f.filename_key ${
-        viewer === undefined ? "FROM files f" : VIEWED
+        viewer === undefined
+          ? "FROM files f"
+          : `FROM files f CROSS JOIN file_areas a CROSS JOIN ${VIEWER}`
       }${
         where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`
       } ORDER BY f.filename_key, f.id LIMIT ?`,
