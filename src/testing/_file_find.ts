@@ -96,6 +96,10 @@ testCase(
     assert.deepEqual(await find("10_ok.zip"), ["10_OK.ZIP"]);
     assert.deepEqual(await find("1__ok.zip"), [], "_ is no wildcard");
     assert.deepEqual(await find("10?ok.zip"), ["10_OK.ZIP"]);
+    // After a wildcard too, where no prefix range narrows the search.
+    assert.deepEqual(await find("*%*"), ["100%_OK.ZIP"]);
+    assert.deepEqual(await find("*_*"), ["100%_OK.ZIP", "10_OK.ZIP"]);
+    assert.deepEqual(await find("*0\\%*"), []);
     assert.deepEqual(await find("*\\*"), [], "\\ escapes nothing");
     assert.deepEqual(await find("100\\%_ok.zip"), []);
   },
