@@ -47,7 +47,7 @@ const EXPECTED: ReadonlyArray<[string, RegExp, boolean]> = [
     true,
   ],
   ["files.find.after.high.like.as", /\bfiles_name_key\b/, false],
-  ["files.find.like.as", /\bfiles_name_key\b/, false],
+  ["files.find.low.like.as", /\bfiles_name_key\b/, false],
 ];
 
 function statement(name: string): Sql {
@@ -134,22 +134,23 @@ function params(viewer: number, area: number): Record<string, unknown[]> {
     "files.search": [["archive", "4242"], null, 20],
     "files.searchAs": [["archive", "4242"], null, 20, viewer],
     "files.find.low.high.like": ["f50", "f51", ...like("f50%.zip"), 21],
+    // Through as(), the viewer's id comes after the conditions (the area's test is a subquery).
     "files.find.low.high.like.as": [
-      viewer,
       "f50",
       "f51",
       ...like("f50%.zip"),
+      viewer,
       21,
     ],
     "files.find.after.high.like.as": [
-      viewer,
       "f500.zip",
       500,
       "f51",
       ...like("f50%.zip"),
+      viewer,
       21,
     ],
-    "files.find.like.as": [viewer, ...like("%.zip"), 21],
+    "files.find.low.like.as": ["", ...like("%.zip"), viewer, 21],
   };
 }
 

@@ -66,11 +66,12 @@ const BIG_TABLES = /^(users|messages|files|sessions|events|m|f|s|u)$/;
  * must search its index (its name ends in `.after`, so it is not listed here).
  */
 const ORDERED_WALK =
-  /^(users\.list\.\w+\.(ASC|DESC)\.\d+: SCAN users( USING INDEX users_(username_key|created|last_login))?|files\.find(\.(like|uploader|sizes|times|areas|all|as))*: SCAN f USING INDEX files_name_key)$/;
+  /^users\.list\.\w+\.(ASC|DESC)\.\d+: SCAN users( USING INDEX users_(username_key|created|last_login))?$/;
 
 /**
- * The shapes of `files.find` with a pattern's literal prefix or a cursor: a range of the index
- * of name keys (files_name_key, 0022), so that a search reads what its prefix takes.
+ * Every shape of `files.find`: a range of the index of name keys (files_name_key, 0022), from
+ * the pattern's literal prefix, the cursor, or the empty key, so that a search reads what its
+ * prefix takes and never sorts.
  */
 const FIND_RANGES = /^files\.find\.(low|after)\b/;
 

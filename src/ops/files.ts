@@ -738,9 +738,11 @@ async function findOf(
     // A row value over the index's own columns: a range of it on every dialect.
     where.push("(f.filename_key, f.id) > (?, ?)");
     params.push(key, id);
-  } else if (w !== undefined && w.low !== "") {
+  } else {
+    // Without a prefix, from the empty key: a range of the index all the same, which no
+    // dialect then sorts (SQLite would otherwise sort a small board's files rather than walk).
     where.push("f.filename_key >= ?");
-    params.push(w.low);
+    params.push(w?.low ?? "");
   }
   if (w?.high) {
     where.push("f.filename_key < ?");
@@ -782,13 +784,18 @@ async function findOf(
     params.push(`,${[...new Set(o.areaIds)].join(",")},`);
   }
   if (!o.includeUnavailable) where.push(AVAILABLE);
-  // Through as(): the files first (CROSS JOIN keeps SQLite from starting at the viewer and
-  // the areas, then sorting every file they may read), each joined to its area and the viewer.
-  if (viewer !== undefined) where.unshift("v.id = ? AND a.id = f.area_id");
-  if (viewer !== undefined) where.push(READABLE);
+  if (viewer !== undefined) {
+    // Through as(): each file's area and the viewer in a subquery, so the files are read as
+    // the system's search reads them (a join lets SQLite start at the viewer and the areas,
+    // then sort every file they may read).
+    where.push(
+      `EXISTS (SELECT 1 FROM file_areas a JOIN ${VIEWER} ON v.id = ? WHERE a.id = f.area_id AND ${READABLE})`,
+    );
+    params.push(viewer);
+  }
   const name = [
     "files.find",
-    o.after !== undefined ? "after" : w?.low ? "low" : "",
+    o.after !== undefined ? "after" : "low",
     w?.high ? "high" : "",
     w ? "like" : "",
     o.uploaderId !== undefined ? "uploader" : "",
@@ -801,19 +808,11 @@ async function findOf(
   const q = cached(
     name,
     () =>
-      `SELECT ${FF}, f.filename_key ${
-        viewer === undefined
-          ? "FROM files f"
-          : `FROM files f CROSS JOIN file_areas a CROSS JOIN ${VIEWER}`
-      }${
+      `SELECT ${FF}, f.filename_key FROM files f${
         where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`
       } ORDER BY f.filename_key, f.id LIMIT ?`,
   );
-  const rows = await x.all(q, [
-    ...(viewer === undefined ? [] : [viewer]),
-    ...params,
-    o.limit + 1,
-  ]);
+  const rows = await x.all(q, [...params, o.limit + 1]);
   const more = rows.length > o.limit;
   const page = more ? rows.slice(0, o.limit) : rows;
   const last = page[page.length - 1];
