@@ -66,6 +66,7 @@ export type {
   FilePage,
   FilePatch,
   Files,
+  FindFilesOptions,
   InboxOptions,
   JsonValue,
   Kludge,

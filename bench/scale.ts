@@ -65,6 +65,19 @@ async function board(
     );
     await Deno.writeTextFile(`./data/${marker}`, JSON.stringify(seeded));
   }
+  if (seeded.gameFiles === undefined) {
+    // What files.find's wildcard case finds: nine names of one prefix on every board, among
+    // the seeded FILE<n>.ZIP.
+    for (let i = 1; i <= 9; i++) {
+      await storage.files.add({
+        areaId: seeded.fileAreaId,
+        filename: `GAME${i}.ZIP`,
+        size: 1000 * i,
+      });
+    }
+    seeded.gameFiles = true;
+    await Deno.writeTextFile(`./data/${marker}`, JSON.stringify(seeded));
+  }
   return { storage, seeded };
 }
 
@@ -124,6 +137,14 @@ const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
   // letters not yet received of one user, however many the board holds.
   "mail.unreadCount": ({ storage, seeded }) =>
     storage.mail.unreadCount(seeded.mailUserId!),
+  // files_name_key (0022): the prefix "game" is a range of the name keys holding the nine
+  // GAME?.ZIP of each board, whatever the board's size; the rest of the wildcard filters it.
+  "files.find wildcard": ({ storage }) =>
+    storage.files.find({ pattern: "game?.zip", limit: 20 }),
+  // A pattern that starts with a wildcard walks the names in order: every seeded name
+  // matches, so the walk stops after the page.
+  "files.find *.zip as()": (b) =>
+    viewed.get(b)!.files.find({ pattern: "*.zip", limit: 20 }),
   "events.list": ({ storage }) =>
     storage.events.list({ kind: "file.upload", limit: 20 }),
   "events.list user": ({ storage, seeded }) =>

@@ -38,6 +38,8 @@ export interface Seeded {
   sessionUserId?: number;
   /** A user with letters, some unread (absent on boards seeded before mail, 0019). */
   mailUserId?: number;
+  /** Whether the file area holds GAME1.ZIP … GAME9.ZIP (absent on boards seeded before files.find). */
+  gameFiles?: boolean;
 }
 
 /** Live sessions holding nodes 1…LIVE_NODES on a seeded board (of the default 250 nodes). */

@@ -651,6 +651,40 @@ export interface FilePage {
   next: string | null;
 }
 
+/**
+ * What `files.find` and `files.findPage` look for, across file areas: every condition given must
+ * hold.
+ */
+export interface FindFilesOptions {
+  /**
+   * A DOS wildcard the file name must match whole: `*` any run of characters, `?` exactly one;
+   * ASCII letters compare case-insensitively (as file names do), every other character (`%`,
+   * `_` and `\` too) stands for itself. 1–255 characters.
+   */
+  pattern?: string;
+  /** Only files this user uploaded. */
+  uploaderId?: number;
+  /** Only files of at least this many bytes. */
+  minSize?: number;
+  /** Only files of at most this many bytes. */
+  maxSize?: number;
+  /** Only files uploaded at or after this time. */
+  since?: Date;
+  /** Only files uploaded before this time. */
+  until?: Date;
+  /** Only files of these file areas (1–1000 ids). */
+  areaIds?: number[];
+  /** 1–1000; defaults to 100. */
+  limit?: number;
+  /**
+   * The `next` cursor of a page of `files.findPage` searched with the same conditions
+   * (`validation` naming `options.after` otherwise).
+   */
+  after?: string;
+  /** Takes offline files and files whose scan is not `"clean"` too; `false`. */
+  includeUnavailable?: boolean;
+}
+
 /** Paging of `messages.list`. */
 export interface ListMessagesOptions {
   /** A message id: only messages with a greater id are listed. Defaults to 0. */

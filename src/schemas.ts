@@ -407,6 +407,27 @@ export const fileFilter = z.strictObject({
   ),
 }).default({ includeUnavailable: false });
 
+/** Options of files.find and files.findPage. */
+export const findFilesOptions = z.strictObject({
+  pattern: oneLine(text(255, 1)).optional(),
+  uploaderId: id.optional(),
+  minSize: count.optional(),
+  maxSize: count.optional(),
+  since: date.optional(),
+  until: date.optional(),
+  areaIds: z.array(id, { error: "must be an array of file area ids" }).min(1, {
+    error:
+      "must hold at least one file area id (leave it out to search every area)",
+  }).max(1000, { error: "must hold at most 1000 file area ids" }).optional(),
+  limit,
+  after: z.string({ error: "must be a string" }).max(2000, {
+    error: "must be a cursor from files.findPage (this is too long for one)",
+  }).optional(),
+  includeUnavailable: z.boolean({ error: "must be true or false" }).default(
+    false,
+  ),
+}).default({ limit: 100, includeUnavailable: false });
+
 /** Options of messages.list. */
 export const listMessagesOptions = z.strictObject({
   after: count.default(0),

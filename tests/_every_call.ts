@@ -89,6 +89,8 @@ export function everyCall(ids: {
     "files.list": [ids.fileArea],
     "files.page": [ids.fileArea, { orderBy: "downloads" }],
     "files.count": [ids.fileArea],
+    "files.find": [{ pattern: "*.ZIP" }],
+    "files.findPage": [{ areaIds: [ids.fileArea], limit: 1 }],
     "files.move": [ids.file, ids.fileArea],
     "fileAreas.stats": [],
     "files.listNew": [when],

@@ -655,6 +655,8 @@ export const OPS: Record<OperationName, OpCase> = {
     args: (b) => [b.fileArea.id, { includeUnavailable: true }],
     schemas: { 1: S.fileFilter },
   },
+  "files.find": { args: findArgs, schemas: { 0: S.findFilesOptions } },
+  "files.findPage": { args: findArgs, schemas: { 0: S.findFilesOptions } },
   "files.move": { args: (b) => [b.file.id, b.fileArea.id] },
   "fileAreas.stats": { args: () => [] },
   "files.listNew": {
@@ -928,4 +930,20 @@ export async function seedBoard(s: Repositories): Promise<Board> {
     token,
     next: () => ++n,
   };
+}
+
+/** Every option of files.find, the cursor of the same search's first page among them. */
+async function findArgs(b: Board): Promise<unknown[]> {
+  const search = {
+    pattern: "*",
+    uploaderId: b.a.id,
+    minSize: 0,
+    maxSize: 1_000_000,
+    since: new Date(0),
+    until: new Date(Date.UTC(2100, 0)),
+    areaIds: [b.fileArea.id],
+    includeUnavailable: true,
+  };
+  const first = await b.s.files.findPage({ ...search, limit: 1 });
+  return [{ ...search, limit: 10, after: first.next ?? undefined }];
 }

@@ -554,4 +554,36 @@ export async function everyFileOrder(
   }
   await s.files.count(areaId);
   await s.files.count(areaId, { includeUnavailable: true });
+  await everyFileFind(s, areaId);
+}
+
+/**
+ * `files.find` in each of its statement shapes: a pattern with a literal prefix (a range of the
+ * name key index) or none, a page after a cursor, an uploader, areas, unavailable files.
+ */
+export async function everyFileFind(
+  s: Repositories,
+  areaId: number,
+): Promise<void> {
+  for (const includeUnavailable of [false, true]) {
+    for (const pattern of [undefined, "*", "*.ZIP", "A*.ZIP", "A", "A?"]) {
+      const first = await s.files.findPage({
+        pattern,
+        includeUnavailable,
+        limit: 1,
+      });
+      if (first.next !== null) {
+        await s.files.find({
+          pattern,
+          includeUnavailable,
+          after: first.next,
+          limit: 1,
+        });
+      }
+    }
+  }
+  await s.files.find({ pattern: "A*", uploaderId: 1, minSize: 1 });
+  await s.files.find({ pattern: "*", maxSize: 1, until: new Date() });
+  await s.files.find({ areaIds: [areaId], since: new Date(0) });
+  await s.files.find({ pattern: "A*", areaIds: [areaId], uploaderId: 1 });
 }

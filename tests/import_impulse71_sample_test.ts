@@ -222,7 +222,7 @@ importTest(
 );
 
 importTest(
-  "importImpulse71() brings the sample's file area SR across with its 13 entries and long descriptions",
+  "importImpulse71() brings the sample's file area SR across with its 13 entries, long descriptions as DIZ text",
   async (storage) => {
     const report = await importImpulse71(SAMPLE!, storage, FAST);
     assert.deepEqual(report.counts.fileAreas, {
@@ -243,7 +243,7 @@ importTest(
     ]);
     const files = await storage.files.list(sr!.id);
     const sauce = (artist: string, group: string, date: string) =>
-      `\nArtist: ${artist}\nGroup:${
+      `Artist: ${artist}\nGroup:${
         group ? ` ${group}` : ""
       }\nDate: ${date}\nSauce: v00`;
     const title = (text: string) => `Title: ${text}`.padEnd(42);
@@ -253,16 +253,18 @@ importTest(
       ) => [
         f.filename,
         f.description,
+        f.diz,
         f.size,
         f.uploaderId,
         f.uploadedAt,
         f.downloads,
       ]),
       [
-        ["SRART.ZIP", "blah", 276 * 128, 1, day("1998-07-28"), 0],
-        ["SC-SRAD.ANS", "", 35 * 128, 1, day("1998-07-27"), 0],
+        ["SRART.ZIP", "blah", "", 276 * 128, 1, day("1998-07-28"), 0],
+        ["SC-SRAD.ANS", "", "", 35 * 128, 1, day("1998-07-27"), 0],
         [
           "US-RAD.ANS",
+          "",
           sauce("idler & sephiroth", "", "07/24/1998"),
           343 * 128,
           1,
@@ -271,17 +273,19 @@ importTest(
         ],
         [
           "US-SUPER.ANS",
-          title("Super Rad") + sauce("Enzo", "Zenith", "05/30/1998"),
+          title("Super Rad"),
+          sauce("Enzo", "Zenith", "05/30/1998"),
           666 * 128,
           1,
           day("1998-07-27"),
           0,
         ],
-        ["E0-BAT.ANS", "blah", 49 * 128, 1, day("1998-07-27"), 0],
-        ["LS-SUPRD.ANS", "gimp ansi!", 20 * 128, 1, day("1998-05-15"), 0],
+        ["E0-BAT.ANS", "blah", "", 49 * 128, 1, day("1998-07-27"), 0],
+        ["LS-SUPRD.ANS", "gimp ansi!", "", 20 * 128, 1, day("1998-05-15"), 0],
         [
           "KL-SRAD.ANS",
-          title("superRAD") + sauce("knocturnal", "avenge", "|DT"),
+          title("superRAD"),
+          sauce("knocturnal", "avenge", "|DT"),
           21 * 128,
           1,
           day("1998-05-15"),
@@ -289,25 +293,26 @@ importTest(
         ],
         [
           "US-HOR.ANS",
-          title("HOR") + sauce("Multiple Artists", "AvengeCult 98", "|DT"),
+          title("HOR"),
+          sauce("Multiple Artists", "AvengeCult 98", "|DT"),
           60 * 128,
           1,
           day("1998-05-15"),
           0,
         ],
-        ["K4-RAD.ANS", "ansi!", 13 * 128, 1, day("1998-05-15"), 0],
-        ["3L-SRAD.ANS", "ansi!", 9 * 128, 1, day("1998-05-15"), 0],
+        ["K4-RAD.ANS", "ansi!", "", 13 * 128, 1, day("1998-05-15"), 0],
+        ["3L-SRAD.ANS", "ansi!", "", 9 * 128, 1, day("1998-05-15"), 0],
         [
           "ENZO-SR1.ANS",
-          title("Supah Soccer Rad") +
+          title("Supah Soccer Rad"),
           sauce("Enzo", "Fire Graphics 1998", "|DT"),
           209 * 128,
           1,
           day("1998-05-15"),
           0,
         ],
-        ["KY-SR1.ANS", "ansi!", 43 * 128, 1, day("1998-05-15"), 0],
-        ["TR-SUPER.ASC", "ascii!", 32 * 128, 1, day("1998-05-15"), 0],
+        ["KY-SR1.ANS", "ansi!", "", 43 * 128, 1, day("1998-05-15"), 0],
+        ["TR-SUPER.ASC", "ascii!", "", 32 * 128, 1, day("1998-05-15"), 0],
       ],
     );
     // Uploading counted nothing beyond what USER.LST says.

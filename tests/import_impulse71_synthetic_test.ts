@@ -175,8 +175,14 @@ function email() {
   return b.build();
 }
 
-function zscan(read: Record<number, string>): Uint8Array {
-  const b = new Bytes(1588).raw(1524, new Uint8Array(32).fill(0xff)).raw(
+function zscan(
+  read: Record<number, string>,
+  unscanned: number[] = [],
+): Uint8Array {
+  // mzscan, a set of 1..254: board e is bit e mod 8 of byte e div 8.
+  const scanned = new Uint8Array(32).fill(0xff);
+  for (const board of unscanned) scanned[board >> 3]! &= ~(1 << (board & 7));
+  const b = new Bytes(1588).raw(1524, scanned).raw(
     1556,
     new Uint8Array(32).fill(0xff),
   );
@@ -231,6 +237,13 @@ async function syntheticInstall(): Promise<string> {
         pointer: 7,
       },
       { fileName: "UNVAL.ZIP", date: "03/04/01", status: 1 },
+      // Request-only: imported offline.
+      {
+        fileName: "ASK.ZIP",
+        description: "On request",
+        date: "03/04/01",
+        status: 2,
+      },
       { fileName: "PRIV.ZIP", date: "03/04/01", privateFor: "CARLA" },
       {
         fileName: "new.zip",
@@ -269,7 +282,8 @@ async function syntheticInstall(): Promise<string> {
     "DATA/ZSCAN.DAT": concat(
       zscan({}),
       zscan({ 1: "2003-05-06T12:00:00.00" }),
-      zscan({ 1: "1999-01-01T00:00:00.00" }),
+      // Carla left GENERAL out of her new-scan.
+      zscan({ 1: "1999-01-01T00:00:00.00" }, [1]),
       zscan({ 1: "2003-05-06T12:00:00.00" }),
     ),
   });
@@ -595,44 +609,80 @@ importTest(
       imported: 1,
       skipped: 1,
     });
-    assert.deepEqual(report.counts.files, { read: 8, imported: 5, skipped: 3 });
+    assert.deepEqual(report.counts.files, { read: 9, imported: 6, skipped: 3 });
     const [uploads] = await storage.fileAreas.list();
-    const files = await storage.files.list(uploads!.id);
+    const files = await storage.files.list(uploads!.id, {
+      includeUnavailable: true,
+    });
+    // The one-line description is the description, the long one (VERBOSE.DAT) the DIZ text.
     assert.deepEqual(
       files.map((
         f,
-      ) => [f.filename, f.description, f.size, f.uploaderId, f.uploadedAt]),
+      ) => [
+        f.filename,
+        f.description,
+        f.diz,
+        f.offline,
+        f.size,
+        f.uploaderId,
+        f.uploadedAt,
+      ]),
       [
-        ["TWO.ZIP", "Second\nSecond record", 128, 1, at("2001-03-04T00:00:00")],
-        ["BAD.ZIP", "Lost text", 128, 1, at("2001-03-04T00:00:00")],
+        [
+          "TWO.ZIP",
+          "Second",
+          "Second record",
+          false,
+          128,
+          1,
+          at("2001-03-04T00:00:00"),
+        ],
+        ["BAD.ZIP", "Lost text", "", false, 128, 1, at("2001-03-04T00:00:00")],
+        // Request-only: offline.
+        [
+          "ASK.ZIP",
+          "On request",
+          "",
+          true,
+          128,
+          1,
+          at("2001-03-04T00:00:00"),
+        ],
         // The long description keeps its MCI and colour codes; what followed its blank line is not read.
         [
           "new.zip",
-          "Older twin\nLine one\nLine two |DT\n\x034Third",
+          "Older twin",
+          "Line one\nLine two |DT\n\x034Third",
+          false,
           100,
           1,
           at("2001-02-02T00:00:00"),
         ],
-        ["OLD.TXT", "Old", 128, 2, at("1999-12-31T00:00:00")],
+        ["OLD.TXT", "Old", "", false, 128, 2, at("1999-12-31T00:00:00")],
         // "13/45/99" is no date: the oldest entry takes the date of the one after it.
-        ["BADDATE.TXT", "", 128, null, at("1999-12-31T00:00:00")],
+        ["BADDATE.TXT", "", "", false, 128, null, at("1999-12-31T00:00:00")],
       ],
+    );
+    assert.deepEqual(
+      (await storage.files.list(uploads!.id)).map((f) => f.filename),
+      ["TWO.ZIP", "BAD.ZIP", "new.zip", "OLD.TXT", "BADDATE.TXT"],
+      "an offline file is listed only when asked",
     );
     assert.deepEqual(
       report.skipped.filter((s) => s.kind === "files").map((
         s,
       ) => [s.record, s.reason.replace(/^File "[^"]+" is skipped, as /, "")]),
       [
-        [5, 'it is private for "CARLA" and the store has no private files'],
+        [6, 'it is private for "CARLA" and the store has no private files'],
         [4, "it awaits the SysOp's validation (hidden from callers)"],
-        [1, "the area already lists a file of that name (slot 6)"],
+        [1, "the area already lists a file of that name (slot 7)"],
       ],
     );
     assert.ok(
       report.problems.some((p) => p.kind === "bad_pointer" && p.record === 3),
     );
     assert.ok(
-      report.changed.some((c) => c.record === 8 && /STRANGER/.test(c.reason)),
+      report.changed.some((c) => c.record === 9 && /STRANGER/.test(c.reason)),
     );
   },
 );
@@ -665,9 +715,11 @@ importTest(
       ) => [e.area.id, e.lastRead, e.unread]),
       [[generalArea!.id, 2, 4]],
     );
+    // Carla left GENERAL out of her new-scan in ZSCAN.DAT: it stays out.
+    assert.deepEqual(await storage.reading.newScan(2), []);
     assert.deepEqual(
-      (await storage.reading.newScan(2)).map((e) => e.lastRead),
-      [0],
+      (await storage.reading.newScan(3)).map((e) => e.area.id),
+      [generalArea!.id],
     );
     assert.deepEqual(
       report.skipped.filter((s) => s.kind === "lastRead").map((s) => s.record),

@@ -32,6 +32,22 @@ const EXPECTED: ReadonlyArray<[string, RegExp, boolean]> = [
   ["files.byIdAs", /files_pkey|INTEGER PRIMARY KEY/, true],
   ["files.search", /files_fts VIRTUAL TABLE|files_search/, true],
   ["files.searchAs", /files_fts VIRTUAL TABLE|files_search/, true],
+  // files.find: the pattern's prefix is a range of the name keys, in their order; a pattern
+  // that starts with a wildcard walks them in order (the limit stops the walk). PostgreSQL
+  // guesses a narrow range of text keys holds a row or two, and may sort what the range takes
+  // rather than walk it: either way it reads the prefix's range alone.
+  [
+    "files.find.low.high.like",
+    /files_name_key[^|]*\| Index Cond: \(\(filename_key >=|SEARCH f USING INDEX files_name_key \(filename_key>\? AND filename_key<\?\)/,
+    true,
+  ],
+  [
+    "files.find.low.high.like.as",
+    /files_name_key[^|]*\| Index Cond: \(\(filename_key >=|SEARCH f USING INDEX files_name_key \(filename_key>\? AND filename_key<\?\)/,
+    true,
+  ],
+  ["files.find.after.high.like.as", /\bfiles_name_key\b/, false],
+  ["files.find.low.like.as", /\bfiles_name_key\b/, false],
 ];
 
 function statement(name: string): Sql {
@@ -75,6 +91,11 @@ async function board(s: Storage): Promise<{ viewer: number; area: number }> {
     const first = await v.files.page(area, { orderBy, descending, limit: 1 });
     await v.files.list(area, { orderBy, descending, after: first.next! });
   }
+  await s.files.add({ areaId: area, filename: "AA", size: 1 });
+  await s.files.find({ pattern: "A*" });
+  const found = await v.files.findPage({ pattern: "A*", limit: 1 });
+  await v.files.find({ pattern: "A*", after: found.next! });
+  await v.files.find({ pattern: "*A" });
   return { viewer: viewer.id, area };
 }
 
@@ -84,6 +105,9 @@ const insertFiles = (from: string) =>
    SELECT (SELECT min(id) FROM file_areas) + n % ${AREAS}, 'F' || n || '.ZIP', 'f' || n || '.zip',
           'archive number ' || n, n, 'h' || (n % 5000), ${SINCE} + n * 1000
    FROM ${from}`;
+
+/** The parameters of files.find's wildcard test of a LIKE pattern (src/ops/files.ts). */
+const like = (pattern: string) => ["%\u001f%", `${pattern}\u001f%`, pattern];
 
 /** Each statement's parameters. */
 function params(viewer: number, area: number): Record<string, unknown[]> {
@@ -109,6 +133,24 @@ function params(viewer: number, area: number): Record<string, unknown[]> {
     // A word of one file (every file is an "archive"): the index finds it.
     "files.search": [["archive", "4242"], null, 20],
     "files.searchAs": [["archive", "4242"], null, 20, viewer],
+    "files.find.low.high.like": ["f50", "f51", ...like("f50%.zip"), 21],
+    // Through as(), the viewer's id comes after the conditions (the area's test is a subquery).
+    "files.find.low.high.like.as": [
+      "f50",
+      "f51",
+      ...like("f50%.zip"),
+      viewer,
+      21,
+    ],
+    "files.find.after.high.like.as": [
+      "f500.zip",
+      500,
+      "f51",
+      ...like("f50%.zip"),
+      viewer,
+      21,
+    ],
+    "files.find.low.like.as": ["", ...like("%.zip"), viewer, 21],
   };
 }
 

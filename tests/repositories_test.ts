@@ -82,6 +82,8 @@ const MAPPING = {
     "list",
     "page",
     "count",
+    "find",
+    "findPage",
     "listNew",
     "findByHash",
     "recordDownload",
@@ -263,17 +265,26 @@ Deno.test("repositories: messages name the operation as repository.method", asyn
   assert.equal(gone.message, "Cannot end session as session 99 does not exist");
 });
 
-Deno.test("repositories: README's table under \"Using it\" lists each repository once, with exactly its methods", async () => {
-  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+Deno.test('repositories: README\'s table under "Using it" lists each repository once, with exactly its methods', async () => {
+  const readme = await Deno.readTextFile(
+    new URL("../README.md", import.meta.url),
+  );
   const start = readme.indexOf("## Using it");
   const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
-  const rows = section.split("\n").filter((line) => /^\| `storage\.\w+`/.test(line));
+  const rows = section.split("\n").filter((line) =>
+    /^\| `storage\.\w+`/.test(line)
+  );
   const listed = new Map<string, string[]>();
   for (const row of rows) {
-    const [, repo = "", methods = ""] = row.split("|").map((cell) => cell.trim());
+    const [, repo = "", methods = ""] = row.split("|").map((cell) =>
+      cell.trim()
+    );
     const name = repo.slice("`storage.".length, -1);
     assert.ok(!listed.has(name), `README lists storage.${name} twice`);
-    listed.set(name, [...methods.matchAll(/`(\w+)`/g)].map((m) => m[1]!).sort());
+    listed.set(
+      name,
+      [...methods.matchAll(/`(\w+)`/g)].map((m) => m[1]!).sort(),
+    );
   }
   await using storage = await openStorage("sqlite::memory:");
   const actual = new Map(

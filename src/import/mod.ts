@@ -41,9 +41,10 @@
  *   show what Impulse showed callers (`Anonymous`, …) and are linked to no user.
  * - **E-mail** (the `EMAIL` base) becomes the private area `EMAIL`, one message per copy.
  * - **File areas** (tag: the listing's file name) with their entries, oldest first:
- *   filename, description with the VERBOSE.DAT long description on the lines after it, size
- *   (the file's own when it is in the area's download directory, else blocks × 128),
- *   uploader, upload date. Base 0 only when it lists files.
+ *   filename, the one-line description, the VERBOSE.DAT long description as the DIZ text
+ *   (`diz`), size (the file's own when it is in the area's download directory, else
+ *   blocks × 128), uploader, upload date; a request-only file is `offline`. Base 0 only when
+ *   it lists files.
  * - **Area settings and access** (BOARDS.DAT, UPLOADS.DAT), areas in their order: a board's
  *   conference name, `maxmsgs` as `maxMessages`, origin line and anonymous setting; a file
  *   area's download path as `storagePath`; for both, `acs` as `readLevel`, `postacs` or
@@ -54,7 +55,8 @@
  *   call on the list takes their last-call date (never later than the call after it), the
  *   others the time of the call after them.
  * - **Last-read pointers** (ZSCAN.DAT): at the newest imported message posted at or before
- *   the user's read point in each board.
+ *   the user's read point in each board; a board the user left out of new-scan (`mzscan`) is
+ *   left out of theirs (`reading.setScanned`). The file bases' scan set has no counterpart.
  *
  * Skipped, each with its reason in the report: deleted and unvalidated messages, junk index
  * entries, headers no index slot uses, unvalidated, unfinished and private files, and,

@@ -24,7 +24,12 @@ export const BUILT_IN_COUNTERS: readonly string[] = [
 ];
 
 /** The built-in counters `counters` always lists (0 until counted today). */
-const LISTED = ["callsToday", "uploadBytesToday", "downloadBytesToday"];
+const LISTED = [
+  "callsToday",
+  "uploadBytesToday",
+  "downloadBytesToday",
+  "timeOnlineTodaySeconds",
+];
 
 const Q = {
   // A row of another kind (daily against lasting) is left alone, and none is returned. A daily

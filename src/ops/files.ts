@@ -16,6 +16,7 @@ import type {
   FileOrder,
   FilePage,
   FilePatch,
+  FindFilesOptions,
   LimitOptions,
   ListFilesOptions,
   NewFile,
@@ -594,4 +595,235 @@ export async function moveFile(
     if (!row) throw notFound("file", id, "move file");
     return toFile(row);
   });
+}
+
+/** The largest time a Date holds, in milliseconds: the default bounds of `since` and `until`. */
+const MAX_TIME = 8_640_000_000_000_000;
+
+/**
+ * A DOS wildcard as `files.find` searches by it: its ASCII letters folded as file name keys
+ * are (`filenameKey`); the key range of its literal prefix (everything before the first `*` or
+ * `?`), as the code points of UTF-8 order them (SQLite's BINARY, PostgreSQL's "C": the key
+ * column's collation, 0022); and the LIKE pattern of the whole (escape `\`), in which `%`, `_`
+ * and `\` of the wildcard stand for themselves.
+ *
+ * ```ts ignore
+ * wildcard("GAME*.ZIP"); // { low: "game", high: "gamf", like: "game%.zip" }
+ * ```
+ */
+function wildcard(
+  pattern: string,
+): { low: string; high: string | null; like: string } {
+  const folded = filenameKey(pattern);
+  const prefix = folded.slice(0, folded.search(/[*?]|$/));
+  return {
+    low: prefix,
+    high: after(prefix),
+    like: folded.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll("*", "%")
+      .replaceAll("?", "_"),
+  };
+}
+
+/**
+ * The least string greater than every string that starts with `prefix`, in code point order,
+ * or `null` when there is none (an empty prefix, or one of U+10FFFF alone).
+ */
+function after(prefix: string): string | null {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // The surrogates are no characters: U+D7FF is followed by U+E000.
+      const next = last === 0xd7ff ? 0xe000 : last + 1;
+      return points.join("") + String.fromCodePoint(next);
+    }
+  }
+  return null;
+}
+
+/** A separator that no file name holds: a name key made unique by 0006 has it, then the id. */
+const UNIQUE_MARK = "\u001f";
+
+/** A cursor of `files.findPage`: the last file's key and id, and a check of them and the search. */
+function findCursor(search: string, key: string, id: number): string {
+  const payload = JSON.stringify([key, id]);
+  const check = createHash("sha256").update(`${search}\n${payload}`).digest(
+    "base64url",
+  );
+  return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 16)}`;
+}
+
+function badFindCursor(why: string): StorageError {
+  return new StorageError(
+    "validation",
+    `Invalid files.find input: options.after ${why}: pass the next cursor of a page of files.findPage searched with the same conditions`,
+    { field: "options.after" },
+  );
+}
+
+/** The key and id of a cursor of `files.findPage`, checked against the search it must come from. */
+function readFindCursor(search: string, cursor: string): [string, number] {
+  const [payload, check, ...rest] = cursor.split(".");
+  const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
+  const expected = createHash("sha256").update(`${search}\n${text}`).digest(
+    "base64url",
+  );
+  if (rest.length > 0 || check !== expected.slice(0, 16)) {
+    throw badFindCursor(
+      "is not a cursor of files.findPage with these conditions (another search's, altered or made up)",
+    );
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    throw badFindCursor("is not a cursor of files.findPage");
+  }
+  const [key, id, ...more] = Array.isArray(decoded) ? decoded : [];
+  if (
+    more.length > 0 || typeof key !== "string" || !Number.isSafeInteger(id) ||
+    (id as number) < 1
+  ) {
+    throw badFindCursor("is not a cursor of files.findPage");
+  }
+  return [key, id as number];
+}
+
+/** See `files.find`. */
+export async function findFiles(
+  x: Executor,
+  options?: FindFilesOptions,
+): Promise<FileEntry[]> {
+  return (await findOf(x, options, "files.find")).files;
+}
+
+/** See `files.findPage`. */
+export function findFilesPage(
+  x: Executor,
+  options?: FindFilesOptions,
+): Promise<FilePage> {
+  return findOf(x, options, "files.findPage");
+}
+
+/**
+ * One page of `files.find`: by name key, then id. The pattern's literal prefix is a range on
+ * the index of (filename_key, id) (files_name_key, 0022), which also gives the order, so a
+ * search reads about as many index entries as the prefix takes, whatever the board's size; the
+ * whole wildcard, the other conditions and what the viewer may read filter the rows of that
+ * range. A pattern that starts with a wildcard reads the index from the start, up to the page.
+ */
+async function findOf(
+  x: Executor,
+  options: FindFilesOptions | undefined,
+  operation: string,
+): Promise<FilePage> {
+  const o = parse(S.findFilesOptions, options, "options", operation);
+  const viewer = viewerOf(x);
+  // The cursor belongs to the search: every condition but the page's limit and cursor.
+  const search = JSON.stringify([
+    o.pattern ?? null,
+    o.uploaderId ?? null,
+    o.minSize ?? null,
+    o.maxSize ?? null,
+    o.since?.getTime() ?? null,
+    o.until?.getTime() ?? null,
+    o.areaIds ? [...new Set(o.areaIds)].sort((a, b) => a - b) : null,
+    o.includeUnavailable,
+  ]);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const w = o.pattern === undefined ? undefined : wildcard(o.pattern);
+  if (o.after !== undefined) {
+    const [key, id] = readFindCursor(search, o.after);
+    // A row value over the index's own columns: a range of it on every dialect.
+    where.push("(f.filename_key, f.id) > (?, ?)");
+    params.push(key, id);
+  } else {
+    // Without a prefix, from the empty key: a range of the index all the same, which no
+    // dialect then sorts (SQLite would otherwise sort a small board's files rather than walk).
+    where.push("f.filename_key >= ?");
+    params.push(w?.low ?? "");
+  }
+  if (w?.high) {
+    where.push("f.filename_key < ?");
+    params.push(w.high);
+  }
+  if (w !== undefined) {
+    // The whole wildcard on the key: LIKE on keys folded as the pattern is, so SQLite's
+    // case-insensitive LIKE and PostgreSQL's case-sensitive one agree. A key made unique by
+    // 0006 (the name key, U+001F, the id) matches as its name key does. (In a CASE, which
+    // PostgreSQL's planner takes to keep half the rows: its guess for a LIKE with a wildcard
+    // inside is a few rows, and sorting a few rows looks cheaper than the index's order.)
+    where.push(
+      `(CASE WHEN f.filename_key LIKE ? THEN f.filename_key LIKE ? ESCAPE '\\' ELSE f.filename_key LIKE ? ESCAPE '\\' END)`,
+    );
+    params.push(`%${UNIQUE_MARK}%`, `${w.like}${UNIQUE_MARK}%`, w.like);
+  }
+  // The other conditions filter what the name key index gives (the unary + keeps every
+  // dialect from searching another index and sorting what it finds).
+  if (o.uploaderId !== undefined) {
+    where.push("+f.uploader_id = ?");
+    params.push(o.uploaderId);
+  }
+  const sizes = o.minSize !== undefined || o.maxSize !== undefined;
+  if (sizes) {
+    where.push("+f.size BETWEEN ? AND ?");
+    params.push(o.minSize ?? 0, o.maxSize ?? Number.MAX_SAFE_INTEGER);
+  }
+  const times = o.since !== undefined || o.until !== undefined;
+  if (times) {
+    where.push("+f.uploaded_at >= ? AND +f.uploaded_at < ?");
+    params.push(
+      o.since?.getTime() ?? -MAX_TIME,
+      o.until?.getTime() ?? MAX_TIME + 1,
+    );
+  }
+  if (o.areaIds !== undefined) {
+    // One statement whatever the number of areas: the ids as one text, ",1,5,".
+    where.push("? LIKE '%,' || (+f.area_id) || ',%'");
+    params.push(`,${[...new Set(o.areaIds)].join(",")},`);
+  }
+  if (!o.includeUnavailable) where.push(AVAILABLE);
+  if (viewer !== undefined) {
+    // Through as(): each file's area and the viewer in a subquery, so the files are read as
+    // the system's search reads them (a join lets SQLite start at the viewer and the areas,
+    // then sort every file they may read).
+    where.push(
+      `EXISTS (SELECT 1 FROM file_areas a JOIN ${VIEWER} ON v.id = ? WHERE a.id = f.area_id AND ${READABLE})`,
+    );
+    params.push(viewer);
+  }
+  const name = [
+    "files.find",
+    o.after !== undefined ? "after" : "low",
+    w?.high ? "high" : "",
+    w ? "like" : "",
+    o.uploaderId !== undefined ? "uploader" : "",
+    sizes ? "sizes" : "",
+    times ? "times" : "",
+    o.areaIds ? "areas" : "",
+    o.includeUnavailable ? "all" : "",
+    viewer === undefined ? "" : "as",
+  ].filter((part) => part !== "").join(".");
+  const q = cached(
+    name,
+    () =>
+      `SELECT ${FF}, f.filename_key FROM files f${
+        where.length === 0 ? "" : ` WHERE ${where.join(" AND ")}`
+      } ORDER BY f.filename_key, f.id LIMIT ?`,
+  );
+  const rows = await x.all(q, [...params, o.limit + 1]);
+  const more = rows.length > o.limit;
+  const page = more ? rows.slice(0, o.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    files: page.map(toFile),
+    next: more && last
+      ? findCursor(
+        search,
+        String(last[FILES.selected.length]),
+        Number(last[0]),
+      )
+      : null,
+  };
 }

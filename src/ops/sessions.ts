@@ -26,6 +26,8 @@ import { prefixed, SESSION_COLUMNS as SC, toSession } from "../rows.ts";
 import * as S from "../schemas.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import { maxNodesOf } from "./_board.ts";
+import { bumpDaily } from "./counters.ts";
+import { dayIn, zoneOf } from "./_zone.ts";
 import { missing, notFound } from "./_errors.ts";
 import { SESSIONS } from "../tables/mod.ts";
 import {
@@ -166,21 +168,53 @@ function seconds(loginAt: unknown, endedAt: unknown): number {
 }
 
 /**
- * Adds ended sessions' lengths to their users, one statement per user, by ascending id. Each
- * user must be locked already (the lock order: users before sessions).
- *
- * @param q Where to write.
- * @param rows Rows of `user_id, login_at, ended_at` of the sessions just ended.
+ * The time online of the sessions an operation ends: added to each user's `time_online_seconds`
+ * as they end ({@linkcode Credits.add}), and to the daily `timeOnlineTodaySeconds` of the day
+ * each ended in the board's time zone ({@linkcode Credits.today}), after the operation's other
+ * writes (`user_counters` comes last in the lock order). A session is credited whole to the day
+ * it ends, however long before midnight it began; one that ended on an earlier day (a session
+ * that lapsed yesterday, ended by today's purge) counts to no day's counter.
  */
-async function credit(q: Queryable, rows: readonly unknown[][]): Promise<void> {
-  const byUser = new Map<number, number>();
-  for (const r of rows) {
-    const user = r[0] as number;
-    byUser.set(user, (byUser.get(user) ?? 0) + seconds(r[1], r[2]));
+class Credits {
+  /** Seconds by user, then by day of the end. */
+  #days = new Map<number, Map<string, number>>();
+  constructor(private readonly zone: string) {}
+
+  /**
+   * Adds ended sessions' lengths to their users, one statement per user, by ascending id. Each
+   * user must be locked already (the lock order: users before sessions).
+   *
+   * @param q Where to write.
+   * @param rows Rows of `user_id, login_at, ended_at` of the sessions just ended.
+   */
+  async add(q: Queryable, rows: readonly unknown[][]): Promise<void> {
+    const byUser = new Map<number, number>();
+    for (const r of rows) {
+      const user = r[0] as number;
+      const length = seconds(r[1], r[2]);
+      byUser.set(user, (byUser.get(user) ?? 0) + length);
+      const days = this.#days.get(user) ?? new Map<string, number>();
+      const day = dayIn(this.zone, r[2] as number);
+      days.set(day, (days.get(day) ?? 0) + length);
+      this.#days.set(user, days);
+    }
+    for (const user of [...byUser.keys()].sort((a, b) => a - b)) {
+      const add = byUser.get(user)!;
+      if (add > 0) await q.run(Q.credit, [add, user]);
+    }
   }
-  for (const user of [...byUser.keys()].sort((a, b) => a - b)) {
-    const add = byUser.get(user)!;
-    if (add > 0) await q.run(Q.credit, [add, user]);
+
+  /** Adds what ended today to `timeOnlineTodaySeconds`, by ascending user id. */
+  async today(q: Queryable): Promise<void> {
+    const today = dayIn(this.zone, Date.now());
+    for (const user of [...this.#days.keys()].sort((a, b) => a - b)) {
+      for (const [day, add] of this.#days.get(user)!) {
+        if (add > 0 && day >= today) {
+          await bumpDaily(q, day, user, "timeOnlineTodaySeconds", add);
+        }
+      }
+    }
+    this.#days.clear();
   }
 }
 
@@ -218,128 +252,137 @@ export async function createSession(
     ? idle
     : Math.min(expires, idle);
   const references: Reference[] = [["userId", "user", userExists, s.userId]];
+  const zone = zoneOf(x);
   const row = await checkReferences(
     x,
     "create session",
     references,
     () =>
       x.atomic(async (q) => {
-        const locked = new Set<number>();
-        let highest = 0;
-        /** Locks a user (in ascending order: the caller sees to it); whether it exists. */
-        const lock = async (user: number, share: boolean) => {
-          locked.add(user);
-          highest = Math.max(highest, user);
-          return await q.get(share ? shareUser : lockUser, [user]) !==
-            undefined;
-        };
-        const auto = s.node === "auto";
-        /** The node to take and the lapsed session holding it, if any; null when all are taken. */
-        const find = async (min: number) => {
-          if (!auto) {
-            const node = s.node as number;
-            const h = await q.get(Q.holder, [node, now]);
-            return {
-              node,
-              holder: h ? { id: h[0] as number, user: h[1] as number } : null,
-            };
-          }
-          if (min > maxNodes) return null;
-          const c = await q.get(Q.freeNode, [
-            min,
-            min,
-            min,
-            maxNodes,
-            min,
-            maxNodes,
-            now,
-          ]);
-          if (!c) return null;
-          return {
-            node: c[0] as number,
-            holder: c[1] === null || c[1] === undefined
-              ? null
-              : { id: c[1] as number, user: c[2] as number },
-          };
-        };
-        // Users first, by ascending id: the new session's, and the holder of the node found.
-        const limit = s.maxPerUser !== undefined;
-        let found = s.node === null ? null : await find(1);
-        if (s.node !== null || limit) {
-          const holderUser = found?.holder?.user;
-          const users = [...new Set([s.userId, holderUser ?? s.userId])]
-            .sort((a, b) => a - b);
-          for (const user of users) {
-            const share = user === s.userId && !limit && user !== holderUser;
-            if (!await lock(user, share) && user === s.userId) {
-              throw missing("create session", "userId", "user", s.userId);
-            }
-          }
-        }
-        if (limit) {
-          const live = await q.all(Q.ofUser, [s.userId, now]);
-          const over = live.length - s.maxPerUser! + 1;
-          if (over > 0 && s.onLimit !== "endOldest") {
-            throw new StorageError(
-              "conflict",
-              `Cannot create session as user ${s.userId} has ${live.length} live ` +
-                `session${
-                  live.length === 1 ? "" : "s"
-                } and maxPerUser is ${s.maxPerUser}: ` +
-                `end one (sessions.end, sessions.endAllForUser) or pass onLimit: "endOldest"`,
-              { field: "maxPerUser" },
-            );
-          }
-          const ended: unknown[][] = [];
-          for (const r of live.slice(0, Math.max(0, over))) {
-            const e = await q.get(Q.end, [now, now, r[0]]);
-            if (e) ended.push(e);
-          }
-          await credit(q, ended);
-          // An ended session may have held a lower node.
-          if (ended.length > 0 && auto) found = await find(1);
-        }
-        if (s.node === null) return await insert(q, null);
-        let min = 1;
-        for (let attempt = 0; attempt <= maxNodes + 1; attempt++) {
-          if (found === null) {
-            throw new StorageError(
-              "conflict",
-              `Cannot create session as all ${maxNodes} nodes are taken by live sessions: ` +
-                `end one (sessions.end, sessions.purgeExpired), or open the storage with a ` +
-                `larger maxNodes`,
-              { field: "node" },
-            );
-          }
-          const { node, holder } = found;
-          if (holder !== null && !locked.has(holder.user)) {
-            // Its user would have to be locked after a higher one: not taken, under the lock order.
-            if (holder.user < highest) {
-              if (!auto) throw nodeTaken(node);
-              min = node + 1;
-              found = await find(min);
-              continue;
-            }
-            await lock(holder.user, false);
-          }
-          if (holder !== null) {
-            const e = await q.get(Q.endLapsed, [holder.id, now]);
-            if (e) await credit(q, [e]);
-          }
-          const row = await insert(q, node);
-          if (row) return row;
-          // Taken meanwhile by another session.
-          if (!auto) throw nodeTaken(node);
-          found = await find(min);
-        }
-        throw new StorageError(
-          "conflict",
-          `Cannot create session as every node found was taken meanwhile: try again`,
-          { field: "node" },
-        );
+        // Made in the block: a block run again starts with nothing credited.
+        const credits = new Credits(zone);
+        const row = await make(q, credits);
+        await credits.today(q);
+        return row;
       }),
   );
   return { session: toSession(row!), token };
+
+  async function make(q: Queryable, credits: Credits) {
+    const locked = new Set<number>();
+    let highest = 0;
+    /** Locks a user (in ascending order: the caller sees to it); whether it exists. */
+    const lock = async (user: number, share: boolean) => {
+      locked.add(user);
+      highest = Math.max(highest, user);
+      return await q.get(share ? shareUser : lockUser, [user]) !==
+        undefined;
+    };
+    const auto = s.node === "auto";
+    /** The node to take and the lapsed session holding it, if any; null when all are taken. */
+    const find = async (min: number) => {
+      if (!auto) {
+        const node = s.node as number;
+        const h = await q.get(Q.holder, [node, now]);
+        return {
+          node,
+          holder: h ? { id: h[0] as number, user: h[1] as number } : null,
+        };
+      }
+      if (min > maxNodes) return null;
+      const c = await q.get(Q.freeNode, [
+        min,
+        min,
+        min,
+        maxNodes,
+        min,
+        maxNodes,
+        now,
+      ]);
+      if (!c) return null;
+      return {
+        node: c[0] as number,
+        holder: c[1] === null || c[1] === undefined
+          ? null
+          : { id: c[1] as number, user: c[2] as number },
+      };
+    };
+    // Users first, by ascending id: the new session's, and the holder of the node found.
+    const limit = s.maxPerUser !== undefined;
+    let found = s.node === null ? null : await find(1);
+    if (s.node !== null || limit) {
+      const holderUser = found?.holder?.user;
+      const users = [...new Set([s.userId, holderUser ?? s.userId])]
+        .sort((a, b) => a - b);
+      for (const user of users) {
+        const share = user === s.userId && !limit && user !== holderUser;
+        if (!await lock(user, share) && user === s.userId) {
+          throw missing("create session", "userId", "user", s.userId);
+        }
+      }
+    }
+    if (limit) {
+      const live = await q.all(Q.ofUser, [s.userId, now]);
+      const over = live.length - s.maxPerUser! + 1;
+      if (over > 0 && s.onLimit !== "endOldest") {
+        throw new StorageError(
+          "conflict",
+          `Cannot create session as user ${s.userId} has ${live.length} live ` +
+            `session${
+              live.length === 1 ? "" : "s"
+            } and maxPerUser is ${s.maxPerUser}: ` +
+            `end one (sessions.end, sessions.endAllForUser) or pass onLimit: "endOldest"`,
+          { field: "maxPerUser" },
+        );
+      }
+      const ended: unknown[][] = [];
+      for (const r of live.slice(0, Math.max(0, over))) {
+        const e = await q.get(Q.end, [now, now, r[0]]);
+        if (e) ended.push(e);
+      }
+      await credits.add(q, ended);
+      // An ended session may have held a lower node.
+      if (ended.length > 0 && auto) found = await find(1);
+    }
+    if (s.node === null) return await insert(q, null);
+    let min = 1;
+    for (let attempt = 0; attempt <= maxNodes + 1; attempt++) {
+      if (found === null) {
+        throw new StorageError(
+          "conflict",
+          `Cannot create session as all ${maxNodes} nodes are taken by live sessions: ` +
+            `end one (sessions.end, sessions.purgeExpired), or open the storage with a ` +
+            `larger maxNodes`,
+          { field: "node" },
+        );
+      }
+      const { node, holder } = found;
+      if (holder !== null && !locked.has(holder.user)) {
+        // Its user would have to be locked after a higher one: not taken, under the lock order.
+        if (holder.user < highest) {
+          if (!auto) throw nodeTaken(node);
+          min = node + 1;
+          found = await find(min);
+          continue;
+        }
+        await lock(holder.user, false);
+      }
+      if (holder !== null) {
+        const e = await q.get(Q.endLapsed, [holder.id, now]);
+        if (e) await credits.add(q, [e]);
+      }
+      const row = await insert(q, node);
+      if (row) return row;
+      // Taken meanwhile by another session.
+      if (!auto) throw nodeTaken(node);
+      found = await find(min);
+    }
+    throw new StorageError(
+      "conflict",
+      `Cannot create session as every node found was taken meanwhile: try again`,
+      { field: "node" },
+    );
+  }
 
   function insert(q: Queryable, node: number | null) {
     return q.get(Q.insert, [
@@ -401,20 +444,30 @@ export async function touchSession(
  */
 export async function endSession(x: Executor, id: number): Promise<void> {
   parse(idSchema, id, "id", "sessions.end");
-  await x.atomic((q) => endLocked(q, id, "end session"));
+  const zone = zoneOf(x);
+  await x.atomic(async (q) => {
+    const credits = new Credits(zone);
+    await endLocked(q, id, "end session", credits);
+    await credits.today(q);
+  });
 }
 
 /**
  * Ends a session not yet ended, crediting its time online: its user locked first, then the
  * session (mod.ts's order). `not_found` when there is no such session.
  */
-async function endLocked(q: Queryable, id: number, action: string) {
+async function endLocked(
+  q: Queryable,
+  id: number,
+  action: string,
+  credits: Credits,
+) {
   const owner = await q.get(Q.userOf, [id]);
   if (!owner) throw notFound("session", id, action);
   await q.get(lockUser, [owner[0]]);
   const now = Date.now();
   const e = await q.get(Q.end, [now, now, id]);
-  if (e) await credit(q, [e]);
+  if (e) await credits.add(q, [e]);
 }
 
 /**
@@ -423,9 +476,12 @@ async function endLocked(q: Queryable, id: number, action: string) {
  */
 export async function deleteSession(x: Executor, id: number): Promise<void> {
   parse(idSchema, id, "id", "sessions.delete");
+  const zone = zoneOf(x);
   await x.atomic(async (q) => {
-    await endLocked(q, id, "delete session");
+    const credits = new Credits(zone);
+    await endLocked(q, id, "delete session", credits);
     await q.run(Q.delete, [id]);
+    await credits.today(q);
   });
 }
 
@@ -467,13 +523,16 @@ export async function endAllForUser(
     "options",
     "sessions.endAllForUser",
   );
+  const zone = zoneOf(x);
   return await x.atomic(async (q) => {
+    const credits = new Credits(zone);
     if (!await q.get(lockUser, [userId])) {
       throw notFound("user", userId, "end sessions");
     }
     const now = Date.now();
     const rows = await q.all(Q.endAll, [now, now, userId, o.except ?? 0]);
-    await credit(q, rows);
+    await credits.add(q, rows);
+    await credits.today(q);
     // Those that had lapsed already ended then: counted as expired, not as ended here.
     return rows.filter((r) => r[3] === null || (r[3] as number) > now).length;
   });
@@ -485,10 +544,13 @@ export async function endAllForUser(
  */
 export async function purgeExpiredSessions(x: Executor): Promise<number> {
   const now = Date.now();
+  const zone = zoneOf(x);
   return await x.atomic(async (q) => {
+    const credits = new Credits(zone);
     await q.all(Q.lockLapsedUsers, [now]);
     const rows = await q.all(Q.purge, [now]);
-    await credit(q, rows);
+    await credits.add(q, rows);
+    await credits.today(q);
     return rows.length;
   });
 }

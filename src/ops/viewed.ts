@@ -586,6 +586,8 @@ export const READS: ReadonlySet<string> = new Set([
   "files.list",
   "files.page",
   "files.count",
+  "files.find",
+  "files.findPage",
   "files.listNew",
   "files.findByHash",
   "files.search",

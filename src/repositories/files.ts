@@ -19,6 +19,8 @@
  * await storage.files.recordDownload(file.id, alice.id);
  * assert.equal((await storage.files.get(file.id))?.downloads, 1);
  * assert.deepEqual((await storage.files.search("doom")).map((f) => f.id), [file.id]);
+ * // A DOS wildcard over every area, ASCII letters case-insensitively.
+ * assert.deepEqual((await storage.files.find({ pattern: "doom*.zip" })).map((f) => f.id), [file.id]);
  * ```
  *
  * @module
@@ -29,6 +31,7 @@ import type {
   FileFilter,
   FilePage,
   FilePatch,
+  FindFilesOptions,
   LimitOptions,
   ListFilesOptions,
   NewFile,
@@ -55,6 +58,21 @@ export interface Files {
   page(areaId: number, options?: ListFilesOptions): Promise<FilePage>;
   /** How many files `list` takes in the area (every page of it). */
   count(areaId: number, filter?: FileFilter): Promise<number>;
+  /**
+   * Files of every area (or of `areaIds`) whose name matches a DOS wildcard (`pattern`:
+   * `*` any run of characters, `?` one; ASCII letters case-insensitively; `%`, `_` and `\\`
+   * literal) and every other condition given: uploader, size (bytes, inclusive), upload time
+   * (`since` inclusive, `until` exclusive). In name order (as `orderBy: "name"` lists, then by
+   * id); offline files and files whose scan is not `"clean"` only with `includeUnavailable`.
+   * Through `storage.as(userId)`, only the files of areas the viewer may read. Pages go by
+   * `after`, the cursor `files.findPage` gives.
+   */
+  find(options?: FindFilesOptions): Promise<FileEntry[]>;
+  /**
+   * The same files as `find`, with the cursor of the next page: pass `next` as `after` with the
+   * same conditions (`validation` naming `options.after` otherwise).
+   */
+  findPage(options?: FindFilesOptions): Promise<FilePage>;
   /** Files uploaded after `since` in every area, newest first. */
   listNew(since: Date, options?: LimitOptions): Promise<FileEntry[]>;
   /** Files with a SHA-256, by id. */
@@ -85,6 +103,8 @@ export const FILES: Definition<Files> = {
   list: ops.listFiles,
   page: ops.pageFiles,
   count: ops.countFiles,
+  find: ops.findFiles,
+  findPage: ops.findFilesPage,
   listNew: ops.listNewFiles,
   findByHash: ops.findFilesByHash,
   recordDownload: ops.recordDownload,

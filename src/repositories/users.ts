@@ -123,7 +123,8 @@ export interface Users {
   /**
    * The user's counters by name: the board's own, and the package's daily ones (`callsToday`
    * from `recordLogin`, `uploadBytesToday` from `files.add`, `downloadBytesToday` from
-   * `files.recordDownload`, listed at 0 until counted). A daily counter reads 0 on a day after
+   * `files.recordDownload`, `timeOnlineTodaySeconds` from each ending of a session, credited
+   * whole to the day it ends; listed at 0 until counted). A daily counter reads 0 on a day after
    * the one it counted. `not_found` if the user is missing.
    */
   counters(id: number): Promise<Record<string, number>>;

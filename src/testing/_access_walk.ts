@@ -236,6 +236,11 @@ const WALK: Record<OperationName, WalkStep> = {
     args: (b) => [b.fileAreaId, { orderBy: "downloads" }],
   },
   "files.count": { write: false, args: (b) => [b.fileAreaId] },
+  "files.find": { write: false, args: () => [{ pattern: "*.zip" }] },
+  "files.findPage": {
+    write: false,
+    args: (b) => [{ areaIds: [b.fileAreaId], limit: 1 }],
+  },
   "files.move": {
     write: true,
     args: async (b) => [
@@ -412,7 +417,7 @@ testCase(
     const view = await s.as(boss.id);
     const writes = OPERATIONS.filter((op) => WALK[op].write);
     const reads = OPERATIONS.filter((op) => !WALK[op].write);
-    assert.deepEqual([writes.length, reads.length], [43, 44]);
+    assert.deepEqual([writes.length, reads.length], [43, 46]);
     for (const op of writes) {
       const args = await WALK[op].args(board);
       const before = await everything(s);

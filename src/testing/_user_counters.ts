@@ -10,7 +10,12 @@ import { testCase } from "./_case.ts";
 import { seedAreas } from "./_fixtures.ts";
 import { rejectsKind } from "./_assert.ts";
 
-const NONE = { callsToday: 0, uploadBytesToday: 0, downloadBytesToday: 0 };
+const NONE = {
+  callsToday: 0,
+  uploadBytesToday: 0,
+  downloadBytesToday: 0,
+  timeOnlineTodaySeconds: 0,
+};
 
 /** UTC+14 and UTC−12: 26 hours apart, so their dates always differ. */
 const EAST = "Pacific/Kiritimati";
@@ -186,6 +191,7 @@ testCase(
       callsToday: 2,
       uploadBytesToday: 1234,
       downloadBytesToday: 2000,
+      timeOnlineTodaySeconds: 0,
     });
     // A failed download counts nothing.
     await rejectsKind(
@@ -364,5 +370,147 @@ testCase(
       );
       assert.equal(await view.users.incrementCounter(caller.id, "points"), 5);
     });
+  },
+);
+
+/** Moves a session's login back by `seconds`, as if it had begun that long ago. */
+async function began(s: Storage, sessionId: number, seconds: number) {
+  await s.sql("UPDATE sessions SET login_at = login_at - ? WHERE id = ?", [
+    seconds * 1000,
+    sessionId,
+  ]);
+}
+
+const online = async (s: Storage, userId: number) =>
+  (await s.users.counters(userId)).timeOnlineTodaySeconds;
+
+testCase(
+  "counters: the package keeps timeOnlineTodaySeconds where a session's time is credited (end, delete, endAllForUser, the idle purge, a create that ends the oldest)",
+  async (s) => {
+    const user = await s.users.create({
+      username: "caller",
+      passwordHash: "h",
+    });
+    const other = await s.users.create({
+      username: "other",
+      passwordHash: "h",
+    });
+    const open = async (userId = user.id) =>
+      (await s.sessions.create({ userId, ipAddress: "192.0.2.1" })).session;
+    const a = await open();
+    await began(s, a.id, 600);
+    await s.sessions.end(a.id);
+    assert.equal(await online(s, user.id), 600);
+    await s.sessions.end(a.id); // ended once: credited once
+    assert.equal(await online(s, user.id), 600);
+    const b = await open();
+    await began(s, b.id, 60);
+    await s.sessions.delete(b.id);
+    assert.equal(await online(s, user.id), 660);
+    const c = await open();
+    const d = await open();
+    const e = await open(other.id);
+    await began(s, c.id, 100);
+    await began(s, d.id, 20);
+    await began(s, e.id, 5);
+    assert.equal(await s.sessions.endAllForUser(user.id), 2);
+    assert.equal(await online(s, user.id), 780);
+    assert.equal(await online(s, other.id), 0, "another user's goes on");
+    // Idle expiry: the purge ends what lapsed, at the time it lapsed.
+    const idle = (await s.sessions.create({
+      userId: other.id,
+      ipAddress: "192.0.2.1",
+      idleTimeoutSeconds: 60,
+    })).session;
+    await s.sql(
+      "UPDATE sessions SET login_at = ?, last_activity_at = ?, lapses_at = ? WHERE id = ?",
+      [
+        Date.now() - 300_000,
+        Date.now() - 200_000,
+        Date.now() - 140_000,
+        idle.id,
+      ],
+    );
+    assert.equal(await s.sessions.purgeExpired(), 1);
+    assert.equal(await online(s, other.id), 160);
+    // A create that ends the user's oldest session credits it.
+    const f = await open();
+    await began(s, f.id, 30);
+    await s.sessions.create({
+      userId: user.id,
+      ipAddress: "192.0.2.1",
+      maxPerUser: 1,
+      onLimit: "endOldest",
+    });
+    assert.equal(await online(s, user.id), 810);
+    assert.equal(
+      (await s.users.get(user.id))!.stats.timeOnlineSeconds >= 810,
+      true,
+    );
+    await rejectsKind(
+      s.users.incrementCounter(user.id, "timeOnlineTodaySeconds", 1, {
+        daily: true,
+      }),
+      "validation",
+      "name",
+    );
+  },
+);
+
+testCase(
+  "counters: a session that spans midnight is credited whole to the day it ends; one that ended on an earlier day counts to no day",
+  async (s) => {
+    const user = await s.users.create({
+      username: "caller",
+      passwordHash: "h",
+    });
+    // Began two days ago (before at least one midnight of any zone), ends now: all of it today.
+    const long = (await s.sessions.create({
+      userId: user.id,
+      ipAddress: "192.0.2.1",
+    })).session;
+    await began(s, long.id, 2 * 86_400);
+    await s.sessions.end(long.id);
+    assert.equal(await online(s, user.id), 2 * 86_400);
+    // Lapsed three days ago, purged today: its time counts to the user, not to today.
+    const old = (await s.sessions.create({
+      userId: user.id,
+      ipAddress: "192.0.2.1",
+      idleTimeoutSeconds: 60,
+    })).session;
+    const lapsed = Date.now() - 3 * 86_400_000;
+    await s.sql(
+      "UPDATE sessions SET login_at = ?, last_activity_at = ?, lapses_at = ? WHERE id = ?",
+      [lapsed - 500_000, lapsed - 60_000, lapsed, old.id],
+    );
+    const before = (await s.users.get(user.id))!.stats.timeOnlineSeconds;
+    assert.equal(await s.sessions.purgeExpired(), 1);
+    assert.equal(
+      (await s.users.get(user.id))!.stats.timeOnlineSeconds - before,
+      500,
+    );
+    assert.equal(await online(s, user.id), 2 * 86_400);
+  },
+);
+
+testCase(
+  "counters: timeOnlineTodaySeconds rolls back with the ending's transaction",
+  async (s) => {
+    const user = await s.users.create({
+      username: "caller",
+      passwordHash: "h",
+    });
+    const a = (await s.sessions.create({
+      userId: user.id,
+      ipAddress: "192.0.2.1",
+    })).session;
+    await began(s, a.id, 90);
+    await assert.rejects(s.transaction(async (tx) => {
+      await tx.sessions.end(a.id);
+      throw new Error("boom");
+    }));
+    assert.equal(await online(s, user.id), 0);
+    await s.sessions.end(a.id);
+    assert.equal(await online(s, user.id), 90);
   },
 );

@@ -51,6 +51,7 @@ import "./_files.ts";
 import "./_domain_files.ts";
 import "./_files_access.ts";
 import "./_file_depth.ts";
+import "./_file_find.ts";
 import "./_sessions.ts";
 import "./_online.ts";
 import "./_session_nodes.ts";

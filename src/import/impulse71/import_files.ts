@@ -1,5 +1,5 @@
 /**
- * File areas and their entries, with long descriptions, oldest upload first.
+ * File areas and their entries, with long descriptions (as DIZ text), oldest upload first.
  *
  * @module
  */
@@ -160,14 +160,26 @@ async function importEntries(
         `uploader "${entry.uploaderName}" is no user of the board: imported without an uploader`,
       );
     }
-    const text = entry.longDescription === null
-      ? entry.description
-      : `${entry.description}\n${entry.longDescription}`;
+    // The one-line description is the description; the long one (VERBOSE.DAT, the extended
+    // description boards filled from FILE_ID.DIZ or SAUCE) is the DIZ text. A request-only file
+    // is offline: listed, but not on the board's disks.
     const added = await tryWrite(run, "files", where, () =>
       run.tx.files.add({
         areaId,
         filename: entry.fileName,
-        description: fit(run, "files", where, storable(text, "description")),
+        description: fit(
+          run,
+          "files",
+          where,
+          storable(entry.description, "description"),
+        ),
+        diz: fit(
+          run,
+          "files",
+          where,
+          storable(entry.longDescription ?? "", "long description"),
+        ),
+        offline: entry.flags.includes("requestOnly"),
         uploaderId,
         size: entry.size ?? entry.blocks * 128,
         uploadedAt: dates[index]!,

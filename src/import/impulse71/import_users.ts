@@ -245,7 +245,8 @@ function callTimes(run: ImportRun): Date[] {
 
 /**
  * Moves each imported user's last-read pointer in each imported board past the messages
- * posted at or before their ZSCAN.DAT read point (Impulse's "new" was "posted later").
+ * posted at or before their ZSCAN.DAT read point (Impulse's "new" was "posted later"), and
+ * takes the boards they left out of new-scan out of theirs.
  *
  * @param run The import, after users and messages.
  */
@@ -280,6 +281,14 @@ export async function importLastRead(run: ImportRun): Promise<void> {
         where,
         () => run.tx.reading.markRead(userId, base.areaId, msgNum),
       );
+    }
+    // The boards the user left out of new-scan (ZSCAN.DAT's mzscan) stay out of it. The file
+    // bases' scan set (fzscan) has no place in the store: it is not carried.
+    if (userId === undefined) continue;
+    const scanned = new Set(scan.boards);
+    for (const [board, base] of run.boards) {
+      if (scanned.has(board)) continue;
+      await run.tx.reading.setScanned(userId, base.areaId, false);
     }
   }
 }
