@@ -140,7 +140,12 @@ export const postMessage = step(
     ftnReply: fc.option(fc.constantFrom(...MSGIDS)),
     kludges,
     createdAt: fc.option(fc.constantFrom(...DATES), { nil: undefined }),
+    origAddr: fc.option(fc.constantFrom("2:280/464", "1:2/3.4")),
+    destAddr: fc.option(fc.constantFrom("2:280/464.1", "3:0/0")),
+    imported: fc.boolean(),
     bad: rarely(fc.constantFrom<Bad>(
+      ["origAddr", "2:280/65536"],
+      ["destAddr", "2:280"],
       ["subject", "s".repeat(73)],
       ["body", "nul\0"],
       ["fromUserId", null],
@@ -158,6 +163,9 @@ export const postMessage = step(
       kludges: s.kludges,
       ftnMsgid: s.ftnMsgid,
       ftnReply: s.ftnReply,
+      origAddr: s.origAddr,
+      destAddr: s.destAddr,
+      imported: s.imported,
       // With no message to reply to yet, mostly post a new thread instead of a doomed reply.
       parentId:
         s.parent === null || (m.messages.size === 0 && s.parent % 20 < 18)
@@ -227,6 +235,10 @@ export const postMessage = step(
       ftnReply: s.ftnReply,
       kludges: s.kludges,
       createdAt: s.createdAt ?? message.createdAt,
+      origAddr: s.origAddr,
+      destAddr: s.destAddr,
+      imported: s.imported,
+      exportedAt: null,
       storedRoot,
     };
     const { storedRoot: _, ...view } = expected;

@@ -53,6 +53,9 @@ const MAPPING = {
     "thread",
     "findByMsgid",
     "search",
+    "getByNum",
+    "listUnexported",
+    "markExported",
   ],
   reading: [
     "markRead",

@@ -249,6 +249,16 @@ export const MESSAGES = table("messages", {
     ftn_reply: { field: "ftnReply", codec: "text", nullable: true },
     kludges: { field: "kludges", codec: "json" },
     created_at: { field: "createdAt", codec: "date" },
+    // 0020_message_export
+    from_name_key: {
+      codec: "text",
+      keyOf: { column: "from_name", fold: foldKey },
+    },
+    to_name_key: { codec: "text", keyOf: { column: "to_name", fold: foldKey } },
+    orig_addr: { field: "origAddr", codec: "text", nullable: true },
+    dest_addr: { field: "destAddr", codec: "text", nullable: true },
+    imported: { field: "imported", codec: "boolean" },
+    exported_at: { field: "exportedAt", codec: "date", nullable: true },
   },
   computed: {
     // PostgreSQL's search vector: a generated column (0008_search).

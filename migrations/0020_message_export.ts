@@ -1,0 +1,36 @@
+/**
+ * The code of migration 0020 (message_export): computes `messages.from_name_key` and
+ * `to_name_key`, the keys the author's and the recipient's names are filtered by (`foldKey` of
+ * `src/keys.ts`, which SQL cannot compute), for every message whose names are not plain ASCII
+ * (the script set `lower()` of each, the same for ASCII). Going down drops the columns, so there
+ * is nothing to undo.
+ *
+ * @module
+ */
+import { foldKey } from "../src/keys.ts";
+import type { MigrationCode } from "../src/migrate/migration.ts";
+
+const code: MigrationCode = {
+  async up(q) {
+    const rows = await q.all(
+      `SELECT id, from_name AS f, to_name AS t, from_name_key AS fk, to_name_key AS tk
+       FROM messages ORDER BY id`,
+    );
+    for (const row of rows) {
+      const from = foldKey(String(row.f));
+      const to = foldKey(String(row.t));
+      if (from !== row.fk || to !== row.tk) {
+        await q.run(
+          "UPDATE messages SET from_name_key = ?, to_name_key = ? WHERE id = ?",
+          [from, to, Number(row.id)],
+        );
+      }
+    }
+    return [];
+  },
+  down() {
+    return Promise.resolve([]);
+  },
+};
+
+export default code;
