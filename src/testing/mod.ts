@@ -71,6 +71,7 @@ import "./_privacy.ts";
 import "./_app_sql.ts";
 import "./_user_counters.ts";
 import "./_read_state.ts";
+import "./_message_export.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 
