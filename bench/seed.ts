@@ -36,6 +36,11 @@ export interface Seeded {
   eventUserId?: number;
   /** A user with sessions (absent on boards seeded before nodes and sessions, 0014). */
   sessionUserId?: number;
+  /**
+   * Whether the large area has local messages waiting for a tosser (absent on boards seeded
+   * before the export state, 0020, whose messages all count as exported).
+   */
+  waiting?: boolean;
 }
 
 /** Live sessions holding nodes 1…LIVE_NODES on a seeded board (of the default 250 nodes). */
@@ -179,6 +184,8 @@ export async function seedBoard(
             i % 31
           }th BBS door game.`,
           parentId: reply ? root : null,
+          // Echomail: most came in from the network; one in a hundred waits to be exported.
+          imported: i % 100 !== 0,
         });
         if (i % 10 === 0 && areaId === areas[0]) root = m.id;
         if (i === Math.floor(size.messages / 2)) threadRootId = root;
@@ -230,6 +237,7 @@ export async function seedBoard(
     username: `CALLER${size.users - 7}`,
     eventUserId,
     sessionUserId,
+    waiting: true,
   };
 }
 

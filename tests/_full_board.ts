@@ -148,6 +148,17 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     ftnMsgid: "2:280/465 00000001",
     ftnReply: root.ftnMsgid,
     kludges: [{ name: "TZUTC", value: "0100" }],
+    origAddr: "2:280/465",
+    destAddr: "2:280/464.1",
+    imported: true,
+  });
+  // Exported by the tosser (root), and one still waiting.
+  await s.messages.markExported([root.id]);
+  await s.messages.post({
+    areaId: area.id,
+    fromUserId: locked.id,
+    subject: "Waiting",
+    body: "Not yet tossed",
   });
   const file = await s.files.add({
     areaId: fileArea.id,
