@@ -156,7 +156,7 @@ export async function fillBoard(url: string): Promise<FullBoard> {
   await s.messages.markExported([root.id]);
   await s.messages.post({
     areaId: area.id,
-    fromUserId: locked.id,
+    fromUserId: active.id,
     subject: "Waiting",
     body: "Not yet tossed",
   });
