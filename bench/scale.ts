@@ -78,6 +78,23 @@ async function board(
     seeded.gameFiles = true;
     await Deno.writeTextFile(`./data/${marker}`, JSON.stringify(seeded));
   }
+  if (!seeded.waiting) {
+    // A board seeded before the export state (0020): every message counts as exported, so a
+    // few local ones come on top to wait for the tosser.
+    console.error(`posting messages for the tosser on ${url} …`);
+    await storage.transaction(async (tx) => {
+      for (let i = 0; i < 100; i++) {
+        await tx.messages.post({
+          areaId: seeded.areaId,
+          fromName: "Local",
+          subject: `Waiting ${i}`,
+          body: "To export",
+        });
+      }
+    });
+    seeded.waiting = true;
+    await Deno.writeTextFile(`./data/${marker}`, JSON.stringify(seeded));
+  }
   return { storage, seeded };
 }
 
@@ -123,6 +140,13 @@ const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
     storage.reading.readNext(seeded.readerId, seeded.areaId, { limit: 20 }),
   "reading.newScan": ({ storage, seeded }) =>
     storage.reading.newScan(seeded.readerId),
+  // A tosser's queue: the partial index messages_unexported (0020) holds only the local
+  // messages not yet exported, so the first page is a seek whatever the area's size.
+  "messages.listUnexported": ({ storage, seeded }) =>
+    storage.messages.listUnexported(seeded.areaId, { limit: 20 }),
+  // On messages_area_from_name (0020): an author's messages in number order.
+  "messages.list fromName": ({ storage, seeded }) =>
+    storage.messages.list(seeded.areaId, { fromName: "CALLER7", limit: 20 }),
   "messages.thread": ({ storage, seeded }) =>
     storage.messages.thread(seeded.threadRootId),
   "users.findByUsername": ({ storage, seeded }) =>

@@ -40,6 +40,11 @@ export interface Seeded {
   mailUserId?: number;
   /** Whether the file area holds GAME1.ZIP … GAME9.ZIP (absent on boards seeded before files.find). */
   gameFiles?: boolean;
+  /**
+   * Whether the large area has local messages waiting for a tosser (absent on boards seeded
+   * before the export state, 0020, whose messages all count as exported).
+   */
+  waiting?: boolean;
 }
 
 /** Live sessions holding nodes 1…LIVE_NODES on a seeded board (of the default 250 nodes). */
@@ -226,6 +231,8 @@ export async function seedBoard(
             i % 31
           }th BBS door game.`,
           parentId: reply ? root : null,
+          // Echomail: most came in from the network; one in a hundred waits to be exported.
+          imported: i % 100 !== 0,
         });
         if (i % 10 === 0 && areaId === areas[0]) root = m.id;
         if (i === Math.floor(size.messages / 2)) threadRootId = root;
@@ -284,6 +291,7 @@ export async function seedBoard(
     eventUserId,
     sessionUserId,
     mailUserId,
+    waiting: true,
   };
 }
 

@@ -48,7 +48,10 @@ export interface Sql {
    * what the viewer may read, which the driver's text names as `{where}` (see
    * {@linkcode dialectStatement}). It names the driver's aliases `m` (a message) or `f` (a file),
    * `a` (its area) and `v` (the viewer's `users` row, which the driver's text joins by the id the
-   * core passes). Absent otherwise.
+   * core passes). A message search (`messages.search`, `messages.searchAs`) also puts the
+   * caller's filters there (the author's and the recipient's name keys, a time range): the
+   * condition's `?` placeholders take the core's parameters after the statement's own, in
+   * order, and the driver binds them where its text has `{where}`. Absent otherwise.
    */
   readonly where?: string;
   /**

@@ -457,6 +457,16 @@ export interface NewMessage {
   anonymous?: boolean;
   /** When the addressee received it, for imports (`null` by default: not yet). */
   receivedAt?: Date | null;
+  /** The FidoNet address it comes from, `zone:net/node[.point]` (each part 0–65535). */
+  origAddr?: string | null;
+  /** The FidoNet address it goes to, `zone:net/node[.point]` (each part 0–65535). */
+  destAddr?: string | null;
+  /**
+   * Whether it came in from the network (an importer or a tosser posting it sets `true`): such
+   * a message is never listed by `messages.listUnexported`. Defaults to `false`: a message the
+   * board's users post is posted locally, and waits to be exported.
+   */
+  imported?: boolean;
 }
 
 /** A message of a message area. */
@@ -506,6 +516,17 @@ export interface Message {
    * area's sysops see `fromName` `"Anonymous"` and `fromUserId` `null`.
    */
   anonymous: boolean;
+  /** The FidoNet address it comes from (`zone:net/node[.point]`), or `null`. */
+  origAddr: string | null;
+  /** The FidoNet address it goes to (`zone:net/node[.point]`), or `null`. */
+  destAddr: string | null;
+  /** Whether it came in from the network (never exported). */
+  imported: boolean;
+  /**
+   * When a tosser exported it (`messages.markExported`), or `null` while it waits (always `null`
+   * for an imported message).
+   */
+  exportedAt: Date | null;
 }
 
 /** Input of `messages.update`: the fields to change. */
@@ -686,7 +707,7 @@ export interface FindFilesOptions {
 }
 
 /** Paging of `messages.list`. */
-export interface ListMessagesOptions {
+export interface ListMessagesOptions extends MessageFilter {
   /** A message id: only messages with a greater id are listed. Defaults to 0. */
   after?: number;
   /** A message number: only messages with a greater number are listed. Defaults to 0. */
@@ -712,6 +733,22 @@ export interface TrimResult {
   areaId: number;
   /** How many of its messages went (0 when none had to). */
   deleted: number;
+}
+
+/**
+ * Filters of `messages.list` and `messages.search`, all of them together (ANDed) and with the
+ * other options. Names compare as usernames do (a full case fold with NFKC: `SYSOP`, `sysop`
+ * and `ＳｙｓＯｐ` are one name); dates bound `createdAt`, both ends included.
+ */
+export interface MessageFilter {
+  /** Only messages whose author's name (`fromName`) is this name. */
+  fromName?: string;
+  /** Only messages whose recipient's name (`toName`) is this name. */
+  toName?: string;
+  /** Only messages written at or after this time. */
+  since?: Date;
+  /** Only messages written at or before this time (not before `since`). */
+  until?: Date;
 }
 
 /** Paging by id (`mail.listFor`). */
@@ -784,6 +821,9 @@ export interface SearchOptions {
   /** 1–1000; defaults to 100. */
   limit?: number;
 }
+
+/** Options of `messages.search`: an area, a limit and the filters of {@linkcode MessageFilter}. */
+export interface MessageSearchOptions extends SearchOptions, MessageFilter {}
 
 /** Options of `sessions.touch`. */
 export interface TouchOptions {

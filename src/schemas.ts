@@ -65,6 +65,22 @@ const personName = oneLine(text(36, 1));
 const ftnId = text(200, 1).refine((s) => !CONTROL.test(s), {
   error: "must not contain control or format characters",
 });
+/**
+ * A FidoNet address, `zone:net/node[.point]`, each part a whole number 0–65535; kept in its
+ * plain form (no leading zeros, no point `.0`, which is the node itself), as it is compared and
+ * indexed.
+ */
+export const ftnAddress = z.string({ error: "must be a string" })
+  .regex(/^\d{1,5}:\d{1,5}\/\d{1,5}(\.\d{1,5})?$/, {
+    error: "must be a FidoNet address zone:net/node or zone:net/node.point",
+  })
+  .refine((s) => s.split(/[:/.]/).every((part) => Number(part) <= 65535), {
+    error: "must have each part (zone, net, node, point) between 0 and 65535",
+  })
+  .transform((s) => {
+    const [zone, net, node, point] = s.split(/[:/.]/).map(Number);
+    return `${zone}:${net}/${node}${point ? `.${point}` : ""}`;
+  });
 const activity = profile(80);
 const ipAddress = z.string({ error: "must be a string" }).refine(
   (s) => z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success,
@@ -327,6 +343,9 @@ export const newMessage = z.strictObject({
   private: z.boolean({ error: "must be true or false" }).default(false),
   anonymous: z.boolean({ error: "must be true or false" }).default(false),
   receivedAt: date.nullable().default(null),
+  origAddr: ftnAddress.nullable().default(null),
+  destAddr: ftnAddress.nullable().default(null),
+  imported: z.boolean({ error: "must be true or false" }).default(false),
 }).refine((m) => m.fromUserId !== null || m.fromName !== undefined, {
   error: "must be given when fromName is not",
   path: ["fromUserId"],
@@ -429,11 +448,48 @@ export const findFilesOptions = z.strictObject({
 }).default({ limit: 100, includeUnavailable: false });
 
 /** Options of messages.list. */
+/**
+ * A name to filter messages by (`fromName`, `toName`): any text of 1 to 36 ×
+ * {@linkcode KEY_GROWTH} characters, compared by its key as usernames are; a spelling no
+ * message's name has simply finds nothing.
+ */
+const nameFilter = text(36 * KEY_GROWTH, 1);
+
+/** The filters of messages.list and messages.search (see `MessageFilter`). */
+const messageFilter = {
+  fromName: nameFilter.optional(),
+  toName: nameFilter.optional(),
+  since: date.optional(),
+  until: date.optional(),
+};
+
+/** `until` before `since` would find nothing: refused, naming `until`. */
+const sinceUntil = {
+  check: (o: { since?: Date; until?: Date } | undefined) =>
+    o?.since === undefined || o.until === undefined ||
+    o.since.getTime() <= o.until.getTime(),
+  error: { error: "must not be before since", path: ["until"] },
+};
+
+/** Options of messages.list. */
 export const listMessagesOptions = z.strictObject({
   after: count.default(0),
   afterNum: count.default(0),
   limit,
-}).default({ after: 0, afterNum: 0, limit: 100 });
+  ...messageFilter,
+}).refine(sinceUntil.check, sinceUntil.error)
+  .default({ after: 0, afterNum: 0, limit: 100 });
+
+/** Options of messages.search. */
+export const messageSearchOptions = z.strictObject({
+  areaId: id.optional(),
+  limit,
+  ...messageFilter,
+}).refine(sinceUntil.check, sinceUntil.error).default({ limit: 100 });
+
+/** The ids of messages.markExported: at most 1000 message ids (none is allowed). */
+export const exportedIds = z.array(id, { error: "must be an array of ids" })
+  .max(1000, { error: "must have at most 1000 ids: mark them in batches" });
 
 /** Options of messages.trim: at least one of `keep` and `olderThan`. */
 export const trimOptions = z.strictObject({

@@ -102,7 +102,11 @@ export async function smallBoard(url: string): Promise<void> {
       fromName: "Guest",
       subject: "Last",
       body: "",
+      origAddr: "2:280/464.1",
+      destAddr: "2:280/464",
+      imported: true,
     });
+    await tx.messages.markExported([first.id]);
     const { session } = await tx.sessions.create({
       userId: users[0]!,
       ipAddress: "192.0.2.1",

@@ -150,6 +150,17 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     kludges: [{ name: "TZUTC", value: "0100" }],
     private: true,
     anonymous: true,
+    origAddr: "2:280/465",
+    destAddr: "2:280/464.1",
+    imported: true,
+  });
+  // Exported by the tosser (root), and one still waiting.
+  await s.messages.markExported([root.id]);
+  await s.messages.post({
+    areaId: area.id,
+    fromUserId: active.id,
+    subject: "Waiting",
+    body: "Not yet tossed",
   });
   // A letter of a private area (mail), received.
   const email = await s.messageAreas.create({

@@ -493,6 +493,9 @@ export const OPS: Record<OperationName, OpCase> = {
       private: true,
       anonymous: true,
       receivedAt: new Date(5_000),
+      origAddr: "2:280/464.1",
+      destAddr: "1:2/3",
+      imported: true,
     }],
     schemas: { 0: S.newMessage },
     verify: async (b, args, r) => {
@@ -503,8 +506,25 @@ export const OPS: Record<OperationName, OpCase> = {
   },
   "messages.get": { args: (b) => [b.message.id] },
   "messages.list": {
-    args: (b) => [b.area.id, { after: 0, afterNum: 0, limit: 10 }],
+    args: (b) => [b.area.id, {
+      after: 0,
+      afterNum: 0,
+      limit: 10,
+      fromName: "Sender",
+      toName: "Receiver",
+      // No until: a since past it would be refused naming until (conformance messages).
+      since: new Date(0),
+    }],
     schemas: { 1: S.listMessagesOptions },
+  },
+  "messages.getByNum": { args: (b) => [b.area.id, b.message.msgNum] },
+  "messages.listUnexported": {
+    args: (b) => [b.area.id, { limit: 10 }],
+    schemas: { 1: S.limitOptions },
+  },
+  "messages.markExported": {
+    args: (b) => [[b.message.id]],
+    schemas: { 0: S.exportedIds },
   },
   "messages.update": {
     args: (b) => [b.message.id, { subject: "Edited", body: "Edited body" }],
@@ -599,8 +619,15 @@ export const OPS: Record<OperationName, OpCase> = {
     schemas: { 2: S.readNextOptions },
   },
   "messages.search": {
-    args: (b) => ["hostile", { areaId: b.area.id, limit: 10 }],
-    schemas: { 1: S.searchOptions },
+    args: (b) => ["hostile", {
+      areaId: b.area.id,
+      limit: 10,
+      fromName: "Sender",
+      toName: "Receiver",
+      // No until: a since past it would be refused naming until (conformance messages).
+      since: new Date(0),
+    }],
+    schemas: { 1: S.messageSearchOptions },
   },
 
   "files.add": {

@@ -119,6 +119,9 @@ function adoptOrphans(m: Model, parent: MMessage): void {
   }
 }
 
+/** FidoNet addresses a post may carry: none, a node, a point. */
+const ADDRS = [null, "2:280/464", "1:2/3.4"] as const;
+
 /** postMessage: numbering, authors by id or name, replies, FidoNet MSGID/REPLY, bad references. */
 export const postMessage = step(
   "postMessage",
@@ -158,6 +161,11 @@ export const postMessage = step(
       kludges: s.kludges,
       ftnMsgid: s.ftnMsgid,
       ftnReply: s.ftnReply,
+      // The export state, from values drawn already (the arbitrary keeps its shape, so saved
+      // counterexamples still replay).
+      origAddr: ADDRS[s.fromUser % 3]!,
+      destAddr: ADDRS[s.toUser % 3]!,
+      imported: s.toUser % 2 === 0,
       // With no message to reply to yet, mostly post a new thread instead of a doomed reply.
       parentId:
         s.parent === null || (m.messages.size === 0 && s.parent % 20 < 18)
@@ -232,6 +240,10 @@ export const postMessage = step(
       // post anonymous (the model never asks for either).
       private: area.kind === "private",
       anonymous: area.anonymous === "forced",
+      origAddr: input.origAddr!,
+      destAddr: input.destAddr!,
+      imported: input.imported!,
+      exportedAt: null,
       storedRoot,
     };
     const { storedRoot: _, ...view } = expected;

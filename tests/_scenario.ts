@@ -103,6 +103,19 @@ export async function everyOperation(s: Repositories): Promise<void> {
   await s.reading.setPointersByDate(bob.id, new Date());
   await s.reading.setPointersByDate(bob.id, new Date(), { areaIds: [area.id] });
   await s.messages.search("doom", { areaId: area.id });
+  await s.messages.search("doom", {
+    areaId: area.id,
+    fromName: "sysop",
+    toName: "All",
+    since: new Date(0),
+    until: new Date(),
+  });
+  await s.messages.getByNum(area.id, 1);
+  await s.messages.list(area.id, { fromName: "sysop", limit: 10 });
+  await s.messages.list(area.id, { toName: "all", since: new Date(0) });
+  await s.messages.list(area.id, { since: new Date(0), until: new Date() });
+  const queue = await s.messages.listUnexported(area.id, { limit: 10 });
+  await s.messages.markExported(queue.map((m) => m.id));
   await s.messages.search('"arena"');
   const file = await s.files.add({
     areaId: files.id,
@@ -402,6 +415,7 @@ export async function everyViewedOperation(
   });
   // Another's anonymous message: the viewer's sysop status in its area is asked.
   await you.messages.get(unsigned.id);
+  await boss.messages.markExported([note.id, post.id]);
   for (const viewer of [you, boss]) {
     await viewer.messageAreas.get(mail.id);
     await viewer.messageAreas.getByTag("VFLAG");
@@ -415,6 +429,14 @@ export async function everyViewedOperation(
     await viewer.messages.thread(note.id);
     await viewer.messages.findByMsgid(flagged.id, "1:2/3 abc");
     await viewer.messages.search("doom");
+    await viewer.messages.search("doom", {
+      fromName: "you",
+      since: new Date(0),
+    });
+    await viewer.messages.getByNum(mail.id, 1);
+    await viewer.messages.list(mail.id, { fromName: "you" });
+    await viewer.messages.list(flagged.id, { toName: "all" });
+    await viewer.messages.listUnexported(flagged.id);
     await viewer.mail.listFor(sysop.id);
     await viewer.mail.inbox(sysop.id);
     await viewer.mail.inbox(sysop.id, { unreadOnly: true });

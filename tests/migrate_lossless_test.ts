@@ -210,19 +210,20 @@ persistentTest(
     assert.equal(await s.users.get(lou), null);
     assert.equal(await s.sessions.getByToken(board.tokens.locked), null);
     const area = await s.messageAreas.get(board.areaId);
-    assert.deepEqual([area?.lastMsgNum, area?.msgCount], [5, 3]);
+    assert.deepEqual([area?.lastMsgNum, area?.msgCount], [6, 4]);
     const messages = await s.messages.list(board.areaId);
     assert.deepEqual(
       messages.map((m) => [m.id === root, m.msgNum, m.fromName, m.toName]),
       [
         [true, 1, "Active Ann", "Locked Lou"],
-        [false, 4, "Active Ann", "All"],
-        [false, 5, "Unknown", "All"],
+        [false, 3, "Active Ann", "All"],
+        [false, 5, "Active Ann", "All"],
+        [false, 6, "Unknown", "All"],
       ],
     );
     assert.equal(messages[0]?.toUserId, null);
     assert.equal(messages[0]?.kludges[0]?.value, "Impulse 7.1");
-    assert.equal(messages[1]?.threadRootId, root);
+    assert.equal(messages[2]?.threadRootId, root);
     const [other] = await s.messages.list(77);
     assert.deepEqual([other?.msgNum, other?.fromName], [1, "Unknown"]);
     assert.equal((await s.messageAreas.get(77))?.tag, "area77");

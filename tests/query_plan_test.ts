@@ -84,7 +84,7 @@ const COUNTS = /^users\.count\.\d+:/;
 /**
  * Statements that must use a named index (SQLite), whatever else they may do: the indexes of
  * 0016_read_state, which keep setting pointers by date and counting the reader's own messages
- * above a pointer flat.
+ * above a pointer flat, and of 0020_message_export (a tosser's queue, the name filters).
  */
 const NAMED_INDEXES: Record<string, string> = {
   "lastRead.byDate": "messages_area_created",
@@ -93,6 +93,13 @@ const NAMED_INDEXES: Record<string, string> = {
   "lastRead.byDateAllAs": "messages_area_created",
   "lastRead.newScan": "messages_from_area_num",
   "lastRead.newScanAs": "messages_from_area_num",
+  // 0020_message_export: a tosser's queue holds only what waits; the name filters seek a name.
+  "messages.unexported": "messages_unexported",
+  "messages.unexportedAs": "messages_unexported",
+  "messages.listFrom": "messages_area_from_name",
+  "messages.listTo": "messages_area_to_name",
+  "messages.byNum": "messages_area_num",
+  "messages.byNumAs": "messages_area_num",
 };
 
 /** The repositories as a user sees them (what `storage.as` binds), on the recorder. */

@@ -55,6 +55,9 @@ const MAPPING = {
     "search",
     "trim",
     "trimAll",
+    "getByNum",
+    "listUnexported",
+    "markExported",
   ],
   reading: [
     "markRead",

@@ -4,7 +4,8 @@
  * reads that lock the rows they return. The core fills in the select list, `{select:<alias>}`,
  * from the statement's declaration. A viewer's search (`searchAs`, for `storage.as()`) takes the
  * viewer's id after them, joins the area as `a` and the viewer as `v`, and the core fills in what
- * the viewer may read, `{where}`.
+ * the viewer may read, `{where}`. A message search's `{where}` also holds the core's filters,
+ * whose `?` parameters the core passes after all of those.
  *
  * @module
  */
@@ -27,34 +28,34 @@ const QUERY =
         FROM json_array_elements_text(?::json) AS term) AS terms
   WHERE numnode(phrase) > 0)`;
 
+// The text keeps `?` placeholders: the core's condition, `{where}`, may hold its own, and the
+// whole is numbered once filled in (pgText).
 const search = (table: string, alias: string) =>
-  toDollar(
-    `SELECT {select:${alias}} FROM ${table} ${alias}, ${QUERY} AS q (query)
-     WHERE ${alias}.search @@ q.query AND (?::bigint IS NULL OR ${alias}.area_id = ?::bigint)
-     ORDER BY ts_rank(${alias}.search, q.query) DESC, ${alias}.id DESC LIMIT ?`,
-  );
+  `SELECT {select:${alias}} FROM ${table} ${alias}, ${QUERY} AS q (query)
+   WHERE ${alias}.search @@ q.query AND (?::bigint IS NULL OR ${alias}.area_id = ?::bigint)
+     AND {where}
+   ORDER BY ts_rank(${alias}.search, q.query) DESC, ${alias}.id DESC LIMIT ?`;
 
-// postgres.js serialises the array for the json parameter the server describes.
+// postgres.js serialises the array for the json parameter the server describes. The parameters
+// of the core's condition (a message search's filters) follow the core's own.
 const bindSearch = (params: readonly unknown[]) => {
-  const [terms, areaId, limit] = params;
-  return [terms, areaId, areaId, limit];
+  const [terms, areaId, limit, ...filter] = params;
+  return [terms, areaId, areaId, ...filter, limit];
 };
 
 // A viewer's search (`as()`): joined with the area and the viewer, and the core's condition of
 // what the viewer may read, `{where}`.
 const searchAs = (table: string, alias: string, areas: string) =>
-  toDollar(
-    `SELECT {select:${alias}} FROM ${table} ${alias}
-       JOIN ${areas} a ON a.id = ${alias}.area_id JOIN users v ON v.id = ?::bigint,
-       ${QUERY} AS q (query)
-     WHERE ${alias}.search @@ q.query AND (?::bigint IS NULL OR ${alias}.area_id = ?::bigint)
-       AND {where}
-     ORDER BY ts_rank(${alias}.search, q.query) DESC, ${alias}.id DESC LIMIT ?`,
-  );
+  `SELECT {select:${alias}} FROM ${table} ${alias}
+     JOIN ${areas} a ON a.id = ${alias}.area_id JOIN users v ON v.id = ?::bigint,
+     ${QUERY} AS q (query)
+   WHERE ${alias}.search @@ q.query AND (?::bigint IS NULL OR ${alias}.area_id = ?::bigint)
+     AND {where}
+   ORDER BY ts_rank(${alias}.search, q.query) DESC, ${alias}.id DESC LIMIT ?`;
 
 const bindSearchAs = (params: readonly unknown[]) => {
-  const [terms, areaId, limit, viewer] = params;
-  return [viewer, terms, areaId, areaId, limit];
+  const [terms, areaId, limit, viewer, ...filter] = params;
+  return [viewer, terms, areaId, areaId, ...filter, limit];
 };
 
 const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
@@ -112,7 +113,8 @@ export function pgText(q: Sql): string {
   // The application's text (storage.sql) changes from call to call: rewritten each time, never
   // cached by id.
   if (q.app) return toDollar(q.text);
-  return q.dialect ? dialect(q).text : dollarText(q.id, q.text);
+  // A dialect statement's text is numbered once the core's condition is in it (cached by id).
+  return dollarText(q.id, q.dialect ? dialect(q).text : q.text);
 }
 
 /**

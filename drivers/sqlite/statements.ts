@@ -4,7 +4,8 @@
  * on other databases (SQLite's one writer needs no row locks). The core fills in the select
  * list, `{select:<alias>}`, from the statement's declaration. A viewer's search (`searchAs`, for
  * `storage.as()`) takes the viewer's id after them, joins the area as `a` and the viewer as `v`,
- * and the core fills in what the viewer may read, `{where}`.
+ * and the core fills in what the viewer may read, `{where}`. A message search's `{where}` also
+ * holds the core's filters, whose `?` parameters the core passes after all of those.
  *
  * @module
  */
@@ -28,14 +29,20 @@ const search = (params: readonly unknown[]) => {
 
 /** SQLite's text of each dialect statement, by name. */
 export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
+  // The core's filters (fromName, toName, since, until), `{where}`: their parameters follow the
+  // core's own.
   "messages.search": {
     text:
       `SELECT {select:m} FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-      WHERE messages_fts MATCH ? AND (? IS NULL OR m.area_id = ?)
+      WHERE messages_fts MATCH ? AND (? IS NULL OR m.area_id = ?) AND {where}
       ORDER BY bm25(messages_fts, 4.0, 1.0), m.id DESC LIMIT ?`,
-    bind: search,
+    bind: (params) => {
+      const [terms, areaId, limit, ...filter] = params;
+      return [fts5Query(terms as string[]), areaId, areaId, ...filter, limit];
+    },
   },
-  // A viewer's search (`as()`): the core's condition of what the viewer may read, `{where}`.
+  // A viewer's search (`as()`): the core's condition of what the viewer may read and its
+  // filters, `{where}`, whose parameters follow the viewer's id.
   "messages.searchAs": {
     text:
       `SELECT {select:m} FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
@@ -43,8 +50,15 @@ export const STATEMENTS: Readonly<Record<string, DialectStatement>> = {
       WHERE messages_fts MATCH ? AND (? IS NULL OR m.area_id = ?) AND {where}
       ORDER BY bm25(messages_fts, 4.0, 1.0), m.id DESC LIMIT ?`,
     bind: (params) => {
-      const [terms, areaId, limit, viewer] = params;
-      return [viewer, fts5Query(terms as string[]), areaId, areaId, limit];
+      const [terms, areaId, limit, viewer, ...filter] = params;
+      return [
+        viewer,
+        fts5Query(terms as string[]),
+        areaId,
+        areaId,
+        ...filter,
+        limit,
+      ];
     },
   },
   "files.search": {

@@ -6,11 +6,12 @@
 import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
 import type {
   AfterOptions,
+  LimitOptions,
   ListMessagesOptions,
   Message,
   MessagePatch,
+  MessageSearchOptions,
   NewMessage,
-  SearchOptions,
 } from "../records.ts";
 import { MESSAGE_COLUMNS as M, prefixed, toMessage } from "../rows.ts";
 import { isStorageError, StorageError } from "../errors.ts";
@@ -21,7 +22,7 @@ import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { byId } from "./_patch.ts";
 import { lockUser, shareUser } from "./_references.ts";
 import { searchTerms } from "./search.ts";
-import { canReadMessage, VIEWER, viewerOf } from "./_access.ts";
+import { canReadMessage, isSysop, VIEWER, viewerOf } from "./_access.ts";
 import {
   byViewer,
   catchUp,
@@ -34,6 +35,110 @@ import {
 const VIEWED_FROM =
   `messages m JOIN message_areas a ON a.id = m.area_id JOIN ${VIEWER} ON v.id = ?`;
 const PM = prefixed(M, "m");
+
+/**
+ * The filters of `messages.list` and `messages.search` (see `MessageFilter`) on message `m`:
+ * `[fromKey, fromKey, toKey, toKey, since, until]`, a name's key `''` (no name has it) when the
+ * filter is not given, the dates the widest safe integers.
+ */
+const FILTER =
+  `(? = '' OR m.from_name_key = ?) AND (? = '' OR m.to_name_key = ?)
+  AND m.created_at BETWEEN ? AND ?`.replace(/\s+/g, " ");
+
+/** A filter's parameters, in the order of {@linkcode FILTER}. */
+interface Filter {
+  fromKey: string;
+  toKey: string;
+  since: number;
+  until: number;
+}
+
+function filterOf(
+  o: { fromName?: string; toName?: string; since?: Date; until?: Date },
+): Filter | undefined {
+  if (
+    o.fromName === undefined && o.toName === undefined &&
+    o.since === undefined && o.until === undefined
+  ) return undefined;
+  return {
+    fromKey: o.fromName === undefined ? "" : foldKey(o.fromName),
+    toKey: o.toName === undefined ? "" : foldKey(o.toName),
+    since: o.since?.getTime() ?? Number.MIN_SAFE_INTEGER,
+    until: o.until?.getTime() ?? Number.MAX_SAFE_INTEGER,
+  };
+}
+
+const filterParams = (f: Filter | undefined): unknown[] =>
+  f === undefined
+    ? ["", "", "", "", Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+    : [f.fromKey, f.fromKey, f.toKey, f.toKey, f.since, f.until];
+
+/**
+ * What a viewer who is not the area's sysop may see of a filtered list: `[hide, viewer, viewer,
+ * fromKey, viewer]`, `hide` 0 for everyone else (no viewer, or the area's sysop). Others'
+ * private messages are left out, and an author's name filter does not match others' anonymous
+ * messages (a match would tell who wrote them).
+ */
+const VISIBLE =
+  `(? = 0 OR ((m.private = 0 OR m.from_user_id = ? OR m.to_user_id = ?)
+  AND (m.anonymous = 0 OR ? = '' OR m.from_user_id = ?)))`.replace(/\s+/g, " ");
+
+/** The parameters of {@linkcode VISIBLE}. */
+const visibleParams = (
+  reach: "all" | "public" | "own",
+  viewer: number | undefined,
+  f: Filter,
+): unknown[] => {
+  const v = viewer ?? 0;
+  return [reach === "all" ? 0 : 1, v, v, f.fromKey, v];
+};
+
+/**
+ * An area's messages by number with filters, each on the index its first filter seeks: by the
+ * author's name key, by the recipient's, or by number alone (the dates then read along), with
+ * {@linkcode VISIBLE} last.
+ */
+const LIST_FILTERED = {
+  from: sql(
+    "messages.listFrom",
+    `SELECT ${PM} FROM messages m
+     WHERE m.area_id = ? AND m.from_name_key = ? AND (? = '' OR m.to_name_key = ?)
+       AND m.created_at BETWEEN ? AND ? AND m.msg_num > ? AND m.id > ? AND ${VISIBLE}
+     ORDER BY m.msg_num LIMIT ?`,
+  ),
+  to: sql(
+    "messages.listTo",
+    `SELECT ${PM} FROM messages m
+     WHERE m.area_id = ? AND m.to_name_key = ? AND m.created_at BETWEEN ? AND ?
+       AND m.msg_num > ? AND m.id > ? AND ${VISIBLE}
+     ORDER BY m.msg_num LIMIT ?`,
+  ),
+  dates: sql(
+    "messages.listDates",
+    `SELECT ${PM} FROM messages m
+     WHERE m.area_id = ? AND m.created_at BETWEEN ? AND ? AND m.msg_num > ? AND m.id > ?
+       AND ${VISIBLE}
+     ORDER BY m.msg_num LIMIT ?`,
+  ),
+  /**
+   * A private area's messages the viewer wrote or that are addressed to them (as
+   * `OWN_MESSAGES`), filtered: `[viewer, areaId, afterNum, after, ...filter, fromKey]` (others'
+   * anonymous letters do not match an author's name), then
+   * `[viewer, viewer, areaId, afterNum, after, ...filter]`, then the limit.
+   */
+  own: sql(
+    "messages.ownFiltered",
+    `SELECT ${M} FROM (
+       SELECT ${PM} FROM messages m
+       WHERE m.to_user_id = ? AND m.area_id = ? AND m.msg_num > ? AND m.id > ? AND ${FILTER}
+         AND (m.anonymous = 0 OR ? = '')
+       UNION ALL
+       SELECT ${PM} FROM messages m
+       WHERE m.from_user_id = ? AND (m.to_user_id IS NULL OR m.to_user_id <> ?)
+         AND m.area_id = ? AND m.msg_num > ? AND m.id > ? AND ${FILTER}
+     ) mine ORDER BY msg_num LIMIT ?`,
+  ),
+};
 
 /**
  * The message reads of a viewer (`as()`): only the messages the viewer may read, filtered in the
@@ -83,8 +188,35 @@ const VQ = {
   ),
   search: dialectSql("messages.searchAs", {
     select: M,
-    where: canReadMessage("m", "a"),
+    // An author's name filter does not match others' anonymous messages: [...filter, fromKey].
+    where: `${canReadMessage("m", "a")} AND ${FILTER}
+      AND (m.anonymous = 0 OR ? = '' OR m.from_user_id = v.id OR ${
+      isSysop("a")
+    })`,
   }),
+  byNum: sql(
+    "messages.byNumAs",
+    `SELECT ${PM} FROM ${VIEWED_FROM}
+     WHERE m.area_id = ? AND m.msg_num = ? AND ${canReadMessage("m", "a")}`,
+  ),
+  /** The area's sysops alone see what waits for export. */
+  unexported: sql(
+    "messages.unexportedAs",
+    `SELECT ${PM} FROM ${VIEWED_FROM}
+     WHERE m.area_id = ? AND m.exported_at IS NULL AND m.imported = 0 AND ${
+      isSysop("a")
+    } ORDER BY m.id LIMIT ?`,
+  ),
+  /** `[at, viewer, id]`: only in an area the viewer is a sysop of. */
+  markExported: sql(
+    "messages.markExportedAs",
+    `UPDATE messages SET exported_at = ?
+     WHERE id = (SELECT m.id FROM ${VIEWED_FROM}
+                 WHERE m.id = ? AND m.exported_at IS NULL AND m.imported = 0 AND ${
+      isSysop("a")
+    })`,
+    true,
+  ),
 };
 
 const Q = {
@@ -105,8 +237,9 @@ const Q = {
     "messages.insert",
     `INSERT INTO messages (area_id, msg_num, from_user_id, from_name, to_user_id, to_name, subject, body,
        parent_id, thread_root_id, ftn_msgid, ftn_reply, kludges, created_at, received_at,
-       private, anonymous, mail, to_name_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${M}`,
+       private, anonymous, mail, to_name_key, from_name_key,
+       orig_addr, dest_addr, imported)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${M}`,
     true,
   ),
   addPost: sql(
@@ -163,7 +296,21 @@ const Q = {
     "messages.byMsgid",
     `SELECT ${M} FROM messages WHERE area_id = ? AND ftn_msgid = ?`,
   ),
-  search: dialectSql("messages.search", { select: M }),
+  search: dialectSql("messages.search", { select: M, where: FILTER }),
+  byNum: sql(
+    "messages.byNum",
+    `SELECT ${M} FROM messages WHERE area_id = ? AND msg_num = ?`,
+  ),
+  unexported: sql(
+    "messages.unexported",
+    `SELECT ${M} FROM messages WHERE area_id = ? AND exported_at IS NULL AND imported = 0
+     ORDER BY id LIMIT ?`,
+  ),
+  markExported: sql(
+    "messages.markExported",
+    "UPDATE messages SET exported_at = ? WHERE id = ? AND exported_at IS NULL AND imported = 0",
+    true,
+  ),
 };
 
 /**
@@ -229,6 +376,10 @@ export async function postMessage(
           anonymous ? 1 : 0,
           mail ? 1 : 0,
           foldKey(toName),
+          foldKey(fromName),
+          m.origAddr,
+          m.destAddr,
+          m.imported ? 1 : 0,
         ]),
       (error) => {
         // The users and the area are locked; only a parent deleted since it was read can fail.
@@ -348,17 +499,24 @@ export async function listMessages(
   options?: ListMessagesOptions,
 ): Promise<Message[]> {
   parse(idSchema, areaId, "areaId", "messages.list");
-  const { after, afterNum, limit } = parse(
+  const o = parse(
     S.listMessagesOptions,
     options,
     "options",
     "messages.list",
   );
+  const { after, afterNum, limit } = o;
   const viewer = viewerOf(x);
   const reach = viewer === undefined
     ? "all"
     : await messageAreaReach(x, viewer, areaId);
   if (reach === "none") return [];
+  const filter = filterOf(o);
+  if (filter !== undefined) {
+    return (await listFiltered(x, reach, viewer, areaId, o, filter)).map(
+      toMessage,
+    );
+  }
   const rows = reach === "own"
     ? await x.all(
       OWN_MESSAGES,
@@ -375,6 +533,127 @@ export async function listMessages(
     ])
     : await x.all(Q.list, [areaId, afterNum, after, limit]);
   return rows.map(toMessage);
+}
+
+/** `messages.list` with filters: on the index of its first filter (see `LIST_FILTERED`). */
+function listFiltered(
+  x: Executor,
+  reach: "all" | "public" | "own",
+  viewer: number | undefined,
+  areaId: number,
+  o: { after: number; afterNum: number; limit: number },
+  f: Filter,
+) {
+  const page = [o.afterNum, o.after];
+  if (reach === "own") {
+    return x.all(LIST_FILTERED.own, [
+      viewer,
+      areaId,
+      ...page,
+      ...filterParams(f),
+      f.fromKey,
+      viewer,
+      viewer,
+      areaId,
+      ...page,
+      ...filterParams(f),
+      o.limit,
+    ]);
+  }
+  const dates = [f.since, f.until];
+  const visible = visibleParams(reach, viewer, f);
+  if (f.fromKey !== "") {
+    return x.all(LIST_FILTERED.from, [
+      areaId,
+      f.fromKey,
+      f.toKey,
+      f.toKey,
+      ...dates,
+      ...page,
+      ...visible,
+      o.limit,
+    ]);
+  }
+  if (f.toKey !== "") {
+    return x.all(LIST_FILTERED.to, [
+      areaId,
+      f.toKey,
+      ...dates,
+      ...page,
+      ...visible,
+      o.limit,
+    ]);
+  }
+  return x.all(LIST_FILTERED.dates, [
+    areaId,
+    ...dates,
+    ...page,
+    ...visible,
+    o.limit,
+  ]);
+}
+
+/** See `messages.getByNum`. */
+export async function getMessageByNum(
+  x: Executor,
+  areaId: number,
+  msgNum: number,
+): Promise<Message | null> {
+  parse(idSchema, areaId, "areaId", "messages.getByNum");
+  parse(idSchema, msgNum, "msgNum", "messages.getByNum");
+  const viewer = viewerOf(x);
+  const row = viewer === undefined
+    ? await x.get(Q.byNum, [areaId, msgNum])
+    : await x.get(VQ.byNum, [viewer, areaId, msgNum]);
+  return row ? toMessage(row) : null;
+}
+
+/**
+ * See `messages.listUnexported`: an area's messages posted locally (not `imported`) and not yet
+ * exported, in posting order, on the partial index that holds only those.
+ */
+export async function listUnexported(
+  x: Executor,
+  areaId: number,
+  options?: LimitOptions,
+): Promise<Message[]> {
+  parse(idSchema, areaId, "areaId", "messages.listUnexported");
+  const { limit } = parse(
+    S.limitOptions,
+    options,
+    "options",
+    "messages.listUnexported",
+  );
+  const viewer = viewerOf(x);
+  const rows = viewer === undefined
+    ? await x.all(Q.unexported, [areaId, limit])
+    : await x.all(VQ.unexported, [viewer, areaId, limit]);
+  return rows.map(toMessage);
+}
+
+/**
+ * See `messages.markExported`: sets `exportedAt` of each message not yet exported, all at one
+ * time, in one transaction; ids of messages missing, imported or already exported change
+ * nothing. Returns how many it marked.
+ */
+export async function markExported(
+  x: Executor,
+  ids: number[],
+): Promise<number> {
+  const all = parse(S.exportedIds, ids, "ids", "messages.markExported");
+  const unique = [...new Set(all)].sort((a, b) => a - b);
+  if (unique.length === 0) return 0;
+  const viewer = viewerOf(x);
+  const at = Date.now();
+  return await x.atomic(async (q) => {
+    let marked = 0;
+    for (const id of unique) {
+      marked += viewer === undefined
+        ? await q.run(Q.markExported, [at, id])
+        : await q.run(VQ.markExported, [at, viewer, id]);
+    }
+    return marked;
+  });
 }
 
 /** See `messages.update`. */
@@ -474,19 +753,29 @@ export async function findMessageByMsgid(
 export async function searchMessages(
   x: Executor,
   query: string,
-  options?: SearchOptions,
+  options?: MessageSearchOptions,
 ): Promise<Message[]> {
   const terms = searchTerms(parse(S.query, query, "query", "messages.search"));
-  const { areaId, limit } = parse(
-    S.searchOptions,
+  const o = parse(
+    S.messageSearchOptions,
     options,
     "options",
     "messages.search",
   );
+  const { areaId, limit } = o;
   if (terms.length === 0) return [];
   const viewer = viewerOf(x);
+  // The driver puts the filter's parameters where its text has the core's condition, {where}.
+  const filter = filterParams(filterOf(o));
   const rows = viewer === undefined
-    ? await x.all(Q.search, [terms, areaId ?? null, limit])
-    : await x.all(VQ.search, [terms, areaId ?? null, limit, viewer]);
+    ? await x.all(Q.search, [terms, areaId ?? null, limit, ...filter])
+    : await x.all(VQ.search, [
+      terms,
+      areaId ?? null,
+      limit,
+      viewer,
+      ...filter,
+      filter[0],
+    ]);
   return rows.map(toMessage);
 }

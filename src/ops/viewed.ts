@@ -13,7 +13,9 @@
  * may write in, as themselves; editing and deleting a message or a file needs its author or the
  * area's sysop; administering an area needs its sysop (of every area involved), as does trimming
  * it (`messages.trim`; `messages.trimAll` needs a board sysop, and both check again in each batch's
- * transaction); marking read,
+ * transaction), and so does
+ * marking messages exported (`messages.markExported`; `messages.listUnexported` shows a
+ * viewer only the queues of areas they are a sysop of); marking read,
  * setting pointers (`setPointer`, `setPointersByDate`) and the new-scan selection (`setScanned`)
  * need the viewer's own pointers in areas they may read (as does reading one with `pointer`;
  * `setPointersByDate` without `areaIds` sets those of the areas the viewer may read). Every other write needs a board
@@ -482,7 +484,37 @@ const ownSession = async (x: Executor, v: ViewerRow, [id]: unknown[]) => {
   return row === undefined || Number(row[0]) === v.id;
 };
 
+/**
+ * Marking messages exported (`messages.markExported`), a tosser's tool: the sysops of the
+ * messages' areas. A message the viewer may read in an area they are no sysop of is
+ * `forbidden`, naming the area; one they may not read is left alone as a missing one is (the
+ * operation, run for the viewer, marks only messages of areas they are a sysop of).
+ */
+const markingExported: Guard = async (x, v, [ids]) => {
+  if (!Array.isArray(ids)) return; // the operation reports it
+  for (const id of ids.slice(0, 1001)) {
+    if (!isId(id)) return;
+    const row = await x.get(Q.message, [id]);
+    if (!row) continue;
+    const area = toArea(row);
+    const author = row[10] === null ? null : Number(row[10]);
+    const addressee = row[11] === null ? null : Number(row[11]);
+    const canRead = readable(v, area) &&
+      (area.kind !== "private" || sysopOf(v, area) || author === v.id ||
+        addressee === v.id);
+    if (canRead && !sysopOf(v, area)) {
+      throw forbidden(
+        "messages.markExported",
+        v,
+        `is not a sysop of ${areaName(area, v)} (message ${id})`,
+        "only an area's sysops (or its tosser, running as one) may mark its messages exported",
+      );
+    }
+  }
+};
+
 const GUARDS: Partial<Record<OperationName | string, Guard>> = {
+  "messages.markExported": markingExported,
   "messages.post": authoring(false, "fromUserId"),
   "messages.update": owning(false, "messages.update"),
   "messages.delete": owning(false, "messages.delete"),
@@ -570,6 +602,8 @@ export const READS: ReadonlySet<string> = new Set([
   "messages.thread",
   "messages.findByMsgid",
   "messages.search",
+  "messages.getByNum",
+  "messages.listUnexported",
   "reading.pointer",
   "reading.newScan",
   "reading.readNext",

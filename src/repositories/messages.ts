@@ -23,15 +23,25 @@
  * });
  * assert.deepEqual(await storage.messages.thread(reply.id), [hello, reply]);
  * assert.deepEqual((await storage.messages.search("callers")).map((m) => m.id), [hello.id]);
+ * assert.equal((await storage.messages.getByNum(general.id, 2))?.id, reply.id);
+ * assert.equal((await storage.messages.list(general.id, { fromName: "sysop" })).length, 2);
+ *
+ * // A tosser sends what the board's users posted, once.
+ * const queue = await storage.messages.listUnexported(general.id);
+ * assert.deepEqual(queue.map((m) => m.id), [hello.id, reply.id]);
+ * assert.equal(await storage.messages.markExported(queue.map((m) => m.id)), 2);
+ * assert.deepEqual(await storage.messages.listUnexported(general.id), []);
  * ```
  *
  * @module
  */
 import type { Definition } from "./_definition.ts";
 import type {
+  LimitOptions,
   ListMessagesOptions,
   Message,
   MessagePatch,
+  MessageSearchOptions,
   NewMessage,
   SearchOptions,
   TrimOptions,
@@ -46,8 +56,14 @@ export interface Messages {
   post(input: NewMessage): Promise<Message>;
   /** Returns the message, or `null`. */
   get(id: number): Promise<Message | null>;
-  /** Lists an area's messages by ascending number, after an id and/or a number. */
+  /**
+   * Lists an area's messages by ascending number, after an id and/or a number, and only those
+   * from a name, to a name, written since or until a time when asked (names compare as
+   * usernames do; `until` before `since` is a `validation` error naming `until`).
+   */
   list(areaId: number, options?: ListMessagesOptions): Promise<Message[]>;
+  /** The message with this number in an area, or `null` (one index seek). */
+  getByNum(areaId: number, msgNum: number): Promise<Message | null>;
   /** Changes a message's subject or body; `not_found` if missing. */
   update(id: number, patch: MessagePatch): Promise<Message>;
   /** Deletes a message (its number is never reused; replies stay); `not_found` if missing. */
@@ -76,6 +92,24 @@ export interface Messages {
    * went. Through `as()`: board sysops only.
    */
   trimAll(): Promise<TrimResult[]>;
+  /**
+   * Messages whose subject or body match, best first (words ANDed, "quoted phrases"), with the
+   * filters of `list` (`fromName`, `toName`, `since`, `until`).
+   */
+  search(query: string, options?: MessageSearchOptions): Promise<Message[]>;
+  /**
+   * A tosser's queue: an area's messages posted locally (not `imported`) and not yet exported,
+   * in posting order (at most `limit`, 100 by default). Through `as()`, only an area's sysops see
+   * them; anyone else gets none.
+   */
+  listUnexported(areaId: number, options?: LimitOptions): Promise<Message[]>;
+  /**
+   * Marks messages exported (sets `exportedAt`), at most 1000 ids a call, in one transaction,
+   * and returns how many it marked. Idempotent: ids of messages missing, imported or already
+   * exported are left alone (an export time, once set, stays). Through `as()`, the sysops of
+   * the messages' areas alone (`forbidden` naming the area).
+   */
+  markExported(ids: number[]): Promise<number>;
 }
 
 /** The operations behind {@linkcode Messages}: each method's operation, taking the executor first. */
@@ -90,4 +124,7 @@ export const MESSAGES: Definition<Messages> = {
   search: ops.searchMessages,
   trim: trimMessages,
   trimAll: trimAllMessages,
+  getByNum: ops.getMessageByNum,
+  listUnexported: ops.listUnexported,
+  markExported: ops.markExported,
 };

@@ -256,6 +256,15 @@ export const MESSAGES = table("messages", {
     mail: { codec: "integer" },
     // The addressee's name as usernames compare, for mail.toName (0019_message_flags).
     to_name_key: { codec: "text", keyOf: { column: "to_name", fold: foldKey } },
+    // 0020_message_export
+    from_name_key: {
+      codec: "text",
+      keyOf: { column: "from_name", fold: foldKey },
+    },
+    orig_addr: { field: "origAddr", codec: "text", nullable: true },
+    dest_addr: { field: "destAddr", codec: "text", nullable: true },
+    imported: { field: "imported", codec: "boolean" },
+    exported_at: { field: "exportedAt", codec: "date", nullable: true },
   },
   computed: {
     // PostgreSQL's search vector: a generated column (0008_search).

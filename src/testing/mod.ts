@@ -74,6 +74,7 @@ import "./_user_counters.ts";
 import "./_read_state.ts";
 import "./_mail.ts";
 import "./_trim.ts";
+import "./_message_export.ts";
 
 export type { Capabilities, ConformanceOptions, TestDatabase };
 

@@ -222,6 +222,8 @@ async function importMessages(
         body: fit(run, kind, where, storable(message.lines.join("\n"), "text")),
         parentId,
         createdAt: dates[index]!,
+        // The old board's history: never exported again by a tosser (listUnexported).
+        imported: true,
       }));
     if (posted === undefined) continue;
     written.push({ msgNum: posted.msgNum, at: posted.createdAt });
