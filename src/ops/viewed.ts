@@ -884,7 +884,12 @@ function writeViewed(
   }
   const write = async (inner: Executor) => {
     await check(inner);
-    return await run(new ViewerExecutor(inner, x.viewerId), ...args);
+    // A write's answer is read by the viewer too (`mail.markReceived` answers the letter).
+    return await withoutAnonymousAuthors(
+      inner,
+      x.viewerId,
+      await run(new ViewerExecutor(inner, x.viewerId), ...args),
+    );
   };
   return x.transaction ? x.transaction(write) : write(x.inner);
 }

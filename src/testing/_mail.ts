@@ -310,6 +310,33 @@ testCase(
     hidden(byId(await view.mail.listFor(reader.id), mailed.id), "listFor");
     // Who sent an anonymous letter is not told by their sent mail either.
     assert.deepEqual(await view.mail.sent(author.id), []);
+    // Nor by the author's name as a filter: it finds none of their anonymous messages.
+    assert.deepEqual(
+      await view.messages.list(area.id, { fromName: "author" }),
+      [],
+    );
+    assert.deepEqual(
+      await view.messages.list(email.id, { fromName: "author" }),
+      [],
+    );
+    assert.deepEqual(
+      await view.messages.search("admirer", { fromName: "author" }),
+      [],
+    );
+    // Filters without the author's name still find it, hidden.
+    hidden(
+      byId(await view.messages.list(area.id, { toName: "reader" }), m.id),
+      "list by toName",
+    );
+    hidden(
+      byId(
+        await view.messages.list(area.id, { since: new Date(0) }),
+        m.id,
+      ),
+      "list since",
+    );
+    // What markReceived answers is a read too.
+    hidden(await view.mail.markReceived(mailed.id, reader.id), "markReceived");
     // The reader's own message shows its author.
     assert.equal((await view.messages.get(reply.id))?.fromName, "reader");
     // The author and the area's sysops see who wrote it; so does the system.
@@ -320,6 +347,23 @@ testCase(
       [mailed.id],
     );
     shown(await s.messages.get(m.id), "system");
+    // The author and the area's sysops find them by the author's name.
+    assert.deepEqual(
+      ids(
+        await (await s.as(sysop.id)).messages.list(area.id, {
+          fromName: "author",
+        }),
+      ),
+      [m.id],
+    );
+    assert.deepEqual(
+      ids(
+        await (await s.as(author.id)).messages.search("admirer", {
+          fromName: "author",
+        }),
+      ),
+      [m.id],
+    );
   },
 );
 
@@ -356,6 +400,32 @@ testCase(
     const v = await s.as(stranger.id);
     assert.equal(await v.messages.get(secret.id), null);
     assert.deepEqual(ids(await v.messages.list(area.id)), [open.id]);
+    // Filtered lists too, whichever index they seek.
+    for (
+      const filter of [
+        { fromName: "author" },
+        { toName: "addressee" },
+        { since: new Date(0) },
+      ]
+    ) {
+      assert.deepEqual(
+        ids(await v.messages.list(area.id, filter)),
+        "toName" in filter ? [] : [open.id],
+        JSON.stringify(filter),
+      );
+    }
+    assert.deepEqual(
+      await v.messages.search("whisper", { fromName: "author" }),
+      [],
+    );
+    assert.deepEqual(
+      ids(
+        await (await s.as(addressee.id)).messages.list(area.id, {
+          toName: "addressee",
+        }),
+      ),
+      [secret.id],
+    );
     assert.deepEqual(ids(await v.messages.thread(open.id)), [open.id]);
     assert.deepEqual(await v.messages.search("whisper"), []);
     assert.equal(
