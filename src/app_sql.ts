@@ -23,9 +23,12 @@ function invalid(field: string, message: string): StorageError {
  * Where the first statement of `text` ends (after its `;`), and whether only blanks and
  * comments follow: `?`, `;` and dashes inside quotes, quoted identifiers and comments are text.
  */
-function scan(text: string): { keyword: string; single: boolean } {
+function scan(
+  text: string,
+): { keyword: string; single: boolean; placeholders: number | undefined } {
   let keyword = "";
   let statements = 0;
+  let placeholders: number | undefined = 0;
   let open = false; // whether a statement has started and not ended
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -38,6 +41,10 @@ function scan(text: string): { keyword: string; single: boolean } {
     } else if (c === ";") {
       open = false;
     } else if (!/\s/.test(c)) {
+      if (c === "?" && placeholders !== undefined) {
+        // A numbered placeholder (`?1`, SQLite's) binds by number: no count to check.
+        placeholders = /[0-9]/.test(text[i + 1] ?? "") ? undefined : placeholders + 1;
+      }
       if (!open) {
         open = true;
         statements++;
@@ -51,14 +58,53 @@ function scan(text: string): { keyword: string; single: boolean } {
       }
     }
   }
-  return { keyword, single: statements === 1 };
+  return { keyword, single: statements === 1, placeholders };
 }
 
 /** Keywords that start a statement that only reads (it may run on the reader). */
 const READS = new Set(["SELECT", "VALUES"]);
 
+/**
+ * Keywords that start a transaction-control statement, on either dialect: the package begins,
+ * commits and rolls back its transactions itself, and one begun or ended by the application's
+ * SQL would take the package's own writes into it or out of it (a `COMMIT` in `tx.sql` would
+ * commit half a transaction; a `BEGIN` on `storage.sql` would hold later acknowledged writes
+ * open for a `ROLLBACK` to undo).
+ */
+const TRANSACTION_CONTROL = new Set([
+  "BEGIN",
+  "START",
+  "COMMIT",
+  "END",
+  "ROLLBACK",
+  "ABORT",
+  "SAVEPOINT",
+  "RELEASE",
+  "PREPARE",
+]);
+
+/** The largest and smallest values a 64-bit integer column holds, on either dialect. */
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
 /** Checks the parameters: the values every driver binds alike. */
 function checkParams(params: unknown, operation: string): readonly unknown[] {
+  try {
+    return checkValues(params, operation);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    // A revoked proxy, a throwing getter: what cannot be read is not a list of values.
+    throw invalid(
+      "params",
+      `Invalid ${operation} input: params could not be read as an array of values: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
+}
+
+/** {@linkcode checkParams}, reading each value once, holes included. */
+function checkValues(params: unknown, operation: string): readonly unknown[] {
   if (params === undefined) return [];
   if (!Array.isArray(params)) {
     throw invalid(
@@ -72,15 +118,25 @@ function checkParams(params: unknown, operation: string): readonly unknown[] {
       `Invalid ${operation} input: params must hold at most ${MAX_APP_PARAMS} values`,
     );
   }
-  params.forEach((value, i) => {
+  const values: unknown[] = [];
+  for (let i = 0; i < params.length; i++) {
+    const value: unknown = params[i];
+    values.push(value);
     const field = `params[${i}]`;
     if (
       value === null || typeof value === "string" ||
-      typeof value === "bigint" ||
       value instanceof Uint8Array
-    ) return;
+    ) continue;
+    if (typeof value === "bigint") {
+      if (value >= INT64_MIN && value <= INT64_MAX) continue;
+      throw invalid(
+        field,
+        `Invalid ${operation} input: ${field} must fit a 64-bit integer (−2^63 … 2^63−1): ` +
+          `got ${value}; pass it as a string`,
+      );
+    }
     if (typeof value === "number") {
-      if (Number.isFinite(value)) return;
+      if (Number.isFinite(value)) continue;
       throw invalid(
         field,
         `Invalid ${operation} input: ${field} must be a finite number: got ${value}`,
@@ -98,8 +154,8 @@ function checkParams(params: unknown, operation: string): readonly unknown[] {
       `Invalid ${operation} input: ${field} must be null, a string, a number, a bigint or a ` +
         `Uint8Array: got ${what}`,
     );
-  });
-  return params;
+  }
+  return values;
 }
 
 /**
@@ -133,7 +189,7 @@ export async function runAppSql<T>(
       `Invalid ${operation} input: text must be at most ${MAX_APP_SQL} characters`,
     );
   }
-  const { keyword, single } = scan(text);
+  const { keyword, single, placeholders } = scan(text);
   if (keyword === "" || !single) {
     throw invalid(
       "text",
@@ -142,7 +198,25 @@ export async function runAppSql<T>(
       }; call ${operation} once for each`,
     );
   }
+  if (TRANSACTION_CONTROL.has(keyword)) {
+    throw invalid(
+      "text",
+      `Invalid ${operation} input: text may not control transactions (${keyword}): ` +
+        "use storage.transaction(async (tx) => …), whose tx.sql runs in it, commits with it " +
+        "and rolls back with it",
+    );
+  }
   const values = checkParams(params, operation);
+  if (placeholders !== undefined && placeholders !== values.length) {
+    throw invalid(
+      "params",
+      `Invalid ${operation} input: text has ${placeholders} ? placeholder${
+        placeholders === 1 ? "" : "s"
+      }, so params must hold ${placeholders} value${
+        placeholders === 1 ? "" : "s"
+      }: got ${values.length}`,
+    );
+  }
   if (typeof x.rows !== "function") {
     throw new StorageError(
       "unavailable",

@@ -260,3 +260,98 @@ testCase(
     assert.deepEqual(await s.sql("SELECT id FROM app_oneliners"), [{ id: 1 }]);
   },
 );
+
+testCase(
+  "app sql: transaction control is refused (validation naming text) on the storage and in a transaction, which stays whole",
+  async (s) => {
+    await oneliners(s);
+    const statements = [
+      "BEGIN",
+      "begin transaction",
+      "/* a comment first */ COMMIT",
+      "-- a comment\nROLLBACK",
+      "END",
+      "START TRANSACTION",
+      "SAVEPOINT app",
+      "RELEASE SAVEPOINT app",
+      "ROLLBACK TO SAVEPOINT app",
+      "ABORT",
+    ];
+    for (const text of statements) {
+      await rejectsKind(s.sql(text), "validation", "text");
+    }
+    // A BEGIN on the storage would have held the next acknowledged write open for a ROLLBACK.
+    const acked = await s.users.create({
+      username: "acked",
+      passwordHash: "h",
+    });
+    await rejectsKind(s.sql("ROLLBACK"), "validation", "text");
+    assert.notEqual(await s.users.get(acked.id), null);
+    // In a transaction: a COMMIT or ROLLBACK in the middle neither commits the first half
+    // nor loses it, and a throw rolls everything back.
+    const marker = new Error("boom");
+    await assert.rejects(
+      s.transaction(async (tx) => {
+        await tx.users.create({ username: "half1", passwordHash: "h" });
+        await tx.sql("INSERT INTO app_oneliners (id, body) VALUES (1, 'one')");
+        for (const text of statements) {
+          await rejectsKind(tx.sql(text), "validation", "text");
+        }
+        await tx.users.create({ username: "half2", passwordHash: "h" });
+        throw marker;
+      }),
+      (error) => error === marker,
+    );
+    assert.equal(await s.users.findByUsername("half1"), null);
+    assert.equal(await s.users.findByUsername("half2"), null);
+    assert.deepEqual(await s.sql("SELECT id FROM app_oneliners"), []);
+    // And one that ends well commits both halves together.
+    await s.transaction(async (tx) => {
+      await tx.users.create({ username: "whole1", passwordHash: "h" });
+      await rejectsKind(tx.sql("COMMIT"), "validation", "text");
+      await tx.users.create({ username: "whole2", passwordHash: "h" });
+    });
+    assert.notEqual(await s.users.findByUsername("whole1"), null);
+    assert.notEqual(await s.users.findByUsername("whole2"), null);
+  },
+);
+
+testCase(
+  "app sql: params must match the ? placeholders, hold no holes, fit 64 bits and be readable (validation, nothing written)",
+  async (s) => {
+    await oneliners(s);
+    const insert = "INSERT INTO app_oneliners (id, body) VALUES (?, ?)";
+    await rejectsKind(s.sql(insert, [1]), "validation", "params");
+    await rejectsKind(s.sql(insert, [1, "a", "b"]), "validation", "params");
+    await rejectsKind(s.sql(insert), "validation", "params");
+    await rejectsKind(s.sql("SELECT ? AS a"), "validation", "params");
+    // A ? inside quotes or a comment is text, not a placeholder.
+    assert.deepEqual(
+      await s.sql("SELECT '?' AS a /* ? */ -- ?\n"),
+      [{ a: "?" }],
+    );
+    // deno-lint-ignore no-sparse-arrays
+    await rejectsKind(s.sql(insert, [, "a"]), "validation", "params[0]");
+    await rejectsKind(
+      s.sql(insert, [2n ** 70n, "big"]),
+      "validation",
+      "params[0]",
+    );
+    const { proxy, revoke } = Proxy.revocable([1, "x"], {});
+    revoke();
+    await rejectsKind(s.sql(insert, proxy), "validation", "params");
+    const throwing = [1, "x"];
+    Object.defineProperty(throwing, 1, {
+      get() {
+        throw new Error("no");
+      },
+    });
+    await rejectsKind(s.sql(insert, throwing), "validation", "params");
+    assert.deepEqual(await s.sql("SELECT id FROM app_oneliners"), []);
+    // What fits is taken.
+    await s.sql(insert, [1n, "one"]);
+    assert.deepEqual(await s.sql("SELECT body FROM app_oneliners"), [
+      { body: "one" },
+    ]);
+  },
+);
