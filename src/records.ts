@@ -502,8 +502,8 @@ export interface Message {
   /** When the message was written. */
   createdAt: Date;
   /**
-   * When the addressee received the letter (`mail.markReceived`), or `null`: not yet, or not
-   * mail. Once set it stays.
+   * When the addressee received it (`mail.markReceived`: a letter, or any message addressed to
+   * a local user), or `null`: not yet. Once set it stays.
    */
   receivedAt: Date | null;
   /**

@@ -75,6 +75,8 @@ export interface Mail {
    * Marks a letter received by its addressee, now, and returns it; once set the time stays (a
    * second call keeps the first). `forbidden` when the message is not addressed to `userId`
    * (through `as()`, also when `userId` is not the viewer); `not_found` for a missing message.
+   * Any message addressed to the user may be marked (a private message of a public area too);
+   * only letters count in `unreadCount`.
    */
   markReceived(messageId: number, userId: number): Promise<Message>;
   /** How many of a user's letters are not yet received. */
