@@ -43,7 +43,9 @@ function scan(
     } else if (!/\s/.test(c)) {
       if (c === "?" && placeholders !== undefined) {
         // A numbered placeholder (`?1`, SQLite's) binds by number: no count to check.
-        placeholders = /[0-9]/.test(text[i + 1] ?? "") ? undefined : placeholders + 1;
+        placeholders = /[0-9]/.test(text[i + 1] ?? "")
+          ? undefined
+          : placeholders + 1;
       }
       if (!open) {
         open = true;
