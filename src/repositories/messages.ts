@@ -43,7 +43,6 @@ import type {
   MessagePatch,
   MessageSearchOptions,
   NewMessage,
-  SearchOptions,
   TrimOptions,
   TrimResult,
 } from "../records.ts";
@@ -72,8 +71,6 @@ export interface Messages {
   thread(rootId: number): Promise<Message[]>;
   /** The message with a FidoNet MSGID in an area, or `null`. */
   findByMsgid(areaId: number, msgid: string): Promise<Message | null>;
-  /** Messages whose subject or body match, best first (words ANDed, "quoted phrases"). */
-  search(query: string, options?: SearchOptions): Promise<Message[]>;
   /**
    * Deletes an area's old messages in bulk and returns how many went: those beyond the newest
    * `keep` (by number), those created before `olderThan`; with both, a message goes when either
