@@ -84,6 +84,7 @@ export type {
 } from "./src/errors.ts";
 export { closedError, DatabaseError, StorageError } from "./src/errors.ts";
 export { characters, describe } from "./src/describe.ts";
+export { type SqlSegment, sqlSegments } from "./src/sql_segments.ts";
 export { Deadline } from "./src/deadline.ts";
 export type { Clock } from "./src/deadline.ts";
 export { WaitQueue } from "./src/wait_queue.ts";

@@ -8,6 +8,7 @@
  */
 import { appSql, type Executor } from "./driver.ts";
 import { StorageError } from "./errors.ts";
+import { sqlSegments } from "./sql_segments.ts";
 
 /** The longest text `storage.sql` takes, in characters. */
 export const MAX_APP_SQL = 100_000;
@@ -20,8 +21,9 @@ function invalid(field: string, message: string): StorageError {
 }
 
 /**
- * Where the first statement of `text` ends (after its `;`), and whether only blanks and
- * comments follow: `?`, `;` and dashes inside quotes, quoted identifiers and comments are text.
+ * The first statement's keyword, whether the text holds one statement, and how many `?`
+ * placeholders it has (`undefined` when it numbers them, `?1`): `?`, `;` and dashes inside
+ * strings, quoted identifiers, dollar quotes and comments (see {@linkcode sqlSegments}) are text.
  */
 function scan(
   text: string,
@@ -30,33 +32,33 @@ function scan(
   let statements = 0;
   let placeholders: number | undefined = 0;
   let open = false; // whether a statement has started and not ended
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "-" && text[i + 1] === "-") {
-      const end = text.indexOf("\n", i);
-      i = end < 0 ? text.length : end;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? text.length : end + 1;
-    } else if (c === ";") {
-      open = false;
-    } else if (!/\s/.test(c)) {
-      if (c === "?" && placeholders !== undefined) {
-        // A numbered placeholder (`?1`, SQLite's) binds by number: no count to check.
-        placeholders = /[0-9]/.test(text[i + 1] ?? "")
-          ? undefined
-          : placeholders + 1;
+  const start = (i: number) => {
+    if (open) return;
+    open = true;
+    statements++;
+    if (statements === 1) {
+      keyword = /^[A-Za-z]+/.exec(text.slice(i))?.[0]?.toUpperCase() ?? "";
+    }
+  };
+  for (const [from, to, code] of sqlSegments(text)) {
+    if (!code) {
+      // A string or a quoted name starts a statement; a comment does not.
+      if (!text.startsWith("--", from) && !text.startsWith("/*", from)) {
+        start(from);
       }
-      if (!open) {
-        open = true;
-        statements++;
-        if (statements === 1) {
-          keyword = /^[A-Za-z]+/.exec(text.slice(i))?.[0]?.toUpperCase() ?? "";
+      continue;
+    }
+    for (let i = from; i < to; i++) {
+      const c = text[i]!;
+      if (c === ";") open = false;
+      else if (!/\s/.test(c)) {
+        if (c === "?" && placeholders !== undefined) {
+          // A numbered placeholder (`?1`, SQLite's) binds by number: no count to check.
+          placeholders = /[0-9]/.test(text[i + 1] ?? "")
+            ? undefined
+            : placeholders + 1;
         }
-      }
-      if (c === "'" || c === '"' || c === "`") {
-        const end = text.indexOf(c, i + 1);
-        i = end < 0 ? text.length : end;
+        start(i);
       }
     }
   }

@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { characters, describe, StorageError } from "../../driver.ts";
+import {
+  characters,
+  describe,
+  sqlSegments,
+  StorageError,
+} from "../../driver.ts";
 
 /** TLS settings handed to the client: `false` for none, else Node TLS options. */
 export type TlsSettings = false | {
@@ -118,7 +123,8 @@ export function dollarText(id: number, text: string): string {
 }
 
 /**
- * Rewrites `?` placeholders to `$1`, `$2` …, leaving `?` inside quotes and comments.
+ * Rewrites `?` placeholders to `$1`, `$2` …, leaving `?` inside strings, quoted identifiers,
+ * dollar quotes and comments (nested ones too) alone.
  *
  * @param text SQL with `?` placeholders.
  * @returns SQL with `$n` placeholders.
@@ -126,26 +132,9 @@ export function dollarText(id: number, text: string): string {
 export function toDollar(text: string): string {
   let out = "";
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "'" || c === '"') {
-      const end = text.indexOf(c, i + 1);
-      const stop = end < 0 ? text.length : end;
-      out += text.slice(i, stop + 1);
-      i = stop;
-    } else if (c === "-" && text[i + 1] === "-") {
-      const end = text.indexOf("\n", i);
-      const stop = end < 0 ? text.length : end;
-      out += text.slice(i, stop);
-      i = stop - 1;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      const stop = end < 0 ? text.length : end + 2;
-      out += text.slice(i, stop);
-      i = stop - 1;
-    } else {
-      out += c === "?" ? `$${++n}` : c;
-    }
+  for (const [from, to, code] of sqlSegments(text)) {
+    const run = text.slice(from, to);
+    out += code ? run.replace(/\?/g, () => `$${++n}`) : run;
   }
   return out;
 }
