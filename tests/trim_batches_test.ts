@@ -108,8 +108,6 @@ for (const [name, open] of TARGETS) {
     Deno.test({
       name: `[${name}] trim batches: ${what}`,
       ignore: open === undefined,
-      sanitizeResources: false,
-      sanitizeOps: false,
       async fn() {
         await using db = await open!();
         await fn(db.storage);
