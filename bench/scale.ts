@@ -161,7 +161,7 @@ const QUERIES: Record<string, (b: Board) => Promise<unknown>> = {
   // letters not yet received of one user, however many the board holds.
   "mail.unreadCount": ({ storage, seeded }) =>
     storage.mail.unreadCount(seeded.mailUserId!),
-  // files_name_key (0022): the prefix "game" is a range of the name keys holding the nine
+  // files_name_key (0021): the prefix "game" is a range of the name keys holding the nine
   // GAME?.ZIP of each board, whatever the board's size; the rest of the wildcard filters it.
   "files.find wildcard": ({ storage }) =>
     storage.files.find({ pattern: "game?.zip", limit: 20 }),

@@ -161,7 +161,7 @@ export const manifest: Readonly<Record<string, readonly Migration[]>> = {
       code: code20,
     },
     {
-      version: 22,
+      version: 21,
       name: "file_find",
       checksum: "c7a5661aebc2f80bbf5589ad74e2f9c5c5a9d347b3c7dcf1aab6b0cd6e2dd788",
       up: "-- files.find searches every area by name: an index of the name keys (ASCII letters in lower\n-- case) and ids, in which a wildcard's literal prefix is a range and the order of the results.\n-- The keys compare byte for byte (COLLATE \"C\", the code point order of UTF-8, as SQLite's\n-- BINARY), whatever the database's collation, so that a range holds exactly the keys of a\n-- prefix and files.list by name orders as on SQLite. No key changes.\nALTER TABLE files ALTER COLUMN filename_key TYPE TEXT COLLATE \"C\";\nCREATE INDEX files_name_key ON files (filename_key, id);\n",
@@ -316,7 +316,7 @@ export const manifest: Readonly<Record<string, readonly Migration[]>> = {
       code: code20,
     },
     {
-      version: 22,
+      version: 21,
       name: "file_find",
       checksum: "a517f1f444a57f6b88f5159c3d0367c38e1cf5cc931e8b5d123ff7e4cbeb9b32",
       up: "-- files.find searches every area by name: an index of the name keys (ASCII letters in lower\n-- case) and ids, in which a wildcard's literal prefix is a range and the order of the results.\n-- SQLite compares text byte for byte (BINARY), the code point order of UTF-8.\nCREATE INDEX files_name_key ON files (filename_key, id);\n",

@@ -69,7 +69,7 @@ const ORDERED_WALK =
   /^users\.list\.\w+\.(ASC|DESC)\.\d+: SCAN users( USING INDEX users_(username_key|created|last_login))?$/;
 
 /**
- * Every shape of `files.find`: a range of the index of name keys (files_name_key, 0022), from
+ * Every shape of `files.find`: a range of the index of name keys (files_name_key, 0021), from
  * the pattern's literal prefix, the cursor, or the empty key, so that a search reads what its
  * prefix takes and never sorts.
  */

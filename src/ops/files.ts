@@ -604,7 +604,7 @@ const MAX_TIME = 8_640_000_000_000_000;
  * A DOS wildcard as `files.find` searches by it: its ASCII letters folded as file name keys
  * are (`filenameKey`); the key range of its literal prefix (everything before the first `*` or
  * `?`), as the code points of UTF-8 order them (SQLite's BINARY, PostgreSQL's "C": the key
- * column's collation, 0022); and the LIKE pattern of the whole (escape `\`), in which `%`, `_`
+ * column's collation, 0021); and the LIKE pattern of the whole (escape `\`), in which `%`, `_`
  * and `\` of the wildcard stand for themselves.
  *
  * ```ts ignore
@@ -707,7 +707,7 @@ export function findFilesPage(
 
 /**
  * One page of `files.find`: by name key, then id. The pattern's literal prefix is a range on
- * the index of (filename_key, id) (files_name_key, 0022), which also gives the order, so a
+ * the index of (filename_key, id) (files_name_key, 0021), which also gives the order, so a
  * search reads about as many index entries as the prefix takes, whatever the board's size; the
  * whole wildcard, the other conditions and what the viewer may read filter the rows of that
  * range. A pattern that starts with a wildcard reads the index from the start, up to the page.
