@@ -512,8 +512,10 @@ export const OPS: Record<OperationName, OpCase> = {
       limit: 10,
       fromName: "Sender",
       toName: "Receiver",
-      // No until: a since past it would be refused naming until (conformance messages).
       since: new Date(0),
+      // The latest Date: no since the hostile values give can pass it (which would be
+      // refused naming until, conformance messages).
+      until: new Date(8.64e15),
     }],
     schemas: { 1: S.listMessagesOptions },
   },
@@ -522,10 +524,7 @@ export const OPS: Record<OperationName, OpCase> = {
     args: (b) => [b.area.id, { limit: 10 }],
     schemas: { 1: S.limitOptions },
   },
-  "messages.markExported": {
-    args: (b) => [[b.message.id]],
-    schemas: { 0: S.exportedIds },
-  },
+  "messages.markExported": { args: (b) => [[b.message.id]] },
   "messages.update": {
     args: (b) => [b.message.id, { subject: "Edited", body: "Edited body" }],
     schemas: { 1: S.messagePatch },
@@ -624,8 +623,10 @@ export const OPS: Record<OperationName, OpCase> = {
       limit: 10,
       fromName: "Sender",
       toName: "Receiver",
-      // No until: a since past it would be refused naming until (conformance messages).
       since: new Date(0),
+      // The latest Date: no since the hostile values give can pass it (which would be
+      // refused naming until, conformance messages).
+      until: new Date(8.64e15),
     }],
     schemas: { 1: S.messageSearchOptions },
   },
