@@ -48,7 +48,24 @@ const AT = {
   messageAreas: versionOf("message_areas"),
   fileAreas: versionOf("file_areas"),
   lastRead: versionOf("last_read"),
+  toNameKey: versionOf("message_flags"),
+  fromNameKey: versionOf("message_export"),
 };
+
+/** The name keys a message row has at `version`, as the package writes them (ASCII names). */
+function nameKeys(
+  version: number,
+  row: { from_name: string; to_name: string },
+): Record<string, string> {
+  return {
+    ...version >= AT.toNameKey
+      ? { to_name_key: row.to_name.toLowerCase() }
+      : {},
+    ...version >= AT.fromNameKey
+      ? { from_name_key: row.from_name.toLowerCase() }
+      : {},
+  };
+}
 
 /** The session token of the session written at `version`. */
 function tokenOf(version: number): string {
@@ -137,16 +154,18 @@ async function writeRows(sql: SqlSession, version: number): Promise<void> {
     body: `reply${version}`,
   };
   if (version >= AT.messageAreas) {
+    const names = { from_name: `User${version}`, to_name: "All" };
     const root = await postRaw(sql, {
       ...message,
-      from_name: `User${version}`,
-      to_name: "All",
+      ...names,
+      ...nameKeys(version, names),
     });
+    const replyNames = { from_name: "Guest", to_name: `User${version}` };
     await postRaw(sql, {
       ...message,
       ...reply,
-      from_name: "Guest",
-      to_name: `User${version}`,
+      ...replyNames,
+      ...nameKeys(version, replyNames),
       parent_id: root,
       thread_root_id: root,
     });
