@@ -33,6 +33,7 @@ import { searchTerms } from "./search.ts";
 import { FILES } from "../tables/mod.ts";
 import { insertOf, patchSetsOf } from "../tables/table.ts";
 import { canReadArea, VIEWER, viewerOf } from "./_access.ts";
+import { keysetPage } from "./_page.ts";
 
 type ParsedNewFile = ReturnType<typeof S.newFile.parse>;
 
@@ -433,12 +434,10 @@ async function pageOf(
     ...params,
     o.limit + 1,
   ]);
-  const more = rows.length > o.limit;
-  const page = more ? rows.slice(0, o.limit) : rows;
-  const last = page[page.length - 1];
+  const { page, last } = keysetPage(rows, o.limit);
   return {
     files: page.map(toFile),
-    next: more && last
+    next: last
       ? cursorOf(areaId, order, last[FILES.selected.length], last[0] as number)
       : null,
   };
@@ -813,12 +812,10 @@ async function findOf(
       } ORDER BY f.filename_key, f.id LIMIT ?`,
   );
   const rows = await x.all(q, [...params, o.limit + 1]);
-  const more = rows.length > o.limit;
-  const page = more ? rows.slice(0, o.limit) : rows;
-  const last = page[page.length - 1];
+  const { page, last } = keysetPage(rows, o.limit);
   return {
     files: page.map(toFile),
-    next: more && last
+    next: last
       ? findCursor(
         search,
         String(last[FILES.selected.length]),

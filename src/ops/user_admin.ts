@@ -31,6 +31,7 @@ import { USERS } from "../tables/mod.ts";
 import { id as idSchema, parse } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { userExists } from "./_references.ts";
+import { keysetPage } from "./_page.ts";
 
 type Order = ListUsersOptions["orderBy"] & string;
 type ParsedFilter = ReturnType<typeof S.userFilter.parse>;
@@ -172,12 +173,10 @@ export async function listUsers(
       } ORDER BY ${key} ${dir}, id ${dir} LIMIT ?`,
   );
   const rows = await x.all(q, [...params, o.limit + 1]);
-  const more = rows.length > o.limit;
-  const page = more ? rows.slice(0, o.limit) : rows;
-  const last = page[page.length - 1];
+  const { page, last } = keysetPage(rows, o.limit);
   return {
     users: page.map(toUser),
-    next: more && last
+    next: last
       ? cursorOf(order, last[USERS.selected.length], last[0] as number)
       : null,
   };
