@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { openStorage } from "../mod.ts";
+import { type MessageArea, openStorage, type Storage } from "../mod.ts";
 
 const TOTAL = Number(Deno.env.get("IMPULSE_TRIM_TOTAL") ?? 1_000_000);
 const TRIM = TOTAL / 10;
@@ -18,6 +18,37 @@ const BATCH = 10_000;
 const url = Deno.args[0] ?? "sqlite:./data/trim-1m.db";
 const sqlite = url.startsWith("sqlite:");
 const file = url.slice("sqlite:".length);
+
+/** The area and its 200 readers, the same whichever way the messages are seeded. */
+async function board(
+  storage: Storage,
+): Promise<{ area: MessageArea; users: number[] }> {
+  const area = await storage.messageAreas.create({ tag: "BIG", name: "Big" });
+  const users: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const user = await storage.users.create({
+      username: `reader${i}`,
+      passwordHash: "h",
+    });
+    users.push(user.id);
+  }
+  return { area, users };
+}
+
+/** The readers' pointers, spread evenly over the area's numbers. */
+async function spreadPointers(
+  storage: Storage,
+  areaId: number,
+  users: number[],
+): Promise<void> {
+  for (let i = 0; i < users.length; i++) {
+    await storage.reading.setPointer(
+      users[i]!,
+      areaId,
+      Math.floor(TOTAL * i / users.length),
+    );
+  }
+}
 
 /**
  * Seeds PostgreSQL in a few statements (posting a million messages one by one over a loaded
@@ -27,17 +58,7 @@ const file = url.slice("sqlite:".length);
  */
 async function seedBySql(target: string): Promise<number> {
   await using storage = await openStorage(target);
-  const area = await storage.messageAreas.create({ tag: "BIG", name: "Big" });
-  const users: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    users.push(
-      (await storage.users.create({
-        username: `reader${i}`,
-        passwordHash: "h",
-      }))
-        .id,
-    );
-  }
+  const { area, users } = await board(storage);
   const t0 = Date.UTC(2020, 0, 1);
   for (let done = 0; done < TOTAL; done += 100_000) {
     await storage.sql(
@@ -63,29 +84,13 @@ async function seedBySql(target: string): Promise<number> {
     [TOTAL, TOTAL, area.id],
   );
   await storage.sql("ANALYZE", []);
-  for (let i = 0; i < users.length; i++) {
-    await storage.reading.setPointer(
-      users[i]!,
-      area.id,
-      Math.floor(TOTAL * i / users.length),
-    );
-  }
+  await spreadPointers(storage, area.id, users);
   return area.id;
 }
 
 async function seed(target: string): Promise<number> {
   await using storage = await openStorage(target);
-  const area = await storage.messageAreas.create({ tag: "BIG", name: "Big" });
-  const users: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    users.push(
-      (await storage.users.create({
-        username: `reader${i}`,
-        passwordHash: "h",
-      }))
-        .id,
-    );
-  }
+  const { area, users } = await board(storage);
   const t0 = Date.UTC(2020, 0, 1);
   let root = 0, reply = 0;
   const started = performance.now();
@@ -117,13 +122,7 @@ async function seed(target: string): Promise<number> {
       );
     }
   }
-  for (let i = 0; i < users.length; i++) {
-    await storage.reading.setPointer(
-      users[i]!,
-      area.id,
-      Math.floor(TOTAL * i / users.length),
-    );
-  }
+  await spreadPointers(storage, area.id, users);
   return area.id;
 }
 
