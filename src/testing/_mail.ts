@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Message, Repositories } from "../../mod.ts";
+import type { Message, MessageArea, Repositories } from "../../mod.ts";
 import { testCase } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 import { forbidden, ids, member } from "./_access.ts";
@@ -31,14 +31,19 @@ function letter(
   });
 }
 
+/** The board's e-mail: a private area. */
+function emailArea(s: Repositories): Promise<MessageArea> {
+  return s.messageAreas.create({
+    tag: "EMAIL",
+    name: "E-mail",
+    kind: "private",
+  });
+}
+
 testCase(
   "mail: inbox() is the private-area letters addressed to the user, newest first, paged by the last id, unreadOnly keeps the unreceived",
   async (s) => {
-    const email = await s.messageAreas.create({
-      tag: "EMAIL",
-      name: "E-mail",
-      kind: "private",
-    });
+    const email = await emailArea(s);
     const pub = await s.messageAreas.create({ tag: "PUB", name: "Public" });
     const alice = await member(s, "alice");
     const bob = await member(s, "bob");
@@ -99,11 +104,7 @@ testCase(
 testCase(
   "mail: markReceived() sets receivedAt once (a second call keeps the first time), for the addressee alone",
   async (s) => {
-    const email = await s.messageAreas.create({
-      tag: "EMAIL",
-      name: "E-mail",
-      kind: "private",
-    });
+    const email = await emailArea(s);
     const alice = await member(s, "alice");
     const bob = await member(s, "bob");
     const sent = await letter(s, email.id, alice.id, bob.id);
@@ -484,11 +485,7 @@ testCase(
 testCase(
   "access: mail.markReceived() through as() is the addressee's alone: another user, or acting for another, is forbidden naming the area",
   async (s) => {
-    const email = await s.messageAreas.create({
-      tag: "EMAIL",
-      name: "E-mail",
-      kind: "private",
-    });
+    const email = await emailArea(s);
     const alice = await member(s, "alice");
     const bob = await member(s, "bob");
     const boss = await member(s, "boss", 255);
@@ -528,11 +525,7 @@ testCase(
 testCase(
   "access: mail.inbox, sent, unreadCount and toName through as() hold only the letters the viewer may read, a limit counting readable ones",
   async (s) => {
-    const email = await s.messageAreas.create({
-      tag: "EMAIL",
-      name: "E-mail",
-      kind: "private",
-    });
+    const email = await emailArea(s);
     const alice = await member(s, "alice");
     const bob = await member(s, "bob");
     const eve = await member(s, "eve");
