@@ -307,7 +307,8 @@ export const deleteMessage = step("deleteMessage", ref, async (m, ops, r) => {
 /**
  * trimMessages: by `keep`, by `olderThan` or both (either lets a message go); the count drops,
  * the high-water mark stays, a survivor whose parent (or, parentless, whose root) went becomes
- * a root and its replies follow it, pointers below freed numbers move past them.
+ * a root and its replies follow it, pointers below the trim's reach move past the numbers no
+ * message holds.
  */
 export const trimMessages = step(
   "trimMessages",
@@ -373,10 +374,22 @@ export const trimMessages = step(
       m.gone.messages.push(id);
     }
     m.areas.set(areaId, { ...area, msgCount: area.msgCount - goes.size });
-    // Pointers below a freed number move up to just below the next message there is.
+    // Pointers below the trim's reach move up to just below the next message there is. The
+    // reach is every number below the keep-th newest message (all of them for keep 0) and up to
+    // the newest message older than `olderThan`: numbers an earlier delete freed there go too.
     if (goes.size > 0) {
+      const keep = s.keep ?? list.length;
+      const byKeep = keep === 0
+        ? area.lastMsgNum
+        : keep < list.length
+        ? list.at(-keep)!.msgNum - 1
+        : 0;
       const top = Math.max(
-        ...list.filter((x) => goes.has(x.id)).map((x) => x.msgNum),
+        byKeep,
+        ...list.filter((x) =>
+          s.olderThan !== undefined &&
+          x.createdAt.getTime() < s.olderThan.getTime()
+        ).map((x) => x.msgNum),
       );
       const left = areaMessages(m, areaId);
       for (const [key, value] of m.lastRead) {

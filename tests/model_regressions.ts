@@ -28,6 +28,8 @@ export interface ModelRegression {
   replayPath: string;
   /** The longest sequence of the run that found it (`MAX_COMMANDS` then). */
   maxCommands: number;
+  /** Whether the run drew trims too (every run since issue 13; older entries replay without). */
+  trims?: boolean;
   /** The steps, one a line: the replay must run exactly these. */
   script: string;
   /** What the case caught, and the fix. */
@@ -58,5 +60,33 @@ export const MODEL_REGRESSIONS: readonly ModelRegression[] = [
     note:
       "incrementUserStats takes uploads to 2^53-1, then addFile by that user must fail as " +
       "constraint and store nothing (the model first only checked uploadBytes)",
+  },
+  {
+    seed: 1558430368,
+    path:
+      "121:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:1:1:1:1:1:1:1:1:11:16:14:11:11:9:9:9:9:9:9:9:9:11:10:10:10:10:10:10:10:10:10:10:11:12:10:10:10:11:13:13",
+    replayPath: "SQ//2:d",
+    maxCommands: 48,
+    trims: true,
+    script: [
+      'createUser({"username":"sysop","fields":{}})',
+      'createUser({"username":"sysop","fields":{}})',
+      'createUser({"username":"sysop","fields":{},"bad":["username",""]})',
+      'createMessageArea({"tag":"GENERAL","name":"General chat","kind":"local","echoTag":null,"bad":["tag","two words"]})',
+      'createMessageArea({"tag":"GENERAL","name":"General chat","kind":"local","echoTag":null})',
+      'createFileArea({"tag":"GENERAL","name":"Uploads"})',
+      'createSession({"user":0,"ipAddress":"127.0.0.1","node":null,"activity":null,"ttlSeconds":null})',
+      'postMessage({"area":0,"from":"user","fromUser":0,"to":"none","toUser":0,"parent":null,"subject":"","body":"","ftnMsgid":null,"ftnReply":null,"kludges":[]})',
+      'postMessage({"area":0,"from":"name","fromUser":0,"to":"none","toUser":0,"parent":null,"subject":"","body":"","ftnMsgid":null,"ftnReply":null,"kludges":[]})',
+      'postMessage({"area":0,"from":"user","fromUser":0,"to":"none","toUser":0,"parent":null,"subject":"","body":"","ftnMsgid":null,"ftnReply":null,"kludges":[]})',
+      "deleteMessage(20)",
+      'postMessage({"area":0,"from":"user","fromUser":0,"to":"none","toUser":0,"parent":null,"subject":"","body":"","ftnMsgid":null,"ftnReply":null,"kludges":[]})',
+      "deleteMessage(40)",
+      'trimMessages({"area":0,"keep":1})',
+    ].join("\n"),
+    note:
+      "a trim takes every number below the keep-th newest message, numbers an earlier delete " +
+      "freed too: a pointer in such a gap moves past it (the model moved only pointers below " +
+      "the highest message that went; the package was right)",
   },
 ];

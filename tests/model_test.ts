@@ -136,8 +136,7 @@ const COMMANDS: fc.Arbitrary<fc.AsyncCommand<Model, Real>>[] = [
 /**
  * The random runs' commands: {@linkcode COMMANDS} and the steps added after the saved
  * counterexamples were found (trims, issue 13), which the replays (of COMMANDS' shape) leave
- * out. A counterexample with one of them is saved with `maxCommands` as usual and replays once
- * the replay uses these too (see model_regressions.ts).
+ * out. A counterexample found since is saved with `trims: true`, and its replay draws from these.
  */
 const RANDOM_COMMANDS = [...COMMANDS, M.trimMessages];
 
@@ -197,6 +196,8 @@ interface Replay {
   replayPath: string;
   /** The longest sequence when it was found. */
   maxCommands: number;
+  /** Whether the run drew trims too ({@linkcode RANDOM_COMMANDS}). */
+  trims?: boolean;
 }
 
 /** A sequence as text: every step, prelude first. */
@@ -210,7 +211,10 @@ function property(
   replay?: Replay,
   seen?: (script: string) => void,
 ) {
-  const commands = fc.commands(replay ? COMMANDS : RANDOM_COMMANDS, {
+  const drawn = replay === undefined || replay.trims
+    ? RANDOM_COMMANDS
+    : COMMANDS;
+  const commands = fc.commands(drawn, {
     maxCommands: replay?.maxCommands ?? MAX_COMMANDS,
     size: "max",
     ...(replay === undefined ? {} : { replayPath: replay.replayPath }),
@@ -246,6 +250,7 @@ async function check(
     path: details.counterexamplePath,
     replayPath,
     maxCommands: MAX_COMMANDS,
+    trims: true,
     script: script(prelude, cmds),
   };
   assert.fail(
