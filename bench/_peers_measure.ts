@@ -57,6 +57,43 @@ async function call(side: Side, op: Operation, i: number): Promise<void> {
   await settle(side[op](i));
 }
 
+/** What a read found, comparable across sides: a row's id, or a list's length. */
+function found(answer: unknown): unknown {
+  if (answer === null || answer === undefined) return null;
+  if (!Array.isArray(answer)) return (answer as { id: unknown }).id;
+  // A raw row is an array of columns, the id first; a list is an array of rows or entries.
+  return typeof answer[0] === "object" || answer.length === 0
+    ? `${answer.length} rows`
+    : answer[0];
+}
+
+/**
+ * Holds every side to the raw side's answers on the reads, so none does less work.
+ *
+ * @param sides The sides by name; the first is the raw driver.
+ * @param ops The reads to compare.
+ * @throws {Error} When a side finds something else.
+ */
+export async function checkSides(
+  sides: Record<string, Side>,
+  ops: readonly Operation[],
+): Promise<void> {
+  const [base, ...others] = Object.keys(sides);
+  for (const op of ops) {
+    for (let i = 0; i < 3; i++) {
+      const want = found(await sides[base!]![op](i));
+      for (const name of others) {
+        const got = found(await sides[name]![op](i));
+        if (String(got) !== String(want)) {
+          throw new Error(
+            `The ${name} side's ${op}(${i}) found ${got}, raw found ${want}`,
+          );
+        }
+      }
+    }
+  }
+}
+
 /**
  * Times every operation on every side in interleaved rounds.
  *
@@ -190,6 +227,8 @@ export async function measureGrowth(
   run: (i: number) => unknown,
   reads: number,
 ): Promise<Growth> {
+  // Warmed up first, so buffers and compiled code that any first calls make are not counted.
+  for (let i = 0; i < 1000; i++) await settle(run(i));
   collect();
   const before = Deno.memoryUsage();
   for (let i = 0; i < reads; i++) {

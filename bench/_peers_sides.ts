@@ -107,6 +107,17 @@ function unread<R extends ScanRow>(rows: readonly R[]) {
   return entries;
 }
 
+/** A new-scan row read as an array (raw `node:sqlite`), by its columns. */
+function scanRow(row: unknown[]): ScanRow {
+  const n = AREA_COLS.length;
+  return {
+    last_msg_num: row[AREA_COLS.indexOf("last_msg_num")],
+    last_read: row[n],
+    mine: row[n + 1],
+    floor: row[n + 2],
+  };
+}
+
 /** The new-scan: the package's statement (`lastRead.newScan`), its own messages counted. */
 const NEW_SCAN = `SELECT ${AREA_COLS.map((c) => `a.${c}`).join(", ")},
     coalesce(r.last_read, 0) AS last_read,
@@ -191,7 +202,7 @@ export function rawSqliteSide(
     newScan() {
       if (!exists.get([fx.reader])) throw new Error("No reader");
       return unread(
-        scan.all([fx.reader, fx.reader]) as unknown as ScanRow[],
+        (scan.all([fx.reader, fx.reader]) as unknown[][]).map(scanRow),
       );
     },
     sessionByToken: () => byToken.get([hashToken(fx.token), Date.now()]),
