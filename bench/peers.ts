@@ -35,12 +35,10 @@ import {
   pgTables,
   sqliteTables,
 } from "./_peers_schema.ts";
+import { drizzleSide, drizzleSqliteProxy } from "./_peers_drizzle.ts";
+import { kyselySide, NodeSqliteDialect } from "./_peers_kysely.ts";
 import {
-  drizzleSide,
-  drizzleSqliteProxy,
   type Fixture,
-  kyselySide,
-  NodeSqliteDialect,
   OPERATIONS,
   rawPostgresSide,
   rawSqliteSide,
