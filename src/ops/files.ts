@@ -24,7 +24,7 @@ import type {
 } from "../records.ts";
 import { FILE_COLUMNS as F, toFile } from "../rows.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { filenameKey } from "../keys.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { byId, changeById, PatchStatements } from "./_patch.ts";
@@ -214,7 +214,7 @@ export async function getFile(
     return await byId(x, Q.byId, id, "files.get", toFile);
   }
   const row = await x.get(
-    ...read(x, Q.byId, Q.byIdAs, [parse(idSchema, id, "id", "files.get")]),
+    ...read(x, Q.byId, Q.byIdAs, [parseId(id, "id", "files.get")]),
   );
   return row ? toFile(row) : null;
 }
@@ -243,7 +243,7 @@ export async function countFiles(
   areaId: number,
   filter?: FileFilter,
 ): Promise<number> {
-  parse(idSchema, areaId, "areaId", "files.count");
+  parseId(areaId, "areaId", "files.count");
   const f = parse(S.fileFilter, filter, "filter", "files.count");
   const viewer = viewerOf(x);
   const shown = f.includeUnavailable ? "" : ` AND ${AVAILABLE}`;
@@ -356,7 +356,7 @@ async function pageOf(
   options: ListFilesOptions | undefined,
   operation: string,
 ): Promise<FilePage> {
-  parse(idSchema, areaId, "areaId", operation);
+  parseId(areaId, "areaId", operation);
   const o: ReturnType<typeof S.listFilesOptions.parse> = parse(
     operation === "files.page" ? S.pageFilesOptions : S.listFilesOptions,
     options,
@@ -477,8 +477,8 @@ export async function recordDownload(
   fileId: number,
   userId: number,
 ): Promise<FileEntry> {
-  parse(idSchema, fileId, "fileId", "files.recordDownload");
-  parse(idSchema, userId, "userId", "files.recordDownload");
+  parseId(fileId, "fileId", "files.recordDownload");
+  parseId(userId, "userId", "files.recordDownload");
   const day = today(x);
   return await x.atomic(async (q) => {
     const counted = await mapError(
@@ -505,7 +505,7 @@ export async function updateFile(
   id: number,
   patch: FilePatch,
 ): Promise<FileEntry> {
-  parse(idSchema, id, "id", "files.update");
+  parseId(id, "id", "files.update");
   const p = parse(S.filePatch, patch, "patch", "files.update");
   const set = update.bind(p);
   const row = set === null ? await x.get(Q.byId, [id]) : await mapError(
@@ -574,8 +574,8 @@ export async function moveFile(
   id: number,
   toAreaId: number,
 ): Promise<FileEntry> {
-  parse(idSchema, id, "id", "files.move");
-  parse(idSchema, toAreaId, "toAreaId", "files.move");
+  parseId(id, "id", "files.move");
+  parseId(toAreaId, "toAreaId", "files.move");
   return await x.atomic(async (q) => {
     if (!await q.get(Q.areaExists, [toAreaId])) {
       if (!await q.get(Q.byId, [id])) throw notFound("file", id, "move file");

@@ -24,7 +24,7 @@ import type {
 } from "../records.ts";
 import { prefixed, SESSION_COLUMNS as SC, toSession } from "../rows.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { maxNodesOf } from "./_board.ts";
 import { bumpDaily } from "./counters.ts";
 import { dayIn, zoneOf } from "./_zone.ts";
@@ -419,7 +419,7 @@ export async function touchSession(
   id: number,
   options?: TouchOptions,
 ): Promise<void> {
-  parse(idSchema, id, "id", "sessions.touch");
+  parseId(id, "id", "sessions.touch");
   const { activity } = parse(
     S.touchOptions,
     options,
@@ -443,7 +443,7 @@ export async function touchSession(
  * global lock order (mod.ts) puts them.
  */
 export async function endSession(x: Executor, id: number): Promise<void> {
-  parse(idSchema, id, "id", "sessions.end");
+  parseId(id, "id", "sessions.end");
   const zone = zoneOf(x);
   await x.atomic(async (q) => {
     const credits = new Credits(zone);
@@ -475,7 +475,7 @@ async function endLocked(
  * time online counts), then removed: the user (locked) before the session, as mod.ts orders.
  */
 export async function deleteSession(x: Executor, id: number): Promise<void> {
-  parse(idSchema, id, "id", "sessions.delete");
+  parseId(id, "id", "sessions.delete");
   const zone = zoneOf(x);
   await x.atomic(async (q) => {
     const credits = new Credits(zone);
@@ -499,7 +499,7 @@ export async function listForUser(
   x: Executor,
   userId: number,
 ): Promise<Session[]> {
-  parse(idSchema, userId, "userId", "sessions.listForUser");
+  parseId(userId, "userId", "sessions.listForUser");
   const rows = await x.all(Q.ofUser, [userId, Date.now()]);
   if (rows.length === 0 && !await x.get(userExists, [userId])) {
     throw notFound("user", userId, "list sessions");
@@ -516,7 +516,7 @@ export async function endAllForUser(
   userId: number,
   options?: EndAllOptions,
 ): Promise<number> {
-  parse(idSchema, userId, "userId", "sessions.endAllForUser");
+  parseId(userId, "userId", "sessions.endAllForUser");
   const o = parse(
     S.endAllOptions,
     options,

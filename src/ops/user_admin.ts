@@ -28,7 +28,7 @@ import type {
 import { toUser, USER_COLUMNS as U } from "../rows.ts";
 import * as S from "../schemas_users.ts";
 import { USERS } from "../tables/mod.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { userExists } from "./_references.ts";
 import { keysetPage } from "./_page.ts";
@@ -231,7 +231,7 @@ export async function recordFailedLogin(
   id: number,
   options: FailedLoginOptions,
 ): Promise<User> {
-  parse(idSchema, id, "id", "users.recordFailedLogin");
+  parseId(id, "id", "users.recordFailedLogin");
   const o = parse(
     S.failedLoginOptions,
     options,
@@ -262,7 +262,7 @@ export async function listLogins(
   id: number,
   options?: LoginsOptions,
 ): Promise<LoginRecord[]> {
-  parse(idSchema, id, "id", "users.logins");
+  parseId(id, "id", "users.logins");
   const o = parse(S.loginsOptions, options, "options", "users.logins");
   const before = o.before?.getTime() ?? Number.MAX_SAFE_INTEGER;
   const rows = await x.all(Q.logins, [Date.now(), id, before, o.limit]);

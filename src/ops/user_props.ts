@@ -12,7 +12,7 @@ import { StorageError } from "../errors.ts";
 import type { JsonValue, User } from "../records.ts";
 import { prefixed, toUser, USER_COLUMNS as U } from "../rows.ts";
 import * as S from "../schemas_users.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { lockUser, userExists } from "./_references.ts";
 
@@ -200,7 +200,7 @@ export async function getProps(
   x: Executor,
   id: number,
 ): Promise<Record<string, JsonValue>> {
-  parse(idSchema, id, "id", "users.getProps");
+  parseId(id, "id", "users.getProps");
   const props = await propsOf(x, id);
   if (Object.keys(props).length === 0 && !await x.get(userExists, [id])) {
     throw notFound("user", id, "get properties of user");
@@ -217,7 +217,7 @@ export async function setProps(
   id: number,
   patch: Record<string, JsonValue | null>,
 ): Promise<Record<string, JsonValue>> {
-  parse(idSchema, id, "id", "users.setProps");
+  parseId(id, "id", "users.setProps");
   const entries = entriesOf(patch);
   return await x.atomic(async (q) => {
     if (!await q.get(lockUser, [id])) {
