@@ -6,7 +6,7 @@
 import { bumpDaily } from "./counters.ts";
 import { today } from "./_zone.ts";
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
+import { nodeCrypto, sha256 } from "../node_crypto.ts";
 import { dialectSql, type Executor, type Sql, sql } from "../driver.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import type {
@@ -292,7 +292,7 @@ function cached(name: string, text: () => string): Sql {
  */
 function cursorOf(areaId: number, order: Order, key: unknown, id: number) {
   const payload = JSON.stringify([areaId, order, key, id]);
-  const check = createHash("sha256").update(payload).digest("base64url");
+  const check = sha256(payload, "base64url");
   return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 12)}`;
 }
 
@@ -315,7 +315,7 @@ function readCursor(
   let decoded: unknown;
   try {
     const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
-    const expected = createHash("sha256").update(text).digest("base64url");
+    const expected = sha256(text, "base64url");
     if (rest.length > 0 || check !== expected.slice(0, 12)) {
       throw badCursor(
         operation,
@@ -384,6 +384,7 @@ async function pageOf(
     }
   }
   const viewer = viewerOf(x);
+  await nodeCrypto(); // for the cursors
   const key = KEY[order];
   const dir = descending ? "DESC" : "ASC";
   const cmp = descending ? "<" : ">";
@@ -646,9 +647,7 @@ const UNIQUE_MARK = "\u001f";
 /** A cursor of `files.findPage`: the last file's key and id, and a check of them and the search. */
 function findCursor(search: string, key: string, id: number): string {
   const payload = JSON.stringify([key, id]);
-  const check = createHash("sha256").update(`${search}\n${payload}`).digest(
-    "base64url",
-  );
+  const check = sha256(`${search}\n${payload}`, "base64url");
   return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 16)}`;
 }
 
@@ -664,9 +663,7 @@ function badFindCursor(why: string): StorageError {
 function readFindCursor(search: string, cursor: string): [string, number] {
   const [payload, check, ...rest] = cursor.split(".");
   const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
-  const expected = createHash("sha256").update(`${search}\n${text}`).digest(
-    "base64url",
-  );
+  const expected = sha256(`${search}\n${text}`, "base64url");
   if (rest.length > 0 || check !== expected.slice(0, 16)) {
     throw badFindCursor(
       "is not a cursor of files.findPage with these conditions (another search's, altered or made up)",
@@ -717,6 +714,7 @@ async function findOf(
   operation: string,
 ): Promise<FilePage> {
   const o = parse(S.findFilesOptions, options, "options", operation);
+  await nodeCrypto(); // for the cursors
   const viewer = viewerOf(x);
   // The cursor belongs to the search: every condition but the page's limit and cursor.
   const search = JSON.stringify([

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { createHash, randomBytes } from "node:crypto";
+import { nodeCrypto, sha256 } from "../node_crypto.ts";
 import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type {
@@ -155,8 +155,9 @@ const Q = {
   ),
 };
 
+/** The hash a session's token is stored and found by (after `await nodeCrypto()`). */
 function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return sha256(token, "hex");
 }
 
 /** Whole seconds from a login to an end (never below 0). */
@@ -240,7 +241,7 @@ export async function createSession(
 ): Promise<{ session: Session; token: string }> {
   const s = parse(S.newSession, input, "input", "sessions.create");
   const maxNodes = maxNodesOf(x);
-  const token = randomBytes(32).toString("base64url");
+  const token = (await nodeCrypto()).randomBytes(32).toString("base64url");
   const now = Date.now();
   const expires = s.ttlSeconds === undefined ? null : now + s.ttlSeconds * 1000;
   const idle = s.idleTimeoutSeconds === undefined
@@ -408,6 +409,7 @@ export async function getSessionByToken(
   parse(S.token, token, "token", "sessions.getByToken");
   // A token no session can have is looked up as the empty hash, which none has either, so a
   // closed storage still fails as unavailable.
+  await nodeCrypto();
   const hash = TOKEN.test(token) ? hashToken(token) : "";
   const row = await x.get(Q.byTokenHash, [hash, Date.now()]);
   return row ? toSession(row) : null;

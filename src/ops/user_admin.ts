@@ -12,7 +12,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
+import { nodeCrypto, sha256 } from "../node_crypto.ts";
 import { type Executor, type Sql, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { foldKey } from "../keys.ts";
@@ -98,7 +98,7 @@ function whereOf(where: string[]): string {
  */
 function cursorOf(order: Order, key: unknown, id: number): string {
   const payload = JSON.stringify([order, key, id]);
-  const check = createHash("sha256").update(payload).digest("base64url");
+  const check = sha256(payload, "base64url");
   return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 12)}`;
 }
 
@@ -116,7 +116,7 @@ function readCursor(cursor: string, order: Order): [key: unknown, id: number] {
   let decoded: unknown;
   try {
     const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
-    const expected = createHash("sha256").update(text).digest("base64url");
+    const expected = sha256(text, "base64url");
     if (rest.length > 0 || check !== expected.slice(0, 12)) {
       throw badCursor("is not a cursor of users.list (altered or made up)");
     }
@@ -145,6 +145,7 @@ export async function listUsers(
   options?: ListUsersOptions,
 ): Promise<UserPage> {
   const o = parse(S.listUsersOptions, options, "options", "users.list");
+  await nodeCrypto(); // for the cursors
   const order = o.orderBy as Order;
   const { mask, where, params } = conditions(o, Date.now());
   const key = KEY[order];

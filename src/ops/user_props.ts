@@ -6,7 +6,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
+import { nodeCrypto, sha256 } from "../node_crypto.ts";
 import { type Executor, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type { JsonValue, User } from "../records.ts";
@@ -61,9 +61,7 @@ const Q = {
 function lookupOf(value: JsonValue): string | null {
   if (value === null || typeof value === "object") return null;
   const json = JSON.stringify(value);
-  return json.length <= MAX_LOOKUP
-    ? json
-    : `#${createHash("sha256").update(json).digest("hex")}`;
+  return json.length <= MAX_LOOKUP ? json : `#${sha256(json, "hex")}`;
 }
 
 function invalid(field: string, why: string): StorageError {
@@ -218,6 +216,7 @@ export async function setProps(
   patch: Record<string, JsonValue | null>,
 ): Promise<Record<string, JsonValue>> {
   parseId(id, "id", "users.setProps");
+  await nodeCrypto(); // for long values' lookups
   const entries = entriesOf(patch);
   return await x.atomic(async (q) => {
     if (!await q.get(lockUser, [id])) {
@@ -246,5 +245,6 @@ export async function findByProp(
 ): Promise<User[]> {
   parse(S.propKey, key, "key", "users.findByProp");
   const v = parse(S.propLookup, value, "value", "users.findByProp");
+  await nodeCrypto(); // for a long value's lookup
   return (await x.all(Q.find, [key, lookupOf(v)])).map(toUser);
 }
