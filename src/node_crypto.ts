@@ -8,26 +8,33 @@
 import type * as Crypto from "node:crypto";
 import type { Awaitable } from "./driver.ts";
 
-let loaded: typeof Crypto | undefined;
+/** The `node:crypto` module. */
+export type NodeCrypto = typeof Crypto;
+
+let loaded: NodeCrypto | undefined;
 
 /**
- * Imports `node:crypto`, once; each operation that calls {@linkcode sha256} awaits this first.
+ * Imports `node:crypto`, once. What hashes takes the module as an argument, so an operation
+ * cannot hash before it awaited this.
  *
  * @returns The module: at once once imported (awaiting it then costs one microtask).
  */
-export function nodeCrypto(): Awaitable<typeof Crypto> {
+export function nodeCrypto(): Awaitable<NodeCrypto> {
   return loaded ?? import("node:crypto").then((module) => loaded = module);
 }
 
 /**
  * The SHA-256 of a text.
  *
+ * @param crypto The module, from {@linkcode nodeCrypto}.
  * @param text The text, hashed as UTF-8.
  * @param encoding How the digest is written.
  * @returns The digest.
- * @throws {TypeError} Before {@linkcode nodeCrypto} has finished (a bug of the caller's).
  */
-export function sha256(text: string, encoding: "hex" | "base64url"): string {
-  if (!loaded) throw new TypeError("sha256() before nodeCrypto() finished");
-  return loaded.createHash("sha256").update(text).digest(encoding);
+export function sha256(
+  crypto: NodeCrypto,
+  text: string,
+  encoding: "hex" | "base64url",
+): string {
+  return crypto.createHash("sha256").update(text).digest(encoding);
 }

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { nodeCrypto, sha256 } from "../node_crypto.ts";
+import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type {
@@ -155,9 +155,9 @@ const Q = {
   ),
 };
 
-/** The hash a session's token is stored and found by (after `await nodeCrypto()`). */
-function hashToken(token: string): string {
-  return sha256(token, "hex");
+/** The hash a session's token is stored and found by. */
+function hashToken(crypto: NodeCrypto, token: string): string {
+  return sha256(crypto, token, "hex");
 }
 
 /** Whole seconds from a login to an end (never below 0). */
@@ -241,7 +241,8 @@ export async function createSession(
 ): Promise<{ session: Session; token: string }> {
   const s = parse(S.newSession, input, "input", "sessions.create");
   const maxNodes = maxNodesOf(x);
-  const token = (await nodeCrypto()).randomBytes(32).toString("base64url");
+  const crypto = await nodeCrypto();
+  const token = crypto.randomBytes(32).toString("base64url");
   const now = Date.now();
   const expires = s.ttlSeconds === undefined ? null : now + s.ttlSeconds * 1000;
   const idle = s.idleTimeoutSeconds === undefined
@@ -388,7 +389,7 @@ export async function createSession(
   function insert(q: Queryable, node: number | null) {
     return q.get(Q.insert, [
       s.userId,
-      hashToken(token),
+      hashToken(crypto, token),
       s.ipAddress,
       node,
       s.activity,
@@ -409,8 +410,8 @@ export async function getSessionByToken(
   parse(S.token, token, "token", "sessions.getByToken");
   // A token no session can have is looked up as the empty hash, which none has either, so a
   // closed storage still fails as unavailable.
-  await nodeCrypto();
-  const hash = TOKEN.test(token) ? hashToken(token) : "";
+  const crypto = await nodeCrypto();
+  const hash = TOKEN.test(token) ? hashToken(crypto, token) : "";
   const row = await x.get(Q.byTokenHash, [hash, Date.now()]);
   return row ? toSession(row) : null;
 }

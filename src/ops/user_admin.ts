@@ -12,7 +12,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { nodeCrypto, sha256 } from "../node_crypto.ts";
+import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { type Executor, type Sql, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { foldKey } from "../keys.ts";
@@ -96,9 +96,14 @@ function whereOf(where: string[]): string {
  * listed the other way, the same cursor gives the users before it (the previous page, nearest
  * first).
  */
-function cursorOf(order: Order, key: unknown, id: number): string {
+function cursorOf(
+  crypto: NodeCrypto,
+  order: Order,
+  key: unknown,
+  id: number,
+): string {
   const payload = JSON.stringify([order, key, id]);
-  const check = sha256(payload, "base64url");
+  const check = sha256(crypto, payload, "base64url");
   return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 12)}`;
 }
 
@@ -111,12 +116,16 @@ function badCursor(why: string): StorageError {
 }
 
 /** The key and id a cursor holds, checked against the order it must come from. */
-function readCursor(cursor: string, order: Order): [key: unknown, id: number] {
+function readCursor(
+  crypto: NodeCrypto,
+  cursor: string,
+  order: Order,
+): [key: unknown, id: number] {
   const [payload, check, ...rest] = cursor.split(".");
   let decoded: unknown;
   try {
     const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
-    const expected = sha256(text, "base64url");
+    const expected = sha256(crypto, text, "base64url");
     if (rest.length > 0 || check !== expected.slice(0, 12)) {
       throw badCursor("is not a cursor of users.list (altered or made up)");
     }
@@ -145,13 +154,13 @@ export async function listUsers(
   options?: ListUsersOptions,
 ): Promise<UserPage> {
   const o = parse(S.listUsersOptions, options, "options", "users.list");
-  await nodeCrypto(); // for the cursors
+  const crypto = await nodeCrypto(); // for the cursors
   const order = o.orderBy as Order;
   const { mask, where, params } = conditions(o, Date.now());
   const key = KEY[order];
   const dir = o.descending ? "DESC" : "ASC";
   if (o.after !== undefined) {
-    const [k, id] = readCursor(o.after, order);
+    const [k, id] = readCursor(crypto, o.after, order);
     const cmp = o.descending ? "<" : ">";
     if (order === "id") {
       where.push(`id ${cmp} ?`);
@@ -178,7 +187,7 @@ export async function listUsers(
   return {
     users: page.map(toUser),
     next: last
-      ? cursorOf(order, last[USERS.selected.length], last[0] as number)
+      ? cursorOf(crypto, order, last[USERS.selected.length], last[0] as number)
       : null,
   };
 }

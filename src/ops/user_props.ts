@@ -6,7 +6,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { nodeCrypto, sha256 } from "../node_crypto.ts";
+import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { type Executor, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type { JsonValue, User } from "../records.ts";
@@ -58,10 +58,10 @@ const Q = {
  * The form a scalar is found by: its JSON text (so `"1"`, `1` and `true` differ), or `#` and
  * the SHA-256 of a long one (no JSON text starts with `#`). `null` for arrays and objects.
  */
-function lookupOf(value: JsonValue): string | null {
+function lookupOf(crypto: NodeCrypto, value: JsonValue): string | null {
   if (value === null || typeof value === "object") return null;
   const json = JSON.stringify(value);
-  return json.length <= MAX_LOOKUP ? json : `#${sha256(json, "hex")}`;
+  return json.length <= MAX_LOOKUP ? json : `#${sha256(crypto, json, "hex")}`;
 }
 
 function invalid(field: string, why: string): StorageError {
@@ -150,7 +150,10 @@ function reading<T>(field: string, read: () => T): T {
 }
 
 /** The patch's entries, each value checked and serialised (`null`: remove). */
-function entriesOf(patch: unknown): [string, string | null, string | null][] {
+function entriesOf(
+  crypto: NodeCrypto,
+  patch: unknown,
+): [string, string | null, string | null][] {
   const keys = reading("patch", () => {
     if (
       typeof patch !== "object" || patch === null || Array.isArray(patch) ||
@@ -176,7 +179,7 @@ function entriesOf(patch: unknown): [string, string | null, string | null][] {
       const json = JSON.stringify(value);
       const bytes = Buffer.byteLength(json);
       if (bytes > MAX_VALUE_BYTES) throw invalid(field, tooBig(bytes));
-      return [key, json, lookupOf(value as JsonValue)];
+      return [key, json, lookupOf(crypto, value as JsonValue)];
     });
   });
 }
@@ -216,8 +219,7 @@ export async function setProps(
   patch: Record<string, JsonValue | null>,
 ): Promise<Record<string, JsonValue>> {
   parseId(id, "id", "users.setProps");
-  await nodeCrypto(); // for long values' lookups
-  const entries = entriesOf(patch);
+  const entries = entriesOf(await nodeCrypto(), patch);
   return await x.atomic(async (q) => {
     if (!await q.get(lockUser, [id])) {
       throw notFound("user", id, "set properties of user");
@@ -245,6 +247,6 @@ export async function findByProp(
 ): Promise<User[]> {
   parse(S.propKey, key, "key", "users.findByProp");
   const v = parse(S.propLookup, value, "value", "users.findByProp");
-  await nodeCrypto(); // for a long value's lookup
-  return (await x.all(Q.find, [key, lookupOf(v)])).map(toUser);
+  const lookup = lookupOf(await nodeCrypto(), v);
+  return (await x.all(Q.find, [key, lookup])).map(toUser);
 }
