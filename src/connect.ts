@@ -97,7 +97,20 @@ export const driverList: z.ZodOptional<z.ZodType<Driver[]>> = (z.array(
 const openOptions = z.looseObject({
   ...V.openOptionsShape,
   drivers: driverList,
-});
+}).optional();
+
+/**
+ * The keys open options may have: the core's, and a section per driver. Made once for the
+ * built-in drivers alone (most opens), per call for a caller's drivers.
+ */
+function keysSchema(names: readonly string[]): z.ZodType {
+  return z.strictObject(
+    Object.fromEntries(
+      [...CORE_NAMES, ...names].map((name) => [name, z.unknown().optional()]),
+    ),
+  );
+}
+const BUILT_IN_KEYS = keysSchema(BUILT_IN.map((b) => b.name));
 
 /**
  * Validates the open options: the core's, the caller's drivers, and that every other key names
@@ -112,7 +125,7 @@ export function parseOpenOptions(
   value: unknown,
   operation: string,
 ): OpenRequest {
-  const parsed = V.parse(openOptions.optional(), value, "options", operation) ??
+  const parsed = V.parse(openOptions, value, "options", operation) ??
     V.parse(V.openOptions, undefined, "options", operation);
   const {
     migrate,
@@ -129,17 +142,11 @@ export function parseOpenOptions(
   };
   assertDriversDistinct(drivers, operation);
   // Every other key must name a driver: checked like any unknown key, with a suggestion.
-  const names = [...drivers.map((d) => d.name), ...BUILT_IN.map((b) => b.name)];
-  V.parse(
-    z.strictObject(
-      Object.fromEntries(
-        [...CORE_NAMES, ...names].map((name) => [name, z.unknown().optional()]),
-      ),
-    ),
-    parsed,
-    "options",
-    operation,
-  );
+  const keys = drivers.length === 0 ? BUILT_IN_KEYS : keysSchema([
+    ...drivers.map((d) => d.name),
+    ...BUILT_IN.map((b) => b.name),
+  ]);
+  V.parse(keys, parsed, "options", operation);
   return {
     options: { migrate, create, acquireTimeoutMs, retry, timeZone, maxNodes },
     drivers: [...drivers],

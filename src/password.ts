@@ -5,7 +5,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { nodeCrypto } from "./node_crypto.ts";
 import { StorageError } from "./errors.ts";
 
 /** Options of {@linkcode hashPassword}. */
@@ -99,7 +99,7 @@ export async function hashPassword(
       `must be a boolean: got ${typeName(ci)}`,
     );
   }
-  const salt = randomBytes(SALT_BYTES);
+  const salt = (await nodeCrypto()).randomBytes(SALT_BYTES);
   const key = await derive(prepare(password, ci), salt, {
     cost,
     blockSize: BLOCK_SIZE,
@@ -181,7 +181,7 @@ export async function verifyPassword(
       length: expected.length,
     },
   );
-  return timingSafeEqual(key, expected);
+  return (await nodeCrypto()).timingSafeEqual(key, expected);
 }
 
 /** NFC, and a–z folded to upper case for a case-insensitive password (Pascal's `UpCase`). */
@@ -192,13 +192,14 @@ function prepare(password: string, caseInsensitive: boolean): string {
     : text;
 }
 
-function derive(
+async function derive(
   password: string,
   salt: Uint8Array,
   p: { cost: number; blockSize: number; parallelism: number; length: number },
 ): Promise<Buffer> {
+  const { scrypt } = await nodeCrypto();
   const N = 2 ** p.cost;
-  return new Promise((resolve, reject) =>
+  return await new Promise((resolve, reject) =>
     scrypt(password, salt, p.length, {
       N,
       r: p.blockSize,

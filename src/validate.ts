@@ -229,6 +229,29 @@ export function parse<S extends z.ZodType>(
   throw toValidationError(issue, schema, what, operation);
 }
 
+/**
+ * Validates a record id ({@linkcode id}). An id is validated on nearly every call (each get,
+ * update and delete) and is nearly always valid: a positive safe integer passes without zod,
+ * whose checks cost more than a read of the row by its key; anything else goes through
+ * {@linkcode parse}, for its message.
+ *
+ * @param value The caller's value.
+ * @param what The argument's name (`id`, `areaId`).
+ * @param operation The operation, named in the message.
+ * @returns The id.
+ * @throws {StorageError} `validation`, naming `what`.
+ */
+export function parseId(
+  value: unknown,
+  what: string,
+  operation: string,
+): number {
+  if (Number.isSafeInteger(value) && (value as number) >= 1) {
+    return value as number;
+  }
+  return parse(id, value, what, operation);
+}
+
 function toValidationError(
   issue: z.core.$ZodIssue,
   schema: z.ZodType,

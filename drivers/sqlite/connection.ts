@@ -26,13 +26,9 @@ import {
 import type { SqliteConnectOptions } from "./options.ts";
 import { engineChoice, parseSqliteUrl } from "./url.ts";
 import { isBusy, toStorageError } from "./errors.ts";
-import type {
-  EngineDatabase,
-  EngineStatement,
-  SqliteEngine,
-} from "./engine.ts";
+import type { EngineDatabase, SqliteEngine } from "./engine.ts";
 import { sqliteCopyTarget } from "./copy_target.ts";
-import { Handle, RootExecutor, TxExecutor } from "./executors.ts";
+import { type Call, Handle, RootExecutor, TxExecutor } from "./executors.ts";
 import { preparePlace, removeCreated, removeNewDatabase } from "./files.ts";
 import {
   assertFts5,
@@ -306,30 +302,30 @@ export class SqliteConnection implements Connection {
   }
 
   /** Runs a read, on the reader when there is one. */
-  read<T>(q: Sql, fn: (s: EngineStatement) => T): Awaitable<T> {
+  read<T>(q: Sql, call: Call<T>, params: readonly unknown[]): Awaitable<T> {
     const reader = this.#reader;
-    if (reader === null) return this.write(q, fn);
+    if (reader === null) return this.write(q, call, params);
     this.assertOpen(q.name);
     try {
-      return fn(reader.statement(q));
+      return call(reader.statement(q), params);
     } catch (error) {
       if (!isBusy(this.#engine.errorCode(error))) throw this.map(error, q.name);
       return this.busyRetry(
         q.name,
         this.deadline(),
-        () => fn(reader.statement(q)),
+        () => call(reader.statement(q), params),
         { lock: "lock" },
       );
     }
   }
 
   /** Runs one statement on the writer, as its own transaction. */
-  write<T>(q: Sql, fn: (s: EngineStatement) => T): Awaitable<T> {
+  write<T>(q: Sql, call: Call<T>, params: readonly unknown[]): Awaitable<T> {
     this.assertOpen(q.name);
     if (this.#lock.tryAcquire()) {
       let result: T;
       try {
-        result = fn(this.#writer.statement(q));
+        result = call(this.#writer.statement(q), params);
       } catch (error) {
         if (!isBusy(this.#engine.errorCode(error))) {
           this.#lock.release();
@@ -338,7 +334,7 @@ export class SqliteConnection implements Connection {
         return this.busyRetry(
           q.name,
           this.deadline(),
-          () => fn(this.#writer.statement(q)),
+          () => call(this.#writer.statement(q), params),
         ).finally(() => this.#lock.release());
       }
       this.#lock.release();
@@ -349,7 +345,11 @@ export class SqliteConnection implements Connection {
       q.name,
       deadline,
       (writer) =>
-        this.busyRetry(q.name, deadline, () => fn(writer.statement(q))),
+        this.busyRetry(
+          q.name,
+          deadline,
+          () => call(writer.statement(q), params),
+        ),
     );
   }
 

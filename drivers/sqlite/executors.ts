@@ -28,14 +28,25 @@ const SAVEPOINT = sql("tx.savepoint", "SAVEPOINT impulse_op", true);
 const RELEASE = sql("tx.release", "RELEASE impulse_op", true);
 const ROLLBACK_TO = sql("tx.rollbackTo", "ROLLBACK TO impulse_op", true);
 
+/**
+ * One call on a prepared statement with its parameters. The executors pass one of the four below,
+ * made once, with the parameters beside it: a read allocates no function of its own.
+ */
+export type Call<T> = (s: EngineStatement, params: readonly unknown[]) => T;
+
+const values: Call<Row[]> = (s, params) => s.values(params);
+const value: Call<Row | undefined> = (s, params) => s.value(params);
+const run: Call<number> = (s, params) => s.run(params);
+const all: Call<NamedRow[]> = (s, params) => s.all(params);
+
 /** What the executors need of their connection. */
 export interface ExecutorHost {
   /** Whether `close()` was called. */
   readonly closed: boolean;
   /** Runs a read, on the reader when there is one. */
-  read<T>(q: Sql, fn: (s: EngineStatement) => T): Awaitable<T>;
+  read<T>(q: Sql, call: Call<T>, params: readonly unknown[]): Awaitable<T>;
   /** Runs one statement on the writer, as its own transaction. */
-  write<T>(q: Sql, fn: (s: EngineStatement) => T): Awaitable<T>;
+  write<T>(q: Sql, call: Call<T>, params: readonly unknown[]): Awaitable<T>;
   /** Runs `fn` in a transaction of its own. */
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Maps an engine error. */
@@ -105,23 +116,23 @@ export class RootExecutor implements Executor {
   all(q: Sql, params: readonly unknown[]): Awaitable<Row[]> {
     if (q.dialect) params = dialect(q).bind(params);
     return q.write
-      ? this.#c.write(q, (s) => s.values(params))
-      : this.#c.read(q, (s) => s.values(params));
+      ? this.#c.write(q, values, params)
+      : this.#c.read(q, values, params);
   }
   get(q: Sql, params: readonly unknown[]): Awaitable<Row | undefined> {
     if (q.dialect) params = dialect(q).bind(params);
     return q.write
-      ? this.#c.write(q, (s) => s.value(params))
-      : this.#c.read(q, (s) => s.value(params));
+      ? this.#c.write(q, value, params)
+      : this.#c.read(q, value, params);
   }
   run(q: Sql, params: readonly unknown[]): Awaitable<number> {
     if (q.dialect) params = dialect(q).bind(params);
-    return this.#c.write(q, (s) => s.run(params));
+    return this.#c.write(q, run, params);
   }
   rows(q: Sql, params: readonly unknown[]): Awaitable<NamedRow[]> {
     return q.write
-      ? this.#c.write(q, (s) => s.all(params))
-      : this.#c.read(q, (s) => s.all(params));
+      ? this.#c.write(q, all, params)
+      : this.#c.read(q, all, params);
   }
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     return this.#c.atomic(fn);
@@ -142,32 +153,32 @@ export class TxExecutor implements Executor {
   }
   all(q: Sql, params: readonly unknown[]): Row[] {
     if (q.dialect) params = dialect(q).bind(params);
-    return this.#do(q, (s) => s.values(params));
+    return this.#do(q, values, params);
   }
   get(q: Sql, params: readonly unknown[]): Row | undefined {
     if (q.dialect) params = dialect(q).bind(params);
-    return this.#do(q, (s) => s.value(params));
+    return this.#do(q, value, params);
   }
   run(q: Sql, params: readonly unknown[]): number {
     if (q.dialect) params = dialect(q).bind(params);
-    return this.#do(q, (s) => s.run(params));
+    return this.#do(q, run, params);
   }
   rows(q: Sql, params: readonly unknown[]): NamedRow[] {
-    return this.#do(q, (s) => s.all(params));
+    return this.#do(q, all, params);
   }
   async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    this.#do(SAVEPOINT, (s) => s.run([]));
+    this.#do(SAVEPOINT, run, []);
     try {
       const result = await fn(this);
-      this.#do(RELEASE, (s) => s.run([]));
+      this.#do(RELEASE, run, []);
       return result;
     } catch (error) {
-      this.#do(ROLLBACK_TO, (s) => s.run([]));
-      this.#do(RELEASE, (s) => s.run([]));
+      this.#do(ROLLBACK_TO, run, []);
+      this.#do(RELEASE, run, []);
       throw error;
     }
   }
-  #do<T>(q: Sql, fn: (s: EngineStatement) => T): T {
+  #do<T>(q: Sql, call: Call<T>, params: readonly unknown[]): T {
     if (this.#c.closed) throw closedError(q.name, "transaction");
     if (!this.#live) {
       throw new StorageError(
@@ -176,7 +187,7 @@ export class TxExecutor implements Executor {
       );
     }
     try {
-      return fn(this.#prepare(q));
+      return call(this.#prepare(q), params);
     } catch (error) {
       throw this.#c.map(error, q.name);
     }

@@ -65,7 +65,6 @@ export interface MigrationCode {
 const FILE = /^(\d+)_([A-Za-z0-9_-]+)\.(up|down)\.sql$/;
 /** A file meant as a migration, whether or not its name is right (`1e3_x.up.sql`, `0002_a b.UP.sql`). */
 const MEANT = /\.(up|down)\.sql$/i;
-const NO_TRANSACTION = /^--\s*no-transaction\s*$/;
 
 /**
  * The checksum of a migration script: SHA-256, hex, over the text with CRLF normalised to LF and
@@ -145,15 +144,7 @@ function headerLength(lines: readonly string[]): number {
   return first === -1 ? lines.length : first;
 }
 
-/**
- * Whether a script opts out of the transaction with a first line `-- no-transaction`.
- *
- * @param script The script text.
- * @returns `true` if the script must run outside a transaction.
- */
-export function isNoTransaction(script: string): boolean {
-  return NO_TRANSACTION.test(script.split(/\r?\n/, 1)[0] ?? "");
-}
+export { isNoTransaction } from "./no_transaction.ts";
 
 /** A file of a migration set, before pairing. */
 export interface MigrationFile {

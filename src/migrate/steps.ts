@@ -16,11 +16,8 @@ import {
   readStatus,
   trackingRow,
 } from "./applied.ts";
-import {
-  isNoTransaction,
-  type Migration,
-  type MigrationNote,
-} from "./migration.ts";
+import { isNoTransaction } from "./no_transaction.ts";
+import type { Migration, MigrationNote } from "./migration.ts";
 import { runCode } from "./notes.ts";
 import type { MigrationStatus } from "./plan.ts";
 import { refuseLoss, refuseUntried } from "./refusal.ts";

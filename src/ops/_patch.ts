@@ -3,8 +3,14 @@
  *
  * @module
  */
-import { type Executor, type Row, type Sql, sql } from "../driver.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import {
+  type Awaitable,
+  type Executor,
+  type Row,
+  type Sql,
+  sql,
+} from "../driver.ts";
+import { parseId } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { valueAt } from "../tables/table.ts";
 
@@ -18,15 +24,37 @@ import { valueAt } from "../tables/table.ts";
  * @param map Turns the row into the record.
  * @returns The record, or `null`.
  */
-export async function byId<T>(
+export function byId<T>(
   x: Executor,
   q: Sql,
   id: number,
   operation: string,
   map: (row: Row) => T,
 ): Promise<T | null> {
-  const row = await x.get(q, [parse(idSchema, id, "id", operation)]);
-  return row ? map(row) : null;
+  // Not async: a SQLite read answers synchronously, and the one promise made here is the only
+  // one the call makes (an async function would await the row, and resolve a promise of its own).
+  try {
+    return mapRow(x.get(q, [parseId(id, "id", operation)]), map);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * A row as its record, or `null`, as a promise: a synchronous row (SQLite) resolves at once,
+ * with no `await` in between.
+ *
+ * @param row What the executor's `get` returned.
+ * @param map Turns the row into the record.
+ * @returns The record, or `null`.
+ */
+export function mapRow<T>(
+  row: Awaitable<Row | undefined>,
+  map: (row: Row) => T,
+): Promise<T | null> {
+  return row instanceof Promise
+    ? row.then((r: Row | undefined) => r ? map(r) : null)
+    : Promise.resolve(row ? map(row) : null);
 }
 
 /**
@@ -51,7 +79,7 @@ export async function changeById(
 ): Promise<void> {
   const changed = await x.run(q, [
     ...params,
-    parse(idSchema, id, "id", operation),
+    parseId(id, "id", operation),
   ]);
   if (changed === 0) {
     const method = operation.slice(operation.indexOf(".") + 1);

@@ -32,7 +32,7 @@ import {
 import * as S from "../schemas.ts";
 import { FILE_AREAS, MESSAGE_AREAS } from "../tables/mod.ts";
 import { patchSetsOf } from "../tables/table.ts";
-import { CONTROL, id as idSchema, parse } from "../validate.ts";
+import { CONTROL, parse, parseId } from "../validate.ts";
 import { mapError, notFound } from "./_errors.ts";
 import { PatchStatements } from "./_patch.ts";
 import { lockMessageArea } from "./area_delete.ts";
@@ -132,7 +132,7 @@ export async function updateMessageArea(
   id: number,
   patch: MessageAreaPatch,
 ): Promise<MessageArea> {
-  parse(idSchema, id, "id", "messageAreas.update");
+  parseId(id, "id", "messageAreas.update");
   const p = parse(S.messageAreaPatch, patch, "patch", "messageAreas.update");
   return await x.atomic(async (q) => {
     const locked = await q.get(lockMessageArea, [id]);
@@ -166,7 +166,7 @@ export async function updateFileArea(
   id: number,
   patch: FileAreaPatch,
 ): Promise<FileArea> {
-  parse(idSchema, id, "id", "fileAreas.update");
+  parseId(id, "id", "fileAreas.update");
   const p = parse(S.fileAreaPatch, patch, "patch", "fileAreas.update");
   const set = updateFileAreaSql.bind(p);
   const row = set === null ? await x.get(Q.fileArea, [id]) : await mapError(

@@ -28,7 +28,7 @@ import {
 import { StorageError } from "../errors.ts";
 import type { DeleteAreaOptions } from "../records.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { missing, notFound } from "./_errors.ts";
 
 /**
@@ -107,7 +107,7 @@ function deleteOptions(
   options: DeleteAreaOptions | undefined,
   operation: string,
 ): number | undefined {
-  parse(idSchema, id, "id", operation);
+  parseId(id, "id", operation);
   const { moveTo } = parse(S.deleteAreaOptions, options, "options", operation);
   if (moveTo === id) {
     throw new StorageError(

@@ -31,7 +31,7 @@ import {
   toMessageArea,
 } from "../rows.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { mapError, notFound, reword } from "./_errors.ts";
 import { byId } from "./_patch.ts";
 import { userExists } from "./_references.ts";
@@ -468,7 +468,7 @@ export async function byViewer<T>(
   operation: string,
   map: (row: Row) => T,
 ): Promise<T | null> {
-  parse(idSchema, id, "id", operation);
+  parseId(id, "id", operation);
   const row = await x.get(q, [viewer, id]);
   return row ? map(row) : null;
 }
@@ -554,8 +554,8 @@ export async function markRead(
   areaId: number,
   msgNum: number,
 ): Promise<number> {
-  parse(idSchema, userId, "userId", "reading.markRead");
-  parse(idSchema, areaId, "areaId", "reading.markRead");
+  parseId(userId, "userId", "reading.markRead");
+  parseId(areaId, "areaId", "reading.markRead");
   const n = parse(S.msgNum, msgNum, "msgNum", "reading.markRead");
   return await x.atomic(async (q) => {
     const top = await highWater(x, q, areaId);
@@ -574,8 +574,8 @@ export async function pointer(
   userId: number,
   areaId: number,
 ): Promise<number> {
-  parse(idSchema, userId, "userId", "reading.pointer");
-  parse(idSchema, areaId, "areaId", "reading.pointer");
+  parseId(userId, "userId", "reading.pointer");
+  parseId(areaId, "areaId", "reading.pointer");
   const row = (await x.get(Q.pointerOf, [userId, areaId, userId, areaId]))!;
   if (Number(row[1]) === 0) throw notFound("user", userId, "read the pointer");
   if (Number(row[2]) === 0) {
@@ -591,8 +591,8 @@ export async function setPointer(
   areaId: number,
   msgNum: number,
 ): Promise<number> {
-  parse(idSchema, userId, "userId", "reading.setPointer");
-  parse(idSchema, areaId, "areaId", "reading.setPointer");
+  parseId(userId, "userId", "reading.setPointer");
+  parseId(areaId, "areaId", "reading.setPointer");
   const n = parse(S.pointerNum, msgNum, "msgNum", "reading.setPointer");
   return await x.atomic(async (q) => {
     const top = await highWater(x, q, areaId);
@@ -619,7 +619,7 @@ export async function setPointersByDate(
   options?: SetPointersByDateOptions,
 ): Promise<number> {
   const op = "reading.setPointersByDate";
-  parse(idSchema, userId, "userId", op);
+  parseId(userId, "userId", op);
   const time = parse(S.since, date, "date", op).getTime();
   const { areaIds } = parse(S.pointersByDateOptions, options, "options", op);
   const viewer = viewerOf(x);
@@ -658,8 +658,8 @@ export async function setScanned(
   scanned: boolean,
 ): Promise<void> {
   const op = "reading.setScanned";
-  parse(idSchema, userId, "userId", op);
-  parse(idSchema, areaId, "areaId", op);
+  parseId(userId, "userId", op);
+  parseId(areaId, "areaId", op);
   const on = parse(S.scanned, scanned, "scanned", op);
   await x.atomic(async (q) => {
     if (!await q.get(Q.highWater, [areaId])) {
@@ -701,7 +701,7 @@ export async function newScan(
   userId: number,
   options?: NewScanOptions,
 ): Promise<NewScanEntry[]> {
-  parse(idSchema, userId, "userId", "reading.newScan");
+  parseId(userId, "userId", "reading.newScan");
   const { includeOwn } = parse(
     S.newScanOptions,
     options,
@@ -736,8 +736,8 @@ export async function readNext(
   areaId: number,
   options?: ReadNextOptions,
 ): Promise<Message[]> {
-  parse(idSchema, userId, "userId", "reading.readNext");
-  parse(idSchema, areaId, "areaId", "reading.readNext");
+  parseId(userId, "userId", "reading.readNext");
+  parseId(areaId, "areaId", "reading.readNext");
   const { limit, includeOwn } = parse(
     S.readNextOptions,
     options,

@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { type Executor, type Queryable, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
-import { id as idSchema, int, parse } from "../validate.ts";
+import { int, parse, parseId } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { userExists } from "./_references.ts";
 import { today } from "./_zone.ts";
@@ -114,7 +114,7 @@ export async function incrementCounter(
   options?: { daily?: boolean },
 ): Promise<number> {
   const op = "users.incrementCounter";
-  parse(idSchema, id, "id", op);
+  parseId(id, "id", op);
   parse(counterName, name, "name", op);
   if (BUILT_IN_COUNTERS.includes(name)) {
     throw new StorageError(
@@ -156,7 +156,7 @@ export async function counters(
   x: Executor,
   id: number,
 ): Promise<Record<string, number>> {
-  parse(idSchema, id, "id", "users.counters");
+  parseId(id, "id", "users.counters");
   const rows = await x.all(Q.all, [id]);
   if (rows.length === 0 && !await x.get(userExists, [id])) {
     throw notFound("user", id, "read the counters");

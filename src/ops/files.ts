@@ -6,7 +6,7 @@
 import { bumpDaily } from "./counters.ts";
 import { today } from "./_zone.ts";
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
+import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { dialectSql, type Executor, type Sql, sql } from "../driver.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import type {
@@ -24,7 +24,7 @@ import type {
 } from "../records.ts";
 import { FILE_COLUMNS as F, toFile } from "../rows.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { filenameKey } from "../keys.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { byId, changeById, PatchStatements } from "./_patch.ts";
@@ -214,7 +214,7 @@ export async function getFile(
     return await byId(x, Q.byId, id, "files.get", toFile);
   }
   const row = await x.get(
-    ...read(x, Q.byId, Q.byIdAs, [parse(idSchema, id, "id", "files.get")]),
+    ...read(x, Q.byId, Q.byIdAs, [parseId(id, "id", "files.get")]),
   );
   return row ? toFile(row) : null;
 }
@@ -243,7 +243,7 @@ export async function countFiles(
   areaId: number,
   filter?: FileFilter,
 ): Promise<number> {
-  parse(idSchema, areaId, "areaId", "files.count");
+  parseId(areaId, "areaId", "files.count");
   const f = parse(S.fileFilter, filter, "filter", "files.count");
   const viewer = viewerOf(x);
   const shown = f.includeUnavailable ? "" : ` AND ${AVAILABLE}`;
@@ -290,9 +290,15 @@ function cached(name: string, text: () => string): Sql {
  * A cursor of `files.page`: the area, the order, the last file's key and id, and a check of
  * them. It holds no direction: listed the other way, it gives the files before it.
  */
-function cursorOf(areaId: number, order: Order, key: unknown, id: number) {
+function cursorOf(
+  crypto: NodeCrypto,
+  areaId: number,
+  order: Order,
+  key: unknown,
+  id: number,
+) {
   const payload = JSON.stringify([areaId, order, key, id]);
-  const check = createHash("sha256").update(payload).digest("base64url");
+  const check = sha256(crypto, payload, "base64url");
   return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 12)}`;
 }
 
@@ -306,6 +312,7 @@ function badCursor(operation: string, why: string): StorageError {
 
 /** The key and id a cursor holds, checked against the area and order it must come from. */
 function readCursor(
+  crypto: NodeCrypto,
   cursor: string,
   areaId: number,
   order: Order,
@@ -315,7 +322,7 @@ function readCursor(
   let decoded: unknown;
   try {
     const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
-    const expected = createHash("sha256").update(text).digest("base64url");
+    const expected = sha256(crypto, text, "base64url");
     if (rest.length > 0 || check !== expected.slice(0, 12)) {
       throw badCursor(
         operation,
@@ -356,7 +363,7 @@ async function pageOf(
   options: ListFilesOptions | undefined,
   operation: string,
 ): Promise<FilePage> {
-  parse(idSchema, areaId, "areaId", operation);
+  parseId(areaId, "areaId", operation);
   const o: ReturnType<typeof S.listFilesOptions.parse> = parse(
     operation === "files.page" ? S.pageFilesOptions : S.listFilesOptions,
     options,
@@ -384,6 +391,7 @@ async function pageOf(
     }
   }
   const viewer = viewerOf(x);
+  const crypto = await nodeCrypto(); // for the cursors
   const key = KEY[order];
   const dir = descending ? "DESC" : "ASC";
   const cmp = descending ? "<" : ">";
@@ -393,7 +401,7 @@ async function pageOf(
   if (!o.includeUnavailable) where.push(AVAILABLE);
   let from: [unknown, number] | undefined;
   if (o.after !== undefined) {
-    from = readCursor(o.after, areaId, order, operation);
+    from = readCursor(crypto, o.after, areaId, order, operation);
   } else if (o.before !== undefined) {
     // Through as(), a file the viewer may not read is no cursor (its existence is not revealed).
     const cursor = await x.get(...read(x, Q.cursor, Q.cursorAs, [o.before]));
@@ -438,7 +446,13 @@ async function pageOf(
   return {
     files: page.map(toFile),
     next: last
-      ? cursorOf(areaId, order, last[FILES.selected.length], last[0] as number)
+      ? cursorOf(
+        crypto,
+        areaId,
+        order,
+        last[FILES.selected.length],
+        last[0] as number,
+      )
       : null,
   };
 }
@@ -477,8 +491,8 @@ export async function recordDownload(
   fileId: number,
   userId: number,
 ): Promise<FileEntry> {
-  parse(idSchema, fileId, "fileId", "files.recordDownload");
-  parse(idSchema, userId, "userId", "files.recordDownload");
+  parseId(fileId, "fileId", "files.recordDownload");
+  parseId(userId, "userId", "files.recordDownload");
   const day = today(x);
   return await x.atomic(async (q) => {
     const counted = await mapError(
@@ -505,7 +519,7 @@ export async function updateFile(
   id: number,
   patch: FilePatch,
 ): Promise<FileEntry> {
-  parse(idSchema, id, "id", "files.update");
+  parseId(id, "id", "files.update");
   const p = parse(S.filePatch, patch, "patch", "files.update");
   const set = update.bind(p);
   const row = set === null ? await x.get(Q.byId, [id]) : await mapError(
@@ -574,8 +588,8 @@ export async function moveFile(
   id: number,
   toAreaId: number,
 ): Promise<FileEntry> {
-  parse(idSchema, id, "id", "files.move");
-  parse(idSchema, toAreaId, "toAreaId", "files.move");
+  parseId(id, "id", "files.move");
+  parseId(toAreaId, "toAreaId", "files.move");
   return await x.atomic(async (q) => {
     if (!await q.get(Q.areaExists, [toAreaId])) {
       if (!await q.get(Q.byId, [id])) throw notFound("file", id, "move file");
@@ -644,11 +658,14 @@ function after(prefix: string): string | null {
 const UNIQUE_MARK = "\u001f";
 
 /** A cursor of `files.findPage`: the last file's key and id, and a check of them and the search. */
-function findCursor(search: string, key: string, id: number): string {
+function findCursor(
+  crypto: NodeCrypto,
+  search: string,
+  key: string,
+  id: number,
+): string {
   const payload = JSON.stringify([key, id]);
-  const check = createHash("sha256").update(`${search}\n${payload}`).digest(
-    "base64url",
-  );
+  const check = sha256(crypto, `${search}\n${payload}`, "base64url");
   return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 16)}`;
 }
 
@@ -661,12 +678,14 @@ function badFindCursor(why: string): StorageError {
 }
 
 /** The key and id of a cursor of `files.findPage`, checked against the search it must come from. */
-function readFindCursor(search: string, cursor: string): [string, number] {
+function readFindCursor(
+  crypto: NodeCrypto,
+  search: string,
+  cursor: string,
+): [string, number] {
   const [payload, check, ...rest] = cursor.split(".");
   const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
-  const expected = createHash("sha256").update(`${search}\n${text}`).digest(
-    "base64url",
-  );
+  const expected = sha256(crypto, `${search}\n${text}`, "base64url");
   if (rest.length > 0 || check !== expected.slice(0, 16)) {
     throw badFindCursor(
       "is not a cursor of files.findPage with these conditions (another search's, altered or made up)",
@@ -717,6 +736,7 @@ async function findOf(
   operation: string,
 ): Promise<FilePage> {
   const o = parse(S.findFilesOptions, options, "options", operation);
+  const crypto = await nodeCrypto(); // for the cursors
   const viewer = viewerOf(x);
   // The cursor belongs to the search: every condition but the page's limit and cursor.
   const search = JSON.stringify([
@@ -733,7 +753,7 @@ async function findOf(
   const params: unknown[] = [];
   const w = o.pattern === undefined ? undefined : wildcard(o.pattern);
   if (o.after !== undefined) {
-    const [key, id] = readFindCursor(search, o.after);
+    const [key, id] = readFindCursor(crypto, search, o.after);
     // A row value over the index's own columns: a range of it on every dialect.
     where.push("(f.filename_key, f.id) > (?, ?)");
     params.push(key, id);
@@ -817,6 +837,7 @@ async function findOf(
     files: page.map(toFile),
     next: last
       ? findCursor(
+        crypto,
         search,
         String(last[FILES.selected.length]),
         Number(last[0]),

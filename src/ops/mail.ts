@@ -20,7 +20,7 @@ import { MESSAGE_COLUMNS as M, prefixed, toMessage } from "../rows.ts";
 import { StorageError } from "../errors.ts";
 import { foldKey } from "../keys.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { canReadMessage, isSysop, VIEWER, viewerOf } from "./_access.ts";
 
@@ -131,7 +131,7 @@ export async function inbox(
   userId: number,
   options?: InboxOptions,
 ): Promise<Message[]> {
-  parse(idSchema, userId, "userId", "mail.inbox");
+  parseId(userId, "userId", "mail.inbox");
   const { unreadOnly, after, limit } = parse(
     S.inboxOptions,
     options,
@@ -157,7 +157,7 @@ export async function sent(
   userId: number,
   options?: SentOptions,
 ): Promise<Message[]> {
-  parse(idSchema, userId, "userId", "mail.sent");
+  parseId(userId, "userId", "mail.sent");
   const { after, limit } = parse(
     S.sentOptions,
     options,
@@ -177,7 +177,7 @@ export async function unreadCount(
   x: Executor,
   userId: number,
 ): Promise<number> {
-  parse(idSchema, userId, "userId", "mail.unreadCount");
+  parseId(userId, "userId", "mail.unreadCount");
   const viewer = viewerOf(x);
   const row = viewer === undefined
     ? await x.get(Q.unreadCount, [userId])
@@ -191,8 +191,8 @@ export async function markReceived(
   messageId: number,
   userId: number,
 ): Promise<Message> {
-  parse(idSchema, messageId, "messageId", "mail.markReceived");
-  parse(idSchema, userId, "userId", "mail.markReceived");
+  parseId(messageId, "messageId", "mail.markReceived");
+  parseId(userId, "userId", "mail.markReceived");
   return await x.atomic(async (q) => {
     const row = await q.get(Q.markReceived, [Date.now(), messageId, userId]);
     if (row) return toMessage(row);

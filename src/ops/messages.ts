@@ -17,7 +17,7 @@ import { MESSAGE_COLUMNS as M, prefixed, toMessage } from "../rows.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import { foldKey } from "../keys.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
 import { byId } from "./_patch.ts";
 import { lockUser, shareUser } from "./_references.ts";
@@ -498,7 +498,7 @@ export async function listMessages(
   areaId: number,
   options?: ListMessagesOptions,
 ): Promise<Message[]> {
-  parse(idSchema, areaId, "areaId", "messages.list");
+  parseId(areaId, "areaId", "messages.list");
   const o = parse(
     S.listMessagesOptions,
     options,
@@ -599,8 +599,8 @@ export async function getMessageByNum(
   areaId: number,
   msgNum: number,
 ): Promise<Message | null> {
-  parse(idSchema, areaId, "areaId", "messages.getByNum");
-  parse(idSchema, msgNum, "msgNum", "messages.getByNum");
+  parseId(areaId, "areaId", "messages.getByNum");
+  parseId(msgNum, "msgNum", "messages.getByNum");
   const viewer = viewerOf(x);
   const row = viewer === undefined
     ? await x.get(Q.byNum, [areaId, msgNum])
@@ -617,7 +617,7 @@ export async function listUnexported(
   areaId: number,
   options?: LimitOptions,
 ): Promise<Message[]> {
-  parse(idSchema, areaId, "areaId", "messages.listUnexported");
+  parseId(areaId, "areaId", "messages.listUnexported");
   const { limit } = parse(
     S.limitOptions,
     options,
@@ -662,7 +662,7 @@ export async function updateMessage(
   id: number,
   patch: MessagePatch,
 ): Promise<Message> {
-  parse(idSchema, id, "id", "messages.update");
+  parseId(id, "id", "messages.update");
   const p = parse(S.messagePatch, patch, "patch", "messages.update");
   const row = p.subject === undefined && p.body === undefined
     ? await x.get(Q.byId, [id])
@@ -676,7 +676,7 @@ export async function updateMessage(
  * postMessage does.
  */
 export async function deleteMessage(x: Executor, id: number): Promise<void> {
-  parse(idSchema, id, "id", "messages.delete");
+  parseId(id, "id", "messages.delete");
   await x.atomic(async (q) => {
     await q.run(Q.uncount, [id]);
     if (await q.run(Q.delete, [id]) === 0) {
@@ -690,7 +690,7 @@ export async function getThread(
   x: Executor,
   rootId: number,
 ): Promise<Message[]> {
-  parse(idSchema, rootId, "rootId", "messages.thread");
+  parseId(rootId, "rootId", "messages.thread");
   const viewer = viewerOf(x);
   if (viewer !== undefined) {
     // A viewer: the thread of the message named, whether or not they may read it, and of it the
@@ -720,7 +720,7 @@ export async function listMailFor(
   userId: number,
   options?: AfterOptions,
 ): Promise<Message[]> {
-  parse(idSchema, userId, "userId", "mail.listFor");
+  parseId(userId, "userId", "mail.listFor");
   const { after, limit } = parse(
     S.afterOptions,
     options,
@@ -740,7 +740,7 @@ export async function findMessageByMsgid(
   areaId: number,
   msgid: string,
 ): Promise<Message | null> {
-  parse(idSchema, areaId, "areaId", "messages.findByMsgid");
+  parseId(areaId, "areaId", "messages.findByMsgid");
   const id = parse(S.msgid, msgid, "msgid", "messages.findByMsgid");
   const viewer = viewerOf(x);
   const row = viewer === undefined

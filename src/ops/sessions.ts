@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { createHash, randomBytes } from "node:crypto";
+import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type {
@@ -24,7 +24,7 @@ import type {
 } from "../records.ts";
 import { prefixed, SESSION_COLUMNS as SC, toSession } from "../rows.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { maxNodesOf } from "./_board.ts";
 import { bumpDaily } from "./counters.ts";
 import { dayIn, zoneOf } from "./_zone.ts";
@@ -155,8 +155,9 @@ const Q = {
   ),
 };
 
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+/** The hash a session's token is stored and found by. */
+function hashToken(crypto: NodeCrypto, token: string): string {
+  return sha256(crypto, token, "hex");
 }
 
 /** Whole seconds from a login to an end (never below 0). */
@@ -240,7 +241,8 @@ export async function createSession(
 ): Promise<{ session: Session; token: string }> {
   const s = parse(S.newSession, input, "input", "sessions.create");
   const maxNodes = maxNodesOf(x);
-  const token = randomBytes(32).toString("base64url");
+  const crypto = await nodeCrypto();
+  const token = crypto.randomBytes(32).toString("base64url");
   const now = Date.now();
   const expires = s.ttlSeconds === undefined ? null : now + s.ttlSeconds * 1000;
   const idle = s.idleTimeoutSeconds === undefined
@@ -387,7 +389,7 @@ export async function createSession(
   function insert(q: Queryable, node: number | null) {
     return q.get(Q.insert, [
       s.userId,
-      hashToken(token),
+      hashToken(crypto, token),
       s.ipAddress,
       node,
       s.activity,
@@ -408,7 +410,8 @@ export async function getSessionByToken(
   parse(S.token, token, "token", "sessions.getByToken");
   // A token no session can have is looked up as the empty hash, which none has either, so a
   // closed storage still fails as unavailable.
-  const hash = TOKEN.test(token) ? hashToken(token) : "";
+  const crypto = await nodeCrypto();
+  const hash = TOKEN.test(token) ? hashToken(crypto, token) : "";
   const row = await x.get(Q.byTokenHash, [hash, Date.now()]);
   return row ? toSession(row) : null;
 }
@@ -419,7 +422,7 @@ export async function touchSession(
   id: number,
   options?: TouchOptions,
 ): Promise<void> {
-  parse(idSchema, id, "id", "sessions.touch");
+  parseId(id, "id", "sessions.touch");
   const { activity } = parse(
     S.touchOptions,
     options,
@@ -443,7 +446,7 @@ export async function touchSession(
  * global lock order (mod.ts) puts them.
  */
 export async function endSession(x: Executor, id: number): Promise<void> {
-  parse(idSchema, id, "id", "sessions.end");
+  parseId(id, "id", "sessions.end");
   const zone = zoneOf(x);
   await x.atomic(async (q) => {
     const credits = new Credits(zone);
@@ -475,7 +478,7 @@ async function endLocked(
  * time online counts), then removed: the user (locked) before the session, as mod.ts orders.
  */
 export async function deleteSession(x: Executor, id: number): Promise<void> {
-  parse(idSchema, id, "id", "sessions.delete");
+  parseId(id, "id", "sessions.delete");
   const zone = zoneOf(x);
   await x.atomic(async (q) => {
     const credits = new Credits(zone);
@@ -499,7 +502,7 @@ export async function listForUser(
   x: Executor,
   userId: number,
 ): Promise<Session[]> {
-  parse(idSchema, userId, "userId", "sessions.listForUser");
+  parseId(userId, "userId", "sessions.listForUser");
   const rows = await x.all(Q.ofUser, [userId, Date.now()]);
   if (rows.length === 0 && !await x.get(userExists, [userId])) {
     throw notFound("user", userId, "list sessions");
@@ -516,7 +519,7 @@ export async function endAllForUser(
   userId: number,
   options?: EndAllOptions,
 ): Promise<number> {
-  parse(idSchema, userId, "userId", "sessions.endAllForUser");
+  parseId(userId, "userId", "sessions.endAllForUser");
   const o = parse(
     S.endAllOptions,
     options,

@@ -30,7 +30,7 @@
 import { type Executor, type Queryable, sql } from "../driver.ts";
 import type { TrimOptions, TrimResult } from "../records.ts";
 import * as S from "../schemas.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { isStorageError } from "../errors.ts";
 import { lockMessageArea } from "./area_delete.ts";
@@ -234,7 +234,7 @@ export async function trimMessages(
   areaId: number,
   options: TrimOptions,
 ): Promise<number> {
-  parse(idSchema, areaId, "areaId", "messages.trim");
+  parseId(areaId, "areaId", "messages.trim");
   const o = parse(S.trimOptions, options, "options", "messages.trim");
   return await trimArea(x, areaId, o.keep, o.olderThan?.getTime() ?? NEVER);
 }

@@ -12,7 +12,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
+import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { type Executor, type Sql, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { foldKey } from "../keys.ts";
@@ -28,7 +28,7 @@ import type {
 import { toUser, USER_COLUMNS as U } from "../rows.ts";
 import * as S from "../schemas_users.ts";
 import { USERS } from "../tables/mod.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { userExists } from "./_references.ts";
 import { keysetPage } from "./_page.ts";
@@ -96,9 +96,14 @@ function whereOf(where: string[]): string {
  * listed the other way, the same cursor gives the users before it (the previous page, nearest
  * first).
  */
-function cursorOf(order: Order, key: unknown, id: number): string {
+function cursorOf(
+  crypto: NodeCrypto,
+  order: Order,
+  key: unknown,
+  id: number,
+): string {
   const payload = JSON.stringify([order, key, id]);
-  const check = createHash("sha256").update(payload).digest("base64url");
+  const check = sha256(crypto, payload, "base64url");
   return `${Buffer.from(payload).toString("base64url")}.${check.slice(0, 12)}`;
 }
 
@@ -111,12 +116,16 @@ function badCursor(why: string): StorageError {
 }
 
 /** The key and id a cursor holds, checked against the order it must come from. */
-function readCursor(cursor: string, order: Order): [key: unknown, id: number] {
+function readCursor(
+  crypto: NodeCrypto,
+  cursor: string,
+  order: Order,
+): [key: unknown, id: number] {
   const [payload, check, ...rest] = cursor.split(".");
   let decoded: unknown;
   try {
     const text = Buffer.from(payload ?? "", "base64url").toString("utf8");
-    const expected = createHash("sha256").update(text).digest("base64url");
+    const expected = sha256(crypto, text, "base64url");
     if (rest.length > 0 || check !== expected.slice(0, 12)) {
       throw badCursor("is not a cursor of users.list (altered or made up)");
     }
@@ -145,12 +154,13 @@ export async function listUsers(
   options?: ListUsersOptions,
 ): Promise<UserPage> {
   const o = parse(S.listUsersOptions, options, "options", "users.list");
+  const crypto = await nodeCrypto(); // for the cursors
   const order = o.orderBy as Order;
   const { mask, where, params } = conditions(o, Date.now());
   const key = KEY[order];
   const dir = o.descending ? "DESC" : "ASC";
   if (o.after !== undefined) {
-    const [k, id] = readCursor(o.after, order);
+    const [k, id] = readCursor(crypto, o.after, order);
     const cmp = o.descending ? "<" : ">";
     if (order === "id") {
       where.push(`id ${cmp} ?`);
@@ -177,7 +187,7 @@ export async function listUsers(
   return {
     users: page.map(toUser),
     next: last
-      ? cursorOf(order, last[USERS.selected.length], last[0] as number)
+      ? cursorOf(crypto, order, last[USERS.selected.length], last[0] as number)
       : null,
   };
 }
@@ -231,7 +241,7 @@ export async function recordFailedLogin(
   id: number,
   options: FailedLoginOptions,
 ): Promise<User> {
-  parse(idSchema, id, "id", "users.recordFailedLogin");
+  parseId(id, "id", "users.recordFailedLogin");
   const o = parse(
     S.failedLoginOptions,
     options,
@@ -262,7 +272,7 @@ export async function listLogins(
   id: number,
   options?: LoginsOptions,
 ): Promise<LoginRecord[]> {
-  parse(idSchema, id, "id", "users.logins");
+  parseId(id, "id", "users.logins");
   const o = parse(S.loginsOptions, options, "options", "users.logins");
   const before = o.before?.getTime() ?? Number.MAX_SAFE_INTEGER;
   const rows = await x.all(Q.logins, [Date.now(), id, before, o.limit]);

@@ -6,13 +6,13 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
+import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { type Executor, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type { JsonValue, User } from "../records.ts";
 import { prefixed, toUser, USER_COLUMNS as U } from "../rows.ts";
 import * as S from "../schemas_users.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { notFound } from "./_errors.ts";
 import { lockUser, userExists } from "./_references.ts";
 
@@ -58,12 +58,10 @@ const Q = {
  * The form a scalar is found by: its JSON text (so `"1"`, `1` and `true` differ), or `#` and
  * the SHA-256 of a long one (no JSON text starts with `#`). `null` for arrays and objects.
  */
-function lookupOf(value: JsonValue): string | null {
+function lookupOf(crypto: NodeCrypto, value: JsonValue): string | null {
   if (value === null || typeof value === "object") return null;
   const json = JSON.stringify(value);
-  return json.length <= MAX_LOOKUP
-    ? json
-    : `#${createHash("sha256").update(json).digest("hex")}`;
+  return json.length <= MAX_LOOKUP ? json : `#${sha256(crypto, json, "hex")}`;
 }
 
 function invalid(field: string, why: string): StorageError {
@@ -152,7 +150,10 @@ function reading<T>(field: string, read: () => T): T {
 }
 
 /** The patch's entries, each value checked and serialised (`null`: remove). */
-function entriesOf(patch: unknown): [string, string | null, string | null][] {
+function entriesOf(
+  crypto: NodeCrypto,
+  patch: unknown,
+): [string, string | null, string | null][] {
   const keys = reading("patch", () => {
     if (
       typeof patch !== "object" || patch === null || Array.isArray(patch) ||
@@ -178,7 +179,7 @@ function entriesOf(patch: unknown): [string, string | null, string | null][] {
       const json = JSON.stringify(value);
       const bytes = Buffer.byteLength(json);
       if (bytes > MAX_VALUE_BYTES) throw invalid(field, tooBig(bytes));
-      return [key, json, lookupOf(value as JsonValue)];
+      return [key, json, lookupOf(crypto, value as JsonValue)];
     });
   });
 }
@@ -200,7 +201,7 @@ export async function getProps(
   x: Executor,
   id: number,
 ): Promise<Record<string, JsonValue>> {
-  parse(idSchema, id, "id", "users.getProps");
+  parseId(id, "id", "users.getProps");
   const props = await propsOf(x, id);
   if (Object.keys(props).length === 0 && !await x.get(userExists, [id])) {
     throw notFound("user", id, "get properties of user");
@@ -217,8 +218,8 @@ export async function setProps(
   id: number,
   patch: Record<string, JsonValue | null>,
 ): Promise<Record<string, JsonValue>> {
-  parse(idSchema, id, "id", "users.setProps");
-  const entries = entriesOf(patch);
+  parseId(id, "id", "users.setProps");
+  const entries = entriesOf(await nodeCrypto(), patch);
   return await x.atomic(async (q) => {
     if (!await q.get(lockUser, [id])) {
       throw notFound("user", id, "set properties of user");
@@ -246,5 +247,6 @@ export async function findByProp(
 ): Promise<User[]> {
   parse(S.propKey, key, "key", "users.findByProp");
   const v = parse(S.propLookup, value, "value", "users.findByProp");
-  return (await x.all(Q.find, [key, lookupOf(v)])).map(toUser);
+  const lookup = lookupOf(await nodeCrypto(), v);
+  return (await x.all(Q.find, [key, lookup])).map(toUser);
 }

@@ -23,11 +23,11 @@ import {
 import * as S from "../schemas.ts";
 import { characters } from "../describe.ts";
 import { KEY_GROWTH } from "../keys.ts";
-import { id as idSchema, parse } from "../validate.ts";
+import { parse, parseId } from "../validate.ts";
 import { foldKey } from "../keys.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
-import { byId, changeById, PatchStatements } from "./_patch.ts";
+import { byId, changeById, mapRow, PatchStatements } from "./_patch.ts";
 import { userExists } from "./_references.ts";
 import { USERS } from "../tables/mod.ts";
 import { insertOf, patchSetsOf } from "../tables/table.ts";
@@ -113,27 +113,32 @@ export function getUser(x: Executor, id: number): Promise<User | null> {
 }
 
 /** See `users.findByUsername`. */
-export async function findUserByUsername(
+export function findUserByUsername(
   x: Executor,
   username: string,
 ): Promise<User | null> {
-  let name: string;
+  // Not async, as byId (see there).
+  try {
+    return mapRow(x.get(Q.byKey, [lookupKey(username)]), toUser);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The key `users.findByUsername` looks a spelling up by (see `Users.findByUsername`). */
+function lookupKey(username: string): string {
+  // Printable ASCII: its key is its lower case (see foldKey).
   if (typeof username === "string" && PLAIN_NAME.test(username)) {
-    name = username;
-  } else if (typeof username === "string" && noName(username)) {
+    return username.toLowerCase();
+  }
+  if (typeof username === "string" && noName(username)) {
     // No name has it: looked up as the empty key, which no name has either, so a closed
     // storage still fails as unavailable.
-    name = "";
-  } else {
-    name = parse(
-      S.usernameSpelling,
-      username,
-      "username",
-      "users.findByUsername",
-    );
+    return "";
   }
-  const row = await x.get(Q.byKey, [foldKey(name)]);
-  return row ? toUser(row) : null;
+  return foldKey(
+    parse(S.usernameSpelling, username, "username", "users.findByUsername"),
+  );
 }
 
 /** See `users.update`. */
@@ -142,7 +147,7 @@ export async function updateUser(
   id: number,
   patch: UserPatch,
 ): Promise<User> {
-  parse(idSchema, id, "id", "users.update");
+  parseId(id, "id", "users.update");
   const p = parse(S.userPatch, patch, "patch", "users.update");
   const lifted = p.status === "active" || p.status === "unvalidated";
   if (p.status !== undefined) {
@@ -175,7 +180,7 @@ export async function incrementUserStats(
   id: number,
   delta: Partial<UserStats>,
 ): Promise<User> {
-  parse(idSchema, id, "id", "users.incrementStats");
+  parseId(id, "id", "users.incrementStats");
   const d = parse(S.statsDelta, delta, "delta", "users.incrementStats");
   const params = [
     d.logins,
@@ -200,7 +205,7 @@ export async function incrementUserStats(
 
 /** See `users.recordLogin`. */
 export async function recordLogin(x: Executor, id: number): Promise<User> {
-  parse(idSchema, id, "id", "users.recordLogin");
+  parseId(id, "id", "users.recordLogin");
   const now = Date.now();
   const day = today(x, now);
   return await x.atomic(async (q) => {

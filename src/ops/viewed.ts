@@ -954,7 +954,7 @@ export async function checkViewer(
   userId: number,
   where: string,
 ): Promise<number> {
-  V.parse(V.id, userId, "userId", where);
+  V.parseId(userId, "userId", where);
   await loadViewer(x, userId, where);
   return userId;
 }

@@ -1,0 +1,77 @@
+/**
+ * Where the time of a SQLite read goes: `users.get` and `users.findByUsername` beside each layer
+ * under them, on one database file, in interleaved rounds, each as a ratio to the raw
+ * `node:sqlite` statement returning arrays (the fastest raw form; the raw form returning objects
+ * keyed by column name is shown too). The layers: the raw statement, the same with the row
+ * mapped to a record, the driver's executor, and the operation.
+ *
+ * Run: deno run -A bench/layers.ts [rounds]
+ *
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { openStorage } from "../mod.ts";
+import { sql } from "../src/driver.ts";
+import { parseOpenOptions } from "../src/connect.ts";
+import { toUser, USER_COLUMNS } from "../src/rows.ts";
+import { driver } from "../drivers/sqlite/mod.ts";
+
+const ROUNDS = Number(Deno.args[0] ?? 15);
+const CALLS = 20_000;
+
+const dir = await Deno.makeTempDir({ prefix: "impulse-layers-" });
+const url = `sqlite:${dir}/board.db`;
+const storage = await openStorage(url);
+const { id } = await storage.users.create({
+  username: "author",
+  passwordHash: "h",
+});
+const byId = `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`;
+const db = new DatabaseSync(`${dir}/board.db`);
+const named = db.prepare(byId);
+const arrays = db.prepare(byId);
+(arrays as StatementSync & { setReturnArrays(on: boolean): void })
+  .setReturnArrays(true);
+const connection = await driver.connect(
+  url,
+  parseOpenOptions({ migrate: "off" }, "bench").options,
+);
+const q = sql("bench.userById", byId);
+
+const layers: Record<string, () => unknown> = {
+  "raw, rows as arrays": () => arrays.get(id),
+  "raw, rows as objects": () => named.get(id),
+  "raw arrays + toUser": () => toUser(arrays.get(id) as unknown as unknown[]),
+  "executor get": () => connection.root.get(q, [id]),
+  "users.get": () => storage.users.get(id),
+  "users.findByUsername": () => storage.users.findByUsername("Author"),
+};
+
+const times: Record<string, number[]> = {};
+for (let round = 0; round < ROUNDS; round++) {
+  const names = Object.keys(layers);
+  if (round % 2 === 1) names.reverse();
+  for (const name of names) {
+    const layer = layers[name]!;
+    const start = performance.now();
+    for (let i = 0; i < CALLS; i++) {
+      const answer = layer();
+      if (answer instanceof Promise) await answer;
+    }
+    (times[name] ??= []).push((performance.now() - start) / CALLS * 1000);
+  }
+}
+const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[xs.length >> 1]!;
+const base = median(times["raw, rows as arrays"]!);
+for (const [name, xs] of Object.entries(times)) {
+  const m = median(xs);
+  console.log(
+    `${name.padEnd(22)} ${m.toFixed(2).padStart(7)} µs  ${
+      (m / base).toFixed(2)
+    }×`,
+  );
+}
+db.close();
+await connection.close();
+await storage.close();
+await Deno.remove(dir, { recursive: true });
