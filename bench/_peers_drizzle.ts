@@ -4,7 +4,7 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import { and, eq, gt, ne, sql as dsql } from "drizzle-orm";
+import { and, eq, gt, gte, ne, sql as dsql } from "drizzle-orm";
 import type { SqliteRemoteDatabase } from "drizzle-orm/sqlite-proxy";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { foldKey } from "../src/keys.ts";
@@ -194,8 +194,10 @@ export function drizzleSide(
     },
     postMessage: () =>
       d.transaction(async (tx) => {
-        const [author] = await tx.select({ username: users.username })
-          .from(users).where(eq(users.id, fx.author));
+        const [author] = await tx.select({
+          username: users.username,
+          key: users.username_key,
+        }).from(users).where(eq(users.id, fx.author));
         const [area] = await tx.update(areas).set({
           last_msg_num: dsql`${areas.last_msg_num} + 1`,
           msg_count: dsql`${areas.msg_count} + 1`,
@@ -216,9 +218,18 @@ export function drizzleSide(
           ftn_reply: null,
           kludges: "[]",
           created_at: Date.now(),
+          from_name_key: author!.key,
+          to_name_key: "all",
         }).returning(columnsOf(messages, MESSAGE_COLS));
         await tx.update(users).set({ posts: dsql`${users.posts} + 1` })
           .where(eq(users.id, fx.author));
+        // The author, caught up before, has read their own message.
+        await tx.update(lastRead).set({ last_read: area!.num })
+          .where(and(
+            eq(lastRead.user_id, fx.author),
+            eq(lastRead.area_id, fx.postArea),
+            gte(lastRead.last_read, area!.num - 1),
+          ));
         return row;
       }, immediate ? { behavior: "immediate" } : undefined),
     list50: (i) => page({ area: fx.listArea, after: afterNum(i, fx) }),

@@ -135,7 +135,8 @@ export function kyselySide(
     },
     postMessage: () =>
       db.transaction().execute(async (tx) => {
-        const author = await tx.selectFrom("users").select("username")
+        const author = await tx.selectFrom("users")
+          .select(["username", "username_key"])
           .where("id", "=", fx.author).executeTakeFirstOrThrow();
         const area = await tx.updateTable("message_areas")
           .set((eb) => ({
@@ -159,10 +160,16 @@ export function kyselySide(
           ftn_reply: null,
           kludges: "[]",
           created_at: Date.now(),
+          from_name_key: author.username_key,
+          to_name_key: "all",
         }).returning(MESSAGE_COLS).executeTakeFirstOrThrow();
         await tx.updateTable("users")
           .set((eb) => ({ posts: eb("posts", "+", 1) }))
           .where("id", "=", fx.author).execute();
+        // The author, caught up before, has read their own message.
+        await tx.updateTable("last_read").set({ last_read: area.last_msg_num })
+          .where("user_id", "=", fx.author).where("area_id", "=", fx.postArea)
+          .where("last_read", ">=", area.last_msg_num - 1).execute();
         return row;
       }),
     list50: (i) =>

@@ -179,6 +179,8 @@ export interface PeerDatabase {
     dest_addr: Defaulted<Nullable<Text>>;
     imported: Defaulted<Int>;
     exported_at: Defaulted<Nullable<Int>>;
+    from_name_key: Text;
+    to_name_key: Text;
   };
   message_areas: {
     id: Defaulted<Int>;
@@ -280,6 +282,8 @@ export const sqliteTables = {
     dest_addr: lite.text("dest_addr"),
     imported: lite.integer("imported").notNull().default(0),
     exported_at: lite.integer("exported_at"),
+    from_name_key: lite.text("from_name_key").notNull(),
+    to_name_key: lite.text("to_name_key").notNull(),
   }),
   message_areas: lite.sqliteTable("message_areas", {
     id: lite.integer("id").primaryKey(),
@@ -379,6 +383,8 @@ export const pgTables = {
     dest_addr: pg.text("dest_addr"),
     imported: big("imported"),
     exported_at: big("exported_at"),
+    from_name_key: pg.text("from_name_key").notNull(),
+    to_name_key: pg.text("to_name_key").notNull(),
   }),
   message_areas: pg.pgTable("message_areas", {
     id: big("id").primaryKey(),

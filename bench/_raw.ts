@@ -79,14 +79,17 @@ const SQL = {
     "INSERT INTO message_areas (tag, tag_key, name, kind, echo_tag, created_at) VALUES (?, ?, ?, 'local', NULL, ?) RETURNING id",
   userById: `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`,
   userByKey: `SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`,
-  userName: "SELECT username FROM users WHERE id = ?",
+  userName: "SELECT username, username_key FROM users WHERE id = ?",
   number:
     "UPDATE message_areas SET last_msg_num = last_msg_num + 1, msg_count = msg_count + 1 WHERE id = ? RETURNING last_msg_num",
   insertMessage:
     `INSERT INTO messages (area_id, msg_num, from_user_id, from_name, to_user_id, to_name, subject, body,
-       parent_id, thread_root_id, ftn_msgid, ftn_reply, kludges, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${MESSAGE_COLUMNS}`,
+       parent_id, thread_root_id, ftn_msgid, ftn_reply, kludges, created_at, from_name_key, to_name_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${MESSAGE_COLUMNS}`,
   addPost: "UPDATE users SET posts = posts + 1 WHERE id = ?",
+  // The author, caught up before, has read their own message (as messages.post does).
+  catchUp:
+    "UPDATE last_read SET last_read = ? WHERE user_id = ? AND area_id = ? AND last_read >= ?",
   list:
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE area_id = ? AND msg_num > ? AND id > ? ORDER BY msg_num LIMIT ?`,
 } as const;
@@ -108,7 +111,10 @@ const P = {
     now,
   ],
   insertArea: (tag: string, now: number) => [tag, tag.toLowerCase(), tag, now],
-  insertMessage: (m: RawMessage, numbered: { num: unknown; name: unknown }) => [
+  insertMessage: (
+    m: RawMessage,
+    numbered: { num: unknown; name: unknown; key: unknown },
+  ) => [
     m.areaId,
     numbered.num,
     m.authorId,
@@ -123,6 +129,14 @@ const P = {
     null,
     "[]",
     Date.now(),
+    numbered.key,
+    "all",
+  ],
+  catchUp: (m: RawMessage, num: unknown) => [
+    num,
+    m.authorId,
+    m.areaId,
+    Number(num) - 1,
   ],
   list: (areaId: number, page: RawPage) => [
     areaId,
@@ -142,7 +156,7 @@ export interface RawSqliteOperations {
   getUser(id: number): unknown;
   /** A user's row by folded name. */
   findUserByUsername(key: string): unknown;
-  /** Numbers, inserts and counts a message in one transaction; returns its row. */
+  /** Numbers, inserts and counts a message and moves a caught-up author's pointer, in one transaction. */
   postMessage(m: RawMessage): unknown;
   /** A page of an area's messages. */
   listMessages(areaId: number, page: RawPage): unknown[];
@@ -167,6 +181,8 @@ export interface RawStatement {
 
 const first = (row: unknown) =>
   Array.isArray(row) ? row[0] : Object.values(row as object)[0];
+const second = (row: unknown) =>
+  Array.isArray(row) ? row[1] : Object.values(row as object)[1];
 
 /**
  * The operations on a SQLite engine, each statement prepared once with `prepare`. Writes in a
@@ -194,10 +210,14 @@ export function rawSqlite(
     postMessage(m) {
       begin.run([]);
       try {
-        const name = first(s.userName.get([m.authorId]));
+        const author = s.userName.get([m.authorId]);
+        const [name, key] = [first(author), second(author)];
         const num = first(s.number.get([m.areaId]));
-        const row = s.insertMessage.get(P.insertMessage(m, { num, name }));
+        const row = s.insertMessage.get(
+          P.insertMessage(m, { num, name, key }),
+        );
         s.addPost.run([m.authorId]);
+        s.catchUp.run(P.catchUp(m, num));
         commit.run([]);
         return row;
       } catch (error) {
@@ -258,13 +278,15 @@ export function rawPostgres(sql: postgres.Sql): RawPostgresOperations {
     async postMessage(m) {
       await client.unsafe("BEGIN");
       try {
-        const name = first(await one("userName", [m.authorId]));
+        const author = await one("userName", [m.authorId]);
+        const [name, key] = [first(author), second(author)];
         const num = first(await one("number", [m.areaId]));
         const row = await one(
           "insertMessage",
-          P.insertMessage(m, { num, name }),
+          P.insertMessage(m, { num, name, key }),
         );
         await q("addPost", [m.authorId]);
+        await q("catchUp", P.catchUp(m, num));
         await client.unsafe("COMMIT");
         return row;
       } catch (error) {
