@@ -129,6 +129,11 @@ Deno.test("--help works on every command and task, deno task seed --help include
     assert.match(run.stdout, /^Usage: deno task /, command);
     assert.match(run.stdout, /--help +print this text/, command);
   }
+  // Were --help ignored, this seeds a tiny in-memory board and prints no usage, rather than
+  // a million messages into ./data/scale.db.
+  const tiny = ["--db", "sqlite::memory:", "--messages", "0", "--users", "1"];
+  const safe = await denoTask(["seed", "--help", ...tiny, "--files", "0"]);
+  assert.match(safe.stdout, /^Usage: deno task seed/, safe.stderr);
   for (const task of ["seed", "backup", "copy"]) {
     const help = await denoTask([task, "--help"]);
     assert.equal(help.code, 0, `${task}: ${help.stderr}`);
