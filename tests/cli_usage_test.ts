@@ -45,6 +45,20 @@ Deno.test("without --db, a command reads IMPULSE_DATABASE_URL, then DATABASE_URL
     fallback.stdout,
     new RegExp(`^migrations of ${own} \\(from DATABASE_URL\\):$`, "m"),
   );
+  // copy's --from comes from there too.
+  const copy = await runCli(["copy", "--to", `sqlite:${dir}/copy.db`], {
+    cwd: dir,
+    env: { DATABASE_URL: own },
+  });
+  assert.equal(copy.code, 0, copy.stderr);
+  assert.match(
+    copy.stdout,
+    new RegExp(
+      `^copied ${own} \\(from DATABASE_URL\\) -> sqlite:.*copy\\.db:$`,
+      "m",
+    ),
+  );
+  await Deno.remove(`${dir}/copy.db`);
   // A process that may read only IMPULSE_DATABASE_URL never asks for DATABASE_URL: it uses
   // the default, as it was allowed to.
   const narrow = await runCli(["migrate", "status"], {
@@ -330,7 +344,7 @@ Deno.test("progress reaches standard error as whole lines when it is not a termi
   ]);
   assert.equal(run.code, 0, run.stderr);
   // Standard error is a pipe here: the lines are there, whole, with no terminal escapes.
-  assert.match(run.stderr, /^hashing passwords: \d+ of \d+ records?$/m);
+  assert.match(run.stderr, /^hashing passwords: \d+ of \d+ passwords?$/m);
   assert.ok(!run.stderr.includes("\u001b["), "no terminal escapes");
   assert.doesNotMatch(run.stdout, /hashing passwords/);
 });

@@ -128,13 +128,12 @@ async function openTarget(
 
 /** Shows each stage's progress, with its rate and the time left. */
 function throttled(out: Output): (p: Impulse71ImportProgress) => void {
-  const meter = progressMeter(out, "record");
+  const passwords = progressMeter(out, "password");
+  const records = progressMeter(out, "record");
   return ({ stage, kind, done, total }) =>
-    meter(
-      stage === "hash" ? "hashing passwords" : `importing ${kind}`,
-      done,
-      total,
-    );
+    stage === "hash"
+      ? passwords("hashing passwords", done, total)
+      : records(`importing ${kind}`, done, total);
 }
 
 function printReport(
