@@ -94,6 +94,10 @@ Deno.test("every command refuses an unknown flag, a flag without its value and a
       /Unknown option "--bogus": see deno task migrate --help/,
     ],
     [
+      ["migrate", "sideways", "--db", db],
+      /Unknown migrate command: "sideways": see deno task migrate --help/,
+    ],
+    [
       ["migrate", "status", "extra"],
       /Unexpected argument to migrate status: "extra": see deno task migrate --help/,
     ],

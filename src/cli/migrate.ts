@@ -168,10 +168,8 @@ export async function migrateCommand(
       return result.ok ? 0 : 1;
     }
     default:
-      throw usageError(
-        { command: "migrate" },
-        `Unknown migrate command: "${command}"`,
-      );
+      // assertArguments refused any other command before anything was opened.
+      throw new TypeError(`Unhandled migrate command: ${command}`);
   }
 }
 
@@ -311,18 +309,26 @@ const VERSION = { min: 0, max: Number.MAX_SAFE_INTEGER };
 /** `--lock-timeout`: up to an hour, as `openMigrator` takes. */
 const TIMEOUT = { min: 0, max: 3_600_000 };
 
+/** The commands of `migrate`. */
+const COMMANDS = new Set(["up", "down", "status", "to", "verify", "new"]);
 /** The commands that take one positional argument after them. */
 const WITH_ARGUMENT = new Set(["to", "new"]);
 
 /**
- * Refuses positional arguments a command does not take (`migrate down 3` would otherwise
- * revert one step, not three).
+ * Refuses an unknown command and positional arguments a command does not take
+ * (`migrate down 3` would otherwise revert one step, not three).
  */
 function assertArguments(
   command: string,
   argument: string | undefined,
   extra: string[],
 ): void {
+  if (!COMMANDS.has(command)) {
+    throw usageError(
+      { command: "migrate" },
+      `Unknown migrate command: ${JSON.stringify(command)}`,
+    );
+  }
   const stray = WITH_ARGUMENT.has(command) ? extra[0] : argument;
   if (stray === undefined) return;
   const hint = command === "down" ? ": give a count with --steps <n>" : "";
