@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { openStorage, type Storage } from "../mod.ts";
+import { isStorageError, openStorage, type Storage } from "../mod.ts";
+import { parseFlags } from "../src/cli/args.ts";
+import { parseNumberArgument } from "../src/cli/numbers.ts";
 
 /** How much to seed. */
 export interface SeedSize {
@@ -295,25 +296,53 @@ export async function seedBoard(
   };
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      db: { type: "string", default: "sqlite:./data/scale.db" },
-      messages: { type: "string", default: "1000000" },
-      users: { type: "string", default: "100000" },
-      files: { type: "string", default: "100000" },
-    },
-  });
+/** The usage text of `deno task seed`. */
+const SEED_USAGE = `Usage: deno task seed [options]
+
+Seeds a board for the scale benchmark (bench/scale.ts) in large transactions. It never reads
+$IMPULSE_DATABASE_URL or $DATABASE_URL: a million test messages belong in a database named here.
+
+Options:
+  --db <url>          the database to seed (default sqlite:./data/scale.db)
+  --messages <n>      messages (default 1000000); as many events and sessions
+  --users <n>         users (default 100000)
+  --files <n>         file entries (default 100000)
+  --help              print this text`;
+
+/** The most of anything `seed` makes. */
+const MOST = { min: 0, max: 100_000_000 };
+
+/**
+ * Runs `deno task seed` with its arguments.
+ *
+ * @param args The arguments.
+ * @returns The exit code: 2 for a usage error.
+ */
+async function seedMain(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    db: { type: "string" },
+    messages: { type: "string" },
+    users: { type: "string" },
+    files: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  }, { command: "seed" });
+  if (values.help) return console.log(SEED_USAGE), 0;
+  const size = {
+    messages: parseNumberArgument(
+      values.messages ?? "1000000",
+      "--messages",
+      MOST,
+    ),
+    users: parseNumberArgument(values.users ?? "100000", "--users", MOST),
+    files: parseNumberArgument(values.files ?? "100000", "--files", MOST),
+  };
   const started = performance.now();
-  await using storage = await openStorage(values.db);
+  await using storage = await openStorage(
+    values.db ?? "sqlite:./data/scale.db",
+  );
   const seeded = await seedBoard(
     storage,
-    {
-      messages: Number(values.messages),
-      users: Number(values.users),
-      files: Number(values.files),
-    },
+    size,
     (line) =>
       console.error(
         `${line} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
@@ -325,4 +354,14 @@ if (import.meta.main) {
       seconds: Math.round((performance.now() - started) / 1000),
     }),
   );
+  return 0;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await seedMain(Deno.args));
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    Deno.exit(isStorageError(error, "validation") ? 2 : 1);
+  }
 }

@@ -87,6 +87,31 @@ export function characters(s: string): number {
   return n;
 }
 
+/**
+ * A count with its noun, singular for exactly one: `1 row`, `2 rows`, `0 rows`.
+ *
+ * @param count How many.
+ * @param noun The noun for one.
+ * @param nouns The noun for any other count (the noun with `s` by default).
+ * @returns The phrase.
+ *
+ * @example
+ * ```ts
+ * import { plural } from "./describe.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(plural(1, "row"), "1 row");
+ * assert.equal(plural(2, "entry", "entries"), "2 entries");
+ * ```
+ */
+export function plural(
+  count: number,
+  noun: string,
+  nouns = `${noun}s`,
+): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
 /** Strings longer than this (in UTF-16 units) are described by their length in units. */
 const LONG_STRING = 1 << 23;
 
@@ -112,8 +137,8 @@ function describeType(value: unknown): string {
     // Counting a huge string's characters would take as long as reading it: its UTF-16 units
     // say enough, at once.
     return value.length > LONG_STRING
-      ? `a string of ${value.length} UTF-16 code units`
-      : `a string of ${characters(value)} characters`;
+      ? `a string of ${plural(value.length, "UTF-16 code unit")}`
+      : `a string of ${plural(characters(value), "character")}`;
   }
   if (typeof value === "number") {
     return Object.is(value, -0) ? "-0" : String(value);

@@ -5,6 +5,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { describe } from "./describe.ts";
 import { nodeCrypto } from "./node_crypto.ts";
 import { StorageError } from "./errors.ts";
 
@@ -156,7 +157,9 @@ export async function verifyPassword(
     throw refused(
       "verify",
       "hash",
-      `must be an scrypt PHC string with ln 1–20, r 1–32, p 1–16: got a string of ${hash.length} characters`,
+      `must be an scrypt PHC string with ln 1–20, r 1–32, p 1–16: got ${
+        describe(hash)
+      }`,
     );
   }
   const memory = 128 * blockSize! * 2 ** cost!;

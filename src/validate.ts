@@ -8,7 +8,13 @@
 import { canonicalZone } from "./ops/_zone.ts";
 import { z } from "zod";
 import { EDGE_BLANK, VISIBLE } from "./blanks.ts";
-import { characters, describe, timeOf, unreadablePath } from "./describe.ts";
+import {
+  characters,
+  describe,
+  plural,
+  timeOf,
+  unreadablePath,
+} from "./describe.ts";
 import { StorageError } from "./errors.ts";
 
 /** Control, format and line-separator characters: what names and identifiers may not hold. */
@@ -24,9 +30,9 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
  * more than twice `max` UTF-16 units is too long without counting.
  */
 export function text(max: number, min = 0): z.ZodString {
-  const size = min === 1
+  const size = min === 1 && max > 1
     ? `must have 1–${max} characters`
-    : `must have at most ${max} characters`;
+    : `must have at most ${plural(max, "character")}`;
   return z.string()
     .refine((s) => s.length <= 2 * max && characters(s) <= max, {
       error: size,

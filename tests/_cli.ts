@@ -49,7 +49,14 @@ export async function runCli(
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-prompt", ...flags, CLI, ...args],
     cwd: options.cwd,
-    env: { NO_COLOR: "1", ...options.env },
+    // The database comes from --db or options.env, never from the shell running the tests
+    // (CI often sets DATABASE_URL): an empty variable counts as unset.
+    env: {
+      NO_COLOR: "1",
+      IMPULSE_DATABASE_URL: "",
+      DATABASE_URL: "",
+      ...options.env,
+    },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -321,7 +321,14 @@ export function spawnMigrate(
       ...args,
     ],
     cwd: options.cwd,
-    env: { NO_COLOR: "1", ...options.env },
+    // The database comes from --db or options.env, never from the shell running the tests
+    // (CI often sets DATABASE_URL): an empty variable counts as unset.
+    env: {
+      NO_COLOR: "1",
+      IMPULSE_DATABASE_URL: "",
+      DATABASE_URL: "",
+      ...options.env,
+    },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -32,7 +32,7 @@ Deno.test("without permission to read IMPULSE_DATABASE_URL, a command stops and 
       : run.stderr;
     assert.match(
       text,
-      /Cannot read IMPULSE_DATABASE_URL as permission is missing: run with --allow-env=IMPULSE_DATABASE_URL, or name the database with --db <url>/,
+      /Cannot read IMPULSE_DATABASE_URL as permission is missing: run with --allow-env=IMPULSE_DATABASE_URL,DATABASE_URL, or name the database with --db <url>/,
       what,
     );
     // Neither the variable's database nor the default one was touched.
@@ -53,7 +53,9 @@ Deno.test("without permission to read IMPULSE_DATABASE_URL, a command stops and 
   assert.equal(narrow.code, 0, narrow.stderr);
   assert.match(
     narrow.stdout,
-    new RegExp(`migrations of ${env.IMPULSE_DATABASE_URL}:`),
+    new RegExp(
+      `migrations of ${env.IMPULSE_DATABASE_URL} \\(from IMPULSE_DATABASE_URL\\):`,
+    ),
   );
   assert.deepEqual(
     (await tree(dir)).filter((p) => !/-(wal|shm)$/.test(p)),

@@ -88,7 +88,13 @@ Deno.test("migrate uses IMPULSE_DATABASE_URL when --db is absent", async () => {
     env: { IMPULSE_DATABASE_URL: tmp.url },
   });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, new RegExp(`^migrations of ${tmp.url}:$`, "m"));
+  assert.match(
+    run.stdout,
+    new RegExp(
+      `^migrations of ${tmp.url} \\(from IMPULSE_DATABASE_URL\\):$`,
+      "m",
+    ),
+  );
   assert.ok((await Deno.stat(`${tmp.dir}/board.db`)).isFile);
   await assert.rejects(Deno.stat(`${tmp.dir}/data`));
 });
@@ -178,7 +184,14 @@ Deno.test("migrate down --steps 2 reverts the two newest migrations", async () =
     await migrator.up();
   }
   const [third, second, newest] = OWN.slice(-3).map(label);
-  const run = await runMigrate(["down", "--steps", "2", "--db", tmp.url]);
+  const run = await runMigrate([
+    "down",
+    "--steps",
+    "2",
+    "--yes",
+    "--db",
+    tmp.url,
+  ]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(
     run.stdout,
@@ -242,7 +255,7 @@ Deno.test("migrate to 0 reverts everything and to <version> migrates up", async 
   const up = await runMigrate(["to", "3", "--db", tmp.url]);
   assert.equal(up.code, 0, up.stderr);
   assert.equal(up.stdout.match(/^applied /gm)?.length, 3);
-  const zero = await runMigrate(["to", "0", "--db", tmp.url]);
+  const zero = await runMigrate(["to", "0", "--yes", "--db", tmp.url]);
   assert.equal(zero.code, 0, zero.stderr);
   assert.equal(zero.stdout.match(/^reverted /gm)?.length, 3);
   assert.equal(zero.stdout.match(/ pending$/gm)?.length, OWN.length);

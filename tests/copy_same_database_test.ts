@@ -106,7 +106,14 @@ Deno.test("deno task copy --force onto the source spelled with ./ refuses and ke
   await using file = await sqliteFile();
   const before = await snapshot(file.url);
   const run = await runCopy(
-    ["--from", "sqlite:data/x.db", "--to", "sqlite:./data/x.db", "--force"],
+    [
+      "--from",
+      "sqlite:data/x.db",
+      "--to",
+      "sqlite:./data/x.db",
+      "--force",
+      "--yes",
+    ],
     file.dir,
   );
   assert.equal(run.code, 2, run.stdout + run.stderr);

@@ -123,8 +123,8 @@ for (const [from, to] of DIRECTIONS) {
         for (
           const problem of [
             /column messages\.mood is in the target but not the source/,
-            /table extra \(1 rows\) is in the target but not the source/,
-            /table loose \(1 rows\) has no primary key/,
+            /table extra \(1 row\) is in the target but not the source/,
+            /table loose \(1 row\) has no primary key/,
           ]
         ) assert.match(error.message, problem);
       }
@@ -244,7 +244,7 @@ Deno.test("copyDatabase() carries the tables of the caller's own migration set o
   );
   assert.match(
     error.message,
-    /table polls \(1 rows\) is in the source but not the target/,
+    /table polls \(1 row\) is in the source but not the target/,
   );
   await migrate(target.url);
   const report = await copyDatabase(source.url, target.url);

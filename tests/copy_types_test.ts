@@ -292,7 +292,7 @@ Deno.test({
     assert.match(error.message, /polls_votes_check/);
     assert.match(
       error.message,
-      /0 row\(s\) of polls, and every table copied before it, are in the target already: .*--force/,
+      /0 rows of polls, and every table copied before it, are in the target already: .*--force/,
     );
   },
 });
@@ -327,7 +327,7 @@ Deno.test({
     );
     assert.match(
       error.message,
-      /^Cannot copy table polls: column votes of the row with key \(2\) holds a string of 4 characters, which the target's bigint \(integer\) cannot take: 0 row\(s\) of polls, and every table copied before it, are in the target already: .*--force$/,
+      /^Cannot copy table polls: column votes of the row with key \(2\) holds a string of 4 characters, which the target's bigint \(integer\) cannot take: 0 rows of polls, and every table copied before it, are in the target already: .*--force$/,
     );
   },
 });

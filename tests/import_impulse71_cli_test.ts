@@ -130,7 +130,14 @@ Deno.test("import-impulse71 says what is wrong with its arguments in one line", 
   for (
     const [args, pattern] of [
       [[], /^error: Missing --from/],
-      [["--from", "x", "--bogus"], /^error: Unknown option '--bogus'/],
+      [
+        ["--from", "x", "--bogus"],
+        /^error: Unknown option "--bogus": see deno task import-impulse71 --help$/,
+      ],
+      [
+        ["--from", "x", "stray"],
+        /^error: Unexpected argument "stray": import-impulse71 takes no positional arguments: see deno task import-impulse71 --help$/,
+      ],
       [
         ["--from", "/nowhere/at/all", "--dry-run"],
         /^error: Cannot read the Impulse 7.1 install as the directory does not exist/,

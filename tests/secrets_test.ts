@@ -138,7 +138,7 @@ Deno.test({
             const args of [
               ["migrate", "up", "--db", url],
               ["migrate", "down", "--db", url],
-              ["migrate", "to", "1", "--db", url, "--json"],
+              ["migrate", "to", "1", "--yes", "--db", url, "--json"],
               ["migrate", "up", "--db", url, "--json"],
               ["migrate", "status", "--db", url],
               ["migrate", "status", "--db", url, "--json"],
@@ -153,7 +153,16 @@ Deno.test({
                 "--json",
               ],
               ["copy", "--from", url, "--to", copy],
-              ["copy", "--from", copy, "--to", url, "--force", "--json"],
+              [
+                "copy",
+                "--from",
+                copy,
+                "--to",
+                url,
+                "--force",
+                "--yes",
+                "--json",
+              ],
               ["copy", "--from", url, "--to", url],
             ]
           ) {

@@ -82,8 +82,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Flushes a file's bytes to disk. */
-async function syncFile(path: string): Promise<void> {
+/**
+ * Flushes a file's bytes to disk.
+ *
+ * @param path The file.
+ */
+export async function syncFile(path: string): Promise<void> {
   using handle = await Deno.open(path, { read: true, write: true });
   await handle.sync();
 }
@@ -91,8 +95,10 @@ async function syncFile(path: string): Promise<void> {
 /**
  * Flushes a directory's entries (the rename) to disk, where the system lets a directory be
  * opened for that (Linux, macOS); elsewhere the rename is as durable as the system makes it.
+ *
+ * @param dir The directory.
  */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   try {
     using handle = await Deno.open(dir, { read: true });
     await handle.sync();

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { parseFlags } from "./args.ts";
-import { isStorageError, StorageError } from "../errors.ts";
+import { parseFlags, usageError } from "./args.ts";
+import { isStorageError } from "../errors.ts";
 import { redactUrl } from "../redact.ts";
 import type {
   Impulse71ImportProgress,
@@ -13,7 +13,13 @@ import type {
 import { importSource, readSource } from "../import/impulse71/import.ts";
 import { openStorage } from "../open.ts";
 import type { Storage } from "../storage.ts";
-import { defaultDatabaseUrl, type Output } from "./output.ts";
+import {
+  chooseDatabase,
+  type DatabaseChoice,
+  type Output,
+  shownDatabase,
+} from "./output.ts";
+import { progressMeter } from "./progress.ts";
 
 /** The usage text of `import-impulse71`. */
 export const IMPORT_USAGE =
@@ -25,14 +31,15 @@ transaction. A database that already holds one of its user names or area tags is
 
 Options:
   --from <dir>        the install: the directory holding STATUS.DAT, DATA/ and MSGS/
-  --db <url>          the database (default: $IMPULSE_DATABASE_URL or sqlite:./data/impulse.db);
-                      migrated first
+  --db <url>          the database (default: $IMPULSE_DATABASE_URL, then $DATABASE_URL, else
+                      sqlite:./data/impulse.db); migrated first
   --dry-run           import into an empty in-memory database and print the report; a --db
                       is only read, for names and tags it already holds; never creates or
                       changes a database
   --include-orphans   also import message bases and file listings no board or area names
   --time-zone <zone>  the IANA time zone the board ran in (default UTC)
-  --json              print the report as JSON`;
+  --json              print the report as JSON
+  --help              print this text`;
 
 /**
  * Runs `import-impulse71` with its arguments.
@@ -57,16 +64,20 @@ export async function importCommand(
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
+    { command: "import-impulse71" },
   );
   if (values.help) return out.text(IMPORT_USAGE), 0;
   if (!values.from) {
-    throw new StorageError(
-      "validation",
+    throw usageError(
+      { command: "import-impulse71" },
       "Missing --from: deno task import-impulse71 --from <install dir> --db <url>",
     );
   }
   const dryRun = values["dry-run"] ?? false;
-  const url = values.db ?? (dryRun ? MEMORY : defaultDatabaseUrl());
+  const database: DatabaseChoice = values.db === undefined && dryRun
+    ? { url: MEMORY, from: "default" }
+    : chooseDatabase(values.db);
+  const url = database.url;
   // The install and the options first: bad input, or a directory without an install, fails
   // before any database is opened, created or migrated.
   const source = await readSource(values.from, {
@@ -83,7 +94,7 @@ export async function importCommand(
     return out.data(opened.note ? { ...report, note: opened.note } : report), 0;
   }
   if (opened.note) out.text(`note: ${opened.note}`);
-  printReport(out, redactUrl(url), report);
+  printReport(out, shownDatabase(database), report);
   return 0;
 }
 
@@ -115,19 +126,14 @@ async function openTarget(
   };
 }
 
-/** Shows progress at most every 100 ms, and at the end of each kind. */
+/** Shows each stage's progress, with its rate and the time left. */
 function throttled(out: Output): (p: Impulse71ImportProgress) => void {
-  let last = 0;
-  return ({ stage, kind, done, total }) => {
-    const now = Date.now();
-    if (now - last < 100 && done < total) return;
-    last = now;
-    out.progress(
-      stage === "hash"
-        ? `hashing passwords: ${done}/${total}`
-        : `importing ${kind}: ${done}/${total}`,
-    );
-  };
+  const passwords = progressMeter(out, "password");
+  const records = progressMeter(out, "record");
+  return ({ stage, kind, done, total }) =>
+    stage === "hash"
+      ? passwords("hashing passwords", done, total)
+      : records(`importing ${kind}`, done, total);
 }
 
 function printReport(

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { parseFlags } from "./args.ts";
+import { parseFlags, usageError } from "./args.ts";
+import { plural } from "../describe.ts";
 import { StorageError } from "../errors.ts";
-import { redactUrl } from "../redact.ts";
 import {
   createMigration,
   type KeptNote,
@@ -17,7 +17,14 @@ import {
 } from "../migrate/mod.ts";
 import { parseNumberArgument } from "./numbers.ts";
 import { interruption } from "./signals.ts";
-import { defaultDatabaseUrl, type Output } from "./output.ts";
+import { manifestWarnings } from "./manifest_check.ts";
+import {
+  chooseDatabase,
+  confirmed,
+  type Output,
+  shownDatabase,
+} from "./output.ts";
+import { columns } from "./table.ts";
 
 /** The usage text of `migrate`. */
 export const MIGRATE_USAGE = `Usage: deno task migrate [command] [options]
@@ -25,18 +32,22 @@ export const MIGRATE_USAGE = `Usage: deno task migrate [command] [options]
 Commands:
   up                  apply every pending migration (the default), then print the status
   down                revert the newest migration (--steps N for more); refuses, changing
-                      nothing, when its up step would not give back every row and column
+                      nothing, when its up step would not give back every row and column;
+                      more than one step asks first (--yes where there is no terminal)
   status              list every migration with its state (--exit-code: fail if not current);
-                      reads only: a database that does not exist is an error, never created
-  to <version>        migrate up or down to a version (0 reverts everything)
+                      reads only: a database that does not exist is an error, never created;
+                      in a checkout, warns of migration files the manifest lacks
+  to <version>        migrate up or down to a version (0 reverts everything); going down asks
+                      first (--yes where there is no terminal)
   verify              run down and up on a scratch copy with the rows, comparing every row,
                       column and schema (reads only); the copy is private (a 0700 directory
                       of its own on SQLite) and removed after, also on Ctrl-C or SIGTERM
   new <name>          create NNNN_<name>.up.sql and .down.sql
 
 Options:
-  --db <url>          database URL (default: $IMPULSE_DATABASE_URL, which needs
-                      --allow-env=IMPULSE_DATABASE_URL, or sqlite:./data/impulse.db)
+  --db <url>          database URL (default: $IMPULSE_DATABASE_URL, then $DATABASE_URL, which
+                      need --allow-env=IMPULSE_DATABASE_URL,DATABASE_URL; else
+                      sqlite:./data/impulse.db)
   --dir <path>        a migration set of your own instead of the package's
   --set <name>        the name your set is tracked under (default "app")
   --steps <n>         how many migrations down reverts (default 1)
@@ -45,8 +56,10 @@ Options:
                       (default 60000)
   --force             down, to: revert even what would not come back; a SQLite database is
                       first copied beside its file (the copy's path is printed)
+  --yes               down, to: revert more than one migration without asking
   --exit-code         with status: exit 1 when anything is pending or drifted
-  --json              print JSON instead of text`;
+  --json              print JSON instead of text
+  --help              print this text`;
 
 /**
  * Runs `migrate` with its arguments.
@@ -68,11 +81,12 @@ export async function migrateCommand(
       steps: { type: "string" },
       "lock-timeout": { type: "string" },
       force: { type: "boolean" },
+      yes: { type: "boolean" },
       "exit-code": { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
-    true,
+    { command: "migrate", positionals: true },
   );
   if (values.help) return out.text(MIGRATE_USAGE), 0;
   const [command = "up", argument, ...extra] = positionals;
@@ -88,34 +102,46 @@ export async function migrateCommand(
   const version = command === "to"
     ? parseNumberArgument(argument, "version", VERSION)
     : 0;
-  const url = values.db ?? defaultDatabaseUrl();
-  await using migrator = await openMigrator(url, {
+  const database = chooseDatabase(values.db);
+  await using migrator = await openMigrator(database.url, {
     dir: values.dir,
     set: values.set,
     lockTimeoutMs,
     // Reading commands never create or change the database (verify works on a scratch copy).
     readOnly: command === "status" || command === "verify",
   });
-  const where = `${redactUrl(url)}${
+  const where = `${shownDatabase(database)}${
     values.dir ? ` (set from ${values.dir})` : ""
   }`;
+  // The package's own set runs from the embedded manifest: a file it lacks is not run.
+  if (values.dir === undefined && command !== "verify") {
+    for (const warning of await manifestWarnings()) {
+      out.error(`warning: ${warning}`);
+    }
+  }
   switch (command) {
     case "up":
       return await report(out, where, await migrator.up(), migrator);
-    case "down":
+    case "down": {
+      const reverts = Math.min(steps, await appliedAbove(migrator, 0));
+      if (!await mayRevert(out, values.yes, reverts, where)) return 1;
       return await report(
         out,
         where,
         await migrator.down({ steps, force: values.force }),
         migrator,
       );
-    case "to":
+    }
+    case "to": {
+      const reverts = await appliedAbove(migrator, version);
+      if (!await mayRevert(out, values.yes, reverts, where, 0)) return 1;
       return await report(
         out,
         where,
         await migrator.to(version, { force: values.force }),
         migrator,
       );
+    }
     case "status": {
       const status = await migrator.status();
       printStatus(out, where, status, await migrator.notes());
@@ -142,11 +168,40 @@ export async function migrateCommand(
       return result.ok ? 0 : 1;
     }
     default:
-      throw new StorageError(
-        "validation",
-        `Unknown migrate command: "${command}": see deno task migrate --help`,
-      );
+      // assertArguments refused any other command before anything was opened.
+      throw new TypeError(`Unhandled migrate command: ${command}`);
   }
+}
+
+/** How many migrations are applied above `version`: what migrating down to it reverts. */
+async function appliedAbove(
+  migrator: Migrator,
+  version: number,
+): Promise<number> {
+  return (await migrator.status()).filter((line) =>
+    line.state === "applied" && line.version > version
+  ).length;
+}
+
+/**
+ * Whether reverting `reverts` migrations may go ahead: at once up to `quiet` of them, else
+ * with `--yes` or a yes on the terminal.
+ */
+async function mayRevert(
+  out: Output,
+  yes: boolean | undefined,
+  reverts: number,
+  where: string,
+  quiet = 1,
+): Promise<boolean> {
+  if (reverts <= quiet) return true;
+  const go = await confirmed(
+    out,
+    yes,
+    `This reverts ${plural(reverts, "migration")} of ${where}`,
+  );
+  if (!go) out.error("nothing was reverted");
+  return go;
 }
 
 async function report(
@@ -191,20 +246,20 @@ function printStatus(
 ): void {
   if (out.json) return out.data({ status: status.map(statusJson), notes });
   out.text(`migrations of ${where}:`);
-  for (const line of status) {
-    const applied = line.appliedAt
-      ? `  ${line.appliedAt.toISOString()}  ${line.durationMs} ms`
-      : "";
-    const checksum = line.checksumOk === null
+  const rows = status.map((line) => [
+    label(line),
+    line.state,
+    line.appliedAt?.toISOString() ?? "",
+    line.appliedAt ? `${line.durationMs} ms` : "",
+    line.checksumOk === null
       ? ""
       : line.checksumOk
-      ? "  checksum ok"
-      : "  checksum CHANGED";
-    out.text(
-      `  ${label(line).padEnd(40)} ${
-        line.state.padEnd(11)
-      }${applied}${checksum}`.trimEnd(),
-    );
+      ? "checksum ok"
+      : "checksum CHANGED",
+  ]);
+  // The duration is a number: right-aligned, so its digits line up.
+  for (const row of columns(rows, [false, false, false, true, false])) {
+    out.text(`  ${row}`);
   }
   if (notes.length > 0) out.text(`notes left by applied migrations:`);
   for (const note of notes) {
@@ -219,9 +274,9 @@ function printVerify(
   total: number,
 ): void {
   out.text(
-    `verify ${where}: ${
-      result.ok ? "ok" : "FAILED"
-    }: ${result.migrations} of ${total} migrations cycled up, down, up, every row compared`,
+    `verify ${where}: ${result.ok ? "ok" : "FAILED"}: ${result.migrations} of ${
+      plural(total, "migration")
+    } cycled up, down, up, every row compared`,
   );
   for (const problem of result.problems) out.text(`  ${problem}`);
   if (result.empty.length > 0) {
@@ -254,27 +309,34 @@ const VERSION = { min: 0, max: Number.MAX_SAFE_INTEGER };
 /** `--lock-timeout`: up to an hour, as `openMigrator` takes. */
 const TIMEOUT = { min: 0, max: 3_600_000 };
 
+/** The commands of `migrate`. */
+const COMMANDS = new Set(["up", "down", "status", "to", "verify", "new"]);
 /** The commands that take one positional argument after them. */
 const WITH_ARGUMENT = new Set(["to", "new"]);
 
 /**
- * Refuses positional arguments a command does not take (`migrate down 3` would otherwise
- * revert one step, not three).
+ * Refuses an unknown command and positional arguments a command does not take
+ * (`migrate down 3` would otherwise revert one step, not three).
  */
 function assertArguments(
   command: string,
   argument: string | undefined,
   extra: string[],
 ): void {
+  if (!COMMANDS.has(command)) {
+    throw usageError(
+      { command: "migrate" },
+      `Unknown migrate command: ${JSON.stringify(command)}`,
+    );
+  }
   const stray = WITH_ARGUMENT.has(command) ? extra[0] : argument;
   if (stray === undefined) return;
   const hint = command === "down" ? ": give a count with --steps <n>" : "";
-  throw new StorageError(
-    "validation",
+  throw usageError(
+    { command: "migrate" },
     `Unexpected argument to migrate ${command}: ${
       JSON.stringify(stray)
     }${hint}`,
-    { field: "arguments" },
   );
 }
 

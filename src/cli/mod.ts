@@ -15,6 +15,7 @@
  */
 import { asStorageError, StorageError } from "../errors.ts";
 import { scrub, urlSecrets } from "../redact.ts";
+import { BACKUP_USAGE, backupCommand } from "./backup.ts";
 import { COPY_USAGE, copyCommand } from "./copy.ts";
 import { IMPORT_USAGE, importCommand } from "./import.ts";
 import { MIGRATE_USAGE, migrateCommand } from "./migrate.ts";
@@ -22,7 +23,7 @@ import {
   consoleOutput,
   hidingSecrets,
   type Output,
-  readableDatabaseUrl,
+  readableDatabaseUrls,
 } from "./output.ts";
 
 export type { Output } from "./output.ts";
@@ -34,12 +35,19 @@ Commands:
   copy        move a board to another database, ids kept (see copy --help)
   import-impulse71
               bring an Impulse 7.1 board across (see import-impulse71 --help)
+  backup      copy a SQLite board to a file while it runs (see backup --help)
+
+Without --db, a command uses $IMPULSE_DATABASE_URL, then $DATABASE_URL (each read only when
+--allow-env lets it be, never asking), else sqlite:./data/impulse.db. A mistyped or extra
+argument is refused with exit code 2; failures exit 1.
 
 ${MIGRATE_USAGE}
 
 ${COPY_USAGE}
 
-${IMPORT_USAGE}`;
+${IMPORT_USAGE}
+
+${BACKUP_USAGE}`;
 
 /**
  * Runs the command line.
@@ -62,6 +70,8 @@ export async function main(args: string[], out?: Output): Promise<number> {
         return await copyCommand(rest, output);
       case "import-impulse71":
         return await importCommand(rest, output);
+      case "backup":
+        return await backupCommand(rest, output);
       case undefined:
       case "help":
       case "--help":
@@ -91,12 +101,12 @@ export async function main(args: string[], out?: Output): Promise<number> {
 
 /**
  * The password of every URL the command may use, in every spelling: those among the arguments
- * (`--db <url>` and `--db=<url>` alike) and `IMPULSE_DATABASE_URL` when it is readable.
+ * (`--db <url>` and `--db=<url>` alike) and `IMPULSE_DATABASE_URL` and `DATABASE_URL` when they
+ * are readable.
  */
 function secretsOf(args: string[]): string[] {
   const urls = args.flatMap((arg) => [arg, arg.slice(arg.indexOf("=") + 1)]);
-  const fromEnv = readableDatabaseUrl();
-  if (fromEnv !== undefined) urls.push(fromEnv);
+  urls.push(...readableDatabaseUrls());
   return [...new Set(urls.flatMap(urlSecrets))].sort((a, b) =>
     b.length - a.length
   );

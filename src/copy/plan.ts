@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { plural } from "../describe.ts";
 import type { CopyTable } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import { TRACKING_TABLE } from "../migrate/applied.ts";
@@ -110,7 +111,9 @@ async function alone(
 ): Promise<void> {
   const row = await side.connection.root.get(countOf(t.name), []);
   const rows = Number(row?.[0] ?? 0);
-  if (rows > 0) problems.push(`table ${t.name} (${rows} rows) ${why}`);
+  if (rows > 0) {
+    problems.push(`table ${t.name} (${plural(rows, "row")}) ${why}`);
+  }
 }
 
 function missing(

@@ -15,7 +15,7 @@ import {
   type Row,
 } from "../driver.ts";
 import { StorageError } from "../errors.ts";
-import { characters, describe } from "../describe.ts";
+import { characters, describe, plural } from "../describe.ts";
 import { pages, rowShown, type Side, surveyOf, type Table } from "./tables.ts";
 
 /** A type as messages show it: its declared name, and its kind where the name hides it. */
@@ -93,7 +93,9 @@ export async function valueProblems(
     const longest = values[at++];
     if (longest != null && Number(longest) > t.maxLength!) {
       problems.push(
-        `column ${table.name}.${c} holds text of up to ${longest} characters in the source, ` +
+        `column ${table.name}.${c} holds text of up to ${
+          plural(Number(longest), "character")
+        } in the source, ` +
           `which the target's ${t.declared} cannot take (at most ${t.maxLength})`,
       );
     }
@@ -167,7 +169,9 @@ export async function exactProblems(
   return [...found].map(([at, { rows, count }]) => {
     const [column, why] = at.split("\0");
     const more = count > rows.length ? ` and ${count - rows.length} more` : "";
-    return `column ${table.name}.${column} holds, in ${count} row(s) of the source (${
+    return `column ${table.name}.${column} holds, in ${
+      plural(count, "row")
+    } of the source (${
       rows.join(", ")
     }${more}), ${why}: change those values in the source`;
   });
@@ -178,7 +182,7 @@ function shownValue(value: unknown): string {
   return typeof value === "boolean" || typeof value === "bigint"
     ? `a ${typeof value}`
     : value instanceof Uint8Array
-    ? `${value.length} bytes`
+    ? plural(value.length, "byte")
     : describe(value);
 }
 
@@ -228,7 +232,9 @@ export function unwritable(
   error: unknown,
 ): StorageError {
   const already =
-    `${copied} row(s) of ${table.name}, and every table copied before it, ` +
+    `${
+      plural(copied, "row")
+    } of ${table.name}, and every table copied before it, ` +
     `are in the target already`;
   for (const [at, row] of rows.entries()) {
     const i = table.columns.findIndex((c, i) =>

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { plural } from "../describe.ts";
 import { StorageError } from "../errors.ts";
 import type { Migration } from "./migration.ts";
 import type { Loss, TrialReport } from "./trial.ts";
@@ -15,7 +16,7 @@ import type { Loss, TrialReport } from "./trial.ts";
  * @returns One phrase per loss, joined by `; `.
  */
 function describeLosses(losses: readonly Loss[]): string {
-  const rows = (n: number) => `${n} row${n === 1 ? "" : "s"}`;
+  const rows = (n: number) => plural(n, "row");
   return losses.map((l) => {
     const where = l.column === null ? l.table : `${l.table}.${l.column}`;
     switch (l.how) {
@@ -28,7 +29,9 @@ function describeLosses(losses: readonly Loss[]): string {
       case "added":
         return `${where}: ${rows(l.rows)} added`;
       case "ids":
-        return `${where}: its last ${l.rows} ids would be handed out again`;
+        return `${where}: its last ${
+          plural(l.rows, "id")
+        } would be handed out again`;
     }
   }).join("; ");
 }

@@ -352,7 +352,9 @@ export async function createSession(
       if (found === null) {
         throw new StorageError(
           "conflict",
-          `Cannot create session as all ${maxNodes} nodes are taken by live sessions: ` +
+          `Cannot create session as ${
+            maxNodes === 1 ? "its one node is" : `all ${maxNodes} nodes are`
+          } taken by live sessions: ` +
             `end one (sessions.end, sessions.purgeExpired), or open the storage with a ` +
             `larger maxNodes`,
           { field: "node" },

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import { decodeCp437 } from "./cp437.ts";
 import { RecordReader, sameName } from "./pascal.ts";
 import type { DecodeContext } from "./problems.ts";
@@ -146,8 +147,11 @@ export function readText(
   if (offset < 0 || length < 0 || end > brd.length) {
     return {
       lines,
-      error:
-        `Text block of ${length} bytes at byte ${offset} lies outside the file of ${brd.length} bytes`,
+      error: `Text block of ${
+        plural(length, "byte")
+      } at byte ${offset} lies outside the file of ${
+        plural(brd.length, "byte")
+      }`,
     };
   }
   let at = offset;

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import { RecordReader } from "./pascal.ts";
 import { type DecodeContext, report } from "./problems.ts";
 
@@ -37,7 +38,9 @@ export function decodeConferences(
       context,
       "truncated_file",
       null,
-      `File is ${bytes.length} bytes, shorter than the ${CONFERENCE_SIZE}-byte record: ignored`,
+      `File is ${
+        plural(bytes.length, "byte")
+      }, shorter than the ${CONFERENCE_SIZE}-byte record: ignored`,
     );
     return [];
   }

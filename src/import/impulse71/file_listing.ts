@@ -5,6 +5,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import type { Impulse71Date } from "./dates.ts";
 import { flagNames, RecordReader, sameName } from "./pascal.ts";
 import { type DecodeContext, report, splitRecords } from "./problems.ts";
@@ -78,9 +79,9 @@ export function decodeListing(
       context,
       "count_mismatch",
       0,
-      `Header counts ${declared} files but ${present} records follow: read ${
-        Math.min(declared, present)
-      }`,
+      `Header counts ${plural(declared, "file")} but ${
+        plural(present, "record")
+      } follow${present === 1 ? "s" : ""}: read ${Math.min(declared, present)}`,
     );
   }
   return records.slice(1, 1 + Math.min(declared, present)).map((

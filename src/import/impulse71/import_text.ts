@@ -4,6 +4,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import type { Impulse71Party } from "./brd.ts";
 
 /** What Impulse showed for an anonymous author, by `anon` value (5 is a chosen name). */
@@ -81,7 +82,7 @@ export function plainName(
   }
   if ([...value].length > max) {
     value = [...value].slice(0, max).join("").trimEnd();
-    changes.push(`the ${field} was cut to ${max} characters`);
+    changes.push(`the ${field} was cut to ${plural(max, "character")}`);
   }
   return { value, changes };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import {
   findHeaders,
   type Impulse71Party,
@@ -131,7 +132,9 @@ export function decodeMessageBase(
         options.index,
         "junk_index_entry",
         slot,
-        `Slot points at byte ${headerOffset} of ${options.text.file} (${brd.length} bytes), where no header is: skipped`,
+        `Slot points at byte ${headerOffset} of ${options.text.file} (${
+          plural(brd.length, "byte")
+        }), where no header is: skipped`,
       );
       return;
     }

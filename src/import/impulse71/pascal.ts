@@ -6,6 +6,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import { decodeCp437 } from "./cp437.ts";
 import {
   decodeStamp,
@@ -165,7 +166,9 @@ export class RecordReader {
         this.#context,
         "clamped_string",
         this.#record,
-        `Field "${field}" has length ${value.length}, more than its ${max}: cut to ${max} characters`,
+        `Field "${field}" has length ${value.length}, more than its ${max}: cut to ${
+          plural(max, "character")
+        }`,
       );
     }
     return value.text;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { plural } from "../../describe.ts";
 
 /**
  * What kind of finding a problem is.
@@ -114,7 +115,9 @@ export function splitRecords(
       context,
       "truncated_file",
       null,
-      `File size ${bytes.length} is not a multiple of the ${size}-byte record: ignored the last ${tail} bytes`,
+      `File size ${bytes.length} is not a multiple of the ${size}-byte record: ignored the last ${
+        plural(tail, "byte")
+      }`,
     );
   }
   return Array.from(

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import { basename, extname } from "node:path";
 import { decodeFileAreas, type Impulse71FileAreaRecord } from "./file_areas.ts";
 import { decodeListing, type Impulse71FileEntry } from "./file_listing.ts";
@@ -138,8 +139,9 @@ async function readOrphanListings(
       kind: "orphan_listing",
       file: context.file,
       record: null,
-      reason:
-        `Listing is referred to by no file area in UPLOADS.DAT: read ${entries.length} files, import only on request`,
+      reason: `Listing is referred to by no file area in UPLOADS.DAT: read ${
+        plural(entries.length, "file")
+      }, import only on request`,
     });
     orphans.push({
       name: basename(path, extname(path)).toUpperCase(),

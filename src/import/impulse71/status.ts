@@ -4,6 +4,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import { RecordReader } from "./pascal.ts";
 import { type DecodeContext, report } from "./problems.ts";
 import type { Impulse71Date } from "./dates.ts";
@@ -47,7 +48,9 @@ export function decodeStatus(
       context,
       "truncated_file",
       null,
-      `File is ${bytes.length} bytes, shorter than the ${STATUS_SIZE}-byte record: ignored`,
+      `File is ${
+        plural(bytes.length, "byte")
+      }, shorter than the ${STATUS_SIZE}-byte record: ignored`,
     );
     return null;
   }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { plural } from "../../describe.ts";
 import type { Impulse71FileEntry } from "./file_listing.ts";
 import { RecordReader } from "./pascal.ts";
 import {
@@ -69,7 +70,7 @@ export function attachLongDescriptions(
     const why = verbose === null
       ? "VERBOSE.DAT is missing"
       : pointer < 0 || pointer >= verbose.length
-      ? `VERBOSE.DAT holds ${verbose.length} records`
+      ? `VERBOSE.DAT holds ${plural(verbose.length, "record")}`
       : "that record is free";
     report(
       context,
