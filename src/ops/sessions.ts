@@ -29,6 +29,7 @@ import { maxNodesOf } from "./_board.ts";
 import { bumpDaily } from "./counters.ts";
 import { dayIn, zoneOf } from "./_zone.ts";
 import { missing, notFound } from "./_errors.ts";
+import { mapRow } from "./_patch.ts";
 import { SESSIONS } from "../tables/mod.ts";
 import {
   checkReferences,
@@ -405,17 +406,32 @@ export async function createSession(
 }
 
 /** See `sessions.getByToken`. */
-export async function getSessionByToken(
+export function getSessionByToken(
   x: Executor,
   token: string,
 ): Promise<Session | null> {
-  parse(S.token, token, "token", "sessions.getByToken");
+  // Not async, as byId in _patch.ts (a session is looked up on every request of a caller).
+  try {
+    parse(S.token, token, "token", "sessions.getByToken");
+    const crypto = nodeCrypto();
+    return crypto instanceof Promise
+      ? crypto.then((loaded) => lookUpToken(x, loaded, token))
+      : lookUpToken(x, crypto, token);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** The session of a token, once `node:crypto` is there. */
+function lookUpToken(
+  x: Executor,
+  crypto: NodeCrypto,
+  token: string,
+): Promise<Session | null> {
   // A token no session can have is looked up as the empty hash, which none has either, so a
   // closed storage still fails as unavailable.
-  const crypto = await nodeCrypto();
   const hash = TOKEN.test(token) ? hashToken(crypto, token) : "";
-  const row = await x.get(Q.byTokenHash, [hash, Date.now()]);
-  return row ? toSession(row) : null;
+  return mapRow(x.get(Q.byTokenHash, [hash, Date.now()]), toSession);
 }
 
 /** See `sessions.touch`. */
