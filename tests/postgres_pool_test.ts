@@ -2,7 +2,7 @@
  * The PostgreSQL pool's pipelined reads: the catalogue's reads share connections, as postgres.js
  * pipelines them, but never one a transaction holds; a read that finds every connection held
  * alone waits at most its deadline; reads sent together on a connection that breaks are retried
- * and answer.
+ * and answer; the watchdog's timer, left armed between statements, ends with the storage.
  *
  * @module
  */
@@ -119,5 +119,43 @@ Deno.test({
     } finally {
       await admin.end();
     }
+  },
+});
+
+Deno.test({
+  name:
+    "[postgres] a process exits at once after close(): no watchdog timer outlives the storage",
+  ignore,
+  async fn() {
+    await using db = await createDatabase();
+    const script = `
+      import { openStorage } from ${
+      JSON.stringify(import.meta.resolve("../mod.ts"))
+    };
+      const s = await openStorage(${JSON.stringify(db.url)});
+      const user = await s.users.create({ username: "exits", passwordHash: "h" });
+      await Promise.all([s.users.get(user.id), s.users.get(user.id)]);
+      await s.close();
+    `;
+    const started = performance.now();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        "--config",
+        new URL("../deno.json", import.meta.url).pathname,
+        script,
+      ],
+      stdout: "null",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    const killer = setTimeout(() => child.kill(), 20_000);
+    const { code, stderr } = await child.output();
+    clearTimeout(killer);
+    const tookMs = performance.now() - started;
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    // The watchdog's window is statementTimeoutMs (60 s) plus 2 s: a timer left armed would
+    // keep the process alive that long.
+    assert.ok(tookMs < 15_000, `exited after ${tookMs} ms`);
   },
 });
