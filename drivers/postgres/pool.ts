@@ -253,14 +253,14 @@ export class Pool {
 
   /** Returns a client to the pool, handing it to the next waiter. */
   #release(client: PooledClient): void {
+    const now = performance.now();
     if (
-      this.#doomed.delete(client) ||
-      (performance.now() >= client.retireAt && !this.#closed)
+      this.#doomed.delete(client) || (now >= client.retireAt && !this.#closed)
     ) {
       this.#suspect.delete(client);
       client = this.#replace(client);
     } else {
-      this.#idleSince.set(client, performance.now());
+      this.#idleSince.set(client, now);
       this.#sweepIn(this.#settings.idleTimeoutMs);
     }
     this.#idle.push(client);

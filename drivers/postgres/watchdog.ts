@@ -176,13 +176,13 @@ export class ReplyWatch {
   }
 
   #end(): void {
-    this.#progressAt = performance.now();
     // A statement settled before the login: that run of connection attempts is over.
     if (!this.#ready) {
       this.#connectingSince = undefined;
       this.#attempts = 0;
     }
-    this.#inFlight--;
+    // With none left in flight, the next statement's start is the progress that counts.
+    if (--this.#inFlight > 0) this.#progressAt = performance.now();
   }
 
   #arm(ms: number): void {
