@@ -164,7 +164,10 @@ export class PooledClient {
       this.sql = {
         unsafe: (text, params, options) =>
           watch.watch(raw.unsafe(text, params, options)),
-        end: (options) => raw.end(options),
+        end: (options) => {
+          watch.stop();
+          return raw.end(options);
+        },
       };
     } catch (error) {
       throw toStorageError(error, { doing: "open", where: settings.where });

@@ -1,9 +1,12 @@
 /**
- * The connection pool: `poolSize` clients handed out one caller at a time, with waits bounded
- * by the caller's deadline. The pool alone decides when a connection closes: one that sat idle
- * in the pool for `idleTimeoutMs` (or lived past its lifetime) is closed there, never one a
- * caller holds, whether in a transaction or not. Each client reconnects by itself after its
- * connection drops.
+ * The connection pool: `poolSize` clients, with waits bounded by the caller's deadline. A
+ * transaction, a write, and any other work that needs a session to itself holds a client
+ * alone; the catalogue's reads are pipelined as postgres.js pipelines them: a read takes an idle
+ * client if there is one, else it is sent on the client running the fewest reads (never on one
+ * held alone, and never while a caller waits for a client, so none jumps the queue). The pool
+ * alone decides when a connection closes: one that sat idle in the pool for `idleTimeoutMs` (or
+ * lived past its lifetime) is closed there, never one a caller holds, whether in a transaction
+ * or not. Each client reconnects by itself after its connection drops.
  *
  * The write gate: writes outside a transaction share it, a transaction holds it alone. So, as on
  * SQLite, a transaction open across `await`s makes the storage's other writes wait for it (and
@@ -13,22 +16,32 @@
  *
  * @module
  */
-import { Deadline, StorageError, WaitQueue } from "../../driver.ts";
-import { PooledClient } from "./client.ts";
+import { Deadline, type Sql, StorageError, WaitQueue } from "../../driver.ts";
+import { type PgResult, PooledClient } from "./client.ts";
 import type { PostgresSettings } from "./dialect.ts";
 import { connectionFailure, gateTimeout } from "./errors.ts";
+import { pgQuery } from "./statements.ts";
 
 const ignore = () => {};
 
+/** The most reads sent on one connection at once: postgres.js's own `max_pipeline`. */
+const MAX_PIPELINE = 100;
+
 /**
- * Hands out clients one caller at a time; a wait past the caller's deadline is a `timeout`.
- * A client idle in the pool for `idleTimeoutMs` is closed and replaced by a new one that
- * connects when first used.
+ * Hands out clients, alone or shared by reads; a wait past the caller's deadline is a
+ * `timeout`. A client idle in the pool for `idleTimeoutMs` is closed and replaced by a new one
+ * that connects when first used.
  */
 export class Pool {
   readonly #settings: PostgresSettings;
   readonly #all: PooledClient[] = [];
   readonly #idle: PooledClient[] = [];
+  /** Clients running reads only, each with how many; none held alone. */
+  readonly #sharing = new Map<PooledClient, number>();
+  /** Clients whose connection failed, given no new reads until that is settled. */
+  readonly #suspect = new Set<PooledClient>();
+  /** Clients whose connection did not close in time after failing: replaced once given back. */
+  readonly #doomed = new Set<PooledClient>();
   /** One shared hold per client handed out; `close()` takes the exclusive one. */
   readonly #slots: WaitQueue;
   /** The write gate: writes hold it shared, transactions exclusive. */
@@ -62,11 +75,12 @@ export class Pool {
   }
 
   /**
-   * Runs `fn` holding a pooled connection (and, for writes, the write gate); both waits end at
-   * the deadline, and the connection's row-lock waits are bounded by what is left of it.
+   * Runs `fn` holding a pooled connection alone (and, for writes, the write gate); both waits
+   * end at the deadline, and the connection's row-lock waits are bounded by what is left of it.
    *
    * @param doing What is being done, for messages.
-   * @param exclusive `true` for a transaction, `false` for another write, `null` for a read.
+   * @param exclusive `true` for a transaction, `false` for another write, `null` for work that
+   * takes no part in the gate (a read of the application's, a migration's session).
    * @param fn The work.
    * @param deadline The call's deadline; `acquireTimeoutMs` from now by default.
    */
@@ -88,8 +102,7 @@ export class Pool {
     let generation = 0;
     let failure: unknown;
     try {
-      client = this.#tryAcquire() ??
-        await this.#acquire(deadline, doing);
+      client = this.#tryAcquire() ?? await this.#acquire(deadline, doing);
       generation = client.generation;
       client.boundLockWait(deadline.waitMs());
       return await fn(client);
@@ -99,12 +112,118 @@ export class Pool {
     } finally {
       if (client) {
         if (failure !== undefined && connectionFailure(failure) !== "none") {
-          client = await this.#settle(client, generation);
+          await this.#settle(client, generation);
         }
         this.#release(client);
       }
       if (exclusive !== null) this.#gate.leave(exclusive);
     }
+  }
+
+  /**
+   * Sends one of the catalogue's reads, pipelined: on an idle client, else on the client
+   * running the fewest reads. It waits (until the deadline) only when no client can take it:
+   * each is held alone, or runs `MAX_PIPELINE` reads, or a caller waits ahead of it.
+   *
+   * @param q The statement (not a write, not the application's).
+   * @param params Its parameters.
+   * @param deadline The call's deadline.
+   * @returns Its rows and count.
+   */
+  read(
+    q: Sql,
+    params: readonly unknown[],
+    deadline: Deadline,
+  ): Promise<PgResult> {
+    const client = this.#tryShare();
+    return client === undefined
+      ? this.#readWaiting(q, params, deadline)
+      : this.#readOn(client, q, params, deadline);
+  }
+
+  #readOn(
+    client: PooledClient,
+    q: Sql,
+    params: readonly unknown[],
+    deadline: Deadline,
+  ): Promise<PgResult> {
+    const generation = client.generation;
+    let sent: Promise<PgResult>;
+    try {
+      client.boundLockWait(deadline.waitMs());
+      sent = pgQuery(client.sql, q, params);
+    } catch (error) {
+      this.#unshare(client);
+      return Promise.reject(error);
+    }
+    return sent.then(
+      (result) => {
+        this.#unshare(client);
+        return result;
+      },
+      (error) => this.#readFailed(client, generation, error),
+    );
+  }
+
+  async #readWaiting(
+    q: Sql,
+    params: readonly unknown[],
+    deadline: Deadline,
+  ): Promise<PgResult> {
+    const client = await this.#acquire(deadline, q.name);
+    this.#sharing.set(client, 1);
+    return await this.#readOn(client, q, params, deadline);
+  }
+
+  async #readFailed(
+    client: PooledClient,
+    generation: number,
+    error: unknown,
+  ): Promise<never> {
+    if (connectionFailure(error) !== "none") {
+      await this.#settle(client, generation);
+    }
+    this.#unshare(client);
+    throw error;
+  }
+
+  /**
+   * A client a read may be sent on now: an idle one (taken from the pool), else the one running
+   * the fewest reads, unless a caller waits for a client (no read jumps the queue).
+   */
+  #tryShare(): PooledClient | undefined {
+    if (this.#closed) return undefined;
+    if (this.#slots.tryEnter()) {
+      const client = this.#take();
+      this.#sharing.set(client, 1);
+      return client;
+    }
+    if (this.#slots.waiting > 0) return undefined;
+    let best: PooledClient | undefined;
+    let fewest = MAX_PIPELINE;
+    const now = performance.now();
+    for (const [client, reads] of this.#sharing) {
+      // A client past its lifetime takes no more reads, so that it drains and is replaced.
+      if (
+        reads < fewest && now < client.retireAt && !this.#suspect.has(client)
+      ) {
+        best = client;
+        fewest = reads;
+      }
+    }
+    if (best !== undefined) this.#sharing.set(best, fewest + 1);
+    return best;
+  }
+
+  /** Ends one read on a client; the last one gives the client back to the pool. */
+  #unshare(client: PooledClient): void {
+    const reads = this.#sharing.get(client)! - 1;
+    if (reads > 0) {
+      this.#sharing.set(client, reads);
+      return;
+    }
+    this.#sharing.delete(client);
+    this.#release(client);
   }
 
   /** Takes an idle client if there is one, nobody waits and the pool is open. */
@@ -134,10 +253,14 @@ export class Pool {
 
   /** Returns a client to the pool, handing it to the next waiter. */
   #release(client: PooledClient): void {
-    if (performance.now() >= client.retireAt && !this.#closed) {
+    const now = performance.now();
+    if (
+      this.#doomed.delete(client) || (now >= client.retireAt && !this.#closed)
+    ) {
+      this.#suspect.delete(client);
       client = this.#replace(client);
     } else {
-      this.#idleSince.set(client, performance.now());
+      this.#idleSince.set(client, now);
       this.#sweepIn(this.#settings.idleTimeoutMs);
     }
     this.#idle.push(client);
@@ -147,20 +270,21 @@ export class Pool {
   /**
    * Makes a client whose connection failed safe to hand out again: postgres.js must see the
    * close before the next statement, or it may queue that statement on the dead socket for ever.
-   * A client that does not see its close in time is replaced.
+   * Until it does, no read is sent on the client; a client that does not see its close in time
+   * is ended at once, and replaced once every caller has given it back.
    *
    * @param client The client, still held by the caller.
    * @param generation Its generation before the failure.
-   * @returns The client to release: the same one, or its replacement.
    */
-  async #settle(
-    client: PooledClient,
-    generation: number,
-  ): Promise<PooledClient> {
-    if (client.generation !== generation || await client.closed(1000)) {
-      return client;
+  async #settle(client: PooledClient, generation: number): Promise<void> {
+    if (client.generation !== generation) return;
+    this.#suspect.add(client);
+    if (await client.closed(1000)) {
+      this.#suspect.delete(client);
+      return;
     }
-    return this.#replace(client, 0);
+    this.#doomed.add(client);
+    this.#end(client, 0);
   }
 
   /** Throws `unavailable` once the pool is closed. */
@@ -235,15 +359,20 @@ export class Pool {
   }
 
   /**
-   * Closes a client (letting what it runs finish, up to `timeoutS`) and puts a new, unconnected
-   * one in its place among all clients; the caller puts the new one where the old one was.
+   * Closes a client (letting what it runs finish, up to 5 s) and puts a new, unconnected one in
+   * its place among all clients; the caller puts the new one where the old one was.
    */
-  #replace(client: PooledClient, timeoutS = 5): PooledClient {
-    const ending = client.sql.end({ timeout: timeoutS }).catch(ignore);
-    this.#ending.add(ending);
-    ending.finally(() => this.#ending.delete(ending));
+  #replace(client: PooledClient): PooledClient {
+    this.#end(client, 5);
     const fresh = new PooledClient(this.#settings);
     this.#all.splice(this.#all.indexOf(client), 1, fresh);
     return fresh;
+  }
+
+  /** Closes a client, letting what it runs finish up to `timeoutS` (a second call keeps the first's). */
+  #end(client: PooledClient, timeoutS: number): void {
+    const ending = client.sql.end({ timeout: timeoutS }).catch(ignore);
+    this.#ending.add(ending);
+    ending.finally(() => this.#ending.delete(ending));
   }
 }

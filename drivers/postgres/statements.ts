@@ -133,12 +133,13 @@ export function pgQuery(
   q: Sql,
   params: readonly unknown[],
 ): PgQuery {
-  if (q.app) {
-    return client.unsafe(pgText(q), [...params], { prepare: false });
-  }
-  return client.unsafe(pgText(q), pgParams(q, params), { prepare: true })
-    .values();
+  if (q.app) return client.unsafe(pgText(q), [...params], UNPREPARED);
+  return client.unsafe(pgText(q), pgParams(q, params), PREPARED).values();
 }
+
+// postgres.js copies the options it is given: one object serves every statement.
+const PREPARED = { prepare: true };
+const UNPREPARED = { prepare: false };
 
 /**
  * The parameters a statement binds, from the core's.

@@ -24,6 +24,9 @@ export const SILENCE_GRACE_MS = 2000;
 /** The code of the error a statement fails with when its connection stayed silent. */
 export const SILENT = "CONNECTION_SILENT";
 
+/** A statement not awaited yet, awaited and not settled, settled. */
+const UNWATCHED = 0, WATCHED = 1, SETTLED = 2;
+
 /** What postgres.js hands the `socket` option. */
 interface SocketOptions {
   host: string[];
@@ -34,6 +37,7 @@ interface SocketOptions {
 /** The parts of a postgres.js query the watchdog hooks. */
 interface RawQuery {
   then: PgQuery["then"];
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
@@ -53,7 +57,10 @@ export class ReplyWatch {
   #ready = false;
   #inFlight = 0;
   #progressAt = 0;
+  /** The check of the statements in flight; left armed between statements (see `#begin`). */
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the connection is being closed: no more checks. */
+  #stopped = false;
 
   /**
    * @param statementTimeoutMs The server's `statement_timeout`, in ms.
@@ -132,41 +139,54 @@ export class ReplyWatch {
    */
   watch(query: PgQuery): PgQuery {
     const raw = query as unknown as RawQuery;
-    const reject = raw.reject;
-    raw.reject = (error) => reject(this.#explain(error));
-    const then = raw.then;
-    let watched = false;
+    const { then, resolve, reject } = raw;
+    let state = UNWATCHED;
+    raw.resolve = (value) => {
+      if (state === WATCHED) this.#end();
+      state = SETTLED;
+      resolve(value);
+    };
+    raw.reject = (error) => {
+      if (state === WATCHED) this.#end();
+      state = SETTLED;
+      reject(this.#explain(error));
+    };
     raw.then = ((ok, fail) => {
-      if (!watched) {
-        watched = true;
+      if (state === UNWATCHED) {
+        state = WATCHED;
         this.#begin();
-        Promise.prototype.then.call(query, this.#end, this.#end);
       }
       return then.call(query, ok, fail);
     }) as PgQuery["then"];
     return query;
   }
 
+  /** Stops watching: the connection is being closed. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
   #begin(): void {
     if (this.#inFlight++ > 0) return;
     this.#progressAt = performance.now();
-    this.#arm(this.#windowMs);
+    // One timer per window at most: a timer left from earlier statements checks again later.
+    if (this.#timer === undefined) this.#arm(this.#windowMs);
   }
 
-  readonly #end = (): void => {
-    this.#progressAt = performance.now();
+  #end(): void {
     // A statement settled before the login: that run of connection attempts is over.
     if (!this.#ready) {
       this.#connectingSince = undefined;
       this.#attempts = 0;
     }
-    if (--this.#inFlight > 0) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-  };
+    // With none left in flight, the next statement's start is the progress that counts.
+    if (--this.#inFlight > 0) this.#progressAt = performance.now();
+  }
 
   #arm(ms: number): void {
-    clearTimeout(this.#timer);
+    if (this.#stopped) return;
     this.#timer = setTimeout(() => this.#check(), ms);
   }
 
