@@ -1,5 +1,5 @@
 /**
- * @impulse/storage: the storage layer of a BBS. Users, file areas, message areas and sessions
+ * The storage layer of a BBS (`@impulse/storage`). Users, file areas, message areas and sessions
  * behind one {@linkcode Storage} API, one repository per entity (`storage.users`,
  * `storage.messages`, `storage.files` … : see {@linkcode Repositories}), embedded on SQLite (no
  * server) by default.
