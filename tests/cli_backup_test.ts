@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { onlineCopy } from "../src/cli/backup.ts";
+import { isStorageError } from "../mod.ts";
 import { runCli, TASK_FLAGS, tempDir } from "./_cli.ts";
 
 const WRITER = new URL("./_backup_writer.ts", import.meta.url).pathname;
@@ -194,8 +195,8 @@ Deno.test("backup of PostgreSQL points to pg_dump and copy, exit 2, from --db or
   assert.deepEqual(await Array.fromAsync(Deno.readDir(String(dir))), []);
 });
 
-Deno.test("onlineCopy() without node:sqlite's backup copies with VACUUM INTO", async () => {
-  await using dir = await tempDir();
+/** A board with a row in `a` and in `b`, and the empty file the copy goes into. */
+async function vacuumCase(dir: string): Promise<void> {
   makeBoard(`${dir}/board.db`, 10);
   const db = new DatabaseSync(`${dir}/board.db`);
   db.exec(
@@ -203,14 +204,60 @@ Deno.test("onlineCopy() without node:sqlite's backup copies with VACUUM INTO", a
   );
   db.close();
   (await Deno.open(`${dir}/copy.db`, { createNew: true, write: true })).close();
-  const seen: number[] = [];
-  const pages = await onlineCopy(
-    `${dir}/board.db`,
-    `${dir}/copy.db`,
-    (_, done) => void seen.push(done),
-    null,
-  );
+}
+
+/** Whether this process may ATTACH (Deno allows it with every permission only). */
+function attachAllowed(): boolean {
+  const db = new DatabaseSync(":memory:");
+  try {
+    db.exec("ATTACH ':memory:' AS other");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("onlineCopy() without node:sqlite's backup copies with VACUUM INTO, in a process with every permission", async () => {
+  await using dir = await tempDir();
+  await vacuumCase(String(dir));
+  const script = `
+    import { onlineCopy } from ${
+    JSON.stringify(new URL("../src/cli/backup.ts", import.meta.url).href)
+  };
+    const seen = [];
+    const pages = await onlineCopy(${JSON.stringify(`${dir}/board.db`)}, ${
+    JSON.stringify(`${dir}/copy.db`)
+  }, (_, done) => void seen.push(done), null);
+    console.log(JSON.stringify({ pages, seen }));
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  const { pages, seen } = JSON.parse(new TextDecoder().decode(out.stdout));
   assert.ok(pages > 0);
   assert.deepEqual(seen, [0, pages]);
   assert.deepEqual(counts(`${dir}/copy.db`), { a: 1, b: 1, integrity: "ok" });
+});
+
+Deno.test("onlineCopy() without node:sqlite's backup and without every permission fails as unavailable, naming --allow-all", async () => {
+  await using dir = await tempDir();
+  await vacuumCase(String(dir));
+  const copy = onlineCopy(`${dir}/board.db`, `${dir}/copy.db`, () => {}, null);
+  if (attachAllowed()) {
+    // Run with --allow-all: the copy is made.
+    assert.ok(await copy > 0);
+    assert.deepEqual(counts(`${dir}/copy.db`), { a: 1, b: 1, integrity: "ok" });
+    return;
+  }
+  await assert.rejects(copy, (error: unknown) => {
+    assert.ok(isStorageError(error, "unavailable"), String(error));
+    assert.match(error.message, /--allow-all/);
+    return true;
+  });
 });

@@ -193,7 +193,7 @@ export async function onlineCopy(
     const total = Number(db.prepare("PRAGMA page_count").get()?.page_count);
     meter("backing up", 0, total);
     if (backup === null) {
-      db.exec(`VACUUM INTO '${into.replaceAll("'", "''")}'`);
+      vacuumInto(db, source, into);
       meter("backing up", total, total);
       return total;
     }
@@ -209,6 +209,30 @@ export async function onlineCopy(
     return total;
   } finally {
     db.close();
+  }
+}
+
+/**
+ * `VACUUM INTO`: the copy where `node:sqlite` has no `backup`. It attaches the copy, which Deno
+ * allows only with every permission granted (otherwise SQLite's limit on attached databases is
+ * 0): then the failure says so.
+ */
+function vacuumInto(
+  db: nodeSqlite.DatabaseSync,
+  source: string,
+  into: string,
+): void {
+  try {
+    db.exec(`VACUUM INTO '${into.replaceAll("'", "''")}'`);
+  } catch (error) {
+    if (!/too many attached databases/.test(String(error))) throw error;
+    throw new StorageError(
+      "unavailable",
+      `Cannot back up ${source}: this Deno's node:sqlite has no backup(), and the other way, ` +
+        `VACUUM INTO, needs ATTACH, which Deno allows only with every permission: run the ` +
+        `backup with --allow-all (-A), or on a Deno whose node:sqlite has backup()`,
+      { cause: error },
+    );
   }
 }
 
