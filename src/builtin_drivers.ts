@@ -54,3 +54,13 @@ export const BUILT_IN: readonly BuiltIn[] = [
       (await import("../drivers/postgres/mod.ts")).driver as Driver,
   },
 ];
+
+/**
+ * Loads what `deno task backup` does to a SQLite file (drivers/sqlite/backup_file.ts), only
+ * when that command runs.
+ */
+export function loadSqliteBackup(): Promise<
+  typeof import("../drivers/sqlite/backup_file.ts")
+> {
+  return import("../drivers/sqlite/backup_file.ts");
+}

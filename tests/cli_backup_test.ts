@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { onlineCopy } from "../src/cli/backup.ts";
+import { onlineCopy } from "../drivers/sqlite/backup_file.ts";
 import { isStorageError } from "../mod.ts";
 import { runCli, TASK_FLAGS, tempDir } from "./_cli.ts";
 
@@ -224,7 +224,9 @@ Deno.test("onlineCopy() without node:sqlite's backup copies with VACUUM INTO, in
   await vacuumCase(String(dir));
   const script = `
     import { onlineCopy } from ${
-    JSON.stringify(new URL("../src/cli/backup.ts", import.meta.url).href)
+    JSON.stringify(
+      new URL("../drivers/sqlite/backup_file.ts", import.meta.url).href,
+    )
   };
     const seen = [];
     const pages = await onlineCopy(${JSON.stringify(`${dir}/board.db`)}, ${

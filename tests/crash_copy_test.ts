@@ -94,7 +94,7 @@ async function killedCopy(
       to,
       "--batch",
       "100",
-      ...(force ? ["--force"] : []),
+      ...(force ? ["--force", "--yes"] : []),
     ],
     env: { NO_COLOR: "1" },
     stdin: "null",

@@ -72,7 +72,7 @@ persistentTest(
     const error = await rejectsKind(migrator.down(), "migration");
     assert.match(
       error.message,
-      /: polls: its last 1 ids would be handed out again: nothing was reverted/,
+      /: polls: its last 1 id would be handed out again: nothing was reverted/,
     );
     assert.deepEqual(await trackedVersions(url, "app"), [
       [1, "applied"],

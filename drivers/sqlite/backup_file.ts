@@ -1,0 +1,195 @@
+/**
+ * What `deno task backup` does to a SQLite board: a consistent copy taken while it runs.
+ *
+ * The copy is one moment of the database: a read transaction is held on the source for the
+ * whole copy, so SQLite's backup API never starts over when another process writes (it would,
+ * page after page, without one) and writers go on meanwhile (a WAL database, as the package
+ * makes them). It is written to `<file>.partial`, created readable by its owner only, checked
+ * with `PRAGMA integrity_check`, flushed, and only then renamed to `<file>`. The command
+ * (src/cli/backup.ts) loads this module through the built-in loader.
+ *
+ * @module
+ */
+import * as nodeSqlite from "node:sqlite";
+import { resolve } from "node:path";
+import { StorageError } from "../../driver.ts";
+import { syncDirectory, syncFile } from "./backup.ts";
+import { parseSqliteUrl } from "./url.ts";
+
+/** Reports progress: what is being done, how much of it is done, out of how much. */
+export type Meter = (what: string, done: number, total: number) => void;
+
+/** Pages copied between two progress reports (4 MiB of 4 KiB pages). */
+const PAGES_A_STEP = 1024;
+
+/** The file of a `sqlite:` URL that exists; anything else is refused with what to use. */
+export async function sourceFile(url: string): Promise<string> {
+  const { path, memory } = parseSqliteUrl(url);
+  if (memory) {
+    throw new StorageError(
+      "validation",
+      "Cannot back up sqlite::memory: as it lives only in the process that opened it: " +
+        "name a database file with --db sqlite:<path>",
+      { field: "db" },
+    );
+  }
+  try {
+    if ((await Deno.stat(path)).isFile) return resolve(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  throw new StorageError(
+    "not_found",
+    `Cannot back up ${path} as no database file is there: name it with --db sqlite:<path>`,
+  );
+}
+
+/**
+ * Writes the checked copy of `source` to `target` by way of `<target>.partial`.
+ *
+ * @returns The pages copied.
+ */
+export async function writeCopy(
+  source: string,
+  target: string,
+  options: { force: boolean; meter: Meter },
+): Promise<number> {
+  if (target === source) {
+    throw new StorageError(
+      "validation",
+      "Cannot back up a database onto itself: give --to another file",
+      { field: "to" },
+    );
+  }
+  if (!options.force && await exists(target)) {
+    throw new StorageError(
+      "conflict",
+      `Cannot write the backup to ${target} as the file exists: pass --force to replace it`,
+    );
+  }
+  const partial = `${target}.partial`;
+  await removeCopy(partial);
+  try {
+    // Created empty and private first, so no byte of the copy is ever readable by others.
+    (await Deno.open(partial, { createNew: true, write: true, mode: 0o600 }))
+      .close();
+    await Deno.chmod(partial, 0o600);
+    const pages = await onlineCopy(source, partial, options.meter);
+    checkIntegrity(partial);
+    await syncFile(partial);
+    await Deno.rename(partial, target);
+    await syncDirectory(resolve(target, ".."));
+    return pages;
+  } finally {
+    await removeCopy(partial);
+  }
+}
+
+/**
+ * Copies `source` into the empty file `into` as one moment of it: with the backup API under a
+ * read transaction held throughout, or where `node:sqlite` has no `backup` (Deno before 2.5),
+ * with `VACUUM INTO`, a read transaction of its own (it needs `ATTACH`, which Deno allows only
+ * with every permission granted).
+ *
+ * @param source The database file.
+ * @param into The empty file to copy into.
+ * @param meter Where the progress goes.
+ * @param backup `node:sqlite`'s `backup`, or `null` where this runtime has none.
+ * @returns The pages copied.
+ */
+export async function onlineCopy(
+  source: string,
+  into: string,
+  meter: Meter,
+  backup: typeof nodeSqlite.backup | null = nodeSqlite.backup ?? null,
+): Promise<number> {
+  const db = new nodeSqlite.DatabaseSync(source, { readOnly: true });
+  try {
+    db.exec("PRAGMA busy_timeout = 10000");
+    const total = Number(db.prepare("PRAGMA page_count").get()?.page_count);
+    meter("backing up", 0, total);
+    if (backup === null) {
+      vacuumInto(db, source, into);
+      meter("backing up", total, total);
+      return total;
+    }
+    db.exec("BEGIN");
+    // The first read starts the transaction: from here on the copy sees this moment only.
+    db.prepare("SELECT count(*) FROM sqlite_schema").get();
+    await backup(db, into, {
+      rate: PAGES_A_STEP,
+      progress: ({ totalPages, remainingPages }) =>
+        meter("backing up", totalPages - remainingPages, totalPages),
+    });
+    db.exec("COMMIT");
+    return total;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `VACUUM INTO`: the copy where `node:sqlite` has no `backup`. It attaches the copy, which Deno
+ * allows only with every permission granted (otherwise SQLite's limit on attached databases is
+ * 0): then the failure says so.
+ */
+function vacuumInto(
+  db: nodeSqlite.DatabaseSync,
+  source: string,
+  into: string,
+): void {
+  try {
+    db.exec(`VACUUM INTO '${into.replaceAll("'", "''")}'`);
+  } catch (error) {
+    if (!/too many attached databases/.test(String(error))) throw error;
+    throw new StorageError(
+      "unavailable",
+      `Cannot back up ${source}: this Deno's node:sqlite has no backup(), and the other way, ` +
+        `VACUUM INTO, needs ATTACH, which Deno allows only with every permission: run the ` +
+        `backup with --allow-all (-A), or on a Deno whose node:sqlite has backup()`,
+      { cause: error },
+    );
+  }
+}
+
+/** Refuses a copy that `PRAGMA integrity_check` finds fault with. */
+function checkIntegrity(path: string): void {
+  const db = new nodeSqlite.DatabaseSync(path, { readOnly: true });
+  let problems: string[];
+  try {
+    problems = db.prepare("PRAGMA integrity_check(20)").all().map((row) =>
+      String(row.integrity_check)
+    );
+  } catch (error) {
+    // Damage bad enough stops the check itself ("database disk image is malformed").
+    problems = [(error as Error).message];
+  } finally {
+    db.close();
+  }
+  if (problems.length === 1 && problems[0] === "ok") return;
+  throw new StorageError(
+    "unavailable",
+    `Cannot keep the backup as its integrity check failed, so the database itself is ` +
+      `damaged: ${
+        problems.slice(0, 3).join("; ")
+      }: run PRAGMA integrity_check on it ` +
+      `and restore an earlier backup`,
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Removes a partial copy and the journals SQLite may have left beside it. */
+async function removeCopy(partial: string): Promise<void> {
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) {
+    await Deno.remove(`${partial}${suffix}`).catch(() => {});
+  }
+}
