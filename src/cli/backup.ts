@@ -15,7 +15,7 @@ import { resolve } from "node:path";
 import { parseFlags, usageError } from "./args.ts";
 import { loadSqliteBackup } from "../builtin_drivers.ts";
 import { chooseDatabase, type Output, shownDatabase } from "./output.ts";
-import { type Meter, progressMeter } from "./progress.ts";
+import { progressMeter } from "./progress.ts";
 
 /** The usage text of `backup`. */
 export const BACKUP_USAGE =
