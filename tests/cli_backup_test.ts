@@ -117,6 +117,34 @@ Deno.test("backup copies one consistent moment while another process writes, che
   assert.ok(!left.some((name) => name.includes(".partial")), `${left}`);
 });
 
+Deno.test("backup into a directory that does not exist says to create it and leaves nothing", async () => {
+  await using dir = await tempDir();
+  makeBoard(`${dir}/board.db`, 10);
+  const run = await runCli([
+    "backup",
+    "--db",
+    `sqlite:${dir}/board.db`,
+    "--to",
+    `${dir}/missing/copy.db`,
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stderr,
+    /^error: Cannot write the backup to .*missing\/copy\.db as the directory .*missing does not exist: create it first/,
+  );
+  assert.deepEqual(
+    [...Deno.readDirSync(dir)].map((entry) => entry.name).sort(),
+    ["board.db", "board.db-shm", "board.db-wal"].filter((name) => {
+      try {
+        Deno.statSync(`${dir}/${name}`);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  );
+});
+
 Deno.test("backup refuses to replace a file without --force, and replaces it with --force", async () => {
   await using dir = await tempDir();
   makeBoard(`${dir}/board.db`, 10);

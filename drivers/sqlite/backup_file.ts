@@ -11,7 +11,7 @@
  * @module
  */
 import * as nodeSqlite from "node:sqlite";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { StorageError } from "../../driver.ts";
 import { syncDirectory, syncFile } from "./backup.ts";
 import { parseSqliteUrl } from "./url.ts";
@@ -45,11 +45,60 @@ export async function sourceFile(url: string): Promise<string> {
 }
 
 /**
- * Writes the checked copy of `source` to `target` by way of `<target>.partial`.
+ * Writes the checked copy of `source` to `target` by way of `<target>.partial`; a missing
+ * directory or permission is said as what to do.
  *
  * @returns The pages copied.
  */
 export async function writeCopy(
+  source: string,
+  target: string,
+  options: { force: boolean; meter: Meter },
+): Promise<number> {
+  try {
+    return await writeCopyAt(source, target, options);
+  } catch (error) {
+    throw targetError(error, target);
+  }
+}
+
+/** A file system error of the backup as a `StorageError` saying what to do. */
+function targetError(error: unknown, target: string): unknown {
+  if (error instanceof StorageError) return error;
+  const dir = dirname(target);
+  if (error instanceof Deno.errors.NotCapable) {
+    return new StorageError(
+      "unavailable",
+      `Cannot back up ${target} as permission is missing: run with --allow-read on the ` +
+        `database's directory and --allow-read and --allow-write on ${dir}`,
+      { cause: error },
+    );
+  }
+  if (error instanceof Deno.errors.NotFound) {
+    return new StorageError(
+      "not_found",
+      `Cannot write the backup to ${target} as the directory ${dir} does not exist: ` +
+        `create it first, or give --to a file in a directory that exists`,
+      { cause: error },
+    );
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return new StorageError(
+      "unavailable",
+      `Cannot write the backup to ${target} as the operating system denies access: check ` +
+        `the owner and mode of ${dir}`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+/**
+ * Writes the checked copy of `source` to `target` by way of `<target>.partial`.
+ *
+ * @returns The pages copied.
+ */
+async function writeCopyAt(
   source: string,
   target: string,
   options: { force: boolean; meter: Meter },
