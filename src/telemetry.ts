@@ -46,14 +46,6 @@ interface Frame {
   readonly silent: boolean;
 }
 
-/** Where the query log runs. */
-const SILENT: Frame = {
-  operation: "",
-  span: undefined,
-  context: undefined,
-  silent: true,
-};
-
 /** How a statement's result counts rows: returned ones, or changed ones for `run`. */
 type Count<T> = (result: T) => number;
 const countList: Count<unknown[]> = (rows) => rows.length;
@@ -94,6 +86,8 @@ export class Telemetry {
   #system: string;
   #attributes: Api.Attributes;
   #reported = false;
+  /** Whether the query log is running (see Frame.silent). */
+  #delivering = false;
 
   constructor(
     connection: Connection,
@@ -143,7 +137,8 @@ export class Telemetry {
   operation<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const api = this.#api;
     const outer = this.#frames.getStore();
-    const silent = outer?.silent === true;
+    // Started by the query log (synchronously, while it runs), or by an operation it started.
+    const silent = this.#delivering || outer?.silent === true;
     if (api === undefined) {
       return this.#frames.run(
         { operation: name, span: undefined, context: undefined, silent },
@@ -270,16 +265,17 @@ export class Telemetry {
         ? { error: kindOf(error) }
         : { rows: outcome.rows }),
     };
+    // What the query log starts is not reported to it (see Frame.silent).
+    this.#delivering = true;
     try {
-      // In a frame of its own: what it runs is not reported to it.
-      const returned = this.#frames.run(SILENT, onQuery, event) as
-        | Promise<unknown>
-        | undefined;
+      const returned = onQuery(event) as Promise<unknown> | undefined;
       if (typeof returned?.then === "function") {
         returned.then(undefined, (reason) => this.#report(reason));
       }
     } catch (reason) {
       this.#report(reason);
+    } finally {
+      this.#delivering = false;
     }
   }
 

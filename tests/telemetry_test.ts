@@ -364,6 +364,29 @@ for (const place of PLACES) {
   });
 }
 
+Deno.test("tracing is decided at open: a storage opened before the provider was registered makes no spans", async () => {
+  const before = await openStorage("sqlite::memory:");
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  assert.ok(trace.setGlobalTracerProvider(provider));
+  try {
+    await before.users.count();
+    assert.deepEqual(exporter.getFinishedSpans(), []);
+    await using after = await openStorage("sqlite::memory:");
+    await after.users.count();
+    assert.deepEqual(
+      exporter.getFinishedSpans().map((s) => s.name).sort(),
+      ["users.count", "users.count.0"],
+    );
+  } finally {
+    trace.disable();
+    await provider.shutdown();
+    await before.close();
+  }
+});
+
 Deno.test("openStorage() refuses an onQuery that is not a function, naming it", async () => {
   await assert.rejects(
     openStorage("sqlite::memory:", {
@@ -373,4 +396,72 @@ Deno.test("openStorage() refuses an onQuery that is not a function, naming it", 
       e instanceof StorageError && e.kind === "validation" &&
       e.field === "options.onQuery" && /must be a function/.test(e.message),
   );
+});
+
+Deno.test("with Deno's built-in OpenTelemetry (OTEL_DENO=true), the spans are exported over OTLP", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "impulse-otel-" });
+  const bodies: string[] = [];
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    async (request) => {
+      if (new URL(request.url).pathname === "/v1/traces") {
+        bodies.push(await request.text());
+      } else await request.body?.cancel();
+      return Response.json({});
+    },
+  );
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-net",
+        new URL("./_otel_child.ts", import.meta.url).pathname,
+        `sqlite:${dir}/board.db`,
+      ],
+      env: {
+        OTEL_DENO: "true",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${server.addr.port}`,
+        OTEL_DENO_CONSOLE: "ignore",
+      },
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.ok(output.success, new TextDecoder().decode(output.stderr));
+    interface OtlpSpan {
+      name: string;
+      kind: number;
+      spanId: string;
+      parentSpanId?: string;
+      attributes: { key: string; value: Record<string, unknown> }[];
+    }
+    const spans: OtlpSpan[] = bodies.flatMap((body) =>
+      (JSON.parse(body) as {
+        resourceSpans: {
+          scopeSpans: { scope?: { name: string }; spans: OtlpSpan[] }[];
+        }[];
+      }).resourceSpans.flatMap((r) =>
+        r.scopeSpans.filter((s) => s.scope?.name === "@impulse/storage")
+          .flatMap((s) => s.spans)
+      )
+    );
+    const get = spans.find((s) => s.name === "users.get");
+    assert.ok(get, `no users.get span among ${spans.map((s) => s.name)}`);
+    assert.equal(get.kind, 1); // INTERNAL, in OTLP's numbering
+    const children = spans.filter((s) => s.parentSpanId === get.spanId);
+    assert.deepEqual(children.map((s) => [s.name, s.kind]), [[
+      "users.byId",
+      3,
+    ]]);
+    assert.deepEqual(
+      children[0]!.attributes.find((a) => a.key === "db.system.name")?.value,
+      { stringValue: "sqlite" },
+    );
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
