@@ -11,7 +11,7 @@ import type { Connection, Driver } from "./driver.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { guardConnection } from "./guard.ts";
 import { urlSecrets, withoutSecrets } from "./redact.ts";
-import type { OpenOptions, QueryEvent } from "./storage.ts";
+import type { QueryEvent } from "./storage.ts";
 import * as V from "./validate.ts";
 
 /** Open options as the core parsed them: its own, the caller's drivers, the drivers' sections. */
@@ -97,7 +97,7 @@ export const driverList: z.ZodOptional<z.ZodType<Driver[]>> = (z.array(
   { error: "must be an array of drivers" },
 ) as unknown as z.ZodType<Driver[]>).optional();
 
-/** The query log (see {@linkcode OpenOptions.onQuery}). */
+/** The query log (see `OpenOptions.onQuery`). */
 const onQuery = z.custom<(event: QueryEvent) => unknown>(
   (value) => typeof value === "function",
   { error: "must be a function (event) => void" },

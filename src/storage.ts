@@ -9,7 +9,7 @@
 
 import type { BuiltInDriverOptions } from "./builtin_drivers.ts";
 import type { Driver } from "./driver.ts";
-import type { StorageError, StorageErrorKind } from "./errors.ts";
+import type { StorageErrorKind } from "./errors.ts";
 import type { Callers } from "./repositories/callers.ts";
 import type { Events } from "./repositories/events.ts";
 import type { FileAreas } from "./repositories/file_areas.ts";
@@ -273,7 +273,7 @@ export interface QueryEvent {
    * write that returns none); absent when it failed.
    */
   readonly rows?: number;
-  /** The kind of the {@linkcode StorageError} it failed with; absent when it succeeded. */
+  /** The kind of the `StorageError` it failed with; absent when it succeeded. */
   readonly error?: StorageErrorKind;
 }
 

@@ -214,22 +214,22 @@ for (const place of PLACES) {
       const events: QueryEvent[] = [];
       const nested: Promise<unknown>[] = [];
       let userId = 0;
-      let storage: Awaited<ReturnType<typeof openStorage>> | undefined;
-      storage = await openStorage(db.url, {
-        onQuery: (event) => {
-          events.push(event);
-          if (event.operation === "users.get") {
-            // Re-entrant: the same operation again, from inside the callback; reported, it
-            // would call the callback again without end.
-            nested.push(storage!.users.get(userId));
-            throw new Error("log sink is down");
-          }
-          if (event.operation === "users.findByUsername") {
-            return Promise.reject(new Error("async sink is down"));
-          }
-          return undefined;
-        },
-      });
+      const storage: Awaited<ReturnType<typeof openStorage>> =
+        await openStorage(db.url, {
+          onQuery: (event) => {
+            events.push(event);
+            if (event.operation === "users.get") {
+              // Re-entrant: the same operation again, from inside the callback; reported, it
+              // would call the callback again without end.
+              nested.push(storage.users.get(userId));
+              throw new Error("log sink is down");
+            }
+            if (event.operation === "users.findByUsername") {
+              return Promise.reject(new Error("async sink is down"));
+            }
+            return undefined;
+          },
+        });
       try {
         const user = await storage.users.create({
           username: "sysop",
