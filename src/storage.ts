@@ -264,7 +264,10 @@ export interface QueryEvent {
   readonly operation: string;
   /** The database system: `"sqlite"`, `"postgresql"`, or the dialect of a caller's driver. */
   readonly system: string;
-  /** Whether it ran inside `storage.transaction()` (an operation's own atomic block does not count). */
+  /**
+   * Whether it ran in a transaction the storage opened: `storage.transaction()`, or the one a
+   * user's write through `storage.as()` runs in. An operation's own atomic block does not count.
+   */
   readonly inTransaction: boolean;
   /** How long it took, in milliseconds, from issuing it until its result (or error) came back. */
   readonly durationMs: number;

@@ -25,14 +25,11 @@ import type {
 import { DatabaseError, StorageError } from "./errors.ts";
 import type { QueryEvent } from "./storage.ts";
 
-/** The name and version the storage's tracer has. */
+/** The name of the storage's tracer (its instrumentation scope). */
 const TRACER = "@impulse/storage";
 
 /** OpenTelemetry's `db.system.name` for a dialect, where it differs from the dialect's name. */
 const SYSTEMS: Readonly<Record<string, string>> = { postgres: "postgresql" };
-
-/** Runs an operation under a name (see {@linkcode Telemetry.operation}). */
-export type Around = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /** The operation running, as the statements it issues find it. */
 interface Frame {
