@@ -102,6 +102,7 @@ export type {
   OnlineSession,
   OpenOptions,
   PruneEventsOptions,
+  QueryEvent,
   Reading,
   ReadNextOptions,
   Repositories,

@@ -11,6 +11,7 @@ import type { Connection, Driver } from "./driver.ts";
 import { asStorageError, StorageError } from "./errors.ts";
 import { guardConnection } from "./guard.ts";
 import { urlSecrets, withoutSecrets } from "./redact.ts";
+import type { QueryEvent } from "./storage.ts";
 import * as V from "./validate.ts";
 
 /** Open options as the core parsed them: its own, the caller's drivers, the drivers' sections. */
@@ -21,10 +22,12 @@ export interface OpenRequest {
   drivers: readonly Driver[];
   /** The drivers' sections, by driver name, as the caller gave them. */
   sections: Readonly<Record<string, unknown>>;
+  /** The query log, when given (`options.onQuery`). */
+  onQuery?: (event: QueryEvent) => unknown;
 }
 
 /** The core's open options, by name. */
-const CORE_NAMES = [...Object.keys(V.openOptionsShape), "drivers"];
+const CORE_NAMES = [...Object.keys(V.openOptionsShape), "drivers", "onQuery"];
 /** The names no driver may take: the core's options, and those of the package's commands. */
 const RESERVED = new Set([...CORE_NAMES, "readOnly"]);
 
@@ -94,9 +97,16 @@ export const driverList: z.ZodOptional<z.ZodType<Driver[]>> = (z.array(
   { error: "must be an array of drivers" },
 ) as unknown as z.ZodType<Driver[]>).optional();
 
+/** The query log (see `OpenOptions.onQuery`). */
+const onQuery = z.custom<(event: QueryEvent) => unknown>(
+  (value) => typeof value === "function",
+  { error: "must be a function (event) => void" },
+).optional();
+
 const openOptions = z.looseObject({
   ...V.openOptionsShape,
   drivers: driverList,
+  onQuery,
 }).optional();
 
 /**
@@ -135,9 +145,11 @@ export function parseOpenOptions(
     timeZone,
     maxNodes,
     drivers = [],
+    onQuery,
     ...sections
   } = parsed as V.ParsedOpenOptions & {
     drivers?: Driver[];
+    onQuery?: (event: QueryEvent) => unknown;
     [section: string]: unknown;
   };
   assertDriversDistinct(drivers, operation);
@@ -151,6 +163,7 @@ export function parseOpenOptions(
     options: { migrate, create, acquireTimeoutMs, retry, timeZone, maxNodes },
     drivers: [...drivers],
     sections,
+    ...(onQuery === undefined ? {} : { onQuery }),
   };
 }
 

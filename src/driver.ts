@@ -253,6 +253,12 @@ export interface Connection {
   /** The top-level executor. */
   readonly root: Executor;
   /**
+   * The database the connection is to, as OpenTelemetry's `db.namespace` names it in the spans of
+   * its statements (docs/tracing.md): PostgreSQL's database name, a SQLite file's path. Absent
+   * when there is none to give (an in-memory database).
+   */
+  readonly namespace?: string;
+  /**
    * Runs `fn` in one transaction on its own executor: commit on resolve, rollback and rethrow on
    * throw.
    *

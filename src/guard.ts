@@ -50,6 +50,9 @@ export function guardConnection(
   const root = guardExecutor(connection.root, fix);
   const guarded: Connection = {
     dialect: connection.dialect,
+    ...(typeof connection.namespace === "string"
+      ? { namespace: connection.namespace }
+      : {}),
     root,
     transaction: (fn) =>
       around(

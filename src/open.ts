@@ -15,7 +15,11 @@ import { bindRepositories, REPOSITORIES } from "./ops/mod.ts";
 import { ViewerExecutor } from "./ops/_access.ts";
 import { type Board, DEFAULT_BOARD, setBoard } from "./ops/_board.ts";
 import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
-import { bindDefinition, type Definition } from "./repositories/_definition.ts";
+import {
+  type Around,
+  bindDefinition,
+  type Definition,
+} from "./repositories/_definition.ts";
 import type {
   AnyDriver,
   DriverSections,
@@ -45,13 +49,17 @@ class OpenStorage implements Storage {
 
   #board: Board;
 
-  constructor(connection: Connection, board: Board) {
+  /** With the telemetry on (the query log, tracing), what each operation runs through. */
+  #around: Around | undefined;
+
+  constructor(connection: Connection, board: Board, around?: Around) {
     this.#connection = connection;
     this.#board = board;
+    this.#around = around;
     setBoard(connection.root, board);
     // Made once per storage, so a call costs a property read; their methods are bound functions, so
     // `const { create } = storage.users` works as `storage.users.create` does.
-    Object.assign(this, bindRepositories(connection.root));
+    Object.assign(this, bindRepositories(connection.root, around));
     // Bound, so a method taken off the storage works like the original (src/bind.ts).
     bindMethods(this, METHODS);
   }
@@ -68,19 +76,32 @@ class OpenStorage implements Storage {
         ),
       );
     }
-    return runTransaction(this.#connection, fn, this.#board);
+    const around = this.#around;
+    if (around === undefined) {
+      return runTransaction(this.#connection, fn, this.#board);
+    }
+    return around(
+      "transaction",
+      () => runTransaction(this.#connection, fn, this.#board, around),
+    );
   }
 
   sql<T = Record<string, unknown>>(
     text: string,
     params?: readonly unknown[],
   ): Promise<T[]> {
-    return runAppSql<T>(this.#connection.root, text, params, "storage.sql");
+    const run = () =>
+      runAppSql<T>(this.#connection.root, text, params, "storage.sql");
+    return this.#around === undefined
+      ? run()
+      : this.#around("storage.sql", run);
   }
 
   async as(userId: number): Promise<StorageOps> {
     const root = this.#connection.root;
-    await checkViewer(root, userId, "storage.as");
+    const around = this.#around;
+    const check = () => checkViewer(root, userId, "storage.as");
+    await (around === undefined ? check() : around("storage.as", check));
     const connection = this.#connection;
     const board = this.#board;
     // A viewer's write runs in a transaction of its own, which knows the board's settings.
@@ -100,6 +121,7 @@ class OpenStorage implements Storage {
           bindDefinition(
             VIEWED_DEFINITIONS[name] as Definition<unknown>,
             viewer,
+            around && { name, run: around },
           ),
         ]),
       ),
@@ -151,7 +173,7 @@ export async function openStorage<
   options?: OpenOptions<D> & DriverSections<D>,
 ): Promise<Storage> {
   try {
-    const { options: parsed, drivers, sections } = parseOpenOptions(
+    const { options: parsed, drivers, sections, onQuery } = parseOpenOptions(
       options,
       "openStorage",
     );
@@ -163,13 +185,38 @@ export async function openStorage<
       await (connection.abandon?.() ?? connection.close());
       throw error;
     }
-    return new OpenStorage(connection, {
+    const board = {
       maxNodes: parsed.maxNodes ?? DEFAULT_BOARD.maxNodes,
       zone: parsed.timeZone ?? DEFAULT_BOARD.zone,
-    });
+    };
+    // Decided once: without the query log or a tracer provider, the storage runs the driver's
+    // executors as they are, and nothing of the telemetry is loaded.
+    const trace = tracerRegistered();
+    if (onQuery === undefined && !trace) {
+      return new OpenStorage(connection, board);
+    }
+    const { createTelemetry } = await import("./telemetry.ts");
+    const telemetry = await createTelemetry(connection, { onQuery, trace });
+    return new OpenStorage(
+      telemetry.connection,
+      board,
+      (name, fn) => telemetry.operation(name, fn),
+    );
   } catch (error) {
     throw asStorageError(error, "openStorage");
   }
+}
+
+/**
+ * Whether an OpenTelemetry tracer provider is registered, by the application through
+ * `@opentelemetry/api` 1.x or by Deno (`OTEL_DENO=true`): the global the API keeps it under is
+ * set. Reads the global alone, so a storage that does not trace loads nothing of OpenTelemetry.
+ */
+function tracerRegistered(): boolean {
+  const api = (globalThis as Record<symbol, { trace?: unknown } | undefined>)[
+    Symbol.for("opentelemetry.js.api.1")
+  ];
+  return api?.trace !== undefined;
 }
 
 /**

@@ -9,6 +9,7 @@
 
 import type { BuiltInDriverOptions } from "./builtin_drivers.ts";
 import type { Driver } from "./driver.ts";
+import type { StorageErrorKind } from "./errors.ts";
 import type { Callers } from "./repositories/callers.ts";
 import type { Events } from "./repositories/events.ts";
 import type { FileAreas } from "./repositories/file_areas.ts";
@@ -233,6 +234,50 @@ export interface OpenOptions<
    * typed by its options schema. See the `@impulse/storage/driver` entry.
    */
   drivers?: D;
+  /**
+   * The query log: called once for every statement an operation (or `storage.sql`, `tx.sql`)
+   * runs, after it settled, with its name, time, row count and error kind, never its parameters
+   * (see {@linkcode QueryEvent}). Called synchronously, between the operation's statements: keep
+   * it short. What it throws, or a promise of its that rejects, is dropped (the first is reported
+   * on the console, once per storage); the operation goes on as if it had returned. Without it
+   * (and without an OpenTelemetry tracer provider registered before `openStorage`) the storage
+   * runs the statements as they are, at no cost. See docs/tracing.md.
+   */
+  onQuery?: (event: QueryEvent) => unknown;
+}
+
+/**
+ * One statement as the query log ({@linkcode OpenOptions.onQuery}) sees it. It names the
+ * statement and says how it went; it never holds a parameter value, nor the text of the
+ * application's SQL (`storage.sql`), which may carry values written into it.
+ */
+export interface QueryEvent {
+  /**
+   * The statement's name in the package's catalogue, like `"users.byId"`; `"sql"` for a statement
+   * of the application's (`storage.sql`, `tx.sql`).
+   */
+  readonly name: string;
+  /**
+   * The operation that ran it, like `"users.get"`, `"storage.sql"`, `"tx.sql"` or `"storage.as"`
+   * (an operation called on a transaction's handle or on a user's view has its plain name).
+   */
+  readonly operation: string;
+  /** The database system: `"sqlite"`, `"postgresql"`, or the dialect of a caller's driver. */
+  readonly system: string;
+  /**
+   * Whether it ran in a transaction the storage opened: `storage.transaction()`, or the one a
+   * user's write through `storage.as()` runs in. An operation's own atomic block does not count.
+   */
+  readonly inTransaction: boolean;
+  /** How long it took, in milliseconds, from issuing it until its result (or error) came back. */
+  readonly durationMs: number;
+  /**
+   * The rows it returned (a query: 0 or 1 for a statement read for one row), or changed (a
+   * write that returns none); absent when it failed.
+   */
+  readonly rows?: number;
+  /** The kind of the `StorageError` it failed with; absent when it succeeded. */
+  readonly error?: StorageErrorKind;
 }
 
 /** A driver of any options (the bound of {@linkcode OpenOptions}'s drivers). */

@@ -28,6 +28,7 @@ import { type Board, DEFAULT_BOARD, setBoard } from "./ops/_board.ts";
 import { DEFINITIONS, REPOSITORIES } from "./ops/mod.ts";
 import { ViewerExecutor } from "./ops/_access.ts";
 import { checkViewer, VIEWED_DEFINITIONS } from "./ops/viewed.ts";
+import type { Around } from "./repositories/_definition.ts";
 import type { Repositories, StorageOps, TransactionOps } from "./storage.ts";
 
 type Method = (...args: unknown[]) => Promise<unknown>;
@@ -96,6 +97,11 @@ function queuedRepository(
 
 /** The order of one transaction's operations: every handle of the transaction shares it. */
 class Queue {
+  /** What each operation runs through when the storage's telemetry is on. */
+  readonly around: Around | undefined;
+  constructor(around: Around | undefined) {
+    this.around = around;
+  }
   /** Settles when the last operation called so far has settled. */
   tail: Promise<unknown> = Promise.resolve();
   /** Set once `fn` settled: calls from then on are refused. */
@@ -179,7 +185,9 @@ class TransactionHandle {
             `transaction callback threw; await each operation inside the callback`,
         );
       }
-      return operation();
+      return queue.around === undefined
+        ? operation()
+        : queue.around(name, operation);
     });
     queue.tail = turn.then(settle, settle);
     return turn;
@@ -222,6 +230,7 @@ class SystemHandle extends TransactionHandle {
  * @param connection The connection.
  * @param fn The callback.
  * @param board The board's settings (node count, time zone), for the operations on the handle.
+ * @param around What each operation on the handle runs through, when the telemetry is on.
  * @returns What `fn` resolved to, once committed.
  * @throws What `fn` threw, after the rollback; or the commit's failure.
  */
@@ -229,10 +238,11 @@ export function runTransaction<T>(
   connection: Connection,
   fn: (tx: TransactionOps) => Promise<T>,
   board: Board = DEFAULT_BOARD,
+  around?: Around,
 ): Promise<T> {
   return connection.transaction(async (executor) => {
     setBoard(executor, board);
-    const handle = new SystemHandle(executor, new Queue());
+    const handle = new SystemHandle(executor, new Queue(around));
     let result: T;
     try {
       result = await fn(handle as unknown as TransactionOps);

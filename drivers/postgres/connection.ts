@@ -53,6 +53,10 @@ export class PostgresConnection implements Connection {
   readonly options: PostgresConnectOptions;
   /** The pool. */
   readonly pool: Pool;
+  /** The database's name (`db.namespace` in spans). */
+  get namespace(): string {
+    return this.settings.database;
+  }
 
   private constructor(
     settings: PostgresSettings,

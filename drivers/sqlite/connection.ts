@@ -53,6 +53,10 @@ export class SqliteConnection implements Connection {
   readonly root: Executor;
   /** The database file, or `:memory:`. */
   readonly path: string;
+  /** The database file's path (`db.namespace` in spans); absent in memory. */
+  get namespace(): string | undefined {
+    return this.path === ":memory:" ? undefined : this.path;
+  }
   readonly #engine: SqliteEngine;
   readonly #options: SqliteConnectOptions;
   /** The backoff between attempts on a busy database: its pauses only, the deadline bounds it. */

@@ -77,6 +77,7 @@ import type { Executor } from "../driver.ts";
 import { CALLERS } from "../repositories/callers.ts";
 import { EVENTS } from "../repositories/events.ts";
 import {
+  type Around,
   bindDefinition,
   type Definition,
 } from "../repositories/_definition.ts";
@@ -123,14 +124,19 @@ export const REPOSITORIES: readonly (keyof Repositories)[] = Object.freeze(
  * Every repository bound to one executor (the storage's).
  *
  * @param executor Where the statements run.
+ * @param around What each call runs through when the telemetry is on (see bindDefinition).
  * @returns The repositories, each made once.
  */
-export function bindRepositories(executor: Executor): Repositories {
+export function bindRepositories(
+  executor: Executor,
+  around?: Around,
+): Repositories {
   const repositories: Partial<Record<keyof Repositories, unknown>> = {};
   for (const name of REPOSITORIES) {
     repositories[name] = bindDefinition(
       DEFINITIONS[name] as Definition<unknown>,
       executor,
+      around && { name, run: around },
     );
   }
   return repositories as Repositories;
