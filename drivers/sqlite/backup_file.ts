@@ -87,7 +87,7 @@ export async function writeCopy(
 
 /**
  * Copies `source` into the empty file `into` as one moment of it: with the backup API under a
- * read transaction held throughout, or where `node:sqlite` has no `backup` (Deno before 2.5),
+ * read transaction held throughout, or where `node:sqlite` has no `backup` (Deno before 2.6),
  * with `VACUUM INTO`, a read transaction of its own (it needs `ATTACH`, which Deno allows only
  * with every permission granted).
  *
