@@ -88,8 +88,13 @@ async function exists(path: string): Promise<boolean> {
  * @param path The file.
  */
 export async function syncFile(path: string): Promise<void> {
-  using handle = await Deno.open(path, { read: true, write: true });
-  await handle.sync();
+  // No `using` in library code: Node 22 cannot parse it.
+  const handle = await Deno.open(path, { read: true, write: true });
+  try {
+    await handle.sync();
+  } finally {
+    handle.close();
+  }
 }
 
 /**
@@ -100,8 +105,12 @@ export async function syncFile(path: string): Promise<void> {
  */
 export async function syncDirectory(dir: string): Promise<void> {
   try {
-    using handle = await Deno.open(dir, { read: true });
-    await handle.sync();
+    const handle = await Deno.open(dir, { read: true });
+    try {
+      await handle.sync();
+    } finally {
+      handle.close();
+    }
   } catch {
     // Not possible here (Windows, or a file system that refuses): nothing more can be done.
   }

@@ -1,0 +1,163 @@
+/**
+ * The runtime seam of the drivers: the file system calls and error classes they use, from
+ * `Deno` where it runs and from `node:fs` on Node and Bun, so the `node:sqlite` and PostgreSQL
+ * drivers run on all three (docs/runtimes.md). On Deno every call is Deno's own, unchanged.
+ *
+ * @module
+ */
+import * as nodeFs from "node:fs/promises";
+import { inspect as nodeInspect } from "node:util";
+
+/** What the drivers read of a file's metadata. */
+export interface FileInfo {
+  /** A regular file. */
+  isFile: boolean;
+  /** A directory. */
+  isDirectory: boolean;
+  /** A character device; `null` where unknown. */
+  isCharDevice: boolean | null;
+  /** A block device; `null` where unknown. */
+  isBlockDevice: boolean | null;
+  /** A named pipe; `null` where unknown. */
+  isFifo: boolean | null;
+  /** A socket; `null` where unknown. */
+  isSocket: boolean | null;
+  /** The size in bytes. */
+  size: number;
+}
+
+/** The error classes the drivers tell apart. */
+export interface RuntimeErrors {
+  /** No such file or directory. */
+  NotFound: ErrorClass;
+  /** The path exists already. */
+  AlreadyExists: ErrorClass;
+  /** Deno's permission system refuses the call (never on Node or Bun). */
+  NotCapable: ErrorClass;
+  /** The operating system refuses access. */
+  PermissionDenied: ErrorClass;
+  /** A part of the path is not a directory. */
+  NotADirectory: ErrorClass;
+}
+
+type ErrorClass = new (message?: string) => Error;
+
+const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+
+function errorClass(name: string): ErrorClass {
+  return class extends Error {
+    override name = name;
+  };
+}
+
+/** Node's error codes, as the classes above. */
+const NODE_ERRORS: RuntimeErrors = {
+  NotFound: errorClass("NotFound"),
+  AlreadyExists: errorClass("AlreadyExists"),
+  NotCapable: errorClass("NotCapable"),
+  PermissionDenied: errorClass("PermissionDenied"),
+  NotADirectory: errorClass("NotADirectory"),
+};
+
+const BY_CODE: Record<string, ErrorClass> = {
+  ENOENT: NODE_ERRORS.NotFound,
+  EEXIST: NODE_ERRORS.AlreadyExists,
+  EACCES: NODE_ERRORS.PermissionDenied,
+  EPERM: NODE_ERRORS.PermissionDenied,
+  ENOTDIR: NODE_ERRORS.NotADirectory,
+};
+
+/** The error classes of this runtime: Deno's own on Deno. */
+export const errors: RuntimeErrors = deno?.errors ?? NODE_ERRORS;
+
+/** Whether this is Deno (the FFI engine and the CLI need it). */
+export const isDeno: boolean = deno !== undefined;
+
+/** Whether this runs on Windows (which has no file modes). */
+export const isWindows: boolean = deno
+  ? deno.build.os === "windows"
+  : (globalThis as { process?: { platform?: string } }).process?.platform ===
+    "win32";
+
+/** Runs a `node:fs` call, its error turned into one of {@linkcode errors}' classes. */
+async function node<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const Class = typeof code === "string" ? BY_CODE[code] : undefined;
+    if (Class === undefined) throw error;
+    throw Object.assign(new Class((error as Error).message), { cause: error });
+  }
+}
+
+function infoOf(stats: import("node:fs").Stats): FileInfo {
+  return {
+    isFile: stats.isFile(),
+    isDirectory: stats.isDirectory(),
+    isCharDevice: stats.isCharacterDevice(),
+    isBlockDevice: stats.isBlockDevice(),
+    isFifo: stats.isFIFO(),
+    isSocket: stats.isSocket(),
+    size: stats.size,
+  };
+}
+
+/** A file's metadata, following a symbolic link. */
+export function stat(path: string): Promise<FileInfo> {
+  return deno
+    ? deno.stat(path)
+    : node(async () => infoOf(await nodeFs.stat(path)));
+}
+
+/** A file's metadata, not following a symbolic link. */
+export function lstat(path: string): Promise<FileInfo> {
+  return deno
+    ? deno.lstat(path)
+    : node(async () => infoOf(await nodeFs.lstat(path)));
+}
+
+/** Removes a file or an empty directory. */
+export function remove(path: string): Promise<void> {
+  if (deno) return deno.remove(path);
+  return node(async () => {
+    const info = await nodeFs.lstat(path);
+    await (info.isDirectory() ? nodeFs.rmdir(path) : nodeFs.unlink(path));
+  });
+}
+
+/** Makes one directory (not its parents). */
+export function mkdir(path: string, mode: number): Promise<void> {
+  return deno
+    ? deno.mkdir(path, { mode })
+    : node(async () => void await nodeFs.mkdir(path, { mode }));
+}
+
+/** Creates a new empty file; fails with `AlreadyExists` when the path exists. */
+export async function createNew(path: string, mode: number): Promise<void> {
+  if (deno) {
+    (await deno.open(path, { createNew: true, write: true, mode })).close();
+    return;
+  }
+  await node(async () => await (await nodeFs.open(path, "wx", mode)).close());
+}
+
+/** Sets a file's mode exactly (creation applies the umask); nothing on Windows. */
+export async function chmod(path: string, mode: number): Promise<void> {
+  if (isWindows) return;
+  await (deno ? deno.chmod(path, mode) : node(() => nodeFs.chmod(path, mode)));
+}
+
+/** Reads a text file. */
+export function readTextFile(path: string): Promise<string> {
+  return deno
+    ? deno.readTextFile(path)
+    : node(() => nodeFs.readFile(path, "utf8"));
+}
+
+/** An error as the runtime's console shows it, causes included (for the secret scrubber). */
+export function inspect(value: unknown): string {
+  return deno
+    ? deno.inspect(value, { depth: 10 })
+    : nodeInspect(value, { depth: 10 });
+}
