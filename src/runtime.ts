@@ -1,12 +1,17 @@
 /**
- * The runtime seam of the drivers: the file system calls and error classes they use, from
- * `Deno` where it runs and from `node:fs` on Node and Bun, so the `node:sqlite` and PostgreSQL
- * drivers run on all three (docs/runtimes.md). On Deno every call is Deno's own, unchanged.
+ * The runtime seam: every file system call and error class the library uses, from `Deno` where
+ * it runs and from `node:fs` on Node and Bun, so the `node:sqlite` and PostgreSQL drivers, the
+ * migrator, copy and the import run on all three (docs/runtimes.md). On Deno every call is
+ * Deno's own, unchanged. Drivers reach it as `runtime` from the driver entry. Deno-only by
+ * nature, and outside this seam: the CLI (src/cli), the conformance suite (src/testing, on
+ * `Deno.test`), the FFI engine (`Deno.dlopen`) and the manifest generator (development only).
  *
  * @module
  */
 import * as nodeFs from "node:fs/promises";
 import { inspect as nodeInspect } from "node:util";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** What the drivers read of a file's metadata. */
 export interface FileInfo {
@@ -24,6 +29,24 @@ export interface FileInfo {
   isSocket: boolean | null;
   /** The size in bytes. */
   size: number;
+  /** The permission bits and file type; `null` where the system has none (Windows). */
+  mode: number | null;
+  /** The device the file is on. */
+  dev: number;
+  /** The inode number; `null` where the system has none. */
+  ino: number | null;
+}
+
+/** An entry of a directory. */
+export interface DirEntry {
+  /** Its name, without the directory. */
+  name: string;
+  /** A regular file. */
+  isFile: boolean;
+  /** A directory. */
+  isDirectory: boolean;
+  /** A symbolic link (not followed). */
+  isSymlink: boolean;
 }
 
 /** The error classes the drivers tell apart. */
@@ -100,6 +123,9 @@ function infoOf(stats: import("node:fs").Stats): FileInfo {
     isFifo: stats.isFIFO(),
     isSocket: stats.isSocket(),
     size: stats.size,
+    mode: stats.mode,
+    dev: stats.dev,
+    ino: stats.ino,
   };
 }
 
@@ -160,4 +186,90 @@ export function inspect(value: unknown): string {
   return deno
     ? deno.inspect(value, { depth: 10 })
     : nodeInspect(value, { depth: 10 });
+}
+
+/** Renames (moves) a file, replacing what is at `to`. */
+export function rename(from: string, to: string): Promise<void> {
+  return deno ? deno.rename(from, to) : node(() => nodeFs.rename(from, to));
+}
+
+/** Removes a path and everything under it. */
+export function removeAll(path: string): Promise<void> {
+  return deno
+    ? deno.remove(path, { recursive: true })
+    : node(() => nodeFs.rm(path, { recursive: true }));
+}
+
+/** The entries of a directory. */
+export async function readDir(path: string): Promise<DirEntry[]> {
+  if (deno) {
+    const entries: DirEntry[] = [];
+    for await (
+      const { name, isFile, isDirectory, isSymlink } of deno.readDir(path)
+    ) {
+      entries.push({ name, isFile, isDirectory, isSymlink });
+    }
+    return entries;
+  }
+  return (await node(() => nodeFs.readdir(path, { withFileTypes: true })))
+    .map((entry) => ({
+      name: entry.name,
+      isFile: entry.isFile(),
+      isDirectory: entry.isDirectory(),
+      isSymlink: entry.isSymbolicLink(),
+    }));
+}
+
+/** Creates a new directory in the system's temporary directory; returns its path. */
+export function makeTempDir(prefix: string): Promise<string> {
+  if (deno) return deno.makeTempDir({ prefix });
+  return node(() => nodeFs.mkdtemp(join(tmpdir(), prefix)));
+}
+
+/** A path with its symbolic links resolved. */
+export function realPath(path: string): Promise<string> {
+  return deno ? deno.realPath(path) : node(() => nodeFs.realpath(path));
+}
+
+/**
+ * Flushes a file's (or, with `write` false, a directory's) data to disk.
+ *
+ * @param path The file or directory.
+ * @param write Open it for writing too (a file; a directory opens for reading only).
+ */
+export async function sync(path: string, write: boolean): Promise<void> {
+  if (deno) {
+    const handle = await deno.open(path, { read: true, write });
+    try {
+      await handle.sync();
+    } finally {
+      handle.close();
+    }
+    return;
+  }
+  const handle = await node(() => nodeFs.open(path, write ? "r+" : "r"));
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads a whole file. */
+export function readFile(path: string): Promise<Uint8Array> {
+  return deno ? deno.readFile(path) : node(() => nodeFs.readFile(path));
+}
+
+/** Makes a directory and any missing parents. */
+export function mkdirAll(path: string): Promise<void> {
+  return deno
+    ? deno.mkdir(path, { recursive: true })
+    : node(async () => void await nodeFs.mkdir(path, { recursive: true }));
+}
+
+/** Writes a new text file; fails with `AlreadyExists` when the path exists. */
+export function writeNewTextFile(path: string, text: string): Promise<void> {
+  return deno
+    ? deno.writeTextFile(path, text, { createNew: true })
+    : node(() => nodeFs.writeFile(path, text, { flag: "wx" }));
 }

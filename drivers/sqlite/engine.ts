@@ -187,7 +187,7 @@ class NodeDatabase implements EngineDatabase {
         "unavailable",
         `Cannot copy the database to ${path}: this runtime's node:sqlite has no backup() ` +
           `(Deno before 2.6), and the other way, VACUUM INTO, needs ATTACH, which Deno allows ` +
-          `only with every permission: run with --allow-all (-A), or on Deno 2.6 or later`,
+          `only from 2.6 on and with every permission: run on Deno 2.6 or later`,
         { cause: error },
       );
     }

@@ -64,6 +64,16 @@ async function scenario(url: string): Promise<void> {
   } finally {
     await storage.close();
   }
+  if (url.startsWith("sqlite:") && !url.includes(":memory:")) {
+    // A scratch copy (node:sqlite's backup, a temporary directory) migrated down and up again.
+    const checker = await openMigrator(url);
+    try {
+      const report = await checker.verify();
+      if (!report.ok) throw new Error(`verify: ${JSON.stringify(report)}`);
+    } finally {
+      await checker.close();
+    }
+  }
 }
 
 const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
@@ -71,6 +81,13 @@ const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
   : typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
   ? "deno"
   : "node";
+const version = runtime === "bun"
+  ? (globalThis as unknown as { Bun: { version: string } }).Bun.version
+  : runtime === "deno"
+  ? (globalThis as unknown as { Deno: { version: { deno: string } } }).Deno
+    .version.deno
+  : process.versions.node;
+const label = `${runtime} ${version}`;
 const dir = await mkdtemp(join(tmpdir(), "impulse-smoke-"));
 const targets: [string, string][] = [
   ["sqlite memory", "sqlite::memory:"],
@@ -79,7 +96,7 @@ const targets: [string, string][] = [
 const postgres = process.env.IMPULSE_SMOKE_POSTGRES_URL;
 if (postgres) targets.push(["postgres", postgres]);
 else {console.log(
-    `smoke (${runtime}): no IMPULSE_SMOKE_POSTGRES_URL, PostgreSQL skipped`,
+    `smoke (${label}): no IMPULSE_SMOKE_POSTGRES_URL, PostgreSQL skipped`,
   );}
 let failed = false;
 if (runtime !== "deno") {
@@ -91,18 +108,18 @@ if (runtime !== "deno") {
   if (kind !== "unavailable") {
     failed = true;
     console.error(
-      `smoke (${runtime}): engine=ffi gave ${kind}, not unavailable`,
+      `smoke (${label}): engine=ffi gave ${kind}, not unavailable`,
     );
-  } else console.log(`smoke (${runtime}): engine=ffi refused as unavailable`);
+  } else console.log(`smoke (${label}): engine=ffi refused as unavailable`);
 }
 try {
   for (const [name, url] of targets) {
     try {
       await scenario(url);
-      console.log(`smoke (${runtime}): ${name} ok`);
+      console.log(`smoke (${label}): ${name} ok`);
     } catch (error) {
       failed = true;
-      console.error(`smoke (${runtime}): ${name} FAILED:`, error);
+      console.error(`smoke (${label}): ${name} FAILED:`, error);
     }
   }
 } finally {
