@@ -11,6 +11,7 @@
  */
 import { openStorage, StorageError } from "../../mod.ts";
 import { openMigrator } from "../../src/migrate/mod.ts";
+import { runtime as seam } from "../../driver.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,6 +114,24 @@ if (runtime !== "deno") {
   } else console.log(`smoke (${label}): engine=ffi refused as unavailable`);
 }
 try {
+  // The runtime seam's own errors: an existing file, a missing one.
+  const file = join(dir, "seam");
+  await seam.createNew(file, 0o600);
+  const exists = await seam.createNew(file, 0o600).then(
+    () => "no error",
+    (error) =>
+      error instanceof seam.errors.AlreadyExists ? "ok" : String(error),
+  );
+  const missing = await seam.stat(join(dir, "missing")).then(
+    () => "no error",
+    (error) => error instanceof seam.errors.NotFound ? "ok" : String(error),
+  );
+  if (exists !== "ok" || missing !== "ok") {
+    failed = true;
+    console.error(
+      `smoke (${label}): runtime errors: AlreadyExists ${exists}, NotFound ${missing}`,
+    );
+  } else console.log(`smoke (${label}): runtime errors ok`);
   for (const [name, url] of targets) {
     try {
       await scenario(url);
