@@ -110,7 +110,7 @@ class NodeStatement implements EngineStatement {
   #asArrays(): StatementSync {
     if (!this.#arrays) {
       const statement = prepare(this.#db, this.#text);
-      // Deno 2.6.7 and later, Node 24 (see `returnsArrays`); the types lag behind.
+      // Deno 2.6.7 and later, Node 22.16 and 24 (see `returnsArrays`); the types lag behind.
       (statement as unknown as { setReturnArrays(on: boolean): void })
         .setReturnArrays(true);
       this.#arrays = statement;
@@ -173,8 +173,8 @@ class NodeDatabase implements EngineDatabase {
     this.#db.exec(script);
   }
   async copyTo(path: string): Promise<void> {
-    // The online backup API: VACUUM INTO needs ATTACH, which Deno disables in node:sqlite
-    // unless every permission is granted.
+    // The online backup API where there is one: VACUUM INTO needs ATTACH, which Deno allows in
+    // node:sqlite only from 2.6 on (which has backup) and with every permission.
     if (backup !== undefined) {
       await backup(this.#db, path);
       return;
@@ -193,7 +193,7 @@ class NodeDatabase implements EngineDatabase {
     }
   }
   close(): void {
-    // Deno 2.2 has no `isOpen`: the handle's own flag says it.
+    // Deno 2.2 – 2.5 have no `isOpen`: the handle's own flag says it.
     if (this.#open && this.#db.isOpen !== false) this.#db.close();
     this.#open = false;
   }
