@@ -90,3 +90,5 @@ export type { Clock } from "./src/deadline.ts";
 export { WaitQueue } from "./src/wait_queue.ts";
 export type { Backoff } from "./src/retry.ts";
 export { nextPause, retry, sleep } from "./src/retry.ts";
+/** The runtime seam: file calls and error classes on Deno, Node and Bun (src/runtime.ts). */
+export * as runtime from "./src/runtime.ts";

@@ -22,8 +22,13 @@ export function bindMethods(
     (...a: unknown[]) => unknown
   >;
   for (const name of names) {
+    const method = methods[name]!;
     Object.defineProperty(target, name, {
-      value: methods[name]!.bind(target),
+      // A disposer is a closure, not a bound function: `await using` on the V8 of Node 24 and
+      // of Deno before 2.6 refuses a bound `Symbol.asyncDispose` as "not a function".
+      value: typeof name === "symbol"
+        ? (...args: unknown[]) => method.apply(target, args)
+        : method.bind(target),
       writable: true,
       configurable: true,
     });

@@ -9,6 +9,7 @@
  * @module
  */
 import { StorageError } from "./errors.ts";
+import { inspect } from "./runtime.ts";
 
 /** What a password is replaced with. */
 export const HIDDEN = "***";
@@ -158,7 +159,7 @@ export function withoutSecrets(
   secrets: readonly string[],
 ): StorageError {
   if (secrets.length === 0) return error;
-  const shown = `${error.stack}\n${Deno.inspect(error, { depth: 10 })}`;
+  const shown = `${error.stack}\n${inspect(error)}`;
   if (!secrets.some((secret) => shown.includes(secret))) return error;
   return new StorageError(error.kind, scrub(error.message, secrets), {
     field: error.field,

@@ -7,6 +7,7 @@
 import {
   characters,
   describe,
+  runtime,
   sqlSegments,
   StorageError,
 } from "../../driver.ts";
@@ -88,7 +89,7 @@ export async function tlsSettings(
   const tls: TlsSettings = { rejectUnauthorized: true };
   if (rootCert !== null && rootCert !== "system") {
     try {
-      tls.ca = await Deno.readTextFile(rootCert);
+      tls.ca = await runtime.readTextFile(rootCert);
     } catch (error) {
       throw invalid(
         "url.sslrootcert",

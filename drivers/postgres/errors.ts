@@ -7,6 +7,7 @@
  */
 import {
   DatabaseError,
+  runtime,
   StorageError,
   type StorageErrorKind,
 } from "../../driver.ts";
@@ -227,8 +228,8 @@ function hint(code: string, kind: StorageErrorKind): string {
 }
 
 function isPermissionFailure(error: unknown): boolean {
-  return error instanceof Deno.errors.NotCapable ||
-    error instanceof Deno.errors.PermissionDenied ||
+  return error instanceof runtime.errors.NotCapable ||
+    error instanceof runtime.errors.PermissionDenied ||
     (error instanceof DatabaseError &&
       (error.name === "NotCapable" || error.name === "PermissionDenied"));
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { basename, dirname } from "node:path";
+import { runtime } from "../../driver.ts";
 
 /** What a backup name starts with after the database file's name (see `backupLabel`). */
 export const BACKUP_PREFIX = "before-down-";
@@ -29,19 +30,19 @@ export async function writeBackup(
   path: string,
   copy: (into: string) => Promise<void>,
 ): Promise<void> {
-  const mode = ((await Deno.stat(file)).mode ?? 0o600) & 0o777;
+  const mode = ((await runtime.stat(file)).mode ?? 0o600) & 0o777;
   await removeLeftovers(file);
   if (await exists(path)) {
-    throw new Deno.errors.AlreadyExists(`${path} exists already`);
+    throw new runtime.errors.AlreadyExists(`${path} exists already`);
   }
   const partial = `${path}${PARTIAL}`;
   try {
     // Created empty with the database's mode first, so the copy is never readable by more.
-    (await Deno.open(partial, { createNew: true, write: true, mode })).close();
-    await Deno.chmod(partial, mode);
+    await runtime.createNew(partial, mode);
+    await runtime.chmod(partial, mode);
     await copy(partial);
     await syncFile(partial);
-    await Deno.rename(partial, path);
+    await runtime.rename(partial, path);
   } catch (error) {
     await removeCopy(partial);
     throw error;
@@ -59,25 +60,25 @@ async function removeLeftovers(file: string): Promise<void> {
   const leftover = (entry: string) =>
     entry.startsWith(`${name}.${BACKUP_PREFIX}`) &&
     /\.partial(-journal|-wal|-shm)?$/.test(entry);
-  for await (const entry of Deno.readDir(dir)) {
+  for (const entry of await runtime.readDir(dir)) {
     if (entry.isFile && leftover(entry.name)) {
-      await Deno.remove(`${dir}/${entry.name}`).catch(() => {});
+      await runtime.remove(`${dir}/${entry.name}`).catch(() => {});
     }
   }
 }
 
 async function removeCopy(partial: string): Promise<void> {
   for (const suffix of ["", "-journal", "-wal", "-shm"]) {
-    await Deno.remove(`${partial}${suffix}`).catch(() => {});
+    await runtime.remove(`${partial}${suffix}`).catch(() => {});
   }
 }
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await Deno.lstat(path);
+    await runtime.lstat(path);
     return true;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof runtime.errors.NotFound) return false;
     throw error;
   }
 }
@@ -88,8 +89,7 @@ async function exists(path: string): Promise<boolean> {
  * @param path The file.
  */
 export async function syncFile(path: string): Promise<void> {
-  using handle = await Deno.open(path, { read: true, write: true });
-  await handle.sync();
+  await runtime.sync(path, true);
 }
 
 /**
@@ -100,8 +100,7 @@ export async function syncFile(path: string): Promise<void> {
  */
 export async function syncDirectory(dir: string): Promise<void> {
   try {
-    using handle = await Deno.open(dir, { read: true });
-    await handle.sync();
+    await runtime.sync(dir, false);
   } catch {
     // Not possible here (Windows, or a file system that refuses): nothing more can be done.
   }

@@ -12,7 +12,7 @@
  */
 import * as nodeSqlite from "node:sqlite";
 import { dirname, resolve } from "node:path";
-import { StorageError } from "../../driver.ts";
+import { runtime, StorageError } from "../../driver.ts";
 import { syncDirectory, syncFile } from "./backup.ts";
 import { parseSqliteUrl } from "./url.ts";
 
@@ -34,9 +34,9 @@ export async function sourceFile(url: string): Promise<string> {
     );
   }
   try {
-    if ((await Deno.stat(path)).isFile) return resolve(path);
+    if ((await runtime.stat(path)).isFile) return resolve(path);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof runtime.errors.NotFound)) throw error;
   }
   throw new StorageError(
     "not_found",
@@ -66,7 +66,7 @@ export async function writeCopy(
 function targetError(error: unknown, target: string): unknown {
   if (error instanceof StorageError) return error;
   const dir = dirname(target);
-  if (error instanceof Deno.errors.NotCapable) {
+  if (error instanceof runtime.errors.NotCapable) {
     return new StorageError(
       "unavailable",
       `Cannot back up ${target} as permission is missing: run with --allow-read on the ` +
@@ -74,7 +74,7 @@ function targetError(error: unknown, target: string): unknown {
       { cause: error },
     );
   }
-  if (error instanceof Deno.errors.NotFound) {
+  if (error instanceof runtime.errors.NotFound) {
     return new StorageError(
       "not_found",
       `Cannot write the backup to ${target} as the directory ${dir} does not exist: ` +
@@ -82,7 +82,7 @@ function targetError(error: unknown, target: string): unknown {
       { cause: error },
     );
   }
-  if (error instanceof Deno.errors.PermissionDenied) {
+  if (error instanceof runtime.errors.PermissionDenied) {
     return new StorageError(
       "unavailable",
       `Cannot write the backup to ${target} as the operating system denies access: check ` +
@@ -120,13 +120,12 @@ async function writeCopyAt(
   await removeCopy(partial);
   try {
     // Created empty and private first, so no byte of the copy is ever readable by others.
-    (await Deno.open(partial, { createNew: true, write: true, mode: 0o600 }))
-      .close();
-    await Deno.chmod(partial, 0o600);
+    await runtime.createNew(partial, 0o600);
+    await runtime.chmod(partial, 0o600);
     const pages = await onlineCopy(source, partial, options.meter);
     checkIntegrity(partial);
     await syncFile(partial);
-    await Deno.rename(partial, target);
+    await runtime.rename(partial, target);
     await syncDirectory(resolve(target, ".."));
     return pages;
   } finally {
@@ -136,9 +135,9 @@ async function writeCopyAt(
 
 /**
  * Copies `source` into the empty file `into` as one moment of it: with the backup API under a
- * read transaction held throughout, or where `node:sqlite` has no `backup` (Deno before 2.5),
+ * read transaction held throughout, or where `node:sqlite` has no `backup` (Deno before 2.6),
  * with `VACUUM INTO`, a read transaction of its own (it needs `ATTACH`, which Deno allows only
- * with every permission granted).
+ * from 2.6 on and with every permission granted).
  *
  * @param source The database file.
  * @param into The empty file to copy into.
@@ -194,8 +193,9 @@ function vacuumInto(
     throw new StorageError(
       "unavailable",
       `Cannot back up ${source}: this Deno's node:sqlite has no backup(), and the other way, ` +
-        `VACUUM INTO, needs ATTACH, which Deno allows only with every permission: run the ` +
-        `backup with --allow-all (-A), or on a Deno whose node:sqlite has backup()`,
+        `VACUUM INTO, needs ATTACH, which Deno allows only from 2.6 on and with every ` +
+        `permission: run the backup on Deno 2.6 or later, with --allow-all (-A) where its ` +
+        `node:sqlite has no backup()`,
       { cause: error },
     );
   }
@@ -228,10 +228,10 @@ function checkIntegrity(path: string): void {
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await Deno.lstat(path);
+    await runtime.lstat(path);
     return true;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof runtime.errors.NotFound) return false;
     throw error;
   }
 }
@@ -239,6 +239,6 @@ async function exists(path: string): Promise<boolean> {
 /** Removes a partial copy and the journals SQLite may have left beside it. */
 async function removeCopy(partial: string): Promise<void> {
   for (const suffix of ["", "-journal", "-wal", "-shm"]) {
-    await Deno.remove(`${partial}${suffix}`).catch(() => {});
+    await runtime.remove(`${partial}${suffix}`).catch(() => {});
   }
 }

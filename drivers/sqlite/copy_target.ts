@@ -16,6 +16,7 @@ import {
   type CopyTarget,
   type CopyType,
   type Queryable,
+  runtime,
   type Sql,
   sql,
 } from "../../driver.ts";
@@ -71,9 +72,9 @@ export function sqliteCopyTarget(connection: SqliteCopySource): CopyTarget {
     keepIds: "",
     async identity() {
       if (connection.path === ":memory:") return memory;
-      const { dev, ino } = await Deno.stat(connection.path);
+      const { dev, ino } = await runtime.stat(connection.path);
       if (ino !== null) return `sqlite file ${dev}:${ino}`;
-      return `sqlite file ${await Deno.realPath(connection.path)}`;
+      return `sqlite file ${await runtime.realPath(connection.path)}`;
     },
     async tables() {
       const tables: CopyTable[] = [];

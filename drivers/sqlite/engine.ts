@@ -5,8 +5,17 @@
  *
  * @module
  */
-import { backup, DatabaseSync, type StatementSync } from "node:sqlite";
-import type { NamedRow, Row } from "../../driver.ts";
+import * as nodeSqlite from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { type NamedRow, type Row, StorageError } from "../../driver.ts";
+
+/**
+ * `node:sqlite`'s `backup`, which Deno has since 2.6: looked up, not imported by
+ * name, so that a Deno without it still loads the driver.
+ */
+const backup: typeof nodeSqlite.backup | undefined = (nodeSqlite as {
+  backup?: typeof nodeSqlite.backup;
+}).backup;
 
 /**
  * A prepared statement. Parameters bind by position. `values` / `value` return rows as arrays
@@ -69,6 +78,23 @@ export interface SqliteEngine {
   errorCode(error: unknown): number | undefined;
 }
 
+/**
+ * Prepares `text`. Where `prepare` fails with no detail ("failed to prepare statement", Deno
+ * before 2.6), `EXPLAIN` of the text, run with `exec`, which compiles the statement without
+ * running it, throws SQLite's own message ("no such table: …") instead.
+ */
+function prepare(db: DatabaseSync, text: string): StatementSync {
+  try {
+    return db.prepare(text);
+  } catch (error) {
+    if (!/^failed to prepare statement$/i.test((error as Error)?.message)) {
+      throw error;
+    }
+    db.exec(`EXPLAIN ${text}`);
+    throw error;
+  }
+}
+
 class NodeStatement implements EngineStatement {
   #db: DatabaseSync;
   #text: string;
@@ -79,12 +105,12 @@ class NodeStatement implements EngineStatement {
     this.#text = text;
   }
   #asNamed(): StatementSync {
-    return this.#named ??= this.#db.prepare(this.#text);
+    return this.#named ??= prepare(this.#db, this.#text);
   }
   #asArrays(): StatementSync {
     if (!this.#arrays) {
-      const statement = this.#db.prepare(this.#text);
-      // Available since Node 24 / Deno 2.4; the types lag behind.
+      const statement = prepare(this.#db, this.#text);
+      // Deno 2.6.7 and later, Node 22.16 and 24 (see `returnsArrays`); the types lag behind.
       (statement as unknown as { setReturnArrays(on: boolean): void })
         .setReturnArrays(true);
       this.#arrays = statement;
@@ -110,24 +136,66 @@ class NodeStatement implements EngineStatement {
   }
 }
 
+/**
+ * A statement where `node:sqlite` cannot return rows as arrays (Deno before 2.6.7): the rows
+ * keyed by column name, in select-list order, become arrays. Right for the driver's own
+ * statements, whose select lists name every column once and never by a number; the
+ * application's statements (`storage.sql`) use the rows keyed by name anyway.
+ */
+class NodeObjectStatement extends NodeStatement {
+  override values(params: readonly unknown[]): Row[] {
+    return this.all(params).map((row) => Object.values(row) as Row);
+  }
+  override value(params: readonly unknown[]): Row | undefined {
+    const row = this.get(params);
+    return row === undefined ? undefined : Object.values(row) as Row;
+  }
+}
+
+/** Whether this `node:sqlite` returns rows as arrays; known after the first `open`. */
+let returnsArrays: boolean | undefined;
+
 class NodeDatabase implements EngineDatabase {
   #db: DatabaseSync;
+  #open = true;
+  #Statement: typeof NodeStatement;
   constructor(db: DatabaseSync) {
     this.#db = db;
+    returnsArrays ??= typeof (db.prepare("SELECT 1") as {
+      setReturnArrays?: unknown;
+    }).setReturnArrays === "function";
+    this.#Statement = returnsArrays ? NodeStatement : NodeObjectStatement;
   }
   prepare(text: string): EngineStatement {
-    return new NodeStatement(this.#db, text);
+    return new this.#Statement(this.#db, text);
   }
   exec(script: string): void {
     this.#db.exec(script);
   }
   async copyTo(path: string): Promise<void> {
-    // The online backup API: VACUUM INTO needs ATTACH, which Deno disables in node:sqlite
-    // unless every permission is granted.
-    await backup(this.#db, path);
+    // The online backup API where there is one: VACUUM INTO needs ATTACH, which Deno allows in
+    // node:sqlite only from 2.6 on (which has backup) and with every permission.
+    if (backup !== undefined) {
+      await backup(this.#db, path);
+      return;
+    }
+    try {
+      this.#db.exec(`VACUUM INTO '${path.replaceAll("'", "''")}'`);
+    } catch (error) {
+      if (!/too many attached databases/.test(String(error))) throw error;
+      throw new StorageError(
+        "unavailable",
+        `Cannot copy the database to ${path}: this runtime's node:sqlite has no backup() ` +
+          `(Deno before 2.6), and the other way, VACUUM INTO, needs ATTACH, which Deno allows ` +
+          `only from 2.6 on and with every permission: run on Deno 2.6 or later`,
+        { cause: error },
+      );
+    }
   }
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    // Deno 2.2 – 2.5 have no `isOpen`: the handle's own flag says it.
+    if (this.#open && this.#db.isOpen !== false) this.#db.close();
+    this.#open = false;
   }
 }
 
@@ -152,12 +220,14 @@ const PRIMARY_MESSAGES: readonly (readonly [string, number])[] = [
 export const nodeEngine: SqliteEngine = {
   name: "node",
   open(path, options) {
-    const db = new DatabaseSync(path, {
+    const db = new nodeSqlite.DatabaseSync(path, {
       readOnly: options.readOnly ?? false,
       timeout: options.busyTimeoutMs,
       enableForeignKeyConstraints: true,
       enableDoubleQuotedStringLiterals: false,
     });
+    // Deno before 2.6 ignores `timeout` (SQLite's busy timeout stays 5 s): set it here too.
+    db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
     return new NodeDatabase(db);
   },
   errorCode(error) {

@@ -7,7 +7,7 @@
  * @module
  */
 import { dirname } from "node:path";
-import { StorageError } from "../../driver.ts";
+import { runtime, StorageError } from "../../driver.ts";
 import { sqliteMessage } from "./errors.ts";
 
 /** Mode of a database directory the driver creates. */
@@ -81,9 +81,9 @@ export async function preparePlace(
 export async function removeCreated(created: readonly string[]): Promise<void> {
   for (const path of created) {
     try {
-      const info = await Deno.lstat(path);
+      const info = await runtime.lstat(path);
       if (info.isFile && info.size !== 0) return;
-      await Deno.remove(path); // Not recursive: a directory that is not empty stays.
+      await runtime.remove(path); // Not recursive: a directory that is not empty stays.
     } catch {
       return;
     }
@@ -109,9 +109,9 @@ export async function removeNewDatabase(
   if (created[0] !== path || !alone()) return;
   for (const suffix of ["-wal", "-shm", "-journal", ""]) {
     try {
-      await Deno.remove(path + suffix);
+      await runtime.remove(path + suffix);
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) return;
+      if (!(error instanceof runtime.errors.NotFound)) return;
     }
   }
   await removeCreated(created.slice(1));
@@ -136,29 +136,23 @@ async function createFile(
   }
   for (const dir of missing) {
     try {
-      await Deno.mkdir(dir, { mode: dirMode });
+      await runtime.mkdir(dir, dirMode);
     } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) continue;
+      if (error instanceof runtime.errors.AlreadyExists) continue;
       throw error;
     }
     created.unshift(dir);
     await chmod(dir, dirMode);
   }
-  let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, {
-      createNew: true,
-      write: true,
-      mode: fileMode,
-    });
+    await runtime.createNew(path, fileMode);
   } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) {
-      return assertRegularFile(path, await Deno.stat(path));
+    if (error instanceof runtime.errors.AlreadyExists) {
+      return assertRegularFile(path, await runtime.stat(path));
     }
     throw error;
   }
   created.unshift(path);
-  file.close();
   await chmod(path, fileMode);
 }
 
@@ -175,7 +169,7 @@ export function shownPath(path: string): string {
     : `${path.slice(0, 60)} … ${path.slice(-80)} (${path.length} characters)`;
 }
 
-function assertRegularFile(path: string, info: Deno.FileInfo): void {
+function assertRegularFile(path: string, info: runtime.FileInfo): void {
   if (info.isFile) return;
   const what = info.isDirectory
     ? "a directory"
@@ -197,7 +191,7 @@ function assertRegularFile(path: string, info: Deno.FileInfo): void {
 /** The error for a place that cannot hold a database; a `StorageError` passes unchanged. */
 function placeError(error: unknown, path: string): StorageError {
   if (error instanceof StorageError) return error;
-  if (error instanceof Deno.errors.NotCapable) {
+  if (error instanceof runtime.errors.NotCapable) {
     return new StorageError(
       "unavailable",
       `Cannot open the SQLite database as permission is missing: ${
@@ -207,11 +201,11 @@ function placeError(error: unknown, path: string): StorageError {
       { cause: error },
     );
   }
-  const reason = error instanceof Deno.errors.PermissionDenied
+  const reason = error instanceof runtime.errors.PermissionDenied
     ? "the operating system denies access: check the owner and mode of the file and its directory"
-    : error instanceof Deno.errors.NotADirectory
+    : error instanceof runtime.errors.NotADirectory
     ? "a part of its path is a file, not a directory: give a path in a directory"
-    : error instanceof Deno.errors.NotFound
+    : error instanceof runtime.errors.NotFound
     ? `${
       detailOf(error, path)
     }: a directory above it is missing too and could not be looked at: create it, ` +
@@ -242,11 +236,11 @@ export function detailOf(error: unknown, path: string): string {
   );
 }
 
-async function statOf(path: string): Promise<Deno.FileInfo | null> {
+async function statOf(path: string): Promise<runtime.FileInfo | null> {
   try {
-    return await Deno.stat(path);
+    return await runtime.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
+    if (error instanceof runtime.errors.NotFound) return null;
     throw error;
   }
 }
@@ -260,12 +254,12 @@ async function missingDir(dir: string, parent: boolean): Promise<boolean> {
   try {
     return await statOf(dir) === null;
   } catch (error) {
-    if (parent && error instanceof Deno.errors.NotCapable) return false;
+    if (parent && error instanceof runtime.errors.NotCapable) return false;
     throw error;
   }
 }
 
 /** Sets a mode exactly (creation applies the umask); Windows has no modes. */
-async function chmod(path: string, mode: number): Promise<void> {
-  if (Deno.build.os !== "windows") await Deno.chmod(path, mode);
+function chmod(path: string, mode: number): Promise<void> {
+  return runtime.chmod(path, mode);
 }

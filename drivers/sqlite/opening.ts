@@ -5,7 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { StorageError } from "../../driver.ts";
+import { runtime, StorageError } from "../../driver.ts";
 import type { EngineChoice } from "./url.ts";
 import { PRAGMAS } from "./dialect.ts";
 import { detailOf, shownPath } from "./files.ts";
@@ -26,6 +26,13 @@ export async function chosenEngine(
   if (choice.engine === undefined) return given;
   if (choice.engine === "node") return nodeEngine;
   if (choice.library === undefined && given.name === "ffi") return given;
+  if (!runtime.isDeno) {
+    throw new StorageError(
+      "unavailable",
+      "Cannot open the SQLite database with engine=ffi as the FFI engine runs on Deno only: " +
+        "leave engine out (or engine=node) on Node and Bun",
+    );
+  }
   const { ffiEngine } = await import("./ffi/engine.ts");
   return ffiEngine({ library: choice.library });
 }
@@ -35,7 +42,7 @@ export function openError(
   path: string,
   code: number | undefined,
 ): StorageError {
-  if (error instanceof Deno.errors.NotCapable) {
+  if (error instanceof runtime.errors.NotCapable) {
     return new StorageError(
       "unavailable",
       `Cannot open the SQLite database as permission is missing: ${

@@ -114,11 +114,32 @@ export async function copyDatabase(
   const drivers = V.parse(driverList, options.drivers, "drivers", "copy") ??
     [];
   assertDriversDistinct(drivers, "copy");
-  // The source is only read: never created, opened read-only (SQLite), never written.
-  await using source = disposable(
-    await connect(from, { ...open, readOnly: true }, { drivers }),
-  );
-  await using target = disposable(await connect(to, open, { drivers }));
+  // The source is only read: never created, opened read-only (SQLite), never written. (No
+  // `await using` in library code: Node 22 cannot parse it.)
+  const source = await connect(from, { ...open, readOnly: true }, { drivers });
+  try {
+    const target = await connect(to, open, { drivers });
+    try {
+      return await copyBetween(source, target, { from, to, batch, options });
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
+
+/** The copy once both databases are open. */
+async function copyBetween(
+  source: Connection,
+  target: Connection,
+  { from, to, batch, options }: {
+    from: string;
+    to: string;
+    batch: number;
+    options: CopyOptions;
+  },
+): Promise<CopyReport> {
   const reader = side(source, from);
   const writer = side(target, to);
   await assertDistinct(reader.port, writer.port, from, to);
@@ -141,10 +162,6 @@ export async function copyDatabase(
     tables: reports,
     skippedSets: await otherSets(source, target),
   };
-}
-
-function disposable(c: Connection): Connection & AsyncDisposable {
-  return Object.assign(c, { [Symbol.asyncDispose]: () => c.close() });
 }
 
 function side(connection: Connection, url: string): Side {

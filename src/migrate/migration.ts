@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { StorageError } from "../errors.ts";
+import * as runtime from "../runtime.ts";
 import { parse } from "../validate.ts";
 import type { MigrationQuery } from "./target.ts";
 
@@ -265,11 +266,11 @@ export async function loadMigrations(
     : dir;
   const files: MigrationFile[] = [];
   try {
-    for await (const entry of Deno.readDir(chosen)) {
+    for (const entry of await runtime.readDir(chosen)) {
       if (entry.isFile && MEANT.test(entry.name)) {
         files.push({
           name: entry.name,
-          text: await Deno.readTextFile(`${chosen}/${entry.name}`),
+          text: await runtime.readTextFile(`${chosen}/${entry.name}`),
         });
       }
     }
@@ -301,7 +302,7 @@ const DIALECT = z.string({ error: "must be a string" }).regex(
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
-    return (await Deno.stat(path)).isDirectory;
+    return (await runtime.stat(path)).isDirectory;
   } catch {
     return false;
   }

@@ -312,29 +312,34 @@ export class Migrator implements AsyncDisposable {
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     const signal = validSignal(options);
     throwIfCancelled(signal);
-    await using copy = await this.#target.scratch({ signal });
-    const scratch = guarded(copy, signal);
-    const runner = new Migrator(scratch, this.#migrations, {
-      set: this.#set,
-      lockTimeoutMs: this.#lockTimeoutMs,
-    });
-    const run = runner.#run;
+    // No `await using` in library code: Node 22 cannot parse it.
+    const copy = await this.#target.scratch({ signal });
     try {
-      if (!copy.whole) {
-        // An empty database: migrated here to this one's versions, then given its rows.
-        await this.#replay(scratch);
-        await copy.copyRows({ signal });
-        throwIfCancelled(signal);
-      }
-      return await verifyCopy(scratch, this.#migrations, {
-        descend: (seen) => descend(run, seen),
-        up: async (version) => void await runner.up({ to: version }),
-        rehearse: async (seen) => void await downTried(run, 1, 0, seen, true),
-        revert: async () => void await revertStep(run, 0),
+      const scratch = guarded(copy, signal);
+      const runner = new Migrator(scratch, this.#migrations, {
+        set: this.#set,
+        lockTimeoutMs: this.#lockTimeoutMs,
       });
-    } catch (error) {
-      // Whatever a step threw as the signal fired, the run was cancelled.
-      throw signal?.aborted ? cancelled(signal) : error;
+      const run = runner.#run;
+      try {
+        if (!copy.whole) {
+          // An empty database: migrated here to this one's versions, then given its rows.
+          await this.#replay(scratch);
+          await copy.copyRows({ signal });
+          throwIfCancelled(signal);
+        }
+        return await verifyCopy(scratch, this.#migrations, {
+          descend: (seen) => descend(run, seen),
+          up: async (version) => void await runner.up({ to: version }),
+          rehearse: async (seen) => void await downTried(run, 1, 0, seen, true),
+          revert: async () => void await revertStep(run, 0),
+        });
+      } catch (error) {
+        // Whatever a step threw as the signal fired, the run was cancelled.
+        throw signal?.aborted ? cancelled(signal) : error;
+      }
+    } finally {
+      await copy[Symbol.asyncDispose]();
     }
   }
 

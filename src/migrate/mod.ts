@@ -20,6 +20,7 @@ import { assertDriversDistinct, connect, driverList } from "../connect.ts";
 import type { AnyDriver } from "../storage.ts";
 import { asStorageError, StorageError } from "../errors.ts";
 import { describe } from "../describe.ts";
+import * as runtime from "../runtime.ts";
 import * as V from "../validate.ts";
 import { fileName, loadMigrations } from "./migration.ts";
 import { Migrator, OWN_SET } from "./migrator.ts";
@@ -212,7 +213,7 @@ export async function createMigration(
     return await writeMigration(dir, name);
   } catch (error) {
     if (error instanceof StorageError) throw error;
-    const permission = error instanceof Deno.errors.NotCapable
+    const permission = error instanceof runtime.errors.NotCapable
       ? "permission is missing: run with --allow-read and --allow-write on it"
       : `${(error as Error)?.message}: give a writable directory`;
     throw new StorageError(
@@ -224,15 +225,15 @@ export async function createMigration(
 }
 
 async function writeMigration(dir: string, name: string): Promise<string[]> {
-  await Deno.mkdir(dir, { recursive: true });
+  await runtime.mkdirAll(dir);
   const subDirs: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
+  for (const entry of await runtime.readDir(dir)) {
     if (entry.isDirectory) subDirs.push(`${dir}/${entry.name}`);
   }
   const dirs = subDirs.length > 0 ? subDirs.sort() : [dir];
   let newestVersion = 0;
   for (const d of dirs) {
-    for await (const entry of Deno.readDir(d)) {
+    for (const entry of await runtime.readDir(d)) {
       const version = /^(\d+)_/.exec(entry.name)?.[1];
       if (version) newestVersion = Math.max(newestVersion, Number(version));
     }
@@ -242,12 +243,11 @@ async function writeMigration(dir: string, name: string): Promise<string[]> {
     const [up, down] = (["up", "down"] as const).map((direction) =>
       `${d}/${fileName(newestVersion + 1, name, direction)}`
     );
-    await Deno.writeTextFile(up!, `-- ${name}: up\n`, { createNew: true });
-    await Deno.writeTextFile(
+    await runtime.writeNewTextFile(up!, `-- ${name}: up\n`);
+    await runtime.writeNewTextFile(
       down!,
       `-- ${name}: down (revert the up script; set aside any data it removes, in a table the up\n` +
         `-- script restores from, or \`migrate down\` refuses without --force)\n`,
-      { createNew: true },
     );
     paths.push(up!, down!);
   }

@@ -9,6 +9,7 @@
  * @module
  */
 import { StorageError } from "../errors.ts";
+import * as runtime from "../runtime.ts";
 import type { MigrationQuery, MigrationTarget } from "./target.ts";
 
 /** A private directory for scratch files, removed on dispose. */
@@ -41,9 +42,9 @@ export async function scratchPlace(
 ): Promise<ScratchPlace> {
   let dir: string;
   try {
-    dir = await Deno.makeTempDir({ prefix });
+    dir = await runtime.makeTempDir(prefix);
     // makeTempDir's mode depends on the platform and the umask: make it the owner's alone.
-    await Deno.chmod(dir, SCRATCH_DIR_MODE);
+    await runtime.chmod(dir, SCRATCH_DIR_MODE);
   } catch (error) {
     throw new StorageError(
       "unavailable",
@@ -57,17 +58,13 @@ export async function scratchPlace(
     dir,
     async file(name) {
       const path = `${dir}/${name}`;
-      (await Deno.open(path, {
-        createNew: true,
-        write: true,
-        mode: SCRATCH_FILE_MODE,
-      })).close();
-      await Deno.chmod(path, SCRATCH_FILE_MODE);
+      await runtime.createNew(path, SCRATCH_FILE_MODE);
+      await runtime.chmod(path, SCRATCH_FILE_MODE);
       return path;
     },
     async [Symbol.asyncDispose]() {
-      await Deno.remove(dir, { recursive: true }).catch((error) => {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      await runtime.removeAll(dir).catch((error) => {
+        if (!(error instanceof runtime.errors.NotFound)) throw error;
       });
     },
   };

@@ -432,7 +432,7 @@ async function pageOf(
   const q = cached(
     name,
     () =>
-      `SELECT ${FF}, ${key} ${
+      `SELECT ${FF}, ${key} AS sort_key ${
         viewer === undefined ? "FROM files f" : VIEWED
       } ` +
       `WHERE ${where.join(" AND ")} ORDER BY ${by} LIMIT ?`,

@@ -178,7 +178,7 @@ export async function listUsers(
   const q = cached(
     name,
     () =>
-      `SELECT ${U}, ${key} FROM users${
+      `SELECT ${U}, ${key} AS sort_key FROM users${
         whereOf(where)
       } ORDER BY ${key} ${dir}, id ${dir} LIMIT ?`,
   );

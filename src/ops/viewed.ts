@@ -66,17 +66,17 @@ const Q = {
   ),
   messageArea: sql(
     "viewer.messageArea",
-    `SELECT ${ACCESS_COLUMNS}, 1, kind FROM message_areas WHERE id = ?`,
+    `SELECT ${ACCESS_COLUMNS}, 1 AS uploads_allowed, kind FROM message_areas WHERE id = ?`,
   ),
   fileArea: sql(
     "viewer.fileArea",
-    `SELECT ${ACCESS_COLUMNS}, uploads_allowed, 'files' FROM file_areas WHERE id = ?`,
+    `SELECT ${ACCESS_COLUMNS}, uploads_allowed, 'files' AS kind FROM file_areas WHERE id = ?`,
   ),
   message: sql(
     "viewer.message",
     `SELECT ${
       ACCESS_COLUMNS.replace(/\w+/g, "a.$&")
-    }, 1, a.kind, m.from_user_id, m.to_user_id, m.private
+    }, 1 AS uploads_allowed, a.kind, m.from_user_id, m.to_user_id, m.private
      FROM messages m JOIN message_areas a ON a.id = m.area_id WHERE m.id = ?`,
   ),
   file: sql(

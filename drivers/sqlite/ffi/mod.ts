@@ -2,7 +2,8 @@
  * The SQLite driver on the FFI engine: a libsqlite3 shared library loaded with `Deno.dlopen`,
  * for a newer SQLite, one with extensions, an encrypted build such as SQLCipher, or a Deno
  * without `node:sqlite`. `openStorage("sqlite:<path>?engine=ffi")` loads it; import this entry
- * to use the engine directly.
+ * to use the engine directly. It runs on Deno only (with `--allow-ffi`): on Node and Bun,
+ * `engine=ffi` fails as `unavailable`, saying so; the default engine (`node:sqlite`) runs there.
  *
  * The library is found from the `library` option (or the URL's `library=`), else
  * `DENO_SQLITE_PATH`, else the platform's usual names (`libsqlite3.so.0`, `libsqlite3.so`,

@@ -213,25 +213,30 @@ export async function importSource(
   const tally = new Tally(progress);
   // A dry run only reads the target (the overlap check above): it imports into a private
   // in-memory database, so it changes nothing anywhere, not even PostgreSQL's id sequences.
-  await using scratch = o.dryRun ? await openStorage("sqlite::memory:") : null;
-  await (scratch ?? storage).transaction(async (tx) => {
-    await refuseOverlap(tx, install, o.includeOrphans);
-    const run: ImportRun = {
-      tx,
-      install,
-      tally,
-      includeOrphans: o.includeOrphans,
-      now: new Date(),
-      users: new Map(),
-      boards: new Map(),
-    };
-    await importUsers(run, hashes);
-    await importMessageSide(run);
-    await importFileSide(run);
-    await importLastCallers(run);
-    await importLastRead(run);
-    await settleUserStats(run);
-  });
+  // (No `await using` in library code: Node 22 cannot parse it.)
+  const scratch = o.dryRun ? await openStorage("sqlite::memory:") : null;
+  try {
+    await (scratch ?? storage).transaction(async (tx) => {
+      await refuseOverlap(tx, install, o.includeOrphans);
+      const run: ImportRun = {
+        tx,
+        install,
+        tally,
+        includeOrphans: o.includeOrphans,
+        now: new Date(),
+        users: new Map(),
+        boards: new Map(),
+      };
+      await importUsers(run, hashes);
+      await importMessageSide(run);
+      await importFileSide(run);
+      await importLastCallers(run);
+      await importLastRead(run);
+      await settleUserStats(run);
+    });
+  } finally {
+    await scratch?.close();
+  }
   return {
     directory: install.directory,
     dryRun: o.dryRun,

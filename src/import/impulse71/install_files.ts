@@ -6,6 +6,7 @@
  */
 
 import { join, relative } from "node:path";
+import * as runtime from "../../runtime.ts";
 import type { DecodeContext, Impulse71Problem } from "./problems.ts";
 
 /** A file read for decoding, with the context its decoder reports into. */
@@ -83,7 +84,7 @@ export class InstallFiles {
       });
       return null;
     }
-    return { bytes: await Deno.readFile(path), context: this.context(path) };
+    return { bytes: await runtime.readFile(path), context: this.context(path) };
   }
 
   /**
@@ -116,9 +117,9 @@ export class InstallFiles {
    */
   async size(path: string): Promise<number | null> {
     try {
-      return (await Deno.stat(path)).size;
+      return (await runtime.stat(path)).size;
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return null;
+      if (error instanceof runtime.errors.NotFound) return null;
       throw error;
     }
   }
@@ -190,7 +191,7 @@ export class InstallFiles {
     if (listing !== undefined) return listing;
     listing = new Map();
     try {
-      for await (const found of Deno.readDir(dir)) {
+      for (const found of await runtime.readDir(dir)) {
         const entry = found.isSymlink
           ? await followLink(dir, found.name)
           : found;
@@ -202,7 +203,7 @@ export class InstallFiles {
         }
       }
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!(error instanceof runtime.errors.NotFound)) throw error;
     }
     this.#listings.set(dir, listing);
     return listing;
@@ -211,7 +212,7 @@ export class InstallFiles {
 
 async function followLink(dir: string, name: string): Promise<Entry> {
   try {
-    const info = await Deno.stat(join(dir, name));
+    const info = await runtime.stat(join(dir, name));
     return { name, isFile: info.isFile, isDirectory: info.isDirectory };
   } catch {
     return { name, isFile: false, isDirectory: false };

@@ -6,6 +6,7 @@
  */
 
 import { plural } from "../../describe.ts";
+import * as runtime from "../../runtime.ts";
 import { basename, extname } from "node:path";
 import { decodeFileAreas, type Impulse71FileAreaRecord } from "./file_areas.ts";
 import { decodeListing, type Impulse71FileEntry } from "./file_listing.ts";
@@ -133,7 +134,7 @@ async function readOrphanListings(
   for (const path of await files.filesWithExtension(dataDir, ".DIR")) {
     const context = files.context(path);
     if (listed.has(context.file)) continue;
-    const entries = decodeListing(await Deno.readFile(path), context, users);
+    const entries = decodeListing(await runtime.readFile(path), context, users);
     attachLongDescriptions(entries, verbose, context);
     files.problems.push({
       kind: "orphan_listing",

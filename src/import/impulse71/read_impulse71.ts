@@ -6,6 +6,7 @@
 
 import { fileURLToPath } from "node:url";
 import { StorageError } from "../../errors.ts";
+import * as runtime from "../../runtime.ts";
 import { decodeConferences, type Impulse71Conference } from "./conferences.ts";
 import { isKnownTimeZone } from "./dates.ts";
 import { InstallFiles } from "./install_files.ts";
@@ -216,9 +217,9 @@ async function readRest(
 async function checkDirectory(root: string): Promise<void> {
   let isDirectory = false;
   try {
-    isDirectory = (await Deno.stat(root)).isDirectory;
+    isDirectory = (await runtime.stat(root)).isDirectory;
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof runtime.errors.NotFound)) throw error;
   }
   if (!isDirectory) {
     throw new StorageError(
