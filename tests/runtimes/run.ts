@@ -1,5 +1,5 @@
 /**
- * `deno task smoke:runtimes [node=PATH] [bun=PATH] [deno=PATH]`: bundles tests/runtimes/smoke.ts
+ * `deno task smoke:runtimes [node=PATH] [bun=PATH] [deno=PATH] [deno-<version>=PATH]`: bundles tests/runtimes/smoke.ts
  * into one JavaScript file (`deno bundle`: the npm packages inside, `node:` built-ins left to
  * the runtime) and runs it under each runtime given, each on a PostgreSQL database of its own
  * (created on the test server, `IMPULSE_TEST_POSTGRES_URL`, and dropped after). With no
@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { createDatabase, postgresMissing } from "../_postgres.ts";
 
 const args = Deno.args.length > 0 ? Deno.args : ["node", "bun"];
+const SOURCE = new URL("./smoke.ts", import.meta.url).pathname;
+const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 const runtimes = args.map((arg) => {
   const [name, path] = arg.includes("=") ? arg.split("=", 2) : [arg, arg];
   return { name: name!, path: path! };
@@ -50,7 +52,16 @@ try {
       const env: Record<string, string> = url === null
         ? {}
         : { IMPULSE_SMOKE_POSTGRES_URL: url.href };
-      const args = name === "deno" ? ["run", "-A", bundle] : [bundle];
+      // Old Deno trusts only its own CA list unless told (a proxy's CA is the system's).
+      env.DENO_TLS_CA_STORE = "system,mozilla";
+      // An older Deno (named deno-<version>) runs the source as a Deno application would
+      // import the package: npm packages from the lock file, no type check (it needs the
+      // current Deno); a bundle would miss the globals (Buffer) Deno gives npm packages only.
+      const args = name === "deno"
+        ? ["run", "-A", bundle]
+        : name.startsWith("deno-")
+        ? ["run", "-A", "--frozen", "--no-check", "--config", CONFIG, SOURCE]
+        : [bundle];
       const status = await new Deno.Command(path, { args, env, cwd: dir })
         .spawn().status;
       if (!status.success) {

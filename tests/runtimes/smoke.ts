@@ -67,9 +67,19 @@ async function scenario(url: string): Promise<void> {
   }
   if (url.startsWith("sqlite:") && !url.includes(":memory:")) {
     // A scratch copy (node:sqlite's backup, a temporary directory) migrated down and up again.
+    // Deno before 2.6 has neither backup() nor ATTACH: verify() is unavailable there, saying so.
+    const copies = !/^2\.[2-5]\./.test(denoVersion ?? "");
     const checker = await openMigrator(url);
     try {
-      const report = await checker.verify();
+      const report = await checker.verify().catch((error) => {
+        if (copies || !(error instanceof StorageError)) throw error;
+        if (error.kind !== "unavailable" || !/Deno 2\.6/.test(error.message)) {
+          throw new Error(
+            `verify() on Deno ${denoVersion} failed as ${error.kind}: ${error.message}`,
+          );
+        }
+        return { ok: true };
+      });
       if (!report.ok) throw new Error(`verify: ${JSON.stringify(report)}`);
     } finally {
       await checker.close();
@@ -77,6 +87,9 @@ async function scenario(url: string): Promise<void> {
   }
 }
 
+/** The Deno version when this runs on Deno. */
+const denoVersion = (globalThis as { Deno?: { version: { deno: string } } })
+  .Deno?.version.deno;
 const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
   ? "bun"
   : typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
