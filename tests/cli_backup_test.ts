@@ -291,3 +291,112 @@ Deno.test("onlineCopy() without node:sqlite's backup and without every permissio
     return true;
   });
 });
+
+Deno.test("backup refuses the database's own -wal, -shm and -journal files and a directory as --to, --force or not, and the board stays whole", async () => {
+  await using dir = await tempDir();
+  const file = `${dir}/board.db`;
+  makeBoard(file, 10);
+  // A reader keeps the -wal and -shm files there, as a running board does.
+  const reader = new DatabaseSync(file);
+  try {
+    reader.prepare("SELECT count(*) FROM filler").get();
+    await Deno.symlink(file, `${dir}/link.db`);
+    await Deno.mkdir(`${dir}/backups`);
+    const cases: [string, RegExp][] = [
+      [`${file}-wal`, /onto its own wal file/],
+      [`${file}-shm`, /onto its own shm file/],
+      [`${file}-journal`, /onto its own journal file/],
+      [`${dir}/./board.db`, /onto itself/],
+      [`${dir}/backups`, /as it is a directory: give --to a file's name/],
+    ];
+    // The database named through a symbolic link: its -wal is still the real file's.
+    cases.push([`${file}-wal`, /onto its own wal file/]);
+    for (const [index, [to, message]] of cases.entries()) {
+      const db = index === cases.length - 1 ? `${dir}/link.db` : file;
+      for (const force of [[], ["--force"]]) {
+        const run = await runCli([
+          "backup",
+          "--db",
+          `sqlite:${db}`,
+          "--to",
+          to,
+          ...force,
+        ]);
+        assert.equal(run.code, 2, `${to} ${force}: ${run.stderr}`);
+        assert.match(run.stderr, message, `${to} ${force}`);
+      }
+    }
+    assert.equal(counts(file).integrity, "ok");
+    assert.equal(
+      Number(reader.prepare("SELECT count(*) AS n FROM filler").get()!.n),
+      10,
+    );
+  } finally {
+    reader.close();
+  }
+});
+
+Deno.test("backup of a file that is no database names it as validation and leaves no copy", async () => {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(`${dir}/notes.txt`, "not a database\n".repeat(400));
+  const run = await runCli([
+    "backup",
+    "--db",
+    `sqlite:${dir}/notes.txt`,
+    "--to",
+    `${dir}/copy.db`,
+  ]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    /^error: Cannot back up .*notes\.txt as it is not a SQLite database .*: name a database file with --db sqlite:<path>\n$/,
+  );
+  assert.deepEqual(
+    [...Deno.readDirSync(dir)].map((entry) => entry.name),
+    ["notes.txt"],
+  );
+});
+
+Deno.test("backup stopped by SIGTERM or SIGINT mid-copy removes its partial copy and exits 143 or 130", async () => {
+  await using dir = await tempDir();
+  const file = `${dir}/board.db`;
+  makeBoard(file);
+  for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        ...TASK_FLAGS,
+        CLI,
+        "backup",
+        "--db",
+        `sqlite:${file}`,
+        "--to",
+        `${dir}/copy.db`,
+      ],
+      env: { NO_COLOR: "1", IMPULSE_DATABASE_URL: "", DATABASE_URL: "" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    // Stopped once the partial copy holds pages, well before 100 MB are copied.
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const size = await Deno.stat(`${dir}/copy.db.partial`).then(
+        (info) => info.size,
+        () => 0,
+      );
+      if (size > 0) break;
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    child.kill(signal);
+    const status = await child.status;
+    assert.equal(status.code, code, signal);
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((entry) => entry.name)
+        .filter((name) => name.startsWith("copy.db")),
+      [],
+      signal,
+    );
+  }
+});

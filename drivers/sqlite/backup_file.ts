@@ -11,7 +11,7 @@
  * @module
  */
 import * as nodeSqlite from "node:sqlite";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { runtime, StorageError } from "../../driver.ts";
 import { syncDirectory, syncFile } from "./backup.ts";
 import { parseSqliteUrl } from "./url.ts";
@@ -58,12 +58,12 @@ export async function writeCopy(
   try {
     return await writeCopyAt(source, target, options);
   } catch (error) {
-    throw targetError(error, target);
+    throw await targetError(error, target);
   }
 }
 
 /** A file system error of the backup as a `StorageError` saying what to do. */
-function targetError(error: unknown, target: string): unknown {
+async function targetError(error: unknown, target: string): Promise<unknown> {
   if (error instanceof StorageError) return error;
   const dir = dirname(target);
   if (error instanceof runtime.errors.NotCapable) {
@@ -75,12 +75,23 @@ function targetError(error: unknown, target: string): unknown {
     );
   }
   if (error instanceof runtime.errors.NotFound) {
-    return new StorageError(
-      "not_found",
-      `Cannot write the backup to ${target} as the directory ${dir} does not exist: ` +
-        `create it first, or give --to a file in a directory that exists`,
-      { cause: error },
-    );
+    return (await runtime.stat(dir).then(
+        (info) => info.isDirectory,
+        () => false,
+      ))
+      ? new StorageError(
+        "conflict",
+        `Cannot write the backup to ${target} as its partial copy ${target}.partial was ` +
+          `removed while it was written: is another backup writing to the same file? Run one ` +
+          `at a time`,
+        { cause: error },
+      )
+      : new StorageError(
+        "not_found",
+        `Cannot write the backup to ${target} as the directory ${dir} does not exist: ` +
+          `create it first, or give --to a file in a directory that exists`,
+        { cause: error },
+      );
   }
   if (error instanceof runtime.errors.PermissionDenied) {
     return new StorageError(
@@ -103,13 +114,7 @@ async function writeCopyAt(
   target: string,
   options: { force: boolean; meter: Meter },
 ): Promise<number> {
-  if (target === source) {
-    throw new StorageError(
-      "validation",
-      "Cannot back up a database onto itself: give --to another file",
-      { field: "to" },
-    );
-  }
+  await refuseOwnFiles(source, target);
   if (!options.force && await exists(target)) {
     throw new StorageError(
       "conflict",
@@ -150,6 +155,52 @@ export async function onlineCopy(
   into: string,
   meter: Meter,
   backup: typeof nodeSqlite.backup | null = nodeSqlite.backup ?? null,
+): Promise<number> {
+  try {
+    return await copyOnce(source, into, meter, backup);
+  } catch (error) {
+    throw sourceError(error, source);
+  }
+}
+
+/** A SQLite error of the copy as a `StorageError` naming the database and what to do. */
+function sourceError(error: unknown, source: string): unknown {
+  if (error instanceof StorageError || !(error instanceof Error)) return error;
+  const code = (error as { errcode?: number }).errcode;
+  // The primary result code is the extended one's low byte.
+  switch (code === undefined ? undefined : code & 0xff) {
+    case 26: // SQLITE_NOTADB
+      return new StorageError(
+        "validation",
+        `Cannot back up ${source} as it is not a SQLite database (${error.message}): name a ` +
+          `database file with --db sqlite:<path>`,
+        { field: "db", cause: error },
+      );
+    case 5: // SQLITE_BUSY
+    case 6: // SQLITE_LOCKED
+      return new StorageError(
+        "timeout",
+        `Cannot back up ${source} as another connection kept it locked for 10 s ` +
+          `(${error.message}): run the backup again when that connection's work is done`,
+        { cause: error },
+      );
+    case 11: // SQLITE_CORRUPT
+      return new StorageError(
+        "unavailable",
+        `Cannot back up ${source} as it is damaged (${error.message}): run PRAGMA ` +
+          `integrity_check on it and restore an earlier backup`,
+        { cause: error },
+      );
+    default:
+      return error;
+  }
+}
+
+async function copyOnce(
+  source: string,
+  into: string,
+  meter: Meter,
+  backup: typeof nodeSqlite.backup | null,
 ): Promise<number> {
   const db = new nodeSqlite.DatabaseSync(source, { readOnly: true });
   try {
@@ -224,6 +275,52 @@ function checkIntegrity(path: string): void {
       }: run PRAGMA integrity_check on it ` +
       `and restore an earlier backup`,
   );
+}
+
+/** The files SQLite keeps beside a database: writing any of them would damage it. */
+const OWN_SUFFIXES = ["", "-wal", "-shm", "-journal"];
+
+/**
+ * Refuses a `--to` that is the database or one of the files SQLite keeps beside it (by any
+ * name: `./`, a symbolic link), or a directory.
+ */
+async function refuseOwnFiles(source: string, target: string): Promise<void> {
+  const real = await realName(source);
+  const to = await realName(target);
+  const own = OWN_SUFFIXES.find((suffix) => to === `${real}${suffix}`);
+  if (own !== undefined) {
+    throw new StorageError(
+      "validation",
+      own === ""
+        ? "Cannot back up a database onto itself: give --to another file"
+        : `Cannot back up a database onto its own ${
+          own.slice(1)
+        } file, which SQLite ` +
+          `needs to keep it whole: give --to another file`,
+      { field: "to" },
+    );
+  }
+  const info = await runtime.stat(target).catch(() => null);
+  if (info?.isDirectory) {
+    throw new StorageError(
+      "validation",
+      `Cannot write the backup to ${target} as it is a directory: give --to a file's name`,
+      { field: "to" },
+    );
+  }
+}
+
+/** A path with the symbolic links of it (or, where it does not exist, of its directory) resolved. */
+async function realName(path: string): Promise<string> {
+  try {
+    return await runtime.realPath(path);
+  } catch {
+    try {
+      return join(await runtime.realPath(dirname(path)), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -14,6 +14,7 @@
 import { resolve } from "node:path";
 import { parseFlags, usageError } from "./args.ts";
 import { loadSqliteBackup } from "../builtin_drivers.ts";
+import { interruption } from "./signals.ts";
 import { chooseDatabase, type Output, shownDatabase } from "./output.ts";
 import { progressMeter } from "./progress.ts";
 
@@ -77,6 +78,19 @@ export async function backupCommand(
   const source = await sourceFile(database.url);
   const target = resolve(values.to);
   const started = performance.now();
+  // Ctrl-C or SIGTERM: the partial copy (a whole board's worth of data) goes with the process.
+  using stop = interruption();
+  stop.signal.addEventListener("abort", () => {
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) {
+      try {
+        Deno.removeSync(`${target}.partial${suffix}`);
+      } catch {
+        // Not there.
+      }
+    }
+    out.progress("");
+    Deno.exit(stop.exitCode);
+  });
   const pages = await writeCopy(source, target, {
     force: values.force ?? false,
     meter: progressMeter(out, "page"),
