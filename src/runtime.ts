@@ -273,3 +273,32 @@ export function writeNewTextFile(path: string, text: string): Promise<void> {
     ? deno.writeTextFile(path, text, { createNew: true })
     : node(() => nodeFs.writeFile(path, text, { flag: "wx" }));
 }
+
+/**
+ * Whether a permission is granted: always on Node and Bun (they have none to ask); on Deno as
+ * its permissions say, asking on a terminal where Deno would prompt (denied without one or
+ * with `--no-prompt`).
+ *
+ * @param descriptor What is needed, as `Deno.permissions` takes it.
+ */
+export function permitted(descriptor: Deno.PermissionDescriptor): boolean {
+  if (!deno) return true;
+  const { state } = deno.permissions.querySync(descriptor);
+  if (state !== "prompt") return state === "granted";
+  return deno.permissions.requestSync(descriptor).state === "granted";
+}
+
+/**
+ * An environment variable, or `undefined` where it is unset or may not be read (never asks).
+ */
+export function env(name: string): string | undefined {
+  if (
+    deno &&
+    deno.permissions.querySync({ name: "env", variable: name }).state !==
+      "granted"
+  ) return undefined;
+  return deno
+    ? deno.env.get(name)
+    : (globalThis as { process?: { env: Record<string, string | undefined> } })
+      .process?.env[name];
+}

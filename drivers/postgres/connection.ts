@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { checkPermissions } from "./permissions.ts";
 import {
   type Connection,
   type CopyTarget,
@@ -102,6 +103,7 @@ export class PostgresConnection implements Connection {
     options: PostgresConnectOptions,
   ): Promise<PostgresConnection> {
     const where = settings.where.replace(/\/[^/]*$/, `/${settings.database}`);
+    checkPermissions({ ...settings, where });
     const connection = new PostgresConnection({ ...settings, where }, options);
     try {
       await checkSearchPath(connection);
