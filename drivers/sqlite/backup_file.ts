@@ -241,12 +241,18 @@ function vacuumInto(
     db.exec(`VACUUM INTO '${into.replaceAll("'", "''")}'`);
   } catch (error) {
     if (!/too many attached databases/.test(String(error))) throw error;
+    // Deno allows ATTACH from 2.6 on, with every permission; before 2.6 never.
+    const version = (globalThis as { Deno?: { version: { deno: string } } })
+      .Deno?.version.deno ?? "";
     throw new StorageError(
       "unavailable",
-      `Cannot back up ${source}: this Deno's node:sqlite has no backup(), and the other way, ` +
-        `VACUUM INTO, needs ATTACH, which Deno allows only from 2.6 on and with every ` +
-        `permission: run the backup on Deno 2.6 or later, with --allow-all (-A) where its ` +
-        `node:sqlite has no backup()`,
+      /^2\.[0-5]\./.test(version)
+        ? `Cannot back up ${source}: the node:sqlite of Deno ${version} has no backup() and ` +
+          `allows no ATTACH, which the other way, VACUUM INTO, needs: run the backup on ` +
+          `Deno 2.6 or later`
+        : `Cannot back up ${source}: this node:sqlite has no backup(), and the other way, ` +
+          `VACUUM INTO, needs ATTACH, which Deno allows only with every permission: run the ` +
+          `backup with --allow-all (-A)`,
       { cause: error },
     );
   }

@@ -178,11 +178,16 @@ export class SqliteMigrationTarget implements MigrationTarget {
           (db) => db.copyTo(into),
         ));
     } catch (error) {
+      // A copy this runtime cannot make says what to do itself; a file system failure does not.
+      const unable = error instanceof StorageError &&
+        error.kind === "unavailable";
       throw new StorageError(
         "unavailable",
         `Cannot write the backup copy ${path}: ${
           error instanceof Error ? error.message : String(error)
-        }: nothing was reverted: free space or fix the directory's permissions`,
+        }: nothing was reverted${
+          unable ? "" : ": free space or fix the directory's permissions"
+        }`,
         { cause: error },
       );
     }
