@@ -68,6 +68,29 @@ function scan(
 /** Keywords that start a statement that only reads (it may run on the reader). */
 const READS = new Set(["SELECT", "VALUES"]);
 
+/** Keywords that start a statement whose changed rows the driver counts (see `Sql.changes`). */
+const CHANGES = new Set([
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "REPLACE",
+  "MERGE",
+  "WITH",
+]);
+
+/**
+ * Whether the database refused an application's statement itself (a syntax error, an unknown
+ * table or column): the driver's `internal` or `migration` error, which `storage.sql` throws as
+ * `validation` naming `text`. The query log and the spans report that kind too.
+ *
+ * @param error What the driver threw.
+ * @returns The answer.
+ */
+export function refusedStatement(error: unknown): error is StorageError {
+  return error instanceof StorageError &&
+    (error.kind === "internal" || error.kind === "migration");
+}
+
 /**
  * Keywords that start a transaction-control statement, on either dialect: the package begins,
  * commits and rolls back its transactions itself, and one begun or ended by the application's
@@ -227,15 +250,12 @@ export async function runAppSql<T>(
       `Cannot run ${operation}: the storage's driver does not run the application's SQL`,
     );
   }
-  const q = appSql(text, !READS.has(keyword));
+  const q = appSql(text, !READS.has(keyword), CHANGES.has(keyword));
   let rows;
   try {
     rows = await x.rows(q, values);
   } catch (error) {
-    if (
-      error instanceof StorageError &&
-      (error.kind === "internal" || error.kind === "migration")
-    ) {
+    if (refusedStatement(error)) {
       throw new StorageError(
         "validation",
         `Invalid ${operation} input: the database refused the statement (text): ` +

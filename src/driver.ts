@@ -61,6 +61,12 @@ export interface Sql {
    * read by column name ({@linkcode Queryable.rows}). Absent for the catalogue's statements.
    */
   readonly app?: boolean;
+  /**
+   * For the application's statement: whether it is an `INSERT`, `UPDATE`, `DELETE`, `REPLACE`,
+   * `MERGE` or a `WITH` (which may end in one of them), whose changed rows the driver reports
+   * ({@linkcode Queryable.rows}). Absent otherwise.
+   */
+  readonly changes?: boolean;
 }
 
 let nextSqlId = 0;
@@ -105,9 +111,14 @@ export function sql(name: string, text: string, write = false): Sql {
  *
  * @param text The application's SQL, with `?` placeholders.
  * @param write Whether it may write (it then goes through the storage's writer).
+ * @param changes Whether it changes rows the driver counts (see {@linkcode Sql.changes}).
  * @returns The statement.
  */
-export function appSql(text: string, write: boolean): Sql {
+export function appSql(
+  text: string,
+  write: boolean,
+  changes = false,
+): Sql {
   return Object.freeze({
     id: -1,
     name: "storage.sql",
@@ -116,6 +127,7 @@ export function appSql(text: string, write: boolean): Sql {
     dialect: false,
     select: "",
     app: true,
+    ...(changes ? { changes } : {}),
   });
 }
 
@@ -222,8 +234,14 @@ export interface Queryable {
    * All rows of a statement of the application's ({@linkcode Sql.app}), keyed by column name.
    * A write (`q.write`) goes through the storage's writer, as the core's writes do. Absent when
    * the driver does not run the application's SQL (`storage.sql` then fails as `unavailable`).
+   * For a write, the array may carry `changed`: how many rows the statement inserted, updated
+   * or deleted (SQLite's `changes()` where {@linkcode Sql.changes}, PostgreSQL's command count),
+   * which the query log reports; without it, the rows returned count.
    */
-  rows?(q: Sql, params: readonly unknown[]): Awaitable<NamedRow[]>;
+  rows?(
+    q: Sql,
+    params: readonly unknown[],
+  ): Awaitable<NamedRow[] & { changed?: number }>;
 }
 
 /**

@@ -273,10 +273,16 @@ export interface QueryEvent {
   readonly durationMs: number;
   /**
    * The rows it returned (a query: 0 or 1 for a statement read for one row), or changed (a
-   * write that returns none); absent when it failed.
+   * write). For `storage.sql` / `tx.sql`: a `SELECT` or `VALUES` the rows returned; an
+   * `INSERT`, `UPDATE`, `DELETE` (or `REPLACE`, `MERGE`, `WITH`) the rows it changed (with
+   * `RETURNING`, those returned, one per changed row); another statement (`CREATE TABLE`) 0.
+   * Absent when it failed.
    */
   readonly rows?: number;
-  /** The kind of the `StorageError` it failed with; absent when it succeeded. */
+  /**
+   * The kind of the `StorageError` the caller receives for it (`validation` for a `storage.sql`
+   * statement the database refuses); absent when it succeeded.
+   */
   readonly error?: StorageErrorKind;
 }
 

@@ -22,6 +22,7 @@ import type {
   Row,
   Sql,
 } from "./driver.ts";
+import { refusedStatement } from "./app_sql.ts";
 import { DatabaseError, StorageError } from "./errors.ts";
 import type { QueryEvent } from "./storage.ts";
 
@@ -48,6 +49,9 @@ type Count<T> = (result: T) => number;
 const countList: Count<unknown[]> = (rows) => rows.length;
 const countOne: Count<Row | undefined> = (row) => row === undefined ? 0 : 1;
 const countChanged: Count<number> = (changed) => changed;
+/** The application's statement: the rows a write changed, where the driver says, else returned. */
+const countApp: Count<NamedRow[] & { changed?: number }> = (rows) =>
+  rows.changed ?? rows.length;
 
 /** What {@linkcode createTelemetry} needs to know. */
 export interface TelemetryOptions {
@@ -244,8 +248,9 @@ export class Telemetry {
   ): void {
     const durationMs = performance.now() - start;
     if (span !== undefined) {
-      if (outcome === undefined) this.#fail(span, error);
-      else if (outcome.returns) {
+      if (outcome === undefined) {
+        this.#fail(span, error, statementKind(q, error));
+      } else if (outcome.returns) {
         span.setAttribute("db.response.returned_rows", outcome.rows);
       }
       span.end();
@@ -259,7 +264,7 @@ export class Telemetry {
       inTransaction,
       durationMs,
       ...(outcome === undefined
-        ? { error: kindOf(error) }
+        ? { error: statementKind(q, error) }
         : { rows: outcome.rows }),
     };
     // What the query log starts is not reported to it (see Frame.silent).
@@ -276,10 +281,13 @@ export class Telemetry {
     }
   }
 
-  /** Marks a span failed: its kind as `error.type`, the database's code; never a message. */
-  #fail(span: Api.Span, error: unknown): void {
+  /**
+   * Marks a span failed: the kind as `error.type` (an application's own error: its name), the
+   * database's code; never a message.
+   */
+  #fail(span: Api.Span, error: unknown, type = errorType(error)): void {
     span.setStatus({ code: this.#api!.SpanStatusCode.ERROR });
-    span.setAttribute("error.type", kindOf(error));
+    span.setAttribute("error.type", type);
     const cause = error instanceof StorageError ? error.cause : undefined;
     const code = cause instanceof DatabaseError
       ? cause.errcode ?? cause.code
@@ -308,12 +316,33 @@ function kindOf(error: unknown): QueryEvent["error"] & string {
   return error instanceof StorageError ? error.kind : "internal";
 }
 
+/**
+ * The kind of a failed statement, as its caller receives it: the database's refusal of an
+ * application's statement reaches it as `validation` (see `runAppSql`).
+ */
+function statementKind(q: Sql, error: unknown): QueryEvent["error"] & string {
+  return q.app && refusedStatement(error) ? "validation" : kindOf(error);
+}
+
+/**
+ * An operation span's `error.type`: the StorageError kind; for what the application's own callback threw
+ * (a transaction's), the error's name (`Error`, `RangeError`), as OpenTelemetry's convention
+ * asks when there is no code; `_OTHER` for a thrown value that is not an Error.
+ */
+function errorType(error: unknown): string {
+  if (error instanceof StorageError) return error.kind;
+  return error instanceof Error ? error.name : "_OTHER";
+}
+
 /** An executor that reports each statement it runs to the telemetry. */
 class ReportingQueryable implements Queryable {
   readonly #inner: Queryable;
   readonly #t: Telemetry;
   readonly #tx: boolean;
-  rows?: (q: Sql, params: readonly unknown[]) => Awaitable<NamedRow[]>;
+  rows?: (
+    q: Sql,
+    params: readonly unknown[],
+  ) => Awaitable<NamedRow[] & { changed?: number }>;
 
   constructor(inner: Queryable, telemetry: Telemetry, inTransaction: boolean) {
     this.#inner = inner;
@@ -324,8 +353,8 @@ class ReportingQueryable implements Queryable {
         this.#t.statement(
           q,
           this.#tx,
-          countList,
-          true,
+          countApp,
+          !q.write,
           () => this.#inner.rows!(q, params),
         );
     }

@@ -143,6 +143,96 @@ async function scenario(
   return user.id;
 }
 
+/**
+ * The application's SQL on `url`: each write's event reports the rows it changed (a statement
+ * that changes none, after one that did, reports 0), a read's the rows it returned, only a
+ * read's span has `db.response.returned_rows`; a statement the database refuses reports
+ * `validation`, the kind the caller receives; a transaction whose callback throws the
+ * application's own error has that error's name as its span's `error.type`.
+ */
+async function appSqlRowsAndKinds(
+  url: string,
+  remove: () => Promise<void>,
+): Promise<void> {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  assert.ok(trace.setGlobalTracerProvider(provider));
+  try {
+    const events: QueryEvent[] = [];
+    const storage = await openStorage(url, {
+      onQuery: (event) => void events.push(event),
+    });
+    const mine = new RangeError("the application's own");
+    try {
+      await storage.sql("CREATE TABLE t (n integer)");
+      await storage.sql("INSERT INTO t (n) VALUES (1), (2), (3)");
+      // A statement that changes no rows after one that did: 0, not the last count.
+      await storage.sql("CREATE TABLE u (n integer)");
+      await storage.sql("UPDATE t SET n = n + 10");
+      await storage.sql("DELETE FROM t WHERE n > ?", [11]);
+      await storage.transaction(async (tx) => {
+        await tx.sql("INSERT INTO t (n) VALUES (?), (?)", [20, 21]);
+        await tx.sql("DELETE FROM t WHERE n = 20 RETURNING n");
+      });
+      await storage.sql("SELECT n FROM t ORDER BY n");
+      for (const text of ["SELECT * FROM nope", "SELEC 1"]) {
+        await assert.rejects(
+          storage.sql(text),
+          (e) => e instanceof StorageError && e.kind === "validation",
+        );
+      }
+      await assert.rejects(
+        storage.transaction(() => Promise.reject(mine)),
+        (e) => e === mine,
+      );
+    } finally {
+      await storage.close();
+    }
+    const sqls = events.filter((e) => e.name === "sql");
+    assert.deepEqual(
+      sqls.map((e) => [e.operation, e.rows, e.error]),
+      [
+        ["storage.sql", 0, undefined],
+        ["storage.sql", 3, undefined],
+        ["storage.sql", 0, undefined],
+        ["storage.sql", 3, undefined],
+        ["storage.sql", 2, undefined],
+        ["tx.sql", 2, undefined],
+        ["tx.sql", 1, undefined],
+        ["storage.sql", 2, undefined],
+        ["storage.sql", undefined, "validation"],
+        ["storage.sql", undefined, "validation"],
+      ],
+    );
+
+    const spans = exporter.getFinishedSpans();
+    const statements = spans.filter((s) => s.name === "sql");
+    assert.equal(statements.length, 10);
+    // Rows returned on a read's span; a write's span has none (as the repositories' writes).
+    assert.deepEqual(
+      statements.map((s) => s.attributes["db.response.returned_rows"]),
+      [...Array(7).fill(undefined), 2, undefined, undefined],
+    );
+    const failed = spans.filter((s) => s.status.code === 2);
+    assert.deepEqual(
+      failed.map((s) => [s.name, s.attributes["error.type"]]),
+      [
+        ["sql", "validation"],
+        ["storage.sql", "validation"],
+        ["sql", "validation"],
+        ["storage.sql", "validation"],
+        ["transaction", "RangeError"],
+      ],
+    );
+  } finally {
+    trace.disable();
+    await provider.shutdown();
+    await remove();
+  }
+}
+
 for (const place of PLACES) {
   const test = (name: string, fn: () => Promise<void>) =>
     Deno.test({
@@ -362,6 +452,18 @@ for (const place of PLACES) {
       await db.remove();
     }
   });
+  test("storage.sql and tx.sql: a write reports the rows it changed, a read those it returned; a failure the kind the caller receives", async () => {
+    const db = await place.fresh();
+    await appSqlRowsAndKinds(db.url, db.remove);
+  });
+}
+
+for (const engine of ["node", "ffi"]) {
+  Deno.test(`[sqlite-memory, ${engine}] storage.sql and tx.sql: a write reports the rows it changed, a read those it returned; a failure the kind the caller receives`, () =>
+    appSqlRowsAndKinds(
+      `sqlite::memory:?engine=${engine}`,
+      () => Promise.resolve(),
+    ));
 }
 
 Deno.test("tracing is decided at open: a storage opened before the provider was registered makes no spans", async () => {

@@ -42,7 +42,7 @@ import { PostgresMigrationTarget } from "./migration_target.ts";
 import { checkSearchPath } from "./search_path.ts";
 import type { PgResult } from "./client.ts";
 import { Pool } from "./pool.ts";
-import { TxExecutor } from "./executors.ts";
+import { changedRows, TxExecutor } from "./executors.ts";
 
 /** A PostgreSQL database opened by the driver. */
 export class PostgresConnection implements Connection {
@@ -360,9 +360,11 @@ class RootExecutor implements Executor {
     return this.#c.statement(q, params, count);
   }
   rows(q: Sql, params: readonly unknown[]): Promise<NamedRow[]> {
-    return this.#c.statement(q, params) as Promise<unknown> as Promise<
-      NamedRow[]
-    >;
+    return q.write
+      ? this.#c.statement(q, params, changedRows)
+      : this.#c.statement(q, params) as Promise<unknown> as Promise<
+        NamedRow[]
+      >;
   }
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     return this.#c.atomic(fn);

@@ -31,6 +31,21 @@ import { pgFault } from "./fault.ts";
 import { pgQuery } from "./statements.ts";
 import type { PgResult, PooledClient } from "./client.ts";
 
+/**
+ * The rows of an application's write, with the rows it changed: the command's count (none for
+ * a statement whose command has no count, `CREATE TABLE`).
+ *
+ * @param result The statement's result.
+ * @returns Its rows, carrying `changed`.
+ */
+export function changedRows(
+  result: PgResult,
+): NamedRow[] & { changed?: number } {
+  const rows = result as unknown as NamedRow[] & { changed?: number };
+  rows.changed = result.count ?? 0;
+  return rows;
+}
+
 const SAVEPOINT = "SAVEPOINT impulse_op";
 const RELEASE = "RELEASE SAVEPOINT impulse_op";
 const ROLLBACK_TO = "ROLLBACK TO SAVEPOINT impulse_op";
@@ -136,7 +151,8 @@ export class TxExecutor implements Executor {
   }
 
   async rows(q: Sql, params: readonly unknown[]): Promise<NamedRow[]> {
-    return (await this.#statement(q, params)) as unknown as NamedRow[];
+    const result = await this.#statement(q, params);
+    return q.write ? changedRows(result) : result as unknown as NamedRow[];
   }
 
   async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {

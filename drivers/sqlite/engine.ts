@@ -33,6 +33,13 @@ export interface EngineStatement {
   get(params: readonly unknown[]): NamedRow | undefined;
   /** Runs the statement; returns the number of changed rows. */
   run(params: readonly unknown[]): number;
+  /**
+   * An `INSERT`, `UPDATE` or `DELETE` of the application's: all rows keyed by column name, as
+   * `all`; for a statement that returns no columns (no `RETURNING`), the array carries
+   * `changed`, the rows it changed (SQLite's `changes()`). Where the engine cannot tell whether
+   * the statement returns columns, the rows as `all`.
+   */
+  allChanged(params: readonly unknown[]): NamedRow[] & { changed?: number };
 }
 
 /** An open database handle. */
@@ -100,6 +107,8 @@ class NodeStatement implements EngineStatement {
   #text: string;
   #named?: StatementSync;
   #arrays?: StatementSync;
+  /** Whether the statement returns columns, once `allChanged` asked. */
+  #returns?: boolean;
   constructor(db: DatabaseSync, text: string) {
     this.#db = db;
     this.#text = text;
@@ -133,6 +142,16 @@ class NodeStatement implements EngineStatement {
   }
   run(params: readonly unknown[]): number {
     return Number(this.#asNamed().run(...params as never[]).changes);
+  }
+  allChanged(params: readonly unknown[]): NamedRow[] & { changed?: number } {
+    // `columns()`: Deno 2.3 and later, Node 22.16 and 24; the types lag behind.
+    const columns = (this.#asNamed() as { columns?: () => unknown[] }).columns;
+    this.#returns ??= typeof columns !== "function" ||
+      columns.call(this.#named).length > 0;
+    if (this.#returns) return this.all(params);
+    const rows: NamedRow[] & { changed?: number } = [];
+    rows.changed = this.run(params);
+    return rows;
   }
 }
 

@@ -38,6 +38,7 @@ const values: Call<Row[]> = (s, params) => s.values(params);
 const value: Call<Row | undefined> = (s, params) => s.value(params);
 const run: Call<number> = (s, params) => s.run(params);
 const all: Call<NamedRow[]> = (s, params) => s.all(params);
+const allChanged: Call<NamedRow[]> = (s, params) => s.allChanged(params);
 
 /** What the executors need of their connection. */
 export interface ExecutorHost {
@@ -131,7 +132,7 @@ export class RootExecutor implements Executor {
   }
   rows(q: Sql, params: readonly unknown[]): Awaitable<NamedRow[]> {
     return q.write
-      ? this.#c.write(q, all, params)
+      ? this.#c.write(q, q.changes ? allChanged : all, params)
       : this.#c.read(q, all, params);
   }
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -164,7 +165,7 @@ export class TxExecutor implements Executor {
     return this.#do(q, run, params);
   }
   rows(q: Sql, params: readonly unknown[]): NamedRow[] {
-    return this.#do(q, all, params);
+    return this.#do(q, q.changes ? allChanged : all, params);
   }
   async atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     this.#do(SAVEPOINT, run, []);

@@ -92,6 +92,13 @@ export class FfiStatement implements EngineStatement {
     }
   }
 
+  allChanged(params: readonly unknown[]): NamedRow[] & { changed?: number } {
+    if (this.#columns > 0) return this.all(params);
+    const rows: NamedRow[] & { changed?: number } = [];
+    rows.changed = this.run(params);
+    return rows;
+  }
+
   #all(params: readonly unknown[], named: boolean): (Row | NamedRow)[] {
     const lib = this.#lib;
     const statement = this.#start(params);
