@@ -352,3 +352,135 @@ Deno.test("progress reaches standard error as whole lines when it is not a termi
   assert.ok(!run.stderr.includes("\u001b["), "no terminal escapes");
   assert.doesNotMatch(run.stdout, /hashing passwords/);
 });
+
+/**
+ * The flags each `migrate` command takes, as its usage describes them; a value where the flag
+ * takes one. Every other `migrate` flag is not its own.
+ */
+const MIGRATE_FLAGS: Record<string, string[]> = {
+  up: ["--db", "--dir", "--set", "--lock-timeout", "--json", "--help"],
+  down: [
+    "--db",
+    "--dir",
+    "--set",
+    "--steps",
+    "--lock-timeout",
+    "--force",
+    "--yes",
+    "--json",
+    "--help",
+  ],
+  to: [
+    "--db",
+    "--dir",
+    "--set",
+    "--lock-timeout",
+    "--force",
+    "--yes",
+    "--json",
+    "--help",
+  ],
+  status: ["--db", "--dir", "--set", "--exit-code", "--json", "--help"],
+  verify: ["--db", "--dir", "--set", "--json", "--help"],
+  new: ["--dir", "--json", "--help"],
+};
+/** Every flag of `migrate`, with a valid value where it takes one. */
+const MIGRATE_VALUES: Record<string, string[]> = {
+  "--db": ["--db", "sqlite:./other.db"],
+  "--set": ["--set", "app"],
+  "--steps": ["--steps", "1"],
+  "--lock-timeout": ["--lock-timeout", "5"],
+  "--force": ["--force"],
+  "--yes": ["--yes"],
+  "--exit-code": ["--exit-code"],
+};
+
+Deno.test("each migrate command refuses another command's flag with exit 2, naming both, and creates nothing", async () => {
+  await using dir = await tempDir();
+  const db = `sqlite:${dir}/board.db`;
+  const cases: string[][] = [];
+  for (const [command, own] of Object.entries(MIGRATE_FLAGS)) {
+    const head = command === "to"
+      ? ["to", "1", "--db", db]
+      : command === "new"
+      ? ["new", "widgets", "--dir", `${dir}/set`]
+      : [command, "--db", db];
+    for (const [flag, given] of Object.entries(MIGRATE_VALUES)) {
+      if (!own.includes(flag)) cases.push([...head, ...given]);
+    }
+  }
+  // Without a command, migrate runs up: a flag of down is not its own either.
+  cases.push(["--steps", "1", "--db", db]);
+  for (const args of cases) {
+    const run = await runCli(["migrate", ...args], { cwd: dir });
+    const what = `migrate ${args.join(" ")}: ${run.stdout}${run.stderr}`;
+    const command = args[0]!.startsWith("-") ? "up" : args[0];
+    const flag = args.find((arg) =>
+      arg.startsWith("-") && !MIGRATE_FLAGS[command!]!.includes(arg)
+    );
+    assert.equal(run.code, 2, what);
+    assert.equal(run.stdout, "", what);
+    assert.equal(
+      run.stderr,
+      `error: ${flag} is not an option of migrate ${command}: see deno task migrate --help\n`,
+      what,
+    );
+  }
+  assert.deepEqual(await tree(dir), [], "nothing was created");
+});
+
+Deno.test("migrate up --steps 1 refuses and applies nothing, where it would apply every pending migration", async () => {
+  await using dir = await tempDir();
+  const db = `sqlite:${dir}/board.db`;
+  const to = await runCli(["migrate", "to", "5", "--yes", "--db", db]);
+  assert.equal(to.code, 0, to.stderr);
+  const before = await trackedVersions(db, "impulse");
+  assert.equal(before.length, 5);
+  const run = await runCli(["migrate", "up", "--steps", "1", "--db", db]);
+  assert.equal(run.code, 2, run.stdout);
+  assert.match(run.stderr, /^error: --steps is not an option of migrate up/);
+  assert.deepEqual(await trackedVersions(db, "impulse"), before);
+});
+
+Deno.test("each migrate command takes every flag of its own, --help included", async () => {
+  await using dir = await tempDir();
+  const db = `sqlite:${dir}/board.db`;
+  await using set = await tempSet({
+    "0001_a.up.sql": "CREATE TABLE a (id INTEGER PRIMARY KEY);\n",
+    "0001_a.down.sql": "DROP TABLE a;\n",
+    "0002_b.up.sql": "CREATE TABLE b (id INTEGER PRIMARY KEY);\n",
+    "0002_b.down.sql": "DROP TABLE b;\n",
+    "0003_c.up.sql": "CREATE TABLE c (id INTEGER PRIMARY KEY);\n",
+    "0003_c.down.sql": "DROP TABLE c;\n",
+  });
+  const mine = ["--dir", set.dir, "--set", "mine", "--db", db, "--json"];
+  const lock = ["--lock-timeout", "5000"];
+  const run = async (args: string[], code = 0) => {
+    const result = await runCli(["migrate", ...args]);
+    assert.equal(result.code, code, `${args.join(" ")}: ${result.stderr}`);
+    return result.stdout === "" ? undefined : JSON.parse(result.stdout);
+  };
+  const versions = async () =>
+    (await trackedVersions(db, "mine")).map(([version]) => version);
+  assert.equal((await run(["up", ...mine, ...lock])).steps.length, 3);
+  await run(["status", ...mine, "--exit-code"]);
+  await run(["down", ...mine, ...lock, "--steps", "2", "--force", "--yes"]);
+  assert.deepEqual(await versions(), [1]);
+  await run(["to", "3", ...mine, ...lock, "--force", "--yes"]);
+  await run(["to", "1", ...mine, ...lock, "--force", "--yes"]);
+  assert.deepEqual(await versions(), [1]);
+  await run(["status", ...mine, "--exit-code"], 1);
+  assert.equal((await run(["verify", ...mine])).ok, true);
+  const created = await run(["new", "d", "--dir", set.dir, "--json"]);
+  assert.deepEqual(created.written, [
+    `${set.dir}/0004_d.up.sql`,
+    `${set.dir}/0004_d.down.sql`,
+  ]);
+  for (const [command, own] of Object.entries(MIGRATE_FLAGS)) {
+    const help = await runCli(["migrate", command, "--help"]);
+    assert.equal(help.code, 0, `${command}: ${help.stderr}`);
+    assert.match(help.stdout, /^Usage: deno task migrate /, command);
+    // Every flag each command takes is in its usage.
+    for (const flag of own) assert.match(help.stdout, new RegExp(`${flag}\\b`));
+  }
+});

@@ -44,20 +44,20 @@ Commands:
                       of its own on SQLite) and removed after, also on Ctrl-C or SIGTERM
   new <name>          create NNNN_<name>.up.sql and .down.sql
 
-Options:
-  --db <url>          database URL (default: $IMPULSE_DATABASE_URL, then $DATABASE_URL, which
-                      need --allow-env=IMPULSE_DATABASE_URL,DATABASE_URL; else
-                      sqlite:./data/impulse.db)
+Options (each command takes only its own; another's, such as up --steps, is refused):
+  --db <url>          all but new: database URL (default: $IMPULSE_DATABASE_URL, then
+                      $DATABASE_URL, which need --allow-env=IMPULSE_DATABASE_URL,DATABASE_URL;
+                      else sqlite:./data/impulse.db)
   --dir <path>        a migration set of your own instead of the package's
-  --set <name>        the name your set is tracked under (default "app")
-  --steps <n>         how many migrations down reverts (default 1)
+  --set <name>        all but new: the name your set is tracked under (default "app")
+  --steps <n>         down: how many migrations it reverts (default 1)
   --lock-timeout <ms> up, down, to: how long to wait for another process's migration (its
                       migration lock; on SQLite, each step's write lock) before failing
                       (default 60000)
   --force             down, to: revert even what would not come back; a SQLite database is
                       first copied beside its file (the copy's path is printed)
   --yes               down, to: revert more than one migration without asking
-  --exit-code         with status: exit 1 when anything is pending or drifted
+  --exit-code         status: exit 1 when anything is pending or drifted
   --json              print JSON instead of text
   --help              print this text`;
 
@@ -72,26 +72,15 @@ export async function migrateCommand(
   args: string[],
   out: Output,
 ): Promise<number> {
-  const { values, positionals } = parseFlags(
-    args,
-    {
-      db: { type: "string" },
-      dir: { type: "string" },
-      set: { type: "string" },
-      steps: { type: "string" },
-      "lock-timeout": { type: "string" },
-      force: { type: "boolean" },
-      yes: { type: "boolean" },
-      "exit-code": { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    { command: "migrate", positionals: true },
-  );
+  const { values, positionals } = parseFlags(args, FLAGS, {
+    command: "migrate",
+    positionals: true,
+  });
   if (values.help) return out.text(MIGRATE_USAGE), 0;
   const [command = "up", argument, ...extra] = positionals;
   // Every argument is checked before anything is opened: a bad one runs nothing.
   assertArguments(command, argument, extra);
+  assertOwnFlags(command, Object.keys(values));
   if (command === "new") return await newMigration(argument, values.dir, out);
   const steps = values.steps === undefined
     ? 1
@@ -309,8 +298,54 @@ const VERSION = { min: 0, max: Number.MAX_SAFE_INTEGER };
 /** `--lock-timeout`: up to an hour, as `openMigrator` takes. */
 const TIMEOUT = { min: 0, max: 3_600_000 };
 
+/** Every flag of `migrate`; each command takes only its own ({@linkcode OWN_FLAGS}). */
+const FLAGS = {
+  db: { type: "string" },
+  dir: { type: "string" },
+  set: { type: "string" },
+  steps: { type: "string" },
+  "lock-timeout": { type: "string" },
+  force: { type: "boolean" },
+  yes: { type: "boolean" },
+  "exit-code": { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * The flags each command uses, as its usage says (`--help` is everyone's). Another command's
+ * flag would be ignored (`up --steps 1` applying every pending migration): it is refused.
+ */
+const OWN_FLAGS: Record<string, ReadonlySet<keyof typeof FLAGS>> = {
+  up: new Set(["db", "dir", "set", "lock-timeout", "json", "help"]),
+  down: new Set([
+    "db",
+    "dir",
+    "set",
+    "steps",
+    "lock-timeout",
+    "force",
+    "yes",
+    "json",
+    "help",
+  ]),
+  to: new Set([
+    "db",
+    "dir",
+    "set",
+    "lock-timeout",
+    "force",
+    "yes",
+    "json",
+    "help",
+  ]),
+  status: new Set(["db", "dir", "set", "exit-code", "json", "help"]),
+  verify: new Set(["db", "dir", "set", "json", "help"]),
+  new: new Set(["dir", "json", "help"]),
+};
+
 /** The commands of `migrate`. */
-const COMMANDS = new Set(["up", "down", "status", "to", "verify", "new"]);
+const COMMANDS = new Set(Object.keys(OWN_FLAGS));
 /** The commands that take one positional argument after them. */
 const WITH_ARGUMENT = new Set(["to", "new"]);
 
@@ -337,6 +372,17 @@ function assertArguments(
     `Unexpected argument to migrate ${command}: ${
       JSON.stringify(stray)
     }${hint}`,
+  );
+}
+
+/** Refuses a flag that `command` (a known one) does not use, naming the first given. */
+function assertOwnFlags(command: string, given: string[]): void {
+  const own = OWN_FLAGS[command]!;
+  const stray = given.find((flag) => !own.has(flag as keyof typeof FLAGS));
+  if (stray === undefined) return;
+  throw usageError(
+    { command: "migrate" },
+    `--${stray} is not an option of migrate ${command}`,
   );
 }
 
