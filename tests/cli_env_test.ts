@@ -62,3 +62,34 @@ Deno.test("without permission to read IMPULSE_DATABASE_URL, a command stops and 
     ["from-env.db", "given.db"],
   );
 });
+
+Deno.test("a bad database URL read from IMPULSE_DATABASE_URL or DATABASE_URL names the variable to fix; one given with --db does not", async () => {
+  await using dir = await tempDir();
+  const cases: [string, string][] = [
+    ["mysql://board@127.0.0.1/board", "URL scheme is unsupported"],
+    [" sqlite:./board.db", "URL has no scheme"],
+    ["postgres://board@127.0.0.1/board?bogus=1", 'parameter: "bogus"'],
+  ];
+  for (const variable of ["IMPULSE_DATABASE_URL", "DATABASE_URL"]) {
+    for (const [url, problem] of cases) {
+      const run = await runCli(["migrate", "status"], {
+        cwd: String(dir),
+        env: { [variable]: url },
+      });
+      assert.equal(run.code, 2, run.stderr);
+      assert.ok(run.stderr.includes(problem), run.stderr);
+      assert.ok(
+        run.stderr.endsWith(
+          `: the URL came from ${variable}: fix it there, or give --db <url>\n`,
+        ),
+        run.stderr,
+      );
+    }
+  }
+  const given = await runCli(["migrate", "status", "--db", cases[0]![0]], {
+    cwd: String(dir),
+  });
+  assert.equal(given.code, 2, given.stderr);
+  assert.ok(!given.stderr.includes("came from"), given.stderr);
+  assert.deepEqual(await tree(String(dir)), []);
+});

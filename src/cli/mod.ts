@@ -21,6 +21,7 @@ import { IMPORT_USAGE, importCommand } from "./import.ts";
 import { MIGRATE_USAGE, migrateCommand } from "./migrate.ts";
 import {
   consoleOutput,
+  databaseUrlVariable,
   hidingSecrets,
   type Output,
   readableDatabaseUrls,
@@ -89,10 +90,17 @@ export async function main(args: string[], out?: Output): Promise<number> {
       String((error as { code?: unknown })?.code).startsWith("ERR_PARSE_ARGS");
     const kind = usage ? "validation" : asStorageError(error, "main").kind;
     // One line, whatever the database put in its message, and never a password.
+    const variable = error instanceof StorageError &&
+        (error.field === "url" || error.field?.startsWith("url."))
+      ? databaseUrlVariable()
+      : undefined;
     const message = scrub(
       error instanceof Error ? error.message : String(error),
       secrets,
-    ).replace(/\s*\n\s*/g, " ");
+    ).replace(/\s*\n\s*/g, " ") +
+      (variable === undefined
+        ? ""
+        : `: the URL came from ${variable}: fix it there, or give --db <url>`);
     if (output.json) output.data({ error: { kind, message } });
     else output.error(`error: ${message}`);
     return usage || kind === "validation" ? 2 : 1;

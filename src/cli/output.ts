@@ -138,9 +138,25 @@ export function chooseDatabase(given: string | undefined): DatabaseChoice {
   }
   for (const name of DATABASE_URL_VARIABLES) {
     const url = mayRead(name) ? Deno.env.get(name) : undefined;
-    if (url) return { url, from: name };
+    if (url) {
+      urlVariable = name;
+      return { url, from: name };
+    }
   }
   return { url: "sqlite:./data/impulse.db", from: "default" };
+}
+
+/** The variable the command's database URL was read from, if it was. */
+let urlVariable: string | undefined;
+
+/**
+ * The variable {@linkcode chooseDatabase} read this command's database URL from, so that an
+ * error about the URL can say where to fix it.
+ *
+ * @returns The variable's name, or `undefined` when the URL came from an argument or the default.
+ */
+export function databaseUrlVariable(): string | undefined {
+  return urlVariable;
 }
 
 /**
