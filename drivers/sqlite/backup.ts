@@ -67,13 +67,35 @@ async function removeLeftovers(file: string): Promise<void> {
   }
 }
 
-async function removeCopy(partial: string): Promise<void> {
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) {
+/**
+ * The suffixes of a database file and of the files SQLite keeps beside it (its journal, WAL and
+ * shared-memory index): writing any of them would damage the database.
+ */
+export const SQLITE_SUFFIXES: readonly string[] = [
+  "",
+  "-journal",
+  "-wal",
+  "-shm",
+];
+
+/**
+ * Removes a partial copy and the files SQLite may have left beside it; what is not there is
+ * skipped.
+ *
+ * @param partial The partial copy's path.
+ */
+export async function removeCopy(partial: string): Promise<void> {
+  for (const suffix of SQLITE_SUFFIXES) {
     await runtime.remove(`${partial}${suffix}`).catch(() => {});
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/**
+ * Whether something is at `path` (a symbolic link counts, whatever it points to).
+ *
+ * @param path The path.
+ */
+export async function exists(path: string): Promise<boolean> {
   try {
     await runtime.lstat(path);
     return true;

@@ -13,7 +13,15 @@
 import * as nodeSqlite from "node:sqlite";
 import { basename, dirname, join, resolve } from "node:path";
 import { runtime, StorageError } from "../../driver.ts";
-import { syncDirectory, syncFile } from "./backup.ts";
+import {
+  exists,
+  PARTIAL,
+  removeCopy,
+  SQLITE_SUFFIXES,
+  syncDirectory,
+  syncFile,
+} from "./backup.ts";
+import { vacuumInto } from "./engine.ts";
 import { parseSqliteUrl } from "./url.ts";
 
 /** Reports progress: what is being done, how much of it is done, out of how much. */
@@ -121,7 +129,7 @@ async function writeCopyAt(
       `Cannot write the backup to ${target} as the file exists: pass --force to replace it`,
     );
   }
-  const partial = `${target}.partial`;
+  const partial = `${target}${PARTIAL}`;
   await removeCopy(partial);
   try {
     // Created empty and private first, so no byte of the copy is ever readable by others.
@@ -208,7 +216,7 @@ async function copyOnce(
     const total = Number(db.prepare("PRAGMA page_count").get()?.page_count);
     meter("backing up", 0, total);
     if (backup === null) {
-      vacuumInto(db, source, into);
+      vacuumInto(db, into, `back up ${source}`);
       meter("backing up", total, total);
       return total;
     }
@@ -224,37 +232,6 @@ async function copyOnce(
     return total;
   } finally {
     db.close();
-  }
-}
-
-/**
- * `VACUUM INTO`: the copy where `node:sqlite` has no `backup`. It attaches the copy, which Deno
- * allows only with every permission granted (otherwise SQLite's limit on attached databases is
- * 0): then the failure says so.
- */
-function vacuumInto(
-  db: nodeSqlite.DatabaseSync,
-  source: string,
-  into: string,
-): void {
-  try {
-    db.exec(`VACUUM INTO '${into.replaceAll("'", "''")}'`);
-  } catch (error) {
-    if (!/too many attached databases/.test(String(error))) throw error;
-    // Deno allows ATTACH from 2.6 on, with every permission; before 2.6 never.
-    const version = (globalThis as { Deno?: { version: { deno: string } } })
-      .Deno?.version.deno ?? "";
-    throw new StorageError(
-      "unavailable",
-      /^2\.[0-5]\./.test(version)
-        ? `Cannot back up ${source}: the node:sqlite of Deno ${version} has no backup() and ` +
-          `allows no ATTACH, which the other way, VACUUM INTO, needs: run the backup on ` +
-          `Deno 2.6 or later`
-        : `Cannot back up ${source}: this node:sqlite has no backup(), and the other way, ` +
-          `VACUUM INTO, needs ATTACH, which Deno allows only with every permission: run the ` +
-          `backup with --allow-all (-A)`,
-      { cause: error },
-    );
   }
 }
 
@@ -283,9 +260,6 @@ function checkIntegrity(path: string): void {
   );
 }
 
-/** The files SQLite keeps beside a database: writing any of them would damage it. */
-const OWN_SUFFIXES = ["", "-wal", "-shm", "-journal"];
-
 /**
  * Refuses a `--to` that is the database or one of the files SQLite keeps beside it (by any
  * name: `./`, a symbolic link), or a directory.
@@ -293,7 +267,7 @@ const OWN_SUFFIXES = ["", "-wal", "-shm", "-journal"];
 async function refuseOwnFiles(source: string, target: string): Promise<void> {
   const real = await realName(source);
   const to = await realName(target);
-  const own = OWN_SUFFIXES.find((suffix) => to === `${real}${suffix}`);
+  const own = SQLITE_SUFFIXES.find((suffix) => to === `${real}${suffix}`);
   if (own !== undefined) {
     throw new StorageError(
       "validation",
@@ -329,19 +303,12 @@ async function realName(path: string): Promise<string> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await runtime.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof runtime.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-/** Removes a partial copy and the journals SQLite may have left beside it. */
-async function removeCopy(partial: string): Promise<void> {
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) {
-    await runtime.remove(`${partial}${suffix}`).catch(() => {});
-  }
+/**
+ * Removes the partial copy a backup to `target` writes (and SQLite's files beside it): what
+ * the command does when it is stopped mid-copy.
+ *
+ * @param target The backup's file.
+ */
+export function removePartial(target: string): Promise<void> {
+  return removeCopy(`${target}${PARTIAL}`);
 }

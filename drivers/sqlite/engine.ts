@@ -102,6 +102,36 @@ function prepare(db: DatabaseSync, text: string): StatementSync {
   }
 }
 
+/**
+ * `VACUUM INTO`: a copy of the database as one moment of it, where `node:sqlite` has no
+ * `backup()`. It attaches the copy, which Deno allows only from 2.6 on and with every permission
+ * granted (otherwise SQLite's limit on attached databases is 0): then the failure says what to
+ * do on this Deno.
+ *
+ * @param db The database.
+ * @param into The copy's path (a new or empty file).
+ * @param what What was being done, for the message ("back up …").
+ * @throws {StorageError} `unavailable` where Deno refuses the `ATTACH`.
+ */
+export function vacuumInto(db: DatabaseSync, into: string, what: string): void {
+  try {
+    db.exec(`VACUUM INTO '${into.replaceAll("'", "''")}'`);
+  } catch (error) {
+    if (!/too many attached databases/.test(String(error))) throw error;
+    const version = (globalThis as { Deno?: { version: { deno: string } } })
+      .Deno?.version.deno ?? "";
+    throw new StorageError(
+      "unavailable",
+      /^2\.[0-5]\./.test(version)
+        ? `Cannot ${what}: the node:sqlite of Deno ${version} has no backup() and allows no ` +
+          `ATTACH, which the other way, VACUUM INTO, needs: run on Deno 2.6 or later`
+        : `Cannot ${what}: this node:sqlite has no backup(), and the other way, VACUUM INTO, ` +
+          `needs ATTACH, which Deno allows only with every permission: run with --allow-all (-A)`,
+      { cause: error },
+    );
+  }
+}
+
 class NodeStatement implements EngineStatement {
   #db: DatabaseSync;
   #text: string;
@@ -198,18 +228,7 @@ class NodeDatabase implements EngineDatabase {
       await backup(this.#db, path);
       return;
     }
-    try {
-      this.#db.exec(`VACUUM INTO '${path.replaceAll("'", "''")}'`);
-    } catch (error) {
-      if (!/too many attached databases/.test(String(error))) throw error;
-      throw new StorageError(
-        "unavailable",
-        `Cannot copy the database to ${path}: this runtime's node:sqlite has no backup() ` +
-          `(Deno before 2.6), and the other way, VACUUM INTO, needs ATTACH, which Deno allows ` +
-          `only from 2.6 on and with every permission: run on Deno 2.6 or later`,
-        { cause: error },
-      );
-    }
+    vacuumInto(this.#db, path, `copy the database to ${path}`);
   }
   close(): void {
     // Deno 2.2 – 2.5 have no `isOpen`: the handle's own flag says it.

@@ -74,20 +74,14 @@ export async function backupCommand(
   }
   const database = chooseDatabase(values.db);
   refusePostgres(database.url);
-  const { sourceFile, writeCopy } = await loadSqliteBackup();
+  const { removePartial, sourceFile, writeCopy } = await loadSqliteBackup();
   const source = await sourceFile(database.url);
   const target = resolve(values.to);
   const started = performance.now();
   // Ctrl-C or SIGTERM: the partial copy (a whole board's worth of data) goes with the process.
   using stop = interruption();
-  stop.signal.addEventListener("abort", () => {
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) {
-      try {
-        Deno.removeSync(`${target}.partial${suffix}`);
-      } catch {
-        // Not there.
-      }
-    }
+  stop.signal.addEventListener("abort", async () => {
+    await removePartial(target);
     out.progress("");
     Deno.exit(stop.exitCode);
   });
