@@ -35,22 +35,29 @@ export interface RunCliOptions {
 }
 
 /**
- * Runs the CLI as a process, never prompting for a permission.
+ * The CLI as a process, never prompting for a permission; its database only from `--db` or
+ * `options.env`, never from the shell running the tests (CI often sets `DATABASE_URL`: an empty
+ * variable counts as unset).
  *
  * @param args Its arguments.
- * @param options Flags, working directory and environment.
- * @returns The exit code and everything it printed.
+ * @param options Flags, working directory, environment and a signal that kills it.
+ * @param output What becomes of its standard output and error.
+ * @returns The command, to run or spawn.
  */
-export async function runCli(
+export function cliCommand(
   args: readonly string[],
-  options: RunCliOptions = {},
-): Promise<CliRun> {
-  const flags = options.flags ?? TASK_FLAGS;
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", ...flags, CLI, ...args],
+  options: RunCliOptions & { signal?: AbortSignal } = {},
+  output: "piped" | "null" = "piped",
+): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      ...(options.flags ?? TASK_FLAGS),
+      CLI,
+      ...args,
+    ],
     cwd: options.cwd,
-    // The database comes from --db or options.env, never from the shell running the tests
-    // (CI often sets DATABASE_URL): an empty variable counts as unset.
     env: {
       NO_COLOR: "1",
       IMPULSE_DATABASE_URL: "",
@@ -58,9 +65,24 @@ export async function runCli(
       ...options.env,
     },
     stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+    stdout: output,
+    stderr: output,
+    signal: options.signal,
+  });
+}
+
+/**
+ * Runs the CLI as a process (see {@linkcode cliCommand}).
+ *
+ * @param args Its arguments.
+ * @param options Flags, working directory, environment and a signal that kills it.
+ * @returns The exit code and everything it printed.
+ */
+export async function runCli(
+  args: readonly string[],
+  options: RunCliOptions & { signal?: AbortSignal } = {},
+): Promise<CliRun> {
+  const { code, stdout, stderr } = await cliCommand(args, options).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code, stdout: decode(stdout), stderr: decode(stderr) };
 }

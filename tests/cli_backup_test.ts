@@ -11,10 +11,9 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { onlineCopy } from "../drivers/sqlite/backup_file.ts";
 import { isStorageError } from "../mod.ts";
-import { runCli, TASK_FLAGS, tempDir } from "./_cli.ts";
+import { cliCommand, runCli, tempDir } from "./_cli.ts";
 
 const WRITER = new URL("./_backup_writer.ts", import.meta.url).pathname;
-const CLI = new URL("../src/cli/mod.ts", import.meta.url).pathname;
 
 /** Rows of 2000 random bytes in `filler`: some 100 MB, for a copy that takes a while. */
 const FILLER_ROWS = 50_000;
@@ -65,27 +64,17 @@ Deno.test("backup copies one consistent moment while another process writes, che
     assert.match((await lines.read()).value ?? "", /^ready/);
     const before = counts(file).a;
     // A backup that starts over at every write would never end: it must within a minute.
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-prompt",
-        ...TASK_FLAGS,
-        CLI,
-        "backup",
-        "--db",
-        `sqlite:${file}`,
-        "--to",
-        `${dir}/copy.db`,
-        "--json",
-      ],
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(60_000),
-    }).output();
+    const { code, stdout, stderr: err } = await runCli([
+      "backup",
+      "--db",
+      `sqlite:${file}`,
+      "--to",
+      `${dir}/copy.db`,
+      "--json",
+    ], { signal: AbortSignal.timeout(60_000) });
     const after = counts(file).a;
-    const err = new TextDecoder().decode(stderr);
     assert.equal(code, 0, err);
-    const report = JSON.parse(new TextDecoder().decode(stdout));
+    const report = JSON.parse(stdout);
     assert.equal(report.integrity, "ok");
     assert.equal(report.to, `${dir}/copy.db`);
     const copy = counts(`${dir}/copy.db`);
@@ -362,23 +351,17 @@ Deno.test("backup stopped by SIGTERM or SIGINT mid-copy removes its partial copy
   const file = `${dir}/board.db`;
   makeBoard(file);
   for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-prompt",
-        ...TASK_FLAGS,
-        CLI,
+    const child = cliCommand(
+      [
         "backup",
         "--db",
         `sqlite:${file}`,
         "--to",
         `${dir}/copy.db`,
       ],
-      env: { NO_COLOR: "1", IMPULSE_DATABASE_URL: "", DATABASE_URL: "" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+      {},
+      "null",
+    ).spawn();
     // Stopped once the partial copy holds pages, well before 100 MB are copied.
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
