@@ -6,6 +6,7 @@
  */
 import { StorageError } from "../errors.ts";
 import { redactUrl, scrub } from "../redact.ts";
+import * as runtime from "../runtime.ts";
 
 /** Where a command prints. */
 export interface Output {
@@ -137,7 +138,7 @@ export function chooseDatabase(given: string | undefined): DatabaseChoice {
     );
   }
   for (const name of DATABASE_URL_VARIABLES) {
-    const url = mayRead(name) ? Deno.env.get(name) : undefined;
+    const url = runtime.env(name);
     if (url) {
       urlVariable = name;
       return { url, from: name };
@@ -186,9 +187,8 @@ function mayRead(name: string): boolean {
  * @returns The URLs.
  */
 export function readableDatabaseUrls(): string[] {
-  return DATABASE_URL_VARIABLES.flatMap((name) =>
-    mayRead(name) ? [Deno.env.get(name) ?? ""] : []
-  ).filter((url) => url !== "");
+  return DATABASE_URL_VARIABLES.flatMap((name) => runtime.env(name) ?? [])
+    .filter((url) => url !== "");
 }
 
 /** What {@linkcode hidingSecrets} prints instead of JSON it cannot clean without breaking it. */
