@@ -41,7 +41,8 @@ const q = sql("bench.userById", byId);
 const layers: Record<string, () => unknown> = {
   "raw, rows as arrays": () => arrays.get(id),
   "raw, rows as objects": () => named.get(id),
-  "raw arrays + toUser": () => toUser(arrays.get(id) as unknown as unknown[]),
+  "raw arrays + toUser": () =>
+    toUser(arrays.get(id) as unknown as unknown[], Date.now()),
   "executor get": () => connection.root.get(q, [id]),
   "users.get": () => storage.users.get(id),
   "users.findByUsername": () => storage.users.findByUsername("Author"),

@@ -24,10 +24,17 @@ export interface OpenRequest {
   sections: Readonly<Record<string, unknown>>;
   /** The query log, when given (`options.onQuery`). */
   onQuery?: (event: QueryEvent) => unknown;
+  /** The operations' clock, when given (`options.clock`). */
+  clock?: () => number;
 }
 
 /** The core's open options, by name. */
-const CORE_NAMES = [...Object.keys(V.openOptionsShape), "drivers", "onQuery"];
+const CORE_NAMES = [
+  ...Object.keys(V.openOptionsShape),
+  "drivers",
+  "onQuery",
+  "clock",
+];
 /** The names no driver may take: the core's options, and those of the package's commands. */
 const RESERVED = new Set([...CORE_NAMES, "readOnly"]);
 
@@ -103,10 +110,17 @@ const onQuery = z.custom<(event: QueryEvent) => unknown>(
   { error: "must be a function (event) => void" },
 ).optional();
 
+/** The operations' clock (see `OpenOptions.clock`). */
+const clock = z.custom<() => number>(
+  (value) => typeof value === "function",
+  { error: "must be a function () => number (milliseconds since the epoch)" },
+).optional();
+
 const openOptions = z.looseObject({
   ...V.openOptionsShape,
   drivers: driverList,
   onQuery,
+  clock,
 }).optional();
 
 /**
@@ -146,10 +160,12 @@ export function parseOpenOptions(
     maxNodes,
     drivers = [],
     onQuery,
+    clock,
     ...sections
   } = parsed as V.ParsedOpenOptions & {
     drivers?: Driver[];
     onQuery?: (event: QueryEvent) => unknown;
+    clock?: () => number;
     [section: string]: unknown;
   };
   assertDriversDistinct(drivers, operation);
@@ -164,6 +180,7 @@ export function parseOpenOptions(
     drivers: [...drivers],
     sections,
     ...(onQuery === undefined ? {} : { onQuery }),
+    ...(clock === undefined ? {} : { clock }),
   };
 }
 

@@ -173,10 +173,8 @@ export async function openStorage<
   options?: OpenOptions<D> & DriverSections<D>,
 ): Promise<Storage> {
   try {
-    const { options: parsed, drivers, sections, onQuery } = parseOpenOptions(
-      options,
-      "openStorage",
-    );
+    const { options: parsed, drivers, sections, onQuery, clock } =
+      parseOpenOptions(options, "openStorage");
     const connection = await connect(url, parsed, { drivers, sections });
     try {
       await prepareSchema(connection, parsed);
@@ -188,6 +186,7 @@ export async function openStorage<
     const board = {
       maxNodes: parsed.maxNodes ?? DEFAULT_BOARD.maxNodes,
       zone: parsed.timeZone ?? DEFAULT_BOARD.zone,
+      now: clock ?? DEFAULT_BOARD.now,
     };
     // Decided once: without the query log or a tracer provider, the storage runs the driver's
     // executors as they are, and nothing of the telemetry is loaded.

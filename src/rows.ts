@@ -51,12 +51,16 @@ const mapUser: (r: Row) => User = mapperOf(USERS);
  * A row of {@linkcode USER_COLUMNS} as a {@linkcode User}. A lock whose end has passed reads as
  * no lock, as if `users.update` had set the status to `"active"`: status `"active"`, no reason,
  * no end, no failed logins (the row keeps it until the user is next written).
+ *
+ * @param r The row.
+ * @param now Now on the storage's clock (`nowOf`).
+ * @returns The user.
  */
-export function toUser(r: Row): User {
+export function toUser(r: Row, now: number): User {
   const user = mapUser(r);
   if (
     user.status === "locked" && user.lockedUntil !== null &&
-    user.lockedUntil.getTime() <= Date.now()
+    user.lockedUntil.getTime() <= now
   ) {
     user.status = "active";
     user.statusReason = null;

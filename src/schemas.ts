@@ -45,11 +45,15 @@ const status = z.enum(["active", "locked", "unvalidated", "banned"], {
 });
 /** Why a user is banned or locked. */
 const statusReason = oneLine(text(200, 1));
-/** The end of a lock: in the future (a lock that has ended reads as no lock). */
-const lockedUntil = date.refine((d) => d.getTime() > Date.now(), {
-  error:
-    'must be in the future: a lock that has ended reads as "active"; set status "active" to lift one',
-});
+/**
+ * The end of a lock. It must be in the future on the storage's clock (a lock that has ended reads
+ * as no lock): the operations check that ({@linkcode LOCKED_UNTIL_PAST}).
+ */
+const lockedUntil = date;
+
+/** What a past `lockedUntil` must be instead. */
+export const LOCKED_UNTIL_PAST =
+  'must be in the future: a lock that has ended reads as "active"; set status "active" to lift one';
 const filename = name(255)
   .refine((s) => !/[\\/]/.test(s), { error: "must not contain / or \\" })
   .refine((s) => s !== "." && s !== "..", { error: 'must not be "." or ".."' });

@@ -244,6 +244,16 @@ export interface OpenOptions<
    * runs the statements as they are, at no cost. See docs/tracing.md.
    */
   onQuery?: (event: QueryEvent) => unknown;
+  /**
+   * The clock the operations read "now" from, in milliseconds since the epoch; `Date.now` by
+   * default. Every time the storage writes or compares (a record's `createdAt`, a session's
+   * lapse, a lock's end, a daily counter's day, a trim's age) comes from it, so a test can move
+   * time instead of waiting: `let t = Date.now(); openStorage(url, { clock: () => t })`, then
+   * `t += 3_600_000`. Waits and timeouts (`acquireTimeoutMs`, the drivers' bounds) keep the real
+   * monotonic clock. It must return a finite number; a time it returns that is earlier than one
+   * it returned before is taken as it is (records may then read out of order).
+   */
+  clock?: () => number;
 }
 
 /**

@@ -258,6 +258,29 @@ export function parseId(
   return parse(id, value, what, operation);
 }
 
+/**
+ * A `validation` error for a field that passed its schema but fails a check that needs more
+ * than the value (the storage's clock, say), worded as {@linkcode parse}'s are.
+ *
+ * @param value The field's value.
+ * @param field The field's name, as parse names it (`lockedUntil`).
+ * @param detail What it must be (`must be in the future`).
+ * @param operation The operation, named in the message.
+ * @returns The error.
+ */
+export function invalidField(
+  value: unknown,
+  field: string,
+  detail: string,
+  operation: string,
+): StorageError {
+  return new StorageError(
+    "validation",
+    `Invalid ${operation} input: ${field} ${detail}: got ${describe(value)}`,
+    { field },
+  );
+}
+
 function toValidationError(
   issue: z.core.$ZodIssue,
   schema: z.ZodType,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Executor } from "../driver.ts";
-import { boardOf } from "./_board.ts";
+import { boardOf, nowOf } from "./_board.ts";
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -49,7 +49,7 @@ export function dayIn(zone: string, time: number): string {
  * @param time The time, in milliseconds since the epoch; now by default.
  * @returns `YYYY-MM-DD` in the board's time zone.
  */
-export function today(x: Executor, time: number = Date.now()): string {
+export function today(x: Executor, time: number = nowOf(x)): string {
   return dayIn(zoneOf(x), time);
 }
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import {
   type Executor,
   type Queryable,
@@ -422,7 +423,7 @@ export async function createMessageArea(
       () =>
         q.get(
           Q.insertMessageArea,
-          insertMessageArea.params({ ...a, position }, [Date.now()]),
+          insertMessageArea.params({ ...a, position }, [nowOf(x)]),
         ),
       tagTaken(a.tag),
     );
@@ -495,7 +496,7 @@ export async function createFileArea(
       () =>
         q.get(
           Q.insertFileArea,
-          insertFileArea.params({ ...a, position }, [Date.now()]),
+          insertFileArea.params({ ...a, position }, [nowOf(x)]),
         ),
       tagTaken(a.tag),
     );

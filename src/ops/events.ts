@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { type Executor, type Sql, sql } from "../driver.ts";
 import type {
   EventCount,
@@ -122,7 +123,7 @@ export async function appendEvent(
       ["userId", "user", userExists, e.userId],
       ["sessionId", "session", Q.sessionExists, e.sessionId],
     ],
-    async () => await x.get(Q.insert, insert.params(e, [Date.now()])),
+    async () => await x.get(Q.insert, insert.params(e, [nowOf(x)])),
   );
   return toEvent(row!);
 }

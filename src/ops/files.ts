@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { bumpDaily } from "./counters.ts";
 import { today } from "./_zone.ts";
 import { Buffer } from "node:buffer";
@@ -163,7 +164,7 @@ export async function addFile(x: Executor, input: NewFile): Promise<FileEntry> {
   ];
   return await checkReferences(x, "add file", references, async () => {
     try {
-      const at = f.uploadedAt?.getTime() ?? Date.now();
+      const at = f.uploadedAt?.getTime() ?? nowOf(x);
       const day = today(x, at);
       return await x.atomic(async (q) => {
         if (

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { type Executor, sql } from "../driver.ts";
 import type {
   InboxOptions,
@@ -194,7 +195,7 @@ export async function markReceived(
   parseId(messageId, "messageId", "mail.markReceived");
   parseId(userId, "userId", "mail.markReceived");
   return await x.atomic(async (q) => {
-    const row = await q.get(Q.markReceived, [Date.now(), messageId, userId]);
+    const row = await q.get(Q.markReceived, [nowOf(x), messageId, userId]);
     if (row) return toMessage(row);
     const found = await q.get(Q.addressee, [messageId]);
     if (!found) throw notFound("message", messageId, "mark message received");

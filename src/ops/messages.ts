@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
 import type {
   AfterOptions,
@@ -370,7 +371,7 @@ export async function postMessage(
           m.ftnMsgid,
           m.ftnReply,
           JSON.stringify(m.kludges),
-          m.createdAt?.getTime() ?? Date.now(),
+          m.createdAt?.getTime() ?? nowOf(x),
           m.receivedAt?.getTime() ?? null,
           mail || m.private ? 1 : 0,
           anonymous ? 1 : 0,
@@ -644,7 +645,7 @@ export async function markExported(
   const unique = [...new Set(all)].sort((a, b) => a - b);
   if (unique.length === 0) return 0;
   const viewer = viewerOf(x);
-  const at = Date.now();
+  const at = nowOf(x);
   return await x.atomic(async (q) => {
     let marked = 0;
     for (const id of unique) {

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { dialectSql, type Executor, type Queryable, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
@@ -180,7 +181,14 @@ function seconds(loginAt: unknown, endedAt: unknown): number {
 class Credits {
   /** Seconds by user, then by day of the end. */
   #days = new Map<number, Map<string, number>>();
-  constructor(private readonly zone: string) {}
+  /**
+   * @param zone The board's time zone, whose dates the daily counters count.
+   * @param now The board's clock.
+   */
+  constructor(
+    private readonly zone: string,
+    readonly now: () => number,
+  ) {}
 
   /**
    * Adds ended sessions' lengths to their users, one statement per user, by ascending id. Each
@@ -208,7 +216,7 @@ class Credits {
 
   /** Adds what ended today to `timeOnlineTodaySeconds`, by ascending user id. */
   async today(q: Queryable): Promise<void> {
-    const today = dayIn(this.zone, Date.now());
+    const today = dayIn(this.zone, this.now());
     for (const user of [...this.#days.keys()].sort((a, b) => a - b)) {
       for (const [day, add] of this.#days.get(user)!) {
         if (add > 0 && day >= today) {
@@ -244,7 +252,7 @@ export async function createSession(
   const maxNodes = maxNodesOf(x);
   const crypto = await nodeCrypto();
   const token = crypto.randomBytes(32).toString("base64url");
-  const now = Date.now();
+  const now = nowOf(x);
   const expires = s.ttlSeconds === undefined ? null : now + s.ttlSeconds * 1000;
   const idle = s.idleTimeoutSeconds === undefined
     ? null
@@ -263,7 +271,7 @@ export async function createSession(
     () =>
       x.atomic(async (q) => {
         // Made in the block: a block run again starts with nothing credited.
-        const credits = new Credits(zone);
+        const credits = new Credits(zone, () => nowOf(x));
         const row = await make(q, credits);
         await credits.today(q);
         return row;
@@ -434,7 +442,7 @@ function lookUpToken(
   // A token no session can have is looked up as the empty hash, which none has either, so a
   // closed storage still fails as unavailable.
   const hash = TOKEN.test(token) ? hashToken(crypto, token) : "";
-  return mapRow(x.get(Q.byTokenHash, [hash, Date.now()]), toSession);
+  return mapRow(x.get(Q.byTokenHash, [hash, nowOf(x)]), toSession);
 }
 
 /** See `sessions.touch`. */
@@ -450,7 +458,7 @@ export async function touchSession(
     "options",
     "sessions.touch",
   );
-  const now = Date.now();
+  const now = nowOf(x);
   const changed = await x.run(Q.touch, [
     now,
     activity ?? null,
@@ -470,7 +478,7 @@ export async function endSession(x: Executor, id: number): Promise<void> {
   parseId(id, "id", "sessions.end");
   const zone = zoneOf(x);
   await x.atomic(async (q) => {
-    const credits = new Credits(zone);
+    const credits = new Credits(zone, () => nowOf(x));
     await endLocked(q, id, "end session", credits);
     await credits.today(q);
   });
@@ -489,7 +497,7 @@ async function endLocked(
   const owner = await q.get(Q.userOf, [id]);
   if (!owner) throw notFound("session", id, action);
   await q.get(lockUser, [owner[0]]);
-  const now = Date.now();
+  const now = credits.now();
   const e = await q.get(Q.end, [now, now, id]);
   if (e) await credits.add(q, [e]);
 }
@@ -502,7 +510,7 @@ export async function deleteSession(x: Executor, id: number): Promise<void> {
   parseId(id, "id", "sessions.delete");
   const zone = zoneOf(x);
   await x.atomic(async (q) => {
-    const credits = new Credits(zone);
+    const credits = new Credits(zone, () => nowOf(x));
     await endLocked(q, id, "delete session", credits);
     await q.run(Q.delete, [id]);
     await credits.today(q);
@@ -511,7 +519,7 @@ export async function deleteSession(x: Executor, id: number): Promise<void> {
 
 /** See `sessions.listOnline`. */
 export async function listOnline(x: Executor): Promise<OnlineSession[]> {
-  const rows = await x.all(Q.online, [Date.now()]);
+  const rows = await x.all(Q.online, [nowOf(x)]);
   return rows.map((row) => ({
     ...toSession(row),
     username: row[SESSIONS.selected.length] as string,
@@ -524,7 +532,7 @@ export async function listForUser(
   userId: number,
 ): Promise<Session[]> {
   parseId(userId, "userId", "sessions.listForUser");
-  const rows = await x.all(Q.ofUser, [userId, Date.now()]);
+  const rows = await x.all(Q.ofUser, [userId, nowOf(x)]);
   if (rows.length === 0 && !await x.get(userExists, [userId])) {
     throw notFound("user", userId, "list sessions");
   }
@@ -549,11 +557,11 @@ export async function endAllForUser(
   );
   const zone = zoneOf(x);
   return await x.atomic(async (q) => {
-    const credits = new Credits(zone);
+    const credits = new Credits(zone, () => nowOf(x));
     if (!await q.get(lockUser, [userId])) {
       throw notFound("user", userId, "end sessions");
     }
-    const now = Date.now();
+    const now = nowOf(x);
     const rows = await q.all(Q.endAll, [now, now, userId, o.except ?? 0]);
     await credits.add(q, rows);
     await credits.today(q);
@@ -567,10 +575,10 @@ export async function endAllForUser(
  * time online), then the sessions, as the global lock order (mod.ts) puts them.
  */
 export async function purgeExpiredSessions(x: Executor): Promise<number> {
-  const now = Date.now();
+  const now = nowOf(x);
   const zone = zoneOf(x);
   return await x.atomic(async (q) => {
-    const credits = new Credits(zone);
+    const credits = new Credits(zone, () => nowOf(x));
     await q.all(Q.lockLapsedUsers, [now]);
     const rows = await q.all(Q.purge, [now]);
     await credits.add(q, rows);

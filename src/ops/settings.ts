@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { type Executor, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type { JsonValue, Setting } from "../records.ts";
@@ -87,7 +88,7 @@ export async function setSetting(
 ): Promise<Setting> {
   parse(S.settingKey, key, "key", "settings.set");
   const checked = parse(S.settingValue, value, "value", "settings.set");
-  const row = await x.get(Q.set, [key, JSON.stringify(checked), Date.now()]);
+  const row = await x.get(Q.set, [key, JSON.stringify(checked), nowOf(x)]);
   return toSetting(row!);
 }
 
@@ -125,7 +126,7 @@ export async function incrementSetting(
   parse(S.settingKey, key, "key", "settings.increment");
   const step = parse(S.incrementBy, by, "by", "settings.increment");
   return await x.atomic(async (q) => {
-    const row = await q.get(Q.claim, [key, Date.now()]);
+    const row = await q.get(Q.claim, [key, nowOf(x)]);
     const held = JSON.parse(row![0] as string) as JsonValue;
     if (typeof held !== "number") {
       throw new StorageError(

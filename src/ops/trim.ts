@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { type Executor, type Queryable, sql } from "../driver.ts";
 import type { TrimOptions, TrimResult } from "../records.ts";
 import * as S from "../schemas.ts";
@@ -243,7 +244,7 @@ export async function trimMessages(
 export async function trimAllMessages(x: Executor): Promise<TrimResult[]> {
   // The areas with limits, read in a batch's transaction of its own (a viewer's check runs there).
   const areas = await x.atomic(async (q) => await q.all(Q.limited, []));
-  const now = Date.now();
+  const now = nowOf(x);
   const results: TrimResult[] = [];
   for (const [id, maxMessages, maxAgeDays] of areas) {
     const areaId = Number(id);

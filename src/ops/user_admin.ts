@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { Buffer } from "node:buffer";
 import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { type Executor, type Sql, sql } from "../driver.ts";
@@ -156,7 +157,8 @@ export async function listUsers(
   const o = parse(S.listUsersOptions, options, "options", "users.list");
   const crypto = await nodeCrypto(); // for the cursors
   const order = o.orderBy as Order;
-  const { mask, where, params } = conditions(o, Date.now());
+  const now = nowOf(x);
+  const { mask, where, params } = conditions(o, now);
   const key = KEY[order];
   const dir = o.descending ? "DESC" : "ASC";
   if (o.after !== undefined) {
@@ -185,7 +187,7 @@ export async function listUsers(
   const rows = await x.all(q, [...params, o.limit + 1]);
   const { page, last } = keysetPage(rows, o.limit);
   return {
-    users: page.map(toUser),
+    users: page.map((r) => toUser(r, now)),
     next: last
       ? cursorOf(crypto, order, last[USERS.selected.length], last[0] as number)
       : null,
@@ -198,7 +200,7 @@ export async function countUsers(
   filter?: UserFilter,
 ): Promise<number> {
   const f = parse(S.userFilter, filter, "filter", "users.count");
-  const { mask, where, params } = conditions(f, Date.now());
+  const { mask, where, params } = conditions(f, nowOf(x));
   const q = cached(
     `users.count.${mask}`,
     () => `SELECT count(*) FROM users${whereOf(where)}`,
@@ -248,7 +250,7 @@ export async function recordFailedLogin(
     "options",
     "users.recordFailedLogin",
   );
-  const now = Date.now();
+  const now = nowOf(x);
   const locks = [now, now, o.maxAttempts];
   const row = await x.get(Q.failed, [
     ...locks,
@@ -263,7 +265,7 @@ export async function recordFailedLogin(
     id,
   ]);
   if (!row) throw notFound("user", id, "record failed login");
-  return toUser(row);
+  return toUser(row, now);
 }
 
 /** See `users.logins`. */
@@ -275,7 +277,7 @@ export async function listLogins(
   parseId(id, "id", "users.logins");
   const o = parse(S.loginsOptions, options, "options", "users.logins");
   const before = o.before?.getTime() ?? Number.MAX_SAFE_INTEGER;
-  const rows = await x.all(Q.logins, [Date.now(), id, before, o.limit]);
+  const rows = await x.all(Q.logins, [nowOf(x), id, before, o.limit]);
   if (rows.length === 0 && !await x.get(userExists, [id])) {
     throw notFound("user", id, "list logins");
   }

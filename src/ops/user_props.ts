@@ -10,6 +10,7 @@ import { type NodeCrypto, nodeCrypto, sha256 } from "../node_crypto.ts";
 import { type Executor, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type { JsonValue, User } from "../records.ts";
+import { nowOf } from "./_board.ts";
 import { prefixed, toUser, USER_COLUMNS as U } from "../rows.ts";
 import * as S from "../schemas_users.ts";
 import { parse, parseId } from "../validate.ts";
@@ -248,5 +249,6 @@ export async function findByProp(
   parse(S.propKey, key, "key", "users.findByProp");
   const v = parse(S.propLookup, value, "value", "users.findByProp");
   const lookup = lookupOf(await nodeCrypto(), v);
-  return (await x.all(Q.find, [key, lookup])).map(toUser);
+  const now = nowOf(x);
+  return (await x.all(Q.find, [key, lookup])).map((r) => toUser(r, now));
 }

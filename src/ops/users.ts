@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { bumpDaily } from "./counters.ts";
 import { today } from "./_zone.ts";
 import { type Executor, sql } from "../driver.ts";
@@ -23,7 +24,7 @@ import {
 import * as S from "../schemas.ts";
 import { characters } from "../describe.ts";
 import { KEY_GROWTH } from "../keys.ts";
-import { parse, parseId } from "../validate.ts";
+import { invalidField, parse, parseId } from "../validate.ts";
 import { foldKey } from "../keys.ts";
 import { isStorageError, StorageError } from "../errors.ts";
 import { mapError, missing, notFound, reword } from "./_errors.ts";
@@ -98,18 +99,26 @@ function noName(s: string): boolean {
 /** See `users.create`. */
 export async function createUser(x: Executor, input: NewUser): Promise<User> {
   const u = parse(S.newUser, input, "input", "users.create");
-  const now = Date.now();
+  const now = nowOf(x);
+  if (u.lockedUntil !== null && u.lockedUntil.getTime() <= now) {
+    throw invalidField(
+      u.lockedUntil,
+      "lockedUntil",
+      S.LOCKED_UNTIL_PAST,
+      "users.create",
+    );
+  }
   const created = u.createdAt?.getTime() ?? now;
   const row = await mapError(
     () => x.get(Q.insert, insert.params(u, [created, created])),
     nameTaken(u.username),
   );
-  return toUser(row!);
+  return toUser(row!, now);
 }
 
 /** See `users.get`. */
 export function getUser(x: Executor, id: number): Promise<User | null> {
-  return byId(x, Q.byId, id, "users.get", toUser);
+  return byId(x, Q.byId, id, "users.get", (r) => toUser(r, nowOf(x)));
 }
 
 /** See `users.findByUsername`. */
@@ -119,7 +128,10 @@ export function findUserByUsername(
 ): Promise<User | null> {
   // Not async, as byId (see there).
   try {
-    return mapRow(x.get(Q.byKey, [lookupKey(username)]), toUser);
+    return mapRow(
+      x.get(Q.byKey, [lookupKey(username)]),
+      (r) => toUser(r, nowOf(x)),
+    );
   } catch (error) {
     return Promise.reject(error);
   }
@@ -149,6 +161,15 @@ export async function updateUser(
 ): Promise<User> {
   parseId(id, "id", "users.update");
   const p = parse(S.userPatch, patch, "patch", "users.update");
+  const now = nowOf(x);
+  if (p.lockedUntil != null && p.lockedUntil.getTime() <= now) {
+    throw invalidField(
+      p.lockedUntil,
+      "lockedUntil",
+      S.LOCKED_UNTIL_PAST,
+      "users.update",
+    );
+  }
   const lifted = p.status === "active" || p.status === "unvalidated";
   if (p.status !== undefined) {
     // A new status replaces the old one's reason and end (see `UserPatch`).
@@ -157,7 +178,7 @@ export async function updateUser(
   }
   const set = update.bind(p);
   const row = set === null ? await x.get(Q.byId, [id]) : await mapError(
-    () => x.get(set.statement, [...set.params, lifted ? 1 : 0, Date.now(), id]),
+    () => x.get(set.statement, [...set.params, lifted ? 1 : 0, now, id]),
     (error) =>
       statusUnfit(
         id,
@@ -166,7 +187,7 @@ export async function updateUser(
       ),
   );
   if (!row) throw notFound("user", id, "update user");
-  return toUser(row);
+  return toUser(row, now);
 }
 
 /** See `users.delete`. */
@@ -200,18 +221,18 @@ export async function incrementUserStats(
     ),
   );
   if (!row) throw notFound("user", id, "increment user stats");
-  return toUser(row);
+  return toUser(row, nowOf(x));
 }
 
 /** See `users.recordLogin`. */
 export async function recordLogin(x: Executor, id: number): Promise<User> {
   parseId(id, "id", "users.recordLogin");
-  const now = Date.now();
+  const now = nowOf(x);
   const day = today(x, now);
   return await x.atomic(async (q) => {
     const row = await q.get(Q.login, [now, id]);
     if (!row) throw notFound("user", id, "record login");
-    const user = toUser(row);
+    const user = toUser(row, now);
     await q.run(Q.recordLogin, [id, user.username, now]);
     await bumpDaily(q, day, id, "callsToday", 1);
     return user;

@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { nowOf } from "./_board.ts";
 import { type Executor, type Queryable, sql } from "../driver.ts";
 import { StorageError } from "../errors.ts";
 import type { Repositories } from "../storage.ts";
@@ -854,7 +855,7 @@ function writeViewed(
   const check = async (inner: Executor) => {
     await inner.get(lockUser, [x.viewerId]);
     const v = await loadViewer(inner, x.viewerId, op);
-    if (isBarred(v)) {
+    if (isBarred(v, nowOf(inner))) {
       throw forbidden(
         op,
         v,

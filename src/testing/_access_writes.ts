@@ -7,7 +7,9 @@
  */
 import assert from "node:assert/strict";
 import type { StorageError, User } from "../../mod.ts";
-import { testCase } from "./_case.ts";
+import { ManualClock, testCase } from "./_case.ts";
+
+const clock = new ManualClock();
 import { rejectsKind } from "./_assert.ts";
 import { forbidden, ids, member } from "./_access.ts";
 testCase(
@@ -540,6 +542,7 @@ testCase(
 testCase(
   "access: banned and locked users get forbidden on every write; a lock that has ended does not bar",
   async (s) => {
+    clock.reset();
     const area = await s.messageAreas.create({ tag: "A", name: "A" });
     const files = await s.fileAreas.create({ tag: "F", name: "F" });
     const u = await member(s, "user", 10);
@@ -626,9 +629,7 @@ testCase(
       lockedUntil: until,
     });
     await forbidden(v.users.setProps(u.id, { short: true }));
-    while (Date.now() <= until.getTime() + 50) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    clock.advance(1_001);
     for (const work of writes()) await work();
     assert.equal((await s.messages.list(area.id)).length, 2);
     // Active and unvalidated users write.
@@ -636,6 +637,7 @@ testCase(
     for (const work of writes()) await work();
     assert.equal((await s.messages.list(area.id)).length, 3);
   },
+  { clock: clock.read },
 );
 
 testCase(

@@ -94,3 +94,37 @@ export function testCase(
 ): void {
   CASES.push({ name, fn, ...(options === undefined ? {} : { options }) });
 }
+
+/**
+ * A clock a case moves by hand, for `OpenOptions.clock` (`{ clock: clock.read }`): the real time
+ * plus what the case added, so a case that waits for a lock or a session to end moves it on
+ * instead of sleeping, and time still passes between its steps.
+ */
+export class ManualClock {
+  #offset = 0;
+  /** Reads the clock: milliseconds since the epoch. */
+  readonly read = (): number => Date.now() + this.#offset;
+  /** Moves the clock on by `ms`. */
+  advance(ms: number): void {
+    this.#offset += ms;
+  }
+  /** Sets it back to the real time: the first thing a case that uses it does. */
+  reset(): void {
+    this.#offset = 0;
+  }
+}
+
+/**
+ * Registers the cases of a module on one {@linkcode ManualClock}: each is reset at the start of
+ * every case, and passed to the storage as `OpenOptions.clock`.
+ *
+ * @param clock The module's clock.
+ * @returns A {@linkcode testCase} for clocked cases (their open options take the clock).
+ */
+export function clockedCases(clock: ManualClock): typeof testCase {
+  return (name, fn, options) =>
+    testCase(name, async (storage, context) => {
+      clock.reset();
+      await fn(storage, context);
+    }, { ...options, clock: clock.read });
+}

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { testCase } from "./_case.ts";
+import { ManualClock, testCase } from "./_case.ts";
+
+const clock = new ManualClock();
 import { rejectsKind } from "./_assert.ts";
 
 testCase("users carry a profile, access flags and a status", async (s) => {
@@ -136,6 +138,7 @@ testCase(
 testCase(
   "expired sessions are not found, not online, and are purged",
   async (s) => {
+    clock.reset();
     const user = await s.users.create({ username: "u", passwordHash: "h" });
     const short = await s.sessions.create({
       userId: user.id,
@@ -153,7 +156,7 @@ testCase(
       short.session.loginAt.getTime() + 1000,
     );
     assert.ok(await s.sessions.getByToken(short.token));
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1100);
     assert.equal(await s.sessions.getByToken(short.token), null);
     assert.deepEqual((await s.sessions.listOnline()).map((o) => o.id), [
       long.session.id,
@@ -175,7 +178,7 @@ testCase(
       ipAddress: "::1",
       ttlSeconds: 1,
     });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1100);
     assert.equal(await s.sessions.purgeExpired(), 1);
     assert.equal(await s.sessions.purgeExpired(), 0);
     assert.equal(await s.sessions.getByToken(other.token), null);
@@ -185,4 +188,5 @@ testCase(
       "ttlSeconds",
     );
   },
+  { clock: clock.read },
 );

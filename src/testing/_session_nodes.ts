@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import type { Storage } from "../../mod.ts";
-import { testCase } from "./_case.ts";
+import { clockedCases, ManualClock } from "./_case.ts";
 import { rejectsKind } from "./_assert.ts";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Every case here runs on a clock that `sleep` moves on: none waits for real. */
+const clock = new ManualClock();
+const testCase = clockedCases(clock);
+const sleep = (ms: number) => {
+  clock.advance(ms);
+  return Promise.resolve();
+};
 
 /** A session of `userId` from 192.0.2.1, with the rest of the input as given. */
 function login(
@@ -373,7 +379,7 @@ testCase(
       ipAddress: "192.0.2.4",
       idleTimeoutSeconds: 1,
     });
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await sleep(2_100);
     await s.sessions.delete(session.id);
     const after = (await s.users.get(u.id))!.stats.timeOnlineSeconds;
     assert.ok(after >= 2, `a live session's 2 s count: ${after}`);

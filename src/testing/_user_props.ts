@@ -4,7 +4,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { testCase } from "./_case.ts";
+import { ManualClock, testCase } from "./_case.ts";
+
+const clock = new ManualClock();
 import { rejectsKind } from "./_assert.ts";
 
 testCase(
@@ -134,6 +136,7 @@ testCase(
 testCase(
   "users.logins() lists each session newest first, with its end, kept after it ends",
   async (s) => {
+    clock.reset();
     const u = await s.users.create({ username: "Caller", passwordHash: "h" });
     const other = await s.users.create({
       username: "Other",
@@ -183,7 +186,7 @@ testCase(
       ipAddress: "192.0.2.2",
       ttlSeconds: 1,
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(1_100);
     const [expired] = await s.users.logins(other.id, { limit: 1 });
     assert.deepEqual(
       [expired?.sessionId, expired?.endedAt],
@@ -196,4 +199,5 @@ testCase(
       "options.limit",
     );
   },
+  { clock: clock.read },
 );

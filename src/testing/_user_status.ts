@@ -5,7 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { testCase } from "./_case.ts";
+import { ManualClock, testCase } from "./_case.ts";
+
+const clock = new ManualClock();
 import { rejectsKind } from "./_assert.ts";
 
 testCase(
@@ -99,12 +101,13 @@ testCase(
 testCase(
   "a locked user whose lock has ended reads as active everywhere",
   async (s) => {
+    clock.reset();
     const u = await s.users.create({ username: "Sleepy", passwordHash: "h" });
     await rejectsKind(
       s.users.update(u.id, {
         status: "locked",
         statusReason: "Brute force",
-        lockedUntil: new Date(Date.now() - 1_000),
+        lockedUntil: new Date(clock.read() - 1_000),
       }),
       "validation",
       "lockedUntil",
@@ -114,7 +117,7 @@ testCase(
       lockForSeconds: 1,
     });
     assert.equal(locked.status, "locked");
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(1_100);
     const over = await s.users.update(u.id, { note: "Slept it off" });
     const unlocked = {
       status: "active",
@@ -157,6 +160,7 @@ testCase(
     });
     assert.deepEqual([forever.status, forever.lockedUntil], ["locked", null]);
   },
+  { clock: clock.read },
 );
 
 testCase(
@@ -219,12 +223,13 @@ testCase(
 testCase(
   "users.recordFailedLogin() starts again after a lock has ended",
   async (s) => {
+    clock.reset();
     const u = await s.users.create({ username: "Again", passwordHash: "h" });
     await s.users.recordFailedLogin(u.id, {
       maxAttempts: 1,
       lockForSeconds: 1,
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(1_100);
     const after = await s.users.recordFailedLogin(u.id, {
       maxAttempts: 2,
       lockForSeconds: 60,
@@ -239,6 +244,7 @@ testCase(
     });
     assert.equal(locked.status, "locked");
   },
+  { clock: clock.read },
 );
 
 testCase(
