@@ -41,11 +41,8 @@ export interface JamHeader {
   textLength: number;
   /** The subfields that lie wholly inside SubfieldLen, in stored order. */
   subfields: JamSubfield[];
-  /**
-   * Null when the subfields add up to SubfieldLen exactly; otherwise what is wrong with them,
-   * and `resume`, where the last whole subfield ends (a walk looks for the next header there).
-   */
-  damage: { reason: string; resume: number } | null;
+  /** Null when the subfields add up to SubfieldLen exactly; otherwise what is wrong with them. */
+  damage: string | null;
 }
 
 /**
@@ -126,10 +123,7 @@ function readSubfields(
   const declaredEnd = start + subfieldLen;
   const end = Math.min(declaredEnd, jhr.length);
   let at = start;
-  const damaged = (reason: string) => ({
-    subfields,
-    damage: { reason, resume: at },
-  });
+  const damaged = (damage: string) => ({ subfields, damage });
   while (at < end) {
     if (end - at < SUBFIELD_HEADER_SIZE) {
       return damaged(

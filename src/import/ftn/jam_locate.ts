@@ -8,6 +8,7 @@
 import {
   AREA_HEADER_SIZE,
   findSignature,
+  FIXED_HEADER_SIZE,
   type JamHeader,
   readHeader,
 } from "./jam_header.ts";
@@ -148,7 +149,7 @@ export function locateByWalk(jhr: Uint8Array, report: Report): Located[] {
       }
       next = header.damage === null
         ? header.end
-        : findSignature(jhr, header.damage.resume);
+        : findSignature(jhr, offset + FIXED_HEADER_SIZE);
     }
     if (next < 0) break;
     offset = next;

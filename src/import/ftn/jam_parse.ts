@@ -145,7 +145,7 @@ function toMessages(
       reportJhr(
         header.offset,
         number,
-        `${header.damage.reason}; the message is kept with the ${header.subfields.length} whole subfields before that`,
+        `${header.damage}; the message is kept with the ${header.subfields.length} whole subfields before that`,
       );
     }
     const message = toMessage(
