@@ -89,7 +89,7 @@ export function readHeader(
   if (offset + FIXED_HEADER_SIZE > jhr.length) {
     return `the header's fixed part (${FIXED_HEADER_SIZE} bytes) runs past the end of the file (${jhr.length} bytes)`;
   }
-  if (!hasSignature(jhr, offset)) return "no JAM header signature here";
+  if (!hasSignature(jhr, offset)) return "there is no JAM header signature";
   const view = new DataView(jhr.buffer, jhr.byteOffset, jhr.byteLength);
   const u32 = (at: number) => view.getUint32(offset + at, true);
   const subfieldLen = u32(8);
