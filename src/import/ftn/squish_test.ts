@@ -9,6 +9,7 @@ import {
   writeSquishBase,
 } from "./_squish_writer.ts";
 import type { FtnRawMessage } from "./types.ts";
+import { echomailMessages } from "./_echomail_fixture.ts";
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 const MSGUID = 0x20000;
@@ -479,4 +480,67 @@ Deno.test("parseSquish() reports stray bytes at the end of .sqi and .sql", () =>
     ["base.sqi", 12],
     ["base.sql", 4],
   ]);
+});
+
+Deno.test("echomailMessages() gives deterministic CP866 echomail that survives a Squish base", async () => {
+  const messages = echomailMessages(600, 42);
+  assert.deepEqual(echomailMessages(600, 42), messages);
+  assert.notDeepEqual(echomailMessages(600, 43), messages);
+  const latin = (bytes: Uint8Array) => new TextDecoder("latin1").decode(bytes);
+  const controls = messages.map((m) => m.control.map(latin));
+  const msgids = new Set(controls.map((c) => c[0]!.slice("MSGID: ".length)));
+  assert.equal(msgids.size, 600);
+  const replies = controls.flatMap((c) =>
+    c.filter((line) => line.startsWith("REPLY: ")).map((line) => line.slice(7))
+  );
+  const index = new Map(controls.map((c, i) => [c[0]!.slice(7), i]));
+  const targets = replies.map((reply) => index.get(reply));
+  assert.ok(
+    targets.filter((t) => t === undefined).length > 5,
+    "some outside the base",
+  );
+  const positions = controls.flatMap((c, i) =>
+    c.some((line) => line.startsWith("REPLY: ")) ? [i] : []
+  );
+  const later = positions.filter((p, k) =>
+    targets[k] !== undefined && targets[k]! > p
+  );
+  assert.ok(later.length > 5, "some replies arrive before their parents");
+  assert.ok(controls.every((c) => c.includes("CHRS: CP866 2")));
+  assert.ok(
+    controls.filter((c) => c.some((l) => l.startsWith("TZUTC: "))).length > 200,
+  );
+  assert.ok(controls.every((c) => c.some((l) => l.startsWith("PID: "))));
+  assert.ok(controls.every((c) => c.some((l) => l.startsWith("TID: "))));
+  for (const { text } of messages) {
+    assert.ok(!text.includes(0x0a) && text.at(-1) === 0x0d);
+    const lines = latin(text).split("\r");
+    assert.ok(lines.some((l) => l.startsWith("--- ")));
+    assert.ok(
+      lines.some((l) => /^ \* Origin: .* \(2:\d+\/\d+(\.\d+)?\)$/.test(l)),
+    );
+    assert.ok(lines.at(-3)!.startsWith("SEEN-BY: "));
+    assert.ok(lines.at(-2)!.startsWith("\x01PATH: "));
+  }
+  // 0x8D (CP866 Н) inside words, e.g. "КОНЕЧНО".
+  const inside = messages.filter(({ text }) =>
+    text.some((byte, i) =>
+      byte === 0x8d && text[i - 1]! > 0x7f && text[i + 1]! > 0x7f
+    )
+  );
+  assert.ok(inside.length > 100);
+  assert.equal(
+    new TextDecoder("ibm866").decode(messages[0]!.control.at(-1)!).slice(0, 5),
+    "TID: ",
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSquishBase(join(dir, "ru.fido"), messages, [300, 0, 600]);
+    const base = await readSquishBase(join(dir, "ru.fido"));
+    assert.deepEqual(base.problems, []);
+    assert.deepEqual(base.messages, messages);
+    assert.deepEqual(base.lastRead.map((r) => r.userNumber), [0, 2]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
