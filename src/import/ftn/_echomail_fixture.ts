@@ -237,21 +237,21 @@ function localTime(ms: number): FtnLocalTime {
   };
 }
 
-/** CP866 bytes of each character, from the decoder's own table. */
-const CP866 = new Map<string, number>(
-  Array.from({ length: 128 }, (_, k) => [
-    new TextDecoder("ibm866").decode(Uint8Array.of(0x80 + k)),
-    0x80 + k,
-  ]),
-);
+/** CP866 byte of each UTF-16 code unit (0 where CP866 has none), from the decoder's own table. */
+const CP866 = new Uint8Array(0x10000);
+for (let byte = 0; byte < 0x100; byte++) {
+  CP866[new TextDecoder("ibm866").decode(Uint8Array.of(byte)).charCodeAt(0)] =
+    byte;
+}
 
-/** Text in CP866 (ASCII as is; a character CP866 lacks becomes `?`). */
+/** Text in CP866 (a character CP866 lacks becomes `?`). */
 export function cp866(text: string): Uint8Array {
-  return Uint8Array.from(
-    text,
-    (char) =>
-      char.charCodeAt(0) < 0x80 ? char.charCodeAt(0) : CP866.get(char) ?? 0x3f,
-  );
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    bytes[i] = code === 0 ? 0 : CP866[code] || 0x3f;
+  }
+  return bytes;
 }
 
 /** A small deterministic generator (mulberry32): numbers in [0, 1). */

@@ -14,24 +14,12 @@
 import { basename, dirname, join } from "node:path";
 import { StorageError } from "../../errors.ts";
 import * as runtime from "../../runtime.ts";
-import type {
-  FtnBase,
-  FtnLastRead,
-  FtnRawMessage,
-  FtnReadProblem,
-} from "./types.ts";
-import {
-  BASE,
-  BASE_HEADER_SIZE,
-  FRAME_HEADER_SIZE,
-  INDEX_RECORD_SIZE,
-  INVALID_UMSGID,
-  LAST_READ_SIZE,
-} from "./_squish_layout.ts";
+import type { FtnBase, FtnRawMessage, FtnReadProblem } from "./types.ts";
+import { BASE, BASE_HEADER_SIZE, FRAME_HEADER_SIZE } from "./_squish_layout.ts";
+import { readIndex, readLastRead } from "./squish_index.ts";
 import {
   type SquishFound,
   type SquishHeader,
-  type SquishIndexRecord,
   walkSquish,
 } from "./squish_walk.ts";
 
@@ -222,34 +210,6 @@ function readHeader(
   };
 }
 
-function readIndex(
-  sqi: Uint8Array | null,
-  name: string,
-  problems: FtnReadProblem[],
-): SquishIndexRecord[] {
-  if (sqi === null) return [];
-  const view = new DataView(sqi.buffer, sqi.byteOffset, sqi.byteLength);
-  const count = Math.floor(sqi.length / INDEX_RECORD_SIZE);
-  if (sqi.length % INDEX_RECORD_SIZE !== 0) {
-    problems.push({
-      file: name,
-      offset: count * INDEX_RECORD_SIZE,
-      number: null,
-      reason: `${
-        sqi.length % INDEX_RECORD_SIZE
-      } bytes after the last whole index record; ignored`,
-    });
-  }
-  const records: SquishIndexRecord[] = [];
-  for (let i = 0; i < count; i++) {
-    const offset = view.getUint32(i * INDEX_RECORD_SIZE, true);
-    const umsgid = view.getUint32(i * INDEX_RECORD_SIZE + 4, true);
-    if (offset === 0 || umsgid === INVALID_UMSGID) continue;
-    records.push({ offset, umsgid, position: i + 1 });
-  }
-  return records;
-}
-
 /**
  * Gives each message its number: the UMSGID (XMSG, or `.sqi` when the XMSG has none), else its
  * message number. A number already taken (two frames with one UMSGID, or a message number that
@@ -282,39 +242,6 @@ function numberMessages(
     taken.set(item.message.number, item.offset);
   }
   return found.map((item) => item.message).sort((a, b) => a.number - b.number);
-}
-
-function readLastRead(
-  sql: Uint8Array | null,
-  name: string,
-  problems: FtnReadProblem[],
-): FtnLastRead[] {
-  if (sql === null) return [];
-  const view = new DataView(sql.buffer, sql.byteOffset, sql.byteLength);
-  const count = Math.floor(sql.length / LAST_READ_SIZE);
-  if (sql.length % LAST_READ_SIZE !== 0) {
-    problems.push({
-      file: name,
-      offset: count * LAST_READ_SIZE,
-      number: null,
-      reason: `${
-        sql.length % LAST_READ_SIZE
-      } bytes after the last whole last-read slot; ignored`,
-    });
-  }
-  const records: FtnLastRead[] = [];
-  for (let slot = 0; slot < count; slot++) {
-    const value = view.getUint32(slot * LAST_READ_SIZE, true);
-    // A 0 slot is a user who read nothing here (or no user): no record.
-    if (value === 0) continue;
-    records.push({
-      nameCrc: null,
-      userNumber: slot,
-      lastRead: value,
-      highRead: null,
-    });
-  }
-  return records;
 }
 
 async function listDirectory(dir: string, path: string): Promise<string[]> {

@@ -142,16 +142,16 @@ export function readFrameMessage(
  */
 export function splitControl(area: Uint8Array): Uint8Array[] {
   const lines: Uint8Array[] = [];
-  let start = 0;
-  for (let at = 0; at <= area.length; at++) {
-    if (at < area.length && area[at] !== 0x01) continue;
-    let end = area.subarray(start, at).indexOf(0);
-    end = end === -1 ? at : start + end;
+  for (let start = 0; start <= area.length;) {
+    let stop = area.indexOf(0x01, start);
+    if (stop === -1) stop = area.length;
+    const nul = area.subarray(start, stop).indexOf(0);
+    let end = nul === -1 ? stop : start + nul;
     while (end > start && (area[end - 1] === 0x0d || area[end - 1] === 0x0a)) {
       end--;
     }
     if (end > start) lines.push(area.slice(start, end));
-    start = at + 1;
+    start = stop + 1;
   }
   return lines;
 }

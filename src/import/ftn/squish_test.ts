@@ -512,10 +512,11 @@ Deno.test("echomailMessages() gives deterministic CP866 echomail that survives a
   );
   assert.ok(controls.every((c) => c.some((l) => l.startsWith("PID: "))));
   assert.ok(controls.every((c) => c.some((l) => l.startsWith("TID: "))));
-  for (const { text } of messages) {
+  for (const [k, { text }] of messages.entries()) {
     assert.ok(!text.includes(0x0a) && text.at(-1) === 0x0d);
     const lines = latin(text).split("\r");
-    assert.ok(lines.some((l) => l.startsWith("--- ")));
+    const pid = controls[k]!.find((l) => l.startsWith("PID: "))!.slice(5);
+    assert.ok(lines.includes(`--- ${pid}`));
     assert.ok(
       lines.some((l) => /^ \* Origin: .* \(2:\d+\/\d+(\.\d+)?\)$/.test(l)),
     );
@@ -543,4 +544,31 @@ Deno.test("echomailMessages() gives deterministic CP866 echomail that survives a
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("parseSquish() skips a frame being updated and notes a wrong prev link", () => {
+  const files = buildSquishBase([1, 2, 3].map((n) => message(n)), null);
+  const [, second, third] = frameOffsets(files.sqd);
+  view(files.sqd).setUint16(second! + 24, 3, true); // frame_type 3
+  view(files.sqd).setUint32(third! + 8, 256, true); // prev_frame should be the second
+  const base = parseSquish(files);
+  assert.deepEqual(base.messages.map((m) => m.number), [1, 3]);
+  assert.deepEqual(base.problems.map((p) => [p.offset, p.number]), [
+    [second, 2],
+    [third, null],
+    [4, null],
+  ]);
+  assert.match(base.problems[0]!.reason, /being updated .*skipped/);
+  assert.match(
+    base.problems[1]!.reason,
+    /prev_frame is 256 but the frame before it is at/,
+  );
+});
+
+Deno.test("parseSquish() reads every message through the chain when .sqi is short", () => {
+  const messages = [1, 2, 3].map((n) => message(n));
+  const files = buildSquishBase(messages, null);
+  const base = parseSquish({ ...files, sqi: files.sqi!.subarray(0, 12) });
+  assert.deepEqual(base.problems, []);
+  assert.deepEqual(base.messages, messages.map(expected));
 });
