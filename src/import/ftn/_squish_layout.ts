@@ -20,10 +20,9 @@ export const LAST_READ_SIZE = 4;
 /** The id every frame header starts with (bytes `53 44 AE AF`). */
 export const FRAME_ID = 0xafae4453;
 
-/** Frame types (frame header `frame_type`). */
+/** Frame types (frame header `frame_type`); 2, LZSS, is reserved and never written. */
 export const FRAME_NORMAL = 0;
 export const FRAME_FREE = 1;
-export const FRAME_LZSS = 2;
 export const FRAME_UPDATING = 3;
 
 /** Base header fields (section 3.2). */

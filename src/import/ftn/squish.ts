@@ -4,9 +4,16 @@
  * of the project's FTN notes.
  *
  * A message's `number` is its UMSGID, the id that never changes (the XMSG replyto/replies links
- * and Maximus's `.sql` values are UMSGIDs too). Deleted messages are not in a Squish base: a
- * deletion moves the frame to the free chain and drops its `.sqi` record, so free frames are
- * never read and `deleted` is always false.
+ * and Maximus's `.sql` values are UMSGIDs too): the XMSG umsgid when the MSGUID attribute
+ * (0x20000) says it is valid and it is not 0; else the `.sqi` record's UMSGID for that frame;
+ * else (no valid UMSGID anywhere) the message number, its place in the chain from 1. A number
+ * met twice moves above the highest, with a problem. Deleted messages are not in a Squish base:
+ * a deletion moves the frame to the free chain (frame_type 1) and drops its `.sqi` record, so
+ * free frames are never read and `deleted` is always false.
+ *
+ * Control lines are the control area split at ^A, each cut at its first NUL and stripped of
+ * trailing CR/LF, empty ones dropped. The text is the rest of the message up to its first NUL
+ * (writers pad with NULs). `.sql` slots holding 0 give no last-read record.
  *
  * @module
  */

@@ -6,7 +6,7 @@
  */
 
 import type { FtnRawMessage, FtnReadProblem } from "./types.ts";
-import { FRAME_FREE, FRAME_NORMAL } from "./_squish_layout.ts";
+import { FRAME_FREE, FRAME_NORMAL, FRAME_UPDATING } from "./_squish_layout.ts";
 import {
   readFrame,
   readFrameMessage,
@@ -188,7 +188,7 @@ class Walk {
     const record = this.#index.get(frame.offset);
     const known = record?.umsgid ?? null;
     if (frame.type !== FRAME_NORMAL) {
-      const what = frame.type === 3
+      const what = frame.type === FRAME_UPDATING
         ? "is being updated by another program (frame_type 3)"
         : `has frame_type ${frame.type}, not a normal message`;
       this.#problem(frame.offset, known, `the frame ${what}; message skipped`);
