@@ -197,6 +197,7 @@ function readHeader(
   const view = new DataView(sqd.buffer, sqd.byteOffset, sqd.byteLength);
   const len = view.getUint16(BASE.len, true);
   const frameHeader = view.getUint16(BASE.szSqhdr, true);
+  const endFrame = view.getUint32(BASE.endFrame, true);
   if (frameHeader !== FRAME_HEADER_SIZE && frameHeader !== 0) {
     throw new StorageError(
       "validation",
@@ -206,6 +207,8 @@ function readHeader(
   const odd = [
     len !== BASE_HEADER_SIZE && `len is ${len}, not ${BASE_HEADER_SIZE}`,
     frameHeader === 0 && `sz_sqhdr is 0; ${FRAME_HEADER_SIZE} assumed`,
+    endFrame > sqd.length &&
+    `end_frame is ${endFrame} but the file has ${sqd.length} bytes: it was cut short`,
   ];
   for (const reason of odd) {
     if (reason) problems.push({ file: name, offset: 0, number: null, reason });

@@ -372,6 +372,16 @@ Deno.test("parseSquish() reports a damaged frame and reads on", () => {
   assert.match(withIndex.problems.at(-1)!.reason, /counts 4 messages but 3/);
   const noIndex = parseSquish({ ...files, sqi: null });
   assert.deepEqual(noIndex.messages.map((m) => m.number), [1, 2]);
+  const cut = parseSquish({
+    ...files,
+    sqd: files.sqd.subarray(0, third! + 10),
+  });
+  assert.deepEqual(cut.messages.map((m) => m.number), [1, 2]);
+  assert.match(
+    cut.problems[0]!.reason,
+    /end_frame is \d+ but the file has \d+ bytes/,
+  );
+  assert.match(cut.problems[1]!.reason, /outside the file's frames/);
   assert.match(noIndex.problems[0]!.reason, /lost \(no \.sqi/);
   // A message longer than its frame: that message goes, the chain goes on.
   const again = buildSquishBase(messages, null);
