@@ -112,6 +112,23 @@ export function plural(
   return `${count} ${count === 1 ? noun : nouns}`;
 }
 
+/**
+ * As {@linkcode plural}, the count with thousands separators (`150,000 rows`), as progress
+ * lines show it: for reports a person reads.
+ *
+ * @param count How many.
+ * @param noun The singular.
+ * @param nouns The plural; the singular with `s` by default.
+ * @returns The count and the noun.
+ */
+export function counted(
+  count: number,
+  noun: string,
+  nouns = `${noun}s`,
+): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? noun : nouns}`;
+}
+
 /** Strings longer than this (in UTF-16 units) are described by their length in units. */
 const LONG_STRING = 1 << 23;
 

@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { openStorage } from "../mod.ts";
 import { openMigrator } from "../src/migrate/mod.ts";
 import { runCli, tempDir, tree } from "./_cli.ts";
 import { trackedVersions } from "./_migrate.ts";
@@ -254,4 +255,24 @@ Deno.test({
     }
     assert.deepEqual(await trackedVersions(database.url, "impulse"), versions);
   },
+});
+
+Deno.test("copy's report writes counts with thousands separators, as its progress lines do", async () => {
+  await using dir = await tempDir();
+  const from = `sqlite:${dir}/from.db`;
+  {
+    await using s = await openStorage(from);
+    await s.transaction(async (tx) => {
+      for (let i = 0; i < 1_200; i++) await tx.events.append({ kind: "tick" });
+    });
+  }
+  const { code, stdout, stderr } = await runCli([
+    "copy",
+    "--from",
+    from,
+    "--to",
+    `sqlite:${dir}/to.db`,
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /\n {2}events +1,200 rows +checksum ok/);
 });

@@ -5,7 +5,7 @@
  */
 import { parseFlags, usageError } from "./args.ts";
 import { copyDatabase, type CopyReport } from "../copy/mod.ts";
-import { plural } from "../describe.ts";
+import { counted } from "../describe.ts";
 import { redactUrl } from "../redact.ts";
 import { parseNumberArgument } from "./numbers.ts";
 import {
@@ -111,10 +111,10 @@ function printReport(
   const rows = report.tables.map((t) => [
     t.table,
     t.sourceRows === t.targetRows
-      ? plural(t.sourceRows, "row")
-      : `${
-        plural(t.sourceRows, "row")
-      } in the source, ${t.targetRows} in the target`,
+      ? counted(t.sourceRows, "row")
+      : `${counted(t.sourceRows, "row")} in the source, ${
+        t.targetRows.toLocaleString("en-US")
+      } in the target`,
     t.ok ? "checksum ok" : "DIFFERENT",
     t.targetChecksum.slice(0, 16),
   ]);
