@@ -85,7 +85,8 @@ const BLANKS = /^[ \t]*$/;
  *   "value", a bare `NAME` gives an empty value; blanks before the name are skipped, a line
  *   with nothing after ^A is dropped. A value keeps its trailing blanks.
  * - **Soft CRs:** U+008D (what byte 0x8D decodes to in Latin-1, ISO-8859-5 and, unassigned,
- *   CP1252) is removed from the body; where the code page has a letter at 0x8D (CP866 Н,
+ *   CP1252) is removed, before the text is split into lines (so a soft CR before a ^A leaves a
+ *   kludge line), from names and kludges too; where the code page has a letter at 0x8D (CP866 Н,
  *   CP437 and CP850 ì, CP1251 Ќ) it stays.
  * - **NUL** becomes a space everywhere, counted in `replaced`.
  *
@@ -124,10 +125,13 @@ export function decodeFtnMessage(
     );
   }
   // Every set keeps ASCII, so the kludges read in Latin-1 (one character per byte) are the
-  // kludges of the real decoding: the CHRS kludge is found before the set is known.
+  // kludges of the real decoding, and the CHRS kludge is found before the set is known. (Only a
+  // soft CR just before a ^A at a line start, removed in the real decoding, makes a kludge line
+  // the scan does not see.)
   const scan = parse(raw, decoderFor("LATIN-1"));
   const choice = chooseCharset(scan.kludges, defaultCharset);
-  const decode = decoderFor(choice.charset);
+  const decoder = decoderFor(choice.charset);
+  const decode = (bytes: Uint8Array) => decoder(bytes).replaceAll("\u008d", "");
   const { kludges, body } = parse(raw, decode);
   const label = firstWord(kludges.find(isCharsetKludge)?.value ?? "");
 
@@ -143,7 +147,7 @@ export function decodeFtnMessage(
     fromName: clean(decode(raw.fromName)),
     toName: clean(decode(raw.toName)),
     subject: clean(decode(raw.subject)),
-    body: clean(body.replaceAll("\u008d", "")),
+    body: clean(body),
     kludges: kludges.map(({ name, value }) => ({
       name: clean(name),
       value: clean(value),
@@ -174,7 +178,7 @@ function parse(raw: FtnRawMessage, decode: Decoder): Parsed {
     if (line.startsWith("\x01")) {
       kludges.push(...kludgesOf(line));
     } else if (index >= trailer && line.startsWith("SEEN-BY:")) {
-      kludges.push(splitKludge(line));
+      kludges.push(...kludgesOf(line));
     } else {
       body += index < lines.length - 1 ? `${line}\n` : line;
     }
@@ -195,7 +199,7 @@ function trailerStart(lines: readonly string[]): number {
   return start;
 }
 
-/** The kludges of a control line or a ^A text line: one at each ^A, blank ones dropped. */
+/** The kludges of a control line or a kludge line of the text: one at each ^A, blank ones dropped. */
 function kludgesOf(line: string): FtnKludge[] {
   // deno-lint-ignore no-control-regex -- ^A starts a kludge
   return line.split(/[\x01\r\n]/)
