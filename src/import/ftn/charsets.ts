@@ -3,11 +3,11 @@
  *
  * Every set here keeps bytes 0x00–0x7F as the ASCII characters of the same number (control
  * bytes included: ^A, CR, LF, ESC and NUL survive decoding), so the structure of a message
- * (kludge lines, line ends) reads the same whichever set decodes it. Sets the WHATWG Encoding
- * standard has are decoded by the built-in `TextDecoder`; CP437 by the table the Impulse 7.1
- * import already has; CP850, CP1252 and Latin-1 by the tables below (WHATWG has no CP850, and
- * its `latin1` label means windows-1252, while Node's `TextDecoder("windows-1252")` gives
- * ISO-8859-1: a table is the one answer that is the same everywhere).
+ * (kludge lines, line ends) reads the same whichever set decodes it. Each single-byte set is a
+ * table of 256 characters: CP437 is the Impulse 7.1 import's; CP850, CP1252 and Latin-1 are
+ * written below (WHATWG has no CP850, its `latin1` label means windows-1252, and Node's
+ * `TextDecoder("windows-1252")` gives ISO-8859-1); the others take their upper half from the
+ * built-in `TextDecoder` (WHATWG's sets). UTF-8 is the built-in `TextDecoder`'s.
  *
  * @module
  */
@@ -56,56 +56,83 @@ const CP850_HIGH = "ÇüéâäàåçêëèïîìÄÅ" +
   "\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0";
 
 /**
- * A decoder from the built-in `TextDecoder`: not fatal (bad UTF-8 gives U+FFFD), and a UTF-8
- * byte-order mark is kept as U+FEFF, so no byte vanishes and a text's lines stay where they are.
+ * The characters for 0x80–0xFF of a single-byte set the built-in `TextDecoder` has, read once.
+ * Only this half is taken from it: Node's `TextDecoder("ibm866")` (ICU) swaps 0x1A, 0x1C and
+ * 0x7F, where WHATWG and Deno keep them as they are.
  */
-function builtIn(label: string): Decoder {
-  const decoder = new TextDecoder(label, { ignoreBOM: true });
+function highHalf(label: string): string {
+  const high = new TextDecoder(label).decode(
+    Uint8Array.from({ length: 0x80 }, (_, i) => 0x80 + i),
+  );
+  if (high.length !== 0x80) {
+    throw new RangeError(
+      `Cannot use the built-in decoder as it gives more than one character a byte: "${label}"`,
+    );
+  }
+  return high;
+}
+
+/**
+ * UTF-8 by the built-in `TextDecoder`: not fatal (bad bytes give U+FFFD), and a byte-order mark
+ * is kept as U+FEFF, so no byte vanishes and a text's lines stay where they are.
+ */
+function utf8(): Decoder {
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   return (bytes) => decoder.decode(bytes);
 }
 
-const whatwgKoi8u = builtIn("koi8-u");
-
 /**
- * KOI8-U (RFC 2319). WHATWG's `koi8-u` is KOI8-RU, which puts ў and Ў at 0xAE and 0xBE, where
- * KOI8-U has the box-drawing ╝ and ╬; nothing else gives ў or Ў, so they are put back.
+ * Each canonical name, how to make its decoder (made at first use, so that a runtime whose
+ * `TextDecoder` lacks a set fails only for that set), and its other labels (compared by
+ * {@linkcode labelKey}).
  */
-function koi8u(bytes: Uint8Array): string {
-  return whatwgKoi8u(bytes).replace(/[ўЎ]/g, (c) => c === "ў" ? "╝" : "╬");
-}
-
-/** Each canonical name, its decoder, and its other labels (compared by {@linkcode labelKey}). */
-const SETS: Record<string, { decode: Decoder; labels: string[] }> = {
-  "CP437": { decode: decodeCp437, labels: ["IBM437", "437", "PC8"] },
-  "CP850": { decode: table(CP850_HIGH), labels: ["IBM850", "850"] },
+const SETS: Record<string, { make: () => Decoder; labels: string[] }> = {
+  "CP437": { make: () => decodeCp437, labels: ["IBM437", "437", "PC8"] },
+  "CP850": { make: () => table(CP850_HIGH), labels: ["IBM850", "850"] },
   "CP866": {
-    decode: builtIn("ibm866"),
+    make: () => table(highHalf("ibm866")),
     labels: ["IBM866", "866", "ALT", "+7_FIDO"],
   },
   "CP1250": {
-    decode: builtIn("windows-1250"),
+    make: () => table(highHalf("windows-1250")),
     labels: ["WINDOWS-1250", "WIN1250", "1250"],
   },
   "CP1251": {
-    decode: builtIn("windows-1251"),
+    make: () => table(highHalf("windows-1251")),
     labels: ["WINDOWS-1251", "WIN1251", "1251"],
   },
   "CP1252": {
-    decode: table(CP1252_C1 + LATIN1_UPPER),
+    make: () => table(CP1252_C1 + LATIN1_UPPER),
     labels: ["WINDOWS-1252", "WIN1252", "1252"],
   },
-  "KOI8-R": { decode: builtIn("koi8-r"), labels: ["KOI8"] },
-  "KOI8-U": { decode: koi8u, labels: [] },
+  "KOI8-R": { make: () => table(highHalf("koi8-r")), labels: ["KOI8"] },
+  "KOI8-U": {
+    // WHATWG's koi8-u is KOI8-RU: ў and Ў at 0xAE and 0xBE, where KOI8-U (RFC 2319) has ╝ ╬.
+    make: () => table(highHalf("koi8-u").replace("ў", "╝").replace("Ў", "╬")),
+    labels: [],
+  },
   "LATIN-1": {
-    decode: table(C1 + LATIN1_UPPER),
+    make: () => table(C1 + LATIN1_UPPER),
     labels: ["ISO-8859-1", "ISO-LATIN-1", "L1"],
   },
-  "LATIN-2": { decode: builtIn("iso-8859-2"), labels: ["ISO-8859-2", "L2"] },
-  "LATIN-9": { decode: builtIn("iso-8859-15"), labels: ["ISO-8859-15", "L9"] },
-  "ISO-8859-5": { decode: builtIn("iso-8859-5"), labels: [] },
-  "MAC": { decode: builtIn("macintosh"), labels: ["MACINTOSH", "MACROMAN"] },
-  "UTF-8": { decode: builtIn("utf-8"), labels: [] },
+  "LATIN-2": {
+    make: () => table(highHalf("iso-8859-2")),
+    labels: ["ISO-8859-2", "L2"],
+  },
+  "LATIN-9": {
+    make: () => table(highHalf("iso-8859-15")),
+    labels: ["ISO-8859-15", "L9"],
+  },
+  "ISO-8859-5": { make: () => table(highHalf("iso-8859-5")), labels: [] },
+  "MAC": {
+    make: () => table(highHalf("macintosh")),
+    labels: ["MACINTOSH", "MACROMAN"],
+  },
+  "UTF-8": { make: utf8, labels: [] },
 };
+
+/** The decoders made so far. */
+const DECODERS = new Map<string, Decoder>();
 
 /** A label reduced for comparison: upper case, without spaces, `-`, `_` and `.`. */
 function labelKey(label: string): string {
@@ -167,11 +194,14 @@ export function canonicalCharset(label: string): string | null {
  * ```
  */
 export function decoderFor(charset: string): Decoder {
-  const set = Object.hasOwn(SETS, charset) ? SETS[charset] : undefined;
-  if (set === undefined) {
+  const made = DECODERS.get(charset);
+  if (made !== undefined) return made;
+  if (!Object.hasOwn(SETS, charset)) {
     throw new RangeError(
       `Cannot decode text as the code page is not a canonical name (see canonicalCharset): "${charset}"`,
     );
   }
-  return set.decode;
+  const decoder = SETS[charset]!.make();
+  DECODERS.set(charset, decoder);
+  return decoder;
 }
