@@ -4,10 +4,10 @@
  * Every set here keeps bytes 0x00–0x7F as the ASCII characters of the same number (control
  * bytes included: ^A, CR, LF, ESC and NUL survive decoding), so the structure of a message
  * (kludge lines, line ends) reads the same whichever set decodes it. Each single-byte set is a
- * table of 256 characters: CP437 is the Impulse 7.1 import's; CP850, CP1252 and Latin-1 are
- * written below (WHATWG has no CP850, its `latin1` label means windows-1252, and Node's
- * `TextDecoder("windows-1252")` gives ISO-8859-1); the others take their upper half from the
- * built-in `TextDecoder` (WHATWG's sets). UTF-8 is the built-in `TextDecoder`'s.
+ * table of 256 characters: CP437's is read from the Impulse 7.1 import's decoder; CP850, CP1252
+ * and Latin-1 are written below (WHATWG has no CP850, its `latin1` label means windows-1252, and
+ * Node's `TextDecoder("windows-1252")` gives ISO-8859-1); the others take their upper half from
+ * the built-in `TextDecoder` (WHATWG's sets). UTF-8 is the built-in `TextDecoder`'s.
  *
  * @module
  */
@@ -17,18 +17,32 @@ import { decodeCp437 } from "../impulse71/cp437.ts";
 /** Turns bytes into text; nothing is dropped, a byte with no character gives U+FFFD (UTF-8). */
 export type Decoder = (bytes: Uint8Array) => string;
 
-/** A decoder from the characters for 0x80–0xFF, in byte order (0x00–0x7F are ASCII). */
-function table(highHalf: string): Decoder {
-  const chars = Array.from(
+/** UTF-16 in this machine's byte order, the order of a `Uint16Array`'s bytes. */
+const UTF16 = new TextDecoder(
+  new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? "utf-16le" : "utf-16be",
+  { ignoreBOM: true },
+);
+
+/**
+ * A decoder from the characters for 0x80–0xFF, in byte order (0x00–0x7F are ASCII): each byte
+ * becomes its UTF-16 unit, and the built-in UTF-16 decoder makes the string (several times
+ * faster than adding up characters).
+ */
+function table(upper: string): Decoder {
+  const units = Uint16Array.from(
     { length: 256 },
-    (_, byte) =>
-      byte < 0x80 ? String.fromCharCode(byte) : highHalf[byte - 0x80]!,
+    (_, byte) => byte < 0x80 ? byte : upper.charCodeAt(byte - 0x80),
   );
   return (bytes) => {
-    let text = "";
-    for (const byte of bytes) text += chars[byte];
-    return text;
+    const text = new Uint16Array(bytes.length);
+    for (let at = 0; at < bytes.length; at++) text[at] = units[bytes[at]!]!;
+    return UTF16.decode(text);
   };
+}
+
+/** The characters of a code page's bytes 0x80–0xFF, from a decoder that has them. */
+function upperHalf(decode: Decoder): string {
+  return decode(Uint8Array.from({ length: 0x80 }, (_, i) => 0x80 + i));
 }
 
 /** ISO-8859-1's 0xA0–0xFF: the code points of the same number. */
@@ -61,9 +75,7 @@ const CP850_HIGH = "ÇüéâäàåçêëèïîìÄÅ" +
  * 0x7F, where WHATWG and Deno keep them as they are.
  */
 function highHalf(label: string): string {
-  const high = new TextDecoder(label).decode(
-    Uint8Array.from({ length: 0x80 }, (_, i) => 0x80 + i),
-  );
+  const high = upperHalf((bytes) => new TextDecoder(label).decode(bytes));
   if (high.length !== 0x80) {
     throw new RangeError(
       `Cannot use the built-in decoder as it gives more than one character a byte: "${label}"`,
@@ -87,7 +99,10 @@ function utf8(): Decoder {
  * {@linkcode labelKey}).
  */
 const SETS: Record<string, { make: () => Decoder; labels: string[] }> = {
-  "CP437": { make: () => decodeCp437, labels: ["IBM437", "437", "PC8"] },
+  "CP437": {
+    make: () => table(upperHalf(decodeCp437)),
+    labels: ["IBM437", "437", "PC8"],
+  },
   "CP850": { make: () => table(CP850_HIGH), labels: ["IBM850", "850"] },
   "CP866": {
     make: () => table(highHalf("ibm866")),

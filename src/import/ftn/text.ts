@@ -22,9 +22,11 @@ export interface FtnKludge {
 
 /** A message's text, decoded. */
 export interface DecodedFtnMessage {
-  /** From name, To name and subject, decoded in the message's code page. */
+  /** The From name, decoded in the message's code page. */
   fromName: string;
+  /** The To name, likewise. */
   toName: string;
+  /** The subject, likewise. */
   subject: string;
   /**
    * The text with kludge (^A) lines and the trailing SEEN-BY lines removed; CR, CR LF and LF
