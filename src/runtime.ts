@@ -226,6 +226,13 @@ export function makeTempDir(prefix: string): Promise<string> {
   return node(() => nodeFs.mkdtemp(join(tmpdir(), prefix)));
 }
 
+/** The working directory of the process. */
+export function cwd(): string {
+  return deno
+    ? deno.cwd()
+    : (globalThis as unknown as { process: { cwd(): string } }).process.cwd();
+}
+
 /** A path with its symbolic links resolved. */
 export function realPath(path: string): Promise<string> {
   return deno ? deno.realPath(path) : node(() => nodeFs.realpath(path));

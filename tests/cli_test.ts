@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "../src/cli/mod.ts";
+import { runCli, tempDir } from "./_cli.ts";
 import { manifest } from "../migrations/mod.ts";
 import { openMigrator } from "../src/migrate/mod.ts";
 import {
@@ -531,4 +532,16 @@ Deno.test("main() prints to the given output and returns the exit code", async (
   assert.equal(await main([], usage.out), 2);
   assert.match(usage.lines.join("\n"), /^Usage: /);
   assert.equal(await main(["migrate", "--help"], capture().out), 0);
+});
+
+Deno.test("migrate new without --dir, run outside the package's checkout, refuses (exit 2) and writes nothing into the package", async () => {
+  await using app = await tempDir();
+  const own = new URL("../migrations/", import.meta.url);
+  const before = [...Deno.readDirSync(own)].map((e) => e.name).sort();
+  const run = await runCli(["migrate", "new", "widgets"], { cwd: app });
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  assert.match(run.stderr, /give --dir <path>/);
+  const after = [...Deno.readDirSync(own)].map((e) => e.name).sort();
+  assert.deepEqual(after, before);
+  assert.deepEqual([...Deno.readDirSync(app)], []);
 });

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
+import * as runtime from "../runtime.ts";
 import { parseFlags, usageError } from "./args.ts";
 import { plural } from "../describe.ts";
 import { StorageError } from "../errors.ts";
@@ -397,7 +399,7 @@ async function newMigration(
       "Missing migration name: deno task migrate new <name>",
     );
   }
-  const written = await createMigration(dir ?? ownMigrationRoot(), name);
+  const written = await createMigration(dir ?? await ownMigrationRoot(), name);
   if (out.json) out.data({ written });
   else {
     for (const path of written) out.text(`created ${path}`);
@@ -410,13 +412,24 @@ async function newMigration(
   return 0;
 }
 
-function ownMigrationRoot(): string {
-  const root = new URL("../../migrations", import.meta.url);
-  if (root.protocol !== "file:") {
-    throw new StorageError(
-      "validation",
-      "The package's own migrations can only be created in a checkout: use --dir",
-    );
-  }
-  return root.pathname;
+/**
+ * Where `migrate new` writes without `--dir`: the package's own migrations, which only a
+ * checkout of the package, run from its root, may add to. An application that imports the
+ * package (from JSR, or by path) gives `--dir`.
+ */
+async function ownMigrationRoot(): Promise<string> {
+  const root = new URL("../../", import.meta.url);
+  const refused = new StorageError(
+    "validation",
+    "Without --dir, migrate new adds a migration to the package itself, which only its own checkout may do " +
+      "(run from its root): for your application's migrations give --dir <path>",
+    { field: "--dir" },
+  );
+  if (root.protocol !== "file:") throw refused;
+  const [here, checkout] = await Promise.all([
+    runtime.realPath(runtime.cwd()),
+    runtime.realPath(fileURLToPath(root)),
+  ]);
+  if (here !== checkout) throw refused;
+  return `${checkout}/migrations`;
 }
