@@ -244,7 +244,7 @@ Deno.test({
       await main(["copy", "--from", board.url, "--to", pg.url], out),
       0,
     );
-    assert.match(lines.join("\n"), /messages\s+2502 rows\s+checksum ok/);
+    assert.match(lines.join("\n"), /messages\s+2,502 rows\s+checksum ok/);
     assert.equal(lines.at(-1), "copy ok");
     assert.equal(
       await main(["copy", "--from", board.url, "--to", pg.url, "--json"], {
