@@ -1,0 +1,346 @@
+/**
+ * The core of a FidoNet import: a base already read ({@linkcode FtnBase}, plain data) into an
+ * area of a storage, in batches, each in one transaction. `import.ts` reads the files and calls
+ * it; tests call it with bases they build.
+ *
+ * @module
+ */
+import type { Message } from "../../records.ts";
+import type { Repositories, Storage, TransactionOps } from "../../storage.ts";
+import { applyLastRead } from "./last_read.ts";
+import { postingOrder } from "./order.ts";
+import {
+  type DecodedFtnMessage,
+  type PreparedMessage,
+  prepareMessage,
+} from "./prepare.ts";
+import type {
+  FtnChange,
+  FtnFallbackCount,
+  FtnImportProgress,
+  FtnImportReport,
+  FtnSkip,
+} from "./report.ts";
+import type { FtnBase, FtnRawMessage } from "./types.ts";
+
+/** The options of {@linkcode importFtnBase}, checked and with their defaults. */
+export interface FtnBaseImportOptions {
+  /** The base's path without extension, for the report. */
+  path: string;
+  /** The area's tag (and echo tag when it is created). */
+  area: string;
+  /** The default charset, for the report (`decode` applies it). */
+  charset: string;
+  /** The zone of dates without TZUTC. */
+  timeZone: string;
+  dryRun: boolean;
+  /** Messages per transaction. */
+  batchSize: number;
+  onProgress?: (progress: FtnImportProgress) => void;
+  /** Base user number → user id, for last-read records without a name CRC (Squish). */
+  lastReadUsers?: ReadonlyMap<number, number>;
+  /** Decodes a message's text (text.ts's `decodeFtnMessage` with the default charset). */
+  decode: (raw: FtnRawMessage) => DecodedFtnMessage;
+  /** The name CRC a JAM last-read record holds for a user name (JAM CRC-32 of it lower-cased). */
+  nameCrc: (name: string) => number;
+}
+
+/** The operations the import uses: a storage's, or a transaction's. */
+type Ops = Repositories & { sql: TransactionOps["sql"] };
+
+/** Where a message of the base went: the storage's id and number (a dry run's are `null`). */
+export interface Placed {
+  id: number | null;
+  msgNum: number | null;
+}
+
+/** The state of a run, carried from batch to batch. */
+interface Run {
+  o: FtnBaseImportOptions;
+  areaId: number | null;
+  /** Base number → where it went (imported or found as a duplicate). */
+  placed: Map<number, Placed>;
+  msgids: Map<string, Placed>;
+  contents: Map<string, Placed>;
+  /** The REPLY of each root this run posted, for counting adoptions. */
+  waiting: Map<string, number>;
+  skipped: FtnSkip[];
+  imported: number;
+  linked: number;
+}
+
+/**
+ * Imports a base that was read into an area (found by tag, or created as an echomail area with
+ * that echo tag): every live message not there yet, threads, then last-read pointers.
+ *
+ * @param base The base as read.
+ * @param storage The target.
+ * @param o The options.
+ * @returns The report.
+ */
+export async function importFtnBase(
+  base: FtnBase,
+  storage: Storage,
+  o: FtnBaseImportOptions,
+): Promise<FtnImportReport> {
+  const now = new Date();
+  const changed: FtnChange[] = [];
+  const skipped: FtnSkip[] = [];
+  const live: PreparedMessage[] = [];
+  for (const raw of base.messages) {
+    if (raw.deleted) {
+      skipped.push(
+        skip(raw.number, "deleted", null, "the base marks it deleted"),
+      );
+      continue;
+    }
+    const p = prepareMessage(raw, o.decode(raw), { timeZone: o.timeZone, now });
+    changed.push(...p.changes);
+    live.push(p);
+  }
+  const existing = await storage.messageAreas.getByTag(o.area);
+  const run: Run = {
+    o,
+    areaId: existing?.id ?? null,
+    placed: new Map(),
+    msgids: new Map(),
+    contents: new Map(),
+    waiting: new Map(),
+    skipped,
+    imported: 0,
+    linked: 0,
+  };
+  const order = postingOrder(live);
+  const started = performance.now();
+  let done = skipped.length;
+  const total = base.messages.length;
+  for (let i = 0; i < order.length; i += o.batchSize) {
+    const batch = order.slice(i, i + o.batchSize);
+    if (o.dryRun) await importBatch(storage, run, batch);
+    else {
+      await storage.transaction(async (tx) => {
+        run.areaId ??= await createArea(tx, o.area);
+        // On PostgreSQL a transaction may run again: the batch works on a copy of the state.
+        const attempt = fork(run);
+        await importBatch(tx, attempt, batch);
+        return attempt;
+      }).then((attempt) => Object.assign(run, attempt));
+    }
+    done += batch.length;
+    progress(o, done, total, started);
+  }
+  if (order.length === 0) progress(o, done, total, started);
+  const lastRead = await applyLastRead(storage, base, run, o);
+  const skips = run.skipped.sort((a, b) => a.number - b.number);
+  return {
+    path: o.path,
+    format: base.format,
+    dryRun: o.dryRun,
+    area: { tag: o.area, id: run.areaId, created: existing === null },
+    charset: o.charset,
+    timeZone: o.timeZone,
+    counts: { read: total, imported: run.imported, skipped: skips.length },
+    skipped: skips,
+    changed,
+    linked: run.linked,
+    fallbacks: fallbacks(live),
+    replaced: live.reduce((n, m) => n + m.replaced, 0),
+    lastRead,
+    problems: base.problems,
+  };
+}
+
+/** A copy of a run's state for one batch's transaction. */
+function fork(run: Run): Run {
+  return {
+    ...run,
+    placed: new Map(run.placed),
+    msgids: new Map(run.msgids),
+    contents: new Map(run.contents),
+    waiting: new Map(run.waiting),
+    skipped: [...run.skipped],
+  };
+}
+
+/** Creates the area as an echomail area, its echo tag the tag. */
+async function createArea(tx: Ops, tag: string): Promise<number> {
+  const area = await tx.messageAreas.getByTag(tag) ??
+    await tx.messageAreas.create({
+      tag,
+      name: tag,
+      kind: "echomail",
+      echoTag: tag,
+    });
+  return area.id;
+}
+
+/** Imports (or, in a dry run, checks) one batch of messages. */
+async function importBatch(
+  ops: Ops,
+  run: Run,
+  batch: PreparedMessage[],
+): Promise<void> {
+  for (const m of batch) {
+    const dup = await duplicateOf(ops, run, m);
+    if (dup !== null) {
+      run.placed.set(m.number, dup.placed);
+      run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
+      continue;
+    }
+    const parent = m.ftnReply === null && m.replyTo !== 0
+      ? run.placed.get(m.replyTo)
+      : undefined;
+    const placed = run.o.dryRun
+      ? { id: null, msgNum: null }
+      : await post(ops, run.areaId!, m, parent?.id ?? null);
+    run.imported++;
+    if (placed.parentId !== undefined && placed.parentId !== null) run.linked++;
+    else if (run.o.dryRun && parent !== undefined) run.linked++;
+    if (m.ftnReply !== null && !(placed.parentId ?? null)) {
+      run.waiting.set(m.ftnReply, (run.waiting.get(m.ftnReply) ?? 0) + 1);
+    }
+    if (m.ftnMsgid !== null) {
+      run.linked += run.waiting.get(m.ftnMsgid) ?? 0;
+      run.waiting.delete(m.ftnMsgid);
+    }
+    const where = { id: placed.id, msgNum: placed.msgNum };
+    run.placed.set(m.number, where);
+    if (m.ftnMsgid !== null) run.msgids.set(m.ftnMsgid, where);
+    else run.contents.set(contentKey(m), where);
+  }
+}
+
+async function post(
+  ops: Ops,
+  areaId: number,
+  m: PreparedMessage,
+  parentId: number | null,
+): Promise<Placed & { parentId?: number | null }> {
+  const message: Message = await ops.messages.post({
+    areaId,
+    fromName: m.fromName,
+    toName: m.toName,
+    subject: m.subject,
+    body: m.body,
+    createdAt: m.createdAt,
+    ftnMsgid: m.ftnMsgid,
+    ftnReply: m.ftnReply,
+    kludges: m.kludges,
+    origAddr: m.origAddr,
+    destAddr: m.destAddr,
+    private: m.private,
+    parentId,
+    imported: true,
+  });
+  return { id: message.id, msgNum: message.msgNum, parentId: message.parentId };
+}
+
+/** The key of a message without MSGID: its names, subject, date and text. */
+function contentKey(m: PreparedMessage): string {
+  return JSON.stringify([
+    m.fromName,
+    m.toName,
+    m.subject,
+    m.createdAt.getTime(),
+    m.body,
+  ]);
+}
+
+/**
+ * The message of the area (or of this run) this one duplicates: the same MSGID; for a message
+ * without one, the same names, subject, date and text (looked up on the area's date index).
+ */
+async function duplicateOf(
+  ops: Ops,
+  run: Run,
+  m: PreparedMessage,
+): Promise<
+  {
+    placed: Placed;
+    reason: "duplicate-msgid" | "duplicate-content";
+    detail: string;
+  } | null
+> {
+  if (m.ftnMsgid !== null) {
+    const detail = `its MSGID is already in the area: ${
+      JSON.stringify(m.ftnMsgid)
+    }`;
+    const seen = run.msgids.get(m.ftnMsgid);
+    if (seen !== undefined) {
+      return { placed: seen, reason: "duplicate-msgid", detail };
+    }
+    if (run.areaId === null) return null;
+    const found = await ops.messages.findByMsgid(run.areaId, m.ftnMsgid);
+    if (found === null) return null;
+    return {
+      placed: { id: found.id, msgNum: found.msgNum },
+      reason: "duplicate-msgid",
+      detail,
+    };
+  }
+  const detail =
+    "it has no MSGID, and the area holds a message with the same names, subject, date and text";
+  const seen = run.contents.get(contentKey(m));
+  if (seen !== undefined) {
+    return { placed: seen, reason: "duplicate-content", detail };
+  }
+  if (run.areaId === null) return null;
+  const rows = await ops.sql<Record<string, unknown>>(
+    `SELECT id, msg_num, from_name, to_name, subject, body FROM messages
+     WHERE area_id = ? AND created_at = ?`,
+    [run.areaId, m.createdAt.getTime()],
+  );
+  const same = rows.find((r) =>
+    r.from_name === m.fromName && r.to_name === m.toName &&
+    r.subject === m.subject && r.body === m.body
+  );
+  if (same === undefined) return null;
+  return {
+    placed: { id: Number(same.id), msgNum: Number(same.msg_num) },
+    reason: "duplicate-content",
+    detail,
+  };
+}
+
+function skip(
+  number: number,
+  reason: FtnSkip["reason"],
+  duplicateOf: number | null,
+  detail: string,
+): FtnSkip {
+  return { number, reason, duplicateOf, detail };
+}
+
+/** The fallbacks of the messages, by kind then label. */
+function fallbacks(messages: PreparedMessage[]): FtnFallbackCount[] {
+  const counts = new Map<string, FtnFallbackCount>();
+  for (const m of messages) {
+    if (m.fallback === null) continue;
+    const label = m.fallback === "unknown" ? m.unknownLabel : null;
+    const key = `${m.fallback}\0${label ?? ""}`;
+    const entry = counts.get(key) ??
+      { kind: m.fallback, label, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) =>
+    a.kind.localeCompare(b.kind) || (a.label ?? "").localeCompare(b.label ?? "")
+  );
+}
+
+function progress(
+  o: FtnBaseImportOptions,
+  done: number,
+  total: number,
+  started: number,
+): void {
+  if (o.onProgress === undefined) return;
+  const seconds = (performance.now() - started) / 1000;
+  const rate = seconds > 0 ? done / seconds : 0;
+  o.onProgress({
+    done,
+    total,
+    rate,
+    secondsLeft: rate > 0 ? (total - done) / rate : 0,
+  });
+}
