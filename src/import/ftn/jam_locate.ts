@@ -1,0 +1,172 @@
+/**
+ * Finding the message headers of a JAM base: through `.jdx` (one record per message number),
+ * or, when there is no usable index, by walking `.jhr` header by header (reference section 2.8).
+ *
+ * @module
+ */
+
+import {
+  AREA_HEADER_SIZE,
+  findSignature,
+  FIXED_HEADER_SIZE,
+  type JamHeader,
+  readHeader,
+} from "./jam_header.ts";
+import { isDeleted } from "./jam_message.ts";
+
+/** A header found, and the message number it has. */
+export interface Located {
+  header: JamHeader;
+  number: number;
+}
+
+/** Reports a problem in one of the base's files. */
+export type Report = (
+  offset: number,
+  number: number | null,
+  reason: string,
+) => void;
+
+/** Where the locators report: one function per file. */
+export interface LocateReports {
+  jhr: Report;
+  jdx: Report;
+}
+
+/** The size of a `.jdx` record: the To name's CRC and the header's offset. */
+const INDEX_RECORD_SIZE = 8;
+const EMPTY_SLOT = 0xffffffff;
+
+/**
+ * The headers `.jdx` points at, in number order; null when the index is unusable (empty though
+ * `.jhr` holds headers, or no record of it leads to a header), which it reports.
+ *
+ * @param jhr The whole `.jhr` file.
+ * @param jdx The whole `.jdx` file.
+ * @param baseNumber BaseMsgNum: the number of the first record.
+ * @param report Where problems go.
+ * @returns The headers with their numbers (index position + BaseMsgNum), or null.
+ */
+export function locateByIndex(
+  jhr: Uint8Array,
+  jdx: Uint8Array,
+  baseNumber: number,
+  report: LocateReports,
+): Located[] | null {
+  const count = Math.floor(jdx.length / INDEX_RECORD_SIZE);
+  if (count === 0 && jhr.length > AREA_HEADER_SIZE) {
+    report.jdx(
+      0,
+      null,
+      "the index is empty though the header file holds headers; they were found by walking the header file",
+    );
+    return null;
+  }
+  if (jdx.length % INDEX_RECORD_SIZE !== 0) {
+    report.jdx(
+      count * INDEX_RECORD_SIZE,
+      null,
+      `the last ${
+        jdx.length % INDEX_RECORD_SIZE
+      } bytes are not a whole ${INDEX_RECORD_SIZE}-byte record; they were ignored`,
+    );
+  }
+  const view = new DataView(jdx.buffer, jdx.byteOffset, jdx.byteLength);
+  const located: Located[] = [];
+  const failed: {
+    record: number;
+    offset: number;
+    number: number;
+    reason: string;
+  }[] = [];
+  for (let record = 0; record < count; record++) {
+    const crc = view.getUint32(record * INDEX_RECORD_SIZE, true);
+    const offset = view.getUint32(record * INDEX_RECORD_SIZE + 4, true);
+    if (crc === EMPTY_SLOT && offset === EMPTY_SLOT) continue;
+    const number = baseNumber + record;
+    const header = readHeader(jhr, offset);
+    if (typeof header === "string") {
+      failed.push({ record, offset, number, reason: header });
+    } else located.push({ header, number });
+  }
+  if (located.length === 0 && failed.length > 0) {
+    report.jdx(
+      0,
+      null,
+      `no record of the index leads to a message header (record ${
+        failed[0]!.record
+      } points to offset ${failed[0]!.offset}: ${
+        failed[0]!.reason
+      }); the headers were found by walking the header file`,
+    );
+    return null;
+  }
+  for (const { record, offset, number, reason } of failed) {
+    const where =
+      `the index record for message ${number} points here, but ${reason}; the message is skipped`;
+    if (offset < jhr.length) report.jhr(offset, number, where);
+    else {report.jdx(
+        record * INDEX_RECORD_SIZE,
+        number,
+        `it points to offset ${offset}, past the end of the header file; the message is skipped`,
+      );}
+  }
+  for (const { header, number } of located) {
+    if (header.messageNumber !== number) {
+      report.jhr(
+        header.offset,
+        number,
+        `the header says message ${header.messageNumber} but the index makes it message ${number}; the index's number is kept`,
+      );
+    }
+  }
+  return located;
+}
+
+/**
+ * The headers found by walking `.jhr` from offset 1024, in number order. A damaged stretch is
+ * skipped to the next header signature. Of several copies with one MessageNumber (a writer that
+ * grows a header appends a copy and marks the old one DELETED), the last live copy is kept, or
+ * the last copy when all are deleted.
+ *
+ * @param jhr The whole `.jhr` file.
+ * @param report Where problems in `.jhr` go.
+ * @returns The headers with their MessageNumber fields as numbers.
+ */
+export function locateByWalk(jhr: Uint8Array, report: Report): Located[] {
+  const byNumber = new Map<number, JamHeader>();
+  let offset = AREA_HEADER_SIZE;
+  while (offset < jhr.length) {
+    const header = readHeader(jhr, offset);
+    let next: number;
+    if (typeof header === "string") {
+      next = findSignature(jhr, offset + 1);
+      report(offset, null, `${header}; ${skipped(jhr, offset, next)}`);
+    } else {
+      const kept = byNumber.get(header.messageNumber);
+      if (kept === undefined || !isDeleted(header) || isDeleted(kept)) {
+        byNumber.set(header.messageNumber, header);
+      }
+      next = header.damage === null
+        ? header.end
+        : findSignature(jhr, offset + FIXED_HEADER_SIZE);
+    }
+    if (next < 0) break;
+    offset = next;
+  }
+  return [...byNumber].sort(([a], [b]) => a - b).map(([number, header]) => ({
+    header,
+    number,
+  }));
+}
+
+/** What a walk did about bytes it could not read, from `from` to the next signature `next`. */
+function skipped(jhr: Uint8Array, from: number, next: number): string {
+  return next < 0
+    ? `the remaining ${
+      jhr.length - from
+    } bytes of the file hold no further header and were skipped`
+    : `${
+      next - from
+    } bytes were skipped to the next header signature, at offset ${next}`;
+}

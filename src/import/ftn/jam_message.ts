@@ -1,0 +1,153 @@
+/**
+ * A JAM message header and its text made into the readers' common form (types.ts): subfields
+ * mapped to names, addresses and control lines, JAM times to wall-clock readings.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import type { FtnLocalTime, FtnRawMessage } from "./types.ts";
+import type { JamHeader } from "./jam_header.ts";
+
+/** JAM attribute bits the common form names (reference section 2.5). */
+const PRIVATE = 0x4;
+const DELETED = 0x80000000;
+
+/** Subfield LoIDs with a field of their own (reference section 2.4). */
+const OADDRESS = 0;
+const DADDRESS = 1;
+const SENDERNAME = 2;
+const RECEIVERNAME = 3;
+const SUBJECT = 6;
+
+/** The control line each kludge-bearing subfield becomes: the prefix before its data. */
+const CONTROL_PREFIXES: ReadonlyMap<number, Uint8Array> = new Map(
+  ([
+    [4, "MSGID: "],
+    [5, "REPLY: "],
+    [7, "PID: "],
+    [8, "Via "],
+    [2000, ""],
+    [2001, "SEEN-BY: "],
+    [2002, "PATH: "],
+    [2003, "FLAGS "],
+    [2004, "TZUTC: "],
+  ] as const).map(([id, prefix]) => [id, new TextEncoder().encode(prefix)]),
+);
+
+/** Whether a header's Attribute has the DELETED bit. */
+export function isDeleted(header: JamHeader): boolean {
+  return (header.attribute & DELETED) !== 0;
+}
+
+/**
+ * The message a header and its text make, without its reply list (the base's caller fills
+ * `replies`, which needs the other headers).
+ *
+ * @param header The header, read by `readHeader`.
+ * @param number The message's number.
+ * @param jdt The whole `.jdt` file.
+ * @param problem Where a text that lies outside `.jdt` is reported.
+ * @returns The message.
+ */
+export function toMessage(
+  header: JamHeader,
+  number: number,
+  jdt: Uint8Array,
+  problem: (offset: number, reason: string) => void,
+): FtnRawMessage {
+  const first = (id: number) =>
+    header.subfields.find((subfield) => subfield.id === id)?.data;
+  const orig = first(OADDRESS);
+  const dest = first(DADDRESS);
+  return {
+    number,
+    fromName: field(first(SENDERNAME)),
+    toName: field(first(RECEIVERNAME)),
+    subject: field(first(SUBJECT)),
+    written: jamTime(header.dateWritten),
+    arrived: jamTime(header.dateProcessed || header.dateReceived),
+    attributes: header.attribute,
+    private: (header.attribute & PRIVATE) !== 0,
+    deleted: isDeleted(header),
+    origAddr: orig === undefined ? null : latin1(field(orig)),
+    destAddr: dest === undefined ? null : latin1(field(dest)),
+    replyTo: header.replyTo,
+    replies: [],
+    control: header.subfields.flatMap(({ id, data }) => {
+      const prefix = CONTROL_PREFIXES.get(id);
+      return prefix === undefined ? [] : [controlLine(prefix, data)];
+    }),
+    text: text(header, jdt, problem),
+  };
+}
+
+/**
+ * A JAM time as the wall-clock reading it counts: seconds since 1970 on the writer's local
+ * clock, so decoded with UTC arithmetic.
+ *
+ * @param seconds The stored u32.
+ * @returns The reading, or null for 0 ("not set").
+ */
+export function jamTime(seconds: number): FtnLocalTime | null {
+  if (seconds === 0) return null;
+  const date = new Date(seconds * 1000);
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+  };
+}
+
+/** A subfield's bytes up to its first NUL (subfields are not NUL-terminated, but some are). */
+function field(data: Uint8Array | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array();
+  const nul = data.indexOf(0);
+  return data.slice(0, nul < 0 ? data.length : nul);
+}
+
+/** A control line: the prefix, then the data up to any NUL, less a leading ^A and line ends. */
+function controlLine(prefix: Uint8Array, data: Uint8Array): Uint8Array {
+  let value = field(data);
+  let end = value.length;
+  while (end > 0 && (value[end - 1] === 0x0d || value[end - 1] === 0x0a)) end--;
+  value = value.subarray(value[0] === 0x01 ? 1 : 0, end);
+  const line = new Uint8Array(prefix.length + value.length);
+  line.set(prefix);
+  line.set(value, prefix.length);
+  return line;
+}
+
+/** Bytes as ISO-8859-1 (one code point per byte; WHATWG's "latin1" label is windows-1252). */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("latin1");
+}
+
+/** The message's TxtLen bytes at Offset in `.jdt`, cut to what the file holds. */
+function text(
+  header: JamHeader,
+  jdt: Uint8Array,
+  problem: (offset: number, reason: string) => void,
+): Uint8Array {
+  const { textOffset: start, textLength: length } = header;
+  if (length === 0) return new Uint8Array();
+  if (start >= jdt.length) {
+    problem(
+      start,
+      `the text (${length} bytes at offset ${start}) starts past the end of the file (${jdt.length} bytes); the message is kept with no text`,
+    );
+    return new Uint8Array();
+  }
+  if (start + length > jdt.length) {
+    problem(
+      start,
+      `the text (${length} bytes at offset ${start}) runs past the end of the file (${jdt.length} bytes); the message is kept with the ${
+        jdt.length - start
+      } bytes there`,
+    );
+  }
+  return jdt.slice(start, start + length);
+}
