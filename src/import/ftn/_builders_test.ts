@@ -12,6 +12,7 @@ import type {
   FtnRawMessage,
 } from "./types.ts";
 import type { DecodedFtnMessage } from "./prepare.ts";
+import { jamNameCrc32 } from "./jam.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -91,7 +92,7 @@ export function coreOptions(
     dryRun: false,
     batchSize: 500,
     decode: simpleDecode,
-    nameCrc: jamCrc32Text,
+    nameCrcs: (name) => [jamNameCrc32(bytes(name))],
     ...o,
   };
 }
@@ -130,9 +131,7 @@ function simpleDecode(raw: FtnRawMessage): DecodedFtnMessage {
   };
 }
 
-/** A stand-in for the JAM CRC until jam.ts lands: any stable 32-bit hash of the name. */
+/** The CRC a JAM last-read record holds for a name written in UTF-8. */
 export function jamCrc32Text(name: string): number {
-  let h = 0;
-  for (const b of bytes(name)) h = (Math.imul(h, 31) + b) >>> 0;
-  return h;
+  return jamNameCrc32(bytes(name));
 }

@@ -41,8 +41,11 @@ export interface FtnBaseImportOptions {
   lastReadUsers?: ReadonlyMap<number, number>;
   /** Decodes a message's text (text.ts's `decodeFtnMessage` with the default charset). */
   decode: (raw: FtnRawMessage) => DecodedFtnMessage;
-  /** The name CRC a JAM last-read record holds for a user name (JAM CRC-32 of it lower-cased). */
-  nameCrc: (name: string) => number;
+  /**
+   * The name CRCs a JAM last-read record may hold for a user name (the JAM CRC-32 of its bytes
+   * A–Z lower-cased, in each encoding the base may have used).
+   */
+  nameCrcs: (name: string) => number[];
 }
 
 /** The operations the import uses: a storage's, or a transaction's. */

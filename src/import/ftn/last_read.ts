@@ -2,8 +2,9 @@
  * Last-read records of a base (JAM `.jlr`, Squish `.sql`) as last-read pointers of the board's
  * users.
  *
- * A JAM record names its reader by the CRC of the name lower-cased: it matches the one user of
- * the board whose username gives that CRC (two users with one CRC match neither). A Squish
+ * A JAM record names its reader by the CRC of the name with A–Z lower-cased: it matches the one
+ * user of the board whose username gives that CRC, in the base's default code page or in UTF-8
+ * (two users with one CRC match neither). A Squish
  * record holds numbers only: it matches through the caller's `lastReadUsers` (base user number
  * → user id), else it is reported. A matched record moves the user's pointer forward
  * (`reading.markRead`) to the area number of the newest message of the base, at or below the
@@ -26,7 +27,7 @@ interface LastReadRun {
 interface LastReadOptions {
   dryRun: boolean;
   lastReadUsers?: ReadonlyMap<number, number>;
-  nameCrc: (name: string) => number;
+  nameCrcs: (name: string) => number[];
 }
 
 /**
@@ -49,7 +50,7 @@ export async function applyLastRead(
   const unmatched: FtnUnmatchedLastRead[] = [];
   if (base.lastRead.length === 0) return { read: 0, set: 0, unmatched };
   const byCrc = base.lastRead.some((r) => r.nameCrc !== null)
-    ? await usersByCrc(storage, o.nameCrc)
+    ? await usersByCrc(storage, o.nameCrcs)
     : new Map<number, number[]>();
   const numbers = [...run.placed.keys()].sort((a, b) => a - b);
   let set = 0;
@@ -95,10 +96,10 @@ function userOf(
     : "lastReadUsers does not map this user number";
 }
 
-/** Every user's id by the CRC of their username lower-cased. */
+/** Every user's id by the CRCs of their username. */
 async function usersByCrc(
   storage: Storage,
-  nameCrc: (name: string) => number,
+  nameCrcs: (name: string) => number[],
 ): Promise<Map<number, number[]>> {
   const byCrc = new Map<number, number[]>();
   let after: string | undefined;
@@ -109,8 +110,9 @@ async function usersByCrc(
       after,
     });
     for (const user of page.users) {
-      const crc = nameCrc(user.username.toLowerCase()) >>> 0;
-      byCrc.set(crc, [...(byCrc.get(crc) ?? []), user.id]);
+      for (const crc of new Set(nameCrcs(user.username).map((c) => c >>> 0))) {
+        byCrc.set(crc, [...(byCrc.get(crc) ?? []), user.id]);
+      }
     }
     after = page.next ?? undefined;
   } while (after !== undefined);
