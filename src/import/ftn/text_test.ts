@@ -100,6 +100,11 @@ Deno.test("decodeFtnMessage() uses the default code page without CHRS, and says 
   assert.equal(unknown.charset, "CP866");
   assert.equal(unknown.fallback, "unknown");
   assert.equal(unknown.unknownLabel, "EBCDIC");
+  // The label is decoded like the text, in the code page used.
+  assert.equal(
+    decode("x", ["CHRS: \x8d\xa0\xe8 2"], "CP866").unknownLabel,
+    "Наш",
+  );
 
   const ibmpc = decode("\x8d\xa0", ["CHRS: IBMPC 2"], "866");
   assert.equal(ibmpc.body, "На");
