@@ -11,7 +11,7 @@ import type {
   FtnLocalTime,
   FtnRawMessage,
 } from "./types.ts";
-import type { DecodedFtnMessage } from "./prepare.ts";
+import { decodeFtnMessage } from "./text.ts";
 import { jamNameCrc32 } from "./jam.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -91,43 +91,9 @@ export function coreOptions(
     timeZone: "UTC",
     dryRun: false,
     batchSize: 500,
-    decode: simpleDecode,
+    decode: (raw) => decodeFtnMessage(raw, { defaultCharset: charset }),
     nameCrcs: (name) => [jamNameCrc32(bytes(name))],
     ...o,
-  };
-}
-
-/** Until text.ts lands: UTF-8 text, kludges `NAME: value`. */
-function simpleDecode(raw: FtnRawMessage): DecodedFtnMessage {
-  const d = new TextDecoder();
-  const kludges = raw.control.map((c) => {
-    const line = d.decode(c);
-    const m = /^([^ :]+):? ?(.*)$/s.exec(line)!;
-    return { name: m[1]!, value: m[2]! };
-  });
-  const take = (name: string) => {
-    const i = kludges.findIndex((k) => k.name === name);
-    return i < 0 ? null : kludges.splice(i, 1)[0]!.value;
-  };
-  const tz = kludges.find((k) => k.name === "TZUTC")?.value;
-  const offset = tz === undefined ? null : (() => {
-    const m = /^(-?)(\d\d)(\d\d)$/.exec(tz.replace("+", ""))!;
-    return (m[1] ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-  })();
-  const chrs = kludges.find((k) => k.name === "CHRS")?.value;
-  return {
-    fromName: d.decode(raw.fromName),
-    toName: d.decode(raw.toName),
-    subject: d.decode(raw.subject),
-    body: d.decode(raw.text).replaceAll("\r", "\n"),
-    msgid: take("MSGID"),
-    reply: take("REPLY"),
-    kludges,
-    charset: "UTF-8",
-    fallback: chrs === undefined ? "missing" : null,
-    unknownLabel: null,
-    utcOffsetMinutes: offset,
-    replaced: 0,
   };
 }
 

@@ -9,23 +9,8 @@ import { characters } from "../../describe.ts";
 import { IMPORTED_NAME_MAX } from "../../schemas.ts";
 import { toInstant } from "../impulse71/dates.ts";
 import type { FtnChange } from "./report.ts";
+import type { DecodedFtnMessage } from "./text.ts";
 import type { FtnLocalTime, FtnRawMessage } from "./types.ts";
-
-/** A message as text.ts decodes it (the shape of its `DecodedFtnMessage`). */
-export interface DecodedFtnMessage {
-  fromName: string;
-  toName: string;
-  subject: string;
-  body: string;
-  kludges: { name: string; value: string }[];
-  msgid: string | null;
-  reply: string | null;
-  charset: string;
-  fallback: "missing" | "unknown" | "ibmpc" | null;
-  unknownLabel: string | null;
-  utcOffsetMinutes: number | null;
-  replaced: number;
-}
 
 /** A message ready to post, with what was changed to fit. */
 export interface PreparedMessage {

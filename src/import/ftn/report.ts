@@ -53,8 +53,9 @@ export interface FtnFallbackCount {
 
 /** A last-read record that set no pointer. */
 export interface FtnUnmatchedLastRead {
-  /** The record's user number and name CRC as stored. */
+  /** The record's user number as stored. */
   userNumber: number;
+  /** The record's name CRC as stored (JAM), or `null` (Squish keeps none). */
   nameCrc: number | null;
   /** The message number it had read up to. */
   lastRead: number;
@@ -72,8 +73,9 @@ export interface FtnImportReport {
   dryRun: boolean;
   /** The area: its tag, its id (`null` in a dry run that would create it), whether it was made. */
   area: { tag: string; id: number | null; created: boolean };
-  /** The default charset and the time zone the import used. */
+  /** The default charset the import used (canonical name). */
   charset: string;
+  /** The time zone of dates without TZUTC. */
   timeZone: string;
   /** Messages read from the base, imported (or, in a dry run, to import) and skipped. */
   counts: { read: number; imported: number; skipped: number };
@@ -85,7 +87,7 @@ export interface FtnImportReport {
   linked: number;
   /** Messages decoded with the default charset, by kind and label. */
   fallbacks: FtnFallbackCount[];
-  /** Characters that could not be decoded and became U+FFFD, over all messages. */
+  /** NUL characters in the texts, which the store takes nowhere: each became a space. */
   replaced: number;
   /** Last-read records read, pointers set (moved forward), and the records that set none. */
   lastRead: { read: number; set: number; unmatched: FtnUnmatchedLastRead[] };
@@ -95,8 +97,9 @@ export interface FtnImportReport {
 
 /** How far an import is. */
 export interface FtnImportProgress {
-  /** Messages handled (imported or skipped) so far, and in all. */
+  /** Messages handled (imported or skipped) so far. */
   done: number;
+  /** Messages in the base. */
   total: number;
   /** Messages handled per second since the import began. */
   rate: number;
