@@ -393,3 +393,24 @@ Deno.test("importFtnBase() imports in batches and reports progress to the end", 
   );
   assert.deepEqual(seen, [10, 20, 25]);
 });
+
+Deno.test("importFtnBase() cuts a long subject and keeps a MSGID the store cannot take as a kludge", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  const subject = "S".repeat(80);
+  const msgid = `2:5020/1 ${"x".repeat(250)}`;
+  const report = await importFtnBase(
+    base([{ number: 1, subject, control: [`MSGID: ${msgid}`, "PID: X"] }]),
+    storage,
+    coreOptions(),
+  );
+  assert.equal(report.counts.imported, 1);
+  const area = await storage.messageAreas.getByTag("TEST_ECHO");
+  const [m] = await storage.messages.list(area!.id);
+  assert.equal(m?.subject, "S".repeat(72));
+  assert.equal(m?.ftnMsgid, null);
+  assert.deepEqual(m?.kludges, [
+    { name: "MSGID", value: msgid },
+    { name: "PID", value: "X" },
+  ]);
+  assert.deepEqual(report.changed.map((c) => c.field), ["ftnMsgid", "subject"]);
+});

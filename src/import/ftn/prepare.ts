@@ -122,7 +122,8 @@ function fitText(
     fitted = fitted.replace(/[\r\n]+/g, " ");
     change(field, "line breaks became spaces");
   }
-  if (characters(fitted) > max) {
+  // A string of at most `max` UTF-16 units has at most `max` characters: no need to count.
+  if (fitted.length > max && characters(fitted) > max) {
     fitted = [...fitted].slice(0, max).join("");
     change(field, `cut to ${max} characters`);
   }
@@ -163,7 +164,7 @@ function fitKludges(
       n = [...n].slice(0, KLUDGE_NAME_MAX).join("");
     }
     let v = value.replaceAll("\0", " ");
-    if (characters(v) > KLUDGE_VALUE_MAX) {
+    if (v.length > KLUDGE_VALUE_MAX && characters(v) > KLUDGE_VALUE_MAX) {
       v = [...v].slice(0, KLUDGE_VALUE_MAX).join("");
     }
     if (n !== name || v !== value) {
