@@ -99,6 +99,10 @@ Deno.test("import-ftn refuses bad usage with exit code 2 before it opens a datab
       /charset must be a code page this import knows: CP437/,
     ],
     [
+      ["--from", join(dir, "x"), "--area", "RU FIDO"],
+      /options.area must be an area tag/,
+    ],
+    [
       ["--from", join(dir, "x"), "--area", "A", "--format", "msg"],
       /format must be "jam" or "squish"/,
     ],

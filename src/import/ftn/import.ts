@@ -10,6 +10,8 @@ import { z } from "zod";
 import { StorageError } from "../../errors.ts";
 import type { Storage } from "../../storage.ts";
 import { parse } from "../../validate.ts";
+import { newMessageArea } from "../../schemas.ts";
+import { echoArea } from "./area.ts";
 import { isKnownTimeZone } from "../impulse71/dates.ts";
 import { importFtnBase } from "./import_base.ts";
 import { jamNameCrc32, readJamBase } from "./jam.ts";
@@ -50,9 +52,13 @@ export interface ImportMessageBaseOptions {
 }
 
 const optionsSchema = z.strictObject({
-  area: z.string({ error: "must be a string" }).min(1, {
-    error: "must not be empty",
-  }),
+  area: z.string({ error: "must be a string" }).refine(
+    (tag) => newMessageArea.safeParse(echoArea(tag)).success,
+    {
+      error:
+        "must be an area tag (and echo tag): 1–40 characters without spaces, control or invisible characters",
+    },
+  ),
   format: z.enum(["jam", "squish"], { error: 'must be "jam" or "squish"' })
     .optional(),
   charset: z.string({ error: "must be a string" }).refine(

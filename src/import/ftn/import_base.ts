@@ -7,6 +7,7 @@
  */
 import type { Message } from "../../records.ts";
 import type { Repositories, Storage, TransactionOps } from "../../storage.ts";
+import { echoArea } from "./area.ts";
 import { applyLastRead } from "./last_read.ts";
 import { postingOrder } from "./order.ts";
 import { type PreparedMessage, prepareMessage } from "./prepare.ts";
@@ -119,9 +120,10 @@ export async function importFtnBase(
     if (o.dryRun) await importBatch(storage, run, batch);
     else {
       await storage.transaction(async (tx) => {
-        run.areaId ??= await createArea(tx, o.area);
-        // On PostgreSQL a transaction may run again: the batch works on a copy of the state.
+        // On PostgreSQL a transaction may run again: the batch works on a copy of the state
+        // (the area made in it too), kept once the transaction commits.
         const attempt = fork(run);
+        attempt.areaId ??= await createArea(tx, o.area);
         await importBatch(tx, attempt, batch);
         return attempt;
       }).then((attempt) => Object.assign(run, attempt));
@@ -185,12 +187,7 @@ function fork(run: Run): Run {
 /** Creates the area as an echomail area, its echo tag the tag. */
 async function createArea(tx: Ops, tag: string): Promise<number> {
   const area = await tx.messageAreas.getByTag(tag) ??
-    await tx.messageAreas.create({
-      tag,
-      name: tag,
-      kind: "echomail",
-      echoTag: tag,
-    });
+    await tx.messageAreas.create(echoArea(tag));
   return area.id;
 }
 

@@ -71,7 +71,10 @@ export interface FtnImportReport {
   format: "jam" | "squish";
   /** Whether this was a dry run (nothing written). */
   dryRun: boolean;
-  /** The area: its tag, its id (`null` in a dry run that would create it), whether it was made. */
+  /**
+   * The area: its tag, its id (`null` in a dry run that would create it), and whether the import
+   * made it (in a dry run: would make it).
+   */
   area: { tag: string; id: number | null; created: boolean };
   /** The default charset the import used (canonical name). */
   charset: string;
