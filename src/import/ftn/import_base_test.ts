@@ -262,20 +262,30 @@ Deno.test("importFtnBase() keeps a junk address only as a change, never refusing
   assert.deepEqual(report.changed.map((c) => c.field), ["destAddr"]);
 });
 
-Deno.test("importFtnBase() counts the charset fallbacks", async () => {
+Deno.test("importFtnBase() counts the charset fallbacks by kind and label, decoding them in the default", async () => {
   await using storage = await openStorage("sqlite::memory:");
   const report = await importFtnBase(
     base([
-      { number: 1, control: [] },
+      { number: 1, control: [], subject: "\u00e9" }, // UTF-8 bytes C3 A9
       { number: 2, control: ["CHRS: UTF-8 4"] },
       { number: 3, control: [] },
+      { number: 4, control: ["CHRS: KLINGON 2"] },
+      { number: 5, control: ["CHRS: IBMPC 2"] },
+      { number: 6, control: ["CHRS: KLINGON 2"] },
+      { number: 7, control: ["CHARSET: MARTIAN"] },
     ]),
     storage,
-    coreOptions(),
+    coreOptions({ charset: "CP866" }),
   );
   assert.deepEqual(report.fallbacks, [
+    { kind: "ibmpc", label: null, count: 1 },
     { kind: "missing", label: null, count: 2 },
+    { kind: "unknown", label: "KLINGON", count: 2 },
+    { kind: "unknown", label: "MARTIAN", count: 1 },
   ]);
+  const area = await storage.messageAreas.getByTag("TEST_ECHO");
+  // C3 A9 in CP866 (the default given) is ├ й.
+  assert.equal((await storage.messages.getByNum(area!.id, 1))?.subject, "├й");
 });
 
 Deno.test("importFtnBase() sets the last-read pointers of the users a record names", async () => {
