@@ -6,8 +6,14 @@
  * @module
  */
 import type { Message } from "../../records.ts";
-import type { Repositories, Storage, TransactionOps } from "../../storage.ts";
+import type { Storage } from "../../storage.ts";
 import { echoArea } from "./area.ts";
+import {
+  contentKey,
+  duplicateOf,
+  type Ops,
+  type Placed,
+} from "./duplicates.ts";
 import { applyLastRead } from "./last_read.ts";
 import { postingOrder } from "./order.ts";
 import { type PreparedMessage, prepareMessage } from "./prepare.ts";
@@ -44,15 +50,6 @@ export interface FtnBaseImportOptions {
    * A–Z lower-cased, in each encoding the base may have used).
    */
   nameCrcs: (name: string) => number[];
-}
-
-/** The operations the import uses: a storage's, or a transaction's. */
-type Ops = Repositories & { sql: TransactionOps["sql"] };
-
-/** Where a message of the base went: the storage's id and number (a dry run's are `null`). */
-export interface Placed {
-  id: number | null;
-  msgNum: number | null;
 }
 
 /** The state of a run, carried from batch to batch. */
@@ -283,73 +280,6 @@ function countLinks(
       posted.id,
     ]);
   }
-}
-
-/** The key of a message without MSGID: its names, subject, date and text. */
-function contentKey(m: PreparedMessage): string {
-  return JSON.stringify([
-    m.fromName,
-    m.toName,
-    m.subject,
-    m.createdAt.getTime(),
-    m.body,
-  ]);
-}
-
-/**
- * The message of the area (or of this run) this one duplicates: the same MSGID; for a message
- * without one, the same names, subject, date and text (looked up on the area's date index).
- */
-async function duplicateOf(
-  ops: Ops,
-  run: Run,
-  m: PreparedMessage,
-): Promise<
-  {
-    placed: Placed;
-    reason: "duplicate-msgid" | "duplicate-content";
-    detail: string;
-  } | null
-> {
-  if (m.ftnMsgid !== null) {
-    const detail = `its MSGID is already in the area: ${
-      JSON.stringify(m.ftnMsgid)
-    }`;
-    const seen = run.msgids.get(m.ftnMsgid);
-    if (seen !== undefined) {
-      return { placed: seen, reason: "duplicate-msgid", detail };
-    }
-    if (run.areaId === null) return null;
-    const found = await ops.messages.findByMsgid(run.areaId, m.ftnMsgid);
-    if (found === null) return null;
-    return {
-      placed: { id: found.id, msgNum: found.msgNum },
-      reason: "duplicate-msgid",
-      detail,
-    };
-  }
-  const detail =
-    "it has no MSGID, and the area holds a message with the same names, subject, date and text";
-  const seen = run.contents.get(contentKey(m));
-  if (seen !== undefined) {
-    return { placed: seen, reason: "duplicate-content", detail };
-  }
-  if (run.areaId === null) return null;
-  const rows = await ops.sql<Record<string, unknown>>(
-    `SELECT id, msg_num, from_name, to_name, subject, body FROM messages
-     WHERE area_id = ? AND created_at = ?`,
-    [run.areaId, m.createdAt.getTime()],
-  );
-  const same = rows.find((r) =>
-    r.from_name === m.fromName && r.to_name === m.toName &&
-    r.subject === m.subject && r.body === m.body
-  );
-  if (same === undefined) return null;
-  return {
-    placed: { id: Number(same.id), msgNum: Number(same.msg_num) },
-    reason: "duplicate-content",
-    detail,
-  };
 }
 
 function skip(
