@@ -420,11 +420,17 @@ export interface NewMessage {
   areaId: number;
   /** The author, a local user (their `posts` grows by one); `null` when `fromName` is given. */
   fromUserId?: number | null;
-  /** The author's name as shown, 1–36 characters; defaults to the author's username. */
+  /**
+   * The author's name as shown, 1–36 characters; defaults to the author's username. With
+   * `imported: true` it may be empty or up to 100 characters (FidoNet bases hold such names).
+   */
   fromName?: string;
   /** The recipient, if the message is addressed to a local user. */
   toUserId?: number | null;
-  /** The recipient's name as shown; defaults to the recipient's username, or `"All"`. */
+  /**
+   * The recipient's name as shown, as `fromName` (1–36 characters; with `imported: true`, 0–100);
+   * defaults to the recipient's username, or `"All"`.
+   */
   toName?: string;
   /** At most 72 characters. */
   subject: string;

@@ -66,6 +66,39 @@ const tag = keyedName(40).refine((s) => !BLANK.test(s), {
 });
 /** Names on messages: kept exactly as given, FidoNet's 36 characters at most. */
 const personName = oneLine(text(36, 1));
+/**
+ * The most characters of a name on an imported message (JAM keeps up to 100 bytes; real bases
+ * hold longer names than FidoNet's 36, and empty ones).
+ */
+export const IMPORTED_NAME_MAX = 100;
+/** A name on a message as the schema first takes it: the imported bound, checked again below. */
+const messageName = oneLine(text(IMPORTED_NAME_MAX));
+
+/**
+ * A name on a message posted locally (not `imported`) holds 1–36 characters, with the messages
+ * `personName` gives; an imported one may be empty or up to {@linkcode IMPORTED_NAME_MAX}.
+ */
+function localNames(
+  m: { imported: boolean; fromName?: string; toName?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (m.imported) return;
+  for (const field of ["fromName", "toName"] as const) {
+    const value = m[field];
+    if (value === undefined) continue;
+    const n = characters(value);
+    if (n === 0 || n > 36) {
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        input: value,
+        message: n === 0
+          ? "must not be empty (only an imported message may have an empty name)"
+          : "must have 1–36 characters (an imported message may have up to 100)",
+      });
+    }
+  }
+}
 const ftnId = text(200, 1).refine((s) => !CONTROL.test(s), {
   error: "must not contain control or format characters",
 });
@@ -330,9 +363,9 @@ function kludgeChars(kludges: readonly { name: unknown; value: unknown }[]) {
 export const newMessage = z.strictObject({
   areaId: id,
   fromUserId: id.nullable().default(null),
-  fromName: personName.optional(),
+  fromName: messageName.optional(),
   toUserId: id.nullable().default(null),
-  toName: personName.optional(),
+  toName: messageName.optional(),
   subject: text(72),
   body: text(1_048_576),
   parentId: id.nullable().default(null),
@@ -353,7 +386,7 @@ export const newMessage = z.strictObject({
 }).refine((m) => m.fromUserId !== null || m.fromName !== undefined, {
   error: "must be given when fromName is not",
   path: ["fromUserId"],
-});
+}).superRefine(localNames);
 
 /** Input of messages.update. */
 export const messagePatch = z.strictObject({

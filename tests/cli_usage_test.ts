@@ -122,6 +122,14 @@ Deno.test("every command refuses an unknown flag, a flag without its value and a
       /Unexpected argument "again": import-impulse71 takes no positional arguments: see deno task import-impulse71 --help/,
     ],
     [
+      ["import-ftn", "--from", dir, "--area", "A", "--db", db, "again"],
+      /Unexpected argument "again": import-ftn takes no positional arguments: see deno task import-ftn --help/,
+    ],
+    [
+      ["import-ftn", "--from", dir, "--area", "A", "--charset"],
+      /Option "--charset" needs a value: see deno task import-ftn --help/,
+    ],
+    [
       ["backup", "--to", `${dir}/copy.db`, "--db", db, "now"],
       /Unexpected argument "now": backup takes no positional arguments: see deno task backup --help/,
     ],
@@ -141,7 +149,15 @@ Deno.test("every command refuses an unknown flag, a flag without its value and a
 });
 
 Deno.test("--help works on every command and task, deno task seed --help included", async () => {
-  for (const command of ["migrate", "copy", "import-impulse71", "backup"]) {
+  for (
+    const command of [
+      "migrate",
+      "copy",
+      "import-impulse71",
+      "import-ftn",
+      "backup",
+    ]
+  ) {
     const run = await runCli([command, "--help"]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Usage: deno task /, command);

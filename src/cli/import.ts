@@ -98,7 +98,8 @@ export async function importCommand(
   return 0;
 }
 
-const MEMORY = "sqlite::memory:";
+/** The in-memory database a dry run without --db imports into. */
+export const MEMORY = "sqlite::memory:";
 
 /**
  * The storage to import into. A dry run never creates or changes a database: it only reads one
@@ -106,7 +107,7 @@ const MEMORY = "sqlite::memory:";
  * into a private in-memory database (see `importImpulse71`); one that does not exist yet is
  * left alone, with a note saying so.
  */
-async function openTarget(
+export async function openTarget(
   url: string,
   dryRun: boolean,
 ): Promise<{ storage: Storage; note?: string }> {

@@ -18,6 +18,7 @@ import { scrub, urlSecrets } from "../redact.ts";
 import { BACKUP_USAGE, backupCommand } from "./backup.ts";
 import { COPY_USAGE, copyCommand } from "./copy.ts";
 import { IMPORT_USAGE, importCommand } from "./import.ts";
+import { IMPORT_FTN_USAGE, importFtnCommand } from "./import_ftn.ts";
 import { MIGRATE_USAGE, migrateCommand } from "./migrate.ts";
 import {
   consoleOutput,
@@ -36,6 +37,7 @@ Commands:
   copy        move a board to another database, ids kept (see copy --help)
   import-impulse71
               bring an Impulse 7.1 board across (see import-impulse71 --help)
+  import-ftn  import a JAM or Squish FidoNet message base into an area (see import-ftn --help)
   backup      copy a SQLite board to a file while it runs (see backup --help)
 
 Without --db, a command uses $IMPULSE_DATABASE_URL, then $DATABASE_URL (each read only when
@@ -47,6 +49,8 @@ ${MIGRATE_USAGE}
 ${COPY_USAGE}
 
 ${IMPORT_USAGE}
+
+${IMPORT_FTN_USAGE}
 
 ${BACKUP_USAGE}`;
 
@@ -71,6 +75,8 @@ export async function main(args: string[], out?: Output): Promise<number> {
         return await copyCommand(rest, output);
       case "import-impulse71":
         return await importCommand(rest, output);
+      case "import-ftn":
+        return await importFtnCommand(rest, output);
       case "backup":
         return await backupCommand(rest, output);
       case undefined:

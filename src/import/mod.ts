@@ -1,6 +1,8 @@
 /**
- * Imports of boards run by older BBS software. For now: Impulse 7.1 (1998), with
- * {@linkcode importImpulse71} or `deno task import-impulse71`.
+ * Imports of boards run by older BBS software: Impulse 7.1 (1998), with
+ * {@linkcode importImpulse71} or `deno task import-impulse71`, and FidoNet message bases in the
+ * JAM and Squish formats, with {@linkcode importMessageBase} or `deno task import-ftn` (see
+ * "FidoNet message bases" below).
  *
  * ```ts ignore
  * import { openStorage, verifyPassword } from "@impulse/storage";
@@ -84,6 +86,36 @@
  * target that already holds a user name or area tag of the install is refused with a
  * `conflict` error naming them, so importing the same install twice imports it once.
  *
+ * ## FidoNet message bases
+ *
+ * ```ts ignore
+ * import { openStorage } from "@impulse/storage";
+ * import { importMessageBase } from "@impulse/storage/import";
+ *
+ * await using storage = await openStorage("sqlite:./data/board.db");
+ * const report = await importMessageBase("/fido/msgbase/ru.golded", storage, {
+ *   area: "RU.GOLDED",
+ *   charset: "CP866",
+ * });
+ * for (const skip of report.skipped) console.log(skip.number, skip.reason);
+ * ```
+ *
+ * {@linkcode importMessageBase} takes a JAM (`.jhr`, `.jdt`, `.jdx`, `.jlr`) or Squish
+ * (`.sqd`, `.sqi`, `.sql`) base by its path without extension into the area tagged `area`
+ * (made as an echomail area with that echo tag when there is none). Every live message not in
+ * the area yet is posted with `imported: true`: names, subject, text, the date written, MSGID
+ * as `ftnMsgid`, REPLY as `ftnReply`, every other kludge in order (SEEN-BY and PATH too), the
+ * private flag and the orig/dest addresses that are FidoNet addresses (a zone above 32767 is
+ * junk some JAM writers leave: left out, reported). Text is decoded by the CHRS kludge, else
+ * by `charset` (CP437 by default; each fallback counted). Replies link to their parents by
+ * MSGID/REPLY in any order, else by the base's own reply links; a REPLY to a message not in the
+ * area stays a root with its `ftnReply`. A message whose MSGID the area holds, or without a
+ * MSGID whose names, subject, date and text a message of the area has, is skipped and listed:
+ * running the import again adds nothing. Dates with a TZUTC kludge are that instant; without
+ * one they are read in `timeZone` (UTC by default, which keeps the digits as written). JAM
+ * last-read records move the pointers of the users whose names give their CRC; Squish records
+ * (numbers only) need `lastReadUsers`. See the README's "Importing FidoNet message bases".
+ *
  * @module
  */
 
@@ -103,3 +135,17 @@ export type {
   Impulse71ProblemKind,
 } from "./impulse71/problems.ts";
 export { YEAR_PIVOT } from "./impulse71/dates.ts";
+export {
+  importMessageBase,
+  type ImportMessageBaseOptions,
+} from "./ftn/import.ts";
+export type {
+  FtnChange,
+  FtnFallbackCount,
+  FtnImportProgress,
+  FtnImportReport,
+  FtnSkip,
+  FtnSkipReason,
+  FtnUnmatchedLastRead,
+} from "./ftn/report.ts";
+export type { FtnReadProblem } from "./ftn/types.ts";

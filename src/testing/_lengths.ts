@@ -123,6 +123,20 @@ const FIELDS: readonly Field[] = [
     write: async (s, v) => (await post(s, { toName: v })).toName,
   },
   {
+    field: "fromName",
+    limit: 100,
+    char: EMOJI,
+    write: async (s, v) =>
+      (await post(s, { fromName: v, imported: true })).fromName,
+  },
+  {
+    field: "toName",
+    limit: 100,
+    char: EMOJI,
+    write: async (s, v) =>
+      (await post(s, { toName: v, imported: true })).toName,
+  },
+  {
     field: "subject",
     limit: 72,
     char: EMOJI,
@@ -236,6 +250,25 @@ testCase(
     assert.deepEqual(message.kludges, kludges);
     kludges[15]!.name = "KK";
     await rejectsKind(post(s, { kludges }), "validation", "kludges");
+  },
+);
+
+testCase(
+  "names on messages are empty only on imported messages",
+  async (s) => {
+    await fix(s);
+    const imported = await post(s, {
+      fromName: "",
+      toName: "",
+      imported: true,
+    });
+    assert.equal(imported.fromName, "");
+    assert.equal(imported.toName, "");
+    for (const field of ["fromName", "toName"]) {
+      const before = await counts(s);
+      await rejectsKind(post(s, { [field]: "" }), "validation", field);
+      assert.deepEqual(await counts(s), before, `${field}: nothing written`);
+    }
   },
 );
 

@@ -31,7 +31,7 @@ export interface Impulse71Stamp {
 }
 
 /** The fields of a calendar date and time. */
-interface WallClock {
+export interface WallClock {
   year: number;
   month: number;
   day: number;
@@ -172,8 +172,15 @@ function pad(value: number): string {
   return String(value).padStart(2, "0");
 }
 
-/** The instant at which the wall clock in `timeZone` shows `clock`. */
-function toInstant(clock: WallClock, timeZone: string): Date {
+/**
+ * The instant at which the wall clock in `timeZone` shows `clock` (the FidoNet import reads its
+ * zone-less dates with it too).
+ *
+ * @param clock The wall-clock time, its fields as valid calendar values.
+ * @param timeZone An IANA zone (see {@linkcode isKnownTimeZone}).
+ * @returns The instant.
+ */
+export function toInstant(clock: WallClock, timeZone: string): Date {
   const wall = Date.UTC(
     clock.year,
     clock.month - 1,

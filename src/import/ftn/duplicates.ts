@@ -1,0 +1,98 @@
+/**
+ * Whether a message of a base is already in its area, or earlier in the same import: the same
+ * MSGID (the area's unique index), or for a message without one the same from and to names,
+ * subject, date and text (the messages of the area with that date, on the index
+ * `messages (area_id, created_at, msg_num)`).
+ *
+ * @module
+ */
+import type { Repositories, TransactionOps } from "../../storage.ts";
+import type { PreparedMessage } from "./prepare.ts";
+
+/** The operations the import uses: a storage's, or a transaction's. */
+export type Ops = Repositories & { sql: TransactionOps["sql"] };
+
+/** Where a message of the base went: the storage's id and number (a dry run's are `null`). */
+export interface Placed {
+  /** The message's id. */
+  id: number | null;
+  /** Its number in the area. */
+  msgNum: number | null;
+}
+
+/** What the import has placed so far, and its area (`null` while there is none). */
+export interface Seen {
+  /** The area's id. */
+  areaId: number | null;
+  /** The messages placed so far by MSGID. */
+  msgids: ReadonlyMap<string, Placed>;
+  /** The messages without MSGID placed so far, by {@linkcode contentKey}. */
+  contents: ReadonlyMap<string, Placed>;
+}
+
+/** The key of a message without MSGID: its names, subject, date and text. */
+export function contentKey(m: PreparedMessage): string {
+  return JSON.stringify([
+    m.fromName,
+    m.toName,
+    m.subject,
+    m.createdAt.getTime(),
+    m.body,
+  ]);
+}
+
+/**
+ * The message of the area (or of this run) this one duplicates: the same MSGID; for a message
+ * without one, the same names, subject, date and text (looked up on the area's date index).
+ */
+export async function duplicateOf(
+  ops: Ops,
+  run: Seen,
+  m: PreparedMessage,
+): Promise<
+  {
+    placed: Placed;
+    reason: "duplicate-msgid" | "duplicate-content";
+    detail: string;
+  } | null
+> {
+  if (m.ftnMsgid !== null) {
+    const detail = `its MSGID is already in the area: ${
+      JSON.stringify(m.ftnMsgid)
+    }`;
+    const seen = run.msgids.get(m.ftnMsgid);
+    if (seen !== undefined) {
+      return { placed: seen, reason: "duplicate-msgid", detail };
+    }
+    if (run.areaId === null) return null;
+    const found = await ops.messages.findByMsgid(run.areaId, m.ftnMsgid);
+    if (found === null) return null;
+    return {
+      placed: { id: found.id, msgNum: found.msgNum },
+      reason: "duplicate-msgid",
+      detail,
+    };
+  }
+  const detail =
+    "it has no MSGID, and the area holds a message with the same names, subject, date and text";
+  const seen = run.contents.get(contentKey(m));
+  if (seen !== undefined) {
+    return { placed: seen, reason: "duplicate-content", detail };
+  }
+  if (run.areaId === null) return null;
+  const rows = await ops.sql<Record<string, unknown>>(
+    `SELECT id, msg_num, from_name, to_name, subject, body FROM messages
+     WHERE area_id = ? AND created_at = ?`,
+    [run.areaId, m.createdAt.getTime()],
+  );
+  const same = rows.find((r) =>
+    r.from_name === m.fromName && r.to_name === m.toName &&
+    r.subject === m.subject && r.body === m.body
+  );
+  if (same === undefined) return null;
+  return {
+    placed: { id: Number(same.id), msgNum: Number(same.msg_num) },
+    reason: "duplicate-content",
+    detail,
+  };
+}

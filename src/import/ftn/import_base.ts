@@ -1,0 +1,326 @@
+/**
+ * The core of a FidoNet import: a base already read ({@linkcode FtnBase}, plain data) into an
+ * area of a storage, in batches, each in one transaction. `import.ts` reads the files and calls
+ * it; tests call it with bases they build.
+ *
+ * @module
+ */
+import type { Message } from "../../records.ts";
+import type { Storage } from "../../storage.ts";
+import { echoArea } from "./area.ts";
+import {
+  contentKey,
+  duplicateOf,
+  type Ops,
+  type Placed,
+} from "./duplicates.ts";
+import { applyLastRead } from "./last_read.ts";
+import { postingOrder } from "./order.ts";
+import { type PreparedMessage, prepareMessage } from "./prepare.ts";
+import type {
+  FtnChange,
+  FtnFallbackCount,
+  FtnImportProgress,
+  FtnImportReport,
+  FtnSkip,
+} from "./report.ts";
+import type { DecodedFtnMessage } from "./text.ts";
+import type { FtnBase, FtnRawMessage } from "./types.ts";
+
+/** The options of {@linkcode importFtnBase}, checked and with their defaults. */
+export interface FtnBaseImportOptions {
+  /** The base's path without extension, for the report. */
+  path: string;
+  /** The area's tag (and echo tag when it is created). */
+  area: string;
+  /** The default charset, for the report (`decode` applies it). */
+  charset: string;
+  /** The zone of dates without TZUTC. */
+  timeZone: string;
+  dryRun: boolean;
+  /** Messages per transaction. */
+  batchSize: number;
+  onProgress?: (progress: FtnImportProgress) => void;
+  /** Base user number → user id, for last-read records without a name CRC (Squish). */
+  lastReadUsers?: ReadonlyMap<number, number>;
+  /** Decodes a message's text (text.ts's `decodeFtnMessage` with the default charset). */
+  decode: (raw: FtnRawMessage) => DecodedFtnMessage;
+  /**
+   * The name CRCs a JAM last-read record may hold for a user name (the JAM CRC-32 of its bytes
+   * A–Z lower-cased, in each encoding the base may have used).
+   */
+  nameCrcs: (name: string) => number[];
+}
+
+/** The state of a run, carried from batch to batch. */
+interface Run {
+  o: FtnBaseImportOptions;
+  areaId: number | null;
+  /** Base number → where it went (imported or found as a duplicate). */
+  placed: Map<number, Placed>;
+  msgids: Map<string, Placed>;
+  contents: Map<string, Placed>;
+  /** The roots this run posted with a REPLY (their ids), by REPLY: for counting adoptions. */
+  waiting: Map<string, (number | null)[]>;
+  skipped: FtnSkip[];
+  imported: number;
+  linked: number;
+}
+
+/**
+ * Imports a base that was read into an area (found by tag, or created as an echomail area with
+ * that echo tag): every live message not there yet, threads, then last-read pointers.
+ *
+ * @param base The base as read.
+ * @param storage The target.
+ * @param o The options.
+ * @returns The report.
+ */
+export async function importFtnBase(
+  base: FtnBase,
+  storage: Storage,
+  o: FtnBaseImportOptions,
+): Promise<FtnImportReport> {
+  const now = new Date();
+  const changed: FtnChange[] = [];
+  const skipped: FtnSkip[] = [];
+  const live: PreparedMessage[] = [];
+  for (const raw of base.messages) {
+    if (raw.deleted) {
+      skipped.push(
+        skip(raw.number, "deleted", null, "the base marks it deleted"),
+      );
+      continue;
+    }
+    const p = prepareMessage(raw, o.decode(raw), { timeZone: o.timeZone, now });
+    changed.push(...p.changes);
+    live.push(p);
+  }
+  const existing = await storage.messageAreas.getByTag(o.area);
+  const run: Run = {
+    o,
+    areaId: existing?.id ?? null,
+    placed: new Map(),
+    msgids: new Map(),
+    contents: new Map(),
+    waiting: new Map(),
+    skipped,
+    imported: 0,
+    linked: 0,
+  };
+  const order = postingOrder(live);
+  const started = performance.now();
+  let done = skipped.length;
+  const total = base.messages.length;
+  for (let i = 0; i < order.length; i += o.batchSize) {
+    const batch = order.slice(i, i + o.batchSize);
+    if (o.dryRun) await importBatch(storage, run, batch);
+    else {
+      await storage.transaction(async (tx) => {
+        // On PostgreSQL a transaction may run again: the batch works on a copy of the state
+        // (the area made in it too), kept once the transaction commits.
+        const attempt = fork(run);
+        attempt.areaId ??= await createArea(tx, o.area);
+        await importBatch(tx, attempt, batch);
+        return attempt;
+      }).then((attempt) => Object.assign(run, attempt));
+    }
+    if (i === 0 && !o.dryRun && order.length > o.batchSize) {
+      await refreshPlans(storage);
+    }
+    done += batch.length;
+    progress(o, done, total, started);
+  }
+  if (order.length === 0) progress(o, done, total, started);
+  const lastRead = await applyLastRead(storage, base, run, o);
+  const skips = run.skipped.sort((a, b) => a.number - b.number);
+  return {
+    path: o.path,
+    format: base.format,
+    dryRun: o.dryRun,
+    area: { tag: o.area, id: run.areaId, created: existing === null },
+    charset: o.charset,
+    timeZone: o.timeZone,
+    counts: { read: total, imported: run.imported, skipped: skips.length },
+    skipped: skips,
+    changed,
+    linked: run.linked,
+    fallbacks: fallbacks(live),
+    replaced: live.reduce((n, m) => n + m.replaced, 0),
+    lastRead,
+    problems: base.problems,
+  };
+}
+
+/**
+ * On PostgreSQL, has the planner count the messages again (`ANALYZE messages`) after the first
+ * batch. The driver's prepared statements keep their generic plans: those made while the table
+ * was nearly empty read the whole table, and kept as it grows, each lookup of a message by MSGID
+ * took 1.2 ms at 4,000 messages, against 0.1 ms after an ANALYZE (which makes the server plan
+ * them again). SQLite, which plans each statement once with what it finds, is left alone: a
+ * statistics table there would change every statement's plan.
+ */
+async function refreshPlans(storage: Storage): Promise<void> {
+  try {
+    await storage.sql("SELECT pg_catalog.pg_backend_pid()");
+  } catch {
+    return; // not PostgreSQL
+  }
+  await storage.sql("ANALYZE messages");
+}
+
+/** A copy of a run's state for one batch's transaction. */
+function fork(run: Run): Run {
+  return {
+    ...run,
+    placed: new Map(run.placed),
+    msgids: new Map(run.msgids),
+    contents: new Map(run.contents),
+    waiting: new Map(run.waiting),
+    skipped: [...run.skipped],
+  };
+}
+
+/** Creates the area as an echomail area, its echo tag the tag. */
+async function createArea(tx: Ops, tag: string): Promise<number> {
+  const area = await tx.messageAreas.getByTag(tag) ??
+    await tx.messageAreas.create(echoArea(tag));
+  return area.id;
+}
+
+/** Imports (or, in a dry run, checks) one batch of messages. */
+async function importBatch(
+  ops: Ops,
+  run: Run,
+  batch: PreparedMessage[],
+): Promise<void> {
+  for (const m of batch) {
+    const dup = await duplicateOf(ops, run, m);
+    if (dup !== null) {
+      run.placed.set(m.number, dup.placed);
+      run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
+      continue;
+    }
+    const parent = m.ftnReply === null && m.replyTo !== 0
+      ? run.placed.get(m.replyTo)
+      : undefined;
+    const placed = run.o.dryRun
+      ? { id: null, msgNum: null, parentId: null, threadRootId: null }
+      : await post(ops, run.areaId!, m, parent?.id ?? null);
+    run.imported++;
+    countLinks(run, m, placed, parent !== undefined);
+    const where = { id: placed.id, msgNum: placed.msgNum };
+    run.placed.set(m.number, where);
+    if (m.ftnMsgid !== null) run.msgids.set(m.ftnMsgid, where);
+    else run.contents.set(contentKey(m), where);
+  }
+}
+
+async function post(
+  ops: Ops,
+  areaId: number,
+  m: PreparedMessage,
+  parentId: number | null,
+): Promise<Posted> {
+  const message: Message = await ops.messages.post({
+    areaId,
+    fromName: m.fromName,
+    toName: m.toName,
+    subject: m.subject,
+    body: m.body,
+    createdAt: m.createdAt,
+    ftnMsgid: m.ftnMsgid,
+    ftnReply: m.ftnReply,
+    kludges: m.kludges,
+    origAddr: m.origAddr,
+    destAddr: m.destAddr,
+    private: m.private,
+    parentId,
+    imported: true,
+  });
+  return {
+    id: message.id,
+    msgNum: message.msgNum,
+    parentId: message.parentId,
+    threadRootId: message.threadRootId,
+  };
+}
+
+/** A message posted (a dry run's: all `null`). */
+interface Posted extends Placed {
+  parentId: number | null;
+  threadRootId: number | null;
+}
+
+/**
+ * Counts the links a post made: to its parent, and of the roots of this run that waited for its
+ * MSGID (`messages.post` adopts each but one that is the new message's own root, which would
+ * close a cycle). A dry run counts the parents it knows and every waiting root.
+ */
+function countLinks(
+  run: Run,
+  m: PreparedMessage,
+  posted: Posted,
+  byReplyTo: boolean,
+): void {
+  const dry = run.o.dryRun;
+  const linked = dry
+    ? byReplyTo || (m.ftnReply !== null && run.msgids.has(m.ftnReply))
+    : posted.parentId !== null;
+  if (linked) run.linked++;
+  if (m.ftnMsgid !== null) {
+    for (const orphan of run.waiting.get(m.ftnMsgid) ?? []) {
+      if (dry || orphan !== posted.threadRootId) run.linked++;
+    }
+    run.waiting.delete(m.ftnMsgid);
+  }
+  if (m.ftnReply !== null && !linked) {
+    run.waiting.set(m.ftnReply, [
+      ...(run.waiting.get(m.ftnReply) ?? []),
+      posted.id,
+    ]);
+  }
+}
+
+function skip(
+  number: number,
+  reason: FtnSkip["reason"],
+  duplicateOf: number | null,
+  detail: string,
+): FtnSkip {
+  return { number, reason, duplicateOf, detail };
+}
+
+/** The fallbacks of the messages, by kind then label. */
+function fallbacks(messages: PreparedMessage[]): FtnFallbackCount[] {
+  const counts = new Map<string, FtnFallbackCount>();
+  for (const m of messages) {
+    if (m.fallback === null) continue;
+    const label = m.fallback === "unknown" ? m.unknownLabel : null;
+    const key = `${m.fallback}\0${label ?? ""}`;
+    const entry = counts.get(key) ??
+      { kind: m.fallback, label, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) =>
+    a.kind.localeCompare(b.kind) || (a.label ?? "").localeCompare(b.label ?? "")
+  );
+}
+
+function progress(
+  o: FtnBaseImportOptions,
+  done: number,
+  total: number,
+  started: number,
+): void {
+  if (o.onProgress === undefined) return;
+  const seconds = (performance.now() - started) / 1000;
+  const rate = seconds > 0 ? done / seconds : 0;
+  o.onProgress({
+    done,
+    total,
+    rate,
+    secondsLeft: rate > 0 ? (total - done) / rate : 0,
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * One message of a base, decoded, made into what `messages.post` takes: names, subject and body
+ * fitted to the storage's bounds (each change reported), the date as an instant, MSGID, REPLY,
+ * kludges and addresses.
+ *
+ * @module
+ */
+import { characters } from "../../describe.ts";
+import { IMPORTED_NAME_MAX } from "../../schemas.ts";
+import { toInstant } from "../impulse71/dates.ts";
+import type { FtnChange } from "./report.ts";
+import type { DecodedFtnMessage } from "./text.ts";
+import type { FtnLocalTime, FtnRawMessage } from "./types.ts";
+
+/** A message ready to post, with what was changed to fit. */
+export interface PreparedMessage {
+  /** The base's number, its reply link and whether it is deleted. */
+  number: number;
+  replyTo: number;
+  deleted: boolean;
+  fromName: string;
+  toName: string;
+  subject: string;
+  body: string;
+  createdAt: Date;
+  ftnMsgid: string | null;
+  ftnReply: string | null;
+  kludges: { name: string; value: string }[];
+  origAddr: string | null;
+  destAddr: string | null;
+  private: boolean;
+  /** How the text was decoded (fallbacks are counted from these). */
+  fallback: DecodedFtnMessage["fallback"];
+  unknownLabel: string | null;
+  replaced: number;
+  changes: FtnChange[];
+}
+
+/** How dates without a TZUTC kludge are read, and when the import ran. */
+export interface PrepareOptions {
+  timeZone: string;
+  now: Date;
+}
+
+const SUBJECT_MAX = 72;
+const BODY_MAX = 1_048_576;
+const MSGID_MAX = 200;
+const KLUDGE_NAME_MAX = 64;
+const KLUDGE_VALUE_MAX = 65_536;
+const KLUDGES_MAX = 10_000;
+
+/**
+ * Makes a decoded message ready to post.
+ *
+ * @param raw The message as the base stores it.
+ * @param text The message decoded by text.ts.
+ * @param options The time zone of dates without TZUTC, and the import's time.
+ * @returns The message, with every change made to fit.
+ */
+export function prepareMessage(
+  raw: FtnRawMessage,
+  text: DecodedFtnMessage,
+  options: PrepareOptions,
+): PreparedMessage {
+  const changes: FtnChange[] = [];
+  const change = (field: string, reason: string) =>
+    changes.push({ number: raw.number, field, reason });
+  const kludges = text.kludges.map((k) => ({ ...k }));
+  const msgid = ftnId(text.msgid, "MSGID", "ftnMsgid", kludges, change);
+  const reply = ftnId(text.reply, "REPLY", "ftnReply", kludges, change);
+  return {
+    number: raw.number,
+    replyTo: raw.replyTo,
+    deleted: raw.deleted,
+    fromName: fitName(text.fromName, "fromName", change),
+    toName: fitName(text.toName, "toName", change),
+    subject: fitText(text.subject, SUBJECT_MAX, "subject", change, true),
+    body: fitText(text.body, BODY_MAX, "body", change, false),
+    createdAt: dateOf(raw, text.utcOffsetMinutes, options, change),
+    ftnMsgid: msgid,
+    ftnReply: reply,
+    kludges: fitKludges(kludges, change),
+    origAddr: address(raw.origAddr, "origAddr", change),
+    destAddr: address(raw.destAddr, "destAddr", change),
+    private: raw.private,
+    fallback: text.fallback,
+    unknownLabel: text.unknownLabel,
+    replaced: text.replaced,
+    changes,
+  };
+}
+
+type Change = (field: string, reason: string) => void;
+
+/** A name on one line: control characters become `?`, and at most 100 characters are kept. */
+function fitName(name: string, field: string, change: Change): string {
+  let fitted = name.replaceAll("\0", " ").replace(/\p{Cc}/gu, "?");
+  if (fitted !== name) {
+    change(
+      field,
+      "control characters became ?, as a name is shown on one line",
+    );
+  }
+  if (characters(fitted) > IMPORTED_NAME_MAX) {
+    fitted = [...fitted].slice(0, IMPORTED_NAME_MAX).join("");
+    change(field, `cut to ${IMPORTED_NAME_MAX} characters`);
+  }
+  return fitted;
+}
+
+/** Text without NUL (the storage takes none: each becomes a space), cut to `max` characters. */
+function fitText(
+  value: string,
+  max: number,
+  field: string,
+  change: Change,
+  oneLine: boolean,
+): string {
+  let fitted = value.replaceAll("\0", " ");
+  if (fitted !== value) change(field, "NUL characters became spaces");
+  if (oneLine && /[\r\n]/.test(fitted)) {
+    fitted = fitted.replace(/[\r\n]+/g, " ");
+    change(field, "line breaks became spaces");
+  }
+  // A string of at most `max` UTF-16 units has at most `max` characters: no need to count.
+  if (fitted.length > max && characters(fitted) > max) {
+    fitted = [...fitted].slice(0, max).join("");
+    change(field, `cut to ${max} characters`);
+  }
+  return fitted;
+}
+
+/**
+ * A MSGID or REPLY the storage takes (1–200 characters, no control character); another is kept
+ * only as a kludge of its name, in front of the others.
+ */
+function ftnId(
+  value: string | null,
+  name: string,
+  field: string,
+  kludges: { name: string; value: string }[],
+  change: Change,
+): string | null {
+  if (value === null) return null;
+  const n = characters(value);
+  if (n >= 1 && n <= MSGID_MAX && !/[\p{Cc}\p{Cf}]/u.test(value)) return value;
+  kludges.unshift({ name, value });
+  change(
+    field,
+    `the ${name} value is empty, longer than ${MSGID_MAX} characters or holds control characters: kept as a ${name} kludge only`,
+  );
+  return null;
+}
+
+/** Kludges within the storage's bounds (names one line of 64, values 65,536, 10,000 in all). */
+function fitKludges(
+  kludges: { name: string; value: string }[],
+  change: Change,
+): { name: string; value: string }[] {
+  const out = kludges.slice(0, KLUDGES_MAX).map(({ name, value }) => {
+    let n = name.replace(/\p{Cc}/gu, "?");
+    if (n === "") n = "?";
+    if (characters(n) > KLUDGE_NAME_MAX) {
+      n = [...n].slice(0, KLUDGE_NAME_MAX).join("");
+    }
+    let v = value.replaceAll("\0", " ");
+    if (v.length > KLUDGE_VALUE_MAX && characters(v) > KLUDGE_VALUE_MAX) {
+      v = [...v].slice(0, KLUDGE_VALUE_MAX).join("");
+    }
+    if (n !== name || v !== value) {
+      change("kludges", `the ${JSON.stringify(n)} kludge was changed to fit`);
+    }
+    return { name: n, value: v };
+  });
+  if (kludges.length > KLUDGES_MAX) {
+    change("kludges", `only the first ${KLUDGES_MAX} kludges were kept`);
+  }
+  return out;
+}
+
+const ZONE_MAX = 32767;
+const ADDRESS = /^\d{1,5}:\d{1,5}\/\d{1,5}(\.\d{1,5})?$/;
+
+/**
+ * An address the storage takes (each part 0–65535) whose zone is at most 32767 (FidoNet's zones
+ * are small numbers; JAM writers put junk with zones above 32767 in DADDRESS), else `null`,
+ * reported as a change: the message is imported without it.
+ */
+function address(
+  value: string | null,
+  field: string,
+  change: Change,
+): string | null {
+  if (value === null) return null;
+  const text = value.trim();
+  if (
+    ADDRESS.test(text) && Number(text.split(":")[0]) <= ZONE_MAX &&
+    text.split(/[:/.]/).every((p) => Number(p) <= 65535)
+  ) return text;
+  change(
+    field,
+    `${
+      JSON.stringify(value)
+    } is not a FidoNet address zone:net/node[.point] (zone 0–32767, other parts 0–65535): left out`,
+  );
+  return null;
+}
+
+/**
+ * The instant the message was written: its wall clock, with the TZUTC offset when the message
+ * has one, else read in `timeZone`. Without a readable date written, the date it arrived; without
+ * that, the import's own time (each reported).
+ */
+function dateOf(
+  raw: FtnRawMessage,
+  utcOffsetMinutes: number | null,
+  o: PrepareOptions,
+  change: Change,
+): Date {
+  const local = valid(raw.written) ?? valid(raw.arrived);
+  if (local === null) {
+    change(
+      "createdAt",
+      "no readable date written or arrived: the import's time",
+    );
+    return o.now;
+  }
+  if (local !== raw.written) {
+    change("createdAt", "no readable date written: the date it arrived");
+  }
+  if (utcOffsetMinutes !== null) {
+    const wall = Date.UTC(
+      local.year,
+      local.month - 1,
+      local.day,
+      local.hour,
+      local.minute,
+      local.second,
+    );
+    return new Date(wall - utcOffsetMinutes * 60_000);
+  }
+  return toInstant({ ...local, hundredths: 0 }, o.timeZone);
+}
+
+/** The time when it is a real calendar date and time, else `null`. */
+function valid(t: FtnLocalTime | null): FtnLocalTime | null {
+  if (t === null) return null;
+  const d = new Date(
+    Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second),
+  );
+  const ok = t.year >= 1970 && t.year <= 9999 &&
+    d.getUTCFullYear() === t.year && d.getUTCMonth() === t.month - 1 &&
+    d.getUTCDate() === t.day && d.getUTCHours() === t.hour &&
+    d.getUTCMinutes() === t.minute && d.getUTCSeconds() === t.second;
+  return ok ? t : null;
+}

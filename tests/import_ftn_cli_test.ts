@@ -1,0 +1,127 @@
+/**
+ * `import-ftn`: the command as a sysop runs it on a JAM base (twice, then as JSON and as a dry
+ * run), and its usage errors, which create no database.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openStorage } from "../mod.ts";
+import type { FtnImportReport } from "../src/import/mod.ts";
+import {
+  copyJamFixture,
+  JAM_FIXTURES,
+} from "../src/import/ftn/_fixtures_test.ts";
+import { runCli, tempDir } from "./_cli.ts";
+
+const ignore = JAM_FIXTURES === null;
+
+Deno.test({
+  name:
+    "import-ftn imports a JAM base into SQLite, and run again adds nothing and lists the skips",
+  ignore,
+  async fn() {
+    await using temp = await tempDir("impulse-import-ftn-");
+    const dir = `${temp}`;
+    const base = await copyJamFixture("elebbs", dir);
+    const url = `sqlite:${join(dir, "board.db")}`;
+    {
+      await using storage = await openStorage(url);
+      await storage.users.create({
+        username: "Mike Krueger",
+        passwordHash: "h",
+      });
+    }
+    const args = ["import-ftn", "--from", base, "--area", "FIDO.TEST"];
+    const first = await runCli([...args, "--db", url]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(
+      first.stdout,
+      /^imported .*elebbs \(jam\) -> sqlite:.*, area FIDO.TEST \(created, echomail\)\n/,
+    );
+    assert.match(
+      first.stdout,
+      /messages: 4 read, 4 imported, 0 skipped; 3 replies linked/,
+    );
+    assert.match(first.stdout, /last-read: 1 records, 1 pointers set/);
+    assert.match(first.stdout, /#1 destAddr: "50020:12795\/0\.62886" is not/);
+    const second = await runCli([...args, "--db", url]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /messages: 4 read, 0 imported, 4 skipped/);
+    for (const n of [1, 2, 3, 4]) {
+      assert.match(second.stdout, new RegExp(`#${n}: duplicate-msgid: `));
+    }
+    const json = await runCli([...args, "--db", url, "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as FtnImportReport;
+    assert.deepEqual(report.counts, { read: 4, imported: 0, skipped: 4 });
+    await using storage = await openStorage(url);
+    assert.equal(
+      (await storage.messageAreas.getByTag("FIDO.TEST"))?.msgCount,
+      4,
+    );
+  },
+});
+
+Deno.test({
+  name: "import-ftn --dry-run writes nothing and creates no database",
+  ignore,
+  async fn() {
+    await using temp = await tempDir("impulse-import-ftn-");
+    const dir = `${temp}`;
+    const base = await copyJamFixture("general", dir);
+    const db = join(dir, "new.db");
+    const run = await runCli([
+      "import-ftn",
+      "--from",
+      base,
+      "--area",
+      "GENERAL",
+      "--dry-run",
+      "--db",
+      `sqlite:${db}`,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /does not exist yet/);
+    assert.match(run.stdout, /nothing was written/);
+    assert.match(run.stdout, /messages: 4 read, 4 imported, 0 skipped/);
+    await assert.rejects(Deno.stat(db));
+  },
+});
+
+Deno.test("import-ftn refuses bad usage with exit code 2 before it opens a database", async () => {
+  await using temp = await tempDir("impulse-import-ftn-");
+  const dir = `${temp}`;
+  const db = `sqlite:${join(dir, "board.db")}`;
+  const cases: [string[], RegExp][] = [
+    [["--from", join(dir, "x"), "--area", "A", "--bogus"], /bogus/],
+    [["--from", join(dir, "x")], /Missing --area/],
+    [
+      ["--from", join(dir, "x"), "--area", "A", "--charset", "EBCDIC"],
+      /charset must be a code page this import knows: CP437/,
+    ],
+    [
+      ["--from", join(dir, "x"), "--area", "RU FIDO"],
+      /options.area must be an area tag/,
+    ],
+    [
+      ["--from", join(dir, "x"), "--area", "A", "--format", "msg"],
+      /format must be "jam" or "squish"/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const run = await runCli(["import-ftn", ...args, "--db", db]);
+    assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+  const missing = await runCli([
+    "import-ftn",
+    "--from",
+    join(dir, "nothing"),
+    "--area",
+    "A",
+    "--db",
+    db,
+  ]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no JAM \(\.jhr\) or Squish \(\.sqd\) base/);
+  assert.deepEqual([...Deno.readDirSync(dir)], []);
+});
