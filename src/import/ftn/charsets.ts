@@ -34,11 +34,18 @@ function table(upper: string): Decoder {
     (_, byte) => byte < 0x80 ? byte : upper.charCodeAt(byte - 0x80),
   );
   return (bytes) => {
-    const text = new Uint16Array(bytes.length);
-    for (let at = 0; at < bytes.length; at++) text[at] = units[bytes[at]!]!;
-    return UTF16.decode(text);
+    const length = bytes.length;
+    if (scratch.length < length) {
+      scratch = new Uint16Array(Math.max(length, 2 * scratch.length));
+    }
+    const text = scratch;
+    for (let at = 0; at < length; at++) text[at] = units[bytes[at]!]!;
+    return UTF16.decode(text.subarray(0, length));
   };
 }
+
+/** The units of the text being decoded: one buffer for every table, grown as needed. */
+let scratch = new Uint16Array(4096);
 
 /** The characters of a code page's bytes 0x80–0xFF, from a decoder that has them. */
 function upperHalf(decode: Decoder): string {
