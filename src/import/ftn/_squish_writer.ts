@@ -29,6 +29,7 @@ import {
   XMSG,
   XMSG_SIZE,
 } from "./_squish_layout.ts";
+import { concat } from "../impulse71/_builders_test.ts";
 
 /**
  * A message to write: the reader's form (`private` is ignored: it comes from `attributes`).
@@ -137,7 +138,7 @@ export async function writeSquishBase(
 /** A frame: header (links left 0), XMSG, control area + NUL, text + NUL, slack. */
 function frameBytes(message: SquishMessageInput, slack: number): Uint8Array {
   const control = concat(
-    message.control.flatMap((line) => [Uint8Array.of(0x01), line]),
+    ...message.control.flatMap((line) => [Uint8Array.of(0x01), line]),
   );
   const clen = control.length === 0 ? 0 : control.length + 1;
   const msgLength = XMSG_SIZE + clen + message.text.length + 1;
@@ -209,14 +210,4 @@ function lastReadBytes(values: readonly number[]): Uint8Array {
     view.setUint32(slot * LAST_READ_SIZE, value, true)
   );
   return bytes;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -7,33 +7,12 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { jamCrc32, jamNameCrc32, parseJam, readJamBase } from "./jam.ts";
 import { latin1, writeJam } from "./_jam_writer_test.ts";
+import { JAM_FIXTURES } from "./_fixtures_test.ts";
 import type { FtnLocalTime, FtnRawMessage } from "./types.ts";
 
-const JAM = findFixtures();
-
-function findFixtures(): string | null {
-  let fromEnv: string | undefined;
-  try {
-    fromEnv = Deno.env.get("IMPULSE_FTN_FIXTURES");
-  } catch {
-    // No --allow-env: use the default location.
-  }
-  const root = fromEnv ??
-    fileURLToPath(new URL("../../../../shared/fixtures/ftn/", import.meta.url));
-  const jam = join(root, "jam");
-  try {
-    if (Deno.statSync(jam).isDirectory) return jam;
-  } catch {
-    // Said below.
-  }
-  console.log(
-    `JAM fixture tests ignored: no ${jam}; set IMPULSE_FTN_FIXTURES to the ftn fixtures directory`,
-  );
-  return null;
-}
+const JAM = JAM_FIXTURES;
 
 function fixtureTest(name: string, fn: (jam: string) => Promise<void>): void {
   Deno.test({ name, ignore: JAM === null, fn: () => fn(JAM!) });

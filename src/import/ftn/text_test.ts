@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { concat } from "../impulse71/_builders_test.ts";
 import {
   type DecodedFtnMessage,
   decodeFtnMessage,
@@ -366,15 +367,9 @@ Deno.test("decodeFtnMessage() decodes any bytes without throwing; the body has n
       "TZUTC: ",
     ).map(bytes),
   );
-  const field = fc.array(piece, { maxLength: 12 }).map((parts) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
-  });
+  const field = fc.array(piece, { maxLength: 12 }).map((parts) =>
+    concat(...parts)
+  );
   fc.assert(
     fc.property(
       field,
