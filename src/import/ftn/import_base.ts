@@ -16,7 +16,11 @@ import {
 } from "./duplicates.ts";
 import { applyLastRead } from "./last_read.ts";
 import { postingOrder } from "./order.ts";
-import { type PreparedMessage, prepareMessage } from "./prepare.ts";
+import {
+  dateUndated,
+  type PreparedMessage,
+  prepareMessage,
+} from "./prepare.ts";
 import type {
   FtnChange,
   FtnFallbackCount,
@@ -81,7 +85,6 @@ export async function importFtnBase(
   storage: Storage,
   o: FtnBaseImportOptions,
 ): Promise<FtnImportReport> {
-  const now = new Date();
   const changed: FtnChange[] = [];
   const skipped: FtnSkip[] = [];
   const live: PreparedMessage[] = [];
@@ -92,10 +95,11 @@ export async function importFtnBase(
       );
       continue;
     }
-    const p = prepareMessage(raw, o.decode(raw), { timeZone: o.timeZone, now });
+    const p = prepareMessage(raw, o.decode(raw), { timeZone: o.timeZone });
     changed.push(...p.changes);
     live.push(p);
   }
+  dateUndated(live);
   const existing = await storage.messageAreas.getByTag(o.area);
   const run: Run = {
     o,

@@ -424,3 +424,32 @@ Deno.test("importFtnBase() cuts a long subject and keeps a MSGID the store canno
   ]);
   assert.deepEqual(report.changed.map((c) => c.field), ["ftnMsgid", "subject"]);
 });
+
+Deno.test("importFtnBase() dates a message without a date by its neighbour, so a second import of it adds nothing", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  const messages = [
+    { number: 1, written: null, control: [], text: "First, undated\r" },
+    { number: 2, written: at("2024-03-01 10:00:00"), control: [] },
+    { number: 3, written: null, control: [], text: "Third, undated\r" },
+  ];
+  const first = await importFtnBase(base(messages), storage, coreOptions());
+  assert.equal(first.counts.imported, 3);
+  assert.deepEqual(
+    first.changed.filter((c) => c.field === "createdAt").map((c) => c.number),
+    [1, 3],
+  );
+  const area = await storage.messageAreas.getByTag("TEST_ECHO");
+  const dates = (await storage.messages.list(area!.id)).map((m) =>
+    m.createdAt.toISOString()
+  );
+  assert.deepEqual(dates, [
+    "2024-03-01T10:00:00.000Z",
+    "2024-03-01T10:00:00.000Z",
+    "2024-03-01T10:00:00.000Z",
+  ]);
+  for (let round = 0; round < 2; round++) {
+    const again = await importFtnBase(base(messages), storage, coreOptions());
+    assert.deepEqual(again.counts, { read: 3, imported: 0, skipped: 3 });
+  }
+  assert.equal((await storage.messages.list(area!.id)).length, 3);
+});

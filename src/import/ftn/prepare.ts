@@ -22,7 +22,10 @@ export interface PreparedMessage {
   toName: string;
   subject: string;
   body: string;
+  /** When written; for a message with no readable date, 1970-01-01 until `dateUndated`. */
   createdAt: Date;
+  /** Whether the base gave a readable date (written or arrived). */
+  dated: boolean;
   ftnMsgid: string | null;
   ftnReply: string | null;
   kludges: { name: string; value: string }[];
@@ -36,10 +39,9 @@ export interface PreparedMessage {
   changes: FtnChange[];
 }
 
-/** How dates without a TZUTC kludge are read, and when the import ran. */
+/** How dates without a TZUTC kludge are read. */
 export interface PrepareOptions {
   timeZone: string;
-  now: Date;
 }
 
 const SUBJECT_MAX = 72;
@@ -54,7 +56,7 @@ const KLUDGES_MAX = 10_000;
  *
  * @param raw The message as the base stores it.
  * @param text The message decoded by text.ts.
- * @param options The time zone of dates without TZUTC, and the import's time.
+ * @param options The time zone of dates without TZUTC.
  * @returns The message, with every change made to fit.
  */
 export function prepareMessage(
@@ -68,6 +70,7 @@ export function prepareMessage(
   const kludges = text.kludges.map((k) => ({ ...k }));
   const msgid = ftnId(text.msgid, "MSGID", "ftnMsgid", kludges, change);
   const reply = ftnId(text.reply, "REPLY", "ftnReply", kludges, change);
+  const createdAt = dateOf(raw, text.utcOffsetMinutes, options, change);
   return {
     number: raw.number,
     replyTo: raw.replyTo,
@@ -76,7 +79,8 @@ export function prepareMessage(
     toName: fitName(text.toName, "toName", change),
     subject: fitText(text.subject, SUBJECT_MAX, "subject", change, true),
     body: fitText(text.body, BODY_MAX, "body", change, false),
-    createdAt: dateOf(raw, text.utcOffsetMinutes, options, change),
+    createdAt: createdAt ?? new Date(0),
+    dated: createdAt !== null,
     ftnMsgid: msgid,
     ftnReply: reply,
     kludges: fitKludges(kludges, change),
@@ -209,21 +213,21 @@ function address(
 /**
  * The instant the message was written: its wall clock, with the TZUTC offset when the message
  * has one, else read in `timeZone`. Without a readable date written, the date it arrived; without
- * that, the import's own time (each reported).
+ * that, `null` (see `dateUndated`); each reported.
  */
 function dateOf(
   raw: FtnRawMessage,
   utcOffsetMinutes: number | null,
   o: PrepareOptions,
   change: Change,
-): Date {
+): Date | null {
   const local = valid(raw.written) ?? valid(raw.arrived);
   if (local === null) {
     change(
       "createdAt",
-      "no readable date written or arrived: the import's time",
+      "no readable date written or arrived: the date of the message before it in the base (else after it; else 1970-01-01), the same on every import",
     );
-    return o.now;
+    return null;
   }
   if (local !== raw.written) {
     change("createdAt", "no readable date written: the date it arrived");
@@ -240,6 +244,29 @@ function dateOf(
     return new Date(wall - utcOffsetMinutes * 60_000);
   }
   return toInstant({ ...local, hundredths: 0 }, o.timeZone);
+}
+
+/**
+ * Dates the messages the base gave no readable date: each takes the date of the dated message
+ * before it in base order, the first ones that of the first dated message after them, and with
+ * none dated 1970-01-01. Never the import's own time: a second import must find the message
+ * again by its content (its date is part of it).
+ *
+ * @param messages The live messages, in base order.
+ */
+export function dateUndated(messages: PreparedMessage[]): void {
+  let last: Date | null = null;
+  const waiting: PreparedMessage[] = [];
+  for (const m of messages) {
+    if (!m.dated) {
+      if (last === null) waiting.push(m);
+      else m.createdAt = last;
+      continue;
+    }
+    last = m.createdAt;
+    for (const w of waiting) w.createdAt = last;
+    waiting.length = 0;
+  }
 }
 
 /** The time when it is a real calendar date and time, else `null`. */
