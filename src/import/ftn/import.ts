@@ -78,8 +78,16 @@ const optionsSchema = z.strictObject({
     { error: "must be a function" },
   ).optional(),
   lastReadUsers: z.custom<ReadonlyMap<number, number>>(
-    (value) => value instanceof Map,
-    { error: "must be a Map of base user numbers to user ids" },
+    (value) =>
+      value instanceof Map &&
+      [...value].every(([number, id]) =>
+        Number.isSafeInteger(number) && number >= 0 &&
+        Number.isSafeInteger(id) && id >= 1
+      ),
+    {
+      error:
+        "must be a Map of base user numbers (integers from 0) to user ids (integers from 1)",
+    },
   ).optional(),
   batchSize: z.number({ error: "must be a number" }).int({
     error: "must be an integer",

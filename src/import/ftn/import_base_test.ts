@@ -3,6 +3,10 @@ import { openStorage } from "../../open.ts";
 import type { Storage } from "../../storage.ts";
 import { at, base, coreOptions, jamCrc32Text } from "./_builders_test.ts";
 import { importFtnBase } from "./import_base.ts";
+import { importMessageBase } from "./import.ts";
+import { writeSquishBase } from "./_squish_writer.ts";
+import { echomailMessages } from "./_echomail_fixture.ts";
+import { StorageError } from "../../errors.ts";
 
 async function threadOf(storage: Storage, areaId: number) {
   const all = await storage.messages.list(areaId, { limit: 1000 });
@@ -452,4 +456,49 @@ Deno.test("importFtnBase() dates a message without a date by its neighbour, so a
     assert.deepEqual(again.counts, { read: 3, imported: 0, skipped: 3 });
   }
   assert.equal((await storage.messages.list(area!.id)).length, 3);
+});
+
+Deno.test("importFtnBase() lists a lastReadUsers entry naming no user as unmatched, and imports everything", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  const records = [{
+    nameCrc: null,
+    userNumber: 0,
+    lastRead: 2,
+    highRead: null,
+  }];
+  const report = await importFtnBase(
+    base([{ number: 1 }, { number: 2 }], records, "squish"),
+    storage,
+    coreOptions({ lastReadUsers: new Map([[0, 999_999]]) }),
+  );
+  assert.equal(report.counts.imported, 2);
+  assert.equal(report.lastRead.set, 0);
+  assert.match(
+    report.lastRead.unmatched[0]?.reason ?? "",
+    /user 999999, who does not exist/,
+  );
+});
+
+Deno.test("importMessageBase() refuses lastReadUsers entries that are no user numbers and ids, as validation, before writing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSquishBase(`${dir}/echo`, echomailMessages(3, 1), []);
+    await using storage = await openStorage(`sqlite:${dir}/board.db`);
+    for (
+      const map of [new Map([[0, 1.5]]), new Map([[-1, 1]]), new Map([[0, 0]])]
+    ) {
+      await assert.rejects(
+        importMessageBase(`${dir}/echo`, storage, {
+          area: "RU.TEST",
+          lastReadUsers: map,
+        }),
+        (e: unknown) =>
+          e instanceof StorageError && e.kind === "validation" &&
+          e.field === "options.lastReadUsers",
+      );
+    }
+    assert.equal(await storage.messageAreas.getByTag("RU.TEST"), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

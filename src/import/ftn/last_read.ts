@@ -67,6 +67,12 @@ export async function applyLastRead(
       no(user);
       continue;
     }
+    if (record.nameCrc === null && await storage.users.get(user) === null) {
+      no(
+        `lastReadUsers maps this user number to user ${user}, who does not exist`,
+      );
+      continue;
+    }
     const msgNum = pointerFor(record.lastRead, numbers, run.placed);
     if (!o.dryRun && run.areaId !== null) {
       await storage.reading.markRead(user, run.areaId, msgNum);
