@@ -13,6 +13,7 @@ import {
   readHeader,
 } from "./jam_header.ts";
 import { isDeleted } from "./jam_message.ts";
+import { counted } from "../../describe.ts";
 
 /** A header found, and the message number it has. */
 export interface Located {
@@ -36,6 +37,8 @@ export interface LocateReports {
 /** The size of a `.jdx` record: the To name's CRC and the header's offset. */
 const INDEX_RECORD_SIZE = 8;
 const EMPTY_SLOT = 0xffffffff;
+/** Index records that lead nowhere reported one by one; the rest in one problem. */
+const REPORTED = 100;
 
 /**
  * The headers `.jdx` points at, in number order; null when the index is unusable (empty though
@@ -79,10 +82,18 @@ export function locateByIndex(
     number: number;
     reason: string;
   }[] = [];
+  /** Header offsets already read, and the records that pointed at one again. */
+  const seen = new Set<number>();
+  const again: { record: number; offset: number }[] = [];
   for (let record = 0; record < count; record++) {
     const crc = view.getUint32(record * INDEX_RECORD_SIZE, true);
     const offset = view.getUint32(record * INDEX_RECORD_SIZE + 4, true);
     if (crc === EMPTY_SLOT && offset === EMPTY_SLOT) continue;
+    if (seen.has(offset)) {
+      again.push({ record, offset });
+      continue;
+    }
+    seen.add(offset);
     const number = baseNumber + record;
     const header = readHeader(jhr, offset);
     if (typeof header === "string") {
@@ -101,7 +112,17 @@ export function locateByIndex(
     );
     return null;
   }
-  for (const { record, offset, number, reason } of failed) {
+  if (again.length > 0) {
+    const first = again[0]!;
+    report.jdx(
+      first.record * INDEX_RECORD_SIZE,
+      baseNumber + first.record,
+      `${
+        counted(again.length, "index record")
+      } point to a header an earlier record points to (first: record ${first.record}, offset ${first.offset}); each header is read once, for the first record, and these numbers have no message`,
+    );
+  }
+  for (const { record, offset, number, reason } of failed.slice(0, REPORTED)) {
     const where =
       `the index record for message ${number} points here, but ${reason}; the message is skipped`;
     if (offset < jhr.length) report.jhr(offset, number, where);
@@ -110,6 +131,15 @@ export function locateByIndex(
         number,
         `it points to offset ${offset}, past the end of the header file; the message is skipped`,
       );}
+  }
+  if (failed.length > REPORTED) {
+    report.jdx(
+      failed[REPORTED]!.record * INDEX_RECORD_SIZE,
+      null,
+      `${
+        counted(failed.length - REPORTED, "further index record")
+      } lead to no message header; those messages are skipped`,
+    );
   }
   for (const { header, number } of located) {
     if (header.messageNumber !== number) {

@@ -435,3 +435,18 @@ Deno.test("readJamBase() says which file is missing", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("parseJam() reads a header once however many index records point to it, reporting them in one problem", () => {
+  const index: [number, number][] = Array.from(
+    { length: 50_000 },
+    () => [0, 1024],
+  );
+  const base = parseJam(writeJam({ messages: [{ text: "only" }], index }));
+  assert.deepEqual(base.messages.map((m) => [m.number, text(m.text)]), [[
+    1,
+    "only",
+  ]]);
+  const again = base.problems.filter((p) => p.file === "base.jdx");
+  assert.equal(again.length, 1);
+  assert.match(again[0]!.reason, /^49,999 index records point to a header/);
+});
