@@ -251,19 +251,43 @@ Deno.test("importFtnBase() applies TZUTC; without it reads the date in timeZone"
   ]);
 });
 
-Deno.test("importFtnBase() keeps a junk address only as a change, never refusing the message", async () => {
+Deno.test("importFtnBase() keeps a junk address as the raw kludge and a change, never refusing the message; a 5D address loses only its domain", async () => {
   await using storage = await openStorage("sqlite::memory:");
   const report = await importFtnBase(
-    base([{ number: 1, origAddr: "2:5020/1042", destAddr: "40000:1/2" }]),
+    base([
+      {
+        number: 1,
+        origAddr: "2:5020/1042",
+        destAddr: "40000:1/2",
+        control: [],
+      },
+      {
+        number: 2,
+        origAddr: "2:5020/1@fidonet",
+        destAddr: "not an address",
+        control: [],
+      },
+    ]),
     storage,
     coreOptions(),
   );
-  assert.equal(report.counts.imported, 1);
+  assert.equal(report.counts.imported, 2);
   const area = await storage.messageAreas.getByTag("TEST_ECHO");
-  const [m] = await storage.messages.list(area!.id);
+  const [m, n] = await storage.messages.list(area!.id);
   assert.equal(m?.origAddr, "2:5020/1042");
   assert.equal(m?.destAddr, null);
-  assert.deepEqual(report.changed.map((c) => c.field), ["destAddr"]);
+  assert.deepEqual(m?.kludges, [{ name: "DADDRESS", value: "40000:1/2" }]);
+  assert.equal(n?.origAddr, "2:5020/1");
+  assert.equal(n?.destAddr, null);
+  assert.deepEqual(n?.kludges, [
+    { name: "OADDRESS", value: "2:5020/1@fidonet" },
+    { name: "DADDRESS", value: "not an address" },
+  ]);
+  assert.deepEqual(report.changed.map((c) => [c.number, c.field]), [
+    [1, "destAddr"],
+    [2, "origAddr"],
+    [2, "destAddr"],
+  ]);
 });
 
 Deno.test("importFtnBase() counts the charset fallbacks by kind and label, decoding them in the default", async () => {

@@ -65,11 +65,15 @@ const QUOTE =
 const ELEBBS = {
   fromName: "MIKE KRUEGER",
   subject: "Test",
-  kludges: [{ name: "PID", value: "EleBBS/DOS v0.09.g1" }],
   origAddr: "100:213/50.12",
-  destAddr: null, // junk: zones 50020 and 46260
+  destAddr: null, // junk: zones 50020 and 46260, kept as DADDRESS kludges
   imported: true,
 };
+/** The kludges of an EleBBS message: its PID, then its junk DADDRESS as the base holds it. */
+const elebbsKludges = (daddress: string) => [
+  { name: "PID", value: "EleBBS/DOS v0.09.g1" },
+  { name: "DADDRESS", value: daddress },
+];
 
 fixtureTest(
   "importMessageBase() imports the EleBBS base exactly",
@@ -84,6 +88,7 @@ fixtureTest(
     assert.deepEqual(await messagesOf(storage, "ELEBBS"), [
       {
         ...ELEBBS,
+        kludges: elebbsKludges("50020:12795/0.62886"),
         msgNum: 1,
         toName: "All",
         body: "TestMail\n\n",
@@ -95,6 +100,7 @@ fixtureTest(
       },
       {
         ...ELEBBS,
+        kludges: elebbsKludges("46260:1517/7907"),
         msgNum: 2,
         toName: "MIKE KRUEGER",
         body: `${QUOTE}Private Reply\n\n`,
@@ -106,6 +112,7 @@ fixtureTest(
       },
       {
         ...ELEBBS,
+        kludges: elebbsKludges("46260:1517/7907"),
         msgNum: 3,
         toName: "MIKE KRUEGER",
         body: `${QUOTE}Public reply\n\n`,
@@ -117,6 +124,7 @@ fixtureTest(
       },
       {
         ...ELEBBS,
+        kludges: elebbsKludges("46260:1517/7907.8"),
         msgNum: 4,
         toName: "MIKE KRUEGER",
         body: "Public reply 2\n\n",

@@ -35,6 +35,12 @@ const CONTROL_PREFIXES: ReadonlyMap<number, Uint8Array> = new Map(
   ] as const).map(([id, prefix]) => [id, new TextEncoder().encode(prefix)]),
 );
 
+/** The control lines of the second and later OADDRESS and DADDRESS subfields. */
+const ADDRESS_PREFIXES = [
+  new TextEncoder().encode("OADDRESS: "),
+  new TextEncoder().encode("DADDRESS: "),
+];
+
 /** Whether a header's Attribute has the DELETED bit. */
 export function isDeleted(header: JamHeader): boolean {
   return (header.attribute & DELETED) !== 0;
@@ -74,7 +80,15 @@ export function toMessage(
     destAddr: dest === undefined ? null : latin1(field(dest)),
     replyTo: header.replyTo,
     replies: [],
-    control: header.subfields.flatMap(({ id, data }) => {
+    control: header.subfields.flatMap((subfield) => {
+      const { id, data } = subfield;
+      // The first OADDRESS and DADDRESS are the addresses; more (carbon copies) are kept as
+      // control lines of their names.
+      if (id === OADDRESS || id === DADDRESS) {
+        return data === (id === OADDRESS ? orig : dest)
+          ? []
+          : [controlLine(ADDRESS_PREFIXES[id]!, data)];
+      }
       const prefix = CONTROL_PREFIXES.get(id);
       return prefix === undefined ? [] : [controlLine(prefix, data)];
     }),

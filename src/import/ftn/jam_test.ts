@@ -18,7 +18,7 @@ function parse(base: TestBase, without: { jdx?: boolean } = {}): FtnBase {
   );
 }
 
-Deno.test("parseJam() maps every subfield, keeping control lines in stored order", () => {
+Deno.test("parseJam() maps every subfield, keeping control lines in stored order and addresses after the first as control lines", () => {
   const [message] = parse({
     messages: [{
       subfields: [
@@ -60,6 +60,9 @@ Deno.test("parseJam() maps every subfield, keeping control lines in stored order
     "SEEN-BY: 5020/1 2",
     "PATH: 5020/1",
     "FLAGS DIR",
+    // The second OADDRESS and DADDRESS (carbon copies) are kept as control lines.
+    "OADDRESS: 9:9/9",
+    "DADDRESS: 8:8/8",
   ]);
 });
 

@@ -71,6 +71,8 @@ export function prepareMessage(
   const msgid = ftnId(text.msgid, "MSGID", "ftnMsgid", kludges, change);
   const reply = ftnId(text.reply, "REPLY", "ftnReply", kludges, change);
   const createdAt = dateOf(raw, text.utcOffsetMinutes, options, change);
+  const origAddr = address(raw.origAddr, "origAddr", kludges, change);
+  const destAddr = address(raw.destAddr, "destAddr", kludges, change);
   return {
     number: raw.number,
     replyTo: raw.replyTo,
@@ -84,8 +86,8 @@ export function prepareMessage(
     ftnMsgid: msgid,
     ftnReply: reply,
     kludges: fitKludges(kludges, change),
-    origAddr: address(raw.origAddr, "origAddr", change),
-    destAddr: address(raw.destAddr, "destAddr", change),
+    origAddr,
+    destAddr,
     private: raw.private,
     fallback: text.fallback,
     unknownLabel: text.unknownLabel,
@@ -183,29 +185,47 @@ function fitKludges(
 }
 
 const ZONE_MAX = 32767;
-const ADDRESS = /^\d{1,5}:\d{1,5}\/\d{1,5}(\.\d{1,5})?$/;
+const ADDRESS = /^(\d{1,5}:\d{1,5}\/\d{1,5}(?:\.\d{1,5})?)(@[!-~]+)?$/;
 
 /**
  * An address the storage takes (each part 0–65535) whose zone is at most 32767 (FidoNet's zones
- * are small numbers; JAM writers put junk with zones above 32767 in DADDRESS), else `null`,
- * reported as a change: the message is imported without it.
+ * are small numbers; JAM writers put junk with zones above 32767 in DADDRESS), else `null`: the
+ * message is imported without it, and the value as the base holds it is kept as a kludge named
+ * after JAM's subfield (`OADDRESS`, `DADDRESS`), reported as a change. A 5D address
+ * (`2:5020/1@fidonet`) is stored without its domain, which that kludge keeps.
  */
 function address(
   value: string | null,
-  field: string,
+  field: "origAddr" | "destAddr",
+  kludges: { name: string; value: string }[],
   change: Change,
 ): string | null {
   if (value === null) return null;
+  const name = field === "origAddr" ? "OADDRESS" : "DADDRESS";
   const text = value.trim();
+  const match = ADDRESS.exec(text);
+  const address = match?.[1];
   if (
-    ADDRESS.test(text) && Number(text.split(":")[0]) <= ZONE_MAX &&
-    text.split(/[:/.]/).every((p) => Number(p) <= 65535)
-  ) return text;
+    address !== undefined && Number(address.split(":")[0]) <= ZONE_MAX &&
+    address.split(/[:/.]/).every((p) => Number(p) <= 65535)
+  ) {
+    if (match![2] !== undefined) {
+      kludges.push({ name, value });
+      change(
+        field,
+        `${
+          JSON.stringify(value)
+        }: stored as ${address}; its domain is kept in the ${name} kludge`,
+      );
+    }
+    return address;
+  }
+  kludges.push({ name, value });
   change(
     field,
     `${
       JSON.stringify(value)
-    } is not a FidoNet address zone:net/node[.point] (zone 0–32767, other parts 0–65535): left out`,
+    } is not a FidoNet address zone:net/node[.point] (zone 0–32767, other parts 0–65535): kept only as the ${name} kludge`,
   );
   return null;
 }
