@@ -125,3 +125,43 @@ Deno.test("import-ftn refuses bad usage with exit code 2 before it opens a datab
   assert.match(missing.stderr, /no JAM \(\.jhr\) or Squish \(\.sqd\) base/);
   assert.deepEqual([...Deno.readDirSync(dir)], []);
 });
+
+Deno.test("import-ftn fails (exit 1, not the usage code) on a base it cannot read, and on a directory named like a base's file, saying which", async () => {
+  await using tmp = await tempDir();
+  const dir = String(tmp);
+  await Deno.writeFile(
+    join(dir, "bad.jhr"),
+    new TextEncoder().encode("NOT A JAM BASE"),
+  );
+  await Deno.mkdir(join(dir, "dir.sqd"));
+  const db = `sqlite:${join(dir, "board.db")}`;
+  const bad = await runCli([
+    "import-ftn",
+    "--from",
+    join(dir, "bad"),
+    "--area",
+    "BAD",
+    "--db",
+    db,
+  ]);
+  assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+  assert.match(
+    bad.stderr,
+    /^error: Cannot read the JAM base as its header file does not start with a JAM area header/,
+  );
+  const folder = await runCli([
+    "import-ftn",
+    "--from",
+    join(dir, "dir"),
+    "--area",
+    "DIR",
+    "--db",
+    db,
+  ]);
+  assert.equal(folder.code, 1, folder.stdout + folder.stderr);
+  assert.match(
+    folder.stderr,
+    /^error: Cannot read the Squish base as ".*dir\.sqd" is a directory, not a regular file/,
+  );
+  await assert.rejects(Deno.stat(join(dir, "board.db")));
+});

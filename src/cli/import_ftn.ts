@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { StorageError } from "../errors.ts";
 import { parseFlags, usageError } from "./args.ts";
 import type { FtnImportProgress, FtnImportReport } from "../import/mod.ts";
 import { importSource, readMessageBase } from "../import/ftn/import.ts";
@@ -86,15 +87,31 @@ export async function importFtnCommand(
   const meter = progressMeter(out, "message");
   // The options and the whole base first: bad input, or a path without a base, fails before
   // any database is opened, created or migrated.
-  const source = await readMessageBase(values.from, {
-    area: values.area,
-    format: values.format,
-    charset: values.charset,
-    timeZone: values["time-zone"],
-    dryRun,
-    onProgress: ({ done, total }: FtnImportProgress) =>
-      meter("importing messages", done, total),
-  });
+  let source;
+  try {
+    source = await readMessageBase(values.from, {
+      area: values.area,
+      format: values.format,
+      charset: values.charset,
+      timeZone: values["time-zone"],
+      dryRun,
+      onProgress: ({ done, total }: FtnImportProgress) =>
+        meter("importing messages", done, total),
+    });
+  } catch (error) {
+    // A base whose files no reader can read is a failure (exit 1), not a usage error: its
+    // `validation` error names no option.
+    if (
+      error instanceof StorageError && error.kind === "validation" &&
+      error.field === undefined
+    ) {
+      if (out.json) {
+        out.data({ error: { kind: error.kind, message: error.message } });
+      } else out.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
   const opened = await openTarget(database.url, dryRun);
   await using storage = opened.storage;
   const report = await importSource(source, storage);

@@ -8,6 +8,7 @@
 
 import { basename, dirname, join } from "node:path";
 import { StorageError } from "../../errors.ts";
+import { readBaseFile } from "./base_file.ts";
 import * as runtime from "../../runtime.ts";
 import { jamBaseNames, type JamFiles, parseJam } from "./jam_parse.ts";
 import type { FtnBase } from "./types.ts";
@@ -51,7 +52,7 @@ export async function readJamBase(path: string): Promise<FtnBase> {
     const name = found[ext];
     if (name === undefined) return null;
     names[ext] = name;
-    return await runtime.readFile(join(folder, name));
+    return await readBaseFile(join(folder, name), "JAM");
   };
   const [jhr, jdt, jdx, jlr] = await Promise.all([
     read("jhr"),

@@ -20,6 +20,7 @@
 
 import { basename, dirname, join } from "node:path";
 import { StorageError } from "../../errors.ts";
+import { readBaseFile } from "./base_file.ts";
 import * as runtime from "../../runtime.ts";
 import type { FtnBase, FtnRawMessage, FtnReadProblem } from "./types.ts";
 import { BASE, BASE_HEADER_SIZE, FRAME_HEADER_SIZE } from "./_squish_layout.ts";
@@ -80,9 +81,9 @@ export async function readSquishBase(path: string): Promise<FtnBase> {
   const sqiName = find("sqi");
   const sqlName = find("sql");
   const read = (name: string | null) =>
-    name === null ? null : runtime.readFile(join(dir, name));
+    name === null ? null : readBaseFile(join(dir, name), "Squish");
   const [sqd, sqi, sql] = await Promise.all([
-    runtime.readFile(join(dir, sqdName)),
+    readBaseFile(join(dir, sqdName), "Squish"),
     read(sqiName),
     read(sqlName),
   ]);
