@@ -526,3 +526,34 @@ Deno.test("importMessageBase() refuses lastReadUsers entries that are no user nu
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("importFtnBase() takes a netmail message's addresses from INTL, FMPT and TOPT, and lists an unreadable TZUTC", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  const report = await importFtnBase(
+    base([
+      {
+        number: 1,
+        origAddr: "0:234/5",
+        destAddr: "0:5020/2",
+        control: ["INTL 2:5020/2 1:234/5", "FMPT 7", "TOPT 3", "TZUTC: abcd"],
+      },
+    ]),
+    storage,
+    coreOptions(),
+  );
+  const area = await storage.messageAreas.getByTag("TEST_ECHO");
+  const [m] = await storage.messages.list(area!.id);
+  assert.equal(m?.origAddr, "1:234/5.7");
+  assert.equal(m?.destAddr, "2:5020/2.3");
+  assert.deepEqual(m?.kludges.map((k) => k.name), [
+    "INTL",
+    "FMPT",
+    "TOPT",
+    "TZUTC",
+  ]);
+  assert.deepEqual(report.changed.map((c) => [c.number, c.field]), [[
+    1,
+    "createdAt",
+  ]]);
+  assert.equal(m?.createdAt.toISOString(), "2024-03-01T12:00:01.000Z");
+});

@@ -71,8 +71,28 @@ export function prepareMessage(
   const msgid = ftnId(text.msgid, "MSGID", "ftnMsgid", kludges, change);
   const reply = ftnId(text.reply, "REPLY", "ftnReply", kludges, change);
   const createdAt = dateOf(raw, text.utcOffsetMinutes, options, change);
-  const origAddr = address(raw.origAddr, "origAddr", kludges, change);
-  const destAddr = address(raw.destAddr, "destAddr", kludges, change);
+  const netmail = netmailAddresses(kludges);
+  const origAddr = address(
+    netmail.orig ?? raw.origAddr,
+    "origAddr",
+    kludges,
+    change,
+  );
+  const destAddr = address(
+    netmail.dest ?? raw.destAddr,
+    "destAddr",
+    kludges,
+    change,
+  );
+  if (
+    text.utcOffsetMinutes === null &&
+    kludges.some((k) => k.name === "TZUTC" || k.name === "TZUTCINFO")
+  ) {
+    change(
+      "createdAt",
+      "the TZUTC kludge's value is not an offset [+-]hhmm: the date was read in the time zone given",
+    );
+  }
   return {
     number: raw.number,
     replyTo: raw.replyTo,
@@ -182,6 +202,30 @@ function fitKludges(
     change("kludges", `only the first ${KLUDGES_MAX} kludges were kept`);
   }
   return out;
+}
+
+/**
+ * A netmail message's full addresses from its INTL, FMPT and TOPT kludges (FTS-4001): INTL gives
+ * the destination's and origin's zone:net/node, FMPT and TOPT their points. `null` where the
+ * kludges do not say (the base's own addresses then stand).
+ */
+function netmailAddresses(
+  kludges: readonly { name: string; value: string }[],
+): { orig: string | null; dest: string | null } {
+  const value = (name: string) =>
+    kludges.find((k) => k.name === name)?.value.trim();
+  const intl = /^(\d+:\d+\/\d+)\s+(\d+:\d+\/\d+)$/.exec(value("INTL") ?? "");
+  if (intl === null) return { orig: null, dest: null };
+  const point = (name: string) => {
+    const p = value(name);
+    return p !== undefined && /^\d+$/.test(p) && Number(p) !== 0
+      ? `.${Number(p)}`
+      : "";
+  };
+  return {
+    dest: `${intl[1]}${point("TOPT")}`,
+    orig: `${intl[2]}${point("FMPT")}`,
+  };
 }
 
 const ZONE_MAX = 32767;
