@@ -12,6 +12,7 @@ import type { Storage } from "../../storage.ts";
 import { parse } from "../../validate.ts";
 import { newMessageArea } from "../../schemas.ts";
 import { echoArea } from "./area.ts";
+import { storageSchema } from "../impulse71/import.ts";
 import { isKnownTimeZone } from "../impulse71/dates.ts";
 import { importFtnBase } from "./import_base.ts";
 import { jamNameCrc32, readJamBase } from "./jam.ts";
@@ -148,7 +149,8 @@ export async function readMessageBase(
  * @param storage The target storage.
  * @param options The area, format, default charset, time zone, dry run, progress.
  * @returns What was read, imported and skipped, and why.
- * @throws {StorageError} `validation` for bad options; `not_found` when no base has that path;
+ * @throws {StorageError} `validation` for bad options or a storage that is not one; `not_found`
+ *   when no base has that path;
  *   whatever the storage throws.
  *
  * @example
@@ -169,6 +171,7 @@ export async function importMessageBase(
   storage: Storage,
   options: ImportMessageBaseOptions,
 ): Promise<FtnImportReport> {
+  parse(storageSchema, storage, "storage", "importMessageBase");
   return await importSource(await readMessageBase(path, options), storage);
 }
 

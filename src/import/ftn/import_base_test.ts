@@ -557,3 +557,14 @@ Deno.test("importFtnBase() takes a netmail message's addresses from INTL, FMPT a
   ]]);
   assert.equal(m?.createdAt.toISOString(), "2024-03-01T12:00:01.000Z");
 });
+
+Deno.test("importMessageBase() refuses a storage that is not one as validation naming storage", async () => {
+  await assert.rejects(
+    importMessageBase("/nowhere/base", null as unknown as Storage, {
+      area: "RU.TEST",
+    }),
+    (e: unknown) =>
+      e instanceof StorageError && e.kind === "validation" &&
+      e.field === "storage",
+  );
+});

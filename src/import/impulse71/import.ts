@@ -109,8 +109,8 @@ const directorySchema: z.ZodType<string, unknown> = z.unknown().transform(
   },
 );
 
-/** The target: an open storage (what `openStorage` returns). */
-const storageSchema = z.custom<Storage>(
+/** The target of an import: an open storage (what `openStorage` returns). */
+export const storageSchema: z.ZodType<Storage> = z.custom<Storage>(
   (value) =>
     typeof value === "object" && value !== null &&
     typeof (value as Storage).transaction === "function" &&
