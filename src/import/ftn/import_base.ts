@@ -300,7 +300,9 @@ function fallbacks(messages: PreparedMessage[]): FtnFallbackCount[] {
   const counts = new Map<string, FtnFallbackCount>();
   for (const m of messages) {
     if (m.fallback === null) continue;
-    const label = m.fallback === "unknown" ? m.unknownLabel : null;
+    const label = m.fallback === "unknown" || m.fallback === "invalid"
+      ? m.unknownLabel
+      : null;
     const key = `${m.fallback}\0${label ?? ""}`;
     const entry = counts.get(key) ??
       { kind: m.fallback, label, count: 0 };

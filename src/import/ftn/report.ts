@@ -43,9 +43,12 @@ export interface FtnChange {
 
 /** How many messages fell back to the default charset, by kind and CHRS label. */
 export interface FtnFallbackCount {
-  /** `missing`: no CHRS/CHARSET kludge; `unknown`: a label not supported; `ibmpc`: `IBMPC`. */
-  kind: "missing" | "unknown" | "ibmpc";
-  /** The label as the kludge gave it (`unknown` only), else `null`. */
+  /**
+   * `missing`: no CHRS/CHARSET kludge; `unknown`: a label not supported; `ibmpc`: `IBMPC`;
+   * `invalid`: bytes the named set cannot hold (UTF-8 that is not, ASCII with bytes above 0x7F).
+   */
+  kind: "missing" | "unknown" | "ibmpc" | "invalid";
+  /** The label as the kludge gave it (`unknown` and `invalid`), else `null`. */
   label: string | null;
   /** How many messages. */
   count: number;

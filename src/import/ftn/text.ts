@@ -52,8 +52,8 @@ export interface DecodedFtnMessage {
    * ("missing"), a set not known ("unknown"), or the obsolete `IBMPC` without a known CODEPAGE
    * kludge ("ibmpc"); null when the kludge decided.
    */
-  fallback: "missing" | "unknown" | "ibmpc" | null;
-  /** The label as the kludge gave it when `fallback` is "unknown", else null. */
+  fallback: "missing" | "unknown" | "ibmpc" | "invalid" | null;
+  /** The label as the kludge gave it when `fallback` is "unknown" or "invalid", else null. */
   unknownLabel: string | null;
   /** Minutes east of UTC from the first readable TZUTC or TZUTCINFO kludge, or null. */
   utcOffsetMinutes: number | null;
@@ -131,7 +131,11 @@ export function decodeFtnMessage(
   // soft CR just before a ^A at a line start, removed in the real decoding, makes a kludge line
   // the scan does not see.)
   const scan = parse(raw, decoderFor("LATIN-1"));
-  const choice = chooseCharset(scan.kludges, defaultCharset);
+  const choice = fitting(
+    raw,
+    chooseCharset(scan.kludges, defaultCharset),
+    defaultCharset,
+  );
   const decoder = decoderFor(choice.charset);
   const decode = (bytes: Uint8Array) => decoder(bytes).replaceAll("\u008d", "");
   const { kludges, body } = parse(raw, decode);
@@ -158,7 +162,9 @@ export function decodeFtnMessage(
     reply: reply === null ? null : clean(reply),
     charset: choice.charset,
     fallback: choice.fallback,
-    unknownLabel: choice.fallback === "unknown" ? clean(label) : null,
+    unknownLabel: choice.fallback === "unknown" || choice.fallback === "invalid"
+      ? clean(label)
+      : null,
     utcOffsetMinutes: utcOffset(kludges),
     replaced,
   };
@@ -234,6 +240,8 @@ function firstWord(value: string): string {
 interface CharsetChoice {
   charset: string;
   fallback: DecodedFtnMessage["fallback"];
+  /** The kludge said ASCII (which the default stands for: every set here is ASCII below 0x80). */
+  ascii?: boolean;
 }
 
 /** The code page the first CHRS/CHARSET kludge names, or the default and the reason. */
@@ -255,12 +263,45 @@ function chooseCharset(
       : { charset: defaultCharset, fallback: "ibmpc" };
   }
   if (upper === "ASCII" || upper === "US-ASCII") {
-    return { charset: defaultCharset, fallback: null };
+    return { charset: defaultCharset, fallback: null, ascii: true };
   }
   const named = canonicalCharset(label);
   return named === null
     ? { charset: defaultCharset, fallback: "unknown" }
     : { charset: named, fallback: null };
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The choice, unless the message's bytes cannot be in the set its kludge names: text declared
+ * UTF-8 that is not valid UTF-8, or declared ASCII with bytes above 0x7F, is decoded in the
+ * default set instead (its bytes kept, not turned into U+FFFD), as fallback "invalid".
+ */
+function fitting(
+  raw: FtnRawMessage,
+  choice: CharsetChoice,
+  defaultCharset: string,
+): CharsetChoice {
+  if (choice.fallback !== null) return choice;
+  const fields = [
+    raw.fromName,
+    raw.toName,
+    raw.subject,
+    ...raw.control,
+    raw.text,
+  ];
+  const fits = choice.charset === "UTF-8"
+    ? fields.every((bytes) => {
+      try {
+        strictUtf8.decode(bytes);
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    : !choice.ascii || fields.every((bytes) => bytes.every((b) => b < 0x80));
+  return fits ? choice : { charset: defaultCharset, fallback: "invalid" };
 }
 
 /** Removes the first kludge of this name with a non-blank value; returns its value, trimmed. */

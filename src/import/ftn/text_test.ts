@@ -395,3 +395,30 @@ Deno.test("decodeFtnMessage() decodes any bytes without throwing; the body has n
     { numRuns: 2000 },
   );
 });
+
+Deno.test("decodeFtnMessage() decodes text its CHRS set cannot hold (bad UTF-8, 8-bit ASCII) in the default set, as fallback invalid", () => {
+  const raw = (chrs: string, text: number[]) =>
+    message(String.fromCharCode(...text), [`CHRS: ${chrs}`]);
+  const utf8 = decodeFtnMessage(raw("UTF-8 4", [0x8d, 0xa0, 0xff]), {
+    defaultCharset: "CP866",
+  });
+  assert.equal(utf8.body, "На\u00a0");
+  assert.deepEqual([utf8.charset, utf8.fallback, utf8.unknownLabel], [
+    "CP866",
+    "invalid",
+    "UTF-8",
+  ]);
+  const ascii = decodeFtnMessage(raw("ASCII 1", [0x41, 0x8e]), {
+    defaultCharset: "CP437",
+  });
+  assert.equal(ascii.body, "AÄ");
+  assert.deepEqual([ascii.fallback, ascii.unknownLabel], ["invalid", "ASCII"]);
+  const clean = decodeFtnMessage(raw("UTF-8 4", [0xd0, 0x9d]), {
+    defaultCharset: "CP866",
+  });
+  assert.deepEqual([clean.body, clean.fallback], ["Н", null]);
+  const plain = decodeFtnMessage(raw("ASCII 1", [0x41]), {
+    defaultCharset: "CP437",
+  });
+  assert.deepEqual([plain.body, plain.fallback], ["A", null]);
+});
