@@ -33,7 +33,8 @@ Options:
   --area <TAG>        the message area's tag
   --format <f>        jam or squish (default: the format whose files exist)
   --charset <cp>      the code page of messages without a CHRS kludge, with an unknown one or
-                      IBMPC (default CP437): CP437, CP850, CP866, CP1251, KOI8-R, LATIN-1, UTF-8
+                      IBMPC (default CP437): CP437, CP850, CP852, CP866, CP1251, KOI8-R,
+                      LATIN-1, UTF-8 and more (see the README)
   --time-zone <zone>  the IANA time zone of dates without a TZUTC kludge (default UTC, which
                       keeps the clock digits as written)
   --db <url>          the database (default: $IMPULSE_DATABASE_URL, then $DATABASE_URL, else

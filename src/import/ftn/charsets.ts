@@ -76,6 +76,16 @@ const CP850_HIGH = "ÇüéâäàåçêëèïîìÄÅ" +
   "ÓßÔÒõÕµþÞÚÛÙýÝ¯´" +
   "\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0";
 
+/** IBM code page 852 (DOS Central Europe, FTS-5003 level 2), 0x80–0xFF. */
+const CP852_HIGH = "ÇüéâäůćçłëŐőîŹÄĆ" +
+  "ÉĹĺôöĽľŚśÖÜŤťŁ×č" +
+  "áíóúĄąŽžĘę¬źČş«»" +
+  "░▒▓│┤ÁÂĚŞ╣║╗╝Żż┐" +
+  "└┴┬├─┼Ăă╚╔╩╦╠═╬¤" +
+  "đĐĎËďŇÍÎě┘┌█▄ŢŮ▀" +
+  "ÓßÔŃńňŠšŔÚŕŰýÝţ´" +
+  "\u00ad˝˛ˇ˘§÷¸°¨˙űŘř■\u00a0";
+
 /**
  * The characters for 0x80–0xFF of a single-byte set the built-in `TextDecoder` has, read once.
  * Only this half is taken from it: Node's `TextDecoder("ibm866")` (ICU) swaps 0x1A, 0x1C and
@@ -111,6 +121,7 @@ const SETS: Record<string, { make: () => Decoder; labels: string[] }> = {
     labels: ["IBM437", "437", "PC8"],
   },
   "CP850": { make: () => table(CP850_HIGH), labels: ["IBM850", "850"] },
+  "CP852": { make: () => table(CP852_HIGH), labels: ["IBM852", "852"] },
   "CP866": {
     make: () => table(highHalf("ibm866")),
     labels: ["IBM866", "866", "ALT", "+7_FIDO"],
