@@ -374,7 +374,7 @@ Deno.test("backup stopped by SIGTERM or SIGINT mid-copy removes its partial copy
     }
     child.kill(signal);
     const status = await child.status;
-    assert.equal(status.code, code, signal);
+    assert.equal(status.code, code, `${signal}: ${status.code}`);
     assert.deepEqual(
       [...Deno.readDirSync(dir)].map((entry) => entry.name)
         .filter((name) => name.startsWith("copy.db")),

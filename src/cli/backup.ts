@@ -80,15 +80,25 @@ export async function backupCommand(
   const started = performance.now();
   // Ctrl-C or SIGTERM: the partial copy (a whole board's worth of data) goes with the process.
   using stop = interruption();
-  stop.signal.addEventListener("abort", async () => {
-    await removePartial(target);
-    out.progress("");
-    Deno.exit(stop.exitCode);
+  let stopping: Promise<never> | undefined;
+  stop.signal.addEventListener("abort", () => {
+    stopping = (async () => {
+      await removePartial(target);
+      out.progress("");
+      return Deno.exit(stop.exitCode);
+    })();
   });
-  const pages = await writeCopy(source, target, {
-    force: values.force ?? false,
-    meter: progressMeter(out, "page"),
-  });
+  let pages: number;
+  try {
+    pages = await writeCopy(source, target, {
+      force: values.force ?? false,
+      meter: progressMeter(out, "page"),
+    });
+  } catch (error) {
+    // Stopped by a signal, the copy fails as its partial file goes: the signal's exit stands.
+    if (stopping !== undefined) return await stopping;
+    throw error;
+  }
   out.progress("");
   const report: BackupReport = {
     from: shownDatabase(database),
