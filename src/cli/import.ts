@@ -42,6 +42,23 @@ Options:
   --help              print this text`;
 
 /**
+ * The database an import writes into: `--db`, else the default; a dry run without `--db`
+ * imports into an empty in-memory database.
+ *
+ * @param db The `--db` value, if given.
+ * @param dryRun Whether this is a dry run.
+ * @returns The choice.
+ */
+export function importDatabase(
+  db: string | undefined,
+  dryRun: boolean,
+): DatabaseChoice {
+  return db === undefined && dryRun
+    ? { url: MEMORY, from: "default" }
+    : chooseDatabase(db);
+}
+
+/**
  * Runs `import-impulse71` with its arguments.
  *
  * @param args The arguments after `import-impulse71`.
@@ -74,9 +91,7 @@ export async function importCommand(
     );
   }
   const dryRun = values["dry-run"] ?? false;
-  const database: DatabaseChoice = values.db === undefined && dryRun
-    ? { url: MEMORY, from: "default" }
-    : chooseDatabase(values.db);
+  const database = importDatabase(values.db, dryRun);
   const url = database.url;
   // The install and the options first: bad input, or a directory without an install, fails
   // before any database is opened, created or migrated.

@@ -8,13 +8,8 @@ import { StorageError } from "../errors.ts";
 import { parseFlags, usageError } from "./args.ts";
 import type { FtnImportProgress, FtnImportReport } from "../import/mod.ts";
 import { importSource, readMessageBase } from "../import/ftn/import.ts";
-import {
-  chooseDatabase,
-  type DatabaseChoice,
-  type Output,
-  shownDatabase,
-} from "./output.ts";
-import { MEMORY, openTarget } from "./import.ts";
+import { type Output, shownDatabase } from "./output.ts";
+import { importDatabase, openTarget } from "./import.ts";
 import { progressMeter } from "./progress.ts";
 
 /** The usage text of `import-ftn`. */
@@ -82,9 +77,7 @@ export async function importFtnCommand(
     }
   }
   const dryRun = values["dry-run"] ?? false;
-  const database: DatabaseChoice = values.db === undefined && dryRun
-    ? { url: MEMORY, from: "default" }
-    : chooseDatabase(values.db);
+  const database = importDatabase(values.db, dryRun);
   const meter = progressMeter(out, "message");
   // The options and the whole base first: bad input, or a path without a base, fails before
   // any database is opened, created or migrated.

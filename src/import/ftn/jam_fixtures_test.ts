@@ -10,27 +10,13 @@ import { join } from "node:path";
 import { jamCrc32, jamNameCrc32, parseJam, readJamBase } from "./jam.ts";
 import { latin1, writeJam } from "./_jam_writer_test.ts";
 import { JAM_FIXTURES } from "./_fixtures_test.ts";
-import type { FtnLocalTime, FtnRawMessage } from "./types.ts";
+import { at } from "./_builders_test.ts";
+import type { FtnRawMessage } from "./types.ts";
 
 const JAM = JAM_FIXTURES;
 
 function fixtureTest(name: string, fn: (jam: string) => Promise<void>): void {
   Deno.test({ name, ignore: JAM === null, fn: () => fn(JAM!) });
-}
-
-/** A JAM time as `date -u -d @<seconds>` prints it. */
-function at(iso: string): FtnLocalTime {
-  const [year, month, day, hour, minute, second] = iso.split(/[- :]/).map(
-    Number,
-  );
-  return {
-    year: year!,
-    month: month!,
-    day: day!,
-    hour: hour!,
-    minute: minute!,
-    second: second!,
-  };
 }
 
 type Expected =
