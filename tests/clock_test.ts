@@ -189,7 +189,7 @@ conformance(
 
 conformance(
   "a clock that returns no finite number fails the operation as validation naming options.clock; nothing is written",
-  async (s, _target, fresh) => {
+  async (s, target, fresh) => {
     t = START;
     await using broken = await fresh.open({
       clock: () => Number.NaN,
@@ -207,7 +207,11 @@ conformance(
       "validation",
       "options.clock",
     );
-    assert.equal(await s.users.findByUsername("Clara"), null);
+    // Nothing written: seen from the test's storage on the same database (an in-memory target
+    // opens a new, empty database each time, where there is nothing to see).
+    if (target.capabilities.persistent) {
+      assert.equal(await s.users.findByUsername("Clara"), null);
+    }
   },
   options,
 );
