@@ -346,15 +346,29 @@ const kludge = z.strictObject({
 });
 
 /**
- * The characters of a message's kludges, names and values together. Bounded like the body: else
- * 10000 values of 65536 characters pass each entry's bound and fail as a RangeError when the
- * list is serialised (a JavaScript string holds at most about 2^29 characters).
+ * Whether a message's kludges, names and values together, hold at most {@linkcode KLUDGE_CHARS}
+ * characters. Bounded like the body: else 10000 values of 65536 characters pass each entry's
+ * bound and fail as a RangeError when the list is serialised (a JavaScript string holds at most
+ * about 2^29 characters). Characters are counted only past as many UTF-16 units (never more
+ * characters than units).
  */
-function kludgeChars(kludges: readonly { name: unknown; value: unknown }[]) {
+function kludgesFit(kludges: readonly { name: unknown; value: unknown }[]) {
+  return total(kludges, (s) => s.length) <= KLUDGE_CHARS ||
+    total(kludges, characters) <= KLUDGE_CHARS;
+}
+
+/** The characters all kludges of a message may hold together. */
+const KLUDGE_CHARS = 1_048_576;
+
+/** The sum of `size` over the names and values of the kludges that are strings. */
+function total(
+  kludges: readonly { name: unknown; value: unknown }[],
+  size: (s: string) => number,
+): number {
   let n = 0;
   for (const { name, value } of kludges) {
-    n += (typeof name === "string" ? characters(name) : 0) +
-      (typeof value === "string" ? characters(value) : 0);
+    n += (typeof name === "string" ? size(name) : 0) +
+      (typeof value === "string" ? size(value) : 0);
   }
   return n;
 }
@@ -373,7 +387,7 @@ export const newMessage = z.strictObject({
   ftnReply: ftnId.nullable().default(null),
   kludges: z.array(kludge, { error: "must be an array of { name, value }" })
     .max(10_000, { error: "must have at most 10000 entries" })
-    .refine((ks) => kludgeChars(ks) <= 1_048_576, {
+    .refine(kludgesFit, {
       error: "must have at most 1048576 characters in all (names and values)",
     }).default([]),
   createdAt: date.optional(),
