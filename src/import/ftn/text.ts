@@ -130,10 +130,9 @@ export function decodeFtnMessage(
   // kludges of the real decoding, and the CHRS kludge is found before the set is known. (Only a
   // soft CR just before a ^A at a line start, removed in the real decoding, makes a kludge line
   // the scan does not see.)
-  const scan = parse(raw, decoderFor("LATIN-1"));
   const choice = fitting(
     raw,
-    chooseCharset(scan.kludges, defaultCharset),
+    chooseCharset(scanKludges(raw), defaultCharset),
     defaultCharset,
   );
   const decoder = decoderFor(choice.charset);
@@ -192,6 +191,21 @@ function parse(raw: FtnRawMessage, decode: Decoder): Parsed {
     }
   });
   return { kludges, body };
+}
+
+/**
+ * The kludges the charset is chosen from, read in Latin-1: the control lines', and the text's
+ * too unless a CHRS/CHARSET kludge among the control lines decides already (the first one
+ * counts, and the control lines come first; `IBMPC` looks for a CODEPAGE kludge anywhere).
+ */
+function scanKludges(raw: FtnRawMessage): FtnKludge[] {
+  const latin1 = decoderFor("LATIN-1");
+  const control = raw.control.flatMap((line) => kludgesOf(latin1(line)));
+  const chrs = control.find(isCharsetKludge);
+  if (chrs !== undefined && firstWord(chrs.value).toUpperCase() !== "IBMPC") {
+    return control;
+  }
+  return parse(raw, latin1).kludges;
 }
 
 /** Where the echomail trailer starts: the last lines that are only SEEN-BY, ^A or blank. */

@@ -122,6 +122,22 @@ Deno.test("decodeFtnMessage() takes IBMPC's set from a CODEPAGE kludge it knows"
   const unknown = decode("\x8d", ["CHRS: IBMPC 2", "CODEPAGE: 9999"], "CP437");
   assert.equal(unknown.charset, "CP437");
   assert.equal(unknown.fallback, "ibmpc");
+  // The CODEPAGE kludge may be a kludge line of the text, after a CHRS among the control lines.
+  const inText = decode(
+    "\x8d\xa0\r\x01CODEPAGE: 866\r",
+    ["CHRS: IBMPC 2"],
+    "CP437",
+  );
+  assert.equal(inText.charset, "CP866");
+  assert.equal(inText.body, "На\n");
+});
+
+Deno.test("decodeFtnMessage() takes the first CHRS, among the control lines or else in the text", () => {
+  const control = decode("\x8d\xa0\r\x01CHRS: KOI8-R 2\r", ["CHRS: CP866 2"]);
+  assert.equal(control.charset, "CP866");
+  const text = decode("\x8d\xa0\r\x01CHRS: CP866 2\r", ["PID: x"]);
+  assert.equal(text.charset, "CP866");
+  assert.equal(text.body, "На\n");
 });
 
 Deno.test("decodeFtnMessage() reads CHARSET like CHRS, ignores the level, and takes ASCII as the default", () => {
