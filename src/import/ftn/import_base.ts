@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Message } from "../../records.ts";
+import { StorageError } from "../../errors.ts";
+import type { Message, MessageAreaKind } from "../../records.ts";
 import type { Storage } from "../../storage.ts";
 import { echoArea } from "./area.ts";
 import {
@@ -30,6 +31,9 @@ import type {
 } from "./report.ts";
 import type { DecodedFtnMessage } from "./text.ts";
 import type { FtnBase, FtnRawMessage } from "./types.ts";
+
+/** The kinds of area a base may come into: a local or private-mail area takes none. */
+const FTN_KINDS: readonly MessageAreaKind[] = ["echomail", "netmail"];
 
 /** The options of {@linkcode importFtnBase}, checked and with their defaults. */
 export interface FtnBaseImportOptions {
@@ -101,6 +105,13 @@ export async function importFtnBase(
   }
   dateUndated(live);
   const existing = await storage.messageAreas.getByTag(o.area);
+  if (existing !== null && !FTN_KINDS.includes(existing.kind)) {
+    throw new StorageError(
+      "validation",
+      `Invalid importMessageBase options: options.area names a ${existing.kind} area ("${existing.tag}"), and FidoNet messages go only into an echomail or netmail area: give the tag of one, or a new tag (an echomail area is made for it)`,
+      { field: "options.area" },
+    );
+  }
   const run: Run = {
     o,
     areaId: existing?.id ?? null,

@@ -75,21 +75,49 @@ Deno.test("importFtnBase() posts every live message into an echomail area made f
   assert.equal(report.area.created, true);
 });
 
-Deno.test("importFtnBase() imports into an existing area found by tag", async () => {
+Deno.test("importFtnBase() imports into an existing echomail or netmail area found by tag", async () => {
   await using storage = await openStorage("sqlite::memory:");
-  const area = await storage.messageAreas.create({
-    tag: "local_chat",
-    name: "Chat",
-  });
-  const report = await importFtnBase(
-    base([{ number: 1 }]),
-    storage,
-    coreOptions({ area: "LOCAL_CHAT" }),
-  );
-  assert.equal(report.area.id, area.id);
-  assert.equal(report.area.created, false);
-  assert.equal((await storage.messageAreas.get(area.id))?.msgCount, 1);
-  assert.equal((await storage.messageAreas.list()).length, 1);
+  for (const kind of ["echomail", "netmail"] as const) {
+    const area = await storage.messageAreas.create({
+      tag: `fido_${kind}`,
+      name: kind,
+      kind,
+      ...(kind === "echomail" ? { echoTag: "FIDO.CHAT" } : {}),
+    });
+    const report = await importFtnBase(
+      base([{ number: 1 }]),
+      storage,
+      coreOptions({ area: `FIDO_${kind.toUpperCase()}` }),
+    );
+    assert.equal(report.area.id, area.id);
+    assert.equal(report.area.created, false);
+    assert.equal((await storage.messageAreas.get(area.id))?.msgCount, 1);
+  }
+  assert.equal((await storage.messageAreas.list()).length, 2);
+});
+
+Deno.test("importFtnBase() refuses a local or private-mail area with the tag, naming options.area, before writing", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  for (const kind of ["local", "private"] as const) {
+    const area = await storage.messageAreas.create({
+      tag: kind,
+      name: kind,
+      kind,
+    });
+    await assert.rejects(
+      importFtnBase(
+        base([{ number: 1 }]),
+        storage,
+        coreOptions({ area: kind }),
+      ),
+      (e) =>
+        e instanceof StorageError && e.kind === "validation" &&
+        e.field === "options.area" &&
+        e.message.includes(`names a ${kind} area`),
+    );
+    assert.equal((await storage.messageAreas.get(area.id))?.msgCount, 0);
+  }
+  assert.equal((await storage.messageAreas.list()).length, 2);
 });
 
 Deno.test("importFtnBase() links replies to parents whatever order they come in", async () => {
