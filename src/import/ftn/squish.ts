@@ -129,6 +129,7 @@ export function parseSquish(
   const header = readHeader(files.sqd, names.sqd, problems);
   const index = readIndex(files.sqi, names.sqi, problems);
   const found = walkSquish(files.sqd, header, index, names, problems);
+  if (files.sqi === null) problems.push(missingIndex(names.sqi));
   if (found.length !== header.numMsg) {
     problems.push({
       file: names.sqd,
@@ -253,6 +254,23 @@ function numberMessages(
     taken.set(item.message.number, item.offset);
   }
   return found.map((item) => item.message).sort((a, b) => a.number - b.number);
+}
+
+/**
+ * The problem of a base without its `.sqi` (Squish always writes one): read all the same, by the
+ * `.sqd`'s frame chain alone.
+ *
+ * @param file The name the index would have.
+ * @returns The problem.
+ */
+export function missingIndex(file: string): FtnReadProblem {
+  return {
+    file,
+    offset: 0,
+    number: null,
+    reason:
+      "the .sqi index is missing; the messages were read by the .sqd's frame chain alone (a break in the chain would lose the rest)",
+  };
 }
 
 async function listDirectory(dir: string, path: string): Promise<string[]> {

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import fc from "fast-check";
 import { StorageError } from "../../errors.ts";
-import { parseSquish, readSquishBase, squishHash } from "./squish.ts";
+import {
+  missingIndex,
+  parseSquish,
+  readSquishBase,
+  squishHash,
+} from "./squish.ts";
 import {
   buildSquishBase,
   type SquishMessageInput,
@@ -193,6 +198,10 @@ Deno.test("parseSquish() reads a base laid out byte by byte from the spec", () =
   const alone = parseSquish({ sqd, sqi: null, sql: null });
   assert.deepEqual(alone.messages.map((m) => m.number), [2, 5]);
   assert.deepEqual(alone.lastRead, []);
+  // A missing index is a problem of the base (Squish always writes one), not a failure.
+  assert.deepEqual(alone.problems, [missingIndex("base.sqi")]);
+  assert.match(alone.problems[0]!.reason, /^the \.sqi index is missing/);
+  assert.deepEqual(base.problems, []);
 });
 
 Deno.test("buildSquishBase() lays out the bytes the spec describes", () => {
@@ -279,7 +288,10 @@ Deno.test("parseSquish() gives back every live message the writer wrote", () => 
           return { number, ...body };
         });
         const base = parseSquish(buildSquishBase(messages, lastRead, options));
-        assert.deepEqual(base.problems, []);
+        assert.deepEqual(
+          base.problems,
+          options.index ? [] : [missingIndex("base.sqi")],
+        );
         assert.deepEqual(
           base.messages,
           messages.filter((m) => !m.deleted).map(expected),
@@ -310,7 +322,7 @@ Deno.test("readSquishBase() finds the files in any case and reads without .sqi",
       index: false,
     });
     const base = await readSquishBase(join(dir, "general"));
-    assert.deepEqual(base.problems, []);
+    assert.deepEqual(base.problems, [missingIndex("general.sqi")]);
     assert.deepEqual(base.messages, messages.map(expected));
     assert.deepEqual(base.lastRead.map((r) => r.lastRead), [2]);
     await assert.rejects(
