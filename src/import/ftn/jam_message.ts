@@ -96,6 +96,44 @@ export function toMessage(
   };
 }
 
+/** The names of the subfields the common form reads, for reports. */
+const SUBFIELD_NAMES: ReadonlyMap<number, string> = new Map([
+  [OADDRESS, "OADDRESS"],
+  [DADDRESS, "DADDRESS"],
+  [SENDERNAME, "SENDERNAME"],
+  [RECEIVERNAME, "RECEIVERNAME"],
+  [4, "MSGID"],
+  [5, "REPLYID"],
+  [SUBJECT, "SUBJECT"],
+  [7, "PID"],
+  [8, "TRACE"],
+  [2000, "FTSKLUDGE"],
+  [2001, "SEENBY2D"],
+  [2002, "PATH2D"],
+  [2003, "FLAGS"],
+  [2004, "TZUTCINFO"],
+]);
+
+/**
+ * The subfields a message is read from that hold more than NUL padding after a NUL: each is
+ * read up to its first NUL, and what follows is lost (a report says so).
+ *
+ * @param header The header.
+ * @returns One sentence for each such subfield, in stored order.
+ */
+export function cutAtNul(header: JamHeader): string[] {
+  return header.subfields.flatMap(({ id, data }) => {
+    const name = SUBFIELD_NAMES.get(id);
+    const nul = data.indexOf(0);
+    if (name === undefined || nul === -1) return [];
+    const after = data.subarray(nul);
+    if (after.every((byte) => byte === 0)) return [];
+    return [
+      `the ${name} subfield holds bytes after a NUL; it is read up to the NUL (${after.length} bytes left out)`,
+    ];
+  });
+}
+
 /**
  * A JAM time as the wall-clock reading it counts: seconds since 1970 on the writer's local
  * clock, so decoded with UTC arithmetic.

@@ -13,7 +13,7 @@ import {
   type Located,
   type Report,
 } from "./jam_locate.ts";
-import { toMessage } from "./jam_message.ts";
+import { cutAtNul, toMessage } from "./jam_message.ts";
 import type {
   FtnBase,
   FtnLastRead,
@@ -147,6 +147,9 @@ function toMessages(
         number,
         `${header.damage}; the message is kept with the ${header.subfields.length} whole subfields before that`,
       );
+    }
+    for (const reason of cutAtNul(header)) {
+      reportJhr(header.offset, number, reason);
     }
     const message = toMessage(
       header,

@@ -67,7 +67,7 @@ Deno.test("parseJam() maps every subfield, keeping control lines in stored order
 });
 
 Deno.test("parseJam() cuts names and values at a NUL, and a kludge's ^A and line end", () => {
-  const [message] = parse({
+  const base = parse({
     messages: [{
       subfields: [
         { id: 2, data: "Padded\0\0junk" },
@@ -76,9 +76,16 @@ Deno.test("parseJam() cuts names and values at a NUL, and a kludge's ^A and line
         { id: 4, data: "1:2/3 abcd\0" },
       ],
     }],
-  }).messages;
+  });
+  const [message] = base.messages;
   assert.ok(message);
   assert.equal(text(message.fromName), "Padded");
+  // What follows a NUL is lost, and listed, unless it is only more NULs (padding).
+  assert.deepEqual(base.problems.map((p) => [p.file, p.number, p.reason]), [[
+    "area.jhr",
+    1,
+    "the SENDERNAME subfield holds bytes after a NUL; it is read up to the NUL (6 bytes left out)",
+  ]]);
   assert.deepEqual(message.toName, new Uint8Array());
   assert.deepEqual(message.subject, new Uint8Array());
   assert.equal(message.origAddr, null);
