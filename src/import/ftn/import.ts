@@ -105,6 +105,8 @@ export interface FtnSource {
   path: string;
   base: FtnBase;
   options: ParsedFtnOptions;
+  /** When reading began (`performance.now()`): the progress's rate counts from it. */
+  startedAt: number;
 }
 
 /**
@@ -121,6 +123,7 @@ export async function readMessageBase(
   path: unknown,
   options: unknown,
 ): Promise<FtnSource> {
+  const startedAt = performance.now();
   const o = parse(optionsSchema, options, "options", "importMessageBase");
   if (typeof path !== "string" || path === "" || path.includes("\0")) {
     throw new StorageError(
@@ -133,7 +136,7 @@ export async function readMessageBase(
   const base = format === "jam"
     ? await readJamBase(path)
     : await readSquishBase(path);
-  return { path, base, options: o };
+  return { path, base, options: o, startedAt };
 }
 
 /**
@@ -183,7 +186,7 @@ export async function importMessageBase(
  * @returns The report.
  */
 export async function importSource(
-  { path, base, options: o }: FtnSource,
+  { path, base, options: o, startedAt }: FtnSource,
   storage: Storage,
 ): Promise<FtnImportReport> {
   const encode = nameEncoder(o.charset);
@@ -195,6 +198,7 @@ export async function importSource(
     dryRun: o.dryRun,
     batchSize: o.batchSize,
     onProgress: o.onProgress,
+    startedAt,
     lastReadUsers: o.lastReadUsers,
     decode: (raw) => decodeFtnMessage(raw, { defaultCharset: o.charset }),
     nameCrcs: (name) => encode(name).map(jamNameCrc32),

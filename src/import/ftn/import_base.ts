@@ -49,6 +49,11 @@ export interface FtnBaseImportOptions {
   /** Messages per transaction. */
   batchSize: number;
   onProgress?: (progress: FtnImportProgress) => void;
+  /**
+   * When the import began (`performance.now()`), reading the files included: the progress's
+   * rate and time left count from it. Now by default.
+   */
+  startedAt?: number;
   /** Base user number → user id, for last-read records without a name CRC (Squish). */
   lastReadUsers?: ReadonlyMap<number, number>;
   /** Decodes a message's text (text.ts's `decodeFtnMessage` with the default charset). */
@@ -89,6 +94,7 @@ export async function importFtnBase(
   storage: Storage,
   o: FtnBaseImportOptions,
 ): Promise<FtnImportReport> {
+  const started = o.startedAt ?? performance.now();
   const changed: FtnChange[] = [];
   const skipped: FtnSkip[] = [];
   const live: PreparedMessage[] = [];
@@ -124,7 +130,6 @@ export async function importFtnBase(
     linked: 0,
   };
   const order = postingOrder(live);
-  const started = performance.now();
   let done = skipped.length;
   const total = base.messages.length;
   for (let i = 0; i < order.length; i += o.batchSize) {

@@ -3,7 +3,7 @@ import { openStorage } from "../../open.ts";
 import type { Storage } from "../../storage.ts";
 import { at, base, coreOptions, jamCrc32Text } from "./_builders_test.ts";
 import { importFtnBase } from "./import_base.ts";
-import { importMessageBase } from "./import.ts";
+import { importMessageBase, importSource, readMessageBase } from "./import.ts";
 import { writeSquishBase } from "./_squish_writer.ts";
 import { echomailMessages } from "./_echomail_fixture.ts";
 import { StorageError } from "../../errors.ts";
@@ -458,6 +458,30 @@ Deno.test("importFtnBase() imports in batches and reports progress to the end", 
     coreOptions({ batchSize: 10, onProgress: (p) => seen.push(p.done) }),
   );
   assert.deepEqual(seen, [10, 20, 25]);
+});
+
+Deno.test("importMessageBase()'s progress counts its rate from when reading began", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/echo`;
+    await writeSquishBase(path, echomailMessages(30, 1), null);
+    const source = await readMessageBase(path, { area: "ECHO" });
+    // As if reading had taken 100 seconds: 30 messages in about 100 s, not in milliseconds.
+    const rates: number[] = [];
+    await using storage = await openStorage("sqlite::memory:");
+    await importSource({
+      ...source,
+      startedAt: source.startedAt - 100_000,
+      options: { ...source.options, onProgress: (p) => rates.push(p.rate) },
+    }, storage);
+    assert.ok(
+      rates.length > 0 && rates.every((rate) => rate <= 0.3),
+      `${rates}`,
+    );
+    assert.ok(source.startedAt <= performance.now());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("importFtnBase() cuts a long subject and keeps a MSGID the store cannot take as a kludge", async () => {
