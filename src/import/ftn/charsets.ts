@@ -40,9 +40,17 @@ function table(upper: string): Decoder {
     }
     const text = scratch;
     for (let at = 0; at < length; at++) text[at] = units[bytes[at]!]!;
-    return UTF16.decode(text.subarray(0, length));
+    const used = text.subarray(0, length);
+    // A call of the built-in decoder costs more than a short string's characters: names,
+    // subjects and kludge lines are made from their units directly.
+    return length <= SHORT
+      ? String.fromCharCode.apply(null, used as unknown as number[])
+      : UTF16.decode(used);
   };
 }
+
+/** The longest text made from its units directly (past it, the built-in decoder is faster). */
+const SHORT = 256;
 
 /** The units of the text being decoded: one buffer for every table, grown as needed. */
 let scratch = new Uint16Array(4096);

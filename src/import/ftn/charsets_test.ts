@@ -66,6 +66,23 @@ Deno.test("decoderFor() gives one character per byte in every single-byte set", 
   }
 });
 
+Deno.test("decoderFor() decodes text of any length as its bytes one by one", () => {
+  // Short text and long text are made in two ways (see charsets.ts); both give each byte's
+  // character, in order, at every length around the switch.
+  for (const charset of SUPPORTED_CHARSETS.filter((c) => c !== "UTF-8")) {
+    const decode = decoderFor(charset);
+    const one = Array.from({ length: 256 }, (_, b) => decode(Uint8Array.of(b)));
+    for (const length of [0, 1, 255, 256, 257, 1000, 70_000]) {
+      const bytes = Uint8Array.from(
+        { length },
+        (_, i) => (i * 7 + length) & 0xff,
+      );
+      const expected = Array.from(bytes, (b) => one[b]).join("");
+      assert.equal(decode(bytes), expected, `${charset}, ${length} bytes`);
+    }
+  }
+});
+
 Deno.test("decoderFor() refuses a name that is not canonical", () => {
   assert.throws(() => decoderFor("cp866"), RangeError);
   assert.throws(() => decoderFor("toString"), RangeError);
