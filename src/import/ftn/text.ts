@@ -142,10 +142,12 @@ export function decodeFtnMessage(
 
   let replaced = 0;
   const clean = (text: string): string =>
-    text.replaceAll("\0", () => {
-      replaced++;
-      return " ";
-    });
+    text.includes("\0")
+      ? text.replaceAll("\0", () => {
+        replaced++;
+        return " ";
+      })
+      : text;
   const msgid = take(kludges, "MSGID");
   const reply = take(kludges, "REPLY");
   return {
@@ -223,22 +225,24 @@ function trailerStart(lines: readonly string[]): number {
 
 /** The kludges of a control line or a kludge line of the text: one at each ^A, blank ones dropped. */
 function kludgesOf(line: string): FtnKludge[] {
-  // deno-lint-ignore no-control-regex -- ^A starts a kludge
-  return line.split(/[\x01\r\n]/)
-    .filter((piece) => !BLANKS.test(piece))
-    .map(splitKludge);
+  const kludges: FtnKludge[] = [];
+  for (const piece of line.split(PIECES)) {
+    if (!BLANKS.test(piece)) kludges.push(splitKludge(piece));
+  }
+  return kludges;
 }
+
+// deno-lint-ignore no-control-regex -- ^A starts a kludge
+const PIECES = /[\x01\r\n]/;
 
 /** `NAME: value`, `NAME:value`, `NAME value` or `NAME` → name and value (see decodeFtnMessage). */
 function splitKludge(line: string): FtnKludge {
-  const text = line.replace(/^[ \t]+/, "");
-  const at = text.search(/[: \t]/);
-  if (at === -1) return { name: text, value: "" };
-  return {
-    name: text.slice(0, at),
-    value: text.slice(at + 1).replace(/^[ \t]+/, ""),
-  };
+  const parts = KLUDGE.exec(line)!;
+  return { name: parts[1]!, value: parts[2] ?? "" };
 }
+
+/** Blanks, the name (up to a colon, space or tab), then after that one character, blanks. */
+const KLUDGE = /^[ \t]*([^: \t]*)(?:[: \t][ \t]*([^]*))?$/;
 
 /** A CHRS kludge, or its older synonym CHARSET. */
 function isCharsetKludge(kludge: FtnKludge): boolean {
