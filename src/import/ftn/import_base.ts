@@ -78,6 +78,8 @@ interface Run {
   skipped: FtnSkip[];
   imported: number;
   linked: number;
+  /** The changes to the maps since the batch began, to undo if its transaction runs again. */
+  journal: Journal;
 }
 
 /**
@@ -128,6 +130,7 @@ export async function importFtnBase(
     skipped,
     imported: 0,
     linked: 0,
+    journal: new Journal(),
   };
   const order = postingOrder(live);
   let done = skipped.length;
@@ -136,15 +139,16 @@ export async function importFtnBase(
     const batch = order.slice(i, i + o.batchSize);
     if (o.dryRun) await importBatch(storage, run, batch);
     else {
+      // On PostgreSQL a transaction may run again: each run of it starts from the state the
+      // batch began with (the area made in it too).
+      const start = mark(run);
       await storage.transaction(async (tx) => {
-        // On PostgreSQL a transaction may run again: the batch works on a copy of the state
-        // (the area made in it too), kept once the transaction commits.
-        const attempt = fork(run);
-        attempt.areaId ??= await createArea(tx, o.area);
-        await importBatch(tx, attempt, batch);
-        return attempt;
-      }).then((attempt) => Object.assign(run, attempt));
+        restore(run, start);
+        run.areaId ??= await createArea(tx, o.area);
+        await importBatch(tx, run, batch);
+      });
     }
+    run.journal.forget();
     if (i === 0 && !o.dryRun && order.length > o.batchSize) {
       await refreshPlans(storage);
     }
@@ -189,16 +193,65 @@ async function refreshPlans(storage: Storage): Promise<void> {
   await storage.sql("ANALYZE messages");
 }
 
-/** A copy of a run's state for one batch's transaction. */
-function fork(run: Run): Run {
-  return {
-    ...run,
-    placed: new Map(run.placed),
-    msgids: new Map(run.msgids),
-    contents: new Map(run.contents),
-    waiting: new Map(run.waiting),
-    skipped: [...run.skipped],
-  };
+/** Where a run stood when a batch began: its counts and its area (the maps are journaled). */
+interface Mark {
+  areaId: number | null;
+  imported: number;
+  linked: number;
+  skipped: number;
+}
+
+function mark(run: Run): Mark {
+  const { areaId, imported, linked } = run;
+  return { areaId, imported, linked, skipped: run.skipped.length };
+}
+
+/** Takes a run back to where it stood when the batch began (nothing to do on a first run). */
+function restore(run: Run, start: Mark): void {
+  run.journal.undo();
+  run.areaId = start.areaId;
+  run.imported = start.imported;
+  run.linked = start.linked;
+  run.skipped.length = start.skipped;
+}
+
+/**
+ * The changes a batch made to the run's maps, each with how to undo it: a batch's transaction
+ * that runs again undoes what its earlier run did (work in the size of the batch, where a copy
+ * of the maps for each batch grew with the base).
+ */
+class Journal {
+  #undo: (() => void)[] = [];
+
+  /** Sets `key` in `map`, noting how to undo it. */
+  set<K, V>(map: Map<K, V>, key: K, value: V): void {
+    this.#undo.push(
+      map.has(key)
+        ? ((old) => () => map.set(key, old))(map.get(key) as V)
+        : () => map.delete(key),
+    );
+    map.set(key, value);
+  }
+
+  /** Deletes `key` from `map`, noting how to undo it. */
+  delete<K, V>(map: Map<K, V>, key: K): void {
+    if (!map.has(key)) return;
+    const old = map.get(key) as V;
+    this.#undo.push(() => map.set(key, old));
+    map.delete(key);
+  }
+
+  /** Undoes every change since the last `forget`, the latest first. */
+  undo(): void {
+    for (let change = this.#undo.pop(); change; change = this.#undo.pop()) {
+      change();
+    }
+  }
+
+  /** Keeps the changes made so far. */
+  forget(): void {
+    this.#undo.length = 0;
+  }
 }
 
 /** Creates the area as an echomail area, its echo tag the tag. */
@@ -217,7 +270,7 @@ async function importBatch(
   for (const m of batch) {
     const dup = await duplicateOf(ops, run, m);
     if (dup !== null) {
-      run.placed.set(m.number, dup.placed);
+      run.journal.set(run.placed, m.number, dup.placed);
       run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
       continue;
     }
@@ -230,9 +283,9 @@ async function importBatch(
     run.imported++;
     countLinks(run, m, placed, parent !== undefined);
     const where = { id: placed.id, msgNum: placed.msgNum };
-    run.placed.set(m.number, where);
-    if (m.ftnMsgid !== null) run.msgids.set(m.ftnMsgid, where);
-    else run.contents.set(contentKey(m), where);
+    run.journal.set(run.placed, m.number, where);
+    if (m.ftnMsgid !== null) run.journal.set(run.msgids, m.ftnMsgid, where);
+    else run.journal.set(run.contents, contentKey(m), where);
   }
 }
 
@@ -292,10 +345,10 @@ function countLinks(
     for (const orphan of run.waiting.get(m.ftnMsgid) ?? []) {
       if (dry || orphan !== posted.threadRootId) run.linked++;
     }
-    run.waiting.delete(m.ftnMsgid);
+    run.journal.delete(run.waiting, m.ftnMsgid);
   }
   if (m.ftnReply !== null && !linked) {
-    run.waiting.set(m.ftnReply, [
+    run.journal.set(run.waiting, m.ftnReply, [
       ...(run.waiting.get(m.ftnReply) ?? []),
       posted.id,
     ]);

@@ -460,6 +460,67 @@ Deno.test("importFtnBase() imports in batches and reports progress to the end", 
   assert.deepEqual(seen, [10, 20, 25]);
 });
 
+/**
+ * The storage, but each transaction runs its function twice, as PostgreSQL may run one again: a
+ * first time in a transaction rolled back after it, then for good.
+ */
+function runningTwice(storage: Storage): Storage {
+  return new Proxy(storage, {
+    get(target, key) {
+      if (key === "transaction") {
+        return async <T>(fn: (tx: unknown) => Promise<T>): Promise<T> => {
+          const again = new Error("run it again");
+          await target.transaction(async (tx) => {
+            await fn(tx);
+            throw again;
+          }).catch((error) => {
+            if (error !== again) throw error;
+          });
+          return await target.transaction(fn as never);
+        };
+      }
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+Deno.test("importFtnBase() reports and imports the same when a batch's transaction runs again", async () => {
+  // Replies before and after their parents, across batches, and duplicates within the base.
+  const raws = echomailMessages(120, 7);
+  const messages = [
+    ...raws,
+    ...raws.slice(0, 10).map((m, i) => ({
+      ...m,
+      number: 200 + i,
+    })),
+  ];
+  const report = async (storage: Storage) => {
+    const r = await importFtnBase(
+      { format: "squish", messages, lastRead: [], problems: [] },
+      storage,
+      coreOptions({ batchSize: 16, charset: "CP866" }),
+    );
+    const area = await storage.messageAreas.getByTag("TEST_ECHO");
+    const posted = await storage.messages.list(area!.id, { limit: 1000 });
+    return {
+      counts: r.counts,
+      linked: r.linked,
+      skipped: r.skipped,
+      area: r.area,
+      threads: posted.map((
+        m,
+      ) => [m.msgNum, m.ftnMsgid, m.parentId, m.threadRootId]),
+    };
+  };
+  await using once = await openStorage("sqlite::memory:");
+  await using twice = await openStorage("sqlite::memory:");
+  const expected = await report(once);
+  assert.equal(expected.counts.skipped, 10);
+  assert.ok(expected.linked > 30, `${expected.linked}`);
+  assert.deepEqual(await report(runningTwice(twice)), expected);
+});
+
 Deno.test("importMessageBase()'s progress counts its rate from when reading began", async () => {
   const dir = await Deno.makeTempDir();
   try {
