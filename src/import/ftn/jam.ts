@@ -10,7 +10,12 @@ import { basename, dirname, join } from "node:path";
 import { StorageError } from "../../errors.ts";
 import { readBaseFile } from "./base_file.ts";
 import * as runtime from "../../runtime.ts";
-import { jamBaseNames, type JamFiles, parseJam } from "./jam_parse.ts";
+import {
+  checkAreaHeader,
+  jamBaseNames,
+  type JamFiles,
+  parseJam,
+} from "./jam_parse.ts";
 import type { FtnBase } from "./types.ts";
 
 export { jamCrc32, jamNameCrc32 } from "./jam_crc.ts";
@@ -21,13 +26,13 @@ const EXTENSIONS = ["jhr", "jdt", "jdx", "jlr"] as const;
 
 /**
  * Reads a JAM base from disk. Its files are found by extension in any case (`.jhr` or
- * `.JHR`); a missing `.jdx` makes the reader walk `.jhr` instead, a missing or empty `.jlr`
- * means no last-read records, and a missing `.jdt` leaves the texts empty (each is a problem).
+ * `.JHR`); a missing `.jdx` makes the reader walk `.jhr` instead (a problem), a missing or
+ * empty `.jlr` means no last-read records.
  *
  * @param path The base's path without extension, e.g. `msgbase/general`.
  * @returns The base: messages in number order (deleted ones included), last-read records and
  *   the problems met.
- * @throws {StorageError} `not_found` when the folder or the `.jhr` file is missing;
+ * @throws {StorageError} `not_found` when the folder, the `.jhr` or the `.jdt` file is missing;
  *   `validation` when `.jhr` does not start with a JAM area header.
  *
  * @example
@@ -60,19 +65,16 @@ export async function readJamBase(path: string): Promise<FtnBase> {
     read("jdx"),
     read("jlr"),
   ]);
-  const result = parseJam(
-    { jhr: jhr!, jdt: jdt ?? new Uint8Array(), jdx, jlr },
-    names,
-  );
+  checkAreaHeader(jhr!, names.jhr);
   if (jdt === null) {
-    result.problems.unshift({
-      file: names.jdt,
-      offset: 0,
-      number: null,
-      reason: "the text file is missing; every message is kept with no text",
-    });
+    // Imported without their text, the messages would be duplicates of themselves once the
+    // file is back: nothing is read.
+    throw new StorageError(
+      "not_found",
+      `Cannot read the JAM base as its text file is missing: no "${base}.jdt" (in any case) in "${folder}", which holds the messages' text; nothing was imported`,
+    );
   }
-  return result;
+  return parseJam({ jhr: jhr!, jdt, jdx, jlr }, names);
 }
 
 /** The names on disk of a base's files, by extension (undefined when missing). */

@@ -54,14 +54,19 @@ export function isDeleted(header: JamHeader): boolean {
  * @param number The message's number.
  * @param jdt The whole `.jdt` file.
  * @param problem Where a text that lies outside `.jdt` is reported.
- * @returns The message.
+ * @returns The message; `null` when its text is not all in `.jdt`.
  */
 export function toMessage(
   header: JamHeader,
   number: number,
   jdt: Uint8Array,
   problem: (offset: number, reason: string) => void,
-): FtnRawMessage {
+): FtnRawMessage | null {
+  // A deleted message is skipped whatever its text: one outside the file is no problem.
+  const body = isDeleted(header)
+    ? text(header, jdt, () => {}) ?? new Uint8Array()
+    : text(header, jdt, problem);
+  if (body === null) return null;
   const first = (id: number) =>
     header.subfields.find((subfield) => subfield.id === id)?.data;
   const orig = first(OADDRESS);
@@ -92,7 +97,7 @@ export function toMessage(
       const prefix = CONTROL_PREFIXES.get(id);
       return prefix === undefined ? [] : [controlLine(prefix, data)];
     }),
-    text: text(header, jdt, problem),
+    text: body,
   };
 }
 
@@ -178,28 +183,23 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("latin1");
 }
 
-/** The message's TxtLen bytes at Offset in `.jdt`, cut to what the file holds. */
+/**
+ * The message's TxtLen bytes at Offset in `.jdt`; `null` when they are not all in the file (the
+ * message is left out, so that a run on the whole file imports it whole).
+ */
 function text(
   header: JamHeader,
   jdt: Uint8Array,
   problem: (offset: number, reason: string) => void,
-): Uint8Array {
+): Uint8Array | null {
   const { textOffset: start, textLength: length } = header;
   if (length === 0) return new Uint8Array();
-  if (start >= jdt.length) {
-    problem(
-      start,
-      `the text (${length} bytes at offset ${start}) starts past the end of the file (${jdt.length} bytes); the message is kept with no text`,
-    );
-    return new Uint8Array();
-  }
   if (start + length > jdt.length) {
     problem(
       start,
-      `the text (${length} bytes at offset ${start}) runs past the end of the file (${jdt.length} bytes); the message is kept with the ${
-        jdt.length - start
-      } bytes there`,
+      `the text (${length} bytes at offset ${start}) runs past the end of the file (${jdt.length} bytes); the message is left out (run the import again once the file is whole)`,
     );
+    return null;
   }
   return jdt.slice(start, start + length);
 }

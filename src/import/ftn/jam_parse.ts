@@ -57,6 +57,22 @@ export function jamBaseNames(base: string, upper = false): JamFileNames {
 }
 
 /**
+ * Refuses a `.jhr` that does not start with a JAM area header.
+ *
+ * @param jhr The file's bytes.
+ * @param name Its name, for the message.
+ * @throws {StorageError} `validation` naming the file.
+ */
+export function checkAreaHeader(jhr: Uint8Array, name: string): void {
+  if (jhr.length < AREA_HEADER_SIZE || !hasSignature(jhr, 0)) {
+    throw new StorageError(
+      "validation",
+      `Cannot read the JAM base as its header file does not start with a JAM area header (${AREA_HEADER_SIZE} bytes from "JAM" NUL): "${name}" (${jhr.length} bytes); check that it is a JAM base`,
+    );
+  }
+}
+
+/**
  * Reads a JAM base from its files' bytes. Messages are found through `.jdx` (each record's
  * number is its position plus BaseMsgNum), or, when `.jdx` is missing or unusable, by walking
  * `.jhr` (numbered by their MessageNumber fields). A damaged header, text or record is listed
@@ -83,12 +99,7 @@ export function parseJam(
   names: JamFileNames = jamBaseNames("base"),
 ): FtnBase {
   const { jhr, jdt, jdx, jlr } = files;
-  if (jhr.length < AREA_HEADER_SIZE || !hasSignature(jhr, 0)) {
-    throw new StorageError(
-      "validation",
-      `Cannot read the JAM base as its header file does not start with a JAM area header (${AREA_HEADER_SIZE} bytes from "JAM" NUL): "${names.jhr}" (${jhr.length} bytes); check that it is a JAM base`,
-    );
-  }
+  checkAreaHeader(jhr, names.jhr);
   const problems: FtnReadProblem[] = [];
   const report = (file: string): Report => (offset, number, reason) =>
     problems.push({ file, offset, number, reason });
@@ -140,7 +151,7 @@ function toMessages(
   const byNumber = new Map(
     located.map(({ header, number }) => [number, header]),
   );
-  return located.map(({ header, number }) => {
+  return located.flatMap(({ header, number }) => {
     if (header.damage !== null) {
       reportJhr(
         header.offset,
@@ -157,6 +168,7 @@ function toMessages(
       jdt,
       (offset, reason) => reportJdt(offset, number, reason),
     );
+    if (message === null) return [];
     for (
       let answer = header.reply1st;
       answer !== 0 && !message.replies.includes(answer);
@@ -166,7 +178,7 @@ function toMessages(
       message.replies.push(answer);
       answer = next.replyNext;
     }
-    return message;
+    return [message];
   });
 }
 

@@ -307,23 +307,33 @@ Deno.test("parseJam() walks on to the next header after a damaged SubfieldLen", 
   assert.deepEqual(base.messages.map((m) => text(m.subject)), ["one", "two"]);
 });
 
-Deno.test("parseJam() reports a text outside .jdt and keeps the message", () => {
+Deno.test("parseJam() leaves out a message whose text is not all in .jdt, and reports it", () => {
   const base = parse({
     messages: [
       { text: "12345" },
       { text: "", textOffset: 5, textLength: 10 },
       { text: "", textOffset: 3, textLength: 10 },
+      { text: "", textOffset: 3, textLength: 2 },
+      // A deleted message's text is not read: it is skipped as deleted.
+      { text: "", textOffset: 99, textLength: 10, attribute: 0x80000000 },
     ],
   });
-  assert.deepEqual(base.messages.map((m) => text(m.text)), ["12345", "", "45"]);
+  assert.deepEqual(
+    base.messages.map((m) => [m.number, text(m.text), m.deleted]),
+    [[1, "12345", false], [4, "45", false], [5, "", true]],
+  );
   assert.deepEqual(base.problems.map((p) => [p.file, p.offset, p.number]), [
     ["area.jdt", 5, 2],
     ["area.jdt", 3, 3],
+    ["area.jhr", 12, null],
   ]);
-  assert.match(base.problems[0]!.reason, /starts past the end/);
   assert.match(
-    base.problems[1]!.reason,
-    /runs past the end .* the 2 bytes there/,
+    base.problems[0]!.reason,
+    /runs past the end of the file \(5 bytes\); the message is left out/,
+  );
+  assert.match(
+    base.problems[2]!.reason,
+    /counts \d+ messages .* but 2 were found/,
   );
 });
 
@@ -398,7 +408,7 @@ Deno.test("jamCrc32() is the JAM CRC-32; jamNameCrc32() lower-cases A-Z only", (
   assert.notEqual(jamNameCrc32(bytes("\xc9")), jamCrc32(bytes("\xe9")));
 });
 
-Deno.test("readJamBase() finds upper-case extensions and a missing .jdx and .jlr", async () => {
+Deno.test("readJamBase() finds upper-case extensions and a missing .jdx and .jlr, and refuses a missing .jdt", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const files = writeJam({
@@ -415,12 +425,15 @@ Deno.test("readJamBase() finds upper-case extensions and a missing .jdx and .jlr
     assert.deepEqual(base.problems.map((p) => p.file), ["AREA.JDX"]);
     await Deno.writeFile(join(dir, "area.jdx"), files.jdx);
     assert.deepEqual((await readJamBase(join(dir, "AREA"))).problems, []);
+    // Without its text file the base is not read: imported without their text, the messages
+    // would be duplicates of themselves once the file is back.
     await Deno.remove(join(dir, "AREA.JDT"));
-    const noText = await readJamBase(join(dir, "AREA"));
-    assert.deepEqual(noText.problems.map((p) => [p.file, p.number]), [[
-      "AREA.JDT",
-      null,
-    ], ["AREA.JDT", 1]]);
+    await assert.rejects(
+      readJamBase(join(dir, "AREA")),
+      (error) =>
+        error instanceof StorageError && error.kind === "not_found" &&
+        /text file is missing: no "AREA\.jdt"/.test(error.message),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
