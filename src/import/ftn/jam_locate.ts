@@ -95,7 +95,10 @@ export function locateByIndex(
     }
     seen.add(offset);
     const number = baseNumber + record;
-    const header = readHeader(jhr, offset);
+    // The area header starts with the signature too: it is no message header.
+    const header = offset < AREA_HEADER_SIZE
+      ? `offset ${offset} is inside the ${AREA_HEADER_SIZE}-byte area header`
+      : readHeader(jhr, offset);
     if (typeof header === "string") {
       failed.push({ record, offset, number, reason: header });
     } else located.push({ header, number });
@@ -151,6 +154,49 @@ export function locateByIndex(
     }
   }
   return located;
+}
+
+/**
+ * The headers the index found, and the live ones a walk of `.jhr` found that no index record
+ * points to (an index cut short or pointing astray loses no message the header file holds):
+ * each is kept with its MessageNumber and reported, unless the index gave that number to another
+ * header (then it is reported and skipped). Deleted headers the index does not reach are left:
+ * they are the old copies a writer leaves when it grows a header.
+ *
+ * @param indexed The headers `.jdx` points at.
+ * @param walked The headers a walk of `.jhr` found.
+ * @param report Where problems in `.jhr` go.
+ * @returns Both, in number order.
+ */
+export function withUnindexed(
+  indexed: Located[],
+  walked: Located[],
+  report: Report,
+): Located[] {
+  const reached = new Set(indexed.map(({ header }) => header.offset));
+  const numbers = new Set(indexed.map(({ number }) => number));
+  const found: Located[] = [];
+  for (const item of walked) {
+    const { header, number } = item;
+    if (reached.has(header.offset) || isDeleted(header)) continue;
+    if (numbers.has(number)) {
+      report(
+        header.offset,
+        number,
+        `no index record points to this live header, and the index gives its number (${number}) to another; it is skipped`,
+      );
+      continue;
+    }
+    report(
+      header.offset,
+      number,
+      "no index record points to this header; it was found by walking the header file and kept with its own MessageNumber",
+    );
+    found.push(item);
+  }
+  return found.length === 0
+    ? indexed
+    : [...indexed, ...found].sort((a, b) => a.number - b.number);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   locateByWalk,
   type Located,
   type Report,
+  withUnindexed,
 } from "./jam_locate.ts";
 import { cutAtNul, toMessage } from "./jam_message.ts";
 import type {
@@ -117,7 +118,9 @@ export function parseJam(
       "the index file is missing; the headers were found by walking the header file",
     );
   }
-  located ??= locateByWalk(jhr, report(names.jhr));
+  located = located === null
+    ? locateByWalk(jhr, report(names.jhr))
+    : withUnindexed(located, locateByWalk(jhr, () => {}), report(names.jhr));
   const messages = toMessages(
     located,
     jdt,

@@ -245,6 +245,69 @@ Deno.test("parseJam() walks .jhr when .jdx is empty or leads nowhere", () => {
   }
 });
 
+Deno.test("parseJam() reads no message from the area header, where a zeroed .jdx points", () => {
+  const files = writeJam({ messages: [{ text: "a" }, { text: "b" }] });
+  const base = parseJam({ ...files, jdx: new Uint8Array(32) });
+  assert.deepEqual(base.messages.map((m) => [m.number, text(m.text)]), [
+    [1, "a"],
+    [2, "b"],
+  ]);
+  assert.match(
+    base.problems[0]!.reason,
+    /points to offset 0: offset 0 is inside the 1024-byte area header\); the headers were found by walking/,
+  );
+});
+
+Deno.test("parseJam() keeps the live headers no index record points to, by their MessageNumber", () => {
+  const files = writeJam({
+    messages: [{ text: "a" }, { text: "b" }, { text: "c" }, { text: "d" }],
+  });
+  // The index cut after two records, as a crash while it was written would leave it.
+  const cut = parseJam({ ...files, jdx: files.jdx.subarray(0, 16) });
+  assert.deepEqual(cut.messages.map((m) => [m.number, text(m.text)]), [
+    [1, "a"],
+    [2, "b"],
+    [3, "c"],
+    [4, "d"],
+  ]);
+  assert.deepEqual(
+    cut.problems.map((p) => [p.file, p.number]),
+    [["base.jhr", 3], ["base.jhr", 4]],
+  );
+  assert.match(
+    cut.problems[0]!.reason,
+    /no index record points to this header/,
+  );
+  // Record 2 pointing at message 1's header: message 2's header is found, but the index gave
+  // its number to nobody else, so it is kept; the record pointing again is reported.
+  const view = new DataView(files.jdx.buffer.slice(0));
+  view.setUint32(12, view.getUint32(4, true), true);
+  const astray = parseJam({ ...files, jdx: new Uint8Array(view.buffer) });
+  assert.deepEqual(astray.messages.map((m) => [m.number, text(m.text)]), [
+    [1, "a"],
+    [2, "b"],
+    [3, "c"],
+    [4, "d"],
+  ]);
+  // A live header whose number the index gives another header is reported and skipped.
+  const renumbered = writeJam({
+    messages: [{ text: "a" }, { text: "b" }, { text: "c", number: 1 }],
+  });
+  const clash = parseJam({
+    ...renumbered,
+    jdx: renumbered.jdx.subarray(0, 16),
+  });
+  assert.deepEqual(clash.messages.map((m) => text(m.text)), ["a", "b"]);
+  assert.ok(
+    clash.problems.some((p) =>
+      /the index gives its number \(1\) to another; it is skipped/.test(
+        p.reason,
+      )
+    ),
+    JSON.stringify(clash.problems),
+  );
+});
+
 Deno.test("parseJam() reports a header with a bad signature and reads the others", () => {
   const files = writeJam({
     messages: [{ text: "a" }, { text: "b", signature: "JAX\0" }, { text: "c" }],
