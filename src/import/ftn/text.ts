@@ -137,6 +137,11 @@ export function decodeFtnMessage(
   );
   const decoder = decoderFor(choice.charset);
   const decode = (bytes: Uint8Array) => decoder(bytes).replaceAll("\u008d", "");
+  // A fixed-size field (Squish's 36-byte names, 72-byte subject) may end in a character cut
+  // by the field's size: in UTF-8, that character is dropped.
+  const field = choice.charset === "UTF-8"
+    ? (bytes: Uint8Array) => decode(wholeUtf8(bytes))
+    : decode;
   const { kludges, body } = parse(raw, decode);
   const label = firstWord(kludges.find(isCharsetKludge)?.value ?? "");
 
@@ -151,9 +156,9 @@ export function decodeFtnMessage(
   const msgid = take(kludges, "MSGID");
   const reply = take(kludges, "REPLY");
   return {
-    fromName: clean(decode(raw.fromName)),
-    toName: clean(decode(raw.toName)),
-    subject: clean(decode(raw.subject)),
+    fromName: clean(field(raw.fromName)),
+    toName: clean(field(raw.toName)),
+    subject: clean(field(raw.subject)),
     body: clean(body),
     kludges: kludges.map(({ name, value }) => ({
       name: clean(name),
@@ -302,14 +307,15 @@ function fitting(
   defaultCharset: string,
 ): CharsetChoice {
   if (choice.fallback !== null) return choice;
+  const utf8 = choice.charset === "UTF-8";
   const fields = [
-    raw.fromName,
-    raw.toName,
-    raw.subject,
+    ...[raw.fromName, raw.toName, raw.subject].map((bytes) =>
+      utf8 ? wholeUtf8(bytes) : bytes
+    ),
     ...raw.control,
     raw.text,
   ];
-  const fits = choice.charset === "UTF-8"
+  const fits = utf8
     ? fields.every((bytes) => {
       try {
         strictUtf8.decode(bytes);
@@ -320,6 +326,30 @@ function fitting(
     })
     : !choice.ascii || fields.every((bytes) => bytes.every((b) => b < 0x80));
   return fits ? choice : { charset: defaultCharset, fallback: "invalid" };
+}
+
+/**
+ * UTF-8 bytes without a last character that the end cuts short (a lead byte and fewer of its
+ * continuation bytes than it announces); other bytes as they are.
+ */
+export function wholeUtf8(bytes: Uint8Array): Uint8Array {
+  let start = bytes.length - 1;
+  // Back over at most three continuation bytes (10xxxxxx) to the lead byte.
+  while (
+    start >= 0 && bytes.length - start <= 3 && (bytes[start]! & 0xc0) === 0x80
+  ) {
+    start--;
+  }
+  if (start < 0) return bytes;
+  const lead = bytes[start]!;
+  const size = lead >= 0xf0 && lead <= 0xf4
+    ? 4
+    : lead >= 0xe0 && lead <= 0xef
+    ? 3
+    : lead >= 0xc2 && lead <= 0xdf
+    ? 2
+    : 1;
+  return size > bytes.length - start ? bytes.subarray(0, start) : bytes;
 }
 
 /** Removes the first kludge of this name with a non-blank value; returns its value, trimmed. */

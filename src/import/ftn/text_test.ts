@@ -6,6 +6,7 @@ import {
   decodeFtnMessage,
   type FtnKludge,
   SUPPORTED_CHARSETS,
+  wholeUtf8,
 } from "./text.ts";
 import type { FtnRawMessage } from "./types.ts";
 
@@ -437,4 +438,49 @@ Deno.test("decodeFtnMessage() decodes text its CHRS set cannot hold (bad UTF-8, 
     defaultCharset: "CP437",
   });
   assert.deepEqual([plain.body, plain.fallback], ["A", null]);
+});
+
+Deno.test("wholeUtf8() drops only a last character the end cuts short", () => {
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  const cut = (s: string, n: number) => utf8(s).subarray(0, utf8(s).length - n);
+  const cases: [Uint8Array, Uint8Array][] = [
+    [new Uint8Array(), new Uint8Array()],
+    [utf8("a"), utf8("a")],
+    [utf8("aé"), utf8("aé")],
+    [cut("aé", 1), utf8("a")],
+    [cut("a€", 1), utf8("a")],
+    [cut("a€", 2), utf8("a")],
+    [cut("a😀", 1), utf8("a")],
+    [cut("a😀", 3), utf8("a")],
+    [utf8("a😀"), utf8("a😀")],
+    // Not a cut character: bytes that are no UTF-8 stay, for the check to refuse.
+    [Uint8Array.of(0x61, 0x80), Uint8Array.of(0x61, 0x80)],
+    [Uint8Array.of(0x61, 0xff), Uint8Array.of(0x61, 0xff)],
+  ];
+  for (const [bytes, expected] of cases) {
+    assert.deepEqual(wholeUtf8(bytes), expected, `${bytes}`);
+  }
+});
+
+Deno.test("decodeFtnMessage() keeps a UTF-8 message whose name or subject its field's size cut mid-character", () => {
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  const name = utf8("Привет Мир").subarray(0, 11); // "Приве" and half of "т"
+  const raw = {
+    ...message("", ["CHRS: UTF-8 4"]),
+    fromName: name,
+    subject: utf8("Тема").subarray(0, 7),
+    text: utf8("Тело письма\r"),
+  };
+  const decoded = decodeFtnMessage(raw, { defaultCharset: "CP866" });
+  assert.equal(decoded.charset, "UTF-8");
+  assert.equal(decoded.fallback, null);
+  assert.equal(decoded.fromName, "Приве");
+  assert.equal(decoded.subject, "Тем");
+  assert.equal(decoded.body, "Тело письма\n");
+  // A body cut mid-character is no field cut by its size: the message falls back.
+  const body = decodeFtnMessage(
+    { ...raw, text: utf8("Тело").subarray(0, 7) },
+    { defaultCharset: "CP866" },
+  );
+  assert.equal(body.fallback, "invalid");
 });
