@@ -318,6 +318,45 @@ Deno.test("importFtnBase() keeps a junk address as the raw kludge and a change, 
   ]);
 });
 
+Deno.test("importFtnBase() keeps a JAM address subfield that is more than the address where it stands among the kludges", async () => {
+  // As the JAM reader gives them: every address subfield is a control line in stored order.
+  await using storage = await openStorage("sqlite::memory:");
+  await importFtnBase(
+    base([{
+      number: 1,
+      origAddr: "2:5020/1@fidonet",
+      destAddr: "40000:1/2",
+      control: [
+        "DADDRESS: 40000:1/2",
+        "PID: x",
+        "OADDRESS: 2:5020/1@fidonet",
+        "X-FIRST: y",
+        "OADDRESS: 3:1/1",
+      ],
+    }, {
+      number: 2,
+      origAddr: "2:5020/7",
+      destAddr: "2:5020/8",
+      control: ["OADDRESS: 2:5020/7", "PID: x", "DADDRESS: 2:5020/8"],
+    }]),
+    storage,
+    coreOptions(),
+  );
+  const area = await storage.messageAreas.getByTag("TEST_ECHO");
+  const [m, n] = await storage.messages.list(area!.id);
+  assert.deepEqual(m?.kludges.map((k) => `${k.name}: ${k.value}`), [
+    "DADDRESS: 40000:1/2",
+    "PID: x",
+    "OADDRESS: 2:5020/1@fidonet",
+    "X-FIRST: y",
+    "OADDRESS: 3:1/1",
+  ]);
+  assert.deepEqual([m?.origAddr, m?.destAddr], ["2:5020/1", null]);
+  // Addresses stored as written leave no kludge.
+  assert.deepEqual(n?.kludges.map((k) => k.name), ["PID"]);
+  assert.deepEqual([n?.origAddr, n?.destAddr], ["2:5020/7", "2:5020/8"]);
+});
+
 Deno.test("importFtnBase() counts the charset fallbacks by kind and label, decoding them in the default", async () => {
   await using storage = await openStorage("sqlite::memory:");
   const report = await importFtnBase(

@@ -87,12 +87,11 @@ export function toMessage(
     replies: [],
     control: header.subfields.flatMap((subfield) => {
       const { id, data } = subfield;
-      // The first OADDRESS and DADDRESS are the addresses; more (carbon copies) are kept as
-      // control lines of their names.
+      // The first OADDRESS and DADDRESS are the addresses; every one is a control line of its
+      // name too, where it stands (the import drops the first where it is stored as the
+      // address as written, and keeps it where it is junk or more than the address).
       if (id === OADDRESS || id === DADDRESS) {
-        return data === (id === OADDRESS ? orig : dest)
-          ? []
-          : [controlLine(ADDRESS_PREFIXES[id]!, data)];
+        return [controlLine(ADDRESS_PREFIXES[id]!, data)];
       }
       const prefix = CONTROL_PREFIXES.get(id);
       return prefix === undefined ? [] : [controlLine(prefix, data)];

@@ -18,7 +18,7 @@ function parse(base: TestBase, without: { jdx?: boolean } = {}): FtnBase {
   );
 }
 
-Deno.test("parseJam() maps every subfield, keeping control lines in stored order and addresses after the first as control lines", () => {
+Deno.test("parseJam() maps every subfield, keeping control lines in stored order, every address subfield among them", () => {
   const [message] = parse({
     messages: [{
       subfields: [
@@ -50,17 +50,21 @@ Deno.test("parseJam() maps every subfield, keeping control lines in stored order
   assert.equal(text(message.subject), "The subject");
   assert.equal(message.origAddr, "2:5020/1.5");
   assert.equal(message.destAddr, "99999:12795/0.62886\u00e9");
+  // Every address subfield is a control line too, where it stands (the import drops the
+  // first where it stores it as written).
   assert.deepEqual(lines(message), [
     "TZUTC: -0130",
+    "OADDRESS: 2:5020/1.5",
     "Via 20240406114800 2:5020/1",
     "MSGID: 2:5020/1.5 1a2b3c4d",
     "CHRS: CP866 2",
+    "DADDRESS: 99999:12795/0.62886\u00e9",
     "REPLY: 2:5020/2 0badf00d",
     "PID: GoldED 2.50",
     "SEEN-BY: 5020/1 2",
     "PATH: 5020/1",
     "FLAGS DIR",
-    // The second OADDRESS and DADDRESS (carbon copies) are kept as control lines.
+    // The second OADDRESS and DADDRESS (carbon copies).
     "OADDRESS: 9:9/9",
     "DADDRESS: 8:8/8",
   ]);

@@ -74,12 +74,14 @@ export function prepareMessage(
   const netmail = netmailAddresses(kludges);
   const origAddr = address(
     netmail.orig ?? raw.origAddr,
+    raw.origAddr,
     "origAddr",
     kludges,
     change,
   );
   const destAddr = address(
     netmail.dest ?? raw.destAddr,
+    raw.destAddr,
     "destAddr",
     kludges,
     change,
@@ -237,15 +239,26 @@ const ADDRESS = /^(\d{1,5}:\d{1,5}\/\d{1,5}(?:\.\d{1,5})?)(@[!-~]+)?$/;
  * message is imported without it, and the value as the base holds it is kept as a kludge named
  * after JAM's subfield (`OADDRESS`, `DADDRESS`), reported as a change. A 5D address
  * (`2:5020/1@fidonet`) is stored without its domain, which that kludge keeps.
+ *
+ * A JAM base's first address subfield is a kludge already, where it stands among the others
+ * (see jam_message.ts): it stays there when it is more than the address stored, and is dropped
+ * when it is that address as written; another base's address becomes a kludge at the end.
  */
 function address(
   value: string | null,
+  stored: string | null,
   field: "origAddr" | "destAddr",
   kludges: { name: string; value: string }[],
   change: Change,
 ): string | null {
-  if (value === null) return null;
   const name = field === "origAddr" ? "OADDRESS" : "DADDRESS";
+  const own = stored === null
+    ? -1
+    : kludges.findIndex((k) => k.name === name && k.value === stored);
+  const keep = () => {
+    if (own === -1) kludges.push({ name, value: value! });
+  };
+  if (value === null) return null;
   const text = value.trim();
   const match = ADDRESS.exec(text);
   const address = match?.[1];
@@ -254,17 +267,17 @@ function address(
     address.split(/[:/.]/).every((p) => Number(p) <= 65535)
   ) {
     if (match![2] !== undefined) {
-      kludges.push({ name, value });
+      keep();
       change(
         field,
         `${
           JSON.stringify(value)
         }: stored as ${address}; its domain is kept in the ${name} kludge`,
       );
-    }
+    } else if (own !== -1 && stored!.trim() === text) kludges.splice(own, 1);
     return address;
   }
-  kludges.push({ name, value });
+  keep();
   change(
     field,
     `${
