@@ -88,3 +88,46 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name:
+    "importFtnBase() on PostgreSQL: two imports of one base at once add each message once, and both succeed",
+  ignore: postgresMissing !== undefined,
+  async fn() {
+    await using db = await createDatabase("impulse_ftn_race");
+    await using first = await openStorage(db.url);
+    await using second = await openStorage(db.url);
+    const messages: MessageSpec[] = Array.from({ length: 300 }, (_, i) => ({
+      number: i + 1,
+      control: [`MSGID: 1:1/1 ${i + 1}`],
+    }));
+    // Small batches, so that the two runs meet in the middle: on the area they both make and
+    // on messages both post.
+    const run = (storage: typeof first) =>
+      importFtnBase(base(messages), storage, coreOptions({ batchSize: 7 }));
+    // A MSGID the other run posted after this one's check is a duplicate where it is met: no
+    // batch runs again for it (each transaction's function runs once).
+    let transactions = 0;
+    let runs = 0;
+    const counted = new Proxy(second, {
+      get(target, key) {
+        if (key === "transaction") {
+          return (fn: (tx: unknown) => Promise<unknown>) => {
+            transactions++;
+            return target.transaction((tx) => (runs++, fn(tx)));
+          };
+        }
+        const value = Reflect.get(target, key, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const [a, b] = await Promise.all([run(first), run(counted)]);
+    assert.equal(runs, transactions);
+    assert.equal(a.counts.imported + b.counts.imported, 300);
+    assert.equal(a.counts.skipped + b.counts.skipped, 300);
+    assert.equal(a.area.id, b.area.id);
+    const area = (await first.messageAreas.getByTag("TEST_ECHO"))!;
+    assert.equal(area.msgCount, 300);
+    assert.equal((await first.messageAreas.list()).length, 1);
+  },
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { StorageError } from "../../errors.ts";
+import { isStorageError, StorageError } from "../../errors.ts";
 import type { Message, MessageAreaKind } from "../../records.ts";
 import type { Storage } from "../../storage.ts";
 import { echoArea } from "./area.ts";
@@ -254,11 +254,21 @@ class Journal {
   }
 }
 
-/** Creates the area as an echomail area, its echo tag the tag. */
+/**
+ * Creates the area as an echomail area, its echo tag the tag; one that another import (or the
+ * board) made meanwhile is taken instead.
+ */
 async function createArea(tx: Ops, tag: string): Promise<number> {
-  const area = await tx.messageAreas.getByTag(tag) ??
-    await tx.messageAreas.create(echoArea(tag));
-  return area.id;
+  const found = await tx.messageAreas.getByTag(tag);
+  if (found !== null) return found.id;
+  try {
+    return (await tx.messageAreas.create(echoArea(tag))).id;
+  } catch (error) {
+    if (!isStorageError(error, "conflict")) throw error;
+    const made = await tx.messageAreas.getByTag(tag);
+    if (made === null) throw error;
+    return made.id;
+  }
 }
 
 /** Imports (or, in a dry run, checks) one batch of messages. */
@@ -280,6 +290,13 @@ async function importBatch(
     const placed = run.o.dryRun
       ? { id: null, msgNum: null, parentId: null, threadRootId: null }
       : await post(ops, run.areaId!, m, parent?.id ?? null);
+    if (placed === "taken") {
+      // Another import posted its MSGID since the check (its post went first): a duplicate.
+      const dup = (await duplicateOf(ops, run, m))!;
+      run.journal.set(run.placed, m.number, dup.placed);
+      run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
+      continue;
+    }
     run.imported++;
     countLinks(run, m, placed, parent !== undefined);
     const where = { id: placed.id, msgNum: placed.msgNum };
@@ -294,8 +311,8 @@ async function post(
   areaId: number,
   m: PreparedMessage,
   parentId: number | null,
-): Promise<Posted> {
-  const message: Message = await ops.messages.post({
+): Promise<Posted | "taken"> {
+  const message: Message | null = await ops.messages.post({
     areaId,
     fromName: m.fromName,
     toName: m.toName,
@@ -310,7 +327,13 @@ async function post(
     private: m.private,
     parentId,
     imported: true,
+  }).catch((error) => {
+    const taken = isStorageError(error, "conflict") &&
+      error.field === "ftnMsgid";
+    if (taken) return null;
+    throw error;
   });
+  if (message === null) return "taken";
   return {
     id: message.id,
     msgNum: message.msgNum,
