@@ -112,6 +112,10 @@ export async function importFtnBase(
     live.push(p);
   }
   dateUndated(live);
+  const lost = damaged(base);
+  for (const [number, detail] of lost) {
+    skipped.push(skip(number, "damaged", null, detail));
+  }
   const existing = await storage.messageAreas.getByTag(o.area);
   if (existing !== null && !FTN_KINDS.includes(existing.kind)) {
     throw new StorageError(
@@ -134,7 +138,7 @@ export async function importFtnBase(
   };
   const order = postingOrder(live);
   let done = skipped.length;
-  const total = base.messages.length;
+  const total = base.messages.length + lost.size;
   for (let i = 0; i < order.length; i += o.batchSize) {
     const batch = order.slice(i, i + o.batchSize);
     if (o.dryRun) await importBatch(storage, run, batch);
@@ -385,6 +389,20 @@ function skip(
   detail: string,
 ): FtnSkip {
   return { number, reason, duplicateOf, detail };
+}
+
+/**
+ * The messages the reader's problems name that it could not read (no message of the base has
+ * their number), each with its first problem.
+ */
+function damaged(base: FtnBase): Map<number, string> {
+  const present = new Set(base.messages.map((m) => m.number));
+  const lost = new Map<number, string>();
+  for (const { number, file, reason } of base.problems) {
+    if (number === null || present.has(number) || lost.has(number)) continue;
+    lost.set(number, `${file}: ${reason}`);
+  }
+  return lost;
 }
 
 /** The fallbacks of the messages, by kind then label. */

@@ -7,6 +7,7 @@ import { importMessageBase, importSource, readMessageBase } from "./import.ts";
 import { writeSquishBase } from "./_squish_writer.ts";
 import { echomailMessages } from "./_echomail_fixture.ts";
 import { StorageError } from "../../errors.ts";
+import { writeJam } from "./_jam_writer_test.ts";
 
 async function threadOf(storage: Storage, areaId: number) {
   const all = await storage.messages.list(areaId, { limit: 1000 });
@@ -719,4 +720,39 @@ Deno.test("importMessageBase() refuses a storage that is not one as validation n
       e instanceof StorageError && e.kind === "validation" &&
       e.field === "storage",
   );
+});
+
+Deno.test("importMessageBase() lists a message it could not read whole as a damaged skip, and a run on the whole base imports it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const files = writeJam({
+      messages: [
+        { subfields: [{ id: 4, data: "1:1/1 1" }], text: "one\r" },
+        { subfields: [{ id: 4, data: "1:1/1 2" }], text: "two\r" },
+      ],
+    });
+    const path = `${dir}/echo`;
+    await Deno.writeFile(`${path}.jhr`, files.jhr);
+    await Deno.writeFile(`${path}.jdx`, files.jdx!);
+    // The text file cut in the second message's text, as a tosser still writing leaves it.
+    await Deno.writeFile(`${path}.jdt`, files.jdt.subarray(0, 6));
+    await using storage = await openStorage("sqlite::memory:");
+    const first = await importMessageBase(path, storage, { area: "ECHO" });
+    assert.deepEqual(first.counts, { read: 2, imported: 1, skipped: 1 });
+    assert.deepEqual(
+      first.skipped.map((s) => [s.number, s.reason, s.duplicateOf]),
+      [[2, "damaged", null]],
+    );
+    assert.match(first.skipped[0]!.detail, /^echo\.jdt: the text .* left out/);
+    await Deno.writeFile(`${path}.jdt`, files.jdt);
+    const second = await importMessageBase(path, storage, { area: "ECHO" });
+    assert.deepEqual(second.counts, { read: 2, imported: 1, skipped: 1 });
+    const area = await storage.messageAreas.getByTag("ECHO");
+    assert.deepEqual(
+      (await storage.messages.list(area!.id)).map((m) => m.body),
+      ["one\n", "two\n"],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

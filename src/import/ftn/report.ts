@@ -17,7 +17,13 @@ export type FtnSkipReason =
    * It has no MSGID, and the area (or an earlier message of the base) already holds a message
    * with the same from and to names, subject, date and text.
    */
-  | "duplicate-content";
+  | "duplicate-content"
+  /**
+   * The base's files name it (an index record, a header) but it could not be read whole: its
+   * text is not all in the file, or its header is unreadable. Listed among the problems too; a
+   * run on the repaired base imports it.
+   */
+  | "damaged";
 
 /** One message skipped. */
 export interface FtnSkip {
@@ -83,7 +89,10 @@ export interface FtnImportReport {
   charset: string;
   /** The time zone of dates without TZUTC. */
   timeZone: string;
-  /** Messages read from the base, imported (or, in a dry run, to import) and skipped. */
+  /**
+   * Messages of the base (those it names but could not be read whole included, as skips),
+   * imported (or, in a dry run, to import) and skipped.
+   */
   counts: { read: number; imported: number; skipped: number };
   /** Every message skipped, in base order. */
   skipped: FtnSkip[];
