@@ -57,12 +57,11 @@ export async function duplicateOf(
   } | null
 > {
   if (m.ftnMsgid !== null) {
-    const detail = `its MSGID is already in the area: ${
-      JSON.stringify(m.ftnMsgid)
-    }`;
+    const detail = () =>
+      `its MSGID is already in the area: ${JSON.stringify(m.ftnMsgid)}`;
     const seen = run.msgids.get(m.ftnMsgid);
     if (seen !== undefined) {
-      return { placed: seen, reason: "duplicate-msgid", detail };
+      return { placed: seen, reason: "duplicate-msgid", detail: detail() };
     }
     if (run.areaId === null) return null;
     const found = await ops.messages.findByMsgid(run.areaId, m.ftnMsgid);
@@ -70,7 +69,7 @@ export async function duplicateOf(
     return {
       placed: { id: found.id, msgNum: found.msgNum },
       reason: "duplicate-msgid",
-      detail,
+      detail: detail(),
     };
   }
   const detail =

@@ -205,11 +205,14 @@ function netAddress(view: DataView, at: number): string | null {
   return `${zone}:${net}/${node}${point === 0 ? "" : `.${point}`}`;
 }
 
-/** A fixed-size text field: its bytes up to the first NUL, copied. */
+/**
+ * A fixed-size text field: its bytes up to the first NUL, a view into the file's bytes (which the
+ * base's messages hold anyway until the import ends: a copy of every text cost as much again).
+ */
 function field(bytes: Uint8Array, at: number, size: number): Uint8Array {
   const whole = bytes.subarray(at, at + size);
   const end = whole.indexOf(0);
-  return whole.slice(0, end === -1 ? whole.length : end);
+  return end === -1 ? whole : whole.subarray(0, end);
 }
 
 function viewOf(bytes: Uint8Array): DataView {
