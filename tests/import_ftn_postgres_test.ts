@@ -91,7 +91,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "importFtnBase() on PostgreSQL: two imports of one base at once add each message once, and both succeed",
+    "importFtnBase() on PostgreSQL: two imports of one base at once add each message once (with or without MSGID), and both succeed",
   ignore: postgresMissing !== undefined,
   async fn() {
     await using db = await createDatabase("impulse_ftn_race");
@@ -126,8 +126,26 @@ Deno.test({
     assert.equal(a.counts.imported + b.counts.imported, 300);
     assert.equal(a.counts.skipped + b.counts.skipped, 300);
     assert.equal(a.area.id, b.area.id);
+    // One of them made the area, and says so.
+    assert.deepEqual([a.area.created, b.area.created].sort(), [false, true]);
     const area = (await first.messageAreas.getByTag("TEST_ECHO"))!;
     assert.equal(area.msgCount, 300);
     assert.equal((await first.messageAreas.list()).length, 1);
+    // Messages without MSGID, found again by their content only: each once too.
+    const plain: MessageSpec[] = Array.from({ length: 300 }, (_, i) => ({
+      number: i + 1,
+      control: [],
+      subject: `plain ${i + 1}`,
+    }));
+    const runPlain = (storage: typeof first) =>
+      importFtnBase(
+        base(plain),
+        storage,
+        coreOptions({ area: "PLAIN", batchSize: 7 }),
+      );
+    const [c, d] = await Promise.all([runPlain(first), runPlain(second)]);
+    assert.equal(c.counts.imported + d.counts.imported, 300);
+    const plainArea = (await first.messageAreas.getByTag("PLAIN"))!;
+    assert.equal(plainArea.msgCount, 300);
   },
 });

@@ -69,6 +69,8 @@ export interface FtnBaseImportOptions {
 interface Run {
   o: FtnBaseImportOptions;
   areaId: number | null;
+  /** Whether this run made the area. */
+  created: boolean;
   /** Base number → where it went (imported or found as a duplicate). */
   placed: Map<number, Placed>;
   msgids: Map<string, Placed>;
@@ -127,6 +129,7 @@ export async function importFtnBase(
   const run: Run = {
     o,
     areaId: existing?.id ?? null,
+    created: false,
     placed: new Map(),
     msgids: new Map(),
     contents: new Map(),
@@ -137,6 +140,7 @@ export async function importFtnBase(
     journal: new Journal(),
   };
   const order = postingOrder(live);
+  const postgres = !o.dryRun && order.length > 0 && await isPostgres(storage);
   let done = skipped.length;
   const total = base.messages.length + lost.size;
   for (let i = 0; i < order.length; i += o.batchSize) {
@@ -148,13 +152,27 @@ export async function importFtnBase(
       const start = mark(run);
       await storage.transaction(async (tx) => {
         restore(run, start);
-        run.areaId ??= await createArea(tx, o.area);
+        if (run.areaId === null) {
+          ({ id: run.areaId, created: run.created } = await createArea(
+            tx,
+            o.area,
+          ));
+        }
+        // Two imports into one area at once take turns by batch: the area's row, which each
+        // post locks, is locked before the batch's duplicate checks, so they see what the
+        // other's batch committed (a message without MSGID has no unique key to stop it).
+        // SQLite has one writer at a time already.
+        if (postgres) {
+          await tx.sql("SELECT id FROM message_areas WHERE id = ? FOR UPDATE", [
+            run.areaId,
+          ]);
+        }
         await importBatch(tx, run, batch);
       });
     }
     run.journal.forget();
-    if (i === 0 && !o.dryRun && order.length > o.batchSize) {
-      await refreshPlans(storage);
+    if (i === 0 && postgres && order.length > o.batchSize) {
+      await storage.sql("ANALYZE messages");
     }
     done += batch.length;
     progress(o, done, total, started);
@@ -166,7 +184,11 @@ export async function importFtnBase(
     path: o.path,
     format: base.format,
     dryRun: o.dryRun,
-    area: { tag: o.area, id: run.areaId, created: existing === null },
+    area: {
+      tag: o.area,
+      id: run.areaId,
+      created: o.dryRun ? existing === null : run.created,
+    },
     charset: o.charset,
     timeZone: o.timeZone,
     counts: { read: total, imported: run.imported, skipped: skips.length },
@@ -181,39 +203,42 @@ export async function importFtnBase(
 }
 
 /**
- * On PostgreSQL, has the planner count the messages again (`ANALYZE messages`) after the first
- * batch. The driver's prepared statements keep their generic plans: those made while the table
- * was nearly empty read the whole table, and kept as it grows, each lookup of a message by MSGID
+ * Whether the storage is on PostgreSQL: the import locks the area's row there (see the batch
+ * loop), and has the planner count the messages again (`ANALYZE messages`) after the first batch.
+ * The driver's prepared statements keep their generic plans: those made while the table was
+ * nearly empty read the whole table, and kept as it grows, each lookup of a message by MSGID
  * took 1.2 ms at 4,000 messages, against 0.1 ms after an ANALYZE (which makes the server plan
  * them again). SQLite, which plans each statement once with what it finds, is left alone: a
  * statistics table there would change every statement's plan.
  */
-async function refreshPlans(storage: Storage): Promise<void> {
+async function isPostgres(storage: Storage): Promise<boolean> {
   try {
     await storage.sql("SELECT pg_catalog.pg_backend_pid()");
+    return true;
   } catch {
-    return; // not PostgreSQL
+    return false;
   }
-  await storage.sql("ANALYZE messages");
 }
 
 /** Where a run stood when a batch began: its counts and its area (the maps are journaled). */
 interface Mark {
   areaId: number | null;
+  created: boolean;
   imported: number;
   linked: number;
   skipped: number;
 }
 
 function mark(run: Run): Mark {
-  const { areaId, imported, linked } = run;
-  return { areaId, imported, linked, skipped: run.skipped.length };
+  const { areaId, created, imported, linked } = run;
+  return { areaId, created, imported, linked, skipped: run.skipped.length };
 }
 
 /** Takes a run back to where it stood when the batch began (nothing to do on a first run). */
 function restore(run: Run, start: Mark): void {
   run.journal.undo();
   run.areaId = start.areaId;
+  run.created = start.created;
   run.imported = start.imported;
   run.linked = start.linked;
   run.skipped.length = start.skipped;
@@ -262,16 +287,22 @@ class Journal {
  * Creates the area as an echomail area, its echo tag the tag; one that another import (or the
  * board) made meanwhile is taken instead.
  */
-async function createArea(tx: Ops, tag: string): Promise<number> {
+async function createArea(
+  tx: Ops,
+  tag: string,
+): Promise<{ id: number; created: boolean }> {
   const found = await tx.messageAreas.getByTag(tag);
-  if (found !== null) return found.id;
+  if (found !== null) return { id: found.id, created: false };
   try {
-    return (await tx.messageAreas.create(echoArea(tag))).id;
+    return {
+      id: (await tx.messageAreas.create(echoArea(tag))).id,
+      created: true,
+    };
   } catch (error) {
     if (!isStorageError(error, "conflict")) throw error;
     const made = await tx.messageAreas.getByTag(tag);
     if (made === null) throw error;
-    return made.id;
+    return { id: made.id, created: false };
   }
 }
 
