@@ -159,9 +159,11 @@ export function locateByIndex(
 /**
  * The headers the index found, and the live ones a walk of `.jhr` found that no index record
  * points to (an index cut short or pointing astray loses no message the header file holds):
- * each is kept with its MessageNumber and reported, unless the index gave that number to another
- * header (then it is reported and skipped). Deleted headers the index does not reach are left:
- * they are the old copies a writer leaves when it grows a header.
+ * each is kept with its MessageNumber and reported; where the index gives that number to a
+ * deleted header (a grown header whose index record still points to the old copy), the live copy
+ * takes its place; where it gives it to a live one, the header is reported and skipped. Deleted
+ * headers the index does not reach are left: they are the old copies a writer leaves when it
+ * grows a header.
  *
  * @param indexed The headers `.jdx` points at.
  * @param walked The headers a walk of `.jhr` found.
@@ -174,12 +176,24 @@ export function withUnindexed(
   report: Report,
 ): Located[] {
   const reached = new Set(indexed.map(({ header }) => header.offset));
-  const numbers = new Set(indexed.map(({ number }) => number));
+  const byNumber = new Map(indexed.map((item) => [item.number, item]));
   const found: Located[] = [];
   for (const item of walked) {
     const { header, number } = item;
     if (reached.has(header.offset) || isDeleted(header)) continue;
-    if (numbers.has(number)) {
+    const other = byNumber.get(number);
+    if (other !== undefined && isDeleted(other.header)) {
+      // A grown header: the writer appended the live copy and marked the old one deleted, but
+      // the index still points to the old one.
+      report(
+        header.offset,
+        number,
+        `the index points to a deleted copy of this message (offset ${other.header.offset}); this live copy, found by walking the header file, is read instead`,
+      );
+      other.header = header;
+      continue;
+    }
+    if (other !== undefined) {
       report(
         header.offset,
         number,

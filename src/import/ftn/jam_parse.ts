@@ -14,7 +14,7 @@ import {
   type Report,
   withUnindexed,
 } from "./jam_locate.ts";
-import { cutAtNul, toMessage } from "./jam_message.ts";
+import { cutAtNul, isDeleted, toMessage } from "./jam_message.ts";
 import type {
   FtnBase,
   FtnLastRead,
@@ -118,9 +118,18 @@ export function parseJam(
       "the index file is missing; the headers were found by walking the header file",
     );
   }
-  located = located === null
-    ? locateByWalk(jhr, report(names.jhr))
-    : withUnindexed(located, locateByWalk(jhr, () => {}), report(names.jhr));
+  const activeMsgs = area.getUint32(12, true);
+  // The walk is consulted when the index holds fewer live messages than the area header counts
+  // (cut short, pointing astray, or at an old copy of a grown header): with a whole index, a
+  // walk could only add what a damaged header's bytes look like.
+  if (located === null) located = locateByWalk(jhr, report(names.jhr));
+  else if (located.filter((l) => !isDeleted(l.header)).length < activeMsgs) {
+    located = withUnindexed(
+      located,
+      locateByWalk(jhr, () => {}),
+      report(names.jhr),
+    );
+  }
   const messages = toMessages(
     located,
     jdt,
@@ -128,7 +137,6 @@ export function parseJam(
     report(names.jdt),
   );
   const active = messages.filter((message) => !message.deleted).length;
-  const activeMsgs = area.getUint32(12, true);
   if (active !== activeMsgs) {
     report(names.jhr)(
       12,

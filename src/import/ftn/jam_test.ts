@@ -312,6 +312,53 @@ Deno.test("parseJam() keeps the live headers no index record points to, by their
   );
 });
 
+Deno.test("parseJam() reads the live copy of a grown header the index does not point to", () => {
+  // The writer appended the grown header's new copy and marked the old one deleted, but the
+  // index (cut before the new copy's record) still points to the old one.
+  const files = writeJam({
+    messages: [
+      { text: "a" },
+      { text: "old", attribute: 0x80000000 },
+      { text: "c" },
+      { text: "new", number: 2 },
+    ],
+  });
+  const base = parseJam({ ...files, jdx: files.jdx.subarray(0, 24) });
+  assert.deepEqual(
+    base.messages.map((m) => [m.number, text(m.text), m.deleted]),
+    [[1, "a", false], [2, "new", false], [3, "c", false]],
+  );
+  assert.match(
+    base.problems[0]!.reason,
+    /the index points to a deleted copy of this message .* is read instead/,
+  );
+});
+
+Deno.test("parseJam() with a whole index reads no header out of another header's bytes", () => {
+  const fake = writeJam({
+    messages: [{ number: 9, subfields: [{ id: 6, data: "EVIL" }], text: "a" }],
+  }).jhr.subarray(1024);
+  const files = writeJam({
+    messages: [
+      { text: "a" },
+      {
+        // A SubfieldLen too short: the rest of its subfields, a header's bytes among them,
+        // follow the header as it says it ends.
+        subfields: [
+          { id: 6, data: "two" },
+          { id: 2000, data: String.fromCharCode(...fake) },
+        ],
+        subfieldLen: 11,
+        text: "b",
+      },
+      { text: "c" },
+    ],
+  });
+  const base = parseJam(files);
+  assert.deepEqual(base.messages.map((m) => text(m.text)), ["a", "b", "c"]);
+  assert.ok(base.messages.every((m) => text(m.subject) !== "EVIL"));
+});
+
 Deno.test("parseJam() reports a header with a bad signature and reads the others", () => {
   const files = writeJam({
     messages: [{ text: "a" }, { text: "b", signature: "JAX\0" }, { text: "c" }],
