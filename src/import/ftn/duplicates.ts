@@ -41,6 +41,14 @@ export function contentKey(m: PreparedMessage): string {
   ]);
 }
 
+/** The message one duplicates, and why. */
+export interface Duplicate {
+  placed: Placed;
+  reason: "duplicate-msgid" | "duplicate-content";
+  /** One sentence for people. */
+  detail: string;
+}
+
 /**
  * The message of the area (or of this run) this one duplicates: the same MSGID; for a message
  * without one, the same names, subject, date and text (looked up on the area's date index).
@@ -49,13 +57,7 @@ export async function duplicateOf(
   ops: Ops,
   run: Seen,
   m: PreparedMessage,
-): Promise<
-  {
-    placed: Placed;
-    reason: "duplicate-msgid" | "duplicate-content";
-    detail: string;
-  } | null
-> {
+): Promise<Duplicate | null> {
   if (m.ftnMsgid !== null) {
     const detail = () =>
       `its MSGID is already in the area: ${JSON.stringify(m.ftnMsgid)}`;

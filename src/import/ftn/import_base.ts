@@ -11,6 +11,7 @@ import type { Storage } from "../../storage.ts";
 import { echoArea } from "./area.ts";
 import {
   contentKey,
+  type Duplicate,
   duplicateOf,
   type Ops,
   type Placed,
@@ -315,8 +316,7 @@ async function importBatch(
   for (const m of batch) {
     const dup = await duplicateOf(ops, run, m);
     if (dup !== null) {
-      run.journal.set(run.placed, m.number, dup.placed);
-      run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
+      skipDuplicate(run, m, dup);
       continue;
     }
     const parent = m.ftnReply === null && m.replyTo !== 0
@@ -327,9 +327,7 @@ async function importBatch(
       : await post(ops, run.areaId!, m, parent?.id ?? null);
     if (placed === "taken") {
       // Another import posted its MSGID since the check (its post went first): a duplicate.
-      const dup = (await duplicateOf(ops, run, m))!;
-      run.journal.set(run.placed, m.number, dup.placed);
-      run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
+      skipDuplicate(run, m, (await duplicateOf(ops, run, m))!);
       continue;
     }
     run.imported++;
@@ -339,6 +337,16 @@ async function importBatch(
     if (m.ftnMsgid !== null) run.journal.set(run.msgids, m.ftnMsgid, where);
     else run.journal.set(run.contents, contentKey(m), where);
   }
+}
+
+/** Notes a message found to duplicate one already placed, and lists its skip. */
+function skipDuplicate(
+  run: Run,
+  m: PreparedMessage,
+  dup: Duplicate,
+): void {
+  run.journal.set(run.placed, m.number, dup.placed);
+  run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
 }
 
 async function post(
@@ -441,9 +449,7 @@ function fallbacks(messages: PreparedMessage[]): FtnFallbackCount[] {
   const counts = new Map<string, FtnFallbackCount>();
   for (const m of messages) {
     if (m.fallback === null) continue;
-    const label = m.fallback === "unknown" || m.fallback === "invalid"
-      ? m.unknownLabel
-      : null;
+    const label = m.unknownLabel; // set for the fallbacks that have a label
     const key = `${m.fallback}\0${label ?? ""}`;
     const entry = counts.get(key) ??
       { kind: m.fallback, label, count: 0 };
