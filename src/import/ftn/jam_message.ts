@@ -20,9 +20,16 @@ const SENDERNAME = 2;
 const RECEIVERNAME = 3;
 const SUBJECT = 6;
 
-/** The control line each kludge-bearing subfield becomes: the prefix before its data. */
+/**
+ * The control line each kludge-bearing subfield becomes: the prefix before its data. Every
+ * OADDRESS and DADDRESS is one too, where it stands: the first are also the message's addresses
+ * (the import drops that line where it stores the address as written, and keeps it where it is
+ * junk or more than the address); more are carbon copies.
+ */
 const CONTROL_PREFIXES: ReadonlyMap<number, Uint8Array> = new Map(
   ([
+    [OADDRESS, "OADDRESS: "],
+    [DADDRESS, "DADDRESS: "],
     [4, "MSGID: "],
     [5, "REPLY: "],
     [7, "PID: "],
@@ -34,12 +41,6 @@ const CONTROL_PREFIXES: ReadonlyMap<number, Uint8Array> = new Map(
     [2004, "TZUTC: "],
   ] as const).map(([id, prefix]) => [id, new TextEncoder().encode(prefix)]),
 );
-
-/** The control lines of the second and later OADDRESS and DADDRESS subfields. */
-const ADDRESS_PREFIXES = [
-  new TextEncoder().encode("OADDRESS: "),
-  new TextEncoder().encode("DADDRESS: "),
-];
 
 /** Whether a header's Attribute has the DELETED bit. */
 export function isDeleted(header: JamHeader): boolean {
@@ -85,14 +86,7 @@ export function toMessage(
     destAddr: dest === undefined ? null : latin1(field(dest)),
     replyTo: header.replyTo,
     replies: [],
-    control: header.subfields.flatMap((subfield) => {
-      const { id, data } = subfield;
-      // The first OADDRESS and DADDRESS are the addresses; every one is a control line of its
-      // name too, where it stands (the import drops the first where it is stored as the
-      // address as written, and keeps it where it is junk or more than the address).
-      if (id === OADDRESS || id === DADDRESS) {
-        return [controlLine(ADDRESS_PREFIXES[id]!, data)];
-      }
+    control: header.subfields.flatMap(({ id, data }) => {
       const prefix = CONTROL_PREFIXES.get(id);
       return prefix === undefined ? [] : [controlLine(prefix, data)];
     }),
