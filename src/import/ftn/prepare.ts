@@ -72,20 +72,8 @@ export function prepareMessage(
   const reply = ftnId(text.reply, "REPLY", "ftnReply", kludges, change);
   const createdAt = dateOf(raw, text.utcOffsetMinutes, options, change);
   const netmail = netmailAddresses(kludges);
-  const origAddr = address(
-    netmail.orig ?? raw.origAddr,
-    raw.origAddr,
-    "origAddr",
-    kludges,
-    change,
-  );
-  const destAddr = address(
-    netmail.dest ?? raw.destAddr,
-    raw.destAddr,
-    "destAddr",
-    kludges,
-    change,
-  );
+  const origAddr = address("origAddr", netmail.orig, raw, kludges, change);
+  const destAddr = address("destAddr", netmail.dest, raw, kludges, change);
   if (
     text.utcOffsetMinutes === null &&
     kludges.some((k) => k.name === "TZUTC" || k.name === "TZUTCINFO")
@@ -240,17 +228,20 @@ const ADDRESS = /^(\d{1,5}:\d{1,5}\/\d{1,5}(?:\.\d{1,5})?)(@[!-~]+)?$/;
  * after JAM's subfield (`OADDRESS`, `DADDRESS`), reported as a change. A 5D address
  * (`2:5020/1@fidonet`) is stored without its domain, which that kludge keeps.
  *
+ * The address is the netmail kludges' (`netmail`, see `netmailAddresses`) else the base's own.
  * A JAM base's first address subfield is a kludge already, where it stands among the others
  * (see jam_message.ts): it stays there when it is more than the address stored, and is dropped
  * when it is that address as written; another base's address becomes a kludge at the end.
  */
 function address(
-  value: string | null,
-  stored: string | null,
   field: "origAddr" | "destAddr",
+  netmail: string | null,
+  raw: FtnRawMessage,
   kludges: { name: string; value: string }[],
   change: Change,
 ): string | null {
+  const stored = raw[field];
+  const value = netmail ?? stored;
   const name = field === "origAddr" ? "OADDRESS" : "DADDRESS";
   const own = stored === null
     ? -1
