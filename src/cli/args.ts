@@ -121,3 +121,20 @@ export function usageError(
     { field: "arguments" },
   );
 }
+
+/**
+ * A failure of what a command read, not of how it was called: `main` prints the error it
+ * carries (its kind and message, as any other's) and exits 1, where a `validation` error alone
+ * means bad usage (exit 2). A FidoNet base whose files no reader can read is one.
+ */
+export class InputFailure extends Error {
+  /** The error, as the command met it. */
+  readonly error: StorageError;
+
+  /** @param error The error, as the command met it. */
+  constructor(error: StorageError) {
+    super(error.message, { cause: error });
+    this.name = "InputFailure";
+    this.error = error;
+  }
+}

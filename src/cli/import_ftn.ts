@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { StorageError } from "../errors.ts";
-import { parseFlags, usageError } from "./args.ts";
+import { isStorageError } from "../errors.ts";
+import { InputFailure, parseFlags, usageError } from "./args.ts";
 import type { FtnImportProgress, FtnImportReport } from "../import/mod.ts";
 import { importSource, readMessageBase } from "../import/ftn/import.ts";
 import { type Output, shownDatabase } from "./output.ts";
@@ -95,14 +95,8 @@ export async function importFtnCommand(
   } catch (error) {
     // A base whose files no reader can read is a failure (exit 1), not a usage error: its
     // `validation` error names no option.
-    if (
-      error instanceof StorageError && error.kind === "validation" &&
-      error.field === undefined
-    ) {
-      if (out.json) {
-        out.data({ error: { kind: error.kind, message: error.message } });
-      } else out.error(`error: ${error.message}`);
-      return 1;
+    if (isStorageError(error, "validation") && error.field === undefined) {
+      throw new InputFailure(error);
     }
     throw error;
   }

@@ -14,6 +14,7 @@
  * @module
  */
 import { asStorageError, StorageError } from "../errors.ts";
+import { InputFailure } from "./args.ts";
 import { scrub, urlSecrets } from "../redact.ts";
 import { BACKUP_USAGE, backupCommand } from "./backup.ts";
 import { COPY_USAGE, copyCommand } from "./copy.ts";
@@ -91,7 +92,9 @@ export async function main(args: string[], out?: Output): Promise<number> {
           `Unknown command: "${command}": see --help`,
         );
     }
-  } catch (error) {
+  } catch (thrown) {
+    const failure = thrown instanceof InputFailure;
+    const error = failure ? thrown.error : thrown;
     const usage = !(error instanceof StorageError) &&
       String((error as { code?: unknown })?.code).startsWith("ERR_PARSE_ARGS");
     const kind = usage ? "validation" : asStorageError(error, "main").kind;
@@ -109,7 +112,7 @@ export async function main(args: string[], out?: Output): Promise<number> {
         : `: the URL came from ${variable}: fix it there, or give --db <url>`);
     if (output.json) output.data({ error: { kind, message } });
     else output.error(`error: ${message}`);
-    return usage || kind === "validation" ? 2 : 1;
+    return !failure && (usage || kind === "validation") ? 2 : 1;
   }
 }
 
