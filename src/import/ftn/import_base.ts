@@ -11,7 +11,6 @@ import type { Storage } from "../../storage.ts";
 import { echoArea } from "./area.ts";
 import {
   contentKey,
-  type Duplicate,
   duplicateOf,
   type Ops,
   type Placed,
@@ -316,7 +315,8 @@ async function importBatch(
   for (const m of batch) {
     const dup = await duplicateOf(ops, run, m);
     if (dup !== null) {
-      skipDuplicate(run, m, dup);
+      run.journal.set(run.placed, m.number, dup.placed);
+      run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
       continue;
     }
     const parent = m.ftnReply === null && m.replyTo !== 0
@@ -325,11 +325,6 @@ async function importBatch(
     const placed = run.o.dryRun
       ? { id: null, msgNum: null, parentId: null, threadRootId: null }
       : await post(ops, run.areaId!, m, parent?.id ?? null);
-    if (placed === "taken") {
-      // Another import posted its MSGID since the check (its post went first): a duplicate.
-      skipDuplicate(run, m, (await duplicateOf(ops, run, m))!);
-      continue;
-    }
     run.imported++;
     countLinks(run, m, placed, parent !== undefined);
     const where = { id: placed.id, msgNum: placed.msgNum };
@@ -339,23 +334,13 @@ async function importBatch(
   }
 }
 
-/** Notes a message found to duplicate one already placed, and lists its skip. */
-function skipDuplicate(
-  run: Run,
-  m: PreparedMessage,
-  dup: Duplicate,
-): void {
-  run.journal.set(run.placed, m.number, dup.placed);
-  run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
-}
-
 async function post(
   ops: Ops,
   areaId: number,
   m: PreparedMessage,
   parentId: number | null,
-): Promise<Posted | "taken"> {
-  const message: Message | null = await ops.messages.post({
+): Promise<Posted> {
+  const message: Message = await ops.messages.post({
     areaId,
     fromName: m.fromName,
     toName: m.toName,
@@ -370,13 +355,7 @@ async function post(
     private: m.private,
     parentId,
     imported: true,
-  }).catch((error) => {
-    const taken = isStorageError(error, "conflict") &&
-      error.field === "ftnMsgid";
-    if (taken) return null;
-    throw error;
   });
-  if (message === null) return "taken";
   return {
     id: message.id,
     msgNum: message.msgNum,
