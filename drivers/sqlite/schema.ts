@@ -36,7 +36,8 @@ export async function describeSchema(q: MigrationQuery): Promise<string[]> {
  * without the tracking and notes tables, SQLite's internal tables, the shadow tables that hold
  * a virtual table's index (compared through the virtual table instead: their bytes change when
  * it is rebuilt), and full-text indexes of other tables (an FTS table with `content=` naming a
- * table, such as the package's own search index, which the database derives from that table).
+ * table, such as the package's own search index, which the database derives from that table),
+ * and `messages_fts_deferred`, which holds a row only inside the transaction that writes it.
  * A virtual table is read through itself, keyed by its `rowid`. Columns SQLite computes are left
  * out, as are a virtual table's hidden columns.
  *
@@ -49,7 +50,8 @@ export async function describeTables(q: MigrationQuery): Promise<TableShape[]> {
       "JOIN sqlite_schema AS s ON s.name = l.name AND s.type = 'table' " +
       "WHERE l.schema = 'main' AND l.type IN ('table', 'virtual') " +
       "AND l.name NOT LIKE 'sqlite_%' " +
-      "AND l.name NOT IN ('impulse_migrations', 'impulse_migration_notes') ORDER BY l.name",
+      "AND l.name NOT IN ('impulse_migrations', 'impulse_migration_notes', " +
+      "'messages_fts_deferred') ORDER BY l.name",
   );
   const tables: TableShape[] = [];
   for (const { name, type, sql } of listed) {

@@ -1,0 +1,2 @@
+-- Nothing on PostgreSQL (see the up script).
+SELECT 1;
