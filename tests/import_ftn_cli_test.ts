@@ -10,6 +10,8 @@ import {
   copyJamFixture,
   JAM_FIXTURES,
 } from "../src/import/ftn/_fixtures_test.ts";
+import { message } from "../src/import/ftn/_builders_test.ts";
+import { writeSquishBase } from "../src/import/ftn/_squish_writer.ts";
 import { runCli, tempDir } from "./_cli.ts";
 
 const ignore = JAM_FIXTURES === null;
@@ -87,6 +89,50 @@ Deno.test({
   },
 });
 
+Deno.test("import-ftn --address, given for each of the board's addresses, delivers private mail to the users it names", async () => {
+  await using temp = await tempDir("impulse-import-ftn-");
+  const dir = `${temp}`;
+  const url = `sqlite:${join(dir, "board.db")}`;
+  const base = join(dir, "netmail");
+  const letter = (number: number, to: string, destAddr: string) => ({
+    ...message({
+      number,
+      to,
+      destAddr,
+      private: true,
+      control: ["CHRS: UTF-8 4", `MSGID: 2:5020/9 0000000${number}`],
+    }),
+    attributes: 1,
+  });
+  await writeSquishBase(base, [
+    letter(1, "Mike Krueger", "2:5020/1"),
+    letter(2, "mike krueger", "2:5020/1.7"),
+    letter(3, "Nobody", "2:5020/1"),
+    letter(4, "Mike Krueger", "2:5020/2"),
+  ], null);
+  let mike;
+  {
+    await using storage = await openStorage(url);
+    mike = await storage.users.create({
+      username: "Mike Krueger",
+      passwordHash: "h",
+    });
+  }
+  const run = await runCli([
+    ...["import-ftn", "--from", base, "--area", "NETMAIL", "--db", url],
+    ...["--address", "2:5020/1", "--address", "2:5020/1.7"],
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    /private mail to the board: 2 delivered to users, 1 naming no user/,
+  );
+  await using storage = await openStorage(url);
+  const area = await storage.messageAreas.getByTag("NETMAIL");
+  const to = (await storage.messages.list(area!.id)).map((m) => m.toUserId);
+  assert.deepEqual(to, [mike.id, mike.id, null, null]);
+});
+
 Deno.test("import-ftn refuses bad usage with exit code 2 before it opens a database", async () => {
   await using temp = await tempDir("impulse-import-ftn-");
   const dir = `${temp}`;
@@ -105,6 +151,13 @@ Deno.test("import-ftn refuses bad usage with exit code 2 before it opens a datab
     [
       ["--from", join(dir, "x"), "--area", "A", "--format", "msg"],
       /format must be "jam" or "squish"/,
+    ],
+    [
+      [
+        ...["--from", join(dir, "x"), "--area", "A"],
+        ...["--address", "2:5020/1", "--address", "nowhere"],
+      ],
+      /options.addresses.1 must be a FidoNet address/,
     ],
   ];
   for (const [args, message] of cases) {

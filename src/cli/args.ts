@@ -70,7 +70,7 @@ export function parseFlags<T extends ParseArgsOptionsConfig>(
     if (token.kind !== "option") continue;
     const problem = optionProblem(options, token);
     if (problem !== undefined) throw usageError(settings, problem);
-    if (seen.has(token.name)) {
+    if (seen.has(token.name) && options[token.name]?.multiple !== true) {
       throw usageError(
         settings,
         `--${token.name} is given more than once: give each flag once`,

@@ -32,6 +32,8 @@ Options:
                       LATIN-1, UTF-8 and more (see the README)
   --time-zone <zone>  the IANA time zone of dates without a TZUTC kludge (default UTC, which
                       keeps the clock digits as written)
+  --address <z:n/f>   the board's own FidoNet address (repeat for each): a private message to
+                      it goes to the user its To name names, as usernames compare
   --db <url>          the database (default: $IMPULSE_DATABASE_URL, then $DATABASE_URL, else
                       sqlite:./data/impulse.db); migrated first
   --dry-run           write nothing: read the base and the database (if it exists) and report
@@ -60,6 +62,7 @@ export async function importFtnCommand(
       format: { type: "string" },
       charset: { type: "string" },
       "time-zone": { type: "string" },
+      address: { type: "string", multiple: true },
       db: { type: "string" },
       "dry-run": { type: "boolean" },
       json: { type: "boolean" },
@@ -88,6 +91,7 @@ export async function importFtnCommand(
       format: values.format,
       charset: values.charset,
       timeZone: values["time-zone"],
+      addresses: values.address,
       dryRun,
       onProgress: ({ done, total }: FtnImportProgress) =>
         meter("importing messages", done, total),
@@ -126,6 +130,11 @@ function printReport(out: Output, url: string, r: FtnImportReport): void {
   out.text(
     `  last-read: ${r.lastRead.read} records, ${r.lastRead.set} pointers set, ${r.lastRead.unmatched.length} not matched`,
   );
+  if (r.delivery.delivered > 0 || r.delivery.undelivered.length > 0) {
+    out.text(
+      `  private mail to the board: ${r.delivery.delivered} delivered to users, ${r.delivery.undelivered.length} naming no user`,
+    );
+  }
   if (r.fallbacks.length > 0) {
     out.text(
       `  decoded with ${r.charset} (no usable CHRS kludge): ${

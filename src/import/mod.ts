@@ -149,3 +149,4 @@ export type {
   FtnUnmatchedLastRead,
 } from "./ftn/report.ts";
 export type { FtnReadProblem } from "./ftn/types.ts";
+export type { FtnUndelivered } from "./ftn/delivery.ts";

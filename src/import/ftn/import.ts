@@ -10,7 +10,7 @@ import { z } from "zod";
 import { StorageError } from "../../errors.ts";
 import type { Storage } from "../../storage.ts";
 import { parse } from "../../validate.ts";
-import { newMessageArea } from "../../schemas.ts";
+import { ftnAddress, newMessageArea } from "../../schemas.ts";
 import { echoArea } from "./area.ts";
 import { storageSchema } from "../impulse71/import.ts";
 import { isKnownTimeZone } from "../impulse71/dates.ts";
@@ -50,6 +50,13 @@ export interface ImportMessageBaseOptions {
   lastReadUsers?: ReadonlyMap<number, number>;
   /** Messages per transaction (1–10000, default 500). */
   batchSize?: number;
+  /**
+   * The board's own FidoNet addresses (`zone:net/node[.point]`, at most 100): a private message
+   * to one of them goes to the board's user its To name names, as usernames compare (posted with
+   * that user as `toUserId`, who reads it as its addressee); the report lists those that name
+   * no user. Without them (the default) no imported message has a local addressee.
+   */
+  addresses?: readonly string[];
 }
 
 const optionsSchema = z.strictObject({
@@ -95,6 +102,10 @@ const optionsSchema = z.strictObject({
   }).min(1, { error: "must be at least 1" }).max(10_000, {
     error: "must be at most 10000",
   }).default(500),
+  addresses: z.array(ftnAddress, {
+    error: "must be an array of FidoNet addresses",
+  }).max(100, { error: "must hold at most 100 addresses" })
+    .transform((list) => new Set(list)).optional(),
 });
 
 /** The options checked, with their defaults. */
@@ -200,6 +211,7 @@ export async function importSource(
     onProgress: o.onProgress,
     startedAt,
     lastReadUsers: o.lastReadUsers,
+    addresses: o.addresses,
     decode: (raw) => decodeFtnMessage(raw, { defaultCharset: o.charset }),
     nameCrcs: (name) => encode(name).map(jamNameCrc32),
   });

@@ -9,6 +9,7 @@ import { isStorageError, StorageError } from "../../errors.ts";
 import type { Message, MessageAreaKind } from "../../records.ts";
 import type { Storage } from "../../storage.ts";
 import { echoArea } from "./area.ts";
+import { type FtnUndelivered, ownAddress, recipientOf } from "./delivery.ts";
 import {
   contentKey,
   duplicateOf,
@@ -56,6 +57,11 @@ export interface FtnBaseImportOptions {
   startedAt?: number;
   /** Base user number → user id, for last-read records without a name CRC (Squish). */
   lastReadUsers?: ReadonlyMap<number, number>;
+  /**
+   * The board's own FidoNet addresses, in their plain form: a private message to one of them
+   * goes to the user its To name names (see delivery.ts). None by default.
+   */
+  addresses?: ReadonlySet<string>;
   /** Decodes a message's text (text.ts's `decodeFtnMessage` with the default charset). */
   decode: (raw: FtnRawMessage) => DecodedFtnMessage;
   /**
@@ -80,6 +86,9 @@ interface Run {
   skipped: FtnSkip[];
   imported: number;
   linked: number;
+  /** Private messages to the board posted to a user of it, and those naming none. */
+  delivered: number;
+  undelivered: FtnUndelivered[];
   /** The changes to the maps since the batch began, to undo if its transaction runs again. */
   journal: Journal;
 }
@@ -137,6 +146,8 @@ export async function importFtnBase(
     skipped,
     imported: 0,
     linked: 0,
+    delivered: 0,
+    undelivered: [],
     journal: new Journal(),
   };
   const order = postingOrder(live);
@@ -203,6 +214,7 @@ export async function importFtnBase(
     fallbacks: fallbacks(live),
     replaced: live.reduce((n, m) => n + m.replaced, 0),
     lastRead,
+    delivery: { delivered: run.delivered, undelivered: run.undelivered },
     problems: base.problems,
   };
 }
@@ -270,11 +282,21 @@ interface Mark {
   imported: number;
   linked: number;
   skipped: number;
+  delivered: number;
+  undelivered: number;
 }
 
 function mark(run: Run): Mark {
-  const { areaId, created, imported, linked } = run;
-  return { areaId, created, imported, linked, skipped: run.skipped.length };
+  const { areaId, created, imported, linked, delivered } = run;
+  return {
+    areaId,
+    created,
+    imported,
+    linked,
+    skipped: run.skipped.length,
+    delivered,
+    undelivered: run.undelivered.length,
+  };
 }
 
 /** Takes a run back to where it stood when the batch began (nothing to do on a first run). */
@@ -285,6 +307,8 @@ function restore(run: Run, start: Mark): void {
   run.imported = start.imported;
   run.linked = start.linked;
   run.skipped.length = start.skipped;
+  run.delivered = start.delivered;
+  run.undelivered.length = start.undelivered;
 }
 
 /**
@@ -365,9 +389,10 @@ async function importBatch(
     const parent = m.ftnReply === null && m.replyTo !== 0
       ? run.placed.get(m.replyTo)
       : undefined;
+    const toUserId = await deliver(ops, run, m);
     const placed = run.o.dryRun
       ? { id: null, msgNum: null, parentId: null, threadRootId: null }
-      : await post(ops, run.areaId!, m, parent?.id ?? null);
+      : await post(ops, run.areaId!, m, parent?.id ?? null, toUserId);
     run.imported++;
     countLinks(run, m, placed, parent !== undefined);
     const where = { id: placed.id, msgNum: placed.msgNum };
@@ -377,16 +402,37 @@ async function importBatch(
   }
 }
 
+/** The user a private message to the board goes to, counted or listed (see delivery.ts). */
+async function deliver(
+  ops: Ops,
+  run: Run,
+  m: PreparedMessage,
+): Promise<number | null> {
+  const user = await recipientOf(ops, m, run.o.addresses ?? new Set());
+  if (user === "nobody") {
+    run.undelivered.push({
+      number: m.number,
+      toName: m.toName,
+      destAddr: ownAddress(m, run.o.addresses!)!,
+    });
+    return null;
+  }
+  if (user !== null) run.delivered++;
+  return user;
+}
+
 async function post(
   ops: Ops,
   areaId: number,
   m: PreparedMessage,
   parentId: number | null,
+  toUserId: number | null,
 ): Promise<Posted> {
   const message: Message = await ops.messages.post({
     areaId,
     fromName: m.fromName,
     toName: m.toName,
+    toUserId,
     subject: m.subject,
     body: m.body,
     createdAt: m.createdAt,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { FtnUndelivered } from "./delivery.ts";
 import type { FtnReadProblem } from "./types.ts";
 
 /** Why a message of the base was not imported. */
@@ -106,6 +107,11 @@ export interface FtnImportReport {
   replaced: number;
   /** Last-read records read, pointers set (moved forward), and the records that set none. */
   lastRead: { read: number; set: number; unmatched: FtnUnmatchedLastRead[] };
+  /**
+   * Private messages to the board's own `addresses`: how many went to the user their To name
+   * names (posted with that user as `toUserId`), and those that name no user of the board.
+   */
+  delivery: { delivered: number; undelivered: FtnUndelivered[] };
   /** What the reader met in the files and stepped over. */
   problems: FtnReadProblem[];
 }
