@@ -237,6 +237,11 @@ export async function fillBoard(url: string): Promise<FullBoard> {
     body: "spam",
   });
   await s.messages.delete(goneMessage.id);
+  // The FidoNet import's record of a message it brought in, deleted since (ftn_imported).
+  await s.sql(
+    "INSERT INTO ftn_imported (area_id, kind, key, imported_at) VALUES (?, ?, ?, ?)",
+    [area.id, "msgid", "2:5020/1 0badf00d", Date.now()],
+  );
   const goneFile = await s.files.add({
     areaId: fileArea.id,
     filename: "X",

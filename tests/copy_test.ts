@@ -101,6 +101,15 @@ async function seed(storage: Storage): Promise<void> {
     nodes: [1, 2.5],
   });
   await storage.settings.increment("stats.calls", 3);
+  // The FidoNet import's record of what it brought into an area (one by MSGID, one by content).
+  const [echo] = await storage.messageAreas.list();
+  await storage.sql(
+    "INSERT INTO ftn_imported (area_id, kind, key, imported_at) VALUES (?, ?, ?, ?), (?, ?, ?, ?)",
+    [
+      ...[echo!.id, "msgid", "2:5020/1 0badf00d", 1_700_000_000_000],
+      ...[echo!.id, "content", "ab".repeat(32), 1_700_000_000_001],
+    ],
+  );
   await storage.transaction(async (tx) => {
     for (let i = 0; i < 50; i++) {
       await tx.events.append({
@@ -145,6 +154,7 @@ Deno.test({
         ["settings", 2],
         ["users", 399],
         ["files", 600],
+        ["ftn_imported", 2],
         // 30 pointers set, and 3 of authors whose post was an area's first (they were caught up).
         ["last_read", 33],
         ["logins", 30],

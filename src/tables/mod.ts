@@ -365,6 +365,20 @@ export const LAST_READ = table("last_read", {
   },
 });
 
+/**
+ * What the FidoNet import brought into each area, by MSGID or content hash, kept when the
+ * message is deleted (0023_ftn_imported).
+ */
+export const FTN_IMPORTED = table("ftn_imported", {
+  generatedId: false,
+  columns: {
+    area_id: { codec: "integer" },
+    kind: { codec: "text" },
+    key: { codec: "text" },
+    imported_at: { codec: "date" },
+  },
+});
+
 /** Settings: one JSON value per key (`settings.*`). */
 export const SETTINGS = table("settings", {
   generatedId: false,
@@ -410,6 +424,7 @@ export const CATALOGUE: readonly Table[] = [
   FILES,
   SESSIONS,
   LAST_READ,
+  FTN_IMPORTED,
   SETTINGS,
   EVENTS,
 ];

@@ -97,3 +97,76 @@ export async function duplicateOf(
     detail,
   };
 }
+
+/**
+ * A message's row in `ftn_imported` (migration 0023), the area's record of what the import
+ * brought in, which outlives the message: its MSGID, or for a message without one the SHA-256 of
+ * its {@linkcode contentKey}.
+ */
+export interface RecordKey {
+  kind: "msgid" | "content";
+  key: string;
+}
+
+/** The key of a message in `ftn_imported`. */
+export async function recordKey(m: PreparedMessage): Promise<RecordKey> {
+  if (m.ftnMsgid !== null) return { kind: "msgid", key: m.ftnMsgid };
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(contentKey(m)),
+  );
+  const hex = Array.from(
+    new Uint8Array(digest),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+  return { kind: "content", key: hex };
+}
+
+/** A key as one string, for sets. */
+export function recordName(k: RecordKey): string {
+  return `${k.kind} ${k.key}`;
+}
+
+/** Rows per statement that reads or writes `ftn_imported` (four parameters a row at most). */
+const ROWS = 1000;
+
+/**
+ * Which of these keys the area's record holds (as {@linkcode recordName}s), whether or not the
+ * messages are still there.
+ */
+export async function recordedOf(
+  ops: Ops,
+  areaId: number,
+  keys: readonly RecordKey[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < keys.length; i += ROWS) {
+    const chunk = keys.slice(i, i + ROWS);
+    const rows = await ops.sql<{ kind: string; key: string }>(
+      `SELECT kind, key FROM ftn_imported WHERE area_id = ? AND key IN (${
+        chunk.map(() => "?").join(", ")
+      })`,
+      [areaId, ...chunk.map((k) => k.key)],
+    );
+    for (const row of rows) found.add(`${row.kind} ${row.key}`);
+  }
+  return found;
+}
+
+/** Adds these keys to the area's record (those it holds already stay as they are). */
+export async function record(
+  ops: Ops,
+  areaId: number,
+  keys: readonly RecordKey[],
+  at: number,
+): Promise<void> {
+  for (let i = 0; i < keys.length; i += ROWS) {
+    const chunk = keys.slice(i, i + ROWS);
+    await ops.sql(
+      `INSERT INTO ftn_imported (area_id, kind, key, imported_at) VALUES ${
+        chunk.map(() => "(?, ?, ?, ?)").join(", ")
+      } ON CONFLICT DO NOTHING`,
+      chunk.flatMap((k) => [areaId, k.kind, k.key, at]),
+    );
+  }
+}

@@ -15,6 +15,11 @@ import {
   duplicateOf,
   type Ops,
   type Placed,
+  record,
+  recordedOf,
+  type RecordKey,
+  recordKey,
+  recordName,
 } from "./duplicates.ts";
 import { applyLastRead } from "./last_read.ts";
 import { postingOrder } from "./order.ts";
@@ -379,11 +384,32 @@ async function importBatch(
   run: Run,
   batch: PreparedMessage[],
 ): Promise<void> {
-  for (const m of batch) {
+  const keys = await Promise.all(batch.map(recordKey));
+  const recorded = run.areaId === null
+    ? new Set<string>()
+    : await recordedOf(ops, run.areaId, keys);
+  // What the area's record gains: the messages posted, and those found in the area that it
+  // did not hold yet (brought in before it was kept, or posted by the board).
+  const gained = new Map<string, RecordKey>();
+  for (const [i, m] of batch.entries()) {
+    const key = keys[i]!;
+    const name = recordName(key);
     const dup = await duplicateOf(ops, run, m);
     if (dup !== null) {
       run.journal.set(run.placed, m.number, dup.placed);
       run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
+      if (!recorded.has(name)) gained.set(name, key);
+      continue;
+    }
+    if (recorded.has(name)) {
+      run.skipped.push(
+        skip(
+          m.number,
+          "removed",
+          null,
+          "the area had it once, and it is not there as it came: deleted, trimmed, moved or edited since",
+        ),
+      );
       continue;
     }
     const parent = m.ftnReply === null && m.replyTo !== 0
@@ -399,6 +425,10 @@ async function importBatch(
     run.journal.set(run.placed, m.number, where);
     if (m.ftnMsgid !== null) run.journal.set(run.msgids, m.ftnMsgid, where);
     else run.journal.set(run.contents, contentKey(m), where);
+    gained.set(name, key);
+  }
+  if (!run.o.dryRun && gained.size > 0) {
+    await record(ops, run.areaId!, [...gained.values()], Date.now());
   }
 }
 

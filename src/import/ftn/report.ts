@@ -24,7 +24,13 @@ export type FtnSkipReason =
    * text is not all in the file, or its header is unreadable. Listed among the problems too; a
    * run on the repaired base imports it.
    */
-  | "damaged";
+  | "damaged"
+  /**
+   * The area had it once (the import brought it in, or found it there), and it is not there as
+   * it came: deleted, trimmed, moved to another area, or (without MSGID) edited since. The
+   * area's record of what came in (`ftn_imported`) keeps it from coming back on the next poll.
+   */
+  | "removed";
 
 /** One message skipped. */
 export interface FtnSkip {
