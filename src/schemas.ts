@@ -605,8 +605,11 @@ export const inboxOptions = z.strictObject({
 export const sentOptions = z.strictObject({ after: count.default(0), limit })
   .default({ after: 0, limit: 100 });
 
-/** A name to find mail by (mail.toName): as a message's toName. */
-export const toName = personName;
+/**
+ * A name to find mail by (mail.toName): as a message's toName, up to the
+ * {@linkcode IMPORTED_NAME_MAX} characters an imported one may have.
+ */
+export const toName = oneLine(text(IMPORTED_NAME_MAX, 1));
 
 /** Options of mail.toName. */
 export const toNameOptions = z.strictObject({

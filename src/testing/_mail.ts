@@ -186,6 +186,18 @@ testCase(
     );
     assert.deepEqual(ids(await s.mail.toName("straße")), [d.id]);
     assert.deepEqual(await s.mail.toName("nobody"), []);
+    // An imported message's name may be longer than FidoNet's 36 characters: found too.
+    const long = "Bartholomew Aloysius Featherstonehaugh-Cholmondeley of Kent"; // 59
+    const e = await s.messages.post({
+      areaId: fido.id,
+      fromName: "Remote",
+      toName: long,
+      subject: "s",
+      body: "b",
+      imported: true,
+    });
+    assert.deepEqual(ids(await s.mail.toName(long.toUpperCase())), [e.id]);
+    await rejectsKind(s.mail.toName("x".repeat(101)), "validation", "name");
     await rejectsKind(s.mail.toName(""), "validation", "name");
     await rejectsKind(s.mail.toName(5 as never), "validation", "name");
     await rejectsKind(

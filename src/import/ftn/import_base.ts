@@ -432,7 +432,11 @@ async function importBatch(
     const where = { id: placed.id, msgNum: placed.msgNum };
     run.journal.set(run.placed, m.number, where);
     if (m.ftnMsgid !== null) run.journal.set(run.msgids, m.ftnMsgid, where);
-    else run.journal.set(run.contents, contentKey(m), where);
+    // A message without MSGID is checked against the area's messages by content, those of this
+    // run with a MSGID included; a dry run, which posts nothing, keeps those in the map too.
+    if (m.ftnMsgid === null || run.o.dryRun) {
+      run.journal.set(run.contents, contentKey(m), where);
+    }
     gained.set(name, key);
   }
   if (!run.o.dryRun && gained.size > 0) {

@@ -485,6 +485,27 @@ Deno.test("importFtnBase() a dry run writes nothing and reports what it would do
   assert.equal(area?.msgCount, 1);
 });
 
+Deno.test("importFtnBase() a dry run finds a message without MSGID that repeats one of the same base with a MSGID, as the import does", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  const same = { written: at("2013-01-01 00:00:00"), text: "a\r" };
+  const messages = [
+    { number: 1, subject: "s", ...same, control: ["MSGID: 1:1/1 1"] },
+    { number: 2, subject: "s", ...same, control: [] },
+  ];
+  const dry = await importFtnBase(
+    base(messages),
+    storage,
+    coreOptions({ dryRun: true }),
+  );
+  const real = await importFtnBase(base(messages), storage, coreOptions());
+  assert.deepEqual(real.counts, { read: 2, imported: 1, skipped: 1 });
+  assert.deepEqual(dry.counts, real.counts);
+  assert.deepEqual(
+    dry.skipped.map((s) => [s.number, s.reason]),
+    real.skipped.map((s) => [s.number, s.reason]),
+  );
+});
+
 Deno.test("importFtnBase() imports in batches and reports progress to the end", async () => {
   await using storage = await openStorage("sqlite::memory:");
   const seen: number[] = [];
