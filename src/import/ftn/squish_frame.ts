@@ -126,8 +126,8 @@ export function readFrameMessage(
     destAddr: netAddress(view, start + XMSG.dest),
     replyTo: u32(XMSG.replyTo),
     replies,
-    control: splitControl(sqd.subarray(control, text)),
-    text: field(sqd, text, start + frame.msgLength - text),
+    control: splitControl(sqd.subarray(control, text), notes),
+    text: withoutPadding(sqd.subarray(text, start + frame.msgLength)),
   };
   const valid = (attributes & ATTR_MSGUID) !== 0 && stored !== 0;
   return { message, umsgid: valid ? stored : null, notes };
@@ -135,17 +135,29 @@ export function readFrameMessage(
 
 /**
  * Splits a control area into its lines: at each ^A (0x01); each piece ends at its first NUL (the
- * rest is padding), loses trailing CR and LF bytes, and is dropped when empty.
+ * rest is padding: a piece holding more than NULs after it is noted, as JAM's subfields are),
+ * loses trailing CR and LF bytes, and is dropped when empty.
  *
  * @param area The `clen` bytes after the XMSG.
+ * @param notes Where a piece cut at a NUL is noted.
  * @returns The control lines without ^A, as copies.
  */
-export function splitControl(area: Uint8Array): Uint8Array[] {
+export function splitControl(
+  area: Uint8Array,
+  notes: string[] = [],
+): Uint8Array[] {
   const lines: Uint8Array[] = [];
   for (let start = 0; start <= area.length;) {
     let stop = area.indexOf(0x01, start);
     if (stop === -1) stop = area.length;
     const nul = area.subarray(start, stop).indexOf(0);
+    if (nul !== -1 && area.subarray(start + nul, stop).some((b) => b !== 0)) {
+      notes.push(
+        `a control line holds bytes after a NUL; it is read up to the NUL (${
+          stop - start - nul
+        } bytes left out)`,
+      );
+    }
     let end = nul === -1 ? stop : start + nul;
     while (end > start && (area[end - 1] === 0x0d || area[end - 1] === 0x0a)) {
       end--;
@@ -213,6 +225,17 @@ function field(bytes: Uint8Array, at: number, size: number): Uint8Array {
   const whole = bytes.subarray(at, at + size);
   const end = whole.indexOf(0);
   return end === -1 ? whole : whole.subarray(0, end);
+}
+
+/**
+ * The message text: its bytes up to the last that is not NUL (a writer may pad it, or end it
+ * with one). A NUL inside is kept, for decoding to make a space of it and count it (as in a JAM
+ * text): the bytes after it are text too, not padding.
+ */
+function withoutPadding(text: Uint8Array): Uint8Array {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === 0) end--;
+  return text.subarray(0, end);
 }
 
 function viewOf(bytes: Uint8Array): DataView {

@@ -490,6 +490,28 @@ Deno.test("parseSquish() splits the control area at ^A and drops NULs, CRs and e
   assert.deepEqual(base.messages[0]!.text, text);
 });
 
+Deno.test("parseSquish() keeps a text's bytes after a NUL (only trailing NULs are padding) and notes a control line cut at one", () => {
+  const files = buildSquishBase([
+    message(1, {
+      control: [ascii("MSGID: 2:5020/1 00000001"), ascii("XK: va\x00lue")],
+      text: ascii("first\x00second word\rthird\r\x00\x00"),
+    }),
+  ], null);
+  const base = parseSquish(files);
+  assert.deepEqual(
+    base.messages[0]!.text,
+    ascii("first\x00second word\rthird\r"),
+  );
+  assert.deepEqual(base.messages[0]!.control, [
+    ascii("MSGID: 2:5020/1 00000001"),
+    ascii("XK: va"),
+  ]);
+  assert.deepEqual(base.problems.map((p) => [p.number, p.reason]), [[
+    1,
+    "a control line holds bytes after a NUL; it is read up to the NUL (5 bytes left out)",
+  ]]);
+});
+
 Deno.test("parseSquish() reports stray bytes at the end of .sqi and .sql", () => {
   const files = buildSquishBase([message(1)], [1]);
   const base = parseSquish({
@@ -585,6 +607,22 @@ Deno.test("parseSquish() skips a frame being updated and notes a wrong prev link
     base.problems[1]!.reason,
     /prev_frame is 256 but the frame before it is at/,
   );
+});
+
+Deno.test("parseSquish() names the message a frame past the end of a cut .sqd held, by its index record", () => {
+  const files = buildSquishBase([1, 2, 3].map((n) => message(n)), null);
+  const [, second, third] = frameOffsets(files.sqd);
+  // Cut inside the second message's frame: the third starts past the end.
+  const base = parseSquish({
+    ...files,
+    sqd: files.sqd.subarray(0, second! + 40),
+  });
+  assert.deepEqual(base.messages.map((m) => m.number), [1]);
+  const numbered = base.problems.filter((p) => p.number !== null);
+  assert.deepEqual(numbered.map((p) => [p.offset, p.number]), [
+    [second, 2],
+    [third, 3],
+  ]);
 });
 
 Deno.test("parseSquish() reads every message through the chain when .sqi is short", () => {

@@ -128,9 +128,11 @@ class Walk {
       this.visited.add(offset);
       const frame = readFrame(this.#sqd, offset);
       if (typeof frame === "string") {
+        // The message an index record names here is lost: the problem names it, as the index's
+        // own pass (which skips the frames the chain reached) would have.
         this.#problem(
           offset,
-          null,
+          this.#index.get(offset)?.umsgid ?? null,
           `${frame}, reached from frame ${prev}; the chain stops here and ${rest}`,
         );
         return;
