@@ -153,15 +153,6 @@ export async function recordedOf(
   return found;
 }
 
-/** Whether the area's record holds anything. */
-export async function anyRecorded(ops: Ops, areaId: number): Promise<boolean> {
-  const rows = await ops.sql(
-    "SELECT 1 AS present FROM ftn_imported WHERE area_id = ? LIMIT 1",
-    [areaId],
-  );
-  return rows.length > 0;
-}
-
 /** Adds these keys to the area's record (those it holds already stay as they are). */
 export async function record(
   ops: Ops,

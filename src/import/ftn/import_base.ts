@@ -11,7 +11,6 @@ import type { Storage } from "../../storage.ts";
 import { echoArea } from "./area.ts";
 import { type FtnUndelivered, ownAddress, recipientOf } from "./delivery.ts";
 import {
-  anyRecorded,
   contentKey,
   duplicateOf,
   type Ops,
@@ -81,12 +80,6 @@ export interface FtnBaseImportOptions {
 interface Run {
   o: FtnBaseImportOptions;
   areaId: number | null;
-  /**
-   * Whether the area's record of what came in (`ftn_imported`) held anything when the run
-   * began. When it did not, the batches do not read it: what this run adds to it, the run's own
-   * maps know (another import's at the same time is in the area, unless deleted meanwhile).
-   */
-  recordBefore: boolean;
   /** Whether this run made the area. */
   created: boolean;
   /** Base number → where it went (imported or found as a duplicate). */
@@ -150,7 +143,6 @@ export async function importFtnBase(
   const run: Run = {
     o,
     areaId: existing?.id ?? null,
-    recordBefore: existing !== null && await anyRecorded(storage, existing.id),
     created: false,
     placed: new Map(),
     msgids: new Map(),
@@ -393,9 +385,9 @@ async function importBatch(
   batch: PreparedMessage[],
 ): Promise<void> {
   const keys = await Promise.all(batch.map(recordKey));
-  const recorded = run.recordBefore
-    ? await recordedOf(ops, run.areaId!, keys)
-    : new Set<string>();
+  const recorded = run.areaId === null
+    ? new Set<string>()
+    : await recordedOf(ops, run.areaId, keys);
   // What the area's record gains: the messages posted, and those found in the area that it
   // did not hold yet (brought in before it was kept, or posted by the board).
   const gained = new Map<string, RecordKey>();
