@@ -108,3 +108,41 @@ Deno.test("importFtnBase() records what it finds in the area too: a message ther
   assert.equal(third.counts.imported, 0);
   assert.deepEqual(third.skipped[0]?.reason, "removed");
 });
+
+Deno.test("importFtnBase() skips as removed what another import brought in and the board deleted while it ran", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  const late = MESSAGES[3]!; // in the second batch of two
+  // Between this run's batches (before its second transaction): another import brings the
+  // message in, and the board deletes it.
+  let batches = 0;
+  const between = new Proxy(storage, {
+    get(target, key, receiver) {
+      if (key !== "transaction") return Reflect.get(target, key, receiver);
+      return async (fn: Parameters<Storage["transaction"]>[0]) => {
+        if (++batches === 2) {
+          const other = await importFtnBase(
+            base([late]),
+            storage,
+            coreOptions({ area: "SEA" }),
+          );
+          const [m] = await storage.messages.list(other.area.id!, {
+            after: 2,
+          });
+          await storage.messages.delete(m!.id);
+        }
+        return await target.transaction(fn);
+      };
+    },
+  });
+  const report = await importFtnBase(
+    base(MESSAGES.slice(0, 4)),
+    between,
+    coreOptions({ area: "SEA", batchSize: 2 }),
+  );
+  assert.deepEqual(reasons(report), [[4, "removed", null]]);
+  assert.deepEqual(await subjects(storage), [
+    "Subject 1",
+    "Subject 2",
+    "Subject 3",
+  ]);
+});
