@@ -69,6 +69,14 @@ const Q = {
      WHERE messages.id = r.id`,
     true,
   ),
+  // The FidoNet import's record of what came into the area goes with its messages (0023).
+  carryImported: sql(
+    "ftnImported.carry",
+    `INSERT INTO ftn_imported (area_id, kind, key, imported_at)
+     SELECT ?, kind, key, imported_at FROM ftn_imported WHERE area_id = ?
+     ON CONFLICT DO NOTHING`,
+    true,
+  ),
   countMoved: sql(
     "messageAreas.countMoved",
     "UPDATE message_areas SET last_msg_num = last_msg_num + ?, msg_count = msg_count + ? WHERE id = ?",
@@ -170,7 +178,10 @@ export async function deleteMessageArea(
   });
 }
 
-/** Moves every message of area `from` into `to` (both locked), and the read pointers. */
+/**
+ * Moves every message of area `from` into `to` (both locked), the read pointers, and the FidoNet
+ * import's record of what came in (so what was deleted from `from` does not come into `to`).
+ */
 async function moveMessages(
   q: Queryable,
   from: number,
@@ -203,6 +214,7 @@ async function moveMessages(
   const pointers = await q.all(Q.pointers, [to, from]);
   const moved = await q.run(Q.moveMessages, [to, high, from]);
   if (moved > 0) await q.run(Q.countMoved, [moved, moved, to]);
+  await q.run(Q.carryImported, [to, from]);
   for (const [userId, onTarget, readBefore] of pointers) {
     const carried = high + Number(readBefore);
     if (onTarget === null) {

@@ -3,6 +3,7 @@ import { openStorage } from "../../open.ts";
 import type { Storage } from "../../storage.ts";
 import { StorageError } from "../../errors.ts";
 import {
+  at,
   base,
   coreOptions,
   message,
@@ -30,6 +31,8 @@ const NETMAIL: MessageSpec[] = [
   ...m,
   control: ["CHRS: UTF-8 4", `MSGID: 2:5020/9 0000000${m.number}`],
 }));
+
+const NETMAIL_DATE = at("2024-03-01 12:00:00");
 
 async function board(storage: Storage) {
   const jane = await storage.users.create({
@@ -164,4 +167,46 @@ Deno.test("importMessageBase() refuses addresses that are not FidoNet addresses,
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("importFtnBase() takes the same private letter to a namesake at another node and to the board as two letters, and delivers the board's", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  const { jane, area } = await board(storage);
+  const letter = (number: number, destAddr: string) => ({
+    number,
+    to: "Jane Doe",
+    destAddr,
+    private: true,
+    subject: "Hello",
+    text: "The same words\r",
+    written: NETMAIL_DATE,
+    control: ["CHRS: UTF-8 4"],
+  });
+  const letters = [
+    letter(1, "2:5020/2"),
+    letter(2, "2:5020/1"),
+    letter(3, "2:5020/1.0"), // the second again
+  ];
+  const report = await importFtnBase(
+    base(letters),
+    storage,
+    coreOptions({ area: "NETMAIL", addresses: new Set(["2:5020/1"]) }),
+  );
+  assert.deepEqual(report.counts, { read: 3, imported: 2, skipped: 1 });
+  assert.deepEqual(report.skipped.map((s) => [s.number, s.reason]), [[
+    3,
+    "duplicate-content",
+  ]]);
+  assert.equal(report.delivery.delivered, 1);
+  assert.deepEqual(
+    (await storage.messages.list(area.id)).map((m) => [m.destAddr, m.toUserId]),
+    [["2:5020/2", null], ["2:5020/1", jane.id]],
+  );
+  // Again, from the area itself: still two, the board's delivered.
+  const again = await importFtnBase(
+    base(letters),
+    storage,
+    coreOptions({ area: "NETMAIL", addresses: new Set(["2:5020/1"]) }),
+  );
+  assert.equal(again.counts.imported, 0);
 });

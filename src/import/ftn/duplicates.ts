@@ -1,12 +1,13 @@
 /**
  * Whether a message of a base is already in its area, or earlier in the same import: the same
  * MSGID (the area's unique index), or for a message without one the same from and to names,
- * subject, date and text (the messages of the area with that date, on the index
- * `messages (area_id, created_at, msg_num)`).
+ * subject, date and text, and for a private one the same destination (the messages of the area
+ * with that date, on the index `messages (area_id, created_at, msg_num)`).
  *
  * @module
  */
 import type { Repositories, TransactionOps } from "../../storage.ts";
+import { ftnAddress } from "../../schemas.ts";
 import type { PreparedMessage } from "./prepare.ts";
 
 /** The operations the import uses: a storage's, or a transaction's. */
@@ -30,15 +31,21 @@ export interface Seen {
   contents: ReadonlyMap<string, Placed>;
 }
 
-/** The key of a message without MSGID: its names, subject, date and text. */
+/**
+ * The key of a message without MSGID: its names, subject, date and text, and for a private
+ * message its destination too (the same letter to a namesake at another node is another letter;
+ * echomail's destinations vary with the path it came by, and are left out).
+ */
 export function contentKey(m: PreparedMessage): string {
-  return JSON.stringify([
-    m.fromName,
-    m.toName,
-    m.subject,
-    m.createdAt.getTime(),
-    m.body,
-  ]);
+  const key = [m.fromName, m.toName, m.subject, m.createdAt.getTime(), m.body];
+  return JSON.stringify(m.private ? [...key, destinationOf(m)] : key);
+}
+
+/** A message's destination in its stored (plain) form, or `null`. */
+function destinationOf(m: PreparedMessage): string | null {
+  if (m.destAddr === null) return null;
+  const plain = ftnAddress.safeParse(m.destAddr);
+  return plain.success ? plain.data : null;
 }
 
 /** The message one duplicates, and why. */
@@ -82,13 +89,15 @@ export async function duplicateOf(
   }
   if (run.areaId === null) return null;
   const rows = await ops.sql<Record<string, unknown>>(
-    `SELECT id, msg_num, from_name, to_name, subject, body FROM messages
+    `SELECT id, msg_num, from_name, to_name, subject, body, dest_addr FROM messages
      WHERE area_id = ? AND created_at = ?`,
     [run.areaId, m.createdAt.getTime()],
   );
+  const dest = m.private ? destinationOf(m) : undefined;
   const same = rows.find((r) =>
     r.from_name === m.fromName && r.to_name === m.toName &&
-    r.subject === m.subject && r.body === m.body
+    r.subject === m.subject && r.body === m.body &&
+    (dest === undefined || (r.dest_addr ?? null) === dest)
   );
   if (same === undefined) return null;
   return {

@@ -732,6 +732,34 @@ Deno.test("importFtnBase() takes a netmail message's addresses from INTL, FMPT a
   assert.equal(m?.createdAt.toISOString(), "2024-03-01T12:00:01.000Z");
 });
 
+Deno.test("importFtnBase() takes FMPT and TOPT without INTL as the points of the base's own addresses", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  await importFtnBase(
+    base([
+      // To a point of the node: not the node itself.
+      { number: 1, destAddr: "2:5020/1", control: ["TOPT 5"] },
+      // To the node itself, from a point: TOPT 0 is the node.
+      {
+        number: 2,
+        origAddr: "2:5020/9",
+        destAddr: "2:5020/1.5",
+        control: ["TOPT 0", "FMPT 4"],
+      },
+      // Neither: the base's own addresses stand.
+      { number: 3, origAddr: "2:5020/9.2", destAddr: "2:5020/1.5" },
+    ]),
+    storage,
+    coreOptions(),
+  );
+  const area = await storage.messageAreas.getByTag("TEST_ECHO");
+  const all = await storage.messages.list(area!.id);
+  assert.deepEqual(all.map((m) => [m.origAddr, m.destAddr]), [
+    [null, "2:5020/1.5"],
+    ["2:5020/9.4", "2:5020/1"],
+    ["2:5020/9.2", "2:5020/1.5"],
+  ]);
+});
+
 Deno.test("importMessageBase() refuses a storage that is not one as validation naming storage", async () => {
   await assert.rejects(
     importMessageBase("/nowhere/base", null as unknown as Storage, {

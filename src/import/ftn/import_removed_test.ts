@@ -146,3 +146,29 @@ Deno.test("importFtnBase() skips as removed what another import brought in and t
     "Subject 3",
   ]);
 });
+
+Deno.test("importFtnBase() does not bring into an area what was deleted from an area moved into it", async () => {
+  await using storage = await openStorage("sqlite::memory:");
+  await importInto(storage);
+  const old = await storage.messageAreas.getByTag("SEA");
+  await storage.messages.trim(old!.id, { keep: 2 });
+  const ocean = await storage.messageAreas.create({
+    tag: "OCEAN",
+    name: "Ocean",
+    kind: "echomail",
+  });
+  await storage.messageAreas.delete(old!.id, { moveTo: ocean.id });
+  const report = await importFtnBase(
+    base(MESSAGES),
+    storage,
+    coreOptions({ area: "OCEAN" }),
+  );
+  assert.equal(report.counts.imported, 0);
+  assert.deepEqual(report.skipped.map((s) => [s.number, s.reason]), [
+    [1, "removed"],
+    [2, "removed"],
+    [3, "removed"],
+    [4, "duplicate-content"],
+    [5, "duplicate-content"],
+  ]);
+});

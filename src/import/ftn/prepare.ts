@@ -71,7 +71,7 @@ export function prepareMessage(
   const msgid = ftnId(text.msgid, "MSGID", "ftnMsgid", kludges, change);
   const reply = ftnId(text.reply, "REPLY", "ftnReply", kludges, change);
   const createdAt = dateOf(raw, text.utcOffsetMinutes, options, change);
-  const netmail = netmailAddresses(kludges);
+  const netmail = netmailAddresses(kludges, raw);
   const origAddr = address("origAddr", netmail.orig, raw, kludges, change);
   const destAddr = address("destAddr", netmail.dest, raw, kludges, change);
   if (
@@ -196,25 +196,33 @@ function fitKludges(
 
 /**
  * A netmail message's full addresses from its INTL, FMPT and TOPT kludges (FTS-4001): INTL gives
- * the destination's and origin's zone:net/node, FMPT and TOPT their points. `null` where the
- * kludges do not say (the base's own addresses then stand).
+ * the destination's and origin's zone:net/node, FMPT and TOPT their points (none without them).
+ * Without INTL, a FMPT or TOPT gives the point of the base's own address on its side (`0`: the
+ * node itself). `null` where the kludges do not say (the base's own address then stands).
  */
 function netmailAddresses(
   kludges: readonly { name: string; value: string }[],
+  raw: FtnRawMessage,
 ): { orig: string | null; dest: string | null } {
   const value = (name: string) =>
     kludges.find((k) => k.name === name)?.value.trim();
   const intl = /^(\d+:\d+\/\d+)\s+(\d+:\d+\/\d+)$/.exec(value("INTL") ?? "");
-  if (intl === null) return { orig: null, dest: null };
-  const point = (name: string) => {
-    const p = value(name);
-    return p !== undefined && /^\d+$/.test(p) && Number(p) !== 0
-      ? `.${Number(p)}`
-      : "";
+  const side = (
+    node: string | undefined,
+    stored: string | null,
+    kludge: string,
+  ): string | null => {
+    const p = value(kludge);
+    const point = p !== undefined && /^\d+$/.test(p) ? Number(p) : undefined;
+    const suffix = point ? `.${point}` : "";
+    if (node !== undefined) return `${node}${suffix}`;
+    if (point === undefined) return null;
+    const own = /^(\d+:\d+\/\d+)(?:\.\d+)?$/.exec(stored?.trim() ?? "");
+    return own === null ? null : `${own[1]}${suffix}`;
   };
   return {
-    dest: `${intl[1]}${point("TOPT")}`,
-    orig: `${intl[2]}${point("FMPT")}`,
+    dest: side(intl?.[1], raw.destAddr, "TOPT"),
+    orig: side(intl?.[2], raw.origAddr, "FMPT"),
   };
 }
 
