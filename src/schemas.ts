@@ -114,10 +114,19 @@ export const ftnAddress = z.string({ error: "must be a string" })
   .refine((s) => s.split(/[:/.]/).every((part) => Number(part) <= 65535), {
     error: "must have each part (zone, net, node, point) between 0 and 65535",
   })
-  .transform((s) => {
-    const [zone, net, node, point] = s.split(/[:/.]/).map(Number);
-    return `${zone}:${net}/${node}${point ? `.${point}` : ""}`;
-  });
+  .transform(plainFtnAddress);
+
+/**
+ * A FidoNet address `zone:net/node[.point]` in the form it is stored and compared in: no
+ * leading zeros, no point `.0` (the node itself).
+ *
+ * @param address An address of that form.
+ * @returns Its plain form.
+ */
+export function plainFtnAddress(address: string): string {
+  const [zone, net, node, point] = address.split(/[:/.]/).map(Number);
+  return `${zone}:${net}/${node}${point ? `.${point}` : ""}`;
+}
 const activity = profile(80);
 const ipAddress = z.string({ error: "must be a string" }).refine(
   (s) => z.ipv4().safeParse(s).success || z.ipv6().safeParse(s).success,

@@ -3,13 +3,12 @@
  * board's own (the import's `addresses`) goes to the user its To name names, as usernames
  * compare (`users.findByUsername`): it is posted with that user as `toUserId`, so they read it
  * as its addressee. Private messages to other addresses (mail in transit), or without one, keep
- * no local addressee (their author's system and the area's sysops read them), and one to the
- * board naming no user is listed in the report.
+ * no local addressee (the area's sysops read them), and one to the board naming no user is
+ * listed in the report.
  *
  * @module
  */
 import { isStorageError } from "../../errors.ts";
-import { ftnAddress } from "../../schemas.ts";
 import type { Ops } from "./duplicates.ts";
 import type { PreparedMessage } from "./prepare.ts";
 
@@ -24,37 +23,36 @@ export interface FtnUndelivered {
 }
 
 /**
- * The board's user a message goes to: their id; `"nobody"` for a private message to the board
- * that names no user; `null` for any other message.
+ * Whether a message is private mail to one of the board's addresses.
  *
- * @param ops Where to look the user up (the batch's transaction, or the storage in a dry run).
- * @param m The message.
- * @param addresses The board's own addresses, in their plain form.
- * @returns The user's id, `"nobody"`, or `null`.
+ * @param m The message (its destination in its plain form, as prepare.ts gives it).
+ * @param addresses The board's own addresses, in their plain form; none when not given.
+ * @returns Whether it goes to a user of the board.
  */
-export async function recipientOf(
-  ops: Ops,
+export function toBoard(
   m: PreparedMessage,
-  addresses: ReadonlySet<string>,
-): Promise<number | "nobody" | null> {
-  if (!m.private || addresses.size === 0 || ownAddress(m, addresses) === null) {
-    return null;
-  }
-  try {
-    return (await ops.users.findByUsername(m.toName))?.id ?? "nobody";
-  } catch (error) {
-    // A name no username can be (too long, control characters) names nobody.
-    if (isStorageError(error, "validation")) return "nobody";
-    throw error;
-  }
+  addresses: ReadonlySet<string> | undefined,
+): boolean {
+  return m.private && m.destAddr !== null && addresses !== undefined &&
+    addresses.has(m.destAddr);
 }
 
-/** The message's destination in its plain form when it is one of the board's, else `null`. */
-export function ownAddress(
-  m: PreparedMessage,
-  addresses: ReadonlySet<string>,
-): string | null {
-  if (m.destAddr === null) return null;
-  const dest = ftnAddress.safeParse(m.destAddr);
-  return dest.success && addresses.has(dest.data) ? dest.data : null;
+/**
+ * The board's user a name names, as usernames compare, or `null`.
+ *
+ * @param ops Where to look the user up (the batch's transaction, or the storage in a dry run).
+ * @param name The name.
+ * @returns The user's id, or `null`.
+ */
+export async function userNamed(
+  ops: Ops,
+  name: string,
+): Promise<number | null> {
+  try {
+    return (await ops.users.findByUsername(name))?.id ?? null;
+  } catch (error) {
+    // A name no username can be (too long, control characters) names nobody.
+    if (isStorageError(error, "validation")) return null;
+    throw error;
+  }
 }

@@ -7,7 +7,6 @@
  * @module
  */
 import type { Repositories, TransactionOps } from "../../storage.ts";
-import { ftnAddress } from "../../schemas.ts";
 import type { PreparedMessage } from "./prepare.ts";
 
 /** The operations the import uses: a storage's, or a transaction's. */
@@ -38,14 +37,7 @@ export interface Seen {
  */
 export function contentKey(m: PreparedMessage): string {
   const key = [m.fromName, m.toName, m.subject, m.createdAt.getTime(), m.body];
-  return JSON.stringify(m.private ? [...key, destinationOf(m)] : key);
-}
-
-/** A message's destination in its stored (plain) form, or `null`. */
-function destinationOf(m: PreparedMessage): string | null {
-  if (m.destAddr === null) return null;
-  const plain = ftnAddress.safeParse(m.destAddr);
-  return plain.success ? plain.data : null;
+  return JSON.stringify(m.private ? [...key, m.destAddr] : key);
 }
 
 /** The message one duplicates, and why. */
@@ -93,11 +85,10 @@ export async function duplicateOf(
      WHERE area_id = ? AND created_at = ?`,
     [run.areaId, m.createdAt.getTime()],
   );
-  const dest = m.private ? destinationOf(m) : undefined;
   const same = rows.find((r) =>
     r.from_name === m.fromName && r.to_name === m.toName &&
     r.subject === m.subject && r.body === m.body &&
-    (dest === undefined || (r.dest_addr ?? null) === dest)
+    (!m.private || (r.dest_addr ?? null) === m.destAddr)
   );
   if (same === undefined) return null;
   return {
@@ -157,7 +148,7 @@ export async function recordedOf(
       })`,
       [areaId, ...chunk.map((k) => k.key)],
     );
-    for (const row of rows) found.add(`${row.kind} ${row.key}`);
+    for (const row of rows) found.add(recordName(row as RecordKey));
   }
   return found;
 }

@@ -9,7 +9,7 @@ import { isStorageError, StorageError } from "../../errors.ts";
 import type { Message, MessageAreaKind } from "../../records.ts";
 import type { Storage } from "../../storage.ts";
 import { echoArea } from "./area.ts";
-import { type FtnUndelivered, ownAddress, recipientOf } from "./delivery.ts";
+import { type FtnUndelivered, toBoard, userNamed } from "./delivery.ts";
 import {
   contentKey,
   duplicateOf,
@@ -415,7 +415,9 @@ async function importBatch(
     const parent = m.ftnReply === null && m.replyTo !== 0
       ? run.placed.get(m.replyTo)
       : undefined;
-    const toUserId = await deliver(ops, run, m);
+    const toUserId = toBoard(m, run.o.addresses)
+      ? await deliver(ops, run, m)
+      : null;
     const placed = run.o.dryRun
       ? { id: null, msgNum: null, parentId: null, threadRootId: null }
       : await post(ops, run.areaId!, m, parent?.id ?? null, toUserId);
@@ -436,22 +438,21 @@ async function importBatch(
   }
 }
 
-/** The user a private message to the board goes to, counted or listed (see delivery.ts). */
+/** The user private mail to the board goes to, counted, or listed as naming none. */
 async function deliver(
   ops: Ops,
   run: Run,
   m: PreparedMessage,
 ): Promise<number | null> {
-  const user = await recipientOf(ops, m, run.o.addresses ?? new Set());
-  if (user === "nobody") {
+  const user = await userNamed(ops, m.toName);
+  if (user !== null) run.delivered++;
+  else {
     run.undelivered.push({
       number: m.number,
       toName: m.toName,
-      destAddr: ownAddress(m, run.o.addresses!)!,
+      destAddr: m.destAddr!,
     });
-    return null;
   }
-  if (user !== null) run.delivered++;
   return user;
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { characters } from "../../describe.ts";
-import { IMPORTED_NAME_MAX } from "../../schemas.ts";
+import { IMPORTED_NAME_MAX, plainFtnAddress } from "../../schemas.ts";
 import { toInstant } from "../impulse71/dates.ts";
 import type { FtnChange } from "./report.ts";
 import type { DecodedFtnMessage } from "./text.ts";
@@ -29,6 +29,7 @@ export interface PreparedMessage {
   ftnMsgid: string | null;
   ftnReply: string | null;
   kludges: { name: string; value: string }[];
+  /** The addresses in their plain form (`plainFtnAddress`), as stored and compared. */
   origAddr: string | null;
   destAddr: string | null;
   private: boolean;
@@ -230,7 +231,8 @@ const ZONE_MAX = 32767;
 const ADDRESS = /^(\d{1,5}:\d{1,5}\/\d{1,5}(?:\.\d{1,5})?)(@[!-~]+)?$/;
 
 /**
- * An address the storage takes (each part 0–65535) whose zone is at most 32767 (FidoNet's zones
+ * An address the storage takes (each part 0–65535), in its plain form (as it is stored and
+ * compared: `plainFtnAddress`), whose zone is at most 32767 (FidoNet's zones
  * are small numbers; JAM writers put junk with zones above 32767 in DADDRESS), else `null`: the
  * message is imported without it, and the value as the base holds it is kept as a kludge named
  * after JAM's subfield (`OADDRESS`, `DADDRESS`), reported as a change. A 5D address
@@ -265,16 +267,17 @@ function address(
     address !== undefined && Number(address.split(":")[0]) <= ZONE_MAX &&
     address.split(/[:/.]/).every((p) => Number(p) <= 65535)
   ) {
+    const plain = plainFtnAddress(address);
     if (match![2] !== undefined) {
       keep();
       change(
         field,
         `${
           JSON.stringify(value)
-        }: stored as ${address}; its domain is kept in the ${name} kludge`,
+        }: stored as ${plain}; its domain is kept in the ${name} kludge`,
       );
     } else if (own !== -1 && stored!.trim() === text) kludges.splice(own, 1);
-    return address;
+    return plain;
   }
   keep();
   change(
