@@ -264,14 +264,14 @@ async function answers(storage: Storage, query: string): Promise<boolean> {
  * The import went from a median of 3,907 to 5,544 messages a second (`deno task bench:ftn`,
  * alternating with the code before, five rounds).
  */
-async function deferSearch(tx: Ops): Promise<void> {
+export async function deferSearch(tx: Ops): Promise<void> {
   await tx.sql(
     "INSERT INTO messages_fts_deferred (after_id) SELECT coalesce(max(id), 0) FROM messages",
   );
 }
 
 /** Indexes the messages {@linkcode deferSearch} put off, as they now are, and ends the deferral. */
-async function indexDeferred(tx: Ops): Promise<void> {
+export async function indexDeferred(tx: Ops): Promise<void> {
   await tx.sql(
     `INSERT INTO messages_fts (rowid, subject, body)
      SELECT id, subject, body FROM messages

@@ -10,7 +10,7 @@ import { DatabaseSync } from "node:sqlite";
 import { openStorage } from "../../open.ts";
 import type { Repositories, Storage } from "../../storage.ts";
 import { base, coreOptions } from "./_builders_test.ts";
-import { importFtnBase } from "./import_base.ts";
+import { deferSearch, importFtnBase, indexDeferred } from "./import_base.ts";
 
 async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
   const path = await Deno.makeTempDir({ prefix: "impulse_ftn_search_" });
@@ -158,9 +158,7 @@ Deno.test("the search triggers leave a deferring transaction's own messages to i
   const old = await post(storage, "Old", "an old walrus");
   const gone = await post(storage, "Gone", "a gone walrus");
   await storage.transaction(async (tx) => {
-    await tx.sql(
-      "INSERT INTO messages_fts_deferred (after_id) SELECT max(id) FROM messages",
-    );
+    await deferSearch(tx);
     // Messages made before the deferral are indexed as they change, in the transaction.
     await tx.messages.update(old.id, { body: "an old narwhal" });
     await tx.messages.delete(gone.id);
@@ -171,12 +169,7 @@ Deno.test("the search triggers leave a deferring transaction's own messages to i
     await tx.messages.update(changed.id, { body: "a changed narwhal" });
     await tx.messages.delete(dropped.id);
     assert.ok(kept.id > gone.id);
-    await tx.sql(
-      `INSERT INTO messages_fts (rowid, subject, body)
-       SELECT id, subject, body FROM messages
-       WHERE id > (SELECT after_id FROM messages_fts_deferred)`,
-    );
-    await tx.sql("DELETE FROM messages_fts_deferred");
+    await indexDeferred(tx);
   });
   await assertIndexWhole(storage);
   assert.deepEqual(await found(storage, "walrus"), ["Kept"]);
