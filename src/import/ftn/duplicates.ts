@@ -7,6 +7,7 @@
  * @module
  */
 import type { Repositories, TransactionOps } from "../../storage.ts";
+import { type NodeCrypto, sha256 } from "../../node_crypto.ts";
 import type { PreparedMessage } from "./prepare.ts";
 
 /** The operations the import uses: a storage's, or a transaction's. */
@@ -56,6 +57,7 @@ export async function duplicateOf(
   ops: Ops,
   run: Seen,
   m: PreparedMessage,
+  content: string | null,
 ): Promise<Duplicate | null> {
   if (m.ftnMsgid !== null) {
     const detail = () =>
@@ -75,7 +77,7 @@ export async function duplicateOf(
   }
   const detail =
     "it has no MSGID, and the area holds a message with the same names, subject, date and text";
-  const seen = run.contents.get(contentKey(m));
+  const seen = run.contents.get(content ?? contentKey(m));
   if (seen !== undefined) {
     return { placed: seen, reason: "duplicate-content", detail };
   }
@@ -108,18 +110,24 @@ export interface RecordKey {
   key: string;
 }
 
-/** The key of a message in `ftn_imported`. */
-export async function recordKey(m: PreparedMessage): Promise<RecordKey> {
+/**
+ * The key of a message in `ftn_imported`.
+ *
+ * @param m The message.
+ * @param content Its {@linkcode contentKey}, when the caller has it.
+ * @param crypto `node:crypto`, as `nodeCrypto()` gives it.
+ * @returns The key.
+ */
+export function recordKey(
+  m: PreparedMessage,
+  content: string | null,
+  crypto: NodeCrypto,
+): RecordKey {
   if (m.ftnMsgid !== null) return { kind: "msgid", key: m.ftnMsgid };
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(contentKey(m)),
-  );
-  const hex = Array.from(
-    new Uint8Array(digest),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-  return { kind: "content", key: hex };
+  return {
+    kind: "content",
+    key: sha256(crypto, content ?? contentKey(m), "hex"),
+  };
 }
 
 /** A key as one string, for sets. */

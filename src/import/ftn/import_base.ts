@@ -21,6 +21,7 @@ import {
   recordKey,
   recordName,
 } from "./duplicates.ts";
+import { nodeCrypto } from "../../node_crypto.ts";
 import { applyLastRead } from "./last_read.ts";
 import { postingOrder } from "./order.ts";
 import {
@@ -384,17 +385,21 @@ async function importBatch(
   run: Run,
   batch: PreparedMessage[],
 ): Promise<void> {
-  const keys = await Promise.all(batch.map(recordKey));
+  const crypto = await nodeCrypto();
+  const checked = batch.map((m) => {
+    // Its content key, where the run keys it by content (see the map's update below).
+    const content = m.ftnMsgid === null || run.o.dryRun ? contentKey(m) : null;
+    return { m, content, key: recordKey(m, content, crypto) };
+  });
   const recorded = run.areaId === null
     ? new Set<string>()
-    : await recordedOf(ops, run.areaId, keys);
+    : await recordedOf(ops, run.areaId, checked.map((c) => c.key));
   // What the area's record gains: the messages posted, and those found in the area that it
   // did not hold yet (brought in before it was kept, or posted by the board).
   const gained = new Map<string, RecordKey>();
-  for (const [i, m] of batch.entries()) {
-    const key = keys[i]!;
+  for (const { m, content, key } of checked) {
     const name = recordName(key);
-    const dup = await duplicateOf(ops, run, m);
+    const dup = await duplicateOf(ops, run, m, content);
     if (dup !== null) {
       run.journal.set(run.placed, m.number, dup.placed);
       run.skipped.push(skip(m.number, dup.reason, dup.placed.id, dup.detail));
@@ -428,9 +433,7 @@ async function importBatch(
     if (m.ftnMsgid !== null) run.journal.set(run.msgids, m.ftnMsgid, where);
     // A message without MSGID is checked against the area's messages by content, those of this
     // run with a MSGID included; a dry run, which posts nothing, keeps those in the map too.
-    if (m.ftnMsgid === null || run.o.dryRun) {
-      run.journal.set(run.contents, contentKey(m), where);
-    }
+    if (content !== null) run.journal.set(run.contents, content, where);
     gained.set(name, key);
   }
   if (!run.o.dryRun && gained.size > 0) {
