@@ -3,7 +3,9 @@
  * under them, on one database file, in interleaved rounds, each as a ratio to the raw
  * `node:sqlite` statement returning arrays (the fastest raw form; the raw form returning objects
  * keyed by column name is shown too). The layers: the raw statement, the same with the row
- * mapped to a record, the driver's executor, and the operation.
+ * mapped to a record, the driver's executor, and the operation. Then `sessions.getByToken`
+ * beside its raw statement with the token hashed as the operation hashes it, and the same with
+ * the row mapped to a `Session`, as ratios to the raw statement and hash.
  *
  * Run: deno run -A bench/layers.ts [rounds]
  *
@@ -13,7 +15,13 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { openStorage } from "../mod.ts";
 import { sql } from "../src/driver.ts";
 import { parseOpenOptions } from "../src/connect.ts";
-import { toUser, USER_COLUMNS } from "../src/rows.ts";
+import { createHash } from "node:crypto";
+import {
+  SESSION_COLUMNS,
+  toSession,
+  toUser,
+  USER_COLUMNS,
+} from "../src/rows.ts";
 import { driver } from "../drivers/sqlite/mod.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 15);
@@ -26,12 +34,25 @@ const { id } = await storage.users.create({
   username: "author",
   passwordHash: "h",
 });
+const { token } = await storage.sessions.create({
+  userId: id,
+  ipAddress: "192.0.2.1",
+});
 const byId = `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`;
 const db = new DatabaseSync(`${dir}/board.db`);
+const asArrays = (s: StatementSync) => {
+  (s as StatementSync & { setReturnArrays(on: boolean): void })
+    .setReturnArrays(true);
+  return s;
+};
 const named = db.prepare(byId);
-const arrays = db.prepare(byId);
-(arrays as StatementSync & { setReturnArrays(on: boolean): void })
-  .setReturnArrays(true);
+const arrays = asArrays(db.prepare(byId));
+// The statement sessions.getByToken runs; the raw side hashes the token as the operation does.
+const byToken = asArrays(db.prepare(
+  `SELECT ${SESSION_COLUMNS} FROM sessions
+   WHERE token_hash = ? AND ended_at IS NULL AND (lapses_at IS NULL OR lapses_at > ?)`,
+));
+const hash = (text: string) => createHash("sha256").update(text).digest("hex");
 const connection = await driver.connect(
   url,
   parseOpenOptions({ migrate: "off" }, "bench").options,
@@ -46,6 +67,10 @@ const layers: Record<string, () => unknown> = {
   "executor get": () => connection.root.get(q, [id]),
   "users.get": () => storage.users.get(id),
   "users.findByUsername": () => storage.users.findByUsername("Author"),
+  "raw token + hash": () => byToken.get(hash(token), Date.now()),
+  "raw token + toSession": () =>
+    toSession(byToken.get(hash(token), Date.now()) as unknown as unknown[]),
+  "sessions.getByToken": () => storage.sessions.getByToken(token),
 };
 
 const times: Record<string, number[]> = {};
@@ -63,9 +88,13 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[xs.length >> 1]!;
-const base = median(times["raw, rows as arrays"]!);
+// The token's layers are compared with its raw statement and hash, the others with the user's.
+const TOKEN_LAYERS = /token|sessions/;
+const userBase = median(times["raw, rows as arrays"]!);
+const tokenBase = median(times["raw token + hash"]!);
 for (const [name, xs] of Object.entries(times)) {
   const m = median(xs);
+  const base = TOKEN_LAYERS.test(name) ? tokenBase : userBase;
   console.log(
     `${name.padEnd(22)} ${m.toFixed(2).padStart(7)} µs  ${
       (m / base).toFixed(2)
