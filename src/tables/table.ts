@@ -253,7 +253,7 @@ export function mapperOf<T>(table: Table): (row: Row) => T {
  *
  * @param table The table.
  * @param name The column the field maps to.
- * @returns The columns and the values' function.
+ * @returns The columns, and their values from a record: as an array, or written onto one.
  */
 export function writesOf(
   table: Table,
@@ -261,6 +261,7 @@ export function writesOf(
 ): {
   columns: string[];
   values: (record: Record<string, unknown>) => unknown[];
+  write: (record: Record<string, unknown>, into: unknown[]) => void;
 } {
   const column = table.spec.columns[name]!;
   const field = column.field!;
@@ -269,12 +270,19 @@ export function writesOf(
     table.spec.columns[c]!.keyOf?.column === name
   );
   const folds = keys.map((c) => table.spec.columns[c]!.keyOf!.fold);
+  const write = (record: Record<string, unknown>, into: unknown[]) => {
+    const value = valueAt(record, field);
+    into.push(encode(value));
+    for (const fold of folds) into.push(fold(value as string));
+  };
   return {
     columns: [name, ...keys],
     values: (record) => {
-      const value = valueAt(record, field);
-      return [encode(value), ...folds.map((fold) => fold(value as string))];
+      const values: unknown[] = [];
+      write(record, values);
+      return values;
     },
+    write,
   };
 }
 
@@ -333,12 +341,11 @@ export function insertOf<I>(table: Table, after: readonly string[]): Insert<I> {
     text: `INSERT INTO ${table.name} (${columns.join(", ")}) VALUES (${
       columns.map(() => "?").join(", ")
     }) RETURNING ${table.select}`,
+    // Written into one array: an insert's parameters are made on every create.
     params(input, tail) {
       const params: unknown[] = [];
-      for (const w of writes) {
-        params.push(...w.values(input as Record<string, unknown>));
-      }
-      params.push(...tail);
+      for (const w of writes) w.write(input as Record<string, unknown>, params);
+      for (const value of tail) params.push(value);
       return params;
     },
   };
