@@ -1,13 +1,12 @@
 /**
  * Where the time of a PostgreSQL write goes: `users.create` beside each layer under it, in
  * interleaved rounds on one database, each as a ratio to the same `INSERT … RETURNING` with the
- * same parameters on raw postgres.js (one connection, prepared, rows as arrays). The layers: the driver's executor
- * (pool, write gate, watchdog, retry rules) running the operation's statement with the
- * operation's parameters, and the operation (validation, lookup keys, the row mapped to a
- * `User`). Beside them, raw postgres.js doing nothing but spinning for a few microseconds
- * before each statement: what any work of the client's between a reply and its next statement
- * costs a round trip on the machine at hand. Each line also gives the process's CPU time per
- * call (all threads).
+ * same parameters on raw postgres.js (one connection, prepared, rows as arrays). The layers: the
+ * driver's executor (pool, write gate, watchdog, retry rules) running the operation's statement
+ * with the operation's parameters, and the operation (validation, lookup keys, the row mapped to
+ * a `User`). Beside them, raw postgres.js spinning for a few microseconds before each statement:
+ * what work of the client's between a reply and its next statement costs a round trip on the
+ * machine at hand. Each line also gives the process's CPU time per call (all threads).
  *
  * Run: deno run -A bench/postgres_layers.ts [rounds]
  *
@@ -47,20 +46,15 @@ const insert = insertOf<ReturnType<typeof newUser.parse>>(USERS, [
 const statement = sql("bench.users.insert", insert.text, true);
 const text = toDollar(insert.text);
 let n = 0;
-/** The parameters the operation binds for a user with only a name and a password hash. */
-const template = insert.params(
-  newUser.parse({ username: "template", passwordHash: "h" }),
-  [0, 0],
-);
+/** What the operation validated for a user with only a name and a password hash. */
+const parsed = newUser.parse({ username: "template", passwordHash: "h" });
+/** The operation's parameters for a new user named after `prefix`, by its own `insert`. */
 const params = (prefix: string) => {
-  const name = `${prefix}${n++}`;
   const now = Date.now();
-  const values = [...template];
-  values[0] = name;
-  values[1] = name.toLowerCase();
-  values[values.length - 2] = now;
-  values[values.length - 1] = now;
-  return values as never[];
+  return insert.params({ ...parsed, username: `${prefix}${n++}` }, [
+    now,
+    now,
+  ]) as never[];
 };
 /** Spins for `us` microseconds: work of the client's that touches nothing else. */
 const spin = (us: number) => {
@@ -70,20 +64,22 @@ const spin = (us: number) => {
 // Each layer has a connection of its own, as the storage and the executor have theirs: a
 // connection's server process that ran just before answers sooner than one that sat idle.
 const clients: ReturnType<typeof rawPostgresClient>[] = [];
-const rawOn = () => {
+/** Raw postgres.js on a client of its own, spinning `us` microseconds before each statement. */
+const raw = (prefix: string, us = 0) => {
   const client = rawPostgresClient(db.url);
   clients.push(client);
-  return (prefix: string) =>
-    client.unsafe(text, params(prefix), { prepare: true }).values();
+  return () => {
+    if (us > 0) spin(us);
+    return client.unsafe(text, params(prefix), { prepare: true }).values();
+  };
 };
-const [raw, again, spun2, spun5, spun10] = [1, 2, 3, 4, 5].map(rawOn);
 
 const layers: Record<string, () => unknown> = {
-  "raw postgres.js": () => raw!("r"),
-  "raw again": () => again!("a"),
-  "raw + 2 µs spin": () => (spin(2), spun2!("s")),
-  "raw + 5 µs spin": () => (spin(5), spun5!("t")),
-  "raw + 10 µs spin": () => (spin(10), spun10!("u")),
+  "raw postgres.js": raw("r"),
+  "raw again": raw("a"),
+  "raw + 2 µs spin": raw("s", 2),
+  "raw + 5 µs spin": raw("t", 5),
+  "raw + 10 µs spin": raw("u", 10),
   "executor get": () => connection.root.get(statement, params("e")),
   "users.create": () =>
     storage.users.create({ username: `p${n++}`, passwordHash: "h" }),
